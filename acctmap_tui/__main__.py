@@ -1,0 +1,3 @@
+from acctmap_tui.cli import main
+
+raise SystemExit(main())

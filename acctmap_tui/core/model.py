@@ -1,0 +1,328 @@
+"""The plain data every part of acctmap passes around.
+
+Nothing here does I/O or imports Textual. An `AccountList` is one side's export after ingest and
+normalization; a `Session` is what a mapping call produces and what is saved as TOML. Each overlap
+candidate (a pair of our record and their record) is an `Account` whose `match.decision` says whether
+it is in the overlap (auto / accepted), waiting for a person (review) or turned down (rejected).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+# --- statuses -------------------------------------------------------------------------------
+
+CUSTOMER = "customer"
+OPEN_DEAL = "open deal"
+PROSPECT = "prospect"
+CHURNED = "churned"
+STATUSES = (CUSTOMER, OPEN_DEAL, PROSPECT, CHURNED)
+
+OURS = "ours"
+PARTNER = "partner"
+SIDES = (OURS, PARTNER)
+
+# --- categories (the four buckets of an account map) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Category:
+    """One of the four overlap buckets, with the play the partners run on it."""
+
+    key: str
+    label: str
+    code: str  # short label that carries the meaning without colour
+    play: str
+
+
+SHARED_CUSTOMER = Category(
+    "shared-customer", "Shared customer", "SHARED", "Expand together: joint success story"
+)
+OURS_CUSTOMER = Category(
+    "ours-customer-their-prospect", "Our customer / their prospect", "VOUCH",
+    "We vouch: reference call or case study for their deal",
+)
+THEIRS_CUSTOMER = Category(
+    "their-customer-our-prospect", "Their customer / our prospect", "INTRO",
+    "Ask for a warm intro to their champion",
+)
+MUTUAL_PROSPECT = Category(
+    "mutual-prospect", "Mutual prospect", "JOINT", "Plan a joint approach"
+)
+CATEGORIES = (SHARED_CUSTOMER, OURS_CUSTOMER, THEIRS_CUSTOMER, MUTUAL_PROSPECT)
+CATEGORY_BY_KEY = {c.key: c for c in CATEGORIES}
+
+# --- match decisions and methods --------------------------------------------------------------
+
+AUTO = "auto"  # accepted by the matcher because it was clear
+REVIEW = "review"  # waiting for a person
+ACCEPTED = "accepted"  # a person said yes (or paired it by hand)
+REJECTED = "rejected"  # a person said no
+DECISIONS = (AUTO, REVIEW, ACCEPTED, REJECTED)
+IN_OVERLAP = (AUTO, ACCEPTED)
+
+DOMAIN = "domain"
+NAME = "name"
+MANUAL = "manual"
+HASH = "hash"
+METHODS = (DOMAIN, NAME, MANUAL, HASH)
+
+# Flags a matcher may put on a pair (shown in the review pane).
+FLAG_NAMES_DIFFER = "names-differ"  # same domain, very different names
+FLAG_ONE_TO_MANY = "one-to-many"  # one account matches several on the other side
+FLAG_CLOSE_CANDIDATES = "close-candidates"  # other candidates within a few points
+FLAG_DIFFERENT_DOMAINS = "different-domains"  # name match, but both sides have other domains
+FLAG_NO_DOMAIN = "no-domain"  # name match where a side had no usable domain
+
+ACTION_OPEN = "open"
+ACTION_DONE = "done"
+ACTION_DROPPED = "dropped"
+ACTION_STATUSES = (ACTION_OPEN, ACTION_DONE, ACTION_DROPPED)
+
+
+# --- problems and errors ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in an input, located so a person can find and fix it.
+
+    `row` is the line a spreadsheet shows (header = row 1, first data row = row 2).
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    level: str = "warning"  # "warning": row skipped or value ignored; "error": file unusable
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        return f"{where}: {self.message}"
+
+
+class AcctmapError(Exception):
+    """A failure a user can act on; its text names the file (and row/column when known)."""
+
+    def __init__(self, problem: Problem | str):
+        if isinstance(problem, str):
+            problem = Problem(file="", row=None, column=None, message=problem, level="error")
+        self.problem = problem
+        super().__init__(str(problem) if problem.file else problem.message)
+
+
+class IngestError(AcctmapError):
+    """A list file that cannot be read at all."""
+
+
+class SessionError(AcctmapError):
+    """A session file that cannot be loaded (corrupt TOML, wrong schema)."""
+
+
+# --- one side's accounts ----------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    """One account of one side, after normalization and de-duplication."""
+
+    name: str
+    domain: str = ""  # registrable domain ("" when none usable); the HMAC hex digest when hashed
+    status: str | None = None  # one of STATUSES; None when the status word was not understood
+    raw_status: str = ""
+    owner: str = ""
+    raw_domain: str = ""
+    name_key: str = ""
+    extra: dict[str, str] = field(default_factory=dict)  # other columns, by header
+    rows: list[int] = field(default_factory=list)  # source rows merged into this record
+    hashed: bool = False
+
+    @property
+    def key(self) -> str:
+        """Stable identity within one list: the domain, else the name key."""
+        return self.domain or f"name:{self.name_key}"
+
+
+@dataclass
+class AccountList:
+    """One side's export, read and normalized."""
+
+    side: str  # OURS or PARTNER
+    company: str  # whose list it is, e.g. "Acme"
+    path: str
+    sha256: str = ""
+    rows_read: int = 0
+    columns: dict[str, str] = field(default_factory=dict)  # role -> source header
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    hashed: bool = False
+
+
+# --- the session ------------------------------------------------------------------------------
+
+
+@dataclass
+class MatchInfo:
+    method: str  # one of METHODS
+    score: float  # 0-100
+    decision: str  # one of DECISIONS
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Account:
+    """A candidate pair; in the overlap when its decision is auto or accepted."""
+
+    ours: Record
+    theirs: Record
+    match: MatchInfo
+    category: str | None = None  # a Category key; None when a status is unknown
+    category_manual: bool = False  # True when a person overrode the computed category
+    scores: dict[str, int] = field(default_factory=dict)  # factor key -> level (1..len(levels))
+    priority: int = 0
+    owner: str = ""
+    next_action: str = ""
+    due: date | None = None
+    notes: str = ""
+    action_status: str = ACTION_OPEN
+    carried: bool = False  # filled from a prior session by carry-forward
+
+    @property
+    def key(self) -> str:
+        """The account's identity across sessions: its registrable domain where known."""
+        for rec in (self.ours, self.theirs):
+            if rec.domain and not rec.hashed:
+                return rec.domain
+        return self.ours.key
+
+    @property
+    def pair_id(self) -> str:
+        """Identity of this exact pairing, for storing and re-applying decisions."""
+        return f"{self.ours.key}|{self.theirs.key}"
+
+    @property
+    def in_overlap(self) -> bool:
+        return self.match.decision in IN_OVERLAP
+
+    @property
+    def name(self) -> str:
+        return self.ours.name or self.theirs.name
+
+    @property
+    def win_back(self) -> bool:
+        """Churned on either side: a win-back candidate."""
+        return CHURNED in (self.ours.status, self.theirs.status)
+
+
+@dataclass
+class Factor:
+    key: str
+    label: str
+    weight: int
+    levels: list[str]
+
+
+DEFAULT_FACTORS = (
+    Factor("relationship", "Partner relationship", 3, ["Awareness", "User", "Champion"]),
+    Factor("icp_fit", "ICP fit", 3, ["Weak", "Moderate", "Strong"]),
+    Factor("timing", "Timing", 2, ["Long-term", "Upcoming budget", "Active need"]),
+    Factor("deal_size", "Deal size", 2, ["Below ACV", "At ACV", "Above ACV"]),
+    Factor("competition", "Competition", 1, ["Strong competitor", "Weak competitor", "None"]),
+)
+
+
+def default_factors() -> list[Factor]:
+    return [Factor(f.key, f.label, f.weight, list(f.levels)) for f in DEFAULT_FACTORS]
+
+
+@dataclass
+class Scoring:
+    factors: list[Factor] = field(default_factory=default_factors)
+    top_n: int = 15  # how many accounts count as "priority"
+
+
+@dataclass
+class Thresholds:
+    """Match settings (scores 0-100)."""
+
+    auto_accept: float = 95.0  # name matches at or above this, unique and unflagged, are auto
+    review: float = 80.0  # name matches at or above this go to review; below are dropped
+    close_gap: float = 3.0  # another candidate within this many points makes a pair ambiguous
+    names_differ: float = 40.0  # same-domain pairs whose names score below this go to review
+
+
+PHASES = (("icp", 5), ("review", 20), ("prioritize", 20), ("assign", 15))
+PHASE_LABELS = {
+    "icp": "ICP review",
+    "review": "Review & categorize",
+    "prioritize": "Prioritize",
+    "assign": "Assign",
+}
+
+
+@dataclass
+class Agenda:
+    phases: list[tuple[str, int]] = field(default_factory=lambda: list(PHASES))  # (key, minutes)
+    current: str = "icp"
+    elapsed_s: dict[str, float] = field(default_factory=dict)  # seconds spent per phase
+
+
+@dataclass
+class Source:
+    """Provenance of one side's list."""
+
+    side: str
+    company: str
+    path: str
+    sha256: str = ""
+    rows: int = 0  # data rows read
+    accounts: int = 0  # distinct accounts after de-duplication
+    columns: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    hashed: bool = False
+
+
+@dataclass
+class FieldInfo:
+    """Where a field came from and whether the partner may see it."""
+
+    side: str  # OURS, PARTNER, or "session" for fields made on the call
+    name: str  # role ("name", "domain", "status", "owner") or extra header, or session field
+    column: str = ""  # source header it came from
+    shareable: bool = False
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclass
+class Session:
+    ours: str  # our company name
+    partner: str  # the partner's company name
+    title: str = ""
+    schema: int = 1
+    created: datetime = field(default_factory=utcnow)
+    saved: datetime | None = None
+    date: date = field(default_factory=date.today)  # the day of the call (for overdue actions)
+    agenda: Agenda = field(default_factory=Agenda)
+    sources: list[Source] = field(default_factory=list)
+    fields: list[FieldInfo] = field(default_factory=list)
+    scoring: Scoring = field(default_factory=Scoring)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    icp_notes: str = ""
+    accounts: list[Account] = field(default_factory=list)
+
+    def overlap(self) -> list[Account]:
+        return [a for a in self.accounts if a.in_overlap]
+
+    def review_queue(self) -> list[Account]:
+        return [a for a in self.accounts if a.match.decision == REVIEW]
+
+    def source(self, side: str) -> Source | None:
+        return next((s for s in self.sources if s.side == side), None)
