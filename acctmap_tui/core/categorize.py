@@ -1,0 +1,117 @@
+"""Sort each overlap into one of the four categories, and count the overlap.
+
+Open deal counts as prospect for the bucket (it is shown as "open deal" everywhere else); churned
+counts as prospect too (a former customer is someone to win back) and the account is flagged
+`win_back`. An unknown status gives no category until a person maps the status word or sets one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from acctmap_tui.core.model import (
+    CATEGORIES,
+    CATEGORY_BY_KEY,
+    CHURNED,
+    CUSTOMER,
+    MUTUAL_PROSPECT,
+    OPEN_DEAL,
+    OURS,
+    OURS_CUSTOMER,
+    PARTNER,
+    PROSPECT,
+    SHARED_CUSTOMER,
+    THEIRS_CUSTOMER,
+    Account,
+    Category,
+    Session,
+)
+
+_PROSPECTISH = (OPEN_DEAL, PROSPECT, CHURNED)
+
+
+def categorize(our_status: str | None, their_status: str | None) -> Category | None:
+    """The category for a pair of statuses, or None when either status is unknown."""
+    if our_status is None or their_status is None:
+        return None
+    ours_customer = our_status == CUSTOMER
+    theirs_customer = their_status == CUSTOMER
+    if ours_customer and theirs_customer:
+        return SHARED_CUSTOMER
+    if ours_customer:
+        return OURS_CUSTOMER
+    if theirs_customer:
+        return THEIRS_CUSTOMER
+    if our_status in _PROSPECTISH and their_status in _PROSPECTISH:
+        return MUTUAL_PROSPECT
+    return None
+
+
+def category_of(account: Account) -> Category | None:
+    """The account's current category object (a manual override included)."""
+    return CATEGORY_BY_KEY.get(account.category or "")
+
+
+def apply_categories(session: Session) -> None:
+    """Set the computed category on every account a person has not overridden."""
+    for account in session.accounts:
+        if not account.category_manual:
+            cat = categorize(account.ours.status, account.theirs.status)
+            account.category = cat.key if cat else None
+
+
+def bucket(status: str | None) -> str | None:
+    """The matrix row/column a status falls in: "customer" or "prospect" (open deal, churned)."""
+    if status == CUSTOMER:
+        return CUSTOMER
+    if status in _PROSPECTISH:
+        return PROSPECT
+    return None
+
+
+@dataclass
+class OverlapFigures:
+    """What the ICP screen and the CLI summary show about the overlap."""
+
+    per_category: dict[str, int] = field(default_factory=dict)  # category key -> count
+    uncategorized: int = 0
+    overlap: int = 0
+    review: int = 0
+    win_back: int = 0
+    list_sizes: dict[str, int] = field(default_factory=dict)  # side -> accounts in the list
+    # (our bucket, their bucket) -> count, buckets "customer" / "prospect"
+    matrix: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def rate(self, side: str) -> float:
+        """Share of a side's list that is in the overlap (0..1)."""
+        size = self.list_sizes.get(side, 0)
+        return self.overlap / size if size else 0.0
+
+    def outside(self, side: str) -> int:
+        """Accounts of a side's list not in the overlap."""
+        return max(self.list_sizes.get(side, 0) - self.overlap, 0)
+
+
+def overlap_figures(session: Session) -> OverlapFigures:
+    """Counts per category, the 2x2 matrix, review queue size and overlap rates."""
+    fig = OverlapFigures(per_category={c.key: 0 for c in CATEGORIES})
+    fig.matrix = {(o, t): 0 for o in (CUSTOMER, PROSPECT) for t in (CUSTOMER, PROSPECT)}
+    for account in session.accounts:
+        if account.match.decision == "review":
+            fig.review += 1
+        if not account.in_overlap:
+            continue
+        fig.overlap += 1
+        if account.category in fig.per_category:
+            fig.per_category[account.category] += 1
+        else:
+            fig.uncategorized += 1
+        if account.win_back:
+            fig.win_back += 1
+        cell = (bucket(account.ours.status), bucket(account.theirs.status))
+        if cell in fig.matrix:
+            fig.matrix[cell] += 1
+    for side in (OURS, PARTNER):
+        src = session.source(side)
+        fig.list_sizes[side] = src.accounts if src else 0
+    return fig

@@ -1,0 +1,142 @@
+"""From two account lists to a session: match, carry forward, categorize, score.
+
+The CLI and the TUI both start sessions through `new_session`, and refresh one through
+`carry_forward`, so the two drivers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from acctmap_tui.core.categorize import apply_categories
+from acctmap_tui.core.match import MatchResult, match_lists
+from acctmap_tui.core.model import (
+    OURS,
+    PARTNER,
+    AccountList,
+    Factor,
+    FieldInfo,
+    Session,
+    Source,
+    Thresholds,
+)
+from acctmap_tui.core.score import rescore
+
+# Fields a partner may see by default. Everything else (extra CRM columns, our notes, scores) is
+# private until the user marks it shareable.
+SHAREABLE_ROLES = ("name", "domain", "status")
+SESSION_FIELDS_SHAREABLE = ("category", "play", "owner", "next_action", "due", "action_status")
+SESSION_FIELDS_PRIVATE = ("priority", "scores", "notes")
+MAX_PROBLEMS_KEPT = 200
+
+
+@dataclass
+class NewSession:
+    """A fresh session and what the matcher said about it."""
+
+    session: Session
+    result: MatchResult
+    carried: int = 0  # accounts that took owner/action/scores from a prior session
+    notes: list[str] = field(default_factory=list)
+
+
+def source_of(lst: AccountList) -> Source:
+    return Source(
+        side=lst.side,
+        company=lst.company,
+        path=lst.path,
+        sha256=lst.sha256,
+        rows=lst.rows_read,
+        accounts=len(lst.records),
+        columns=dict(lst.columns),
+        problems=[str(p) for p in lst.problems[:MAX_PROBLEMS_KEPT]],
+        hashed=lst.hashed,
+    )
+
+
+def default_fields(lists: list[AccountList]) -> list[FieldInfo]:
+    """Provenance and the default share policy for every field the session holds."""
+    fields: list[FieldInfo] = []
+    for lst in lists:
+        for role, header in lst.columns.items():
+            fields.append(FieldInfo(lst.side, role, header, shareable=role in SHAREABLE_ROLES))
+        extras = sorted({k for r in lst.records for k in r.extra})
+        for header in extras:
+            fields.append(FieldInfo(lst.side, header, header, shareable=False))
+    for name in SESSION_FIELDS_SHAREABLE:
+        fields.append(FieldInfo("session", name, "", shareable=True))
+    for name in SESSION_FIELDS_PRIVATE:
+        fields.append(FieldInfo("session", name, "", shareable=False))
+    return fields
+
+
+def new_session(
+    ours: AccountList,
+    theirs: AccountList,
+    *,
+    title: str = "",
+    day: date | None = None,
+    thresholds: Thresholds | None = None,
+    prior: Session | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> NewSession:
+    """Match two lists into a new session; with `prior`, carry its decisions and plans forward."""
+    thresholds = thresholds or (prior.thresholds if prior else Thresholds())
+    decisions = [a for a in prior.accounts if a.match.decision in ("accepted", "rejected")] if prior else []
+    result = match_lists(ours, theirs, thresholds, decisions=decisions, progress=progress)
+    day = day or date.today()
+    session = Session(
+        ours=ours.company,
+        partner=theirs.company,
+        title=title or f"{ours.company} x {theirs.company} — {quarter(day)} mapping",
+        date=day,
+        sources=[source_of(ours), source_of(theirs)],
+        fields=default_fields([ours, theirs]),
+        thresholds=thresholds,
+        accounts=result.accounts,
+    )
+    out = NewSession(session, result, notes=list(result.notes))
+    if prior is not None:
+        out.carried = carry_forward(session, prior)
+    apply_categories(session)
+    rescore(session)
+    return out
+
+
+def carry_forward(session: Session, prior: Session) -> int:
+    """Copy scores, owners, actions, notes and category overrides for accounts still in the overlap.
+
+    The scoring factors and weights carry over too. Returns how many accounts were carried; the
+    others keep `carried = False`, which the UI shows as new.
+    """
+    session.scoring.factors = [Factor(f.key, f.label, f.weight, list(f.levels)) for f in prior.scoring.factors]
+    session.scoring.top_n = prior.scoring.top_n
+    session.icp_notes = session.icp_notes or prior.icp_notes
+    old = {a.key: a for a in prior.overlap()}
+    carried = 0
+    for account in session.overlap():
+        before = old.get(account.key)
+        if before is None:
+            continue
+        account.scores = dict(before.scores)
+        account.owner = before.owner
+        account.next_action = before.next_action
+        account.due = before.due
+        account.notes = before.notes
+        account.action_status = before.action_status
+        if before.category_manual:
+            account.category, account.category_manual = before.category, True
+        account.carried = True
+        carried += 1
+    return carried
+
+
+def quarter(day: date) -> str:
+    """'2026-Q4' for a date in October-December 2026."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def side_label(session: Session, side: str) -> str:
+    return session.ours if side == OURS else session.partner if side == PARTNER else side

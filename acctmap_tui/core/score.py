@@ -1,0 +1,51 @@
+"""Priority: a weighted sum of factor levels, and the rank it gives.
+
+Each factor has levels (e.g. Weak / Moderate / Strong) scored 1..n; an unscored factor counts 0.
+priority = sum(weight x level). Rank orders the overlap by priority, highest first, ties by name.
+"""
+
+from __future__ import annotations
+
+from acctmap_tui.core.model import Account, Factor, Session
+
+
+def priority(account: Account, factors: list[Factor]) -> int:
+    """The weighted score of one account."""
+    total = 0
+    for f in factors:
+        level = account.scores.get(f.key, 0)
+        total += f.weight * max(0, min(level, len(f.levels)))
+    return total
+
+
+def max_priority(factors: list[Factor]) -> int:
+    return sum(f.weight * len(f.levels) for f in factors)
+
+
+def rescore(session: Session) -> None:
+    """Recompute every account's priority from its scores and the session's factors."""
+    for account in session.accounts:
+        account.priority = priority(account, session.scoring.factors)
+
+
+def ranked(session: Session) -> list[Account]:
+    """The overlap, highest priority first (ties broken by account name)."""
+    return sorted(session.overlap(), key=lambda a: (-a.priority, a.name.casefold(), a.key))
+
+
+def ranks(session: Session) -> dict[str, int]:
+    """pair_id -> rank (1 = top) over the overlap."""
+    return {a.pair_id: i for i, a in enumerate(ranked(session), start=1)}
+
+
+def priority_accounts(session: Session) -> list[Account]:
+    """The top-N accounts the call assigns owners and actions to.
+
+    Only accounts with a score count: before anything is scored, no account is "priority".
+    """
+    return [a for a in ranked(session) if a.priority > 0][: session.scoring.top_n]
+
+
+def set_level(account: Account, factor: Factor, level: int) -> None:
+    """Set a factor level, clamped to 0 (unscored) .. number of levels."""
+    account.scores[factor.key] = max(0, min(level, len(factor.levels)))

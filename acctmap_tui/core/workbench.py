@@ -1,0 +1,290 @@
+"""A live mapping session: every edit the call makes, with undo and an unsaved-changes mark.
+
+The TUI never mutates a `Session` directly: it calls a `Workbench` method, which changes the
+session, keeps categories and priorities consistent, records how to undo the change, and tells
+its `on_change` listener (the app turns that into a Textual message). Pure Python, so every flow
+a screen offers is unit-tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.categorize import categorize
+from acctmap_tui.core.match import manual_pair
+from acctmap_tui.core.model import (
+    ACCEPTED,
+    ACTION_STATUSES,
+    CATEGORY_BY_KEY,
+    IN_OVERLAP,
+    REJECTED,
+    REVIEW,
+    Account,
+    AccountList,
+    Record,
+    Session,
+)
+from acctmap_tui.core.score import priority, rescore
+
+TEXT_FIELDS = ("owner", "next_action", "notes")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed, for listeners: `kind` is one of match, category, score, scoring, assign, notes,
+    agenda, load, save, undo."""
+
+    kind: str
+    description: str
+    account: Account | None = None
+
+
+@dataclass
+class _UndoStep:
+    description: str
+    restore: Callable[[], None]
+
+
+@dataclass
+class Workbench:
+    session: Session
+    ours: AccountList | None = None
+    theirs: AccountList | None = None
+    path: Path | None = None
+    dirty: bool = False
+    revision: int = 0
+    on_change: Callable[[Change], None] | None = None
+    _undo: list[_UndoStep] = field(default_factory=list)
+
+    # --- bookkeeping ------------------------------------------------------------------------
+
+    def _changed(self, kind: str, description: str, restore: Callable[[], None] | None,
+                 account: Account | None = None) -> Change:
+        if restore is not None:
+            self._undo.append(_UndoStep(description, restore))
+            del self._undo[:-200]
+        self.dirty = True
+        self.revision += 1
+        change = Change(kind, description, account)
+        if self.on_change:
+            self.on_change(change)
+        return change
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> str | None:
+        """Reverse the last change; returns what was undone, or None when there is nothing."""
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        step.restore()
+        self._refresh_derived()
+        self._changed("undo", f"Undid: {step.description}", None)
+        return step.description
+
+    def _refresh_derived(self) -> None:
+        for account in self.session.accounts:
+            if not account.category_manual:
+                cat = categorize(account.ours.status, account.theirs.status)
+                account.category = cat.key if cat else None
+        rescore(self.session)
+
+    # --- review & categorize --------------------------------------------------------------
+
+    def _snapshot_decisions(self, accounts: list[Account]) -> Callable[[], None]:
+        saved = [(a, a.match.decision) for a in accounts]
+        count = len(self.session.accounts)
+
+        def restore() -> None:
+            for a, decision in saved:
+                a.match.decision = decision
+            del self.session.accounts[count:]
+
+        return restore
+
+    def _rivals(self, account: Account) -> list[Account]:
+        """Other pairs that share a record with `account` and are in review or the overlap."""
+        return [
+            a for a in self.session.accounts
+            if a is not account
+            and a.match.decision in (REVIEW, *IN_OVERLAP)
+            and (a.ours.key == account.ours.key or a.theirs.key == account.theirs.key)
+        ]
+
+    def accept(self, account: Account) -> Change:
+        """Put the pair in the overlap; its rivals for either record leave review (rejected)."""
+        rivals = self._rivals(account)
+        restore = self._snapshot_decisions([account, *rivals])
+        account.match.decision = ACCEPTED
+        for rival in rivals:
+            rival.match.decision = REJECTED
+        return self._changed("match", f"Accepted {account.ours.name or account.key} = "
+                             f"{account.theirs.name or account.theirs.key}", restore, account)
+
+    def reject(self, account: Account) -> Change:
+        """Turn the pair down; it stays recorded so a re-match keeps it rejected."""
+        restore = self._snapshot_decisions([account])
+        account.match.decision = REJECTED
+        return self._changed("match", f"Rejected {account.ours.name} = {account.theirs.name}",
+                             restore, account)
+
+    def pair(self, ours: Record, theirs: Record) -> Account:
+        """Pair two records by hand; any pair either record was in gives way."""
+        account = manual_pair(ours, theirs)
+        existing = next((a for a in self.session.accounts if a.pair_id == account.pair_id), None)
+        if existing is not None:
+            self.accept(existing)
+            return existing
+        rivals = self._rivals(account)
+        restore = self._snapshot_decisions(rivals)
+        for rival in rivals:
+            rival.match.decision = REJECTED
+        self.session.accounts.append(account)
+        cat = categorize(ours.status, theirs.status)
+        account.category = cat.key if cat else None
+        account.priority = priority(account, self.session.scoring.factors)
+        self._changed("match", f"Paired {ours.name or ours.key} with {theirs.name or theirs.key}",
+                      restore, account)
+        return account
+
+    def set_category(self, account: Account, key: str | None) -> Change:
+        """Override the category (None goes back to the one the statuses give)."""
+        if key is not None and key not in CATEGORY_BY_KEY:
+            raise ValueError(f"unknown category {key!r}")
+        old = (account.category, account.category_manual)
+
+        def restore() -> None:
+            account.category, account.category_manual = old
+
+        if key is None:
+            account.category_manual = False
+            cat = categorize(account.ours.status, account.theirs.status)
+            account.category = cat.key if cat else None
+        else:
+            account.category, account.category_manual = key, True
+        label = CATEGORY_BY_KEY[account.category].label if account.category else "none"
+        return self._changed("category", f"{account.name}: category {label}", restore, account)
+
+    # --- prioritize -----------------------------------------------------------------------
+
+    def set_level(self, account: Account, factor_key: str, level: int) -> Change:
+        """Set one factor's level (0 = unscored) and recompute the account's priority."""
+        factor = next(f for f in self.session.scoring.factors if f.key == factor_key)
+        had = factor_key in account.scores
+        old_level, old_priority = account.scores.get(factor_key, 0), account.priority
+
+        def restore() -> None:
+            if had:
+                account.scores[factor_key] = old_level
+            else:
+                account.scores.pop(factor_key, None)
+            account.priority = old_priority
+
+        account.scores[factor_key] = max(0, min(level, len(factor.levels)))
+        account.priority = priority(account, self.session.scoring.factors)
+        return self._changed("score", f"{account.name}: {factor.label} {account.scores[factor_key]}",
+                             restore, account)
+
+    def bump(self, account: Account, factor_key: str, delta: int) -> Change:
+        return self.set_level(account, factor_key, account.scores.get(factor_key, 0) + delta)
+
+    def set_weight(self, factor_key: str, weight: int) -> Change:
+        """Change a factor's weight; every priority is recomputed."""
+        factor = next(f for f in self.session.scoring.factors if f.key == factor_key)
+        old = factor.weight
+
+        def restore() -> None:
+            factor.weight = old
+            rescore(self.session)
+
+        factor.weight = max(0, min(weight, 10))
+        rescore(self.session)
+        return self._changed("scoring", f"{factor.label} weight {factor.weight}", restore)
+
+    # --- assign ---------------------------------------------------------------------------
+
+    def set_field(self, account: Account, name: str, value: str | date | None) -> Change:
+        """Set owner, next_action, notes (text), due (date or None) or action_status."""
+        if name in TEXT_FIELDS:
+            value = (value or "").strip() if isinstance(value, str) else ""
+        elif name == "due":
+            if value is not None and not isinstance(value, date):
+                raise ValueError("due must be a date")
+        elif name == "action_status":
+            if value not in ACTION_STATUSES:
+                raise ValueError(f"action status must be one of {', '.join(ACTION_STATUSES)}")
+        else:
+            raise ValueError(f"not an editable field: {name}")
+        old = getattr(account, name)
+
+        def restore() -> None:
+            setattr(account, name, old)
+
+        setattr(account, name, value)
+        shown = value.isoformat() if isinstance(value, date) else (value or "—")
+        return self._changed("assign", f"{account.name}: {name.replace('_', ' ')} {shown}",
+                             restore, account)
+
+    def set_icp_notes(self, text: str) -> Change | None:
+        if text == self.session.icp_notes:
+            return None
+        old = self.session.icp_notes
+
+        def restore() -> None:
+            self.session.icp_notes = old
+
+        self.session.icp_notes = text
+        return self._changed("notes", "ICP notes", restore)
+
+    def set_shareable(self, side: str, name: str, shareable: bool) -> Change:
+        info = next(f for f in self.session.fields if f.side == side and f.name == name)
+        old = info.shareable
+
+        def restore() -> None:
+            info.shareable = old
+
+        info.shareable = shareable
+        return self._changed("privacy", f"{name} {'shared' if shareable else 'private'}", restore)
+
+    # --- agenda -----------------------------------------------------------------------------
+
+    def set_phase(self, phase: str) -> None:
+        """Move the agenda to a phase (not an undoable edit, but it is saved)."""
+        if phase != self.session.agenda.current:
+            self.session.agenda.current = phase
+            self.dirty = True
+            self.revision += 1
+
+    def tick(self, seconds: float) -> None:
+        """Add running-clock time to the current phase."""
+        agenda = self.session.agenda
+        agenda.elapsed_s[agenda.current] = agenda.elapsed_s.get(agenda.current, 0.0) + seconds
+
+    # --- files ------------------------------------------------------------------------------
+
+    def save(self, path: Path | str | None = None) -> Path:
+        """Save the session atomically; clears the unsaved mark and the recovery file."""
+        target = Path(path) if path else self.path
+        if target is None:
+            raise ValueError("no file name yet")
+        written = session_io.save(self.session, target)
+        self.path = written
+        self.dirty = False
+        recovery = session_io.recovery_path(written)
+        recovery.unlink(missing_ok=True)
+        if self.on_change:
+            self.on_change(Change("save", f"Saved {written}"))
+        return written
+
+    def autosave(self, fallback_dir: Path) -> Path | None:
+        """Write the recovery file (next to the session, or in `fallback_dir` before a first save)."""
+        if not self.dirty:
+            return None
+        target = self.path or (fallback_dir / session_io.suggest_filename(self.session))
+        return session_io.write_recovery(self.session, target)
