@@ -14,6 +14,7 @@ from acctmap_tui.core.categorize import apply_categories
 from acctmap_tui.core.match import MatchResult, match_lists
 from acctmap_tui.core.model import (
     OURS,
+    AcctmapError,
     PARTNER,
     AccountList,
     Factor,
@@ -22,6 +23,7 @@ from acctmap_tui.core.model import (
     Source,
     Thresholds,
 )
+from acctmap_tui.core.privacy import hash_for_matching, likely_key_mismatch
 from acctmap_tui.core.score import rescore
 
 # Fields a partner may see by default. Everything else (extra CRM columns, our notes, scores) is
@@ -38,6 +40,8 @@ class NewSession:
 
     session: Session
     result: MatchResult
+    ours: AccountList
+    theirs: AccountList
     carried: int = 0  # accounts that took owner/action/scores from a prior session
     notes: list[str] = field(default_factory=list)
 
@@ -81,11 +85,16 @@ def new_session(
     thresholds: Thresholds | None = None,
     prior: Session | None = None,
     progress: Callable[[float], None] | None = None,
+    key: bytes | None = None,
 ) -> NewSession:
-    """Match two lists into a new session; with `prior`, carry its decisions and plans forward."""
+    """Match two lists into a new session; with `prior`, carry its decisions and plans forward.
+
+    When one list is a keyed-hash list, `key` hashes the other side's domains for the match; the
+    session keeps each side's own records (our names stay readable, theirs stay hashes).
+    """
     thresholds = thresholds or (prior.thresholds if prior else Thresholds())
     decisions = [a for a in prior.accounts if a.match.decision in ("accepted", "rejected")] if prior else []
-    result = match_lists(ours, theirs, thresholds, decisions=decisions, progress=progress)
+    result = _match(ours, theirs, thresholds, decisions, progress, key)
     day = day or date.today()
     session = Session(
         ours=ours.company,
@@ -97,12 +106,42 @@ def new_session(
         thresholds=thresholds,
         accounts=result.accounts,
     )
-    out = NewSession(session, result, notes=list(result.notes))
+    out = NewSession(session, result, ours, theirs, notes=list(result.notes))
     if prior is not None:
         out.carried = carry_forward(session, prior)
     apply_categories(session)
     rescore(session)
     return out
+
+
+def _match(ours: AccountList, theirs: AccountList, thresholds: Thresholds, decisions: list,
+           progress: Callable[[float], None] | None, key: bytes | None) -> MatchResult:
+    if ours.hashed == theirs.hashed:
+        return match_lists(ours, theirs, thresholds, decisions=decisions, progress=progress)
+    plain, hashed = (theirs, ours) if ours.hashed else (ours, theirs)
+    if key is None:
+        raise AcctmapError(
+            f"{hashed.path} is a hashed list: give the shared key (--key-file) to hash "
+            f"{plain.path} the same way"
+        )
+    hashed_plain, originals = hash_for_matching(plain, key)
+    pair = (hashed_plain, theirs) if plain is ours else (ours, hashed_plain)
+    result = match_lists(*pair, thresholds, decisions=decisions, progress=progress)
+    restore = (lambda a: setattr(a, "ours", originals.get(a.ours.domain, a.ours))) if plain is ours \
+        else (lambda a: setattr(a, "theirs", originals.get(a.theirs.domain, a.theirs)))
+    for account in result.accounts:
+        restore(account)
+    if plain is ours:
+        result.unmatched_ours = [originals.get(r.domain, r) for r in result.unmatched_ours]
+    else:
+        result.unmatched_theirs = [originals.get(r.domain, r) for r in result.unmatched_theirs]
+    matched = sum(1 for a in result.accounts if a.in_overlap)
+    if likely_key_mismatch(*pair, matched):
+        result.notes.append(
+            "no hashed domain matched at all: the two sides most likely used different keys "
+            "(check that both ran `acctmap hash` with the same key file)"
+        )
+    return result
 
 
 def carry_forward(session: Session, prior: Session) -> int:

@@ -1,0 +1,342 @@
+"""The `acctmap` command line: open the workbench, or run one core step and print what it did.
+
+Every subcommand is a thin driver over `acctmap_tui.core`; the TUI is imported only by the
+commands that open it, so `acctmap match` and friends work without a terminal UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from acctmap_tui.core import compare, export, ingest, privacy
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.categorize import overlap_figures
+from acctmap_tui.core.model import (
+    CATEGORIES,
+    OURS,
+    PARTNER,
+    STATUSES,
+    AccountList,
+    AcctmapError,
+    Session,
+)
+from acctmap_tui.core.pipeline import NewSession, new_session
+
+SESSIONS_DIR = Path("sessions")
+
+
+# --- argument helpers -------------------------------------------------------------------------
+
+
+def _pairs(text: str | None, what: str) -> dict[str, str]:
+    """'a=b,c=d' -> {'a': 'b', 'c': 'd'}."""
+    out: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise AcctmapError(f"{what}: expected ROLE=HEADER pairs separated by commas, got {part!r}")
+        out[key.strip().lower()] = value.strip()
+    return out
+
+
+def _status_map(items: Sequence[str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items or ():
+        word, sep, status = item.rpartition("=")
+        status = status.strip().lower()
+        if not sep or status not in STATUSES:
+            raise AcctmapError(
+                f"--status {item!r}: expected WORD=STATUS with STATUS one of {', '.join(STATUSES)}"
+            )
+        out[word.strip()] = status
+    return out
+
+
+def _read_side(path: str, side: str, company: str | None, columns: dict[str, str],
+               statuses: dict[str, str]) -> AccountList:
+    return ingest.read_list(path, side, company or "", columns=columns or None,
+                            status_map=statuses or None)
+
+
+def _read_lists(args: argparse.Namespace) -> tuple[AccountList, AccountList]:
+    shared_cols = _pairs(args.columns, "--columns")
+    statuses = _status_map(args.status)
+    ours = _read_side(args.ours, OURS, args.ours_name,
+                      {**shared_cols, **_pairs(args.ours_columns, "--ours-columns")}, statuses)
+    theirs = _read_side(args.theirs, PARTNER, args.partner,
+                        {**shared_cols, **_pairs(args.partner_columns, "--partner-columns")}, statuses)
+    return ours, theirs
+
+
+def _build(args: argparse.Namespace) -> NewSession:
+    ours, theirs = _read_lists(args)
+    prior = session_io.load(args.from_session) if getattr(args, "from_session", None) else None
+    key = privacy.read_key(args.key_file) if getattr(args, "key_file", None) else None
+    return new_session(ours, theirs, prior=prior, key=key)
+
+
+# --- summaries --------------------------------------------------------------------------------
+
+
+def match_summary(built: NewSession) -> str:
+    """The plain-text summary `acctmap match` and `acctmap demo --summary` print."""
+    s, result = built.session, built.result
+    fig = overlap_figures(s)
+    lines = [s.title, ""]
+    for src in s.sources:
+        who = "ours" if src.side == OURS else "partner"
+        lines.append(f"{src.company} ({who}): {src.rows} rows read, {src.accounts} accounts, "
+                     f"{len(src.problems)} problems  [{src.path}]")
+    problems = [p for src in s.sources for p in src.problems]
+    if problems:
+        lines.append("")
+        lines.append("Problems found:")
+        lines += [f"  - {p}" for p in problems[:15]]
+        if len(problems) > 15:
+            lines.append(f"  ... and {len(problems) - 15} more")
+    lines.append("")
+    by_method = ", ".join(f"{m} {n}" for m, n in sorted(result.stats.items()) if n and m in
+                          ("domain", "name", "manual", "hash"))
+    lines.append(f"Matches by method: {by_method or 'none'}")
+    lines.append(f"Review queue: {fig.review} pairs need a person")
+    lines.append(f"Overlap: {fig.overlap} accounts  ({fig.rate(OURS):.0%} of {s.ours}'s list, "
+                 f"{fig.rate(PARTNER):.0%} of {s.partner}'s)")
+    for cat in CATEGORIES:
+        lines.append(f"  {cat.code:<7}{cat.label:<32}{fig.per_category[cat.key]:>5}   {cat.play}")
+    if fig.uncategorized:
+        lines.append(f"  {'?':<7}{'Status unknown (map the word)':<32}{fig.uncategorized:>5}")
+    if fig.win_back:
+        lines.append(f"Win-back candidates (churned on a side): {fig.win_back}")
+    if built.carried:
+        lines.append(f"Carried forward from the prior session: {built.carried} accounts")
+    for note in built.notes:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines)
+
+
+# --- subcommands ------------------------------------------------------------------------------
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    built = _build(args)
+    print(match_summary(built))
+    if args.output:
+        path = session_io.save(built.session, args.output)
+        print(f"\nSaved session: {path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.summary:
+        print(match_summary(demo_session()))
+        return 0
+    return _run_app(workbench=_demo_workbench())
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from acctmap_tui.core.workbench import Workbench
+
+    if args.session is None:
+        return _run_app(workbench=_demo_workbench())
+    path = Path(args.session)
+    session = session_io.load(path)
+    lists = _reload_sources(session)
+    return _run_app(workbench=Workbench(session, *lists, path=path))
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from acctmap_tui.app import LoadRequest
+
+    ours, theirs = _read_lists(args)  # fail fast, before the UI starts, on unreadable files
+    prior = session_io.load(args.from_session) if args.from_session else None
+    return _run_app(load=LoadRequest(ours=ours, theirs=theirs, prior=prior))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    session = session_io.load(args.session)
+    out = args.output or Path(args.session).with_suffix(f".actions.{args.format}")
+    path = export.write_export(session, out, args.format, top=args.top, partner_safe=args.partner_safe)
+    print(f"Wrote {path} ({'partner-safe: shareable fields only' if args.partner_safe else 'all fields'})")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    old, new = session_io.load(args.old), session_io.load(args.new)
+    result = compare.diff_sessions(old, new, force=args.force)
+    render = {"text": compare.render_text, "md": compare.render_markdown,
+              "csv": compare.render_csv, "json": compare.render_json}[args.format]
+    print(render(result))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    paths: list[Path] = []
+    for item in args.sessions or [str(SESSIONS_DIR)]:
+        p = Path(item)
+        paths += [i.path for i in session_io.list_sessions(p)] if p.is_dir() else [p]
+    sessions = [session_io.load(p) for p in paths]
+    if not sessions:
+        raise AcctmapError("no sessions found: name session files or a folder of them")
+    print(compare.render_history(compare.history(sessions)))
+    return 0
+
+
+def cmd_share(args: argparse.Namespace) -> int:
+    lst = ingest.read_list(args.list, OURS, "", columns=_pairs(args.columns, "--columns") or None)
+    fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
+    report = privacy.write_share(lst, args.output, fields)
+    print(report.describe() if hasattr(report, "describe") else report)
+    return 0
+
+
+def cmd_hash(args: argparse.Namespace) -> int:
+    lst = ingest.read_list(args.list, OURS, "", columns=_pairs(args.columns, "--columns") or None)
+    report = privacy.write_hashed(lst, args.output, privacy.read_key(args.key_file))
+    print(report.describe() if hasattr(report, "describe") else report)
+    return 0
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    key = privacy.keygen()
+    if args.output:
+        Path(args.output).write_text(key + "\n", encoding="ascii")
+        print(f"Wrote a new key to {args.output}. Send it to your partner by a separate channel; "
+              "use it for this exchange only.")
+    else:
+        print(key)
+    return 0
+
+
+# --- demo and app -----------------------------------------------------------------------------
+
+
+def demo_session(day: date | None = None) -> NewSession:
+    """The bundled demo pair of lists, matched into a fresh session."""
+    ours_path, theirs_path = ingest.demo_paths()
+    ours = ingest.read_list(ours_path, OURS, "Northwind")
+    theirs = ingest.read_list(theirs_path, PARTNER, "Globex")
+    return new_session(ours, theirs, day=day)
+
+
+def _demo_workbench():
+    from acctmap_tui.core.workbench import Workbench
+
+    built = demo_session()
+    return Workbench(built.session, built.ours, built.theirs)
+
+
+def _reload_sources(session: Session) -> tuple[AccountList | None, AccountList | None]:
+    """Re-read a saved session's source lists when they are still where they were (for manual pairing)."""
+    out: list[AccountList | None] = []
+    for side in (OURS, PARTNER):
+        src = session.source(side)
+        lst = None
+        if src and src.path and Path(src.path).is_file() and not src.hashed:
+            try:
+                lst = ingest.read_list(src.path, side, src.company, columns=src.columns or None)
+            except AcctmapError:
+                lst = None
+        out.append(lst)
+    return out[0], out[1]
+
+
+def _run_app(**kwargs) -> int:
+    from acctmap_tui.app import AcctmapApp
+
+    AcctmapApp(sessions_dir=SESSIONS_DIR, **kwargs).run()
+    return 0
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+
+def _list_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ours", help="our account list (.csv, .tsv, .txt, .xlsx)")
+    p.add_argument("theirs", help="the partner's account list (plain or hashed)")
+    p.add_argument("--ours-name", help="our company name (default: from the file name)")
+    p.add_argument("--partner", help="the partner's company name (default: from the file name)")
+    p.add_argument("--columns", help="column override for both lists: name=...,domain=...,status=...,owner=...")
+    p.add_argument("--ours-columns", help="column override for our list")
+    p.add_argument("--partner-columns", help="column override for the partner's list")
+    p.add_argument("--status", action="append", metavar="WORD=STATUS",
+                   help=f"map a status word (repeatable); STATUS is one of: {', '.join(STATUSES)}")
+    p.add_argument("--from", dest="from_session", metavar="PRIOR.toml",
+                   help="carry decisions, scores, owners and actions forward from a prior session")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="acctmap",
+        description="Partner account mapping: match two account lists, categorize, prioritize, assign.",
+    )
+    parser.add_argument("session", nargs="?", help="open a saved session (default: the bundled demo)")
+    parser.set_defaults(func=cmd_open)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="open the app on the bundled demo lists")
+    p.add_argument("--summary", action="store_true", help="print the demo's mapping summary instead")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("new", help="start a new session in the app from two lists")
+    _list_args(p)
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("match", help="match two lists and print the summary")
+    _list_args(p)
+    p.add_argument("--key-file", help="shared key, when one list is hashed (acctmap hash)")
+    p.add_argument("-o", "--output", help="save the session TOML here (e.g. sessions/NAME.toml)")
+    p.set_defaults(func=cmd_match)
+
+    p = sub.add_parser("export", help="write the action list of a session")
+    p.add_argument("session")
+    p.add_argument("--format", choices=("csv", "md"), default="csv")
+    p.add_argument("--top", type=int, help="only the top N by priority")
+    p.add_argument("--partner-safe", action="store_true", help="only fields marked shareable")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("diff", help="what changed between two sessions of a partnership")
+    p.add_argument("old")
+    p.add_argument("new")
+    p.add_argument("--format", choices=("text", "md", "csv", "json"), default="text")
+    p.add_argument("--force", action="store_true", help="compare sessions of different partners")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("history", help="overlap per category over several sessions")
+    p.add_argument("sessions", nargs="*", help="session files or folders (default: sessions/)")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("share", help="write the minimal list to send a partner")
+    p.add_argument("list")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--fields", default="domain,status", help="fields to share (default: domain,status)")
+    p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
+    p.set_defaults(func=cmd_share)
+
+    p = sub.add_parser("hash", help="write keyed hashes (HMAC-SHA256) of a list's domains")
+    p.add_argument("list")
+    p.add_argument("--key-file", required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
+    p.set_defaults(func=cmd_hash)
+
+    p = sub.add_parser("keygen", help="make a secret key for a hashed exchange")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=cmd_keygen)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except AcctmapError as err:
+        print(f"acctmap: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
