@@ -1,25 +1,44 @@
-"""The acctmap Textual app: one mode per agenda phase, driven by a `Workbench`."""
+"""The acctmap Textual app: one mode per agenda phase, driven by a `Workbench`.
+
+App-level actions only: phases, the agenda clock, save / save as / autosave, undo, the share-safe
+switch, quit. Each phase screen owns its own feature code.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 
+from acctmap_tui.commands import AppCommands
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
 from acctmap_tui.core.workbench import Change, Workbench
-from acctmap_tui.messages import SessionChanged
+from acctmap_tui.messages import PrivacyChanged, SessionChanged
 from acctmap_tui.screens.assign import AssignScreen
+from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
 from acctmap_tui.screens.icp import IcpScreen
+from acctmap_tui.screens.load import LoadRequest, LoadScreen
 from acctmap_tui.screens.prioritize import PrioritizeScreen
 from acctmap_tui.screens.review import ReviewScreen
 
+__all__ = ["AcctmapApp", "LoadRequest", "PHASE_MODES"]
+
 PHASE_MODES = ("icp", "review", "prioritize", "assign")
+PHASE_KEYS = Binding.Group("Phase", compact=True)
+# Actions that need a session on screen (hidden on the load screen and behind dialogs).
+SESSION_ACTIONS = {"phase", "next_phase", "toggle_clock", "toggle_privacy", "save", "save_as", "undo"}
 
 
 class AcctmapApp(App[None]):
-    """Runs a mapping call on a workbench (session + lists)."""
+    """Runs a mapping call on a workbench (session + lists), or loads one first."""
 
     CSS_PATH = "acctmap.tcss"
     TITLE = "acctmap"
@@ -28,28 +47,330 @@ class AcctmapApp(App[None]):
         "review": ReviewScreen,
         "prioritize": PrioritizeScreen,
         "assign": AssignScreen,
+        "load": LoadScreen,
     }
+    COMMANDS = App.COMMANDS | {AppCommands}
     BINDINGS = [
-        Binding("1", "phase('icp')", "ICP"),
-        Binding("2", "phase('review')", "Review"),
-        Binding("3", "phase('prioritize')", "Prioritize"),
-        Binding("4", "phase('assign')", "Assign"),
+        Binding("1", "phase('icp')", "ICP", group=PHASE_KEYS),
+        Binding("2", "phase('review')", "Review", group=PHASE_KEYS),
+        Binding("3", "phase('prioritize')", "Prioritize", group=PHASE_KEYS),
+        Binding("4", "phase('assign')", "Assign", group=PHASE_KEYS),
+        Binding("n", "next_phase", "Next"),
+        Binding("t", "toggle_clock", "Clock"),
+        Binding("p", "toggle_privacy", "Share-safe"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("o", "open_lists", "Open", show=False),
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
-    privacy: reactive[bool] = reactive(False)
+    privacy: reactive[bool] = reactive(False, init=False)
+    clock_running: reactive[bool] = reactive(False, init=False)
+    header_stamp: reactive[int] = reactive(0, init=False)  # bumped whenever the agenda header must redraw
 
-    def __init__(self, workbench: Workbench, sessions_dir: Path = Path("sessions")) -> None:
+    def __init__(
+        self,
+        workbench: Workbench | None = None,
+        sessions_dir: Path | str = Path("sessions"),
+        *,
+        load: LoadRequest | None = None,
+        autosave_delay: float = 2.0,
+    ) -> None:
         super().__init__()
-        self.workbench = workbench
-        self.sessions_dir = sessions_dir
-        workbench.on_change = self._on_workbench_change
+        self.workbench: Workbench | None = None
+        self.sessions_dir = Path(sessions_dir)
+        self.load_request = load
+        self.autosave_delay = autosave_delay
+        self._autosave_timer: Timer | None = None
+        self._autosave_failed = False
+        self._warned_over: set[str] = set()
+        self._return_mode: str | None = None
+        if workbench is not None:
+            self._set_workbench(workbench)
+
+    # --- start-up -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.switch_mode(self.workbench.session.agenda.current)
+        self._clock = self.set_interval(1, self._tick_clock, pause=True)
+        if self.workbench is None:
+            self._show_load(self.load_request)
+        elif not self._offer_recovery():
+            self._show_phase()
+
+    def _set_workbench(self, workbench: Workbench) -> None:
+        self.workbench = workbench
+        workbench.on_change = self._on_workbench_change
+        self._warned_over.clear()
+
+    def install_workbench(self, workbench: Workbench, mode: str | None = None) -> None:
+        """Make a freshly loaded workbench the current one and show its phase.
+
+        Call it while no phase screen is showing (from the load screen): phase screens built for
+        the previous workbench are dropped and rebuilt on demand.
+        """
+        self._set_workbench(workbench)
+        for phase in PHASE_MODES:
+            if phase != self.current_mode:
+                self.remove_mode(phase)
+                self.add_mode(phase, self.MODES[phase])
+        self._show_phase(mode)
+        self.header_stamp += 1
+        if workbench.dirty:
+            self._schedule_autosave()
+
+    def _show_phase(self, mode: str | None = None) -> None:
+        assert self.workbench is not None
+        phase = mode or self.workbench.session.agenda.current
+        if phase not in PHASE_MODES:
+            phase = "icp"
+        if phase != self.workbench.session.agenda.current:
+            self.workbench.set_phase(phase)
+        self.switch_mode(phase)
+
+    # --- recovery -------------------------------------------------------------------------
+
+    def _offer_recovery(self) -> bool:
+        """Ask whether to restore a recovery file newer than the opened session."""
+        assert self.workbench is not None
+        path = self.workbench.path
+        if path is None:
+            return False
+        try:
+            newer = session_io.newer_recovery(path)
+            saved_at = datetime.fromtimestamp(newer.stat().st_mtime).strftime("%H:%M") if newer else ""
+        except OSError:
+            return False
+        if newer is None:
+            return False
+        self.push_screen(RestoreDialog(path, saved_at), partial(self._restore_choice, newer))
+        return True
+
+    def _restore_choice(self, recovery: Path, restore: bool | None) -> None:
+        old = self.workbench
+        assert old is not None
+        if restore:
+            try:
+                session = session_io.load(recovery)
+            except (AcctmapError, OSError) as err:
+                self.notify(f"Could not restore {recovery}: {err}", severity="error", timeout=10)
+            else:
+                self._set_workbench(Workbench(session, old.ours, old.theirs, path=old.path, dirty=True))
+                self.notify(f"Restored the recovery file {recovery.name}. Save (ctrl+s) to keep it.")
+        self._show_phase()
+        self.header_stamp += 1
+
+    # --- loading lists ----------------------------------------------------------------------
+
+    def _show_load(self, request: LoadRequest | None) -> None:
+        self.load_request = request
+        if self.current_mode != "load":
+            self._return_mode = self.current_mode if self.current_mode in PHASE_MODES else None
+            self.remove_mode("load")  # a fresh load screen each time
+            self.add_mode("load", self.MODES["load"])
+            self.switch_mode("load")
+
+    def cancel_load(self) -> None:
+        """Back from the load screen to the session that was open (if any)."""
+        if self.workbench is not None:
+            self.switch_mode(self._return_mode or "icp")
+
+    def action_open_lists(self) -> None:
+        """Start a new session from two lists (asks first when this one has unsaved changes)."""
+        if self.workbench is None or not self.workbench.dirty:
+            self._show_load(None)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "discard":
+                self._show_load(None)
+            elif choice == "save":
+                self._save_then(partial(self._show_load, None))
+
+        self.push_screen(
+            UnsavedChangesDialog("Opening new lists closes this session, which has unsaved changes.",
+                                 "Save, then open", "Open without saving"),
+            chosen,
+        )
+
+    # --- workbench changes -------------------------------------------------------------------
 
     def _on_workbench_change(self, change: Change) -> None:
-        self.screen.post_message(SessionChanged(change))
+        self.header_stamp += 1
+        if change.kind != "save":
+            self._schedule_autosave()
+        for screen in self.screen_stack:
+            screen.post_message(SessionChanged(change))
+
+    def _commit_edits(self) -> None:
+        """Ask the showing screens to hand pending edits (e.g. notes being typed) to the workbench."""
+        for screen in self.screen_stack:
+            commit = getattr(screen, "commit_edits", None)
+            if callable(commit):
+                commit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in SESSION_ACTIONS:
+            if self.workbench is None or self.current_mode not in PHASE_MODES:
+                return False
+            if isinstance(self.screen, ModalScreen):
+                return False
+        if action == "phase" and parameters and parameters[0] not in PHASE_MODES:
+            return False
+        return True
+
+    # --- phases and the clock -------------------------------------------------------------------
 
     def action_phase(self, phase: str) -> None:
+        if self.workbench is None or phase not in PHASE_MODES:
+            return
+        self._commit_edits()
         self.workbench.set_phase(phase)
         self.switch_mode(phase)
+        self.header_stamp += 1
+        self._schedule_autosave()
+
+    def action_next_phase(self) -> None:
+        if self.workbench is None:
+            return
+        agenda = self.workbench.session.agenda
+        keys = [key for key, _ in agenda.phases if key in PHASE_MODES]
+        position = keys.index(agenda.current) if agenda.current in keys else -1
+        if position + 1 >= len(keys):
+            self.notify("This is the last phase of the agenda.")
+            return
+        self.action_phase(keys[position + 1])
+
+    def action_toggle_clock(self) -> None:
+        self.clock_running = not self.clock_running
+
+    def watch_clock_running(self, running: bool) -> None:
+        timer = getattr(self, "_clock", None)
+        if timer is not None:
+            timer.resume() if running else timer.pause()
+
+    def _tick_clock(self) -> None:
+        if self.workbench is None or not self.clock_running:
+            return
+        self.workbench.tick(1)
+        self.header_stamp += 1
+        self._warn_when_over()
+
+    def _warn_when_over(self) -> None:
+        """Say once per phase when its time is up (the header keeps showing OVER)."""
+        assert self.workbench is not None
+        agenda = self.workbench.session.agenda
+        minutes = dict(agenda.phases).get(agenda.current, 0)
+        if agenda.current not in self._warned_over and agenda.elapsed_s.get(agenda.current, 0) > minutes * 60:
+            self._warned_over.add(agenda.current)
+            label = PHASE_LABELS.get(agenda.current, agenda.current)
+            self.notify(f"Time is up for {label}: press n for the next phase.", severity="warning")
+
+    # --- privacy --------------------------------------------------------------------------
+
+    def action_toggle_privacy(self) -> None:
+        self.privacy = not self.privacy
+
+    def watch_privacy(self, private: bool) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(PrivacyChanged(private))
+        self.notify("Share-safe view: private fields hidden." if private
+                    else "Share-safe view off: all fields shown.")
+
+    # --- undo -----------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        if self.workbench is None:
+            return
+        self._commit_edits()
+        what = self.workbench.undo()
+        self.notify(f"Undid: {what}" if what else "Nothing to undo.")
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self._save_then(None)
+
+    def action_save_as(self) -> None:
+        self._commit_edits()
+        self._ask_file_name(None)
+
+    def _save_then(self, after: Callable[[], object] | None) -> None:
+        """Save (asking for a file name the first time), then run `after` if it worked."""
+        if self.workbench is None:
+            return
+        self._commit_edits()
+        if self.workbench.path is None:
+            self._ask_file_name(after)
+        elif self.save_to(self.workbench.path) and after is not None:
+            after()
+
+    def _ask_file_name(self, after: Callable[[], object] | None) -> None:
+        assert self.workbench is not None
+        suggested = Path(session_io.suggest_filename(self.workbench.session)).name
+
+        def chosen(path: Path | None) -> None:
+            if path is not None and self.save_to(path) and after is not None:
+                after()
+
+        self.push_screen(SaveAsDialog(suggested, self.sessions_dir), chosen)
+
+    def save_to(self, path: Path) -> bool:
+        """Save the session to `path`; a failure is reported, and the session stays in memory."""
+        assert self.workbench is not None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written = self.workbench.save(path)
+        except (OSError, AcctmapError, ValueError) as err:
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            self.notify(f"Could not save {path}: {reason}. Your changes are still here; "
+                        "try another name (Save as… in ctrl+p).", severity="error", timeout=10)
+            return False
+        self.notify(f"Saved {written}")
+        return True
+
+    def _schedule_autosave(self) -> None:
+        """Write the recovery file a moment after the last change (the timer restarts on each)."""
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+        self._autosave_timer = self.set_timer(self.autosave_delay, self.autosave_now)
+
+    def autosave_now(self) -> Path | None:
+        """Write the recovery file now; returns its path (None when nothing is unsaved)."""
+        self._autosave_timer = None
+        if self.workbench is None:
+            return None
+        try:
+            if self.workbench.path is None:
+                self.sessions_dir.mkdir(parents=True, exist_ok=True)
+            written = self.workbench.autosave(self.sessions_dir)
+        except (OSError, AcctmapError) as err:
+            if not self._autosave_failed:
+                self.notify(f"Autosave failed: {err}", severity="error", timeout=10)
+            self._autosave_failed = True
+            return None
+        self._autosave_failed = False
+        return written
+
+    # --- quitting -------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        if self.workbench is not None:
+            self._commit_edits()
+        if self.workbench is None or not self.workbench.dirty:
+            self.exit()
+            return
+        if isinstance(self.screen, UnsavedChangesDialog):
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "discard":
+                self.exit()
+            elif choice == "save":
+                self._save_then(self.exit)
+
+        self.push_screen(UnsavedChangesDialog(), chosen)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # our own provider lists Quit (with the unsaved-changes question)
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Quit")

@@ -30,12 +30,11 @@ _CACHE_SIZE = 1 << 18
 
 # Cell values people type when there is no website.
 _NO_VALUE = frozenset(
-    """n/a na n.a. #n/a - -- --- none null nil tbd tba unknown ? ?? x . 0 no website
-    not available no domain empty blank""".split()
-) | {"no website", "not available", "no domain", "n / a"}
+    "n/a na n.a. #n/a - -- --- none null nil tbd tba unknown ? ?? x . 0 empty blank".split()
+) | {"no website", "not available", "no domain", "n / a", "no url"}
 
 _SPLIT_CELL = re.compile(r"[\s;,|]+")
-_SCHEME = re.compile(r"^(?:(?:https?|ftp|mailto)\s*:/*|[a-z][a-z0-9+.\-]*://|//+)")
+_SCHEME = re.compile(r"^(?:(?:https?|ftp|mailto)\s*(?::/*|//+)|[a-z][a-z0-9+.\-]*://|//+)")
 _WWW = re.compile(r"^www\d*\.")
 _HOST_OK = re.compile(r"^[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?)*$")
 _TRIM = "\"'<>()[]{}`"

@@ -1,18 +1,244 @@
-"""Phase screen: ICP review (placeholder until built)."""
+"""Phase 1, ICP review: how big each list is, how much they overlap, and the ICP alignment notes.
+
+Shows both lists' sizes and the problems found while reading them, each side's overlap rate, the
+2x2 overlap matrix (with category codes), counts per category with its play, win-backs and the
+review queue. The notes field is for the ICP discussion; it is private (hidden in share-safe view).
+"""
 
 from __future__ import annotations
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.timer import Timer
+from textual.widgets import Footer, Static, TextArea
 
+from acctmap_tui.core.categorize import OverlapFigures, overlap_figures
+from acctmap_tui.core.model import (
+    CATEGORIES,
+    CUSTOMER,
+    MUTUAL_PROSPECT,
+    OURS,
+    OURS_CUSTOMER,
+    PARTNER,
+    PROSPECT,
+    SHARED_CUSTOMER,
+    THEIRS_CUSTOMER,
+    Session,
+)
+from acctmap_tui.messages import SessionChanged
 from acctmap_tui.widgets.agenda_header import AgendaHeader
+
+NOTES_PROMPT = "Agree who you both sell to: size · industry · geography · tech stack · persona · deal size"
+NOTES_PLACEHOLDER = (
+    "Company size:\nIndustry:\nGeography:\nTech stack:\nPersona (buyer / champion):\nDeal size:"
+)
+PROBLEMS_SHOWN = 25  # per list; the rest is counted
+NOTES_DEBOUNCE_S = 1.0
+
+# matrix cell -> the category it is
+MATRIX_CATEGORY = {
+    (CUSTOMER, CUSTOMER): SHARED_CUSTOMER,
+    (CUSTOMER, PROSPECT): OURS_CUSTOMER,
+    (PROSPECT, CUSTOMER): THEIRS_CUSTOMER,
+    (PROSPECT, PROSPECT): MUTUAL_PROSPECT,
+}
+
+
+def lists_table(session: Session, fig: OverlapFigures) -> Table:
+    """Rows read, distinct accounts and overlap rate, one column per side."""
+    table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
+    table.add_column("")
+    sources = [session.source(OURS), session.source(PARTNER)]
+    for side, src in zip((OURS, PARTNER), sources):
+        name = src.company if src else (session.ours if side == OURS else session.partner)
+        table.add_column(name, justify="right", overflow="ellipsis", no_wrap=True)
+    table.add_row("rows read", *(f"{s.rows:,}" if s else "—" for s in sources))
+    table.add_row("accounts", *(f"{s.accounts:,}" if s else "—" for s in sources))
+    table.add_row("in overlap", *(f"{fig.overlap:,}" for _ in sources))
+    table.add_row("overlap rate", *(f"{fig.rate(side):.0%}" for side in (OURS, PARTNER)))
+    return table
+
+
+def matrix_table(session: Session, fig: OverlapFigures) -> Table:
+    """Our bucket (rows) by theirs (columns); each cell names its category code."""
+    table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
+    table.add_column(f"{session.ours} ↓  {session.partner} →", overflow="fold")
+    for theirs in (CUSTOMER, PROSPECT):
+        table.add_column(theirs, justify="left", no_wrap=True)
+    for ours in (CUSTOMER, PROSPECT):
+        cells = []
+        for theirs in (CUSTOMER, PROSPECT):
+            cat = MATRIX_CATEGORY[(ours, theirs)]
+            cells.append(Text.assemble((f"{cat.code:<7}", "bold"), f"{fig.matrix.get((ours, theirs), 0):>4}"))
+        table.add_row(ours, *cells)
+    return table
+
+
+def categories_table(fig: OverlapFigures) -> Table:
+    """Count and play per category."""
+    table = Table(box=None, pad_edge=False, expand=True, show_header=False)
+    table.add_column("code", style="bold", no_wrap=True)
+    table.add_column("count", justify="right", no_wrap=True)
+    table.add_column("label", no_wrap=True, overflow="ellipsis", ratio=2)
+    table.add_column("play", ratio=3)
+    for cat in CATEGORIES:
+        table.add_row(cat.code, str(fig.per_category.get(cat.key, 0)), cat.label, cat.play)
+    if fig.uncategorized:
+        table.add_row("?", str(fig.uncategorized), "status unknown", "map the status word in review")
+    return table
+
+
+def summary_line(fig: OverlapFigures) -> str:
+    return (f"overlap {fig.overlap} · win-back {fig.win_back} (churned on a side) · "
+            f"review queue {fig.review} (key 2)")
+
+
+def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN) -> str:
+    """Problems per list: the first `shown` of each, then 'and K more'; counts only when private."""
+    if not session.sources:
+        return "No list information in this session."
+    lines: list[str] = []
+    for src in session.sources:
+        count = len(src.problems)
+        lines.append(f"{src.company} ({src.path}): "
+                     f"{count or 'no'} problem{'' if count == 1 else 's'}")
+        if private:
+            continue
+        lines += [f"  • {p}" for p in src.problems[:shown]]
+        if count > shown:
+            lines.append(f"  … and {count - shown} more")
+    if private and any(src.problems for src in session.sources):
+        lines.append("(details hidden in the share-safe view)")
+    return "\n".join(lines)
 
 
 class IcpScreen(Screen):
-    """ICP review."""
+    """ICP review: list sizes, overlap figures, problems, ICP alignment notes."""
+
+    AUTO_FOCUS = None  # keys 1-4, n, t, p work at once; `e` starts typing notes
+    BINDINGS = [
+        Binding("e", "edit_notes", "Edit notes"),
+        Binding("escape", "leave_notes", "Done editing", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._drawn_revision = -1
+        self._notes_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield AgendaHeader()
-        yield Static("ICP review")
+        with Vertical(id="icp-body"):
+            with Horizontal(id="icp-top"):
+                yield Static(id="icp-lists", classes="icp-panel")
+                yield Static(id="icp-matrix", classes="icp-panel")
+            with Vertical(id="icp-categories", classes="icp-panel"):
+                yield Static(id="icp-categories-table")
+                yield Static(id="icp-summary")
+            with Horizontal(id="icp-bottom"):
+                with Vertical(id="icp-notes-box", classes="icp-panel"):
+                    yield Static(NOTES_PROMPT, id="icp-prompt")
+                    yield TextArea(id="icp-notes", placeholder=NOTES_PLACEHOLDER)
+                    yield Static("ICP notes are private: hidden in the share-safe view (p shows them).",
+                                 id="icp-notes-hidden")
+                with VerticalScroll(id="icp-problems", classes="icp-panel"):
+                    yield Static(id="icp-problems-text")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#icp-lists").border_title = "Lists"
+        self.query_one("#icp-matrix").border_title = "Overlap matrix"
+        self.query_one("#icp-categories").border_title = "Categories and plays"
+        self.query_one("#icp-notes-box").border_title = "ICP alignment notes (private)"
+        self.query_one("#icp-problems").border_title = "Problems found at load"
+        self.query_one("#icp-notes", TextArea).load_text(self.app.workbench.session.icp_notes)  # type: ignore[attr-defined]
+        self.refresh_figures()
+        self.watch(self.app, "privacy", self._apply_privacy)
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    @property
+    def session(self) -> Session:
+        return self.app.workbench.session  # type: ignore[attr-defined]
+
+    def refresh_figures(self) -> None:
+        """Redraw every figure from the session."""
+        session = self.session
+        fig = overlap_figures(session)
+        self.query_one("#icp-lists", Static).update(lists_table(session, fig))
+        self.query_one("#icp-matrix", Static).update(matrix_table(session, fig))
+        self.query_one("#icp-categories-table", Static).update(categories_table(fig))
+        self.query_one("#icp-summary", Static).update(summary_line(fig))
+        self._draw_problems()
+        self._drawn_revision = self.app.workbench.revision  # type: ignore[attr-defined]
+
+    def _draw_problems(self) -> None:
+        private = bool(getattr(self.app, "privacy", False))
+        self.query_one("#icp-problems-text", Static).update(problems_text(self.session, private))
+
+    def _show_session_notes(self) -> None:
+        notes = self.query_one("#icp-notes", TextArea)
+        if notes.text != self.session.icp_notes:
+            notes.load_text(self.session.icp_notes)
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        self.refresh_figures()
+        if message.change.kind in ("undo", "load"):
+            self._show_session_notes()
+
+    def on_screen_resume(self) -> None:
+        if self._drawn_revision != self.app.workbench.revision:  # type: ignore[attr-defined]
+            self.refresh_figures()
+            self._show_session_notes()
+
+    def on_screen_suspend(self) -> None:
+        self.commit_edits()
+
+    # --- privacy --------------------------------------------------------------------------
+
+    def _apply_privacy(self, private: bool) -> None:
+        notes = self.query_one("#icp-notes", TextArea)
+        if private:
+            self.commit_edits()
+        notes.display = not private
+        self.refresh_bindings()
+        self.query_one("#icp-prompt").display = not private
+        self.query_one("#icp-notes-hidden").display = private
+        self._draw_problems()
+
+    # --- notes ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit_notes" and getattr(self.app, "privacy", False):
+            return False
+        return True
+
+    def action_edit_notes(self) -> None:
+        self.query_one("#icp-notes", TextArea).focus()
+
+    def action_leave_notes(self) -> None:
+        self.commit_edits()
+        self.set_focus(None)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        self._notes_timer = self.set_timer(NOTES_DEBOUNCE_S, self.commit_edits)
+
+    def on_descendant_blur(self, event) -> None:
+        if getattr(event.widget, "id", None) == "icp-notes":
+            self.commit_edits()
+
+    def commit_edits(self) -> None:
+        """Hand the typed notes to the workbench (no change when they are the same)."""
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+            self._notes_timer = None
+        if not self.is_mounted:
+            return
+        text = self.query_one("#icp-notes", TextArea).text
+        self.app.workbench.set_icp_notes(text)  # type: ignore[attr-defined]

@@ -1,18 +1,545 @@
-"""Phase screen: Prioritize (placeholder until built)."""
+"""Phase screen: Prioritize — score the overlap on weighted factors and see the rank move.
+
+One row per overlapping account: rank, account, our / their status, category, one column per
+scoring factor ("3 Champion") and priority. Put the cursor on a factor cell and press `+` / `-` to
+move its level, or `1`..`9` to set it (`0` clears); priority and every rank that moved update at
+once, in place.
+
+Row order on an edit: rows do NOT jump. A row leaping away from the cursor while the call is scoring
+it is disorienting, so the rank column updates immediately but the rows keep their order until the
+user presses `o` ("re-rank"), or sorts with `s`. The status line says when the order is out of date.
+
+Top-N accounts (session.scoring.top_n, the "priority accounts") carry a "★" in the rank column and
+are bold. In the share-safe view (app.privacy) the factor and priority columns are hidden unless the
+session marks "scores" / "priority" shareable; rank order stays.
+
+A 10,000-account overlap opens fast because the table shows one page of rows at a time
+(`[` / `]` turn pages; sort and filter work on the whole overlap).
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
+from acctmap_tui.core.categorize import category_of
+from acctmap_tui.core.model import (
+    CATEGORIES,
+    CATEGORY_BY_KEY,
+    OURS,
+    PARTNER,
+    STATUSES,
+    Account,
+    Factor,
+    Session,
+)
+from acctmap_tui.core.score import max_priority
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.messages import SessionChanged
+from acctmap_tui.screens.prioritize_weights import WeightsScreen
+from acctmap_tui.widgets.account_table import (
+    AccountTable,
+    ColumnSpec,
+    RankIndex,
+    is_shareable,
+    matches_text,
+    status_short,
+)
 from acctmap_tui.widgets.agenda_header import AgendaHeader
+
+FACTOR_PREFIX = "f:"
+CATEGORY_FILTERS: tuple[str | None, ...] = (None, *(c.key for c in CATEGORIES))
+NUMERIC_COLUMNS = ("priority",)  # plus every factor column: these sort high-to-low first
+SORT_NAMES = {"rank": "rank", "name": "account", "ours": "our status", "theirs": "their status",
+              "category": "category", "priority": "priority"}
+TOP_STYLE = "bold"
+MIN_ACCOUNT_WIDTH = 14
+MAX_ACCOUNT_WIDTH = 34
+
+
+def fit(text: str, width: int) -> str:
+    """`text`, cut to `width` characters with an ellipsis when longer."""
+    if len(text) <= width:
+        return text
+    return text[: max(width - 1, 0)] + "…"
+
+
+def short_level(name: str, width: int) -> str:
+    """A level name in at most `width` characters: whole, its first word, or cut."""
+    if len(name) <= width:
+        return name
+    first = name.split()[0]
+    if 3 <= len(first) <= width:
+        return first
+    return fit(name, width)
+
+
+def short_label(label: str, width: int) -> str:
+    """A factor header in at most `width` characters: whole, its last word, or cut."""
+    if len(label) <= width:
+        return label
+    last = label.split()[-1]
+    if 4 <= len(last) <= width:
+        return last[0].upper() + last[1:]
+    return fit(label, width)
+
+
+def factor_cell_width(factor: Factor) -> int:
+    """Natural width of a factor column: its header and its longest 'n Level' cell."""
+    levels = [len(f"{i} {short_level(n, 9)}") for i, n in enumerate(factor.levels, start=1)]
+    return max([len(short_label(factor.label, 12)), *levels])
 
 
 class PrioritizeScreen(Screen):
-    """Prioritize."""
+    """Score the overlap; rank and priority follow every key press."""
+
+    BINDINGS = [
+        Binding("plus,equals_sign", "bump(1)", "Level +", key_display="+"),
+        Binding("minus", "bump(-1)", "Level -", key_display="-"),
+        Binding("1", "set_level(1)", "Set level", key_display="0-9"),
+        *(Binding(str(d), f"set_level({d})", "Set level", show=False) for d in (0, *range(2, 10))),
+        Binding("s", "sort", "Sort"),
+        Binding("o", "rerank", "Re-rank"),
+        Binding("f", "cycle_category", "Category"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("w", "weights", "Weights"),
+        Binding("left_square_bracket", "page(-1)", "Prev page", key_display="["),
+        Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._overlap: dict[str, Account] = {}
+        self._ranks = RankIndex()
+        self._category: str | None = None
+        self._text = ""
+        self._sort: tuple[str, bool] = ("rank", False)  # column key, descending
+        self._stale = False  # ranks moved since the rows were last sorted
+        self._drawn = -1  # workbench.revision last drawn
+        self._layout_width = 0
+        self._level_text: dict[str, list[str]] = {}  # factor key -> cell text per level (0 = unscored)
+        self._full_sync_pending = False
+
+    # --- shortcuts ---------------------------------------------------------------------------
+
+    @property
+    def workbench(self) -> Workbench:
+        return self.app.workbench  # type: ignore[attr-defined]
+
+    @property
+    def session(self) -> Session:
+        return self.workbench.session
+
+    @property
+    def table(self) -> AccountTable:
+        return self.query_one("#prio-table", AccountTable)
+
+    @property
+    def private(self) -> bool:
+        return bool(getattr(self.app, "privacy", False))
+
+    def _shows(self, side: str, name: str) -> bool:
+        return not self.private or is_shareable(self.session, side, name)
+
+    @property
+    def scores_shown(self) -> bool:
+        return self._shows("session", "scores")
+
+    # --- compose and first draw -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield AgendaHeader()
-        yield Static("Prioritize")
+        with Vertical(id="prio-body"):
+            yield Static(id="prio-status")
+            yield AccountTable(self._render_cell, id="prio-table", fixed_columns=2)
+            yield Static(id="prio-detail")
+            yield Input(id="prio-filter", placeholder="Filter by name, domain or owner  "
+                        "(enter: keep, esc: clear)")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#prio-filter", Input).display = False
+        self.watch(self.app, "privacy", self._privacy_changed, init=False)
+        self._load()
+        self.table.focus()
+
+    def _load(self) -> None:
+        """Read the whole overlap again (first draw, or after matches changed)."""
+        self._overlap = {a.pair_id: a for a in self.session.overlap()}
+        self._ranks.rebuild(self._overlap.values())
+        self._layout_width = self._table_width()
+        self.table.set_columns(self._columns())
+        self._apply_view(first=True)
+
+    def on_screen_resume(self) -> None:
+        if self.workbench.revision != self._drawn:
+            self._sync_all()
+        self.table.focus()
+
+    def on_resize(self) -> None:
+        width = self._table_width()
+        if width != self._layout_width:
+            self._layout_width = width
+            self.table.set_columns(self._columns())
+
+    # --- columns ---------------------------------------------------------------------------
+
+    def _table_width(self) -> int:
+        return max(self.size.width, 60) - 2  # the vertical scrollbar and a margin
+
+    def _columns(self) -> list[ColumnSpec]:
+        """The visible columns, sized to fit the screen (account takes what is left)."""
+        factors = self.session.scoring.factors
+        head: list[ColumnSpec] = [ColumnSpec("rank", "Rank", 4)]
+        mid: list[ColumnSpec] = []
+        if self._shows(OURS, "status"):
+            mid.append(ColumnSpec("ours", "Ours", 5))
+        if self._shows(PARTNER, "status"):
+            mid.append(ColumnSpec("theirs", "Theirs", 6))
+        if self._shows("session", "category"):
+            mid.append(ColumnSpec("category", "Cat", 6))
+        fixed = sum(s.width + 2 for s in head + mid if s.width)
+        show_scores = self.scores_shown
+        show_priority = self._shows("session", "priority")
+        if show_priority:
+            fixed += 6
+        widths = [factor_cell_width(f) for f in factors] if show_scores else []
+        room = self._layout_width - fixed - 2  # the account column's padding
+        natural = sum(w + 2 for w in widths)
+        if room - natural < MIN_ACCOUNT_WIDTH and widths:
+            # Narrow screen: shrink the factor columns evenly, down to 7 characters.
+            per = max(7, (room - MIN_ACCOUNT_WIDTH) // len(widths) - 2)
+            widths = [min(w, per) for w in widths]
+        account = max(MIN_ACCOUNT_WIDTH, min(MAX_ACCOUNT_WIDTH, room - sum(w + 2 for w in widths)))
+        specs = [*head, ColumnSpec("name", "Account", account), *mid]
+        self._level_text = {}
+        for factor, width in zip(factors, widths):
+            self._level_text[factor.key] = ["·"] + [
+                f"{i} {short_level(n, width - 2) if width >= 11 else n[: width - 2]}"
+                for i, n in enumerate(factor.levels, start=1)
+            ]
+            specs.append(ColumnSpec(FACTOR_PREFIX + factor.key, short_label(factor.label, width), width))
+        if show_priority:
+            specs.append(ColumnSpec("priority", Text("Prio", justify="right"), 4))
+        return specs
+
+    # --- cells ------------------------------------------------------------------------------
+
+    def is_top(self, account: Account, rank: int | None = None) -> bool:
+        """A priority account: scored, and within the top N of the rank."""
+        rank = self._ranks.rank(account) if rank is None else rank
+        return account.priority > 0 and 0 < rank <= self.session.scoring.top_n
+
+    def _render_cell(self, account: Account, key: str) -> Text:
+        rank = self._ranks.rank(account)
+        style = TOP_STYLE if self.is_top(account, rank) else ""
+        if key == "rank":
+            mark = "★" if style else " "
+            return Text(f"{mark}{rank:>3}" if rank < 1000 else f"{mark}{rank}", style=style,
+                        justify="right", overflow="ellipsis")
+        if key == "name":
+            text = account.name
+        elif key == "ours":
+            text = status_short(account.ours.status)
+        elif key == "theirs":
+            text = status_short(account.theirs.status)
+        elif key == "category":
+            cat = category_of(account)
+            text = cat.code if cat else "—"
+        elif key == "priority":
+            return Text(str(account.priority), style=style, justify="right")
+        elif key.startswith(FACTOR_PREFIX):
+            levels = self._level_text.get(key[len(FACTOR_PREFIX):], ["·"])
+            level = account.scores.get(key[len(FACTOR_PREFIX):], 0)
+            text = levels[level] if 0 <= level < len(levels) else str(level)
+        else:
+            text = ""
+        return Text(text, style=style, overflow="ellipsis", no_wrap=True)
+
+    # --- the view: filter and sort -----------------------------------------------------------
+
+    def _sort_key(self, column: str):
+        if column == "name":
+            return lambda a: a.name.casefold()
+        if column in ("ours", "theirs"):
+            def status_order(a: Account) -> int:
+                status = (a.ours if column == "ours" else a.theirs).status
+                return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+            return status_order
+        if column == "category":
+            order = [c.key for c in CATEGORIES]
+            return lambda a: order.index(a.category) if a.category in order else len(order)
+        if column == "priority":
+            return lambda a: a.priority
+        if column.startswith(FACTOR_PREFIX):
+            factor = column[len(FACTOR_PREFIX):]
+            return lambda a: a.scores.get(factor, 0)
+        return None
+
+    def view(self) -> list[Account]:
+        """The overlap as shown: category and text filters, then the chosen sort."""
+        accounts = [self._overlap[pid] for pid in self._ranks.ids()]
+        if self._category:
+            accounts = [a for a in accounts if a.category == self._category]
+        if self._text:
+            accounts = [a for a in accounts if matches_text(a, self._text)]
+        column, descending = self._sort
+        key = self._sort_key(column)
+        if key is not None:
+            accounts.sort(key=key, reverse=descending)  # stable: ties stay in rank order
+        elif descending:
+            accounts.reverse()
+        return accounts
+
+    def _apply_view(self, first: bool = False) -> None:
+        focus = None if first else self.table.cursor_account
+        self.table.show(self.view(), focus)
+        self._stale = False
+        self._drawn = self.workbench.revision
+        if first and self.scores_shown and self.session.scoring.factors:
+            self.table.move_to(column=FACTOR_PREFIX + self.session.scoring.factors[0].key)
+        self._update_status()
+        self._update_detail()
+
+    # --- refreshing after changes ------------------------------------------------------------
+
+    def _after_score(self, account: Account) -> None:
+        """One account's priority may have moved: its row, and the ranks that shifted."""
+        table = self.table
+        moved = self._ranks.move(account)
+        table.refresh_cells(account)
+        if moved:
+            top_n = self.session.scoring.top_n
+            for pid in moved:
+                other = self._overlap.get(pid)
+                if other is None or other is account or not table.is_shown(other):
+                    continue
+                # Only rows at the top-N edge can gain or lose the priority mark.
+                rank = self._ranks.rank(other)
+                table.refresh_cells(other, None if rank in (top_n, top_n + 1) else ["rank"])
+        if moved or self._sort[0] not in ("rank", "name", "ours", "theirs", "category"):
+            self._stale = self._stale or self._sort[0] != "name"
+        self._drawn = self.workbench.revision
+        self._update_status()
+        self._update_detail()
+
+    def _sync_all(self) -> None:
+        """Bring every shown cell up to date (weights, undo, matches, a load)."""
+        self._full_sync_pending = False
+        overlap = {a.pair_id: a for a in self.session.overlap()}
+        if overlap.keys() != self._overlap.keys():
+            self._overlap = overlap
+            self._ranks.rebuild(overlap.values())
+            self._apply_view()
+            return
+        before = self._ranks.ids()
+        self._ranks.rebuild(overlap.values())
+        if self._ranks.ids() != before:
+            self._stale = self._sort[0] != "name"
+        self.table.refresh_rows()
+        self._drawn = self.workbench.revision
+        self._update_status()
+        self._update_detail()
+
+    def _schedule_sync(self) -> None:
+        # Several changes in a row (e.g. five weights saved) need one redraw.
+        if not self._full_sync_pending:
+            self._full_sync_pending = True
+            self.call_later(self._sync_all)
+
+    def on_session_changed(self, event: SessionChanged) -> None:
+        change = event.change
+        account = change.account
+        if change.kind == "score" and account is not None and account.pair_id in self._overlap:
+            self._after_score(account)
+        elif change.kind == "category" and account is not None:
+            self.table.refresh_cells(account)
+            self._drawn = self.workbench.revision
+        elif change.kind in ("assign", "notes", "save", "agenda"):
+            self._drawn = self.workbench.revision
+        elif change.kind == "privacy":
+            self._privacy_changed()
+        else:
+            self._schedule_sync()
+
+    def _privacy_changed(self, *_: object) -> None:
+        self.table.set_columns(self._columns())
+        self._update_status()
+        self._update_detail()
+        self.refresh_bindings()
+
+    # --- status and detail lines -------------------------------------------------------------
+
+    def _update_status(self) -> None:
+        table = self.table
+        total = len(self._overlap)
+        scored = sum(1 for a in self._overlap.values() if a.priority > 0)
+        top_n = self.session.scoring.top_n
+        parts = [f"[b]Prioritize[/b]  overlap {total:,}  scored {scored:,}",
+                 f"★ bold = top {top_n} (priority accounts)"]
+        column, descending = self._sort
+        name = SORT_NAMES.get(column) or self._factor_label(column)
+        parts.append(f"sorted by {name} {'↓' if descending else '↑'}")
+        code = CATEGORY_BY_KEY[self._category].code if self._category else "all"
+        parts.append(f"category {code}")
+        if self._text:
+            parts.append(f"text “{self._text}”")
+        shown = len(table.accounts)
+        if table.paged:
+            parts.append(f"rows {table.page_start + 1:,}–{table.page_end:,} of {shown:,} ([ ] page)")
+        elif shown != total:
+            parts.append(f"showing {shown:,} of {total:,}")
+        line = "  ·  ".join(parts)
+        if self._stale:
+            line += "\n[reverse] ranks changed [/reverse] order kept while you score: press o to re-rank"
+        elif not self.scores_shown:
+            line += "\nShare-safe view: scores and priority are hidden (rank order kept)"
+        self.query_one("#prio-status", Static).update(line)
+
+    def _factor_label(self, column: str) -> str:
+        key = column[len(FACTOR_PREFIX):]
+        factor = next((f for f in self.session.scoring.factors if f.key == key), None)
+        return factor.label if factor else column
+
+    def _update_detail(self) -> None:
+        detail = self.query_one("#prio-detail", Static)
+        account = self.table.cursor_account
+        if account is None:
+            detail.update("No account in the overlap matches." if self._overlap
+                          else "No overlap yet: accept matches in phase 2 (Review).")
+            return
+        cat = category_of(account)
+        first = Text.assemble(
+            (account.ours.name, "bold"), " = ", (account.theirs.name, "bold"),
+            f"  ·  {account.key}" if not account.key.startswith("name:") else "",
+            f"  ·  {account.ours.status or '?'} / {account.theirs.status or '?'}",
+            f"  ·  {cat.code}: {cat.play}" if cat else "  ·  no category",
+        )
+        if not self._shows("session", "category"):
+            first = Text.assemble((account.ours.name, "bold"), " = ", (account.theirs.name, "bold"))
+        column = self.table.cursor_column_key or ""
+        if column.startswith(FACTOR_PREFIX) and self.scores_shown:
+            factor = next(f for f in self.session.scoring.factors
+                          if f.key == column[len(FACTOR_PREFIX):])
+            level = account.scores.get(factor.key, 0)
+            levels = "  ".join(
+                f"[{i} {name}]" if i == level else f"{i} {name}"
+                for i, name in enumerate(factor.levels, start=1)
+            )
+            second = Text(f"{factor.label} (weight {factor.weight}):  {levels}   "
+                          f"+/- or 1-{len(factor.levels)} to score, 0 clears")
+        elif self.scores_shown:
+            second = Text("Move ←/→ onto a factor column to score it;  "
+                          f"priority = Σ weight × level (max {max_priority(self.session.scoring.factors)});"
+                          "  w edits weights")
+        else:
+            second = Text("Scores are private: switch the share-safe view off to score.")
+        if self._shows("session", "priority") and self.scores_shown:
+            rank = self._ranks.rank(account)
+            second.append(f"   ·  priority {account.priority}, rank {rank}", style="bold")
+        detail.update(Text("\n").join([first, second]))
+
+    @on(DataTable.CellHighlighted, "#prio-table")
+    def _cell_moved(self) -> None:
+        self._update_detail()
+        self.refresh_bindings()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _factor_at_cursor(self) -> str | None:
+        column = self.table.cursor_column_key or ""
+        return column[len(FACTOR_PREFIX):] if column.startswith(FACTOR_PREFIX) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("bump", "set_level"):
+            # Off a factor cell, digits fall through to the app (1-4 switch phase).
+            return (self.scores_shown and self._factor_at_cursor() is not None
+                    and self.table.cursor_account is not None)
+        if action == "weights":
+            return self.scores_shown
+        if action == "page":
+            return self.is_mounted and self.table.paged
+        if action == "clear_filter":
+            return bool(self._text) or self.query_one("#prio-filter", Input).display
+        return True
+
+    def action_bump(self, delta: int) -> None:
+        account, factor = self.table.cursor_account, self._factor_at_cursor()
+        if account is None or factor is None:
+            return
+        self.workbench.bump(account, factor, delta)
+        self._after_score(account)
+
+    def action_set_level(self, level: int) -> None:
+        account, factor = self.table.cursor_account, self._factor_at_cursor()
+        if account is None or factor is None:
+            return
+        self.workbench.set_level(account, factor, level)
+        self._after_score(account)
+
+    def action_sort(self) -> None:
+        column = self.table.cursor_column_key or "rank"
+        current, descending = self._sort
+        if column == current:
+            self._sort = (column, not descending)
+        else:
+            self._sort = (column, column in NUMERIC_COLUMNS or column.startswith(FACTOR_PREFIX))
+        self._apply_view()
+
+    def action_rerank(self) -> None:
+        self._sort = ("rank", False)
+        self._apply_view()
+
+    def action_cycle_category(self) -> None:
+        index = CATEGORY_FILTERS.index(self._category)
+        self._category = CATEGORY_FILTERS[(index + 1) % len(CATEGORY_FILTERS)]
+        self._apply_view()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#prio-filter", Input)
+        box.display = True
+        box.focus()
+        self.refresh_bindings()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#prio-filter", Input)
+        box.value = ""
+        box.display = False
+        self._text = ""
+        self.table.focus()
+        self._apply_view()
+        self.refresh_bindings()
+
+    @on(Input.Changed, "#prio-filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        self._text = event.value.strip()
+        self._apply_view()
+
+    @on(Input.Submitted, "#prio-filter")
+    def _filter_kept(self) -> None:
+        box = self.query_one("#prio-filter", Input)
+        if not box.value.strip():
+            box.display = False
+        self.table.focus()
+
+    def action_page(self, delta: int) -> None:
+        if self.table.turn_page(delta):
+            self._update_status()
+            self._update_detail()
+
+    def action_weights(self) -> None:
+        def saved(weights: dict[str, int] | None) -> None:
+            if not weights:
+                return
+            for factor in self.session.scoring.factors:
+                if factor.key in weights and weights[factor.key] != factor.weight:
+                    self.workbench.set_weight(factor.key, weights[factor.key])
+            self._sync_all()
+
+        self.app.push_screen(WeightsScreen(self.session.scoring.factors), saved)

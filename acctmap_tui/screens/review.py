@@ -1,18 +1,483 @@
-"""Phase screen: Review & categorize (placeholder until built)."""
+"""Phase screen: Review & categorize.
+
+Left, the candidate pairs in three views: the review queue (best score first), the overlap (with
+each account's category) and the rejected pairs. Right, the diff pane for the selected pair. Keys:
+a accept, r reject, c take the other candidate marked in the pane ([ ] choose it), m pair by hand,
+g set the category, u undo, / filter by name, v switch view.
+
+The table is never rebuilt on an edit: after a change the screen works out the rows the view should
+show and only updates the cells that changed, or removes the rows that left the view. Views show at
+most `MAX_ROWS` rows; the filter finds the rest.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from collections import defaultdict
+from collections.abc import Callable
 
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static, Tab, Tabs
+
+from acctmap_tui.core.categorize import category_of
+from acctmap_tui.core.model import ACCEPTED, IN_OVERLAP, REJECTED, REVIEW, Account
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.messages import PrivacyChanged, SessionChanged
+from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
+from acctmap_tui.screens.review_pair import PairDialog
 from acctmap_tui.widgets.agenda_header import AgendaHeader
+from acctmap_tui.widgets.diff_pane import DiffPane, decision_mark
+
+QUEUE, OVERLAP, REJECTED_VIEW = "queue", "overlap", "rejected"
+VIEWS = (QUEUE, OVERLAP, REJECTED_VIEW)
+VIEW_LABELS = {QUEUE: "Queue", OVERLAP: "Overlap", REJECTED_VIEW: "Rejected"}
+MAX_ROWS = 2000  # rows a view shows at once (a 10k-row table costs seconds to paint)
+
+METHOD_SHORT = {"domain": "dom", "name": "name", "manual": "hand", "hash": "hash"}
+# (column key, label, width); the two name columns share the width that is left.
+FIXED_COLUMNS = (("decision", "Decision", 10), ("method", "How", 4), ("score", "Scr", 3),
+                 ("category", "Cat.", 6))
+MIN_NAME_WIDTH = 8
+
+
+def view_accounts(accounts: list[Account], view: str, text: str = "") -> list[Account]:
+    """The pairs a view shows, in its order, filtered by a name or domain substring."""
+    if view == QUEUE:
+        chosen = [a for a in accounts if a.match.decision == REVIEW]
+        chosen.sort(key=lambda a: (-a.match.score, a.name.casefold()))
+    else:
+        wanted = IN_OVERLAP if view == OVERLAP else (REJECTED,)
+        chosen = [a for a in accounts if a.match.decision in wanted]
+        chosen.sort(key=lambda a: (a.name.casefold(), a.theirs.name.casefold()))
+    q = text.strip().casefold()
+    if q:
+        chosen = [a for a in chosen if q in a.ours.name.casefold() or q in a.theirs.name.casefold()
+                  or (not a.ours.hashed and q in a.ours.domain)
+                  or (not a.theirs.hashed and q in a.theirs.domain)]
+    return chosen
+
+
+def _row_key(account: Account) -> str:
+    return str(id(account))
+
+
+def _cells(account: Account) -> tuple[str, str, str, str, str, str]:
+    cat = category_of(account)
+    return (
+        decision_mark(account.match.decision),
+        account.ours.name or "—",
+        account.theirs.name or "—",
+        METHOD_SHORT.get(account.match.method, account.match.method),
+        f"{account.match.score:.0f}",
+        cat.code if cat else "—",
+    )
+
+
+def _cell(value: str, column: str) -> Text:
+    return Text(value, no_wrap=True, overflow="ellipsis",
+                justify="right" if column == "score" else "left",
+                style="bold" if column in ("decision", "category") else "")
+
+
+COLUMN_ORDER = ("decision", "ours", "theirs", "method", "score", "category")
+
+
+class ReviewCommands(Provider):
+    """The review screen's actions in the command palette."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        if not isinstance(screen, ReviewScreen):
+            return []
+        return [
+            ("Review: accept pair", "Put the selected pair in the overlap (a)", screen.action_accept),
+            ("Review: reject pair", "Turn the selected pair down (r)", screen.action_reject),
+            ("Review: take other candidate", "Accept the candidate marked in the pane (c)",
+             screen.action_take_other),
+            ("Review: pair by hand", "Search the other list and pair two accounts (m)",
+             screen.action_pair),
+            ("Review: set category", "Override the category of the selected pair (g)",
+             screen.action_category),
+            ("Review: undo", "Undo the last change (u)", screen.action_undo),
+            ("Review: filter by name", "Filter the list by name or domain (/)",
+             screen.action_filter),
+            ("Review: show review queue", "Pairs waiting for a decision",
+             lambda: screen.show_view(QUEUE)),
+            ("Review: show overlap", "Accounts in the overlap with their category",
+             lambda: screen.show_view(OVERLAP)),
+            ("Review: show rejected", "Pairs turned down", lambda: screen.show_view(REJECTED_VIEW)),
+        ]
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
 class ReviewScreen(Screen):
-    """Review & categorize."""
+    """Review & categorize: decide each candidate pair and check its category."""
+
+    COMMANDS = {ReviewCommands}
+    BINDINGS = [
+        Binding("a", "accept", "Accept"),
+        Binding("r", "reject", "Reject"),
+        Binding("c", "take_other", "Take other"),
+        Binding("left_square_bracket", "other(-1)", "Prev other", show=False),
+        Binding("right_square_bracket", "other(1)", "Next other", show=False),
+        Binding("m", "pair", "Pair by hand"),
+        Binding("g", "category", "Category"),
+        Binding("u", "undo", "Undo", show=False),  # the app shows ctrl+z for undo
+        Binding("slash", "filter", "Filter"),
+        Binding("v", "next_view", "View"),
+        Binding("j", "cursor(1)", "Down", show=False),
+        Binding("k", "cursor(-1)", "Up", show=False),
+        Binding("escape", "leave_filter", "Back to list", show=False),
+    ]
+
+    def __init__(self, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.view = QUEUE
+        self._row_keys: list[str] = []  # the table's rows, in order
+        self._cells_shown: dict[str, tuple[str, ...]] = {}
+        self._accounts: dict[str, Account] = {}
+        self._drawn_revision = -1
+        self._name_width = 0
+        self._alt_index = 0
+        self._alternatives: list[Account] = []
+        self._advance_after: str | None = None  # row key acted on: move past it after the change
+        self._index_revision = -1
+        self._by_ours: dict[str, list[Account]] = {}
+        self._by_theirs: dict[str, list[Account]] = {}
+        self._counts = {QUEUE: 0, OVERLAP: 0, REJECTED_VIEW: 0}
+
+    @property
+    def workbench(self) -> Workbench:
+        return self.app.workbench  # type: ignore[attr-defined]
+
+    # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield AgendaHeader()
-        yield Static("Review & categorize")
+        with Horizontal(id="review-body"):
+            with Vertical(id="review-left"):
+                tabs = Tabs(*(Tab(VIEW_LABELS[v], id=f"view-{v}") for v in VIEWS),
+                            id="review-tabs")
+                tabs.can_focus = False
+                yield tabs
+                yield Input(placeholder="/ filter by name or domain", id="review-filter",
+                            compact=True)
+                yield Static(id="review-status")
+                yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+            yield DiffPane(id="review-diff")
         yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#review-table", DataTable)
+        session = self.workbench.session
+        for key, label, width in FIXED_COLUMNS[:1]:
+            table.add_column(label, key=key, width=width)
+        table.add_column(session.ours or "Ours", key="ours", width=MIN_NAME_WIDTH)
+        table.add_column(session.partner or "Theirs", key="theirs", width=MIN_NAME_WIDTH)
+        for key, label, width in FIXED_COLUMNS[1:]:
+            table.add_column(label, key=key, width=width)
+        self.refresh_rows()
+        table.focus()
+        self.call_after_refresh(self._fit_columns)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        """Give the two name columns the width the fixed columns leave."""
+        table = self.query_one("#review-table", DataTable)
+        available = table.size.width - 2  # room for the vertical scrollbar
+        if available <= 0:
+            return
+        padding = 2 * table.cell_padding
+        fixed = sum(w + padding for _, _, w in FIXED_COLUMNS) + 2 * padding
+        width = max(MIN_NAME_WIDTH, (available - fixed) // 2)
+        if width == self._name_width:
+            return
+        self._name_width = width
+        for key in ("ours", "theirs"):
+            table.columns[key].width = width  # type: ignore[index]
+        # DataTable has no public call to re-measure fixed widths; these two are what
+        # add_column does after changing a column.
+        table._require_update_dimensions = True
+        table._clear_caches()
+        table.refresh()
+
+    # --- what the screen shows ------------------------------------------------------------------
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#review-table", DataTable)
+
+    def current(self) -> Account | None:
+        """The pair under the cursor, or None."""
+        table = self.table
+        if not self._row_keys or not table.is_valid_row_index(table.cursor_row):
+            return None
+        return self._accounts.get(self._row_keys[table.cursor_row])
+
+    def show_view(self, view: str) -> None:
+        """Switch to the queue, overlap or rejected view."""
+        self.query_one("#review-tabs", Tabs).active = f"view-{view}"
+
+    @on(Tabs.TabActivated, "#review-tabs")
+    def _view_changed(self, event: Tabs.TabActivated) -> None:
+        view = (event.tab.id or "").removeprefix("view-")
+        if view in VIEWS and view != self.view:
+            self.view = view
+            self.refresh_rows(cursor_to_top=True)
+
+    @on(Input.Changed, "#review-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.refresh_rows(cursor_to_top=True)
+
+    @on(Input.Submitted, "#review-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    def _rebuild_index(self) -> None:
+        if self._index_revision == self.workbench.revision and self._by_ours:
+            return
+        self._index_revision = self.workbench.revision
+        self._by_ours = defaultdict(list)
+        self._by_theirs = defaultdict(list)
+        for a in self.workbench.session.accounts:
+            self._by_ours[a.ours.key].append(a)
+            self._by_theirs[a.theirs.key].append(a)
+
+    def _other_candidates(self, account: Account) -> list[Account]:
+        self._rebuild_index()
+        seen: dict[int, Account] = {}
+        for a in (*self._by_ours.get(account.ours.key, ()),
+                  *self._by_theirs.get(account.theirs.key, ())):
+            if a is not account:
+                seen[id(a)] = a
+        return sorted(seen.values(), key=lambda a: (-a.match.score, a.name.casefold()))
+
+    def refresh_rows(self, cursor_to_top: bool = False) -> None:
+        """Bring the table in line with the session, touching only what changed."""
+        table = self.table
+        session = self.workbench.session
+        text = self.query_one("#review-filter", Input).value
+        all_in_view = view_accounts(session.accounts, self.view, text)
+        shown = all_in_view[:MAX_ROWS]
+        desired = [_row_key(a) for a in shown]
+        self._accounts = {k: a for k, a in zip(desired, shown)}
+        cells = {k: _cells(a) for k, a in zip(desired, shown)}
+
+        old_cursor = table.cursor_row if self._row_keys else 0
+        old_key = self._row_keys[old_cursor] if 0 <= old_cursor < len(self._row_keys) else None
+        desired_set = set(desired)
+        kept = [k for k in self._row_keys if k in desired_set]
+        if kept == desired:  # same rows or some left the view: edit in place
+            for key in self._row_keys:
+                if key not in desired_set:
+                    table.remove_row(key)
+                    self._cells_shown.pop(key, None)
+            for key in desired:
+                before = self._cells_shown.get(key)
+                if before != cells[key]:
+                    for col, (old, new) in enumerate(zip(before or (), cells[key])):
+                        if old != new:
+                            column = COLUMN_ORDER[col]
+                            table.update_cell(key, column, _cell(new, column))
+                    self._cells_shown[key] = cells[key]
+        else:
+            table.clear()
+            for key in desired:
+                table.add_row(*[_cell(v, c) for v, c in zip(cells[key], COLUMN_ORDER)], key=key)
+            self._cells_shown = cells
+        self._row_keys = desired
+
+        # Where the cursor goes: past the row just decided, else stay on the same pair, else
+        # the same place in the list.
+        if cursor_to_top or not desired:
+            target = 0
+        elif self._advance_after is not None and self._advance_after in desired_set:
+            target = desired.index(self._advance_after) + 1
+        elif self._advance_after is None and old_key in desired_set:
+            target = desired.index(old_key)
+        else:
+            target = old_cursor
+        self._advance_after = None
+        if desired:
+            target = max(0, min(target, len(desired) - 1))
+            table.move_cursor(row=target, animate=False)
+        self._drawn_revision = self.workbench.revision
+        self._update_counts(len(all_in_view), len(shown), text)
+        self._show_current()
+
+    def _update_counts(self, in_view: int, shown: int, text: str) -> None:
+        session = self.workbench.session
+        counts = {QUEUE: 0, OVERLAP: 0, REJECTED_VIEW: 0}
+        for a in session.accounts:
+            d = a.match.decision
+            if d == REVIEW:
+                counts[QUEUE] += 1
+            elif d in IN_OVERLAP:
+                counts[OVERLAP] += 1
+            elif d == REJECTED:
+                counts[REJECTED_VIEW] += 1
+        tabs = self.query_one("#review-tabs", Tabs)
+        for view in VIEWS:
+            tab = tabs.get_tab(f"view-{view}")
+            if tab is not None:
+                tab.label = f"{VIEW_LABELS[view]} ({counts[view]:,})"
+        if counts[QUEUE]:
+            message = (f"{counts[QUEUE]:,} to review · {counts[OVERLAP]:,} in the overlap · "
+                       f"{counts[REJECTED_VIEW]:,} rejected")
+        else:
+            message = f"Review queue empty — {counts[OVERLAP]:,} accounts in the overlap"
+        if text.strip():
+            message += f" · filter matches {in_view:,}"
+        if shown < in_view:
+            message += f" · showing the first {shown:,}: filter (/) to find others"
+        self.query_one("#review-status", Static).update(Text(message))
+        self._counts = counts
+
+    def _show_current(self, keep_alternative: bool = False) -> None:
+        pane = self.query_one("#review-diff", DiffPane)
+        account = self.current()
+        if account is None:
+            self._alternatives = []
+            if self.query_one("#review-filter", Input).value.strip():
+                pane.show_message("Nothing matches the filter. Esc returns to the list; "
+                                  "clear the filter to see every pair.")
+            elif self.view == QUEUE:
+                pane.show_message(f"Review queue empty — {self._counts[OVERLAP]:,} accounts in "
+                                  "the overlap.\n\nPress v to see the overlap, or m to pair two "
+                                  "accounts by hand.")
+            elif self.view == OVERLAP:
+                pane.show_message("No accounts in the overlap yet.")
+            else:
+                pane.show_message("No rejected pairs.")
+            return
+        self._alternatives = self._other_candidates(account)
+        if not keep_alternative:
+            self._alt_index = 0
+        self._alt_index = min(self._alt_index, max(len(self._alternatives) - 1, 0))
+        pane.show_pair(account, self.workbench.session, bool(getattr(self.app, "privacy", False)),
+                       self._alternatives, self._alt_index)
+
+    @on(DataTable.RowHighlighted, "#review-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_current()
+
+    # --- keeping up with the session ------------------------------------------------------------
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        if self.workbench.revision != self._drawn_revision:
+            self.refresh_rows()
+
+    def on_screen_resume(self) -> None:
+        if self.workbench.revision != self._drawn_revision:
+            self.refresh_rows()
+        else:  # privacy may have changed while another phase was showing
+            self._show_current(keep_alternative=True)
+
+    def on_privacy_changed(self, message: PrivacyChanged) -> None:
+        self._show_current(keep_alternative=True)
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def _need_current(self) -> Account | None:
+        account = self.current()
+        if account is None:
+            self.notify("Select a pair first.", severity="warning")
+        return account
+
+    def action_accept(self) -> None:
+        account = self._need_current()
+        if account is None:
+            return
+        if account.match.decision == ACCEPTED:
+            self.notify(f"{account.name} is already in the overlap.")
+            return
+        self._advance_after = _row_key(account)
+        self.workbench.accept(account)
+
+    def action_reject(self) -> None:
+        account = self._need_current()
+        if account is None:
+            return
+        if account.match.decision == REJECTED:
+            self.notify(f"{account.name} is already rejected.")
+            return
+        self._advance_after = _row_key(account)
+        self.workbench.reject(account)
+
+    def action_other(self, step: int) -> None:
+        """Mark the next (or previous) other candidate in the pane."""
+        if not self._alternatives:
+            self.notify("No other candidates for this pair.")
+            return
+        self._alt_index = (self._alt_index + step) % len(self._alternatives)
+        self._show_current(keep_alternative=True)
+
+    def action_take_other(self) -> None:
+        """Accept the other candidate marked in the pane instead of the selected pair."""
+        account = self._need_current()
+        if account is None:
+            return
+        if not self._alternatives:
+            self.notify("No other candidates for this pair.")
+            return
+        alt = self._alternatives[self._alt_index]
+        self._advance_after = _row_key(account)
+        self.workbench.accept(alt)
+        self.notify(f"Accepted {alt.ours.name} = {alt.theirs.name}")
+
+    def action_pair(self) -> None:
+        def paired(result: tuple | None) -> None:
+            if result is not None:
+                ours, theirs = result
+                self.workbench.pair(ours, theirs)
+                self.notify(f"Paired {ours.name} with {theirs.name}")
+
+        self.app.push_screen(PairDialog(self.workbench, self.current()), paired)
+
+    def action_category(self) -> None:
+        account = self._need_current()
+        if account is None:
+            return
+
+        def picked(key: str | None) -> None:
+            if key is not None:
+                self.workbench.set_category(account, None if key == AUTOMATIC else key)
+
+        self.app.push_screen(CategoryDialog(account), picked)
+
+    def action_undo(self) -> None:
+        undone = self.workbench.undo()
+        self.notify(f"Undid: {undone}" if undone else "Nothing to undo.")
+
+    def action_filter(self) -> None:
+        self.query_one("#review-filter", Input).focus()
+
+    def action_leave_filter(self) -> None:
+        self.table.focus()
+
+    def action_next_view(self) -> None:
+        self.show_view(VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)])
+
+    def action_cursor(self, step: int) -> None:
+        table = self.table
+        if step > 0:
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()

@@ -1,13 +1,141 @@
-"""The header every phase screen shows: companies, phase, clock, category counts, unsaved mark."""
+"""The header every phase screen shows: companies, phase, clock, category counts, unsaved mark.
+
+Two lines, readable across a shared screen. Nothing here relies on colour alone: a phase that runs
+over says "OVER", the save state and the share-safe view are words. The header redraws when the
+app bumps `header_stamp` (every session change, clock tick, phase move, save) or flips `privacy`.
+"""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Label
+
+from acctmap_tui.core.categorize import overlap_figures
+from acctmap_tui.core.model import CATEGORIES, PHASE_LABELS, Session
 
 
-class AgendaHeader(Static):
-    """Placeholder until built."""
+def clock(seconds: float) -> str:
+    """'07:05' for 425 s; minutes keep counting past 59 (a call is about an hour)."""
+    whole = int(round(abs(seconds)))
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+@dataclass(frozen=True)
+class AgendaTimes:
+    """Where the call is on its agenda, in numbers the header shows."""
+
+    phase: str
+    number: int  # 1-based position of the phase in the agenda
+    phases: int
+    phase_left_s: float  # negative when the phase ran over
+    call_left_s: float  # negative when the call ran over
+
+    @property
+    def phase_over(self) -> bool:
+        return self.phase_left_s < 0
+
+    @property
+    def call_over(self) -> bool:
+        return self.call_left_s < 0
+
+
+def agenda_times(session: Session) -> AgendaTimes:
+    """Time left in the current phase and in the call, from the agenda's minutes and elapsed."""
+    agenda = session.agenda
+    keys = [key for key, _ in agenda.phases]
+    minutes = dict(agenda.phases)
+    current = agenda.current
+    number = keys.index(current) + 1 if current in keys else 0
+    spent = agenda.elapsed_s.get(current, 0.0)
+    total_s = sum(minutes.values()) * 60
+    return AgendaTimes(
+        phase=current,
+        number=number,
+        phases=len(keys),
+        phase_left_s=minutes.get(current, 0) * 60 - spent,
+        call_left_s=total_s - sum(agenda.elapsed_s.values()),
+    )
+
+
+def left_text(label: str, seconds: float) -> str:
+    """'phase 12:34 left' or 'phase +02:13 over'."""
+    if seconds < 0:
+        return f"{label} +{clock(seconds)} over"
+    return f"{label} {clock(seconds)} left"
+
+
+def counts_text(session: Session) -> str:
+    """'SHARED 4  VOUCH 3  INTRO 2  JOINT 1  review 3' (plus 'unsorted N' when statuses are unknown)."""
+    fig = overlap_figures(session)
+    parts = [f"{c.code} {fig.per_category[c.key]}" for c in CATEGORIES]
+    if fig.uncategorized:
+        parts.append(f"unsorted {fig.uncategorized}")
+    parts.append(f"review {fig.review}")
+    return "  ".join(parts)
+
+
+def save_text(dirty: bool, path: Path | None) -> str:
+    if dirty:
+        return "● unsaved"
+    return "saved" if path else "not saved yet"
+
+
+class AgendaHeader(Widget):
+    """Docked at the top of every phase screen."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="agenda-top"):
+            yield Label(id="agenda-companies")
+            yield Label(id="agenda-over")
+            yield Label(id="agenda-phase")
+            yield Label(id="agenda-clock")
+        with Horizontal(id="agenda-bottom"):
+            yield Label(id="agenda-counts")
+            yield Label(id="agenda-saved")
+            yield Label(id="agenda-privacy")
 
     def on_mount(self) -> None:
-        wb = self.app.workbench  # type: ignore[attr-defined]
-        self.update(f"{wb.session.ours} x {wb.session.partner}")
+        self.watch(self.app, "header_stamp", self._stamp_moved)
+        self.watch(self.app, "privacy", self._stamp_moved, init=False)
+        self.watch(self.app, "clock_running", self._stamp_moved, init=False)
+
+    def _stamp_moved(self, _value: object = None) -> None:
+        self.refresh_header()
+
+    def refresh_header(self) -> None:
+        """Redraw every part from the workbench and the app's clock and privacy state."""
+        app = self.app
+        wb = getattr(app, "workbench", None)
+        if wb is None:
+            return
+        session = wb.session
+        times = agenda_times(session)
+        self.query_one("#agenda-companies", Label).update(f"{session.ours} × {session.partner}")
+        label = PHASE_LABELS.get(times.phase, times.phase)
+        self.query_one("#agenda-phase", Label).update(
+            f"{times.number}/{times.phases} {label}" if times.number else label
+        )
+        running = getattr(app, "clock_running", False)
+        clock_label = self.query_one("#agenda-clock", Label)
+        clock_label.update(
+            f"{left_text('phase', times.phase_left_s)} · {left_text('call', times.call_left_s)}"
+            f" · {'clock running' if running else 'clock paused (t)'}"
+        )
+        clock_label.set_class(times.phase_over or times.call_over, "-over")
+        over = self.query_one("#agenda-over", Label)
+        over.update("OVER" if times.phase_over or times.call_over else "")
+        over.display = times.phase_over or times.call_over
+
+        self.query_one("#agenda-counts", Label).update(counts_text(session))
+        saved = self.query_one("#agenda-saved", Label)
+        saved.update(save_text(wb.dirty, wb.path))
+        saved.set_class(wb.dirty, "-dirty")
+        private = bool(getattr(app, "privacy", False))
+        privacy = self.query_one("#agenda-privacy", Label)
+        privacy.update("SHARE-SAFE" if private else "all fields shown (p)")
+        privacy.set_class(private, "-on")

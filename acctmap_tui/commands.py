@@ -1,0 +1,56 @@
+"""Command palette (ctrl+p) entries for every app-level action.
+
+Screens add their own entries with `Screen.COMMANDS`; this provider lists what the app itself does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from acctmap_tui.core.model import PHASE_LABELS
+
+_PHASES = ("icp", "review", "prioritize", "assign")
+
+# (title, help, action name, action parameters) — each runs `action_<name>(*parameters)` on the app
+APP_COMMANDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    *(
+        (f"Phase {i}: {PHASE_LABELS[key]}", f"Go to the {PHASE_LABELS[key]} phase (key {i})",
+         "phase", (key,))
+        for i, key in enumerate(_PHASES, start=1)
+    ),
+    ("Next phase", "Move the agenda to the next phase (n)", "next_phase", ()),
+    ("Start / pause the clock", "Run or pause the agenda clock (t)", "toggle_clock", ()),
+    ("Save", "Save the session (ctrl+s)", "save", ()),
+    ("Save as…", "Save the session under a new file name", "save_as", ()),
+    ("Undo", "Undo the last change (ctrl+z)", "undo", ()),
+    ("Share-safe view on / off", "Hide every field the partner did not agree to see (p)",
+     "toggle_privacy", ()),
+    ("Open lists…", "Start a new session from two account lists (o)", "open_lists", ()),
+    ("Quit", "Quit acctmap; asks first when there are unsaved changes (q)", "quit", ()),
+)
+
+
+class AppCommands(Provider):
+    """Every app action that can run right now, searchable by name."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = self.app
+        out = []
+        for title, help_text, name, params in APP_COMMANDS:
+            if app.check_action(name, params):
+                out.append((title, help_text, partial(getattr(app, f"action_{name}"), *params)))
+        return out
+
+    async def discover(self) -> Hits:
+        for title, help_text, run in self._commands():
+            yield DiscoveryHit(title, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, run in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run, text=title, help=help_text)

@@ -1,0 +1,668 @@
+"""Compare two sessions of one partnership: what changed since last time, and did we do what we said.
+
+Only overlap accounts are compared, matched by `Account.key` (the registrable domain), so a renamed
+company is the same account (a change of "our name" / "their name") while a changed domain shows as
+one account gone and one new, with a hint on both when their company names match.
+
+Reports follow the table-diff conventions people know from daff: `+++` new, `---` gone, `->`
+changed, and each changed value written `old -> new` (`old->new` in CSV cells).
+Everything here is pure and linear in the number of accounts (dict lookups, one sort for rank).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from acctmap_tui.core.categorize import overlap_figures
+from acctmap_tui.core.model import (
+    ACTION_DONE,
+    ACTION_DROPPED,
+    CATEGORIES,
+    CATEGORY_BY_KEY,
+    MUTUAL_PROSPECT,
+    OURS,
+    OURS_CUSTOMER,
+    PARTNER,
+    SHARED_CUSTOMER,
+    THEIRS_CUSTOMER,
+    Account,
+    AcctmapError,
+    Record,
+    Session,
+)
+from acctmap_tui.core.score import priority_accounts, ranked
+
+NEW, GONE, CHANGED, SAME = "new", "gone", "changed", "same"
+KINDS = (NEW, GONE, CHANGED, SAME)
+
+DONE, OPEN, OVERDUE, DROPPED, ACTION_GONE = "done", "open", "overdue", "dropped", "gone"
+ACTION_STATES = (OVERDUE, OPEN, ACTION_GONE, DROPPED, DONE)  # report order: what needs chasing first
+
+# The compared fields, in report order (also the CSV columns after key and name).
+FIELDS = (
+    "category", "our status", "their status", "our name", "their name", "priority", "rank",
+    "owner", "next action", "due", "notes", "action status",
+)
+
+DAFF_MARK = {NEW: "+++", GONE: "---", CHANGED: "->", SAME: ""}
+
+
+class PartnerMismatch(AcctmapError):
+    """The two sessions are not of the same partnership."""
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: str  # "" for none
+    new: str
+
+
+@dataclass
+class AccountDiff:
+    key: str
+    name: str
+    kind: str  # one of KINDS
+    old: Account | None
+    new: Account | None
+    changes: list[FieldChange] = field(default_factory=list)
+    movement: str = ""  # label of a category move, e.g. "warm intro converted"
+    hint: str = ""  # e.g. "same name as new account kestrel-foods.com: domain changed?"
+    old_rank: int | None = None  # rank among the overlap by priority (1 = top)
+    new_rank: int | None = None
+
+    def change(self, name: str) -> FieldChange | None:
+        """The change of one field, or None when it did not change."""
+        return next((c for c in self.changes if c.field == name), None)
+
+
+@dataclass
+class ActionReview:
+    """One next action agreed last time, and what became of it."""
+
+    key: str
+    name: str
+    owner: str
+    next_action: str
+    due: date | None
+    state: str  # done | open | overdue | dropped | gone (account left the overlap while open)
+
+
+@dataclass
+class Summary:
+    rows: list[tuple[str, float | int, float | int, float | int]]  # (metric, old, new, change)
+
+    def row(self, metric: str) -> tuple[str, float | int, float | int, float | int]:
+        """The row of one metric (KeyError when there is none)."""
+        for r in self.rows:
+            if r[0] == metric:
+                return r
+        raise KeyError(metric)
+
+
+@dataclass
+class SessionDiff:
+    old_title: str
+    new_title: str
+    old_date: date
+    new_date: date
+    accounts: list[AccountDiff]
+    actions: list[ActionReview]
+    summary: Summary
+
+    def counts(self) -> dict[str, int]:
+        """Accounts per kind (new, gone, changed, same)."""
+        out = dict.fromkeys(KINDS, 0)
+        for a in self.accounts:
+            out[a.kind] += 1
+        return out
+
+    def action_counts(self) -> dict[str, int]:
+        """Actions from last time per state."""
+        out = dict.fromkeys(ACTION_STATES, 0)
+        for a in self.actions:
+            out[a.state] += 1
+        return out
+
+
+# --- summary metric names (stable: tests and the compare screen look rows up by them) ---------
+
+OVERLAP_TOTAL = "Overlap total"
+UNCATEGORIZED = "Uncategorized"
+RATE_OURS = "Overlap rate, our list (%)"
+RATE_PARTNER = "Overlap rate, partner list (%)"
+ACTIVATION = "Activation rate (%)"
+ACTIONS_DONE = "Actions done"
+ACTIONS_OPEN = "Actions open"
+ACTIONS_OVERDUE = "Actions overdue"
+
+
+# --- partnership check ------------------------------------------------------------------------
+
+_LEGAL_SUFFIXES = {
+    "inc", "incorporated", "llc", "llp", "ltd", "limited", "gmbh", "corp", "corporation", "co",
+    "company", "plc", "sa", "ag", "bv", "nv", "srl", "sas", "spa", "pty", "oy", "ab", "as", "kk",
+    "group",
+}
+
+
+def company_key(name: str) -> str:
+    """A company name reduced for comparison: no accents, case, punctuation or legal suffix."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    tokens = re.findall(r"[a-z0-9]+", text.replace(".", "").replace("&", " and "))
+    while len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def _check_partnership(old: Session, new: Session) -> None:
+    differs = []
+    if company_key(old.partner) != company_key(new.partner):
+        differs.append("partner")
+    if company_key(old.ours) != company_key(new.ours):
+        differs.append("our company")
+    if differs:
+        raise PartnerMismatch(
+            f"these sessions are of different partnerships ({' and '.join(differs)} differ): "
+            f"old is {old.ours} x {old.partner} ({old.title or old.date}), "
+            f"new is {new.ours} x {new.partner} ({new.title or new.date}); "
+            "use --force to compare them anyway"
+        )
+
+
+# --- per-account values -----------------------------------------------------------------------
+
+
+def _category_label(key: str | None) -> str:
+    if not key:
+        return ""
+    cat = CATEGORY_BY_KEY.get(key)
+    return cat.label if cat else key
+
+
+def _status(rec: Record) -> str:
+    return rec.status or rec.raw_status or ""
+
+
+def values(account: Account, rank: int | None) -> dict[str, str]:
+    """The compared fields of one account as display strings ("" for none)."""
+    return {
+        "category": _category_label(account.category),
+        "our status": _status(account.ours),
+        "their status": _status(account.theirs),
+        "our name": account.ours.name,
+        "their name": account.theirs.name,
+        "priority": str(account.priority),
+        "rank": "" if rank is None else str(rank),
+        "owner": account.owner,
+        "next action": account.next_action,
+        "due": account.due.isoformat() if account.due else "",
+        "notes": account.notes,
+        "action status": account.action_status if account.next_action else "",
+    }
+
+
+def row_values(d: AccountDiff) -> dict[str, str]:
+    """The values a report shows for an account: the new ones, or the old ones when it is gone."""
+    if d.new is not None:
+        return values(d.new, d.new_rank)
+    assert d.old is not None
+    return values(d.old, d.old_rank)
+
+
+def _movement(old: str | None, new: str | None) -> str:
+    """A human label for a category move ("" when there is none or a category is unknown)."""
+    if old == new or not old or not new:
+        return ""
+    shared, vouch, intro, joint = (SHARED_CUSTOMER.key, OURS_CUSTOMER.key, THEIRS_CUSTOMER.key,
+                                   MUTUAL_PROSPECT.key)
+    if new == shared:
+        return {joint: "win: joint approach closed", intro: "warm intro converted",
+                vouch: "vouch converted"}.get(old, "")
+    if old == shared:
+        return "churn risk: no longer a shared customer"
+    ours_before, theirs_before = old == vouch, old == intro
+    ours_now, theirs_now = new == vouch, new == intro
+    if ours_before and not ours_now:
+        return "churn risk: no longer our customer"
+    if theirs_before and not theirs_now:
+        return "churn risk: no longer their customer"
+    if ours_now:
+        return "our win: now our customer"
+    return "their win: now their customer"
+
+
+def _name_keys(account: Account) -> set[str]:
+    keys = set()
+    for rec in (account.ours, account.theirs):
+        if rec.hashed:
+            continue
+        k = rec.name_key or company_key(rec.name)
+        if k:
+            keys.add(k)
+    return keys
+
+
+def _index(session: Session) -> dict[str, Account]:
+    """Overlap accounts by key; a key seen twice (one-to-many pairs) keeps both, by pair."""
+    out: dict[str, Account] = {}
+    for a in session.overlap():
+        k = a.key
+        if k in out:
+            k = f"{k} [{a.pair_id}]"
+        out[k] = a
+    return out
+
+
+def _ranks(session: Session) -> tuple[dict[int, int], set[int]]:
+    """id(account) -> rank over the overlap, and the ids of the priority (top-N) accounts."""
+    rank = {id(a): i for i, a in enumerate(ranked(session), start=1)}
+    return rank, {id(a) for a in priority_accounts(session)}
+
+
+# --- the diff ---------------------------------------------------------------------------------
+
+
+def diff_sessions(old: Session, new: Session, force: bool = False) -> SessionDiff:
+    """What changed in the overlap from `old` to `new`, what became of last time's actions, and
+    the summary figures side by side.
+
+    Rank changes are reported only for accounts that are priority accounts (top N) in either
+    session: below that, every added or removed account would shift the rank of all the rest.
+    Raises PartnerMismatch when the sessions are of different partnerships, unless `force`.
+    """
+    if not force:
+        _check_partnership(old, new)
+    old_ix, new_ix = _index(old), _index(new)
+    old_rank, old_top = _ranks(old)
+    new_rank, new_top = _ranks(new)
+
+    diffs: list[AccountDiff] = []
+    gone: list[AccountDiff] = []
+    added: list[AccountDiff] = []
+    for key, o in old_ix.items():
+        n = new_ix.get(key)
+        orank = old_rank.get(id(o))
+        if n is None:
+            d = AccountDiff(key, o.name, GONE, o, None, old_rank=orank)
+            gone.append(d)
+            continue
+        nrank = new_rank.get(id(n))
+        ov, nv = values(o, orank), values(n, nrank)
+        if id(o) not in old_top and id(n) not in new_top:
+            ov["rank"] = nv["rank"]  # rank moves outside the priority list are noise
+        changes = [FieldChange(f, ov[f], nv[f]) for f in FIELDS if ov[f] != nv[f]]
+        diffs.append(AccountDiff(
+            key, n.name, CHANGED if changes else SAME, o, n, changes,
+            movement=_movement(o.category, n.category), old_rank=orank, new_rank=nrank,
+        ))
+    for key, n in new_ix.items():
+        if key not in old_ix:
+            added.append(AccountDiff(key, n.name, NEW, None, n, new_rank=new_rank.get(id(n))))
+    _hint_renamed_domains(gone, added)
+
+    def by_name(d: AccountDiff) -> tuple[str, str]:
+        return (d.name.casefold(), d.key)
+
+    accounts = (sorted(added, key=by_name) + sorted(gone, key=by_name)
+                + sorted((d for d in diffs if d.kind == CHANGED), key=by_name)
+                + sorted((d for d in diffs if d.kind == SAME), key=by_name))
+    actions = review_actions(old, new, old_ix, new_ix)
+    return SessionDiff(
+        old_title=old.title, new_title=new.title, old_date=old.date, new_date=new.date,
+        accounts=accounts, actions=actions, summary=summarize(old, new),
+    )
+
+
+def _hint_renamed_domains(gone: list[AccountDiff], added: list[AccountDiff]) -> None:
+    """Flag a gone and a new account with the same company name: probably a domain change."""
+    by_name: dict[str, list[AccountDiff]] = {}
+    for d in added:
+        assert d.new is not None
+        for k in _name_keys(d.new):
+            by_name.setdefault(k, []).append(d)
+    for g in gone:
+        assert g.old is not None
+        twins = sorted({id(d): d for k in _name_keys(g.old) for d in by_name.get(k, [])}.values(),
+                       key=lambda d: d.key)
+        if not twins:
+            continue
+        g.hint = f"same name as new account {twins[0].key}: domain changed?"
+        for d in twins:
+            if not d.hint:
+                d.hint = f"same name as gone account {g.key}: domain changed?"
+
+
+def review_actions(old: Session, new: Session, old_ix: dict[str, Account] | None = None,
+                   new_ix: dict[str, Account] | None = None) -> list[ActionReview]:
+    """Each next action agreed in `old`, with what became of it by `new`.
+
+    done: marked done in the new session (or marked done last time and replaced since);
+    dropped: marked dropped in either; overdue: still open and due before the new session's date;
+    gone: the account left the overlap while the action was open; open otherwise.
+    """
+    old_ix = _index(old) if old_ix is None else old_ix
+    new_ix = _index(new) if new_ix is None else new_ix
+    out = []
+    for key, o in old_ix.items():
+        if not o.next_action.strip():
+            continue
+        n = new_ix.get(key)
+        if n is None:
+            state = {ACTION_DONE: DONE, ACTION_DROPPED: DROPPED}.get(o.action_status, ACTION_GONE)
+        elif n.action_status == ACTION_DONE:
+            state = DONE
+        elif ACTION_DROPPED in (o.action_status, n.action_status):
+            state = DROPPED
+        elif o.action_status == ACTION_DONE and n.next_action != o.next_action:
+            state = DONE
+        elif o.due is not None and o.due < new.date:
+            state = OVERDUE
+        else:
+            state = OPEN
+        out.append(ActionReview(key, o.name, o.owner, o.next_action, o.due, state))
+    order = {s: i for i, s in enumerate(ACTION_STATES)}
+    out.sort(key=lambda r: (order[r.state], r.due or date.max, r.name.casefold(), r.key))
+    return out
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+
+def activation_rate(session: Session) -> float:
+    """% of the priority accounts (top N by priority) that have an owner and a next action."""
+    top = priority_accounts(session)
+    if not top:
+        return 0.0
+    ready = sum(1 for a in top if a.owner.strip() and a.next_action.strip())
+    return round(100 * ready / len(top), 1)
+
+
+def _action_figures(session: Session) -> tuple[int, int, int]:
+    """(done, open, overdue) over the overlap's next actions, as of the session's date."""
+    done = open_ = overdue = 0
+    for a in session.overlap():
+        if not a.next_action.strip():
+            continue
+        if a.action_status == ACTION_DONE:
+            done += 1
+        elif a.action_status != ACTION_DROPPED:
+            if a.due is not None and a.due < session.date:
+                overdue += 1
+            else:
+                open_ += 1
+    return done, open_, overdue
+
+
+def summarize(old: Session, new: Session) -> Summary:
+    """The headline figures of both sessions side by side, with the change."""
+    fo, fn = overlap_figures(old), overlap_figures(new)
+    pairs: list[tuple[str, float | int, float | int]] = [
+        (c.label, fo.per_category[c.key], fn.per_category[c.key]) for c in CATEGORIES
+    ]
+    if fo.uncategorized or fn.uncategorized:
+        pairs.append((UNCATEGORIZED, fo.uncategorized, fn.uncategorized))
+    pairs.append((OVERLAP_TOTAL, fo.overlap, fn.overlap))
+    pairs.append((RATE_OURS, round(100 * fo.rate(OURS), 1), round(100 * fn.rate(OURS), 1)))
+    pairs.append((RATE_PARTNER, round(100 * fo.rate(PARTNER), 1),
+                  round(100 * fn.rate(PARTNER), 1)))
+    pairs.append((ACTIVATION, activation_rate(old), activation_rate(new)))
+    ao, an = _action_figures(old), _action_figures(new)
+    for label, a, b in zip((ACTIONS_DONE, ACTIONS_OPEN, ACTIONS_OVERDUE), ao, an):
+        pairs.append((label, a, b))
+    rows = []
+    for metric, a, b in pairs:
+        change = b - a
+        rows.append((metric, a, b, round(change, 1) if isinstance(change, float) else change))
+    return Summary(rows)
+
+
+# --- renderers --------------------------------------------------------------------------------
+
+
+def _num(v: float | int) -> str:
+    return f"{v:.1f}" if isinstance(v, float) else str(v)
+
+
+def _signed(v: float | int) -> str:
+    if v == 0:
+        return "0"
+    return ("+" if v > 0 else "") + _num(v)
+
+
+def _shown(v: str) -> str:
+    return v if v else "(none)"
+
+
+def _arrow(c: FieldChange) -> str:
+    return f"{c.field}: {_shown(c.old)} -> {_shown(c.new)}"
+
+
+def _counts_line(d: SessionDiff) -> str:
+    c = d.counts()
+    return ", ".join(f"{c[k]} {k}" for k in KINDS)
+
+
+def _actions_line(d: SessionDiff) -> str:
+    c = d.action_counts()
+    return ", ".join(f"{c[s]} {s}" for s in ACTION_STATES)
+
+
+def _table(rows: list[list[str]], right: frozenset[int] | set[int] = frozenset(),
+           indent: str = "  ") -> list[str]:
+    """Rows of cells as aligned text lines (the first row is the header)."""
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for r in rows:
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        out.append((indent + "  ".join(cells)).rstrip())
+    return out
+
+
+def _account_line(d: AccountDiff) -> list[str]:
+    v = row_values(d)
+    line = f"{DAFF_MARK[d.kind]:<3} {d.key}  {d.name}"
+    if d.kind in (NEW, GONE):
+        line += f"  [{v['category'] or 'uncategorized'}]"
+        if v["owner"] or v["next action"]:
+            line += f"  owner: {_shown(v['owner'])}; next action: {_shown(v['next action'])}"
+    elif d.movement:
+        line += f"  [{d.movement}]"
+    lines = [line]
+    lines += [f"      {_arrow(c)}" for c in d.changes]
+    if d.hint:
+        lines.append(f"      hint: {d.hint}")
+    return lines
+
+
+def render_text(d: SessionDiff) -> str:
+    """A terminal report: summary table, then new / gone / changed accounts, then last actions."""
+    out = [
+        f"Compare: {d.old_title or 'old session'} ({d.old_date}) -> "
+        f"{d.new_title or 'new session'} ({d.new_date})",
+        "",
+        "Summary",
+    ]
+    rows = [["metric", "old", "new", "change"]]
+    rows += [[m, _num(a), _num(b), _signed(c)] for m, a, b, c in d.summary.rows]
+    out += _table(rows, right={1, 2, 3})
+    out += ["", f"Overlap accounts: {_counts_line(d)}"]
+    for kind, title in ((NEW, "New in the overlap"), (GONE, "Gone from the overlap"),
+                        (CHANGED, "Changed")):
+        group = [a for a in d.accounts if a.kind == kind]
+        if group:
+            out += ["", f"{title} ({len(group)})"]
+            for a in group:
+                out += ["  " + line for line in _account_line(a)]
+    out += ["", f"Actions from last time: {_actions_line(d)}"]
+    if d.actions:
+        rows = [["state", "key", "account", "owner", "next action", "due"]]
+        rows += [[a.state, a.key, a.name, a.owner, a.next_action,
+                  a.due.isoformat() if a.due else ""] for a in d.actions]
+        out += _table(rows)
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: list[str], rows: list[list[str]], align: str = "") -> list[str]:
+    align = align or "-" * len(header)
+    seps = ["---:" if a == "r" else "---" for a in align]
+    out = ["| " + " | ".join(header) + " |", "| " + " | ".join(seps) + " |"]
+    out += ["| " + " | ".join(_md(c) for c in r) + " |" for r in rows]
+    return out
+
+
+def render_markdown(d: SessionDiff) -> str:
+    """The report as Markdown (for a wiki page or an email to the partner manager)."""
+    out = [
+        f"# {d.old_title or 'Old session'} -> {d.new_title or 'New session'}",
+        "",
+        f"Sessions of {d.old_date} and {d.new_date}. Overlap accounts: {_counts_line(d)}.",
+        "",
+        "## Summary",
+        "",
+    ]
+    out += _md_table(["Metric", "Old", "New", "Change"],
+                     [[m, _num(a), _num(b), _signed(c)] for m, a, b, c in d.summary.rows],
+                     align="-rrr")
+    for kind, title in ((NEW, "New in the overlap"), (GONE, "Gone from the overlap")):
+        group = [a for a in d.accounts if a.kind == kind]
+        if group:
+            out += ["", f"## {title} ({len(group)})", ""]
+            rows = []
+            for a in group:
+                v = row_values(a)
+                rows.append([a.key, a.name, v["category"], v["owner"], v["next action"], a.hint])
+            out += _md_table(["Key", "Account", "Category", "Owner", "Next action", "Hint"], rows)
+    group = [a for a in d.accounts if a.kind == CHANGED]
+    if group:
+        out += ["", f"## Changed ({len(group)})", ""]
+        rows = [[a.key, a.name, a.movement, "; ".join(_arrow(c) for c in a.changes)]
+                for a in group]
+        out += _md_table(["Key", "Account", "Movement", "Changes (old -> new)"], rows)
+    out += ["", f"## Actions from last time ({_actions_line(d)})", ""]
+    if d.actions:
+        rows = [[a.state, a.key, a.name, a.owner, a.next_action,
+                 a.due.isoformat() if a.due else ""] for a in d.actions]
+        out += _md_table(["State", "Key", "Account", "Owner", "Next action", "Due"], rows)
+    else:
+        out.append("No next actions were agreed last time.")
+    return "\n".join(out) + "\n"
+
+
+def render_csv(d: SessionDiff) -> str:
+    """daff-style CSV: one row per new (`+++`), gone (`---`) or changed (`->`) account; a changed
+    cell is written `old->new`, other cells show the current value."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["@@", "key", "name", *FIELDS, "movement", "hint"])
+    for a in d.accounts:
+        if a.kind == SAME:
+            continue
+        v = row_values(a)
+        for c in a.changes:
+            v[c.field] = f"{c.old}->{c.new}"
+        w.writerow([DAFF_MARK[a.kind], a.key, a.name, *(v[f] for f in FIELDS), a.movement,
+                    a.hint])
+    return buf.getvalue()
+
+
+def render_json(d: SessionDiff) -> str:
+    """The whole diff as JSON (unchanged accounts are counted, not listed)."""
+    def side(acc: Account | None, rank: int | None) -> dict[str, str] | None:
+        return None if acc is None else values(acc, rank)
+
+    doc = {
+        "old": {"title": d.old_title, "date": d.old_date.isoformat()},
+        "new": {"title": d.new_title, "date": d.new_date.isoformat()},
+        "counts": d.counts(),
+        "summary": [{"metric": m, "old": a, "new": b, "change": c}
+                    for m, a, b, c in d.summary.rows],
+        "accounts": [
+            {"key": a.key, "name": a.name, "kind": a.kind, "movement": a.movement,
+             "hint": a.hint,
+             "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in a.changes],
+             "old": side(a.old, a.old_rank), "new": side(a.new, a.new_rank)}
+            for a in d.accounts if a.kind != SAME
+        ],
+        "actions": [
+            {"key": a.key, "name": a.name, "owner": a.owner, "next_action": a.next_action,
+             "due": a.due.isoformat() if a.due else None, "state": a.state}
+            for a in d.actions
+        ],
+        "action_counts": d.action_counts(),
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- history over several sessions ------------------------------------------------------------
+
+
+@dataclass
+class HistoryPoint:
+    date: date
+    title: str
+    per_category: dict[str, int]  # category key -> overlap accounts
+    overlap: int
+    activation: float  # % of priority accounts with owner and next action
+
+    @property
+    def quarter(self) -> str:
+        return f"{self.date.year}-Q{(self.date.month - 1) // 3 + 1}"
+
+
+def history(sessions: list[Session]) -> list[HistoryPoint]:
+    """One point per session, oldest first: overlap per category, total and activation rate."""
+    points = []
+    for s in sorted(sessions, key=lambda s: (s.date, s.created, s.title)):
+        fig = overlap_figures(s)
+        points.append(HistoryPoint(s.date, s.title, dict(fig.per_category), fig.overlap,
+                                   activation_rate(s)))
+    return points
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def _bar(value: int, top: int, width: int) -> str:
+    """A horizontal bar in unicode blocks, `width` cells for `top`."""
+    if top <= 0 or value <= 0:
+        return ""
+    eighths = max(1, round(8 * width * value / top))
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[rest] if rest else "")
+
+
+def render_history(points: list[HistoryPoint], width: int = 30) -> str:
+    """A table of the sessions, then one bar chart per category across the sessions."""
+    if not points:
+        return "No sessions.\n"
+    quarters = [p.quarter for p in points]
+    labels = ([p.date.isoformat() for p in points] if len(set(quarters)) < len(quarters)
+              else quarters)
+    rows = [["when", "date", "session", *(c.code for c in CATEGORIES), "overlap", "activation %"]]
+    for label, p in zip(labels, points):
+        rows.append([label, p.date.isoformat(), p.title,
+                     *(str(p.per_category.get(c.key, 0)) for c in CATEGORIES),
+                     str(p.overlap), f"{p.activation:.1f}"])
+    ncat = len(CATEGORIES)
+    out = ["Overlap per session", *_table(rows, right=set(range(3, 3 + ncat + 2)))]
+    top = max((p.per_category.get(c.key, 0) for p in points for c in CATEGORIES), default=0)
+    lw = max(len(x) for x in labels)
+    for c in CATEGORIES:
+        out += ["", f"{c.label} ({c.code})"]
+        for label, p in zip(labels, points):
+            n = p.per_category.get(c.key, 0)
+            out.append(f"  {label:<{lw}}  {_bar(n, top, width):<{width + 1}} {n}")
+    return "\n".join(out) + "\n"

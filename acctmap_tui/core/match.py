@@ -1,0 +1,450 @@
+"""Match two account lists into overlap candidates.
+
+Domain first: records that share a registrable domain pair up with score 100. Company names are the
+fallback for the records the domain join left alone; they are compared in blocks (only names sharing
+a rare word, the whole key, or a word's first or last letters are scored), so the cost follows the
+number of plausible pairs, not ours x theirs.
+
+Every candidate pair becomes an `Account` whose `match` says how it was found (method), how sure the
+matcher is (score), and whether it is in the overlap (auto) or waiting for a person (review); its
+flags say why a person should look. Prior human decisions (accepted, rejected, manual pairs) are then
+applied by `pair_id`.
+
+One record is in at most one overlap pair. The rule when pairs compete for a record:
+1. a pair a person accepted wins (two accepted pairs sharing a record: the first keeps it, the next
+   goes back to review flagged one-to-many);
+2. an auto pair that competes with an accepted one is dropped (the person decided otherwise);
+3. review pairs involving a record already in the overlap are dropped from the queue;
+4. rejected pairs stay in the list, so the same pair is never proposed again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from acctmap_tui.core.model import (
+    ACCEPTED,
+    AUTO,
+    DOMAIN,
+    FLAG_CLOSE_CANDIDATES,
+    FLAG_DIFFERENT_DOMAINS,
+    FLAG_NAMES_DIFFER,
+    FLAG_NO_DOMAIN,
+    FLAG_ONE_TO_MANY,
+    HASH,
+    IN_OVERLAP,
+    MANUAL,
+    METHODS,
+    NAME,
+    REJECTED,
+    REVIEW,
+    SIDES,
+    Account,
+    AccountList,
+    MatchInfo,
+    Record,
+    Thresholds,
+)
+
+# The name scorer. Keys arrive normalised (case, accents, punctuation and legal suffixes gone), so
+# "Acme, Inc." and "ACME Corporation" are both "acme" and need no forgiving scorer. token_sort_ratio
+# is plain edit similarity after sorting words: word order does not matter, a typo costs a few
+# points, and an extra word costs a lot ("acme" vs "acme labs" = 62, two companies). token_set_ratio
+# and WRatio score any subset or substring at 90-100, which auto-accepts "Acme" = "Acme Labs"; the
+# bench (bench/match_bench.py --scorer) shows their precision falling well below 0.99.
+SCORER = fuzz.token_sort_ratio
+SEARCH_SCORER = fuzz.WRatio  # for a person searching by hand: forgiving, shows "acme labs" for "acme"
+
+MIN_TOKEN = 3  # words shorter than this ("co", "of", "de") do not open a block
+MAX_BLOCK = 200  # a word in more names than this on either side is too common to block on
+MAX_AFFIX_BLOCK = 40  # tighter cap for first/last-letters blocks (they only catch typos)
+AFFIX = 4  # letters in a first/last-letters block key
+REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many candidates per record
+# A name whose every word is in more than this many names of the two lists ("Allen Auto", "Smith",
+# "Blue River Foods") is too common to trust alone: two firms of that name are likely, so a
+# name-only pair on it goes to review instead of auto.
+COMMON_WORD = 5
+
+# Not in model.py's flag list (yet): a name-only match on a name made only of common words.
+FLAG_COMMON_NAME = "common-name"
+
+HASHED_NOTE = "partner list is hashed: name matching is not possible, domain hashes only"
+
+
+@dataclass
+class MatchResult:
+    """What the matcher found.
+
+    `stats` counts overlap pairs by method ("domain", "name", "manual", "hash") and all pairs by
+    decision ("auto", "accepted", "review", "rejected"), plus "overlap".
+    """
+
+    accounts: list[Account] = field(default_factory=list)
+    unmatched_ours: list[Record] = field(default_factory=list)
+    unmatched_theirs: list[Record] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def match_lists(
+    ours: AccountList,
+    theirs: AccountList,
+    thresholds: Thresholds | None = None,
+    decisions: Iterable[Account] = (),
+    progress: Callable[[float], None] | None = None,
+) -> MatchResult:
+    """Pair our records with theirs: domain join, blocked fuzzy names, then prior decisions.
+
+    The two lists must carry comparable `domain` values (when one side is hashed, the caller hashes
+    the other side's domains with the same key). `progress` gets a fraction 0..1 a few times.
+    """
+    th = thresholds or Thresholds()
+    report = progress or (lambda _fraction: None)
+    report(0.0)
+    hashed = ours.hashed or theirs.hashed
+    notes: list[str] = []
+
+    accounts, paired_o, paired_t = _domain_pairs(ours.records, theirs.records, th, HASH if hashed else DOMAIN)
+    report(0.2)
+    if hashed:
+        notes.append(HASHED_NOTE)
+    else:
+        accounts += _name_pairs(ours.records, theirs.records, paired_o, paired_t, th, notes, report)
+    report(0.9)
+
+    accounts = apply_decisions(accounts, decisions, ours, theirs)
+    result = MatchResult(accounts=accounts, notes=notes)
+    placed = {id(r) for a in accounts if a.match.decision != REJECTED for r in (a.ours, a.theirs)}
+    result.unmatched_ours = [r for r in ours.records if id(r) not in placed]
+    result.unmatched_theirs = [r for r in theirs.records if id(r) not in placed]
+    result.stats = _stats(accounts)
+    report(1.0)
+    return result
+
+
+def apply_decisions(
+    accounts: list[Account], decisions: Iterable[Account], ours: AccountList, theirs: AccountList
+) -> list[Account]:
+    """Re-apply human decisions to fresh matcher output and settle competing pairs.
+
+    A decision counts when it is accepted or rejected, or is a manual pair. It is matched by
+    `pair_id`; a decided pair the matcher did not propose is re-created from the current records
+    when both still exist (a decision on a record that left the lists lapses). Accounts passed in
+    may be updated in place. Returns the settled accounts sorted by our name key; see the module
+    docstring for how competing pairs are settled.
+    """
+    out = list(accounts)
+    by_pair: dict[str, Account] = {}
+    for a in out:
+        by_pair.setdefault(a.pair_id, a)
+    ours_by_key: dict[str, Record] = {}
+    for r in ours.records:
+        ours_by_key.setdefault(r.key, r)
+    theirs_by_key: dict[str, Record] = {}
+    for r in theirs.records:
+        theirs_by_key.setdefault(r.key, r)
+
+    for d in decisions:
+        if d.match.decision not in (ACCEPTED, REJECTED) and d.match.method != MANUAL:
+            continue  # auto and review are the matcher's, not a person's
+        decision = REJECTED if d.match.decision == REJECTED else ACCEPTED
+        current = by_pair.get(d.pair_id)
+        if current is not None:
+            current.match.decision = decision
+            continue
+        o, t = ours_by_key.get(d.ours.key), theirs_by_key.get(d.theirs.key)
+        if o is None or t is None:
+            continue
+        method = d.match.method if d.match.method in METHODS else MANUAL
+        account = Account(o, t, MatchInfo(method, d.match.score, decision, list(d.match.flags)))
+        out.append(account)
+        by_pair[account.pair_id] = account
+
+    out = _settle(out)
+    out.sort(key=lambda a: (a.ours.name_key, a.ours.name, a.theirs.name_key, a.theirs.name))
+    return out
+
+
+def candidates_for(record: Record, side: str, other: AccountList, limit: int = 10) -> list[tuple[Record, float]]:
+    """Records of the other list a person might pair `record` (from `side`) with, best first.
+
+    Exact domain hits come first (score 100), then the closest names by a forgiving scorer. A hashed
+    list can only be searched by domain.
+    """
+    if side not in SIDES:
+        raise ValueError(f"unknown side {side!r}")
+    if limit <= 0:
+        return []
+    hits: list[tuple[Record, float]] = []
+    seen: set[int] = set()
+    if record.domain:
+        for r in other.records:
+            if r.domain == record.domain:
+                hits.append((r, 100.0))
+                seen.add(id(r))
+    query = record.name_key or record.name.casefold().strip()
+    if query and not (record.hashed or other.hashed):
+        choices = [r.name_key or r.name.casefold() for r in other.records]
+        found = process.extract(query, choices, scorer=SEARCH_SCORER, limit=limit + len(hits), score_cutoff=50)
+        for _choice, score, index in found:
+            r = other.records[index]
+            if id(r) not in seen:
+                hits.append((r, float(score)))
+                seen.add(id(r))
+    return hits[:limit]
+
+
+def manual_pair(ours_rec: Record, theirs_rec: Record) -> Account:
+    """A pair a person made by hand: method manual, decision accepted, score = name similarity."""
+    score = 0.0
+    if ours_rec.name_key and theirs_rec.name_key:
+        score = float(SCORER(ours_rec.name_key, theirs_rec.name_key))
+    return Account(ours_rec, theirs_rec, MatchInfo(MANUAL, round(score, 1), ACCEPTED))
+
+
+# --- domain join -------------------------------------------------------------------------------
+
+
+def _domain_pairs(
+    ours: list[Record], theirs: list[Record], th: Thresholds, method: str
+) -> tuple[list[Account], set[int], set[int]]:
+    """Pairs sharing a non-empty domain, and the indexes of the records they use on each side."""
+    by_domain_t: dict[str, list[int]] = defaultdict(list)
+    for j, r in enumerate(theirs):
+        if r.domain:
+            by_domain_t[r.domain].append(j)
+    by_domain_o: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(ours):
+        if r.domain and r.domain in by_domain_t:
+            by_domain_o[r.domain].append(i)
+
+    raw: list[tuple[int, int, bool]] = []
+    for domain, idx_o in by_domain_o.items():
+        idx_t = by_domain_t[domain]
+        several = len(idx_o) > 1 or len(idx_t) > 1
+        raw.extend((i, j, several) for i in idx_o for j in idx_t)
+
+    keys_o = [ours[i].name_key for i, _, _ in raw]
+    keys_t = [theirs[j].name_key for _, j, _ in raw]
+    sims = process.cpdist(keys_o, keys_t, scorer=fuzz.token_set_ratio, workers=-1) if raw else []
+
+    accounts = []
+    for (i, j, several), sim, ko, kt in zip(raw, sims, keys_o, keys_t):
+        flags = []
+        if several:
+            flags.append(FLAG_ONE_TO_MANY)
+        if ko and kt and sim < th.names_differ:
+            flags.append(FLAG_NAMES_DIFFER)
+        decision = REVIEW if flags else AUTO
+        accounts.append(Account(ours[i], theirs[j], MatchInfo(method, 100.0, decision, flags)))
+    return accounts, {i for i, _, _ in raw}, {j for _, j, _ in raw}
+
+
+# --- name matching -----------------------------------------------------------------------------
+
+
+def _block_keys(key: str) -> tuple[list[str], list[str]]:
+    """Blocking keys of one name key: (word and whole-key blocks, first/last-letter blocks)."""
+    words = [w for w in key.split() if len(w) >= MIN_TOKEN]
+    main = ["=" + key, *("w" + w for w in words)]
+    affix = []
+    for w in words:
+        if len(w) > AFFIX:
+            affix += ["<" + w[:AFFIX], ">" + w[-AFFIX:]]
+    return main, affix
+
+
+def _candidate_pairs(keys_o: list[str], keys_t: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (ours, theirs) of names sharing a block, each pair once."""
+    key_ids: dict[str, int] = {}
+    caps: list[int] = []
+
+    def postings(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        block_ids, rows = [], []
+        for row, key in enumerate(keys):
+            main, affix = _block_keys(key)
+            for cap, group in ((MAX_BLOCK, main), (MAX_AFFIX_BLOCK, affix)):
+                for k in group:
+                    kid = key_ids.get(k)
+                    if kid is None:
+                        kid = key_ids[k] = len(caps)
+                        caps.append(cap)
+                    block_ids.append(kid)
+                    rows.append(row)
+        b, r = np.asarray(block_ids, dtype=np.int64), np.asarray(rows, dtype=np.int64)
+        # a name repeating a word would count twice in its block
+        code = np.unique(b * (len(keys) + 1) + r)
+        return code // (len(keys) + 1), code % (len(keys) + 1)
+
+    bo, ro = postings(keys_o)
+    bt, rt = postings(keys_t)
+    n_blocks = len(caps)
+    if n_blocks == 0 or len(bo) == 0 or len(bt) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    cap = np.asarray(caps)
+    count_o = np.bincount(bo, minlength=n_blocks)
+    count_t = np.bincount(bt, minlength=n_blocks)
+    usable = (count_o > 0) & (count_t > 0) & (count_o <= cap) & (count_t <= cap)
+
+    keep = usable[bo]
+    bo, ro = bo[keep], ro[keep]
+    keep = usable[bt]
+    bt, rt = bt[keep], rt[keep]
+    order = np.argsort(bt, kind="stable")
+    bt, rt = bt[order], rt[order]
+    count_t = np.bincount(bt, minlength=n_blocks)
+    start_t = np.cumsum(count_t) - count_t
+
+    # every ours posting pairs with every theirs posting of its block (a vectorised cartesian product)
+    reps = count_t[bo]
+    total = int(reps.sum())
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    pair_o = np.repeat(ro, reps)
+    offset = np.arange(total) - np.repeat(np.cumsum(reps) - reps, reps)
+    pair_t = rt[np.repeat(start_t[bo], reps) + offset]
+    code = np.unique(pair_o * len(keys_t) + pair_t)
+    return code // len(keys_t), code % len(keys_t)
+
+
+def _name_pairs(
+    ours: list[Record],
+    theirs: list[Record],
+    paired_o: set[int],
+    paired_t: set[int],
+    th: Thresholds,
+    notes: list[str],
+    report: Callable[[float], None],
+) -> list[Account]:
+    """Name pairs for the records the domain join left alone.
+
+    Records already paired by domain still take part as rivals: a name that also fits a
+    domain-matched record is ambiguous, so its pair goes to review.
+    """
+    rows_o = [i for i, r in enumerate(ours) if r.name_key]
+    rows_t = [j for j, r in enumerate(theirs) if r.name_key]
+    keys_o = [ours[i].name_key for i in rows_o]
+    keys_t = [theirs[j].name_key for j in rows_t]
+    pi, pj = _candidate_pairs(keys_o, keys_t)
+    report(0.4)
+    if len(pi) == 0:
+        return []
+
+    free_o = np.asarray([i not in paired_o for i in rows_o], dtype=bool)
+    free_t = np.asarray([j not in paired_t for j in rows_t], dtype=bool)
+    relevant = free_o[pi] | free_t[pj]  # a pair of two domain-paired records is nobody's rival
+    pi, pj = pi[relevant], pj[relevant]
+    arr_o = np.asarray(keys_o, dtype=object)
+    arr_t = np.asarray(keys_t, dtype=object)
+    scores = process.cpdist(
+        arr_o[pi], arr_t[pj], scorer=SCORER, score_cutoff=th.review, workers=-1, dtype=np.float32
+    )
+    report(0.75)
+    hit = scores >= max(th.review, 1e-9)
+    pi, pj, scores = pi[hit], pj[hit], scores[hit].astype(float)
+
+    names_with = Counter(w for key in (*keys_o, *keys_t) for w in set(key.split()))
+
+    def common(key: str) -> bool:
+        return min(names_with[w] for w in key.split()) > COMMON_WORD
+
+    by_o: dict[int, list[int]] = defaultdict(list)
+    by_t: dict[int, list[int]] = defaultdict(list)
+    for p, (a, b) in enumerate(zip(pi.tolist(), pj.tolist())):
+        by_o[a].append(p)
+        by_t[b].append(p)
+
+    sc = scores.tolist()
+    auto, review = [], []
+    for p, (a, b) in enumerate(zip(pi.tolist(), pj.tolist())):
+        if not (free_o[a] and free_t[b]):
+            continue
+        s = sc[p]
+        rivals = [sc[q] for q in (*by_o[a], *by_t[b]) if q != p and sc[q] >= s - th.close_gap]
+        rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
+        flags = []
+        if rec_o.domain and rec_t.domain:
+            # two domains say two companies: only a near-identical name is worth a person's look
+            if s < th.auto_accept:
+                continue
+            flags.append(FLAG_DIFFERENT_DOMAINS)  # equal domains were joined above
+        else:
+            flags.append(FLAG_NO_DOMAIN)
+        if common(rec_o.name_key) and common(rec_t.name_key):
+            flags.append(FLAG_COMMON_NAME)
+        if any(r == s for r in rivals):
+            flags.append(FLAG_ONE_TO_MANY)
+        elif rivals:
+            flags.append(FLAG_CLOSE_CANDIDATES)
+        info = MatchInfo(NAME, round(s, 1), REVIEW, flags)
+        if s >= th.auto_accept and not rivals and not {FLAG_DIFFERENT_DOMAINS, FLAG_COMMON_NAME} & set(flags):
+            info.decision = AUTO
+            auto.append(Account(rec_o, rec_t, info))
+        else:
+            review.append(Account(rec_o, rec_t, info))
+
+    # auto pairs are each record's unique best, so they never share a record; review pairs that
+    # touch one are dropped, and the rest are cut to a few per record, best first
+    taken = {id(r) for a in auto for r in (a.ours, a.theirs)}
+    review.sort(key=lambda a: -a.match.score)
+    per_record: dict[int, int] = defaultdict(int)
+    kept = []
+    for a in review:
+        io, it = id(a.ours), id(a.theirs)
+        if io in taken or it in taken:
+            continue
+        if per_record[io] >= REVIEW_PER_RECORD or per_record[it] >= REVIEW_PER_RECORD:
+            continue
+        per_record[io] += 1
+        per_record[it] += 1
+        kept.append(a)
+    return auto + kept
+
+
+# --- settling ----------------------------------------------------------------------------------
+
+
+def _settle(accounts: list[Account]) -> list[Account]:
+    """Keep each record in at most one overlap pair (rules in the module docstring)."""
+    claimed: set[int] = set()
+    contested: set[int] = set()  # accepted pairs sent back to review: a person must choose
+
+    def free(a: Account) -> bool:
+        return id(a.ours) not in claimed and id(a.theirs) not in claimed
+
+    for a in accounts:
+        if a.match.decision != ACCEPTED:
+            continue
+        if free(a):
+            claimed.update((id(a.ours), id(a.theirs)))
+        else:
+            a.match.decision = REVIEW
+            if FLAG_ONE_TO_MANY not in a.match.flags:
+                a.match.flags.append(FLAG_ONE_TO_MANY)
+            contested.add(id(a))
+
+    out = []
+    for a in accounts:
+        if a.match.decision == AUTO:
+            if not free(a):
+                continue
+            claimed.update((id(a.ours), id(a.theirs)))
+        out.append(a)
+    return [a for a in out if a.match.decision != REVIEW or free(a) or id(a) in contested]
+
+
+def _stats(accounts: list[Account]) -> dict[str, int]:
+    stats = dict.fromkeys((DOMAIN, NAME, MANUAL, HASH, AUTO, ACCEPTED, REVIEW, REJECTED, "overlap"), 0)
+    for a in accounts:
+        stats[a.match.decision] = stats.get(a.match.decision, 0) + 1
+        if a.match.decision in IN_OVERLAP:
+            stats[a.match.method] = stats.get(a.match.method, 0) + 1
+            stats["overlap"] += 1
+    return stats

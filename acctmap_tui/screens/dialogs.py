@@ -1,0 +1,144 @@
+"""The app's own dialogs: save-as name, unsaved changes on quit, restore from the recovery file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+def session_path(name: str, sessions_dir: Path) -> Path | None:
+    """The file a typed name means: inside `sessions_dir` unless it has a folder; '.toml' added."""
+    name = name.strip()
+    if not name:
+        return None
+    path = Path(name).expanduser()
+    if not path.suffix:
+        path = path.with_suffix(".toml")
+    if not path.is_absolute() and path.parent == Path("."):
+        path = sessions_dir / path
+    return path
+
+
+class SaveAsDialog(ModalScreen[Path | None]):
+    """Ask once for the session's file name (suggested from the companies and quarter)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, suggested: str, sessions_dir: Path) -> None:
+        super().__init__(classes="dialog")
+        self.suggested = suggested
+        self.sessions_dir = sessions_dir
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("Save session as", classes="dialog-title")
+            yield Static(f"File name (saved in {self.sessions_dir}/ unless you give a folder):")
+            yield Input(self.suggested, id="save-name", select_on_focus=False)
+            yield Static("", id="save-hint", classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self._show_hint(self.suggested)
+
+    @on(Input.Changed, "#save-name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        self._show_hint(event.value)
+
+    def _show_hint(self, name: str) -> None:
+        path = session_path(name, self.sessions_dir)
+        hint = self.query_one("#save-hint", Static)
+        if path is None:
+            hint.update("Type a file name.")
+        elif path.exists():
+            hint.update(f"{path} exists: saving replaces it.")
+        else:
+            hint.update(f"Will write {path}")
+
+    @on(Input.Submitted, "#save-name")
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        path = session_path(self.query_one("#save-name", Input).value, self.sessions_dir)
+        if path is not None:
+            self.dismiss(path)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class UnsavedChangesDialog(ModalScreen[str | None]):
+    """'save', 'discard' or None (cancel) when leaving with unsaved changes."""
+
+    BINDINGS = [
+        Binding("escape", "choose('')", "Cancel"),
+        Binding("s", "choose('save')", "Save and quit", show=False),
+        Binding("d", "choose('discard')", "Quit without saving", show=False),
+    ]
+
+    def __init__(self, question: str = "This session has unsaved changes.",
+                 save_label: str = "Save and quit", discard_label: str = "Quit without saving") -> None:
+        super().__init__(classes="dialog")
+        self.question = question
+        self.save_label = save_label
+        self.discard_label = discard_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("Unsaved changes", classes="dialog-title")
+            yield Static(self.question)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.save_label} (s)", id="save", variant="primary")
+                yield Button(f"{self.discard_label} (d)", id="discard", variant="error")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#save", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_choose("" if event.button.id == "cancel" else event.button.id or "")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice or None)
+
+
+class RestoreDialog(ModalScreen[bool]):
+    """Offer the recovery file when it is newer than the saved session. True = restore it."""
+
+    BINDINGS = [
+        Binding("escape", "choose(False)", "Keep the saved session"),
+        Binding("r", "choose(True)", "Restore it", show=False),
+        Binding("k", "choose(False)", "Keep the saved session", show=False),
+    ]
+
+    def __init__(self, session_file: Path, saved_at: str) -> None:
+        super().__init__(classes="dialog")
+        self.session_file = session_file
+        self.saved_at = saved_at
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("Recovered work found", classes="dialog-title")
+            yield Static(
+                f"A recovery file newer than this session exists (saved {self.saved_at}).\n"
+                f"Session: {self.session_file}"
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Restore it (r)", id="restore", variant="warning")
+                yield Button("Keep the saved session (k)", id="keep", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#restore", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_choose(event.button.id == "restore")
+
+    def action_choose(self, restore: bool) -> None:
+        self.dismiss(restore)

@@ -1,0 +1,227 @@
+"""Dialog: pair two accounts by hand, searching the other side's whole list.
+
+Opened on a candidate pair, it keeps our record and searches the partner's list (ctrl+t searches
+ours instead, keeping theirs). With an empty search it lists the matcher's closest candidates; as
+the user types it filters by name or domain and adds fuzzy name hits. Opened with no pair, it first
+asks for our account, then theirs. Answers `(ours, theirs)` or None.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from acctmap_tui.core.match import candidates_for
+from acctmap_tui.core.model import IN_OVERLAP, OURS, PARTNER, Account, AccountList, Record
+from acctmap_tui.core.workbench import Workbench
+
+NOT_LOADED = "source lists not loaded: open the session with its lists to pair by hand"
+MAX_RESULTS = 30
+FUZZY_CUTOFF = 60
+
+
+class PairDialog(ModalScreen[tuple[Record, Record] | None]):
+    """Search one side's list for the record to pair with a fixed record of the other side."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("ctrl+t", "switch_side", "Switch side"),
+    ]
+
+    def __init__(self, workbench: Workbench, account: Account | None = None) -> None:
+        super().__init__()
+        self.workbench = workbench
+        self.account = account
+        self.fixed: Record | None = account.ours if account else None
+        self.fixed_side = OURS
+
+    # --- which list is searched ---------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        return self.workbench.ours is not None and self.workbench.theirs is not None
+
+    @property
+    def search_side(self) -> str:
+        """The side whose list is searched."""
+        if self.fixed is None:
+            return OURS  # first step without a pair: pick our account
+        return PARTNER if self.fixed_side == OURS else OURS
+
+    def _list(self, side: str) -> AccountList:
+        lst = self.workbench.ours if side == OURS else self.workbench.theirs
+        assert lst is not None
+        return lst
+
+    def _company(self, side: str) -> str:
+        s = self.workbench.session
+        return s.ours if side == OURS else s.partner
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pair-dialog"):
+            yield Label("", id="pair-title")
+            if not self.loaded:
+                yield Label(NOT_LOADED, id="pair-not-loaded")
+                yield Label("esc closes", id="pair-help")
+                return
+            yield Input(placeholder="type a name or domain", id="pair-search")
+            yield OptionList(id="pair-results")
+            yield Label("type to search · ↑↓ choose · enter pairs · ctrl+t other side · esc cancels",
+                        id="pair-help")
+
+    def on_mount(self) -> None:
+        self._update_title()
+        if self.loaded:
+            self._prepare_index()
+            self._search("")
+            self.query_one("#pair-search", Input).focus()
+
+    def _update_title(self) -> None:
+        title = self.query_one("#pair-title", Label)
+        if not self.loaded:
+            title.update(Text("Pair by hand", style="bold"))
+            return
+        side = self.search_side
+        if self.fixed is None:
+            title.update(Text.assemble(("Pair by hand: ", "bold"),
+                                       f"first pick one of {self._company(OURS)}'s accounts"))
+            return
+        fixed_desc = self.fixed.name + (f" ({self.fixed.domain})" if self.fixed.domain and
+                                        not self.fixed.hashed else "")
+        title.update(Text.assemble(
+            ("Pair by hand: ", "bold"), f"{self._company(self.fixed_side)}'s ",
+            (fixed_desc, "bold"), f" with one of {self._company(side)}'s accounts",
+        ))
+
+    def _prepare_index(self) -> None:
+        """Cache the searched list's folded names and domains, and who is in the overlap."""
+        side = self.search_side
+        records = self._list(side).records
+        self._records = records
+        self._names = [r.name.casefold() for r in records]
+        self._domains = [("" if r.hashed else r.domain).casefold() for r in records]
+        self._partner_of: dict[str, Account] = {}
+        for a in self.workbench.session.accounts:
+            if a.match.decision in IN_OVERLAP:
+                rec = a.ours if side == OURS else a.theirs
+                self._partner_of[rec.key] = a
+
+    # --- search -------------------------------------------------------------------------------
+
+    def _results(self, query: str) -> list[tuple[int, float | None]]:
+        """(record index, score or None) for the query, best first."""
+        q = query.strip().casefold()
+        if not q:
+            if self.fixed is None:
+                return [(i, None) for i in range(min(MAX_RESULTS, len(self._records)))]
+            index = {id(r): i for i, r in enumerate(self._records)}
+            found = candidates_for(self.fixed, self.fixed_side, self._list(self.search_side),
+                                   limit=10)
+            return [(index[id(r)], s) for r, s in found if id(r) in index]
+        hits = [i for i, (n, d) in enumerate(zip(self._names, self._domains))
+                if q in n or (d and q in d)]
+        hits.sort(key=lambda i: (not self._names[i].startswith(q), len(self._names[i])))
+        results: dict[int, float | None] = {
+            i: fuzz.WRatio(q, self._names[i]) for i in hits[:MAX_RESULTS]
+        }
+        if len(results) < MAX_RESULTS:
+            for _name, score, i in process.extract(q, self._names, scorer=fuzz.WRatio,
+                                                   limit=MAX_RESULTS, score_cutoff=FUZZY_CUTOFF):
+                if len(results) >= MAX_RESULTS:
+                    break
+                results.setdefault(i, score)
+        return list(results.items())
+
+    def _option(self, i: int, score: float | None) -> Option:
+        rec = self._records[i]
+        parts: list = [(rec.name or "—", "bold")]
+        if rec.domain and not rec.hashed:
+            parts.append(f"  {rec.domain}")
+        parts.append(f"  {rec.status or 'unknown status'}")
+        if score is not None:
+            parts.append(f"  · score {score:.0f}")
+        paired = self._partner_of.get(rec.key)
+        if paired is not None:
+            other = paired.theirs if self.search_side == OURS else paired.ours
+            parts.append((f"\n   already in the overlap with {other.name}", "italic"))
+        return Option(Text.assemble(*parts), id=str(i))
+
+    def _search(self, query: str) -> None:
+        options = self.query_one("#pair-results", OptionList)
+        options.clear_options()
+        results = self._results(query)
+        if results:
+            options.add_options([self._option(i, s) for i, s in results])
+            options.highlighted = 0
+        else:
+            empty = "no close names: type to search" if not query.strip() else "nothing found"
+            options.add_option(Option(Text(empty, style="italic"), disabled=True))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._search(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one("#pair-results", OptionList)
+        if options.highlighted is not None:
+            self._choose(options.get_option_at_index(options.highlighted))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option)
+
+    def _choose(self, option: Option) -> None:
+        if option.disabled or option.id is None:
+            return
+        rec = self._records[int(option.id)]
+        if self.fixed is None:  # first step: our account is chosen, now search theirs
+            self.fixed, self.fixed_side = rec, OURS
+            self._restart()
+            return
+        if self.fixed_side == OURS:
+            self.dismiss((self.fixed, rec))
+        else:
+            self.dismiss((rec, self.fixed))
+
+    def _restart(self) -> None:
+        self._update_title()
+        self._prepare_index()
+        search = self.query_one("#pair-search", Input)
+        search.value = ""  # posts Changed, which searches again
+        self._search("")
+        search.focus()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_move(self, delta: int) -> None:
+        if not self.loaded:
+            return
+        options = self.query_one("#pair-results", OptionList)
+        if delta > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_switch_side(self) -> None:
+        """Keep the other record of the pair and search the opposite list."""
+        if not self.loaded or self.account is None:
+            return
+        if self.fixed_side == OURS:
+            self.fixed, self.fixed_side = self.account.theirs, PARTNER
+        else:
+            self.fixed, self.fixed_side = self.account.ours, OURS
+        self._restart()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

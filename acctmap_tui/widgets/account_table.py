@@ -1,0 +1,255 @@
+"""A table of overlap accounts that edits in place, plus the helpers the Prioritize and Assign screens share.
+
+`AccountTable` is a `DataTable` keyed by `Account.pair_id`. The screen hands it a list of accounts
+(already filtered and sorted) and a cell renderer; the table shows one page of that list (at most
+`page_size` rows, so a 10,000-account overlap opens fast) and, on a change, re-renders only the cells
+whose text or style changed (`update_cell`), never the whole table.
+
+`RankIndex` keeps the overlap's rank order (priority high to low, ties by name) and tells which
+ranks moved when one account's priority changes, without re-sorting everything.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
+from acctmap_tui.core.model import OURS, PARTNER, Account, Session
+from acctmap_tui.core.pipeline import SESSION_FIELDS_SHAREABLE, SHAREABLE_ROLES
+
+PAGE_SIZE = 500
+
+STATUS_SHORT = {"customer": "Cust", "open deal": "Deal", "prospect": "Prosp", "churned": "Churn"}
+
+
+def status_short(status: str | None) -> str:
+    """'Cust' / 'Deal' / 'Prosp' / 'Churn', or '?' for a status word nobody mapped."""
+    return STATUS_SHORT.get(status or "", "?")
+
+
+def is_shareable(session: Session, side: str, name: str) -> bool:
+    """Whether the partner may see a field (the session's share policy, else the default one)."""
+    for info in session.fields:
+        if info.side == side and info.name == name:
+            return info.shareable
+    if side == "session":
+        return name in SESSION_FIELDS_SHAREABLE
+    return side in (OURS, PARTNER) and name in SHAREABLE_ROLES
+
+
+def matches_text(account: Account, needle: str) -> bool:
+    """Case-insensitive substring match on both names, the domain and both owners."""
+    if not needle:
+        return True
+    hay = " ".join((account.ours.name, account.theirs.name, account.key, account.owner)).casefold()
+    return needle.casefold() in hay
+
+
+class RankIndex:
+    """The overlap in rank order (priority high to low, then name), kept sorted by bisection."""
+
+    def __init__(self, accounts: Iterable[Account] = ()) -> None:
+        self.rebuild(accounts)
+
+    @staticmethod
+    def _key(account: Account) -> tuple:
+        # Same order as core.score.ranked, with pair_id last so every key is unique.
+        return (-account.priority, account.name.casefold(), account.key, account.pair_id)
+
+    def rebuild(self, accounts: Iterable[Account]) -> None:
+        self._by_id = {a.pair_id: self._key(a) for a in accounts}
+        self._order = sorted(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, account: Account) -> bool:
+        return account.pair_id in self._by_id
+
+    def rank(self, account: Account) -> int:
+        """1-based rank, or 0 when the account is not in the overlap."""
+        key = self._by_id.get(account.pair_id)
+        return bisect_left(self._order, key) + 1 if key is not None else 0
+
+    def move(self, account: Account) -> list[str]:
+        """Re-place one account after its priority changed; returns the pair ids whose rank moved."""
+        old = self._by_id.get(account.pair_id)
+        new = self._key(account)
+        if old is None or old == new:
+            return []
+        lo = bisect_left(self._order, old)
+        del self._order[lo]
+        insort(self._order, new)
+        self._by_id[account.pair_id] = new
+        hi = bisect_left(self._order, new)
+        if lo > hi:
+            lo, hi = hi, lo
+        return [key[-1] for key in self._order[lo:hi + 1]]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One table column: key, header, fixed width (None fits the content)."""
+
+    key: str
+    label: str | Text
+    width: int | None = None
+
+
+CellRenderer = Callable[[Account, str], Text]
+
+
+def _signature(cell: Text) -> tuple:
+    return (cell.plain, str(cell.style), cell.justify, tuple(cell.spans))
+
+
+class AccountTable(DataTable):
+    """One page of a list of accounts; cells are re-rendered in place when they change."""
+
+    def __init__(self, render_cell: CellRenderer, *, page_size: int = PAGE_SIZE, **kwargs) -> None:
+        kwargs.setdefault("cursor_type", "cell")
+        kwargs.setdefault("zebra_stripes", True)
+        super().__init__(**kwargs)
+        self.render_cell = render_cell
+        self.page_size = page_size
+        self.specs: list[ColumnSpec] = []
+        self.accounts: list[Account] = []  # the whole (filtered, sorted) list
+        self.page_start = 0
+        self._shown: dict[str, Account] = {}  # pair_id -> account, for the rows on this page
+        self._cells: dict[tuple[str, str], tuple] = {}  # (pair_id, column) -> signature drawn
+
+    # --- columns and rows ---------------------------------------------------------------
+
+    def set_columns(self, specs: list[ColumnSpec]) -> None:
+        """Replace the columns (e.g. when privacy hides some) and redraw the current page."""
+        focus = self.cursor_account
+        column = self.cursor_column_key
+        self.specs = list(specs)
+        self.clear(columns=True)
+        for spec in self.specs:
+            self.add_column(spec.label, width=spec.width, key=spec.key)
+        self._fill(focus, column)
+
+    def set_label(self, key: str, label: str | Text) -> None:
+        """Change a column's header text in place."""
+        column = self.columns.get(key)  # type: ignore[call-overload]
+        if column is not None:
+            column.label = Text.from_markup(label) if isinstance(label, str) else label
+            self._update_count += 1  # header renders are cached by update count
+            self.refresh()
+
+    def show(self, accounts: list[Account], focus: Account | None = None) -> None:
+        """Show a new list (after a sort or filter); the page and cursor follow `focus`."""
+        focus = focus or self.cursor_account
+        column = self.cursor_column_key
+        self.accounts = list(accounts)
+        self.page_start = 0
+        if focus is not None and self.page_size < len(self.accounts):
+            try:
+                index = self.accounts.index(focus)
+            except ValueError:
+                index = 0
+            self.page_start = (index // self.page_size) * self.page_size
+        self._fill(focus, column)
+
+    def turn_page(self, delta: int) -> bool:
+        """Show the next (+1) or previous (-1) page; False when there is none."""
+        start = self.page_start + delta * self.page_size
+        if start < 0 or start >= len(self.accounts):
+            return False
+        self.page_start = start
+        self._fill(None, self.cursor_column_key)
+        return True
+
+    @property
+    def page_end(self) -> int:
+        return min(self.page_start + self.page_size, len(self.accounts))
+
+    @property
+    def paged(self) -> bool:
+        return len(self.accounts) > self.page_size
+
+    def _fill(self, focus: Account | None, column: str | None) -> None:
+        self.clear()
+        self._shown.clear()
+        self._cells.clear()
+        keys = [spec.key for spec in self.specs]
+        for account in self.accounts[self.page_start:self.page_end]:
+            cells = [self.render_cell(account, key) for key in keys]
+            self.add_row(*cells, key=account.pair_id)
+            self._shown[account.pair_id] = account
+            for key, cell in zip(keys, cells):
+                self._cells[(account.pair_id, key)] = _signature(cell)
+        row = 0
+        if focus is not None and focus.pair_id in self._shown:
+            row = self.get_row_index(focus.pair_id)
+        col = keys.index(column) if column in keys else self.cursor_coordinate.column
+        if self.row_count:
+            self.move_cursor(row=row, column=min(col, max(len(keys) - 1, 0)), scroll=True)
+
+    # --- in-place updates ---------------------------------------------------------------
+
+    def is_shown(self, account: Account) -> bool:
+        return account.pair_id in self._shown
+
+    @property
+    def shown_accounts(self) -> list[Account]:
+        return list(self._shown.values())
+
+    def refresh_cells(self, account: Account, columns: Iterable[str] | None = None) -> int:
+        """Re-render one row's cells (all, or the named columns); returns how many changed."""
+        if account.pair_id not in self._shown:
+            return 0
+        keys = [spec.key for spec in self.specs]
+        wanted = keys if columns is None else [c for c in columns if c in keys]
+        changed = 0
+        for key in wanted:
+            cell = self.render_cell(account, key)
+            signature = _signature(cell)
+            if self._cells.get((account.pair_id, key)) != signature:
+                self._cells[(account.pair_id, key)] = signature
+                self.update_cell(account.pair_id, key, cell)
+                changed += 1
+        return changed
+
+    def refresh_rows(self, accounts: Iterable[Account] | None = None,
+                     columns: Iterable[str] | None = None) -> int:
+        """Re-render the given accounts' rows (default: every row on the page)."""
+        targets = self.shown_accounts if accounts is None else accounts
+        cols = None if columns is None else list(columns)
+        return sum(self.refresh_cells(a, cols) for a in targets)
+
+    # --- the cursor ---------------------------------------------------------------------
+
+    @property
+    def cursor_account(self) -> Account | None:
+        if not self.row_count or not self.is_valid_coordinate(self.cursor_coordinate):
+            return None
+        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return self._shown.get(row_key.value or "")
+
+    @property
+    def cursor_column_key(self) -> str | None:
+        if not self.columns or not self.specs:
+            return None
+        column = min(self.cursor_coordinate.column, len(self.specs) - 1)
+        return self.specs[column].key
+
+    def move_to(self, account: Account | None = None, column: str | None = None) -> None:
+        """Put the cursor on an account's row and/or a column, when shown."""
+        row = col = None
+        if account is not None and account.pair_id in self._shown:
+            row = self.get_row_index(account.pair_id)
+        keys = [spec.key for spec in self.specs]
+        if column in keys:
+            col = keys.index(column)
+        if self.row_count:
+            self.cursor_coordinate = Coordinate(
+                self.cursor_coordinate.row if row is None else row,
+                self.cursor_coordinate.column if col is None else col,
+            )

@@ -1,0 +1,319 @@
+"""The review diff pane: one candidate pair side by side, field by field.
+
+Each row says "=" or "≠" (so the difference never depends on colour), and within a differing value
+the characters that changed are underlined and highlighted. Below the fields: how the pair was
+matched, its flags in words, its category and play, and the other candidates for either account.
+The row-building functions are plain and tested without a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from acctmap_tui.core.categorize import categorize, category_of
+from acctmap_tui.core.model import (
+    ACCEPTED,
+    AUTO,
+    FLAG_CLOSE_CANDIDATES,
+    FLAG_DIFFERENT_DOMAINS,
+    FLAG_NAMES_DIFFER,
+    FLAG_NO_DOMAIN,
+    FLAG_ONE_TO_MANY,
+    OURS,
+    PARTNER,
+    REJECTED,
+    REVIEW,
+    Account,
+    Record,
+    Session,
+)
+
+DECISION_MARKS = {
+    REVIEW: "? review",
+    AUTO: "✓ auto",
+    ACCEPTED: "✓ accepted",
+    REJECTED: "✗ rejected",
+}
+
+FLAG_EXPLANATIONS = {
+    FLAG_NAMES_DIFFER: "same domain, very different names",
+    FLAG_DIFFERENT_DOMAINS: "same name but each side has its own domain: two companies unless you say so",
+    FLAG_CLOSE_CANDIDATES: "another candidate scored within a few points: check which is right",
+    FLAG_ONE_TO_MANY: "one account matches several on the other side",
+    FLAG_NO_DOMAIN: "matched on name only: a side has no usable domain",
+}
+
+METHOD_EXPLANATIONS = {
+    "domain": "same registrable domain",
+    "name": "similar company names",
+    "manual": "paired by hand",
+    "hash": "same hashed domain",
+}
+
+# Changed characters: a style that is readable on dark and light themes and still visible without
+# colour (underline).
+CHANGED_STYLE = "bold underline black on #e5c07b"
+SAME_MARK = "="
+DIFF_MARK = "≠"
+EMPTY = "—"
+ROLES_SHAREABLE_BY_DEFAULT = ("name", "domain", "status")
+
+# Extra CRM columns that mean the same thing under different headers ("Billing Country" on one
+# side, "Country/Region" on the other) are aligned on one row named after the meaning.
+_CONCEPT_WORDS = {
+    "country": ("country", "nation"),
+    "region": ("region",),
+    "state": ("state", "province"),
+    "city": ("city", "town"),
+    "industry": ("industry", "sector", "vertical"),
+    "employees": ("employees", "employee", "headcount", "size"),
+    "revenue": ("revenue", "arr", "turnover"),
+    "phone": ("phone", "telephone"),
+    "postal code": ("zip", "postcode", "postal"),
+}
+_CONCEPT_ORDER = ("country", "state", "region", "city", "postal code", "industry", "employees",
+                  "revenue", "phone")
+
+
+def decision_mark(decision: str) -> str:
+    """The decision as a word with a symbol, e.g. "? review"."""
+    return DECISION_MARKS.get(decision, decision)
+
+
+def concept_of(header: str) -> str | None:
+    """The meaning of an extra column header ("Billing Country" -> "country"), or None."""
+    words = set(re.findall(r"[a-z]+", header.casefold()))
+    for concept in _CONCEPT_ORDER:  # first concept wins: "Country/Region" is a country
+        if words & set(_CONCEPT_WORDS[concept]):
+            return concept
+    return None
+
+
+def is_shareable(session: Session, side: str, name: str) -> bool:
+    """Whether a field of one side may be shown while privacy is on."""
+    for info in session.fields:
+        if info.side == side and info.name == name:
+            return info.shareable
+    return name in ROLES_SHAREABLE_BY_DEFAULT
+
+
+@dataclass
+class FieldRow:
+    """One line of the diff: a label and each side's value (None = the side has no such field)."""
+
+    label: str
+    ours: str | None
+    theirs: str | None
+    compare: bool = True  # False for rows where "different" means nothing (e.g. owners)
+    highlight: bool = True  # mark the changed characters
+
+    @property
+    def same(self) -> bool:
+        return _norm(self.ours) == _norm(self.theirs)
+
+
+def _norm(value: str | None) -> str:
+    return " ".join((value or "").split()).casefold()
+
+
+def _shown_domain(rec: Record) -> str:
+    if rec.hashed and rec.domain:
+        return f"hash {rec.domain[:10]}…"
+    return rec.domain
+
+
+def _status_text(rec: Record) -> str:
+    status = rec.status or "unknown"
+    raw = rec.raw_status.strip()
+    if raw and raw.casefold() != status.casefold():
+        return f"{status} ({raw})"
+    return status
+
+
+def field_rows(account: Account, session: Session, privacy: bool) -> tuple[list[FieldRow], int]:
+    """The diff rows for a pair, and how many fields privacy hid.
+
+    A value of a field that is private (per `session.fields`) is shown as None when privacy is on;
+    a row whose two values are both hidden is left out.
+    """
+    ours, theirs = account.ours, account.theirs
+    rows: list[FieldRow] = []
+    hidden = 0
+
+    def add(row: FieldRow, ours_field: str | None, theirs_field: str | None) -> None:
+        nonlocal hidden
+        if privacy:
+            if ours_field is not None and not is_shareable(session, OURS, ours_field):
+                row.ours, ours_field = None, None
+                hidden += 1
+            if theirs_field is not None and not is_shareable(session, PARTNER, theirs_field):
+                row.theirs, theirs_field = None, None
+                hidden += 1
+            if ours_field is None and theirs_field is None:
+                return
+        rows.append(row)
+
+    add(FieldRow("name", ours.name, theirs.name), "name", "name")
+    add(FieldRow("domain", _shown_domain(ours), _shown_domain(theirs)), "domain", "domain")
+    if not (ours.hashed or theirs.hashed):
+        add(FieldRow("as written", ours.raw_domain, theirs.raw_domain), "domain", "domain")
+    add(FieldRow("status", _status_text(ours), _status_text(theirs), highlight=False),
+        "status", "status")
+    add(FieldRow("owner", ours.owner, theirs.owner, compare=False), "owner", "owner")
+
+    # Extra columns: pair headers by meaning, then by identical header, else one row each.
+    ours_by_concept: dict[str, str] = {}
+    theirs_by_concept: dict[str, str] = {}
+    for header in ours.extra:
+        ours_by_concept.setdefault(concept_of(header) or f"\0{header}", header)
+    for header in theirs.extra:
+        theirs_by_concept.setdefault(concept_of(header) or f"\0{header}", header)
+    for key in dict.fromkeys([*ours_by_concept, *theirs_by_concept]):
+        oh, th = ours_by_concept.get(key), theirs_by_concept.get(key)
+        label = key[1:] if key.startswith("\0") else key
+        row = FieldRow(label, ours.extra.get(oh) if oh else None,
+                       theirs.extra.get(th) if th else None)
+        add(row, oh, th)
+    return rows, hidden
+
+
+def char_diff(ours: str, theirs: str) -> tuple[Text, Text]:
+    """Both strings with the characters that differ highlighted (case is ignored for matching)."""
+    a = ours.lower() if len(ours.lower()) == len(ours) else ours
+    b = theirs.lower() if len(theirs.lower()) == len(theirs) else theirs
+    left, right = Text(), Text()
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            left.append(ours[i1:i2])
+            right.append(theirs[j1:j2])
+        else:
+            left.append(ours[i1:i2], style=CHANGED_STYLE)
+            right.append(theirs[j1:j2], style=CHANGED_STYLE)
+    return left, right
+
+
+def _value(value: str | None) -> Text:
+    if value is None:
+        return Text("(private)", style="italic")
+    if not value.strip():
+        return Text(EMPTY, style="dim")
+    return Text(value)
+
+
+def _fields_table(rows: list[FieldRow], ours_company: str, theirs_company: str) -> Table:
+    table = Table(box=None, expand=True, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
+    table.add_column("", width=1, no_wrap=True)
+    table.add_column("field", style="bold", no_wrap=True, width=10)
+    table.add_column(ours_company, ratio=5, overflow="fold")
+    table.add_column(theirs_company, ratio=5, overflow="fold")
+    for row in rows:
+        if row.ours is None or row.theirs is None:
+            mark = Text(" ")
+            left, right = _value(row.ours), _value(row.theirs)
+        elif row.same:
+            mark = Text(SAME_MARK)
+            left, right = _value(row.ours), _value(row.theirs)
+        else:
+            mark = Text(DIFF_MARK, style="bold")
+            if row.highlight and row.compare and row.ours.strip() and row.theirs.strip():
+                left, right = char_diff(row.ours, row.theirs)
+            else:
+                left, right = _value(row.ours), _value(row.theirs)
+        if not row.compare and mark.plain != " ":
+            mark = Text(" ")
+        table.add_row(mark, row.label, left, right)
+    return table
+
+
+def other_candidates(session: Session, account: Account) -> list[Account]:
+    """Other pairs that share our record or theirs with `account`, best score first."""
+    found = [
+        a for a in session.accounts
+        if a is not account and (a.ours.key == account.ours.key or a.theirs.key == account.theirs.key)
+    ]
+    found.sort(key=lambda a: (-a.match.score, a.name.casefold()))
+    return found
+
+
+def _match_table(account: Account) -> Table:
+    """Match, flags, category and play as a two-column grid (labels left, text wraps right)."""
+    m = account.match
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(style="bold", no_wrap=True, width=10)
+    grid.add_column(ratio=1)
+    grid.add_row("Match", Text.assemble(
+        (decision_mark(m.decision), "bold"), f" · {m.method}: {METHOD_EXPLANATIONS.get(m.method, m.method)}",
+        f" · score {m.score:.0f}"))
+    for i, flag in enumerate(m.flags):
+        grid.add_row("Flags" if i == 0 else "",
+                     Text.assemble((flag, "bold"), f": {FLAG_EXPLANATIONS.get(flag, flag)}"))
+    if not m.flags:
+        grid.add_row("Flags", Text("none", style="dim"))
+    cat = category_of(account)
+    if cat is None:
+        grid.add_row("Category", "none: a status was not understood (g sets one)")
+    else:
+        how = "set by hand" if account.category_manual else "from statuses"
+        grid.add_row("Category", Text.assemble((cat.code, "bold reverse"), f" {cat.label} ({how})"))
+        grid.add_row("Play", cat.play)
+        if account.category_manual:
+            auto = categorize(account.ours.status, account.theirs.status)
+            if auto and auto.key != cat.key:
+                grid.add_row("", Text(f"statuses alone would say {auto.code}", style="italic"))
+    return grid
+
+
+def _candidate_lines(alternatives: list[Account], highlighted: int) -> list[Text]:
+    lines = [Text("Other candidates", style="bold")]
+    if not alternatives:
+        lines.append(Text("  none: no other pair shares either account", style="dim"))
+        return lines
+    for i, alt in enumerate(alternatives):
+        pointer = "▶ " if i == highlighted else "  "
+        style = "reverse" if i == highlighted else ""
+        lines.append(Text.assemble(
+            pointer,
+            (f"{decision_mark(alt.match.decision):<11}", style),
+            (f"{alt.ours.name or EMPTY} ↔ {alt.theirs.name or EMPTY}", style),
+            f"  {alt.match.score:.0f} {alt.match.method}",
+        ))
+    lines.append(Text("  [ ] choose · c takes the marked one", style="dim"))
+    return lines
+
+
+class DiffPane(VerticalScroll, can_focus=False):
+    """Shows one candidate pair side by side (or a message when nothing is selected)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="diff-fields")
+        yield Static(id="diff-match")
+        yield Static(id="diff-candidates")
+
+    def show_message(self, message: str) -> None:
+        """Nothing selected: show a plain sentence instead of a pair."""
+        self.query_one("#diff-fields", Static).update(Text(message))
+        self.query_one("#diff-match", Static).update("")
+        self.query_one("#diff-candidates", Static).update("")
+
+    def show_pair(self, account: Account, session: Session, privacy: bool,
+                  alternatives: list[Account], highlighted: int = 0) -> None:
+        """Show `account` field by field, its match, and its other candidates."""
+        rows, hidden = field_rows(account, session, privacy)
+        parts: list = [_fields_table(rows, session.ours or "ours", session.partner or "theirs")]
+        if hidden:
+            parts.append(Text(f"{hidden} private field value(s) hidden (privacy on)",
+                              style="italic"))
+        self.query_one("#diff-fields", Static).update(Group(*parts))
+        self.query_one("#diff-match", Static).update(_match_table(account))
+        self.query_one("#diff-candidates", Static).update(
+            Group(*_candidate_lines(alternatives, highlighted)))

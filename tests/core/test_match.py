@@ -1,0 +1,371 @@
+"""Matching two lists: domain join, fuzzy name fallback, flags, thresholds and human decisions.
+
+Records are built by hand (domain and name key set directly) so these tests do not depend on the
+normalizer.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from acctmap_tui.core.match import apply_decisions, candidates_for, manual_pair, match_lists
+from acctmap_tui.core.model import (
+    ACCEPTED,
+    AUTO,
+    DOMAIN,
+    FLAG_CLOSE_CANDIDATES,
+    FLAG_DIFFERENT_DOMAINS,
+    FLAG_NAMES_DIFFER,
+    FLAG_NO_DOMAIN,
+    FLAG_ONE_TO_MANY,
+    HASH,
+    IN_OVERLAP,
+    MANUAL,
+    NAME,
+    OURS,
+    PARTNER,
+    REJECTED,
+    REVIEW,
+    Account,
+    AccountList,
+    MatchInfo,
+    Record,
+    Thresholds,
+)
+
+
+def rec(name: str, domain: str = "", key: str | None = None) -> Record:
+    """A record as ingest would leave it; the key defaults to the lower-cased name."""
+    return Record(name=name, domain=domain, name_key=name.lower() if key is None else key)
+
+
+def lists(ours: list[Record], theirs: list[Record], hashed: bool = False) -> tuple[AccountList, AccountList]:
+    return (
+        AccountList(OURS, "Us", "ours.csv", records=ours),
+        AccountList(PARTNER, "Them", "theirs.csv", records=theirs, hashed=hashed),
+    )
+
+
+def pairs(result, decision=None) -> dict[tuple[str, str], Account]:
+    return {
+        (a.ours.name, a.theirs.name): a
+        for a in result.accounts
+        if decision is None or a.match.decision in ((decision,) if isinstance(decision, str) else decision)
+    }
+
+
+# --- domain join ---------------------------------------------------------------------------------
+
+
+def test_exact_domain_join_is_auto_with_score_100():
+    ours, theirs = lists(
+        [rec("Acme", "acme.com"), rec("Globex", "globex.com")],
+        [rec("Globex", "globex.com"), rec("Initech", "initech.com"), rec("ACME Corp", "acme.com", "acme")],
+    )
+    result = match_lists(ours, theirs)
+    got = pairs(result)
+    assert set(got) == {("Acme", "ACME Corp"), ("Globex", "Globex")}
+    for a in got.values():
+        assert (a.match.method, a.match.score, a.match.decision, a.match.flags) == (DOMAIN, 100.0, AUTO, [])
+        assert a.ours in ours.records and a.theirs in theirs.records
+    assert result.stats[DOMAIN] == 2 and result.stats[AUTO] == 2
+    assert [r.name for r in result.unmatched_theirs] == ["Initech"]
+    assert result.unmatched_ours == []
+
+
+def test_same_domain_very_different_names_goes_to_review():
+    ours, theirs = lists([rec("Acme", "acme.com")], [rec("Zenith Holdings", "acme.com")])
+    (a,) = match_lists(ours, theirs).accounts
+    assert a.match.method == DOMAIN and a.match.score == 100.0
+    assert a.match.decision == REVIEW and FLAG_NAMES_DIFFER in a.match.flags
+
+
+def test_same_domain_with_a_blank_name_key_is_not_flagged():
+    ours, theirs = lists([rec("Acme", "acme.com")], [rec("", "acme.com")])
+    (a,) = match_lists(ours, theirs).accounts
+    assert a.match.decision == AUTO and a.match.flags == []
+
+
+def test_empty_domains_never_join_on_domain():
+    ours, theirs = lists([rec("Alpha"), rec("Bravo")], [rec("Charlie"), rec("Delta")])
+    result = match_lists(ours, theirs)
+    assert result.accounts == []
+    assert len(result.unmatched_ours) == 2 and len(result.unmatched_theirs) == 2
+
+
+def test_domain_twice_on_one_side_is_one_to_many_review():
+    ours, theirs = lists([rec("Acme", "acme.com"), rec("Acme EU", "acme.com")], [rec("Acme", "acme.com")])
+    result = match_lists(ours, theirs)
+    assert len(result.accounts) == 2
+    for a in result.accounts:
+        assert a.match.decision == REVIEW and FLAG_ONE_TO_MANY in a.match.flags
+
+
+# --- name fallback -------------------------------------------------------------------------------
+
+
+def test_same_name_key_with_one_side_blank_domain_is_auto():
+    ours, theirs = lists([rec("Acme, Inc.", "", "acme")], [rec("ACME Corporation", "acme.com", "acme")])
+    (a,) = match_lists(ours, theirs).accounts
+    assert (a.match.method, a.match.decision) == (NAME, AUTO)
+    assert a.match.score == 100.0
+    assert FLAG_NO_DOMAIN in a.match.flags
+
+
+def test_a_name_inside_a_longer_name_is_not_auto():
+    ours, theirs = lists([rec("Acme")], [rec("Acme Labs", "acmelabs.io")])
+    result = match_lists(ours, theirs)
+    assert pairs(result, IN_OVERLAP) == {}
+    assert len(result.unmatched_ours) == 1
+
+
+def test_word_order_and_small_typos():
+    ours, theirs = lists(
+        [rec("Harbor Blue Logistics"), rec("Cobalt Analytics")],
+        [rec("Blue Harbor Logistics", "bh.io"), rec("Kobalt Analytiks", "cobalt.de")],
+    )
+    got = pairs(match_lists(ours, theirs))
+    assert got[("Harbor Blue Logistics", "Blue Harbor Logistics")].match.decision == AUTO
+    typo = got[("Cobalt Analytics", "Kobalt Analytiks")]
+    assert typo.match.decision == REVIEW and 80 <= typo.match.score < 100
+
+
+def test_same_name_with_different_domains_is_review_never_auto():
+    ours, theirs = lists([rec("Martin & Co", "martinco.fr")], [rec("Martin & Co", "martin-co.com")])
+    (a,) = match_lists(ours, theirs, Thresholds(auto_accept=50, review=40)).accounts
+    assert a.match.method == NAME and a.match.score == 100.0
+    assert a.match.decision == REVIEW
+    assert FLAG_DIFFERENT_DOMAINS in a.match.flags
+
+
+def test_close_candidates_go_to_review():
+    ours, theirs = lists(
+        [rec("Northwind Traders Group")],
+        [rec("Northwind Traders Group", "a.com"), rec("Northwind Trader Group", "b.com")],
+    )
+    got = pairs(match_lists(ours, theirs))
+    assert len(got) == 2
+    for a in got.values():
+        assert a.match.decision == REVIEW and FLAG_CLOSE_CANDIDATES in a.match.flags
+
+
+def test_a_clear_winner_beats_a_distant_candidate():
+    ours, theirs = lists(
+        [rec("Northwind Traders Group")],
+        [rec("Northwind Traders Group", "a.com"), rec("Northwind Trade Grp", "b.com")],
+    )
+    result = match_lists(ours, theirs)
+    assert list(pairs(result)) == [("Northwind Traders Group", "Northwind Traders Group")]
+    assert result.accounts[0].match.decision == AUTO
+    assert [r.name for r in result.unmatched_theirs] == ["Northwind Trade Grp"]
+
+
+def test_one_name_matching_several_accounts_is_one_to_many():
+    ours, theirs = lists([rec("Williams")], [rec("Williams", "w1.com"), rec("Williams", "w2.com")])
+    result = match_lists(ours, theirs)
+    assert len(result.accounts) == 2
+    for a in result.accounts:
+        assert a.match.decision == REVIEW and FLAG_ONE_TO_MANY in a.match.flags
+
+
+def test_name_that_also_fits_a_domain_matched_record_is_not_auto():
+    # "Acme" on our side with no domain could be the acme.com account too: ambiguous
+    ours, theirs = lists(
+        [rec("Acme", "acme.com"), rec("Acme")],
+        [rec("Acme", "acme.com"), rec("Acme", "acme.io")],
+    )
+    result = match_lists(ours, theirs)
+    overlap = [a for a in result.accounts if a.in_overlap]
+    assert [a.match.method for a in overlap] == [DOMAIN]
+    name_pairs = [a for a in result.accounts if a.match.method == NAME]
+    assert name_pairs and all(a.match.decision == REVIEW for a in name_pairs)
+
+
+def test_review_queue_is_cut_to_a_few_candidates_per_record():
+    theirs = [rec("Smithfield Services", f"s{i}.com") for i in range(8)]
+    ours, theirs = lists([rec("Smithfield Services")], theirs)
+    result = match_lists(ours, theirs)
+    assert 1 <= len(result.accounts) <= 3
+    assert len(result.unmatched_theirs) == 8 - len(result.accounts)
+
+
+def test_thresholds_change_outcomes():
+    ours, theirs = lists([rec("Cobalt Analytics")], [rec("Kobalt Analytiks", "c.de")])
+    default = match_lists(ours, theirs).accounts
+    assert [a.match.decision for a in default] == [REVIEW]
+    score = default[0].match.score
+    assert [a.match.decision for a in match_lists(ours, theirs, Thresholds(auto_accept=score - 1)).accounts] == [AUTO]
+    assert match_lists(ours, theirs, Thresholds(review=score + 1)).accounts == []
+    names = lists([rec("Acme", "acme.com")], [rec("Zenith", "acme.com")])
+    assert match_lists(*names, Thresholds(names_differ=0)).accounts[0].match.decision == AUTO
+
+
+def test_close_gap_setting():
+    ours, theirs = lists(
+        [rec("Northwind Traders Group")],
+        [rec("Northwind Traders Group", "a.com"), rec("Northwind Trade Grp", "b.com")],
+    )
+    wide = match_lists(ours, theirs, Thresholds(close_gap=30))
+    assert all(a.match.decision == REVIEW for a in wide.accounts)
+
+
+# --- human decisions -----------------------------------------------------------------------------
+
+
+def _decided(ours: Record, theirs: Record, decision: str, method: str = DOMAIN) -> Account:
+    """A decision as a prior session stores it: its own copies of the records."""
+    copy_o = Record(ours.name, ours.domain, name_key=ours.name_key)
+    copy_t = Record(theirs.name, theirs.domain, name_key=theirs.name_key)
+    return Account(copy_o, copy_t, MatchInfo(method, 90.0, decision))
+
+
+def test_prior_accept_and_reject_are_reapplied():
+    o_typo, t_typo = rec("Cobalt Analytics"), rec("Kobalt Analytiks", "c.de")
+    o_acme, t_acme = rec("Acme", "acme.com"), rec("Acme", "acme.com")
+    ours, theirs = lists([o_typo, o_acme], [t_typo, t_acme])
+    prior = [_decided(o_typo, t_typo, ACCEPTED, NAME), _decided(o_acme, t_acme, REJECTED)]
+    result = match_lists(ours, theirs, decisions=prior)
+    got = pairs(result)
+    assert got[("Cobalt Analytics", "Kobalt Analytiks")].match.decision == ACCEPTED
+    assert got[("Acme", "Acme")].match.decision == REJECTED  # kept, so it stays rejected
+    assert [r.name for r in result.unmatched_ours] == ["Acme"]
+    assert result.stats[ACCEPTED] == 1 and result.stats[REJECTED] == 1
+
+
+def test_manual_pair_is_recreated_when_both_records_still_exist():
+    o, t = rec("Helios Robotics"), rec("Sunrise Automation", "sunrise.ai")
+    ours, theirs = lists([o, rec("Other")], [t])
+    prior = [manual_pair(Record(o.name, name_key=o.name_key), Record(t.name, t.domain, name_key=t.name_key))]
+    result = match_lists(ours, theirs, decisions=prior)
+    (a,) = result.accounts
+    assert a.ours is o and a.theirs is t  # the current records, not the prior copies
+    assert (a.match.method, a.match.decision) == (MANUAL, ACCEPTED)
+
+
+def test_decision_on_a_record_that_left_the_list_lapses():
+    ours, theirs = lists([rec("Acme", "acme.com")], [rec("Acme", "acme.com")])
+    gone = manual_pair(rec("Vanished"), rec("Acme", "acme.com"))
+    result = match_lists(ours, theirs, decisions=[gone])
+    assert [(a.ours.name, a.match.decision) for a in result.accounts] == [("Acme", AUTO)]
+
+
+def test_accepted_pair_displaces_competing_auto_and_review_pairs():
+    o_acme, o_apex = rec("Acme", "acme.com"), rec("Apex Widgets")
+    t_acme, t_apex, t_apex2 = rec("Acme", "acme.com"), rec("Apex Widgets", "a.com"), rec("Apex Widgets", "b.com")
+    ours, theirs = lists([o_acme, o_apex], [t_acme, t_apex, t_apex2])
+    before = match_lists(ours, theirs)
+    assert pairs(before)[("Acme", "Acme")].match.decision == AUTO
+    assert len([a for a in before.accounts if a.ours is o_apex]) == 2  # two tied candidates
+
+    # a person paired our Acme with their second Apex, and our Apex with their first one
+    decided = [_decided(o_acme, t_apex2, ACCEPTED, MANUAL), _decided(o_apex, t_apex, ACCEPTED, NAME)]
+    result = match_lists(ours, theirs, decisions=decided)
+    overlap = {(a.ours.name, a.theirs.domain) for a in result.accounts if a.in_overlap}
+    assert overlap == {("Acme", "b.com"), ("Apex Widgets", "a.com")}
+    assert [a for a in result.accounts if a.match.decision == REVIEW] == []
+    assert [r.domain for r in result.unmatched_theirs] == ["acme.com"]
+
+
+def test_apply_decisions_ignores_matcher_only_decisions():
+    o, t = rec("Acme", "acme.com"), rec("Acme", "acme.com")
+    ours, theirs = lists([o], [t])
+    fresh = match_lists(ours, theirs).accounts
+    stale_review = _decided(o, t, REVIEW)
+    out = apply_decisions(fresh, [stale_review], ours, theirs)
+    assert [a.match.decision for a in out] == [AUTO]
+
+
+def test_two_accepted_pairs_for_one_record_go_back_to_review():
+    o, t1, t2 = rec("Acme"), rec("Acme One", "one.com"), rec("Acme Two", "two.com")
+    ours, theirs = lists([o], [t1, t2])
+    decided = [_decided(o, t1, ACCEPTED, MANUAL), _decided(o, t2, ACCEPTED, MANUAL)]
+    result = match_lists(ours, theirs, decisions=decided)
+    assert [a.theirs.name for a in result.accounts if a.in_overlap] == ["Acme One"]
+    contested = [a for a in result.accounts if a.match.decision == REVIEW]
+    assert [a.theirs.name for a in contested] == ["Acme Two"]
+    assert FLAG_ONE_TO_MANY in contested[0].match.flags
+
+
+def test_manual_pair_scores_name_similarity():
+    same = manual_pair(rec("Acme"), rec("Acme", "acme.com"))
+    other = manual_pair(rec("Acme"), rec("Zenith", "z.com"))
+    assert same.match.method == MANUAL and same.match.decision == ACCEPTED
+    assert same.match.score == 100.0 and other.match.score < 50
+    assert same.in_overlap
+
+
+# --- hashed lists --------------------------------------------------------------------------------
+
+
+def test_hashed_list_joins_on_hash_only_and_says_so():
+    digest = "9f" * 32
+    ours = [rec("Acme", digest), rec("Globex")]
+    theirs = [Record("", digest, hashed=True), Record("", "ab" * 32, hashed=True, name_key="globex")]
+    result = match_lists(*lists(ours, theirs, hashed=True))
+    (a,) = result.accounts
+    assert (a.match.method, a.match.decision) == (HASH, AUTO)
+    assert result.stats[HASH] == 1
+    assert any("hashed" in n for n in result.notes)
+    assert [r.name for r in result.unmatched_ours] == ["Globex"]  # its name twin is not matched
+
+
+def test_plain_lists_have_no_notes():
+    assert match_lists(*lists([rec("A", "a.com")], [rec("A", "a.com")])).notes == []
+
+
+# --- manual search -------------------------------------------------------------------------------
+
+
+def test_candidates_for_puts_domain_hits_first_then_names():
+    theirs = AccountList(PARTNER, "Them", "t.csv", records=[
+        rec("Acme Labs", "acmelabs.io"), rec("Zenith", "zenith.com"), rec("Totally Different", "acme.com"),
+        rec("ACME", "acme.org", "acme"),
+    ])
+    found = candidates_for(rec("Acme", "acme.com"), OURS, theirs, limit=3)
+    names = [r.name for r, _ in found]
+    assert names[0] == "Totally Different" and found[0][1] == 100.0
+    assert set(names[1:]) == {"ACME", "Acme Labs"}
+    assert "Zenith" not in names
+    assert len(candidates_for(rec("Acme", "acme.com"), OURS, theirs, limit=1)) == 1
+
+
+def test_candidates_for_hashed_list_uses_domain_only():
+    theirs = AccountList(PARTNER, "Them", "t.csv", hashed=True,
+                         records=[Record("", "ff" * 32, hashed=True, name_key="acme")])
+    assert candidates_for(rec("Acme"), OURS, theirs) == []
+
+
+# --- invariants ----------------------------------------------------------------------------------
+
+_names = st.sampled_from(["acme", "acme labs", "apex", "apex widgets", "apex widget", "smith", "smyth", "zen"])
+_domains = st.sampled_from(["", "", "a.com", "b.com", "c.com"])
+_side = st.lists(st.tuples(_names, _domains), max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_side, _side, st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), st.sampled_from([ACCEPTED, REJECTED])),
+                              max_size=4))
+def test_no_record_is_in_two_overlap_pairs(ours_spec, theirs_spec, decided):
+    ours = [rec(n, d) for n, d in ours_spec]
+    theirs = [rec(n, d) for n, d in theirs_spec]
+    prior = [
+        _decided(ours[i], theirs[j], decision, MANUAL)
+        for i, j, decision in decided
+        if i < len(ours) and j < len(theirs)
+    ]
+    result = match_lists(*lists(ours, theirs), decisions=prior)
+    overlap = [a for a in result.accounts if a.in_overlap]
+    assert len({id(a.ours) for a in overlap}) == len(overlap)
+    assert len({id(a.theirs) for a in overlap}) == len(overlap)
+    # every record is either in some non-rejected pair or listed as unmatched, never both
+    placed = {id(r) for a in result.accounts if a.match.decision != REJECTED for r in (a.ours, a.theirs)}
+    assert {id(r) for r in result.unmatched_ours} == {id(r) for r in ours} - placed
+    assert {id(r) for r in result.unmatched_theirs} == {id(r) for r in theirs} - placed
+
+
+def test_progress_is_reported_from_0_to_1():
+    seen: list[float] = []
+    match_lists(*lists([rec("Acme", "acme.com"), rec("Zed")], [rec("Acme", "acme.com"), rec("Zed")]),
+                progress=seen.append)
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen) and len(seen) >= 3

@@ -1,0 +1,218 @@
+"""Match keys: registrable domains, shared domains and company-name keys."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import tldextract
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from acctmap_tui.core.normalize import (
+    domain_problem,
+    is_shared_domain,
+    name_key,
+    parse_domain,
+    registrable_domain,
+    shared_domain_reason,
+)
+
+# --- registrable_domain ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "domain"),
+    [
+        ("https://www.Acme.co.uk/about?x=1", "acme.co.uk"),
+        ("jo@acme.com", "acme.com"),
+        ("mailto:jo@acme.com", "acme.com"),
+        ("Jo Smith <jo@acme.com>", "acme.com"),
+        ("shop.acme.com", "acme.com"),
+        ("https://https://x.com", "x.com"),
+        ("http//acme.com", "acme.com"),
+        ("  ACME.com.  ", "acme.com"),
+        ("http://user:secret@acme.com:8080/path", "acme.com"),
+        ("acme.com/de-de", "acme.com"),
+        ("www.acme.com:443", "acme.com"),
+        ("acme.github.io", "acme.github.io"),
+        ("https://bücher.de", "xn--bcher-kva.de"),
+        ("xn--bcher-kva.de", "xn--bcher-kva.de"),
+    ],
+)
+def test_registrable_domain_of_messy_cells(cell: str, domain: str) -> None:
+    assert registrable_domain(cell) == domain
+
+
+def test_unicode_and_punycode_spellings_give_one_key() -> None:
+    assert registrable_domain("www.BÜCHER.de") == registrable_domain("xn--bcher-kva.de")
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason_has"),
+    [
+        ("n/a", "not a domain"),
+        ("-", "not a domain"),
+        ("None", "not a domain"),
+        ("null", "not a domain"),
+        ("TBD", "not a domain"),
+        ("10.0.0.1", "IP address"),
+        ("http://[::1]:8080/", "IP address"),
+        ("localhost", "local host"),
+        ("acme", "no public suffix"),
+        ("Acme Inc", "no domain"),
+        ("github.io", "public suffix"),
+        ("co.uk", "public suffix"),
+        ("acme!!.com", "not a valid host"),
+    ],
+)
+def test_unusable_cells_give_no_domain_and_a_reason(cell: str, reason_has: str) -> None:
+    assert registrable_domain(cell) == ""
+    assert reason_has in (domain_problem(cell) or "")
+
+
+def test_blank_cell_is_not_a_problem() -> None:
+    assert parse_domain("   ") == ("", None)
+    assert domain_problem("") is None
+
+
+def test_several_domains_in_one_cell_take_the_first_and_say_so() -> None:
+    domain, note = parse_domain("acme.com; acme.de")
+    assert domain == "acme.com"
+    assert note and "several domains" in note
+    # the same company written twice is not "several"
+    assert parse_domain("acme.com, www.acme.com") == ("acme.com", None)
+    # junk before the domain is skipped
+    assert registrable_domain("n/a | acme.com") == "acme.com"
+
+
+def test_extractor_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    registrable_domain.cache_clear()
+    assert registrable_domain("https://never-seen-before-7f3a.example.co.jp/x") == (
+        "example.co.jp"
+    )
+    assert registrable_domain("someone@fresh-9c1d.com.au") == "fresh-9c1d.com.au"
+    fresh = tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+    )
+    assert fresh("a.b.acme.org.uk").top_domain_under_public_suffix == "acme.org.uk"
+
+
+# --- shared domains ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "domain",
+    ["gmail.com", "googlemail.com", "hotmail.com", "yahoo.co.uk", "hotmail.fr", "gmx.de",
+     "web.de", "qq.com", "proton.me", "icloud.com", "github.com", "sharepoint.com",
+     "linkedin.com", "wordpress.com"],
+)
+def test_free_mail_and_shared_hosts_are_shared(domain: str) -> None:
+    assert is_shared_domain(domain)
+    assert domain in (shared_domain_reason(domain) or "")
+
+
+@pytest.mark.parametrize("domain", ["acme.com", "acme.github.io", "mailchimp.com", "x.com"])
+def test_company_domains_are_not_shared(domain: str) -> None:
+    assert not is_shared_domain(domain)
+
+
+def test_tenant_subdomain_of_a_shared_host_resolves_to_the_shared_host() -> None:
+    assert is_shared_domain(registrable_domain("https://acme.sharepoint.com/sites/x"))
+
+
+def test_the_owner_of_a_shared_domain_keeps_it() -> None:
+    assert not is_shared_domain("linkedin.com", name="LinkedIn Corporation")
+    assert not is_shared_domain("yahoo.com", name="Yahoo Inc.")
+    assert is_shared_domain("gmail.com", name="Martin Plumbing LLC")
+
+
+# --- name_key ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Acme, Inc.", "ACME Corp"),
+        ("The Acme Company", "acme"),
+        ("Acme Holdings Co., Ltd.", "Acme Holdings"),
+        ("Acme S.A.", "ACME SA"),
+        ("Acme GmbH & Co. KG", "Acme"),
+        ("Acme Sp. z o.o.", "Acme"),
+        ("Acme Sdn. Bhd.", "Acme"),
+        ("Acme Pty Ltd", "Acme"),
+        ("Acme Private Limited", "Acme"),
+        ("Acme A/S", "Acme AS"),
+        ("Acme L.L.C.", "acme llc"),
+        ("Société Générale", "SOCIETE GENERALE"),
+        ("Smith & Nephew", "Smith and Nephew"),
+        ("Smith+Nephew plc", "smith and nephew"),
+        ("McDonald’s", "McDonalds"),
+        ("Ørsted A/S", "Orsted"),
+    ],
+)
+def test_spellings_of_one_company_share_a_key(a: str, b: str) -> None:
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Acme Holdings", "Acme"),
+        ("Acme Group", "Acme"),
+        ("Acme Labs", "Acme"),
+        ("Z Corp", "Generation Z"),
+    ],
+)
+def test_meaningful_words_stay_in_the_key(a: str, b: str) -> None:
+    assert name_key(a) != name_key(b)
+
+
+def test_key_words_are_lowercase_letters_and_digits() -> None:
+    assert name_key("  The  Acme-Widgets (Europe) Ltd.  ") == "acme widgets europe"
+
+
+@pytest.mark.parametrize("name", ["Company", "Inc", "The", "Limited", "Co."])
+def test_a_name_that_is_only_a_legal_word_is_kept(name: str) -> None:
+    assert name_key(name) != ""
+
+
+def test_blank_name_gives_blank_key() -> None:
+    assert name_key("  ") == ""
+
+
+# --- idempotence ------------------------------------------------------------------------------
+
+_NAME_WORDS = st.sampled_from(
+    ["the", "acme", "&", "Co.", "Inc", "S.A.", "gmbh", "and", "Ltd", "A/S", "Sp.", "z", "o.o.",
+     "Société", "Ørsted", "+", "-", "'s", "Holdings", "İ", "ß", "株式会社"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.lists(_NAME_WORDS, max_size=8).map(" ".join)))
+def test_name_key_is_idempotent(name: str) -> None:
+    key = name_key(name)
+    assert name_key(key) == key
+    if any(ch.isalnum() for ch in name):
+        assert key != ""
+
+
+_DOMAIN_PARTS = st.sampled_from(
+    ["https://", "http://", "www.", "shop.", "acme", "bücher", ".com", ".co.uk", ".de", ".github.io",
+     "/about", "?x=1", ":8080", "jo@", " ", ";", ".", "-", "xn--bcher-kva", "user:pw@"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.lists(_DOMAIN_PARTS, max_size=8).map("".join)))
+def test_registrable_domain_is_idempotent(cell: str) -> None:
+    domain = registrable_domain(cell)
+    if domain:
+        assert registrable_domain(domain) == domain
