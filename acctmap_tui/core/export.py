@@ -118,11 +118,9 @@ def _identity(account: Account, name: str, policy: _Policy | None) -> str:
     return ""
 
 
-def action_columns(session: Session, shareable_only: bool = False,
-                   accounts: list[Account] | None = None) -> list[str]:
-    """The columns an action list of this session has (fewer when partner-safe)."""
-    accounts = session.overlap() if accounts is None else accounts
-    policy = _Policy(session) if shareable_only else None
+def _layout(session: Session, policy: _Policy | None) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The action-list columns, and (side, field, column label) for the list columns among them."""
+    accounts = session.overlap()
     columns: list[str] = []
     for col in ACTION_COLUMNS + [NOTES_COLUMN]:
         if policy is not None:
@@ -137,28 +135,36 @@ def action_columns(session: Session, shareable_only: bool = False,
                 if not policy.shareable(SESSION, _SESSION_COLUMN_FIELD[col]):
                     continue
         columns.append(col)
+    taken = set(ACTION_COLUMNS) | {NOTES_COLUMN}
+    record_columns = []
     for side in (OURS, PARTNER):
         for name, label in _record_fields(session, accounts, side):
             if policy is not None and not policy.shareable(side, name):
                 continue
-            while label in columns:  # a source header that reads like one of our columns
+            while label in taken:  # a source header that reads like one of our columns
                 label += " (list)"
+            taken.add(label)
+            record_columns.append((side, name, label))
             columns.append(label)
-    return columns
+    return columns, record_columns
+
+
+def action_columns(session: Session, shareable_only: bool = False) -> list[str]:
+    """The columns of this session's action list (fewer when partner-safe)."""
+    return _layout(session, _Policy(session) if shareable_only else None)[0]
 
 
 def action_rows(session: Session, top: int | None = None,
                 shareable_only: bool = False) -> list[dict[str, str]]:
     """The overlap as action-list rows, highest priority first (ties by name), with rank.
 
-    With `shareable_only`, each row holds only the columns of `action_columns(..., True)`.
+    Each row holds exactly the columns of `action_columns(session, shareable_only)`.
     """
     accounts = ranked(session)
     if top is not None:
         accounts = accounts[: max(top, 0)]
     policy = _Policy(session) if shareable_only else None
-    columns = action_columns(session, shareable_only, session.overlap())
-    record_fields = {side: _record_fields(session, session.overlap(), side) for side in (OURS, PARTNER)}
+    columns, record_columns = _layout(session, policy)
     rows = []
     for rank, account in enumerate(accounts, start=1):
         cat = category_of(account)
@@ -176,13 +182,9 @@ def action_rows(session: Session, top: int | None = None,
             "priority": str(account.priority),
             NOTES_COLUMN: account.notes,
         }
-        labels = iter(c for c in columns if c not in row)
-        for side in (OURS, PARTNER):
-            for name, _label in record_fields[side]:
-                if policy is not None and not policy.shareable(side, name):
-                    continue
-                row[next(labels)] = _record_value(_side_record(account, side), name)
-        rows.append({c: row.get(c, "") for c in columns})
+        for side, name, label in record_columns:
+            row[label] = _record_value(_side_record(account, side), name)
+        rows.append({c: row[c] for c in columns})
     return rows
 
 
@@ -244,7 +246,7 @@ def write_export(session: Session, path: str | Path, fmt: str = "csv", top: int 
     if fmt not in ("csv", "md"):
         raise AcctmapError(f"unknown export format {fmt!r}: use csv or md")
     rows = action_rows(session, top=top, shareable_only=partner_safe)
-    columns = action_columns(session, partner_safe)
+    columns = action_columns(session, shareable_only=partner_safe)
     if fmt == "csv":
         return write_csv(path, rows, columns)
     title = session.title or f"{session.ours} x {session.partner}"

@@ -84,8 +84,8 @@ def short_label(label: str, width: int) -> str:
     if len(label) <= width:
         return label
     last = label.split()[-1]
-    if 4 <= len(last) <= width:
-        return last[0].upper() + last[1:]
+    if len(last) >= 4:
+        return fit(last[0].upper() + last[1:], width)
     return fit(label, width)
 
 
@@ -221,7 +221,7 @@ class PrioritizeScreen(Screen):
         self._level_text = {}
         for factor, width in zip(factors, widths):
             self._level_text[factor.key] = ["·"] + [
-                f"{i} {short_level(n, width - 2) if width >= 11 else n[: width - 2]}"
+                f"{i} {short_level(n, width - 2)}"
                 for i, n in enumerate(factor.levels, start=1)
             ]
             specs.append(ColumnSpec(FACTOR_PREFIX + factor.key, short_label(factor.label, width), width))

@@ -79,7 +79,9 @@ def _cells(account: Account) -> tuple[str, str, str, str, str, str]:
 
 
 def _cell(value: str, column: str) -> Text:
-    return Text(value, no_wrap=True, overflow="ellipsis",
+    # The table has no cell padding (room for names on a 100-column screen): one leading space
+    # separates the columns.
+    return Text(f" {value}", no_wrap=True, overflow="ellipsis",
                 justify="right" if column == "score" else "left",
                 style="bold" if column in ("decision", "category") else "")
 
@@ -131,10 +133,10 @@ class ReviewScreen(Screen):
     BINDINGS = [
         Binding("a", "accept", "Accept"),
         Binding("r", "reject", "Reject"),
-        Binding("c", "take_other", "Take other"),
+        Binding("c", "take_other", "Other"),
         Binding("left_square_bracket", "other(-1)", "Prev other", show=False),
         Binding("right_square_bracket", "other(1)", "Next other", show=False),
-        Binding("m", "pair", "Pair by hand"),
+        Binding("m", "pair", "Pair"),
         Binding("g", "category", "Category"),
         Binding("u", "undo", "Undo", show=False),  # the app shows ctrl+z for undo
         Binding("slash", "filter", "Filter"),
@@ -178,7 +180,8 @@ class ReviewScreen(Screen):
                 yield Input(placeholder="/ filter by name or domain", id="review-filter",
                             compact=True)
                 yield Static(id="review-status")
-                yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+                yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True,
+                                cell_padding=0)
             yield DiffPane(id="review-diff")
         yield Footer()
 
@@ -186,11 +189,11 @@ class ReviewScreen(Screen):
         table = self.query_one("#review-table", DataTable)
         session = self.workbench.session
         for key, label, width in FIXED_COLUMNS[:1]:
-            table.add_column(label, key=key, width=width)
-        table.add_column(session.ours or "Ours", key="ours", width=MIN_NAME_WIDTH)
-        table.add_column(session.partner or "Theirs", key="theirs", width=MIN_NAME_WIDTH)
+            table.add_column(f" {label}", key=key, width=width + 1)
+        table.add_column(f" {session.ours or 'Ours'}", key="ours", width=MIN_NAME_WIDTH)
+        table.add_column(f" {session.partner or 'Theirs'}", key="theirs", width=MIN_NAME_WIDTH)
         for key, label, width in FIXED_COLUMNS[1:]:
-            table.add_column(label, key=key, width=width)
+            table.add_column(f" {label}", key=key, width=width + 1)
         self.refresh_rows()
         table.focus()
         self.call_after_refresh(self._fit_columns)
@@ -204,9 +207,8 @@ class ReviewScreen(Screen):
         available = table.size.width - 2  # room for the vertical scrollbar
         if available <= 0:
             return
-        padding = 2 * table.cell_padding
-        fixed = sum(w + padding for _, _, w in FIXED_COLUMNS) + 2 * padding
-        width = max(MIN_NAME_WIDTH, (available - fixed) // 2)
+        fixed = sum(w + 1 for _, _, w in FIXED_COLUMNS)
+        width = max(MIN_NAME_WIDTH, (available - fixed) // 2)  # each includes its leading space
         if width == self._name_width:
             return
         self._name_width = width

@@ -68,6 +68,10 @@ class RankIndex:
     def __len__(self) -> int:
         return len(self._order)
 
+    def ids(self) -> list[str]:
+        """Pair ids in rank order."""
+        return [key[-1] for key in self._order]
+
     def __contains__(self, account: Account) -> bool:
         return account.pair_id in self._by_id
 

@@ -62,6 +62,7 @@ METHOD_EXPLANATIONS = {
 # Changed characters: a style that is readable on dark and light themes and still visible without
 # colour (underline).
 CHANGED_STYLE = "bold underline black on #e5c07b"
+MIN_CHAR_DIFF_RATIO = 0.5
 SAME_MARK = "="
 DIFF_MARK = "≠"
 EMPTY = "—"
@@ -192,6 +193,8 @@ def char_diff(ours: str, theirs: str) -> tuple[Text, Text]:
     b = theirs.lower() if len(theirs.lower()) == len(theirs) else theirs
     left, right = Text(), Text()
     matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.ratio() < MIN_CHAR_DIFF_RATIO:  # nearly all different: marking bits is noise
+        return Text(ours, style=CHANGED_STYLE), Text(theirs, style=CHANGED_STYLE)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             left.append(ours[i1:i2])
@@ -264,7 +267,7 @@ def _match_table(account: Account) -> Table:
         grid.add_row("Category", "none: a status was not understood (g sets one)")
     else:
         how = "set by hand" if account.category_manual else "from statuses"
-        grid.add_row("Category", Text.assemble((cat.code, "bold reverse"), f" {cat.label} ({how})"))
+        grid.add_row("Category", Text.assemble((cat.code, "bold"), f" {cat.label} ({how})"))
         grid.add_row("Play", cat.play)
         if account.category_manual:
             auto = categorize(account.ours.status, account.theirs.status)
