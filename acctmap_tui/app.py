@@ -13,6 +13,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
@@ -23,6 +24,7 @@ from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
 from acctmap_tui.core.workbench import Change, Workbench
 from acctmap_tui.messages import PrivacyChanged, SessionChanged
 from acctmap_tui.screens.assign import AssignScreen
+from acctmap_tui.screens.compare import CompareScreen
 from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
 from acctmap_tui.screens.icp import IcpScreen
 from acctmap_tui.screens.load import LoadRequest, LoadScreen
@@ -48,6 +50,7 @@ class AcctmapApp(App[None]):
         "prioritize": PrioritizeScreen,
         "assign": AssignScreen,
         "load": LoadScreen,
+        "compare": CompareScreen,
     }
     COMMANDS = App.COMMANDS | {AppCommands}
     BINDINGS = [
@@ -55,6 +58,7 @@ class AcctmapApp(App[None]):
         Binding("2", "phase('review')", "Review", group=PHASE_KEYS),
         Binding("3", "phase('prioritize')", "Prioritize", group=PHASE_KEYS),
         Binding("4", "phase('assign')", "Assign", group=PHASE_KEYS),
+        Binding("5", "switch_mode('compare')", "Compare", group=PHASE_KEYS),
         Binding("n", "next_phase", "Next"),
         Binding("t", "toggle_clock", "Clock"),
         Binding("p", "toggle_privacy", "Share-safe"),
@@ -92,7 +96,7 @@ class AcctmapApp(App[None]):
     # --- start-up -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._clock = self.set_interval(1, self._tick_clock, pause=True)
+        self._clock = self.set_interval(1, self.clock_tick, pause=True)
         if self.workbench is None:
             self._show_load(self.load_request)
         elif not self._offer_recovery():
@@ -110,10 +114,10 @@ class AcctmapApp(App[None]):
         the previous workbench are dropped and rebuilt on demand.
         """
         self._set_workbench(workbench)
-        for phase in PHASE_MODES:
-            if phase != self.current_mode:
-                self.remove_mode(phase)
-                self.add_mode(phase, self.MODES[phase])
+        for mode, screen in self.MODES.items():
+            if mode not in (self.current_mode, "load"):
+                self.remove_mode(mode)
+                self.add_mode(mode, screen)
         self._show_phase(mode)
         self.header_stamp += 1
         if workbench.dirty:
@@ -213,9 +217,11 @@ class AcctmapApp(App[None]):
         if action in SESSION_ACTIONS:
             if self.workbench is None or self.current_mode not in PHASE_MODES:
                 return False
-            if isinstance(self.screen, ModalScreen):
+            if isinstance(self.screen, ModalScreen) and not isinstance(self.screen, CommandPalette):
                 return False
         if action == "phase" and parameters and parameters[0] not in PHASE_MODES:
+            return False
+        if action == "switch_mode" and self.workbench is None:
             return False
         return True
 
@@ -249,7 +255,8 @@ class AcctmapApp(App[None]):
         if timer is not None:
             timer.resume() if running else timer.pause()
 
-    def _tick_clock(self) -> None:
+    def clock_tick(self) -> None:
+        """One second of agenda time for the current phase (the 1 s interval calls it while running)."""
         if self.workbench is None or not self.clock_running:
             return
         self.workbench.tick(1)

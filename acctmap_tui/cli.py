@@ -273,9 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="acctmap",
         description="Partner account mapping: match two account lists, categorize, prioritize, assign.",
     )
-    parser.add_argument("session", nargs="?", help="open a saved session (default: the bundled demo)")
-    parser.set_defaults(func=cmd_open)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("open", help="open a saved session in the app (what `acctmap FILE` does)")
+    p.add_argument("session", nargs="?", help="a session TOML (default: the bundled demo)")
+    p.set_defaults(func=cmd_open)
 
     p = sub.add_parser("demo", help="open the app on the bundled demo lists")
     p.add_argument("--summary", action="store_true", help="print the demo's mapping summary instead")
@@ -332,6 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse has no public getter
+    if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
+        argv.insert(0, "open")  # `acctmap` and `acctmap SESSION.toml`
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -280,40 +280,45 @@ def _unique_headers(raw: list[str]) -> list[str]:
 
 
 def _table_from_rows(records: Iterable[list[str]], file: str) -> _Table:
-    """Header + data rows from raw cell lists; reports rows with too many fields."""
-    headers: list[str] | None = None
+    """Header + data rows from raw cell lists; reports rows with too many fields.
+
+    Blank rows are dropped (row numbers still count them), and so are columns that have neither a
+    header nor a value (the trailing empty columns spreadsheets often export).
+    """
+    raw_headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     problems: list[Problem] = []
     for number, cells in enumerate(records, start=1):
-        if headers is None:
-            if not any(c.strip() for c in cells):
-                raise _err(file, "the first row is blank; the header must be in row 1")
-            while cells and not cells[-1].strip():
-                cells = cells[:-1]
-            headers = _unique_headers(cells)
-            continue
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) > len(headers):
-            if any(c.strip() for c in cells[len(headers):]):
+        if raw_headers is None:
+            raw_headers = cells
+            continue
+        width = len(raw_headers)
+        if len(cells) > width:
+            if any(c.strip() for c in cells[width:]):
                 problems.append(Problem(
                     file, number, None,
-                    f"row skipped: it has {len(cells)} fields but the header has {len(headers)} "
+                    f"row skipped: it has {len(cells)} fields but the header has {width} "
                     "(an unquoted separator in a value?)",
                 ))
                 continue
-            cells = cells[: len(headers)]
-        elif len(cells) < len(headers):
-            cells = cells + [""] * (len(headers) - len(cells))
+            cells = cells[:width]
+        elif len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
         rows.append((number, cells))
-    if headers is None:
+    if raw_headers is None:
         raise _err(file, "the file is empty")
     if not rows and not problems:
         raise _err(file, "the file has a header row but no data rows")
     if not rows:
-        raise _err(file, f"no row matches the header's {len(headers)} columns "
+        raise _err(file, f"no row matches the header's {len(raw_headers)} columns "
                          f"(first bad row: {problems[0].row}); is the separator right?")
-    return _Table(headers, rows, problems, skipped=len(problems))
+    keep = [i for i, h in enumerate(raw_headers) if h.strip() or any(c[i].strip() for _, c in rows)]
+    if len(keep) < len(raw_headers):
+        raw_headers = [raw_headers[i] for i in keep]
+        rows = [(n, [c[i] for i in keep]) for n, c in rows]
+    return _Table(_unique_headers(raw_headers), rows, problems, skipped=len(problems))
 
 
 def _read_text(data: bytes, file: str, suffix: str) -> _Table:
@@ -440,6 +445,10 @@ class _Problems:
         return out
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _rows_text(rows: list[int], show: int = SHOW_ROWS) -> str:
     text = ", ".join(str(r) for r in rows[:show])
     return text + (", ..." if len(rows) > show else "")
@@ -483,6 +492,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     hints: dict[tuple[str | None, str], str] = {}
     by_key: dict[str, Record] = {}
     statuses: dict[str, list[str]] = {}  # account key -> distinct statuses seen
+    status_of = {**_STATUS_LOOKUP, **{_compact(w): s for w, s in (status_map or {}).items()}}
 
     def cell(cells: list[str], role: str) -> str:
         i = col.get(role)
@@ -513,7 +523,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         if not name and not domain:
             grouped.add(row, None, "row skipped: no name and no usable domain")
             continue
-        status = map_status(raw_status, status_map)
+        status = status_of.get(_compact(raw_status))
         if status is None:
             if raw_status:
                 key = (scol, f"unknown status {raw_status!r}")
@@ -546,12 +556,13 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     records = list(by_key.values())
     merged = [r for r in records if len(r.rows) > 1]
     if merged:
-        extra_rows = sum(len(r.rows) for r in merged)
+        duplicates = sum(len(r.rows) - 1 for r in merged)
         shown = ", ".join("+".join(str(n) for n in r.rows) for r in merged[:SHOW_ROWS])
         more = ", ..." if len(merged) > SHOW_ROWS else ""
         problems.append(Problem(
             file, None, None,
-            f"{extra_rows} duplicate rows merged into {len(merged)} accounts: rows {shown}{more}",
+            f"{_count(duplicates, 'duplicate row')} merged into {_count(len(merged), 'account')}: "
+            f"rows {shown}{more}",
         ))
     conflicts = [r for r in merged if len(statuses.get(r.key, ())) > 1]
     if conflicts:
@@ -563,7 +574,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         more = "; ..." if len(conflicts) > SHOW_ROWS else ""
         problems.append(Problem(
             file, None, columns["status"],
-            f"merged rows disagree on status in {len(conflicts)} accounts, kept the strongest "
+            f"merged rows disagree on status in {_count(len(conflicts), 'account')}, kept the strongest "
             f"(customer > open deal > churned > prospect): {shown}{more}",
         ))
     return records, problems

@@ -1,9 +1,15 @@
 """Match two account lists into overlap candidates.
 
-Domain first: records that share a registrable domain pair up with score 100. Company names are the
-fallback for the records the domain join left alone; they are compared in blocks (only names sharing
-a rare word, the whole key, or a word's first or last letters are scored), so the cost follows the
-number of plausible pairs, not ours x theirs.
+Domain first: records that share a registrable domain pair up with score 100 (auto, unless the
+names differ a lot or the domain is on several records). Company names are the fallback for the
+records the domain join left alone; they are compared in blocks (only names sharing the whole key, a
+rare word, or a word's first or last letters are scored), so the cost follows the number of
+plausible pairs, not ours x theirs.
+
+A name pair is auto only when it scores at least `auto_accept`, no other candidate of either record
+comes within `close_gap`, the name has a rare word (not "Smith Plumbing"), and the two records do
+not carry two different domains. Otherwise it goes to review with flags saying why; pairs with two
+different domains are proposed only when the names are near-identical and distinctive.
 
 Every candidate pair becomes an `Account` whose `match` says how it was found (method), how sure the
 matcher is (score), and whether it is in the overlap (auto) or waiting for a person (review); its
@@ -20,11 +26,13 @@ One record is in at most one overlap pair. The rule when pairs compete for a rec
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from rapidfuzz import fuzz, process
 
 from acctmap_tui.core.model import (
@@ -61,7 +69,8 @@ SCORER = fuzz.token_sort_ratio
 SEARCH_SCORER = fuzz.WRatio  # for a person searching by hand: forgiving, shows "acme labs" for "acme"
 
 MIN_TOKEN = 3  # words shorter than this ("co", "of", "de") do not open a block
-MAX_BLOCK = 200  # a word in more names than this on either side is too common to block on
+MAX_NAME_BLOCK = 200  # a name key held by more records than this on a side is not compared
+MAX_BLOCK = 100  # a word in more names than this on either side is too common to block on
 MAX_AFFIX_BLOCK = 40  # tighter cap for first/last-letters blocks (they only catch typos)
 AFFIX = 4  # letters in a first/last-letters block key
 REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many candidates per record
@@ -248,49 +257,48 @@ def _domain_pairs(
 # --- name matching -----------------------------------------------------------------------------
 
 
-def _block_keys(key: str) -> tuple[list[str], list[str]]:
-    """Blocking keys of one name key: (word and whole-key blocks, first/last-letter blocks)."""
+def _block_keys(key: str) -> set[str]:
+    """Blocking keys of one name key: the whole key, its words, and each long word's first and
+    last letters ("<" and ">" keys, which catch a typo in a word)."""
     words = [w for w in key.split() if len(w) >= MIN_TOKEN]
-    main = ["=" + key, *("w" + w for w in words)]
-    affix = []
+    keys = {"=" + key}
     for w in words:
+        keys.add("w" + w)
         if len(w) > AFFIX:
-            affix += ["<" + w[:AFFIX], ">" + w[-AFFIX:]]
-    return main, affix
+            keys.add("<" + w[:AFFIX])
+            keys.add(">" + w[-AFFIX:])
+    return keys
 
 
-def _candidate_pairs(keys_o: list[str], keys_t: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs (ours, theirs) of names sharing a block, each pair once."""
-    key_ids: dict[str, int] = {}
-    caps: list[int] = []
-
-    def postings(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        block_ids, rows = [], []
+def _candidate_pairs(keys_o: list[str], keys_t: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Index pairs (ours, theirs) of names sharing a block, each pair once, and the name keys on
+    both sides that were too common to compare."""
+    blocks: list[str] = []
+    rows: list[int] = []
+    sizes = []
+    for keys in (keys_o, keys_t):
+        before = len(blocks)
         for row, key in enumerate(keys):
-            main, affix = _block_keys(key)
-            for cap, group in ((MAX_BLOCK, main), (MAX_AFFIX_BLOCK, affix)):
-                for k in group:
-                    kid = key_ids.get(k)
-                    if kid is None:
-                        kid = key_ids[k] = len(caps)
-                        caps.append(cap)
-                    block_ids.append(kid)
-                    rows.append(row)
-        b, r = np.asarray(block_ids, dtype=np.int64), np.asarray(rows, dtype=np.int64)
-        # a name repeating a word would count twice in its block
-        code = np.unique(b * (len(keys) + 1) + r)
-        return code // (len(keys) + 1), code % (len(keys) + 1)
-
-    bo, ro = postings(keys_o)
-    bt, rt = postings(keys_t)
-    n_blocks = len(caps)
-    if n_blocks == 0 or len(bo) == 0 or len(bt) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    cap = np.asarray(caps)
+            ks = _block_keys(key)
+            blocks.extend(ks)
+            rows.extend([row] * len(ks))
+        sizes.append(len(blocks) - before)
+    empty = np.zeros(0, dtype=np.int64)
+    if not blocks:
+        return empty, empty, []
+    block_ids, uniques = pd.factorize(np.asarray(blocks, dtype=object))
+    block_ids = block_ids.astype(np.int64)
+    row_ids = np.asarray(rows, dtype=np.int64)
+    bo, ro = block_ids[: sizes[0]], row_ids[: sizes[0]]
+    bt, rt = block_ids[sizes[0]:], row_ids[sizes[0]:]
+    caps = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "<": MAX_AFFIX_BLOCK, ">": MAX_AFFIX_BLOCK}
+    cap = np.asarray([caps[u[0]] for u in uniques])
+    n_blocks = len(uniques)
     count_o = np.bincount(bo, minlength=n_blocks)
     count_t = np.bincount(bt, minlength=n_blocks)
-    usable = (count_o > 0) & (count_t > 0) & (count_o <= cap) & (count_t <= cap)
+    shared = (count_o > 0) & (count_t > 0)
+    usable = shared & (count_o <= cap) & (count_t <= cap)
+    too_common = [u[1:] for u in uniques[shared & ~usable] if u[0] == "="]
 
     keep = usable[bo]
     bo, ro = bo[keep], ro[keep]
@@ -305,13 +313,23 @@ def _candidate_pairs(keys_o: list[str], keys_t: list[str]) -> tuple[np.ndarray, 
     reps = count_t[bo]
     total = int(reps.sum())
     if total == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
+        return empty, empty, too_common
     pair_o = np.repeat(ro, reps)
     offset = np.arange(total) - np.repeat(np.cumsum(reps) - reps, reps)
     pair_t = rt[np.repeat(start_t[bo], reps) + offset]
-    code = np.unique(pair_o * len(keys_t) + pair_t)
-    return code // len(keys_t), code % len(keys_t)
+    code = _distinct(pair_o * len(keys_t) + pair_t)
+    return code // len(keys_t), code % len(keys_t), too_common
+
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (np.unique hashes first, which is several times slower here)."""
+    codes = np.sort(codes)
+    if len(codes) == 0:
+        return codes
+    keep = np.empty(len(codes), dtype=bool)
+    keep[0] = True
+    np.not_equal(codes[1:], codes[:-1], out=keep[1:])
+    return codes[keep]
 
 
 def _name_pairs(
@@ -332,7 +350,13 @@ def _name_pairs(
     rows_t = [j for j, r in enumerate(theirs) if r.name_key]
     keys_o = [ours[i].name_key for i in rows_o]
     keys_t = [theirs[j].name_key for j in rows_t]
-    pi, pj = _candidate_pairs(keys_o, keys_t)
+    pi, pj, too_common = _candidate_pairs(keys_o, keys_t)
+    if too_common:
+        examples = ", ".join(repr(k) for k in sorted(too_common)[:3])
+        notes.append(
+            f"{len(too_common)} company names are on more than {MAX_NAME_BLOCK} accounts of one list and "
+            f"were not matched by name (e.g. {examples}); pair those by hand"
+        )
     report(0.4)
     if len(pi) == 0:
         return []
@@ -351,44 +375,64 @@ def _name_pairs(
     pi, pj, scores = pi[hit], pj[hit], scores[hit].astype(float)
 
     names_with = Counter(w for key in (*keys_o, *keys_t) for w in set(key.split()))
+    words_o = _word_info(keys_o, names_with)
+    words_t = _word_info(keys_t, names_with)
 
-    def common(key: str) -> bool:
-        return min(names_with[w] for w in key.split()) > COMMON_WORD
-
-    by_o: dict[int, list[int]] = defaultdict(list)
-    by_t: dict[int, list[int]] = defaultdict(list)
-    for p, (a, b) in enumerate(zip(pi.tolist(), pj.tolist())):
-        by_o[a].append(p)
-        by_t[b].append(p)
-
+    # Whole-name similarity is inflated by shared common words ("Erabel Security" vs "Grasil
+    # Security" = 80): each name's rarest word carries its identity, so it must be found in the
+    # other name too, and the pair's score is the lower of the two measures.
     sc = scores.tolist()
+    list_o, list_t = pi.tolist(), pj.tolist()
+    for p, (a, b) in enumerate(zip(list_o, list_t)):
+        if sc[p] < 100:  # equal keys need no second look
+            (wo, rare_o, _), (wt, rare_t, _) = words_o[a], words_t[b]
+            rare = min(max(fuzz.ratio(rare_o, w) for w in wt), max(fuzz.ratio(rare_t, w) for w in wo))
+            sc[p] = min(sc[p], rare)
+
+    # each record's candidate scores, ascending, to count rivals by bisection
+    scores_o: dict[int, list[float]] = defaultdict(list)
+    scores_t: dict[int, list[float]] = defaultdict(list)
+    for p, (a, b) in enumerate(zip(list_o, list_t)):
+        if sc[p] >= th.review:
+            scores_o[a].append(sc[p])
+            scores_t[b].append(sc[p])
+    for lst in (*scores_o.values(), *scores_t.values()):
+        lst.sort()
+
+    def others(lst: list[float], low: float, high: float) -> int:
+        """Candidates of one record scoring in [low, high], not counting the pair itself."""
+        return bisect_right(lst, high) - bisect_left(lst, low) - 1
+
     auto, review = [], []
-    for p, (a, b) in enumerate(zip(pi.tolist(), pj.tolist())):
-        if not (free_o[a] and free_t[b]):
-            continue
+    for p, (a, b) in enumerate(zip(list_o, list_t)):
         s = sc[p]
-        rivals = [sc[q] for q in (*by_o[a], *by_t[b]) if q != p and sc[q] >= s - th.close_gap]
+        if s < th.review or not (free_o[a] and free_t[b]):
+            continue
+        so, st = scores_o[a], scores_t[b]
+        rivals = others(so, s - th.close_gap, 101) + others(st, s - th.close_gap, 101)
+        ties = others(so, s, s) + others(st, s, s)
         rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
+        is_common = words_o[a][2] and words_t[b][2]
         flags = []
         if rec_o.domain and rec_t.domain:
-            # two domains say two companies: only a near-identical name is worth a person's look
-            if s < th.auto_accept:
+            # Two domains say two companies. Only a near-identical, distinctive name is worth a
+            # person's look ("Acme" at acme.com and acme.de); "Smith Plumbing" twice is two firms.
+            if s < th.auto_accept or is_common:
                 continue
             flags.append(FLAG_DIFFERENT_DOMAINS)  # equal domains were joined above
         else:
             flags.append(FLAG_NO_DOMAIN)
-        if common(rec_o.name_key) and common(rec_t.name_key):
+        if is_common:
             flags.append(FLAG_COMMON_NAME)
-        if any(r == s for r in rivals):
+        if ties:
             flags.append(FLAG_ONE_TO_MANY)
         elif rivals:
             flags.append(FLAG_CLOSE_CANDIDATES)
-        info = MatchInfo(NAME, round(s, 1), REVIEW, flags)
-        if s >= th.auto_accept and not rivals and not {FLAG_DIFFERENT_DOMAINS, FLAG_COMMON_NAME} & set(flags):
-            info.decision = AUTO
-            auto.append(Account(rec_o, rec_t, info))
-        else:
-            review.append(Account(rec_o, rec_t, info))
+        clear = not rivals and not is_common and FLAG_DIFFERENT_DOMAINS not in flags
+        decision = AUTO if s >= th.auto_accept and clear else REVIEW
+        (auto if decision == AUTO else review).append(
+            Account(rec_o, rec_t, MatchInfo(NAME, round(s, 1), decision, flags))
+        )
 
     # auto pairs are each record's unique best, so they never share a record; review pairs that
     # touch one are dropped, and the rest are cut to a few per record, best first
@@ -406,6 +450,16 @@ def _name_pairs(
         per_record[it] += 1
         kept.append(a)
     return auto + kept
+
+
+def _word_info(keys: list[str], names_with: Counter[str]) -> list[tuple[list[str], str, bool]]:
+    """Per name key: its words, its rarest word, and whether every word is common."""
+    out = []
+    for key in keys:
+        words = key.split()
+        rare = min(words, key=names_with.__getitem__)
+        out.append((words, rare, names_with[rare] > COMMON_WORD))
+    return out
 
 
 # --- settling ----------------------------------------------------------------------------------

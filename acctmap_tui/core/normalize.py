@@ -56,11 +56,12 @@ def _parse_host(token: str) -> tuple[str, str | None]:
     s = s.replace("\u3002", ".").replace("\uff0e", ".").strip(".")
     if not s:
         return "", f"no host name in {token!r}"
-    try:
-        ipaddress.ip_address(s)
-        return "", "IP address, not a domain"
-    except ValueError:
-        pass
+    if s[-1].isdigit():  # only such a host can be an IPv4 address (IPv6 has colons)
+        try:
+            ipaddress.ip_address(s)
+            return "", "IP address, not a domain"
+        except ValueError:
+            pass
     if not s.isascii():
         try:
             s = s.encode("idna").decode("ascii")
@@ -228,6 +229,7 @@ _LEGAL_PHRASES = (
     ("and", "co"),
     ("and", "company"),
 )
+_PHRASE_ENDS = frozenset(p[-1] for p in _LEGAL_PHRASES)
 _FOLD = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
 )
@@ -240,9 +242,12 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 def _fold_text(name: str) -> str:
     """Casefold, strip accents and marks, spell out '&'/'+' and drop punctuation."""
-    s = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
-    s = "".join(ch for ch in s if not unicodedata.category(ch).startswith("M"))
-    s = s.casefold().translate(_FOLD)
+    if name.isascii():
+        s = name.lower()
+    else:
+        s = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
+        s = "".join(ch for ch in s if not unicodedata.category(ch).startswith("M"))
+        s = s.casefold().translate(_FOLD)
     s = _AND.sub(" and ", s)
     s = _APOSTROPHE.sub("", s)
     s = _SLASHED.sub(r"\1\2", s)
@@ -254,11 +259,13 @@ def _strip_legal(words: list[str]) -> list[str]:
     changed = True
     while changed and len(words) > 1:
         changed = False
-        for phrase in _LEGAL_PHRASES:
-            n = len(phrase)
-            if len(words) > n and tuple(words[-n:]) == phrase:
-                del words[-n:]
-                changed = True
+        if words[-1] in _PHRASE_ENDS:
+            for phrase in _LEGAL_PHRASES:
+                n = len(phrase)
+                if len(words) > n and tuple(words[-n:]) == phrase:
+                    del words[-n:]
+                    changed = True
+                    break
         if len(words) > 1 and words[-1] in _LEGAL_TERMS:
             words.pop()
             changed = True

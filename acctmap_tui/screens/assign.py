@@ -1,18 +1,290 @@
-"""Phase screen: Assign (placeholder until built)."""
+"""Phase screen: Assign — an owner, a next action and a due date for every priority account.
+
+The rows are the priority accounts (core.score.priority_accounts: the top N scored accounts). Before
+anything is scored there are none, so the screen shows the first N of the overlap by name and says
+so. `enter` / `e` edits a row in a dialog; `o` sets only the owner, `x` only the next action. A row
+without an owner or a next action says "⚠ missing owner" / "⚠ missing next action" in that column
+and is styled as incomplete; the line above the table counts how many still need one.
+
+Notes are private: the share-safe view (app.privacy) hides the notes column (and every other column
+the session does not mark shareable).
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from datetime import date, timedelta
 
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from acctmap_tui.core.categorize import category_of
+from acctmap_tui.core.model import ACTION_OPEN, Account, Session
+from acctmap_tui.core.score import priority_accounts, ranked
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.messages import SessionChanged
+from acctmap_tui.screens.assign_edit import AssignEditScreen
+from acctmap_tui.widgets.account_table import AccountTable, ColumnSpec, is_shareable
 from acctmap_tui.widgets.agenda_header import AgendaHeader
+
+DUE_AFTER = timedelta(days=14)
+MISSING_OWNER = "⚠ missing owner"
+MISSING_ACTION = "⚠ missing next action"
+# Columns: key, header, the session field that decides whether the partner may see it.
+_COLUMNS = (
+    ("rank", "Rank", None),
+    ("name", "Account", None),
+    ("category", "Cat", "category"),
+    ("owner", "Owner", "owner"),
+    ("next_action", "Next action", "next_action"),
+    ("due", "Due", "due"),
+    ("action_status", "Status", "action_status"),
+    ("notes", "Notes", "notes"),
+)
+_FIXED_WIDTHS = {"rank": 4, "category": 6, "owner": 18, "due": 10, "action_status": 7}
+
+
+def incomplete(account: Account) -> bool:
+    """An account still missing its owner or its next action."""
+    return not account.owner.strip() or not account.next_action.strip()
+
+
+def known_owners(workbench: Workbench) -> list[str]:
+    """Owners to complete from: those set on the call first, then both lists' account owners."""
+    names: list[str] = [a.owner for a in workbench.session.accounts if a.owner]
+    for lst in (workbench.ours, workbench.theirs):
+        if lst is not None:
+            names.extend(r.owner for r in lst.records if r.owner)
+    for account in workbench.session.overlap():
+        names.extend(o for o in (account.ours.owner, account.theirs.owner) if o)
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            unique.append(name)
+    return unique
 
 
 class AssignScreen(Screen):
-    """Assign."""
+    """Owner, next action and due date for each priority account."""
+
+    BINDINGS = [
+        Binding("e", "edit", "Edit", key_display="e/enter"),
+        Binding("o", "edit('owner')", "Owner"),
+        Binding("x", "edit('next_action')", "Next action"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._drawn = -1
+        self._layout_width = 0
+        self.fallback = False  # True while nothing is scored (rows are the overlap by name)
+        self._rank: dict[str, int] = {}
+
+    @property
+    def workbench(self) -> Workbench:
+        return self.app.workbench  # type: ignore[attr-defined]
+
+    @property
+    def session(self) -> Session:
+        return self.workbench.session
+
+    @property
+    def table(self) -> AccountTable:
+        return self.query_one("#assign-table", AccountTable)
+
+    def _shows(self, name: str | None) -> bool:
+        private = bool(getattr(self.app, "privacy", False))
+        return name is None or not private or is_shareable(self.session, "session", name)
+
+    # --- compose and draw ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield AgendaHeader()
-        yield Static("Assign")
+        with Vertical(id="assign-body"):
+            yield Static(id="assign-status-line")
+            yield AccountTable(self._render_cell, id="assign-table", fixed_columns=2)
+            yield Static(id="assign-detail")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "privacy", self._privacy_changed, init=False)
+        self._layout_width = self._table_width()
+        self.table.set_columns(self._columns())
+        self._draw()
+        self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.workbench.revision != self._drawn:
+            self._draw()
+        self.table.focus()
+
+    def on_resize(self) -> None:
+        width = self._table_width()
+        if width != self._layout_width:
+            self._layout_width = width
+            self.table.set_columns(self._columns())
+
+    def _table_width(self) -> int:
+        return max(self.size.width, 60) - 2
+
+    def _columns(self) -> list[ColumnSpec]:
+        shown = [(key, label) for key, label, field in _COLUMNS if self._shows(field)]
+        fixed = sum(_FIXED_WIDTHS.get(key, 0) + 2 for key, _ in shown)
+        flexible = [key for key, _ in shown if key not in _FIXED_WIDTHS]
+        room = self._layout_width - fixed - 2 * len(flexible)
+        # Account and next action get most of the room; notes what is left.
+        share = {"name": 3, "next_action": 4, "notes": 2}
+        parts = sum(share[k] for k in flexible) or 1
+        widths = {k: max(10, room * share[k] // parts) for k in flexible}
+        return [ColumnSpec(key, label, _FIXED_WIDTHS.get(key) or widths[key])
+                for key, label in shown]
+
+    def rows(self) -> list[Account]:
+        """The priority accounts; the overlap by name (first N) while nothing is scored."""
+        accounts = priority_accounts(self.session)
+        self.fallback = not accounts
+        if self.fallback:
+            accounts = ranked(self.session)[: self.session.scoring.top_n]
+        return accounts
+
+    def _draw(self) -> None:
+        """Show the current priority accounts, updating only the cells that changed."""
+        accounts = self.rows()
+        self._rank = {a.pair_id: i for i, a in enumerate(accounts, start=1)}
+        table = self.table
+        if [a.pair_id for a in accounts] == [a.pair_id for a in table.accounts]:
+            table.refresh_rows()
+        else:
+            table.show(accounts)
+        self._drawn = self.workbench.revision
+        self._update_status()
+        self._update_detail()
+
+    def _render_cell(self, account: Account, key: str) -> Text:
+        missing = incomplete(account)
+        style = "italic" if missing else ""
+        warn = f"bold {self.app.current_theme.warning or 'yellow'}"
+        if key == "rank":
+            rank = self._rank.get(account.pair_id, 0)
+            return Text(f"{'⚠' if missing else ' '}{rank:>3}", style=warn if missing else "",
+                        justify="right")
+        if key == "name":
+            return Text(account.name, style="bold" if not missing else "bold italic",
+                        overflow="ellipsis", no_wrap=True)
+        if key == "category":
+            cat = category_of(account)
+            text = cat.code if cat else "—"
+        elif key == "owner":
+            if not account.owner:
+                return Text(MISSING_OWNER, style=warn, overflow="ellipsis", no_wrap=True)
+            text = account.owner
+        elif key == "next_action":
+            if not account.next_action:
+                return Text(MISSING_ACTION, style=warn, overflow="ellipsis", no_wrap=True)
+            text = account.next_action
+        elif key == "due":
+            text = account.due.isoformat() if account.due else "—"
+            if account.due and account.due < self.session.date and account.action_status == ACTION_OPEN:
+                return Text(text, style=warn + " underline")
+        elif key == "action_status":
+            text = account.action_status
+        elif key == "notes":
+            text = account.notes
+        else:
+            text = ""
+        return Text(text, style=style, overflow="ellipsis", no_wrap=True)
+
+    def _update_status(self) -> None:
+        accounts = self.table.accounts
+        todo = sum(1 for a in accounts if incomplete(a))
+        top_n = self.session.scoring.top_n
+        if self.fallback:
+            head = (f"[b]Assign[/b]  No account scored yet: showing the overlap by name "
+                    f"(first {len(accounts)}). Score accounts in phase 3 to pick the top {top_n}.")
+        else:
+            head = (f"[b]Assign[/b]  the {len(accounts)} priority accounts "
+                    f"(top {top_n} by priority)")
+        if not accounts:
+            tail = "No account in the overlap yet."
+        elif todo:
+            tail = (f"[reverse] {todo} of {len(accounts)} [/reverse] priority accounts still need "
+                    "an owner or next action")
+        else:
+            tail = "All priority accounts assigned ✓"
+        self.query_one("#assign-status-line", Static).update(f"{head}\n{tail}")
+
+    def _update_detail(self) -> None:
+        account = self.table.cursor_account
+        detail = self.query_one("#assign-detail", Static)
+        if account is None:
+            detail.update("")
+            return
+        cat = category_of(account)
+        line = Text.assemble((account.ours.name, "bold"), " = ", (account.theirs.name, "bold"))
+        if cat and self._shows("category"):
+            line.append(f"  ·  {cat.code}: {cat.play}")
+        owners = [f"ours {account.ours.owner}" if account.ours.owner else "",
+                  f"theirs {account.theirs.owner}" if account.theirs.owner else ""]
+        owners = [o for o in owners if o]
+        if owners:
+            line.append(f"\nCRM owners: {', '.join(owners)}")
+        if account.next_action and self._shows("next_action"):
+            line.append(f"\nNext action: {account.next_action}")
+        detail.update(line)
+
+    @on(DataTable.CellHighlighted, "#assign-table")
+    def _cell_moved(self) -> None:
+        self._update_detail()
+
+    # --- reacting to the session ------------------------------------------------------------
+
+    def on_session_changed(self, event: SessionChanged) -> None:
+        change = event.change
+        if change.kind == "assign" and change.account is not None:
+            self.table.refresh_cells(change.account)
+            self._drawn = self.workbench.revision
+            self._update_status()
+            self._update_detail()
+        elif change.kind == "privacy":
+            self._privacy_changed()
+        elif change.kind not in ("save", "agenda", "notes"):
+            self._draw()
+
+    def _privacy_changed(self, *_: object) -> None:
+        self.table.set_columns(self._columns())
+        self._update_detail()
+
+    # --- editing ------------------------------------------------------------------------------
+
+    @on(DataTable.CellSelected, "#assign-table")
+    def _enter_pressed(self) -> None:
+        self.action_edit()
+
+    def action_edit(self, only: str | None = None) -> None:
+        account = self.table.cursor_account
+        if account is None:
+            return
+
+        def saved(changes: dict[str, object] | None) -> None:
+            if not changes:
+                return
+            for name, value in changes.items():
+                self.workbench.set_field(account, name, value)  # type: ignore[arg-type]
+            self.table.refresh_cells(account)
+            self._drawn = self.workbench.revision
+            self._update_status()
+            self._update_detail()
+
+        self.app.push_screen(AssignEditScreen(
+            account,
+            owners=known_owners(self.workbench),
+            default_due=self.session.date + DUE_AFTER,
+            show_notes=self._shows("notes"),
+            only=only,
+        ), saved)

@@ -43,13 +43,15 @@ _DEFAULT_SHARED = {"name", "domain", "status", "category", "play", "owner", "nex
                    "action_status"}
 
 
-def field_shared(sessions: Iterable[Session], name: str) -> bool:
+def field_shared(sessions: Iterable[Session | None], name: str) -> bool:
     """Whether a compared field (one of `compare.FIELDS`) may be shown with privacy on.
 
     The first session that describes the field decides (pass the current session first).
     """
     side, field_name = FIELD_SOURCE.get(name, ("session", name))
     for session in sessions:
+        if session is None:
+            continue
         info = next((f for f in session.fields if f.side == side and f.name == field_name), None)
         if info is not None:
             return info.shareable

@@ -93,7 +93,7 @@ class UnsavedChangesDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label("Unsaved changes", classes="dialog-title")
-            yield Static(self.question)
+            yield Static(self.question, id="unsaved-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.save_label} (s)", id="save", variant="primary")
                 yield Button(f"{self.discard_label} (d)", id="discard", variant="error")
@@ -128,7 +128,8 @@ class RestoreDialog(ModalScreen[bool]):
             yield Label("Recovered work found", classes="dialog-title")
             yield Static(
                 f"A recovery file newer than this session exists (saved {self.saved_at}).\n"
-                f"Session: {self.session_file}"
+                f"Session: {self.session_file}",
+                id="restore-message",
             )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Restore it (r)", id="restore", variant="warning")

@@ -65,16 +65,17 @@ def lists_table(session: Session, fig: OverlapFigures) -> Table:
 
 def matrix_table(session: Session, fig: OverlapFigures) -> Table:
     """Our bucket (rows) by theirs (columns); each cell names its category code."""
-    table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
-    table.add_column(f"{session.ours} ↓  {session.partner} →", overflow="fold")
+    table = Table(box=None, pad_edge=False, expand=True, header_style="bold",
+                  caption="prospect = prospect, open deal or churned", caption_justify="left")
+    table.add_column("")
     for theirs in (CUSTOMER, PROSPECT):
-        table.add_column(theirs, justify="left", no_wrap=True)
+        table.add_column(f"{session.partner} {theirs}")
     for ours in (CUSTOMER, PROSPECT):
         cells = []
         for theirs in (CUSTOMER, PROSPECT):
             cat = MATRIX_CATEGORY[(ours, theirs)]
-            cells.append(Text.assemble((f"{cat.code:<7}", "bold"), f"{fig.matrix.get((ours, theirs), 0):>4}"))
-        table.add_row(ours, *cells)
+            cells.append(Text.assemble((f"{cat.code:<7}", "bold"), f"{fig.matrix.get((ours, theirs), 0):>3}"))
+        table.add_row(Text(f"{session.ours} {ours}", style="bold"), *cells)
     return table
 
 
@@ -83,8 +84,8 @@ def categories_table(fig: OverlapFigures) -> Table:
     table = Table(box=None, pad_edge=False, expand=True, show_header=False)
     table.add_column("code", style="bold", no_wrap=True)
     table.add_column("count", justify="right", no_wrap=True)
-    table.add_column("label", no_wrap=True, overflow="ellipsis", ratio=2)
-    table.add_column("play", ratio=3)
+    table.add_column("label", no_wrap=True)
+    table.add_column("play", ratio=1)
     for cat in CATEGORIES:
         table.add_row(cat.code, str(fig.per_category.get(cat.key, 0)), cat.label, cat.play)
     if fig.uncategorized:
@@ -119,7 +120,7 @@ def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN) 
 class IcpScreen(Screen):
     """ICP review: list sizes, overlap figures, problems, ICP alignment notes."""
 
-    AUTO_FOCUS = None  # keys 1-4, n, t, p work at once; `e` starts typing notes
+    AUTO_FOCUS = ""  # no auto focus: keys 1-4, n, t, p work at once; `e` starts typing notes
     BINDINGS = [
         Binding("e", "edit_notes", "Edit notes"),
         Binding("escape", "leave_notes", "Done editing", show=False),
@@ -129,6 +130,7 @@ class IcpScreen(Screen):
         super().__init__()
         self._drawn_revision = -1
         self._notes_timer: Timer | None = None
+        self._notes_synced = ""  # the notes text last taken from or given to the session
 
     def compose(self) -> ComposeResult:
         yield AgendaHeader()
@@ -155,8 +157,8 @@ class IcpScreen(Screen):
         self.query_one("#icp-categories").border_title = "Categories and plays"
         self.query_one("#icp-notes-box").border_title = "ICP alignment notes (private)"
         self.query_one("#icp-problems").border_title = "Problems found at load"
-        self.query_one("#icp-notes", TextArea).load_text(self.app.workbench.session.icp_notes)  # type: ignore[attr-defined]
         self.refresh_figures()
+        self._show_session_notes()
         self.watch(self.app, "privacy", self._apply_privacy)
 
     # --- drawing ----------------------------------------------------------------------------
@@ -181,14 +183,17 @@ class IcpScreen(Screen):
         self.query_one("#icp-problems-text", Static).update(problems_text(self.session, private))
 
     def _show_session_notes(self) -> None:
+        """Show the session's notes, unless the user has typed something not yet handed over."""
         notes = self.query_one("#icp-notes", TextArea)
+        if notes.text != self._notes_synced:
+            return
         if notes.text != self.session.icp_notes:
             notes.load_text(self.session.icp_notes)
+        self._notes_synced = self.session.icp_notes
 
     def on_session_changed(self, message: SessionChanged) -> None:
         self.refresh_figures()
-        if message.change.kind in ("undo", "load"):
-            self._show_session_notes()
+        self._show_session_notes()
 
     def on_screen_resume(self) -> None:
         if self._drawn_revision != self.app.workbench.revision:  # type: ignore[attr-defined]
@@ -241,4 +246,7 @@ class IcpScreen(Screen):
         if not self.is_mounted:
             return
         text = self.query_one("#icp-notes", TextArea).text
+        if text == self._notes_synced:
+            return  # nothing typed since the notes were last shown or handed over
+        self._notes_synced = text
         self.app.workbench.set_icp_notes(text)  # type: ignore[attr-defined]

@@ -125,6 +125,7 @@ class PrioritizeScreen(Screen):
         self._layout_width = 0
         self._level_text: dict[str, list[str]] = {}  # factor key -> cell text per level (0 = unscored)
         self._full_sync_pending = False
+        self._scored: set[str] = set()  # pair ids with a priority above 0
 
     # --- shortcuts ---------------------------------------------------------------------------
 
@@ -173,6 +174,7 @@ class PrioritizeScreen(Screen):
         """Read the whole overlap again (first draw, or after matches changed)."""
         self._overlap = {a.pair_id: a for a in self.session.overlap()}
         self._ranks.rebuild(self._overlap.values())
+        self._scored = {pid for pid, a in self._overlap.items() if a.priority > 0}
         self._layout_width = self._table_width()
         self.table.set_columns(self._columns())
         self._apply_view(first=True)
@@ -313,16 +315,20 @@ class PrioritizeScreen(Screen):
         """One account's priority may have moved: its row, and the ranks that shifted."""
         table = self.table
         moved = self._ranks.move(account)
-        table.refresh_cells(account)
-        if moved:
-            top_n = self.session.scoring.top_n
-            for pid in moved:
-                other = self._overlap.get(pid)
-                if other is None or other is account or not table.is_shown(other):
-                    continue
-                # Only rows at the top-N edge can gain or lose the priority mark.
-                rank = self._ranks.rank(other)
-                table.refresh_cells(other, None if rank in (top_n, top_n + 1) else ["rank"])
+        if account.priority > 0:
+            self._scored.add(account.pair_id)
+        else:
+            self._scored.discard(account.pair_id)
+        top_n = self.session.scoring.top_n
+        edge = []  # only rows at the top-N edge can gain or lose the priority mark
+        shifted = []
+        for pid in moved:
+            other = self._overlap.get(pid)
+            if other is None or other is account or not table.is_shown(other):
+                continue
+            (edge if self._ranks.rank(other) in (top_n, top_n + 1) else shifted).append(other)
+        table.refresh_rows([account, *edge])
+        table.refresh_rows(shifted, ["rank"])
         if moved or self._sort[0] not in ("rank", "name", "ours", "theirs", "category"):
             self._stale = self._stale or self._sort[0] != "name"
         self._drawn = self.workbench.revision
@@ -333,6 +339,7 @@ class PrioritizeScreen(Screen):
         """Bring every shown cell up to date (weights, undo, matches, a load)."""
         self._full_sync_pending = False
         overlap = {a.pair_id: a for a in self.session.overlap()}
+        self._scored = {pid for pid, a in overlap.items() if a.priority > 0}
         if overlap.keys() != self._overlap.keys():
             self._overlap = overlap
             self._ranks.rebuild(overlap.values())
@@ -379,27 +386,27 @@ class PrioritizeScreen(Screen):
     def _update_status(self) -> None:
         table = self.table
         total = len(self._overlap)
-        scored = sum(1 for a in self._overlap.values() if a.priority > 0)
-        top_n = self.session.scoring.top_n
-        parts = [f"[b]Prioritize[/b]  overlap {total:,}  scored {scored:,}",
-                 f"★ bold = top {top_n} (priority accounts)"]
+        scored = len(self._scored)
         column, descending = self._sort
         name = SORT_NAMES.get(column) or self._factor_label(column)
-        parts.append(f"sorted by {name} {'↓' if descending else '↑'}")
         code = CATEGORY_BY_KEY[self._category].code if self._category else "all"
-        parts.append(f"category {code}")
+        parts = [f"[b]Prioritize[/b]  overlap {total:,}", f"scored {scored:,}",
+                 f"★ bold = top {self.session.scoring.top_n}",
+                 f"sort {name} {'↓' if descending else '↑'}", f"category {code}"]
         if self._text:
             parts.append(f"text “{self._text}”")
         shown = len(table.accounts)
         if table.paged:
-            parts.append(f"rows {table.page_start + 1:,}–{table.page_end:,} of {shown:,} ([ ] page)")
+            parts.append(f"rows {table.page_start + 1:,}–{table.page_end:,} of {shown:,}")
         elif shown != total:
-            parts.append(f"showing {shown:,} of {total:,}")
-        line = "  ·  ".join(parts)
+            parts.append(f"{shown:,} of {total:,} shown")
+        line = " · ".join(parts)
         if self._stale:
-            line += "\n[reverse] ranks changed [/reverse] order kept while you score: press o to re-rank"
+            line += "\n[reverse] ranks changed [/reverse] rows keep their place while you score: o re-ranks"
         elif not self.scores_shown:
-            line += "\nShare-safe view: scores and priority are hidden (rank order kept)"
+            line += "\nShare-safe view: scores and priority hidden (rank order kept)"
+        elif table.paged:
+            line += f"\nShowing {table.page_size:,} rows at a time: [ ] turn pages, / or f narrow the list"
         self.query_one("#prio-status", Static).update(line)
 
     def _factor_label(self, column: str) -> str:
@@ -408,42 +415,48 @@ class PrioritizeScreen(Screen):
         return factor.label if factor else column
 
     def _update_detail(self) -> None:
+        """Three lines about the cursor: the pair, its play, the factor under the cursor."""
         detail = self.query_one("#prio-detail", Static)
         account = self.table.cursor_account
         if account is None:
-            detail.update("No account in the overlap matches." if self._overlap
+            detail.update("No account in the overlap matches the filter." if self._overlap
                           else "No overlap yet: accept matches in phase 2 (Review).")
             return
+        pair = Text.assemble((account.ours.name, "bold"), "  =  ", (account.theirs.name, "bold"))
+        if not account.key.startswith("name:"):
+            pair.append(f"  ·  {account.key}")
+        if self._shows(OURS, "status") and self._shows(PARTNER, "status"):
+            pair.append(f"  ·  {account.ours.status or '?'} / {account.theirs.status or '?'}")
+            if account.win_back:
+                pair.append("  ·  win-back", style="bold")
+        if self.scores_shown and self._shows("session", "priority"):
+            pair.append(f"  ·  priority {account.priority}, rank {self._ranks.rank(account)}",
+                        style="bold")
         cat = category_of(account)
-        first = Text.assemble(
-            (account.ours.name, "bold"), " = ", (account.theirs.name, "bold"),
-            f"  ·  {account.key}" if not account.key.startswith("name:") else "",
-            f"  ·  {account.ours.status or '?'} / {account.theirs.status or '?'}",
-            f"  ·  {cat.code}: {cat.play}" if cat else "  ·  no category",
-        )
         if not self._shows("session", "category"):
-            first = Text.assemble((account.ours.name, "bold"), " = ", (account.theirs.name, "bold"))
+            play = Text("")
+        elif cat:
+            play = Text.assemble((cat.code, "bold"), f"  {cat.label}: {cat.play}")
+        else:
+            play = Text("No category: a status word was not understood (set one in Review).")
         column = self.table.cursor_column_key or ""
-        if column.startswith(FACTOR_PREFIX) and self.scores_shown:
+        if not self.scores_shown:
+            how = Text("Scores are private: switch the share-safe view off (p) to score.")
+        elif column.startswith(FACTOR_PREFIX):
             factor = next(f for f in self.session.scoring.factors
                           if f.key == column[len(FACTOR_PREFIX):])
             level = account.scores.get(factor.key, 0)
-            levels = "  ".join(
-                f"[{i} {name}]" if i == level else f"{i} {name}"
-                for i, name in enumerate(factor.levels, start=1)
-            )
-            second = Text(f"{factor.label} (weight {factor.weight}):  {levels}   "
-                          f"+/- or 1-{len(factor.levels)} to score, 0 clears")
-        elif self.scores_shown:
-            second = Text("Move ←/→ onto a factor column to score it;  "
-                          f"priority = Σ weight × level (max {max_priority(self.session.scoring.factors)});"
-                          "  w edits weights")
+            how = Text.assemble((f"{factor.label} ×{factor.weight}:", "bold"), "  ")
+            for i, name in enumerate(factor.levels, start=1):
+                how.append(f"[{i} {name}]" if i == level else f"{i} {name}",
+                           style="bold reverse" if i == level else "")
+                how.append("  ")
+            how.append(f"   +/- or 1-{len(factor.levels)} scores, 0 clears")
         else:
-            second = Text("Scores are private: switch the share-safe view off to score.")
-        if self._shows("session", "priority") and self.scores_shown:
-            rank = self._ranks.rank(account)
-            second.append(f"   ·  priority {account.priority}, rank {rank}", style="bold")
-        detail.update(Text("\n").join([first, second]))
+            top = max_priority(self.session.scoring.factors)
+            how = Text(f"Move ←/→ onto a factor to score it.  priority = Σ weight × level "
+                       f"(max {top});  w edits the weights")
+        detail.update(Text("\n").join([pair, play, how]))
 
     @on(DataTable.CellHighlighted, "#prio-table")
     def _cell_moved(self) -> None:

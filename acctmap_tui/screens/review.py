@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static, Tab, Tabs
 
 from acctmap_tui.core.categorize import category_of
@@ -36,7 +37,9 @@ from acctmap_tui.widgets.diff_pane import DiffPane, decision_mark
 QUEUE, OVERLAP, REJECTED_VIEW = "queue", "overlap", "rejected"
 VIEWS = (QUEUE, OVERLAP, REJECTED_VIEW)
 VIEW_LABELS = {QUEUE: "Queue", OVERLAP: "Overlap", REJECTED_VIEW: "Rejected"}
-MAX_ROWS = 2000  # rows a view shows at once (a 10k-row table costs seconds to paint)
+MAX_ROWS = 1000  # rows a view shows at once (a 10k-row table costs seconds to paint)
+MAX_REMOVALS = 20  # rows removed one by one before a rebuild is cheaper
+FILTER_DELAY = 0.25  # seconds after the last keystroke before the filter runs
 
 METHOD_SHORT = {"domain": "dom", "name": "name", "manual": "hand", "hash": "hash"}
 # (column key, label, width); the two name columns share the width that is left.
@@ -139,7 +142,7 @@ class ReviewScreen(Screen):
         Binding("m", "pair", "Pair"),
         Binding("g", "category", "Category"),
         Binding("u", "undo", "Undo", show=False),  # the app shows ctrl+z for undo
-        Binding("slash", "filter", "Filter"),
+        Binding("slash", "filter", "Filter", show=False),  # the filter box says "/"
         Binding("v", "next_view", "View"),
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
@@ -162,6 +165,8 @@ class ReviewScreen(Screen):
         self._by_ours: dict[str, list[Account]] = {}
         self._by_theirs: dict[str, list[Account]] = {}
         self._counts = {QUEUE: 0, OVERLAP: 0, REJECTED_VIEW: 0}
+        self._filter_timer: Timer | None = None
+        self._filter_shown = ""
 
     @property
     def workbench(self) -> Workbench:
@@ -246,10 +251,26 @@ class ReviewScreen(Screen):
 
     @on(Input.Changed, "#review-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.refresh_rows(cursor_to_top=True)
+        # Filtering a big session re-fills the table: wait for a pause in typing.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        if len(self.workbench.session.accounts) <= MAX_ROWS:
+            self._run_filter()
+        else:
+            self._filter_timer = self.set_timer(FILTER_DELAY, self._run_filter)
+
+    def _run_filter(self) -> None:
+        self._filter_timer = None
+        text = self.query_one("#review-filter", Input).value
+        if text != self._filter_shown:
+            self.refresh_rows(cursor_to_top=True)
 
     @on(Input.Submitted, "#review-filter")
     def _filter_done(self, event: Input.Submitted) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._run_filter()
         self.table.focus()
 
     def _rebuild_index(self) -> None:
@@ -276,6 +297,7 @@ class ReviewScreen(Screen):
         table = self.table
         session = self.workbench.session
         text = self.query_one("#review-filter", Input).value
+        self._filter_shown = text
         all_in_view = view_accounts(session.accounts, self.view, text)
         shown = all_in_view[:MAX_ROWS]
         desired = [_row_key(a) for a in shown]
@@ -286,7 +308,9 @@ class ReviewScreen(Screen):
         old_key = self._row_keys[old_cursor] if 0 <= old_cursor < len(self._row_keys) else None
         desired_set = set(desired)
         kept = [k for k in self._row_keys if k in desired_set]
-        if kept == desired:  # same rows or some left the view: edit in place
+        # Same rows, or a few left the view: edit in place (each remove_row costs a pass over
+        # the table, so a big cut is a rebuild).
+        if kept == desired and len(self._row_keys) - len(kept) <= MAX_REMOVALS:
             for key in self._row_keys:
                 if key not in desired_set:
                     table.remove_row(key)

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -23,7 +24,10 @@ from acctmap_tui.core.workbench import Workbench
 
 NOT_LOADED = "source lists not loaded: open the session with its lists to pair by hand"
 MAX_RESULTS = 30
-FUZZY_CUTOFF = 60
+FUZZY_CUTOFF = 75
+MIN_FUZZY_QUERY = 3  # shorter text only filters by substring
+SEARCH_AT_ONCE = 2000  # lists up to this size are searched on every keystroke
+SEARCH_DELAY = 0.2  # longer lists: seconds after the last keystroke
 
 
 class PairDialog(ModalScreen[tuple[Record, Record] | None]):
@@ -42,6 +46,8 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
         self.account = account
         self.fixed: Record | None = account.ours if account else None
         self.fixed_side = OURS
+        self._timer: Timer | None = None
+        self._records: list[Record] = []
 
     # --- which list is searched ---------------------------------------------------------------
 
@@ -134,7 +140,7 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
         results: dict[int, float | None] = {
             i: fuzz.WRatio(q, self._names[i]) for i in hits[:MAX_RESULTS]
         }
-        if len(results) < MAX_RESULTS:
+        if len(results) < MAX_RESULTS and len(q) >= MIN_FUZZY_QUERY:
             for _name, score, i in process.extract(q, self._names, scorer=fuzz.WRatio,
                                                    limit=MAX_RESULTS, score_cutoff=FUZZY_CUTOFF):
                 if len(results) >= MAX_RESULTS:
@@ -169,10 +175,23 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._search(event.value)
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if len(self._records) <= SEARCH_AT_ONCE:
+            self._search(event.value)
+        else:  # a long list: search once typing pauses
+            self._timer = self.set_timer(SEARCH_DELAY, self._search_now)
+
+    def _search_now(self) -> None:
+        self._timer = None
+        self._search(self.query_one("#pair-search", Input).value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self._timer is not None:  # enter before the search ran: run it first
+            self._timer.stop()
+            self._search_now()
         options = self.query_one("#pair-results", OptionList)
         if options.highlighted is not None:
             self._choose(options.get_option_at_index(options.highlighted))

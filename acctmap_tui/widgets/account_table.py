@@ -126,6 +126,7 @@ class AccountTable(DataTable):
         self.page_start = 0
         self._shown: dict[str, Account] = {}  # pair_id -> account, for the rows on this page
         self._cells: dict[tuple[str, str], tuple] = {}  # (pair_id, column) -> signature drawn
+        self._dirty_rows: set[str] = set()
 
     # --- columns and rows ---------------------------------------------------------------
 
@@ -182,6 +183,7 @@ class AccountTable(DataTable):
         self.clear()
         self._shown.clear()
         self._cells.clear()
+        self._dirty_rows.clear()
         keys = [spec.key for spec in self.specs]
         for account in self.accounts[self.page_start:self.page_end]:
             cells = [self.render_cell(account, key) for key in keys]
@@ -207,18 +209,8 @@ class AccountTable(DataTable):
 
     def refresh_cells(self, account: Account, columns: Iterable[str] | None = None) -> int:
         """Re-render one row's cells (all, or the named columns); returns how many changed."""
-        if account.pair_id not in self._shown:
-            return 0
-        keys = [spec.key for spec in self.specs]
-        wanted = keys if columns is None else [c for c in columns if c in keys]
-        changed = 0
-        for key in wanted:
-            cell = self.render_cell(account, key)
-            signature = _signature(cell)
-            if self._cells.get((account.pair_id, key)) != signature:
-                self._cells[(account.pair_id, key)] = signature
-                self.update_cell(account.pair_id, key, cell)
-                changed += 1
+        changed = self._restage(account, columns)
+        self._flush()
         return changed
 
     def refresh_rows(self, accounts: Iterable[Account] | None = None,
@@ -226,7 +218,50 @@ class AccountTable(DataTable):
         """Re-render the given accounts' rows (default: every row on the page)."""
         targets = self.shown_accounts if accounts is None else accounts
         cols = None if columns is None else list(columns)
-        return sum(self.refresh_cells(a, cols) for a in targets)
+        changed = sum(self._restage(a, cols) for a in targets)
+        self._flush()
+        return changed
+
+    def _restage(self, account: Account, columns: Iterable[str] | None) -> int:
+        pid = account.pair_id
+        if pid not in self._shown:
+            return 0
+        keys = [spec.key for spec in self.specs]
+        wanted = keys if columns is None else [c for c in columns if c in keys]
+        row = self._data[pid]  # type: ignore[index]  # RowKey hashes and compares as its string
+        changed = 0
+        for key in wanted:
+            cell = self.render_cell(account, key)
+            signature = _signature(cell)
+            if self._cells.get((pid, key)) != signature:
+                self._cells[(pid, key)] = signature
+                row[key] = cell  # type: ignore[index]
+                changed += 1
+        if changed:
+            self._dirty_rows.add(pid)
+        return changed
+
+    def _flush(self) -> None:
+        # DataTable.update_cell repaints the whole table per cell; a score key changes a handful
+        # of cells, so store them and repaint only the rows that changed.
+        if not self._dirty_rows:
+            return
+        self._update_count += 1  # invalidates DataTable's render caches
+        # Rows are one line high: those on screen are scroll_y .. scroll_y + height. Rows off
+        # screen need no repaint (they render fresh when scrolled to).
+        top = int(self.scroll_y)
+        bottom = top + self.size.height
+        visible = []
+        for pid in self._dirty_rows:
+            index = self._row_locations.get(pid)  # type: ignore[call-overload]
+            if index is not None and top <= index <= bottom:
+                visible.append(index)
+        self._dirty_rows.clear()
+        if len(visible) > 8:
+            self.refresh()
+        else:
+            for index in visible:
+                self.refresh_row(index)
 
     # --- the cursor ---------------------------------------------------------------------
 

@@ -62,7 +62,8 @@ METHOD_EXPLANATIONS = {
 # Changed characters: a style that is readable on dark and light themes and still visible without
 # colour (underline).
 CHANGED_STYLE = "bold underline black on #e5c07b"
-MIN_CHAR_DIFF_RATIO = 0.5
+MIN_CHAR_DIFF_RATIO = 0.4
+MIN_COMMON_RUN = 3
 SAME_MARK = "="
 DIFF_MARK = "≠"
 EMPTY = "—"
@@ -194,9 +195,14 @@ def char_diff(ours: str, theirs: str) -> tuple[Text, Text]:
     left, right = Text(), Text()
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.ratio() < MIN_CHAR_DIFF_RATIO:  # nearly all different: marking bits is noise
-        return Text(ours, style=CHANGED_STYLE), Text(theirs, style=CHANGED_STYLE)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
+        left.append(ours, style=CHANGED_STYLE)  # style the characters, not the padding
+        right.append(theirs, style=CHANGED_STYLE)
+        return left, right
+    opcodes = matcher.get_opcodes()
+    for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        # A short common run between two changes ("Acm[e], [In]c.") reads as noise: mark it too.
+        inner = 0 < n < len(opcodes) - 1
+        if tag == "equal" and not (inner and i2 - i1 < MIN_COMMON_RUN):
             left.append(ours[i1:i2])
             right.append(theirs[j1:j2])
         else:

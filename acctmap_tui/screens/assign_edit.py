@@ -1,0 +1,166 @@
+"""Dialog: set an account's owner, next action, due date, notes and action status.
+
+Returns only the fields that changed, as {field name: new value} (`due` is a `date` or None), so the
+Assign screen makes one workbench change per edited field. The owner box completes from the owners
+both lists already use (→ accepts the suggestion). A bad due date keeps the dialog open with a
+message saying what to type.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from acctmap_tui.core.categorize import category_of
+from acctmap_tui.core.model import ACTION_STATUSES, Account
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FIELD_LABELS = {"owner": "Owner", "next_action": "Next action", "due": "Due",
+                "notes": "Notes", "action_status": "Status"}
+
+
+def parse_due(text: str) -> date | None:
+    """'2026-12-09' -> date; '' -> None (no due date). Raises ValueError on anything else."""
+    text = text.strip()
+    if not text:
+        return None
+    if not DATE_RE.match(text):
+        raise ValueError(f"Due date “{text}” is not YYYY-MM-DD (e.g. 2026-12-09).")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"Due date “{text}” is not a real day (YYYY-MM-DD, e.g. 2026-12-09).")
+
+
+class AssignEditScreen(ModalScreen[dict[str, object] | None]):
+    """Edit one priority account's assignment; `only` limits the dialog to one field."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, account: Account, *, owners: list[str], default_due: date,
+                 show_notes: bool = True, only: str | None = None) -> None:
+        super().__init__()
+        self.account = account
+        self.owners = owners
+        self.default_due = default_due
+        self.show_notes = show_notes
+        self.only = only
+
+    def _wants(self, name: str) -> bool:
+        return self.only is None or self.only == name
+
+    def compose(self) -> ComposeResult:
+        account = self.account
+        cat = category_of(account)
+        with Vertical(id="assign-box"):
+            pair = f"{account.ours.name} = {account.theirs.name}"
+            title = pair if self.only is None else f"{FIELD_LABELS[self.only]} for {pair}"
+            yield Label(title, id="assign-title")
+            yield Static(f"{cat.code}: {cat.play}" if cat else "No category", id="assign-play")
+            if self._wants("owner"):
+                with Horizontal(classes="assign-row"):
+                    yield Label("Owner", classes="assign-label")
+                    yield Input(account.owner, id="assign-owner", placeholder="who takes it",
+                                suggester=SuggestFromList(self.owners, case_sensitive=False),
+                                compact=True)
+                shown = ", ".join(self.owners[:4]) + (" …" if len(self.owners) > 4 else "")
+                yield Static(f"→ accepts a suggestion · known: {shown}" if self.owners
+                             else "type a name", classes="assign-hint")
+            if self._wants("next_action"):
+                with Horizontal(classes="assign-row"):
+                    yield Label("Next action", classes="assign-label")
+                    yield Input(account.next_action, id="assign-action", compact=True,
+                                placeholder="e.g. intro to their champion at the Dec QBR")
+            if self.only is None:
+                due = account.due or self.default_due
+                with Horizontal(classes="assign-row"):
+                    yield Label("Due", classes="assign-label")
+                    yield Input(due.isoformat(), id="assign-due", placeholder="YYYY-MM-DD",
+                                max_length=10, compact=True)
+                    yield Static("YYYY-MM-DD · empty for none", classes="assign-aside")
+                if self.show_notes:
+                    with Horizontal(classes="assign-row"):
+                        yield Label("Notes", classes="assign-label")
+                        yield Input(account.notes, id="assign-notes", compact=True,
+                                    placeholder="private: hidden in the share-safe view")
+                with Horizontal(classes="assign-row"):
+                    yield Label("Status", classes="assign-label")
+                    with RadioSet(id="assign-status", compact=True):
+                        for status in ACTION_STATUSES:
+                            yield RadioButton(status, value=status == account.action_status,
+                                              name=status)
+            yield Static("", id="assign-error")
+            with Horizontal(id="assign-buttons"):
+                yield Static("enter or ctrl+s saves · tab next field · esc cancels",
+                             classes="assign-hint")
+                yield Button("Save", id="assign-save", variant="primary", compact=True)
+                yield Button("Cancel", id="assign-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        first = "#assign-action" if self.only == "next_action" else "#assign-owner"
+        self.query_one(first, Input).focus()
+
+    # --- reading the form -------------------------------------------------------------------
+
+    def changes(self) -> dict[str, object]:
+        """The fields whose value differs from the account's; raises ValueError on a bad date."""
+        account = self.account
+        values: dict[str, object] = {}
+        if self._wants("owner"):
+            values["owner"] = self.query_one("#assign-owner", Input).value.strip()
+        if self._wants("next_action"):
+            values["next_action"] = self.query_one("#assign-action", Input).value.strip()
+        if self.only is None:
+            values["due"] = parse_due(self.query_one("#assign-due", Input).value)
+            if self.show_notes:
+                values["notes"] = self.query_one("#assign-notes", Input).value.strip()
+            pressed = self.query_one("#assign-status", RadioSet).pressed_button
+            if pressed is not None and pressed.name:
+                values["action_status"] = pressed.name
+        return {k: v for k, v in values.items() if v != getattr(account, k)}
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#assign-error", Static)
+        error.update(f"[b]⚠ {message}[/b]" if message else "")
+        error.set_class(bool(message), "shown")
+
+    # --- actions ------------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Input.Changed, "#assign-due")
+    def _due_typed(self) -> None:
+        self._error("")
+
+    @on(Button.Pressed, "#assign-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#assign-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        try:
+            changed = self.changes()
+        except ValueError as problem:
+            self._error(str(problem))
+            self.query_one("#assign-due", Input).focus()
+            return
+        self.dismiss(changed)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,551 @@
+"""Compare screen: this session against an earlier one of the partnership.
+
+"What changed since last time, and did we do what we said?" Top: the headline figures side by side
+(then | now | change) and the overlap per category over the saved sessions. Below: the accounts
+that are new, gone or changed, or (filter "actions") last session's next actions with what became
+of them. Enter opens one account with its fields then and now and its history.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from acctmap_tui.core.compare import (
+    ACTION_GONE, CHANGED, DONE, DROPPED, GONE, NEW, OPEN, OVERDUE, SAME,
+    AccountDiff, HistoryPoint, PartnerMismatch, SessionDiff, company_key, diff_sessions, history,
+)
+from acctmap_tui.core.model import CATEGORIES, AcctmapError, Session
+from acctmap_tui.core.session import list_sessions, load
+from acctmap_tui.messages import PrivacyChanged, SessionChanged
+from acctmap_tui.screens.compare_account import (
+    KIND_LABEL, CompareAccountScreen, category_code, field_shared,
+)
+from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
+from acctmap_tui.widgets.agenda_header import AgendaHeader
+
+FILTERS = ("all", "new", "gone", "changed", "actions")
+FILTER_TITLE = {
+    "all": "All changes", "new": "New in the overlap", "gone": "Gone from the overlap",
+    "changed": "Changed", "actions": "Last session's actions",
+}
+STATE_LABEL = {
+    DONE: "✓ done", OPEN: "· open", OVERDUE: "! overdue", DROPPED: "x dropped",
+    ACTION_GONE: "- gone",
+}
+MAX_HISTORY = 4  # sessions shown in the small chart (the newest); one fewer when narrow
+WIDE = 116  # screen width from which the summary spells out category labels
+_EIGHTHS = " ▏▎▍▌▋▊▉"  # horizontal bar ends, in eighths of a cell
+
+
+class CompareCommands(Provider):
+    """The Compare screen's actions in the command palette."""
+
+    COMMANDS = (
+        ("Compare: choose the earlier session", "choose"),
+        ("Compare: show all changes", "set_filter('all')"),
+        ("Compare: show new accounts", "set_filter('new')"),
+        ("Compare: show gone accounts", "set_filter('gone')"),
+        ("Compare: show changed accounts", "set_filter('changed')"),
+        ("Compare: show last session's actions", "set_filter('actions')"),
+    )
+
+    async def discover(self) -> Hits:
+        for label, action in self.COMMANDS:
+            yield DiscoveryHit(label, self._runner(action))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, action in self.COMMANDS:
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), self._runner(action))
+
+    def _runner(self, action: str):
+        screen = self.screen
+
+        async def run() -> None:
+            await screen.run_action(action)
+
+        return run
+
+
+class CompareScreen(Screen):
+    """This session against a prior one: summary, history chart, changed accounts, actions."""
+
+    COMMANDS = {CompareCommands}
+    BINDINGS = [
+        Binding("c", "choose", "Choose earlier"),
+        Binding("f", "cycle_filter", "Filter"),
+        Binding("a", "toggle_actions", "Actions"),
+        Binding("enter", "open", "Open account"),
+        Binding("escape", "back", "Back to the call"),
+        # The app's own keys for these are off outside the agenda phases; the comparison is
+        # shown on shared screens too, so share-safe and the phases must work from here.
+        Binding("p", "share_safe", "Share-safe"),
+        Binding("1", "leave('icp')", "ICP", show=False),
+        Binding("2", "leave('review')", "Review", show=False),
+        Binding("3", "leave('prioritize')", "Prioritize", show=False),
+        Binding("4", "leave('assign')", "Assign", show=False),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.prior: Session | None = None
+        self.prior_path: Path | None = None
+        self.force = False
+        self.diff: SessionDiff | None = None
+        self.filter = "all"
+        self._drawn = (-1, False)  # (workbench revision, privacy) last drawn
+        self._workbench: object | None = None  # the workbench the prior was chosen for
+        self._asked = False
+        self._loaded: dict[Path, tuple[float, Session | None]] = {}  # path -> (mtime, session)
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield AgendaHeader()
+        with Vertical(id="compare-body"):
+            yield Static("", id="compare-title")
+            with Horizontal(id="compare-top"):
+                yield Static("", id="compare-summary")
+                yield Static("", id="compare-history")
+            yield Static("", id="compare-caption")
+            yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="compare-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#compare-summary").border_title = "Summary"
+        self.query_one("#compare-history").border_title = "Overlap by session"
+        self._workbench = self.app.workbench  # type: ignore[attr-defined]
+        self.redraw()
+        if self.prior is None and not self._asked and self._workbench is not None:
+            self._asked = True
+            self.call_after_refresh(self.action_choose)
+
+    # --- state --------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Session:
+        return self.app.workbench.session  # type: ignore[attr-defined]
+
+    @property
+    def private(self) -> bool:
+        return bool(getattr(self.app, "privacy", False))
+
+    def _session_at(self, path: Path) -> Session | None:
+        """A saved session, loaded once per file version (None when it cannot be read)."""
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            return None
+        cached = self._loaded.get(path)
+        if cached is None or cached[0] != mtime:
+            try:
+                session: Session | None = load(path)
+            except AcctmapError:
+                session = None
+            cached = (mtime, session)
+            self._loaded[path] = cached
+        return cached[1]
+
+    def timeline(self) -> list[Session]:
+        """Saved sessions of this partnership, the prior and the current one, oldest first."""
+        current = self.current
+        here = self.app.workbench.path  # type: ignore[attr-defined]
+        skip = {Path(here).resolve()} if here else set()
+        partnership = (company_key(current.partner), company_key(current.ours))
+        sessions: list[Session] = []
+        if self.prior is not None and self.prior_path is not None:
+            skip.add(self.prior_path.resolve())
+            if not self.force:  # another partnership's figures do not belong in this history
+                sessions.append(self.prior)
+        for info in list_sessions(self.app.sessions_dir):  # type: ignore[attr-defined]
+            path = info.path.resolve()
+            if info.error or path in skip:
+                continue
+            if (company_key(info.partner), company_key(info.ours)) != partnership:
+                continue
+            session = self._session_at(path)
+            if session is not None:
+                sessions.append(session)
+        sessions.append(current)
+        return sorted(sessions, key=lambda s: (s.date, s.created, s.title))
+
+    def recompute(self) -> None:
+        if self.prior is None or self.app.workbench is None:  # type: ignore[attr-defined]
+            self.diff = None
+            return
+        try:
+            self.diff = diff_sessions(self.prior, self.current, force=self.force)
+        except PartnerMismatch:
+            # The session now open is of another partnership than the one the prior was chosen
+            # for: start over rather than compare across partnerships unasked.
+            self.prior, self.prior_path, self.diff = None, None, None
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        """Recompute the diff and redraw everything (a diff is fast; the table is small)."""
+        wb = self.app.workbench  # type: ignore[attr-defined]
+        self.recompute()
+        self._drawn = (wb.revision if wb else -1, self.private)
+        has = self.diff is not None
+        for wid in ("#compare-top", "#compare-caption", "#compare-table"):
+            self.query_one(wid).display = has
+        self.query_one("#compare-empty").display = not has
+        self.query_one("#compare-title", Static).update(self._title())
+        if wb is None:
+            self.query_one("#compare-empty", Static).update("No session is open.")
+            return
+        if not has:
+            self.query_one("#compare-empty", Static).update(
+                "No earlier session chosen.\n\nPress c to choose one of the sessions saved in "
+                f"{self.app.sessions_dir}/ and see what changed since then: "  # type: ignore[attr-defined]
+                "accounts new, gone or moved, and what became of the actions agreed last time."
+            )
+            return
+        self._draw_top()
+        self._fill_table()
+
+    def _title(self) -> Text:
+        text = Text()
+        if self.prior is None:
+            text.append("Compare", style="bold")
+            text.append(f"  {self.current.title or self.current.partner}: no earlier session")
+            return text
+        text.append("Compare  ", style="bold")
+        text.append(f"then {self.prior.date.isoformat()} ")
+        then = self.prior.title or (self.prior_path.name if self.prior_path else "")
+        text.append(short_title(then, self.prior.ours, self.prior.partner), style="italic")
+        text.append(f"  ->  now {self.current.date.isoformat()} ")
+        text.append(short_title(self.current.title, self.current.ours, self.current.partner), style="italic")
+        if self.force:
+            text.append(f"   OTHER PARTNER: {self.prior.ours} x {self.prior.partner}",
+                        style="bold reverse")
+        return text
+
+    def _summary(self) -> Table:
+        assert self.diff is not None and self.prior is not None
+        codes = {c.label: c.code for c in CATEGORIES}
+        wide = self._width() >= WIDE
+        table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 0, 0, 2))
+        table.add_column("Metric", no_wrap=True, overflow="ellipsis")
+        table.add_column("Then", justify="right", no_wrap=True)
+        table.add_column("Now", justify="right", no_wrap=True)
+        table.add_column("Change", justify="right", no_wrap=True)
+        for metric, old, new, change in self.diff.summary.rows:
+            percent = metric.endswith("(%)")
+            label = metric.removesuffix(" (%)")
+            if label in codes:  # the code alone where the screen is narrow (as in the header)
+                label = f"{codes[label]:<6} {label}" if wide else codes[label]
+            table.add_row(label, _num(old, percent), _num(new, percent), _signed(change, percent))
+        return table
+
+    def _history(self, points: list[HistoryPoint]) -> Table:
+        points = points[-(MAX_HISTORY if self._width() >= WIDE else MAX_HISTORY - 1):]
+        labels = _labels([p.date for p in points])
+        table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 0, 0, 1))
+        table.add_column("", no_wrap=True)
+        for label in labels:
+            table.add_column(label, justify="right", no_wrap=True)
+        top = max((p.per_category.get(c.key, 0) for p in points for c in CATEGORIES), default=0)
+        for cat in CATEGORIES:
+            table.add_row(cat.code, *(_bar(p.per_category.get(cat.key, 0), top) for p in points))
+        table.add_row("Total", *(str(p.overlap) for p in points), style="bold")
+        table.add_row("Activation", *(f"{p.activation:.0f}%" for p in points))
+        return table
+
+    def _width(self) -> int:
+        return self.size.width or self.app.size.width
+
+    def on_resize(self) -> None:
+        if self.diff is not None:
+            self._draw_top()
+
+    def _draw_top(self) -> None:
+        self.query_one("#compare-summary", Static).update(self._summary())
+        self.query_one("#compare-history", Static).update(self._history(history(self.timeline())))
+
+    def _visible(self) -> list[AccountDiff]:
+        """The account diffs the current filter shows (privacy hides private-only changes)."""
+        assert self.diff is not None
+        out = []
+        for d in self.diff.accounts:
+            if d.kind == SAME or (self.filter not in ("all", d.kind)):
+                continue
+            if d.kind == CHANGED and not self._changes(d) and not d.movement:
+                continue  # nothing left to show with privacy on
+            out.append(d)
+        return out
+
+    def _changes(self, d: AccountDiff) -> list[str]:
+        """`field: old -> new` for each change the screen may show (category is its own column)."""
+        shown = []
+        for c in d.changes:
+            if c.field == "category":
+                continue
+            if not self._may_show(c.field):
+                continue
+            shown.append(f"{c.field}: {c.old or '(none)'} -> {c.new or '(none)'}")
+        return shown
+
+    def _fill_table(self) -> None:
+        table = self.query_one("#compare-table", DataTable)
+        keep = _cursor_key(table)
+        table.clear(columns=True)
+        # room for the cells: the table's width (or the screen's before the first layout), less
+        # the scrollbar and one cell of padding each side of each column
+        width = max((table.size.width or self._width() - 2) - 3, 76)
+        caption = self.query_one("#compare-caption", Static)
+        if self.filter == "actions":
+            self._fill_actions(table, width)
+        else:
+            self._fill_accounts(table, width)
+        caption.update(self._caption())
+        if keep is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(keep), animate=False)
+            except Exception:  # the row is gone under this filter
+                pass
+
+    def _fill_accounts(self, table: DataTable, width: int) -> None:
+        fixed = {"Change": 9, "Account": 22, "Category": 15}
+        for label, w in fixed.items():
+            table.add_column(label, width=w)
+        table.add_column("What changed (then -> now)",
+                         width=max(30, width - sum(fixed.values()) - 2 * 4))
+        for d in self._visible():
+            what = self._what_cell(d)
+            table.add_row(Text(KIND_LABEL[d.kind], style="bold"), d.name, self._category(d),
+                          what, key=d.key, height=max(1, len(what.plain.splitlines())))
+        if not table.row_count:
+            table.add_row("", "(no accounts of this kind)", "", "", key="")
+
+    def _fill_actions(self, table: DataTable, width: int) -> None:
+        assert self.diff is not None
+        fixed = {"State": 11, "Account": 24, "Owner": 18, "Due": 10}
+        rest = width - sum(fixed.values()) - 2 * 5
+        table.add_column("State", width=fixed["State"])
+        table.add_column("Account", width=fixed["Account"])
+        table.add_column("Owner", width=fixed["Owner"])
+        table.add_column("Next action (agreed last time)", width=max(20, rest))
+        table.add_column("Due", width=fixed["Due"])
+        for a in self.diff.actions:
+            table.add_row(Text(STATE_LABEL.get(a.state, a.state), style="bold"), a.name,
+                          a.owner or "—", a.next_action, a.due.isoformat() if a.due else "—",
+                          key=a.key)
+        if not table.row_count:
+            table.add_row("", "(no next actions were agreed last time)", "", "", "", key="")
+
+    def _category(self, d: AccountDiff) -> str:
+        old = d.old.category if d.old else None
+        new = d.new.category if d.new else None
+        if d.kind == NEW:
+            return category_code(new)
+        if d.kind == GONE:
+            return category_code(old)
+        if old != new:
+            return f"{category_code(old)} -> {category_code(new)}"
+        return category_code(new)
+
+    def _what(self, d: AccountDiff) -> list[str]:
+        """Lines for the "what changed" cell: each change, or a new/gone account's statuses."""
+        account = d.new if d.kind == NEW else d.old if d.kind == GONE else None
+        if account is None:
+            return self._changes(d)
+        parts = []
+        if self._may_show("our status"):
+            parts.append(f"ours {account.ours.status or account.ours.raw_status or '?'}")
+        if self._may_show("their status"):
+            parts.append(f"theirs {account.theirs.status or account.theirs.raw_status or '?'}")
+        lines = [", ".join(parts)] if parts else []
+        if d.kind == GONE and account.owner and self._may_show("owner"):
+            lines.append(f"was owned by {account.owner}")
+        return lines
+
+    def _may_show(self, field: str) -> bool:
+        return not self.private or field_shared((self.current, self.prior), field)
+
+    def _what_cell(self, d: AccountDiff) -> Text:
+        """One line per change; the category move's meaning first, a hint last."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        lines: list[tuple[str, str]] = []
+        if d.movement:
+            lines.append((f"movement: {d.movement}", "bold"))
+        lines += [(line, "") for line in self._what(d)]
+        if d.hint:
+            lines.append((f"hint: {d.hint}", "italic"))
+        for n, (line, style) in enumerate(lines):
+            text.append(("\n" if n else "") + line, style=style)
+        return text
+
+    def _caption(self) -> Text:
+        assert self.diff is not None
+        text = Text()
+        text.append(f"{FILTER_TITLE[self.filter]}  ", style="bold")
+        if self.filter == "actions":
+            counts = self.diff.action_counts()
+            text.append("  ".join(f"{counts[s]} {s}" for s in (DONE, OPEN, OVERDUE, DROPPED,
+                                                               ACTION_GONE)))
+        else:
+            visible = self._visible() if self.filter == "all" else None
+            all_shown = visible if visible is not None else self._all_visible()
+            counts = {k: sum(1 for d in all_shown if d.kind == k) for k in (NEW, GONE, CHANGED)}
+            text.append(f"+{counts[NEW]} new  -{counts[GONE]} gone  ~{counts[CHANGED]} changed  "
+                        f"={self._in_both() - counts[CHANGED]} same")
+        text.append("   f filter · a actions · enter open", style="dim")
+        return text
+
+    def _in_both(self) -> int:
+        assert self.diff is not None
+        return sum(1 for d in self.diff.accounts if d.kind in (SAME, CHANGED))
+
+    def _all_visible(self) -> list[AccountDiff]:
+        current, self.filter = self.filter, "all"
+        try:
+            return self._visible()
+        finally:
+            self.filter = current
+
+    # --- events -------------------------------------------------------------------------------
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        self.redraw()
+
+    def on_screen_resume(self) -> None:
+        wb = self.app.workbench  # type: ignore[attr-defined]
+        if wb is not self._workbench:  # another session was opened meanwhile
+            self._workbench = wb
+            self.prior, self.prior_path, self.force, self.filter = None, None, False, "all"
+            self.redraw()
+            if wb is not None:
+                self.call_after_refresh(self.action_choose)
+        elif self._drawn != (wb.revision if wb else -1, self.private):
+            self.redraw()
+
+    def on_privacy_changed(self, message: PrivacyChanged) -> None:
+        self.redraw()
+
+    @on(DataTable.RowSelected, "#compare-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open_key(event.row_key.value)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Back to the agenda phase the call is in."""
+        wb = self.app.workbench  # type: ignore[attr-defined]
+        self.app.switch_mode(wb.session.agenda.current if wb else "load")
+
+    def action_share_safe(self) -> None:
+        self.app.privacy = not self.app.privacy  # type: ignore[attr-defined]
+
+    def action_leave(self, phase: str) -> None:
+        if self.app.workbench is not None:  # type: ignore[attr-defined]
+            self.app.action_phase(phase)  # type: ignore[attr-defined]
+
+    def action_choose(self) -> None:
+        """Open the picker of earlier sessions."""
+        if isinstance(self.app.screen, ComparePickScreen) or self.app.workbench is None:  # type: ignore[attr-defined]
+            return
+        self.app.push_screen(
+            ComparePickScreen(self.app.sessions_dir, self.current,  # type: ignore[attr-defined]
+                              self.app.workbench.path, self.prior_path),  # type: ignore[attr-defined]
+            self._picked,
+        )
+
+    def _picked(self, pick: ComparePick | None) -> None:
+        if pick is None:
+            return
+        self.prior, self.prior_path, self.force = pick.session, pick.path, pick.force
+        self.redraw()
+        self.query_one("#compare-table").focus()
+
+    def action_cycle_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        if self.diff is not None:
+            self._fill_table()
+
+    def action_set_filter(self, name: str) -> None:
+        self.filter = name if name in FILTERS else "all"
+        if self.diff is not None:
+            self._fill_table()
+
+    def action_toggle_actions(self) -> None:
+        self.action_set_filter("all" if self.filter == "actions" else "actions")
+
+    def action_open(self) -> None:
+        table = self.query_one("#compare-table", DataTable)
+        key = _cursor_key(table)
+        if key is not None:
+            self._open_key(key)
+
+    def _open_key(self, key: str | None) -> None:
+        if not key or self.diff is None or self.prior is None:
+            return
+        d = next((a for a in self.diff.accounts if a.key == key), None)
+        if d is None:
+            # An action whose account is no longer in either overlap (should not happen).
+            self.notify(f"{key} is in neither session's overlap", severity="warning")
+            return
+        self.app.push_screen(CompareAccountScreen(d, self.prior, self.current, self.timeline(),
+                                                  self.private))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("cycle_filter", "toggle_actions", "open", "set_filter"):
+            return True if self.diff is not None else None
+        return True
+
+
+# --- formatting helpers -----------------------------------------------------------------------
+
+
+def _cursor_key(table: DataTable) -> str | None:
+    if not table.row_count:
+        return None
+    try:
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except Exception:
+        return None
+
+
+def _labels(days: list[date]) -> list[str]:
+    """'2026-Q3' per date, or the dates themselves when two fall in one quarter."""
+    quarters = [f"{d.year}-Q{(d.month - 1) // 3 + 1}" for d in days]
+    return quarters if len(set(quarters)) == len(quarters) else [d.isoformat() for d in days]
+
+
+def _num(value: float | int, percent: bool) -> str:
+    if percent:
+        return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+def _signed(value: float | int, percent: bool) -> str:
+    if value == 0:
+        return "0"
+    sign = "+" if value > 0 else "-"
+    text = _num(abs(value), False)
+    return f"{sign}{text}{' pts' if percent else ''}"
+
+
+def _bar(value: int, top: int, width: int = 4) -> str:
+    """A small vertical-ish bar: `width` cells of blocks for `top`, then the count."""
+    if top <= 0 or value <= 0:
+        return f"{'':<{width}} {value}"
+    eighths = max(1, round(8 * width * value / top))
+    full, rest = divmod(eighths, 8)
+    bar = "█" * full + (_EIGHTHS[rest] if rest else "")
+    return f"{bar:<{width}} {value}"

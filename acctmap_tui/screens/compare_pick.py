@@ -1,0 +1,190 @@
+"""Dialog: choose the earlier session to compare the current one with.
+
+Lists the session files of the sessions folder, newest call first. A file that cannot be read is
+shown greyed with its error and cannot be chosen; a session of another partnership is marked
+"other partner", and choosing it explains the mismatch and offers to compare anyway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from acctmap_tui.core.compare import PartnerMismatch, company_key, diff_sessions
+from acctmap_tui.core.model import AcctmapError, Session
+from acctmap_tui.core.session import SessionInfo, list_sessions, load
+
+OTHER_PARTNER = "other partner"
+# Column widths of a row: date, title, partner, overlap, mark.
+_W_DATE, _W_TITLE, _W_PARTNER, _W_OVERLAP = 10, 32, 14, 7
+
+
+@dataclass
+class ComparePick:
+    """The chosen prior session; `force` when it is of another partnership."""
+
+    path: Path
+    session: Session
+    force: bool = False
+
+
+def same_partnership(info: SessionInfo, current: Session) -> bool:
+    return (company_key(info.partner) == company_key(current.partner)
+            and company_key(info.ours) == company_key(current.ours))
+
+
+def short_title(title: str, ours: str, partner: str) -> str:
+    """A title without a leading "Ours x Partner —" (shown elsewhere on screen)."""
+    for joiner in (" x ", " × ", " X "):
+        lead = f"{ours}{joiner}{partner}"
+        rest = title[len(lead):].strip(" —-:") if title.startswith(lead) else ""
+        if rest:
+            return rest
+    return title
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _row(info: SessionInfo, current: Session) -> Text:
+    """One option: date, title, partner, overlap count, and a word when it is another partner."""
+    if info.error:
+        text = Text(f"{info.path.name}  unreadable: ", style="bold")
+        text.append(_fit(info.error, 140))
+        return text
+    when = info.date.isoformat() if info.date else "?"
+    line = (f"{when:<{_W_DATE}}  {_fit(short_title(info.title, info.ours, info.partner) or info.path.name, _W_TITLE):<{_W_TITLE}}  "
+            f"{_fit(info.partner, _W_PARTNER):<{_W_PARTNER}}  {info.overlap:>{_W_OVERLAP}}")
+    text = Text(line)
+    if not same_partnership(info, current):
+        text.append(f"  {OTHER_PARTNER}", style="bold reverse")
+    return text
+
+
+def _header() -> str:
+    return (f"{'Date':<{_W_DATE}}  {'Session':<{_W_TITLE}}  {'Partner':<{_W_PARTNER}}  "
+            f"{'Overlap':>{_W_OVERLAP}}")
+
+
+class ComparePickScreen(ModalScreen[ComparePick | None]):
+    """Pick a prior session from the sessions folder (returns None when cancelled)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("a", "anyway", "Compare anyway"),
+    ]
+
+    def __init__(self, sessions_dir: Path, current: Session, current_path: Path | None = None,
+                 chosen: Path | None = None) -> None:
+        super().__init__()
+        self.sessions_dir = Path(sessions_dir)
+        self.current = current
+        self.current_path = current_path
+        self.chosen = chosen
+        self.infos: list[SessionInfo] = []
+        self.pending: ComparePick | None = None  # another partner's session, waiting for "anyway"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pick-dialog"):
+            yield Static(f"Compare {self.current.ours} x {self.current.partner} with an earlier "
+                         f"session  (from {self.sessions_dir}/)", id="pick-title")
+            yield Static(_header(), id="pick-head")
+            yield OptionList(id="pick-list")
+            yield Static("", id="pick-notice")
+            with Horizontal(id="pick-buttons"):
+                yield Button("Compare anyway (a)", id="pick-anyway", variant="warning",
+                             compact=True)
+                yield Button("Cancel (esc)", id="pick-cancel", compact=True)
+            yield Static("up/down move · enter choose · esc cancel", id="pick-keys")
+
+    def on_mount(self) -> None:
+        here = _resolved(self.current_path)
+        infos = [i for i in list_sessions(self.sessions_dir)
+                 if here is None or _resolved(i.path) != here]
+        # readable sessions first (newest first, as listed), then the unreadable files
+        self.infos = [i for i in infos if not i.error] + [i for i in infos if i.error]
+        options = self.query_one("#pick-list", OptionList)
+        options.add_options(
+            Option(_row(info, self.current), id=str(n), disabled=bool(info.error))
+            for n, info in enumerate(self.infos)
+        )
+        self._notice("")
+        if not self.infos:
+            self._notice(f"No saved sessions in {self.sessions_dir}/ yet. Save this call's "
+                         "session; next time it can be compared with it.")
+        first = self._first_choice()
+        if first is not None:
+            options.highlighted = first
+        options.focus()
+
+    def _first_choice(self) -> int | None:
+        """The session chosen before, else the newest readable one of the same partnership."""
+        usable = [n for n, i in enumerate(self.infos) if not i.error]
+        for n in usable:
+            if self.chosen is not None and _resolved(self.infos[n].path) == _resolved(self.chosen):
+                return n
+        for n in usable:
+            if same_partnership(self.infos[n], self.current):
+                return n
+        return usable[0] if usable else None
+
+    def _notice(self, message: str, warn: bool = False) -> None:
+        notice = self.query_one("#pick-notice", Static)
+        notice.update(message)
+        notice.set_class(warn, "warn")
+        notice.display = bool(message)
+        self.query_one("#pick-buttons").display = self.pending is not None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.pending is not None:
+            self.pending = None
+            self._notice("")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        info = self.infos[int(event.option.id or 0)]
+        try:
+            prior = load(info.path)
+        except AcctmapError as exc:
+            self._notice(f"Cannot open {info.path.name}: {exc}", warn=True)
+            return
+        try:
+            diff_sessions(prior, self.current)
+        except PartnerMismatch as exc:
+            self.pending = ComparePick(info.path, prior, force=True)
+            # The core's message ends with the CLI's flag; here the key does it.
+            message = str(exc).split("; use --force")[0]
+            self._notice(f"Other partner: {message}.\nPress a to compare anyway, or choose "
+                         "another session.", warn=True)
+            return
+        self.dismiss(ComparePick(info.path, prior))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "pick-anyway":
+            self.action_anyway()
+        else:
+            self.action_cancel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "anyway":
+            return self.pending is not None
+        return True
+
+    def action_anyway(self) -> None:
+        if self.pending is not None:
+            self.dismiss(self.pending)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _resolved(path: Path | None) -> Path | None:
+    return Path(path).resolve() if path is not None else None

@@ -1,0 +1,230 @@
+"""How fast the Prioritize screen opens and answers a score key on a 10,000-account overlap.
+
+Builds a synthetic session (records and accounts made directly, random scores), opens the app on the
+Prioritize phase headless at 120x40, and prints:
+
+- open: seconds from creating the app to the first paint that shows table rows;
+- key press: for 20 presses of `+` / `-` on a factor cell (each changes priority and moves ranks),
+  the median of
+    * key -> paint: from sending the key to the next frame the screen paints (the user's wait),
+    * handler: time spent in the screen's own code (workbench change + in-place cell updates),
+    * press + pause: Pilot's `await pilot.press(k); await pilot.pause()`, which includes Pilot's
+      own idle waits (shown with the same figure for a key nothing is bound to, as the floor).
+
+Goals: open < 2 s, key press < 50 ms.
+
+    python bench/tui_bench.py                 # 10,000 accounts, 500-row pages
+    python bench/tui_bench.py --accounts 2000 --page-size 10000   # whole list in one table
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from acctmap_tui.core.categorize import apply_categories  # noqa: E402
+from acctmap_tui.core.model import (  # noqa: E402
+    AUTO, CHURNED, CUSTOMER, OPEN_DEAL, OURS, PARTNER, PROSPECT,
+    Account, AccountList, MatchInfo, Record, Session,
+)
+from acctmap_tui.core.pipeline import default_fields  # noqa: E402
+from acctmap_tui.core.score import rescore  # noqa: E402
+from acctmap_tui.core.workbench import Workbench  # noqa: E402
+
+WORDS = ("Acme Blue Cobalt Delta Ever Fjord Granite Helios Iron Juniper Kestrel Lumen Martin North "
+         "Orbital Pine Quartz River Summit Terra Umber Vale West Xeno Yarrow Zenith").split()
+KINDS = ("Labs", "Systems", "Health", "Foods", "Logistics", "Media", "Robotics", "Payments", "Group")
+STATUSES = (CUSTOMER, CUSTOMER, OPEN_DEAL, PROSPECT, PROSPECT, CHURNED)
+
+
+def synthetic_workbench(n: int, seed: int = 7) -> Workbench:
+    """A session whose overlap is `n` accounts with random statuses and random scores."""
+    rng = random.Random(seed)
+    ours, theirs, accounts = [], [], []
+    for i in range(n):
+        name = f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(KINDS)} {i}"
+        domain = f"{name.split()[0].lower()}{i}.com"
+        a = Record(name=name, domain=domain, status=rng.choice(STATUSES), owner="Dana Reyes",
+                   name_key=name.casefold(), rows=[i + 2])
+        b = Record(name=name + " Inc", domain=domain, status=rng.choice(STATUSES), owner="Tom Becker",
+                   name_key=name.casefold(), rows=[i + 2])
+        ours.append(a)
+        theirs.append(b)
+        accounts.append(Account(a, b, MatchInfo("domain", 100.0, AUTO)))
+    lists = [AccountList(OURS, "Northwind", "ours.csv", rows_read=n, records=ours,
+                         columns={"name": "Account Name", "domain": "Website", "status": "Type"}),
+             AccountList(PARTNER, "Globex", "theirs.csv", rows_read=n, records=theirs,
+                         columns={"name": "Company name", "domain": "Domain", "status": "Stage"})]
+    session = Session(ours="Northwind", partner="Globex", date=date(2026, 11, 25),
+                      fields=default_fields(lists), accounts=accounts)
+    for account in accounts:
+        for factor in session.scoring.factors:
+            level = rng.randint(0, len(factor.levels))
+            if level:
+                account.scores[factor.key] = level
+    apply_categories(session)
+    rescore(session)
+    session.agenda.current = "prioritize"
+    return Workbench(session, lists[0], lists[1])
+
+
+async def run(n: int, page_size: int, presses: int) -> None:
+    from acctmap_tui.app import AcctmapApp
+    from acctmap_tui.screens import prioritize
+    from acctmap_tui.widgets import account_table
+
+    account_table.PAGE_SIZE = page_size
+    orig_init = account_table.AccountTable.__init__
+
+    def init(self, *args, **kwargs):  # the screen builds its table with the default page size
+        kwargs["page_size"] = page_size
+        orig_init(self, *args, **kwargs)
+
+    account_table.AccountTable.__init__ = init  # type: ignore[method-assign]
+
+    built = time.perf_counter()
+    workbench = synthetic_workbench(n)
+    print(f"synthetic session: {n:,} overlapping accounts built in "
+          f"{time.perf_counter() - built:.2f} s")
+
+    paints: list[float] = []
+    first_rows: list[float] = []
+
+    def watch_paints(app: AcctmapApp) -> None:
+        """Record when each frame is painted (and the first one showing table rows)."""
+        display = app._display
+
+        def timed_display(screen, renderable) -> None:
+            display(screen, renderable)
+            if renderable is None:
+                return
+            paints.append(time.perf_counter())
+            if not first_rows and isinstance(screen, prioritize.PrioritizeScreen):
+                try:
+                    if screen.table.row_count:
+                        first_rows.append(paints[-1])
+                except Exception:  # the table is not mounted yet
+                    pass
+
+        app._display = timed_display  # type: ignore[method-assign]
+
+    handler_ms: list[float] = []
+    orig_bump = prioritize.PrioritizeScreen.action_bump
+
+    def timed_bump(self, delta: int) -> None:
+        start = time.perf_counter()
+        orig_bump(self, delta)
+        handler_ms.append((time.perf_counter() - start) * 1000)
+
+    prioritize.PrioritizeScreen.action_bump = timed_bump  # type: ignore[method-assign]
+
+    update_ms: list[float] = []
+    orig_after = prioritize.PrioritizeScreen._after_score
+
+    def timed_after(self, account) -> None:
+        start = time.perf_counter()
+        orig_after(self, account)
+        update_ms.append((time.perf_counter() - start) * 1000)
+
+    prioritize.PrioritizeScreen._after_score = timed_after  # type: ignore[method-assign]
+    ranks_seen: list[int] = []
+
+    start = time.perf_counter()
+    # Autosave (the recovery file) is timed on its own below, not inside the key presses.
+    app = AcctmapApp(workbench, sessions_dir=Path(tempfile.mkdtemp()), autosave_delay=3600)
+    watch_paints(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, prioritize.PrioritizeScreen), screen
+        open_s = (first_rows[0] - start) if first_rows else float("nan")
+        table = screen.table
+        print(f"open: {open_s:.2f} s to first paint with rows "
+              f"({table.row_count:,} rows in the table, page size {page_size:,}) "
+              f"[goal < 2 s]")
+
+        # A factor cell on the first row, level 1, so + / - alternate 1 -> 2 -> 1 ...
+        account = table.cursor_account
+        factor = screen._factor_at_cursor()
+        assert account is not None and factor is not None
+        workbench.set_level(account, factor, 1)
+        await pilot.pause()
+
+        async def measure(key_for) -> tuple[list[float], list[float]]:
+            """Wall time of press + pause, and key-to-next-paint latency, per press."""
+            walls, latencies = [], []
+            for i in range(presses):
+                before = len(paints)
+                t0 = time.perf_counter()
+                await pilot.press(key_for(i))
+                await pilot.pause()
+                walls.append((time.perf_counter() - t0) * 1000)
+                ranks_seen.append(screen._ranks.rank(table.cursor_account))
+                if len(paints) > before:
+                    latencies.append((paints[before] - t0) * 1000)
+            return walls, latencies
+
+        def med(values: list[float]) -> str:
+            return f"{statistics.median(values):.1f} ms" if values else "n/a"
+
+        def report(title: str, walls: list[float], latencies: list[float]) -> None:
+            print(f"{title} (rank {min(ranks_seen):,} <-> {max(ranks_seen):,}):")
+            print(f"  key -> paint   median {med(latencies)}  [goal < 50 ms]")
+            print(f"  handler        median {med(handler_ms)}  (the key's action: workbench.bump, "
+                  "the app's listeners, the screen update)")
+            print(f"    screen update median {med(update_ms)}  (rank index + in-place cells; "
+                  "the rest is workbench + app/header listeners)")
+            print(f"  press + pause  median {med(walls)}  (includes Pilot's idle waits)")
+            for values in (handler_ms, update_ms, ranks_seen):
+                values.clear()
+
+        # 1. Typical: the scored row's rank moves, the ranks that shift are off screen.
+        for values in (handler_ms, update_ms, ranks_seen):
+            values.clear()
+        walls, latencies = await measure(lambda i: "plus" if i % 2 == 0 else "minus")
+        report(f"key press, {presses} x +/- on row 1 (the ranks that shift are off screen)",
+               walls, latencies)
+
+        # 2. Worst case: re-rank, score a row mid-screen; every visible row below it shifts rank.
+        await pilot.press("o")
+        await pilot.pause()
+        table.move_cursor(row=15)
+        await pilot.pause()
+        account = table.cursor_account
+        workbench.set_level(account, factor, 2)
+        await pilot.pause()
+        for values in (handler_ms, update_ms, ranks_seen):
+            values.clear()
+        walls, latencies = await measure(lambda i: "minus" if i % 2 == 0 else "plus")
+        report(f"key press, {presses} x -/+ on row 16 after re-rank (every visible rank below "
+               "it shifts)", walls, latencies)
+
+        floor_walls, _ = await measure(lambda i: "ctrl+b")  # nothing bound: Pilot's own cost
+        print(f"Pilot floor: press + pause of an unbound key, median {med(floor_walls)}")
+
+    # The recovery file is written a moment after each change (app autosave, main thread).
+    started = time.perf_counter()
+    workbench.autosave(Path(tempfile.mkdtemp()))
+    print(f"autosave (recovery file of {n:,} accounts): {time.perf_counter() - started:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--page-size", type=int, default=500)
+    parser.add_argument("--presses", type=int, default=20)
+    args = parser.parse_args()
+    asyncio.run(run(args.accounts, args.page_size, args.presses))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,324 @@
+"""Session files: save/load round trip, hand-written files, errors a user can act on, autosave."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.model import (
+    ACTION_STATUSES,
+    CATEGORY_BY_KEY,
+    CUSTOMER,
+    DECISIONS,
+    METHODS,
+    OPEN_DEAL,
+    OURS,
+    PARTNER,
+    STATUSES,
+    Account,
+    Agenda,
+    Factor,
+    FieldInfo,
+    MatchInfo,
+    Record,
+    Scoring,
+    Session,
+    SessionError,
+    Source,
+    Thresholds,
+)
+
+CREATED = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+
+
+def full_session() -> Session:
+    """A session with every field set to something other than its default."""
+    ours = Record("Acme, Inc.", "acme.com", CUSTOMER, "Customer - Direct", "Dana Reyes",
+                  "https://www.acme.com/", "acme", {"Annual Revenue": "0012,5", "Industry": "Soft\"ware"},
+                  [2, 7])
+    theirs = Record("ACME Corporation", "acme.com", OPEN_DEAL, "opportunity", "Priya Shah",
+                    "acme.com", "acme", {"Country/Region": "Ünited Státes"}, [3])
+    plain = Account(
+        ours, theirs, MatchInfo("domain", 100.0, "accepted", ["names-differ"]),
+        category="ours-customer-their-prospect", category_manual=True,
+        scores={"relationship": 3, "icp_fit": 2}, priority=15, owner="Dana (Globex AE)",
+        next_action='Intro to "VP Eng" at the Dec QBR', due=date(2026, 12, 7),
+        notes="Line one\nline two with | pipe and \\ backslash\n", action_status="done", carried=True,
+    )
+    unknown = Account(
+        Record("Fjord Systems", "", None, "Partner?", name_key="fjord systems"),
+        Record("", "9f" * 32, None, "", hashed=True),
+        MatchInfo("hash", 87.5, "review", []),
+    )
+    return Session(
+        ours="Northwind", partner="Globex", title="Northwind x Globex — Q4 2026 mapping",
+        created=CREATED, saved=CREATED + timedelta(hours=1), date=date(2026, 11, 23),
+        agenda=Agenda([("icp", 7), ("review", 25)], current="review", elapsed_s={"icp": 412.5}),
+        sources=[
+            Source(OURS, "Northwind", "exports/northwind.csv", "ab" * 32, 1843, 1790,
+                   {"name": "Account Name", "domain": "Website"}, ["northwind.csv, row 9: no name"]),
+            Source(PARTNER, "Globex", "globex_hashed.csv", "", 900, 880, {}, [], hashed=True),
+        ],
+        fields=[FieldInfo(OURS, "name", "Account Name", True),
+                FieldInfo(OURS, "Annual Revenue", "Annual Revenue", False),
+                FieldInfo("session", "next_action", "", True)],
+        scoring=Scoring([Factor("fit", "ICP fit", 4, ["Weak", "Strong"])], top_n=5),
+        thresholds=Thresholds(90.0, 75.5, 2.0, 35.0),
+        icp_notes="Mid-market SaaS,\n200-2000 employees",
+        accounts=[plain, unknown],
+    )
+
+
+def test_save_then_load_gives_back_every_field(tmp_path):
+    s = full_session()
+    path = session_io.save(s, tmp_path / "q4.toml")
+    assert session_io.load(path) == s
+
+
+def test_the_file_is_readable_toml_with_dates_and_no_nulls(tmp_path):
+    s = full_session()
+    path = session_io.save(s, tmp_path / "q4.toml")
+    text = path.read_text(encoding="utf-8")
+    doc = tomllib.loads(text)
+    assert doc["schema"] == 1
+    assert doc["created"] == CREATED  # a real TOML datetime, in UTC
+    assert doc["accounts"][0]["due"] == date(2026, 12, 7)
+    second = doc["accounts"][1]
+    assert "due" not in second and "category" not in second  # None is left out
+    assert "status" not in second["ours"]
+    # short lists stay on one line; notes with line breaks stay multi-line
+    assert 'flags = ["names-differ"]' in text
+    assert "Line one\nline two" in text
+
+
+def test_save_stamps_saved_time_and_creates_folders(tmp_path):
+    s = full_session()
+    s.saved = None
+    target = tmp_path / "deep" / "sessions" / "x.toml"
+    session_io.save(s, target)
+    assert s.saved is not None and s.saved.tzinfo is not None
+    assert session_io.load(target).saved == s.saved
+
+
+def test_carriage_returns_survive(tmp_path):
+    s = full_session()
+    s.accounts[0].notes = "windows\r\nline\rand\nunix"
+    s.icp_notes = "a\r\nb"
+    path = session_io.save(s, tmp_path / "cr.toml")
+    loaded = session_io.load(path)
+    assert loaded.accounts[0].notes == "windows\r\nline\rand\nunix"
+    assert loaded.icp_notes == "a\r\nb"
+
+
+# --- property: any small session round-trips ----------------------------------------------------
+
+# Text made of any characters plus the pieces most likely to break a TOML writer.
+TRICKY = ['"', "'", "\\", "\n", "\r\n", "\r", '"""', "\t", "\x00", "\x7f", "é", "日本", "=",
+          "[[accounts]]", "\u2028", "#", ""]
+pieces = st.sampled_from(TRICKY) | st.characters(blacklist_categories=("Cs",))
+texts = st.lists(pieces, max_size=8).map("".join)
+short = st.lists(pieces, max_size=3).map("".join)
+floats = st.floats(allow_nan=False, width=64)
+ints = st.integers(-(2**40), 2**40)
+utc_times = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1),
+                         timezones=st.just(timezone.utc))
+days = st.dates(min_value=date(1971, 1, 1), max_value=date(2100, 1, 1))
+
+records = st.builds(
+    Record, name=texts, domain=texts, status=st.none() | st.sampled_from(STATUSES),
+    raw_status=texts, owner=texts, raw_domain=texts, name_key=texts,
+    extra=st.dictionaries(short, texts, max_size=3), rows=st.lists(ints, max_size=3),
+    hashed=st.booleans(),
+)
+accounts = st.builds(
+    Account, ours=records, theirs=records,
+    match=st.builds(MatchInfo, method=st.sampled_from(METHODS), score=floats,
+                    decision=st.sampled_from(DECISIONS), flags=st.lists(texts, max_size=2)),
+    category=st.none() | st.sampled_from(list(CATEGORY_BY_KEY)), category_manual=st.booleans(),
+    scores=st.dictionaries(short, ints, max_size=3), priority=ints, owner=texts, next_action=texts,
+    due=st.none() | days, notes=texts, action_status=st.sampled_from(ACTION_STATUSES),
+    carried=st.booleans(),
+)
+sessions = st.builds(
+    Session, ours=texts, partner=texts, title=texts, created=utc_times,
+    saved=st.none() | utc_times, date=days,
+    agenda=st.builds(Agenda, phases=st.lists(st.tuples(short, ints), max_size=4), current=short,
+                     elapsed_s=st.dictionaries(short, floats, max_size=3)),
+    sources=st.lists(st.builds(
+        Source, side=st.sampled_from([OURS, PARTNER]), company=texts, path=texts, sha256=texts,
+        rows=ints, accounts=ints, columns=st.dictionaries(short, texts, max_size=3),
+        problems=st.lists(texts, max_size=2), hashed=st.booleans()), max_size=2),
+    fields=st.lists(st.builds(FieldInfo, side=st.sampled_from([OURS, PARTNER, "session"]),
+                              name=texts, column=texts, shareable=st.booleans()), max_size=3),
+    scoring=st.builds(Scoring, factors=st.lists(st.builds(
+        Factor, key=short, label=texts, weight=ints, levels=st.lists(texts, max_size=3)), max_size=3),
+        top_n=ints),
+    thresholds=st.builds(Thresholds, auto_accept=floats, review=floats, close_gap=floats,
+                         names_differ=floats),
+    icp_notes=texts, accounts=st.lists(accounts, max_size=3),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions)
+def test_any_session_round_trips(s):
+    text = session_io.to_toml(s)
+    loaded = session_io.from_toml(text)
+    assert loaded == s
+    assert session_io.to_toml(loaded) == text  # stable output: saving again changes nothing
+
+
+# --- hand-written and broken files ------------------------------------------------------------
+
+
+def test_a_hand_written_minimal_session_loads_with_defaults(tmp_path):
+    path = tmp_path / "hand.toml"
+    path.write_text(
+        'schema = 1\nours = "Acme"\npartner = "Globex"\ndate = 2026-11-23\n\n'
+        '[[accounts]]\nowner = "Dana"\nnotes = """\nwatch out\n"""\n'
+        '[accounts.ours]\nname = "Initech"\ndomain = "initech.com"\nstatus = "customer"\n'
+        '[accounts.theirs]\nname = "Initech LLC"\nstatus = "prospect"\n',
+        encoding="utf-8",
+    )
+    s = session_io.load(path)
+    assert (s.ours, s.partner, s.date) == ("Acme", "Globex", date(2026, 11, 23))
+    assert s.scoring == Scoring() and s.thresholds == Thresholds() and s.agenda == Agenda()
+    (acc,) = s.accounts
+    assert acc.ours.name == "Initech" and acc.theirs.domain == "" and acc.theirs.status == "prospect"
+    assert acc.owner == "Dana" and acc.notes == "watch out\n" and acc.due is None
+    assert acc.in_overlap  # a pair written by hand counts as paired by a person
+    assert acc.match.method == "manual"
+
+
+def test_corrupt_toml_names_the_file_and_line(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text('schema = 1\nours = "Acme"\npartner = "Globex\n', encoding="utf-8")
+    with pytest.raises(SessionError) as err:
+        session_io.load(path)
+    message = str(err.value)
+    assert str(path) in message and "line 3" in message
+
+
+def test_a_newer_schema_says_so(tmp_path):
+    path = tmp_path / "future.toml"
+    path.write_text('schema = 2\nours = "A"\npartner = "B"\n', encoding="utf-8")
+    with pytest.raises(SessionError, match="written by a newer acctmap"):
+        session_io.load(path)
+
+
+@pytest.mark.parametrize("head", ['ours = "A"\n', 'schema = "one"\nours = "A"\n', "schema = 0\n"])
+def test_missing_or_bad_schema_is_refused(tmp_path, head):
+    path = tmp_path / "s.toml"
+    path.write_text(head, encoding="utf-8")
+    with pytest.raises(SessionError, match="schema"):
+        session_io.load(path)
+
+
+def test_a_wrong_type_names_the_field_and_the_account(tmp_path):
+    s = full_session()
+    text = session_io.to_toml(s).replace("rows = [3]", 'rows = ["three"]')
+    assert 'rows = ["three"]' in text
+    with pytest.raises(SessionError) as err:
+        session_io.from_toml(text, "q4.toml")
+    message = str(err.value)
+    assert "q4.toml" in message and "account 1" in message and "theirs" in message
+    assert "'rows'" in message
+
+
+def test_an_unknown_status_word_is_an_error_naming_it(tmp_path):
+    text = session_io.to_toml(full_session()).replace('status = "open deal"', 'status = "maybe"')
+    with pytest.raises(SessionError, match="'maybe'"):
+        session_io.from_toml(text, "q4.toml")
+
+
+def test_missing_file_and_non_utf8_file_are_session_errors(tmp_path):
+    with pytest.raises(SessionError, match="no such session file"):
+        session_io.load(tmp_path / "nope.toml")
+    bad = tmp_path / "latin.toml"
+    bad.write_bytes('schema = 1\nours = "Café"\n'.encode("latin-1"))
+    with pytest.raises(SessionError, match="line 2"):
+        session_io.load(bad)
+
+
+# --- atomic save and recovery -----------------------------------------------------------------
+
+
+def test_a_failed_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
+    path = tmp_path / "q4.toml"
+    s = full_session()
+    session_io.save(s, path)
+    before_text, before_saved = path.read_bytes(), s.saved
+
+    def broken(*args, **kwargs):
+        raise ValueError("disk on fire")
+
+    monkeypatch.setattr(tomli_w, "dumps", broken)
+    s.accounts[0].owner = "someone else"
+    with pytest.raises(SessionError, match="disk on fire"):
+        session_io.save(s, path)
+    assert path.read_bytes() == before_text
+    assert s.saved == before_saved
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q4.toml"]  # no temp file left behind
+
+
+def test_recovery_file_sits_hidden_next_to_the_session(tmp_path):
+    assert session_io.recovery_path(tmp_path / "sessions" / "x.toml") == \
+        tmp_path / "sessions" / ".x.recovery.toml"
+
+
+def test_newer_recovery_is_found_only_when_newer(tmp_path):
+    path = tmp_path / "q4.toml"
+    s = full_session()
+    session_io.save(s, path)
+    assert session_io.newer_recovery(path) is None
+    s.accounts[0].owner = "autosaved owner"
+    rec = session_io.write_recovery(s, path)
+    t = path.stat().st_mtime
+    os.utime(rec, (t + 60, t + 60))
+    assert session_io.newer_recovery(path) == rec
+    assert session_io.load(rec).accounts[0].owner == "autosaved owner"
+    os.utime(rec, (t - 60, t - 60))  # the session was saved after the autosave
+    assert session_io.newer_recovery(path) is None
+
+
+def test_recovery_without_a_saved_session_counts_as_newer(tmp_path):
+    rec = session_io.write_recovery(full_session(), tmp_path / "never-saved.toml")
+    assert session_io.newer_recovery(tmp_path / "never-saved.toml") == rec
+
+
+# --- names and listing ------------------------------------------------------------------------
+
+
+def test_suggested_filename_from_quarter_and_companies():
+    s = Session(ours="Northwind Traders, Inc.", partner="Glöbex", date=date(2026, 11, 23))
+    assert session_io.suggest_filename(s) == "2026-Q4-northwind-traders-inc-globex.toml"
+    assert session_io.suggest_filename(Session(ours="", partner="!!", date=date(2027, 2, 1))) == \
+        "2027-Q1-session.toml"
+
+
+def test_list_sessions_newest_first_skipping_recovery_and_showing_corrupt(tmp_path):
+    old, new = full_session(), full_session()
+    old.date, new.date = date(2026, 8, 20), date(2026, 11, 23)
+    new.partner = "Initech"
+    session_io.save(old, tmp_path / "2026-Q3.toml")
+    session_io.save(new, tmp_path / "2026-Q4.toml")
+    session_io.write_recovery(new, tmp_path / "2026-Q4.toml")
+    (tmp_path / "junk.toml").write_text("this is = = not toml", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a session", encoding="utf-8")
+    infos = session_io.list_sessions(tmp_path)
+    names = [i.path.name for i in infos]
+    assert ".2026-Q4.recovery.toml" not in names and "notes.txt" not in names
+    good = [i for i in infos if not i.error]
+    assert [i.path.name for i in good] == ["2026-Q4.toml", "2026-Q3.toml"]
+    assert good[0].partner == "Initech" and good[0].overlap == 1 and good[0].review == 1
+    (junk,) = [i for i in infos if i.error]
+    assert junk.path.name == "junk.toml" and "line 1" in junk.error
+    assert session_io.list_sessions(tmp_path / "missing") == []

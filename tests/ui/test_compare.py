@@ -1,0 +1,315 @@
+"""Compare screen: pick an earlier session, read the summary and the changed accounts, filter,
+open one account, and the other-partner warning."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, OptionList, Static
+
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.categorize import apply_categories
+from acctmap_tui.core.model import (
+    ACTION_DONE, ACTION_DROPPED, AUTO, CUSTOMER, PROSPECT, Account, MatchInfo, Record, Session,
+)
+from acctmap_tui.core.score import rescore
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.screens.compare import CompareScreen
+from acctmap_tui.screens.compare_account import CompareAccountScreen
+from acctmap_tui.screens.compare_pick import ComparePickScreen
+from tests.ui.factory import small_workbench
+
+SIZE = (120, 40)
+
+
+def _by_name(session: Session, name: str) -> Account:
+    return next(a for a in session.accounts if a.ours.name == name)
+
+
+def current_workbench() -> Workbench:
+    """The factory's 2026-Q4 session, with what happened to last quarter's actions recorded."""
+    wb = small_workbench()
+    s = wb.session
+    blue = _by_name(s, "Blue Harbor Logistics")
+    blue.owner, blue.next_action, blue.action_status = "Sam Ito", "Intro to VP Ops", ACTION_DONE
+    cobalt = _by_name(s, "Cobalt Analytics GmbH")
+    cobalt.owner, cobalt.next_action, cobalt.due = "Lena Vogt", "Joint webinar", date(2026, 10, 15)
+    delta = _by_name(s, "Deltaworks Ltd")
+    delta.owner, delta.next_action, delta.due = "Sam Ito", "Reference call", date(2026, 12, 15)
+    return wb
+
+
+def prior_q3(current: Session) -> Session:
+    """Last quarter: Helios not yet in the overlap, Quasar still in it, Blue Harbor was only our
+    prospect (an intro since converted), other owners and actions, a private note."""
+    s = copy.deepcopy(current)
+    s.title = "Northwind x Globex — 2026-Q3 mapping"
+    s.date = date(2026, 8, 20)
+    s.created = datetime(2026, 8, 20, 10, 0, tzinfo=timezone.utc)
+    s.accounts = [a for a in s.accounts if a.ours.name != "Helios Robotics"]
+    quasar = Account(
+        Record("Quasar Labs", "quasarlabs.io", CUSTOMER, owner="Dana Reyes", name_key="quasar labs"),
+        Record("Quasar Labs Inc", "quasarlabs.io", CUSTOMER, owner="Tom Becker",
+               name_key="quasar labs"),
+        MatchInfo("domain", 100.0, AUTO),
+        owner="Dana Reyes", next_action="Renewal co-sell plan", due=date(2026, 9, 30),
+    )
+    s.accounts.append(quasar)
+    blue = _by_name(s, "Blue Harbor Logistics")
+    blue.ours.status = PROSPECT
+    blue.action_status = "open"
+    blue.due = date(2026, 9, 30)
+    cobalt = _by_name(s, "Cobalt Analytics GmbH")
+    cobalt.owner = "Dana Reyes"
+    evergreen = _by_name(s, "Evergreen Health")
+    evergreen.owner, evergreen.next_action = "Dana Reyes", "Case study"
+    evergreen.action_status = ACTION_DROPPED
+    evergreen.notes = "budget frozen until March"
+    apply_categories(s)
+    rescore(s)
+    return s
+
+
+def prior_q2(current: Session) -> Session:
+    """Two quarters ago: a smaller overlap."""
+    s = copy.deepcopy(current)
+    s.title = "Northwind x Globex — 2026-Q2 mapping"
+    s.date = date(2026, 5, 14)
+    s.created = datetime(2026, 5, 14, 10, 0, tzinfo=timezone.utc)
+    s.accounts = s.accounts[:6]
+    apply_categories(s)
+    rescore(s)
+    return s
+
+
+def other_partner(current: Session) -> Session:
+    s = copy.deepcopy(current)
+    s.partner, s.title = "Initech", "Northwind x Initech — 2026-Q3 mapping"
+    s.date = date(2026, 9, 2)
+    return s
+
+
+def make_app(sessions_dir: Path) -> AcctmapApp:
+    wb = current_workbench()
+    session_io.save(prior_q3(wb.session), sessions_dir / "2026-Q3-northwind-globex.toml")
+    session_io.save(prior_q2(wb.session), sessions_dir / "2026-Q2-northwind-globex.toml")
+    session_io.save(other_partner(wb.session), sessions_dir / "2026-Q3-northwind-initech.toml")
+    (sessions_dir / "broken.toml").write_text("title = \"half a file\nschema = ", encoding="utf-8")
+    return AcctmapApp(wb, sessions_dir)
+
+
+async def open_compare(pilot) -> None:
+    await pilot.press("5")
+    await pilot.pause()
+    await pilot.pause()
+
+
+def pick_rows(app: AcctmapApp) -> list[str]:
+    options = app.screen.query_one("#pick-list", OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+def table_rows(screen: CompareScreen) -> list[list[str]]:
+    table = screen.query_one("#compare-table", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def summary_row(screen: CompareScreen, metric: str) -> tuple:
+    assert screen.diff is not None
+    return screen.diff.summary.row(metric)
+
+
+async def choose(pilot, app: AcctmapApp, title_part: str) -> None:
+    """Highlight the picker row whose text has `title_part`, and press enter."""
+    rows = pick_rows(app)
+    index = next(i for i, r in enumerate(rows) if title_part in r)
+    app.screen.query_one("#pick-list", OptionList).highlighted = index
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+# --- tests ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sessions_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A relative `sessions` folder in a temp working directory (paths on screen stay stable)."""
+    monkeypatch.chdir(tmp_path)
+    folder = Path("sessions")
+    folder.mkdir()
+    return folder
+
+
+async def test_first_visit_lists_prior_sessions_newest_first(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        assert isinstance(app.screen, ComparePickScreen)
+        rows = pick_rows(app)
+        readable = [r for r in rows if "unreadable" not in r]
+        assert [r[:10] for r in readable] == ["2026-09-02", "2026-08-20", "2026-05-14"]
+        assert "other partner" in readable[0] and "Initech" in readable[0]
+        assert all("other partner" not in r for r in readable[1:])
+        broken = next(r for r in rows if "broken.toml" in r)
+        assert "unreadable" in broken
+        options = app.screen.query_one("#pick-list", OptionList)
+        assert options.get_option_at_index(rows.index(broken)).disabled
+        # the cursor starts on the newest session of the same partner
+        assert options.highlighted == rows.index(readable[1])
+
+
+async def test_pick_shows_summary_and_changed_accounts(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        # overlap: prior has Quasar but not Helios, so the totals are equal
+        _, old, new, change = summary_row(screen, "Overlap total")
+        assert (old, new, change) == (10, 10, 0)
+        _, old, new, change = summary_row(screen, "Shared customer")
+        assert new - old == change == 0  # Blue Harbor in, Quasar out
+        summary = _plain(screen.query_one("#compare-summary", Static).content)
+        assert "SHARED" in summary and "Actions overdue" in summary
+        rows = table_rows(screen)
+        kinds = {r[1]: r[0] for r in rows}
+        assert kinds["Helios Robotics"] == "+ new"
+        assert kinds["Quasar Labs"] == "- gone"
+        assert kinds["Blue Harbor Logistics"] == "~ changed"
+        blue = next(r for r in rows if r[1] == "Blue Harbor Logistics")
+        assert blue[2] == "INTRO -> SHARED"
+        assert "movement: warm intro converted" in blue[3]
+        cobalt = next(r for r in rows if r[1] == "Cobalt Analytics GmbH")
+        assert "owner: Dana Reyes -> Lena Vogt" in cobalt[3]
+
+
+async def test_filter_cycles_through_kinds_and_actions(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+        screen = app.screen
+        seen = {}
+        for name in ("new", "gone", "changed", "actions"):
+            await pilot.press("f")
+            await pilot.pause()
+            assert screen.filter == name
+            seen[name] = table_rows(screen)
+        assert {r[0] for r in seen["new"]} == {"+ new"}
+        assert {r[0] for r in seen["gone"]} == {"- gone"}
+        assert {r[0] for r in seen["changed"]} == {"~ changed"}
+        states = {r[1]: r[0] for r in seen["actions"]}
+        assert states["Blue Harbor Logistics"] == "✓ done"
+        assert states["Cobalt Analytics GmbH"] == "! overdue"
+        assert states["Evergreen Health"] == "x dropped"
+        assert states["Quasar Labs"] == "- gone"
+        caption = _plain(screen.query_one("#compare-caption", Static).content)
+        assert "1 done" in caption and "1 overdue" in caption
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen.filter == "all"
+
+
+async def test_enter_opens_account_with_fields_and_history(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+        screen = app.screen
+        table = screen.query_one("#compare-table", DataTable)
+        row = next(i for i, r in enumerate(table_rows(screen)) if r[1] == "Blue Harbor Logistics")
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, CompareAccountScreen)
+        title = _plain(modal.query_one("#account-title", Static).content)
+        assert "Blue Harbor Logistics" in title and "warm intro converted" in title
+        text = _plain(modal.query_one("#account-fields", Static).content)
+        assert "Their customer / our prospect" in text and "Shared customer" in text
+        history = _plain(modal.query_one("#account-history", Static).content)
+        # three sessions of this partnership: Q2 and Q3 saved, Q4 the current one
+        assert "2026-05-14" in history and "2026-08-20" in history and "2026-11-25" in history
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_privacy_hides_notes_and_private_fields(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+        screen = app.screen
+        evergreen = [r for r in table_rows(screen) if r[1] == "Evergreen Health"]
+        assert evergreen and "notes:" in evergreen[0][3]
+        app.privacy = True
+        await pilot.pause()
+        text = " ".join(" ".join(r) for r in table_rows(screen))
+        assert "notes:" not in text and "budget frozen" not in text
+        table = screen.query_one("#compare-table", DataTable)
+        names = [r[1] for r in table_rows(screen)]
+        if "Evergreen Health" in names:
+            table.move_cursor(row=names.index("Evergreen Health"))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "budget frozen" not in _plain(app.screen.query_one("#account-fields").content)
+
+
+async def test_other_partner_warns_and_compares_anyway(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        await choose(pilot, app, "Initech")
+        picker = app.screen
+        assert isinstance(picker, ComparePickScreen)  # not closed: it explains first
+        notice = _plain(picker.query_one("#pick-notice", Static).content)
+        assert "different partnerships" in notice and "Initech" in notice
+        assert "press a" in notice.lower()
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.force
+        assert "OTHER PARTNER" in _plain(screen.query_one("#compare-title", Static).content)
+
+
+async def test_reacts_to_session_changes(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+        screen = app.screen
+        deltaworks = _by_name(app.workbench.session, "Deltaworks Ltd")
+        app.workbench.set_field(deltaworks, "owner", "Priya Shah")
+        await pilot.pause()
+        row = next(r for r in table_rows(screen) if r[1] == "Deltaworks Ltd")
+        assert "owner: Sam Ito -> Priya Shah" in row[3]
+
+
+def test_snapshot_compare(snap_compare, sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+
+    async def run_before(pilot) -> None:
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_picker(snap_compare, sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_compare)
+
+
+def _plain(renderable) -> str:
+    """The text of a Rich renderable as the terminal would show it (wide, no colour)."""
+    from rich.console import Console
+
+    console = Console(width=200, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()

@@ -1,0 +1,356 @@
+"""Review & categorize: the queue, the diff pane, and each decision a user makes on the call."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.core.categorize import apply_categories
+from acctmap_tui.core.model import (
+    ACCEPTED, MANUAL, MUTUAL_PROSPECT, PROSPECT, REJECTED, REVIEW, SHARED_CUSTOMER,
+    Account, MatchInfo, Record,
+)
+from acctmap_tui.core.normalize import name_key
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.screens import review as review_screen
+from acctmap_tui.screens.review_pair import NOT_LOADED, PairDialog
+from acctmap_tui.widgets.diff_pane import char_diff, concept_of, field_rows
+from tests.ui.factory import small_workbench
+
+
+def review_app(wb: Workbench | None = None, sessions: Path = Path("sessions")) -> AcctmapApp:
+    """The app opened on the review phase (flows pass a temp folder: the app autosaves there)."""
+    wb = wb or small_workbench()
+    wb.session.agenda.current = "review"
+    return AcctmapApp(wb, sessions)
+
+
+def rows(app: AcctmapApp) -> list[list[str]]:
+    table = app.screen.query_one("#review-table", DataTable)
+    return [[cell.plain.strip() for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def cursor_row(app: AcctmapApp) -> list[str]:
+    table = app.screen.query_one("#review-table", DataTable)
+    return [cell.plain.strip() for cell in table.get_row_at(table.cursor_row)]
+
+
+def shown_text(app: AcctmapApp, selector: str) -> str:
+    """The plain text a Static of the active screen shows."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(app.screen.query_one(selector, Static).content)
+    return " ".join(console.export_text().split())
+
+
+def status(app: AcctmapApp) -> str:
+    return shown_text(app, "#review-status").strip()
+
+
+def tab_labels(app: AcctmapApp) -> list[str]:
+    from textual.widgets import Tabs
+    tabs = app.screen.query_one("#review-tabs", Tabs)
+    return [tab.label.plain for tab in tabs.query("Tab")]
+
+
+def pair_of(wb: Workbench, our_name: str) -> Account:
+    return next(a for a in wb.session.accounts if a.ours.name == our_name)
+
+
+async def select(pilot, name: str) -> None:
+    """Move the cursor down the current view to the row of our account `name`."""
+    for _ in range(20):
+        if cursor_row(pilot.app)[1] == name:
+            return
+        await pilot.press("j")
+    raise AssertionError(f"{name} not in the view")
+
+
+def with_rival_candidates(wb: Workbench) -> tuple[Account, Account]:
+    """Two more candidates for our Lumen Learning Labs (both on the partner side), in review."""
+    lumen = pair_of(wb, "Lumen Learning Labs")
+    made = []
+    for name, domain, score in (("Lumen Labs Group", "lumen-labs.co", 84.0),
+                                ("Lumen Learning Labs Ltd", "lumenlearninglabs.net", 82.0)):
+        rec = Record(name=name, domain=domain, status=PROSPECT, raw_status=PROSPECT, owner="Tom Becker",
+                     raw_domain=domain, name_key=name_key(name), extra={"Country/Region": "Canada"})
+        wb.theirs.records.append(rec)
+        acc = Account(lumen.ours, rec, MatchInfo("name", score, REVIEW, ["close-candidates"]))
+        wb.session.accounts.append(acc)
+        made.append(acc)
+    apply_categories(wb.session)
+    return made[0], made[1]
+
+
+# --- the diff pane's pure parts ----------------------------------------------------------------
+
+
+def test_extra_columns_with_the_same_meaning_share_one_row():
+    wb = small_workbench()
+    kestrel = pair_of(wb, "Kestrel Foods")
+    assert concept_of("Billing Country") == concept_of("Country/Region") == "country"
+    rows_, hidden = field_rows(kestrel, wb.session, privacy=False)
+    by_label = {r.label: r for r in rows_}
+    assert (by_label["country"].ours, by_label["country"].theirs) == ("US", "United States")
+    assert not by_label["country"].same and by_label["status"].same
+    assert hidden == 0
+    assert "Billing Country" not in by_label and "Country/Region" not in by_label
+
+
+def test_privacy_hides_private_fields_in_the_diff():
+    wb = small_workbench()
+    kestrel = pair_of(wb, "Kestrel Foods")
+    rows_, hidden = field_rows(kestrel, wb.session, privacy=True)
+    labels = {r.label for r in rows_}
+    assert {"name", "domain", "status"} <= labels
+    assert "owner" not in labels and "country" not in labels
+    assert hidden == 4  # owner and country, on both sides
+
+
+def test_char_diff_marks_only_what_changed():
+    ours, theirs = char_diff("kestrelfoods.com", "kestrel-foods.com")
+    marked = [theirs.plain[s.start:s.end] for s in theirs.spans]
+    assert marked == ["-"] and not ours.spans
+    assert ours.plain == "kestrelfoods.com" and theirs.plain == "kestrel-foods.com"
+
+
+# --- snapshots -----------------------------------------------------------------------------
+
+
+def test_snapshot_conflict_selected(snap_compare):
+    async def select_kestrel(pilot):
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+
+    assert snap_compare(review_app(), terminal_size=(120, 40), run_before=select_kestrel)
+
+
+def test_snapshot_manual_pair_dialog(snap_compare):
+    async def open_pair(pilot):
+        await pilot.pause()
+        await pilot.press("j", "m")
+        await pilot.pause()
+        await pilot.press(*"kes")
+        await pilot.pause()
+
+    assert snap_compare(review_app(), terminal_size=(120, 40), run_before=open_pair)
+
+
+def test_snapshot_narrow(snap_compare):
+    async def select_kestrel(pilot):
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+
+    assert snap_compare(review_app(), terminal_size=(100, 30), run_before=select_kestrel)
+
+
+# --- flows ---------------------------------------------------------------------------------
+
+
+async def test_queue_first_by_score_with_words_for_decisions(sessions_dir):
+    app = review_app(None, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert [r[1] for r in rows(app)] == ["Martin & Co", "Kestrel Foods", "Lumen Learning Labs"]
+        assert all(r[0] == "? review" for r in rows(app))
+        assert tab_labels(app) == ["Queue (3)", "Overlap (10)", "Rejected (0)"]
+        await pilot.press("j")
+        await pilot.pause()
+        pane = shown_text(app, "#diff-fields") + shown_text(app, "#diff-match")
+        assert "kestrel-foods.com" in pane and "≠" in pane and "=" in pane
+        assert "different-domains" in pane and "two companies unless you say so" in pane
+        await pilot.press("v")
+        await pilot.pause()
+        overlap = rows(app)
+        assert len(overlap) == 10 and {r[0] for r in overlap} == {"✓ auto"}
+        assert {r[5] for r in overlap} == {"SHARED", "VOUCH", "INTRO", "JOINT"}
+
+
+async def test_accept_moves_the_pair_to_the_overlap(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "Kestrel Foods")
+        await pilot.press("a")
+        await pilot.pause()
+        assert pair_of(wb, "Kestrel Foods").match.decision == ACCEPTED
+        assert [r[1] for r in rows(app)] == ["Martin & Co", "Lumen Learning Labs"]
+        assert cursor_row(app)[1] == "Lumen Learning Labs"  # on to the next in the queue
+        assert tab_labels(app)[:2] == ["Queue (2)", "Overlap (11)"]
+        await pilot.press("v")
+        await pilot.pause()
+        kestrel = next(r for r in rows(app) if r[1] == "Kestrel Foods")
+        assert kestrel[0] == "✓ accepted" and kestrel[5] == "SHARED"
+
+
+async def test_reject_leaves_the_queue_and_shows_in_rejected(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert pair_of(wb, "Martin & Co").match.decision == REJECTED
+        assert cursor_row(app)[1] == "Kestrel Foods"
+        assert status(app).startswith("2 to review")
+        await pilot.press("v", "v")
+        await pilot.pause()
+        assert rows(app) == [["✗ rejected", "Martin & Co", "Martin & Co", "name", "100", "INTRO"]]
+
+
+async def test_take_another_candidate(sessions_dir):
+    wb = small_workbench()
+    best, second = with_rival_candidates(wb)
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "Lumen Learning Labs")
+        assert cursor_row(app)[2] == "Lumen Learning"
+        candidates = shown_text(app, "#diff-candidates")
+        assert "Lumen Labs Group" in candidates and "Lumen Learning Labs Ltd" in candidates
+        await pilot.press("right_square_bracket", "c")  # mark the second candidate, take it
+        await pilot.pause()
+        assert second.match.decision == ACCEPTED
+        assert pair_of(wb, "Lumen Learning Labs").match.decision == REJECTED
+        assert best.match.decision == REJECTED
+        assert "Lumen Learning Labs" not in [r[1] for r in rows(app)]
+
+
+async def test_manual_pair_by_typing_a_search(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "Lumen Learning Labs")
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, PairDialog)
+        await pilot.press(*"orbital")
+        await pilot.pause()
+        results = app.screen.query_one("#pair-results", OptionList)
+        first = results.get_option_at_index(0)
+        assert "Orbital Freight" in str(first.prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        made = wb.session.accounts[-1]
+        assert (made.ours.name, made.theirs.name, made.match.method) == (
+            "Lumen Learning Labs", "Orbital Freight", MANUAL)
+        assert made.in_overlap and made.category == "their-customer-our-prospect"
+        assert pair_of(wb, "Lumen Learning Labs").match.decision == REJECTED
+        assert tab_labels(app)[:2] == ["Queue (2)", "Overlap (11)"]
+
+
+async def test_manual_pair_can_search_our_list_instead(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "Kestrel Foods")
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("ctrl+t", *"northstar", "enter")
+        await pilot.pause()
+        made = wb.session.accounts[-1]
+        assert (made.ours.name, made.theirs.name) == ("Northstar Media", "Kestrel Foods Group")
+
+
+async def test_manual_pair_without_the_lists_says_why(sessions_dir):
+    wb = small_workbench()
+    wb.ours = wb.theirs = None
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, PairDialog)
+        assert NOT_LOADED in str(app.screen.query_one("#pair-not-loaded").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(wb.session.accounts) == 13
+
+
+async def test_override_category_then_undo(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "Kestrel Foods")
+        assert cursor_row(app)[5] == "SHARED"
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+        kestrel = pair_of(wb, "Kestrel Foods")
+        assert (kestrel.category, kestrel.category_manual) == (MUTUAL_PROSPECT.key, True)
+        assert cursor_row(app)[5] == "JOINT"
+        assert "set by hand" in shown_text(app, "#diff-match")
+        await pilot.press("u")
+        await pilot.pause()
+        assert (kestrel.category, kestrel.category_manual) == (SHARED_CUSTOMER.key, False)
+        assert cursor_row(app)[5] == "SHARED"
+
+
+async def test_empty_queue_says_so_and_undo_brings_pairs_back(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("a", "a", "a")
+        await pilot.pause()
+        assert rows(app) == []
+        assert status(app) == "Review queue empty — 13 accounts in the overlap"
+        assert "Review queue empty" in shown_text(app, "#diff-fields")
+        await pilot.press("u")
+        await pilot.pause()
+        assert pair_of(wb, "Lumen Learning Labs").match.decision == REVIEW
+        assert [r[1] for r in rows(app)] == ["Lumen Learning Labs"]
+        assert tab_labels(app)[:2] == ["Queue (1)", "Overlap (12)"]
+
+
+async def test_privacy_hides_private_fields_in_the_pane(sessions_dir):
+    app = review_app(None, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "Kestrel Foods")
+        assert "Dana Reyes" in shown_text(app, "#diff-fields")
+        await pilot.press("p")
+        await pilot.pause()
+        fields = shown_text(app, "#diff-fields")
+        assert "Dana Reyes" not in fields and "United States" not in fields
+        assert "kestrel-foods.com" in fields
+
+
+async def test_big_views_show_a_window_and_the_filter_finds_the_rest(monkeypatch: pytest.MonkeyPatch, sessions_dir):
+    monkeypatch.setattr(review_screen, "MAX_ROWS", 4)
+    app = review_app(None, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert len(rows(app)) == 4
+        assert "showing the first 4" in status(app)
+        await pilot.press("slash", *"fjord", "enter")
+        await pilot.pause()
+        assert [r[1] for r in rows(app)] == ["Fjord Systems AS"]
+        assert isinstance(app.focused, DataTable)  # enter goes back to the list
+
+
+async def test_command_palette_reaches_review_actions(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Review: reject pair")
+        await pilot.pause(0.5)  # the palette gathers its hits in a worker
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pair_of(wb, "Martin & Co").match.decision == REJECTED

@@ -1,0 +1,420 @@
+"""The app shell: agenda header, phases, clock, undo, share-safe view, save / autosave / restore, quit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.widgets import Input, Label, TextArea
+
+from acctmap_tui.app import AcctmapApp, LoadRequest
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.model import ACCEPTED, REJECTED, REVIEW, PHASE_LABELS
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
+from acctmap_tui.screens.load import LoadScreen
+from tests.ui.factory import small_workbench
+
+SIZE = (120, 40)
+
+
+def header(app: AcctmapApp, part: str) -> str:
+    """The text of one part of the agenda header on the screen showing now."""
+    return str(app.screen.query_one(f"#agenda-{part}", Label).content)
+
+
+def messages(app: AcctmapApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def errors(app: AcctmapApp) -> list[str]:
+    return [n.message for n in app._notifications if n.severity == "error"]
+
+
+def review_account(wb: Workbench):
+    return next(a for a in wb.session.accounts if a.match.decision == REVIEW)
+
+
+# --- header and phases ------------------------------------------------------------------------
+
+
+async def test_header_shows_companies_phase_counts_and_save_state(sessions_dir: Path) -> None:
+    app = AcctmapApp(small_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE):
+        assert "Northwind × Globex" == header(app, "companies")
+        assert header(app, "phase") == f"1/4 {PHASE_LABELS['icp']}"
+        assert "phase 05:00 left" in header(app, "clock")
+        assert "call 60:00 left" in header(app, "clock")
+        assert "paused" in header(app, "clock")
+        counts = header(app, "counts")
+        for code in ("SHARED", "VOUCH", "INTRO", "JOINT"):
+            assert code in counts
+        assert "review 3" in counts
+        assert header(app, "saved") == "not saved yet"
+        assert "SHARE-SAFE" not in header(app, "privacy")
+
+
+async def test_phase_keys_switch_mode_and_header(sessions_dir: Path) -> None:
+    app = AcctmapApp(small_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.current_mode == "review"
+        assert app.workbench.session.agenda.current == "review"
+        assert header(app, "phase") == f"2/4 {PHASE_LABELS['review']}"
+        assert "phase 20:00 left" in header(app, "clock")
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.current_mode == "icp"
+        assert header(app, "phase") == f"1/4 {PHASE_LABELS['icp']}"
+
+
+async def test_next_phase_walks_the_agenda_and_stops_at_the_last(sessions_dir: Path) -> None:
+    app = AcctmapApp(small_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.current_mode == "review"
+        app.action_phase("assign")
+        await pilot.pause()
+        app.action_next_phase()
+        await pilot.pause()
+        assert app.current_mode == "assign"
+        assert any("last phase" in m for m in messages(app))
+
+
+async def test_header_counts_follow_a_decision(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        before = header(app, "counts")
+        wb.accept(review_account(wb))
+        await pilot.pause()
+        assert "review 2" in header(app, "counts")
+        assert header(app, "counts") != before
+        assert header(app, "saved") == "● unsaved"
+
+
+# --- the clock ----------------------------------------------------------------------------
+
+
+async def test_clock_starts_paused_and_t_runs_and_pauses_it(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.clock_running
+        app.clock_tick()  # a tick while paused counts nothing
+        assert wb.session.agenda.elapsed_s.get("icp", 0) == 0
+        await pilot.press("t")
+        assert app.clock_running
+        app.clock_tick()
+        app.clock_tick()
+        await pilot.pause()
+        assert wb.session.agenda.elapsed_s["icp"] == 2
+        assert "phase 04:58 left" in header(app, "clock")
+        assert "call 59:58 left" in header(app, "clock")
+        assert "running" in header(app, "clock")
+        await pilot.press("t")
+        await pilot.pause()
+        assert not app.clock_running
+        app.clock_tick()
+        assert wb.session.agenda.elapsed_s["icp"] == 2
+        assert "paused" in header(app, "clock")
+
+
+async def test_phase_over_time_shows_over_in_words(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.screen.query_one("#agenda-over").display
+        wb.tick(5 * 60 + 132)  # the ICP phase has 5 minutes
+        await pilot.press("t")
+        app.clock_tick()
+        await pilot.pause()
+        assert "phase +02:13 over" in header(app, "clock")
+        assert app.screen.query_one("#agenda-clock").has_class("-over")
+        assert header(app, "over") == "OVER"
+        assert app.screen.query_one("#agenda-over").display
+        assert any("Time is up" in m for m in messages(app))
+
+
+async def test_next_phase_keeps_elapsed_time_per_phase(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        wb.tick(90)
+        await pilot.press("n")
+        await pilot.pause()
+        wb.tick(30)
+        app.header_stamp += 1
+        await pilot.pause()
+        assert wb.session.agenda.elapsed_s == {"icp": 90, "review": 30}
+        assert "phase 19:30 left" in header(app, "clock")
+        assert "call 58:00 left" in header(app, "clock")
+
+
+# --- undo and privacy -----------------------------------------------------------------------
+
+
+async def test_ctrl_z_undoes_the_last_change_and_says_what(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        account = review_account(wb)
+        wb.reject(account)
+        await pilot.pause()
+        assert account.match.decision == REJECTED
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert account.match.decision == REVIEW
+        assert any(m.startswith("Undid: Rejected") for m in messages(app))
+        await pilot.press("ctrl+z")
+        assert "Nothing to undo." in messages(app)
+
+
+async def test_p_switches_share_safe_view_in_header_and_hides_icp_notes(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    wb.session.icp_notes = "Mid-market SaaS, EMEA first"
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        notes = app.screen.query_one("#icp-notes", TextArea)
+        assert notes.display and notes.text == "Mid-market SaaS, EMEA first"
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.privacy
+        assert header(app, "privacy") == "SHARE-SAFE"
+        assert not notes.display
+        assert app.screen.query_one("#icp-notes-hidden").display
+        await pilot.press("p")
+        await pilot.pause()
+        assert header(app, "privacy") != "SHARE-SAFE"
+        assert notes.display
+
+
+# --- saving ---------------------------------------------------------------------------------
+
+
+async def test_save_asks_a_name_once_and_reopens_as_left(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        accepted = review_account(wb)
+        wb.accept(accepted)
+        await pilot.press("e", *"EMEA mid-market", "escape")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveAsDialog)
+        name = app.screen.query_one("#save-name", Input).value
+        assert name == session_io.suggest_filename(wb.session)
+        await pilot.press("enter")
+        await pilot.pause()
+        path = sessions_dir / name
+        assert path.is_file()
+        assert wb.path == path and not wb.dirty
+        assert header(app, "saved") == "saved"
+        wb.set_field(accepted, "owner", "Dana Reyes")
+        await pilot.press("ctrl+s")  # has a name now: no dialog
+        await pilot.pause()
+        assert not isinstance(app.screen, SaveAsDialog)
+        assert not wb.dirty
+
+    reopened = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    async with reopened.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not isinstance(reopened.screen, RestoreDialog)  # saving removed the recovery file
+        assert reopened.screen.query_one("#icp-notes", TextArea).text == "EMEA mid-market"
+        again = next(a for a in reopened.workbench.session.accounts if a.pair_id == accepted.pair_id)
+        assert again.match.decision == ACCEPTED
+        assert again.owner == "Dana Reyes"
+        assert header(reopened, "saved") == "saved"
+
+
+async def test_a_failed_save_is_reported_and_keeps_the_session(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the sessions folder should be")
+    wb = small_workbench()
+    app = AcctmapApp(wb, blocker)
+    async with app.run_test(size=SIZE) as pilot:
+        wb.set_icp_notes("keep me")
+        await pilot.press("ctrl+s", "enter")
+        await pilot.pause()
+        assert errors(app) and "Could not save" in errors(app)[0]
+        assert wb.dirty and wb.session.icp_notes == "keep me"
+        assert app.is_running
+
+
+async def test_autosave_writes_the_recovery_file_after_a_change(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        recovery = session_io.recovery_path(sessions_dir / session_io.suggest_filename(wb.session))
+        assert not recovery.exists()
+        wb.set_icp_notes("autosaved words")
+        await pilot.pause(0.3)
+        assert recovery.is_file()
+        assert session_io.load(recovery).icp_notes == "autosaved words"
+
+
+async def test_autosave_now_writes_next_to_a_saved_session(sessions_dir: Path) -> None:
+    path = sessions_dir / "call.toml"
+    wb = small_workbench()
+    session_io.save(wb.session, path)
+    wb.path = path
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE):
+        wb.set_icp_notes("after the save")
+        written = app.autosave_now()
+        assert written == session_io.recovery_path(path)
+        assert session_io.load(written).icp_notes == "after the save"
+
+
+def _saved_with_newer_recovery(sessions_dir: Path) -> Path:
+    path = sessions_dir / "call.toml"
+    wb = small_workbench()
+    session_io.save(wb.session, path)
+    wb.session.icp_notes = "typed before the crash"
+    recovery = session_io.write_recovery(wb.session, path)
+    later = path.stat().st_mtime + 60
+    os.utime(recovery, (later, later))
+    return path
+
+
+async def test_open_offers_a_newer_recovery_file_and_restores_it(sessions_dir: Path) -> None:
+    path = _saved_with_newer_recovery(sessions_dir)
+    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreDialog)
+        text = str(app.screen.query_one("#restore-message").content)
+        assert "A recovery file newer than this session exists (saved " in text
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.current_mode == "icp"
+        assert app.workbench.session.icp_notes == "typed before the crash"
+        assert app.workbench.dirty and app.workbench.path == path
+        assert app.screen.query_one("#icp-notes", TextArea).text == "typed before the crash"
+        assert header(app, "saved") == "● unsaved"
+
+
+async def test_keeping_the_saved_session_ignores_the_recovery_file(sessions_dir: Path) -> None:
+    path = _saved_with_newer_recovery(sessions_dir)
+    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        assert app.workbench.session.icp_notes == ""
+        assert not app.workbench.dirty
+
+
+# --- quitting -------------------------------------------------------------------------------
+
+
+async def test_quit_without_changes_does_not_ask(sessions_dir: Path) -> None:
+    app = AcctmapApp(small_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_quit_with_unsaved_changes_asks_and_can_cancel_or_discard(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        wb.reject(review_account(wb))
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedChangesDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app._exit and not isinstance(app.screen, UnsavedChangesDialog)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedChangesDialog)
+        await pilot.press("d")
+        await pilot.pause()
+        assert app._exit
+    assert not list(sessions_dir.glob("*.toml"))
+
+
+async def test_save_and_quit_asks_the_name_then_quits(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        wb.reject(review_account(wb))
+        await pilot.press("q", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveAsDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app._exit
+    saved = session_io.load(sessions_dir / session_io.suggest_filename(wb.session))
+    assert sum(a.match.decision == REJECTED for a in saved.accounts) == 1
+
+
+async def test_quit_keeps_notes_still_being_typed(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", *"half a thought")
+        await pilot.press("ctrl+q")  # before the notes' debounce ran
+        await pilot.pause()
+        assert wb.session.icp_notes == "half a thought"
+        assert isinstance(app.screen, UnsavedChangesDialog)
+
+
+# --- command palette ------------------------------------------------------------------------
+
+
+async def test_command_palette_runs_app_actions(sessions_dir: Path) -> None:
+    app = AcctmapApp(small_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"next phase")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "review"
+
+
+# --- loading lists --------------------------------------------------------------------------
+
+
+def _write_lists(folder: Path) -> tuple[Path, Path]:
+    ours = folder / "northwind.csv"
+    ours.write_text("Account Name,Website,Type\nAcme Inc,acme.com,Customer\n"
+                    "Blue Harbor,blueharbor.io,Prospect\nCobalt,cobalt.de,Customer\n")
+    theirs = folder / "globex.csv"
+    theirs.write_text("name,domain,status\nACME Corp,acme.com,customer\n"
+                      "Blue Harbour Logistics,blueharbor.io,customer\nOrbital,orbital.com,prospect\n")
+    return ours, theirs
+
+
+async def test_load_request_matches_in_a_worker_and_opens_icp(tmp_path: Path, sessions_dir: Path) -> None:
+    ours, theirs = _write_lists(tmp_path)
+    app = AcctmapApp(sessions_dir=sessions_dir, load=LoadRequest(ours, theirs))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.current_mode == "icp"
+        assert app.workbench is not None
+        assert len(app.workbench.session.overlap()) == 2
+        assert app.workbench.dirty  # a new session is unsaved until saved
+        assert "SHARED" in header(app, "counts")
+
+
+async def test_load_error_names_the_file_on_the_load_screen(tmp_path: Path, sessions_dir: Path) -> None:
+    ours, _ = _write_lists(tmp_path)
+    missing = tmp_path / "nowhere.csv"
+    app = AcctmapApp(sessions_dir=sessions_dir, load=LoadRequest(ours, missing))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+        error = app.screen.query_one("#load-error")
+        assert error.display
+        assert "nowhere.csv" in str(error.content)
+        assert app.workbench is None
