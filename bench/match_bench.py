@@ -19,6 +19,7 @@ peak memory, and the precision and recall of auto-accepted pairs against the tru
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import string
@@ -68,8 +69,9 @@ class Company:
 class World:
     """Synthetic companies with unique domains."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, generic: float = 0.35):
         self.rng = rng
+        self.generic = generic  # share of names built from common parts (surnames, places)
         self.companies: list[Company] = []
         self.domains: set[str] = set()
 
@@ -108,19 +110,21 @@ class World:
 
     def place_firm(self) -> str:
         rng = self.rng
-        return f"{rng.choice(PLACES).capitalize()} {rng.choice(PLACES).capitalize()} {rng.choice(INDUSTRY).capitalize()}"
+        words = (rng.choice(PLACES), rng.choice(PLACES), rng.choice(INDUSTRY))
+        return " ".join(w.capitalize() for w in words)
 
     def new(self, kind: str = "", name: str = "") -> Company:
         if not name:
             roll = self.rng.random()
-            kind, name = (("brand", self.brand()) if roll < 0.65 else
-                          ("surname", self.surname_firm()) if roll < 0.85 else ("place", self.place_firm()))
+            kind, name = (("brand", self.brand()) if roll >= self.generic else
+                          ("surname", self.surname_firm()) if roll < self.generic * 4 / 7 else
+                          ("place", self.place_firm()))
         c = Company(len(self.companies), name, self._domain_for(name), kind)
         self.companies.append(c)
         return c
 
 
-def write_domain(rng: random.Random, domain: str, name: str) -> str:
+def write_domain(rng: random.Random, domain: str) -> str:
     """A website cell the way CRMs hold it."""
     host = domain
     roll = rng.random()
@@ -198,10 +202,15 @@ class Row:
     kind: str  # how this row relates to the truth, for the breakdown
 
 
-def build(n: int, seed: int) -> tuple[list[Row], list[Row], int]:
-    """Two sides of n rows; returns (ours, theirs, true overlap count)."""
+def build(n: int, seed: int, blank: float = 0.14, generic: float = 0.35) -> tuple[list[Row], list[Row], int]:
+    """Two sides of n rows; returns (ours, theirs, true overlap count).
+
+    `blank`: share of true pairs with no usable domain on one side (a sixth of them on both);
+    `generic`: share of company names built from common surnames and place words.
+    """
     rng = random.Random(seed)
-    world = World(rng)
+    world = World(rng, generic)
+    p_domain = 0.98 - blank
     n_both = int(n * 0.30)
     n_decoy_sub = int(n * 0.03)  # ours-only "Acme", theirs-only "Acme Labs"
     n_decoy_same = int(n * 0.02)  # same name, another company and domain
@@ -219,13 +228,13 @@ def build(n: int, seed: int) -> tuple[list[Row], list[Row], int]:
     for _ in range(n_both):
         c = world.new()
         roll = rng.random()
-        if roll < 0.84:  # domain on both sides, written differently
+        if roll < p_domain:  # domain on both sides, written differently
             kind = "domain"
-            o_site, t_site = write_domain(rng, c.domain, c.name), write_domain(rng, c.domain, c.name)
+            o_site, t_site = write_domain(rng, c.domain), write_domain(rng, c.domain)
             typo = False
-        elif roll < 0.96:  # one side has no domain: the name must carry it
+        elif roll < p_domain + blank * 5 / 6:  # one side has no domain: the name must carry it
             kind = "one-blank"
-            site = write_domain(rng, c.domain, c.name)
+            site = write_domain(rng, c.domain)
             o_site, t_site = (site, "") if rng.random() < 0.5 else ("", site)
             typo = rng.random() < 0.2
         elif roll < 0.98:  # no domain on either side
@@ -235,7 +244,7 @@ def build(n: int, seed: int) -> tuple[list[Row], list[Row], int]:
         else:  # one company, two domains (acme.com / acme.de)
             kind = "two-domains"
             other = world._domain_for(c.name)
-            o_site, t_site = write_domain(rng, c.domain, c.name), write_domain(rng, other, c.name)
+            o_site, t_site = write_domain(rng, c.domain), write_domain(rng, other)
             typo = False
         ours.append(Row(c.cid, write_name(rng, c.name), o_site, kind))
         theirs.append(Row(c.cid, write_name(rng, c.name, typo and rng.random() < 0.5), t_site, kind))
@@ -244,19 +253,19 @@ def build(n: int, seed: int) -> tuple[list[Row], list[Row], int]:
         c = world.new()
         d = world.new("decoy-sub", f"{c.name} {rng.choice(DECOY_WORDS).capitalize()}")
         a, b = (c, d) if rng.random() < 0.5 else (d, c)
-        ours.append(Row(a.cid, write_name(rng, a.name), blank_or(write_domain(rng, a.domain, a.name), 0.10), "decoy"))
-        theirs.append(Row(b.cid, write_name(rng, b.name), blank_or(write_domain(rng, b.domain, b.name), 0.10), "decoy"))
+        ours.append(Row(a.cid, write_name(rng, a.name), blank_or(write_domain(rng, a.domain), 0.10), "decoy"))
+        theirs.append(Row(b.cid, write_name(rng, b.name), blank_or(write_domain(rng, b.domain), 0.10), "decoy"))
 
     for _ in range(n_decoy_same):
         c = world.new()
         d = world.new("decoy-same", c.name)
-        ours.append(Row(c.cid, write_name(rng, c.name), write_domain(rng, c.domain, c.name), "decoy"))
-        theirs.append(Row(d.cid, write_name(rng, d.name), write_domain(rng, d.domain, d.name), "decoy"))
+        ours.append(Row(c.cid, write_name(rng, c.name), write_domain(rng, c.domain), "decoy"))
+        theirs.append(Row(d.cid, write_name(rng, d.name), write_domain(rng, d.domain), "decoy"))
 
     for side in (ours, theirs):
         while len(side) < n:
             c = world.new()
-            side.append(Row(c.cid, write_name(rng, c.name), blank_or(write_domain(rng, c.domain, c.name), 0.08), "single"))
+            side.append(Row(c.cid, write_name(rng, c.name), blank_or(write_domain(rng, c.domain), 0.08), "single"))
     rng.shuffle(ours)
     rng.shuffle(theirs)
     return ours, theirs, n_both
@@ -295,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=50_000, help="accounts per side (default 50000)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--blank", type=float, default=0.14, help="share of true pairs lacking a domain on a side")
+    ap.add_argument("--generic", type=float, default=0.35, help="share of names made of common words")
     ap.add_argument("--scorer", default="", help="rapidfuzz.fuzz scorer to try instead of the matcher's")
     ap.add_argument("--show", type=int, default=5, help="examples of false autos and misses to print")
     args = ap.parse_args(argv)
@@ -302,23 +313,23 @@ def main(argv: list[str] | None = None) -> int:
         match_module.SCORER = getattr(fuzz, args.scorer)
 
     t0 = time.perf_counter()
-    ours_rows, theirs_rows, n_both = build(args.n, args.seed)
+    ours_rows, theirs_rows, n_both = build(args.n, args.seed, args.blank, args.generic)
     t_gen = time.perf_counter() - t0
     rss_gen = maxrss_mib()
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     ours_recs = to_records(ours_rows)
     theirs_recs = to_records(theirs_rows)
-    t_norm = time.perf_counter() - t0
+    t_norm, cpu_norm = time.perf_counter() - t0, time.process_time() - c0
     ours_recs, ours_rows = dedupe(ours_recs, ours_rows)
     theirs_recs, theirs_rows = dedupe(theirs_recs, theirs_rows)
     ours = AccountList(OURS, "Us", "ours.csv", records=ours_recs, rows_read=args.n)
     theirs = AccountList(PARTNER, "Them", "theirs.csv", records=theirs_recs, rows_read=args.n)
 
     steps: list[tuple[float, float]] = []
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = match_module.match_lists(ours, theirs, progress=lambda f: steps.append((f, time.perf_counter() - t0)))
-    t_match = time.perf_counter() - t0
+    t_match, cpu_match = time.perf_counter() - t0, time.process_time() - c0
 
     # --- score against the truth ----------------------------------------------------------------
     cid_o = {id(r): row for r, row in zip(ours_recs, ours_rows)}
@@ -344,12 +355,13 @@ def main(argv: list[str] | None = None) -> int:
     rows_total = len(ours_recs) + len(theirs_recs)
 
     print(f"N per side            {args.n:,}  (records after de-dup: {len(ours_recs):,} / {len(theirs_recs):,})")
-    print(f"seed                  {args.seed}   scorer {match_module.SCORER.__name__}")
+    print(f"seed                  {args.seed}   scorer {match_module.SCORER.__name__}   "
+          f"blank {args.blank}   generic {args.generic}   cores {os.cpu_count()}   load {os.getloadavg()[0]:.1f}")
     print(f"true overlap          {n_true:,}  by kind {dict(Counter(truth_kind.values()))}")
     print(f"generate              {t_gen:6.2f} s")
-    print(f"normalize             {t_norm:6.2f} s  ({2 * args.n / t_norm:,.0f} rows/s)")
-    print(f"match                 {t_match:6.2f} s  ({rows_total / t_match:,.0f} rows/s)"
-          f"  steps: " + ", ".join(f"{f:.2f}@{t:.2f}s" for f, t in steps))
+    print(f"normalize             {t_norm:6.2f} s  ({2 * args.n / t_norm:,.0f} rows/s)  cpu {cpu_norm:.2f} s")
+    print(f"match                 {t_match:6.2f} s  ({rows_total / t_match:,.0f} rows/s)  cpu {cpu_match:.2f} s"
+          f"  progress: " + ", ".join(f"{f:.2f}@{t:.2f}s" for f, t in steps))
     print(f"normalize + match     {t_norm + t_match:6.2f} s")
     print(f"peak RSS              {maxrss_mib():,.0f} MiB  (after generating: {rss_gen:,.0f} MiB)")
     print(f"stats                 {result.stats}")
@@ -358,12 +370,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"auto recall           {recall_auto:.4f}   (goal >= 0.95)")
     print(f"auto+review recall    {recall_any:.4f}")
     print(f"review queue          {len(review):,} pairs, {sum(map(true, review)):,} of them true")
+    queue = Counter((",".join(sorted(a.match.flags)) or "-", true(a)) for a in review)
+    print("review queue by flags (pairs, of them true):")
+    for flags in sorted({f for f, _ in queue}, key=lambda f: -(queue[(f, True)] + queue[(f, False)])):
+        print(f"  {flags:<45} {queue[(flags, True)] + queue[(flags, False)]:6,}  {queue[(flags, True)]:6,}")
+    for note in result.notes:
+        print(f"note: {note}")
     print(f"unmatched             ours {len(result.unmatched_ours):,}, theirs {len(result.unmatched_theirs):,}")
     by_kind_auto = Counter(truth_kind[c] for c in found_auto)
     by_kind_any = Counter(truth_kind[c] for c in found_any)
     all_kinds = Counter(truth_kind.values())
     for kind, total in sorted(all_kinds.items()):
-        print(f"  {kind:<12} {total:6,}  auto {by_kind_auto[kind] / total:6.1%}  auto+review {by_kind_any[kind] / total:6.1%}")
+        print(f"  {kind:<12} {total:6,}  auto {by_kind_auto[kind] / total:6.1%}"
+              f"  auto+review {by_kind_any[kind] / total:6.1%}")
 
     if args.show:
         false_auto = [a for a in auto if not true(a)]
@@ -378,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
             o_by = {row.cid: r for r, row in zip(ours_recs, ours_rows)}
             t_by = {row.cid: r for r, row in zip(theirs_recs, theirs_rows)}
             for c in lost[: args.show]:
-                print(f"  {truth_kind[c]:<12} {o_by[c].name!r} [{o_by[c].domain}] | {t_by[c].name!r} [{t_by[c].domain}]")
+                o, t = o_by[c], t_by[c]
+                print(f"  {truth_kind[c]:<12} {o.name!r} [{o.domain}] | {t.name!r} [{t.domain}]")
     return 0
 
 

@@ -74,6 +74,7 @@ FLAG_ONE_TO_MANY = "one-to-many"  # one account matches several on the other sid
 FLAG_CLOSE_CANDIDATES = "close-candidates"  # other candidates within a few points
 FLAG_DIFFERENT_DOMAINS = "different-domains"  # name match, but both sides have other domains
 FLAG_NO_DOMAIN = "no-domain"  # name match where a side had no usable domain
+FLAG_COMMON_NAME = "common-name"  # name made only of common words: several firms may share it
 
 ACTION_OPEN = "open"
 ACTION_DONE = "done"

@@ -217,13 +217,13 @@ class AssignScreen(Screen):
                     "an owner or next action")
         else:
             tail = "All priority accounts assigned ✓"
-        self.query_one("#assign-status-line", Static).update(f"{head}\n{tail}")
+        self.query_one("#assign-status-line", Static).update(f"{head}\n{tail}", layout=False)
 
     def _update_detail(self) -> None:
         account = self.table.cursor_account
         detail = self.query_one("#assign-detail", Static)
         if account is None:
-            detail.update("")
+            detail.update("", layout=False)
             return
         cat = category_of(account)
         line = Text.assemble((account.ours.name, "bold"), " = ", (account.theirs.name, "bold"))
@@ -236,7 +236,7 @@ class AssignScreen(Screen):
             line.append(f"\nCRM owners: {', '.join(owners)}")
         if account.next_action and self._shows("next_action"):
             line.append(f"\nNext action: {account.next_action}")
-        detail.update(line)
+        detail.update(line, layout=False)
 
     @on(DataTable.CellHighlighted, "#assign-table")
     def _cell_moved(self) -> None:

@@ -20,6 +20,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from acctmap_tui.core.compare import (
     ACTION_GONE, CHANGED, DONE, DROPPED, GONE, NEW, OPEN, OVERDUE, SAME,
@@ -317,7 +318,7 @@ class CompareScreen(Screen):
         if keep is not None:
             try:
                 table.move_cursor(row=table.get_row_index(keep), animate=False)
-            except Exception:  # the row is gone under this filter
+            except RowDoesNotExist:  # the row is gone under this filter
                 pass
 
     def _fill_accounts(self, table: DataTable, width: int) -> None:
@@ -517,7 +518,7 @@ def _cursor_key(table: DataTable) -> str | None:
         return None
     try:
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-    except Exception:
+    except CellDoesNotExist:
         return None
 
 

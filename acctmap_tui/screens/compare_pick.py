@@ -119,8 +119,8 @@ class ComparePickScreen(ModalScreen[ComparePick | None]):
         )
         self._notice("")
         if not self.infos:
-            self._notice(f"No saved sessions in {self.sessions_dir}/ yet. Save this call's "
-                         "session; next time it can be compared with it.")
+            self._notice(f"No earlier session saved in {self.sessions_dir}/ yet. Save this "
+                         "call's session (ctrl+s); next time it can be compared with it.")
         first = self._first_choice()
         if first is not None:
             options.highlighted = first

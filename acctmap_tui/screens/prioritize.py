@@ -84,7 +84,7 @@ def short_label(label: str, width: int) -> str:
     if len(label) <= width:
         return label
     last = label.split()[-1]
-    if len(last) >= 4:
+    if len(last) >= 6:  # "relationship" says more than "Partner r…"
         return fit(last[0].upper() + last[1:], width)
     return fit(label, width)
 
@@ -196,30 +196,35 @@ class PrioritizeScreen(Screen):
         return max(self.size.width, 60) - 2  # the vertical scrollbar and a margin
 
     def _columns(self) -> list[ColumnSpec]:
-        """The visible columns, sized to fit the screen (account takes what is left)."""
+        """The visible columns, sized to fit the screen (account takes what is left).
+
+        On a narrow screen the two status columns go first (the category code and the line
+        under the table still say them), then the factor columns shrink.
+        """
         factors = self.session.scoring.factors
-        head: list[ColumnSpec] = [ColumnSpec("rank", "Rank", 4)]
-        mid: list[ColumnSpec] = []
+        statuses: list[ColumnSpec] = []
         if self._shows(OURS, "status"):
-            mid.append(ColumnSpec("ours", "Ours", 5))
+            statuses.append(ColumnSpec("ours", "Ours", 5))
         if self._shows(PARTNER, "status"):
-            mid.append(ColumnSpec("theirs", "Theirs", 6))
-        if self._shows("session", "category"):
-            mid.append(ColumnSpec("category", "Cat", 6))
-        fixed = sum(s.width + 2 for s in head + mid if s.width)
-        show_scores = self.scores_shown
+            statuses.append(ColumnSpec("theirs", "Theirs", 6))
+        category = [ColumnSpec("category", "Cat", 6)] if self._shows("session", "category") else []
         show_priority = self._shows("session", "priority")
-        if show_priority:
-            fixed += 6
-        widths = [factor_cell_width(f) for f in factors] if show_scores else []
-        room = self._layout_width - fixed - 2  # the account column's padding
-        natural = sum(w + 2 for w in widths)
-        if room - natural < MIN_ACCOUNT_WIDTH and widths:
-            # Narrow screen: shrink the factor columns evenly, down to 7 characters.
-            per = max(7, (room - MIN_ACCOUNT_WIDTH) // len(widths) - 2)
+        widths = [factor_cell_width(f) for f in factors] if self.scores_shown else []
+
+        def room_for_account() -> int:
+            fixed = 6 + sum(s.width + 2 for s in statuses + category if s.width)
+            fixed += 6 if show_priority else 0
+            return self._layout_width - fixed - 2 - sum(w + 2 for w in widths)
+
+        if room_for_account() < MIN_ACCOUNT_WIDTH and widths:
+            statuses = []
+        if room_for_account() < MIN_ACCOUNT_WIDTH and widths:
+            per = max(7, (room_for_account() + sum(w + 2 for w in widths) - MIN_ACCOUNT_WIDTH)
+                      // len(widths) - 2)
             widths = [min(w, per) for w in widths]
-        account = max(MIN_ACCOUNT_WIDTH, min(MAX_ACCOUNT_WIDTH, room - sum(w + 2 for w in widths)))
-        specs = [*head, ColumnSpec("name", "Account", account), *mid]
+        account = max(MIN_ACCOUNT_WIDTH, min(MAX_ACCOUNT_WIDTH, room_for_account()))
+        specs = [ColumnSpec("rank", "Rank", 4), ColumnSpec("name", "Account", account),
+                 *statuses, *category]
         self._level_text = {}
         for factor, width in zip(factors, widths):
             self._level_text[factor.key] = ["·"] + [
@@ -407,7 +412,7 @@ class PrioritizeScreen(Screen):
             line += "\nShare-safe view: scores and priority hidden (rank order kept)"
         elif table.paged:
             line += f"\nShowing {table.page_size:,} rows at a time: [ ] turn pages, / or f narrow the list"
-        self.query_one("#prio-status", Static).update(line)
+        self.query_one("#prio-status", Static).update(line, layout=False)  # fixed height
 
     def _factor_label(self, column: str) -> str:
         key = column[len(FACTOR_PREFIX):]
@@ -420,18 +425,20 @@ class PrioritizeScreen(Screen):
         account = self.table.cursor_account
         if account is None:
             detail.update("No account in the overlap matches the filter." if self._overlap
-                          else "No overlap yet: accept matches in phase 2 (Review).")
+                          else "No overlap yet: accept matches in phase 2 (Review).", layout=False)
             return
-        pair = Text.assemble((account.ours.name, "bold"), "  =  ", (account.theirs.name, "bold"))
+        pair = Text()
+        if self.scores_shown and self._shows("session", "priority"):
+            pair.append(f"rank {self._ranks.rank(account)} · priority {account.priority}   ",
+                        style="bold")
+        pair.append_text(Text.assemble((account.ours.name, "bold"), "  =  ",
+                                       (account.theirs.name, "bold")))
         if not account.key.startswith("name:"):
             pair.append(f"  ·  {account.key}")
         if self._shows(OURS, "status") and self._shows(PARTNER, "status"):
             pair.append(f"  ·  {account.ours.status or '?'} / {account.theirs.status or '?'}")
             if account.win_back:
                 pair.append("  ·  win-back", style="bold")
-        if self.scores_shown and self._shows("session", "priority"):
-            pair.append(f"  ·  priority {account.priority}, rank {self._ranks.rank(account)}",
-                        style="bold")
         cat = category_of(account)
         if not self._shows("session", "category"):
             play = Text("")
@@ -456,7 +463,7 @@ class PrioritizeScreen(Screen):
             top = max_priority(self.session.scoring.factors)
             how = Text(f"Move ←/→ onto a factor to score it.  priority = Σ weight × level "
                        f"(max {top});  w edits the weights")
-        detail.update(Text("\n").join([pair, play, how]))
+        detail.update(Text("\n").join([pair, play, how]), layout=False)
 
     @on(DataTable.CellHighlighted, "#prio-table")
     def _cell_moved(self) -> None:

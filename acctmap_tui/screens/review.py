@@ -454,6 +454,8 @@ class ReviewScreen(Screen):
             return
         self._alt_index = (self._alt_index + step) % len(self._alternatives)
         self._show_current(keep_alternative=True)
+        # on a short screen the list may be below the fold of the pane
+        self.query_one("#diff-candidates").scroll_visible(animate=False)
 
     def action_take_other(self) -> None:
         """Accept the other candidate marked in the pane instead of the selected pair."""

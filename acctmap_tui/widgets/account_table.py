@@ -118,6 +118,7 @@ class AccountTable(DataTable):
     def __init__(self, render_cell: CellRenderer, *, page_size: int = PAGE_SIZE, **kwargs) -> None:
         kwargs.setdefault("cursor_type", "cell")
         kwargs.setdefault("zebra_stripes", True)
+        self._content_cache: dict[tuple, object] = {}  # see _render_cell (set before DataTable's init)
         super().__init__(**kwargs)
         self.render_cell = render_cell
         self.page_size = page_size
@@ -184,6 +185,7 @@ class AccountTable(DataTable):
         self._shown.clear()
         self._cells.clear()
         self._dirty_rows.clear()
+        self._content_cache.clear()
         keys = [spec.key for spec in self.specs]
         for account in self.accounts[self.page_start:self.page_end]:
             cells = [self.render_cell(account, key) for key in keys]
@@ -262,6 +264,41 @@ class AccountTable(DataTable):
         else:
             for index in visible:
                 self.refresh_row(index)
+
+    # --- rendering ---------------------------------------------------------------------
+
+    # DataTable keys its cell render cache on a table-wide update counter, so changing one cell
+    # re-renders every visible cell on the next full repaint (any layout change on the screen).
+    # Keying our cells on their content instead keeps a score key at a few re-rendered cells.
+    _CONTENT_CACHE_LIMIT = 20_000
+
+    def _render_cell(self, row_index: int, column_index: int, base_style, width: int,
+                     cursor: bool = False, hover: bool = False):
+        signature = None
+        if row_index >= 0 and column_index >= 0:
+            row_key = self._row_locations.get_key(row_index)
+            column_key = self._column_locations.get_key(column_index)
+            if row_key is not None and column_key is not None:
+                signature = self._cells.get((row_key.value, column_key.value))
+        if signature is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        key = (row_index, column_index, signature, base_style, width, cursor, hover,
+               self.show_cursor, self._show_hover_cursor, self._pseudo_class_state)
+        lines = self._content_cache.get(key)
+        if lines is None:
+            if len(self._content_cache) > self._CONTENT_CACHE_LIMIT:
+                self._content_cache.clear()
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            self._content_cache[key] = lines
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._content_cache.clear()
+
+    def notify_style_update(self) -> None:
+        self._content_cache.clear()
+        super().notify_style_update()
 
     # --- the cursor ---------------------------------------------------------------------
 

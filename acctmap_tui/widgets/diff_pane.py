@@ -282,22 +282,29 @@ def _match_table(account: Account) -> Table:
     return grid
 
 
-def _candidate_lines(alternatives: list[Account], highlighted: int) -> list[Text]:
-    lines = [Text("Other candidates", style="bold")]
+def _candidates(account: Account, alternatives: list[Account], highlighted: int,
+                ours_company: str, theirs_company: str) -> Group:
+    """Each other candidate by the record it differs in (the shared one is this pair's)."""
+    title = Text("Other candidates", style="bold")
     if not alternatives:
-        lines.append(Text("  none: no other pair shares either account", style="dim"))
-        return lines
+        return Group(title, Text("  none: no other pair shares either account", style="dim"))
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(width=10, no_wrap=True)
+    grid.add_column(width=3, no_wrap=True, justify="right")
+    grid.add_column(ratio=1)
     for i, alt in enumerate(alternatives):
-        pointer = "▶ " if i == highlighted else "  "
+        if alt.ours.key == account.ours.key:
+            company, rec = theirs_company, alt.theirs
+        else:
+            company, rec = ours_company, alt.ours
+        domain = f" ({rec.domain})" if rec.domain and not rec.hashed else ""
         style = "reverse" if i == highlighted else ""
-        lines.append(Text.assemble(
-            pointer,
-            (f"{decision_mark(alt.match.decision):<11}", style),
-            (f"{alt.ours.name or EMPTY} ↔ {alt.theirs.name or EMPTY}", style),
-            f"  {alt.match.score:.0f} {alt.match.method}",
-        ))
-    lines.append(Text("  [ ] choose · c takes the marked one", style="dim"))
-    return lines
+        grid.add_row("▶" if i == highlighted else " ",
+                     Text(decision_mark(alt.match.decision), style=style),
+                     Text(f"{alt.match.score:.0f}", style=style),
+                     Text(f"{company}: {rec.name or EMPTY}{domain}", style=style))
+    return Group(title, grid, Text("  [ ] choose · c takes the marked one", style="dim"))
 
 
 class DiffPane(VerticalScroll, can_focus=False):
@@ -324,5 +331,5 @@ class DiffPane(VerticalScroll, can_focus=False):
                               style="italic"))
         self.query_one("#diff-fields", Static).update(Group(*parts))
         self.query_one("#diff-match", Static).update(_match_table(account))
-        self.query_one("#diff-candidates", Static).update(
-            Group(*_candidate_lines(alternatives, highlighted)))
+        self.query_one("#diff-candidates", Static).update(_candidates(
+            account, alternatives, highlighted, session.ours or "ours", session.partner or "theirs"))

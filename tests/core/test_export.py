@@ -217,7 +217,7 @@ def test_markdown_export_has_title_and_a_row_per_overlap_account(tmp_path):
     path = export.write_export(make_session(), tmp_path / "a" / "list.md", "md")
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("# Northwind x Globex")
-    assert sum(1 for line in lines if line.startswith("| ")) == 1 + 3
+    assert sum(1 for line in lines if line.startswith("| ")) == 2 + 3  # header, rule, 3 accounts
 
 
 def test_unknown_format_is_refused(tmp_path):

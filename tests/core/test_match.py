@@ -375,15 +375,19 @@ def test_progress_is_reported_from_0_to_1():
 # --- common names and noisy words ----------------------------------------------------------------
 
 
-def _crowd(word: str, others: list[str], domain_prefix: str) -> list[Record]:
-    """Six names that share `word` with other words, so `word` is common in the lists."""
-    return [rec(f"{word} {o}", f"{domain_prefix}{i}.com") for i, o in enumerate(others)]
+def _crowds() -> tuple[list[Record], list[Record]]:
+    """Six more "Smith ..." firms of ours and six more "... Plumbing" firms of theirs, so that both
+    words are in more than five names of the two lists."""
+    trades = ["Roofing", "Dental", "Law", "Bakery", "Realty", "Auto"]
+    surnames = ["Jones", "Brown", "Davis", "Lee", "Young", "King"]
+    ours = [rec(f"Smith {w}", f"so{i}.com") for i, w in enumerate(trades)]
+    theirs = [rec(f"{s} Plumbing", f"pt{i}.com") for i, s in enumerate(surnames)]
+    return ours, theirs
 
 
 def test_a_name_of_only_common_words_is_review_not_auto():
     pair_o, pair_t = rec("Smith Plumbing"), rec("Smith Plumbing", "smithplumbing.com")
-    crowd_o = _crowd("Smith", ["Roofing", "Dental", "Law", "Bakery", "Realty", "Auto"], "so")
-    crowd_t = [rec(f"{s} Plumbing", f"pt{i}.com") for i, s in enumerate(["Jones", "Brown", "Davis", "Lee", "Young", "King"])]
+    crowd_o, crowd_t = _crowds()
     alone = match_lists(*lists([pair_o], [pair_t])).accounts
     assert [a.match.decision for a in alone] == [AUTO]  # distinctive in a short list
 
@@ -395,8 +399,7 @@ def test_a_name_of_only_common_words_is_review_not_auto():
 
 def test_common_name_with_two_domains_is_two_companies():
     pair_o, pair_t = rec("Smith Plumbing", "smith-plumbing.net"), rec("Smith Plumbing", "smithplumbing.com")
-    crowd_o = _crowd("Smith", ["Roofing", "Dental", "Law", "Bakery", "Realty", "Auto"], "so")
-    crowd_t = [rec(f"{s} Plumbing", f"pt{i}.com") for i, s in enumerate(["Jones", "Brown", "Davis", "Lee", "Young", "King"])]
+    crowd_o, crowd_t = _crowds()
     result = match_lists(*lists([pair_o, *crowd_o], [pair_t, *crowd_t]))
     assert [a for a in result.accounts if a.ours is pair_o] == []
     assert pair_o in result.unmatched_ours
@@ -410,8 +413,9 @@ def test_fuzzy_name_with_two_domains_is_not_proposed():
 def test_shared_common_word_does_not_make_a_match():
     # whole-name similarity is about 80 here, but the distinctive words differ
     ours = [rec("Erabel Security")]
-    theirs = [rec("Grasil Security", "grasil.com"), *(rec(f"{w} Security", f"s{i}.com") for i, w in
-                                                       enumerate(["Ironclad", "Bastion", "Sentry", "Aegis", "Warden"]))]
+    others = ["Ironclad", "Bastion", "Sentry", "Aegis", "Warden"]
+    theirs = [rec("Grasil Security", "grasil.com")]
+    theirs += [rec(f"{w} Security", f"s{i}.com") for i, w in enumerate(others)]
     result = match_lists(*lists(ours, theirs))
     assert result.accounts == []
 

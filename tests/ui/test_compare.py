@@ -246,19 +246,50 @@ async def test_privacy_hides_notes_and_private_fields(sessions_dir: Path) -> Non
         await open_compare(pilot)
         await choose(pilot, app, "2026-08-20")
         screen = app.screen
-        evergreen = [r for r in table_rows(screen) if r[1] == "Evergreen Health"]
-        assert evergreen and "notes:" in evergreen[0][3]
-        app.privacy = True
-        await pilot.pause()
-        text = " ".join(" ".join(r) for r in table_rows(screen))
-        assert "notes:" not in text and "budget frozen" not in text
         table = screen.query_one("#compare-table", DataTable)
-        names = [r[1] for r in table_rows(screen)]
-        if "Evergreen Health" in names:
+
+        async def evergreen() -> tuple[list[str], str]:
+            names = [r[1] for r in table_rows(screen)]
+            row = table_rows(screen)[names.index("Evergreen Health")]
             table.move_cursor(row=names.index("Evergreen Health"))
             await pilot.press("enter")
             await pilot.pause()
-            assert "budget frozen" not in _plain(app.screen.query_one("#account-fields").content)
+            modal = app.screen
+            text = _plain(modal.query_one("#account-fields", Static).content)
+            text += _plain(modal.query_one("#account-history", Static).content)
+            await pilot.press("escape")
+            await pilot.pause()
+            return row, text
+
+        row, modal_text = await evergreen()
+        assert "notes: budget frozen until March" in row[3]
+        assert "budget frozen" in modal_text and "priority" in modal_text.lower()
+        await pilot.press("p")  # share-safe view
+        await pilot.pause()
+        assert app.privacy
+        row, modal_text = await evergreen()
+        assert "notes" not in row[3] and "budget frozen" not in row[3]
+        assert "owner: Dana Reyes -> (none)" in row[3]  # owner is shared by default
+        assert "budget frozen" not in modal_text and "priority" not in modal_text.lower()
+
+
+async def test_choose_again_and_back_to_the_call(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+        screen = app.screen
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ComparePickScreen)
+        # the session compared now is where the cursor starts
+        assert "2026-08-20" in pick_rows(app)[app.screen.query_one(OptionList).highlighted]
+        await choose(pilot, app, "2026-05-14")
+        assert app.screen is screen and screen.prior.date == date(2026, 5, 14)
+        assert "then 2026-05-14" in _plain(screen.query_one("#compare-title", Static).content)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_mode == app.workbench.session.agenda.current
 
 
 async def test_other_partner_warns_and_compares_anyway(sessions_dir: Path) -> None:
@@ -313,3 +344,22 @@ def _plain(renderable) -> str:
     console = Console(width=200, record=True, color_system=None)
     console.print(renderable)
     return console.export_text()
+
+
+async def test_no_earlier_session_and_this_one_is_not_offered(sessions_dir: Path) -> None:
+    wb = current_workbench()
+    wb.path = session_io.save(wb.session, sessions_dir / "2026-Q4-northwind-globex.toml")
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        picker = app.screen
+        assert isinstance(picker, ComparePickScreen)
+        assert picker.query_one("#pick-list", OptionList).option_count == 0
+        assert "No earlier session saved" in _plain(picker.query_one("#pick-notice", Static).content)
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.diff is None
+        assert "Press c" in _plain(screen.query_one("#compare-empty", Static).content)
+        await pilot.press("f")  # nothing to filter: no error, nothing changes
+        assert screen.filter == "all"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static, Tabs
 
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core.categorize import apply_categories
@@ -52,7 +52,6 @@ def status(app: AcctmapApp) -> str:
 
 
 def tab_labels(app: AcctmapApp) -> list[str]:
-    from textual.widgets import Tabs
     tabs = app.screen.query_one("#review-tabs", Tabs)
     return [tab.label.plain for tab in tabs.query("Tab")]
 
@@ -314,6 +313,25 @@ async def test_empty_queue_says_so_and_undo_brings_pairs_back(sessions_dir):
         assert tab_labels(app)[:2] == ["Queue (1)", "Overlap (12)"]
 
 
+async def test_pair_two_unmatched_accounts_with_nothing_selected(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"no such company", "enter")
+        await pilot.pause()
+        assert rows(app) == []
+        await pilot.press("m")  # no pair selected: pick ours first, then theirs
+        await pilot.pause()
+        await pilot.press(*"northstar", "enter")
+        await pilot.pause()
+        await pilot.press(*"orbital", "enter")
+        await pilot.pause()
+        made = wb.session.accounts[-1]
+        assert (made.ours.name, made.theirs.name, made.match.decision) == (
+            "Northstar Media", "Orbital Freight", ACCEPTED)
+
+
 async def test_privacy_hides_private_fields_in_the_pane(sessions_dir):
     app = review_app(None, sessions_dir)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -327,7 +345,9 @@ async def test_privacy_hides_private_fields_in_the_pane(sessions_dir):
         assert "kestrel-foods.com" in fields
 
 
-async def test_big_views_show_a_window_and_the_filter_finds_the_rest(monkeypatch: pytest.MonkeyPatch, sessions_dir):
+async def test_big_views_show_a_window_and_the_filter_finds_the_rest(
+    monkeypatch: pytest.MonkeyPatch, sessions_dir
+):
     monkeypatch.setattr(review_screen, "MAX_ROWS", 4)
     app = review_app(None, sessions_dir)
     async with app.run_test(size=(120, 40)) as pilot:
