@@ -41,7 +41,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def default_shareable(side: str, name: str) -> bool:
-    """The default policy: names, domains, statuses and the call's plan are shareable; the rest is not."""
+    """Default policy: names, domains, statuses and the call's plan are shareable; nothing else."""
     if side == SESSION:
         return name in SESSION_FIELDS_SHAREABLE
     return name in SHAREABLE_ROLES
@@ -118,7 +118,8 @@ def _identity(account: Account, name: str, policy: _Policy | None) -> str:
     return ""
 
 
-def _layout(session: Session, policy: _Policy | None) -> tuple[list[str], list[tuple[str, str, str]]]:
+def _layout(session: Session, policy: _Policy | None
+            ) -> tuple[list[str], list[tuple[str, str, str]]]:
     """The action-list columns, and (side, field, column label) for the list columns among them."""
     accounts = session.overlap()
     columns: list[str] = []
@@ -192,7 +193,7 @@ def action_rows(session: Session, top: int | None = None,
 
 
 def safe_cell(value: str) -> str:
-    """Escape a cell a spreadsheet would run as a formula (leading = + - @ tab CR) with an apostrophe."""
+    """Prefix an apostrophe to a cell a spreadsheet would run as a formula (= + - @ tab CR)."""
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

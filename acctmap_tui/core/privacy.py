@@ -66,7 +66,8 @@ def read_key(path: str | Path) -> bytes:
     except FileNotFoundError:
         raise AcctmapError(Problem(str(path), None, None, "no such key file", "error")) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise AcctmapError(Problem(str(path), None, None, f"cannot read the key: {exc}", "error")) from None
+        raise AcctmapError(Problem(str(path), None, None, f"cannot read the key: {exc}",
+                                   "error")) from None
     if not text or any(c not in string.hexdigits for c in text) or len(text) % 2:
         raise AcctmapError(Problem(str(path), None, None,
                                    "not a key: expected one line of hex digits (make one with "
@@ -74,8 +75,8 @@ def read_key(path: str | Path) -> bytes:
     key = bytes.fromhex(text)
     if len(key) < MIN_KEY_BYTES:
         raise AcctmapError(Problem(str(path), None, None,
-                                   f"key too short: {len(key)} bytes, need at least {MIN_KEY_BYTES} "
-                                   "(make one with `acctmap keygen`)", "error"))
+                                   f"key too short: {len(key)} bytes, need at least "
+                                   f"{MIN_KEY_BYTES} (make one with `acctmap keygen`)", "error"))
     return key
 
 
@@ -90,7 +91,7 @@ def _hashed_record(rec: Record, key: bytes) -> Record:
 
 
 def hash_list(lst: AccountList, key: bytes) -> AccountList:
-    """A copy of the list holding only hashed domains and statuses; accounts without a domain are dropped."""
+    """A copy holding only hashed domains and statuses; accounts without a domain are dropped."""
     kept = [_hashed_record(r, key) for r in lst.records if r.domain and not r.hashed]
     already = [r for r in lst.records if r.hashed]
     dropped = len(lst.records) - len(kept) - len(already)

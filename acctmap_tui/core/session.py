@@ -209,7 +209,7 @@ def to_toml(session: Session) -> str:
 
 
 def _atomic_write(data: bytes, path: Path) -> None:
-    """Write via a temp file in the same folder and os.replace, so a crash never leaves half a file."""
+    """Write via a temp file in the same folder + os.replace: a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -536,7 +536,8 @@ def from_toml(text: str, path: str = "<session>") -> Session:
 
 
 def _decode_message(exc: tomllib.TOMLDecodeError) -> str:
-    lineno, colno, msg = getattr(exc, "lineno", None), getattr(exc, "colno", None), getattr(exc, "msg", None)
+    lineno, colno = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    msg = getattr(exc, "msg", None)
     if lineno is None:  # Python < 3.14 puts the position in the message text only
         found = _LINE_RE.search(str(exc))
         if found:
@@ -620,7 +621,7 @@ def _info(path: Path) -> SessionInfo:
 
 
 def list_sessions(folder: str | Path) -> list[SessionInfo]:
-    """The session files in a folder, newest call first; unreadable files are listed with their error."""
+    """The session files in a folder, newest call first; unreadable ones listed with their error."""
     folder = Path(folder)
     if not folder.is_dir():
         return []

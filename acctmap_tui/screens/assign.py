@@ -12,7 +12,7 @@ the session does not mark shareable).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from rich.text import Text
 from textual import on
@@ -28,7 +28,12 @@ from acctmap_tui.core.score import priority_accounts, ranked
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.assign_edit import AssignEditScreen
-from acctmap_tui.widgets.account_table import AccountTable, ColumnSpec, is_shareable
+from acctmap_tui.widgets.account_table import (
+    AccountTable,
+    ColumnSpec,
+    ScreenCommands,
+    is_shareable,
+)
 from acctmap_tui.widgets.agenda_header import AgendaHeader
 
 DUE_AFTER = timedelta(days=14)
@@ -73,6 +78,13 @@ def known_owners(workbench: Workbench) -> list[str]:
 class AssignScreen(Screen):
     """Owner, next action and due date for each priority account."""
 
+    COMMANDS = {ScreenCommands}
+    PALETTE = (
+        ("Assign: edit the account", "Owner, next action, due date, notes, status (e / enter)",
+         "edit", ()),
+        ("Assign: set the owner", "Only the owner, with completion (o)", "edit", ("owner",)),
+        ("Assign: set the next action", "Only the next action (x)", "edit", ("next_action",)),
+    )
     BINDINGS = [
         Binding("e", "edit", "Edit", key_display="e/enter"),
         Binding("o", "edit('owner')", "Owner"),
@@ -142,6 +154,8 @@ class AssignScreen(Screen):
         share = {"name": 3, "next_action": 4, "notes": 2}
         parts = sum(share[k] for k in flexible) or 1
         widths = {k: max(10, room * share[k] // parts) for k in flexible}
+        if flexible:  # what integer division left over goes to the last flexible column
+            widths[flexible[-1]] += max(0, room - sum(widths.values()))
         return [ColumnSpec(key, label, _FIXED_WIDTHS.get(key) or widths[key])
                 for key, label in shown]
 
@@ -208,8 +222,8 @@ class AssignScreen(Screen):
             head = (f"[b]Assign[/b]  No account scored yet: showing the overlap by name "
                     f"(first {len(accounts)}). Score accounts in phase 3 to pick the top {top_n}.")
         else:
-            head = (f"[b]Assign[/b]  the {len(accounts)} priority accounts "
-                    f"(top {top_n} by priority)")
+            head = (f"[b]Assign[/b]  {len(accounts)} priority accounts "
+                    f"(the top {top_n} scored accounts by priority)")
         if not accounts:
             tail = "No account in the overlap yet."
         elif todo:

@@ -74,7 +74,7 @@ class AssignEditScreen(ModalScreen[dict[str, object] | None]):
                     yield Input(account.owner, id="assign-owner", placeholder="who takes it",
                                 suggester=SuggestFromList(self.owners, case_sensitive=False),
                                 compact=True)
-                shown = ", ".join(self.owners[:4]) + (" …" if len(self.owners) > 4 else "")
+                shown = ", ".join(self.owners[:3]) + (" …" if len(self.owners) > 3 else "")
                 yield Static(f"→ accepts a suggestion · known: {shown}" if self.owners
                              else "type a name", classes="assign-hint")
             if self._wants("next_action"):

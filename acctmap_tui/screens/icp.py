@@ -7,6 +7,8 @@ review queue. The notes field is for the ICP discussion; it is private (hidden i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -51,11 +53,11 @@ MATRIX_CATEGORY = {
 def lists_table(session: Session, fig: OverlapFigures) -> Table:
     """Rows read, distinct accounts and overlap rate, one column per side."""
     table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
-    table.add_column("")
+    table.add_column("", no_wrap=True, min_width=12)
     sources = [session.source(OURS), session.source(PARTNER)]
     for side, src in zip((OURS, PARTNER), sources):
         name = src.company if src else (session.ours if side == OURS else session.partner)
-        table.add_column(name, justify="right", overflow="ellipsis", no_wrap=True)
+        table.add_column(name, justify="right")
     table.add_row("rows read", *(f"{s.rows:,}" if s else "—" for s in sources))
     table.add_row("accounts", *(f"{s.accounts:,}" if s else "—" for s in sources))
     table.add_row("in overlap", *(f"{fig.overlap:,}" for _ in sources))
@@ -67,7 +69,7 @@ def matrix_table(session: Session, fig: OverlapFigures) -> Table:
     """Our bucket (rows) by theirs (columns); each cell names its category code."""
     table = Table(box=None, pad_edge=False, expand=True, header_style="bold",
                   caption="prospect = prospect, open deal or churned", caption_justify="left")
-    table.add_column("")
+    table.add_column("", min_width=12)
     for theirs in (CUSTOMER, PROSPECT):
         table.add_column(f"{session.partner} {theirs}")
     for ours in (CUSTOMER, PROSPECT):
@@ -105,11 +107,11 @@ def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN) 
     lines: list[str] = []
     for src in session.sources:
         count = len(src.problems)
-        lines.append(f"{src.company} ({src.path}): "
+        lines.append(f"{src.company} ({Path(src.path).name}): "
                      f"{count or 'no'} problem{'' if count == 1 else 's'}")
         if private:
             continue
-        lines += [f"  • {p}" for p in src.problems[:shown]]
+        lines += [f"  • {p.removeprefix(src.path + ', ')}" for p in src.problems[:shown]]
         if count > shown:
             lines.append(f"  … and {count - shown} more")
     if private and any(src.problems for src in session.sources):

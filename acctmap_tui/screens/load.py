@@ -71,18 +71,19 @@ class LoadScreen(Screen):
                 with Horizontal(classes="load-row"):
                     yield Label("Our list", classes="load-label")
                     yield Input(placeholder="path to our CRM export (.csv / .xlsx)", id="ours-path")
+                    yield Input(placeholder="our company name", id="ours-name", classes="load-name")
                 with Horizontal(classes="load-row"):
                     yield Label("Partner's list", classes="load-label")
                     yield Input(placeholder="path to the partner's export", id="theirs-path")
+                    yield Input(placeholder="partner's name", id="theirs-name", classes="load-name")
                 with Horizontal(classes="load-row"):
                     yield Label("Prior session", classes="load-label")
                     yield Input(placeholder="optional: a saved session to carry forward (.toml)",
                                 id="prior-path")
                 with Horizontal(classes="load-row"):
-                    yield Static("Pick a file below (enter) to fill the focused field.",
+                    yield Static("Or pick a file below (enter): it fills the field you were last in.",
                                  classes="load-hint")
                     yield Button("Load (ctrl+l)", id="load", variant="primary")
-                yield ListFiles(Path.cwd(), id="picker")
             with Vertical(id="load-progress"):
                 yield Label("", id="load-stage")
                 yield ProgressBar(total=100, show_eta=False, id="load-bar")
@@ -98,7 +99,14 @@ class LoadScreen(Screen):
             self._start(self.request)
         else:
             self.query_one("#load-progress").display = False
-            self.query_one("#ours-path", Input).focus()
+            self._show_form()
+
+    def _show_form(self) -> None:
+        form = self.query_one("#load-form")
+        form.display = True
+        if not form.query(ListFiles):  # the picker's loader worker starts only when needed
+            form.mount(ListFiles(Path.cwd(), id="picker"))
+        self.query_one("#ours-path", Input).focus()
 
     # --- the form -------------------------------------------------------------------------
 
@@ -134,7 +142,9 @@ class LoadScreen(Screen):
             self._show_error("Give both lists: ours and the partner's.")
             return
         self._start(LoadRequest(Path(ours).expanduser(), Path(theirs).expanduser(),
-                                Path(prior).expanduser() if prior else None))
+                                Path(prior).expanduser() if prior else None,
+                                ours_name=self.query_one("#ours-name", Input).value.strip(),
+                                partner_name=self.query_one("#theirs-name", Input).value.strip()))
 
     def action_back(self) -> None:
         cancel = getattr(self.app, "cancel_load", None)
@@ -206,12 +216,11 @@ class LoadScreen(Screen):
         self.query_one("#load-progress").display = False
         self.query_one("#load-title", Label).update("Could not load the lists")
         self._show_error(message)
-        self.query_one("#load-form").display = True
+        self._show_form()
         if self.request is not None:
             for field, item in (("#ours-path", self.request.ours), ("#theirs-path", self.request.theirs)):
                 if not isinstance(item, AccountList) and not self.query_one(field, Input).value:
                     self.query_one(field, Input).value = str(item)
-        self.query_one("#ours-path", Input).focus()
 
     def _show_error(self, message: str) -> None:
         error = self.query_one("#load-error", Static)

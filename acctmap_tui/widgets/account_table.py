@@ -3,7 +3,10 @@
 `AccountTable` is a `DataTable` keyed by `Account.pair_id`. The screen hands it a list of accounts
 (already filtered and sorted) and a cell renderer; the table shows one page of that list (at most
 `page_size` rows, so a 10,000-account overlap opens fast) and, on a change, re-renders only the cells
-whose text or style changed (`update_cell`), never the whole table.
+whose text or style changed and repaints only the rows on screen that changed, never the whole table.
+
+`ScreenCommands` lists a screen's actions in the command palette; `is_shareable` reads the session's
+share policy for the share-safe view.
 
 `RankIndex` keeps the overlap's rank order (priority high to low, ties by name) and tells which
 ranks moved when one account's priority changes, without re-sorting everything.
@@ -16,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
@@ -43,11 +47,37 @@ def is_shareable(session: Session, side: str, name: str) -> bool:
 
 
 def matches_text(account: Account, needle: str) -> bool:
-    """Case-insensitive substring match on both names, the domain and both owners."""
+    """Case-insensitive substring match on both names, the domain and the assigned owner."""
     if not needle:
         return True
     hay = " ".join((account.ours.name, account.theirs.name, account.key, account.owner)).casefold()
     return needle.casefold() in hay
+
+
+class ScreenCommands(Provider):
+    """Command palette entries from the screen's `PALETTE`: (title, help, action, parameters).
+
+    Only actions the screen's `check_action` allows right now are listed.
+    """
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        out = []
+        for title, help_text, action, params in getattr(screen, "PALETTE", ()):
+            if screen.check_action(action, params):
+                out.append((title, help_text,
+                            lambda a=action, p=params: getattr(screen, f"action_{a}")(*p)))
+        return out
+
+    async def discover(self) -> Hits:
+        for title, help_text, run in self._commands():
+            yield DiscoveryHit(title, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, run in self._commands():
+            if (score := matcher.match(title)) > 0:
+                yield Hit(score, matcher.highlight(title), run, text=title, help=help_text)
 
 
 class RankIndex:
@@ -141,14 +171,6 @@ class AccountTable(DataTable):
             self.add_column(spec.label, width=spec.width, key=spec.key)
         self._fill(focus, column)
 
-    def set_label(self, key: str, label: str | Text) -> None:
-        """Change a column's header text in place."""
-        column = self.columns.get(key)  # type: ignore[call-overload]
-        if column is not None:
-            column.label = Text.from_markup(label) if isinstance(label, str) else label
-            self._update_count += 1  # header renders are cached by update count
-            self.refresh()
-
     def show(self, accounts: list[Account], focus: Account | None = None) -> None:
         """Show a new list (after a sort or filter); the page and cursor follow `focus`."""
         focus = focus or self.cursor_account
@@ -208,6 +230,13 @@ class AccountTable(DataTable):
     @property
     def shown_accounts(self) -> list[Account]:
         return list(self._shown.values())
+
+    def update_cell(self, row_key, column_key, value, *, update_width: bool = False) -> None:
+        """DataTable's own cell update; forgets what was drawn so the content cache cannot lie."""
+        self._cells.pop((str(getattr(row_key, "value", row_key)),
+                         str(getattr(column_key, "value", column_key))), None)
+        self._content_cache.clear()
+        super().update_cell(row_key, column_key, value, update_width=update_width)
 
     def refresh_cells(self, account: Account, columns: Iterable[str] | None = None) -> int:
         """Re-render one row's cells (all, or the named columns); returns how many changed."""

@@ -1,4 +1,4 @@
-"""Action lists: order and rank, CSV/Markdown escaping, and partner-safe exports that leak nothing."""
+"""Action lists: order and rank, CSV/Markdown escaping, partner-safe exports that leak nothing."""
 
 from __future__ import annotations
 
@@ -60,8 +60,8 @@ def make_session(fields: list[FieldInfo] | None = None) -> Session:
                      category="mutual-prospect")
     waiting = account(rec("Cobalt", "cobalt.de", PROSPECT), rec("Kobalt", "kobalt.de", CUSTOMER),
                       priority=30, decision=REVIEW)
-    turned_down = account(rec("Martin", "martin.fr", PROSPECT), rec("Martin", "martin.com", CUSTOMER),
-                          priority=40, decision=REJECTED)
+    turned_down = account(rec("Martin", "martin.fr", PROSPECT),
+                          rec("Martin", "martin.com", CUSTOMER), priority=40, decision=REJECTED)
     return Session(
         ours="Northwind", partner="Globex", title="Northwind x Globex",
         sources=[Source(OURS, "Northwind", "n.csv", columns={"name": "Account Name",

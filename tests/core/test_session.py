@@ -42,8 +42,8 @@ CREATED = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 def full_session() -> Session:
     """A session with every field set to something other than its default."""
     ours = Record("Acme, Inc.", "acme.com", CUSTOMER, "Customer - Direct", "Dana Reyes",
-                  "https://www.acme.com/", "acme", {"Annual Revenue": "0012,5", "Industry": "Soft\"ware"},
-                  [2, 7])
+                  "https://www.acme.com/", "acme",
+                  {"Annual Revenue": "0012,5", "Industry": "Soft\"ware"}, [2, 7])
     theirs = Record("ACME Corporation", "acme.com", OPEN_DEAL, "opportunity", "Priya Shah",
                     "acme.com", "acme", {"Country/Region": "Ünited Státes"}, [3])
     plain = Account(
@@ -51,7 +51,8 @@ def full_session() -> Session:
         category="ours-customer-their-prospect", category_manual=True,
         scores={"relationship": 3, "icp_fit": 2}, priority=15, owner="Dana (Globex AE)",
         next_action='Intro to "VP Eng" at the Dec QBR', due=date(2026, 12, 7),
-        notes="Line one\nline two with | pipe and \\ backslash\n", action_status="done", carried=True,
+        notes="Line one\nline two with | pipe and \\ backslash\n", action_status="done",
+        carried=True,
     )
     unknown = Account(
         Record("Fjord Systems", "", None, "Partner?", name_key="fjord systems"),
@@ -64,7 +65,8 @@ def full_session() -> Session:
         agenda=Agenda([("icp", 7), ("review", 25)], current="review", elapsed_s={"icp": 412.5}),
         sources=[
             Source(OURS, "Northwind", "exports/northwind.csv", "ab" * 32, 1843, 1790,
-                   {"name": "Account Name", "domain": "Website"}, ["northwind.csv, row 9: no name"]),
+                   {"name": "Account Name", "domain": "Website"},
+                   ["northwind.csv, row 9: no name"]),
             Source(PARTNER, "Globex", "globex_hashed.csv", "", 900, 880, {}, [], hashed=True),
         ],
         fields=[FieldInfo(OURS, "name", "Account Name", True),
@@ -158,9 +160,9 @@ sessions = st.builds(
         problems=st.lists(texts, max_size=2), hashed=st.booleans()), max_size=2),
     fields=st.lists(st.builds(FieldInfo, side=st.sampled_from([OURS, PARTNER, "session"]),
                               name=texts, column=texts, shareable=st.booleans()), max_size=3),
-    scoring=st.builds(Scoring, factors=st.lists(st.builds(
-        Factor, key=short, label=texts, weight=ints, levels=st.lists(texts, max_size=3)), max_size=3),
-        top_n=ints),
+    scoring=st.builds(Scoring, top_n=ints, factors=st.lists(st.builds(
+        Factor, key=short, label=texts, weight=ints, levels=st.lists(texts, max_size=3)),
+        max_size=3)),
     thresholds=st.builds(Thresholds, auto_accept=floats, review=floats, close_gap=floats,
                          names_differ=floats),
     icp_notes=texts, accounts=st.lists(accounts, max_size=3),
@@ -192,7 +194,8 @@ def test_a_hand_written_minimal_session_loads_with_defaults(tmp_path):
     assert (s.ours, s.partner, s.date) == ("Acme", "Globex", date(2026, 11, 23))
     assert s.scoring == Scoring() and s.thresholds == Thresholds() and s.agenda == Agenda()
     (acc,) = s.accounts
-    assert acc.ours.name == "Initech" and acc.theirs.domain == "" and acc.theirs.status == "prospect"
+    assert acc.ours.name == "Initech" and acc.ours.domain == "initech.com"
+    assert acc.theirs.domain == "" and acc.theirs.status == "prospect"
     assert acc.owner == "Dana" and acc.notes == "watch out\n" and acc.due is None
     assert acc.in_overlap  # a pair written by hand counts as paired by a person
     assert acc.match.method == "manual"

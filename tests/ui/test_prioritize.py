@@ -64,14 +64,11 @@ def shown_text(app: AcctmapApp, selector: str) -> str:
 
 
 async def go_to(pilot, name: str, column: str) -> None:
-    """Put the cursor on account `name`, column `column` (by moving the cursor with keys)."""
+    """Put the cursor on account `name`, column `column` (arrow keys are tested elsewhere)."""
     t = table(pilot.app)
     keys = [spec.key for spec in t.specs]
-    target_row = [r["name"] for r in rows(pilot.app)].index(name)
-    while t.cursor_row != target_row:
-        await pilot.press("down" if t.cursor_row < target_row else "up")
-    while t.cursor_column != keys.index(column):
-        await pilot.press("right" if t.cursor_column < keys.index(column) else "left")
+    t.move_cursor(row=[r["name"] for r in rows(pilot.app)].index(name), column=keys.index(column))
+    await pilot.pause()
 
 
 # --- snapshots ----------------------------------------------------------------------------------
@@ -98,7 +95,10 @@ async def test_score_keys_update_priority_and_rank_at_once(sessions_dir: Path) -
         last = rows(app)[-1]["name"]
         order = [r["name"] for r in rows(app)]
 
-        await go_to(pilot, last, "f:relationship")
+        # The cursor opens on the first factor of the first row; arrows move it.
+        assert table(app).cursor_column_key == "f:relationship"
+        await pilot.press(*["down"] * (len(order) - 1))
+        assert table(app).cursor_account.name == last
         await pilot.press("3")  # Champion
         row = row_of(app, last)
         assert row["f:relationship"].startswith("3 ")
@@ -233,6 +233,27 @@ async def test_text_filter(sessions_dir: Path) -> None:
         assert not app.screen.query_one("#prio-filter", Input).display
 
 
+async def test_a_long_overlap_shows_in_pages(sessions_dir: Path, monkeypatch) -> None:
+    monkeypatch.setattr(PrioritizeScreen, "PAGE_SIZE", 4)
+    wb = scored_workbench()
+    app = prioritize_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        ranked_names = [r["name"] for r in rows(app)]
+        assert len(ranked_names) == 4
+        assert "rows 1–4 of 10" in shown_text(app, "#prio-status")
+        await pilot.press("right_square_bracket")
+        assert "rows 5–8 of 10" in shown_text(app, "#prio-status")
+        assert not set(ranked_names) & {r["name"] for r in rows(app)}
+        await pilot.press("right_square_bracket", "right_square_bracket")  # no page after 9–10
+        assert "rows 9–10 of 10" in shown_text(app, "#prio-status")
+        await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
+        assert [r["name"] for r in rows(app)] == ranked_names
+        await pilot.press("f")  # a filter works on the whole overlap, then pages
+        shared = [a for a in wb.session.overlap() if a.category == SHARED_CUSTOMER.key]
+        assert len(rows(app)) == min(4, len(shared))
+
+
 # --- weights and privacy ------------------------------------------------------------------------
 
 
@@ -307,3 +328,20 @@ async def test_category_change_elsewhere_updates_the_row(sessions_dir: Path) -> 
         wb.set_category(account, SHARED_CUSTOMER.key)
         await pilot.pause()
         assert row_of(app, account.name)["category"] == CATEGORY_BY_KEY[SHARED_CUSTOMER.key].code
+
+
+async def test_command_palette_reaches_the_screen_actions(sessions_dir: Path) -> None:
+    app = prioritize_app(small_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        name = rows(app)[-1]["name"]
+        await go_to(pilot, name, "f:relationship")
+        await pilot.press("2")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for ch in "re-rank":
+            await pilot.press(ch)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert rows(app)[0]["name"] == name

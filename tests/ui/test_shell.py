@@ -382,6 +382,11 @@ async def test_command_palette_runs_app_actions(sessions_dir: Path) -> None:
 # --- loading lists --------------------------------------------------------------------------
 
 
+async def _loaded(app: AcctmapApp) -> None:
+    """Wait for the load worker (the file picker's own worker never completes)."""
+    await app.workers.wait_for_complete([w for w in app.workers if w.group == "load"])
+
+
 def _write_lists(folder: Path) -> tuple[Path, Path]:
     ours = folder / "northwind.csv"
     ours.write_text("Account Name,Website,Type\nAcme Inc,acme.com,Customer\n"
@@ -396,7 +401,7 @@ async def test_load_request_matches_in_a_worker_and_opens_icp(tmp_path: Path, se
     ours, theirs = _write_lists(tmp_path)
     app = AcctmapApp(sessions_dir=sessions_dir, load=LoadRequest(ours, theirs))
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await _loaded(app)
         await pilot.pause()
         await pilot.pause()
         assert app.current_mode == "icp"
@@ -411,10 +416,35 @@ async def test_load_error_names_the_file_on_the_load_screen(tmp_path: Path, sess
     missing = tmp_path / "nowhere.csv"
     app = AcctmapApp(sessions_dir=sessions_dir, load=LoadRequest(ours, missing))
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await _loaded(app)
         await pilot.pause()
         assert isinstance(app.screen, LoadScreen)
         error = app.screen.query_one("#load-error")
         assert error.display
         assert "nowhere.csv" in str(error.content)
         assert app.workbench is None
+
+
+async def test_o_opens_the_load_form_and_escape_goes_back(sessions_dir: Path) -> None:
+    app = AcctmapApp(small_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+        assert app.screen.query_one("#load-form").display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_mode == "icp"
+
+
+async def test_o_with_unsaved_changes_asks_first(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        wb.reject(review_account(wb))
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedChangesDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_mode == "icp" and wb.dirty

@@ -1,0 +1,280 @@
+"""Assign: owner, next action and due date for the priority accounts, through the edit dialog."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from textual.widgets import Input, Static
+
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.core.score import priority_accounts
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.screens.assign import MISSING_ACTION, MISSING_OWNER, AssignScreen
+from acctmap_tui.screens.assign_edit import AssignEditScreen
+from acctmap_tui.widgets.account_table import AccountTable
+from tests.ui.factory import DAY, small_workbench
+
+SIZE = (120, 40)
+
+
+def assign_app(wb: Workbench | None = None, sessions: Path = Path("sessions")) -> AcctmapApp:
+    wb = wb or small_workbench()
+    wb.session.agenda.current = "assign"
+    return AcctmapApp(wb, sessions)
+
+
+def scored_workbench() -> Workbench:
+    """Four accounts scored (so four priority accounts); one fully assigned, one half."""
+    wb = small_workbench()
+    levels = {"Blue Harbor Logistics": 3, "Fjord Systems AS": 2, "Granite Payments": 1,
+              "Deltaworks Ltd": 3}
+    by_name = {a.ours.name: a for a in wb.session.overlap()}
+    for name, level in levels.items():
+        wb.set_level(by_name[name], "relationship", level)
+        wb.set_level(by_name[name], "icp_fit", level)
+    wb.set_field(by_name["Deltaworks Ltd"], "owner", "Sam Ito")
+    wb.set_field(by_name["Deltaworks Ltd"], "next_action", "Joint demo for their CFO")
+    wb.set_field(by_name["Deltaworks Ltd"], "due", date(2026, 12, 4))
+    wb.set_field(by_name["Deltaworks Ltd"], "notes", "Their AE is new")
+    wb.set_field(by_name["Granite Payments"], "owner", "Priya Shah")
+    return wb
+
+
+def rows(app: AcctmapApp) -> list[dict[str, str]]:
+    t = app.screen.query_one("#assign-table", AccountTable)
+    keys = [spec.key for spec in t.specs]
+    return [dict(zip(keys, (" ".join(cell.plain.split()) for cell in t.get_row_at(i))))
+            for i in range(t.row_count)]
+
+
+def row_of(app: AcctmapApp, name: str) -> dict[str, str]:
+    return next(r for r in rows(app) if r["name"] == name)
+
+
+def status_line(app: AcctmapApp) -> str:
+    console = Console(width=300, record=True, file=io.StringIO())
+    console.print(app.screen.query_one("#assign-status-line", Static).content)
+    return " ".join(console.export_text().split())
+
+
+async def go_to(pilot, name: str) -> None:
+    t = pilot.app.screen.query_one("#assign-table", AccountTable)
+    t.move_cursor(row=[r["name"] for r in rows(pilot.app)].index(name))
+    await pilot.pause()
+
+
+# --- snapshots ----------------------------------------------------------------------------------
+
+
+def test_snapshot_assign(snap_compare, sessions_dir: Path) -> None:
+    assert snap_compare(assign_app(scored_workbench(), sessions_dir), terminal_size=SIZE)
+
+
+def test_snapshot_edit_dialog(snap_compare, sessions_dir: Path) -> None:
+    async def open_dialog(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+
+    assert snap_compare(assign_app(scored_workbench(), sessions_dir), terminal_size=(100, 30),
+                        run_before=open_dialog)
+
+
+# --- the rows -----------------------------------------------------------------------------------
+
+
+async def test_rows_are_the_priority_accounts_and_missing_fields_say_so(sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, AssignScreen)
+        assert [r["name"] for r in rows(app)] == [a.name for a in priority_accounts(wb.session)]
+        assert [r["rank"].lstrip("⚠ ") for r in rows(app)] == ["1", "2", "3", "4"]
+        granite = row_of(app, "Granite Payments")
+        assert granite["owner"] == "Priya Shah" and granite["next_action"] == MISSING_ACTION
+        assert row_of(app, "Fjord Systems AS")["owner"] == MISSING_OWNER
+        done = row_of(app, "Deltaworks Ltd")
+        assert done["due"] == "2026-12-04" and done["notes"] == "Their AE is new"
+        assert not done["rank"].startswith("⚠")
+        assert "3 of 4 priority accounts still need an owner or next action" in status_line(app)
+
+
+async def test_nothing_scored_shows_the_overlap_by_name(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "No account scored yet: showing the overlap by name" in status_line(app)
+        names = [r["name"] for r in rows(app)]
+        assert names == sorted(names, key=str.casefold)
+        assert len(names) == min(len(wb.session.overlap()), wb.session.scoring.top_n)
+
+
+async def test_scores_made_in_prioritize_change_the_rows(sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        helios = next(a for a in wb.session.overlap() if a.ours.name == "Helios Robotics")
+        wb.set_level(helios, "relationship", 3)
+        await pilot.pause()
+        assert "Helios Robotics" in [r["name"] for r in rows(app)]
+        assert "4 of 5" in status_line(app)
+
+
+# --- editing ------------------------------------------------------------------------------------
+
+
+async def test_assign_owner_with_completion_action_and_default_due(sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await go_to(pilot, "Fjord Systems AS")
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AssignEditScreen)
+        due = dialog.query_one("#assign-due", Input)
+        assert due.value == (DAY + timedelta(days=14)).isoformat()
+
+        await pilot.press("l", "e")  # "Lena Vogt" owns accounts in our list
+        await pilot.pause()
+        await pilot.press("right")  # accept the suggestion
+        assert dialog.query_one("#assign-owner", Input).value == "Lena Vogt"
+        await pilot.press("tab")
+        action = dialog.query_one("#assign-action", Input)
+        assert dialog.focused is action
+        action.value = "Warm intro to their CTO"
+        await pilot.press("enter")
+        await pilot.pause()
+
+        assert isinstance(app.screen, AssignScreen)
+        fjord = next(a for a in wb.session.overlap() if a.ours.name == "Fjord Systems AS")
+        assert (fjord.owner, fjord.next_action) == ("Lena Vogt", "Warm intro to their CTO")
+        assert fjord.due == date(2026, 12, 9)
+        row = row_of(app, "Fjord Systems AS")
+        assert (row["owner"], row["next_action"], row["due"]) == (
+            "Lena Vogt", "Warm intro to their CTO", "2026-12-09")
+        assert "2 of 4" in status_line(app)
+
+
+async def test_invalid_date_keeps_the_dialog_with_a_message(sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await go_to(pilot, "Deltaworks Ltd")
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        due = dialog.query_one("#assign-due", Input)
+        due.value = "2026-12-32"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog
+        error = dialog.query_one("#assign-error", Static)
+        assert "not a real day" in str(error.content) and "YYYY-MM-DD" in str(error.content)
+        assert dialog.focused is due
+
+        due.value = "9 Dec"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog and "not YYYY-MM-DD" in str(error.content)
+
+        due.value = "2026-12-11"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AssignScreen)
+        account = next(a for a in wb.session.overlap() if a.ours.name == "Deltaworks Ltd")
+        assert account.due == date(2026, 12, 11)
+        assert row_of(app, "Deltaworks Ltd")["due"] == "2026-12-11"
+
+
+async def test_incomplete_count_goes_down_to_all_assigned(sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "3 of 4" in status_line(app)
+        for name in ("Blue Harbor Logistics", "Fjord Systems AS", "Granite Payments"):
+            await go_to(pilot, name)
+            if row_of(app, name)["owner"] == MISSING_OWNER:
+                await pilot.press("o")  # owner only
+                await pilot.pause()
+                assert not app.screen.query("#assign-action")
+                app.screen.query_one("#assign-owner", Input).value = "Dana Reyes"
+                await pilot.press("enter")
+                await pilot.pause()
+            await pilot.press("x")  # next action only
+            await pilot.pause()
+            assert not app.screen.query("#assign-owner")
+            await pilot.press("C")
+            await pilot.press("enter")
+            await pilot.pause()
+        assert "All priority accounts assigned ✓" in status_line(app)
+        assert not any(r["rank"].startswith("⚠") for r in rows(app))
+
+
+async def test_cancel_changes_nothing_and_status_is_saved(sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = wb.revision
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("N")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AssignScreen) and wb.revision == before
+
+        await go_to(pilot, "Deltaworks Ltd")
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.click("#assign-status RadioButton", offset=(2, 0))
+        await pilot.pause()
+        # the first radio button is "open" (pressed); move to "done" with the keyboard
+        await pilot.press("right", "enter")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        account = next(a for a in wb.session.overlap() if a.ours.name == "Deltaworks Ltd")
+        assert account.action_status == "done"
+        assert row_of(app, "Deltaworks Ltd")["action_status"] == "done"
+        assert wb.revision == before + 1  # one change: only the status differed
+
+
+async def test_undo_shows_the_row_incomplete_again(sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await go_to(pilot, "Granite Payments")
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("C")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert row_of(app, "Granite Payments")["next_action"] == "C"
+        assert "2 of 4" in status_line(app)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert row_of(app, "Granite Payments")["next_action"] == MISSING_ACTION
+        assert "3 of 4" in status_line(app)
+
+
+async def test_privacy_hides_notes(sessions_dir: Path) -> None:
+    app = assign_app(scored_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.privacy = True
+        await pilot.pause()
+        keys = [spec.key for spec in app.screen.query_one("#assign-table", AccountTable).specs]
+        assert "notes" not in keys and "owner" in keys and "next_action" in keys
+        await pilot.press("e")
+        await pilot.pause()
+        assert not app.screen.query("#assign-notes")

@@ -1,0 +1,128 @@
+"""The ICP review screen: figures from the session, problems, and the ICP alignment notes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from textual.widgets import Static, TextArea
+
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.core.categorize import overlap_figures
+from acctmap_tui.core.model import CATEGORIES, OURS, PARTNER
+from acctmap_tui.screens.icp import PROBLEMS_SHOWN
+from tests.ui.factory import small_workbench
+
+SIZE = (120, 40)
+
+
+def shown(app: AcctmapApp, selector: str) -> str:
+    """The plain text a Static on the ICP screen shows (tables rendered at the widget's width)."""
+    widget = app.screen.query_one(selector, Static)
+    console = Console(width=widget.content_region.width or 100, file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
+# --- snapshots --------------------------------------------------------------------------------
+
+
+def test_icp_screen_at_120x40(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(AcctmapApp(small_workbench(), tmp_path), terminal_size=(120, 40))
+
+
+def test_icp_screen_at_100x30(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(AcctmapApp(small_workbench(), tmp_path), terminal_size=(100, 30))
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+async def test_figures_follow_the_session(tmp_path: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        fig = overlap_figures(wb.session)
+        lists = shown(app, "#icp-lists")
+        assert f"{fig.rate(OURS):.0%}" in lists and f"{fig.rate(PARTNER):.0%}" in lists
+        categories = shown(app, "#icp-categories-table")
+        for cat in CATEGORIES:
+            line = next(l for l in categories.splitlines() if l.strip().startswith(cat.code))
+            assert str(fig.per_category[cat.key]) in line.split()
+            assert cat.play.split(":")[0] in line
+        matrix = shown(app, "#icp-matrix")
+        assert "Globex customer" in matrix and "Northwind prospect" in matrix
+        assert f"win-back {fig.win_back}" in shown(app, "#icp-summary")
+        assert f"review queue {fig.review}" in shown(app, "#icp-summary")
+
+        # accepting a pair in review moves the overlap figures at once
+        pending = wb.session.review_queue()[0]
+        wb.accept(pending)
+        await pilot.pause()
+        assert f"review queue {fig.review - 1}" in shown(app, "#icp-summary")
+        assert f"overlap {fig.overlap + 1}" in shown(app, "#icp-summary")
+
+
+async def test_problems_show_the_first_ones_then_a_count(tmp_path: Path) -> None:
+    wb = small_workbench()
+    ours = wb.session.sources[0]
+    ours.problems = [f"northwind.csv, row {n}: no account name" for n in range(2, 2 + PROBLEMS_SHOWN + 7)]
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        text = str(app.screen.query_one("#icp-problems-text", Static).content)
+        assert f"{len(ours.problems)} problems" in text
+        assert "• row 2: no account name" in text  # the file is named once, above its problems
+        assert f"• row {PROBLEMS_SHOWN + 1}: no account name" in text
+        assert f"row {PROBLEMS_SHOWN + 2}:" not in text
+        assert "and 7 more" in text
+        assert "Globex (globex.csv): no problems" in text
+        await pilot.press("p")  # share-safe: counts only
+        await pilot.pause()
+        text = str(app.screen.query_one("#icp-problems-text", Static).content)
+        assert "row 2" not in text
+        assert f"{len(ours.problems)} problems" in text
+
+
+# --- notes ------------------------------------------------------------------------------------
+
+
+async def test_typing_notes_updates_the_session(tmp_path: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", *"Size: 200-2000")
+        assert app.screen.focused is app.screen.query_one("#icp-notes", TextArea)
+        await pilot.press("escape")  # leaving the field hands the notes over
+        await pilot.pause()
+        assert wb.session.icp_notes == "Size: 200-2000"
+        assert wb.dirty
+        assert app.screen.focused is None
+        await pilot.press("2")  # phase keys work again once out of the notes
+        await pilot.pause()
+        assert app.current_mode == "review"
+
+
+async def test_notes_are_handed_over_after_a_pause_in_typing(tmp_path: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", *"EMEA")
+        assert wb.session.icp_notes == ""
+        await pilot.pause(1.3)  # the debounce is one second
+        assert wb.session.icp_notes == "EMEA"
+
+
+async def test_undo_brings_back_the_previous_notes(tmp_path: Path) -> None:
+    wb = small_workbench()
+    wb.session.icp_notes = "first draft"
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", "end", *" + more", "escape")
+        await pilot.pause()
+        assert wb.session.icp_notes == "first draft + more"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert wb.session.icp_notes == "first draft"
+        assert app.screen.query_one("#icp-notes", TextArea).text == "first draft"
