@@ -114,10 +114,10 @@ class AcctmapApp(App[None]):
         the previous workbench are dropped and rebuilt on demand.
         """
         self._set_workbench(workbench)
-        for mode, screen in self.MODES.items():
-            if mode not in (self.current_mode, "load"):
-                self.remove_mode(mode)
-                self.add_mode(mode, screen)
+        for name, screen in self.MODES.items():
+            if name not in (self.current_mode, "load"):
+                self.remove_mode(name)
+                self.add_mode(name, screen)
         self._show_phase(mode)
         self.header_stamp += 1
         if workbench.dirty:
@@ -215,7 +215,7 @@ class AcctmapApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in SESSION_ACTIONS:
-            if self.workbench is None or self.current_mode not in PHASE_MODES:
+            if self.workbench is None or self.current_mode == "load":
                 return False
             if isinstance(self.screen, ModalScreen) and not isinstance(self.screen, CommandPalette):
                 return False

@@ -177,7 +177,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     paths: list[Path] = []
     for item in args.sessions or [str(SESSIONS_DIR)]:
         p = Path(item)
-        paths += [i.path for i in session_io.list_sessions(p)] if p.is_dir() else [p]
+        paths += [i.path for i in session_io.list_sessions(p) if not i.error] if p.is_dir() else [p]
     sessions = [session_io.load(p) for p in paths]
     if not sessions:
         raise AcctmapError("no sessions found: name session files or a folder of them")

@@ -65,6 +65,14 @@ def default_field_policy(session: Session) -> list[FieldInfo]:
     return fields
 
 
+def is_shareable(session: Session, side: str, name: str) -> bool:
+    """May the partner see this field? The session's mark, else the default policy."""
+    for info in session.fields:
+        if info.side == side and info.name == name:
+            return info.shareable
+    return default_shareable(side, name)
+
+
 class _Policy:
     """Answers "may the partner see this field?" for one session."""
 

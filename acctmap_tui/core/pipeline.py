@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from acctmap_tui.core.categorize import apply_categories
+from acctmap_tui.core.export import default_field_policy
 from acctmap_tui.core.match import MatchResult, match_lists
 from acctmap_tui.core.model import (
     OURS,
@@ -18,7 +19,6 @@ from acctmap_tui.core.model import (
     PARTNER,
     AccountList,
     Factor,
-    FieldInfo,
     Session,
     Source,
     Thresholds,
@@ -26,11 +26,6 @@ from acctmap_tui.core.model import (
 from acctmap_tui.core.privacy import hash_for_matching, likely_key_mismatch
 from acctmap_tui.core.score import rescore
 
-# Fields a partner may see by default. Everything else (extra CRM columns, our notes, scores) is
-# private until the user marks it shareable.
-SHAREABLE_ROLES = ("name", "domain", "status")
-SESSION_FIELDS_SHAREABLE = ("category", "play", "owner", "next_action", "due", "action_status")
-SESSION_FIELDS_PRIVATE = ("priority", "scores", "notes")
 MAX_PROBLEMS_KEPT = 200
 
 
@@ -60,22 +55,6 @@ def source_of(lst: AccountList) -> Source:
     )
 
 
-def default_fields(lists: list[AccountList]) -> list[FieldInfo]:
-    """Provenance and the default share policy for every field the session holds."""
-    fields: list[FieldInfo] = []
-    for lst in lists:
-        for role, header in lst.columns.items():
-            fields.append(FieldInfo(lst.side, role, header, shareable=role in SHAREABLE_ROLES))
-        extras = sorted({k for r in lst.records for k in r.extra})
-        for header in extras:
-            fields.append(FieldInfo(lst.side, header, header, shareable=False))
-    for name in SESSION_FIELDS_SHAREABLE:
-        fields.append(FieldInfo("session", name, "", shareable=True))
-    for name in SESSION_FIELDS_PRIVATE:
-        fields.append(FieldInfo("session", name, "", shareable=False))
-    return fields
-
-
 def new_session(
     ours: AccountList,
     theirs: AccountList,
@@ -102,10 +81,10 @@ def new_session(
         title=title or f"{ours.company} x {theirs.company} — {quarter(day)} mapping",
         date=day,
         sources=[source_of(ours), source_of(theirs)],
-        fields=default_fields([ours, theirs]),
         thresholds=thresholds,
         accounts=result.accounts,
     )
+    session.fields = default_field_policy(session)
     out = NewSession(session, result, ours, theirs, notes=list(result.notes))
     if prior is not None:
         out.carried = carry_forward(session, prior)

@@ -122,6 +122,7 @@ def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN) 
 class IcpScreen(Screen):
     """ICP review: list sizes, overlap figures, problems, ICP alignment notes."""
 
+    notes_debounce_s = NOTES_DEBOUNCE_S  # tests shorten it
     AUTO_FOCUS = ""  # no auto focus: keys 1-4, n, t, p work at once; `e` starts typing notes
     BINDINGS = [
         Binding("e", "edit_notes", "Edit notes"),
@@ -234,7 +235,7 @@ class IcpScreen(Screen):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if self._notes_timer is not None:
             self._notes_timer.stop()
-        self._notes_timer = self.set_timer(NOTES_DEBOUNCE_S, self.commit_edits)
+        self._notes_timer = self.set_timer(self.notes_debounce_s, self.commit_edits)
 
     def on_descendant_blur(self, event) -> None:
         if getattr(event.widget, "id", None) == "icp-notes":

@@ -5,7 +5,7 @@
 `page_size` rows, so a 10,000-account overlap opens fast) and, on a change, re-renders only the cells
 whose text or style changed and repaints only the rows on screen that changed, never the whole table.
 
-`ScreenCommands` lists a screen's actions in the command palette; `is_shareable` reads the session's
+`ScreenCommands` lists a screen's actions in the command palette; `is_shareable` (re-exported from the core) reads the session's
 share policy for the share-safe view.
 
 `RankIndex` keeps the overlap's rank order (priority high to low, ties by name) and tells which
@@ -23,8 +23,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from acctmap_tui.core.model import OURS, PARTNER, Account, Session
-from acctmap_tui.core.pipeline import SESSION_FIELDS_SHAREABLE, SHAREABLE_ROLES
+from acctmap_tui.core.model import Account
+from acctmap_tui.core.export import is_shareable
 
 PAGE_SIZE = 500
 
@@ -34,16 +34,6 @@ STATUS_SHORT = {"customer": "Cust", "open deal": "Deal", "prospect": "Prosp", "c
 def status_short(status: str | None) -> str:
     """'Cust' / 'Deal' / 'Prosp' / 'Churn', or '?' for a status word nobody mapped."""
     return STATUS_SHORT.get(status or "", "?")
-
-
-def is_shareable(session: Session, side: str, name: str) -> bool:
-    """Whether the partner may see a field (the session's share policy, else the default one)."""
-    for info in session.fields:
-        if info.side == side and info.name == name:
-            return info.shareable
-    if side == "session":
-        return name in SESSION_FIELDS_SHAREABLE
-    return side in (OURS, PARTNER) and name in SHAREABLE_ROLES
 
 
 def matches_text(account: Account, needle: str) -> bool:

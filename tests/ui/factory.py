@@ -12,7 +12,7 @@ from acctmap_tui.core.model import (
     AUTO, CHURNED, CUSTOMER, OPEN_DEAL, OURS, PARTNER, PROSPECT, REVIEW,
     Account, AccountList, MatchInfo, Record, Session, Source,
 )
-from acctmap_tui.core.pipeline import default_fields
+from acctmap_tui.core.export import default_field_policy
 from acctmap_tui.core.score import rescore
 from acctmap_tui.core.workbench import Workbench
 
@@ -100,9 +100,9 @@ def small_workbench() -> Workbench:
                         columns=dict(ours.columns)),
                  Source(PARTNER, "Globex", "globex.csv", rows=14, accounts=14,
                         columns=dict(theirs.columns))],
-        fields=default_fields([ours, theirs]),
         accounts=accounts,
     )
+    session.fields = default_field_policy(session)
     apply_categories(session)
     rescore(session)
     return Workbench(session, ours, theirs)

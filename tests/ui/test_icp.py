@@ -12,7 +12,7 @@ from textual.widgets import Static, TextArea
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core.categorize import overlap_figures
 from acctmap_tui.core.model import CATEGORIES, OURS, PARTNER
-from acctmap_tui.screens.icp import PROBLEMS_SHOWN
+from acctmap_tui.screens.icp import PROBLEMS_SHOWN, IcpScreen
 from tests.ui.factory import small_workbench
 
 SIZE = (120, 40)
@@ -104,13 +104,14 @@ async def test_typing_notes_updates_the_session(tmp_path: Path) -> None:
         assert app.current_mode == "review"
 
 
-async def test_notes_are_handed_over_after_a_pause_in_typing(tmp_path: Path) -> None:
+async def test_notes_are_handed_over_after_a_pause_in_typing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(IcpScreen, "notes_debounce_s", 0.4)
     wb = small_workbench()
     app = AcctmapApp(wb, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e", *"EMEA")
         assert wb.session.icp_notes == ""
-        await pilot.pause(1.3)  # the debounce is one second
+        await pilot.pause(0.8)
         assert wb.session.icp_notes == "EMEA"
 
 
