@@ -159,8 +159,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     session = session_io.load(args.session)
     out = args.output or Path(args.session).with_suffix(f".actions.{args.format}")
-    path = export.write_export(session, out, args.format, top=args.top, partner_safe=args.partner_safe)
-    print(f"Wrote {path} ({'partner-safe: shareable fields only' if args.partner_safe else 'all fields'})")
+    path = export.write_export(session, out, args.format, top=args.top, partner_safe=args.partner_safe,
+                               all_fields=args.all_fields)
+    what = ("partner-safe: only fields marked shareable" if args.partner_safe
+            else "every field, private ones included" if args.all_fields else "the action-list columns")
+    print(f"Wrote {path} ({what})")
     return 0
 
 
@@ -298,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "md"), default="csv")
     p.add_argument("--top", type=int, help="only the top N by priority")
     p.add_argument("--partner-safe", action="store_true", help="only fields marked shareable")
+    p.add_argument("--all-fields", action="store_true",
+                   help="add notes and every source column (internal use; never for the partner)")
     p.add_argument("-o", "--output")
     p.set_defaults(func=cmd_export)
 

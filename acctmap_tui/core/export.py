@@ -126,9 +126,15 @@ def _identity(account: Account, name: str, policy: _Policy | None) -> str:
     return ""
 
 
-def _layout(session: Session, policy: _Policy | None
+def _layout(session: Session, policy: _Policy | None, all_fields: bool = False
             ) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """The action-list columns, and (side, field, column label) for the list columns among them."""
+    """The action-list columns, and (side, field, column label) for the list columns among them.
+
+    Internal exports hold the template's columns, plus notes and every source column only when
+    asked (`all_fields`); partner-safe exports hold every field marked shareable, nothing else.
+    """
+    if policy is None and not all_fields:
+        return list(ACTION_COLUMNS), []
     accounts = session.overlap()
     columns: list[str] = []
     for col in ACTION_COLUMNS + [NOTES_COLUMN]:
@@ -158,13 +164,14 @@ def _layout(session: Session, policy: _Policy | None
     return columns, record_columns
 
 
-def action_columns(session: Session, shareable_only: bool = False) -> list[str]:
-    """The columns of this session's action list (fewer when partner-safe)."""
-    return _layout(session, _Policy(session) if shareable_only else None)[0]
+def action_columns(session: Session, shareable_only: bool = False,
+                   all_fields: bool = False) -> list[str]:
+    """The columns of this session's action list."""
+    return _layout(session, _Policy(session) if shareable_only else None, all_fields)[0]
 
 
-def action_rows(session: Session, top: int | None = None,
-                shareable_only: bool = False) -> list[dict[str, str]]:
+def action_rows(session: Session, top: int | None = None, shareable_only: bool = False,
+                all_fields: bool = False) -> list[dict[str, str]]:
     """The overlap as action-list rows, highest priority first (ties by name), with rank.
 
     Each row holds exactly the columns of `action_columns(session, shareable_only)`.
@@ -173,7 +180,7 @@ def action_rows(session: Session, top: int | None = None,
     if top is not None:
         accounts = accounts[: max(top, 0)]
     policy = _Policy(session) if shareable_only else None
-    columns, record_columns = _layout(session, policy)
+    columns, record_columns = _layout(session, policy, all_fields)
     rows = []
     for rank, account in enumerate(accounts, start=1):
         cat = category_of(account)
@@ -248,14 +255,14 @@ def _write_text(path: Path, text: str, encoding: str) -> None:
 
 
 def write_export(session: Session, path: str | Path, fmt: str = "csv", top: int | None = None,
-                 partner_safe: bool = False) -> Path:
+                 partner_safe: bool = False, all_fields: bool = False) -> Path:
     """Write the action list as CSV or Markdown; partner-safe keeps to the shareable fields."""
     path = Path(path)
     fmt = {"markdown": "md"}.get(fmt.lower(), fmt.lower())
     if fmt not in ("csv", "md"):
         raise AcctmapError(f"unknown export format {fmt!r}: use csv or md")
-    rows = action_rows(session, top=top, shareable_only=partner_safe)
-    columns = action_columns(session, shareable_only=partner_safe)
+    rows = action_rows(session, top=top, shareable_only=partner_safe, all_fields=all_fields)
+    columns = action_columns(session, shareable_only=partner_safe, all_fields=all_fields)
     if fmt == "csv":
         return write_csv(path, rows, columns)
     title = session.title or f"{session.ours} x {session.partner}"

@@ -114,6 +114,11 @@ def _match(ours: AccountList, theirs: AccountList, thresholds: Thresholds, decis
         result.unmatched_ours = [originals.get(r.domain, r) for r in result.unmatched_ours]
     else:
         result.unmatched_theirs = [originals.get(r.domain, r) for r in result.unmatched_theirs]
+    side = "partner" if hashed is theirs else "our"
+    result.notes = [n for n in result.notes if "hashed" not in n] + [
+        f"the {side} list is hashed: matched on keyed domain hashes only; "
+        "fuzzy name matching is not possible"
+    ]
     matched = sum(1 for a in result.accounts if a.in_overlap)
     if likely_key_mismatch(*pair, matched):
         result.notes.append(

@@ -81,11 +81,11 @@ def parse_csv(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def all_exports(s: Session, tmp_path, partner_safe: bool) -> dict[str, str]:
+def all_exports(s: Session, tmp_path, partner_safe: bool, all_fields: bool = False) -> dict[str, str]:
     out = {}
     for fmt in ("csv", "md"):
-        path = export.write_export(s, tmp_path / f"out-{partner_safe}.{fmt}", fmt,
-                                   partner_safe=partner_safe)
+        path = export.write_export(s, tmp_path / f"out-{partner_safe}-{all_fields}.{fmt}", fmt,
+                                   partner_safe=partner_safe, all_fields=all_fields)
         out[fmt] = path.read_text(encoding="utf-8-sig")
     return out
 
@@ -111,9 +111,16 @@ def test_top_limits_the_list():
 
 
 def test_full_export_keeps_our_private_columns(tmp_path):
-    # the internal list does carry notes and list columns: proof the partner-safe test can fail
-    for text in all_exports(make_session(), tmp_path, partner_safe=False).values():
+    # the internal list with all fields does carry notes and list columns: proof the
+    # partner-safe test can fail
+    for text in all_exports(make_session(), tmp_path, partner_safe=False, all_fields=True).values():
         assert REVENUE in text and SECRET_NOTE in text and SECRET_COUNTRY in text
+
+
+def test_default_export_holds_only_the_template_columns(tmp_path):
+    for text in all_exports(make_session(), tmp_path, partner_safe=False).values():
+        assert REVENUE not in text and SECRET_NOTE not in text and SECRET_COUNTRY not in text
+    assert export.action_columns(make_session()) == export.ACTION_COLUMNS
 
 
 # --- partner-safe ------------------------------------------------------------------------------

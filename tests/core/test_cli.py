@@ -1,0 +1,139 @@
+"""The command line, end to end on the bundled demo lists and on bad input."""
+
+import csv
+
+import pytest
+
+from acctmap_tui import cli
+from acctmap_tui.core import ingest
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.score import rescore
+
+OURS_CSV, THEIRS_CSV = (str(p) for p in ingest.demo_paths())
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_match_prints_summary_and_saves_session(tmp_path, capsys):
+    out_path = tmp_path / "sessions" / "q4.toml"
+    code, out, _ = run(capsys, "match", OURS_CSV, THEIRS_CSV, "--ours-name", "Northwind",
+                       "--partner", "Globex", "-o", str(out_path))
+    assert code == 0
+    session = session_io.load(out_path)
+    overlap = session.overlap()
+    assert f"Overlap: {len(overlap)} accounts" in out
+    assert f"Review queue: {len(session.review_queue())} pairs" in out
+    assert "rows read" in out and "Problems found" in out
+    for code_word in ("SHARED", "VOUCH", "INTRO", "JOINT"):
+        assert code_word in out
+
+
+def test_export_default_is_the_action_list_sorted_by_priority(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(path))
+    session = session_io.load(path)
+    for i, account in enumerate(session.overlap()[:3]):
+        account.scores = {"relationship": 3 - i}
+    rescore(session)
+    session_io.save(session, path)
+    out = tmp_path / "actions.csv"
+    code, _, _ = run(capsys, "export", str(path), "--format", "csv", "--top", "15", "-o", str(out))
+    assert code == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == 15
+    assert [r["priority"] for r in rows[:3]] == ["9", "6", "3"]
+    assert "Annual Revenue" not in out.read_text(encoding="utf-8-sig")
+
+
+def test_hashed_exchange_finds_the_plain_domain_overlap(tmp_path, capsys):
+    key = tmp_path / "key.txt"
+    run(capsys, "keygen", "-o", str(key))
+    hashed_ours, hashed_theirs = tmp_path / "ours.csv", tmp_path / "theirs.csv"
+    run(capsys, "hash", OURS_CSV, "--key-file", str(key), "-o", str(hashed_ours))
+    run(capsys, "hash", THEIRS_CSV, "--key-file", str(key), "-o", str(hashed_theirs))
+    plain, both, half = tmp_path / "plain.toml", tmp_path / "both.toml", tmp_path / "half.toml"
+    run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(plain))
+    run(capsys, "match", str(hashed_ours), str(hashed_theirs), "-o", str(both))
+    code, out, _ = run(capsys, "match", OURS_CSV, str(hashed_theirs), "--key-file", str(key),
+                       "-o", str(half))
+    assert code == 0 and "name matching is not possible" in out
+    plain_domains = {a.key for a in session_io.load(plain).overlap() if a.match.method == "domain"}
+    assert len(session_io.load(both).overlap()) == len(plain_domains)
+    half_session = session_io.load(half)
+    assert {a.key for a in half_session.overlap()} == plain_domains  # our own domains shown
+    assert all(a.theirs.hashed for a in half_session.overlap())
+
+
+def test_wrong_key_is_reported_as_a_key_mismatch(tmp_path, capsys):
+    k1, k2 = tmp_path / "k1", tmp_path / "k2"
+    run(capsys, "keygen", "-o", str(k1))
+    run(capsys, "keygen", "-o", str(k2))
+    hashed = tmp_path / "theirs.csv"
+    run(capsys, "hash", THEIRS_CSV, "--key-file", str(k1), "-o", str(hashed))
+    code, out, _ = run(capsys, "match", OURS_CSV, str(hashed), "--key-file", str(k2))
+    assert code == 0
+    assert "different keys" in out
+
+
+def test_hashed_list_without_key_is_a_clear_error(tmp_path, capsys):
+    key = tmp_path / "key.txt"
+    run(capsys, "keygen", "-o", str(key))
+    hashed = tmp_path / "theirs.csv"
+    run(capsys, "hash", THEIRS_CSV, "--key-file", str(key), "-o", str(hashed))
+    code, _, err = run(capsys, "match", OURS_CSV, str(hashed))
+    assert code == 2 and "--key-file" in err and "Traceback" not in err
+
+
+def test_share_writes_only_agreed_fields(tmp_path, capsys):
+    out = tmp_path / "share.csv"
+    code, text, _ = run(capsys, "share", OURS_CSV, "-o", str(out))
+    assert code == 0 and "held back" in text
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "domain,status"
+
+
+@pytest.mark.parametrize("content", ["", "just,a,header\n", "\x00\x01\x02garbage"])
+def test_unreadable_list_is_one_clear_error(tmp_path, capsys, content):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content, encoding="latin-1")
+    code, _, err = run(capsys, "match", str(bad), THEIRS_CSV)
+    assert code == 2
+    assert "bad.csv" in err and "Traceback" not in err
+
+
+def test_corrupt_session_names_file_and_line(tmp_path, capsys):
+    bad = tmp_path / "broken.toml"
+    bad.write_text('schema = 1\nours = "A"\npartner = \n', encoding="utf-8")
+    code, _, err = run(capsys, "export", str(bad))
+    assert code == 2 and "broken.toml" in err and "line 3" in err
+
+
+def test_diff_and_history(tmp_path, capsys):
+    old, new = tmp_path / "q3.toml", tmp_path / "q4.toml"
+    run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(old))
+    session = session_io.load(old)
+    gone = session.overlap()[0]
+    session.accounts.remove(gone)
+    session.date = session.date.replace(year=session.date.year + 1)
+    session_io.save(session, new)
+    code, out, _ = run(capsys, "diff", str(old), str(new), "--format", "md")
+    assert code == 0 and gone.name in out
+    code, out, _ = run(capsys, "history", str(tmp_path))
+    assert code == 0 and session.title in out
+
+
+def test_columns_override_and_status_mapping(tmp_path, capsys):
+    f = tmp_path / "plain.csv"
+    f.write_text("Firm,Web,Stage\nAcme,acme.com,Partner\n", encoding="utf-8")
+    g = tmp_path / "other.csv"
+    g.write_text("name,domain,status\nAcme Corp,www.acme.com,customer\n", encoding="utf-8")
+    code, out, _ = run(capsys, "match", str(f), str(g), "--ours-columns",
+                       "name=Firm,domain=Web,status=Stage", "--status", "Partner=prospect")
+    assert code == 0
+    assert "Overlap: 1 accounts" in out
+    code, _, err = run(capsys, "match", str(f), str(g), "--status", "Partner=friend")
+    assert code == 2 and "friend" in err
