@@ -91,13 +91,6 @@ class CompareScreen(Screen):
         Binding("a", "toggle_actions", "Actions"),
         Binding("enter", "open", "Open account"),
         Binding("escape", "back", "Back to the call"),
-        # The app's own keys for these are off outside the agenda phases; the comparison is
-        # shown on shared screens too, so share-safe and the phases must work from here.
-        Binding("p", "share_safe", "Share-safe"),
-        Binding("1", "leave('icp')", "ICP", show=False),
-        Binding("2", "leave('review')", "Review", show=False),
-        Binding("3", "leave('prioritize')", "Prioritize", show=False),
-        Binding("4", "leave('assign')", "Assign", show=False),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -449,13 +442,6 @@ class CompareScreen(Screen):
         """Back to the agenda phase the call is in."""
         wb = self.app.workbench  # type: ignore[attr-defined]
         self.app.switch_mode(wb.session.agenda.current if wb else "load")
-
-    def action_share_safe(self) -> None:
-        self.app.privacy = not self.app.privacy  # type: ignore[attr-defined]
-
-    def action_leave(self, phase: str) -> None:
-        if self.app.workbench is not None:  # type: ignore[attr-defined]
-            self.app.action_phase(phase)  # type: ignore[attr-defined]
 
     def action_choose(self) -> None:
         """Open the picker of earlier sessions."""
