@@ -11,6 +11,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -340,7 +341,16 @@ class AcctmapApp(App[None]):
         """Write the recovery file a moment after the last change (the timer restarts on each)."""
         if self._autosave_timer is not None:
             self._autosave_timer.stop()
-        self._autosave_timer = self.set_timer(self.autosave_delay, self.autosave_now)
+        self._autosave_timer = self.set_timer(self.autosave_delay, self._autosave_in_background)
+
+    @work(thread=True, exclusive=True, group="autosave")
+    def _autosave_in_background(self) -> None:
+        # Writing a 10,000-account session takes most of a second: never on the UI thread.
+        # A change made while it writes schedules another autosave, so nothing is missed.
+        try:
+            self.autosave_now()
+        except RuntimeError:  # the session was edited while it was being written: try again
+            self.call_from_thread(self._schedule_autosave)
 
     def autosave_now(self) -> Path | None:
         """Write the recovery file now; returns its path (None when nothing is unsaved)."""

@@ -39,7 +39,7 @@ from acctmap_tui.core.model import (  # noqa: E402
     AUTO, CHURNED, CUSTOMER, OPEN_DEAL, OURS, PARTNER, PROSPECT,
     Account, AccountList, MatchInfo, Record, Session,
 )
-from acctmap_tui.core.pipeline import default_fields  # noqa: E402
+from acctmap_tui.core.export import default_field_policy  # noqa: E402
 from acctmap_tui.core.score import rescore  # noqa: E402
 from acctmap_tui.core.workbench import Workbench  # noqa: E402
 
@@ -68,7 +68,8 @@ def synthetic_workbench(n: int, seed: int = 7) -> Workbench:
              AccountList(PARTNER, "Globex", "theirs.csv", rows_read=n, records=theirs,
                          columns={"name": "Company name", "domain": "Domain", "status": "Stage"})]
     session = Session(ours="Northwind", partner="Globex", date=date(2026, 11, 25),
-                      fields=default_fields(lists), accounts=accounts)
+                      accounts=accounts)
+    session.fields = default_field_policy(session)
     for account in accounts:
         for factor in session.scoring.factors:
             level = rng.randint(0, len(factor.levels))

@@ -27,7 +27,7 @@ from acctmap_tui.core.compare import (
     AccountDiff, HistoryPoint, PartnerMismatch, SessionDiff, company_key, diff_sessions, history,
 )
 from acctmap_tui.core.model import CATEGORIES, AcctmapError, Session
-from acctmap_tui.core.session import list_sessions, load
+from acctmap_tui.core.session import load
 from acctmap_tui.messages import PrivacyChanged, SessionChanged
 from acctmap_tui.screens.compare_account import (
     KIND_LABEL, CompareAccountScreen, category_code, field_shared,
@@ -90,7 +90,7 @@ class CompareScreen(Screen):
         Binding("f", "cycle_filter", "Filter"),
         Binding("a", "toggle_actions", "Actions"),
         Binding("enter", "open", "Open account"),
-        Binding("escape", "back", "Back to the call"),
+        Binding("escape", "back", "Back"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -165,14 +165,16 @@ class CompareScreen(Screen):
             skip.add(self.prior_path.resolve())
             if not self.force:  # another partnership's figures do not belong in this history
                 sessions.append(self.prior)
-        for info in list_sessions(self.app.sessions_dir):  # type: ignore[attr-defined]
-            path = info.path.resolve()
-            if info.error or path in skip:
-                continue
-            if (company_key(info.partner), company_key(info.ours)) != partnership:
+        # Each file is read once per version (this runs on every redraw, even on resize);
+        # recovery files start with a dot.
+        folder = Path(self.app.sessions_dir)  # type: ignore[attr-defined]
+        paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+        for path in (p.resolve() for p in paths if not p.name.startswith(".")):
+            if path in skip:
                 continue
             session = self._session_at(path)
-            if session is not None:
+            if session is not None and (
+                    company_key(session.partner), company_key(session.ours)) == partnership:
                 sessions.append(session)
         sessions.append(current)
         return sorted(sessions, key=lambda s: (s.date, s.created, s.title))

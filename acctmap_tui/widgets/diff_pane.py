@@ -110,13 +110,19 @@ def is_shareable(session: Session, side: str, name: str) -> bool:
 
 @dataclass
 class FieldRow:
-    """One line of the diff: a label and each side's value (None = the side has no such field)."""
+    """One line of the diff: a label and each side's value.
+
+    A value is None when that side's list has no such column, or when it is private and hidden
+    (then `ours_private` / `theirs_private` says so).
+    """
 
     label: str
     ours: str | None
     theirs: str | None
     compare: bool = True  # False for rows where "different" means nothing (e.g. owners)
     highlight: bool = True  # mark the changed characters
+    ours_private: bool = False
+    theirs_private: bool = False
 
     @property
     def same(self) -> bool:
@@ -155,10 +161,10 @@ def field_rows(account: Account, session: Session, privacy: bool) -> tuple[list[
         nonlocal hidden
         if privacy:
             if ours_field is not None and not is_shareable(session, OURS, ours_field):
-                row.ours, ours_field = None, None
+                row.ours, row.ours_private, ours_field = None, True, None
                 hidden += 1
             if theirs_field is not None and not is_shareable(session, PARTNER, theirs_field):
-                row.theirs, theirs_field = None, None
+                row.theirs, row.theirs_private, theirs_field = None, True, None
                 hidden += 1
             if ours_field is None and theirs_field is None:
                 return
@@ -211,9 +217,11 @@ def char_diff(ours: str, theirs: str) -> tuple[Text, Text]:
     return left, right
 
 
-def _value(value: str | None) -> Text:
-    if value is None:
+def _value(value: str | None, private: bool = False) -> Text:
+    if private:
         return Text("(private)", style="italic")
+    if value is None:
+        return Text("(no such column)", style="dim italic")
     if not value.strip():
         return Text(EMPTY, style="dim")
     return Text(value)
@@ -228,7 +236,7 @@ def _fields_table(rows: list[FieldRow], ours_company: str, theirs_company: str) 
     for row in rows:
         if row.ours is None or row.theirs is None:
             mark = Text(" ")
-            left, right = _value(row.ours), _value(row.theirs)
+            left, right = _value(row.ours, row.ours_private), _value(row.theirs, row.theirs_private)
         elif row.same:
             mark = Text(SAME_MARK)
             left, right = _value(row.ours), _value(row.theirs)
