@@ -28,6 +28,7 @@ from acctmap_tui.core.compare import (
 )
 from acctmap_tui.core.model import CATEGORIES, AcctmapError, Session
 from acctmap_tui.core.session import load
+from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import PrivacyChanged, SessionChanged
 from acctmap_tui.screens.compare_account import (
     KIND_LABEL, CompareAccountScreen, category_code, field_shared,
@@ -89,7 +90,8 @@ class CompareScreen(Screen):
         Binding("c", "choose", "Choose earlier"),
         Binding("f", "cycle_filter", "Filter"),
         Binding("a", "toggle_actions", "Actions"),
-        Binding("enter", "open", "Open account"),
+        # priority: shown in the footer (the table's own enter binding would hide it)
+        Binding("enter", "open", "Open account", priority=True),
         Binding("escape", "back", "Back"),
     ]
 
@@ -122,7 +124,7 @@ class CompareScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#compare-summary").border_title = "Summary"
         self.query_one("#compare-history").border_title = "Overlap by session"
-        self._workbench = self.app.workbench  # type: ignore[attr-defined]
+        self._workbench = self.wb
         self.redraw()
         if self.prior is None and not self._asked and self._workbench is not None:
             self._asked = True
@@ -131,8 +133,17 @@ class CompareScreen(Screen):
     # --- state --------------------------------------------------------------------------------
 
     @property
+    def wb(self) -> Workbench | None:
+        return self.app.workbench  # type: ignore[attr-defined]
+
+    @property
+    def sessions_dir(self) -> Path:
+        return Path(self.app.sessions_dir)  # type: ignore[attr-defined]
+
+    @property
     def current(self) -> Session:
-        return self.app.workbench.session  # type: ignore[attr-defined]
+        assert self.wb is not None
+        return self.wb.session
 
     @property
     def private(self) -> bool:
@@ -157,7 +168,7 @@ class CompareScreen(Screen):
     def timeline(self) -> list[Session]:
         """Saved sessions of this partnership, the prior and the current one, oldest first."""
         current = self.current
-        here = self.app.workbench.path  # type: ignore[attr-defined]
+        here = self.wb.path if self.wb else None
         skip = {Path(here).resolve()} if here else set()
         partnership = (company_key(current.partner), company_key(current.ours))
         sessions: list[Session] = []
@@ -167,7 +178,7 @@ class CompareScreen(Screen):
                 sessions.append(self.prior)
         # Each file is read once per version (this runs on every redraw, even on resize);
         # recovery files start with a dot.
-        folder = Path(self.app.sessions_dir)  # type: ignore[attr-defined]
+        folder = self.sessions_dir
         paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []
         for path in (p.resolve() for p in paths if not p.name.startswith(".")):
             if path in skip:
@@ -180,7 +191,7 @@ class CompareScreen(Screen):
         return sorted(sessions, key=lambda s: (s.date, s.created, s.title))
 
     def recompute(self) -> None:
-        if self.prior is None or self.app.workbench is None:  # type: ignore[attr-defined]
+        if self.prior is None or self.wb is None:
             self.diff = None
             return
         try:
@@ -194,7 +205,7 @@ class CompareScreen(Screen):
 
     def redraw(self) -> None:
         """Recompute the diff and redraw everything (a diff is fast; the table is small)."""
-        wb = self.app.workbench  # type: ignore[attr-defined]
+        wb = self.wb
         self.recompute()
         self._drawn = (wb.revision if wb else -1, self.private)
         has = self.diff is not None
@@ -208,7 +219,7 @@ class CompareScreen(Screen):
         if not has:
             self.query_one("#compare-empty", Static).update(
                 "No earlier session chosen.\n\nPress c to choose one of the sessions saved in "
-                f"{self.app.sessions_dir}/ and see what changed since then: "  # type: ignore[attr-defined]
+                f"{self.sessions_dir}/ and see what changed since then: "
                 "accounts new, gone or moved, and what became of the actions agreed last time."
             )
             return
@@ -226,7 +237,8 @@ class CompareScreen(Screen):
         then = self.prior.title or (self.prior_path.name if self.prior_path else "")
         text.append(short_title(then, self.prior.ours, self.prior.partner), style="italic")
         text.append(f"  ->  now {self.current.date.isoformat()} ")
-        text.append(short_title(self.current.title, self.current.ours, self.current.partner), style="italic")
+        now = short_title(self.current.title, self.current.ours, self.current.partner)
+        text.append(now, style="italic")
         if self.force:
             text.append(f"   OTHER PARTNER: {self.prior.ours} x {self.prior.partner}",
                         style="bold reverse")
@@ -281,7 +293,7 @@ class CompareScreen(Screen):
         for d in self.diff.accounts:
             if d.kind == SAME or (self.filter not in ("all", d.kind)):
                 continue
-            if d.kind == CHANGED and not self._changes(d) and not d.movement:
+            if d.kind == CHANGED and not self._changes(d) and not self._category_moved(d):
                 continue  # nothing left to show with privacy on
             out.append(d)
         return out
@@ -345,7 +357,13 @@ class CompareScreen(Screen):
         if not table.row_count:
             table.add_row("", "(no next actions were agreed last time)", "", "", "", key="")
 
+    def _category_moved(self, d: AccountDiff) -> bool:
+        return (d.old is not None and d.new is not None and d.old.category != d.new.category
+                and self._may_show("category"))
+
     def _category(self, d: AccountDiff) -> str:
+        if not self._may_show("category"):
+            return "(private)"
         old = d.old.category if d.old else None
         new = d.new.category if d.new else None
         if d.kind == NEW:
@@ -378,7 +396,7 @@ class CompareScreen(Screen):
         """One line per change; the category move's meaning first, a hint last."""
         text = Text(no_wrap=True, overflow="ellipsis")
         lines: list[tuple[str, str]] = []
-        if d.movement:
+        if d.movement and self._may_show("category"):
             lines.append((f"movement: {d.movement}", "bold"))
         lines += [(line, "") for line in self._what(d)]
         if d.hint:
@@ -396,9 +414,8 @@ class CompareScreen(Screen):
             text.append("  ".join(f"{counts[s]} {s}" for s in (DONE, OPEN, OVERDUE, DROPPED,
                                                                ACTION_GONE)))
         else:
-            visible = self._visible() if self.filter == "all" else None
-            all_shown = visible if visible is not None else self._all_visible()
-            counts = {k: sum(1 for d in all_shown if d.kind == k) for k in (NEW, GONE, CHANGED)}
+            shown = self._all_visible()
+            counts = {k: sum(1 for d in shown if d.kind == k) for k in (NEW, GONE, CHANGED)}
             text.append(f"+{counts[NEW]} new  -{counts[GONE]} gone  ~{counts[CHANGED]} changed  "
                         f"={self._in_both() - counts[CHANGED]} same")
         text.append("   f filter · a actions · enter open", style="dim")
@@ -421,7 +438,7 @@ class CompareScreen(Screen):
         self.redraw()
 
     def on_screen_resume(self) -> None:
-        wb = self.app.workbench  # type: ignore[attr-defined]
+        wb = self.wb
         if wb is not self._workbench:  # another session was opened meanwhile
             self._workbench = wb
             self.prior, self.prior_path, self.force, self.filter = None, None, False, "all"
@@ -442,16 +459,16 @@ class CompareScreen(Screen):
 
     def action_back(self) -> None:
         """Back to the agenda phase the call is in."""
-        wb = self.app.workbench  # type: ignore[attr-defined]
+        wb = self.wb
         self.app.switch_mode(wb.session.agenda.current if wb else "load")
 
     def action_choose(self) -> None:
         """Open the picker of earlier sessions."""
-        if isinstance(self.app.screen, ComparePickScreen) or self.app.workbench is None:  # type: ignore[attr-defined]
+        if self.wb is None or isinstance(self.app.screen, ComparePickScreen):
             return
         self.app.push_screen(
-            ComparePickScreen(self.app.sessions_dir, self.current,  # type: ignore[attr-defined]
-                              self.app.workbench.path, self.prior_path),  # type: ignore[attr-defined]
+            ComparePickScreen(self.sessions_dir, self.current,
+                              self.wb.path, self.prior_path),
             self._picked,
         )
 
@@ -531,7 +548,7 @@ def _signed(value: float | int, percent: bool) -> str:
 
 
 def _bar(value: int, top: int, width: int = 4) -> str:
-    """A small vertical-ish bar: `width` cells of blocks for `top`, then the count."""
+    """A small horizontal bar, `width` cells for `top`, then the count."""
     if top <= 0 or value <= 0:
         return f"{'':<{width}} {value}"
     eighths = max(1, round(8 * width * value / top))

@@ -62,7 +62,8 @@ def _row(info: SessionInfo, current: Session) -> Text:
         text.append(_fit(info.error, 140))
         return text
     when = info.date.isoformat() if info.date else "?"
-    line = (f"{when:<{_W_DATE}}  {_fit(short_title(info.title, info.ours, info.partner) or info.path.name, _W_TITLE):<{_W_TITLE}}  "
+    title = short_title(info.title, info.ours, info.partner) or info.path.name
+    line = (f"{when:<{_W_DATE}}  {_fit(title, _W_TITLE):<{_W_TITLE}}  "
             f"{_fit(info.partner, _W_PARTNER):<{_W_PARTNER}}  {info.overlap:>{_W_OVERLAP}}")
     text = Text(line)
     if not same_partnership(info, current):

@@ -20,10 +20,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from acctmap_tui.core.categorize import categorize, category_of
+from acctmap_tui.core.export import is_shareable
 from acctmap_tui.core.model import (
     ACCEPTED,
     AUTO,
     FLAG_CLOSE_CANDIDATES,
+    FLAG_COMMON_NAME,
     FLAG_DIFFERENT_DOMAINS,
     FLAG_NAMES_DIFFER,
     FLAG_NO_DOMAIN,
@@ -50,6 +52,7 @@ FLAG_EXPLANATIONS = {
     FLAG_CLOSE_CANDIDATES: "another candidate scored within a few points: check which is right",
     FLAG_ONE_TO_MANY: "one account matches several on the other side",
     FLAG_NO_DOMAIN: "matched on name only: a side has no usable domain",
+    FLAG_COMMON_NAME: "a name made only of common words: several firms may share it",
 }
 
 METHOD_EXPLANATIONS = {
@@ -67,7 +70,6 @@ MIN_COMMON_RUN = 3
 SAME_MARK = "="
 DIFF_MARK = "≠"
 EMPTY = "—"
-ROLES_SHAREABLE_BY_DEFAULT = ("name", "domain", "status")
 
 # Extra CRM columns that mean the same thing under different headers ("Billing Country" on one
 # side, "Country/Region" on the other) are aligned on one row named after the meaning.
@@ -98,14 +100,6 @@ def concept_of(header: str) -> str | None:
         if words & set(_CONCEPT_WORDS[concept]):
             return concept
     return None
-
-
-def is_shareable(session: Session, side: str, name: str) -> bool:
-    """Whether a field of one side may be shown while privacy is on."""
-    for info in session.fields:
-        if info.side == side and info.name == name:
-            return info.shareable
-    return name in ROLES_SHAREABLE_BY_DEFAULT
 
 
 @dataclass

@@ -52,7 +52,8 @@ def prior_q3(current: Session) -> Session:
     s.created = datetime(2026, 8, 20, 10, 0, tzinfo=timezone.utc)
     s.accounts = [a for a in s.accounts if a.ours.name != "Helios Robotics"]
     quasar = Account(
-        Record("Quasar Labs", "quasarlabs.io", CUSTOMER, owner="Dana Reyes", name_key="quasar labs"),
+        Record("Quasar Labs", "quasarlabs.io", CUSTOMER, owner="Dana Reyes",
+               name_key="quasar labs"),
         Record("Quasar Labs Inc", "quasarlabs.io", CUSTOMER, owner="Tom Becker",
                name_key="quasar labs"),
         MatchInfo("domain", 100.0, AUTO),
@@ -355,7 +356,8 @@ async def test_no_earlier_session_and_this_one_is_not_offered(sessions_dir: Path
         picker = app.screen
         assert isinstance(picker, ComparePickScreen)
         assert picker.query_one("#pick-list", OptionList).option_count == 0
-        assert "No earlier session saved" in _plain(picker.query_one("#pick-notice", Static).content)
+        notice = _plain(picker.query_one("#pick-notice", Static).content)
+        assert "No earlier session saved" in notice
         await pilot.press("escape")
         await pilot.pause()
         screen = app.screen

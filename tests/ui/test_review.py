@@ -12,8 +12,8 @@ from textual.widgets import DataTable, OptionList, Static, Tabs
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core.categorize import apply_categories
 from acctmap_tui.core.model import (
-    ACCEPTED, MANUAL, MUTUAL_PROSPECT, PROSPECT, REJECTED, REVIEW, SHARED_CUSTOMER,
-    Account, MatchInfo, Record,
+    ACCEPTED, MANUAL, MUTUAL_PROSPECT, OURS, PROSPECT, REJECTED, REVIEW, SHARED_CUSTOMER,
+    Account, FieldInfo, MatchInfo, Record,
 )
 from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.workbench import Workbench
@@ -98,6 +98,11 @@ def test_extra_columns_with_the_same_meaning_share_one_row():
     assert not by_label["country"].same and by_label["status"].same
     assert hidden == 0
     assert "Billing Country" not in by_label and "Country/Region" not in by_label
+    kestrel.ours.extra["Vertical"] = "Food & beverage"  # a column only our list has
+    industry = next(r for r in field_rows(kestrel, wb.session, privacy=False)[0]
+                    if r.label == "industry")
+    assert (industry.ours, industry.theirs, industry.theirs_private) == (
+        "Food & beverage", None, False)
 
 
 def test_privacy_hides_private_fields_in_the_diff():
@@ -108,6 +113,13 @@ def test_privacy_hides_private_fields_in_the_diff():
     assert {"name", "domain", "status"} <= labels
     assert "owner" not in labels and "country" not in labels
     assert hidden == 4  # owner and country, on both sides
+    kestrel.ours.extra["Industry"] = "Food"  # shared on our side, private (no entry) on theirs
+    kestrel.theirs.extra["Industry"] = "Food"
+    wb.session.fields.append(FieldInfo(OURS, "Industry", "Industry", shareable=True))
+    industry = next(r for r in field_rows(kestrel, wb.session, privacy=True)[0]
+                    if r.label == "industry")
+    assert (industry.ours, industry.ours_private) == ("Food", False)
+    assert (industry.theirs, industry.theirs_private) == (None, True)
 
 
 def test_char_diff_marks_only_what_changed():
