@@ -78,6 +78,8 @@ def known_owners(workbench: Workbench) -> list[str]:
 class AssignScreen(Screen):
     """Owner, next action and due date for each priority account."""
 
+    AUTO_FOCUS = "#assign-table"  # the table, so letter and digit keys act at once (never a filter box)
+
     COMMANDS = {ScreenCommands}
     PALETTE = (
         ("Assign: edit the account", "Owner, next action, due date, notes, status (e / enter)",

@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -34,6 +33,7 @@ from acctmap_tui.screens.compare_account import (
     KIND_LABEL, CompareAccountScreen, category_code, field_shared,
 )
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
+from acctmap_tui.widgets.account_table import ScreenCommands
 from acctmap_tui.widgets.agenda_header import AgendaHeader
 
 FILTERS = ("all", "new", "gone", "changed", "actions")
@@ -50,42 +50,25 @@ WIDE = 116  # screen width from which the summary spells out category labels
 _EIGHTHS = " ▏▎▍▌▋▊▉"  # horizontal bar ends, in eighths of a cell
 
 
-class CompareCommands(Provider):
-    """The Compare screen's actions in the command palette."""
-
-    COMMANDS = (
-        ("Compare: choose the earlier session", "choose"),
-        ("Compare: show all changes", "set_filter('all')"),
-        ("Compare: show new accounts", "set_filter('new')"),
-        ("Compare: show gone accounts", "set_filter('gone')"),
-        ("Compare: show changed accounts", "set_filter('changed')"),
-        ("Compare: show last session's actions", "set_filter('actions')"),
-    )
-
-    async def discover(self) -> Hits:
-        for label, action in self.COMMANDS:
-            yield DiscoveryHit(label, self._runner(action))
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for label, action in self.COMMANDS:
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), self._runner(action))
-
-    def _runner(self, action: str):
-        screen = self.screen
-
-        async def run() -> None:
-            await screen.run_action(action)
-
-        return run
-
-
 class CompareScreen(Screen):
     """This session against a prior one: summary, history chart, changed accounts, actions."""
 
-    COMMANDS = {CompareCommands}
+    AUTO_FOCUS = "#compare-table"  # the table, so letter and digit keys act at once (never a filter box)
+
+    COMMANDS = {ScreenCommands}
+    PALETTE = (  # (title, help, action, parameters) for the command palette
+        ("Compare: choose the earlier session", "Pick a saved session to compare with", "choose",
+         ()),
+        ("Compare: show all changes", "New, gone and changed accounts", "set_filter", ("all",)),
+        ("Compare: show new accounts", "Accounts new in the overlap", "set_filter", ("new",)),
+        ("Compare: show gone accounts", "Accounts gone from the overlap", "set_filter",
+         ("gone",)),
+        ("Compare: show changed accounts", "Accounts whose fields changed", "set_filter",
+         ("changed",)),
+        ("Compare: show last session's actions", "What became of the actions agreed last time",
+         "set_filter", ("actions",)),
+        ("Compare: back to the call", "The agenda phase the call is in", "back", ()),
+    )
     BINDINGS = [
         Binding("c", "choose", "Choose earlier"),
         Binding("f", "cycle_filter", "Filter"),
@@ -390,7 +373,7 @@ class CompareScreen(Screen):
         return lines
 
     def _may_show(self, field: str) -> bool:
-        return not self.private or field_shared((self.current, self.prior), field)
+        return not self.private or field_shared(self.current, field)
 
     def _what_cell(self, d: AccountDiff) -> Text:
         """One line per change; the category move's meaning first, a hint last."""

@@ -6,8 +6,6 @@ too: with privacy on, a field the partner did not agree to see is left out every
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,6 +17,7 @@ from textual.widgets import Static
 from acctmap_tui.core.compare import (
     CHANGED, FIELDS, GONE, NEW, SAME, AccountDiff, values,
 )
+from acctmap_tui.core.export import is_shareable
 from acctmap_tui.core.model import CATEGORY_BY_KEY, OURS, PARTNER, Account, Session
 
 KIND_LABEL = {NEW: "+ new", GONE: "- gone", CHANGED: "~ changed", SAME: "= same"}
@@ -38,24 +37,13 @@ FIELD_SOURCE: dict[str, tuple[str, str]] = {
     "notes": ("session", "notes"),
     "action status": ("session", "action_status"),
 }
-# The share policy a session starts with, for a field a session does not describe.
-_DEFAULT_SHARED = {"name", "domain", "status", "category", "play", "owner", "next_action", "due",
-                   "action_status"}
 
 
-def field_shared(sessions: Iterable[Session | None], name: str) -> bool:
-    """Whether a compared field (one of `compare.FIELDS`) may be shown with privacy on.
-
-    The first session that describes the field decides (pass the current session first).
-    """
+def field_shared(session: Session, name: str) -> bool:
+    """Whether a compared field (one of `compare.FIELDS`) may be shown in the share-safe view,
+    by the session's share policy (the current session's: what is agreed now)."""
     side, field_name = FIELD_SOURCE.get(name, ("session", name))
-    for session in sessions:
-        if session is None:
-            continue
-        info = next((f for f in session.fields if f.side == side and f.name == field_name), None)
-        if info is not None:
-            return info.shareable
-    return field_name in _DEFAULT_SHARED
+    return is_shareable(session, side, field_name)
 
 
 def category_text(key: str | None) -> str:
@@ -100,7 +88,7 @@ class CompareAccountScreen(ModalScreen[None]):
             yield Static("esc close", id="account-keys")
 
     def _shown(self, name: str) -> bool:
-        return not self.private or field_shared((self.new, self.old), name)
+        return not self.private or field_shared(self.new, name)
 
     def _title(self) -> Text:
         d = self.diff
@@ -129,12 +117,8 @@ class CompareAccountScreen(ModalScreen[None]):
                 continue
             old_v = _cell(then, name, d.old)
             new_v = _cell(now, name, d.new)
-            if then is None:
-                mark = "new"
-            elif now is None:
-                mark = "gone"
-            else:
-                mark = "changed" if d.change(name) else ""
+            # a new or gone account says so in the title; here only what changed is marked
+            mark = "changed" if d.change(name) else ""
             style = "bold" if mark == "changed" else ""
             table.add_row(name, old_v, new_v, mark, style=style)
         return table

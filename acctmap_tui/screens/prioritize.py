@@ -103,6 +103,8 @@ def factor_cell_width(factor: Factor) -> int:
 class PrioritizeScreen(Screen):
     """Score the overlap; rank and priority follow every key press."""
 
+    AUTO_FOCUS = "#prio-table"  # the table, so letter and digit keys act at once (never a filter box)
+
     PAGE_SIZE = PAGE_SIZE  # rows in the table at once (sort and filter see the whole overlap)
     COMMANDS = {ScreenCommands}
     PALETTE = (

@@ -132,6 +132,8 @@ class ReviewCommands(Provider):
 class ReviewScreen(Screen):
     """Review & categorize: decide each candidate pair and check its category."""
 
+    AUTO_FOCUS = "#review-table"  # the table, so letter and digit keys act at once (never a filter box)
+
     COMMANDS = {ReviewCommands}
     BINDINGS = [
         Binding("a", "accept", "Accept"),
