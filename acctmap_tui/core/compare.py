@@ -169,10 +169,11 @@ def _check_partnership(old: Session, new: Session) -> None:
         differs.append("our company")
     if differs:
         raise PartnerMismatch(
-            f"these sessions are of different partnerships ({' and '.join(differs)} differ): "
+            f"these sessions are of different partnerships (the {' and the '.join(differs)} "
+            f"{'differ' if len(differs) > 1 else 'differs'}): "
             f"old is {old.ours} x {old.partner} ({old.title or old.date}), "
             f"new is {new.ours} x {new.partner} ({new.title or new.date}); "
-            "use --force to compare them anyway"
+            "compare them anyway only if you mean to (--force on the command line)"
         )
 
 

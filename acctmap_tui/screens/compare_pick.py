@@ -162,7 +162,7 @@ class ComparePickScreen(ModalScreen[ComparePick | None]):
         except PartnerMismatch as exc:
             self.pending = ComparePick(info.path, prior, force=True)
             # The core's message ends with the CLI's flag; here the key does it.
-            message = str(exc).split("; use --force")[0]
+            message = str(exc).split("; compare them anyway")[0]
             self._notice(f"Other partner: {message}.\nPress a to compare anyway, or choose "
                          "another session.", warn=True)
             return
