@@ -240,7 +240,8 @@ def _reload_sources(session: Session) -> tuple[AccountList | None, AccountList |
         lst = None
         if src and src.path and Path(src.path).is_file() and not src.hashed:
             try:
-                lst = ingest.read_list(src.path, side, src.company, columns=src.columns or None)
+                lst = ingest.read_list(src.path, side, src.company, columns=src.columns or None,
+                                       status_map=src.status_map or None)
             except AcctmapError:
                 lst = None
         out.append(lst)

@@ -286,6 +286,7 @@ class Source:
     columns: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     hashed: bool = False
+    status_map: dict[str, str] = field(default_factory=dict)  # status words mapped by a person
 
 
 @dataclass

@@ -180,6 +180,8 @@ def _document(session: Session, inline: _Inliner) -> dict[str, Any]:
                                "hashed": s.hashed}
         if s.columns:
             src["columns"] = inline(dict(s.columns))
+        if s.status_map:
+            src["status_map"] = inline(dict(s.status_map))
         src["problems"] = inline(list(s.problems))
         sources.append(src)
     doc["sources"] = sources
@@ -494,6 +496,7 @@ def _session(r: _Reader, doc: dict) -> Session:
             columns=dict(r.get(s, "columns", "str_map", w, {})),
             problems=list(r.get(s, "problems", "strs", w, [])),
             hashed=r.get(s, "hashed", "bool", w, False),
+            status_map=dict(r.get(s, "status_map", "str_map", w, {})),
         ))
     fields = []
     for i, f in enumerate(r.tables(doc, "fields")):

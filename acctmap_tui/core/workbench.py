@@ -21,10 +21,14 @@ from acctmap_tui.core.model import (
     ACTION_STATUSES,
     CATEGORY_BY_KEY,
     IN_OVERLAP,
+    OURS,
+    PARTNER,
     REJECTED,
     REVIEW,
+    STATUSES,
     Account,
     AccountList,
+    Factor,
     Record,
     Session,
 )
@@ -206,6 +210,79 @@ class Workbench:
         factor.weight = max(0, min(weight, 10))
         rescore(self.session)
         return self._changed("scoring", f"{factor.label} weight {factor.weight}", restore)
+
+    def set_factors(self, factors: list[Factor]) -> Change:
+        """Replace the scoring factors (labels, levels, weights; added or removed ones).
+
+        Levels already given keep their number; a factor that is removed stops counting, and its
+        levels stay on the accounts so undo (or adding it back) restores them.
+        """
+        keys = [f.key for f in factors]
+        if not factors or len(set(keys)) != len(keys) or any(not f.levels for f in factors):
+            raise ValueError("factors need distinct keys and at least one level each")
+        old = self.session.scoring.factors
+
+        def restore() -> None:
+            self.session.scoring.factors = old
+            rescore(self.session)
+
+        self.session.scoring.factors = [Factor(f.key, f.label, max(0, min(f.weight, 10)),
+                                               list(f.levels)) for f in factors]
+        rescore(self.session)
+        return self._changed("scoring", "Scoring factors", restore)
+
+    # --- status words -----------------------------------------------------------------------
+
+    def _records(self, side: str) -> list[Record]:
+        """Every record of a side: in the session's pairs and in the loaded list, once each."""
+        seen: dict[int, Record] = {}
+        for account in self.session.accounts:
+            rec = account.ours if side == OURS else account.theirs
+            seen.setdefault(id(rec), rec)
+        lst = self.ours if side == OURS else self.theirs
+        for rec in lst.records if lst else ():
+            seen.setdefault(id(rec), rec)
+        return list(seen.values())
+
+    def unknown_status_words(self) -> list[tuple[str, str, int]]:
+        """(side, word, records) for status words nobody has mapped yet, most frequent first."""
+        counts: dict[tuple[str, str], int] = {}
+        for side in (OURS, PARTNER):
+            for rec in self._records(side):
+                if rec.status is None and rec.raw_status.strip():
+                    key = (side, rec.raw_status.strip())
+                    counts[key] = counts.get(key, 0) + 1
+        return sorted(((side, word, n) for (side, word), n in counts.items()),
+                      key=lambda t: (-t[2], t[0], t[1].casefold()))
+
+    def map_status(self, side: str, word: str, status: str) -> Change:
+        """Say what a status word means (e.g. 'Partner' = prospect) for one side's list.
+
+        Every record with that word takes the status; categories follow. The mapping is kept in
+        the session's source, so re-reading the list later maps the word the same way.
+        """
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+        wanted = word.strip().casefold()
+        changed = [(rec, rec.status) for rec in self._records(side)
+                   if rec.raw_status.strip().casefold() == wanted]
+        source = self.session.source(side)
+        old_map = dict(source.status_map) if source else {}
+
+        def restore() -> None:
+            for rec, before in changed:
+                rec.status = before
+            if source:
+                source.status_map = old_map
+
+        for rec, _ in changed:
+            rec.status = status
+        if source:
+            source.status_map[word.strip()] = status
+        self._refresh_derived()
+        company = self.session.ours if side == OURS else self.session.partner
+        return self._changed("status", f"{company}: '{word}' = {status} ({len(changed)} accounts)",
+                             restore)
 
     # --- assign ---------------------------------------------------------------------------
 

@@ -120,3 +120,54 @@ def test_autosave_writes_recovery_only_when_dirty(tmp_path):
     rec = wb.autosave(tmp_path)
     assert rec is not None and rec.exists()
     assert session_io.load(rec).icp_notes == "notes"
+
+
+def test_map_status_word_categorizes_and_undoes():
+    from acctmap_tui.core.model import OURS, PROSPECT, Record
+
+    wb = small_workbench()
+    acme = _by_name(wb, "Acme, Inc.")
+    acme.ours.status, acme.ours.raw_status = None, "Partner"
+    wb._refresh_derived()
+    assert acme.category is None
+    assert wb.unknown_status_words() == [(OURS, "Partner", 1)]
+    wb.map_status(OURS, "partner", PROSPECT)
+    assert acme.ours.status == PROSPECT and acme.category == "mutual-prospect"
+    assert wb.session.source(OURS).status_map == {"partner": PROSPECT}
+    assert wb.unknown_status_words() == []
+    wb.undo()
+    assert acme.ours.status is None and acme.category is None
+    assert wb.session.source(OURS).status_map == {}
+    with pytest.raises(ValueError):
+        wb.map_status(OURS, "Partner", "friend")
+
+
+def test_status_mapping_is_saved(tmp_path):
+    from acctmap_tui.core.model import OURS, PROSPECT
+
+    wb = small_workbench()
+    wb.map_status(OURS, "Partner", PROSPECT)
+    again = session_io.load(wb.save(tmp_path / "s.toml"))
+    assert again.source(OURS).status_map == {"Partner": PROSPECT}
+
+
+def test_factors_can_be_relabelled_added_and_removed():
+    from acctmap_tui.core.model import Factor
+
+    wb = small_workbench()
+    acme = _by_name(wb, "Acme, Inc.")
+    wb.set_level(acme, "relationship", 3)
+    wb.set_level(acme, "timing", 2)
+    assert acme.priority == 3 * 3 + 2 * 2
+    factors = [Factor("relationship", "Partner love", 1, ["Low", "High"]),
+               Factor("region", "Region fit", 2, ["Other", "Core"])]
+    wb.set_factors(factors)
+    assert acme.priority == 1 * 2  # relationship clamps to 2 levels; timing no longer counts
+    wb.set_level(acme, "region", 2)
+    assert acme.priority == 2 + 4
+    wb.undo()
+    wb.undo()
+    assert [f.key for f in wb.session.scoring.factors][:2] == ["relationship", "icp_fit"]
+    assert acme.priority == 3 * 3 + 2 * 2
+    with pytest.raises(ValueError):
+        wb.set_factors([Factor("a", "A", 1, ["x"]), Factor("a", "B", 1, ["y"])])
