@@ -35,6 +35,7 @@ from acctmap_tui.core.model import (
     AcctmapError,
     Record,
     Session,
+    quarter,
 )
 from acctmap_tui.core.score import priority_accounts, ranked
 
@@ -620,7 +621,7 @@ class HistoryPoint:
 
     @property
     def quarter(self) -> str:
-        return f"{self.date.year}-Q{(self.date.month - 1) // 3 + 1}"
+        return quarter(self.date)
 
 
 def history(sessions: list[Session]) -> list[HistoryPoint]:

@@ -299,6 +299,11 @@ class FieldInfo:
     shareable: bool = False
 
 
+def quarter(day: date) -> str:
+    """'2026-Q4' for a date in October-December 2026."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 

@@ -22,6 +22,7 @@ from acctmap_tui.core.model import (
     Session,
     Source,
     Thresholds,
+    quarter,
 )
 from acctmap_tui.core.privacy import hash_for_matching, likely_key_mismatch
 from acctmap_tui.core.score import rescore
@@ -154,11 +155,6 @@ def carry_forward(session: Session, prior: Session) -> int:
         account.carried = True
         carried += 1
     return carried
-
-
-def quarter(day: date) -> str:
-    """'2026-Q4' for a date in October-December 2026."""
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 def side_label(session: Session, side: str) -> str:

@@ -44,6 +44,7 @@ from acctmap_tui.core.model import (
     SessionError,
     Source,
     Thresholds,
+    quarter,
     utcnow,
 )
 
@@ -578,8 +579,7 @@ def slugify(text: str) -> str:
 
 def suggest_filename(session: Session) -> str:
     """A file name for a new session: '2026-Q4-northwind-globex.toml'."""
-    quarter = f"{session.date.year}-Q{(session.date.month - 1) // 3 + 1}"
-    parts = [p for p in (quarter, slugify(session.ours), slugify(session.partner)) if p]
+    parts = [p for p in (quarter(session.date), slugify(session.ours), slugify(session.partner)) if p]
     if len(parts) == 1:
         parts.append("session")
     return "-".join(parts) + ".toml"
