@@ -136,11 +136,14 @@ class AcctmapApp(App[None]):
     # --- recovery -------------------------------------------------------------------------
 
     def _offer_recovery(self) -> bool:
-        """Ask whether to restore a recovery file newer than the opened session."""
+        """Ask whether to restore a recovery file newer than the opened session.
+
+        A session never saved (the demo, a new one) autosaves under its suggested name in
+        `sessions_dir`, so that is where its recovery file is looked for after a crash.
+        """
         assert self.workbench is not None
-        path = self.workbench.path
-        if path is None:
-            return False
+        path = self.workbench.path or self.sessions_dir / session_io.suggest_filename(
+            self.workbench.session)
         try:
             newer = session_io.newer_recovery(path)
             saved_at = datetime.fromtimestamp(newer.stat().st_mtime).strftime("%H:%M") if newer else ""

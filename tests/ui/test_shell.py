@@ -296,6 +296,20 @@ async def test_open_offers_a_newer_recovery_file_and_restores_it(sessions_dir: P
         assert header(app, "saved") == "● unsaved"
 
 
+async def test_a_never_saved_session_is_recovered_after_a_crash(sessions_dir: Path) -> None:
+    crashed = small_workbench()
+    crashed.set_icp_notes("typed before the terminal was killed")
+    assert crashed.autosave(sessions_dir) is not None  # what the app did a moment after the edit
+    app = AcctmapApp(small_workbench(), sessions_dir)  # `acctmap` again: the same session, unsaved
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreDialog)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.workbench.session.icp_notes == "typed before the terminal was killed"
+        assert app.workbench.path is None  # ctrl+s still asks for a name
+
+
 async def test_keeping_the_saved_session_ignores_the_recovery_file(sessions_dir: Path) -> None:
     path = _saved_with_newer_recovery(sessions_dir)
     app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
