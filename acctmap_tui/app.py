@@ -1,7 +1,8 @@
 """The acctmap Textual app: one mode per agenda phase, driven by a `Workbench`.
 
 App-level actions only: phases, the agenda clock, save / save as / autosave, undo, the share-safe
-switch, quit. Each phase screen owns its own feature code.
+switch, choosing what the partner sees, the action-list export, quit. Each phase screen owns its
+own feature code.
 """
 
 from __future__ import annotations
@@ -27,17 +28,20 @@ from acctmap_tui.messages import PrivacyChanged, SessionChanged
 from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.compare import CompareScreen
 from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
+from acctmap_tui.screens.export_dialog import ExportDialog, ExportDone
 from acctmap_tui.screens.icp import IcpScreen
 from acctmap_tui.screens.load import LoadRequest, LoadScreen
 from acctmap_tui.screens.prioritize import PrioritizeScreen
 from acctmap_tui.screens.review import ReviewScreen
+from acctmap_tui.screens.share_fields import ShareFieldsDialog
 
 __all__ = ["AcctmapApp", "LoadRequest", "PHASE_MODES"]
 
 PHASE_MODES = ("icp", "review", "prioritize", "assign")
 PHASE_KEYS = Binding.Group("Phase", compact=True)
 # Actions that need a session on screen (hidden on the load screen and behind dialogs).
-SESSION_ACTIONS = {"phase", "next_phase", "toggle_clock", "toggle_privacy", "save", "save_as", "undo"}
+SESSION_ACTIONS = {"phase", "next_phase", "toggle_clock", "toggle_privacy", "save", "save_as", "undo",
+                   "share_fields", "export"}
 
 
 class AcctmapApp(App[None]):
@@ -66,6 +70,8 @@ class AcctmapApp(App[None]):
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+z", "undo", "Undo"),
         Binding("o", "open_lists", "Open", show=False),
+        Binding("ctrl+o", "share_fields", "Sharing", show=False),
+        Binding("ctrl+e", "export", "Export", show=False),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
@@ -287,6 +293,30 @@ class AcctmapApp(App[None]):
             screen.post_message(PrivacyChanged(private))
         self.notify("Share-safe view: private fields hidden." if private
                     else "Share-safe view off: all fields shown.")
+
+    # --- sharing and export -----------------------------------------------------------------
+
+    def action_share_fields(self) -> None:
+        """Open "Choose what the partner sees" (each field shared or private)."""
+        if self.workbench is not None:
+            self.push_screen(ShareFieldsDialog(self.workbench), self._sharing_closed)
+
+    def _sharing_closed(self, changed: bool | None) -> None:
+        # The share-safe view hides by these marks: have the screen redraw what it hides.
+        if changed and self.privacy:
+            self.screen.post_message(PrivacyChanged(self.privacy))
+
+    def action_export(self) -> None:
+        """Open the export dialog (partner-safe by default while the share-safe view is on)."""
+        if self.workbench is None:
+            return
+        self._commit_edits()
+        self.push_screen(ExportDialog(self.workbench, self.sessions_dir, partner_safe=self.privacy),
+                         self._exported)
+
+    def _exported(self, done: ExportDone | None) -> None:
+        if done is not None:
+            self.notify(done.describe(), timeout=8)
 
     # --- undo -----------------------------------------------------------------------------
 

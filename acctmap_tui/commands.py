@@ -28,6 +28,10 @@ APP_COMMANDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("Undo", "Undo the last change (ctrl+z)", "undo", ()),
     ("Share-safe view on / off", "Hide every field the partner did not agree to see (p)",
      "toggle_privacy", ()),
+    ("Sharing: choose what the partner sees", "Mark each field shared or private (ctrl+o)",
+     "share_fields", ()),
+    ("Export action list…", "Write the action list as CSV or Markdown, partner-safe or internal "
+     "(ctrl+e)", "export", ()),
     ("Open lists…", "Start a new session from two account lists (o)", "open_lists", ()),
     ("Quit", "Quit acctmap; asks first when there are unsaved changes (q)", "quit", ()),
 )

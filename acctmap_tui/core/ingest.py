@@ -527,8 +527,9 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         if status is None:
             if raw_status:
                 key = (scol, f"unknown status {raw_status!r}")
-                hints[key] = (f": map it with --status '{raw_status}=prospect' "
-                              f"(or {', '.join(s for s in STATUSES if s != PROSPECT)})")
+                hints[key] = (f": map it in the app (m on the ICP screen) or with --status "
+                              f"'{raw_status}=prospect' (or "
+                              f"{', '.join(s for s in STATUSES if s != PROSPECT)})")
                 grouped.add(row, *key)
             else:
                 grouped.add(row, scol, "no status")

@@ -30,6 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -76,6 +77,7 @@ MAX_NAME_BLOCK = 200  # a name key held by more records than this on a side is n
 MAX_BLOCK = 100  # a word in more names than this on either side is too common to block on
 MAX_AFFIX_BLOCK = 40  # tighter cap for first/last-letters blocks (they only catch typos)
 AFFIX = 4  # letters in a first/last-letters block key
+MIN_TYPO_WORD = 4  # words this long or longer are also blocked with a letter dropped ("viwn" ~ "viwen")
 REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many candidates per record
 # A name whose every word is in more than this many names of the two lists ("Allen Auto", "Smith",
 # "Blue River Foods") is too common to trust alone: two firms of that name are likely, so a
@@ -258,20 +260,40 @@ def _domain_pairs(
 # --- name matching -----------------------------------------------------------------------------
 
 
-def _block_keys(key: str) -> set[str]:
-    """Blocking keys of one name key: the whole key, its words, and each long word's first and
-    last letters ("<" and ">" keys, which catch a typo in a word)."""
-    words = [w for w in key.split() if len(w) >= MIN_TOKEN]
+def _block_keys(key: str, names_with: Counter[str]) -> set[str]:
+    """Blocking keys of one name key.
+
+    The whole key; each word; each long word's first and last letters ("<" / ">", a typo in the
+    other half of the word); each rare word with one letter dropped ("~", a typo anywhere in it:
+    "viwen" and "viwn" share "viwn", "soltuions" and "solutions" share "soltions"); and, in names
+    of three words or more, each pair of neighbouring words ("+", for a typo in a word too common
+    to block on, as in "red pacific soluttions").
+    """
+    words = key.split()
     keys = {"=" + key}
     for w in words:
+        if len(w) < MIN_TOKEN:
+            continue
         keys.add("w" + w)
         if len(w) > AFFIX:
             keys.add("<" + w[:AFFIX])
             keys.add(">" + w[-AFFIX:])
+        if len(w) >= MIN_TYPO_WORD and names_with[w] <= 2 * MAX_AFFIX_BLOCK:
+            keys.update(_deletions(w))
+    if len(words) >= 3:
+        keys.update(f"+{a} {b}" for a, b in zip(words, words[1:]))
     return keys
 
 
-def _candidate_pairs(keys_o: list[str], keys_t: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+@lru_cache(maxsize=1 << 17)
+def _deletions(word: str) -> tuple[str, ...]:
+    """A word and its one-letter deletions, as "~" block keys."""
+    return tuple({"~" + word, *("~" + word[:i] + word[i + 1:] for i in range(len(word)))})
+
+
+def _candidate_pairs(
+    keys_o: list[str], keys_t: list[str], names_with: Counter[str]
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Index pairs (ours, theirs) of names sharing a block, each pair once, and the name keys on
     both sides that were too common to compare."""
     blocks: list[str] = []
@@ -280,7 +302,7 @@ def _candidate_pairs(keys_o: list[str], keys_t: list[str]) -> tuple[np.ndarray, 
     for keys in (keys_o, keys_t):
         before = len(blocks)
         for row, key in enumerate(keys):
-            ks = _block_keys(key)
+            ks = _block_keys(key, names_with)
             blocks.extend(ks)
             rows.extend([row] * len(ks))
         sizes.append(len(blocks) - before)
@@ -292,7 +314,8 @@ def _candidate_pairs(keys_o: list[str], keys_t: list[str]) -> tuple[np.ndarray, 
     row_ids = np.asarray(rows, dtype=np.int64)
     bo, ro = block_ids[: sizes[0]], row_ids[: sizes[0]]
     bt, rt = block_ids[sizes[0]:], row_ids[sizes[0]:]
-    caps = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "<": MAX_AFFIX_BLOCK, ">": MAX_AFFIX_BLOCK}
+    caps = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK,
+            "<": MAX_AFFIX_BLOCK, ">": MAX_AFFIX_BLOCK, "~": MAX_AFFIX_BLOCK}
     cap = np.asarray([caps[u[0]] for u in uniques])
     n_blocks = len(uniques)
     count_o = np.bincount(bo, minlength=n_blocks)
@@ -351,7 +374,8 @@ def _name_pairs(
     rows_t = [j for j, r in enumerate(theirs) if r.name_key]
     keys_o = [ours[i].name_key for i in rows_o]
     keys_t = [theirs[j].name_key for j in rows_t]
-    pi, pj, too_common = _candidate_pairs(keys_o, keys_t)
+    names_with = Counter(w for key in (*keys_o, *keys_t) for w in set(key.split()))
+    pi, pj, too_common = _candidate_pairs(keys_o, keys_t, names_with)
     if too_common:
         examples = ", ".join(repr(k) for k in sorted(too_common)[:3])
         notes.append(
@@ -375,13 +399,15 @@ def _name_pairs(
     hit = scores >= max(th.review, 1e-9)
     pi, pj, scores = pi[hit], pj[hit], scores[hit].astype(float)
 
-    names_with = Counter(w for key in (*keys_o, *keys_t) for w in set(key.split()))
     words_o = _word_info(keys_o, names_with)
     words_t = _word_info(keys_t, names_with)
 
     # Whole-name similarity is inflated by shared common words ("Erabel Security" vs "Grasil
     # Security" = 80): each name's rarest word carries its identity, so it must be found in the
-    # other name too, and the pair's score is the lower of the two measures.
+    # other name too, and the pair's score is the lower of the two measures. And when each name
+    # has a word the other lacks, a word was swapped, not mistyped: "Pine Evergreen Media" and
+    # "Pine Evergreen Foods" are two firms (an extra word, "Acme Analytics Group", is left to
+    # the score).
     sc = scores.tolist()
     list_o, list_t = pi.tolist(), pj.tolist()
     for p, (a, b) in enumerate(zip(list_o, list_t)):
@@ -389,6 +415,8 @@ def _name_pairs(
             (wo, rare_o, _), (wt, rare_t, _) = words_o[a], words_t[b]
             rare = min(max(fuzz.ratio(rare_o, w) for w in wt), max(fuzz.ratio(rare_t, w) for w in wo))
             sc[p] = min(sc[p], rare)
+            if sc[p] >= th.review and _swapped_word(wo, wt, th.review):
+                sc[p] = 0.0
 
     # each record's candidate scores, ascending, to count rivals by bisection
     scores_o: dict[int, list[float]] = defaultdict(list)
@@ -451,6 +479,14 @@ def _name_pairs(
         per_record[it] += 1
         kept.append(a)
     return auto + kept
+
+
+def _swapped_word(wo: list[str], wt: list[str], cutoff: float) -> bool:
+    """Whether each name has a word with no look-alike (scoring `cutoff` or more) in the other."""
+    def lacks(words: list[str], other: list[str]) -> bool:
+        return any(max(fuzz.ratio(w, x) for x in other) < cutoff for w in words)
+
+    return lacks(wo, wt) and lacks(wt, wo)
 
 
 def _word_info(keys: list[str], names_with: Counter[str]) -> list[tuple[list[str], str, bool]]:

@@ -233,7 +233,7 @@ class Workbench:
 
     # --- status words -----------------------------------------------------------------------
 
-    def _records(self, side: str) -> list[Record]:
+    def records(self, side: str) -> list[Record]:
         """Every record of a side: in the session's pairs and in the loaded list, once each."""
         seen: dict[int, Record] = {}
         for account in self.session.accounts:
@@ -248,7 +248,7 @@ class Workbench:
         """(side, word, records) for status words nobody has mapped yet, most frequent first."""
         counts: dict[tuple[str, str], int] = {}
         for side in (OURS, PARTNER):
-            for rec in self._records(side):
+            for rec in self.records(side):
                 if rec.status is None and rec.raw_status.strip():
                     key = (side, rec.raw_status.strip())
                     counts[key] = counts.get(key, 0) + 1
@@ -264,7 +264,7 @@ class Workbench:
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}")
         wanted = word.strip().casefold()
-        changed = [(rec, rec.status) for rec in self._records(side)
+        changed = [(rec, rec.status) for rec in self.records(side)
                    if rec.raw_status.strip().casefold() == wanted]
         source = self.session.source(side)
         old_map = dict(source.status_map) if source else {}

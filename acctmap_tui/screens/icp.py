@@ -3,6 +3,7 @@
 Shows both lists' sizes and the problems found while reading them, each side's overlap rate, the
 2x2 overlap matrix (with category codes), counts per category with its play, win-backs and the
 review queue. The notes field is for the ICP discussion; it is private (hidden in share-safe view).
+Status words nobody understood leave accounts without a category: `m` opens the dialog that maps them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from acctmap_tui.core.model import (
     Session,
 )
 from acctmap_tui.messages import SessionChanged
+from acctmap_tui.screens.icp_status import StatusMapDialog
+from acctmap_tui.widgets.account_table import ScreenCommands
 from acctmap_tui.widgets.agenda_header import AgendaHeader
 
 NOTES_PROMPT = "Agree who you both sell to: size · industry · geography · tech stack · persona · deal size"
@@ -91,7 +94,7 @@ def categories_table(fig: OverlapFigures) -> Table:
     for cat in CATEGORIES:
         table.add_row(cat.code, str(fig.per_category.get(cat.key, 0)), cat.label, cat.play)
     if fig.uncategorized:
-        table.add_row("?", str(fig.uncategorized), "status unknown", "map the status word in review")
+        table.add_row("?", str(fig.uncategorized), "status unknown", "press m to map the word")
     return table
 
 
@@ -124,16 +127,27 @@ class IcpScreen(Screen):
 
     notes_debounce_s = NOTES_DEBOUNCE_S  # tests shorten it
     AUTO_FOCUS = ""  # no auto focus: keys 1-4, n, t, p work at once; `e` starts typing notes
+    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("e", "edit_notes", "Edit notes"),
+        # In the footer only while some status word is unknown; the hidden twin keeps `m` working
+        # afterwards (to change a mapping).
+        Binding("m", "map_statuses", "Map statuses"),
+        Binding("m", "map_statuses(True)", "Map statuses", show=False),
         Binding("escape", "leave_notes", "Done editing", show=False),
     ]
+    PALETTE = (
+        ("ICP: edit notes", "Type the ICP alignment notes (e)", "edit_notes", ()),
+        ("ICP: map status words", "Say what unknown status words mean: customer, open deal, "
+         "prospect or churned (m)", "map_statuses", (True,)),
+    )
 
     def __init__(self) -> None:
         super().__init__()
         self._drawn_revision = -1
         self._notes_timer: Timer | None = None
         self._notes_synced = ""  # the notes text last taken from or given to the session
+        self._unknown_words = 0  # status words nobody has mapped (drives the `m` footer entry)
 
     def compose(self) -> ComposeResult:
         yield AgendaHeader()
@@ -179,6 +193,10 @@ class IcpScreen(Screen):
         self.query_one("#icp-categories-table", Static).update(categories_table(fig))
         self.query_one("#icp-summary", Static).update(summary_line(fig))
         self._draw_problems()
+        unknown = len(self.app.workbench.unknown_status_words())  # type: ignore[attr-defined]
+        if unknown != self._unknown_words:
+            self._unknown_words = unknown
+            self.refresh_bindings()
         self._drawn_revision = self.app.workbench.revision  # type: ignore[attr-defined]
 
     def _draw_problems(self) -> None:
@@ -223,7 +241,17 @@ class IcpScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "edit_notes" and getattr(self.app, "privacy", False):
             return False
+        if action == "map_statuses" and not parameters:
+            return self._unknown_words > 0
         return True
+
+    def action_map_statuses(self, any_time: bool = False) -> None:
+        """Open the status-word dialog (it says so when every word is mapped).
+
+        `any_time` only marks the always-on twin binding for `check_action`.
+        """
+        self.commit_edits()
+        self.app.push_screen(StatusMapDialog())
 
     def action_edit_notes(self) -> None:
         self.query_one("#icp-notes", TextArea).focus()

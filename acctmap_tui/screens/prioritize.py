@@ -44,7 +44,7 @@ from acctmap_tui.core.model import (
 from acctmap_tui.core.score import max_priority
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import SessionChanged
-from acctmap_tui.screens.prioritize_weights import WeightsScreen
+from acctmap_tui.screens.prioritize_weights import FactorsScreen
 from acctmap_tui.widgets.account_table import (
     PAGE_SIZE,
     AccountTable,
@@ -119,7 +119,8 @@ class PrioritizeScreen(Screen):
         ("Prioritize: filter by text", "Show accounts whose name, domain or owner match (/)",
          "filter", ()),
         ("Prioritize: clear the filter", "Show the whole overlap again (esc)", "clear_filter", ()),
-        ("Prioritize: edit weights", "Change how much each factor counts (w)", "weights", ()),
+        ("Prioritize: edit the factors", "Rename, re-level, weigh, add or remove factors (w)",
+         "weights", ()),
         ("Prioritize: next page", "The next rows of a long overlap (])", "page", (1,)),
         ("Prioritize: previous page", "The previous rows of a long overlap ([)", "page", (-1,)),
     )
@@ -133,7 +134,7 @@ class PrioritizeScreen(Screen):
         Binding("o", "rerank", "Re-rank"),
         Binding("f", "cycle_category", "Category"),
         Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("w", "weights", "Weights"),
+        Binding("w", "weights", "Factors"),
         Binding("left_square_bracket", "page(-1)", "Prev page", key_display="["),
         Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -152,6 +153,7 @@ class PrioritizeScreen(Screen):
         self._level_text: dict[str, list[str]] = {}  # factor key -> cell text per level (0 = unscored)
         self._full_sync_pending = False
         self._scored: set[str] = set()  # pair ids with a priority above 0
+        self._factor_shape: tuple = ()  # the factors the columns were built for
 
     # --- shortcuts ---------------------------------------------------------------------------
 
@@ -229,6 +231,7 @@ class PrioritizeScreen(Screen):
         under the table still say them), then the factor columns shrink.
         """
         factors = self.session.scoring.factors
+        self._factor_shape = self._factors_now()
         statuses: list[ColumnSpec] = []
         if self._shows(OURS, "status"):
             statuses.append(ColumnSpec("ours", "Ours", 5))
@@ -264,6 +267,10 @@ class PrioritizeScreen(Screen):
             specs.append(ColumnSpec("priority", Text("Prio", justify="right"), 4))
         return specs
 
+    def _factors_now(self) -> tuple:
+        """What the factor columns show of the factors (weights only move numbers)."""
+        return tuple((f.key, f.label, tuple(f.levels)) for f in self.session.scoring.factors)
+
     def _rank_digits(self) -> int:
         return max(2, len(str(len(self._overlap))))
 
@@ -294,7 +301,8 @@ class PrioritizeScreen(Screen):
         elif key.startswith(FACTOR_PREFIX):
             levels = self._level_text.get(key[len(FACTOR_PREFIX):], ["·"])
             level = account.scores.get(key[len(FACTOR_PREFIX):], 0)
-            text = levels[level] if 0 <= level < len(levels) else str(level)
+            # Fewer levels than the account's score: it counts (and shows) as the top level.
+            text = levels[max(0, min(level, len(levels) - 1))]
         else:
             text = ""
         return Text(text, style=style, overflow="ellipsis", no_wrap=True)
@@ -380,7 +388,14 @@ class PrioritizeScreen(Screen):
         self._full_sync_pending = False
         overlap = {a.pair_id: a for a in self.session.overlap()}
         self._scored = {pid for pid, a in overlap.items() if a.priority > 0}
-        if overlap.keys() != self._overlap.keys():
+        resort = False
+        if self._factors_now() != self._factor_shape:
+            # Factors renamed, re-levelled, added or removed: rare, so the columns are rebuilt.
+            keys = {FACTOR_PREFIX + f.key for f in self.session.scoring.factors}
+            if self._sort[0].startswith(FACTOR_PREFIX) and self._sort[0] not in keys:
+                self._sort, resort = ("rank", False), True  # that factor is gone
+            self.table.set_columns(self._columns())
+        if resort or overlap.keys() != self._overlap.keys():
             self._overlap = overlap
             self._ranks.rebuild(overlap.values())
             self._apply_view()
@@ -484,10 +499,9 @@ class PrioritizeScreen(Screen):
         column = self.table.cursor_column_key or ""
         if not self.scores_shown:
             how = Text("Scores are private: switch the share-safe view off (p) to score.")
-        elif column.startswith(FACTOR_PREFIX):
-            factor = next(f for f in self.session.scoring.factors
-                          if f.key == column[len(FACTOR_PREFIX):])
-            level = account.scores.get(factor.key, 0)
+        elif (factor := next((f for f in self.session.scoring.factors
+                              if FACTOR_PREFIX + f.key == column), None)) is not None:
+            level = min(account.scores.get(factor.key, 0), len(factor.levels))
             how = Text.assemble((f"{factor.label} ×{factor.weight}:", "bold"), "  ")
             for i, name in enumerate(factor.levels, start=1):
                 how.append(f"[{i} {name}]" if i == level else f"{i} {name}",
@@ -497,7 +511,7 @@ class PrioritizeScreen(Screen):
         else:
             top = max_priority(self.session.scoring.factors)
             how = Text(f"Move ←/→ onto a factor to score it.  priority = Σ weight × level "
-                       f"(max {top});  w edits the weights")
+                       f"(max {top});  w edits the factors")
         detail.update(Text("\n").join([pair, play, how]), layout=False)
 
     @on(DataTable.CellHighlighted, "#prio-table")
@@ -530,7 +544,10 @@ class PrioritizeScreen(Screen):
         account, factor = self.table.cursor_account, self._factor_at_cursor()
         if account is None or factor is None:
             return
-        self.workbench.bump(account, factor, delta)
+        levels = next(len(f.levels) for f in self.session.scoring.factors if f.key == factor)
+        # From the level shown: a score above a shrunk factor's top level counts as the top one.
+        level = min(account.scores.get(factor, 0), levels)
+        self.workbench.set_level(account, factor, level + delta)
         self._after_score(account)
 
     def action_set_level(self, level: int) -> None:
@@ -591,12 +608,10 @@ class PrioritizeScreen(Screen):
             self._update_detail()
 
     def action_weights(self) -> None:
-        def saved(weights: dict[str, int] | None) -> None:
-            if not weights:
-                return
-            for factor in self.session.scoring.factors:
-                if factor.key in weights and weights[factor.key] != factor.weight:
-                    self.workbench.set_weight(factor.key, weights[factor.key])
-            self._sync_all()
+        """The factor editor: labels, weights, levels; add, remove, reorder (one undo step)."""
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self._sync_all()
 
-        self.app.push_screen(WeightsScreen(self.session.scoring.factors), saved)
+        self.app.push_screen(FactorsScreen(self.session.scoring.factors,
+                                           self.workbench.set_factors), saved)

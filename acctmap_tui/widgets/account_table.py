@@ -24,7 +24,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from acctmap_tui.core.model import Account
-from acctmap_tui.core.export import is_shareable
+from acctmap_tui.core.export import is_shareable  # noqa: F401 (re-exported for the screens)
 
 PAGE_SIZE = 500
 

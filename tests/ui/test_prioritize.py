@@ -13,7 +13,7 @@ from acctmap_tui.core.model import CATEGORY_BY_KEY, SHARED_CUSTOMER
 from acctmap_tui.core.score import priority, ranks
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.prioritize import PrioritizeScreen
-from acctmap_tui.screens.prioritize_weights import WeightsScreen
+from acctmap_tui.screens.prioritize_weights import FactorsScreen
 from acctmap_tui.widgets.account_table import AccountTable
 from tests.ui.factory import small_workbench
 
@@ -265,8 +265,8 @@ async def test_edit_a_weight_and_priorities_change(sessions_dir: Path) -> None:
         before = {r["name"]: int(r["priority"]) for r in rows(app)}
         await pilot.press("w")
         await pilot.pause()
-        assert isinstance(app.screen, WeightsScreen)
-        await pilot.press("5")  # the first box (relationship, 3) is focused and selected: type 5
+        assert isinstance(app.screen, FactorsScreen)
+        await pilot.press("5")  # the first weight (relationship, 3) is focused and selected: type 5
         await pilot.press("down", "plus", "plus")  # ICP fit 3 -> 5
         await pilot.press("enter")
         await pilot.pause()
@@ -289,8 +289,8 @@ async def test_bad_weight_keeps_the_dialog(sessions_dir: Path) -> None:
         await pilot.pause()
         await pilot.press("4", "2", "enter")  # 42 is over the limit
         await pilot.pause()
-        assert isinstance(app.screen, WeightsScreen)
-        assert "0–10" in shown_text(app, "#weights-total")
+        assert isinstance(app.screen, FactorsScreen)
+        assert "0–10" in shown_text(app, "#factors-message")
         await pilot.press("escape")
         await pilot.pause()
         assert wb.session.scoring.factors[0].weight == 3

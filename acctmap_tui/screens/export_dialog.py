@@ -1,0 +1,212 @@
+"""The "Export action list" dialog: format, top N, partner-safe or internal, and the file name.
+
+It shows the columns the file will hold before anything is written, writes with
+`core.export.write_export`, and keeps any failure (a folder that cannot be written, a bad number)
+inside the dialog. On success it returns an `ExportDone` the app turns into a notification.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.export import action_columns, write_export
+from acctmap_tui.core.model import AcctmapError
+from acctmap_tui.core.workbench import Workbench
+
+FORMATS = (("CSV", "csv"), ("Markdown", "md"))
+SUFFIXES = {".csv": "csv", ".md": "md"}
+
+
+@dataclass(frozen=True)
+class ExportDone:
+    """What was written, for the message the user sees."""
+
+    path: Path
+    fmt: str
+    accounts: int
+    partner_safe: bool
+
+    def describe(self) -> str:
+        kind = "CSV" if self.fmt == "csv" else "Markdown"
+        what = ("partner-safe: only shared fields" if self.partner_safe
+                else "internal: includes private fields, not for the partner")
+        return f"Exported {self.accounts} accounts ({kind}, {what}) to {self.path}"
+
+
+def suggested_path(workbench: Workbench, sessions_dir: Path, fmt: str) -> Path:
+    """`<session stem>.actions.<fmt>` next to the session file, or in the sessions folder."""
+    if workbench.path is not None:
+        return workbench.path.with_name(f"{workbench.path.stem}.actions.{fmt}")
+    stem = Path(session_io.suggest_filename(workbench.session)).stem
+    return sessions_dir / f"{stem}.actions.{fmt}"
+
+
+def export_path(name: str, folder: Path, fmt: str) -> Path | None:
+    """The file a typed name means: in `folder` unless it names one; the format's suffix added."""
+    name = name.strip()
+    if not name:
+        return None
+    path = Path(name).expanduser()
+    if not path.suffix:
+        path = path.with_name(f"{path.name}.{fmt}")
+    if not path.is_absolute() and path.parent == Path("."):
+        path = folder / path
+    return path
+
+
+def safe_label(partner_safe: bool) -> str:
+    """The partner-safe switch in words (the tick alone is told apart by colour only)."""
+    return ("Partner-safe ON: only shared fields" if partner_safe
+            else "Partner-safe OFF: internal list, includes private fields")
+
+
+def parse_top(text: str) -> int | None:
+    """Top N from the input: None for blank (all accounts); ValueError unless a whole number ≥ 1."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError("Top N must be a whole number of 1 or more, or blank for all accounts.")
+    return int(text)
+
+
+class ExportDialog(ModalScreen[ExportDone | None]):
+    """Choose format, top N, partner-safe and file name; write the action list."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, workbench: Workbench, sessions_dir: Path, partner_safe: bool = False) -> None:
+        super().__init__()
+        self.workbench = workbench
+        self.sessions_dir = Path(sessions_dir)
+        self.partner_safe = partner_safe
+        self.fmt = "csv"
+        suggested = suggested_path(workbench, self.sessions_dir, self.fmt)
+        self.folder = suggested.parent
+        self.suggested = suggested
+
+    @property
+    def overlap_size(self) -> int:
+        return len(self.workbench.session.overlap())
+
+    def compose(self) -> ComposeResult:
+        session = self.workbench.session
+        with Vertical(id="export-box"):
+            yield Label("Export action list", id="export-title")
+            with Horizontal(classes="export-row"):
+                yield Label("Format", classes="export-label")
+                yield Select(FORMATS, value=self.fmt, allow_blank=False, id="export-format")
+            with Horizontal(classes="export-row"):
+                yield Label("Top N", classes="export-label")
+                yield Input(str(session.scoring.top_n), id="export-top", restrict=r"[0-9]*",
+                            select_on_focus=False)
+                yield Static(f"highest priority first; blank = all {self.overlap_size} "
+                             "accounts in the overlap", classes="export-aside")
+            with Horizontal(classes="export-row"):
+                yield Label("Partner", classes="export-label")
+                yield Checkbox(safe_label(self.partner_safe), self.partner_safe, id="export-safe")
+            yield Static(id="export-columns")
+            with Horizontal(classes="export-row"):
+                yield Label("File", classes="export-label")
+                yield Input(str(self.suggested), id="export-name", select_on_focus=False)
+            yield Static(id="export-hint")
+            yield Static(id="export-error")
+            with Horizontal(id="export-buttons"):
+                yield Label("tab moves · enter in a text box exports", id="export-keys")
+                yield Button("Export", id="export-write", variant="primary")
+                yield Button("Cancel (esc)", id="export-cancel")
+
+    def on_mount(self) -> None:
+        self._show_columns()
+        self._show_hint()
+        self.query_one("#export-format", Select).focus()
+
+    # --- what will be written ---------------------------------------------------------------
+
+    def _show_columns(self) -> None:
+        columns = action_columns(self.workbench.session, shareable_only=self.partner_safe)
+        intro = ("Columns (ctrl+o chooses the shared fields): " if self.partner_safe
+                 else "Columns, private ones included: ")
+        self.query_one("#export-columns", Static).update(intro + ", ".join(columns))
+
+    def _target(self) -> Path | None:
+        return export_path(self.query_one("#export-name", Input).value, self.folder, self.fmt)
+
+    def _show_hint(self) -> None:
+        path = self._target()
+        hint = self.query_one("#export-hint", Static)
+        if path is None:
+            hint.update("Type a file name.")
+        elif path.exists():
+            hint.update(f"{path} exists: exporting replaces it.")
+        else:
+            hint.update(f"Will write {path}")
+
+    def _show_error(self, text: str) -> None:
+        error = self.query_one("#export-error", Static)
+        error.update(text)
+        error.set_class(bool(text), "shown")
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        if event.value == self.fmt or event.value is Select.NULL:
+            return
+        self.fmt = str(event.value)
+        name = self.query_one("#export-name", Input)
+        path = Path(name.value.strip())
+        if path.suffix.lower() in SUFFIXES:  # follow the format unless the user chose a suffix
+            name.value = str(path.with_suffix(f".{self.fmt}"))
+        self._show_hint()
+
+    @on(Checkbox.Changed, "#export-safe")
+    def _safe_changed(self, event: Checkbox.Changed) -> None:
+        self.partner_safe = event.value
+        event.checkbox.label = safe_label(event.value)
+        self._show_columns()
+
+    @on(Input.Changed, "#export-name")
+    def _name_changed(self) -> None:
+        self._show_hint()
+        self._show_error("")
+
+    @on(Input.Changed, "#export-top")
+    def _top_changed(self) -> None:
+        self._show_error("")
+
+    # --- writing ----------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#export-write")
+    def action_export(self) -> None:
+        """Write the file; stay open with the reason when it cannot be written."""
+        try:
+            top = parse_top(self.query_one("#export-top", Input).value)
+        except ValueError as err:
+            self._show_error(str(err))
+            return
+        path = self._target()
+        if path is None:
+            self._show_error("Type a file name.")
+            return
+        try:
+            written = write_export(self.workbench.session, path, self.fmt, top=top,
+                                   partner_safe=self.partner_safe)
+        except (OSError, AcctmapError) as err:
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            self._show_error(f"Could not export: {reason}")
+            return
+        count = self.overlap_size if top is None else min(top, self.overlap_size)
+        self.dismiss(ExportDone(written, self.fmt, count, self.partner_safe))
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,207 @@
+"""Dialog: say what each status word nobody understood means (customer, open deal, prospect, churned).
+
+A list whose status column holds words acctmap does not know (Salesforce "Other", "Channel Partner /
+Reseller", HubSpot "other") leaves those accounts with no status, so their overlaps get no category.
+One row per word and side; c / o / p / x maps the highlighted word at once through the workbench
+(undoable, kept in the session). Words mapped earlier on this call are listed too, so a wrong
+mapping can be changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from acctmap_tui.core.export import is_shareable
+from acctmap_tui.core.model import CHURNED, CUSTOMER, OPEN_DEAL, OURS, PROSPECT
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.messages import PrivacyChanged, SessionChanged
+
+LEFT_MAX = 56  # widest "Company: 'word' — N accounts" part before the mapping column
+
+
+@dataclass(frozen=True)
+class WordRow:
+    """One status word of one side, as the dialog lists it."""
+
+    side: str
+    word: str
+
+
+def word_states(workbench: Workbench, rows: list[WordRow]) -> dict[WordRow, tuple[int, str | None]]:
+    """For each row: how many records carry the word, and the status they have now (None = unknown)."""
+    wanted = {(r.side, r.word) for r in rows}
+    counts: dict[WordRow, int] = {r: 0 for r in rows}
+    statuses: dict[WordRow, set[str | None]] = {r: set() for r in rows}
+    for side in {r.side for r in rows}:
+        for rec in workbench.records(side):
+            word = rec.raw_status.strip()
+            if (side, word) in wanted:
+                row = WordRow(side, word)
+                counts[row] += 1
+                statuses[row].add(rec.status)
+    out: dict[WordRow, tuple[int, str | None]] = {}
+    for row in rows:
+        found = statuses[row]
+        status = next(iter(found)) if len(found) == 1 else None
+        out[row] = (counts[row], status)
+    return out
+
+
+class StatusMapDialog(ModalScreen[None]):
+    """Map unknown status words, one row per (side, word); each key press maps at once."""
+
+    BINDINGS = [
+        Binding("c", f"map('{CUSTOMER}')", "Customer"),
+        Binding("o", f"map('{OPEN_DEAL}')", "Open deal"),
+        Binding("p", f"map('{PROSPECT}')", "Prospect"),
+        Binding("x", f"map('{CHURNED}')", "Churned"),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("escape", "close", "Close"),
+        Binding("enter", "close", "Close", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog")
+        self.rows: list[WordRow] = []
+        self.unknown_at_open = 0
+        self._states: dict[WordRow, tuple[int, str | None]] = {}
+
+    @property
+    def workbench(self) -> Workbench:
+        return self.app.workbench  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="status-map-box", classes="dialog-box"):
+            yield Label("Map status words", classes="dialog-title")
+            yield Static(id="status-map-intro")
+            yield OptionList(id="status-map-rows")
+            yield Static("↑/↓ pick a word · c customer · o open deal · p prospect · x churned\n"
+                         "Each key maps the word at once · ctrl+z undoes · enter or esc closes",
+                         id="status-map-help", classes="dialog-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        wb = self.workbench
+        unknown = [WordRow(side, word) for side, word, _ in wb.unknown_status_words()]
+        earlier = [WordRow(src.side, word) for src in wb.session.sources
+                   for word in sorted(src.status_map, key=str.casefold)]
+        self.unknown_at_open = len(unknown)
+        rows = unknown + [r for r in earlier if r not in unknown]
+        states = word_states(wb, rows)
+        # a word mapped earlier whose accounts are no longer here has nothing left to change
+        self.rows = [r for r in rows if r in unknown or states[r][0]]
+        self._states = {r: states[r] for r in self.rows}
+        options = self.query_one("#status-map-rows", OptionList)
+        options.display = bool(self.rows)
+        options.set_options(Option("", id=str(i)) for i in range(len(self.rows)))
+        if self.rows:
+            options.highlighted = 0
+            options.focus()
+        self._draw_rows()
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def _intro(self) -> str:
+        unmapped = sum(1 for _, status in self._states.values() if status is None)
+        if unmapped:
+            text = (f"{unmapped} status word{'s' if unmapped != 1 else ''} not understood: those "
+                    "accounts have no status, so their overlaps get no category. Say what each word "
+                    "means for its list.")
+        elif self.unknown_at_open:
+            text = "Every status word is mapped now: each account has a status."
+        else:
+            text = "No unknown status words: every account has a status."
+        if len(self.rows) > self.unknown_at_open:
+            text += "\nWords mapped before in this session are listed too, to change them."
+        return text
+
+    def _company(self, side: str) -> str:
+        session = self.workbench.session
+        return session.ours if side == OURS else session.partner
+
+    def _word_shown(self, row: WordRow) -> str:
+        """The word in quotes, or a placeholder when the side's status field is private and hidden."""
+        private = bool(getattr(self.app, "privacy", False))
+        if private and not is_shareable(self.workbench.session, row.side, "status"):
+            return "(status word hidden: share-safe view)"
+        return f"'{row.word}'"
+
+    def _draw_rows(self) -> None:
+        """Draw the intro and every row from the counts and statuses last taken from the session."""
+        self.query_one("#status-map-intro", Static).update(self._intro())
+        if not self.rows:
+            return
+        states = self._states
+        lefts = []
+        for row in self.rows:
+            count = states[row][0]
+            lefts.append(f"{self._company(row.side)}: {self._word_shown(row)} — "
+                         f"{count} account{'' if count == 1 else 's'}")
+        width = min(max(len(s) for s in lefts), LEFT_MAX)
+        options = self.query_one("#status-map-rows", OptionList)
+        for index, (row, left) in enumerate(zip(self.rows, lefts)):
+            status = states[row][1]
+            mapping = (Text.assemble("= ", (status, "bold")) if status
+                       else Text("? not mapped", style="italic"))
+            # the cursor is marked with a glyph too, not by its colour alone
+            cursor = "▶ " if index == options.highlighted else "  "
+            prompt = Text.assemble(cursor, left.ljust(width), "  ", mapping)
+            prompt.truncate(width + 22, overflow="ellipsis")
+            options.replace_option_prompt_at_index(index, prompt)
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        self._states = word_states(self.workbench, self.rows)
+        self._draw_rows()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._draw_rows()
+
+    def on_privacy_changed(self, message: PrivacyChanged) -> None:
+        self._draw_rows()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _highlighted(self) -> int | None:
+        options = self.query_one("#status-map-rows", OptionList)
+        return options.highlighted if self.rows else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "map" and not self.rows:
+            return None  # shown greyed: nothing to map
+        return True
+
+    def action_map(self, status: str) -> None:
+        index = self._highlighted()
+        if index is None:
+            return
+        row = self.rows[index]
+        self.workbench.map_status(row.side, row.word, status)
+        self._states = word_states(self.workbench, self.rows)
+        self._highlight_next_unmapped(index)
+        self._draw_rows()
+
+    def _highlight_next_unmapped(self, after: int) -> None:
+        """Move on to the next word still unmapped (wrapping), so a run of keys maps the list."""
+        order = list(range(after + 1, len(self.rows))) + list(range(0, after))
+        for index in order:
+            if self._states[self.rows[index]][1] is None:
+                self.query_one("#status-map-rows", OptionList).highlighted = index
+                return
+
+    def action_undo(self) -> None:
+        self.app.action_undo()  # type: ignore[attr-defined]  # the app's undo is off behind dialogs
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,166 @@
+"""The "Choose what the partner sees" dialog: every field of the session, shared or private.
+
+Fields are grouped by where they come from (our list's columns, the partner's list's columns, the
+fields made on the call); each shows its source column and the word "shared" or "private".
+Space or enter flips the highlighted field through `Workbench.set_shareable` (undoable with
+ctrl+z once the dialog is closed). The dialog returns True when any field changed.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from acctmap_tui.core.model import OURS, PARTNER, FieldInfo
+from acctmap_tui.core.workbench import Workbench
+
+SESSION_SIDE = "session"  # FieldInfo.side of the fields made on the call
+EXPLAIN = ("Shared fields show in share-safe view (p) and in partner-safe exports; "
+           "private ones never leave this machine.")
+KEYS = "↑↓ move · space/enter share or keep private · esc close"
+
+ROLE_LABELS = {"name": "Account name", "domain": "Domain", "status": "Status",
+               "owner": "Account owner"}
+SESSION_LABELS = {
+    "category": "Category", "play": "Play", "owner": "Owner (who follows up)",
+    "next_action": "Next action", "due": "Due date", "action_status": "Action status",
+    "priority": "Priority", "scores": "Factor scores", "notes": "Notes",
+}
+FIELD_WIDTH = 30
+COLUMN_WIDTH = 34
+
+
+def field_label(info: FieldInfo) -> str:
+    """The name a person knows a field by ("Account name", "Next action", "Billing Country")."""
+    if info.side == SESSION_SIDE:
+        return SESSION_LABELS.get(info.name, info.name.replace("_", " ").capitalize())
+    return ROLE_LABELS.get(info.name, info.name)
+
+
+def source_label(info: FieldInfo) -> str:
+    """Where the field's values come from: the list's column, or the call itself."""
+    if info.side == SESSION_SIDE:
+        return "made on the call"
+    return f"column {info.column!r}" if info.column else "(no column in the list)"
+
+
+def mark(shareable: bool) -> str:
+    return "shared" if shareable else "private"
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) < width else text[: width - 2] + "…"
+
+
+def field_prompt(info: FieldInfo) -> Text:
+    """One row: field, source column, and the shared / private word (bold when shared)."""
+    row = Text(no_wrap=True, overflow="ellipsis")
+    row.append(f"  {_fit(field_label(info), FIELD_WIDTH - 2):<{FIELD_WIDTH - 2}}")
+    row.append(f"{_fit(source_label(info), COLUMN_WIDTH):<{COLUMN_WIDTH}}", style="dim")
+    row.append(f"{mark(info.shareable):<8}", style="bold" if info.shareable else "italic")
+    return row
+
+
+class ShareFieldsDialog(ModalScreen[bool]):
+    """List every field with its share mark; space/enter flips the highlighted one."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("space", "toggle", "Share / keep private", show=False),
+    ]
+
+    def __init__(self, workbench: Workbench) -> None:
+        super().__init__()
+        self.workbench = workbench
+        self.changed = False
+        self._fields: list[FieldInfo | None] = []  # one per option; None for a group heading
+
+    # --- compose ----------------------------------------------------------------------------
+
+    def _groups(self) -> list[tuple[str, list[FieldInfo]]]:
+        session = self.workbench.session
+        groups = []
+        for side, whose in ((OURS, f"Our list ({session.ours})"),
+                            (PARTNER, f"Partner's list ({session.partner})"),
+                            (SESSION_SIDE, "The call's fields")):
+            fields = [f for f in session.fields if f.side == side]
+            if fields:
+                groups.append((whose, fields))
+        return groups
+
+    def _options(self) -> list[Option]:
+        options: list[Option] = []
+        self._fields = []
+        for heading, fields in self._groups():
+            title = Text(no_wrap=True)
+            title.append(f"{heading:<{FIELD_WIDTH}}", style="bold underline")
+            title.append(f"{'source':<{COLUMN_WIDTH}}partner sees", style="bold")
+            options.append(Option(title, disabled=True))
+            self._fields.append(None)
+            for info in fields:
+                options.append(Option(field_prompt(info)))
+                self._fields.append(info)
+        return options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="share-box"):
+            yield Label("Choose what the partner sees", id="share-title")
+            yield Static(EXPLAIN, id="share-explain")
+            yield OptionList(*self._options(), id="share-list")
+            yield Static(id="share-summary")
+            with Horizontal(id="share-buttons"):
+                yield Label(KEYS, id="share-keys")
+                yield Button("Close (esc)", id="share-close", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        options = self.query_one("#share-list", OptionList)
+        options.highlighted = next((i for i, f in enumerate(self._fields) if f is not None), None)
+        options.focus()
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        fields = [f for f in self._fields if f is not None]
+        shared = sum(f.shareable for f in fields)
+        if not fields:
+            text = "This session records no fields."
+        else:
+            text = f"{shared} of {len(fields)} fields shared; the rest stay private."
+        private_view = bool(getattr(self.app, "privacy", False))
+        text += " Share-safe view is " + ("ON." if private_view else "off (p turns it on).")
+        self.query_one("#share-summary", Static).update(text)
+
+    # --- toggling ---------------------------------------------------------------------------
+
+    def toggle_at(self, index: int) -> FieldInfo | None:
+        """Flip the field at option `index` between shared and private; returns it."""
+        if not 0 <= index < len(self._fields):
+            return None
+        info = self._fields[index]
+        if info is None:
+            return None
+        self.workbench.set_shareable(info.side, info.name, not info.shareable)
+        self.changed = True
+        self.query_one("#share-list", OptionList).replace_option_prompt_at_index(
+            index, field_prompt(info))
+        self._show_summary()
+        return info
+
+    def action_toggle(self) -> None:
+        highlighted = self.query_one("#share-list", OptionList).highlighted
+        if highlighted is not None:
+            self.toggle_at(highlighted)
+
+    @on(OptionList.OptionSelected, "#share-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.toggle_at(event.option_index)
+
+    @on(Button.Pressed, "#share-close")
+    def action_close(self) -> None:
+        self.dismiss(self.changed)

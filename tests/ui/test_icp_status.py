@@ -1,0 +1,211 @@
+"""Mapping unknown status words from the ICP screen: the `m` dialog, the figures, undo."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from textual.widgets import OptionList, Static
+
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.cli import demo_session
+from acctmap_tui.core.categorize import apply_categories, categorize
+from acctmap_tui.core.model import CUSTOMER, OURS, PARTNER, PROSPECT
+from acctmap_tui.core.score import rescore
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.screens.icp import IcpScreen
+from acctmap_tui.screens.icp_status import StatusMapDialog
+from tests.ui.factory import small_workbench
+
+SIZE = (120, 40)
+PARTNER_WORD = "Partner"  # on two of Globex's records in the overlap (ACME, Cobalt)
+OUR_WORD = "Other"  # on one of Northwind's records in the overlap (Deltaworks)
+
+
+def workbench_with_unknown_words() -> Workbench:
+    """The small workbench where a few status words were not understood (so no category)."""
+    wb = small_workbench()
+    for index in (0, 2):
+        rec = wb.theirs.records[index]
+        rec.status, rec.raw_status = None, PARTNER_WORD
+    rec = wb.ours.records[3]
+    rec.status, rec.raw_status = None, OUR_WORD
+    apply_categories(wb.session)
+    rescore(wb.session)
+    return wb
+
+
+def unknown_row(app: AcctmapApp) -> str | None:
+    """The '?' line of the ICP categories panel as shown, or None when it is not there."""
+    icp = next(s for s in app.screen_stack if isinstance(s, IcpScreen))
+    widget = icp.query_one("#icp-categories-table", Static)
+    console = Console(width=widget.content_region.width or 100, file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return next((line for line in console.export_text().splitlines() if line.strip().startswith("?")),
+                None)
+
+
+def dialog_rows(app: AcctmapApp) -> list[str]:
+    options = app.screen.query_one("#status-map-rows", OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+def row_for(app: AcctmapApp, text: str) -> str:
+    return next(row for row in dialog_rows(app) if text in row)
+
+
+# --- mapping from the dialog ----------------------------------------------------------------------
+
+
+async def test_mapping_a_word_gives_its_accounts_a_category_and_undo_takes_it_back(tmp_path: Path) -> None:
+    wb = workbench_with_unknown_words()
+    partner_accounts = [a for a in wb.session.accounts if a.theirs.raw_status == PARTNER_WORD]
+    unknown_before = sum(1 for a in wb.session.overlap() if a.category is None)
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        row = unknown_row(app)
+        assert row is not None and str(unknown_before) in row.split()
+        assert "press m to map the word" in row
+
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusMapDialog)
+        partner_row = row_for(app, f"Globex: '{PARTNER_WORD}'")
+        assert "2 accounts" in partner_row and "not mapped" in partner_row
+        assert "1 account" in row_for(app, f"Northwind: '{OUR_WORD}'")
+
+        await pilot.press("c")  # the most frequent word (Globex's) is highlighted first
+        await pilot.pause()
+        assert "= customer" in row_for(app, f"Globex: '{PARTNER_WORD}'")
+        for account in partner_accounts:
+            assert account.theirs.status == CUSTOMER
+            expected = categorize(account.ours.status, CUSTOMER)
+            assert expected is not None and account.category == expected.key
+        # the ICP screen under the dialog already shows fewer accounts without a category
+        row = unknown_row(app)
+        assert row is not None and str(unknown_before - len(partner_accounts)) in row.split()
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IcpScreen)
+        assert wb.session.source(PARTNER).status_map == {PARTNER_WORD: CUSTOMER}  # kept in the session
+
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert all(a.theirs.status is None and a.category is None for a in partner_accounts)
+        assert wb.session.source(PARTNER).status_map == {}
+        row = unknown_row(app)
+        assert row is not None and str(unknown_before) in row.split()
+
+
+async def test_keys_map_one_word_after_another_and_ctrl_z_works_in_the_dialog(tmp_path: Path) -> None:
+    wb = workbench_with_unknown_words()
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m", "c", "p")  # the cursor moves on to the next unmapped word
+        await pilot.pause()
+        assert "= prospect" in row_for(app, f"Northwind: '{OUR_WORD}'")
+        assert wb.ours.records[3].status == PROSPECT
+        assert unknown_row(app) is None  # every overlap account has a category now
+        assert "Every status word is mapped" in str(app.screen.query_one("#status-map-intro", Static).content)
+
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusMapDialog)
+        assert "not mapped" in row_for(app, f"Northwind: '{OUR_WORD}'")
+        assert "= customer" in row_for(app, f"Globex: '{PARTNER_WORD}'")
+        assert wb.ours.records[3].status is None
+
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IcpScreen)
+
+
+async def test_the_footer_offers_m_only_while_words_are_unknown(tmp_path: Path) -> None:
+    wb = workbench_with_unknown_words()
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.screen.active_bindings["m"].binding.show
+        await pilot.press("m", "c", "c", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IcpScreen)
+        assert not app.screen.active_bindings["m"].binding.show
+
+        # `m` still opens the dialog: it says nothing is unknown and lists the words to change them
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusMapDialog)
+        intro = str(app.screen.query_one("#status-map-intro", Static).content)
+        assert "No unknown status words" in intro
+        index = next(i for i, row in enumerate(dialog_rows(app)) if f"'{OUR_WORD}'" in row)
+        await pilot.press(*["down"] * index, "x")  # change Northwind's 'Other' to churned
+        await pilot.pause()
+        assert wb.ours.records[3].status == "churned"
+        assert "= churned" in row_for(app, f"Northwind: '{OUR_WORD}'")
+
+
+async def test_dialog_says_so_when_no_word_is_unknown(tmp_path: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusMapDialog)
+        assert "No unknown status words" in str(app.screen.query_one("#status-map-intro", Static).content)
+        assert not app.screen.query_one("#status-map-rows", OptionList).display
+        revision = wb.revision
+        await pilot.press("c")  # nothing to map: nothing changes
+        assert wb.revision == revision
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IcpScreen)
+
+
+async def test_share_safe_view_hides_a_private_status_word(tmp_path: Path) -> None:
+    wb = workbench_with_unknown_words()
+    for info in wb.session.fields:
+        if info.side == PARTNER and info.name == "status":
+            info.shareable = False
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.privacy = True
+        await pilot.press("m")
+        await pilot.pause()
+        text = " ".join(dialog_rows(app))
+        assert PARTNER_WORD not in text and "hidden" in text
+        assert f"Northwind: '{OUR_WORD}'" in text  # our status column is still shareable
+
+
+async def test_demo_words_are_listed_per_company_and_mapping_fills_the_matrix(tmp_path: Path) -> None:
+    built = demo_session(day=date(2026, 11, 25))
+    wb = Workbench(built.session, built.ours, built.theirs)
+    words = wb.unknown_status_words()
+    side, word, count = words[0]
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        rows = dialog_rows(app)
+        assert len(rows) == len(words)
+        company = wb.session.ours if side == OURS else wb.session.partner
+        assert f"{company}: '{word}' — {count} accounts" in rows[0]
+        before = sum(1 for a in wb.session.overlap() if a.category is None)
+        await pilot.press("p")
+        await pilot.pause()
+        after = sum(1 for a in wb.session.overlap() if a.category is None)
+        assert after < before
+        assert (side, word) not in {(s, w) for s, w, _ in wb.unknown_status_words()}
+
+
+# --- snapshot -------------------------------------------------------------------------------------
+
+
+def test_snapshot_status_dialog(snap_compare, tmp_path: Path) -> None:
+    async def map_first(pilot) -> None:
+        await pilot.press("m", "c")
+        await pilot.pause()
+
+    app = AcctmapApp(workbench_with_unknown_words(), tmp_path)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=map_first)
