@@ -26,7 +26,7 @@ import string
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -200,13 +200,16 @@ class Row:
     name: str
     website: str
     kind: str  # how this row relates to the truth, for the breakdown
+    extra: dict[str, str] = field(default_factory=dict)  # other columns (--places: country, city)
 
 
-def build(n: int, seed: int, blank: float = 0.14, generic: float = 0.35) -> tuple[list[Row], list[Row], int]:
+def build(n: int, seed: int, blank: float = 0.14, generic: float = 0.35,
+          places: bool = False) -> tuple[list[Row], list[Row], int]:
     """Two sides of n rows; returns (ours, theirs, true overlap count).
 
     `blank`: share of true pairs with no usable domain on one side (a sixth of them on both);
-    `generic`: share of company names built from common surnames and place words.
+    `generic`: share of company names built from common surnames and place words; `places`: add
+    country and city columns (see `add_places`; the other cells are the same with or without).
     """
     rng = random.Random(seed)
     world = World(rng, generic)
@@ -268,7 +271,80 @@ def build(n: int, seed: int, blank: float = 0.14, generic: float = 0.35) -> tupl
             side.append(Row(c.cid, write_name(rng, c.name), blank_or(write_domain(rng, c.domain), 0.08), "single"))
     rng.shuffle(ours)
     rng.shuffle(theirs)
+    if places:
+        add_places(random.Random(seed + 1), world, ours, theirs)
     return ours, theirs, n_both
+
+
+# --places: where each company is, and how the two CRMs write it.
+TLD_COUNTRY = {"de": "DE", "fr": "FR", "co.uk": "GB", "com.au": "AU", "nl": "NL"}
+COUNTRY_SHARE = {"US": 50, "GB": 10, "DE": 7, "CA": 7, "FR": 5, "AU": 5, "NL": 4, "ES": 3, "IT": 3,
+                 "IN": 3, "SE": 1, "SG": 1, "IE": 1}  # companies on a generic TLD (.com, .io, ...)
+COUNTRY_CELLS = {"US": ["United States", "USA", "US", "United States of America", "U.S."],
+                 "GB": ["United Kingdom", "UK", "GB", "England"], "DE": ["Germany", "DE", "Deutschland"],
+                 "FR": ["France", "FR"], "NL": ["Netherlands", "NL", "The Netherlands"],
+                 "CA": ["Canada", "CA"], "AU": ["Australia", "AU"], "ES": ["Spain", "ES", "España"],
+                 "IT": ["Italy", "IT"], "IN": ["India", "IN"], "SE": ["Sweden", "SE"],
+                 "SG": ["Singapore", "SG"], "IE": ["Ireland", "IE"]}
+CITIES = {  # biggest business cities first: a company's city is drawn with weight 1/rank
+    "US": "New York|San Francisco|Chicago|Austin|Boston|Seattle|Los Angeles|Denver|Atlanta|Dallas|"
+          "Houston|Miami|Phoenix|Minneapolis|Portland|San Diego|Philadelphia|Nashville|Columbus|"
+          "Raleigh|Salt Lake City|Pittsburgh|Detroit|St. Louis|Springfield",
+    "GB": "London|Manchester|Birmingham|Leeds|Glasgow|Edinburgh|Bristol|Liverpool|Cambridge|Oxford|"
+          "Cardiff|Belfast|Newcastle|Sheffield|Nottingham",
+    "DE": "Berlin|München|Hamburg|Frankfurt|Köln|Stuttgart|Düsseldorf|Leipzig|Dresden|Hannover|"
+          "Nürnberg|Bremen",
+    "FR": "Paris|Lyon|Marseille|Toulouse|Lille|Bordeaux|Nantes|Nice|Strasbourg|Rennes",
+    "NL": "Amsterdam|Rotterdam|Utrecht|Den Haag|Eindhoven|Groningen",
+    "CA": "Toronto|Vancouver|Montreal|Calgary|Ottawa|Edmonton|Waterloo",
+    "AU": "Sydney|Melbourne|Brisbane|Perth|Adelaide|Canberra",
+    "ES": "Madrid|Barcelona|Valencia|Sevilla|Bilbao", "IT": "Milano|Roma|Torino|Bologna|Firenze",
+    "IN": "Bangalore|Mumbai|Delhi|Hyderabad|Pune|Chennai", "SE": "Stockholm|Göteborg|Malmö",
+    "SG": "Singapore", "IE": "Dublin|Cork|Galway",
+}
+PLACE_HEADERS = {OURS: ("Billing Country", "Billing City"), PARTNER: ("Country/Region", "City")}
+
+
+def add_places(rng: random.Random, world: World, ours: list[Row], theirs: list[Row]) -> None:
+    """Country and city cells, as two CRMs hold them.
+
+    A company's country follows its domain's country TLD, else a skewed draw (half US); namesakes
+    cluster: a company named like an earlier one is in that one's country half the time. Its city
+    is drawn from its country's list with weight 1/rank (about one in ten of two random companies
+    of one country share a city). Each row leaves the country blank 12% of the time and the city
+    30%, and gives another country 1.5% and another city of the same country 5% (a billing or
+    branch address), so a true pair disagrees on country about 3% and on city about 10% of the
+    times both sides have one. Country cells come in several spellings ("USA", "United States").
+    """
+    codes, weights = list(COUNTRY_SHARE), list(COUNTRY_SHARE.values())
+    cities = {k: v.split("|") for k, v in CITIES.items()}
+
+    def city_in(country: str) -> str:
+        names = cities[country]
+        return rng.choices(names, weights=[1 / (i + 1) for i in range(len(names))])[0]
+
+    where: dict[int, tuple[str, str]] = {}
+    country_of_name: dict[str, str] = {}
+    for c in world.companies:
+        tld = c.domain.split(".", 1)[1]
+        country = TLD_COUNTRY.get(tld) or rng.choices(codes, weights=weights)[0]
+        if c.name in country_of_name and rng.random() < 0.5:
+            country = country_of_name[c.name]
+        country_of_name.setdefault(c.name, country)
+        where[c.cid] = (country, city_in(country))
+
+    for side, rows in ((OURS, ours), (PARTNER, theirs)):
+        h_country, h_city = PLACE_HEADERS[side]
+        for row in rows:
+            country, city = where[row.cid]
+            if rng.random() < 0.015:
+                country = rng.choices(codes, weights=weights)[0]
+                city = city_in(country)
+            elif rng.random() < 0.05:
+                city = city_in(country)
+            cell = "" if rng.random() < 0.12 else rng.choice(COUNTRY_CELLS[country])
+            town = "" if rng.random() < 0.30 else city.upper() if rng.random() < 0.05 else city
+            row.extra = {h_country: cell, h_city: town}
 
 
 def to_records(rows: list[Row]) -> list[Record]:
@@ -279,7 +355,7 @@ def to_records(rows: list[Row]) -> list[Record]:
         if domain and is_shared_domain(domain, row.name):
             domain = ""
         out.append(Record(row.name, domain, STATUSES[i % 3], raw_domain=row.website,
-                          name_key=name_key(row.name), rows=[i + 2]))
+                          name_key=name_key(row.name), extra=dict(row.extra), rows=[i + 2]))
     return out
 
 
@@ -306,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--blank", type=float, default=0.14, help="share of true pairs lacking a domain on a side")
     ap.add_argument("--generic", type=float, default=0.35, help="share of names made of common words")
+    ap.add_argument("--places", action="store_true", help="add country and city columns (off by default)")
     ap.add_argument("--scorer", default="", help="rapidfuzz.fuzz scorer to try instead of the matcher's")
     ap.add_argument("--show", type=int, default=5, help="examples of false autos and misses to print")
     args = ap.parse_args(argv)
@@ -313,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         match_module.SCORER = getattr(fuzz, args.scorer)
 
     t0 = time.perf_counter()
-    ours_rows, theirs_rows, n_both = build(args.n, args.seed, args.blank, args.generic)
+    ours_rows, theirs_rows, n_both = build(args.n, args.seed, args.blank, args.generic, args.places)
     t_gen = time.perf_counter() - t0
     rss_gen = maxrss_mib()
 
@@ -356,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"N per side            {args.n:,}  (records after de-dup: {len(ours_recs):,} / {len(theirs_recs):,})")
     print(f"seed                  {args.seed}   scorer {match_module.SCORER.__name__}   "
-          f"blank {args.blank}   generic {args.generic}   cores {os.cpu_count()}   load {os.getloadavg()[0]:.1f}")
+          f"blank {args.blank}   generic {args.generic}   places {args.places}   cores {os.cpu_count()}   load {os.getloadavg()[0]:.1f}")
     print(f"true overlap          {n_true:,}  by kind {dict(Counter(truth_kind.values()))}")
     print(f"generate              {t_gen:6.2f} s")
     print(f"normalize             {t_norm:6.2f} s  ({2 * args.n / t_norm:,.0f} rows/s)  cpu {cpu_norm:.2f} s")

@@ -26,6 +26,8 @@ One record is in at most one overlap pair. The rule when pairs compete for a rec
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -78,11 +80,16 @@ MAX_BLOCK = 100  # a word in more names than this on either side is too common t
 MAX_AFFIX_BLOCK = 40  # tighter cap for first/last-letters blocks (they only catch typos)
 AFFIX = 4  # letters in a first/last-letters block key
 MIN_TYPO_WORD = 4  # words this long or longer are also blocked with a letter dropped ("viwn" ~ "viwen")
+# A letter-dropped block shared by more names than this on a side is a crowd of look-alike short
+# words ("quara", "quaka", "qara"), where one letter says nothing; in the bench a cap of 10 kept 30
+# more true pairs in the queue for 195 more pairs, a cap of 40 kept 5 more for 400 more.
+MAX_TYPO_BLOCK = 10
 REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many candidates per record
 # A name whose every word is in more than this many names of the two lists ("Allen Auto", "Smith",
 # "Blue River Foods") is too common to trust alone: two firms of that name are likely, so a
 # name-only pair on it goes to review instead of auto.
 COMMON_WORD = 5
+_IGNORE_IMPLAUSIBLE = True
 
 
 
@@ -278,7 +285,7 @@ def _block_keys(key: str, names_with: Counter[str]) -> set[str]:
         if len(w) > AFFIX:
             keys.add("<" + w[:AFFIX])
             keys.add(">" + w[-AFFIX:])
-        if len(w) >= MIN_TYPO_WORD and names_with[w] <= 2 * MAX_AFFIX_BLOCK:
+        if len(w) >= MIN_TYPO_WORD and names_with[w] <= 2 * MAX_TYPO_BLOCK:
             keys.update(_deletions(w))
     if len(words) >= 3:
         keys.update(f"+{a} {b}" for a, b in zip(words, words[1:]))
@@ -315,7 +322,7 @@ def _candidate_pairs(
     bo, ro = block_ids[: sizes[0]], row_ids[: sizes[0]]
     bt, rt = block_ids[sizes[0]:], row_ids[sizes[0]:]
     caps = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK,
-            "<": MAX_AFFIX_BLOCK, ">": MAX_AFFIX_BLOCK, "~": MAX_AFFIX_BLOCK}
+            "<": MAX_AFFIX_BLOCK, ">": MAX_AFFIX_BLOCK, "~": MAX_TYPO_BLOCK}
     cap = np.asarray([caps[u[0]] for u in uniques])
     n_blocks = len(uniques)
     count_o = np.bincount(bo, minlength=n_blocks)
@@ -418,58 +425,80 @@ def _name_pairs(
             if sc[p] >= th.review and _swapped_word(wo, wt, th.review):
                 sc[p] = 0.0
 
-    # each record's candidate scores, ascending, to count rivals by bisection
+    # What else the two records say: the domain one side carries, and country / city columns.
+    # `eff` is the score the decisions use: the name score, or 100 when one side's domain spells
+    # the other side's name (their "Red Pacific Soluttions" at redpacificsolutions.net).
+    cands: list[tuple[int, int, float, float, Evidence]] = []
+    for p, (a, b) in enumerate(zip(list_o, list_t)):
+        if sc[p] < th.review:
+            continue
+        rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
+        ev = evidence(rec_o, rec_t)
+        is_common = words_o[a][2] and words_t[b][2]
+        eff = 100.0 if ev.domain_spells_other else sc[p]
+        if rec_o.domain and rec_t.domain and (eff < th.auto_accept or is_common):
+            # Two domains say two companies. Only a near-identical, distinctive name is worth a
+            # person's look ("Acme" at acme.com and acme.de); "Smith Plumbing" twice is two firms.
+            continue
+        if is_common and ev.country < 0:
+            continue  # likewise "Smith Plumbing" in two countries
+        cands.append((a, b, sc[p], eff, ev))
+
+    # Each record's rival scores, ascending, to count rivals by bisection. A candidate whose
+    # country, city or domain says it is another firm is no rival: it does not make a pair that
+    # the place confirms ambiguous.
     scores_o: dict[int, list[float]] = defaultdict(list)
     scores_t: dict[int, list[float]] = defaultdict(list)
-    for p, (a, b) in enumerate(zip(list_o, list_t)):
-        if sc[p] >= th.review:
-            scores_o[a].append(sc[p])
-            scores_t[b].append(sc[p])
+    for a, b, _s, eff, ev in cands:
+        if ev.plausible or not _IGNORE_IMPLAUSIBLE:
+            scores_o[a].append(eff)
+            scores_t[b].append(eff)
     for lst in (*scores_o.values(), *scores_t.values()):
         lst.sort()
 
-    def others(lst: list[float], low: float, high: float) -> int:
-        """Candidates of one record scoring in [low, high], not counting the pair itself."""
-        return bisect_right(lst, high) - bisect_left(lst, low) - 1
+    def others(lst: list[float], low: float, high: float, own: float | None) -> int:
+        """Rivals of one record scoring in [low, high], not counting the pair itself (scoring
+        `own`, None when it is not in the list)."""
+        mine = own is not None and low <= own <= high
+        return bisect_right(lst, high) - bisect_left(lst, low) - mine
 
     auto, review = [], []
-    for p, (a, b) in enumerate(zip(list_o, list_t)):
-        s = sc[p]
-        if s < th.review or not (free_o[a] and free_t[b]):
+    for a, b, s, eff, ev in cands:
+        if not (free_o[a] and free_t[b]):
             continue
-        so, st = scores_o[a], scores_t[b]
-        rivals = others(so, s - th.close_gap, 101) + others(st, s - th.close_gap, 101)
-        ties = others(so, s, s) + others(st, s, s)
+        so, st, own = scores_o[a], scores_t[b], (eff if ev.plausible or not _IGNORE_IMPLAUSIBLE else None)
+        rivals = others(so, eff - th.close_gap, 101, own) + others(st, eff - th.close_gap, 101, own)
+        ties = others(so, eff, eff, own) + others(st, eff, eff, own)
         rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
         is_common = words_o[a][2] and words_t[b][2]
-        flags = []
-        if rec_o.domain and rec_t.domain:
-            # Two domains say two companies. Only a near-identical, distinctive name is worth a
-            # person's look ("Acme" at acme.com and acme.de); "Smith Plumbing" twice is two firms.
-            if s < th.auto_accept or is_common:
-                continue
-            flags.append(FLAG_DIFFERENT_DOMAINS)  # equal domains were joined above
-        else:
-            flags.append(FLAG_NO_DOMAIN)
+        flags = [FLAG_DIFFERENT_DOMAINS if rec_o.domain and rec_t.domain else FLAG_NO_DOMAIN]
         if is_common:
             flags.append(FLAG_COMMON_NAME)
+            if ev.same_place:
+                flags.append(FLAG_SAME_PLACE)
+        if ev.country < 0:
+            flags.append(FLAG_DIFFERENT_COUNTRY)
+        if ev.domain_unlike_name:
+            flags.append(FLAG_DOMAIN_UNLIKE_NAME)
         if ties:
             flags.append(FLAG_ONE_TO_MANY)
         elif rivals:
             flags.append(FLAG_CLOSE_CANDIDATES)
-        clear = not rivals and not is_common and FLAG_DIFFERENT_DOMAINS not in flags
-        decision = AUTO if s >= th.auto_accept and clear else REVIEW
-        (auto if decision == AUTO else review).append(
-            Account(rec_o, rec_t, MatchInfo(NAME, round(s, 1), decision, flags))
-        )
+        clear = (not rivals and not is_common and ev.plausible and FLAG_DIFFERENT_DOMAINS not in flags)
+        decision = AUTO if eff >= th.auto_accept and clear else REVIEW
+        account = Account(rec_o, rec_t, MatchInfo(NAME, round(s, 1), decision, flags))
+        if decision == AUTO:
+            auto.append(account)
+        else:
+            review.append((eff, account))
 
     # auto pairs are each record's unique best, so they never share a record; review pairs that
     # touch one are dropped, and the rest are cut to a few per record, best first
     taken = {id(r) for a in auto for r in (a.ours, a.theirs)}
-    review.sort(key=lambda a: -a.match.score)
+    review.sort(key=lambda pair: -pair[0])
     per_record: dict[int, int] = defaultdict(int)
     kept = []
-    for a in review:
+    for _eff, a in review:
         io, it = id(a.ours), id(a.theirs)
         if io in taken or it in taken:
             continue
@@ -497,6 +526,164 @@ def _word_info(keys: list[str], names_with: Counter[str]) -> list[tuple[list[str
         rare = min(words, key=names_with.__getitem__)
         out.append((words, rare, names_with[rare] > COMMON_WORD))
     return out
+
+
+# --- evidence beyond the name ----------------------------------------------------------------
+
+MIN_LABEL = 4  # shorter domain labels (ibm, bh, a1) are too short to say whose they are
+
+# Flags this module adds to those in model.py (the review pane shows a flag's own text when it has
+# no explanation for it).
+FLAG_DIFFERENT_COUNTRY = "different-country"  # the two records give different countries
+FLAG_DOMAIN_UNLIKE_NAME = "domain-unlike-name"  # the one domain looks like neither name
+FLAG_SAME_PLACE = "same-place"  # a common name backed by the same city and country on both sides
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a name pair's records say besides their names.
+
+    `country` and `city`: 1 when both records give the same, -1 when they differ, 0 when a side
+    has none. `domain_spells_other`: the one domain's label spells the other record's name and
+    not its own record's (a typo in the name cell). `domain_unlike_name`: the one domain's label
+    looks like neither name (a parent company's or a reseller's site, or a wrong cell).
+    """
+
+    country: int = 0
+    city: int = 0
+    domain_spells_other: bool = False
+    domain_unlike_name: bool = False
+
+    @property
+    def same_place(self) -> bool:
+        return self.country > 0 and self.city > 0
+
+    @property
+    def plausible(self) -> bool:
+        """Nothing but the name says no: the pair can make another pair ambiguous."""
+        return self.country >= 0 and self.city >= 0 and not self.domain_unlike_name
+
+
+def evidence(ours_rec: Record, theirs_rec: Record) -> Evidence:
+    """What two records say about being one company, besides their names (see `Evidence`).
+
+    Countries and cities come from `extra` columns whose header names them ("Billing Country",
+    "Country/Region", "City"); "US", "USA" and "United States" are one country. Owners are not
+    compared: each side's owner is its own rep.
+    """
+    country = city = 0
+    (co, ci), (to, ti) = _places(ours_rec), _places(theirs_rec)
+    if co and to:
+        country = 1 if co == to else -1
+    if ci and ti and country >= 0:
+        city = 1 if ci == ti or (min(len(ci), len(ti)) >= 6 and fuzz.ratio(ci, ti) >= 90) else -1
+    spells = unlike = False
+    if bool(ours_rec.domain) != bool(theirs_rec.domain) and not (ours_rec.hashed or theirs_rec.hashed):
+        named, blank = (ours_rec, theirs_rec) if ours_rec.domain else (theirs_rec, ours_rec)
+        label = domain_label(named.domain)
+        if len(label) >= MIN_LABEL and blank.name_key and named.name_key:
+            spells = _spells(label, blank.name_key) and not _spells(label, named.name_key)
+            unlike = not (_resembles(label, blank.name_key) or _resembles(label, named.name_key))
+    return Evidence(country, city, spells, unlike)
+
+
+def domain_label(domain: str) -> str:
+    """The label a registrable domain adds to its public suffix, without separators:
+    "blue-harbor.co.uk" -> "blueharbor"."""
+    return domain.split(".", 1)[0].replace("-", "").replace("_", "")
+
+
+def _spells(label: str, key: str) -> bool:
+    """Whether a domain label is the whole name written as one word ("and" may be left out)."""
+    words = key.split()
+    return label in ("".join(words), "".join(w for w in words if w != "and"))
+
+
+def _resembles(label: str, key: str) -> bool:
+    """Whether a domain label could be this name's: it holds one of the name's words
+    (getzephyr.com), is part of the name run together (blueharbor.io), starts with its initials
+    (ibm.com, bhl.com), or is a near spelling of it (kestraldynamic.com for Kestrel Dynamics)."""
+    words = [w for w in key.split() if w != "and"]
+    joined = "".join(words)
+    if any(len(w) >= MIN_TOKEN and w in label for w in words):
+        return True
+    if len(label) >= MIN_TOKEN and label in joined:
+        return True
+    if len(words) >= 2 and label.startswith("".join(w[0] for w in words[:2])):
+        return True
+    return fuzz.partial_ratio(label, joined) >= 75
+
+
+# Country cells as CRMs write them, folded (lower case, no accents or punctuation) -> one code.
+_COUNTRY_ALIASES = """
+us: usa | u s | u s a | united states | united states of america | america
+gb: uk | u k | gbr | united kingdom | great britain | britain | england | scotland | wales
+de: deu | germany | deutschland
+fr: fra | france
+nl: nld | netherlands | the netherlands | holland | nederland
+ca: can | canada
+au: aus | australia
+nz: nzl | new zealand
+ie: irl | ireland | eire
+es: esp | spain | espana
+it: ita | italy | italia
+pt: prt | portugal
+ch: che | switzerland | schweiz | suisse | svizzera
+at: aut | austria | osterreich
+be: bel | belgium | belgie | belgique
+se: swe | sweden | sverige
+no: nor | norway | norge
+dk: dnk | denmark | danmark
+fi: fin | finland | suomi
+pl: pol | poland | polska
+in: ind | india
+sg: sgp | singapore
+jp: jpn | japan
+cn: chn | china
+br: bra | brazil | brasil
+mx: mex | mexico
+"""
+_COUNTRY = {
+    alias.strip(): code
+    for line in _COUNTRY_ALIASES.strip().splitlines()
+    for code, aliases in [line.split(":")]
+    for alias in (code, *aliases.split("|"))
+}
+_NO_PLACE = frozenset(("", "na", "n a", "none", "unknown", "tbd", "null", "other"))
+_PLACE_WORDS = {"country": ("country", "nation"), "city": ("city", "town")}
+
+
+@lru_cache(maxsize=256)
+def _place_role(header: str) -> str | None:
+    """"country" or "city" for a header that names one ("Billing Country", "Country/Region")."""
+    words = set(re.findall(r"[a-z]+", header.casefold()))
+    if "phone" in words:
+        return None
+    for role, names in _PLACE_WORDS.items():
+        if words.intersection(names):
+            return role
+    return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _fold(value: str) -> str:
+    """Lower case, accents and punctuation gone, spaces collapsed; "" for a placeholder."""
+    s = unicodedata.normalize("NFKD", value.casefold())
+    s = " ".join(re.sub(r"[\W_]+", " ", "".join(c for c in s if not unicodedata.combining(c))).split())
+    return "" if s in _NO_PLACE else s
+
+
+def _places(rec: Record) -> tuple[str, str]:
+    """A record's (country code or folded country, folded city); "" where it has none."""
+    country = city = ""
+    for header, value in rec.extra.items():
+        role = _place_role(header)
+        if role == "country" and not country:
+            country = _fold(value)
+            country = _COUNTRY.get(country, country)
+        elif role == "city" and not city:
+            city = _fold(value)
+    return country, city
 
 
 # --- settling ----------------------------------------------------------------------------------

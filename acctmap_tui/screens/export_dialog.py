@@ -174,7 +174,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         self._show_columns()
 
     @on(Input.Changed, "#export-name")
-    def _name_changed(self) -> None:
+    def _name_changed(self, event: Input.Changed) -> None:
+        typed = SUFFIXES.get(Path(event.value.strip()).suffix.lower())
+        if typed is not None and typed != self.fmt:  # "x.md" means Markdown
+            self.query_one("#export-format", Select).value = typed
+            self.fmt = typed
         self._show_hint()
         self._show_error("")
 

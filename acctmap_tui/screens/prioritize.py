@@ -10,6 +10,9 @@ Row order on an edit: rows do NOT jump. A row leaping away from the cursor while
 it is disorienting, so the rank column updates immediately but the rows keep their order until the
 user presses `o` ("re-rank"), or sorts with `s`. The status line says when the order is out of date.
 
+`w` opens the factor editor (labels, weights, levels; add, remove, reorder). A change of factors is
+rare, so the factor columns are then rebuilt; a weight alone only re-renders the changed cells.
+
 Top-N accounts (session.scoring.top_n, the "priority accounts") carry a "★" in the rank column and
 are bold. In the share-safe view (app.privacy) the factor and priority columns are hidden unless the
 session marks "scores" / "priority" shareable; rank order stays.

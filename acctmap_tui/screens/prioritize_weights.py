@@ -1,10 +1,10 @@
 """Dialog: edit the scoring factors (priority = sum of weight x level).
 
-One row per factor: its label, its weight (0-10) and its levels (comma-separated, low to high, 1-9 of
-them so the digit keys can score every level). `ctrl+n` adds a factor (its key comes from the label),
-`ctrl+r` removes one (the accounts keep its levels, so undo or adding it back restores them),
-`ctrl+↑` / `ctrl+↓` move one. Saving hands the whole list to `apply` (the workbench's `set_factors`,
-one undoable change); if that refuses, its message shows and the dialog stays open.
+One row per factor: its label, its weight (0-10) and its levels (comma-separated, low to high,
+1-9 of them so the digit keys can score every level). `ctrl+n` adds a factor (its key comes from
+the label), `ctrl+r` removes one (the accounts keep its levels, so undo or adding it back restores
+them), `ctrl+↑` / `ctrl+↓` move one. Saving hands the whole list to `apply` (the workbench's
+`set_factors`, one undoable change); if that refuses, its message shows and the dialog stays open.
 """
 
 from __future__ import annotations
@@ -101,8 +101,8 @@ class FactorsScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="factors-box"):
             yield Label("Scoring factors", id="factors-title")
-            yield Static(f"priority = Σ weight × level · weight 0–{MAX_WEIGHT} (or +/-) · levels low → "
-                         f"high, comma-separated, 1–{MAX_LEVELS}\n"
+            yield Static(f"priority = Σ weight × level · weight 0–{MAX_WEIGHT} (or +/-) · "
+                         f"levels low → high, comma-separated, 1–{MAX_LEVELS}\n"
                          "tab / ↑ ↓ move · ctrl+n add · ctrl+r remove · ctrl+↑ ↓ reorder · "
                          "enter saves · esc cancels", id="factors-help")
             with Horizontal(id="factors-head"):

@@ -5,25 +5,33 @@ each account's category) and the rejected pairs. Right, the diff pane for the se
 a accept, r reject, c take the other candidate marked in the pane ([ ] choose it), m pair by hand,
 g set the category, u undo, / filter by name, v switch view.
 
-The table is never rebuilt on an edit: after a change the screen works out the rows the view should
-show and only updates the cells that changed, or removes the rows that left the view. Views show at
-most `MAX_ROWS` rows; the filter finds the rest.
+The table is never rebuilt row by row: after a change (or a view switch, or a filter) the screen
+works out the rows the view should show and `ReviewTable.show_rows` puts them in place in one pass,
+keeping the rows it already has and re-rendering only the cells that changed. Views show at most
+`MAX_ROWS` rows; the filter finds the rest.
+
+Moving the cursor redraws the diff pane in the same frame as the table (the pane follows the
+cursor's reactive, not the RowHighlighted message, which arrives a frame later); the pane keeps
+the pairs it rendered recently, keyed by pair, session revision, privacy and marked candidate.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual._two_way_dict import TwoWayDict
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static, Tab, Tabs
+from textual.widgets.data_table import Row, RowKey
 
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import ACCEPTED, IN_OVERLAP, REJECTED, REVIEW, Account
@@ -32,13 +40,12 @@ from acctmap_tui.messages import PrivacyChanged, SessionChanged
 from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
 from acctmap_tui.screens.review_pair import PairDialog
 from acctmap_tui.widgets.agenda_header import AgendaHeader
-from acctmap_tui.widgets.diff_pane import DiffPane, decision_mark
+from acctmap_tui.widgets.diff_pane import CandidateIndex, DiffPane, decision_mark
 
 QUEUE, OVERLAP, REJECTED_VIEW = "queue", "overlap", "rejected"
 VIEWS = (QUEUE, OVERLAP, REJECTED_VIEW)
 VIEW_LABELS = {QUEUE: "Queue", OVERLAP: "Overlap", REJECTED_VIEW: "Rejected"}
 MAX_ROWS = 1000  # rows a view shows at once (a 10k-row table costs seconds to paint)
-MAX_REMOVALS = 20  # rows removed one by one before a rebuild is cheaper
 FILTER_DELAY = 0.25  # seconds after the last keystroke before the filter runs
 
 METHOD_SHORT = {"domain": "dom", "name": "name", "manual": "hand", "hash": "hash"}
@@ -81,15 +88,60 @@ def _cells(account: Account) -> tuple[str, str, str, str, str, str]:
     )
 
 
+@lru_cache(maxsize=16_384)
 def _cell(value: str, column: str) -> Text:
     # The table has no cell padding (room for names on a 100-column screen): one leading space
-    # separates the columns.
+    # separates the columns. Cells are cached (the table never changes a Text it shows): a view
+    # switch then makes few new objects, which keeps Python's collector from pausing the screen.
     return Text(f" {value}", no_wrap=True, overflow="ellipsis",
                 justify="right" if column == "score" else "left",
                 style="bold" if column in ("decision", "category") else "")
 
 
 COLUMN_ORDER = ("decision", "ours", "theirs", "method", "score", "category")
+
+
+class ReviewTable(DataTable):
+    """The review list: a DataTable whose rows are replaced, kept or re-ordered in one pass.
+
+    DataTable adds rows one at a time (each re-checks the cursor and is measured for column widths)
+    and removes them one at a time (each re-numbers every row): for a 1,000-row view that is most
+    of a second. Every column here has a fixed width and every row is one line high, so none of that
+    measuring is needed: `show_rows` writes the rows and their order directly, the way DataTable's
+    own `sort` re-orders them.
+    """
+
+    def show_rows(self, keys: list[str], cells: dict[str, Iterable[Text]]) -> None:
+        """Show the rows `keys` in this order.
+
+        `cells` holds the cells (in column order) of every row that is new or changed; rows not
+        in it keep what they show, rows not in `keys` are removed.
+        """
+        wanted = set(keys)
+        for row_key in [k for k in self.rows if k.value not in wanted]:
+            del self.rows[row_key]
+            del self._data[row_key]
+        if self._updated_cells:
+            self._updated_cells = {c for c in self._updated_cells if c.row_key.value in wanted}
+        columns = [column.key for column in self.ordered_columns]
+        for key, row_cells in cells.items():
+            row_key = RowKey(key)
+            self._data[row_key] = dict(zip(columns, row_cells))
+            if row_key not in self.rows:
+                self.rows[row_key] = Row(row_key, 1)
+        self._row_locations = TwoWayDict({RowKey(key): i for i, key in enumerate(keys)})
+        # What add_row / remove_row do after their change, once: new render caches, the cursor
+        # kept on a row, the virtual size (now rather than when idle, so that moving the cursor
+        # right after scrolls in this frame).
+        self._update_count += 1
+        if self.cursor_row >= len(keys):
+            self.cursor_coordinate = Coordinate(max(len(keys) - 1, 0), self.cursor_column)
+        self.hover_coordinate = self.hover_coordinate
+        new_rows = set(self._new_rows)
+        self._new_rows.clear()
+        self._require_update_dimensions = False
+        self._update_dimensions(new_rows)
+        self.refresh()
 
 
 class ReviewCommands(Provider):
@@ -163,9 +215,8 @@ class ReviewScreen(Screen):
         self._alt_index = 0
         self._alternatives: list[Account] = []
         self._advance_after: str | None = None  # row key acted on: move past it after the change
-        self._index_revision = -1
-        self._by_ours: dict[str, list[Account]] = {}
-        self._by_theirs: dict[str, list[Account]] = {}
+        self._candidates = CandidateIndex()
+        self._syncing = False  # True while refresh_rows moves rows and cursor (it redraws the pane)
         self._counts = {QUEUE: 0, OVERLAP: 0, REJECTED_VIEW: 0}
         self._filter_timer: Timer | None = None
         self._filter_shown = ""
@@ -187,13 +238,13 @@ class ReviewScreen(Screen):
                 yield Input(placeholder="/ filter by name or domain", id="review-filter",
                             compact=True)
                 yield Static(id="review-status")
-                yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True,
-                                cell_padding=0)
+                yield ReviewTable(id="review-table", cursor_type="row", zebra_stripes=True,
+                                  cell_padding=0)
             yield DiffPane(id="review-diff")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#review-table", DataTable)
+        table = self.table
         session = self.workbench.session
         for key, label, width in FIXED_COLUMNS[:1]:
             table.add_column(f" {label}", key=key, width=width + 1)
@@ -203,6 +254,7 @@ class ReviewScreen(Screen):
             table.add_column(f" {label}", key=key, width=width + 1)
         self.refresh_rows()
         table.focus()
+        self.watch(table, "cursor_coordinate", self._cursor_moved, init=False)
         self.call_after_refresh(self._fit_columns)
 
     def on_resize(self) -> None:
@@ -210,7 +262,7 @@ class ReviewScreen(Screen):
 
     def _fit_columns(self) -> None:
         """Give the two name columns the width the fixed columns leave."""
-        table = self.query_one("#review-table", DataTable)
+        table = self.table
         available = table.size.width - 2  # room for the vertical scrollbar
         if available <= 0:
             return
@@ -230,8 +282,8 @@ class ReviewScreen(Screen):
     # --- what the screen shows ------------------------------------------------------------------
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#review-table", DataTable)
+    def table(self) -> ReviewTable:
+        return self.query_one("#review-table", ReviewTable)
 
     def current(self) -> Account | None:
         """The pair under the cursor, or None."""
@@ -275,24 +327,9 @@ class ReviewScreen(Screen):
         self._run_filter()
         self.table.focus()
 
-    def _rebuild_index(self) -> None:
-        if self._index_revision == self.workbench.revision and self._by_ours:
-            return
-        self._index_revision = self.workbench.revision
-        self._by_ours = defaultdict(list)
-        self._by_theirs = defaultdict(list)
-        for a in self.workbench.session.accounts:
-            self._by_ours[a.ours.key].append(a)
-            self._by_theirs[a.theirs.key].append(a)
-
     def _other_candidates(self, account: Account) -> list[Account]:
-        self._rebuild_index()
-        seen: dict[int, Account] = {}
-        for a in (*self._by_ours.get(account.ours.key, ()),
-                  *self._by_theirs.get(account.theirs.key, ())):
-            if a is not account:
-                seen[id(a)] = a
-        return sorted(seen.values(), key=lambda a: (-a.match.score, a.name.casefold()))
+        self._candidates.sync(self.workbench.session.accounts)
+        return self._candidates.candidates(account)
 
     def refresh_rows(self, cursor_to_top: bool = False) -> None:
         """Bring the table in line with the session, touching only what changed."""
@@ -308,44 +345,30 @@ class ReviewScreen(Screen):
 
         old_cursor = table.cursor_row if self._row_keys else 0
         old_key = self._row_keys[old_cursor] if 0 <= old_cursor < len(self._row_keys) else None
-        desired_set = set(desired)
-        kept = [k for k in self._row_keys if k in desired_set]
-        # Same rows, or a few left the view: edit in place (each remove_row costs a pass over
-        # the table, so a big cut is a rebuild).
-        if kept == desired and len(self._row_keys) - len(kept) <= MAX_REMOVALS:
-            for key in self._row_keys:
-                if key not in desired_set:
-                    table.remove_row(key)
-                    self._cells_shown.pop(key, None)
-            for key in desired:
-                before = self._cells_shown.get(key)
-                if before != cells[key]:
-                    for col, (old, new) in enumerate(zip(before or (), cells[key])):
-                        if old != new:
-                            column = COLUMN_ORDER[col]
-                            table.update_cell(key, column, _cell(new, column))
-                    self._cells_shown[key] = cells[key]
-        else:
-            table.clear()
-            for key in desired:
-                table.add_row(*[_cell(v, c) for v, c in zip(cells[key], COLUMN_ORDER)], key=key)
+        changed = {key: [_cell(v, c) for v, c in zip(cells[key], COLUMN_ORDER)]
+                   for key in desired if self._cells_shown.get(key) != cells[key]}
+        desired_index = {key: i for i, key in enumerate(desired)}
+        self._syncing = True
+        try:
+            table.show_rows(desired, changed)
             self._cells_shown = cells
-        self._row_keys = desired
-
-        # Where the cursor goes: past the row just decided, else stay on the same pair, else
-        # the same place in the list.
-        if cursor_to_top or not desired:
-            target = 0
-        elif self._advance_after is not None and self._advance_after in desired_set:
-            target = desired.index(self._advance_after) + 1
-        elif self._advance_after is None and old_key in desired_set:
-            target = desired.index(old_key)
-        else:
-            target = old_cursor
-        self._advance_after = None
-        if desired:
-            target = max(0, min(target, len(desired) - 1))
-            table.move_cursor(row=target, animate=False)
+            self._row_keys = desired
+            # Where the cursor goes: past the row just decided, else stay on the same pair, else
+            # the same place in the list.
+            if cursor_to_top or not desired:
+                target = 0
+            elif self._advance_after is not None and self._advance_after in desired_index:
+                target = desired_index[self._advance_after] + 1
+            elif self._advance_after is None and old_key in desired_index:
+                target = desired_index[old_key]
+            else:
+                target = old_cursor
+            self._advance_after = None
+            if desired:
+                target = max(0, min(target, len(desired) - 1))
+                table.move_cursor(row=target, animate=False)
+        finally:
+            self._syncing = False
         self._drawn_revision = self.workbench.revision
         self._update_counts(len(all_in_view), len(shown), text)
         self._show_current()
@@ -399,12 +422,17 @@ class ReviewScreen(Screen):
         if not keep_alternative:
             self._alt_index = 0
         self._alt_index = min(self._alt_index, max(len(self._alternatives) - 1, 0))
-        pane.show_pair(account, self.workbench.session, bool(getattr(self.app, "privacy", False)),
-                       self._alternatives, self._alt_index)
+        privacy = bool(getattr(self.app, "privacy", False))
+        # Everything the pane shows follows from these: any session change moves the revision.
+        key = (id(account), self.workbench.revision, privacy, self._alt_index)
+        pane.show_pair(account, self.workbench.session, privacy, self._alternatives,
+                       self._alt_index, key=key)
 
-    @on(DataTable.RowHighlighted, "#review-table")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_current()
+    def _cursor_moved(self, old: Coordinate, new: Coordinate) -> None:
+        # Called as the cursor moves (before the frame that shows it), so the pane is drawn in
+        # the same frame as the table; RowHighlighted would arrive after that frame.
+        if not self._syncing and old.row != new.row:
+            self._show_current()
 
     # --- keeping up with the session ------------------------------------------------------------
 

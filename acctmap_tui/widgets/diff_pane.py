@@ -4,19 +4,31 @@ Each row says "=" or "≠" (so the difference never depends on colour), and with
 the characters that changed are underlined and highlighted. Below the fields: how the pair was
 matched, its flags in words, its category and play, and the other candidates for either account.
 The row-building functions are plain and tested without a terminal.
+
+Moving down a long review queue shows a new pair per key press, so the pane keeps its work small:
+each section is rendered once per width (`PaneVisual`; Textual would otherwise render it twice, to
+measure and to paint), the last pairs shown are kept ready (a key names what a pair looks like), a
+section whose height does not change is repainted without a new layout, and other candidates come
+from a `CandidateIndex` instead of a scan of every pair.
 """
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, RichVisual
+from textual.widget import Widget
 from textual.widgets import Static
 
 from acctmap_tui.core.categorize import categorize, category_of
@@ -256,6 +268,45 @@ def other_candidates(session: Session, account: Account) -> list[Account]:
     return found
 
 
+class CandidateIndex:
+    """Pairs by our record's key and by theirs, so a pair's other candidates are a lookup.
+
+    Pairs are only ever added at the end of `session.accounts` (a manual pair) or cut from the end
+    (undoing one); `sync` indexes new pairs and rebuilds only when the list was cut or replaced.
+    """
+
+    def __init__(self) -> None:
+        self._accounts: list[Account] | None = None
+        self._count = 0
+        self._last: Account | None = None
+        self._by_ours: dict[str, list[Account]] = defaultdict(list)
+        self._by_theirs: dict[str, list[Account]] = defaultdict(list)
+
+    def sync(self, accounts: list[Account]) -> None:
+        """Bring the index in line with `accounts` (cheap when nothing or only the tail changed)."""
+        count = len(accounts)
+        unchanged = (accounts is self._accounts and count >= self._count
+                     and (self._count == 0 or accounts[self._count - 1] is self._last))
+        if not unchanged:
+            self._accounts, self._count = accounts, 0
+            self._by_ours.clear()
+            self._by_theirs.clear()
+        for account in accounts[self._count:]:
+            self._by_ours[account.ours.key].append(account)
+            self._by_theirs[account.theirs.key].append(account)
+        self._count = count
+        self._last = accounts[-1] if accounts else None
+
+    def candidates(self, account: Account) -> list[Account]:
+        """Other pairs sharing our record or theirs with `account`, best score first."""
+        seen: dict[int, Account] = {}
+        for a in (*self._by_ours.get(account.ours.key, ()),
+                  *self._by_theirs.get(account.theirs.key, ())):
+            if a is not account:
+                seen[id(a)] = a
+        return sorted(seen.values(), key=lambda a: (-a.match.score, a.name.casefold()))
+
+
 def _match_table(account: Account) -> Table:
     """Match, flags, category and play as a two-column grid (labels left, text wraps right)."""
     m = account.match
@@ -309,29 +360,109 @@ def _candidates(account: Account, alternatives: list[Account], highlighted: int,
     return Group(title, grid, Text("  [ ] choose · c takes the marked one", style="dim"))
 
 
+class PaneVisual(RichVisual):
+    """A Rich renderable that renders once per width and style.
+
+    Textual renders a Rich renderable to measure its height and again to paint it; this keeps the
+    first render for the paint, and keeps it while the pair is cached. It is still a Rich renderable
+    (printing it prints what it wraps).
+    """
+
+    def __init__(self, widget: Widget, renderable: RenderableType) -> None:
+        super().__init__(widget, renderable)
+        self.renderable = renderable
+        self._strips: dict[tuple[int, Style], list[Strip]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.renderable
+
+    def _lines(self, width: int, style: Style) -> list[Strip]:
+        key = (width, style)
+        strips = self._strips.get(key)
+        if strips is None:
+            if len(self._strips) > 4:  # a few widths at most (resizes)
+                self._strips.clear()
+            strips = super().render_strips(width, None, style, None)  # type: ignore[arg-type]
+            self._strips[key] = strips
+        return strips
+
+    def get_height(self, rules, width: int) -> int:
+        return len(self._lines(width, self._widget.visual_style))
+
+    def render_strips(self, width: int, height: int | None, style: Style,
+                      options: RenderOptions) -> list[Strip]:
+        strips = self._lines(width, style)
+        return strips if height is None else strips[:height]
+
+
+SECTIONS = ("diff-fields", "diff-match", "diff-candidates")
+CACHED_PAIRS = 64  # pairs kept rendered, for moving back and forth in the list
+
+
 class DiffPane(VerticalScroll, can_focus=False):
     """Shows one candidate pair side by side (or a message when nothing is selected)."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown_key: Hashable | None = None
+        self._cache: OrderedDict[Hashable, tuple[PaneVisual, ...]] = OrderedDict()
+        self._heights: dict[str, tuple[int, int]] = {}  # section -> (width, height) shown
+
     def compose(self) -> ComposeResult:
-        yield Static(id="diff-fields")
-        yield Static(id="diff-match")
-        yield Static(id="diff-candidates")
+        for section in SECTIONS:
+            yield Static(id=section)
+
+    def _sections(self) -> list[Static]:
+        return [self.query_one(f"#{section}", Static) for section in SECTIONS]
 
     def show_message(self, message: str) -> None:
         """Nothing selected: show a plain sentence instead of a pair."""
-        self.query_one("#diff-fields", Static).update(Text(message))
-        self.query_one("#diff-match", Static).update("")
-        self.query_one("#diff-candidates", Static).update("")
+        self._shown_key = None
+        self._heights.clear()
+        for static, content in zip(self._sections(), (Text(message), "", "")):
+            static.update(content)
 
     def show_pair(self, account: Account, session: Session, privacy: bool,
-                  alternatives: list[Account], highlighted: int = 0) -> None:
-        """Show `account` field by field, its match, and its other candidates."""
+                  alternatives: list[Account], highlighted: int = 0,
+                  key: Hashable | None = None) -> None:
+        """Show `account` field by field, its match, and its other candidates.
+
+        `key`, when given, must change whenever anything shown would (the session's revision, the
+        privacy switch, the marked candidate): the same key shows the pair without rebuilding it.
+        """
+        if key is not None and key == self._shown_key:
+            return
+        visuals = self._cache.get(key) if key is not None else None
+        statics = self._sections()
+        if visuals is None:
+            visuals = tuple(PaneVisual(static, renderable) for static, renderable in zip(
+                statics, self._renderables(account, session, privacy, alternatives, highlighted)))
+            if key is not None:
+                self._cache[key] = visuals
+                if len(self._cache) > CACHED_PAIRS:
+                    self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        self._shown_key = key
+        for static, visual in zip(statics, visuals):
+            self._update(static, visual)
+
+    def _update(self, static: Static, visual: PaneVisual) -> None:
+        # A new layout costs a pass over the whole screen (and a second frame when sizes change):
+        # skip it when the section keeps its height at its current width.
+        width = static.size.width
+        height = visual.get_height(static.styles, width) if width else -1
+        same = width > 0 and self._heights.get(static.id or "") == (width, height)
+        static.update(visual, layout=not same)
+        self._heights[static.id or ""] = (width, height)
+
+    def _renderables(self, account: Account, session: Session, privacy: bool,
+                     alternatives: Sequence[Account], highlighted: int) -> list[RenderableType]:
         rows, hidden = field_rows(account, session, privacy)
         parts: list = [_fields_table(rows, session.ours or "ours", session.partner or "theirs")]
         if hidden:
             parts.append(Text(f"{hidden} private field value(s) hidden (privacy on)",
                               style="italic"))
-        self.query_one("#diff-fields", Static).update(Group(*parts))
-        self.query_one("#diff-match", Static).update(_match_table(account))
-        self.query_one("#diff-candidates", Static).update(_candidates(
-            account, alternatives, highlighted, session.ours or "ours", session.partner or "theirs"))
+        return [Group(*parts), _match_table(account),
+                _candidates(account, list(alternatives), highlighted, session.ours or "ours",
+                            session.partner or "theirs")]

@@ -1,4 +1,4 @@
-"""The factor editor (w on Prioritize): rename, re-level, add, remove, reorder factors; the table follows."""
+"""Factor editor (w, Prioritize): rename, re-level, add, remove, reorder: the table follows."""
 
 from __future__ import annotations
 
@@ -165,7 +165,7 @@ async def test_a_new_key_never_takes_an_existing_one(sessions_dir: Path) -> None
         keys = [f.key for f in wb.session.scoring.factors]
         assert keys.count("timing") == 1 and "timing_2" in keys
         assert headers(app)["f:timing_2"] == "Timing"
-        assert row_of(app, blue_harbor(wb).name)["f:timing_2"] == "·"  # a new factor starts unscored
+        assert row_of(app, blue_harbor(wb).name)["f:timing_2"] == "·"  # new: starts unscored
     assert key_for("Deal size (ACV)", set()) == "deal_size_acv"
 
 

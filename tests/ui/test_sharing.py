@@ -237,6 +237,13 @@ async def test_the_suggested_file_sits_next_to_the_session_and_follows_the_forma
         dialog.query_one("#export-format", Select).value = "md"
         await pilot.pause()
         assert Path(name.value) == sessions_dir / "q4-call.actions.md"
+        name.value = "for-globex.csv"  # a typed suffix picks the format
+        await pilot.pause()
+        assert dialog.query_one("#export-format", Select).value == "csv"
+        name.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert read_csv(sessions_dir / "for-globex.csv")[0]["rank"] == "1"
 
 
 async def test_export_problems_stay_in_the_dialog(sessions_dir: Path) -> None:
