@@ -89,7 +89,7 @@ REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many ca
 # "Blue River Foods") is too common to trust alone: two firms of that name are likely, so a
 # name-only pair on it goes to review instead of auto.
 COMMON_WORD = 5
-_IGNORE_IMPLAUSIBLE = True
+_SKIP_COMMON_ABROAD = True
 
 
 
@@ -428,7 +428,9 @@ def _name_pairs(
     # What else the two records say: the domain one side carries, and country / city columns.
     # `eff` is the score the decisions use: the name score, or 100 when one side's domain spells
     # the other side's name (their "Red Pacific Soluttions" at redpacificsolutions.net).
-    cands: list[tuple[int, int, float, float, Evidence]] = []
+    # Every candidate is a rival of the others of its records, proposed or not: the evidence that
+    # rules a candidate out is not sure enough to make a namesake's pair clear.
+    cands: list[tuple[int, int, float, float, Evidence, bool]] = []
     for p, (a, b) in enumerate(zip(list_o, list_t)):
         if sc[p] < th.review:
             continue
@@ -436,39 +438,33 @@ def _name_pairs(
         ev = evidence(rec_o, rec_t)
         is_common = words_o[a][2] and words_t[b][2]
         eff = 100.0 if ev.domain_spells_other else sc[p]
-        if rec_o.domain and rec_t.domain and (eff < th.auto_accept or is_common):
-            # Two domains say two companies. Only a near-identical, distinctive name is worth a
-            # person's look ("Acme" at acme.com and acme.de); "Smith Plumbing" twice is two firms.
-            continue
-        if is_common and ev.country < 0:
-            continue  # likewise "Smith Plumbing" in two countries
-        cands.append((a, b, sc[p], eff, ev))
+        # Two domains say two companies. Only a near-identical, distinctive name is worth a
+        # person's look ("Acme" at acme.com and acme.de); "Smith Plumbing" twice is two firms,
+        # and so is "Smith Plumbing" in two countries.
+        two_firms = (rec_o.domain and rec_t.domain and (eff < th.auto_accept or is_common)
+                     or is_common and ev.country < 0 and _SKIP_COMMON_ABROAD)
+        cands.append((a, b, sc[p], eff, ev, not two_firms))
 
-    # Each record's rival scores, ascending, to count rivals by bisection. A candidate whose
-    # country, city or domain says it is another firm is no rival: it does not make a pair that
-    # the place confirms ambiguous.
+    # each record's candidate scores, ascending, to count rivals by bisection
     scores_o: dict[int, list[float]] = defaultdict(list)
     scores_t: dict[int, list[float]] = defaultdict(list)
-    for a, b, _s, eff, ev in cands:
-        if ev.plausible or not _IGNORE_IMPLAUSIBLE:
-            scores_o[a].append(eff)
-            scores_t[b].append(eff)
+    for a, b, _s, eff, _ev, _proposed in cands:
+        scores_o[a].append(eff)
+        scores_t[b].append(eff)
     for lst in (*scores_o.values(), *scores_t.values()):
         lst.sort()
 
-    def others(lst: list[float], low: float, high: float, own: float | None) -> int:
-        """Rivals of one record scoring in [low, high], not counting the pair itself (scoring
-        `own`, None when it is not in the list)."""
-        mine = own is not None and low <= own <= high
-        return bisect_right(lst, high) - bisect_left(lst, low) - mine
+    def others(lst: list[float], low: float, high: float) -> int:
+        """Candidates of one record scoring in [low, high], not counting the pair itself."""
+        return bisect_right(lst, high) - bisect_left(lst, low) - 1
 
     auto, review = [], []
-    for a, b, s, eff, ev in cands:
-        if not (free_o[a] and free_t[b]):
+    for a, b, s, eff, ev, proposed in cands:
+        if not (proposed and free_o[a] and free_t[b]):
             continue
-        so, st, own = scores_o[a], scores_t[b], (eff if ev.plausible or not _IGNORE_IMPLAUSIBLE else None)
-        rivals = others(so, eff - th.close_gap, 101, own) + others(st, eff - th.close_gap, 101, own)
-        ties = others(so, eff, eff, own) + others(st, eff, eff, own)
+        so, st = scores_o[a], scores_t[b]
+        rivals = others(so, eff - th.close_gap, 101) + others(st, eff - th.close_gap, 101)
+        ties = others(so, eff, eff) + others(st, eff, eff)
         rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
         is_common = words_o[a][2] and words_t[b][2]
         flags = [FLAG_DIFFERENT_DOMAINS if rec_o.domain and rec_t.domain else FLAG_NO_DOMAIN]

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -109,7 +111,18 @@ class ReviewTable(DataTable):
     of a second. Every column here has a fixed width and every row is one line high, so none of that
     measuring is needed: `show_rows` writes the rows and their order directly, the way DataTable's
     own `sort` re-orders them.
+
+    Any change re-renders every visible cell (DataTable keys its render cache on a table-wide
+    counter); after an accept most rows on screen only moved up one line. Rendered cells are
+    therefore also kept by what they show (`_render_cell`), and a cell that moved only has the row
+    number it carries for mouse clicks rewritten.
     """
+
+    _CONTENT_CACHE_LIMIT = 4_096
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._content_cache: dict[tuple, tuple[int, list]] = {}  # before DataTable's init
+        super().__init__(*args, **kwargs)
 
     def show_rows(self, keys: list[str], cells: dict[str, Iterable[Text]]) -> None:
         """Show the rows `keys` in this order.
@@ -142,6 +155,38 @@ class ReviewTable(DataTable):
         self._require_update_dimensions = False
         self._update_dimensions(new_rows)
         self.refresh()
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: RichStyle, width: int,
+                     cursor: bool = False, hover: bool = False) -> list:
+        row_key = self._row_locations.get_key(row_index) if row_index >= 0 else None
+        column_key = self._column_locations.get_key(column_index) if column_index >= 0 else None
+        cell = self._data.get(row_key, {}).get(column_key) if row_key and column_key else None
+        if not isinstance(cell, Text) or cell.spans or not isinstance(cell.style, str):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        key = (column_index, cell.plain, cell.style, cell.justify, base_style, width, cursor, hover,
+               self.show_cursor, self._show_hover_cursor, self._pseudo_class_state)
+        cached = self._content_cache.get(key)
+        if cached is None:
+            if len(self._content_cache) > self._CONTENT_CACHE_LIMIT:
+                self._content_cache.clear()
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            self._content_cache[key] = (row_index, lines)
+            return lines
+        rendered_for, lines = cached
+        if rendered_for == row_index:
+            return lines
+        # The same cell on another row: only the row in the click metadata differs.
+        meta = RichStyle.from_meta({"row": row_index, "column": column_index})
+        return [[Segment(text, style + meta if style else meta, control)
+                 for text, style, control in line] for line in lines]
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._content_cache.clear()
+
+    def notify_style_update(self) -> None:
+        self._content_cache.clear()
+        super().notify_style_update()
 
 
 class ReviewCommands(Provider):
