@@ -1,6 +1,7 @@
-"""Command palette (ctrl+p) entries for every app-level action.
+"""Command palette (ctrl+p) entries: every app-level action, and each screen's own.
 
-Screens add their own entries with `Screen.COMMANDS`; this provider lists what the app itself does.
+`AppCommands` lists what the app itself does; a screen lists its actions in `PALETTE` and sets
+`COMMANDS = {ScreenCommands}`.
 """
 
 from __future__ import annotations
@@ -37,16 +38,11 @@ APP_COMMANDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
-class AppCommands(Provider):
-    """Every app action that can run right now, searchable by name."""
+class ListedCommands(Provider):
+    """A provider over a list of (title, help, callback): subclasses say what the list is."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app = self.app
-        out = []
-        for title, help_text, name, params in APP_COMMANDS:
-            if app.check_action(name, params):
-                out.append((title, help_text, partial(getattr(app, f"action_{name}"), *params)))
-        return out
+        raise NotImplementedError
 
     async def discover(self) -> Hits:
         for title, help_text, run in self._commands():
@@ -55,6 +51,28 @@ class AppCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, run in self._commands():
-            score = matcher.match(title)
-            if score > 0:
+            if (score := matcher.match(title)) > 0:
                 yield Hit(score, matcher.highlight(title), run, text=title, help=help_text)
+
+
+class AppCommands(ListedCommands):
+    """Every app action that can run right now, searchable by name."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = self.app
+        return [(title, help_text, partial(getattr(app, f"action_{name}"), *params))
+                for title, help_text, name, params in APP_COMMANDS
+                if app.check_action(name, params)]
+
+
+class ScreenCommands(ListedCommands):
+    """Command palette entries from the screen's `PALETTE`: (title, help, action, parameters).
+
+    Only actions the screen's `check_action` allows right now are listed.
+    """
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        return [(title, help_text, partial(getattr(screen, f"action_{action}"), *params))
+                for title, help_text, action, params in getattr(screen, "PALETTE", ())
+                if screen.check_action(action, params)]

@@ -28,11 +28,12 @@ from acctmap_tui.core.score import priority_accounts, ranked
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.assign_edit import AssignEditScreen
+from acctmap_tui.commands import ScreenCommands
+from acctmap_tui.core.export import is_shareable
 from acctmap_tui.widgets.account_table import (
     AccountTable,
     ColumnSpec,
-    ScreenCommands,
-    is_shareable,
+    FitsTableWidth,
 )
 from acctmap_tui.widgets.agenda_header import AgendaHeader
 
@@ -75,7 +76,7 @@ def known_owners(workbench: Workbench) -> list[str]:
     return unique
 
 
-class AssignScreen(Screen):
+class AssignScreen(FitsTableWidth, Screen):
     """Owner, next action and due date for each priority account."""
 
     AUTO_FOCUS = "#assign-table"  # the table, so letter and digit keys act at once (never a filter box)
@@ -96,7 +97,6 @@ class AssignScreen(Screen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._drawn = -1
-        self._layout_width = 0
         self.fallback = False  # True while nothing is scored (rows are the overlap by name)
         self._rank: dict[str, int] = {}
 
@@ -128,8 +128,7 @@ class AssignScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", self._privacy_changed, init=False)
-        self._layout_width = self._table_width()
-        self.table.set_columns(self._columns())
+        self._lay_out_columns()
         self._draw()
         self.table.focus()
 
@@ -137,15 +136,6 @@ class AssignScreen(Screen):
         if self.workbench.revision != self._drawn:
             self._draw()
         self.table.focus()
-
-    def on_resize(self) -> None:
-        width = self._table_width()
-        if width != self._layout_width:
-            self._layout_width = width
-            self.table.set_columns(self._columns())
-
-    def _table_width(self) -> int:
-        return max(self.size.width, 60) - 2
 
     def _columns(self) -> list[ColumnSpec]:
         shown = [(key, label) for key, label, field in _COLUMNS if self._shows(field)]

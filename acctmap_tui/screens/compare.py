@@ -33,7 +33,7 @@ from acctmap_tui.screens.compare_account import (
     KIND_LABEL, CompareAccountScreen, category_code, field_shared,
 )
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
-from acctmap_tui.widgets.account_table import ScreenCommands
+from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.widgets.agenda_header import AgendaHeader
 
 FILTERS = ("all", "new", "gone", "changed", "actions")

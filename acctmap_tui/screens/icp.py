@@ -34,7 +34,7 @@ from acctmap_tui.core.model import (
 )
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.icp_status import StatusMapDialog
-from acctmap_tui.widgets.account_table import ScreenCommands
+from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.widgets.agenda_header import AgendaHeader
 
 NOTES_PROMPT = "Agree who you both sell to: size · industry · geography · tech stack · persona · deal size"

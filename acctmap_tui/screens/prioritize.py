@@ -48,13 +48,14 @@ from acctmap_tui.core.score import max_priority
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.prioritize_weights import FactorsScreen
+from acctmap_tui.commands import ScreenCommands
+from acctmap_tui.core.export import is_shareable
 from acctmap_tui.widgets.account_table import (
     PAGE_SIZE,
     AccountTable,
     ColumnSpec,
+    FitsTableWidth,
     RankIndex,
-    ScreenCommands,
-    is_shareable,
     matches_text,
     status_short,
 )
@@ -103,7 +104,7 @@ def factor_cell_width(factor: Factor) -> int:
     return max([len(short_label(factor.label, 12)), *levels])
 
 
-class PrioritizeScreen(Screen):
+class PrioritizeScreen(FitsTableWidth, Screen):
     """Score the overlap; rank and priority follow every key press."""
 
     AUTO_FOCUS = "#prio-table"  # the table, so letter and digit keys act at once (never a filter box)
@@ -152,7 +153,6 @@ class PrioritizeScreen(Screen):
         self._sort: tuple[str, bool] = ("rank", False)  # column key, descending
         self._stale = False  # ranks moved since the rows were last sorted
         self._drawn = -1  # workbench.revision last drawn
-        self._layout_width = 0
         self._level_text: dict[str, list[str]] = {}  # factor key -> cell text per level (0 = unscored)
         self._full_sync_pending = False
         self._scored: set[str] = set()  # pair ids with a priority above 0
@@ -207,8 +207,7 @@ class PrioritizeScreen(Screen):
         self._overlap = {a.pair_id: a for a in self.session.overlap()}
         self._ranks.rebuild(self._overlap.values())
         self._scored = {pid for pid, a in self._overlap.items() if a.priority > 0}
-        self._layout_width = self._table_width()
-        self.table.set_columns(self._columns())
+        self._lay_out_columns()
         self._apply_view(first=True)
 
     def on_screen_resume(self) -> None:
@@ -216,16 +215,7 @@ class PrioritizeScreen(Screen):
             self._sync_all()
         self.table.focus()
 
-    def on_resize(self) -> None:
-        width = self._table_width()
-        if width != self._layout_width:
-            self._layout_width = width
-            self.table.set_columns(self._columns())
-
     # --- columns ---------------------------------------------------------------------------
-
-    def _table_width(self) -> int:
-        return max(self.size.width, 60) - 2  # the vertical scrollbar and a margin
 
     def _columns(self) -> list[ColumnSpec]:
         """The visible columns, sized to fit the screen (account takes what is left).

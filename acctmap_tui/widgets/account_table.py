@@ -5,9 +5,6 @@
 `page_size` rows, so a 10,000-account overlap opens fast) and, on a change, re-renders only the cells
 whose text or style changed and repaints only the rows on screen that changed, never the whole table.
 
-`ScreenCommands` lists a screen's actions in the command palette; `is_shareable` (re-exported from the core) reads the session's
-share policy for the share-safe view.
-
 `RankIndex` keeps the overlap's rank order (priority high to low, ties by name) and tells which
 ranks moved when one account's priority changes, without re-sorting everything.
 """
@@ -19,12 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from acctmap_tui.core.model import Account
-from acctmap_tui.core.export import is_shareable  # noqa: F401 (re-exported for the screens)
 
 PAGE_SIZE = 500
 
@@ -44,30 +39,24 @@ def matches_text(account: Account, needle: str) -> bool:
     return needle.casefold() in hay
 
 
-class ScreenCommands(Provider):
-    """Command palette entries from the screen's `PALETTE`: (title, help, action, parameters).
+class FitsTableWidth:
+    """Screen mixin: lay the table's columns out again when the terminal width changes.
 
-    Only actions the screen's `check_action` allows right now are listed.
+    The screen has `self.table` (an `AccountTable`) and `_columns()` (specs for `_layout_width`).
     """
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        screen = self.screen
-        out = []
-        for title, help_text, action, params in getattr(screen, "PALETTE", ()):
-            if screen.check_action(action, params):
-                out.append((title, help_text,
-                            lambda a=action, p=params: getattr(screen, f"action_{a}")(*p)))
-        return out
+    _layout_width = 0
 
-    async def discover(self) -> Hits:
-        for title, help_text, run in self._commands():
-            yield DiscoveryHit(title, run, help=help_text)
+    def _table_width(self) -> int:
+        return max(self.size.width, 60) - 2  # the vertical scrollbar and a margin
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, run in self._commands():
-            if (score := matcher.match(title)) > 0:
-                yield Hit(score, matcher.highlight(title), run, text=title, help=help_text)
+    def _lay_out_columns(self) -> None:
+        self._layout_width = self._table_width()
+        self.table.set_columns(self._columns())
+
+    def on_resize(self) -> None:
+        if self._table_width() != self._layout_width:
+            self._lay_out_columns()
 
 
 class RankIndex:
