@@ -9,12 +9,24 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acctmap_tui.core.match import apply_decisions, candidates_for, manual_pair, match_lists
+from acctmap_tui.core.match import (
+    FLAG_DIFFERENT_CITY,
+    FLAG_DIFFERENT_COUNTRY,
+    FLAG_DOMAIN_UNLIKE_NAME,
+    FLAG_SAME_PLACE,
+    apply_decisions,
+    candidates_for,
+    evidence,
+    manual_pair,
+    match_lists,
+    review_priority,
+)
 from acctmap_tui.core.model import (
     ACCEPTED,
     AUTO,
     DOMAIN,
     FLAG_CLOSE_CANDIDATES,
+    FLAG_COMMON_NAME,
     FLAG_DIFFERENT_DOMAINS,
     FLAG_NAMES_DIFFER,
     FLAG_NO_DOMAIN,
@@ -425,3 +437,130 @@ def test_names_on_hundreds_of_accounts_are_left_to_a_person_with_a_note():
     result = match_lists(*lists([rec("Smith")], theirs))
     assert result.accounts == []
     assert any("'smith'" in n and "by hand" in n for n in result.notes)
+
+
+# --- typos the blocks must still bring together --------------------------------------------------
+
+
+def test_a_typo_in_a_short_name_is_compared():
+    # no shared word and too short for first/last-letter blocks: only the letter-dropped block
+    # brings "viwn" and "viwen" together
+    ours, theirs = lists([rec("Viwen")], [rec("Viwn", "viwn.com")])
+    (a,) = match_lists(ours, theirs).accounts
+    assert a.match.decision == REVIEW and 80 <= a.match.score < 100
+
+
+def test_a_typo_in_a_name_of_common_words_is_compared():
+    # each word of the pair is in over a hundred of our names, too common to block on; the two
+    # neighbouring words "red pacific" are not
+    crowd = [rec(f"{w} Q{i}x Works", f"c{w}{i}.com")
+             for w in ("Red", "Pacific", "Solutions") for i in range(101)]
+    ours, theirs = lists([rec("Red Pacific Solutions"), *crowd], [rec("Red Pacific Soluttions", "rps.com")])
+    got = [a for a in match_lists(ours, theirs).accounts if a.ours.name == "Red Pacific Solutions"]
+    assert [a.theirs.name for a in got] == ["Red Pacific Soluttions"]
+
+
+def test_names_that_swap_a_word_are_two_firms():
+    # the shared words are the rare ones, so the whole name scores 86; but each name has a word
+    # the other lacks ("Media" / "Foods")
+    ours = [rec("North Pacific Evergreen Media")]
+    ours += [rec(f"{w} Media", f"m{i}.com") for i, w in enumerate("ABC")]
+    theirs = [rec("North Pacific Evergreen Foods", "npef.com")]
+    theirs += [rec(f"{w} Foods", f"f{i}.com") for i, w in enumerate("DEF")]
+    result = match_lists(*lists(ours, theirs))
+    assert [a for a in result.accounts if a.ours is ours[0]] == []
+
+
+# --- what the one domain says about the names ----------------------------------------------------
+
+
+def test_a_domain_that_spells_the_other_name_settles_a_typo():
+    # their name cell has the typo; their own domain spells our name: one company
+    ours, theirs = lists([rec("Kestral Dynamic")], [rec("Kestrel Dynamics", "kestraldynamic.com")])
+    (a,) = match_lists(ours, theirs).accounts
+    assert a.match.decision == AUTO and a.match.score < 95  # the score stays the names' similarity
+    # the other way round the domain only spells its own record's name: still a look-alike
+    ours, theirs = lists([rec("Kestrel Dynamics")], [rec("Kestral Dynamic", "kestraldynamic.com")])
+    (a,) = match_lists(ours, theirs).accounts
+    assert a.match.decision == REVIEW
+
+
+def test_a_domain_mending_a_typo_in_a_common_name_leaves_it_common():
+    crowd_o, crowd_t = _crowds()
+    ours = [rec("Smith Plumbing"), *crowd_o]
+    theirs = [rec("Smith Plumbng", "smithplumbing.com"), *crowd_t]
+    (a,) = [a for a in match_lists(*lists(ours, theirs)).accounts if a.ours is ours[0]]
+    assert a.match.decision == REVIEW and FLAG_COMMON_NAME in a.match.flags
+
+
+def test_a_domain_unlike_either_name_is_review():
+    for domain, decision in (("getheliosrobotics.com", AUTO), ("helios.ai", AUTO), ("hr.io", AUTO),
+                             ("zenithholdings.com", REVIEW)):
+        (a,) = match_lists(*lists([rec("Helios Robotics")], [rec("Helios Robotics", domain)])).accounts
+        assert a.match.decision == decision, domain
+        assert (FLAG_DOMAIN_UNLIKE_NAME in a.match.flags) == (decision == REVIEW)
+
+
+# --- country and city columns --------------------------------------------------------------------
+
+
+def placed(name: str, domain: str = "", country: str = "", city: str = "", side: str = OURS) -> Record:
+    """A record with the place columns each CRM names its own way."""
+    headers = ("Billing Country", "Billing City") if side == OURS else ("Country/Region", "City")
+    return Record(name=name, domain=domain, name_key=name.lower(), extra=dict(zip(headers, (country, city))))
+
+
+def test_country_cells_are_compared_by_meaning():
+    ours = placed("Helios Robotics", country="U.S.")
+    assert evidence(ours, placed("Helios Robotics", "h.ai", "United States", side=PARTNER)).country == 1
+    assert evidence(ours, placed("Helios Robotics", "h.ai", "USA", side=PARTNER)).country == 1
+    assert evidence(ours, placed("Helios Robotics", "h.ai", "Deutschland", side=PARTNER)).country == -1
+    assert evidence(ours, placed("Helios Robotics", "h.ai", "n/a", side=PARTNER)).country == 0
+    assert evidence(placed("A", country="Germany"), placed("A", country="DE", side=PARTNER)).country == 1
+
+
+def test_another_country_or_city_keeps_a_name_pair_in_review():
+    def decide(country: str, city: str) -> tuple[str, list[str]]:
+        ours = placed("Helios Robotics", "", "US", "Austin")
+        theirs = placed("Helios Robotics", "heliosrobotics.ai", country, city, PARTNER)
+        (a,) = match_lists(*lists([ours], [theirs])).accounts
+        return a.match.decision, a.match.flags
+
+    assert decide("United States", "AUSTIN")[0] == AUTO
+    assert decide("", "")[0] == AUTO  # nothing to compare
+    decision, flags = decide("France", "Paris")
+    assert decision == REVIEW and FLAG_DIFFERENT_COUNTRY in flags
+    decision, flags = decide("United States", "Boston")
+    assert decision == REVIEW and FLAG_DIFFERENT_CITY in flags
+
+
+def test_a_common_name_in_two_countries_is_not_proposed():
+    crowd_o, crowd_t = _crowds()
+    ours = [placed("Smith Plumbing", "", "US", "Chicago"), *crowd_o]
+    abroad = placed("Smith Plumbing", "smithplumbing.co.uk", "United Kingdom", "Leeds", PARTNER)
+    result = match_lists(*lists(ours, [abroad, *crowd_t]))
+    assert [a for a in result.accounts if a.ours is ours[0]] == []
+
+
+def test_a_common_name_in_the_same_place_is_flagged_but_left_to_a_person():
+    crowd_o, crowd_t = _crowds()
+    ours = [placed("Smith Plumbing", "", "US", "Chicago"), *crowd_o]
+    same = placed("Smith Plumbing", "smithplumbing.com", "USA", "Chicago", PARTNER)
+    (a,) = [a for a in match_lists(*lists(ours, [same, *crowd_t])).accounts if a.ours is ours[0]]
+    assert a.match.decision == REVIEW
+    assert FLAG_COMMON_NAME in a.match.flags and FLAG_SAME_PLACE in a.match.flags
+
+
+# --- ordering the review queue -------------------------------------------------------------------
+
+
+def test_review_priority_puts_a_lone_candidate_before_tied_ones():
+    ours, theirs = lists(
+        [rec("Williams"), rec("Cobalt Analytics")],
+        [rec("Williams", "w1.com"), rec("Williams", "w2.com"), rec("Kobalt Analytiks", "kobalt-analytiks.de")],
+    )
+    queue = [a for a in match_lists(ours, theirs).accounts if a.match.decision == REVIEW]
+    assert len(queue) == 3
+    by_score = sorted(queue, key=lambda a: -a.match.score)
+    assert by_score[0].ours.name == "Williams"  # 100, but one of two equal candidates
+    assert sorted(queue, key=review_priority)[0].theirs.name == "Kobalt Analytiks"

@@ -19,7 +19,9 @@ from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens import review as review_screen
 from acctmap_tui.screens.review_pair import NOT_LOADED, PairDialog
-from acctmap_tui.widgets.diff_pane import char_diff, concept_of, field_rows
+from acctmap_tui.widgets.diff_pane import (
+    CandidateIndex, char_diff, concept_of, field_rows, other_candidates,
+)
 from tests.ui.factory import small_workbench
 
 
@@ -127,6 +129,32 @@ def test_char_diff_marks_only_what_changed():
     marked = [theirs.plain[s.start:s.end] for s in theirs.spans]
     assert marked == ["-"] and not ours.spans
     assert ours.plain == "kestrelfoods.com" and theirs.plain == "kestrel-foods.com"
+
+
+def test_candidate_index_follows_pairs_made_and_undone():
+    wb = small_workbench()
+    with_rival_candidates(wb)
+    index = CandidateIndex()
+
+    def same_as_a_scan() -> None:
+        index.sync(wb.session.accounts)
+        for account in wb.session.accounts:
+            assert index.candidates(account) == other_candidates(wb.session, account)
+
+    same_as_a_scan()
+    lumen = pair_of(wb, "Lumen Learning Labs")
+    assert [a.theirs.name for a in index.candidates(lumen)] == [
+        "Lumen Labs Group", "Lumen Learning Labs Ltd"]
+    northstar = next(r for r in wb.ours.records if r.name == "Northstar Media")
+    orbital = next(r for r in wb.theirs.records if r.name == "Orbital Freight")
+    made = wb.pair(lumen.ours, orbital)  # a new pair at the end of the list
+    same_as_a_scan()
+    assert made in index.candidates(lumen)
+    wb.undo()  # the pair is cut from the list again
+    same_as_a_scan()
+    assert made not in index.candidates(lumen)
+    wb.pair(northstar, orbital)  # cut and added: same length, another pair at the end
+    same_as_a_scan()
 
 
 # --- snapshots -----------------------------------------------------------------------------
@@ -386,3 +414,59 @@ async def test_command_palette_reaches_review_actions(sessions_dir):
         await pilot.press("enter")
         await pilot.pause()
         assert pair_of(wb, "Martin & Co").match.decision == REJECTED
+
+
+async def test_a_decision_brings_the_next_pair_into_a_full_window(
+    monkeypatch: pytest.MonkeyPatch, sessions_dir
+):
+    monkeypatch.setattr(review_screen, "MAX_ROWS", 2)
+    app = review_app(None, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert [r[1] for r in rows(app)] == ["Martin & Co", "Kestrel Foods"]
+        assert "showing the first 2" in status(app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert [r[1] for r in rows(app)] == ["Kestrel Foods", "Lumen Learning Labs"]
+        assert cursor_row(app)[1] == "Kestrel Foods"
+        assert "showing the first" not in status(app)
+        await pilot.press("u")  # Martin & Co comes back at the top, Lumen leaves the window
+        await pilot.pause()
+        assert [r[1] for r in rows(app)] == ["Martin & Co", "Kestrel Foods"]
+        assert cursor_row(app)[1] == "Kestrel Foods"
+
+
+async def test_pane_shows_the_current_pair_after_moving_back_and_after_a_change(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "j", "k")  # Kestrel, Lumen, back to Kestrel
+        await pilot.pause()
+        assert "Kestrel Foods Group" in shown_text(app, "#diff-fields")
+        assert "from statuses" in shown_text(app, "#diff-match")
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("4")  # JOINT by hand
+        await pilot.pause()
+        await pilot.press("j", "k")
+        await pilot.pause()
+        assert "Kestrel Foods Group" in shown_text(app, "#diff-fields")
+        assert "JOINT Mutual prospect (set by hand)" in shown_text(app, "#diff-match")
+
+
+async def test_clicking_a_row_selects_it_after_rows_moved_up(sessions_dir):
+    wb = small_workbench()
+    with_rival_candidates(wb)  # five in the queue
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert [r[1] for r in rows(app)][:2] == ["Martin & Co", "Kestrel Foods"]
+        await pilot.press("r", "r")  # the three Lumen candidates move up two rows
+        await pilot.pause()
+        assert [r[2] for r in rows(app)] == [
+            "Lumen Learning", "Lumen Labs Group", "Lumen Learning Labs Ltd"]
+        await pilot.click("#review-table", offset=(20, 2))  # header line, then the second row
+        await pilot.pause()
+        assert cursor_row(app)[2] == "Lumen Labs Group"
+        assert "Lumen Labs Group" in shown_text(app, "#diff-fields")
