@@ -35,7 +35,6 @@ _NO_VALUE = frozenset(
 
 _SPLIT_CELL = re.compile(r"[\s;,|]+")
 _SCHEME = re.compile(r"^(?:(?:https?|ftp|mailto)\s*(?::/*|//+)|[a-z][a-z0-9+.\-]*://|//+)")
-_WWW = re.compile(r"^www\d*\.")
 _HOST_OK = re.compile(r"^[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?)*$")
 _TRIM = "\"'<>()[]{}`"
 
@@ -71,7 +70,8 @@ def _parse_host(token: str) -> tuple[str, str | None]:
         return "", f"{token!r} is not a valid host name"
     if s == "localhost" or s.endswith(".localhost") or s.endswith(".local"):
         return "", f"{token!r} is a local host name, not a public domain"
-    s = _WWW.sub("", s)
+    # No "www." stripping here: tldextract already treats it as a subdomain, and stripping it
+    # first would turn "www.al" (the registrable domain "www" under "al") into the bare suffix.
     result = _EXTRACT(s)
     domain = result.top_domain_under_public_suffix
     if domain:

@@ -216,3 +216,10 @@ def test_registrable_domain_is_idempotent(cell: str) -> None:
     domain = registrable_domain(cell)
     if domain:
         assert registrable_domain(domain) == domain
+
+
+def test_www_as_the_registrable_label_is_kept_stable():
+    # found by hypothesis: "www" can be the registrable label itself, not a prefix to strip
+    assert registrable_domain("0.WWW.AL") == "www.al"
+    assert registrable_domain(registrable_domain("0.WWW.AL")) == "www.al"
+    assert registrable_domain("www2.acme.com") == "acme.com"
