@@ -47,6 +47,10 @@ from rapidfuzz import fuzz, process
 from acctmap_tui.core.model import (
     ACCEPTED,
     FLAG_COMMON_NAME,
+    FLAG_DIFFERENT_CITY,
+    FLAG_DIFFERENT_COUNTRY,
+    FLAG_DOMAIN_UNLIKE_NAME,
+    FLAG_SAME_PLACE,
     AUTO,
     DOMAIN,
     FLAG_CLOSE_CANDIDATES,
@@ -565,13 +569,6 @@ def _word_info(keys: list[str], names_with: Counter[str]) -> list[tuple[list[str
 # --- evidence beyond the name ----------------------------------------------------------------
 
 MIN_LABEL = 4  # shorter domain labels (ibm, bh, a1) are too short to say whose they are
-
-# Flags this module adds to those in model.py (the review pane shows a flag's own text when it has
-# no explanation for it).
-FLAG_DIFFERENT_COUNTRY = "different-country"  # the two records give different countries
-FLAG_DIFFERENT_CITY = "different-city"  # same or unknown country, different cities
-FLAG_DOMAIN_UNLIKE_NAME = "domain-unlike-name"  # the one domain looks like neither name
-FLAG_SAME_PLACE = "same-place"  # a common name backed by the same city and country on both sides
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,10 @@ FLAG_CLOSE_CANDIDATES = "close-candidates"  # other candidates within a few poin
 FLAG_DIFFERENT_DOMAINS = "different-domains"  # name match, but both sides have other domains
 FLAG_NO_DOMAIN = "no-domain"  # name match where a side had no usable domain
 FLAG_COMMON_NAME = "common-name"  # name made only of common words: several firms may share it
+FLAG_DIFFERENT_COUNTRY = "different-country"  # the two records give different countries
+FLAG_DIFFERENT_CITY = "different-city"  # same or unknown country, different cities
+FLAG_DOMAIN_UNLIKE_NAME = "domain-unlike-name"  # the one domain looks like neither name
+FLAG_SAME_PLACE = "same-place"  # a common name backed by the same city and country on both sides
 
 ACTION_OPEN = "open"
 ACTION_DONE = "done"
