@@ -65,8 +65,10 @@ class AcctmapApp(App[None]):
         Binding("4", "phase('assign')", "Assign", group=PHASE_KEYS),
         Binding("5", "switch_mode('compare')", "Compare", group=PHASE_KEYS),
         Binding("n", "next_phase", "Next"),
-        Binding("t", "toggle_clock", "Clock"),
-        Binding("p", "toggle_privacy", "Share-safe"),
+        # The header shows "(t)" and "(p)" beside the clock and the share state: not in the footer,
+        # so a 100-column footer keeps room for each screen's own keys.
+        Binding("t", "toggle_clock", "Clock", show=False),
+        Binding("p", "toggle_privacy", "Share-safe", show=False),
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+z", "undo", "Undo"),
         Binding("o", "open_lists", "Open", show=False),

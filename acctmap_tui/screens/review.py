@@ -36,6 +36,7 @@ from textual.widgets import DataTable, Footer, Input, Static, Tab, Tabs
 from textual.widgets.data_table import Row, RowKey
 
 from acctmap_tui.core.categorize import category_of
+from acctmap_tui.core.match import review_priority
 from acctmap_tui.core.model import ACCEPTED, IN_OVERLAP, REJECTED, REVIEW, Account
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import PrivacyChanged, SessionChanged
@@ -61,7 +62,7 @@ def view_accounts(accounts: list[Account], view: str, text: str = "") -> list[Ac
     """The pairs a view shows, in its order, filtered by a name or domain substring."""
     if view == QUEUE:
         chosen = [a for a in accounts if a.match.decision == REVIEW]
-        chosen.sort(key=lambda a: (-a.match.score, a.name.casefold()))
+        chosen.sort(key=lambda a: (*review_priority(a), a.name.casefold()))  # likely pairs first
     else:
         wanted = IN_OVERLAP if view == OVERLAP else (REJECTED,)
         chosen = [a for a in accounts if a.match.decision in wanted]

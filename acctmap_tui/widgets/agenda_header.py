@@ -88,6 +88,8 @@ def save_text(dirty: bool, path: Path | None) -> str:
 class AgendaHeader(Widget):
     """Docked at the top of every phase screen."""
 
+    _counted: tuple[int, int] | None = None  # (session, revision) the counts were drawn for
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="agenda-top"):
             yield Label(id="agenda-companies")
@@ -131,7 +133,10 @@ class AgendaHeader(Widget):
         over.update("OVER" if times.phase_over or times.call_over else "")
         over.display = times.phase_over or times.call_over
 
-        self.query_one("#agenda-counts", Label).update(counts_text(session))
+        # Counting walks every account: do it when the session changed, not on every clock tick.
+        if self._counted != (id(session), wb.revision):
+            self._counted = (id(session), wb.revision)
+            self.query_one("#agenda-counts", Label).update(counts_text(session))
         saved = self.query_one("#agenda-saved", Label)
         saved.update(save_text(wb.dirty, wb.path))
         saved.set_class(wb.dirty, "-dirty")

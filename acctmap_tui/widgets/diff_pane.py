@@ -38,10 +38,14 @@ from acctmap_tui.core.model import (
     AUTO,
     FLAG_CLOSE_CANDIDATES,
     FLAG_COMMON_NAME,
+    FLAG_DIFFERENT_CITY,
+    FLAG_DIFFERENT_COUNTRY,
     FLAG_DIFFERENT_DOMAINS,
+    FLAG_DOMAIN_UNLIKE_NAME,
     FLAG_NAMES_DIFFER,
     FLAG_NO_DOMAIN,
     FLAG_ONE_TO_MANY,
+    FLAG_SAME_PLACE,
     OURS,
     PARTNER,
     REJECTED,
@@ -65,6 +69,10 @@ FLAG_EXPLANATIONS = {
     FLAG_ONE_TO_MANY: "one account matches several on the other side",
     FLAG_NO_DOMAIN: "matched on name only: a side has no usable domain",
     FLAG_COMMON_NAME: "a name made only of common words: several firms may share it",
+    FLAG_DIFFERENT_COUNTRY: "the two records give different countries",
+    FLAG_DIFFERENT_CITY: "same country, different cities",
+    FLAG_DOMAIN_UNLIKE_NAME: "the one domain given looks like neither name",
+    FLAG_SAME_PLACE: "a common name, but both records give the same city and country",
 }
 
 METHOD_EXPLANATIONS = {

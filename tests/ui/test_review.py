@@ -80,7 +80,10 @@ def with_rival_candidates(wb: Workbench) -> tuple[Account, Account]:
         rec = Record(name=name, domain=domain, status=PROSPECT, raw_status=PROSPECT, owner="Tom Becker",
                      raw_domain=domain, name_key=name_key(name), extra={"Country/Region": "Canada"})
         wb.theirs.records.append(rec)
-        acc = Account(lumen.ours, rec, MatchInfo("name", score, REVIEW, ["close-candidates"]))
+        # each side has its own domain, as for the first Lumen pair: the same doubts, so the
+        # queue orders the three by score
+        acc = Account(lumen.ours, rec, MatchInfo("name", score, REVIEW,
+                                                 ["different-domains", "close-candidates"]))
         wb.session.accounts.append(acc)
         made.append(acc)
     apply_categories(wb.session)
@@ -470,3 +473,15 @@ async def test_clicking_a_row_selects_it_after_rows_moved_up(sessions_dir):
         await pilot.pause()
         assert cursor_row(app)[2] == "Lumen Labs Group"
         assert "Lumen Labs Group" in shown_text(app, "#diff-fields")
+
+
+def test_queue_puts_likely_pairs_before_doubtful_ones_of_higher_score():
+    wb = small_workbench()
+    martin = pair_of(wb, "Martin & Co")  # score 100, but each side has its own domain
+    kestrel = pair_of(wb, "Kestrel Foods")
+    kestrel.match.flags = []  # score 88 and nothing against it
+    queue = review_screen.view_accounts(wb.session.accounts, review_screen.QUEUE)
+    assert queue.index(kestrel) < queue.index(martin)
+    martin.match.flags = []
+    queue = review_screen.view_accounts(wb.session.accounts, review_screen.QUEUE)
+    assert queue.index(martin) < queue.index(kestrel)  # equal doubts: the higher score first
