@@ -53,6 +53,7 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"  # horizontal bar ends, in eighths of a cell
 class CompareScreen(Screen):
     """This session against a prior one: summary, history chart, changed accounts, actions."""
 
+    HEADER_LABEL = "Compare"
     AUTO_FOCUS = "#compare-table"  # the table, so letter and digit keys act at once (never a filter box)
 
     COMMANDS = {ScreenCommands}

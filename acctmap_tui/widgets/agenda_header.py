@@ -119,9 +119,11 @@ class AgendaHeader(Widget):
         times = agenda_times(session)
         self.query_one("#agenda-companies", Label).update(f"{session.ours} × {session.partner}")
         label = PHASE_LABELS.get(times.phase, times.phase)
-        self.query_one("#agenda-phase", Label).update(
-            f"{times.number}/{times.phases} {label}" if times.number else label
-        )
+        phase_text = f"{times.number}/{times.phases} {label}" if times.number else label
+        # A screen outside the agenda (Compare) names itself; the agenda phase stays in view.
+        if screen_label := getattr(self.screen, "HEADER_LABEL", ""):
+            phase_text = f"{screen_label} · agenda {phase_text}"
+        self.query_one("#agenda-phase", Label).update(phase_text)
         running = getattr(app, "clock_running", False)
         clock_label = self.query_one("#agenda-clock", Label)
         clock_label.update(
