@@ -425,6 +425,30 @@ async def test_load_request_matches_in_a_worker_and_opens_icp(tmp_path: Path, se
         assert "SHARED" in header(app, "counts")
 
 
+async def test_load_with_a_prior_session_carries_its_plan_forward(tmp_path: Path,
+                                                                   sessions_dir: Path) -> None:
+    ours, theirs = _write_lists(tmp_path)
+    first = AcctmapApp(sessions_dir=sessions_dir, load=LoadRequest(ours, theirs))
+    async with first.run_test(size=SIZE) as pilot:
+        await _loaded(first)
+        await pilot.pause()
+        wb = first.workbench
+        acme = next(a for a in wb.session.overlap() if a.key == "acme.com")
+        wb.set_level(acme, "relationship", 3)
+        wb.set_field(acme, "owner", "Dana Reyes")
+        prior = wb.save(sessions_dir / "q3.toml")
+    with theirs.open("a") as f:  # next quarter Globex also has Cobalt
+        f.write("Cobalt GmbH,cobalt.de,opportunity\n")
+    again = AcctmapApp(sessions_dir=sessions_dir, load=LoadRequest(ours, theirs, prior=prior))
+    async with again.run_test(size=SIZE) as pilot:
+        await _loaded(again)
+        await pilot.pause()
+        carried = {a.key: a for a in again.workbench.session.overlap()}
+        assert carried["acme.com"].owner == "Dana Reyes" and carried["acme.com"].priority == 9
+        assert carried["acme.com"].carried and carried["blueharbor.io"].carried
+        assert not carried["cobalt.de"].carried  # new to the overlap this quarter
+
+
 async def test_load_error_names_the_file_on_the_load_screen(tmp_path: Path, sessions_dir: Path) -> None:
     ours, _ = _write_lists(tmp_path)
     missing = tmp_path / "nowhere.csv"
