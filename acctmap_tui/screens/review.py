@@ -27,7 +27,6 @@ from textual import on
 from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
@@ -36,6 +35,7 @@ from textual.widgets import DataTable, Footer, Input, Static, Tab, Tabs
 from textual.widgets.data_table import Row, RowKey
 
 from acctmap_tui.core.categorize import category_of
+from acctmap_tui.commands import ListedCommands
 from acctmap_tui.core.match import review_priority
 from acctmap_tui.core.model import ACCEPTED, IN_OVERLAP, REJECTED, REVIEW, Account
 from acctmap_tui.core.workbench import Workbench
@@ -190,7 +190,7 @@ class ReviewTable(DataTable):
         super().notify_style_update()
 
 
-class ReviewCommands(Provider):
+class ReviewCommands(ListedCommands):
     """The review screen's actions in the command palette."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
@@ -216,15 +216,6 @@ class ReviewCommands(Provider):
             ("Review: show rejected", "Pairs turned down", lambda: screen.show_view(REJECTED_VIEW)),
         ]
 
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            if (score := matcher.match(name)) > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
 class ReviewScreen(Screen):
