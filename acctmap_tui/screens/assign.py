@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import ACTION_OPEN, Account, Session
@@ -35,7 +35,7 @@ from acctmap_tui.widgets.account_table import (
     ColumnSpec,
     FitsTableWidth,
 )
-from acctmap_tui.widgets.agenda_header import AgendaHeader
+from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
 
 DUE_AFTER = timedelta(days=14)
 MISSING_OWNER = "⚠ missing owner"
@@ -124,7 +124,7 @@ class AssignScreen(FitsTableWidth, Screen):
             yield Static(id="assign-status-line")
             yield AccountTable(self._render_cell, id="assign-table", fixed_columns=2)
             yield Static(id="assign-detail")
-        yield Footer()
+        yield AgendaFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", self._privacy_changed, init=False)

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from acctmap_tui.core.compare import (
@@ -34,7 +34,7 @@ from acctmap_tui.screens.compare_account import (
 )
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
 from acctmap_tui.commands import ScreenCommands
-from acctmap_tui.widgets.agenda_header import AgendaHeader
+from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
 
 FILTERS = ("all", "new", "gone", "changed", "actions")
 FILTER_TITLE = {
@@ -103,7 +103,7 @@ class CompareScreen(Screen):
             yield Static("", id="compare-caption")
             yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="compare-empty")
-        yield Footer()
+        yield AgendaFooter()
 
     def on_mount(self) -> None:
         self.query_one("#compare-summary").border_title = "Summary"

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from acctmap_tui.core.categorize import OverlapFigures, overlap_figures
 from acctmap_tui.core.model import (
@@ -35,7 +35,7 @@ from acctmap_tui.core.model import (
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.icp_status import StatusMapDialog
 from acctmap_tui.commands import ScreenCommands
-from acctmap_tui.widgets.agenda_header import AgendaHeader
+from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
 
 NOTES_PROMPT = "Agree who you both sell to: size · industry · geography · tech stack · persona · deal size"
 NOTES_PLACEHOLDER = (
@@ -166,7 +166,7 @@ class IcpScreen(Screen):
                                  id="icp-notes-hidden")
                 with VerticalScroll(id="icp-problems", classes="icp-panel"):
                     yield Static(id="icp-problems-text")
-        yield Footer()
+        yield AgendaFooter()
 
     def on_mount(self) -> None:
         self.query_one("#icp-lists").border_title = "Lists"

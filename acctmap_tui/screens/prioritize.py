@@ -31,7 +31,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import (
@@ -59,7 +59,7 @@ from acctmap_tui.widgets.account_table import (
     matches_text,
     status_short,
 )
-from acctmap_tui.widgets.agenda_header import AgendaHeader
+from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
 
 FACTOR_PREFIX = "f:"
 CATEGORY_FILTERS: tuple[str | None, ...] = (None, *(c.key for c in CATEGORIES))
@@ -194,7 +194,7 @@ class PrioritizeScreen(FitsTableWidth, Screen):
             yield Static(id="prio-detail")
             yield Input(id="prio-filter", placeholder="Filter by name, domain or owner  "
                         "(enter: keep, esc: clear)")
-        yield Footer()
+        yield AgendaFooter()
 
     def on_mount(self) -> None:
         self.query_one("#prio-filter", Input).display = False

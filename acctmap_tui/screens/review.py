@@ -31,7 +31,7 @@ from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static, Tab, Tabs
+from textual.widgets import DataTable, Input, Static, Tab, Tabs
 from textual.widgets.data_table import Row, RowKey
 
 from acctmap_tui.core.categorize import category_of
@@ -42,7 +42,7 @@ from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import PrivacyChanged, SessionChanged
 from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
 from acctmap_tui.screens.review_pair import PairDialog
-from acctmap_tui.widgets.agenda_header import AgendaHeader
+from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
 from acctmap_tui.widgets.diff_pane import CandidateIndex, DiffPane, decision_mark
 
 QUEUE, OVERLAP, REJECTED_VIEW = "queue", "overlap", "rejected"
@@ -278,7 +278,7 @@ class ReviewScreen(Screen):
                 yield ReviewTable(id="review-table", cursor_type="row", zebra_stripes=True,
                                   cell_padding=0)
             yield DiffPane(id="review-diff")
-        yield Footer()
+        yield AgendaFooter()
 
     def on_mount(self) -> None:
         table = self.table

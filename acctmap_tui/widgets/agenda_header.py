@@ -1,4 +1,4 @@
-"""The header every phase screen shows: companies, phase, clock, category counts, unsaved mark.
+"""The header and footer every phase screen shows: companies, phase, clock, category counts, unsaved mark; keys.
 
 Two lines, readable across a shared screen. Nothing here relies on colour alone: a phase that runs
 over says "OVER", the save state and the share-safe view are words. The header redraws when the
@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Label
+from textual.widgets import Footer, Label
 
 from acctmap_tui.core.categorize import overlap_figures
 from acctmap_tui.core.model import CATEGORIES, PHASE_LABELS, Session
@@ -146,3 +147,13 @@ class AgendaHeader(Widget):
         privacy = self.query_one("#agenda-privacy", Label)
         privacy.update("SHARE-SAFE" if private else "all fields shown (p)")
         privacy.set_class(private, "-on")
+
+
+class AgendaFooter(Footer):
+    """The key footer of the phase screens: compact below 110 columns, so that a screen's own keys
+    and save / undo / quit still fit on a 100-column shared screen."""
+
+    NARROW = 110
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.compact = event.size.width < self.NARROW
