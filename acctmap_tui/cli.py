@@ -188,18 +188,19 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_own_list(args: argparse.Namespace) -> AccountList:
+    return ingest.read_list(args.list, OURS, "", columns=_pairs(args.columns, "--columns") or None)
+
+
 def cmd_share(args: argparse.Namespace) -> int:
-    lst = ingest.read_list(args.list, OURS, "", columns=_pairs(args.columns, "--columns") or None)
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
-    report = privacy.write_share(lst, args.output, fields)
-    print(report.describe() if hasattr(report, "describe") else report)
+    print(privacy.write_share(_read_own_list(args), args.output, fields).describe())
     return 0
 
 
 def cmd_hash(args: argparse.Namespace) -> int:
-    lst = ingest.read_list(args.list, OURS, "", columns=_pairs(args.columns, "--columns") or None)
-    report = privacy.write_hashed(lst, args.output, privacy.read_key(args.key_file))
-    print(report.describe() if hasattr(report, "describe") else report)
+    key = privacy.read_key(args.key_file)
+    print(privacy.write_hashed(_read_own_list(args), args.output, key).describe())
     return 0
 
 

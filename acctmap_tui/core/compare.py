@@ -14,8 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,6 +35,7 @@ from acctmap_tui.core.model import (
     Session,
     quarter,
 )
+from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.score import priority_accounts, ranked
 
 NEW, GONE, CHANGED, SAME = "new", "gone", "changed", "same"
@@ -146,20 +145,10 @@ ACTIONS_OVERDUE = "Actions overdue"
 
 # --- partnership check ------------------------------------------------------------------------
 
-_LEGAL_SUFFIXES = {
-    "inc", "incorporated", "llc", "llp", "ltd", "limited", "gmbh", "corp", "corporation", "co",
-    "company", "plc", "sa", "ag", "bv", "nv", "srl", "sas", "spa", "pty", "oy", "ab", "as", "kk",
-    "group",
-}
-
-
 def company_key(name: str) -> str:
-    """A company name reduced for comparison: no accents, case, punctuation or legal suffix."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    tokens = re.findall(r"[a-z0-9]+", text.replace(".", "").replace("&", " and "))
-    while len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
-        tokens.pop()
-    return " ".join(tokens)
+    """A company name reduced for comparison: the normalizer's name key (accents, case,
+    punctuation and legal suffixes removed)."""
+    return name_key(name)
 
 
 def _check_partnership(old: Session, new: Session) -> None:
@@ -245,7 +234,7 @@ def _name_keys(account: Account) -> set[str]:
     for rec in (account.ours, account.theirs):
         if rec.hashed:
             continue
-        k = rec.name_key or company_key(rec.name)
+        k = rec.name_key or name_key(rec.name)
         if k:
             keys.add(k)
     return keys
