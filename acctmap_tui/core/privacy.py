@@ -111,7 +111,9 @@ def hash_for_matching(ours: AccountList, key: bytes) -> tuple[AccountList, dict[
     The map lets the matched accounts show our own name and domain again after matching.
     """
     hashed = hash_list(ours, key)
-    originals = {hash_domain(r.domain, key): r for r in ours.records if r.domain and not r.hashed}
+    plain = [r for r in ours.records if r.domain and not r.hashed]
+    # hash_list keeps the plain records first, in order: pair them instead of hashing twice
+    originals = {h.domain: r for h, r in zip(hashed.records, plain)}
     return hashed, originals
 
 
