@@ -22,6 +22,7 @@ from textual.timer import Timer
 
 from acctmap_tui.commands import AppCommands
 from acctmap_tui.core import session as session_io
+from acctmap_tui.core import start
 from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
 from acctmap_tui.core.workbench import Change, Workbench
 from acctmap_tui.messages import PrivacyChanged, SessionChanged
@@ -171,7 +172,7 @@ class AcctmapApp(App[None]):
             except (AcctmapError, OSError) as err:
                 self.notify(f"Could not restore {recovery}: {err}", severity="error", timeout=10)
             else:
-                self._set_workbench(Workbench(session, old.ours, old.theirs, path=old.path, dirty=True))
+                self._set_workbench(start.restored(session, old))
                 self.notify(f"Restored the recovery file {recovery.name}. Save (ctrl+s) to keep it.")
         self._show_phase()
         self.header_stamp += 1

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from acctmap_tui.core import compare, export, ingest, privacy
+from acctmap_tui.core import compare, export, ingest, privacy, start
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.categorize import overlap_figures
 from acctmap_tui.core.model import (
@@ -22,61 +22,27 @@ from acctmap_tui.core.model import (
     STATUSES,
     AccountList,
     AcctmapError,
-    Session,
 )
-from acctmap_tui.core.pipeline import NewSession, new_session
+from acctmap_tui.core.pipeline import NewSession
+from acctmap_tui.core.start import SessionRequest, build_session, parse_columns, parse_status_map
 
 SESSIONS_DIR = Path("sessions")
 
 
-# --- argument helpers -------------------------------------------------------------------------
+# --- starting a session ---------------------------------------------------------------------
 
 
-def _pairs(text: str | None, what: str) -> dict[str, str]:
-    """'a=b,c=d' -> {'a': 'b', 'c': 'd'}."""
-    out: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in (text or "").split(","))):
-        key, sep, value = part.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise AcctmapError(f"{what}: expected ROLE=HEADER pairs separated by commas, got {part!r}")
-        out[key.strip().lower()] = value.strip()
-    return out
-
-
-def _status_map(items: Sequence[str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items or ():
-        word, sep, status = item.rpartition("=")
-        status = status.strip().lower()
-        if not sep or status not in STATUSES:
-            raise AcctmapError(
-                f"--status {item!r}: expected WORD=STATUS with STATUS one of {', '.join(STATUSES)}"
-            )
-        out[word.strip()] = status
-    return out
-
-
-def _read_side(path: str, side: str, company: str | None, columns: dict[str, str],
-               statuses: dict[str, str]) -> AccountList:
-    return ingest.read_list(path, side, company or "", columns=columns or None,
-                            status_map=statuses or None)
-
-
-def _read_lists(args: argparse.Namespace) -> tuple[AccountList, AccountList]:
-    shared_cols = _pairs(args.columns, "--columns")
-    statuses = _status_map(args.status)
-    ours = _read_side(args.ours, OURS, args.ours_name,
-                      {**shared_cols, **_pairs(args.ours_columns, "--ours-columns")}, statuses)
-    theirs = _read_side(args.theirs, PARTNER, args.partner,
-                        {**shared_cols, **_pairs(args.partner_columns, "--partner-columns")}, statuses)
-    return ours, theirs
-
-
-def _build(args: argparse.Namespace) -> NewSession:
-    ours, theirs = _read_lists(args)
-    prior = session_io.load(args.from_session) if getattr(args, "from_session", None) else None
-    key = privacy.read_key(args.key_file) if getattr(args, "key_file", None) else None
-    return new_session(ours, theirs, prior=prior, key=key)
+def _request(args: argparse.Namespace) -> SessionRequest:
+    """The session request the list arguments describe (`match` and `new`)."""
+    shared_cols = parse_columns(args.columns, "--columns")
+    return SessionRequest(
+        args.ours, args.theirs,
+        ours_name=args.ours_name or "", partner_name=args.partner or "",
+        ours_columns={**shared_cols, **parse_columns(args.ours_columns, "--ours-columns")},
+        partner_columns={**shared_cols, **parse_columns(args.partner_columns, "--partner-columns")},
+        status_map=parse_status_map(args.status),
+        key=args.key_file, prior=args.from_session,
+    )
 
 
 # --- summaries --------------------------------------------------------------------------------
@@ -122,7 +88,7 @@ def match_summary(built: NewSession) -> str:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    built = _build(args)
+    built = build_session(_request(args))
     print(match_summary(built))
     if args.output:
         path = session_io.save(built.session, args.output)
@@ -138,22 +104,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    from acctmap_tui.core.workbench import Workbench
-
     if args.session is None:
         return _run_app(workbench=_demo_workbench())
-    path = Path(args.session)
-    session = session_io.load(path)
-    lists = _reload_sources(session)
-    return _run_app(workbench=Workbench(session, *lists, path=path))
+    return _run_app(workbench=start.open_saved(args.session))
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from acctmap_tui.app import LoadRequest
-
-    ours, theirs = _read_lists(args)  # fail fast, before the UI starts, on unreadable files
-    prior = session_io.load(args.from_session) if args.from_session else None
-    return _run_app(load=LoadRequest(ours=ours, theirs=theirs, prior=prior))
+    # read every file now, so an unreadable one fails before the UI starts; match in the app
+    return _run_app(load=start.prepare(_request(args)))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -189,7 +147,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _read_own_list(args: argparse.Namespace) -> AccountList:
-    return ingest.read_list(args.list, OURS, "", columns=_pairs(args.columns, "--columns") or None)
+    return ingest.read_list(args.list, OURS, "", columns=parse_columns(args.columns, "--columns") or None)
 
 
 def cmd_share(args: argparse.Namespace) -> int:
@@ -220,33 +178,11 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 def demo_session(day: date | None = None) -> NewSession:
     """The bundled demo pair of lists, matched into a fresh session."""
-    ours_path, theirs_path = ingest.demo_paths()
-    ours = ingest.read_list(ours_path, OURS, "Northwind")
-    theirs = ingest.read_list(theirs_path, PARTNER, "Globex")
-    return new_session(ours, theirs, day=day)
+    return build_session(start.demo_request(day))
 
 
 def _demo_workbench():
-    from acctmap_tui.core.workbench import Workbench
-
-    built = demo_session()
-    return Workbench(built.session, built.ours, built.theirs)
-
-
-def _reload_sources(session: Session) -> tuple[AccountList | None, AccountList | None]:
-    """Re-read a saved session's source lists when they are still where they were (for manual pairing)."""
-    out: list[AccountList | None] = []
-    for side in (OURS, PARTNER):
-        src = session.source(side)
-        lst = None
-        if src and src.path and Path(src.path).is_file() and not src.hashed:
-            try:
-                lst = ingest.read_list(src.path, side, src.company, columns=src.columns or None,
-                                       status_map=src.status_map or None)
-            except AcctmapError:
-                lst = None
-        out.append(lst)
-    return out[0], out[1]
+    return start.open_workbench(start.demo_request(), unsaved=False)
 
 
 def _run_app(**kwargs) -> int:
@@ -271,6 +207,7 @@ def _list_args(p: argparse.ArgumentParser) -> None:
                    help=f"map a status word (repeatable); STATUS is one of: {', '.join(STATUSES)}")
     p.add_argument("--from", dest="from_session", metavar="PRIOR.toml",
                    help="carry decisions, scores, owners and actions forward from a prior session")
+    p.add_argument("--key-file", help="shared key, when one list is hashed (acctmap hash)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -294,7 +231,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("match", help="match two lists and print the summary")
     _list_args(p)
-    p.add_argument("--key-file", help="shared key, when one list is hashed (acctmap hash)")
     p.add_argument("-o", "--output", help="save the session TOML here (e.g. sessions/NAME.toml)")
     p.set_defaults(func=cmd_match)
 

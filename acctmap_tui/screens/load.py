@@ -1,14 +1,15 @@
 """Loading two account lists into a new session, in a worker thread with a progress bar.
 
-`acctmap new OURS THEIRS` opens the app with a `LoadRequest`; `o` inside the app opens the same
-screen with a small form (two paths, an optional prior session, a file picker). Reading and
-matching run off the UI thread; a bad file is reported here by name, never as a traceback.
+`acctmap new OURS THEIRS` opens the app with a `SessionRequest`; `o` inside the app opens the same
+screen with a small form (two paths with company names and column overrides, an optional prior
+session and key file, a file picker). The worker hands the request to `core.start.open_workbench`,
+the one way every driver starts a session; a bad file is reported here by name, never as a
+traceback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
@@ -18,28 +19,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, ProgressBar, Static
 
-from acctmap_tui.core.model import OURS, PARTNER, AccountList, AcctmapError, Session
+from acctmap_tui.core.model import AcctmapError
+from acctmap_tui.core.start import SessionRequest, format_columns, open_workbench, parse_columns
 
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
+KEY_SUFFIXES = (".key",)
+PATH_FIELDS = ("ours-path", "theirs-path", "prior-path", "key-path")  # fields the picker can fill
 
-
-@dataclass
-class LoadRequest:
-    """Two lists to match: already read (`AccountList`) or paths to read in the worker."""
-
-    ours: AccountList | Path | str
-    theirs: AccountList | Path | str
-    prior: Session | Path | str | None = None  # carry decisions and plans forward from it
-    ours_name: str = ""  # company names when reading from paths ("" = from the file name)
-    partner_name: str = ""
-
-    def describe(self) -> str:
-        def name(item: AccountList | Path | str) -> str:
-            if isinstance(item, AccountList):
-                return item.company or Path(item.path).name
-            return Path(item).name
-
-        return f"{name(self.ours)} × {name(self.theirs)}"
+LoadRequest = SessionRequest  # the name the app and its tests know the request by
 
 
 class ListFiles(DirectoryTree):
@@ -47,7 +34,7 @@ class ListFiles(DirectoryTree):
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [p for p in paths if not p.name.startswith(".")
-                and (p.is_dir() or p.suffix.lower() in LIST_SUFFIXES + (".toml",))]
+                and (p.is_dir() or p.suffix.lower() in LIST_SUFFIXES + (".toml",) + KEY_SUFFIXES)]
 
 
 class LoadScreen(Screen):
@@ -58,7 +45,7 @@ class LoadScreen(Screen):
         Binding("ctrl+l", "load", "Load lists"),
     ]
 
-    def __init__(self, request: LoadRequest | None = None) -> None:
+    def __init__(self, request: SessionRequest | None = None) -> None:
         super().__init__()
         self.request = request
         self._target = "#ours-path"  # the path field the picker fills
@@ -77,9 +64,19 @@ class LoadScreen(Screen):
                     yield Input(placeholder="path to the partner's export", id="theirs-path")
                     yield Input(placeholder="partner's name", id="theirs-name", classes="load-name")
                 with Horizontal(classes="load-row"):
+                    yield Label("Columns", classes="load-label")
+                    yield Input(placeholder="optional, ours: name=Account,domain=Web,status=Stage",
+                                id="ours-columns")
+                    yield Input(placeholder="optional, partner's: name=...,domain=...",
+                                id="theirs-columns")
+                with Horizontal(classes="load-row"):
                     yield Label("Prior session", classes="load-label")
                     yield Input(placeholder="optional: a saved session to carry forward (.toml)",
                                 id="prior-path")
+                with Horizontal(classes="load-row"):
+                    yield Label("Key file", classes="load-label")
+                    yield Input(placeholder="only for a hashed list: the shared key (acctmap keygen)",
+                                id="key-path")
                 with Horizontal(classes="load-row"):
                     yield Static("Or pick a file below (enter): it fills the field you were last in.",
                                  classes="load-hint")
@@ -116,14 +113,16 @@ class LoadScreen(Screen):
 
     def on_descendant_focus(self, event) -> None:
         widget_id = getattr(event.widget, "id", None)
-        if widget_id in ("ours-path", "theirs-path", "prior-path"):
+        if widget_id in PATH_FIELDS:
             self._target = f"#{widget_id}"
 
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
         path = event.path
-        target = "#prior-path" if path.suffix.lower() == ".toml" else self._target
-        if target == "#prior-path" and path.suffix.lower() != ".toml":
+        suffix = path.suffix.lower()
+        target = "#prior-path" if suffix == ".toml" else "#key-path" if suffix in KEY_SUFFIXES \
+            else self._target
+        if target == "#prior-path" and suffix != ".toml":
             target = "#ours-path"
         field = self.query_one(target, Input)
         field.value = str(path)
@@ -135,16 +134,32 @@ class LoadScreen(Screen):
     def action_load(self) -> None:
         if self.query_one("#load-form").display is False:
             return
-        ours = self.query_one("#ours-path", Input).value.strip()
-        theirs = self.query_one("#theirs-path", Input).value.strip()
-        prior = self.query_one("#prior-path", Input).value.strip()
-        if not ours or not theirs:
-            self._show_error("Give both lists: ours and the partner's.")
+        try:
+            request = self._form_request()
+        except AcctmapError as err:
+            self._show_error(str(err))
             return
-        self._start(LoadRequest(Path(ours).expanduser(), Path(theirs).expanduser(),
-                                Path(prior).expanduser() if prior else None,
-                                ours_name=self.query_one("#ours-name", Input).value.strip(),
-                                partner_name=self.query_one("#theirs-name", Input).value.strip()))
+        if request is not None:
+            self._start(request)
+
+    def _form_request(self) -> SessionRequest | None:
+        """The request the form describes (None, with the reason shown, when a list is missing)."""
+        def value(field_id: str) -> str:
+            return self.query_one(f"#{field_id}", Input).value.strip()
+
+        def path(field_id: str) -> Path | None:
+            return Path(value(field_id)).expanduser() if value(field_id) else None
+
+        ours, theirs = path("ours-path"), path("theirs-path")
+        if ours is None or theirs is None:
+            self._show_error("Give both lists: ours and the partner's.")
+            return None
+        return SessionRequest(
+            ours, theirs, ours_name=value("ours-name"), partner_name=value("theirs-name"),
+            ours_columns=parse_columns(value("ours-columns"), "Our columns"),
+            partner_columns=parse_columns(value("theirs-columns"), "Partner's columns"),
+            prior=path("prior-path"), key=path("key-path"),
+        )
 
     def action_back(self) -> None:
         cancel = getattr(self.app, "cancel_load", None)
@@ -153,7 +168,7 @@ class LoadScreen(Screen):
 
     # --- the worker ------------------------------------------------------------------------
 
-    def _start(self, request: LoadRequest) -> None:
+    def _start(self, request: SessionRequest) -> None:
         self.query_one("#load-error").display = False
         self.query_one("#load-progress").display = True
         self.query_one("#load-title", Label).update(f"Loading {request.describe()}")
@@ -167,47 +182,25 @@ class LoadScreen(Screen):
             self.query_one("#load-stage", Label).update(stage)
         self.query_one("#load-bar", ProgressBar).update(progress=percent)
 
-    def _report(self, percent: float, stage: str | None = None) -> None:
+    def _report(self, fraction: float, stage: str | None = None) -> None:
         """Called from the worker thread; skips updates smaller than one percent."""
+        percent = 100 * fraction
         if stage is None and int(percent) == self._last_percent:
             return
         self._last_percent = int(percent)
         self.app.call_from_thread(self._progress, percent, stage)
 
     @work(thread=True, exclusive=True, group="load")
-    def load_lists(self, request: LoadRequest) -> None:
-        from acctmap_tui.core import ingest
-        from acctmap_tui.core import session as session_io
-        from acctmap_tui.core.pipeline import new_session
-        from acctmap_tui.core.workbench import Workbench
-
+    def load_lists(self, request: SessionRequest) -> None:
         try:
-            self._report(0, "Reading our list…")
-            ours = self._read(ingest, request.ours, OURS, request.ours_name)
-            self._report(10, "Reading the partner's list…")
-            theirs = self._read(ingest, request.theirs, PARTNER, request.partner_name)
-            prior = request.prior
-            if prior is not None and not isinstance(prior, Session):
-                self._report(18, f"Reading the prior session {Path(prior).name}…")
-                prior = session_io.load(Path(prior))
-            self._report(20, f"Matching {len(ours.records):,} × {len(theirs.records):,} accounts…")
-            built = new_session(ours, theirs, prior=prior,
-                                progress=lambda f: self._report(20 + 80 * min(max(f, 0.0), 1.0)))
+            workbench = open_workbench(request, progress=self._report)
         except AcctmapError as err:
             self.app.call_from_thread(self._failed, str(err))
             return
         except Exception as err:  # noqa: BLE001 - show it on the screen, keep the app alive
             self.app.call_from_thread(self._failed, f"Unexpected error while loading: {err!r}")
             return
-        workbench = Workbench(built.session, ours, theirs, dirty=True)
-        self._report(100, "Done")
         self.app.call_from_thread(self._loaded, workbench)
-
-    @staticmethod
-    def _read(ingest, item: AccountList | Path | str, side: str, company: str) -> AccountList:
-        if isinstance(item, AccountList):
-            return item
-        return ingest.read_list(str(item), side, company)
 
     def _loaded(self, workbench) -> None:
         self.app.install_workbench(workbench, mode="icp")  # type: ignore[attr-defined]
@@ -218,9 +211,17 @@ class LoadScreen(Screen):
         self._show_error(message)
         self._show_form()
         if self.request is not None:
-            for field, item in (("#ours-path", self.request.ours), ("#theirs-path", self.request.theirs)):
-                if not isinstance(item, AccountList) and not self.query_one(field, Input).value:
+            request = self.request
+            for field, item in (("#ours-path", request.ours), ("#theirs-path", request.theirs),
+                                ("#prior-path", request.prior), ("#key-path", request.key)):
+                if isinstance(item, (Path, str)) and not self.query_one(field, Input).value:
                     self.query_one(field, Input).value = str(item)
+            for field, text in (("#ours-name", request.ours_name),
+                                ("#theirs-name", request.partner_name),
+                                ("#ours-columns", format_columns(request.ours_columns)),
+                                ("#theirs-columns", format_columns(request.partner_columns))):
+                if text and not self.query_one(field, Input).value:
+                    self.query_one(field, Input).value = text
 
     def _show_error(self, message: str) -> None:
         error = self.query_one("#load-error", Static)

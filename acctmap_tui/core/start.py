@@ -1,0 +1,205 @@
+"""One way to start a session: a `SessionRequest` in, a `Workbench` out.
+
+Every driver starts a mapping call here: `acctmap match / new / demo` and the app's load screen
+build a `SessionRequest` and call `build_session` (the matched `NewSession`, for the CLI summary)
+or `open_workbench` (the live `Workbench`); `acctmap SESSION.toml` and the app's recovery open a
+saved session through `open_saved` / `restored`. This module is the only place that constructs a
+`Workbench`, so a feature of one driver (a column override, a hashed list) is a feature of all.
+
+Reading runs in this order, each step reported to `progress(fraction, stage)`: our list, the
+partner's list, the prior session, the shared key, then the match (20% to 100%).
+
+Where private set intersection plugs in: the keyed-hash exchange is resolved in `build_session`
+(the request's `key` goes to `pipeline.new_session`, which hashes the plain side to match the
+hashed one). A PSI exchange adds its own request field (the files of the exchange), read in
+`prepare` like the key, and is resolved at the same point in `build_session` into the partner's
+matched records (`core/psi.py`) before `new_session`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from acctmap_tui.core import ingest, privacy
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.model import OURS, PARTNER, STATUSES, AccountList, AcctmapError, Session
+from acctmap_tui.core.pipeline import NewSession, new_session
+from acctmap_tui.core.workbench import Workbench
+
+Progress = Callable[[float, str | None], None]  # (fraction done 0..1, stage in words or None)
+
+ListInput = AccountList | Path | str  # a list already read, or the file to read it from
+
+
+@dataclass
+class SessionRequest:
+    """Everything needed to start a session from two lists.
+
+    Each input is either already read (an `AccountList`, a `Session`, the key's bytes) or the file
+    to read it from; `prepare` reads what is still a file. Column overrides and the status map
+    apply when a list is read from a file.
+    """
+
+    ours: ListInput
+    theirs: ListInput  # the partner's list: plain, or hashed with the shared key (`acctmap hash`)
+    ours_name: str = ""  # company names ("" = from the file name)
+    partner_name: str = ""
+    ours_columns: dict[str, str] = field(default_factory=dict)  # role -> header, e.g. name=Company
+    partner_columns: dict[str, str] = field(default_factory=dict)
+    status_map: dict[str, str] = field(default_factory=dict)  # status word -> status, both lists
+    key: bytes | Path | str | None = None  # the shared key (or its key file) of a hashed exchange
+    prior: Session | Path | str | None = None  # carry decisions and plans forward from it
+    day: date | None = None  # the call's date (default today)
+    title: str = ""
+
+    def describe(self) -> str:
+        """'northwind.csv × globex.csv' (or the company names of lists already read)."""
+        def name(item: ListInput) -> str:
+            if isinstance(item, AccountList):
+                return item.company or Path(item.path).name
+            return Path(item).name
+
+        return f"{name(self.ours)} × {name(self.theirs)}"
+
+
+def _no_progress(fraction: float, stage: str | None) -> None:
+    pass
+
+
+# --- reading the inputs -----------------------------------------------------------------------
+
+
+def parse_columns(text: str | None, what: str) -> dict[str, str]:
+    """A column override 'name=Company,domain=Web' -> {'name': 'Company', 'domain': 'Web'}.
+
+    `what` names the option or field in the error message.
+    """
+    out: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise AcctmapError(f"{what}: expected ROLE=HEADER pairs separated by commas, got {part!r}")
+        out[key.strip().lower()] = value.strip()
+    return out
+
+
+def format_columns(columns: dict[str, str]) -> str:
+    """The text `parse_columns` reads back: {'name': 'Company'} -> 'name=Company'."""
+    return ",".join(f"{role}={header}" for role, header in columns.items())
+
+
+def parse_status_map(items: Sequence[str] | None, what: str = "--status") -> dict[str, str]:
+    """Status mappings 'WORD=STATUS' -> {word: status}; STATUS is one of the four statuses."""
+    out: dict[str, str] = {}
+    for item in items or ():
+        word, sep, status = item.rpartition("=")
+        status = status.strip().lower()
+        if not sep or not word.strip() or status not in STATUSES:
+            raise AcctmapError(
+                f"{what} {item!r}: expected WORD=STATUS with STATUS one of {', '.join(STATUSES)}"
+            )
+        out[word.strip()] = status
+    return out
+
+
+def _read_list(item: ListInput, side: str, company: str, columns: dict[str, str],
+               status_map: dict[str, str]) -> AccountList:
+    if isinstance(item, AccountList):
+        return replace(item, company=company) if company else item
+    return ingest.read_list(str(Path(item).expanduser()), side, company, columns=columns or None,
+                            status_map=status_map or None)
+
+
+def prepare(request: SessionRequest, progress: Progress | None = None) -> SessionRequest:
+    """The request with every input read: both lists, the prior session and the key.
+
+    Raises AcctmapError naming the file (and row and column) when one cannot be read.
+    """
+    report = progress or _no_progress
+    report(0.0, "Reading our list…")
+    ours = _read_list(request.ours, OURS, request.ours_name, request.ours_columns,
+                      request.status_map)
+    report(0.1, "Reading the partner's list…")
+    theirs = _read_list(request.theirs, PARTNER, request.partner_name, request.partner_columns,
+                        request.status_map)
+    prior = request.prior
+    if prior is not None and not isinstance(prior, Session):
+        report(0.18, f"Reading the prior session {Path(prior).name}…")
+        prior = session_io.load(Path(prior).expanduser())
+    key = request.key
+    if key is not None and not isinstance(key, bytes):
+        key = privacy.read_key(Path(key).expanduser())
+    return replace(request, ours=ours, theirs=theirs, prior=prior, key=key)
+
+
+# --- starting a session -----------------------------------------------------------------------
+
+
+def build_session(request: SessionRequest, progress: Progress | None = None) -> NewSession:
+    """Read what the request names and match the two lists into a new session."""
+    report = progress or _no_progress
+    ready = prepare(request, report)
+    ours, theirs, prior, key = ready.ours, ready.theirs, ready.prior, ready.key
+    assert isinstance(ours, AccountList) and isinstance(theirs, AccountList)
+    assert (prior is None or isinstance(prior, Session)) and (key is None or isinstance(key, bytes))
+    # A PSI exchange resolves here, like the key: its files become the partner's list (core/psi.py).
+    report(0.2, f"Matching {len(ours.records):,} × {len(theirs.records):,} accounts…")
+    built = new_session(ours, theirs, prior=prior, key=key, day=ready.day, title=ready.title,
+                        progress=lambda f: report(0.2 + 0.8 * min(max(f, 0.0), 1.0), None))
+    report(1.0, "Done")
+    return built
+
+
+def open_workbench(request: SessionRequest, progress: Progress | None = None, *,
+                   unsaved: bool = True) -> Workbench:
+    """A live workbench on a new session from two lists (unsaved until the first save)."""
+    built = build_session(request, progress)
+    return _workbench(built.session, built.ours, built.theirs, dirty=unsaved)
+
+
+def demo_request(day: date | None = None) -> SessionRequest:
+    """The bundled demo: Northwind's Salesforce export against Globex's HubSpot export."""
+    ours, theirs = ingest.demo_paths()
+    return SessionRequest(ours, theirs, ours_name="Northwind", partner_name="Globex", day=day)
+
+
+# --- saved sessions ---------------------------------------------------------------------------
+
+
+def reload_sources(session: Session) -> tuple[AccountList | None, AccountList | None]:
+    """Re-read a saved session's lists when they are still where they were (for manual pairing).
+
+    A list that is gone, hashed or no longer readable is None: the session still opens.
+    """
+    out: list[AccountList | None] = []
+    for side in (OURS, PARTNER):
+        src = session.source(side)
+        lst = None
+        if src and src.path and Path(src.path).is_file() and not src.hashed:
+            try:
+                lst = ingest.read_list(src.path, side, src.company, columns=src.columns or None,
+                                       status_map=src.status_map or None)
+            except AcctmapError:
+                lst = None
+        out.append(lst)
+    return out[0], out[1]
+
+
+def open_saved(path: Path | str) -> Workbench:
+    """A workbench on a saved session, with its lists re-read when they are still there."""
+    path = Path(path)
+    session = session_io.load(path)
+    return _workbench(session, *reload_sources(session), path=path)
+
+
+def restored(session: Session, current: Workbench) -> Workbench:
+    """A workbench on a restored recovery copy of `current`'s session (same lists and file)."""
+    return _workbench(session, current.ours, current.theirs, path=current.path, dirty=True)
+
+
+def _workbench(session: Session, ours: AccountList | None, theirs: AccountList | None, *,
+               path: Path | None = None, dirty: bool = False) -> Workbench:
+    return Workbench(session, ours, theirs, path=path, dirty=dirty)

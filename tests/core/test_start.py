@@ -1,0 +1,147 @@
+"""One way to start a session: SessionRequest -> Workbench, for every driver."""
+
+from pathlib import Path
+
+import pytest
+
+from acctmap_tui.core import ingest, privacy
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.model import OURS, PARTNER, AcctmapError
+from acctmap_tui.core.start import (
+    SessionRequest,
+    build_session,
+    demo_request,
+    open_saved,
+    open_workbench,
+    parse_columns,
+    parse_status_map,
+    prepare,
+)
+
+OURS_CSV, THEIRS_CSV = ingest.demo_paths()
+
+
+def _saved_demo(tmp_path: Path) -> Path:
+    wb = open_workbench(demo_request())
+    return wb.save(tmp_path / "demo.toml")
+
+
+def test_reopened_demo_lists_each_record_once(tmp_path):
+    """After `acctmap open`, the pairs' records and the re-read list's are one record per key."""
+    fresh = open_workbench(demo_request())
+    reopened = open_saved(_saved_demo(tmp_path))
+    assert reopened.ours is not None and reopened.theirs is not None  # the lists were re-read
+    for side in (OURS, PARTNER):
+        size = reopened.session.source(side).accounts
+        assert len(reopened.records(side)) == size == len(fresh.records(side))
+    assert len(reopened.records(OURS)) == 296
+    # the status-map dialog's word counts
+    assert reopened.unknown_status_words() == fresh.unknown_status_words()
+
+
+def test_mapping_a_word_after_reopening_maps_every_copy_of_the_records(tmp_path):
+    reopened = open_saved(_saved_demo(tmp_path))
+    side, word, count = reopened.unknown_status_words()[0]
+    change = reopened.map_status(side, word, "prospect")
+    assert f"({count} accounts)" in change.description
+    holders = [a.ours if side == OURS else a.theirs for a in reopened.session.accounts]
+    lst = reopened.ours if side == OURS else reopened.theirs
+    for rec in [*holders, *lst.records]:
+        if rec.raw_status.strip() == word:
+            assert rec.status == "prospect"
+    reopened.undo()
+    assert all(rec.status is None for rec in [*holders, *lst.records]
+               if rec.raw_status.strip() == word)
+
+
+def test_request_reads_paths_with_column_overrides_and_names(tmp_path):
+    ours = tmp_path / "ours.csv"
+    ours.write_text("Firm,Web,Stage\nAcme Inc,acme.com,Customer\nBlue Harbor,blueharbor.io,Partner\n")
+    theirs = tmp_path / "theirs.csv"
+    theirs.write_text("Company,Site,Phase\nACME Corp,acme.com,customer\n"
+                      "Blue Harbour,blueharbor.io,customer\n")
+    stages = []
+    wb = open_workbench(SessionRequest(
+        ours, theirs, ours_name="Northwind", partner_name="Globex",
+        ours_columns=parse_columns("name=Firm,domain=Web,status=Stage", "ours"),
+        partner_columns=parse_columns("name=Company,domain=Site,status=Phase", "partner"),
+        status_map={"Partner": "prospect"},
+    ), progress=lambda f, stage: stages.append((f, stage)))
+    assert (wb.session.ours, wb.session.partner) == ("Northwind", "Globex")
+    assert {a.key for a in wb.session.overlap()} == {"acme.com", "blueharbor.io"}
+    assert wb.dirty and wb.path is None
+    assert stages[0] == (0.0, "Reading our list…") and stages[-1] == (1.0, "Done")
+    fractions = [f for f, _ in stages]
+    assert fractions == sorted(fractions)
+
+
+def test_a_hashed_partner_list_opens_with_the_key(tmp_path):
+    key_file = tmp_path / "key.txt"
+    key_file.write_text(privacy.keygen())
+    hashed = tmp_path / "globex.hashed.csv"
+    privacy.write_hashed(ingest.read_list(str(THEIRS_CSV), PARTNER, "Globex"), hashed,
+                         privacy.read_key(key_file))
+    plain = build_session(demo_request())
+    wb = open_workbench(SessionRequest(OURS_CSV, hashed, ours_name="Northwind",
+                                       partner_name="Globex", key=key_file))
+    domain_overlap = {a.key for a in plain.session.overlap() if a.match.method == "domain"}
+    assert {a.key for a in wb.session.overlap()} == domain_overlap
+    assert all(a.theirs.hashed and a.ours.name for a in wb.session.overlap())
+    with pytest.raises(AcctmapError, match="hashed list"):
+        open_workbench(SessionRequest(OURS_CSV, hashed))
+
+
+@pytest.mark.parametrize("field,bad", [("key", "nokey.txt"), ("prior", "nowhere.toml"),
+                                       ("theirs", "nowhere.csv")])
+def test_an_unreadable_input_is_one_error_naming_the_file(tmp_path, field, bad):
+    request = SessionRequest(OURS_CSV, THEIRS_CSV)
+    setattr(request, field, tmp_path / bad)
+    with pytest.raises(AcctmapError, match=bad.replace(".", r"\.")):
+        prepare(request)
+
+
+def test_prepare_reads_everything_once_and_keeps_what_was_read(tmp_path):
+    prior = _saved_demo(tmp_path)
+    ready = prepare(SessionRequest(OURS_CSV, THEIRS_CSV, prior=prior))
+    assert ready.prior.partner == "Globex" and ready.ours.side == OURS
+    again = prepare(ready)
+    assert again.ours is ready.ours and again.prior is ready.prior
+
+
+def test_prior_session_carries_forward(tmp_path):
+    wb = open_workbench(demo_request())
+    account = wb.session.overlap()[0]
+    wb.set_field(account, "owner", "Dana Reyes")
+    prior = wb.save(tmp_path / "q3.toml")
+    again = open_workbench(SessionRequest(OURS_CSV, THEIRS_CSV, ours_name="Northwind",
+                                          partner_name="Globex", prior=prior))
+    carried = next(a for a in again.session.overlap() if a.key == account.key)
+    assert carried.owner == "Dana Reyes" and carried.carried
+
+
+@pytest.mark.parametrize("text", ["name", "=Company", "name=", "name=A,,domain"])
+def test_bad_column_override_is_a_clear_error(text):
+    if text == "name=A,,domain":
+        with pytest.raises(AcctmapError, match="'domain'"):
+            parse_columns(text, "--columns")
+        return
+    with pytest.raises(AcctmapError, match="--columns: expected ROLE=HEADER"):
+        parse_columns(text, "--columns")
+
+
+def test_status_map_parsing():
+    assert parse_status_map(["Channel Partner = Prospect", "A=B=customer"]) == {
+        "Channel Partner": "prospect", "A=B": "customer"}
+    with pytest.raises(AcctmapError, match="STATUS one of"):
+        parse_status_map(["Partner=friend"])
+    with pytest.raises(AcctmapError, match="STATUS one of"):
+        parse_status_map(["=prospect"])
+
+
+def test_saved_session_opens_even_when_its_lists_are_gone(tmp_path):
+    path = _saved_demo(tmp_path)
+    session = session_io.load(path)
+    session.sources[0].path = str(tmp_path / "moved.csv")
+    session_io.save(session, path)
+    wb = open_saved(path)
+    assert wb.ours is None and wb.theirs is not None and not wb.dirty and wb.path == path

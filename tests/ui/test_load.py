@@ -1,0 +1,112 @@
+"""The load form: every way to start a session the command line has (hashed lists, column
+overrides) works from the app too, through the same core request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.core import ingest, privacy
+from acctmap_tui.core.model import PARTNER
+from acctmap_tui.screens.load import LoadScreen
+
+SIZE = (120, 40)
+
+
+async def _wait_for_load(app: AcctmapApp) -> None:
+    """Wait for the load worker, if one started (the file picker's own worker never completes,
+    and `wait_for_complete([])` waits for every worker)."""
+    loading = [w for w in app.workers if w.group == "load"]
+    if loading:
+        await app.workers.wait_for_complete(loading)
+
+
+async def _fill_and_load(app: AcctmapApp, pilot, **fields: str) -> None:
+    assert isinstance(app.screen, LoadScreen)
+    for field_id, value in fields.items():
+        app.screen.query_one(f"#{field_id.replace('_', '-')}", Input).value = value
+    await pilot.press("ctrl+l")
+    await pilot.pause()
+    await _wait_for_load(app)
+    await pilot.pause()
+    await pilot.pause()
+
+
+def _lists(folder: Path) -> tuple[Path, Path]:
+    ours = folder / "northwind.csv"
+    ours.write_text("Account Name,Website,Type\nAcme Inc,acme.com,Customer\n"
+                    "Blue Harbor,blueharbor.io,Prospect\nCobalt,cobalt.de,Customer\n")
+    theirs = folder / "globex.csv"
+    theirs.write_text("name,domain,status\nACME Corp,acme.com,customer\n"
+                      "Blue Harbour Logistics,blueharbor.io,customer\nOrbital,orbital.com,prospect\n")
+    return ours, theirs
+
+
+def _hashed(folder: Path, plain: Path) -> tuple[Path, Path]:
+    key = folder / "exchange.key"
+    key.write_text(privacy.keygen() + "\n")
+    hashed = folder / "globex.hashed.csv"
+    privacy.write_hashed(ingest.read_list(str(plain), PARTNER, "Globex"), hashed,
+                         privacy.read_key(key))
+    return hashed, key
+
+
+async def test_a_hashed_partner_list_opens_in_the_app_with_the_key_file(tmp_path, sessions_dir):
+    ours, theirs = _lists(tmp_path)
+    hashed, key = _hashed(tmp_path, theirs)
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _fill_and_load(app, pilot, ours_path=str(ours), theirs_path=str(hashed),
+                             ours_name="Northwind", theirs_name="Globex", key_path=str(key))
+        assert app.current_mode == "icp"
+        overlap = app.workbench.session.overlap()
+        assert {a.key for a in overlap} == {"acme.com", "blueharbor.io"}
+        assert all(a.theirs.hashed and a.theirs.name == "" for a in overlap)
+        assert app.workbench.session.source(PARTNER).hashed
+
+
+async def test_a_hashed_list_without_the_key_says_which_file_needs_it(tmp_path, sessions_dir):
+    ours, theirs = _lists(tmp_path)
+    hashed, _ = _hashed(tmp_path, theirs)
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _fill_and_load(app, pilot, ours_path=str(ours), theirs_path=str(hashed))
+        assert isinstance(app.screen, LoadScreen) and app.workbench is None
+        error = app.screen.query_one("#load-error")
+        assert error.display and "globex.hashed.csv is a hashed list" in str(error.content)
+
+
+async def test_the_form_takes_a_column_override_per_side(tmp_path, sessions_dir):
+    ours = tmp_path / "ours.csv"
+    ours.write_text("Kunde,Netzadresse,Art\nAcme Inc,acme.com,Customer\nCobalt,cobalt.de,Prospect\n")
+    theirs = tmp_path / "theirs.csv"
+    theirs.write_text("Firma,Seite,Zustand\nACME Corp,acme.com,customer\nCobalt AG,cobalt.de,customer\n")
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _fill_and_load(app, pilot, ours_path=str(ours), theirs_path=str(theirs))
+        error = app.screen.query_one("#load-error")
+        assert error.display and "ours.csv" in str(error.content)  # no column reads as a name
+        await _fill_and_load(app, pilot,
+                             ours_columns="name=Kunde,domain=Netzadresse,status=Art",
+                             theirs_columns="name=Firma,domain=Seite,status=Zustand")
+        assert app.current_mode == "icp"
+        session = app.workbench.session
+        assert {a.key for a in session.overlap()} == {"acme.com", "cobalt.de"}
+        assert session.source(PARTNER).columns["name"] == "Firma"
+
+
+async def test_a_malformed_column_override_is_shown_on_the_form(tmp_path, sessions_dir):
+    ours, theirs = _lists(tmp_path)
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _fill_and_load(app, pilot, ours_path=str(ours), theirs_path=str(theirs),
+                             ours_columns="name")
+        assert app.workbench is None
+        error = app.screen.query_one("#load-error")
+        assert error.display and "Our columns: expected ROLE=HEADER" in str(error.content)
