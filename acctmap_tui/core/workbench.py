@@ -8,7 +8,7 @@ a screen offers is unit-tested without a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -233,15 +233,22 @@ class Workbench:
 
     # --- status words -----------------------------------------------------------------------
 
-    def records(self, side: str) -> list[Record]:
-        """Every record of a side: in the session's pairs and in the loaded list, once each."""
-        seen: dict[int, Record] = {}
+    def _record_copies(self, side: str) -> Iterator[Record]:
+        """Every record object of a side, in the pairs and in the loaded list.
+
+        A session read from a file holds one copy of a record per pair, and the re-read list
+        another: an edit to a record (a status word mapped) goes to every copy.
+        """
         for account in self.session.accounts:
-            rec = account.ours if side == OURS else account.theirs
-            seen.setdefault(id(rec), rec)
+            yield account.ours if side == OURS else account.theirs
         lst = self.ours if side == OURS else self.theirs
-        for rec in lst.records if lst else ():
-            seen.setdefault(id(rec), rec)
+        yield from (lst.records if lst else ())
+
+    def records(self, side: str) -> list[Record]:
+        """Every account of a side, in the session's pairs and in the loaded list, once per key."""
+        seen: dict[str, Record] = {}
+        for rec in self._record_copies(side):
+            seen.setdefault(rec.key, rec)
         return list(seen.values())
 
     def unknown_status_words(self) -> list[tuple[str, str, int]]:
@@ -264,8 +271,9 @@ class Workbench:
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}")
         wanted = word.strip().casefold()
-        changed = [(rec, rec.status) for rec in self.records(side)
+        changed = [(rec, rec.status) for rec in self._record_copies(side)
                    if rec.raw_status.strip().casefold() == wanted]
+        accounts = len({rec.key for rec, _ in changed})
         source = self.session.source(side)
         old_map = dict(source.status_map) if source else {}
 
@@ -281,7 +289,7 @@ class Workbench:
             source.status_map[word.strip()] = status
         self._refresh_derived()
         company = self.session.ours if side == OURS else self.session.partner
-        return self._changed("status", f"{company}: '{word}' = {status} ({len(changed)} accounts)",
+        return self._changed("status", f"{company}: '{word}' = {status} ({accounts} accounts)",
                              restore)
 
     # --- assign ---------------------------------------------------------------------------
