@@ -14,6 +14,7 @@ from acctmap_tui.cli import demo_session
 from acctmap_tui.core.categorize import apply_categories, categorize
 from acctmap_tui.core.model import CUSTOMER, OURS, PARTNER, PROSPECT
 from acctmap_tui.core.score import rescore
+from acctmap_tui.core.start import demo_request, open_saved, open_workbench
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.icp import IcpScreen
 from acctmap_tui.screens.icp_status import StatusMapDialog
@@ -197,6 +198,22 @@ async def test_demo_words_are_listed_per_company_and_mapping_fills_the_matrix(tm
         after = sum(1 for a in wb.session.overlap() if a.category is None)
         assert after < before
         assert (side, word) not in {(s, w) for s, w, _ in wb.unknown_status_words()}
+
+
+async def test_reopened_demo_counts_each_account_once_in_the_dialog(tmp_path: Path) -> None:
+    """`acctmap open` on a saved demo: the pairs' records and the re-read lists are not counted
+    twice (the dialog used to say 'Other — 12 accounts' where the list has fewer)."""
+    fresh = open_workbench(demo_request(day=date(2026, 11, 25)))
+    expected = [f"'{word}' — {count} account" for _, word, count in fresh.unknown_status_words()]
+    wb = open_saved(fresh.save(tmp_path / "demo.toml"))
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        rows = dialog_rows(app)
+        assert len(rows) == len(expected)
+        for row, text in zip(rows, expected):
+            assert text in row
 
 
 # --- snapshot -------------------------------------------------------------------------------------
