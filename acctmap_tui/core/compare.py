@@ -36,7 +36,8 @@ from acctmap_tui.core.model import (
     quarter,
 )
 from acctmap_tui.core.normalize import name_key
-from acctmap_tui.core.score import priority_accounts, ranked
+from acctmap_tui.core.export import md_cell
+from acctmap_tui.core.score import priority_accounts, ranks
 
 NEW, GONE, CHANGED, SAME = "new", "gone", "changed", "same"
 KINDS = (NEW, GONE, CHANGED, SAME)
@@ -251,10 +252,9 @@ def _index(session: Session) -> dict[str, Account]:
     return out
 
 
-def _ranks(session: Session) -> tuple[dict[int, int], set[int]]:
-    """id(account) -> rank over the overlap, and the ids of the priority (top-N) accounts."""
-    rank = {id(a): i for i, a in enumerate(ranked(session), start=1)}
-    return rank, {id(a) for a in priority_accounts(session)}
+def _ranks(session: Session) -> tuple[dict[str, int], set[str]]:
+    """pair_id -> rank over the overlap, and the pair ids of the priority (top-N) accounts."""
+    return ranks(session), {a.pair_id for a in priority_accounts(session)}
 
 
 # --- the diff ---------------------------------------------------------------------------------
@@ -279,14 +279,14 @@ def diff_sessions(old: Session, new: Session, force: bool = False) -> SessionDif
     added: list[AccountDiff] = []
     for key, o in old_ix.items():
         n = new_ix.get(key)
-        orank = old_rank.get(id(o))
+        orank = old_rank.get(o.pair_id)
         if n is None:
             d = AccountDiff(key, o.name, GONE, o, None, old_rank=orank)
             gone.append(d)
             continue
-        nrank = new_rank.get(id(n))
+        nrank = new_rank.get(n.pair_id)
         ov, nv = values(o, orank), values(n, nrank)
-        if id(o) not in old_top and id(n) not in new_top:
+        if o.pair_id not in old_top and n.pair_id not in new_top:
             ov["rank"] = nv["rank"]  # rank moves outside the priority list are noise
         changes = [FieldChange(f, ov[f], nv[f]) for f in FIELDS if ov[f] != nv[f]]
         diffs.append(AccountDiff(
@@ -295,7 +295,7 @@ def diff_sessions(old: Session, new: Session, force: bool = False) -> SessionDif
         ))
     for key, n in new_ix.items():
         if key not in old_ix:
-            added.append(AccountDiff(key, n.name, NEW, None, n, new_rank=new_rank.get(id(n))))
+            added.append(AccountDiff(key, n.name, NEW, None, n, new_rank=new_rank.get(n.pair_id)))
     _hint_renamed_domains(gone, added)
 
     def by_name(d: AccountDiff) -> tuple[str, str]:
@@ -320,7 +320,7 @@ def _hint_renamed_domains(gone: list[AccountDiff], added: list[AccountDiff]) -> 
             by_name.setdefault(k, []).append(d)
     for g in gone:
         assert g.old is not None
-        twins = sorted({id(d): d for k in _name_keys(g.old) for d in by_name.get(k, [])}.values(),
+        twins = sorted({d.key: d for k in _name_keys(g.old) for d in by_name.get(k, [])}.values(),
                        key=lambda d: d.key)
         if not twins:
             continue
@@ -417,14 +417,18 @@ def summarize(old: Session, new: Session) -> Summary:
 # --- renderers --------------------------------------------------------------------------------
 
 
-def _num(v: float | int) -> str:
+def number(v: float | int, percent: bool = False) -> str:
+    """A summary figure: '12', '24.5'; with `percent`, '24%' or '24.5%'."""
+    if percent:
+        return f"{v:.0f}%" if float(v).is_integer() else f"{v:.1f}%"
     return f"{v:.1f}" if isinstance(v, float) else str(v)
 
 
-def _signed(v: float | int) -> str:
+def signed(v: float | int, percent: bool = False) -> str:
+    """A change with its sign: '+3', '-1.5', '0'; with `percent`, in points ('+2.5 pts')."""
     if v == 0:
         return "0"
-    return ("+" if v > 0 else "") + _num(v)
+    return ("+" if v > 0 else "-") + number(abs(v)) + (" pts" if percent else "")
 
 
 def _shown(v: str) -> str:
@@ -483,7 +487,7 @@ def render_text(d: SessionDiff) -> str:
         "Summary",
     ]
     rows = [["metric", "old", "new", "change"]]
-    rows += [[m, _num(a), _num(b), _signed(c)] for m, a, b, c in d.summary.rows]
+    rows += [[m, number(a), number(b), signed(c)] for m, a, b, c in d.summary.rows]
     out += _table(rows, right={1, 2, 3})
     out += ["", f"Overlap accounts: {_counts_line(d)}"]
     for kind, title in ((NEW, "New in the overlap"), (GONE, "Gone from the overlap"),
@@ -502,15 +506,11 @@ def render_text(d: SessionDiff) -> str:
     return "\n".join(out) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def _md_table(header: list[str], rows: list[list[str]], align: str = "") -> list[str]:
     align = align or "-" * len(header)
     seps = ["---:" if a == "r" else "---" for a in align]
     out = ["| " + " | ".join(header) + " |", "| " + " | ".join(seps) + " |"]
-    out += ["| " + " | ".join(_md(c) for c in r) + " |" for r in rows]
+    out += ["| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows]
     return out
 
 
@@ -525,7 +525,7 @@ def render_markdown(d: SessionDiff) -> str:
         "",
     ]
     out += _md_table(["Metric", "Old", "New", "Change"],
-                     [[m, _num(a), _num(b), _signed(c)] for m, a, b, c in d.summary.rows],
+                     [[m, number(a), number(b), signed(c)] for m, a, b, c in d.summary.rows],
                      align="-rrr")
     for kind, title in ((NEW, "New in the overlap"), (GONE, "Gone from the overlap")):
         group = [a for a in d.accounts if a.kind == kind]
@@ -626,7 +626,7 @@ def history(sessions: list[Session]) -> list[HistoryPoint]:
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
-def _bar(value: int, top: int, width: int) -> str:
+def bar(value: int, top: int, width: int) -> str:
     """A horizontal bar in unicode blocks, `width` cells for `top`."""
     if top <= 0 or value <= 0:
         return ""
@@ -635,13 +635,17 @@ def _bar(value: int, top: int, width: int) -> str:
     return "█" * full + (_EIGHTHS[rest] if rest else "")
 
 
+def period_labels(days: list[date]) -> list[str]:
+    """'2026-Q3' per session date, or the dates themselves when two fall in one quarter."""
+    quarters = [quarter(d) for d in days]
+    return quarters if len(set(quarters)) == len(quarters) else [d.isoformat() for d in days]
+
+
 def render_history(points: list[HistoryPoint], width: int = 30) -> str:
     """A table of the sessions, then one bar chart per category across the sessions."""
     if not points:
         return "No sessions.\n"
-    quarters = [p.quarter for p in points]
-    labels = ([p.date.isoformat() for p in points] if len(set(quarters)) < len(quarters)
-              else quarters)
+    labels = period_labels([p.date for p in points])
     rows = [["when", "date", "session", *(c.code for c in CATEGORIES), "overlap", "activation %"]]
     for label, p in zip(labels, points):
         rows.append([label, p.date.isoformat(), p.title,
@@ -655,5 +659,5 @@ def render_history(points: list[HistoryPoint], width: int = 30) -> str:
         out += ["", f"{c.label} ({c.code})"]
         for label, p in zip(labels, points):
             n = p.per_category.get(c.key, 0)
-            out.append(f"  {label:<{lw}}  {_bar(n, top, width):<{width + 1}} {n}")
+            out.append(f"  {label:<{lw}}  {bar(n, top, width):<{width + 1}} {n}")
     return "\n".join(out) + "\n"

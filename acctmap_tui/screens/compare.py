@@ -8,7 +8,6 @@ of them. Enter opens one account with its fields then and now and its history.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from rich.table import Table
@@ -23,7 +22,8 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from acctmap_tui.core.compare import (
     ACTION_GONE, CHANGED, DONE, DROPPED, GONE, NEW, OPEN, OVERDUE, SAME,
-    AccountDiff, HistoryPoint, PartnerMismatch, SessionDiff, company_key, diff_sessions, history,
+    AccountDiff, HistoryPoint, PartnerMismatch, SessionDiff, bar, company_key, diff_sessions, history,
+    number, period_labels, signed,
 )
 from acctmap_tui.core.model import CATEGORIES, AcctmapError, Session
 from acctmap_tui.core.session import load
@@ -47,7 +47,7 @@ STATE_LABEL = {
 }
 MAX_HISTORY = 4  # sessions shown in the small chart (the newest); one fewer when narrow
 WIDE = 116  # screen width from which the summary spells out category labels
-_EIGHTHS = " ▏▎▍▌▋▊▉"  # horizontal bar ends, in eighths of a cell
+BAR_WIDTH = 4  # cells of the history chart's longest bar
 
 
 class CompareScreen(Screen):
@@ -242,19 +242,19 @@ class CompareScreen(Screen):
             label = metric.removesuffix(" (%)")
             if label in codes:  # the code alone where the screen is narrow (as in the header)
                 label = f"{codes[label]:<6} {label}" if wide else codes[label]
-            table.add_row(label, _num(old, percent), _num(new, percent), _signed(change, percent))
+            table.add_row(label, number(old, percent), number(new, percent), signed(change, percent))
         return table
 
     def _history(self, points: list[HistoryPoint]) -> Table:
         points = points[-(MAX_HISTORY if self._width() >= WIDE else MAX_HISTORY - 1):]
-        labels = _labels([p.date for p in points])
+        labels = period_labels([p.date for p in points])
         table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 0, 0, 1))
         table.add_column("", no_wrap=True)
         for label in labels:
             table.add_column(label, justify="right", no_wrap=True)
         top = max((p.per_category.get(c.key, 0) for p in points for c in CATEGORIES), default=0)
         for cat in CATEGORIES:
-            table.add_row(cat.code, *(_bar(p.per_category.get(cat.key, 0), top) for p in points))
+            table.add_row(cat.code, *(_bar_cell(p.per_category.get(cat.key, 0), top) for p in points))
         table.add_row("Total", *(str(p.overlap) for p in points), style="bold")
         table.add_row("Activation", *(f"{p.activation:.0f}%" for p in points))
         return table
@@ -502,6 +502,11 @@ class CompareScreen(Screen):
 # --- formatting helpers -----------------------------------------------------------------------
 
 
+def _bar_cell(value: int, top: int) -> str:
+    """A small bar of the history chart, then the count."""
+    return f"{bar(value, top, BAR_WIDTH):<{BAR_WIDTH}} {value}"
+
+
 def _cursor_key(table: DataTable) -> str | None:
     if not table.row_count:
         return None
@@ -509,33 +514,3 @@ def _cursor_key(table: DataTable) -> str | None:
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
     except CellDoesNotExist:
         return None
-
-
-def _labels(days: list[date]) -> list[str]:
-    """'2026-Q3' per date, or the dates themselves when two fall in one quarter."""
-    quarters = [f"{d.year}-Q{(d.month - 1) // 3 + 1}" for d in days]
-    return quarters if len(set(quarters)) == len(quarters) else [d.isoformat() for d in days]
-
-
-def _num(value: float | int, percent: bool) -> str:
-    if percent:
-        return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
-
-
-def _signed(value: float | int, percent: bool) -> str:
-    if value == 0:
-        return "0"
-    sign = "+" if value > 0 else "-"
-    text = _num(abs(value), False)
-    return f"{sign}{text}{' pts' if percent else ''}"
-
-
-def _bar(value: int, top: int, width: int = 4) -> str:
-    """A small horizontal bar, `width` cells for `top`, then the count."""
-    if top <= 0 or value <= 0:
-        return f"{'':<{width}} {value}"
-    eighths = max(1, round(8 * width * value / top))
-    full, rest = divmod(eighths, 8)
-    bar = "█" * full + (_EIGHTHS[rest] if rest else "")
-    return f"{bar:<{width}} {value}"

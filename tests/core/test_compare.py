@@ -3,6 +3,7 @@ the four report formats and the history over several quarters."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -362,6 +363,29 @@ def test_markdown_report_shows_old_to_new(qdiff):
     # reviewed leave, joint, intro and vouch convert, kestrel-foods comes (8)
     assert f"| {SHARED_CUSTOMER.label} | 7 | 8 | +1 |" in md
     assert "## New in the overlap (2)" in md and "## Gone from the overlap (3)" in md
+
+
+def test_markdown_report_keeps_a_multi_line_note_in_its_table_row():
+    """Notes typed with Windows line ends ("\r\n") or a lone "\r" used to leave a carriage return
+    in the cell: the table row broke in two. Markdown is escaped by one rule (export.md_cell)."""
+    note = "call after QBR\r\nbudget | timing\rsecond line"
+    old = session([acct("a.com", "Acme", C, C, owner="Dana")], day=Q3, title="Q3")
+    new = session([acct("a.com", "Acme", C, C, owner="Dana", notes=note)], title="Q4")
+    md = compare.render_markdown(diff_sessions(old, new))
+    assert "\r" not in md
+    row = next(line for line in md.splitlines() if line.startswith("| a.com"))
+    assert row.endswith("|") and "budget \\| timing" in row
+    assert row.count("<br>") == 2
+
+
+def test_ranks_follow_the_pair_not_the_object():
+    """A session compared with a copy of itself (other objects, same pairs) shows no rank moves."""
+    accounts = [acct(f"r{i}.com", f"R {i}", C, C, priority=30 - i) for i in range(20)]
+    old = session(accounts, day=Q3, title="Q3")
+    new = session(copy.deepcopy(accounts), title="Q4")
+    d = diff_sessions(old, new)
+    assert d.counts()["changed"] == 0
+    assert {a.key: a.new_rank for a in d.accounts} == {f"r{i}.com": i + 1 for i in range(20)}
 
 
 def test_csv_report_is_daff_like(qdiff):
