@@ -52,12 +52,17 @@ def category_of(account: Account) -> Category | None:
     return CATEGORY_BY_KEY.get(account.category or "")
 
 
+def categorize_account(account: Account) -> None:
+    """Set the category the statuses give, unless a person has overridden it."""
+    if not account.category_manual:
+        cat = categorize(account.ours.status, account.theirs.status)
+        account.category = cat.key if cat else None
+
+
 def apply_categories(session: Session) -> None:
     """Set the computed category on every account a person has not overridden."""
     for account in session.accounts:
-        if not account.category_manual:
-            cat = categorize(account.ours.status, account.theirs.status)
-            account.category = cat.key if cat else None
+        categorize_account(account)
 
 
 def bucket(status: str | None) -> str | None:

@@ -224,12 +224,30 @@ class Account:
         return CHURNED in (self.ours.status, self.theirs.status)
 
 
+MAX_WEIGHT = 10  # a factor's weight is 0..MAX_WEIGHT
+
+
 @dataclass
 class Factor:
+    """One scoring factor: its weight and its levels, low to high (scored 1..len(levels))."""
+
     key: str
     label: str
     weight: int
     levels: list[str]
+
+    def clamp_level(self, level: int) -> int:
+        """A level within 0 (unscored) .. the number of levels: more counts as the top level."""
+        return max(0, min(level, len(self.levels)))
+
+    def level(self, account: Account) -> int:
+        """The account's level on this factor (0 when unscored)."""
+        return self.clamp_level(account.scores.get(self.key, 0))
+
+    @staticmethod
+    def clamp_weight(weight: int) -> int:
+        """A weight within 0 .. MAX_WEIGHT."""
+        return max(0, min(weight, MAX_WEIGHT))
 
 
 DEFAULT_FACTORS = (
@@ -249,6 +267,10 @@ def default_factors() -> list[Factor]:
 class Scoring:
     factors: list[Factor] = field(default_factory=default_factors)
     top_n: int = 15  # how many accounts count as "priority"
+
+    def factor(self, key: str) -> Factor | None:
+        """The factor with this key, or None."""
+        return next((f for f in self.factors if f.key == key), None)
 
 
 @dataclass
@@ -337,3 +359,7 @@ class Session:
 
     def source(self, side: str) -> Source | None:
         return next((s for s in self.sources if s.side == side), None)
+
+    def company(self, side: str) -> str:
+        """Whose list a side is: our company's name or the partner's."""
+        return self.ours if side == OURS else self.partner if side == PARTNER else side

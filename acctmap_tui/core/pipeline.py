@@ -14,9 +14,7 @@ from acctmap_tui.core.categorize import apply_categories
 from acctmap_tui.core.export import default_field_policy
 from acctmap_tui.core.match import MatchResult, match_lists
 from acctmap_tui.core.model import (
-    OURS,
     AcctmapError,
-    PARTNER,
     AccountList,
     Factor,
     Session,
@@ -155,7 +153,3 @@ def carry_forward(session: Session, prior: Session) -> int:
         account.carried = True
         carried += 1
     return carried
-
-
-def side_label(session: Session, side: str) -> str:
-    return session.ours if side == OURS else session.partner if side == PARTNER else side

@@ -11,11 +11,7 @@ from acctmap_tui.core.model import Account, Factor, Session
 
 def priority(account: Account, factors: list[Factor]) -> int:
     """The weighted score of one account."""
-    total = 0
-    for f in factors:
-        level = account.scores.get(f.key, 0)
-        total += f.weight * max(0, min(level, len(f.levels)))
-    return total
+    return sum(f.weight * f.level(account) for f in factors)
 
 
 def max_priority(factors: list[Factor]) -> int:
@@ -44,8 +40,3 @@ def priority_accounts(session: Session) -> list[Account]:
     Only accounts with a score count: before anything is scored, no account is "priority".
     """
     return [a for a in ranked(session) if a.priority > 0][: session.scoring.top_n]
-
-
-def set_level(account: Account, factor: Factor, level: int) -> None:
-    """Set a factor level, clamped to 0 (unscored) .. number of levels."""
-    account.scores[factor.key] = max(0, min(level, len(factor.levels)))

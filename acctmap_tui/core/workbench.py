@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.categorize import categorize
+from acctmap_tui.core.categorize import apply_categories, categorize_account
 from acctmap_tui.core.match import manual_pair
 from acctmap_tui.core.model import (
     ACCEPTED,
@@ -93,10 +93,7 @@ class Workbench:
         return step.description
 
     def _refresh_derived(self) -> None:
-        for account in self.session.accounts:
-            if not account.category_manual:
-                cat = categorize(account.ours.status, account.theirs.status)
-                account.category = cat.key if cat else None
+        apply_categories(self.session)
         rescore(self.session)
 
     # --- review & categorize --------------------------------------------------------------
@@ -150,8 +147,7 @@ class Workbench:
         for rival in rivals:
             rival.match.decision = REJECTED
         self.session.accounts.append(account)
-        cat = categorize(ours.status, theirs.status)
-        account.category = cat.key if cat else None
+        categorize_account(account)
         account.priority = priority(account, self.session.scoring.factors)
         self._changed("match", f"Paired {ours.name or ours.key} with {theirs.name or theirs.key}",
                       restore, account)
@@ -168,8 +164,7 @@ class Workbench:
 
         if key is None:
             account.category_manual = False
-            cat = categorize(account.ours.status, account.theirs.status)
-            account.category = cat.key if cat else None
+            categorize_account(account)
         else:
             account.category, account.category_manual = key, True
         label = CATEGORY_BY_KEY[account.category].label if account.category else "none"
@@ -179,7 +174,7 @@ class Workbench:
 
     def set_level(self, account: Account, factor_key: str, level: int) -> Change:
         """Set one factor's level (0 = unscored) and recompute the account's priority."""
-        factor = next(f for f in self.session.scoring.factors if f.key == factor_key)
+        factor = self._factor(factor_key)
         had = factor_key in account.scores
         old_level, old_priority = account.scores.get(factor_key, 0), account.priority
 
@@ -190,24 +185,32 @@ class Workbench:
                 account.scores.pop(factor_key, None)
             account.priority = old_priority
 
-        account.scores[factor_key] = max(0, min(level, len(factor.levels)))
+        account.scores[factor_key] = factor.clamp_level(level)
         account.priority = priority(account, self.session.scoring.factors)
         return self._changed("score", f"{account.name}: {factor.label} {account.scores[factor_key]}",
                              restore, account)
 
+    def _factor(self, key: str) -> Factor:
+        factor = self.session.scoring.factor(key)
+        if factor is None:
+            raise ValueError(f"no scoring factor {key!r}")
+        return factor
+
     def bump(self, account: Account, factor_key: str, delta: int) -> Change:
-        return self.set_level(account, factor_key, account.scores.get(factor_key, 0) + delta)
+        """Step a factor's level up or down from the level shown (a score above a shrunk
+        factor's top level counts as the top one)."""
+        return self.set_level(account, factor_key, self._factor(factor_key).level(account) + delta)
 
     def set_weight(self, factor_key: str, weight: int) -> Change:
         """Change a factor's weight; every priority is recomputed."""
-        factor = next(f for f in self.session.scoring.factors if f.key == factor_key)
+        factor = self._factor(factor_key)
         old = factor.weight
 
         def restore() -> None:
             factor.weight = old
             rescore(self.session)
 
-        factor.weight = max(0, min(weight, 10))
+        factor.weight = Factor.clamp_weight(weight)
         rescore(self.session)
         return self._changed("scoring", f"{factor.label} weight {factor.weight}", restore)
 
@@ -226,7 +229,7 @@ class Workbench:
             self.session.scoring.factors = old
             rescore(self.session)
 
-        self.session.scoring.factors = [Factor(f.key, f.label, max(0, min(f.weight, 10)),
+        self.session.scoring.factors = [Factor(f.key, f.label, Factor.clamp_weight(f.weight),
                                                list(f.levels)) for f in factors]
         rescore(self.session)
         return self._changed("scoring", "Scoring factors", restore)
@@ -288,7 +291,7 @@ class Workbench:
         if source:
             source.status_map[word.strip()] = status
         self._refresh_derived()
-        company = self.session.ours if side == OURS else self.session.partner
+        company = self.session.company(side)
         return self._changed("status", f"{company}: '{word}' = {status} ({accounts} accounts)",
                              restore)
 

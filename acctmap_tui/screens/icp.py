@@ -19,19 +19,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from acctmap_tui.core.categorize import OverlapFigures, overlap_figures
-from acctmap_tui.core.model import (
-    CATEGORIES,
-    CUSTOMER,
-    MUTUAL_PROSPECT,
-    OURS,
-    OURS_CUSTOMER,
-    PARTNER,
-    PROSPECT,
-    SHARED_CUSTOMER,
-    THEIRS_CUSTOMER,
-    Session,
-)
+from acctmap_tui.core.categorize import OverlapFigures, categorize, overlap_figures
+from acctmap_tui.core.model import CATEGORIES, CUSTOMER, OURS, PARTNER, PROSPECT, Session
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.icp_status import StatusMapDialog
 from acctmap_tui.commands import ScreenCommands
@@ -44,14 +33,6 @@ NOTES_PLACEHOLDER = (
 PROBLEMS_SHOWN = 25  # per list; the rest is counted
 NOTES_DEBOUNCE_S = 1.0
 
-# matrix cell -> the category it is
-MATRIX_CATEGORY = {
-    (CUSTOMER, CUSTOMER): SHARED_CUSTOMER,
-    (CUSTOMER, PROSPECT): OURS_CUSTOMER,
-    (PROSPECT, CUSTOMER): THEIRS_CUSTOMER,
-    (PROSPECT, PROSPECT): MUTUAL_PROSPECT,
-}
-
 
 def lists_table(session: Session, fig: OverlapFigures) -> Table:
     """Rows read, distinct accounts and overlap rate, one column per side."""
@@ -59,7 +40,7 @@ def lists_table(session: Session, fig: OverlapFigures) -> Table:
     table.add_column("", no_wrap=True, min_width=12)
     sources = [session.source(OURS), session.source(PARTNER)]
     for side, src in zip((OURS, PARTNER), sources):
-        name = src.company if src else (session.ours if side == OURS else session.partner)
+        name = src.company if src else session.company(side)
         table.add_column(name, justify="right")
     table.add_row("rows read", *(f"{s.rows:,}" if s else "—" for s in sources))
     table.add_row("accounts", *(f"{s.accounts:,}" if s else "—" for s in sources))
@@ -78,7 +59,8 @@ def matrix_table(session: Session, fig: OverlapFigures) -> Table:
     for ours in (CUSTOMER, PROSPECT):
         cells = []
         for theirs in (CUSTOMER, PROSPECT):
-            cat = MATRIX_CATEGORY[(ours, theirs)]
+            cat = categorize(ours, theirs)  # the bucket's own status gives the cell's category
+            assert cat is not None
             cells.append(Text.assemble((f"{cat.code:<7}", "bold"), f"{fig.matrix.get((ours, theirs), 0):>3}"))
         table.add_row(Text(f"{session.ours} {ours}", style="bold"), *cells)
     return table

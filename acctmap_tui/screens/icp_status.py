@@ -20,7 +20,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from acctmap_tui.core.export import is_shareable
-from acctmap_tui.core.model import CHURNED, CUSTOMER, OPEN_DEAL, OURS, PROSPECT
+from acctmap_tui.core.model import CHURNED, CUSTOMER, OPEN_DEAL, PROSPECT
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import PrivacyChanged, SessionChanged
 
@@ -123,10 +123,6 @@ class StatusMapDialog(ModalScreen[None]):
             text += "\nWords mapped before in this session are listed too, to change them."
         return text
 
-    def _company(self, side: str) -> str:
-        session = self.workbench.session
-        return session.ours if side == OURS else session.partner
-
     def _word_shown(self, row: WordRow) -> str:
         """The word in quotes, or a placeholder when the side's status field is private and hidden."""
         private = bool(getattr(self.app, "privacy", False))
@@ -143,7 +139,7 @@ class StatusMapDialog(ModalScreen[None]):
         lefts = []
         for row in self.rows:
             count = states[row][0]
-            lefts.append(f"{self._company(row.side)}: {self._word_shown(row)} — "
+            lefts.append(f"{self.workbench.session.company(row.side)}: {self._word_shown(row)} — "
                          f"{count} account{'' if count == 1 else 's'}")
         width = min(max(len(s) for s in lefts), LEFT_MAX)
         options = self.query_one("#status-map-rows", OptionList)

@@ -292,10 +292,10 @@ class PrioritizeScreen(FitsTableWidth, Screen):
         elif key == "priority":
             return Text(str(account.priority), style=style, justify="right")
         elif key.startswith(FACTOR_PREFIX):
-            levels = self._level_text.get(key[len(FACTOR_PREFIX):], ["·"])
-            level = account.scores.get(key[len(FACTOR_PREFIX):], 0)
-            # Fewer levels than the account's score: it counts (and shows) as the top level.
-            text = levels[max(0, min(level, len(levels) - 1))]
+            factor_key = key[len(FACTOR_PREFIX):]
+            factor = self.session.scoring.factor(factor_key)
+            levels = self._level_text.get(factor_key, ["·"])
+            text = levels[min(factor.level(account), len(levels) - 1)] if factor else "·"
         else:
             text = ""
         return Text(text, style=style, overflow="ellipsis", no_wrap=True)
@@ -459,7 +459,7 @@ class PrioritizeScreen(FitsTableWidth, Screen):
 
     def _factor_label(self, column: str) -> str:
         key = column[len(FACTOR_PREFIX):]
-        factor = next((f for f in self.session.scoring.factors if f.key == key), None)
+        factor = self.session.scoring.factor(key)
         return factor.label if factor else column
 
     def _update_detail(self) -> None:
@@ -492,9 +492,9 @@ class PrioritizeScreen(FitsTableWidth, Screen):
         column = self.table.cursor_column_key or ""
         if not self.scores_shown:
             how = Text("Scores are private: switch the share-safe view off (p) to score.")
-        elif (factor := next((f for f in self.session.scoring.factors
-                              if FACTOR_PREFIX + f.key == column), None)) is not None:
-            level = min(account.scores.get(factor.key, 0), len(factor.levels))
+        elif column.startswith(FACTOR_PREFIX) and (
+                factor := self.session.scoring.factor(column[len(FACTOR_PREFIX):])) is not None:
+            level = factor.level(account)
             how = Text.assemble((f"{factor.label} ×{factor.weight}:", "bold"), "  ")
             for i, name in enumerate(factor.levels, start=1):
                 how.append(f"[{i} {name}]" if i == level else f"{i} {name}",
@@ -537,10 +537,7 @@ class PrioritizeScreen(FitsTableWidth, Screen):
         account, factor = self.table.cursor_account, self._factor_at_cursor()
         if account is None or factor is None:
             return
-        levels = next(len(f.levels) for f in self.session.scoring.factors if f.key == factor)
-        # From the level shown: a score above a shrunk factor's top level counts as the top one.
-        level = min(account.scores.get(factor, 0), levels)
-        self.workbench.set_level(account, factor, level + delta)
+        self.workbench.bump(account, factor, delta)
         self._after_score(account)
 
     def action_set_level(self, level: int) -> None:

@@ -19,10 +19,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from acctmap_tui.core.model import Factor
+from acctmap_tui.core.model import MAX_WEIGHT, Factor
 from acctmap_tui.core.score import max_priority
 
-MAX_WEIGHT = 10
 MAX_LEVELS = 9  # the digit keys 1-9 score a level
 FIELDS = ("factor-label", "factor-weight", "factor-levels")
 
@@ -225,7 +224,7 @@ class FactorsScreen(ModalScreen[bool]):
             return
         text = focused.value.strip()
         weight = int(text) if text.isdigit() else 0
-        focused.value = str(max(0, min(MAX_WEIGHT, weight + delta)))
+        focused.value = str(Factor.clamp_weight(weight + delta))
 
     def _focused_field(self) -> str:
         focused = self.focused

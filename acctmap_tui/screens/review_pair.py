@@ -2,13 +2,13 @@
 
 Opened on a candidate pair, it keeps our record and searches the partner's list (ctrl+t searches
 ours instead, keeping theirs). With an empty search it lists the matcher's closest candidates; as
-the user types it filters by name or domain and adds fuzzy name hits. Opened with no pair, it first
-asks for our account, then theirs. Answers `(ours, theirs)` or None.
+the user types it filters by name or domain and adds the matcher's fuzzy name hits for the typed
+text (`match.candidates_for`, the one search by hand). Opened with no pair, it first asks for our
+account, then theirs. Answers `(ours, theirs)` or None.
 """
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,11 +20,12 @@ from textual.widgets.option_list import Option
 
 from acctmap_tui.core.match import candidates_for
 from acctmap_tui.core.model import IN_OVERLAP, OURS, PARTNER, Account, AccountList, Record
+from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.workbench import Workbench
 
 NOT_LOADED = "source lists not loaded: open the session with its lists to pair by hand"
 MAX_RESULTS = 30
-FUZZY_CUTOFF = 75
+FUZZY_CUTOFF = 75  # typed text lists fuzzy name hits from this score up
 MIN_FUZZY_QUERY = 3  # shorter text only filters by substring
 SEARCH_AT_ONCE = 2000  # lists up to this size are searched on every keystroke
 SEARCH_DELAY = 0.2  # longer lists: seconds after the last keystroke
@@ -48,6 +49,7 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
         self.fixed_side = OURS
         self._timer: Timer | None = None
         self._records: list[Record] = []
+        self._index: dict[str, int] = {}
 
     # --- which list is searched ---------------------------------------------------------------
 
@@ -66,10 +68,6 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
         lst = self.workbench.ours if side == OURS else self.workbench.theirs
         assert lst is not None
         return lst
-
-    def _company(self, side: str) -> str:
-        s = self.workbench.session
-        return s.ours if side == OURS else s.partner
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -100,13 +98,13 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
         side = self.search_side
         if self.fixed is None:
             title.update(Text.assemble(("Pair by hand: ", "bold"),
-                                       f"first pick one of {self._company(OURS)}'s accounts"))
+                                       f"first pick one of {self.workbench.session.company(OURS)}'s accounts"))
             return
         fixed_desc = self.fixed.name + (f" ({self.fixed.domain})" if self.fixed.domain and
                                         not self.fixed.hashed else "")
         title.update(Text.assemble(
-            ("Pair by hand: ", "bold"), f"{self._company(self.fixed_side)}'s ",
-            (fixed_desc, "bold"), f" with one of {self._company(side)}'s accounts",
+            ("Pair by hand: ", "bold"), f"{self.workbench.session.company(self.fixed_side)}'s ",
+            (fixed_desc, "bold"), f" with one of {self.workbench.session.company(side)}'s accounts",
         ))
 
     def _prepare_index(self) -> None:
@@ -114,6 +112,7 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
         side = self.search_side
         records = self._list(side).records
         self._records = records
+        self._index = {r.key: i for i, r in enumerate(records)}  # keys are unique in a list
         self._names = [r.name.casefold() for r in records]
         self._domains = [("" if r.hashed else r.domain).casefold() for r in records]
         self._partner_of: dict[str, Account] = {}
@@ -130,23 +129,26 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
         if not q:
             if self.fixed is None:
                 return [(i, None) for i in range(min(MAX_RESULTS, len(self._records)))]
-            index = {id(r): i for i, r in enumerate(self._records)}
-            found = candidates_for(self.fixed, self.fixed_side, self._list(self.search_side),
-                                   limit=10)
-            return [(index[id(r)], s) for r, s in found if id(r) in index]
+            return self._candidates(self.fixed, self.fixed_side, limit=10)
         hits = [i for i, (n, d) in enumerate(zip(self._names, self._domains))
                 if q in n or (d and q in d)]
         hits.sort(key=lambda i: (not self._names[i].startswith(q), len(self._names[i])))
-        results: dict[int, float | None] = {
-            i: fuzz.WRatio(q, self._names[i]) for i in hits[:MAX_RESULTS]
-        }
-        if len(results) < MAX_RESULTS and len(q) >= MIN_FUZZY_QUERY:
-            for _name, score, i in process.extract(q, self._names, scorer=fuzz.WRatio,
-                                                   limit=MAX_RESULTS, score_cutoff=FUZZY_CUTOFF):
-                if len(results) >= MAX_RESULTS:
+        typed = Record(name=query.strip(), name_key=name_key(query))
+        other_side = PARTNER if self.search_side == OURS else OURS
+        scored = self._candidates(typed, other_side, limit=MAX_RESULTS)
+        score_of = dict(scored)
+        results: dict[int, float | None] = {i: score_of.get(i) for i in hits[:MAX_RESULTS]}
+        if len(q) >= MIN_FUZZY_QUERY:
+            for i, score in scored:
+                if len(results) >= MAX_RESULTS or score < FUZZY_CUTOFF:
                     break
                 results.setdefault(i, score)
         return list(results.items())
+
+    def _candidates(self, record: Record, side: str, limit: int) -> list[tuple[int, float]]:
+        """The matcher's candidates for `record` (of `side`) in the searched list, by index."""
+        found = candidates_for(record, side, self._list(self.search_side), limit=limit)
+        return [(self._index[r.key], score) for r, score in found if r.key in self._index]
 
     def _option(self, i: int, score: float | None) -> Option:
         rec = self._records[i]

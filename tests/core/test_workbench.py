@@ -88,6 +88,32 @@ def test_weight_change_rescores_everyone():
     assert acme.priority == 4
 
 
+def test_weights_are_capped_at_the_one_maximum():
+    from acctmap_tui.core.model import MAX_WEIGHT, Factor
+
+    wb = small_workbench()
+    wb.set_weight("timing", 99)
+    assert wb.session.scoring.factor("timing").weight == MAX_WEIGHT
+    wb.set_factors([Factor("timing", "Timing", -3, ["Later", "Now"]),
+                    Factor("fit", "Fit", MAX_WEIGHT + 1, ["Weak", "Strong"])])
+    assert [f.weight for f in wb.session.scoring.factors] == [0, MAX_WEIGHT]
+    with pytest.raises(ValueError, match="no scoring factor"):
+        wb.set_weight("no-such-factor", 1)
+
+
+def test_bump_steps_from_the_level_shown_after_a_factor_shrinks():
+    """A level above a shrunk factor's top counts (and shows) as the top level; - steps down from
+    there, as the Prioritize screen's - key always did."""
+    from acctmap_tui.core.model import Factor
+
+    wb = small_workbench()
+    acme = _by_name(wb, "Acme, Inc.")
+    wb.set_level(acme, "relationship", 3)
+    wb.set_factors([Factor("relationship", "Partner love", 1, ["Low", "High"])])
+    wb.bump(acme, "relationship", -1)
+    assert acme.scores["relationship"] == 1 and acme.priority == 1
+
+
 def test_assign_fields_validate_and_undo():
     wb = small_workbench()
     acme = _by_name(wb, "Acme, Inc.")

@@ -289,6 +289,21 @@ async def test_manual_pair_by_typing_a_search(sessions_dir):
         assert tab_labels(app)[:2] == ["Queue (2)", "Overlap (11)"]
 
 
+async def test_manual_pair_search_finds_a_misspelt_name_with_the_matchers_score(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "Lumen Learning Labs")
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press(*"orbitl freigt inc")  # no substring hit: the fuzzy name search
+        await pilot.pause()
+        results = app.screen.query_one("#pair-results", OptionList)
+        first = str(results.get_option_at_index(0).prompt)
+        assert "Orbital Freight" in first and "· score" in first
+
+
 async def test_manual_pair_can_search_our_list_instead(sessions_dir):
     wb = small_workbench()
     app = review_app(wb, sessions_dir)
