@@ -58,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rich.console import Console  # noqa: E402
 
 from acctmap_tui.core.categorize import apply_categories  # noqa: E402
-from acctmap_tui.core.export import default_field_policy  # noqa: E402
+from acctmap_tui.core.sharing import default_field_policy  # noqa: E402
 from acctmap_tui.core.model import (  # noqa: E402
     AUTO, CHURNED, CUSTOMER, FLAG_CLOSE_CANDIDATES, FLAG_DIFFERENT_DOMAINS, FLAG_ONE_TO_MANY,
     OPEN_DEAL, OURS, PARTNER, PROSPECT, REJECTED, REVIEW,

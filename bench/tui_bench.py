@@ -40,7 +40,7 @@ from acctmap_tui.core.model import (  # noqa: E402
     AUTO, CHURNED, CUSTOMER, OPEN_DEAL, OURS, PARTNER, PROSPECT,
     Account, AccountList, MatchInfo, Record, Session,
 )
-from acctmap_tui.core.export import default_field_policy  # noqa: E402
+from acctmap_tui.core.sharing import default_field_policy  # noqa: E402
 from acctmap_tui.core.score import rescore  # noqa: E402
 from acctmap_tui.core.workbench import Workbench  # noqa: E402
 

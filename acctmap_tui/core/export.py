@@ -2,8 +2,8 @@
 
 The full list carries every column we hold (our notes, priority, the extra CRM columns). The
 partner-safe list carries only fields the session marks shareable (`Session.fields`); a field the
-session does not mention falls back to the default policy below, so a column nobody decided on is
-private. A hashed record never shows its hash (nor anything but its status).
+session does not mention falls back to the default policy (core.sharing), so a column nobody
+decided on is private. A hashed record never shows its hash (nor anything but its status).
 
 CSV cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP guidance on
 CSV injection); everything else is written exactly, as text, so leading zeros survive.
@@ -13,95 +13,35 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from acctmap_tui.core.categorize import category_of
-from acctmap_tui.core.model import OURS, PARTNER, Account, AcctmapError, FieldInfo, Record, Session
+from acctmap_tui.core.model import OURS, PARTNER, Account, AcctmapError, Record, Session
 from acctmap_tui.core.score import ranked
+from acctmap_tui.core.sharing import CORE_ROLES, SIDE_PREFIX, SharePolicy, extra_headers
 
 ACTION_COLUMNS = ["rank", "account", "domain", "our status", "their status", "category", "play",
                   "next action", "owner", "due", "priority"]
 NOTES_COLUMN = "notes"
-SESSION = "session"  # FieldInfo.side of the fields made on the call
-
-# The default share policy: what a partner may see until someone decides otherwise.
-SHAREABLE_ROLES = ("name", "domain", "status")
-SESSION_FIELDS_SHAREABLE = ("category", "play", "owner", "next_action", "due", "action_status")
-SESSION_FIELDS_PRIVATE = ("priority", "scores", "notes")
-_CORE_ROLES = ("name", "domain", "status")
-
-# action column -> session field that governs it
-_SESSION_COLUMN_FIELD = {
-    "category": "category", "play": "play", "next action": "next_action", "owner": "owner",
-    "due": "due", "priority": "priority", NOTES_COLUMN: "notes",
-}
-_PREFIX = {OURS: "our", PARTNER: "their"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def default_shareable(side: str, name: str) -> bool:
-    """Default policy: names, domains, statuses and the call's plan are shareable; nothing else."""
-    if side == SESSION:
-        return name in SESSION_FIELDS_SHAREABLE
-    return name in SHAREABLE_ROLES
-
-
-def default_field_policy(session: Session) -> list[FieldInfo]:
-    """FieldInfo for every field a session holds, marked shareable by the default policy."""
-    fields: list[FieldInfo] = []
-    for side in (OURS, PARTNER):
-        src = session.source(side)
-        columns = dict(src.columns) if src else {}
-        for role in _CORE_ROLES:
-            columns.setdefault(role, "")
-        for role, header in columns.items():
-            fields.append(FieldInfo(side, role, header, default_shareable(side, role)))
-        for header in _extra_headers(session.accounts, side):
-            if header not in columns:
-                fields.append(FieldInfo(side, header, header, False))
-    for name in SESSION_FIELDS_SHAREABLE + SESSION_FIELDS_PRIVATE:
-        fields.append(FieldInfo(SESSION, name, "", default_shareable(SESSION, name)))
-    return fields
-
-
-def is_shareable(session: Session, side: str, name: str) -> bool:
-    """May the partner see this field? The session's mark, else the default policy."""
-    for info in session.fields:
-        if info.side == side and info.name == name:
-            return info.shareable
-    return default_shareable(side, name)
-
-
-class _Policy:
-    """Answers "may the partner see this field?" for one session."""
-
-    def __init__(self, session: Session):
-        self.marks = {(f.side, f.name): f.shareable for f in session.fields}
-
-    def shareable(self, side: str, name: str) -> bool:
-        return self.marks.get((side, name), default_shareable(side, name))
 
 
 def _side_record(account: Account, side: str) -> Record:
     return account.ours if side == OURS else account.theirs
 
 
-def _extra_headers(accounts: Iterable[Account], side: str) -> list[str]:
-    return sorted({k for a in accounts for k in _side_record(a, side).extra})
-
-
 def _record_fields(session: Session, accounts: list[Account], side: str) -> list[tuple[str, str]]:
     """(field name, column label) for every non-core field of one side, in a stable order."""
     names: dict[str, str] = {}
     for f in session.fields:
-        if f.side == side and f.name not in _CORE_ROLES:
+        if f.side == side and f.name not in CORE_ROLES:
             names.setdefault(f.name, f.column or f.name)
     if any(_side_record(a, side).owner for a in accounts):
         names.setdefault("owner", "account owner")
-    for header in _extra_headers(accounts, side):
+    for header in extra_headers(accounts, side):
         names.setdefault(header, header)
-    return [(name, f"{_PREFIX[side]} {label}") for name, label in names.items()]
+    return [(name, f"{SIDE_PREFIX[side]} {label}") for name, label in names.items()]
 
 
 def _record_value(rec: Record, name: str) -> str:
@@ -114,7 +54,7 @@ def _record_value(rec: Record, name: str) -> str:
     return rec.extra.get(name, "")
 
 
-def _identity(account: Account, name: str, policy: _Policy | None) -> str:
+def _identity(account: Account, name: str, policy: SharePolicy | None) -> str:
     """Account name or domain: ours when we may show it, else theirs."""
     for side in (OURS, PARTNER):
         rec = _side_record(account, side)
@@ -126,7 +66,7 @@ def _identity(account: Account, name: str, policy: _Policy | None) -> str:
     return ""
 
 
-def _layout(session: Session, policy: _Policy | None, all_fields: bool = False
+def _layout(session: Session, policy: SharePolicy | None, all_fields: bool = False
             ) -> tuple[list[str], list[tuple[str, str, str]]]:
     """The action-list columns, and (side, field, column label) for the list columns among them.
 
@@ -138,18 +78,8 @@ def _layout(session: Session, policy: _Policy | None, all_fields: bool = False
     accounts = session.overlap()
     columns: list[str] = []
     for col in ACTION_COLUMNS + [NOTES_COLUMN]:
-        if policy is not None:
-            if col in ("account", "domain"):
-                role = "name" if col == "account" else "domain"
-                if not (policy.shareable(OURS, role) or policy.shareable(PARTNER, role)):
-                    continue
-            elif col in ("our status", "their status"):
-                if not policy.shareable(OURS if col == "our status" else PARTNER, "status"):
-                    continue
-            elif col in _SESSION_COLUMN_FIELD:
-                if not policy.shareable(SESSION, _SESSION_COLUMN_FIELD[col]):
-                    continue
-        columns.append(col)
+        if policy is None or policy.column_shareable(col):
+            columns.append(col)
     taken = set(ACTION_COLUMNS) | {NOTES_COLUMN}
     record_columns = []
     for side in (OURS, PARTNER):
@@ -167,7 +97,7 @@ def _layout(session: Session, policy: _Policy | None, all_fields: bool = False
 def action_columns(session: Session, shareable_only: bool = False,
                    all_fields: bool = False) -> list[str]:
     """The columns of this session's action list."""
-    return _layout(session, _Policy(session) if shareable_only else None, all_fields)[0]
+    return _layout(session, SharePolicy(session) if shareable_only else None, all_fields)[0]
 
 
 def action_rows(session: Session, top: int | None = None, shareable_only: bool = False,
@@ -179,7 +109,7 @@ def action_rows(session: Session, top: int | None = None, shareable_only: bool =
     accounts = ranked(session)
     if top is not None:
         accounts = accounts[: max(top, 0)]
-    policy = _Policy(session) if shareable_only else None
+    policy = SharePolicy(session) if shareable_only else None
     columns, record_columns = _layout(session, policy, all_fields)
     rows = []
     for rank, account in enumerate(accounts, start=1):

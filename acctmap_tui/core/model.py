@@ -22,6 +22,7 @@ STATUSES = (CUSTOMER, OPEN_DEAL, PROSPECT, CHURNED)
 OURS = "ours"
 PARTNER = "partner"
 SIDES = (OURS, PARTNER)
+SESSION_SIDE = "session"  # FieldInfo.side of the fields made on the call (owner, next action, ...)
 
 # --- categories (the four buckets of an account map) ------------------------------------------
 
@@ -319,7 +320,7 @@ class Source:
 class FieldInfo:
     """Where a field came from and whether the partner may see it."""
 
-    side: str  # OURS, PARTNER, or "session" for fields made on the call
+    side: str  # OURS, PARTNER, or SESSION_SIDE for fields made on the call
     name: str  # role ("name", "domain", "status", "owner") or extra header, or session field
     column: str = ""  # source header it came from
     shareable: bool = False

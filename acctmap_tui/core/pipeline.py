@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from acctmap_tui.core.categorize import apply_categories
-from acctmap_tui.core.export import default_field_policy
 from acctmap_tui.core.match import MatchResult, match_lists
 from acctmap_tui.core.model import (
     AcctmapError,
@@ -24,6 +23,7 @@ from acctmap_tui.core.model import (
 )
 from acctmap_tui.core.privacy import hash_for_matching, likely_key_mismatch
 from acctmap_tui.core.score import rescore
+from acctmap_tui.core.sharing import default_field_policy
 
 MAX_PROBLEMS_KEPT = 200
 

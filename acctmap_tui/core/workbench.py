@@ -338,7 +338,7 @@ class Workbench:
             info.shareable = old
 
         info.shareable = shareable
-        return self._changed("privacy", f"{name} {'shared' if shareable else 'private'}", restore)
+        return self._changed("sharing", f"{name} {'shared' if shareable else 'private'}", restore)
 
     # --- agenda -----------------------------------------------------------------------------
 

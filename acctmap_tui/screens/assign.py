@@ -23,13 +23,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from acctmap_tui.core.categorize import category_of
-from acctmap_tui.core.model import ACTION_OPEN, Account, Session
+from acctmap_tui.core.model import ACTION_OPEN, SESSION_SIDE, Account, Session
 from acctmap_tui.core.score import priority_accounts, ranked
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.assign_edit import AssignEditScreen
 from acctmap_tui.commands import ScreenCommands
-from acctmap_tui.core.export import is_shareable
+from acctmap_tui.core.sharing import is_shareable
 from acctmap_tui.widgets.account_table import (
     AccountTable,
     ColumnSpec,
@@ -114,7 +114,7 @@ class AssignScreen(FitsTableWidth, Screen):
 
     def _shows(self, name: str | None) -> bool:
         private = bool(getattr(self.app, "privacy", False))
-        return name is None or not private or is_shareable(self.session, "session", name)
+        return name is None or not private or is_shareable(self.session, SESSION_SIDE, name)
 
     # --- compose and draw ---------------------------------------------------------------------
 
@@ -257,7 +257,7 @@ class AssignScreen(FitsTableWidth, Screen):
             self._drawn = self.workbench.revision
             self._update_status()
             self._update_detail()
-        elif change.kind == "privacy":
+        elif change.kind == "sharing":
             self._privacy_changed()
         elif change.kind not in ("save", "agenda", "notes"):
             self._draw()

@@ -1,7 +1,7 @@
 """Dialog: one account of a comparison, its fields then and now, and its history across sessions.
 
-Also holds the share policy of the compared fields (`field_shared`), which the Compare screen uses
-too: with privacy on, a field the partner did not agree to see is left out everywhere.
+`field_shared` (the core share policy of the compared fields) is used by the Compare screen too:
+in the share-safe view, a field the partner did not agree to see is left out everywhere.
 """
 
 from __future__ import annotations
@@ -17,33 +17,15 @@ from textual.widgets import Static
 from acctmap_tui.core.compare import (
     CHANGED, FIELDS, GONE, NEW, SAME, AccountDiff, values,
 )
-from acctmap_tui.core.export import is_shareable
-from acctmap_tui.core.model import CATEGORY_BY_KEY, OURS, PARTNER, Account, Session
+from acctmap_tui.core.model import CATEGORY_BY_KEY, Account, Session
+from acctmap_tui.core.sharing import SharePolicy
 
 KIND_LABEL = {NEW: "+ new", GONE: "- gone", CHANGED: "~ changed", SAME: "= same"}
-
-# Which session field or list column each compared field shows (for the share policy).
-FIELD_SOURCE: dict[str, tuple[str, str]] = {
-    "category": ("session", "category"),
-    "our status": (OURS, "status"),
-    "their status": (PARTNER, "status"),
-    "our name": (OURS, "name"),
-    "their name": (PARTNER, "name"),
-    "priority": ("session", "priority"),
-    "rank": ("session", "priority"),  # a rank tells the priority order
-    "owner": ("session", "owner"),
-    "next action": ("session", "next_action"),
-    "due": ("session", "due"),
-    "notes": ("session", "notes"),
-    "action status": ("session", "action_status"),
-}
-
 
 def field_shared(session: Session, name: str) -> bool:
     """Whether a compared field (one of `compare.FIELDS`) may be shown in the share-safe view,
     by the session's share policy (the current session's: what is agreed now)."""
-    side, field_name = FIELD_SOURCE.get(name, ("session", name))
-    return is_shareable(session, side, field_name)
+    return SharePolicy(session).compared_shareable(name)
 
 
 def category_text(key: str | None) -> str:

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from acctmap_tui.core.export import is_shareable
+from acctmap_tui.core.sharing import is_shareable
 from acctmap_tui.core.model import CHURNED, CUSTOMER, OPEN_DEAL, PROSPECT
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import PrivacyChanged, SessionChanged

@@ -39,6 +39,7 @@ from acctmap_tui.core.model import (
     CATEGORY_BY_KEY,
     OURS,
     PARTNER,
+    SESSION_SIDE,
     STATUSES,
     Account,
     Factor,
@@ -49,7 +50,7 @@ from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.prioritize_weights import FactorsScreen
 from acctmap_tui.commands import ScreenCommands
-from acctmap_tui.core.export import is_shareable
+from acctmap_tui.core.sharing import is_shareable
 from acctmap_tui.widgets.account_table import (
     PAGE_SIZE,
     AccountTable,
@@ -181,7 +182,7 @@ class PrioritizeScreen(FitsTableWidth, Screen):
 
     @property
     def scores_shown(self) -> bool:
-        return self._shows("session", "scores")
+        return self._shows(SESSION_SIDE, "scores")
 
     # --- compose and first draw -------------------------------------------------------------
 
@@ -230,8 +231,8 @@ class PrioritizeScreen(FitsTableWidth, Screen):
             statuses.append(ColumnSpec("ours", "Ours", 5))
         if self._shows(PARTNER, "status"):
             statuses.append(ColumnSpec("theirs", "Theirs", 6))
-        category = [ColumnSpec("category", "Cat", 6)] if self._shows("session", "category") else []
-        show_priority = self._shows("session", "priority")
+        category = [ColumnSpec("category", "Cat", 6)] if self._shows(SESSION_SIDE, "category") else []
+        show_priority = self._shows(SESSION_SIDE, "priority")
         widths = [factor_cell_width(f) for f in factors] if self.scores_shown else []
 
         def room_for_account() -> int:
@@ -471,7 +472,7 @@ class PrioritizeScreen(FitsTableWidth, Screen):
                           else "No overlap yet: accept matches in phase 2 (Review).", layout=False)
             return
         pair = Text()
-        if self.scores_shown and self._shows("session", "priority"):
+        if self.scores_shown and self._shows(SESSION_SIDE, "priority"):
             pair.append(f"rank {self._ranks.rank(account)} · priority {account.priority}   ",
                         style="bold")
         pair.append_text(Text.assemble((account.ours.name, "bold"), "  =  ",
@@ -483,7 +484,7 @@ class PrioritizeScreen(FitsTableWidth, Screen):
             if account.win_back:
                 pair.append("  ·  win-back", style="bold")
         cat = category_of(account)
-        if not self._shows("session", "category"):
+        if not self._shows(SESSION_SIDE, "category"):
             play = Text("")
         elif cat:
             play = Text.assemble((cat.code, "bold"), f"  {cat.label}: {cat.play}")

@@ -17,30 +17,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from acctmap_tui.core.model import OURS, PARTNER, FieldInfo
+from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, FieldInfo
+from acctmap_tui.core.sharing import field_label as _field_label
 from acctmap_tui.core.workbench import Workbench
 
-SESSION_SIDE = "session"  # FieldInfo.side of the fields made on the call
 EXPLAIN = ("Shared fields show in share-safe view (p) and in partner-safe exports; "
            "private ones never leave this machine.")
 KEYS = "↑↓ move · space/enter share or keep private · esc close"
 
-ROLE_LABELS = {"name": "Account name", "domain": "Domain", "status": "Status",
-               "owner": "Account owner"}
-SESSION_LABELS = {
-    "category": "Category", "play": "Play", "owner": "Owner (who follows up)",
-    "next_action": "Next action", "due": "Due date", "action_status": "Action status",
-    "priority": "Priority", "scores": "Factor scores", "notes": "Notes",
-}
 FIELD_WIDTH = 30
 COLUMN_WIDTH = 34
 
 
 def field_label(info: FieldInfo) -> str:
     """The name a person knows a field by ("Account name", "Next action", "Billing Country")."""
-    if info.side == SESSION_SIDE:
-        return SESSION_LABELS.get(info.name, info.name.replace("_", " ").capitalize())
-    return ROLE_LABELS.get(info.name, info.name)
+    return _field_label(info.side, info.name)
 
 
 def source_label(info: FieldInfo) -> str:

@@ -32,7 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from acctmap_tui.core.categorize import categorize, category_of
-from acctmap_tui.core.export import is_shareable
+from acctmap_tui.core.sharing import is_shareable
 from acctmap_tui.core.model import (
     ACCEPTED,
     AUTO,

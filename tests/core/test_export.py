@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from acctmap_tui.core import export
+from acctmap_tui.core import export, sharing
 from acctmap_tui.core.model import (
     ACCEPTED,
     AUTO,
@@ -73,7 +73,7 @@ def make_session(fields: list[FieldInfo] | None = None) -> Session:
 
 
 def with_default_policy(s: Session) -> Session:
-    s.fields = export.default_field_policy(s)
+    s.fields = sharing.default_field_policy(s)
     return s
 
 

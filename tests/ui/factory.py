@@ -12,7 +12,7 @@ from acctmap_tui.core.model import (
     AUTO, CHURNED, CUSTOMER, OPEN_DEAL, OURS, PARTNER, PROSPECT, REVIEW,
     Account, AccountList, MatchInfo, Record, Session, Source,
 )
-from acctmap_tui.core.export import default_field_policy
+from acctmap_tui.core.sharing import default_field_policy
 from acctmap_tui.core.score import rescore
 from acctmap_tui.core.workbench import Workbench
 

@@ -1,0 +1,138 @@
+"""The share policy: which fields the partner may see, and the one vocabulary of fields.
+
+A field is `(side, name)`: a list field (`OURS` / `PARTNER` with a role such as "name" or an
+extra CRM header) or a field made on the call (`SESSION_SIDE` with "owner", "next_action", ...).
+`FIELDS` names each known field once: what a person calls it on screen, which action-list
+columns (core.export) and which compared fields (core.compare) it governs, and whether it is
+shared until someone decides otherwise. Every other field (extra CRM columns) is private by
+default. The session's marks (`Session.fields`, edited through `Workbench.set_shareable`) override
+the default; `SharePolicy` answers for one session. The share-safe view, partner-safe exports and
+the Compare screen all ask this module, so what the partner sees is decided in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, Account, FieldInfo, Session
+
+CORE_ROLES = ("name", "domain", "status")  # every list has these fields, with or without a column
+SIDE_PREFIX = {OURS: "our", PARTNER: "their"}  # "our status", "their Industry"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One known field, in every place it shows."""
+
+    side: str
+    name: str
+    label: str  # what a person calls it on screen
+    shared_by_default: bool = False
+    export_columns: tuple[str, ...] = ()  # action-list columns it governs
+    compared: tuple[str, ...] = ()  # compared fields (core.compare.FIELDS) it governs
+
+
+def _list_fields(side: str) -> tuple[Field, ...]:
+    prefix = SIDE_PREFIX[side]
+    return (
+        Field(side, "name", "Account name", True, ("account",), (f"{prefix} name",)),
+        Field(side, "domain", "Domain", True, ("domain",)),
+        Field(side, "status", "Status", True, (f"{prefix} status",), (f"{prefix} status",)),
+        Field(side, "owner", "Account owner"),
+    )
+
+
+FIELDS: tuple[Field, ...] = (
+    *_list_fields(OURS),
+    *_list_fields(PARTNER),
+    # the call's fields, in the order the "what the partner sees" dialog lists them
+    Field(SESSION_SIDE, "category", "Category", True, ("category",), ("category",)),
+    Field(SESSION_SIDE, "play", "Play", True, ("play",)),
+    Field(SESSION_SIDE, "owner", "Owner (who follows up)", True, ("owner",), ("owner",)),
+    Field(SESSION_SIDE, "next_action", "Next action", True, ("next action",), ("next action",)),
+    Field(SESSION_SIDE, "due", "Due date", True, ("due",), ("due",)),
+    Field(SESSION_SIDE, "action_status", "Action status", True, (), ("action status",)),
+    # a rank tells the priority order, so the priority's mark governs it too
+    Field(SESSION_SIDE, "priority", "Priority", False, ("priority",), ("priority", "rank")),
+    Field(SESSION_SIDE, "scores", "Factor scores"),
+    Field(SESSION_SIDE, "notes", "Notes", False, ("notes",), ("notes",)),
+)
+_BY_KEY = {(f.side, f.name): f for f in FIELDS}
+CALL_FIELDS = tuple(f.name for f in FIELDS if f.side == SESSION_SIDE)
+
+
+def _governing(attr: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for f in FIELDS:
+        for name in getattr(f, attr):
+            out.setdefault(name, []).append((f.side, f.name))
+    return {name: tuple(fields) for name, fields in out.items()}
+
+
+# action-list column -> the fields whose marks govern it (shown when any one is shared)
+EXPORT_COLUMN_FIELDS = _governing("export_columns")
+# compared field -> the field whose mark governs it
+COMPARED_FIELD = {name: fields[0] for name, fields in _governing("compared").items()}
+
+
+def field_label(side: str, name: str) -> str:
+    """The name a person knows a field by ("Account name", "Next action", "Billing Country")."""
+    known = _BY_KEY.get((side, name))
+    if known is not None:
+        return known.label
+    return name.replace("_", " ").capitalize() if side == SESSION_SIDE else name
+
+
+def default_shareable(side: str, name: str) -> bool:
+    """Default policy: names, domains, statuses and the call's plan are shared; nothing else."""
+    known = _BY_KEY.get((side, name))
+    return known.shared_by_default if known else False
+
+
+class SharePolicy:
+    """Answers "may the partner see this field?" for one session: its marks, else the default."""
+
+    def __init__(self, session: Session):
+        self.marks = {(f.side, f.name): f.shareable for f in session.fields}
+
+    def shareable(self, side: str, name: str) -> bool:
+        return self.marks.get((side, name), default_shareable(side, name))
+
+    def column_shareable(self, column: str) -> bool:
+        """An action-list column: shown when a field governing it is shared (a column no field
+        governs, such as the rank, always is)."""
+        fields = EXPORT_COLUMN_FIELDS.get(column)
+        return fields is None or any(self.shareable(*f) for f in fields)
+
+    def compared_shareable(self, field: str) -> bool:
+        """A compared field (core.compare.FIELDS), by the mark of the field it shows."""
+        return self.shareable(*COMPARED_FIELD.get(field, (SESSION_SIDE, field)))
+
+
+def is_shareable(session: Session, side: str, name: str) -> bool:
+    """May the partner see this field? The session's mark, else the default policy."""
+    return SharePolicy(session).shareable(side, name)
+
+
+def extra_headers(accounts: Iterable[Account], side: str) -> list[str]:
+    """The extra CRM columns one side's records carry, sorted."""
+    return sorted({k for a in accounts for k in (a.ours if side == OURS else a.theirs).extra})
+
+
+def default_field_policy(session: Session) -> list[FieldInfo]:
+    """FieldInfo for every field a session holds, marked shareable by the default policy."""
+    fields: list[FieldInfo] = []
+    for side in (OURS, PARTNER):
+        src = session.source(side)
+        columns = dict(src.columns) if src else {}
+        for role in CORE_ROLES:
+            columns.setdefault(role, "")
+        for role, header in columns.items():
+            fields.append(FieldInfo(side, role, header, default_shareable(side, role)))
+        for header in extra_headers(session.accounts, side):
+            if header not in columns:
+                fields.append(FieldInfo(side, header, header, False))
+    for name in CALL_FIELDS:
+        fields.append(FieldInfo(SESSION_SIDE, name, "", default_shareable(SESSION_SIDE, name)))
+    return fields
