@@ -6,6 +6,7 @@ Fixed date and names so snapshots are stable.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 from acctmap_tui.core.categorize import apply_categories
 from acctmap_tui.core.model import (
@@ -106,3 +107,22 @@ def small_workbench() -> Workbench:
     apply_categories(session)
     rescore(session)
     return Workbench(session, ours, theirs)
+
+
+async def wait_for_load(app) -> None:
+    """Wait for the app's load worker, if one started (the file picker's own worker never
+    completes, and `wait_for_complete([])` would wait for every worker)."""
+    loading = [w for w in app.workers if w.group == "load"]
+    if loading:
+        await app.workers.wait_for_complete(loading)
+
+
+def write_lists(folder: Path) -> tuple[Path, Path]:
+    """Two small lists (Northwind's Salesforce-style, Globex's plain) with two shared domains."""
+    ours = folder / "northwind.csv"
+    ours.write_text("Account Name,Website,Type\nAcme Inc,acme.com,Customer\n"
+                    "Blue Harbor,blueharbor.io,Prospect\nCobalt,cobalt.de,Customer\n")
+    theirs = folder / "globex.csv"
+    theirs.write_text("name,domain,status\nACME Corp,acme.com,customer\n"
+                      "Blue Harbour Logistics,blueharbor.io,customer\nOrbital,orbital.com,prospect\n")
+    return ours, theirs

@@ -11,16 +11,9 @@ from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core import ingest, privacy
 from acctmap_tui.core.model import PARTNER
 from acctmap_tui.screens.load import LoadScreen
+from tests.ui.factory import wait_for_load, write_lists
 
 SIZE = (120, 40)
-
-
-async def _wait_for_load(app: AcctmapApp) -> None:
-    """Wait for the load worker, if one started (the file picker's own worker never completes,
-    and `wait_for_complete([])` waits for every worker)."""
-    loading = [w for w in app.workers if w.group == "load"]
-    if loading:
-        await app.workers.wait_for_complete(loading)
 
 
 async def _fill_and_load(app: AcctmapApp, pilot, **fields: str) -> None:
@@ -29,19 +22,9 @@ async def _fill_and_load(app: AcctmapApp, pilot, **fields: str) -> None:
         app.screen.query_one(f"#{field_id.replace('_', '-')}", Input).value = value
     await pilot.press("ctrl+l")
     await pilot.pause()
-    await _wait_for_load(app)
+    await wait_for_load(app)
     await pilot.pause()
     await pilot.pause()
-
-
-def _lists(folder: Path) -> tuple[Path, Path]:
-    ours = folder / "northwind.csv"
-    ours.write_text("Account Name,Website,Type\nAcme Inc,acme.com,Customer\n"
-                    "Blue Harbor,blueharbor.io,Prospect\nCobalt,cobalt.de,Customer\n")
-    theirs = folder / "globex.csv"
-    theirs.write_text("name,domain,status\nACME Corp,acme.com,customer\n"
-                      "Blue Harbour Logistics,blueharbor.io,customer\nOrbital,orbital.com,prospect\n")
-    return ours, theirs
 
 
 def _hashed(folder: Path, plain: Path) -> tuple[Path, Path]:
@@ -54,7 +37,7 @@ def _hashed(folder: Path, plain: Path) -> tuple[Path, Path]:
 
 
 async def test_a_hashed_partner_list_opens_in_the_app_with_the_key_file(tmp_path, sessions_dir):
-    ours, theirs = _lists(tmp_path)
+    ours, theirs = write_lists(tmp_path)
     hashed, key = _hashed(tmp_path, theirs)
     app = AcctmapApp(sessions_dir=sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
@@ -69,7 +52,7 @@ async def test_a_hashed_partner_list_opens_in_the_app_with_the_key_file(tmp_path
 
 
 async def test_a_hashed_list_without_the_key_says_which_file_needs_it(tmp_path, sessions_dir):
-    ours, theirs = _lists(tmp_path)
+    ours, theirs = write_lists(tmp_path)
     hashed, _ = _hashed(tmp_path, theirs)
     app = AcctmapApp(sessions_dir=sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
@@ -101,7 +84,7 @@ async def test_the_form_takes_a_column_override_per_side(tmp_path, sessions_dir)
 
 
 async def test_a_malformed_column_override_is_shown_on_the_form(tmp_path, sessions_dir):
-    ours, theirs = _lists(tmp_path)
+    ours, theirs = write_lists(tmp_path)
     app = AcctmapApp(sessions_dir=sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

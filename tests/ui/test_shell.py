@@ -14,6 +14,8 @@ from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
 from acctmap_tui.screens.load import LoadScreen
 from tests.ui.factory import small_workbench
+from tests.ui.factory import wait_for_load as _loaded
+from tests.ui.factory import write_lists as _write_lists
 
 SIZE = (120, 40)
 
@@ -394,21 +396,6 @@ async def test_command_palette_runs_app_actions(sessions_dir: Path) -> None:
 
 
 # --- loading lists --------------------------------------------------------------------------
-
-
-async def _loaded(app: AcctmapApp) -> None:
-    """Wait for the load worker (the file picker's own worker never completes)."""
-    await app.workers.wait_for_complete([w for w in app.workers if w.group == "load"])
-
-
-def _write_lists(folder: Path) -> tuple[Path, Path]:
-    ours = folder / "northwind.csv"
-    ours.write_text("Account Name,Website,Type\nAcme Inc,acme.com,Customer\n"
-                    "Blue Harbor,blueharbor.io,Prospect\nCobalt,cobalt.de,Customer\n")
-    theirs = folder / "globex.csv"
-    theirs.write_text("name,domain,status\nACME Corp,acme.com,customer\n"
-                      "Blue Harbour Logistics,blueharbor.io,customer\nOrbital,orbital.com,prospect\n")
-    return ours, theirs
 
 
 async def test_load_request_matches_in_a_worker_and_opens_icp(tmp_path: Path, sessions_dir: Path) -> None:
