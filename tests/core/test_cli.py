@@ -137,3 +137,20 @@ def test_columns_override_and_status_mapping(tmp_path, capsys):
     assert "Overlap: 1 accounts" in out
     code, _, err = run(capsys, "match", str(f), str(g), "--status", "Partner=friend")
     assert code == 2 and "friend" in err
+
+
+def test_new_reads_every_input_before_the_app_starts(tmp_path, capsys, monkeypatch):
+    """`acctmap new` hands the app a request with the lists, the key and the prior already read."""
+    opened = {}
+    monkeypatch.setattr(cli, "_run_app", lambda **kwargs: opened.update(kwargs) or 0)
+    key = tmp_path / "key.txt"
+    run(capsys, "keygen", "-o", str(key))
+    hashed = tmp_path / "theirs.csv"
+    run(capsys, "hash", THEIRS_CSV, "--key-file", str(key), "-o", str(hashed))
+    code, _, _ = run(capsys, "new", OURS_CSV, str(hashed), "--key-file", str(key),
+                     "--ours-name", "Northwind", "--partner", "Globex")
+    request = opened["load"]
+    assert code == 0 and isinstance(request.key, bytes) and request.theirs.hashed
+    assert request.ours.company == "Northwind" and len(request.ours.records) == 296
+    code, _, err = run(capsys, "new", OURS_CSV, str(tmp_path / "missing.csv"))
+    assert code == 2 and "missing.csv" in err
