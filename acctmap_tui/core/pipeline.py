@@ -99,8 +99,8 @@ def _match(ours: AccountList, theirs: AccountList, thresholds: Thresholds, decis
     plain, hashed = (theirs, ours) if ours.hashed else (ours, theirs)
     if key is None:
         raise AcctmapError(
-            f"{hashed.path} is a hashed list: give the shared key (--key-file) to hash "
-            f"{plain.path} the same way"
+            f"{hashed.path} is a hashed list: give the shared key (--key-file, or the key file "
+            f"field in the app) to hash {plain.path} the same way"
         )
     hashed_plain, originals = hash_for_matching(plain, key)
     pair = (hashed_plain, theirs) if plain is ours else (ours, hashed_plain)

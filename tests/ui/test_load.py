@@ -61,6 +61,7 @@ async def test_a_hashed_list_without_the_key_says_which_file_needs_it(tmp_path, 
         assert isinstance(app.screen, LoadScreen) and app.workbench is None
         error = app.screen.query_one("#load-error")
         assert error.display and "globex.hashed.csv is a hashed list" in str(error.content)
+        assert "key file field" in str(error.content)
 
 
 async def test_the_form_takes_a_column_override_per_side(tmp_path, sessions_dir):
