@@ -171,6 +171,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     old, new = session_io.load(args.old), session_io.load(args.new)
     result = compare.diff_sessions(old, new, force=args.force)
+    if args.partner_safe:
+        result = compare.partner_safe(result, old, new)
     render = {"text": compare.render_text, "md": compare.render_markdown,
               "csv": compare.render_csv, "json": compare.render_json}[args.format]
     print(render(result))
@@ -208,9 +210,11 @@ def cmd_hash(args: argparse.Namespace) -> int:
 def cmd_keygen(args: argparse.Namespace) -> int:
     key = privacy.keygen()
     if args.output:
-        Path(args.output).write_text(key + "\n", encoding="ascii")
-        print(f"Wrote a new key to {args.output}. Send it to your partner by a separate channel; "
-              "use it for this exchange only.")
+        privacy.write_key(args.output, key, force=args.force)
+        print(f"Wrote a new key to {args.output} (readable by you only). Send it to your partner "
+              "by a separate channel; use it for this exchange only. Note: the keyed-hash "
+              "exchange is weaker than `acctmap psi` (whoever holds the key can test guessed "
+              "domains against the other's file).")
     else:
         print(key)
     return 0
@@ -391,6 +395,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new")
     p.add_argument("--format", choices=("text", "md", "csv", "json"), default="text")
     p.add_argument("--force", action="store_true", help="compare sessions of different partners")
+    p.add_argument("--partner-safe", action="store_true",
+                   help="only fields both sessions mark shareable (no notes, priority or rank by "
+                        "default): the report to send the partner")
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("history", help="overlap per category over several sessions")
@@ -404,15 +411,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
     p.set_defaults(func=cmd_share)
 
-    p = sub.add_parser("hash", help="write keyed hashes (HMAC-SHA256) of a list's domains")
+    p = sub.add_parser("hash", help="write keyed hashes (HMAC-SHA256) of a list's domains "
+                                    "(weaker than `psi`: the key holder can test guessed domains)")
     p.add_argument("list")
     p.add_argument("--key-file", required=True)
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
     p.set_defaults(func=cmd_hash)
 
-    p = sub.add_parser("keygen", help="make a secret key for a hashed exchange")
-    p.add_argument("-o", "--output")
+    p = sub.add_parser("keygen", help="make a secret key for a keyed-hash exchange (weaker than "
+                                      "`psi`)")
+    p.add_argument("-o", "--output", help="the key file to write (mode 0600)")
+    p.add_argument("--force", action="store_true", help="replace an existing key file")
     p.set_defaults(func=cmd_keygen)
 
     psi_p = sub.add_parser(
