@@ -39,13 +39,13 @@ import os
 import random
 import secrets
 import stat
+import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import rbcl
 
 from acctmap_tui.core.categorize import apply_categories, bucket, categorize
 from acctmap_tui.core.export import default_field_policy
@@ -79,7 +79,7 @@ VERSION = 1
 # context suffices; changing it (or the version) makes old and new acctmap find no overlap.
 CONTEXT = b"acctmap private overlap v1 | ristretto255 | SHA-512"
 KDF_PERSON = b"acctmap-psi-kdf1"  # blake2b personalisation (16 bytes)
-POINT = rbcl.crypto_core_ristretto255_BYTES  # 32
+POINT = 32  # bytes of a ristretto255 element (crypto_core_ristretto255_BYTES)
 TAG = 16
 MAC = 16
 ENTRY = TAG + 1 + MAC
@@ -137,10 +137,31 @@ def _write(path: Path, data: bytes) -> None:
 # --- the group and the key derivation (all curve work is libsodium's, through rbcl) -----------
 
 
+def _rbcl():
+    """rbcl, imported on first use (only the psi steps need it).
+
+    Importing rbcl writes its bundled libsodium (2.7 MB) to a new temporary file and loads it
+    from there, and never deletes it: without this, every run would leave one in /tmp. Once the
+    library is loaded the file is not needed any more (POSIX keeps the mapping), so it goes.
+    """
+    first = "rbcl" not in sys.modules
+    import rbcl
+
+    if first:
+        lib = getattr(getattr(rbcl, "_sodium", None), "_name", None)  # the loaded CDLL's path
+        if isinstance(lib, str) and Path(lib).parent == Path(tempfile.gettempdir()) \
+                and Path(lib).suffix in (".so", ".pyd", ".dylib"):
+            try:
+                os.unlink(lib)
+            except OSError:  # Windows keeps a loaded DLL locked; nothing to do there
+                pass
+    return rbcl
+
+
 def _to_group(domain: str, label: bytes) -> bytes:
     digest = hashlib.sha512(CONTEXT + b"\x00" + label + b"\x00"
                             + domain.strip().lower().encode("utf-8")).digest()
-    return rbcl.crypto_core_ristretto255_from_hash(digest)
+    return _rbcl().crypto_core_ristretto255_from_hash(digest)
 
 
 def _label(counts_only: bool, bucket_name: str = "") -> bytes:
@@ -148,7 +169,7 @@ def _label(counts_only: bool, bucket_name: str = "") -> bytes:
 
 
 def _raise(scalar: bytes, points: Iterable[bytes], path: str | Path, what: str) -> list[bytes]:
-    mult = rbcl.crypto_scalarmult_ristretto255
+    mult = _rbcl().crypto_scalarmult_ristretto255
     out = []
     for i, p in enumerate(points):
         try:
@@ -380,8 +401,8 @@ def start(lst: AccountList, out: str | Path, *, counts_only: bool = False, compa
         raise _fail(lst.path, "no account with a usable domain: the private exchange matches on "
                               "registrable domains only")
     records = _shuffled(records)  # the query order
-    r = rbcl.crypto_core_ristretto255_scalar_random()
-    k = rbcl.crypto_core_ristretto255_scalar_random()
+    r = _rbcl().crypto_core_ristretto255_scalar_random()
+    k = _rbcl().crypto_core_ristretto255_scalar_random()
     if counts_only:
         names = {b: name for name, b in BUCKETS}
         query_points = [_to_group(rec.domain, _label(True, names[bucket(rec.status)]))
@@ -502,7 +523,7 @@ def finish(ours1: str | Path, theirs1: str | Path, theirs2: str | Path, *,
     _check_pair(mine, theirs)
     theirs_answer = read_round(theirs2, 2)
     _check_answer(mine, theirs, theirs_answer)
-    r_inv = rbcl.crypto_core_ristretto255_scalar_invert(sec.r)
+    r_inv = _rbcl().crypto_core_ristretto255_scalar_invert(sec.r)
     points = _raise(r_inv, theirs_answer.answers, theirs_answer.path, "answer")
     table = _table(theirs)
     size = len(CATEGORY_VALUES if sec.counts_only else STATUS_VALUES)

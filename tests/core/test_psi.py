@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import json
+import os
 from collections import Counter
 
 import pytest
@@ -201,3 +202,15 @@ def test_start_refuses_a_list_with_no_domain_and_a_hashed_list(tmp_path):
     hashed.hashed = True
     with pytest.raises(AcctmapError, match="keyed-hash list"):
         psi.start(hashed, tmp_path / "x.psi", folder=tmp_path / "s")
+
+
+def test_a_psi_step_leaves_no_library_copy_in_the_temp_folder(tmp_path):
+    """rbcl writes its libsodium to a temp file on import; acctmap removes it once loaded."""
+    import subprocess
+    import sys
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    code = "from acctmap_tui.core import psi; assert len(psi._to_group('acme.com', b'x')) == 32"
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "TMPDIR": str(tmp)})
+    assert list(tmp.iterdir()) == []
