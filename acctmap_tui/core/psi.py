@@ -41,7 +41,8 @@ import secrets
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -83,6 +84,8 @@ POINT = 32  # bytes of a ristretto255 element (crypto_core_ristretto255_BYTES)
 TAG = 16
 MAC = 16
 ENTRY = TAG + 1 + MAC
+WORKERS = min(4, os.cpu_count() or 1)  # threads for the group operations
+PARALLEL_FROM = 2000  # below this many operations one thread is quicker
 
 # What a table entry's one encrypted byte means: the owner's status (overlap mode) or the category
 # of the pairing (counts-only). Index 0 is "unknown".
@@ -158,10 +161,30 @@ def _rbcl():
     return rbcl
 
 
+def _in_parallel(fn: Callable[[list, int], list], items: list) -> list:
+    """fn(chunk, offset) over contiguous chunks on WORKERS threads, results in order.
+
+    rbcl calls libsodium through ctypes, which releases the GIL during the call, so the group
+    operations (nearly all the time of a step) use every core.
+    """
+    if WORKERS < 2 or len(items) < PARALLEL_FROM:
+        return fn(items, 0)
+    size = -(-len(items) // WORKERS)
+    starts = range(0, len(items), size)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        parts = list(pool.map(fn, [items[i:i + size] for i in starts], starts))
+    return [x for part in parts for x in part]
+
+
 def _to_group(domain: str, label: bytes) -> bytes:
     digest = hashlib.sha512(CONTEXT + b"\x00" + label + b"\x00"
                             + domain.strip().lower().encode("utf-8")).digest()
     return _rbcl().crypto_core_ristretto255_from_hash(digest)
+
+
+def _to_groups(items: list[tuple[str, bytes]]) -> list[bytes]:
+    """H(domain) with each item's label, for many (domain, label) pairs."""
+    return _in_parallel(lambda chunk, _start: [_to_group(d, label) for d, label in chunk], items)
 
 
 def _label(counts_only: bool, bucket_name: str = "") -> bytes:
@@ -169,15 +192,20 @@ def _label(counts_only: bool, bucket_name: str = "") -> bytes:
 
 
 def _raise(scalar: bytes, points: Iterable[bytes], path: str | Path, what: str) -> list[bytes]:
+    """Each point times the scalar; an invalid point is an error naming the file and position."""
     mult = _rbcl().crypto_scalarmult_ristretto255
-    out = []
-    for i, p in enumerate(points):
-        try:
-            out.append(mult(scalar, p))
-        except (RuntimeError, ValueError, TypeError):
-            raise _fail(path, f"{what} {i + 1} is not a valid group element: the file is corrupt "
-                              "or was not written by acctmap") from None
-    return out
+
+    def run(chunk: list[bytes], start: int) -> list[bytes]:
+        out = []
+        for i, p in enumerate(chunk, start):
+            try:
+                out.append(mult(scalar, p))
+            except (RuntimeError, ValueError, TypeError):
+                raise _fail(path, f"{what} {i + 1} is not a valid group element: the file is "
+                                  "corrupt or was not written by acctmap") from None
+        return out
+
+    return _in_parallel(run, list(points))
 
 
 def _keys(point: bytes) -> tuple[bytes, int, bytes]:
@@ -405,20 +433,22 @@ def start(lst: AccountList, out: str | Path, *, counts_only: bool = False, compa
     k = _rbcl().crypto_core_ristretto255_scalar_random()
     if counts_only:
         names = {b: name for name, b in BUCKETS}
-        query_points = [_to_group(rec.domain, _label(True, names[bucket(rec.status)]))
-                        for rec in records]
-        entries = []
+        query_points = _to_groups([(rec.domain, _label(True, names[bucket(rec.status)]))
+                                   for rec in records])
+        table_items, values = [], []
         for rec in records:
             for name, as_status in BUCKETS:
                 cat = categorize(as_status, rec.status)  # the querier's view: querier = "ours"
-                value = CATEGORY_VALUES.index(cat.key if cat else None)
-                entries.append((_to_group(rec.domain, _label(True, name)), value))
+                table_items.append((rec.domain, _label(True, name)))
+                values.append(CATEGORY_VALUES.index(cat.key if cat else None))
+        table_points = _to_groups(table_items)
     else:
-        query_points = [_to_group(rec.domain, _label(False)) for rec in records]
-        entries = [(p, STATUS_VALUES.index(rec.status)) for p, rec in zip(query_points, records)]
+        query_points = _to_groups([(rec.domain, _label(False)) for rec in records])
+        table_points = query_points
+        values = [STATUS_VALUES.index(rec.status) for rec in records]
     query = _raise(r, query_points, lst.path, "domain")
-    keyed = _raise(k, (p for p, _ in entries), lst.path, "domain")
-    table = _shuffled([_entry(p, value) for p, (_, value) in zip(keyed, entries)])
+    keyed = _raise(k, table_points, lst.path, "domain")
+    table = _shuffled([_entry(p, value) for p, value in zip(keyed, values)])
     exchange = secrets.token_hex(16)
     doc = {"format": FORMAT, "version": VERSION, "round": 1, "exchange": exchange,
            "counts_only": counts_only, "list_size": len(records), "company": company,

@@ -104,7 +104,16 @@ def test_statuses_are_not_readable_in_the_table(tmp_path):
     assert "customer" not in (tmp_path / "Customer.psi").read_text().lower()
 
 
-def test_finish_decrypts_statuses_only_for_the_overlap(tmp_path, lists):
+@pytest.fixture(params=["one thread", "threads"])
+def threads(request, monkeypatch):
+    """Run the group operations on one thread, or split over threads even for small lists."""
+    if request.param == "threads":
+        monkeypatch.setattr(psi, "WORKERS", 3)
+        monkeypatch.setattr(psi, "PARALLEL_FROM", 1)
+    return request.param
+
+
+def test_finish_decrypts_statuses_only_for_the_overlap(tmp_path, lists, threads):
     ours, theirs = lists
     f, secrets = run_exchange(tmp_path, ours, theirs)
     done = psi.finish(f["a1"], f["b1"], f["b2"], folder=secrets)
@@ -161,18 +170,19 @@ def test_the_secret_stays_out_of_the_round_files(tmp_path, lists):
         assert "Firm 1" not in text
 
 
-def test_a_bad_group_element_with_a_good_checksum_is_a_clear_error(tmp_path, lists):
+def test_a_bad_group_element_with_a_good_checksum_is_a_clear_error(tmp_path, lists, threads):
     ours, theirs = lists
     f, secrets = run_exchange(tmp_path, ours, theirs)
     doc = json.loads(f["b1"].read_text())
     query = bytearray(base64.b64decode(doc["query"]))
-    query[:32] = b"\xff" * 32  # not a ristretto255 encoding
+    query[32 * 40:32 * 41] = b"\xff" * 32  # entry 41 (in the last chunk): not a ristretto255 point
+    query[32 * 45:32 * 46] = b"\xff" * 32
     doc["query"] = base64.b64encode(bytes(query)).decode()
     del doc["checksum"]
     f["b1"].write_bytes(psi._dump(doc))
     with pytest.raises(AcctmapError) as err:
         psi.answer(f["a1"], f["b1"], tmp_path / "x.psi", folder=secrets)
-    assert str(f["b1"]) in str(err.value) and "entry 1 is not a valid group element" in str(err.value)
+    assert str(f["b1"]) in str(err.value) and "entry 41 is not a valid group element" in str(err.value)
 
 
 def test_a_changed_table_entry_fails_its_mac(tmp_path, lists):
