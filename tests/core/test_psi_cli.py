@@ -216,3 +216,11 @@ def test_statuses_of_a_small_pair_reach_only_the_overlap(tmp_path, capsys):
     for status in STATUSES:  # status words never travel in a round file
         for name in ("a1", "b1", "a2", "b2"):
             assert status not in f[name].read_text().lower()
+
+
+def test_finish_refuses_files_of_an_overlap_and_a_counts_only_exchange(tmp_path, capsys):
+    f = exchange(capsys, tmp_path)
+    counts_b1 = tmp_path / "b1-counts.psi"
+    run(capsys, "psi", "start", THEIRS_CSV, "-o", counts_b1, "--counts-only")
+    code, _, err = run(capsys, "psi", "finish", f["a1"], counts_b1, f["b2"])
+    assert code == 2 and str(counts_b1) in err and "counts-only" in err
