@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from acctmap_tui.core import compare, export, ingest, privacy, start
+from acctmap_tui.core import compare, export, ingest, privacy, psi, start
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.categorize import overlap_figures
 from acctmap_tui.core.model import (
@@ -23,6 +23,7 @@ from acctmap_tui.core.model import (
     AccountList,
     AcctmapError,
 )
+from acctmap_tui.core.match import MatchResult
 from acctmap_tui.core.pipeline import NewSession
 from acctmap_tui.core.start import SessionRequest, build_session, parse_columns, parse_status_map
 
@@ -66,7 +67,7 @@ def match_summary(built: NewSession) -> str:
             lines.append(f"  ... and {len(problems) - 15} more")
     lines.append("")
     by_method = ", ".join(f"{m} {n}" for m, n in sorted(result.stats.items()) if n and m in
-                          ("domain", "name", "manual", "hash"))
+                          ("domain", "name", "manual", "hash", "psi"))
     lines.append(f"Matches by method: {by_method or 'none'}")
     lines.append(f"Review queue: {fig.review} pairs need a person")
     lines.append(f"Overlap: {fig.overlap} accounts  ({fig.rate(OURS):.0%} of {s.ours}'s list, "
@@ -128,6 +129,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     old, new = session_io.load(args.old), session_io.load(args.new)
     result = compare.diff_sessions(old, new, force=args.force)
+    if args.partner_safe:
+        result = compare.partner_safe(result, old, new)
     render = {"text": compare.render_text, "md": compare.render_markdown,
               "csv": compare.render_csv, "json": compare.render_json}[args.format]
     print(render(result))
@@ -165,11 +168,90 @@ def cmd_hash(args: argparse.Namespace) -> int:
 def cmd_keygen(args: argparse.Namespace) -> int:
     key = privacy.keygen()
     if args.output:
-        Path(args.output).write_text(key + "\n", encoding="ascii")
-        print(f"Wrote a new key to {args.output}. Send it to your partner by a separate channel; "
-              "use it for this exchange only.")
+        privacy.write_key(args.output, key, force=args.force)
+        print(f"Wrote a new key to {args.output} (readable by you only). Send it to your partner "
+              "by a separate channel; use it for this exchange only. Note: the keyed-hash "
+              "exchange is weaker than `acctmap psi` (whoever holds the key can test guessed "
+              "domains against the other's file).")
     else:
         print(key)
+    return 0
+
+
+# --- private overlap exchange (PSI) -----------------------------------------------------------
+
+
+def cmd_psi_start(args: argparse.Namespace) -> int:
+    lst = ingest.read_list(args.list, OURS, args.ours_name or "",
+                           columns=parse_columns(args.columns, "--columns") or None,
+                           status_map=parse_status_map(args.status) or None)
+    started = psi.start(lst, args.output, counts_only=args.counts_only,
+                        company=args.ours_name or "")
+    mode = ("counts only: each side learns only how many accounts overlap per category"
+            if started.counts_only else "overlap: each side learns the shared accounts and the "
+            "other's status for them")
+    print(f"Wrote {started.path}: round 1 of a private overlap exchange ({mode}).")
+    print(f"  {started.list_size} accounts with a domain take part", end="")
+    print(f"; {started.left_out} without a domain left out" if started.left_out else "", end="")
+    print(f"; {started.unknown_status} with a status word acctmap does not know (--status WORD="
+          "STATUS maps it)" if started.unknown_status else "")
+    for problem in lst.problems[:10]:
+        print(f"  - {problem}")
+    print(f"Send {started.path} to your partner. Your secret for this exchange stays in "
+          f"{started.secret}: never send it.")
+    print(f"Next: when the partner's round-1 file arrives, run\n  acctmap psi answer "
+          f"{started.path} THEIRS1.psi -o OURS2.psi")
+    return 0
+
+
+def cmd_psi_answer(args: argparse.Namespace) -> int:
+    done = psi.answer(args.ours1, args.theirs1, args.output)
+    who = done.partner_company or "the partner"
+    print(f"Wrote {done.path}: our answer to {who}'s {done.partner_size} entries. Send it to "
+          "your partner.")
+    print(f"Their list: {done.partner_size} accounts; ours: {done.list_size}. A partner can put "
+          "guessed domains on its own list: is that size what you expect?")
+    print(f"Next: when their round-2 file arrives, run\n  acctmap psi finish {args.ours1} "
+          f"{args.theirs1} THEIRS2.psi -o sessions/NAME.toml")
+    return 0
+
+
+def _counts_lines(done: psi.Finished) -> list[str]:
+    lines = [f"Overlap: {done.overlap} accounts  ({done.ours}: {done.our_size} accounts, "
+             f"{done.partner}: {done.partner_size})"]
+    for cat in CATEGORIES:
+        lines.append(f"  {cat.code:<7}{cat.label:<32}{done.counts[cat.key]:>5}   {cat.play}")
+    if done.counts[psi.UNCATEGORIZED]:
+        lines.append(f"  {'?':<7}{'Status unknown on a side':<32}"
+                     f"{done.counts[psi.UNCATEGORIZED]:>5}")
+    return lines
+
+
+def cmd_psi_finish(args: argparse.Namespace) -> int:
+    if args.output:
+        psi.check_output(args.output)
+    done = psi.finish(args.ours1, args.theirs1, args.theirs2, ours_name=args.ours_name,
+                      partner_name=args.partner)
+    if done.counts_only:
+        print(f"{done.ours} x {done.partner} — private overlap, counts only")
+        print("\n".join(_counts_lines(done)))
+        for note in done.notes:
+            print(f"Note: {note}")
+        if args.output:
+            print(f"\nSaved the counts: {psi.write_counts(done, args.output)}")
+        return 0
+    assert done.session is not None and done.our_source is not None
+    src = done.our_source
+    ours = AccountList(OURS, done.ours, src.path, src.sha256, src.rows, dict(src.columns))
+    theirs = AccountList(PARTNER, done.partner, str(args.theirs1), hashed=True)
+    result = MatchResult(accounts=done.session.accounts, notes=done.notes,
+                         stats={"psi": done.overlap, "auto": done.overlap,
+                                "overlap": done.overlap})
+    print(match_summary(NewSession(done.session, result, ours, theirs, notes=done.notes)))
+    if args.output:
+        print(f"\nSaved session: {session_io.save(done.session, args.output)}")
+    else:
+        print("\nNot saved: add -o sessions/NAME.toml to keep the session.")
     return 0
 
 
@@ -249,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new")
     p.add_argument("--format", choices=("text", "md", "csv", "json"), default="text")
     p.add_argument("--force", action="store_true", help="compare sessions of different partners")
+    p.add_argument("--partner-safe", action="store_true",
+                   help="only fields both sessions mark shareable (no notes, priority or rank by "
+                        "default): the report to send the partner")
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("history", help="overlap per category over several sessions")
@@ -262,16 +347,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
     p.set_defaults(func=cmd_share)
 
-    p = sub.add_parser("hash", help="write keyed hashes (HMAC-SHA256) of a list's domains")
+    p = sub.add_parser("hash", help="write keyed hashes (HMAC-SHA256) of a list's domains "
+                                    "(weaker than `psi`: the key holder can test guessed domains)")
     p.add_argument("list")
     p.add_argument("--key-file", required=True)
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
     p.set_defaults(func=cmd_hash)
 
-    p = sub.add_parser("keygen", help="make a secret key for a hashed exchange")
-    p.add_argument("-o", "--output")
+    p = sub.add_parser("keygen", help="make a secret key for a keyed-hash exchange (weaker than "
+                                      "`psi`)")
+    p.add_argument("-o", "--output", help="the key file to write (mode 0600)")
+    p.add_argument("--force", action="store_true", help="replace an existing key file")
     p.set_defaults(func=cmd_keygen)
+
+    psi_p = sub.add_parser(
+        "psi", help="private overlap exchange by files: each side learns the overlap and nothing "
+                    "else (private set intersection; no shared key, no third party)")
+    psi_sub = psi_p.add_subparsers(dest="psi_command", metavar="STEP", required=True)
+    p = psi_sub.add_parser("start", help="round 1: write our blinded list to send the partner")
+    p.add_argument("list", help="our account list (.csv, .tsv, .txt, .xlsx)")
+    p.add_argument("-o", "--output", required=True, help="the round-1 file to send (OURS1.psi)")
+    p.add_argument("--counts-only", action="store_true",
+                   help="each side learns only how many accounts overlap per category, not which")
+    p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
+    p.add_argument("--ours-name", help="our company name, shown to the partner")
+    p.add_argument("--status", action="append", metavar="WORD=STATUS",
+                   help=f"map a status word (repeatable); STATUS is one of: {', '.join(STATUSES)}")
+    p.set_defaults(func=cmd_psi_start)
+    p = psi_sub.add_parser("answer", help="round 2: answer the partner's round-1 file")
+    p.add_argument("ours1", help="our round-1 file (from psi start)")
+    p.add_argument("theirs1", help="the partner's round-1 file")
+    p.add_argument("-o", "--output", required=True, help="the round-2 file to send (OURS2.psi)")
+    p.set_defaults(func=cmd_psi_answer)
+    p = psi_sub.add_parser("finish", help="the overlap: a session (or the counts) from the files")
+    p.add_argument("ours1", help="our round-1 file")
+    p.add_argument("theirs1", help="the partner's round-1 file")
+    p.add_argument("theirs2", help="the partner's round-2 file (their answer to ours)")
+    p.add_argument("-o", "--output", help="save the session TOML (counts-only: the counts) here")
+    p.add_argument("--ours-name", help="our company name")
+    p.add_argument("--partner", help="the partner's company name (default: the name they sent)")
+    p.set_defaults(func=cmd_psi_finish)
     return parser
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from acctmap_tui.core.categorize import overlap_figures
+from acctmap_tui.core.export import md_cell, safe_cell
 from acctmap_tui.core.model import (
     ACTION_DONE,
     ACTION_DROPPED,
@@ -31,12 +32,13 @@ from acctmap_tui.core.model import (
     THEIRS_CUSTOMER,
     Account,
     AcctmapError,
+    SESSION_SIDE,
     Record,
     Session,
     quarter,
 )
 from acctmap_tui.core.normalize import name_key
-from acctmap_tui.core.export import md_cell
+from acctmap_tui.core.sharing import COMPARED_FIELD, is_shareable
 from acctmap_tui.core.score import priority_accounts, ranks
 
 NEW, GONE, CHANGED, SAME = "new", "gone", "changed", "same"
@@ -52,7 +54,6 @@ FIELDS = (
 )
 
 DAFF_MARK = {NEW: "+++", GONE: "---", CHANGED: "->", SAME: ""}
-
 
 class PartnerMismatch(AcctmapError):
     """The two sessions are not of the same partnership."""
@@ -116,6 +117,9 @@ class SessionDiff:
     accounts: list[AccountDiff]
     actions: list[ActionReview]
     summary: Summary
+    fields: tuple[str, ...] = FIELDS  # the compared fields this report shows
+    private: list[str] = field(default_factory=list)  # shown fields the partner may not see
+    partner_safe: bool = False  # made by `partner_safe`: only fields both sessions mark shareable
 
     def counts(self) -> dict[str, int]:
         """Accounts per kind (new, gone, changed, same)."""
@@ -308,7 +312,90 @@ def diff_sessions(old: Session, new: Session, force: bool = False) -> SessionDif
     return SessionDiff(
         old_title=old.title, new_title=new.title, old_date=old.date, new_date=new.date,
         accounts=accounts, actions=actions, summary=summarize(old, new),
+        private=[f for f in FIELDS if not _shareable(old, new, *COMPARED_FIELD[f])],
     )
+
+
+# --- partner-safe reports -----------------------------------------------------------------------
+
+
+def _shareable(old: Session, new: Session, side: str, name: str) -> bool:
+    """Shareable only when both sessions say so (the stricter of the two policies)."""
+    return is_shareable(old, side, name) and is_shareable(new, side, name)
+
+
+def _safe_identity(acc: Account | None, role: str, ok: dict[str, bool]) -> str:
+    """The account's name or domain from a side whose field may be shown, else ""."""
+    if acc is None:
+        return ""
+    for side, rec in ((OURS, acc.ours), (PARTNER, acc.theirs)):
+        value = rec.name if role == "name" else ("" if rec.hashed else rec.domain)
+        if ok[side] and value:
+            return value
+    return ""
+
+
+def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
+    """The same diff holding only fields both sessions mark shareable (sharing.is_shareable).
+
+    Private fields (notes, priority and rank by default) leave the columns, the changes and the
+    summary; an account whose only changes were private counts as unchanged; last time's actions
+    keep only their shareable parts.
+    """
+    def ok(side: str, name: str) -> bool:
+        return _shareable(old, new, side, name)
+
+    shown = tuple(f for f in d.fields if ok(*COMPARED_FIELD[f]))
+    names = {side: ok(side, "name") for side in (OURS, PARTNER)}
+    domains = {side: ok(side, "domain") for side in (OURS, PARTNER)}
+    hints = all(names.values()) and all(domains.values())
+    category = ok(SESSION_SIDE, "category")
+    accounts = []
+    for a in d.accounts:
+        acc = a.new if a.new is not None else a.old
+        changes = [c for c in a.changes if c.field in shown]
+        kind = SAME if a.kind == CHANGED and not changes else a.kind
+        accounts.append(replace(
+            a, key=_safe_identity(acc, "domain", domains) or _safe_identity(acc, "name", names),
+            name=_safe_identity(acc, "name", names), kind=kind, changes=changes,
+            movement=a.movement if category else "", hint=a.hint if hints else "",
+        ))
+    actions = []
+    if ok(SESSION_SIDE, "next_action") and ok(SESSION_SIDE, "action_status"):
+        by_key = {a.key: a for a in old.overlap()} | {a.key: a for a in new.overlap()}
+        for r in d.actions:
+            acc = by_key.get(r.key)
+            actions.append(replace(
+                r, key=_safe_identity(acc, "domain", domains) or _safe_identity(acc, "name", names),
+                name=_safe_identity(acc, "name", names),
+                owner=r.owner if ok(SESSION_SIDE, "owner") else "",
+                due=r.due if ok(SESSION_SIDE, "due") else None,
+            ))
+    private_metrics = set()
+    if not (ok(SESSION_SIDE, "priority") and ok(SESSION_SIDE, "owner") and ok(SESSION_SIDE, "next_action")):
+        private_metrics.add(ACTIVATION)  # counted over the top accounts by private priority
+    if not category:
+        private_metrics |= {c.label for c in CATEGORIES} | {UNCATEGORIZED}
+    if not (ok(SESSION_SIDE, "next_action") and ok(SESSION_SIDE, "action_status") and ok(SESSION_SIDE, "due")):
+        private_metrics |= {ACTIONS_DONE, ACTIONS_OPEN, ACTIONS_OVERDUE}
+    summary = Summary([r for r in d.summary.rows if r[0] not in private_metrics])
+    return replace(d, accounts=accounts, actions=actions, summary=summary, fields=shown,
+                   private=[], partner_safe=True)
+
+
+def _shown_values(d: SessionDiff, a: AccountDiff) -> dict[str, str]:
+    """The values a report shows for an account, restricted to the report's fields."""
+    v = row_values(a)
+    return {f: v[f] for f in d.fields}
+
+
+def _privacy_line(d: SessionDiff) -> str:
+    if d.partner_safe:
+        return "Partner-safe: only fields both sessions mark shareable."
+    if d.private:
+        return (f"Holds private fields ({', '.join(d.private)}): for internal use; "
+                "--partner-safe leaves them out.")
+    return "Holds no private fields: every field shown is marked shareable in both sessions."
 
 
 def _hint_renamed_domains(gone: list[AccountDiff], added: list[AccountDiff]) -> None:
@@ -462,13 +549,15 @@ def _table(rows: list[list[str]], right: frozenset[int] | set[int] = frozenset()
     return out
 
 
-def _account_line(d: AccountDiff) -> list[str]:
-    v = row_values(d)
+def _account_line(report: SessionDiff, d: AccountDiff) -> list[str]:
+    v = _shown_values(report, d)
     line = f"{DAFF_MARK[d.kind]:<3} {d.key}  {d.name}"
     if d.kind in (NEW, GONE):
-        line += f"  [{v['category'] or 'uncategorized'}]"
-        if v["owner"] or v["next action"]:
-            line += f"  owner: {_shown(v['owner'])}; next action: {_shown(v['next action'])}"
+        if "category" in v:
+            line += f"  [{v['category'] or 'uncategorized'}]"
+        if v.get("owner") or v.get("next action"):
+            line += (f"  owner: {_shown(v.get('owner', ''))}; "
+                     f"next action: {_shown(v.get('next action', ''))}")
     elif d.movement:
         line += f"  [{d.movement}]"
     lines = [line]
@@ -484,6 +573,8 @@ def render_text(d: SessionDiff) -> str:
         f"Compare: {d.old_title or 'old session'} ({d.old_date}) -> "
         f"{d.new_title or 'new session'} ({d.new_date})",
         "",
+        _privacy_line(d),
+        "",
         "Summary",
     ]
     rows = [["metric", "old", "new", "change"]]
@@ -496,7 +587,7 @@ def render_text(d: SessionDiff) -> str:
         if group:
             out += ["", f"{title} ({len(group)})"]
             for a in group:
-                out += ["  " + line for line in _account_line(a)]
+                out += ["  " + line for line in _account_line(d, a)]
     out += ["", f"Actions from last time: {_actions_line(d)}"]
     if d.actions:
         rows = [["state", "key", "account", "owner", "next action", "due"]]
@@ -521,6 +612,8 @@ def render_markdown(d: SessionDiff) -> str:
         "",
         f"Sessions of {d.old_date} and {d.new_date}. Overlap accounts: {_counts_line(d)}.",
         "",
+        _privacy_line(d),
+        "",
         "## Summary",
         "",
     ]
@@ -533,8 +626,9 @@ def render_markdown(d: SessionDiff) -> str:
             out += ["", f"## {title} ({len(group)})", ""]
             rows = []
             for a in group:
-                v = row_values(a)
-                rows.append([a.key, a.name, v["category"], v["owner"], v["next action"], a.hint])
+                v = _shown_values(d, a)
+                rows.append([a.key, a.name, v.get("category", ""), v.get("owner", ""),
+                             v.get("next action", ""), a.hint])
             out += _md_table(["Key", "Account", "Category", "Owner", "Next action", "Hint"], rows)
     group = [a for a in d.accounts if a.kind == CHANGED]
     if group:
@@ -554,27 +648,32 @@ def render_markdown(d: SessionDiff) -> str:
 
 def render_csv(d: SessionDiff) -> str:
     """daff-style CSV: one row per new (`+++`), gone (`---`) or changed (`->`) account; a changed
-    cell is written `old->new`, other cells show the current value."""
+    cell is written `old->new`, other cells show the current value. Every data cell a
+    spreadsheet would run as a formula gets a leading apostrophe (export.safe_cell); the daff
+    marks in the first column are ours, not data, and stay as they are."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["@@", "key", "name", *FIELDS, "movement", "hint"])
+    w.writerow(["@@", "key", "name", *d.fields, "movement", "hint"])
     for a in d.accounts:
         if a.kind == SAME:
             continue
-        v = row_values(a)
+        v = _shown_values(d, a)
         for c in a.changes:
             v[c.field] = f"{c.old}->{c.new}"
-        w.writerow([DAFF_MARK[a.kind], a.key, a.name, *(v[f] for f in FIELDS), a.movement,
-                    a.hint])
+        cells = [a.key, a.name, *(v[f] for f in d.fields), a.movement, a.hint]
+        w.writerow([DAFF_MARK[a.kind], *(safe_cell(c) for c in cells)])
     return buf.getvalue()
 
 
 def render_json(d: SessionDiff) -> str:
     """The whole diff as JSON (unchanged accounts are counted, not listed)."""
     def side(acc: Account | None, rank: int | None) -> dict[str, str] | None:
-        return None if acc is None else values(acc, rank)
+        return None if acc is None else {f: v for f, v in values(acc, rank).items()
+                                          if f in d.fields}
 
     doc = {
+        "partner_safe": d.partner_safe,
+        "private_fields": list(d.private),
         "old": {"title": d.old_title, "date": d.old_date.isoformat()},
         "new": {"title": d.new_title, "date": d.new_date.isoformat()},
         "counts": d.counts(),

@@ -67,7 +67,8 @@ DOMAIN = "domain"
 NAME = "name"
 MANUAL = "manual"
 HASH = "hash"
-METHODS = (DOMAIN, NAME, MANUAL, HASH)
+PSI = "psi"  # same domain, found by the private overlap exchange (private set intersection)
+METHODS = (DOMAIN, NAME, MANUAL, HASH, PSI)
 
 # Flags a matcher may put on a pair (shown in the review pane).
 FLAG_NAMES_DIFFER = "names-differ"  # same domain, very different names

@@ -5,12 +5,17 @@ chosen columns (domain and status by default) of a list; `write_hashed` goes fur
 `domain_hash,status`, where the hash is HMAC-SHA256 of the registrable domain under a key both
 partners share (made by `keygen`, sent by a separate channel). Without the key a hash cannot be
 turned back into a domain by trying a list of known domains. Both sides must use the same key.
+
+This keyed-hash mode is weaker than the private overlap exchange (core/psi.py): whoever holds the
+key, the partner included, can hash any list of guessed domains and test each against the other
+side's file, so it reveals far more than the overlap to the partner.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import string
 from collections.abc import Sequence
@@ -21,7 +26,7 @@ from acctmap_tui.core.export import write_csv
 from acctmap_tui.core.model import AccountList, AcctmapError, Problem, Record
 
 KEY_BYTES = 32
-MIN_KEY_BYTES = 16
+MIN_KEY_BYTES = 32  # 256 bits
 HASH_COLUMNS = ("domain_hash", "status")
 ROLES = ("name", "domain", "status", "owner")
 MIN_RECORDS_FOR_KEY_CHECK = 20
@@ -58,6 +63,36 @@ def keygen() -> str:
     return secrets.token_hex(KEY_BYTES)
 
 
+def write_key(path: str | Path, key: str, force: bool = False) -> Path:
+    """Write a key file readable by its owner only (0600); an existing file only with `force`."""
+    path = Path(path)
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise AcctmapError(Problem(str(path), None, None, "is not a plain file (a link, folder, "
+                                   "device or FIFO): name a new key file", "error"))
+    if path.exists() and not force:
+        raise AcctmapError(Problem(str(path), None, None, "a file of that name exists already: "
+                                   "choose another name, or add --force to replace it (the old "
+                                   "key is then gone)", "error"))
+    data = (key + "\n").encode("ascii")
+    try:
+        if force:
+            from acctmap_tui.core.session import _atomic_write  # temp file (0600) + rename
+
+            _atomic_write(data, path)
+        else:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        os.chmod(path, 0o600)  # whatever the umask
+    except FileExistsError:
+        raise AcctmapError(Problem(str(path), None, None, "a file of that name exists already: "
+                                   "add --force to replace it", "error")) from None
+    except OSError as exc:
+        raise AcctmapError(Problem(str(path), None, None,
+                                   f"cannot write the key: {exc.strerror or exc}", "error")) from None
+    return path
+
+
 def read_key(path: str | Path) -> bytes:
     """The key in a key file (hex text); AcctmapError when missing, not hex, or too short."""
     path = Path(path)
@@ -75,8 +110,9 @@ def read_key(path: str | Path) -> bytes:
     key = bytes.fromhex(text)
     if len(key) < MIN_KEY_BYTES:
         raise AcctmapError(Problem(str(path), None, None,
-                                   f"key too short: {len(key)} bytes, need at least "
-                                   f"{MIN_KEY_BYTES} (make one with `acctmap keygen`)", "error"))
+                                   f"key too short: {len(key)} bytes ({len(key) * 8} bits), need "
+                                   f"at least {MIN_KEY_BYTES} bytes ({MIN_KEY_BYTES * 8} bits); "
+                                   "make one with `acctmap keygen`", "error"))
     return key
 
 

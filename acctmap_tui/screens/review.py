@@ -51,7 +51,7 @@ VIEW_LABELS = {QUEUE: "Queue", OVERLAP: "Overlap", REJECTED_VIEW: "Rejected"}
 MAX_ROWS = 1000  # rows a view shows at once (a 10k-row table costs seconds to paint)
 FILTER_DELAY = 0.25  # seconds after the last keystroke before the filter runs
 
-METHOD_SHORT = {"domain": "dom", "name": "name", "manual": "hand", "hash": "hash"}
+METHOD_SHORT = {"domain": "dom", "name": "name", "manual": "hand", "hash": "hash", "psi": "psi"}
 # (column key, label, width); the two name columns share the width that is left.
 FIXED_COLUMNS = (("decision", "Decision", 10), ("method", "How", 4), ("score", "Scr", 3),
                  ("category", "Cat.", 6))

@@ -80,6 +80,7 @@ METHOD_EXPLANATIONS = {
     "name": "similar company names",
     "manual": "paired by hand",
     "hash": "same hashed domain",
+    "psi": "same domain, found by the private overlap exchange (no names compared)",
 }
 
 # Changed characters: a style that is readable on dark and light themes and still visible without

@@ -1,0 +1,636 @@
+"""Private overlap exchange: a two-party Diffie-Hellman private set intersection (PSI) by files.
+
+Each side learns which registrable domains both lists hold (or, in counts-only mode, only how many
+per category), and the partner's status for those accounts; nothing about the rest of the
+partner's list but its size. No server, no third party, no shared key: three commands, two files
+sent each way. The protocol is written out in docs/PSI.md; in short, with H(x) a registrable
+domain hashed to the ristretto255 group (SHA-512 over a fixed context string, then libsodium's
+`crypto_core_ristretto255_from_hash` via `rbcl`; no curve arithmetic here):
+
+round 1 (`start`): fresh secret scalars r (blinding) and k (my PRF key). The file holds
+  * the query: H(x)^r for each of my domains x, shuffled;
+  * the table: for each of my domains y, shuffled on its own, tag(H(y)^k) and my status for y
+    encrypted under a key derived from H(y)^k (a one-time pad, since each key is used once, plus
+    a MAC).
+round 2 (`answer`): the partner's query points raised to my k, in their order (counts-only:
+  shuffled, so no answer can be linked back to an item).
+finish: (H(x)^(r k'))^(1/r) = H(x)^k' for each of my domains: its tag is in the partner's table
+  exactly when x is on their list, and only then can I decrypt their status.
+
+Counts-only mode hashes (domain, my status bucket) instead of the domain alone, and each table
+holds one entry per own domain and possible querier bucket (customer, prospect, unknown) whose
+value is the category of that pairing. A side then learns one category per overlapping account,
+unlinkable to its own accounts because the answers come back shuffled.
+
+The local secret (r, k, my domains in query order, my records) is written to a 0600 file in the
+per-user data folder (`secret_dir()`), never beside the round file, so a folder attached to an
+e-mail or a drag-and-drop of the round file cannot take it along.
+
+Security model: semi-honest (both sides follow the protocol). A side can still put guessed domains
+on its own list; each side sees the other's list size, and the CLI says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import random
+import secrets
+import stat
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from acctmap_tui.core.categorize import apply_categories, bucket, categorize
+from acctmap_tui.core.sharing import default_field_policy
+from acctmap_tui.core.model import (
+    AUTO,
+    CATEGORIES,
+    CUSTOMER,
+    OURS,
+    PARTNER,
+    PROSPECT,
+    PSI,
+    STATUSES,
+    Account,
+    AccountList,
+    AcctmapError,
+    MatchInfo,
+    Problem,
+    Record,
+    Session,
+    Source,
+    quarter,
+)
+from acctmap_tui.core.pipeline import source_of
+from acctmap_tui.core.score import rescore
+from acctmap_tui.core.session import _atomic_write  # the one atomic writer (temp file + rename)
+
+FORMAT = "acctmap-psi"
+SECRET_FORMAT = "acctmap-psi-secret"
+VERSION = 1
+# Domain separation for hash-to-group. Fresh secrets make every exchange distinct, so one fixed
+# context suffices; changing it (or the version) makes old and new acctmap find no overlap.
+CONTEXT = b"acctmap private overlap v1 | ristretto255 | SHA-512"
+KDF_PERSON = b"acctmap-psi-kdf1"  # blake2b personalisation (16 bytes)
+POINT = 32  # bytes of a ristretto255 element (crypto_core_ristretto255_BYTES)
+TAG = 16
+MAC = 16
+ENTRY = TAG + 1 + MAC
+WORKERS = min(4, os.cpu_count() or 1)  # threads for the group operations
+PARALLEL_FROM = 2000  # below this many operations one thread is quicker
+
+# What a table entry's one encrypted byte means: the owner's status (overlap mode) or the category
+# of the pairing (counts-only). Index 0 is "unknown".
+STATUS_VALUES: tuple[str | None, ...] = (None, *STATUSES)
+CATEGORY_VALUES: tuple[str | None, ...] = (None, *(c.key for c in CATEGORIES))
+# Counts-only: the querier's status bucket, and the status that stands for it in `categorize`.
+BUCKETS: tuple[tuple[str, str | None], ...] = (("customer", CUSTOMER), ("prospect", PROSPECT),
+                                               ("unknown", None))
+UNCATEGORIZED = "uncategorized"
+
+
+# --- errors and small helpers -----------------------------------------------------------------
+
+
+def _fail(path: str | Path, message: str) -> AcctmapError:
+    return AcctmapError(Problem(str(path), None, None, message, "error"))
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _chunks(blob: bytes, size: int) -> list[bytes]:
+    return [blob[i:i + size] for i in range(0, len(blob), size)]
+
+
+def secret_dir() -> Path:
+    """Where local secrets live: the per-user data folder (e.g. ~/.local/share/acctmap/psi)."""
+    import platformdirs
+
+    return platformdirs.user_data_path("acctmap") / "psi"
+
+
+def check_output(path: str | Path) -> Path:
+    """Refuse an output path that is a symbolic link, a device or a FIFO (it would be replaced)."""
+    path = Path(path)
+    if path.is_symlink():
+        raise _fail(path, "is a symbolic link: name a plain file to write")
+    if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+        raise _fail(path, "is not a plain file (a folder, device or FIFO): name a file to write")
+    return path
+
+
+def _write(path: Path, data: bytes) -> None:
+    check_output(path)
+    try:
+        _atomic_write(data, path)  # mkstemp makes the file 0600 and the rename keeps it
+    except OSError as exc:
+        raise _fail(path, f"cannot write: {exc.strerror or exc}") from exc
+
+
+# --- the group and the key derivation (all curve work is libsodium's, through rbcl) -----------
+
+
+def _rbcl():
+    """rbcl, imported on first use (only the psi steps need it).
+
+    Importing rbcl writes its bundled libsodium (2.7 MB) to a new temporary file and loads it
+    from there, and never deletes it: without this, every run would leave one in /tmp. Once the
+    library is loaded the file is not needed any more (POSIX keeps the mapping), so it goes.
+    """
+    first = "rbcl" not in sys.modules
+    import rbcl
+
+    if first:
+        lib = getattr(getattr(rbcl, "_sodium", None), "_name", None)  # the loaded CDLL's path
+        if isinstance(lib, str) and Path(lib).parent == Path(tempfile.gettempdir()) \
+                and Path(lib).suffix in (".so", ".pyd", ".dylib"):
+            try:
+                os.unlink(lib)
+            except OSError:  # Windows keeps a loaded DLL locked; nothing to do there
+                pass
+    return rbcl
+
+
+def _in_parallel(fn: Callable[[list, int], list], items: list) -> list:
+    """fn(chunk, offset) over contiguous chunks on WORKERS threads, results in order.
+
+    rbcl calls libsodium through ctypes, which releases the GIL during the call, so the group
+    operations (nearly all the time of a step) use every core.
+    """
+    if WORKERS < 2 or len(items) < PARALLEL_FROM:
+        return fn(items, 0)
+    size = -(-len(items) // WORKERS)
+    starts = range(0, len(items), size)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        parts = list(pool.map(fn, [items[i:i + size] for i in starts], starts))
+    return [x for part in parts for x in part]
+
+
+def _to_group(domain: str, label: bytes) -> bytes:
+    digest = hashlib.sha512(CONTEXT + b"\x00" + label + b"\x00"
+                            + domain.strip().lower().encode("utf-8")).digest()
+    return _rbcl().crypto_core_ristretto255_from_hash(digest)
+
+
+def _to_groups(items: list[tuple[str, bytes]]) -> list[bytes]:
+    """H(domain) with each item's label, for many (domain, label) pairs."""
+    return _in_parallel(lambda chunk, _start: [_to_group(d, label) for d, label in chunk], items)
+
+
+def _label(counts_only: bool, bucket_name: str = "") -> bytes:
+    return f"counts:{bucket_name}".encode() if counts_only else b"overlap"
+
+
+def _raise(scalar: bytes, points: Iterable[bytes], path: str | Path, what: str) -> list[bytes]:
+    """Each point times the scalar; an invalid point is an error naming the file and position."""
+    mult = _rbcl().crypto_scalarmult_ristretto255
+
+    def run(chunk: list[bytes], start: int) -> list[bytes]:
+        out = []
+        for i, p in enumerate(chunk, start):
+            try:
+                out.append(mult(scalar, p))
+            except (RuntimeError, ValueError, TypeError):
+                raise _fail(path, f"{what} {i + 1} is not a valid group element: the file is "
+                                  "corrupt or was not written by acctmap") from None
+        return out
+
+    return _in_parallel(run, list(points))
+
+
+def _keys(point: bytes) -> tuple[bytes, int, bytes]:
+    """tag, one pad byte, MAC key: one blake2b call over H(x)^k (each key is used once)."""
+    out = hashlib.blake2b(point, digest_size=64, person=KDF_PERSON).digest()
+    return out[:TAG], out[TAG], out[32:]
+
+
+def _mac(mac_key: bytes, tag: bytes, ct: int) -> bytes:
+    return hashlib.blake2b(tag + bytes([ct]), key=mac_key, digest_size=MAC).digest()
+
+
+def _entry(point: bytes, value: int) -> bytes:
+    tag, pad, mac_key = _keys(point)
+    ct = value ^ pad
+    return tag + bytes([ct]) + _mac(mac_key, tag, ct)
+
+
+def _open(point: bytes, table: dict[bytes, bytes], size: int, path: Path) -> int | None:
+    """The value the partner's table holds for this point, or None when the tag is not there."""
+    tag, pad, mac_key = _keys(point)
+    rest = table.get(tag)
+    if rest is None:
+        return None
+    ct, mac = rest[0], rest[1:]
+    if not secrets.compare_digest(mac, _mac(mac_key, tag, ct)):
+        raise _fail(path, "an entry of the table fails its check: the file was changed")
+    value = ct ^ pad
+    if value >= size:
+        raise _fail(path, "an entry of the table holds an unknown value: the file was changed")
+    return value
+
+
+# --- round files --------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundFile:
+    """One round file as read (and checked) from disk."""
+
+    path: Path
+    round: int
+    exchange: str
+    counts_only: bool
+    list_size: int
+    company: str
+    checksum: str
+    query: list[bytes] = field(default_factory=list)  # round 1
+    table: bytes = b""  # round 1: ENTRY-byte entries
+    answers: list[bytes] = field(default_factory=list)  # round 2
+    answers_file: str = ""  # round 2: checksum of the round-1 file it answers
+    answers_exchange: str = ""  # round 2: exchange id of that file
+    own_round1: str = ""  # round 2: checksum of the answerer's own round-1 file
+
+
+def _checksum(doc: dict[str, Any]) -> str:
+    body = {k: v for k, v in doc.items() if k != "checksum"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return "sha256:" + hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _dump(doc: dict[str, Any]) -> bytes:
+    doc = dict(doc, checksum=_checksum(doc))
+    return (json.dumps(doc, indent=1, ensure_ascii=True) + "\n").encode("ascii")
+
+
+_ROUND_WORDS = {1: "round-1 file (made by `acctmap psi start`)",
+                2: "round-2 file (made by `acctmap psi answer`)"}
+
+
+def read_round(path: str | Path, expected: int) -> RoundFile:
+    """Read and check a round file: format, version, round, checksum and sizes."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _fail(path, "file not found") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        doc = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise _fail(path, f"not a private overlap file: expected a {_ROUND_WORDS[expected]}, "
+                          "or it is corrupt") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise _fail(path, f"not a private overlap file: expected a {_ROUND_WORDS[expected]}")
+    if doc.get("version") != VERSION:
+        raise _fail(path, f"written by another version of the exchange (version "
+                          f"{doc.get('version')!r}; this acctmap speaks version {VERSION})")
+    if doc.get("checksum") != _checksum(doc):
+        raise _fail(path, "the file is corrupt or was changed after it was written (its checksum "
+                          "does not match): ask for the file again")
+    rnd = doc.get("round")
+    if rnd != expected:
+        got = _ROUND_WORDS.get(rnd, f"round {rnd!r}") if isinstance(rnd, int) else repr(rnd)
+        raise _fail(path, f"wrong round: this is a {got}, expected a {_ROUND_WORDS[expected]}")
+    try:
+        rf = RoundFile(path=path, round=rnd, exchange=str(doc["exchange"]),
+                       counts_only=bool(doc["counts_only"]), list_size=int(doc["list_size"]),
+                       company=str(doc.get("company", "")), checksum=doc["checksum"])
+        if rnd == 1:
+            rf.query = _chunks(base64.b64decode(doc["query"], validate=True), POINT)
+            rf.table = base64.b64decode(doc["table"], validate=True)
+        else:
+            rf.answers = _chunks(base64.b64decode(doc["answers"], validate=True), POINT)
+            rf.answers_file = str(doc["answers_file"])
+            rf.answers_exchange = str(doc["answers_exchange"])
+            rf.own_round1 = str(doc["own_round1"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise _fail(path, f"the file is incomplete or corrupt ({exc})") from None
+    per_item = len(BUCKETS) if rf.counts_only else 1
+    sizes_ok = (rnd == 2 or (len(rf.query) == rf.list_size
+                             and len(rf.table) == rf.list_size * per_item * ENTRY))
+    if not sizes_ok or any(len(p) != POINT for p in rf.query + rf.answers):
+        raise _fail(path, "the file is corrupt: its sizes do not add up")
+    return rf
+
+
+def _mode(counts_only: bool) -> str:
+    return "counts-only" if counts_only else "overlap"
+
+
+def _same_mode(ours: RoundFile, theirs: RoundFile) -> None:
+    if ours.counts_only != theirs.counts_only:
+        raise _fail(theirs.path, f"this file is for a {_mode(theirs.counts_only)} exchange, but "
+                                 f"{ours.path} is {_mode(ours.counts_only)}: both sides must run "
+                                 "`psi start` the same way (with or without --counts-only)")
+
+
+# --- the local secret ---------------------------------------------------------------------------
+
+
+@dataclass
+class Secret:
+    """What only this side may keep: scalars, its domains in query order, its records."""
+
+    exchange: str
+    round1: str  # checksum of the round-1 file this secret belongs to
+    r: bytes
+    k: bytes
+    counts_only: bool
+    company: str
+    domains: list[str]  # my domains in query order
+    records: list[Record]
+    source: Source
+    left_out: int = 0
+
+
+def secret_path(exchange: str, folder: str | Path | None = None) -> Path:
+    return Path(folder or secret_dir()) / f"{exchange}.secret.json"
+
+
+def _save_secret(sec: Secret, folder: Path) -> Path:
+    doc = {"format": SECRET_FORMAT, "version": VERSION, "exchange": sec.exchange,
+           "round1": sec.round1, "r": sec.r.hex(), "k": sec.k.hex(),
+           "counts_only": sec.counts_only, "company": sec.company, "domains": sec.domains,
+           "records": [asdict(r) for r in sec.records], "source": asdict(sec.source),
+           "left_out": sec.left_out}
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise _fail(folder, f"cannot make the folder for local secrets: {exc.strerror or exc}")
+    path = secret_path(sec.exchange, folder)
+    _write(path, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    return path
+
+
+def load_secret(round1: RoundFile, folder: str | Path | None = None) -> Secret:
+    """The local secret of our round-1 file; a clear error naming the file when it is missing."""
+    path = secret_path(round1.exchange, folder)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        sec = Secret(exchange=doc["exchange"], round1=doc["round1"], r=bytes.fromhex(doc["r"]),
+                     k=bytes.fromhex(doc["k"]), counts_only=bool(doc["counts_only"]),
+                     company=doc["company"], domains=list(doc["domains"]),
+                     records=[Record(**r) for r in doc["records"]], source=Source(**doc["source"]),
+                     left_out=int(doc.get("left_out", 0)))
+    except FileNotFoundError:
+        raise _fail(round1.path, f"no local secret for this exchange (looked for {path}): is this "
+                                 "the round-1 file your own `acctmap psi start` wrote, on this "
+                                 "machine, as this user? Without it the exchange cannot go on: "
+                                 "start a new one") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise _fail(path, f"the local secret for {round1.path} is unreadable ({exc}): start a new "
+                          "exchange") from None
+    if sec.round1 != round1.checksum or sec.exchange != round1.exchange:
+        raise _fail(round1.path, f"the local secret {path} belongs to another round-1 file: this "
+                                 "file is not the one `psi start` wrote")
+    return sec
+
+
+# --- round 1: start -----------------------------------------------------------------------------
+
+
+@dataclass
+class Started:
+    path: Path
+    secret: Path
+    exchange: str
+    list_size: int
+    left_out: int  # accounts without a domain: they cannot take part
+    unknown_status: int
+    counts_only: bool
+
+
+def _shuffled(items: list[Any]) -> list[Any]:
+    items = list(items)
+    random.SystemRandom().shuffle(items)
+    return items
+
+
+def start(lst: AccountList, out: str | Path, *, counts_only: bool = False, company: str = "",
+          folder: str | Path | None = None) -> Started:
+    """Write our round-1 file and keep the secret locally (fresh secrets on every call)."""
+    out = check_output(out)
+    if lst.hashed:
+        raise _fail(lst.path, "is a keyed-hash list: start the private exchange from your own "
+                              "plain list")
+    records = [r for r in lst.records if r.domain and not r.hashed]
+    if not records:
+        raise _fail(lst.path, "no account with a usable domain: the private exchange matches on "
+                              "registrable domains only")
+    records = _shuffled(records)  # the query order
+    r = _rbcl().crypto_core_ristretto255_scalar_random()
+    k = _rbcl().crypto_core_ristretto255_scalar_random()
+    if counts_only:
+        names = {b: name for name, b in BUCKETS}
+        query_points = _to_groups([(rec.domain, _label(True, names[bucket(rec.status)]))
+                                   for rec in records])
+        table_items, values = [], []
+        for rec in records:
+            for name, as_status in BUCKETS:
+                cat = categorize(as_status, rec.status)  # the querier's view: querier = "ours"
+                table_items.append((rec.domain, _label(True, name)))
+                values.append(CATEGORY_VALUES.index(cat.key if cat else None))
+        table_points = _to_groups(table_items)
+    else:
+        query_points = _to_groups([(rec.domain, _label(False)) for rec in records])
+        table_points = query_points
+        values = [STATUS_VALUES.index(rec.status) for rec in records]
+    query = _raise(r, query_points, lst.path, "domain")
+    keyed = _raise(k, table_points, lst.path, "domain")
+    table = _shuffled([_entry(p, value) for p, value in zip(keyed, values)])
+    exchange = secrets.token_hex(16)
+    doc = {"format": FORMAT, "version": VERSION, "round": 1, "exchange": exchange,
+           "counts_only": counts_only, "list_size": len(records), "company": company,
+           "query": _b64(b"".join(query)), "table": _b64(b"".join(table))}
+    data = _dump(doc)
+    source = source_of(lst)
+    if company:
+        source.company = company
+    sec = Secret(exchange=exchange, round1=json.loads(data)["checksum"], r=r, k=k,
+                 counts_only=counts_only, company=company or lst.company,
+                 domains=[rec.domain for rec in records], records=records, source=source,
+                 left_out=len(lst.records) - len(records))
+    secret = _save_secret(sec, Path(folder or secret_dir()))
+    _write(out, data)
+    return Started(out, secret, exchange, len(records), sec.left_out,
+                   sum(1 for rec in records if rec.status is None), counts_only)
+
+
+# --- round 2: answer ----------------------------------------------------------------------------
+
+
+@dataclass
+class Answered:
+    path: Path
+    partner_size: int
+    partner_company: str
+    list_size: int
+
+
+def _check_pair(ours: RoundFile, theirs: RoundFile) -> None:
+    if theirs.exchange == ours.exchange:
+        raise _fail(theirs.path, f"this is your own round-1 file (same exchange as {ours.path}): "
+                                 "give the file your partner sent")
+    _same_mode(ours, theirs)
+
+
+def answer(ours1: str | Path, theirs1: str | Path, out: str | Path, *,
+           folder: str | Path | None = None) -> Answered:
+    """Write our round-2 file: the partner's query raised to our secret k."""
+    out = check_output(out)
+    mine, theirs = read_round(ours1, 1), read_round(theirs1, 1)
+    sec = load_secret(mine, folder)
+    _check_pair(mine, theirs)
+    answers = _raise(sec.k, theirs.query, theirs.path, "entry")
+    if mine.counts_only:
+        answers = _shuffled(answers)  # counts only: no answer can be linked back to an item
+    doc = {"format": FORMAT, "version": VERSION, "round": 2, "exchange": mine.exchange,
+           "counts_only": mine.counts_only, "list_size": mine.list_size, "company": mine.company,
+           "answers_file": theirs.checksum, "answers_exchange": theirs.exchange,
+           "own_round1": mine.checksum, "answers": _b64(b"".join(answers))}
+    _write(out, _dump(doc))
+    return Answered(out, theirs.list_size, theirs.company, mine.list_size)
+
+
+# --- finish ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Finished:
+    """What the exchange revealed to us: the session (overlap mode) or the counts (counts-only)."""
+
+    counts_only: bool
+    ours: str
+    partner: str
+    our_size: int  # our accounts that took part (with a domain)
+    partner_size: int
+    left_out: int
+    counts: dict[str, int]  # category key (or "uncategorized") -> overlapping accounts
+    overlap: int
+    day: date
+    session: Session | None = None
+    our_source: Source | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _check_answer(mine: RoundFile, theirs1: RoundFile, theirs2: RoundFile) -> None:
+    _same_mode(mine, theirs2)
+    if theirs2.answers_file != mine.checksum:
+        raise _fail(theirs2.path, f"answers another round-1 file, not {mine.path}: it belongs "
+                                  "to another exchange (ask your partner to run `psi answer` on "
+                                  "your current round-1 file)")
+    if theirs2.own_round1 != theirs1.checksum or theirs2.exchange != theirs1.exchange:
+        raise _fail(theirs2.path, f"was made with another round-1 file than {theirs1.path}: it "
+                                  "belongs to another exchange (use the round-1 and round-2 "
+                                  "files of the same partner exchange)")
+    if len(theirs2.answers) != mine.list_size:
+        raise _fail(theirs2.path, f"holds {len(theirs2.answers)} answers for the "
+                                  f"{mine.list_size} entries of {mine.path}: the file is corrupt")
+
+
+def _table(rf: RoundFile) -> dict[bytes, bytes]:
+    return {e[:TAG]: e[TAG:] for e in _chunks(rf.table, ENTRY)}
+
+
+def finish(ours1: str | Path, theirs1: str | Path, theirs2: str | Path, *,
+           ours_name: str | None = None, partner_name: str | None = None,
+           folder: str | Path | None = None, day: date | None = None) -> Finished:
+    """Unblind the partner's answers and look our domains up in their table."""
+    mine = read_round(ours1, 1)
+    sec = load_secret(mine, folder)
+    theirs = read_round(theirs1, 1)
+    _check_pair(mine, theirs)
+    theirs_answer = read_round(theirs2, 2)
+    _check_answer(mine, theirs, theirs_answer)
+    r_inv = _rbcl().crypto_core_ristretto255_scalar_invert(sec.r)
+    points = _raise(r_inv, theirs_answer.answers, theirs_answer.path, "answer")
+    table = _table(theirs)
+    size = len(CATEGORY_VALUES if sec.counts_only else STATUS_VALUES)
+    found = [_open(p, table, size, theirs.path) for p in points]
+    ours = ours_name or sec.company
+    partner = partner_name or theirs.company or "Partner"
+    day = day or date.today()
+    result = Finished(counts_only=sec.counts_only, ours=ours, partner=partner,
+                      our_size=mine.list_size, partner_size=theirs.list_size,
+                      left_out=sec.left_out, counts={}, overlap=0, day=day, our_source=sec.source)
+    result.counts = {c.key: 0 for c in CATEGORIES} | {UNCATEGORIZED: 0}
+    if sec.counts_only:
+        for value in found:
+            if value is not None:
+                result.counts[CATEGORY_VALUES[value] or UNCATEGORIZED] += 1
+        result.overlap = sum(result.counts.values())
+    else:
+        result.session = _session(sec, found, ours, partner, theirs, day)
+        for account in result.session.accounts:
+            result.counts[account.category or UNCATEGORIZED] += 1
+        result.overlap = len(result.session.accounts)
+    result.notes = _notes(result)
+    return result
+
+
+def _session(sec: Secret, found: list[int | None], ours: str, partner: str, theirs: RoundFile,
+             day: date) -> Session:
+    by_domain = {r.domain: r for r in sec.records}
+    accounts = []
+    for domain, value in zip(sec.domains, found):
+        if value is None:
+            continue
+        their = Record(name="", domain=domain, status=STATUS_VALUES[value])
+        accounts.append(Account(ours=by_domain[domain], theirs=their,
+                                match=MatchInfo(PSI, 100.0, AUTO)))
+    accounts.sort(key=lambda a: (a.ours.name.casefold(), a.key))
+    source = Source(**asdict(sec.source))
+    source.company = ours
+    partner_source = Source(side=PARTNER, company=partner, path=str(theirs.path),
+                            sha256=theirs.checksum.removeprefix("sha256:"),
+                            rows=theirs.list_size, accounts=theirs.list_size,
+                            columns={"domain": "", "status": ""}, hashed=True)
+    session = Session(ours=ours, partner=partner, date=day, sources=[source, partner_source],
+                      title=f"{ours} x {partner} — {quarter(day)} mapping (private overlap)",
+                      accounts=accounts)
+    session.fields = default_field_policy(session)
+    apply_categories(session)
+    rescore(session)
+    return session
+
+
+def _notes(f: Finished) -> list[str]:
+    notes = [
+        "matched by private set intersection on registrable domains only: fuzzy name matching "
+        "is impossible (neither side sees the other's names or non-overlapping domains)",
+        f"{f.partner}'s list: {f.partner_size} accounts with a domain; ours: {f.our_size}. A "
+        "partner can put guessed domains on its own list to test them: compare its size with "
+        "what you expect",
+    ]
+    if f.left_out:
+        notes.append(f"{f.left_out} of our accounts had no domain and could not take part")
+    if f.counts_only:
+        notes.append("counts-only exchange: neither side learns which accounts overlap")
+    return notes
+
+
+def counts_toml(f: Finished) -> str:
+    """The per-category counts of a counts-only exchange as a small TOML document."""
+    import tomli_w
+
+    doc = {"kind": "acctmap private overlap counts", "ours": f.ours, "partner": f.partner,
+           "date": f.day, "list_sizes": {OURS: f.our_size, PARTNER: f.partner_size},
+           "overlap": f.overlap, "per_category": dict(f.counts)}
+    return tomli_w.dumps(doc)
+
+
+def write_counts(f: Finished, path: str | Path) -> Path:
+    path = Path(path)
+    _write(path, counts_toml(f).encode("utf-8"))
+    return path

@@ -1,0 +1,226 @@
+"""The private overlap exchange's core: fresh blinding, nothing readable in a round file, checks."""
+
+import base64
+import hashlib
+import json
+import os
+from collections import Counter
+
+import pytest
+
+from acctmap_tui.core import ingest, psi
+from acctmap_tui.core.model import OURS, AcctmapError
+
+
+def write_list(path, rows):
+    path.write_text("name,domain,status\n" + "".join(f"{n},{d},{s}\n" for n, d, s in rows))
+    return path
+
+
+def read(path):
+    return ingest.read_list(path, OURS, "")
+
+
+@pytest.fixture
+def lists(tmp_path):
+    ours = write_list(tmp_path / "ours.csv", [(f"Firm {i}", f"firm{i}.com", "Customer" if i % 3
+                                               else "Prospect") for i in range(60)])
+    theirs = write_list(tmp_path / "theirs.csv", [(f"Co {i}", f"firm{i}.com", "Opportunity"
+                                                   if i % 2 else "Customer") for i in range(40, 90)])
+    return read(ours), read(theirs)
+
+
+def run_exchange(tmp_path, ours, theirs, counts_only=False):
+    secrets = tmp_path / "secrets"
+    f = {n: tmp_path / f"{n}.psi" for n in ("a1", "b1", "a2", "b2")}
+    psi.start(ours, f["a1"], counts_only=counts_only, folder=secrets)
+    psi.start(theirs, f["b1"], counts_only=counts_only, folder=secrets)
+    psi.answer(f["a1"], f["b1"], f["a2"], folder=secrets)
+    psi.answer(f["b1"], f["a1"], f["b2"], folder=secrets)
+    return f, secrets
+
+
+def blobs(path):
+    doc = json.loads(path.read_text())
+    return {k: base64.b64decode(doc[k]) for k in ("query", "table", "answers") if k in doc}
+
+
+def test_two_starts_on_the_same_list_share_no_element(tmp_path, lists):
+    ours, _ = lists
+    one, two = tmp_path / "one.psi", tmp_path / "two.psi"
+    s1 = psi.start(ours, one, folder=tmp_path / "s")
+    s2 = psi.start(ours, two, folder=tmp_path / "s")
+    assert s1.exchange != s2.exchange
+    a, b = psi.read_round(one, 1), psi.read_round(two, 1)
+    assert len(a.query) == len(b.query) == 60
+    assert not set(a.query) & set(b.query)
+    entries = lambda rf: [rf.table[i:i + psi.ENTRY] for i in range(0, len(rf.table), psi.ENTRY)]
+    assert not {e[:psi.TAG] for e in entries(a)} & {e[:psi.TAG] for e in entries(b)}
+    assert not set(entries(a)) & set(entries(b))
+
+
+def _deterministic_hashes(domain):
+    data = domain.encode()
+    out = []
+    for name in ("md5", "sha1", "sha256", "sha512", "sha3_256", "blake2b", "blake2s"):
+        digest = hashlib.new(name, data).digest()
+        out.append(digest)
+    return out
+
+
+@pytest.mark.parametrize("counts_only", [False, True])
+def test_no_round_file_holds_a_domain_or_a_deterministic_hash_of_one(tmp_path, lists, counts_only):
+    ours, theirs = lists
+    f, _ = run_exchange(tmp_path, ours, theirs, counts_only)
+    domains = [r.domain for r in ours.records + theirs.records]
+    for path in f.values():
+        text = path.read_text()
+        raw = b"".join(blobs(path).values())
+        for domain in domains:
+            assert domain not in text
+            # the unblinded hash-to-group point is a deterministic hash too
+            labels = [psi._label(counts_only, b) for b, _ in psi.BUCKETS] if counts_only \
+                else [psi._label(False)]
+            points = [psi._to_group(domain, label) for label in labels]
+            for digest in _deterministic_hashes(domain) + points:
+                assert digest.hex() not in text and digest.hex().upper() not in text
+                assert base64.b64encode(digest).decode() not in text
+                assert digest not in raw
+
+
+def test_statuses_are_not_readable_in_the_table(tmp_path):
+    """All-customer and all-prospect lists give tables that look alike: no status counts leak."""
+    made = {}
+    for status in ("Customer", "Prospect"):
+        lst = read(write_list(tmp_path / f"{status}.csv",
+                              [(f"F{i}", f"f{i}-{status}.com", status) for i in range(300)]))
+        rf_path = tmp_path / f"{status}.psi"
+        psi.start(lst, rf_path, folder=tmp_path / "s")
+        table = psi.read_round(rf_path, 1).table
+        ct = [table[i + psi.TAG] for i in range(0, len(table), psi.ENTRY)]
+        made[status] = Counter(ct)
+        assert len(made[status]) > 150  # a constant status under a one-time pad looks random
+        assert max(made[status].values()) < 10
+    assert "customer" not in (tmp_path / "Customer.psi").read_text().lower()
+
+
+@pytest.fixture(params=["one thread", "threads"])
+def threads(request, monkeypatch):
+    """Run the group operations on one thread, or split over threads even for small lists."""
+    if request.param == "threads":
+        monkeypatch.setattr(psi, "WORKERS", 3)
+        monkeypatch.setattr(psi, "PARALLEL_FROM", 1)
+    return request.param
+
+
+def test_finish_decrypts_statuses_only_for_the_overlap(tmp_path, lists, threads):
+    ours, theirs = lists
+    f, secrets = run_exchange(tmp_path, ours, theirs)
+    done = psi.finish(f["a1"], f["b1"], f["b2"], folder=secrets)
+    overlap = {f"firm{i}.com" for i in range(40, 60)}
+    assert {a.key for a in done.session.accounts} == overlap
+    assert done.partner_size == 50 and done.our_size == 60
+    their = {r.domain: r.status for r in theirs.records}
+    assert all(a.theirs.status == their[a.key] for a in done.session.accounts)
+    assert done.overlap == 20 and sum(done.counts.values()) == 20
+
+
+def _answerer_k(secrets, round1):
+    return psi.load_secret(psi.read_round(round1, 1), secrets).k
+
+
+@pytest.mark.parametrize("counts_only", [False, True])
+def test_counts_only_answers_come_back_shuffled(tmp_path, lists, counts_only):
+    ours, theirs = lists
+    f, secrets = run_exchange(tmp_path, ours, theirs, counts_only)
+    k = _answerer_k(secrets, f["b1"])
+    in_order = psi._raise(k, psi.read_round(f["a1"], 1).query, "", "")
+    got = psi.read_round(f["b2"], 2).answers
+    assert sorted(got) == sorted(in_order)
+    assert (got == in_order) is (not counts_only)
+
+
+def test_counts_only_counts_per_category_mirror_each_other(tmp_path, lists):
+    ours, theirs = lists
+    f, secrets = run_exchange(tmp_path, ours, theirs, counts_only=True)
+    a = psi.finish(f["a1"], f["b1"], f["b2"], folder=secrets)
+    b = psi.finish(f["b1"], f["a1"], f["a2"], folder=secrets)
+    assert a.session is None and b.session is None
+    # ours: firm40..59, customer unless i % 3 == 0; theirs: customer when i is even
+    expect = Counter()
+    for i in range(40, 60):
+        mine, their = i % 3 != 0, i % 2 == 0
+        expect[{(True, True): "shared-customer", (True, False): "ours-customer-their-prospect",
+                (False, True): "their-customer-our-prospect",
+                (False, False): "mutual-prospect"}[(mine, their)]] += 1
+    assert {k: v for k, v in a.counts.items() if v} == dict(expect)
+    assert b.counts["their-customer-our-prospect"] == a.counts["ours-customer-their-prospect"]
+    assert b.counts["shared-customer"] == a.counts["shared-customer"]
+    assert a.overlap == b.overlap == 20
+
+
+def test_the_secret_stays_out_of_the_round_files(tmp_path, lists):
+    ours, theirs = lists
+    f, secrets = run_exchange(tmp_path, ours, theirs)
+    sec = psi.load_secret(psi.read_round(f["a1"], 1), secrets)
+    for path in f.values():
+        text, raw = path.read_text(), b"".join(blobs(path).values())
+        for scalar in (sec.r, sec.k):
+            assert scalar.hex() not in text and scalar not in raw
+        assert "Firm 1" not in text
+
+
+def test_a_bad_group_element_with_a_good_checksum_is_a_clear_error(tmp_path, lists, threads):
+    ours, theirs = lists
+    f, secrets = run_exchange(tmp_path, ours, theirs)
+    doc = json.loads(f["b1"].read_text())
+    query = bytearray(base64.b64decode(doc["query"]))
+    query[32 * 40:32 * 41] = b"\xff" * 32  # entry 41 (in the last chunk): not a ristretto255 point
+    query[32 * 45:32 * 46] = b"\xff" * 32
+    doc["query"] = base64.b64encode(bytes(query)).decode()
+    del doc["checksum"]
+    f["b1"].write_bytes(psi._dump(doc))
+    with pytest.raises(AcctmapError) as err:
+        psi.answer(f["a1"], f["b1"], tmp_path / "x.psi", folder=secrets)
+    assert str(f["b1"]) in str(err.value) and "entry 41 is not a valid group element" in str(err.value)
+
+
+def test_a_changed_table_entry_fails_its_mac(tmp_path, lists):
+    ours, theirs = lists
+    f, secrets = run_exchange(tmp_path, ours, theirs)
+    doc = json.loads(f["b1"].read_text())
+    table = bytearray(base64.b64decode(doc["table"]))
+    for i in range(0, len(table), psi.ENTRY):
+        table[i + psi.TAG] ^= 1  # flip the encrypted status of every entry
+    doc["table"] = base64.b64encode(bytes(table)).decode()
+    del doc["checksum"]
+    f["b1"].write_bytes(psi._dump(doc))
+    answer = json.loads(f["b2"].read_text())  # a partner who also rewrites its answer to match
+    answer["own_round1"] = psi.read_round(f["b1"], 1).checksum
+    del answer["checksum"]
+    f["b2"].write_bytes(psi._dump(answer))
+    with pytest.raises(AcctmapError) as err:
+        psi.finish(f["a1"], f["b1"], f["b2"], folder=secrets)
+    assert str(f["b1"]) in str(err.value) and "fails its check" in str(err.value)
+
+
+def test_start_refuses_a_list_with_no_domain_and_a_hashed_list(tmp_path):
+    empty = read(write_list(tmp_path / "n.csv", [("Acme", "", "Customer")]))
+    with pytest.raises(AcctmapError, match="no account with a usable domain"):
+        psi.start(empty, tmp_path / "x.psi", folder=tmp_path / "s")
+    hashed = read(write_list(tmp_path / "h.csv", [("", "ab" * 32, "Customer")]))
+    hashed.hashed = True
+    with pytest.raises(AcctmapError, match="keyed-hash list"):
+        psi.start(hashed, tmp_path / "x.psi", folder=tmp_path / "s")
+
+
+def test_a_psi_step_leaves_no_library_copy_in_the_temp_folder(tmp_path):
+    """rbcl writes its libsodium to a temp file on import; acctmap removes it once loaded."""
+    import subprocess
+    import sys
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    code = "from acctmap_tui.core import psi; assert len(psi._to_group('acme.com', b'x')) == 32"
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "TMPDIR": str(tmp)})
+    assert list(tmp.iterdir()) == []
