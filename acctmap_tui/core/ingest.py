@@ -199,6 +199,11 @@ def _is_binary(text: str) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes kept by the surrogateescape error handler
+_UTF8_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+MIXED_UTF8 = "utf-8 (some rows in another encoding)"
+
+
 def _decode(data: bytes, file: str) -> tuple[str, str]:
     """Bytes of a text export -> (text, encoding name)."""
     for bom, enc in (
@@ -221,11 +226,17 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
                     return data.decode(enc), enc
                 except UnicodeDecodeError:
                     break
-        raise _err(file, "not a text table (binary content); expected .csv, .tsv, .txt or .xlsx")
+        # A few NULs in otherwise textual data are reported on their rows; _is_binary judges the rest.
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    text = data.decode("utf-8", "surrogateescape")
+    invalid = len(_NOT_UTF8.findall(text))
+    valid = len(_UTF8_NON_ASCII.findall(text))
+    if valid and 3 * valid >= invalid:
+        # Mostly UTF-8 with some rows in another encoding: the rows are reported one by one.
+        return text, MIXED_UTF8
     try:
         text = data.decode("cp1252")
         if _looks_western(text):
@@ -279,20 +290,54 @@ def _unique_headers(raw: list[str]) -> list[str]:
     return headers
 
 
-def _table_from_rows(records: Iterable[list[str]], file: str) -> _Table:
+def _duplicate_headers(raw: list[str], file: str, row: int) -> list[Problem]:
+    """One problem per header name used by several columns (they are kept apart as 'X (2)')."""
+    positions: dict[str, list[int]] = {}
+    for i, h in enumerate(raw, start=1):
+        h = h.strip().lstrip("\ufeff")
+        if h:
+            positions.setdefault(h, []).append(i)
+    unique = _unique_headers(raw)
+    out = []
+    for h, where in positions.items():
+        if len(where) > 1:
+            renamed = _and(repr(unique[i - 1]) for i in where[1:])
+            others = "the other is" if len(where) == 2 else "the others are"
+            out.append(Problem(
+                file, row, h,
+                f"columns {_and(str(i) for i in where)} are named {h!r}: the first is used, "
+                f"{others} read as {renamed} (rename them in the file, or pick one with --columns)",
+            ))
+    return out
+
+
+def _and(items: Iterable[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _table_from_rows(records: Iterable[list[str] | None], file: str,
+                     problems: list[Problem] | None = None) -> _Table:
     """Header + data rows from raw cell lists; reports rows with too many fields.
 
-    Blank rows are dropped (row numbers still count them), and so are columns that have neither a
-    header nor a value (the trailing empty columns spreadsheets often export).
+    A record given as None is a row the reader already reported (in `problems`) and skipped; it
+    still counts as a row. Blank rows are dropped (row numbers still count them), and so are
+    columns that have neither a header nor a value (the trailing empty columns spreadsheets often
+    export).
     """
     raw_headers: list[str] | None = None
+    header_row = 0
     rows: list[tuple[int, list[str]]] = []
-    problems: list[Problem] = []
+    problems = problems if problems is not None else []
+    skipped = 0
     for number, cells in enumerate(records, start=1):
+        if cells is None:
+            skipped += 1
+            continue
         if not any(c.strip() for c in cells):
             continue
         if raw_headers is None:
-            raw_headers = cells
+            raw_headers, header_row = cells, number
             continue
         width = len(raw_headers)
         if len(cells) > width:
@@ -302,6 +347,7 @@ def _table_from_rows(records: Iterable[list[str]], file: str) -> _Table:
                     f"row skipped: it has {len(cells)} fields but the header has {width} "
                     "(an unquoted separator in a value?)",
                 ))
+                skipped += 1
                 continue
             cells = cells[:width]
         elif len(cells) < width:
@@ -309,31 +355,160 @@ def _table_from_rows(records: Iterable[list[str]], file: str) -> _Table:
         rows.append((number, cells))
     if raw_headers is None:
         raise _err(file, "the file is empty")
-    if not rows and not problems:
+    if not rows and not skipped:
         raise _err(file, "the file has a header row but no data rows")
     if not rows:
-        raise _err(file, f"no row matches the header's {len(raw_headers)} columns "
-                         f"(first bad row: {problems[0].row}); is the separator right?")
+        first = min((p for p in problems if p.row), key=lambda p: p.row)
+        raise _err(file, f"no data row could be read; the first bad one is row {first.row}"
+                         f"{f', column {first.column!r}' if first.column else ''}: {first.message}"
+                         f"{'; is the separator right?' if 'fields' in first.message else ''}")
+    problems[:0] = _duplicate_headers(raw_headers, file, header_row)
     keep = [i for i, h in enumerate(raw_headers) if h.strip() or any(c[i].strip() for _, c in rows)]
     if len(keep) < len(raw_headers):
         raw_headers = [raw_headers[i] for i in keep]
         rows = [(n, [c[i] for i in keep]) for n, c in rows]
-    return _Table(_unique_headers(raw_headers), rows, problems, skipped=len(problems))
+    return _Table(_unique_headers(raw_headers), rows, problems, skipped=skipped)
+
+
+_SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*$', re.IGNORECASE)  # Excel's first-line separator hint
+CELL_LIMIT = 128 * 1024  # characters; a longer cell is a broken export, not a value
+ROW_LIKE_LINES_CHECKED = 50
+# The csv module's own limit (128 KiB) would reject the whole file; ingest checks cells itself.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+
+
+class _TextRows:
+    """Splits decoded text into records, one list of cells per spreadsheet row.
+
+    The csv module reads a quote that never closes as one cell holding the rest of the file. Here
+    a record that spans several lines is checked: when the lines it swallowed read on their own as
+    rows of the table, the quote is reported at the row where it opens, that row is skipped and
+    reading starts again on the next line. Cells over CELL_LIMIT, NUL characters and bytes that are
+    not UTF-8 (in a file that mostly is) are reported on their rows too.
+    """
+
+    def __init__(self, text: str, delim: str, file: str, first_line: int, encoding: str) -> None:
+        self.lines = io.StringIO(text, newline="").readlines()
+        self.delim, self.file, self.first_line = delim, file, first_line
+        self.problems: list[Problem] = []
+        self.grouped = _Problems(file)
+        self.has_long_lines = max(map(len, self.lines), default=0) > CELL_LIMIT
+        self.has_nul = "\x00" in text
+        self.mixed = encoding == MIXED_UTF8
+        self.headers: list[str] | None = None
+
+    def __iter__(self):
+        lines, n = self.lines, len(self.lines)
+        start, row = 0, 0  # next line to read, rows yielded so far
+        while start < n:
+            reader = csv.reader(map(lines.__getitem__, range(start, n)), delimiter=self.delim)
+            done = 0  # lines of this reader consumed by finished records
+            try:
+                for cells in reader:
+                    row += 1
+                    first, end = start + done, start + reader.line_num
+                    if end - first > 1 and (column := self._unclosed_quote(cells, first, end)) is not None:
+                        self._report_quote(row, column, first, end)
+                        yield None
+                        start = first + 1
+                        break
+                    done = reader.line_num
+                    yield self._clean(cells, row, multi_line=end - first > 1)
+                else:
+                    return
+            except csv.Error as e:
+                raise _err(self.file, f"cannot split row {row + 1} into columns: {e}") from None
+
+    def _label(self, index: int) -> str | None:
+        if self.headers is None:
+            return None
+        names = _unique_headers(self.headers)
+        return names[index] if index < len(names) else f"Column {index + 1}"
+
+    def _unclosed_quote(self, cells: list[str], first: int, end: int) -> int | None:
+        """Index of the cell whose quote never closes, or None when the line breaks are real."""
+        index = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), None)
+        if index is None:
+            return None
+        width = len(self.headers) if self.headers is not None else 0
+        row_like = 0
+        for line in self.lines[first + 1:min(end, first + 1 + ROW_LIKE_LINES_CHECKED)]:
+            if line.count('"') % 2:
+                continue
+            fields = next(csv.reader([line], delimiter=self.delim), [])
+            if (len(fields) >= width >= 2) or (not width and len(fields) >= 2):
+                row_like += 1
+        if not row_like:
+            return None
+        if not width:
+            return index  # a header with a line break that swallowed rows
+        extra = cells[width:]
+        misshapen = len(cells) < width or any(c.strip() for c in extra)
+        return index if misshapen or row_like >= 2 else None
+
+    def _report_quote(self, row: int, index: int, first: int, end: int) -> None:
+        swallowed = end - first - 1
+        line = self.first_line + first
+        where = "" if line == row else f" (line {line} of the file)"
+        message = (f"a quote opens in this row{where} and never closes, so the "
+                   f"{swallowed:,} line{'s' if swallowed != 1 else ''} after it would be one cell: "
+                   "row skipped, the rows "
+                   "after it are read (add the missing quote to load this row)")
+        if self.headers is None:
+            raise IngestError(Problem(self.file, row, None, "the header row: " + message, "error"))
+        self.problems.append(Problem(self.file, row, self._label(index), message))
+
+    def _clean(self, cells: list[str], row: int, multi_line: bool) -> list[str] | None:
+        header = self.headers is None and any(c.strip() for c in cells)
+        if header:
+            self.headers = cells  # cleaned in place below
+        if self.has_nul:
+            for i, c in enumerate(cells):
+                if "\x00" in c:
+                    cells[i] = c.replace("\x00", "")
+                    self.grouped.add(row, self._label(i),
+                                     "a NUL character (binary zero) in this value was removed")
+        if self.mixed:
+            for i, c in enumerate(cells):
+                if _NOT_UTF8.search(c):
+                    cells[i] = _NOT_UTF8.sub(_as_cp1252, c)
+                    self.grouped.add(row, self._label(i), "this value is not UTF-8 (the rest of the "
+                                                          "file is): read as Windows-1252, check it")
+        if (self.has_long_lines or multi_line) and max(map(len, cells), default=0) > CELL_LIMIT:
+            i = max(range(len(cells)), key=lambda k: len(cells[k]))
+            if header:
+                raise _err(self.file, f"row {row}: the header row has a value "
+                                      f"{len(cells[i]) // 1024} KiB long; is this a list export?")
+            self.problems.append(Problem(
+                self.file, row, self._label(i),
+                f"row skipped: this value is {len(cells[i]) // 1024} KiB long, over the "
+                f"{CELL_LIMIT // 1024} KiB a cell may hold (a broken export or a missing quote?)",
+            ))
+            return None
+        return cells
+
+
+def _as_cp1252(match: re.Match[str]) -> str:
+    """One byte kept by surrogateescape, read as Windows-1252."""
+    return bytes([ord(match.group()) - 0xDC00]).decode("cp1252", "replace")
 
 
 def _read_text(data: bytes, file: str, suffix: str) -> _Table:
-    text, _encoding = _decode(data, file)
+    text, encoding = _decode(data, file)
     if _is_binary(text):
         raise _err(file, "not a text table (binary content); expected .csv, .tsv, .txt or .xlsx")
+    first_line = 1
+    line_end = text.find("\n")
+    sep = _SEP_LINE.match(text[:line_end if line_end >= 0 else len(text)].rstrip("\r"))
+    if sep:
+        text, first_line = text[line_end + 1 if line_end >= 0 else len(text):], 2
     if not text.strip():
         raise _err(file, "the file is empty")
-    delim = _delimiter(text, suffix)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    try:
-        # reader.line_num counts physical lines; spreadsheet rows count records, so enumerate.
-        return _table_from_rows(reader, file)
-    except csv.Error as e:
-        raise _err(file, f"cannot split the file into columns: {e}") from None
+    delim = sep.group(1) if sep else _delimiter(text, suffix)
+    splitter = _TextRows(text, delim, file, first_line, encoding)
+    table = _table_from_rows(splitter, file, splitter.problems)
+    table.problems += splitter.grouped.emit()
+    return table
 
 
 # --- workbooks ----------------------------------------------------------------------------------
