@@ -629,6 +629,12 @@ def _rows_text(rows: list[int], show: int = SHOW_ROWS) -> str:
     return text + (", ..." if len(rows) > show else "")
 
 
+def _merged_rows(rows: list[int], show: int = SHOW_ROWS) -> str:
+    """The rows merged into one account, '2+4+7'; a long run is cut: '2+3+4+5+6+… and 1,995 more'."""
+    text = "+".join(str(r) for r in rows[:show])
+    return text + (f"+… and {len(rows) - show:,} more" if len(rows) > show else "")
+
+
 # --- rows -> records ----------------------------------------------------------------------------
 
 
@@ -733,7 +739,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     merged = [r for r in records if len(r.rows) > 1]
     if merged:
         duplicates = sum(len(r.rows) - 1 for r in merged)
-        shown = ", ".join("+".join(str(n) for n in r.rows) for r in merged[:SHOW_ROWS])
+        shown = ", ".join(_merged_rows(r.rows) for r in merged[:SHOW_ROWS])
         more = ", ..." if len(merged) > SHOW_ROWS else ""
         problems.append(Problem(
             file, None, None,
@@ -744,7 +750,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     if conflicts:
         shown = "; ".join(
             f"{r.domain if not r.hashed and r.domain else r.name} (rows "
-            f"{'+'.join(str(n) for n in r.rows)}: {' / '.join(statuses[r.key])})"
+            f"{_merged_rows(r.rows)}: {' / '.join(statuses[r.key])})"
             for r in conflicts[:SHOW_ROWS]
         )
         more = "; ..." if len(conflicts) > SHOW_ROWS else ""
