@@ -57,18 +57,20 @@ def _status_map(items: Sequence[str] | None) -> dict[str, str]:
 
 
 def _read_side(path: str, side: str, company: str | None, columns: dict[str, str],
-               statuses: dict[str, str]) -> AccountList:
+               statuses: dict[str, str], sheet: str | None = None) -> AccountList:
     return ingest.read_list(path, side, company or "", columns=columns or None,
-                            status_map=statuses or None)
+                            status_map=statuses or None, sheet=sheet)
 
 
 def _read_lists(args: argparse.Namespace) -> tuple[AccountList, AccountList]:
     shared_cols = _pairs(args.columns, "--columns")
     statuses = _status_map(args.status)
     ours = _read_side(args.ours, OURS, args.ours_name,
-                      {**shared_cols, **_pairs(args.ours_columns, "--ours-columns")}, statuses)
+                      {**shared_cols, **_pairs(args.ours_columns, "--ours-columns")}, statuses,
+                      args.ours_sheet or args.sheet)
     theirs = _read_side(args.theirs, PARTNER, args.partner,
-                        {**shared_cols, **_pairs(args.partner_columns, "--partner-columns")}, statuses)
+                        {**shared_cols, **_pairs(args.partner_columns, "--partner-columns")}, statuses,
+                        args.partner_sheet or args.sheet)
     return ours, theirs
 
 
@@ -189,7 +191,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _read_own_list(args: argparse.Namespace) -> AccountList:
-    return ingest.read_list(args.list, OURS, "", columns=_pairs(args.columns, "--columns") or None)
+    return ingest.read_list(args.list, OURS, "", columns=_pairs(args.columns, "--columns") or None,
+                            sheet=args.sheet)
 
 
 def cmd_share(args: argparse.Namespace) -> int:
@@ -269,6 +272,10 @@ def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--partner-columns", help="column override for the partner's list")
     p.add_argument("--status", action="append", metavar="WORD=STATUS",
                    help=f"map a status word (repeatable); STATUS is one of: {', '.join(STATUSES)}")
+    p.add_argument("--sheet", help="the workbook sheet to read, by name or number from 1 "
+                                   "(default: the first sheet that holds a list)")
+    p.add_argument("--ours-sheet", help="the sheet of our workbook (wins over --sheet)")
+    p.add_argument("--partner-sheet", help="the sheet of the partner's workbook (wins over --sheet)")
     p.add_argument("--from", dest="from_session", metavar="PRIOR.toml",
                    help="carry decisions, scores, owners and actions forward from a prior session")
 
@@ -324,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--fields", default="domain,status", help="fields to share (default: domain,status)")
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
+    p.add_argument("--sheet", help="the workbook sheet to read, by name or number from 1")
     p.set_defaults(func=cmd_share)
 
     p = sub.add_parser("hash", help="write keyed hashes (HMAC-SHA256) of a list's domains")
@@ -331,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key-file", required=True)
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
+    p.add_argument("--sheet", help="the workbook sheet to read, by name or number from 1")
     p.set_defaults(func=cmd_hash)
 
     p = sub.add_parser("keygen", help="make a secret key for a hashed exchange")

@@ -530,24 +530,156 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_excel(data: bytes, file: str) -> _Table:
+def _read_excel(data: bytes, file: str, sheet: str | None = None,
+                columns: dict[str, str] | None = None) -> _Table:
+    """The table of one sheet: `sheet` (a name or a number from 1), else the first that holds a list.
+
+    When the workbook has several sheets, a note says which one was read and what the others were.
+    """
     import pandas as pd
 
-    frame = None
+    frames = None
     reasons: list[str] = []
     for engine in ("calamine", "openpyxl"):
         try:
-            frame = pd.read_excel(
-                io.BytesIO(data), sheet_name=0, header=None, dtype=object,
+            frames = pd.read_excel(
+                io.BytesIO(data), sheet_name=None, header=None, dtype=object,
                 keep_default_na=False, engine=engine,
             )
             break
         except Exception as e:  # noqa: BLE001 - engines raise many types on bad input
             reasons.append(f"{engine}: {type(e).__name__}: {e}".splitlines()[0][:200])
-    if frame is None:
+    if frames is None:
         raise _err(file, "not a readable Excel workbook (" + "; ".join(reasons) + ")")
-    rows = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-    return _table_from_rows(rows, file)
+    names = list(frames)
+    sheets = {name: [[_cell_text(v) for v in row] for row in frames[name].itertuples(index=False, name=None)]
+              for name in names}
+    filled = {name: sum(1 for row in rows if any(c.strip() for c in row)) for name, rows in sheets.items()}
+    table = None
+    if sheet is not None:
+        chosen = _sheet_named(sheet, names, file)
+    else:
+        chosen = next((n for n in names if filled[n]), None)
+        for name in names:
+            if filled[name] and (table := _list_table(sheets[name], file, columns)) is not None:
+                chosen = name
+                break
+    if chosen is None or not filled[chosen]:
+        which = f"sheet {chosen!r} is" if sheet is not None else "every sheet is"
+        raise _err(file, "the file is empty" if len(names) == 1 else f"the file is empty: {which} empty")
+    rows = sheets[chosen]
+    if table is None:
+        try:
+            table = _table_from_rows(rows, file)
+        except IngestError as e:
+            if len(names) == 1:
+                raise
+            raise _err(file, f"sheet {chosen!r}: {e.problem.message}") from None
+    notes = []
+    if len(names) > 1:
+        others = ", ".join(
+            f"{n!r} ({'empty' if not filled[n] else _count(filled[n], 'filled row')})"
+            for n in names if n != chosen
+        )
+        notes.append(Problem(file, None, None,
+                             f"read sheet {chosen!r} ({names.index(chosen) + 1} of {len(names)}); "
+                             f"not read: {others} (choose a sheet with --sheet NAME or NUMBER)"))
+    table.problems[:0] = notes + _uncached_formulas(data, file, names.index(chosen), chosen, rows)
+    return table
+
+
+def _sheet_named(sheet: str, names: list[str], file: str) -> str:
+    """The sheet the user chose by name (case-insensitive) or number (1 = first)."""
+    wanted = sheet.strip()
+    for name in names:
+        if name == wanted:
+            return name
+    for name in names:
+        if name.strip().casefold() == wanted.casefold():
+            return name
+    if wanted.isdigit() and 1 <= int(wanted) <= len(names):
+        return names[int(wanted) - 1]
+    listed = ", ".join(repr(n) for n in names)
+    raise _err(file, f"no sheet {sheet!r} in this workbook; its sheets are {listed} "
+                     f"(give a name or a number from 1 to {len(names)})")
+
+
+def _list_table(rows: list[list[str]], file: str, columns: dict[str, str] | None) -> _Table | None:
+    """The sheet's table when its first filled row is a header ingest can map and rows follow."""
+    try:
+        table = _table_from_rows(rows, file)
+        _find_columns(table.headers, columns, file)
+    except IngestError:
+        return None
+    return table
+
+
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)$")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _uncached_formulas(data: bytes, file: str, index: int, sheet: str,
+                       rows: list[list[str]]) -> list[Problem]:
+    """Cells of an .xlsx sheet that hold a formula but no saved value (read as blank).
+
+    Workbooks written by scripts (openpyxl, some CRM exporters) store formulas without computing
+    them; Excel computes them on open, a reader cannot.
+    """
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = z.read(_sheet_part(z, index))
+    except (KeyError, IndexError, ValueError, zipfile.BadZipFile, ET.ParseError, OSError):
+        return []  # .xls, or a layout this check does not know: the values read stand
+    if not _FORMULA_TAG.search(xml):
+        return []
+    header = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
+    labels = _unique_headers(rows[header]) if rows else []
+    grouped = _Problems(file)
+    try:
+        for _event, el in ET.iterparse(io.BytesIO(xml)):
+            if not el.tag.endswith("}c") and el.tag != "c":
+                continue
+            ref = _CELL_REF.match(el.get("r", ""))
+            formula = value = None
+            for child in el:
+                tag = child.tag.rsplit("}", 1)[-1]
+                if tag == "f":
+                    formula = child
+                elif tag == "v":
+                    value = child.text
+            el.clear()
+            if formula is None or value or ref is None:
+                continue
+            col = 0
+            for ch in ref.group(1):
+                col = col * 26 + ord(ch) - 64
+            row, col = int(ref.group(2)), col - 1
+            if row - 1 < len(rows) and col < len(rows[row - 1]) and rows[row - 1][col]:
+                continue  # the reader found a value after all
+            label = labels[col] if row - 1 > header and col < len(labels) else f"column {ref.group(1)}"
+            grouped.add(row, label, f"sheet {sheet!r}: a formula with no saved value, read as blank "
+                                    "(open and save the workbook in Excel, or paste the values)")
+    except ET.ParseError:
+        return []
+    return grouped.emit()
+
+
+def _sheet_part(z, index: int) -> str:
+    """The zip member holding the `index`-th sheet of an .xlsx (workbook order)."""
+    import xml.etree.ElementTree as ET
+
+    book = ET.fromstring(z.read("xl/workbook.xml"))
+    rel_ids = [el.get(f"{{{_REL_NS}}}id") for el in book.iter() if el.tag.endswith("}sheet")]
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {el.get("Id"): el.get("Target", "") for el in rels}
+    target = targets[rel_ids[index]]
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 # --- column mapping -----------------------------------------------------------------------------
@@ -766,13 +898,15 @@ def _records(table: _Table, columns: dict[str, str], file: str,
 
 
 def read_list(path: str | Path, side: str, company: str = "", columns: dict[str, str] | None = None,
-              status_map: dict[str, str] | None = None) -> AccountList:
+              status_map: dict[str, str] | None = None, sheet: str | None = None) -> AccountList:
     """Read a CRM export (.csv/.tsv/.txt/.xlsx) into an AccountList for `side`.
 
     `columns` maps roles (name, domain, status, owner) to headers and wins over the automatic
     mapping; an empty header means "no column for this role". `status_map` maps the user's own
-    status words to STATUSES and wins over STATUS_WORDS. Raises IngestError when the file cannot
-    be read at all; everything else is reported in `AccountList.problems`.
+    status words to STATUSES and wins over STATUS_WORDS. `sheet` picks a workbook's sheet by name
+    or number (from 1); without it the first sheet holding a list is read (text files ignore it).
+    Raises IngestError when the file cannot be read at all; everything else is reported in
+    `AccountList.problems`.
     """
     p = Path(path)
     file = str(path)
@@ -792,7 +926,7 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
         raise _err(file, "the file is empty")
     suffix = p.suffix.lower()
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        table = _read_excel(data, file)
+        table = _read_excel(data, file, sheet, columns)
     elif suffix in EXCEL_SUFFIXES:
         raise _err(file, "not a readable Excel workbook (the file is not a .xlsx/.xls archive)")
     else:
