@@ -438,13 +438,18 @@ class _TextRows:
             fields = next(csv.reader([line], delimiter=self.delim), [])
             if (len(fields) >= width >= 2) or (not width and len(fields) >= 2):
                 row_like += 1
-        if not row_like:
-            return None
         if not width:
-            return index  # a header with a line break that swallowed rows
-        extra = cells[width:]
-        misshapen = len(cells) < width or any(c.strip() for c in extra)
-        return index if misshapen or row_like >= 2 else None
+            return index if row_like else None  # a header with a line break that swallowed rows
+        misshapen = len(cells) < width or any(c.strip() for c in cells[width:])
+        if row_like and (misshapen or row_like >= 2):
+            return index
+        # Two stray quotes close each other: the first and last lines are each a whole row.
+        if width >= 2 and all(self._unquoted_width(self.lines[i]) == width for i in (first, end - 1)):
+            return index
+        return None
+
+    def _unquoted_width(self, line: str) -> int:
+        return len(next(csv.reader([line], delimiter=self.delim, quoting=csv.QUOTE_NONE), []))
 
     def _report_quote(self, row: int, index: int, first: int, end: int) -> None:
         swallowed = end - first - 1

@@ -294,3 +294,12 @@ def test_50k_rows_with_one_bad_row(tmp_path: Path) -> None:
     assert len(lst.records) == 49999
     (problem,) = lst.problems
     assert problem.row == 30002 and "4 fields" in problem.message
+
+
+@pytest.mark.parametrize("between", [0, 1])
+def test_two_unclosed_quotes_close_each_other(tmp_path: Path, between: int) -> None:
+    lines = ["name,domain,status", *good_rows(0, 2), '"Broken A,a.com,customer', *good_rows(2, between),
+             '"Broken B,b.com,customer', *good_rows(10, 3)]
+    lst = read_list(write(tmp_path, "l.csv", "\n".join(lines) + "\n"), OURS)
+    assert names(lst) == {f"Firm {i}" for i in [0, 1, *range(2, 2 + between), 10, 11, 12]}
+    assert [p.row for p in lst.problems] == [4, 5 + between]
