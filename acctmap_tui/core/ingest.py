@@ -205,7 +205,11 @@ MIXED_UTF8 = "utf-8 (some rows in another encoding)"
 
 
 def _decode(data: bytes, file: str) -> tuple[str, str]:
-    """Bytes of a text export -> (text, encoding name)."""
+    """Bytes of a text export -> (text, encoding name).
+
+    With MIXED_UTF8 the bytes that are not UTF-8 stay in the text as surrogateescape characters,
+    for `_TextRows` to report on their rows.
+    """
     for bom, enc in (
         (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
         (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
@@ -214,6 +218,8 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as e:
+                if enc == "utf-8-sig":  # the file says UTF-8: other bytes are rows to report
+                    return data[3:].decode("utf-8", "surrogateescape"), MIXED_UTF8
                 raise _err(file, f"the file starts with a {enc} mark but is not valid {enc}: {e.reason}")
     head = data[:2000]
     if b"\x00" in head:
@@ -370,6 +376,7 @@ def _table_from_rows(records: Iterable[list[str] | None], file: str,
     return _Table(_unique_headers(raw_headers), rows, problems, skipped=skipped)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never part of a name; ESC rewrites terminals
 _SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*$', re.IGNORECASE)  # Excel's first-line separator hint
 CELL_LIMIT = 128 * 1024  # characters; a longer cell is a broken export, not a value
 ROW_LIKE_LINES_CHECKED = 50
@@ -393,7 +400,7 @@ class _TextRows:
         self.problems: list[Problem] = []
         self.grouped = _Problems(file)
         self.has_long_lines = max(map(len, self.lines), default=0) > CELL_LIMIT
-        self.has_nul = "\x00" in text
+        self.has_controls = _CONTROL.search(text) is not None
         self.mixed = encoding == MIXED_UTF8
         self.headers: list[str] | None = None
 
@@ -407,7 +414,8 @@ class _TextRows:
                 for cells in reader:
                     row += 1
                     first, end = start + done, start + reader.line_num
-                    if end - first > 1 and (column := self._unclosed_quote(cells, first, end)) is not None:
+                    if (end - first > 1 or end == n) and (
+                            column := self._unclosed_quote(cells, first, end)) is not None:
                         self._report_quote(row, column, first, end)
                         yield None
                         start = first + 1
@@ -427,8 +435,10 @@ class _TextRows:
 
     def _unclosed_quote(self, cells: list[str], first: int, end: int) -> int | None:
         """Index of the cell whose quote never closes, or None when the line breaks are real."""
+        if end == len(self.lines) and cells and self._open_at_end(first, end):
+            return len(cells) - 1
         index = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), None)
-        if index is None:
+        if index is None or end - first < 2:
             return None
         width = len(self.headers) if self.headers is not None else 0
         row_like = 0
@@ -448,6 +458,15 @@ class _TextRows:
             return index
         return None
 
+    def _open_at_end(self, first: int, end: int) -> bool:
+        """True when the file ends inside a quoted cell of the record on lines first..end."""
+        try:
+            for _ in csv.reader(self.lines[first:end], delimiter=self.delim, strict=True):
+                pass
+        except csv.Error as e:
+            return "unexpected end of data" in str(e)
+        return False
+
     def _unquoted_width(self, line: str) -> int:
         return len(next(csv.reader([line], delimiter=self.delim, quoting=csv.QUOTE_NONE), []))
 
@@ -455,24 +474,29 @@ class _TextRows:
         swallowed = end - first - 1
         line = self.first_line + first
         where = "" if line == row else f" (line {line} of the file)"
-        message = (f"a quote opens in this row{where} and never closes, so the "
-                   f"{swallowed:,} line{'s' if swallowed != 1 else ''} after it would be one cell: "
-                   "row skipped, the rows "
-                   "after it are read (add the missing quote to load this row)")
+        what = (f"so the {swallowed:,} line{'s' if swallowed != 1 else ''} after it would be one cell"
+                if swallowed else "the file ends inside it")
         if self.headers is None:
-            raise IngestError(Problem(self.file, row, None, "the header row: " + message, "error"))
-        self.problems.append(Problem(self.file, row, self._label(index), message))
+            raise IngestError(Problem(
+                self.file, row, None,
+                f"a quote opens in the header row{where} and never closes ({what}); add the "
+                "missing quote", "error"))
+        self.problems.append(Problem(
+            self.file, row, self._label(index),
+            f"row skipped: a quote opens in this row{where} and never closes ({what}); the other "
+            "rows are read (add the missing quote to load this row)",
+        ))
 
     def _clean(self, cells: list[str], row: int, multi_line: bool) -> list[str] | None:
         header = self.headers is None and any(c.strip() for c in cells)
         if header:
             self.headers = cells  # cleaned in place below
-        if self.has_nul:
+        if self.has_controls:
             for i, c in enumerate(cells):
-                if "\x00" in c:
-                    cells[i] = c.replace("\x00", "")
-                    self.grouped.add(row, self._label(i),
-                                     "a NUL character (binary zero) in this value was removed")
+                if _CONTROL.search(c):
+                    cells[i] = _CONTROL.sub("", c)
+                    self.grouped.add(row, self._label(i), "a control character (NUL, ESC or the "
+                                                          "like) in this value was removed")
         if self.mixed:
             for i, c in enumerate(cells):
                 if _NOT_UTF8.search(c):
@@ -573,22 +597,23 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
         which = f"sheet {chosen!r} is" if sheet is not None else "every sheet is"
         raise _err(file, "the file is empty" if len(names) == 1 else f"the file is empty: {which} empty")
     rows = sheets[chosen]
+    others = ", ".join(f"{n!r} ({'empty' if not filled[n] else _count(filled[n], 'filled row')})"
+                       for n in names if n != chosen)
+    where = f"sheet {chosen!r} ({names.index(chosen) + 1} of {len(names)})"
     if table is None:
         try:
             table = _table_from_rows(rows, file)
+            _find_columns(table.headers, columns, file)
         except IngestError as e:
             if len(names) == 1:
                 raise
-            raise _err(file, f"sheet {chosen!r}: {e.problem.message}") from None
+            lead = "" if sheet is not None else "no sheet holds a list; "
+            raise _err(file, f"{lead}{where}: {e.problem.message}. Other sheets: {others} "
+                             "(choose one with --sheet NAME or NUMBER)") from None
     notes = []
     if len(names) > 1:
-        others = ", ".join(
-            f"{n!r} ({'empty' if not filled[n] else _count(filled[n], 'filled row')})"
-            for n in names if n != chosen
-        )
-        notes.append(Problem(file, None, None,
-                             f"read sheet {chosen!r} ({names.index(chosen) + 1} of {len(names)}); "
-                             f"not read: {others} (choose a sheet with --sheet NAME or NUMBER)"))
+        notes.append(Problem(file, None, None, f"read {where}; not read: {others} "
+                                               "(choose another with --sheet NAME or NUMBER)"))
     table.problems[:0] = notes + _uncached_formulas(data, file, names.index(chosen), chosen, rows)
     return table
 

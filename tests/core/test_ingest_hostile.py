@@ -303,3 +303,44 @@ def test_two_unclosed_quotes_close_each_other(tmp_path: Path, between: int) -> N
     lst = read_list(write(tmp_path, "l.csv", "\n".join(lines) + "\n"), OURS)
     assert names(lst) == {f"Firm {i}" for i in [0, 1, *range(2, 2 + between), 10, 11, 12]}
     assert [p.row for p in lst.problems] == [4, 5 + between]
+
+
+@pytest.mark.parametrize("end", ["", "\n", "\r\n"])
+def test_unclosed_quote_on_the_last_row(tmp_path: Path, end: str) -> None:
+    text = "name,domain,status\nGlobex,globex.com,prospect\n" + '"Acme,acme.com,customer' + end
+    lst = read_list(write(tmp_path, "l.csv", text), OURS)
+    assert names(lst) == {"Globex"}
+    (problem,) = lst.problems
+    assert problem.row == 3 and "file ends inside it" in problem.message
+
+
+def test_a_quote_inside_an_unquoted_value_on_the_last_row_is_text(tmp_path: Path) -> None:
+    text = 'name,domain,status\n27" Screens Co,screens.com,customer\n'
+    lst = read_list(write(tmp_path, "l.csv", text), OURS)
+    assert names(lst) == {'27" Screens Co'} and lst.problems == []
+
+
+def test_escape_and_other_control_characters_are_removed_and_reported(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes(b"name,domain,status\nAc\x1b[31mme,acme.com,customer\nGlobex,globex.com,prospect\n")
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Ac[31mme", "Globex"}
+    (problem,) = lst.problems
+    assert (problem.row, problem.column) == (2, "name") and "control character" in problem.message
+
+
+def test_utf8_bom_with_a_windows_1252_row(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes(b"\xef\xbb\xbfname,domain,status\nCaf\xe9,cafe.fr,customer\nZo\xc3\xab,zoe.com,customer\n")
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Café", "Zoë"}
+    assert [(p.row, p.column) for p in lst.problems] == [(2, "name")]
+
+
+def test_workbook_without_a_list_names_its_sheets(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Notes": [["hello"]], "Data": [["x"], ["y"]]})
+    with pytest.raises(IngestError) as info:
+        read_list(path, OURS)
+    message = str(info.value)
+    assert "no sheet holds a list" in message and "'Notes' (1 of 2)" in message
+    assert "'Data' (2 filled rows)" in message and "--sheet" in message
