@@ -376,7 +376,8 @@ def _table_from_rows(records: Iterable[list[str] | None], file: str,
     return _Table(_unique_headers(raw_headers), rows, problems, skipped=skipped)
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never part of a name; ESC rewrites terminals
+_CONTROL_CHARS = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127]))
+_CONTROL = re.compile(f"[{re.escape(_CONTROL_CHARS)}]")  # never part of a value; ESC rewrites terminals
 _SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*$', re.IGNORECASE)  # Excel's first-line separator hint
 CELL_LIMIT = 128 * 1024  # characters; a longer cell is a broken export, not a value
 ROW_LIKE_LINES_CHECKED = 50
@@ -400,7 +401,7 @@ class _TextRows:
         self.problems: list[Problem] = []
         self.grouped = _Problems(file)
         self.has_long_lines = max(map(len, self.lines), default=0) > CELL_LIMIT
-        self.has_controls = _CONTROL.search(text) is not None
+        self.has_controls = _has_controls(text)
         self.mixed = encoding == MIXED_UTF8
         self.headers: list[str] | None = None
 
@@ -517,6 +518,45 @@ class _TextRows:
         return cells
 
 
+def _has_controls(text: str) -> bool:
+    return any(ch in text for ch in _CONTROL_CHARS)  # one fast substring search per character
+
+
+def _has_long_line(text: str) -> bool:
+    """True when a line is longer than CELL_LIMIT (hops from line break to line break)."""
+    i, n = 0, len(text)
+    while n - i > CELL_LIMIT:
+        j = max(text.rfind("\n", i, i + CELL_LIMIT + 1), text.rfind("\r", i, i + CELL_LIMIT + 1))
+        if j < 0:
+            return True
+        i = j + 1
+    return False
+
+
+def _plain_records(text: str, delim: str, encoding: str) -> list[list[str]] | None:
+    """All records when the file needs none of `_TextRows`' checks, else None.
+
+    The usual case: every record on one line, no control characters, no cell over CELL_LIMIT,
+    one encoding. It runs at the csv module's own speed.
+    """
+    if encoding == MIXED_UTF8 or _has_controls(text) or _has_long_line(text):
+        return None
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    lines = text.count("\n") + (text[-1] not in "\r\n")
+    if "\r" in text:
+        lines += text.count("\r") - text.count("\r\n")
+    if len(records) != lines:  # a record spans lines
+        return None
+    body = text.rstrip("\r\n")
+    last = body[max(body.rfind("\n"), body.rfind("\r")) + 1:]
+    try:
+        for _ in csv.reader([last], delimiter=delim, strict=True):
+            pass
+    except csv.Error:
+        return None  # perhaps a quote open at the end: let _TextRows look
+    return records
+
+
 def _as_cp1252(match: re.Match[str]) -> str:
     """One byte kept by surrogateescape, read as Windows-1252."""
     return bytes([ord(match.group()) - 0xDC00]).decode("cp1252", "replace")
@@ -534,6 +574,9 @@ def _read_text(data: bytes, file: str, suffix: str) -> _Table:
     if not text.strip():
         raise _err(file, "the file is empty")
     delim = sep.group(1) if sep else _delimiter(text, suffix)
+    records = _plain_records(text, delim, encoding)
+    if records is not None:
+        return _table_from_rows(records, file)
     splitter = _TextRows(text, delim, file, first_line, encoding)
     table = _table_from_rows(splitter, file, splitter.problems)
     table.problems += splitter.grouped.emit()
