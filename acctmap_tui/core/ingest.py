@@ -2,9 +2,11 @@
 
 Text files (.csv/.tsv/.txt) are decoded (BOM, strict UTF-8, cp1252, then charset-normalizer) and
 split with the `csv` module rather than pandas: it lets every bad row be reported by its spreadsheet
-row number (header = row 1) while the rest of the file loads. Workbooks (.xlsx/.xls) go through
-pandas (calamine, falling back to openpyxl). Every cell is kept as text, so leading zeros and a
-company called "NA" survive.
+row number (header = row 1) while the rest of the file loads; a quote that never closes, an
+oversize cell, a control character or a row in another encoding is one problem on its row.
+Workbooks (.xlsx/.xls) go through pandas (calamine, falling back to openpyxl); the sheet that
+holds the list is read (or the one the user names) and the others are named in a note. Every
+cell is kept as text, so leading zeros and a company called "NA" survive.
 
 Columns are found from Salesforce, HubSpot and plain headers (or given by the user), status words
 are mapped to the four statuses, domains and names are normalized, and rows for the same account
@@ -391,8 +393,8 @@ class _TextRows:
     The csv module reads a quote that never closes as one cell holding the rest of the file. Here
     a record that spans several lines is checked: when the lines it swallowed read on their own as
     rows of the table, the quote is reported at the row where it opens, that row is skipped and
-    reading starts again on the next line. Cells over CELL_LIMIT, NUL characters and bytes that are
-    not UTF-8 (in a file that mostly is) are reported on their rows too.
+    reading starts again on the next line. Cells over CELL_LIMIT, control characters (NUL, ESC) and
+    bytes that are not UTF-8 (in a file that mostly is) are reported on their rows too.
     """
 
     def __init__(self, text: str, delim: str, file: str, first_line: int, encoding: str) -> None:
@@ -624,9 +626,11 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
     if frames is None:
         raise _err(file, "not a readable Excel workbook (" + "; ".join(reasons) + ")")
     names = list(frames)
-    sheets = {name: [[_cell_text(v) for v in row] for row in frames[name].itertuples(index=False, name=None)]
-              for name in names}
-    filled = {name: sum(1 for row in rows if any(c.strip() for c in row)) for name, rows in sheets.items()}
+    sheets = {name: [[_cell_text(v) for v in row]
+                     for row in frame.itertuples(index=False, name=None)]
+              for name, frame in frames.items()}
+    filled = {name: sum(1 for row in rows if any(c.strip() for c in row))
+              for name, rows in sheets.items()}
     table = None
     if sheet is not None:
         chosen = _sheet_named(sheet, names, file)
@@ -638,7 +642,8 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
                 break
     if chosen is None or not filled[chosen]:
         which = f"sheet {chosen!r} is" if sheet is not None else "every sheet is"
-        raise _err(file, "the file is empty" if len(names) == 1 else f"the file is empty: {which} empty")
+        raise _err(file, "the file is empty" if len(names) == 1
+                   else f"the file is empty: {which} empty")
     rows = sheets[chosen]
     others = ", ".join(f"{n!r} ({'empty' if not filled[n] else _count(filled[n], 'filled row')})"
                        for n in names if n != chosen)
