@@ -631,12 +631,15 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
               for name, frame in frames.items()}
     filled = {name: sum(1 for row in rows if any(c.strip() for c in row))
               for name, rows in sheets.items()}
+    parts = _xlsx_sheets(data)
+    hidden = {n for n, (_part, h) in parts.items() if h}
     table = None
     if sheet is not None:
         chosen = _sheet_named(sheet, names, file)
     else:
-        chosen = next((n for n in names if filled[n]), None)
-        for name in names:
+        visible_first = sorted(names, key=lambda n: n in hidden)
+        chosen = next((n for n in visible_first if filled[n]), None)
+        for name in visible_first:
             if filled[name] and (table := _list_table(sheets[name], file, columns)) is not None:
                 chosen = name
                 break
@@ -645,8 +648,10 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
         raise _err(file, "the file is empty" if len(names) == 1
                    else f"the file is empty: {which} empty")
     rows = sheets[chosen]
-    others = ", ".join(f"{n!r} ({'empty' if not filled[n] else _count(filled[n], 'filled row')})"
-                       for n in names if n != chosen)
+    others = ", ".join(
+        f"{n!r} ({'hidden, ' if n in hidden else ''}"
+        f"{'empty' if not filled[n] else _count(filled[n], 'filled row')})"
+        for n in names if n != chosen)
     where = f"sheet {chosen!r} ({names.index(chosen) + 1} of {len(names)})"
     if table is None:
         try:
@@ -662,7 +667,8 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
     if len(names) > 1:
         notes.append(Problem(file, None, None, f"read {where}; not read: {others} "
                                                "(choose another with --sheet NAME or NUMBER)"))
-    table.problems[:0] = notes + _uncached_formulas(data, file, names.index(chosen), chosen, rows)
+    part = parts.get(chosen, ("", False))[0]
+    table.problems[:0] = notes + (_uncached_formulas(data, file, part, chosen, rows) if part else [])
     return table
 
 
@@ -696,7 +702,7 @@ _CELL_REF = re.compile(r"([A-Z]+)(\d+)$")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def _uncached_formulas(data: bytes, file: str, index: int, sheet: str,
+def _uncached_formulas(data: bytes, file: str, part: str, sheet: str,
                        rows: list[list[str]]) -> list[Problem]:
     """Cells of an .xlsx sheet that hold a formula but no saved value (read as blank).
 
@@ -708,8 +714,8 @@ def _uncached_formulas(data: bytes, file: str, index: int, sheet: str,
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            xml = z.read(_sheet_part(z, index))
-    except (KeyError, IndexError, ValueError, zipfile.BadZipFile, ET.ParseError, OSError):
+            xml = z.read(part)
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError):
         return []  # .xls, or a layout this check does not know: the values read stand
     if not _FORMULA_TAG.search(xml):
         return []
@@ -745,16 +751,25 @@ def _uncached_formulas(data: bytes, file: str, index: int, sheet: str,
     return grouped.emit()
 
 
-def _sheet_part(z, index: int) -> str:
-    """The zip member holding the `index`-th sheet of an .xlsx (workbook order)."""
+def _xlsx_sheets(data: bytes) -> dict[str, tuple[str, bool]]:
+    """An .xlsx's sheets: name -> (zip member of its cells, hidden); {} for .xls or the unknown."""
     import xml.etree.ElementTree as ET
+    import zipfile
 
-    book = ET.fromstring(z.read("xl/workbook.xml"))
-    rel_ids = [el.get(f"{{{_REL_NS}}}id") for el in book.iter() if el.tag.endswith("}sheet")]
-    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ValueError, zipfile.BadZipFile, ET.ParseError, OSError):
+        return {}
     targets = {el.get("Id"): el.get("Target", "") for el in rels}
-    target = targets[rel_ids[index]]
-    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    out = {}
+    for el in book.iter():
+        if el.tag.endswith("}sheet"):
+            target = targets.get(el.get(f"{{{_REL_NS}}}id"), "")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            out[el.get("name", "")] = (part, el.get("state", "visible") != "visible")
+    return out
 
 
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -344,3 +344,21 @@ def test_workbook_without_a_list_names_its_sheets(tmp_path: Path) -> None:
     message = str(info.value)
     assert "no sheet holds a list" in message and "'Notes' (1 of 2)" in message
     assert "'Data' (2 filled rows)" in message and "--sheet" in message
+
+
+def test_a_hidden_sheet_is_read_only_when_no_visible_one_holds_the_list(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    lookup = wb.active
+    lookup.title, lookup.sheet_state = "Lookup", "hidden"
+    for row in [["Account Name", "Website", "Type"], ["Secret", "secret.com", "Customer"]]:
+        lookup.append(row)
+    accounts = wb.create_sheet("Accounts")
+    for row in [*TABLE[:2], ["Globex", "=LOWER(\"GLOBEX.COM\")", "Prospect"]]:
+        accounts.append(row)
+    path = tmp_path / "l.xlsx"
+    wb.save(path)
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Acme", "Globex"}
+    messages = [p.message for p in lst.problems]
+    assert "read sheet 'Accounts' (2 of 2); not read: 'Lookup' (hidden, 2 filled rows)" in messages[0]
+    assert [(p.row, p.column) for p in lst.problems[1:]] == [(3, "Website")]
