@@ -446,8 +446,8 @@ class _TextRows:
         width = len(self.headers) if self.headers is not None else 0
         row_like = 0
         for line in self.lines[first + 1:min(end, first + 1 + ROW_LIKE_LINES_CHECKED)]:
-            if line.count('"') % 2:
-                continue
+            if line.count('"') % 2 or line.count(self.delim) + 1 < max(width, 2):
+                continue  # quotes left open, or too few separators to be a row
             fields = next(csv.reader([line], delimiter=self.delim), [])
             if (len(fields) >= width >= 2) or (not width and len(fields) >= 2):
                 row_like += 1
@@ -457,7 +457,7 @@ class _TextRows:
         if row_like and (misshapen or row_like >= 2):
             return index
         # Two stray quotes close each other: the first and last lines are each a whole row.
-        if width >= 2 and all(self._unquoted_width(self.lines[i]) == width for i in (first, end - 1)):
+        if width >= 2 and all(self.lines[i].count(self.delim) + 1 == width for i in (first, end - 1)):
             return index
         return None
 
@@ -469,9 +469,6 @@ class _TextRows:
         except csv.Error as e:
             return "unexpected end of data" in str(e)
         return False
-
-    def _unquoted_width(self, line: str) -> int:
-        return len(next(csv.reader([line], delimiter=self.delim, quoting=csv.QUOTE_NONE), []))
 
     def _report_quote(self, row: int, index: int, first: int, end: int) -> None:
         swallowed = end - first - 1
