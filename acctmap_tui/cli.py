@@ -42,6 +42,7 @@ def _request(args: argparse.Namespace) -> SessionRequest:
         ours_columns={**shared_cols, **parse_columns(args.ours_columns, "--ours-columns")},
         partner_columns={**shared_cols, **parse_columns(args.partner_columns, "--partner-columns")},
         status_map=parse_status_map(args.status),
+        ours_sheet=args.ours_sheet or args.sheet, partner_sheet=args.partner_sheet or args.sheet,
         key=args.key_file, prior=args.from_session,
     )
 
@@ -150,7 +151,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _read_own_list(args: argparse.Namespace) -> AccountList:
-    return ingest.read_list(args.list, OURS, "", columns=parse_columns(args.columns, "--columns") or None)
+    return ingest.read_list(args.list, OURS, "", columns=parse_columns(args.columns, "--columns") or None,
+                            sheet=args.sheet)
 
 
 def cmd_share(args: argparse.Namespace) -> int:
@@ -184,7 +186,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 def cmd_psi_start(args: argparse.Namespace) -> int:
     lst = ingest.read_list(args.list, OURS, args.ours_name or "",
                            columns=parse_columns(args.columns, "--columns") or None,
-                           status_map=parse_status_map(args.status) or None)
+                           status_map=parse_status_map(args.status) or None, sheet=args.sheet)
     started = psi.start(lst, args.output, counts_only=args.counts_only,
                         company=args.ours_name or "")
     mode = ("counts only: each side learns only how many accounts overlap per category"
@@ -287,6 +289,10 @@ def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--partner-columns", help="column override for the partner's list")
     p.add_argument("--status", action="append", metavar="WORD=STATUS",
                    help=f"map a status word (repeatable); STATUS is one of: {', '.join(STATUSES)}")
+    p.add_argument("--sheet", help="the workbook sheet to read, by name or number from 1 "
+                                   "(default: the first sheet that holds a list)")
+    p.add_argument("--ours-sheet", help="the sheet of our workbook (wins over --sheet)")
+    p.add_argument("--partner-sheet", help="the sheet of the partner's workbook (wins over --sheet)")
     p.add_argument("--from", dest="from_session", metavar="PRIOR.toml",
                    help="carry decisions, scores, owners and actions forward from a prior session")
     p.add_argument("--key-file", help="shared key, when one list is hashed (acctmap hash)")
@@ -345,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--fields", default="domain,status", help="fields to share (default: domain,status)")
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
+    p.add_argument("--sheet", help="the workbook sheet to read, by name or number from 1")
     p.set_defaults(func=cmd_share)
 
     p = sub.add_parser("hash", help="write keyed hashes (HMAC-SHA256) of a list's domains "
@@ -353,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key-file", required=True)
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
+    p.add_argument("--sheet", help="the workbook sheet to read, by name or number from 1")
     p.set_defaults(func=cmd_hash)
 
     p = sub.add_parser("keygen", help="make a secret key for a keyed-hash exchange (weaker than "
@@ -371,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--counts-only", action="store_true",
                    help="each side learns only how many accounts overlap per category, not which")
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
+    p.add_argument("--sheet", help="the workbook sheet to read, by name or number from 1")
     p.add_argument("--ours-name", help="our company name, shown to the partner")
     p.add_argument("--status", action="append", metavar="WORD=STATUS",
                    help=f"map a status word (repeatable); STATUS is one of: {', '.join(STATUSES)}")

@@ -2,9 +2,11 @@
 
 Text files (.csv/.tsv/.txt) are decoded (BOM, strict UTF-8, cp1252, then charset-normalizer) and
 split with the `csv` module rather than pandas: it lets every bad row be reported by its spreadsheet
-row number (header = row 1) while the rest of the file loads. Workbooks (.xlsx/.xls) go through
-pandas (calamine, falling back to openpyxl). Every cell is kept as text, so leading zeros and a
-company called "NA" survive.
+row number (header = row 1) while the rest of the file loads; a quote that never closes, an
+oversize cell, a control character or a row in another encoding is one problem on its row.
+Workbooks (.xlsx/.xls) go through pandas (calamine, falling back to openpyxl); the sheet that
+holds the list is read (or the one the user names) and the others are named in a note. Every
+cell is kept as text, so leading zeros and a company called "NA" survive.
 
 Columns are found from Salesforce, HubSpot and plain headers (or given by the user), status words
 are mapped to the four statuses, domains and names are normalized, and rows for the same account
@@ -199,8 +201,17 @@ def _is_binary(text: str) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes kept by the surrogateescape error handler
+_UTF8_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+MIXED_UTF8 = "utf-8 (some rows in another encoding)"
+
+
 def _decode(data: bytes, file: str) -> tuple[str, str]:
-    """Bytes of a text export -> (text, encoding name)."""
+    """Bytes of a text export -> (text, encoding name).
+
+    With MIXED_UTF8 the bytes that are not UTF-8 stay in the text as surrogateescape characters,
+    for `_TextRows` to report on their rows.
+    """
     for bom, enc in (
         (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
         (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
@@ -209,6 +220,8 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as e:
+                if enc == "utf-8-sig":  # the file says UTF-8: other bytes are rows to report
+                    return data[3:].decode("utf-8", "surrogateescape"), MIXED_UTF8
                 raise _err(file, f"the file starts with a {enc} mark but is not valid {enc}: {e.reason}")
     head = data[:2000]
     if b"\x00" in head:
@@ -221,11 +234,17 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
                     return data.decode(enc), enc
                 except UnicodeDecodeError:
                     break
-        raise _err(file, "not a text table (binary content); expected .csv, .tsv, .txt or .xlsx")
+        # A few NULs in otherwise textual data are reported on their rows; _is_binary judges the rest.
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    text = data.decode("utf-8", "surrogateescape")
+    invalid = len(_NOT_UTF8.findall(text))
+    valid = len(_UTF8_NON_ASCII.findall(text))
+    if valid and 3 * valid >= invalid:
+        # Mostly UTF-8 with some rows in another encoding: the rows are reported one by one.
+        return text, MIXED_UTF8
     try:
         text = data.decode("cp1252")
         if _looks_western(text):
@@ -279,20 +298,54 @@ def _unique_headers(raw: list[str]) -> list[str]:
     return headers
 
 
-def _table_from_rows(records: Iterable[list[str]], file: str) -> _Table:
+def _duplicate_headers(raw: list[str], file: str, row: int) -> list[Problem]:
+    """One problem per header name used by several columns (they are kept apart as 'X (2)')."""
+    positions: dict[str, list[int]] = {}
+    for i, h in enumerate(raw, start=1):
+        h = h.strip().lstrip("\ufeff")
+        if h:
+            positions.setdefault(h, []).append(i)
+    unique = _unique_headers(raw)
+    out = []
+    for h, where in positions.items():
+        if len(where) > 1:
+            renamed = _and(repr(unique[i - 1]) for i in where[1:])
+            others = "the other is" if len(where) == 2 else "the others are"
+            out.append(Problem(
+                file, row, h,
+                f"columns {_and(str(i) for i in where)} are named {h!r}: the first is used, "
+                f"{others} read as {renamed} (rename them in the file, or pick one with --columns)",
+            ))
+    return out
+
+
+def _and(items: Iterable[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _table_from_rows(records: Iterable[list[str] | None], file: str,
+                     problems: list[Problem] | None = None) -> _Table:
     """Header + data rows from raw cell lists; reports rows with too many fields.
 
-    Blank rows are dropped (row numbers still count them), and so are columns that have neither a
-    header nor a value (the trailing empty columns spreadsheets often export).
+    A record given as None is a row the reader already reported (in `problems`) and skipped; it
+    still counts as a row. Blank rows are dropped (row numbers still count them), and so are
+    columns that have neither a header nor a value (the trailing empty columns spreadsheets often
+    export).
     """
     raw_headers: list[str] | None = None
+    header_row = 0
     rows: list[tuple[int, list[str]]] = []
-    problems: list[Problem] = []
+    problems = problems if problems is not None else []
+    skipped = 0
     for number, cells in enumerate(records, start=1):
+        if cells is None:
+            skipped += 1
+            continue
         if not any(c.strip() for c in cells):
             continue
         if raw_headers is None:
-            raw_headers = cells
+            raw_headers, header_row = cells, number
             continue
         width = len(raw_headers)
         if len(cells) > width:
@@ -302,6 +355,7 @@ def _table_from_rows(records: Iterable[list[str]], file: str) -> _Table:
                     f"row skipped: it has {len(cells)} fields but the header has {width} "
                     "(an unquoted separator in a value?)",
                 ))
+                skipped += 1
                 continue
             cells = cells[:width]
         elif len(cells) < width:
@@ -309,31 +363,223 @@ def _table_from_rows(records: Iterable[list[str]], file: str) -> _Table:
         rows.append((number, cells))
     if raw_headers is None:
         raise _err(file, "the file is empty")
-    if not rows and not problems:
+    if not rows and not skipped:
         raise _err(file, "the file has a header row but no data rows")
     if not rows:
-        raise _err(file, f"no row matches the header's {len(raw_headers)} columns "
-                         f"(first bad row: {problems[0].row}); is the separator right?")
+        first = min((p for p in problems if p.row), key=lambda p: p.row)
+        raise _err(file, f"no data row could be read; the first bad one is row {first.row}"
+                         f"{f', column {first.column!r}' if first.column else ''}: {first.message}"
+                         f"{'; is the separator right?' if 'fields' in first.message else ''}")
+    problems[:0] = _duplicate_headers(raw_headers, file, header_row)
     keep = [i for i, h in enumerate(raw_headers) if h.strip() or any(c[i].strip() for _, c in rows)]
     if len(keep) < len(raw_headers):
         raw_headers = [raw_headers[i] for i in keep]
         rows = [(n, [c[i] for i in keep]) for n, c in rows]
-    return _Table(_unique_headers(raw_headers), rows, problems, skipped=len(problems))
+    return _Table(_unique_headers(raw_headers), rows, problems, skipped=skipped)
+
+
+_CONTROL_CHARS = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127]))
+_CONTROL = re.compile(f"[{re.escape(_CONTROL_CHARS)}]")  # never part of a value; ESC rewrites terminals
+_SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*$', re.IGNORECASE)  # Excel's first-line separator hint
+CELL_LIMIT = 128 * 1024  # characters; a longer cell is a broken export, not a value
+ROW_LIKE_LINES_CHECKED = 50
+# The csv module's own limit (128 KiB) would reject the whole file; ingest checks cells itself.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+
+
+class _TextRows:
+    """Splits decoded text into records, one list of cells per spreadsheet row.
+
+    The csv module reads a quote that never closes as one cell holding the rest of the file. Here
+    a record that spans several lines is checked: when the lines it swallowed read on their own as
+    rows of the table, the quote is reported at the row where it opens, that row is skipped and
+    reading starts again on the next line. Cells over CELL_LIMIT, control characters (NUL, ESC) and
+    bytes that are not UTF-8 (in a file that mostly is) are reported on their rows too.
+    """
+
+    def __init__(self, text: str, delim: str, file: str, first_line: int, encoding: str) -> None:
+        self.lines = io.StringIO(text, newline="").readlines()
+        self.delim, self.file, self.first_line = delim, file, first_line
+        self.problems: list[Problem] = []
+        self.grouped = _Problems(file)
+        self.has_long_lines = max(map(len, self.lines), default=0) > CELL_LIMIT
+        self.has_controls = _has_controls(text)
+        self.mixed = encoding == MIXED_UTF8
+        self.headers: list[str] | None = None
+
+    def __iter__(self):
+        lines, n = self.lines, len(self.lines)
+        start, row = 0, 0  # next line to read, rows yielded so far
+        while start < n:
+            reader = csv.reader(map(lines.__getitem__, range(start, n)), delimiter=self.delim)
+            done = 0  # lines of this reader consumed by finished records
+            try:
+                for cells in reader:
+                    row += 1
+                    first, end = start + done, start + reader.line_num
+                    if (end - first > 1 or end == n) and (
+                            column := self._unclosed_quote(cells, first, end)) is not None:
+                        self._report_quote(row, column, first, end)
+                        yield None
+                        start = first + 1
+                        break
+                    done = reader.line_num
+                    yield self._clean(cells, row, multi_line=end - first > 1)
+                else:
+                    return
+            except csv.Error as e:
+                raise _err(self.file, f"cannot split row {row + 1} into columns: {e}") from None
+
+    def _label(self, index: int) -> str | None:
+        if self.headers is None:
+            return None
+        names = _unique_headers(self.headers)
+        return names[index] if index < len(names) else f"Column {index + 1}"
+
+    def _unclosed_quote(self, cells: list[str], first: int, end: int) -> int | None:
+        """Index of the cell whose quote never closes, or None when the line breaks are real."""
+        if end == len(self.lines) and cells and self._open_at_end(first, end):
+            return len(cells) - 1
+        index = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), None)
+        if index is None or end - first < 2:
+            return None
+        width = len(self.headers) if self.headers is not None else 0
+        row_like = 0
+        for line in self.lines[first + 1:min(end, first + 1 + ROW_LIKE_LINES_CHECKED)]:
+            if line.count('"') % 2 or line.count(self.delim) + 1 < max(width, 2):
+                continue  # quotes left open, or too few separators to be a row
+            fields = next(csv.reader([line], delimiter=self.delim), [])
+            if (len(fields) >= width >= 2) or (not width and len(fields) >= 2):
+                row_like += 1
+        if not width:
+            return index if row_like else None  # a header with a line break that swallowed rows
+        misshapen = len(cells) < width or any(c.strip() for c in cells[width:])
+        if row_like and (misshapen or row_like >= 2):
+            return index
+        # Two stray quotes close each other: the first and last lines are each a whole row.
+        if width >= 2 and all(self.lines[i].count(self.delim) + 1 == width for i in (first, end - 1)):
+            return index
+        return None
+
+    def _open_at_end(self, first: int, end: int) -> bool:
+        """True when the file ends inside a quoted cell of the record on lines first..end."""
+        try:
+            for _ in csv.reader(self.lines[first:end], delimiter=self.delim, strict=True):
+                pass
+        except csv.Error as e:
+            return "unexpected end of data" in str(e)
+        return False
+
+    def _report_quote(self, row: int, index: int, first: int, end: int) -> None:
+        swallowed = end - first - 1
+        line = self.first_line + first
+        where = "" if line == row else f" (line {line} of the file)"
+        what = (f"so the {swallowed:,} line{'s' if swallowed != 1 else ''} after it would be one cell"
+                if swallowed else "the file ends inside it")
+        if self.headers is None:
+            raise IngestError(Problem(
+                self.file, row, None,
+                f"a quote opens in the header row{where} and never closes ({what}); add the "
+                "missing quote", "error"))
+        self.problems.append(Problem(
+            self.file, row, self._label(index),
+            f"row skipped: a quote opens in this row{where} and never closes ({what}); the other "
+            "rows are read (add the missing quote to load this row)",
+        ))
+
+    def _clean(self, cells: list[str], row: int, multi_line: bool) -> list[str] | None:
+        header = self.headers is None and any(c.strip() for c in cells)
+        if header:
+            self.headers = cells  # cleaned in place below
+        if self.has_controls:
+            for i, c in enumerate(cells):
+                if _CONTROL.search(c):
+                    cells[i] = _CONTROL.sub("", c)
+                    self.grouped.add(row, self._label(i), "a control character (NUL, ESC or the "
+                                                          "like) in this value was removed")
+        if self.mixed:
+            for i, c in enumerate(cells):
+                if _NOT_UTF8.search(c):
+                    cells[i] = _NOT_UTF8.sub(_as_cp1252, c)
+                    self.grouped.add(row, self._label(i), "this value is not UTF-8 (the rest of the "
+                                                          "file is): read as Windows-1252, check it")
+        if (self.has_long_lines or multi_line) and max(map(len, cells), default=0) > CELL_LIMIT:
+            i = max(range(len(cells)), key=lambda k: len(cells[k]))
+            if header:
+                raise _err(self.file, f"row {row}: the header row has a value "
+                                      f"{len(cells[i]) // 1024} KiB long; is this a list export?")
+            self.problems.append(Problem(
+                self.file, row, self._label(i),
+                f"row skipped: this value is {len(cells[i]) // 1024} KiB long, over the "
+                f"{CELL_LIMIT // 1024} KiB a cell may hold (a broken export or a missing quote?)",
+            ))
+            return None
+        return cells
+
+
+def _has_controls(text: str) -> bool:
+    return any(ch in text for ch in _CONTROL_CHARS)  # one fast substring search per character
+
+
+def _has_long_line(text: str) -> bool:
+    """True when a line is longer than CELL_LIMIT (hops from line break to line break)."""
+    i, n = 0, len(text)
+    while n - i > CELL_LIMIT:
+        j = max(text.rfind("\n", i, i + CELL_LIMIT + 1), text.rfind("\r", i, i + CELL_LIMIT + 1))
+        if j < 0:
+            return True
+        i = j + 1
+    return False
+
+
+def _plain_records(text: str, delim: str, encoding: str) -> list[list[str]] | None:
+    """All records when the file needs none of `_TextRows`' checks, else None.
+
+    The usual case: every record on one line, no control characters, no cell over CELL_LIMIT,
+    one encoding. It runs at the csv module's own speed.
+    """
+    if encoding == MIXED_UTF8 or _has_controls(text) or _has_long_line(text):
+        return None
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    lines = text.count("\n") + (text[-1] not in "\r\n")
+    if "\r" in text:
+        lines += text.count("\r") - text.count("\r\n")
+    if len(records) != lines:  # a record spans lines
+        return None
+    body = text.rstrip("\r\n")
+    last = body[max(body.rfind("\n"), body.rfind("\r")) + 1:]
+    try:
+        for _ in csv.reader([last], delimiter=delim, strict=True):
+            pass
+    except csv.Error:
+        return None  # perhaps a quote open at the end: let _TextRows look
+    return records
+
+
+def _as_cp1252(match: re.Match[str]) -> str:
+    """One byte kept by surrogateescape, read as Windows-1252."""
+    return bytes([ord(match.group()) - 0xDC00]).decode("cp1252", "replace")
 
 
 def _read_text(data: bytes, file: str, suffix: str) -> _Table:
-    text, _encoding = _decode(data, file)
+    text, encoding = _decode(data, file)
     if _is_binary(text):
         raise _err(file, "not a text table (binary content); expected .csv, .tsv, .txt or .xlsx")
+    first_line = 1
+    line_end = text.find("\n")
+    sep = _SEP_LINE.match(text[:line_end if line_end >= 0 else len(text)].rstrip("\r"))
+    if sep:
+        text, first_line = text[line_end + 1 if line_end >= 0 else len(text):], 2
     if not text.strip():
         raise _err(file, "the file is empty")
-    delim = _delimiter(text, suffix)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    try:
-        # reader.line_num counts physical lines; spreadsheet rows count records, so enumerate.
-        return _table_from_rows(reader, file)
-    except csv.Error as e:
-        raise _err(file, f"cannot split the file into columns: {e}") from None
+    delim = sep.group(1) if sep else _delimiter(text, suffix)
+    records = _plain_records(text, delim, encoding)
+    if records is not None:
+        return _table_from_rows(records, file)
+    splitter = _TextRows(text, delim, file, first_line, encoding)
+    table = _table_from_rows(splitter, file, splitter.problems)
+    table.problems += splitter.grouped.emit()
+    return table
 
 
 # --- workbooks ----------------------------------------------------------------------------------
@@ -355,24 +601,175 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_excel(data: bytes, file: str) -> _Table:
+def _read_excel(data: bytes, file: str, sheet: str | None = None,
+                columns: dict[str, str] | None = None) -> _Table:
+    """The table of one sheet: `sheet` (a name or a number from 1), else the first that holds a list.
+
+    When the workbook has several sheets, a note says which one was read and what the others were.
+    """
     import pandas as pd
 
-    frame = None
+    frames = None
     reasons: list[str] = []
     for engine in ("calamine", "openpyxl"):
         try:
-            frame = pd.read_excel(
-                io.BytesIO(data), sheet_name=0, header=None, dtype=object,
+            frames = pd.read_excel(
+                io.BytesIO(data), sheet_name=None, header=None, dtype=object,
                 keep_default_na=False, engine=engine,
             )
             break
         except Exception as e:  # noqa: BLE001 - engines raise many types on bad input
             reasons.append(f"{engine}: {type(e).__name__}: {e}".splitlines()[0][:200])
-    if frame is None:
+    if frames is None:
         raise _err(file, "not a readable Excel workbook (" + "; ".join(reasons) + ")")
-    rows = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-    return _table_from_rows(rows, file)
+    names = list(frames)
+    sheets = {name: [[_cell_text(v) for v in row]
+                     for row in frame.itertuples(index=False, name=None)]
+              for name, frame in frames.items()}
+    filled = {name: sum(1 for row in rows if any(c.strip() for c in row))
+              for name, rows in sheets.items()}
+    parts = _xlsx_sheets(data)
+    hidden = {n for n, (_part, h) in parts.items() if h}
+    table = None
+    if sheet is not None:
+        chosen = _sheet_named(sheet, names, file)
+    else:
+        visible_first = sorted(names, key=lambda n: n in hidden)
+        chosen = next((n for n in visible_first if filled[n]), None)
+        for name in visible_first:
+            if filled[name] and (table := _list_table(sheets[name], file, columns)) is not None:
+                chosen = name
+                break
+    if chosen is None or not filled[chosen]:
+        which = f"sheet {chosen!r} is" if sheet is not None else "every sheet is"
+        raise _err(file, "the file is empty" if len(names) == 1
+                   else f"the file is empty: {which} empty")
+    rows = sheets[chosen]
+    others = ", ".join(
+        f"{n!r} ({'hidden, ' if n in hidden else ''}"
+        f"{'empty' if not filled[n] else _count(filled[n], 'filled row')})"
+        for n in names if n != chosen)
+    where = f"sheet {chosen!r} ({names.index(chosen) + 1} of {len(names)})"
+    if table is None:
+        try:
+            table = _table_from_rows(rows, file)
+            _find_columns(table.headers, columns, file)
+        except IngestError as e:
+            if len(names) == 1:
+                raise
+            lead = "" if sheet is not None else "no sheet holds a list; "
+            raise _err(file, f"{lead}{where}: {e.problem.message}. Other sheets: {others} "
+                             "(choose one with --sheet NAME or NUMBER)") from None
+    notes = []
+    if len(names) > 1:
+        notes.append(Problem(file, None, None, f"read {where}; not read: {others} "
+                                               "(choose another with --sheet NAME or NUMBER)"))
+    part = parts.get(chosen, ("", False))[0]
+    table.problems[:0] = notes + (_uncached_formulas(data, file, part, chosen, rows) if part else [])
+    return table
+
+
+def _sheet_named(sheet: str, names: list[str], file: str) -> str:
+    """The sheet the user chose by name (case-insensitive) or number (1 = first)."""
+    wanted = sheet.strip()
+    for name in names:
+        if name == wanted:
+            return name
+    for name in names:
+        if name.strip().casefold() == wanted.casefold():
+            return name
+    if wanted.isdigit() and 1 <= int(wanted) <= len(names):
+        return names[int(wanted) - 1]
+    listed = ", ".join(repr(n) for n in names)
+    raise _err(file, f"no sheet {sheet!r} in this workbook; its sheets are {listed} "
+                     f"(give a name or a number from 1 to {len(names)})")
+
+
+def _list_table(rows: list[list[str]], file: str, columns: dict[str, str] | None) -> _Table | None:
+    """The sheet's table when its first filled row is a header ingest can map and rows follow."""
+    try:
+        table = _table_from_rows(rows, file)
+        _find_columns(table.headers, columns, file)
+    except IngestError:
+        return None
+    return table
+
+
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)$")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _uncached_formulas(data: bytes, file: str, part: str, sheet: str,
+                       rows: list[list[str]]) -> list[Problem]:
+    """Cells of an .xlsx sheet that hold a formula but no saved value (read as blank).
+
+    Workbooks written by scripts (openpyxl, some CRM exporters) store formulas without computing
+    them; Excel computes them on open, a reader cannot.
+    """
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = z.read(part)
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError):
+        return []  # .xls, or a layout this check does not know: the values read stand
+    if not _FORMULA_TAG.search(xml):
+        return []
+    header = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
+    labels = _unique_headers(rows[header]) if rows else []
+    grouped = _Problems(file)
+    try:
+        for _event, el in ET.iterparse(io.BytesIO(xml)):
+            if not el.tag.endswith("}c") and el.tag != "c":
+                continue
+            ref = _CELL_REF.match(el.get("r", ""))
+            formula = value = None
+            for child in el:
+                tag = child.tag.rsplit("}", 1)[-1]
+                if tag == "f":
+                    formula = child
+                elif tag == "v":
+                    value = child.text
+            el.clear()
+            if formula is None or value or ref is None:
+                continue
+            col = 0
+            for ch in ref.group(1):
+                col = col * 26 + ord(ch) - 64
+            row, col = int(ref.group(2)), col - 1
+            if row - 1 < len(rows) and col < len(rows[row - 1]) and rows[row - 1][col]:
+                continue  # the reader found a value after all
+            label = labels[col] if row - 1 > header and col < len(labels) else f"column {ref.group(1)}"
+            grouped.add(row, label, f"sheet {sheet!r}: a formula with no saved value, read as blank "
+                                    "(open and save the workbook in Excel, or paste the values)")
+    except ET.ParseError:
+        return []
+    return grouped.emit()
+
+
+def _xlsx_sheets(data: bytes) -> dict[str, tuple[str, bool]]:
+    """An .xlsx's sheets: name -> (zip member of its cells, hidden); {} for .xls or the unknown."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ValueError, zipfile.BadZipFile, ET.ParseError, OSError):
+        return {}
+    targets = {el.get("Id"): el.get("Target", "") for el in rels}
+    out = {}
+    for el in book.iter():
+        if el.tag.endswith("}sheet"):
+            target = targets.get(el.get(f"{{{_REL_NS}}}id"), "")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            out[el.get("name", "")] = (part, el.get("state", "visible") != "visible")
+    return out
+
+
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 # --- column mapping -----------------------------------------------------------------------------
@@ -452,6 +849,12 @@ def _count(n: int, noun: str) -> str:
 def _rows_text(rows: list[int], show: int = SHOW_ROWS) -> str:
     text = ", ".join(str(r) for r in rows[:show])
     return text + (", ..." if len(rows) > show else "")
+
+
+def _merged_rows(rows: list[int], show: int = SHOW_ROWS) -> str:
+    """The rows merged into one account, '2+4+7'; a long run is cut: '2+3+4+5+6+… and 1,995 more'."""
+    text = "+".join(str(r) for r in rows[:show])
+    return text + (f"+… and {len(rows) - show:,} more" if len(rows) > show else "")
 
 
 # --- rows -> records ----------------------------------------------------------------------------
@@ -558,7 +961,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     merged = [r for r in records if len(r.rows) > 1]
     if merged:
         duplicates = sum(len(r.rows) - 1 for r in merged)
-        shown = ", ".join("+".join(str(n) for n in r.rows) for r in merged[:SHOW_ROWS])
+        shown = ", ".join(_merged_rows(r.rows) for r in merged[:SHOW_ROWS])
         more = ", ..." if len(merged) > SHOW_ROWS else ""
         problems.append(Problem(
             file, None, None,
@@ -569,7 +972,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     if conflicts:
         shown = "; ".join(
             f"{r.domain if not r.hashed and r.domain else r.name} (rows "
-            f"{'+'.join(str(n) for n in r.rows)}: {' / '.join(statuses[r.key])})"
+            f"{_merged_rows(r.rows)}: {' / '.join(statuses[r.key])})"
             for r in conflicts[:SHOW_ROWS]
         )
         more = "; ..." if len(conflicts) > SHOW_ROWS else ""
@@ -585,13 +988,15 @@ def _records(table: _Table, columns: dict[str, str], file: str,
 
 
 def read_list(path: str | Path, side: str, company: str = "", columns: dict[str, str] | None = None,
-              status_map: dict[str, str] | None = None) -> AccountList:
+              status_map: dict[str, str] | None = None, sheet: str | None = None) -> AccountList:
     """Read a CRM export (.csv/.tsv/.txt/.xlsx) into an AccountList for `side`.
 
     `columns` maps roles (name, domain, status, owner) to headers and wins over the automatic
     mapping; an empty header means "no column for this role". `status_map` maps the user's own
-    status words to STATUSES and wins over STATUS_WORDS. Raises IngestError when the file cannot
-    be read at all; everything else is reported in `AccountList.problems`.
+    status words to STATUSES and wins over STATUS_WORDS. `sheet` picks a workbook's sheet by name
+    or number (from 1); without it the first sheet holding a list is read (text files ignore it).
+    Raises IngestError when the file cannot be read at all; everything else is reported in
+    `AccountList.problems`.
     """
     p = Path(path)
     file = str(path)
@@ -611,7 +1016,7 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
         raise _err(file, "the file is empty")
     suffix = p.suffix.lower()
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        table = _read_excel(data, file)
+        table = _read_excel(data, file, sheet, columns)
     elif suffix in EXCEL_SUFFIXES:
         raise _err(file, "not a readable Excel workbook (the file is not a .xlsx/.xls archive)")
     else:

@@ -50,6 +50,8 @@ class SessionRequest:
     ours_columns: dict[str, str] = field(default_factory=dict)  # role -> header, e.g. name=Company
     partner_columns: dict[str, str] = field(default_factory=dict)
     status_map: dict[str, str] = field(default_factory=dict)  # status word -> status, both lists
+    ours_sheet: str | None = None  # the workbook sheet to read (None: the one holding a list)
+    partner_sheet: str | None = None
     key: bytes | Path | str | None = None  # the shared key (or its key file) of a hashed exchange
     prior: Session | Path | str | None = None  # carry decisions and plans forward from it
     day: date | None = None  # the call's date (default today)
@@ -106,11 +108,11 @@ def parse_status_map(items: Sequence[str] | None, what: str = "--status") -> dic
 
 
 def _read_list(item: ListInput, side: str, company: str, columns: dict[str, str],
-               status_map: dict[str, str]) -> AccountList:
+               status_map: dict[str, str], sheet: str | None) -> AccountList:
     if isinstance(item, AccountList):
         return replace(item, company=company) if company else item
     return ingest.read_list(str(Path(item).expanduser()), side, company, columns=columns or None,
-                            status_map=status_map or None)
+                            status_map=status_map or None, sheet=sheet)
 
 
 def prepare(request: SessionRequest, progress: Progress | None = None) -> SessionRequest:
@@ -121,10 +123,10 @@ def prepare(request: SessionRequest, progress: Progress | None = None) -> Sessio
     report = progress or _no_progress
     report(0.0, "Reading our list…")
     ours = _read_list(request.ours, OURS, request.ours_name, request.ours_columns,
-                      request.status_map)
+                      request.status_map, request.ours_sheet)
     report(0.1, "Reading the partner's list…")
     theirs = _read_list(request.theirs, PARTNER, request.partner_name, request.partner_columns,
-                        request.status_map)
+                        request.status_map, request.partner_sheet)
     prior = request.prior
     if prior is not None and not isinstance(prior, Session):
         report(0.18, f"Reading the prior session {Path(prior).name}…")

@@ -1,0 +1,364 @@
+"""Hostile list files: broken quotes, huge cells, odd workbooks, NUL bytes, Excel habits.
+
+Whatever is wrong, the user gets a message naming the file, the row and the column, and every row
+that can be read is read: never a traceback, never a silent drop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from acctmap_tui import cli
+from acctmap_tui.core.ingest import read_list
+from acctmap_tui.core.model import CUSTOMER, OURS, IngestError
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def good_rows(start: int, count: int, sep: str = ",") -> list[str]:
+    return [sep.join((f"Firm {i}", f"firm{i}.com", "customer")) for i in range(start, start + count)]
+
+
+def names(lst) -> set[str]:
+    return {r.name for r in lst.records}
+
+
+def problems_on(lst, row: int) -> list:
+    return [p for p in lst.problems if p.row == row]
+
+
+# --- a quote opened and never closed ----------------------------------------------------------
+
+
+def test_unclosed_quote_is_reported_at_its_row_and_the_rest_loads(tmp_path: Path) -> None:
+    lines = ["name,domain,status", "Acme,acme.com,customer", '"Broken Co,broken.com,customer',
+             *good_rows(0, 1000)]
+    path = write(tmp_path, "l.csv", "\n".join(lines) + "\n")
+    lst = read_list(path, OURS)
+    assert len(lst.records) == 1001
+    assert "Acme" in names(lst) and "Firm 999" in names(lst)
+    assert not any("Broken" in n for n in names(lst))
+    (problem,) = problems_on(lst, 3)
+    assert problem.column == "name"
+    assert "quote" in problem.message and "never closes" in problem.message
+    assert str(path) in str(problem) and "row 3" in str(problem)
+    assert next(r for r in lst.records if r.name == "Firm 0").rows == [4]
+    assert lst.rows_read == 1002
+
+
+def test_unclosed_quote_in_a_later_column_closed_by_a_later_quote(tmp_path: Path) -> None:
+    lines = ["name,domain,status", *good_rows(0, 3), 'Broken Co,"broken.com,customer',
+             *good_rows(3, 5), '"Quoted, Inc.",quoted.com,customer', *good_rows(8, 5)]
+    lst = read_list(write(tmp_path, "l.csv", "\r\n".join(lines) + "\r\n"), OURS)
+    assert names(lst) == {f"Firm {i}" for i in range(13)} | {"Quoted, Inc."}
+    (problem,) = problems_on(lst, 5)
+    assert problem.column == "domain" and "never closes" in problem.message
+
+
+def test_unclosed_quote_swallowing_more_than_128_kib(tmp_path: Path) -> None:
+    lines = ["name,domain,status", *good_rows(0, 2000), '"Broken Co,broken.com,customer',
+             *good_rows(2000, 8000)]
+    lst = read_list(write(tmp_path, "l.csv", "\n".join(lines)), OURS)
+    assert len(lst.records) == 10000
+    assert [p.row for p in lst.problems] == [2002]
+
+
+def test_a_real_multi_line_cell_still_loads(tmp_path: Path) -> None:
+    text = ('name,domain,status,notes\n'
+            'Acme,acme.com,customer,"Met at the fair,\nwants a demo\nin Q3"\n'
+            'Globex,globex.com,prospect,"one line, with a comma"\n')
+    lst = read_list(write(tmp_path, "l.csv", text), OURS)
+    assert names(lst) == {"Acme", "Globex"} and lst.problems == []
+    acme = next(r for r in lst.records if r.name == "Acme")
+    assert acme.extra["notes"] == "Met at the fair,\nwants a demo\nin Q3"
+
+
+def test_unclosed_quote_in_the_header(tmp_path: Path) -> None:
+    path = write(tmp_path, "l.csv", '"name,domain,status\n' + "\n".join(good_rows(0, 50)))
+    with pytest.raises(IngestError) as info:
+        read_list(path, OURS)
+    assert "row 1" in str(info.value) and "quote" in str(info.value)
+
+
+# --- oversize cells ---------------------------------------------------------------------------
+
+
+def test_one_oversize_cell_is_one_problem_on_its_row(tmp_path: Path) -> None:
+    big = "x" * (200 * 1024)
+    lines = ["name,domain,status,notes", "Acme,acme.com,customer,short",
+             f"Huge Co,huge.com,customer,{big}", "Globex,globex.com,prospect,"]
+    lst = read_list(write(tmp_path, "l.csv", "\n".join(lines)), OURS)
+    assert names(lst) == {"Acme", "Globex"}
+    (problem,) = lst.problems
+    assert (problem.row, problem.column) == (3, "notes")
+    assert "128 KiB" in problem.message
+    assert lst.rows_read == 3
+
+
+# --- Excel habits in text files ---------------------------------------------------------------
+
+
+def test_excel_sep_line_is_honoured(tmp_path: Path) -> None:
+    text = "sep=;\nname;domain;status\nAcme, Inc;acme.com;customer\nGlobex;globex.com;prospect\n"
+    lst = read_list(write(tmp_path, "l.csv", text), OURS)
+    assert names(lst) == {"Acme, Inc", "Globex"}
+    assert lst.columns["domain"] == "domain"
+    assert next(r for r in lst.records if r.name == "Acme, Inc").rows == [2]  # Excel hides the sep line
+    assert lst.problems == []
+
+
+def test_duplicate_header_names_are_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, "l.csv", "Name,Website,Status,Website\nAcme,acme.com,customer,acme.de\n")
+    lst = read_list(path, OURS)
+    (problem,) = lst.problems
+    assert problem.row == 1 and problem.column == "Website"
+    assert "columns 2 and 4" in problem.message
+    assert lst.records[0].domain == "acme.com"
+
+
+def test_nul_byte_in_a_text_file_is_a_problem_on_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes(b"name,domain,status\nAcme,acme.com,customer\nGlo\x00bex,globex.com,prospect\n"
+                     b"Initech,initech.com,customer\n")
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Acme", "Globex", "Initech"}
+    (problem,) = lst.problems
+    assert (problem.row, problem.column) == (3, "name") and "NUL" in problem.message
+
+
+def test_real_binary_files_still_say_not_a_text_table(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 40)
+    with pytest.raises(IngestError, match="not a text table"):
+        read_list(path, OURS)
+
+
+# --- duplicate rows ---------------------------------------------------------------------------
+
+
+def test_duplicate_rows_listing_is_capped(tmp_path: Path) -> None:
+    statuses = ("customer", "prospect")
+    lines = ["name,domain,status"] + [f"Acme,acme.com,{statuses[i % 2]}" for i in range(2000)]
+    lst = read_list(write(tmp_path, "l.csv", "\n".join(lines)), OURS)
+    assert len(lst.records) == 1 and lst.records[0].status == CUSTOMER
+    text = "\n".join(str(p) for p in lst.problems)
+    assert "1999 duplicate rows merged into 1 account" in text
+    assert "rows 2+3+4+5+6+… and 1,995 more" in text
+    assert "1001" not in text
+    assert len(text) < 600
+
+
+# --- workbooks --------------------------------------------------------------------------------
+
+
+def workbook(tmp_path: Path, sheets: dict[str, list[list]], name: str = "l.xlsx") -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+TABLE = [["Account Name", "Website", "Type"], ["Acme", "acme.com", "Customer"],
+         ["Globex", "globex.com", "Prospect"]]
+
+
+def test_blank_first_sheet_data_on_the_second(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Sheet1": [], "Accounts": TABLE})
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Acme", "Globex"}
+    note = " ".join(str(p) for p in lst.problems)
+    assert "read sheet 'Accounts'" in note and "'Sheet1' (empty)" in note
+
+
+def test_the_sheet_with_the_table_is_picked_and_the_others_named(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {
+        "Summary": [["Q4 partner review"], ["prepared by Dana"]],
+        "Accounts": TABLE,
+        "Old": [["Account Name", "Website", "Type"], ["Stale", "stale.com", "Customer"]],
+    })
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Acme", "Globex"}
+    (note,) = lst.problems
+    assert "read sheet 'Accounts' (2 of 3)" in note.message
+    assert "'Summary'" in note.message and "'Old'" in note.message
+
+
+@pytest.mark.parametrize("choice", ["Old", "old", "3"])
+def test_sheet_chosen_by_name_or_number(tmp_path: Path, choice: str) -> None:
+    path = workbook(tmp_path, {"Sheet1": [], "Accounts": TABLE,
+                               "Old": [["Account Name", "Type"], ["Stale", "Customer"]]})
+    assert names(read_list(path, OURS, sheet=choice)) == {"Stale"}
+
+
+@pytest.mark.parametrize("choice", ["Nope", "4", "0"])
+def test_unknown_sheet_lists_the_sheets(tmp_path: Path, choice: str) -> None:
+    path = workbook(tmp_path, {"Sheet1": [], "Accounts": TABLE, "Old": TABLE})
+    with pytest.raises(IngestError) as info:
+        read_list(path, OURS, sheet=choice)
+    assert "'Sheet1', 'Accounts', 'Old'" in str(info.value) and str(path) in str(info.value)
+
+
+def test_all_sheets_blank_is_empty(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Sheet1": [], "Sheet2": [[None, None]]})
+    with pytest.raises(IngestError, match="empty"):
+        read_list(path, OURS)
+
+
+def test_formula_cells_without_cached_values_are_named(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Notes": [], "Accounts": [
+        ["Account Name", "Website", "Type"], ["Acme", '=LOWER("ACME.COM")', "Customer"],
+        ["Globex", "globex.com", "Prospect"]]})
+    lst = read_list(path, OURS)
+    formula = [p for p in lst.problems if "formula" in p.message]
+    assert [(p.row, p.column) for p in formula] == [(2, "Website")]
+    assert "sheet 'Accounts'" in formula[0].message
+
+
+def test_cli_sheet_option_and_the_note_in_the_summary(tmp_path: Path, capsys) -> None:
+    ours = workbook(tmp_path, {"Sheet1": [], "Accounts": TABLE, "Old": TABLE}, "ours.xlsx")
+    theirs = write(tmp_path, "theirs.csv", "name,domain,status\nAcme,acme.com,customer\n")
+    assert cli.main(["match", str(ours), str(theirs)]) == 0
+    out = capsys.readouterr().out
+    assert "read sheet 'Accounts' (2 of 3)" in out
+    assert cli.main(["match", str(ours), str(theirs), "--sheet", "Old"]) == 0
+    assert "read sheet 'Old'" in capsys.readouterr().out
+    assert cli.main(["match", str(ours), str(theirs), "--ours-sheet", "9"]) == 2
+    assert "'Sheet1', 'Accounts', 'Old'" in capsys.readouterr().err
+
+
+# --- whatever the file, a message that names it -----------------------------------------------
+
+
+HOSTILE = {
+    "empty.csv": b"",
+    "bom_only.csv": b"\xef\xbb\xbf",
+    "header_only.csv": b"name,domain,status\r\n",
+    "crlf_unclosed.csv": b'name,domain,status\r\n"Acme,acme.com,customer\r\nGlobex,globex.com,prospect\r\n',
+    "utf16_bom.csv": "name,domain,status\nAcme,acme.com,customer\n".encode("utf-16"),
+    "mixed.csv": "name,domain,status\nMüller,mueller.de,customer\n".encode()
+    + "Café,cafe.fr,prospect\n".encode("cp1252"),
+    "only_quotes.csv": b'"""""""""\n"""\n',
+    "nul_header.csv": b"na\x00me,domain,status\nAcme,acme.com,customer\n",
+    "sep_only.csv": b"sep=;\n",
+    "lone_cr.csv": b"name,domain,status\rAcme,acme.com,customer\rGlobex,globex.com,prospect\r",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_files_get_a_message_never_a_traceback(tmp_path: Path, capsys, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(HOSTILE[name])
+    code = cli.main(["match", str(path), str(path)])
+    out, err = capsys.readouterr()
+    assert code in (0, 2)
+    if code == 2:
+        assert err.startswith(f"acctmap: error: {path}") and "Traceback" not in err
+    else:
+        assert "rows read" in out
+
+
+def test_mixed_encodings_name_the_rows_that_are_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("name,domain,status\nMüller,mueller.de,customer\n".encode()
+                     + "Café,cafe.fr,prospect\n".encode("cp1252"))
+    lst = read_list(path, OURS)
+    assert "Müller" in names(lst)  # the UTF-8 row is not garbled
+    (problem,) = lst.problems
+    assert problem.row == 3 and "UTF-8" in problem.message
+
+
+def test_crlf_unclosed_quote(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes(HOSTILE["crlf_unclosed.csv"])
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Globex"}
+    assert [p.row for p in lst.problems] == [2]
+
+
+def test_50k_rows_with_one_bad_row(tmp_path: Path) -> None:
+    lines = ["name,domain,status", *good_rows(0, 30000), "Bad, Inc,bad.com,customer",
+             *good_rows(30000, 19999)]
+    lst = read_list(write(tmp_path, "big.csv", "\n".join(lines)), OURS)
+    assert len(lst.records) == 49999
+    (problem,) = lst.problems
+    assert problem.row == 30002 and "4 fields" in problem.message
+
+
+@pytest.mark.parametrize("between", [0, 1])
+def test_two_unclosed_quotes_close_each_other(tmp_path: Path, between: int) -> None:
+    lines = ["name,domain,status", *good_rows(0, 2), '"Broken A,a.com,customer', *good_rows(2, between),
+             '"Broken B,b.com,customer', *good_rows(10, 3)]
+    lst = read_list(write(tmp_path, "l.csv", "\n".join(lines) + "\n"), OURS)
+    assert names(lst) == {f"Firm {i}" for i in [0, 1, *range(2, 2 + between), 10, 11, 12]}
+    assert [p.row for p in lst.problems] == [4, 5 + between]
+
+
+@pytest.mark.parametrize("end", ["", "\n", "\r\n"])
+def test_unclosed_quote_on_the_last_row(tmp_path: Path, end: str) -> None:
+    text = "name,domain,status\nGlobex,globex.com,prospect\n" + '"Acme,acme.com,customer' + end
+    lst = read_list(write(tmp_path, "l.csv", text), OURS)
+    assert names(lst) == {"Globex"}
+    (problem,) = lst.problems
+    assert problem.row == 3 and "file ends inside it" in problem.message
+
+
+def test_a_quote_inside_an_unquoted_value_on_the_last_row_is_text(tmp_path: Path) -> None:
+    text = 'name,domain,status\n27" Screens Co,screens.com,customer\n'
+    lst = read_list(write(tmp_path, "l.csv", text), OURS)
+    assert names(lst) == {'27" Screens Co'} and lst.problems == []
+
+
+def test_escape_and_other_control_characters_are_removed_and_reported(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes(b"name,domain,status\nAc\x1b[31mme,acme.com,customer\nGlobex,globex.com,prospect\n")
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Ac[31mme", "Globex"}
+    (problem,) = lst.problems
+    assert (problem.row, problem.column) == (2, "name") and "control character" in problem.message
+
+
+def test_utf8_bom_with_a_windows_1252_row(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes(b"\xef\xbb\xbfname,domain,status\nCaf\xe9,cafe.fr,customer\nZo\xc3\xab,zoe.com,customer\n")
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Café", "Zoë"}
+    assert [(p.row, p.column) for p in lst.problems] == [(2, "name")]
+
+
+def test_workbook_without_a_list_names_its_sheets(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Notes": [["hello"]], "Data": [["x"], ["y"]]})
+    with pytest.raises(IngestError) as info:
+        read_list(path, OURS)
+    message = str(info.value)
+    assert "no sheet holds a list" in message and "'Notes' (1 of 2)" in message
+    assert "'Data' (2 filled rows)" in message and "--sheet" in message
+
+
+def test_a_hidden_sheet_is_read_only_when_no_visible_one_holds_the_list(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    lookup = wb.active
+    lookup.title, lookup.sheet_state = "Lookup", "hidden"
+    for row in [["Account Name", "Website", "Type"], ["Secret", "secret.com", "Customer"]]:
+        lookup.append(row)
+    accounts = wb.create_sheet("Accounts")
+    for row in [*TABLE[:2], ["Globex", "=LOWER(\"GLOBEX.COM\")", "Prospect"]]:
+        accounts.append(row)
+    path = tmp_path / "l.xlsx"
+    wb.save(path)
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Acme", "Globex"}
+    messages = [p.message for p in lst.problems]
+    assert "read sheet 'Accounts' (2 of 2); not read: 'Lookup' (hidden, 2 filled rows)" in messages[0]
+    assert [(p.row, p.column) for p in lst.problems[1:]] == [(3, "Website")]
