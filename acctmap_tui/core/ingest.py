@@ -629,6 +629,7 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
         records=records,
         problems=problems,
         hashed=hashed,
+        status_map=dict(status_map or {}),
     )
 
 

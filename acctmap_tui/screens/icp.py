@@ -109,12 +109,13 @@ def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN) 
         return "No list information in this session."
     lines: list[str] = []
     for src in session.sources:
-        count = len(src.problems)
+        problems = src.open_problems()
+        count = len(problems)
         lines.append(f"{src.company} ({Path(src.path).name}): "
                      f"{count or 'no'} problem{'' if count == 1 else 's'}")
         if private:
             continue
-        lines += [f"  • {p.removeprefix(src.path + ', ')}" for p in src.problems[:shown]]
+        lines += [f"  • {p.removeprefix(src.path + ', ')}" for p in problems[:shown]]
         if count > shown:
             lines.append(f"  … and {count - shown} more")
     if private and any(src.problems for src in session.sources):

@@ -34,3 +34,46 @@ def test_an_unforced_move_keeps_its_status_label():
     old = session([acct("acme.com", "Acme", PROSPECT, PROSPECT)], day=Q3)
     a = diff_sessions(old, session([acct("acme.com", "Acme", PROSPECT, CUSTOMER)])).accounts[0]
     assert a.movement == "their win: now their customer"
+
+
+def _demo_lists():
+    from acctmap_tui.core import ingest
+    from acctmap_tui.core.model import OURS, PARTNER
+
+    o, t = ingest.demo_paths()
+    return ingest.read_list(o, OURS, "Northwind"), ingest.read_list(t, PARTNER, "Globex")
+
+
+def test_status_words_mapped_last_quarter_are_mapped_on_the_new_lists():
+    from acctmap_tui.core.model import OURS
+    from acctmap_tui.core.pipeline import new_session
+    from acctmap_tui.core.workbench import Workbench
+
+    built = new_session(*_demo_lists())
+    wb = Workbench(built.session, built.ours, built.theirs)
+    side, word, count = wb.unknown_status_words()[0]
+    assert count > 0
+    wb.map_status(side, word, PROSPECT)
+
+    again = new_session(*_demo_lists(), prior=wb.session)
+    lst = again.ours if side == OURS else again.theirs
+    same_word = [r for r in lst.records if r.raw_status.strip().casefold() == word.casefold()]
+    assert same_word and all(r.status == PROSPECT for r in same_word)
+    assert again.session.source(side).status_map == {word: PROSPECT}
+    fresh = Workbench(again.session, again.ours, again.theirs)
+    assert (side, word) not in {(s, w) for s, w, _ in fresh.unknown_status_words()}
+
+
+def test_a_mapped_status_word_leaves_the_problems_list():
+    from acctmap_tui.core.pipeline import new_session
+    from acctmap_tui.core.workbench import Workbench
+
+    built = new_session(*_demo_lists())
+    wb = Workbench(built.session, built.ours, built.theirs)
+    side, word, _ = wb.unknown_status_words()[0]
+    source = wb.session.source(side)
+    asked = [p for p in source.open_problems() if f"unknown status {word!r}" in p]
+    assert asked
+    wb.map_status(side, word, PROSPECT)
+    assert not [p for p in source.open_problems() if f"unknown status {word!r}" in p]
+    assert len(source.open_problems()) == len(source.problems) - len(asked)
