@@ -21,7 +21,7 @@ from acctmap_tui.core.model import OURS, PARTNER, Account, AcctmapError, FieldIn
 from acctmap_tui.core.score import ranked
 
 ACTION_COLUMNS = ["rank", "account", "domain", "our status", "their status", "category", "play",
-                  "next action", "owner", "due", "priority"]
+                  "next action", "owner", "due", "action status", "priority"]
 NOTES_COLUMN = "notes"
 SESSION = "session"  # FieldInfo.side of the fields made on the call
 
@@ -34,7 +34,7 @@ _CORE_ROLES = ("name", "domain", "status")
 # action column -> session field that governs it
 _SESSION_COLUMN_FIELD = {
     "category": "category", "play": "play", "next action": "next_action", "owner": "owner",
-    "due": "due", "priority": "priority", NOTES_COLUMN: "notes",
+    "due": "due", "action status": "action_status", "priority": "priority", NOTES_COLUMN: "notes",
 }
 _PREFIX = {OURS: "our", PARTNER: "their"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -170,15 +170,25 @@ def action_columns(session: Session, shareable_only: bool = False,
     return _layout(session, _Policy(session) if shareable_only else None, all_fields)[0]
 
 
+def listed_accounts(session: Session, top: int | None = None) -> list[Account]:
+    """The accounts an action list holds: the overlap by rank, or its top `top` planned ones.
+
+    A top list is never padded: only accounts that are scored or have an owner or a next action
+    count towards it, so "top 15" with 4 planned accounts lists those 4.
+    """
+    accounts = ranked(session)
+    if top is None:
+        return accounts
+    return [a for a in accounts if a.priority > 0 or a.owner or a.next_action][: max(top, 0)]
+
+
 def action_rows(session: Session, top: int | None = None, shareable_only: bool = False,
                 all_fields: bool = False) -> list[dict[str, str]]:
-    """The overlap as action-list rows, highest priority first (ties by name), with rank.
+    """The action-list rows of `listed_accounts`, highest priority first, with rank.
 
     Each row holds exactly the columns of `action_columns(session, shareable_only)`.
     """
-    accounts = ranked(session)
-    if top is not None:
-        accounts = accounts[: max(top, 0)]
+    accounts = listed_accounts(session, top)
     policy = _Policy(session) if shareable_only else None
     columns, record_columns = _layout(session, policy, all_fields)
     rows = []
@@ -195,6 +205,7 @@ def action_rows(session: Session, top: int | None = None, shareable_only: bool =
             "next action": account.next_action,
             "owner": account.owner,
             "due": account.due.isoformat() if account.due else "",
+            "action status": account.action_status if account.next_action else "",
             "priority": str(account.priority),
             NOTES_COLUMN: account.notes,
         }

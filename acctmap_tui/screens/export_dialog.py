@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.export import action_columns, write_export
+from acctmap_tui.core.export import action_columns, listed_accounts, write_export
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.workbench import Workbench
 
@@ -201,6 +201,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         if path is None:
             self._show_error("Type a file name.")
             return
+        count = len(listed_accounts(self.workbench.session, top))
+        if not count:
+            self._show_error("No account is scored or has an owner or a next action yet: score "
+                             "accounts on Prioritize, or leave Top N blank for every account.")
+            return
         try:
             written = write_export(self.workbench.session, path, self.fmt, top=top,
                                    partner_safe=self.partner_safe)
@@ -208,7 +213,6 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
             self._show_error(f"Could not export: {reason}")
             return
-        count = self.overlap_size if top is None else min(top, self.overlap_size)
         self.dismiss(ExportDone(written, self.fmt, count, self.partner_safe))
 
     @on(Button.Pressed, "#export-cancel")

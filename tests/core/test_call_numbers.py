@@ -77,3 +77,35 @@ def test_a_mapped_status_word_leaves_the_problems_list():
     wb.map_status(side, word, PROSPECT)
     assert not [p for p in source.open_problems() if f"unknown status {word!r}" in p]
     assert len(source.open_problems()) == len(source.problems) - len(asked)
+
+
+def _planned_session():
+    from acctmap_tui.core.model import ACTION_DONE
+    from acctmap_tui.core.score import rescore
+
+    accounts = [acct(f"firm{i}.com", f"Firm {i}", PROSPECT, CUSTOMER) for i in range(20)]
+    for i, a in enumerate(accounts[:4]):
+        a.scores = {"relationship": 1 + i % 3}
+    accounts[10].owner = "Dana"  # planned without a score
+    accounts[11].next_action, accounts[11].action_status = "Intro call", ACTION_DONE
+    s = session(accounts)
+    rescore(s)
+    return s
+
+
+def test_a_top_list_is_not_padded_with_unplanned_accounts():
+    from acctmap_tui.core import export
+
+    rows = export.action_rows(_planned_session(), top=15)
+    assert len(rows) == 6
+    assert {r["account"] for r in rows[4:]} == {"Firm 10", "Firm 11"}
+    assert len(export.action_rows(_planned_session())) == 20  # no top: the whole overlap
+
+
+def test_the_action_status_is_exported_where_it_is_shared():
+    from acctmap_tui.core import export
+
+    s = _planned_session()
+    for safe in (False, True):
+        row = next(r for r in export.action_rows(s, shareable_only=safe) if r["account"] == "Firm 11")
+        assert row["action status"] == "done"
