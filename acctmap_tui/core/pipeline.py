@@ -12,7 +12,7 @@ from datetime import date
 
 from acctmap_tui.core.categorize import apply_categories
 from acctmap_tui.core.export import default_field_policy
-from acctmap_tui.core.ingest import map_status
+from acctmap_tui.core.ingest import company_from_path, map_status
 from acctmap_tui.core.match import MatchResult, match_lists
 from acctmap_tui.core.model import (
     OURS,
@@ -79,6 +79,8 @@ def new_session(
     if prior is not None:
         for lst in (ours, theirs):
             _carry_status_words(lst, prior.source(lst.side))
+            if lst.company == company_from_path(lst.path):  # a guess from the file name
+                lst.company = prior.ours if lst.side == OURS else prior.partner
     result = _match(ours, theirs, thresholds, decisions, progress, key)
     day = day or date.today()
     session = Session(

@@ -109,3 +109,31 @@ def test_the_action_status_is_exported_where_it_is_shared():
     for safe in (False, True):
         row = next(r for r in export.action_rows(s, shareable_only=safe) if r["account"] == "Firm 11")
         assert row["action status"] == "done"
+
+
+def test_company_names_from_file_names_leave_out_crm_export_and_date_words():
+    from acctmap_tui.core.ingest import company_from_path
+
+    assert company_from_path("exports/northwind_salesforce.csv") == "Northwind"
+    assert company_from_path("Globex HubSpot export 2026-Q4.xlsx") == "Globex"
+    assert company_from_path("nc_hashed.csv") == "Nc"
+    assert company_from_path("acme-corp_accounts_fy26.csv") == "Acme Corp"
+    assert company_from_path("salesforce.csv") == "Salesforce"  # nothing else to go by
+
+
+def test_next_quarter_takes_the_company_names_from_the_prior_session(tmp_path):
+    import shutil
+
+    from acctmap_tui.core import ingest
+    from acctmap_tui.core.model import OURS, PARTNER
+    from acctmap_tui.core.pipeline import new_session
+
+    prior = new_session(*_demo_lists()).session
+    prior.ours, prior.partner = "Northwind Traders", "Globex Corporation"
+    o, t = ingest.demo_paths()
+    o2, t2 = tmp_path / "nw_2027_q1_export.csv", tmp_path / "gx_hubspot_q1.csv"
+    shutil.copy(o, o2), shutil.copy(t, t2)
+    again = new_session(ingest.read_list(o2, OURS), ingest.read_list(t2, PARTNER), prior=prior)
+    assert (again.session.ours, again.session.partner) == ("Northwind Traders", "Globex Corporation")
+    named = new_session(ingest.read_list(o2, OURS, "NW"), ingest.read_list(t2, PARTNER), prior=prior)
+    assert named.session.ours == "NW"  # a name the user gave wins
