@@ -60,13 +60,14 @@ def apply_categories(session: Session) -> None:
             account.category = cat.key if cat else None
 
 
-def bucket(status: str | None) -> str | None:
-    """The matrix row/column a status falls in: "customer" or "prospect" (open deal, churned)."""
-    if status == CUSTOMER:
-        return CUSTOMER
-    if status in _PROSPECTISH:
-        return PROSPECT
-    return None
+# category -> its cell of the 2x2 overlap matrix (our bucket, their bucket): the matrix counts
+# categories, so a category set by hand moves its account to the cell the category names.
+MATRIX_CELL = {
+    SHARED_CUSTOMER.key: (CUSTOMER, CUSTOMER),
+    OURS_CUSTOMER.key: (CUSTOMER, PROSPECT),
+    THEIRS_CUSTOMER.key: (PROSPECT, CUSTOMER),
+    MUTUAL_PROSPECT.key: (PROSPECT, PROSPECT),
+}
 
 
 @dataclass
@@ -108,8 +109,7 @@ def overlap_figures(session: Session) -> OverlapFigures:
             fig.uncategorized += 1
         if account.win_back:
             fig.win_back += 1
-        cell = (bucket(account.ours.status), bucket(account.theirs.status))
-        if cell in fig.matrix:
+        if cell := MATRIX_CELL.get(account.category or ""):
             fig.matrix[cell] += 1
     for side in (OURS, PARTNER):
         src = session.source(side)

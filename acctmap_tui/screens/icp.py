@@ -19,17 +19,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from acctmap_tui.core.categorize import OverlapFigures, overlap_figures
+from acctmap_tui.core.categorize import MATRIX_CELL, OverlapFigures, overlap_figures
 from acctmap_tui.core.model import (
     CATEGORIES,
+    CATEGORY_BY_KEY,
     CUSTOMER,
-    MUTUAL_PROSPECT,
     OURS,
-    OURS_CUSTOMER,
     PARTNER,
     PROSPECT,
-    SHARED_CUSTOMER,
-    THEIRS_CUSTOMER,
     Session,
 )
 from acctmap_tui.messages import SessionChanged
@@ -45,12 +42,7 @@ PROBLEMS_SHOWN = 25  # per list; the rest is counted
 NOTES_DEBOUNCE_S = 1.0
 
 # matrix cell -> the category it is
-MATRIX_CATEGORY = {
-    (CUSTOMER, CUSTOMER): SHARED_CUSTOMER,
-    (CUSTOMER, PROSPECT): OURS_CUSTOMER,
-    (PROSPECT, CUSTOMER): THEIRS_CUSTOMER,
-    (PROSPECT, PROSPECT): MUTUAL_PROSPECT,
-}
+MATRIX_CATEGORY = {cell: CATEGORY_BY_KEY[key] for key, cell in MATRIX_CELL.items()}
 
 
 def lists_table(session: Session, fig: OverlapFigures) -> Table:

@@ -137,3 +137,14 @@ def test_next_quarter_takes_the_company_names_from_the_prior_session(tmp_path):
     assert (again.session.ours, again.session.partner) == ("Northwind Traders", "Globex Corporation")
     named = new_session(ingest.read_list(o2, OURS, "NW"), ingest.read_list(t2, PARTNER), prior=prior)
     assert named.session.ours == "NW"  # a name the user gave wins
+
+
+def test_the_overlap_matrix_and_the_category_counts_agree_after_an_override():
+    from acctmap_tui.core.categorize import MATRIX_CELL, overlap_figures
+    from acctmap_tui.core.model import MUTUAL_PROSPECT
+
+    accounts = [acct(f"f{i}.com", f"F{i}", PROSPECT, PROSPECT) for i in range(5)]
+    accounts[0].category, accounts[0].category_manual = THEIRS_CUSTOMER.key, True
+    fig = overlap_figures(session(accounts))
+    assert fig.per_category[THEIRS_CUSTOMER.key] == fig.matrix[MATRIX_CELL[THEIRS_CUSTOMER.key]] == 1
+    assert fig.per_category[MUTUAL_PROSPECT.key] == fig.matrix[MATRIX_CELL[MUTUAL_PROSPECT.key]] == 4

@@ -2,7 +2,7 @@
 
 import pytest
 
-from acctmap_tui.core.categorize import apply_categories, bucket, categorize, overlap_figures
+from acctmap_tui.core.categorize import apply_categories, categorize, overlap_figures
 from acctmap_tui.core.model import (
     AUTO, CHURNED, CUSTOMER, MUTUAL_PROSPECT, OPEN_DEAL, OURS, OURS_CUSTOMER, PARTNER, PROSPECT,
     REJECTED, REVIEW, SHARED_CUSTOMER, THEIRS_CUSTOMER, Account, MatchInfo, Record, Session, Source,
@@ -80,8 +80,3 @@ def test_manual_category_survives_recategorize():
     assert a.category == MUTUAL_PROSPECT.key
 
 
-def test_bucket():
-    assert bucket(CUSTOMER) == CUSTOMER
-    assert bucket(OPEN_DEAL) == PROSPECT
-    assert bucket(CHURNED) == PROSPECT
-    assert bucket(None) is None
