@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -33,6 +34,7 @@ from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.icp_status import StatusMapDialog
 from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
+from acctmap_tui.widgets.overlap_picture import OverlapBars, heat_style
 
 NOTES_PROMPT = "Agree who you both sell to: size · industry · geography · tech stack · persona · deal size"
 NOTES_PLACEHOLDER = (
@@ -45,8 +47,14 @@ NOTES_DEBOUNCE_S = 1.0
 MATRIX_CATEGORY = {cell: CATEGORY_BY_KEY[key] for key, cell in MATRIX_CELL.items()}
 
 
+def lists_panel(session: Session, fig: OverlapFigures) -> Group:
+    """The lists' figures, then each list drawn as a bar split into overlap and the rest."""
+    names = {OURS: session.ours, PARTNER: session.partner}
+    return Group(lists_table(session, fig), OverlapBars(fig, names))
+
+
 def lists_table(session: Session, fig: OverlapFigures) -> Table:
-    """Rows read, distinct accounts and overlap rate, one column per side."""
+    """Rows read, distinct accounts and the overlap, one column per side (the rates are on the bars)."""
     table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
     table.add_column("", no_wrap=True, min_width=12)
     sources = [session.source(OURS), session.source(PARTNER)]
@@ -56,7 +64,6 @@ def lists_table(session: Session, fig: OverlapFigures) -> Table:
     table.add_row("rows read", *(f"{s.rows:,}" if s else "—" for s in sources))
     table.add_row("accounts", *(f"{s.accounts:,}" if s else "—" for s in sources))
     table.add_row("in overlap", *(f"{fig.overlap:,}" for _ in sources))
-    table.add_row("overlap rate", *(f"{fig.rate(side):.0%}" for side in (OURS, PARTNER)))
     return table
 
 
@@ -71,7 +78,9 @@ def matrix_table(session: Session, fig: OverlapFigures) -> Table:
         cells = []
         for theirs in (CUSTOMER, PROSPECT):
             cat = MATRIX_CATEGORY[(ours, theirs)]
-            cells.append(Text.assemble((f"{cat.code:<7}", "bold"), f"{fig.matrix.get((ours, theirs), 0):>3}"))
+            count = fig.matrix.get((ours, theirs), 0)
+            cells.append(Text.assemble((f" {cat.code:<7}", "bold"), f"{count:>4} ",
+                                       style=heat_style(count, max(fig.matrix.values(), default=0))))
         table.add_row(Text(f"{session.ours} {ours}", style="bold"), *cells)
     return table
 
@@ -181,7 +190,7 @@ class IcpScreen(Screen):
         """Redraw every figure from the session."""
         session = self.session
         fig = overlap_figures(session)
-        self.query_one("#icp-lists", Static).update(lists_table(session, fig))
+        self.query_one("#icp-lists", Static).update(lists_panel(session, fig))
         self.query_one("#icp-matrix", Static).update(matrix_table(session, fig))
         self.query_one("#icp-categories-table", Static).update(categories_table(fig))
         self.query_one("#icp-summary", Static).update(summary_line(fig))
