@@ -112,26 +112,29 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             yield Label("Export action list", id="export-title")
             with Horizontal(classes="export-row"):
                 yield Label("Format", classes="export-label")
-                yield Select(FORMATS, value=self.fmt, allow_blank=False, id="export-format")
+                yield Select(FORMATS, value=self.fmt, allow_blank=False, id="export-format",
+                             compact=True)
             with Horizontal(classes="export-row"):
                 yield Label("Top N", classes="export-label")
                 yield Input(str(session.scoring.top_n), id="export-top", restrict=r"[0-9]*",
-                            select_on_focus=False)
-                yield Static(f"highest priority first; blank = all {self.overlap_size} "
-                             "accounts in the overlap", classes="export-aside")
+                            select_on_focus=False, compact=True)
+                yield Static(f"scored or planned accounts, highest priority first; blank = all "
+                             f"{self.overlap_size} in the overlap", classes="export-aside")
             with Horizontal(classes="export-row"):
                 yield Label("Partner", classes="export-label")
-                yield Checkbox(safe_label(self.partner_safe), self.partner_safe, id="export-safe")
+                yield Checkbox(safe_label(self.partner_safe), self.partner_safe, id="export-safe",
+                               compact=True)
             yield Static(id="export-columns")
             with Horizontal(classes="export-row"):
                 yield Label("File", classes="export-label")
-                yield Input(str(self.suggested), id="export-name", select_on_focus=False)
+                yield Input(str(self.suggested), id="export-name", select_on_focus=False,
+                            compact=True)
             yield Static(id="export-hint")
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
                 yield Label("tab moves · enter in a text box exports", id="export-keys")
-                yield Button("Export", id="export-write", variant="primary")
-                yield Button("Cancel (esc)", id="export-cancel")
+                yield Button("Export", id="export-write", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="export-cancel", compact=True)
 
     def on_mount(self) -> None:
         self._show_columns()
