@@ -30,6 +30,7 @@ from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.compare import CompareScreen
 from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
 from acctmap_tui.screens.export_dialog import ExportDialog, ExportDone
+from acctmap_tui.screens.help import HelpScreen, keys_of
 from acctmap_tui.screens.icp import IcpScreen
 from acctmap_tui.screens.load import LoadRequest, LoadScreen
 from acctmap_tui.screens.prioritize import PrioritizeScreen
@@ -75,6 +76,7 @@ class AcctmapApp(App[None]):
         Binding("o", "open_lists", "Open", show=False),
         Binding("ctrl+o", "share_fields", "Sharing", show=False),
         Binding("ctrl+e", "export", "Export", show=False),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
@@ -285,6 +287,16 @@ class AcctmapApp(App[None]):
             self._warned_over.add(agenda.current)
             label = PHASE_LABELS.get(agenda.current, agenda.current)
             self.notify(f"Time is up for {label}: press n for the next phase.", severity="warning")
+
+    # --- help -----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show the keys of the screen on display (and the agenda when a session is open)."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        title = getattr(self.screen, "HELP_TITLE", "") or PHASE_LABELS.get(self.current_mode, "acctmap")
+        agenda = self.workbench.session.agenda if self.workbench is not None else None
+        self.push_screen(HelpScreen(title, keys_of(self.screen), agenda))
 
     # --- privacy --------------------------------------------------------------------------
 

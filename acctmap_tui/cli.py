@@ -118,10 +118,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     session = session_io.load(args.session)
-    out = args.output or Path(args.session).with_suffix(f".actions.{args.format}")
+    out = args.output or Path(args.session).with_suffix(".actions" + export.EXPORT_FORMATS[args.format][1])
     path = export.write_export(session, out, args.format, top=args.top, partner_safe=args.partner_safe,
                                all_fields=args.all_fields)
-    what = ("partner-safe: only fields marked shareable" if args.partner_safe
+    what = ("partner-safe: only fields marked shareable" if args.partner_safe or args.format in export.CRM_COLUMNS
             else "every field, private ones included" if args.all_fields else "the action-list columns")
     print(f"Wrote {path} ({what})")
     return 0
@@ -324,7 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write the action list of a session")
     p.add_argument("session")
-    p.add_argument("--format", choices=("csv", "md"), default="csv")
+    p.add_argument("--format", choices=tuple(export.EXPORT_FORMATS), default="csv",
+                   help="csv, md (Markdown), xlsx (Excel), or a CRM import CSV: salesforce, hubspot "
+                        "(shareable fields only)")
     p.add_argument("--top", type=int, help="only the top N by priority")
     p.add_argument("--partner-safe", action="store_true", help="only fields marked shareable")
     p.add_argument("--all-fields", action="store_true",

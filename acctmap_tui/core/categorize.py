@@ -74,6 +74,13 @@ def bucket(status: str | None) -> str | None:
     return None
 
 
+# category -> its cell of the 2x2 overlap matrix (our bucket, their bucket), as categorize() sorts
+# the buckets: the matrix counts categories, so a category set by hand moves its account to the
+# cell the category names and the matrix always agrees with the counts per category.
+MATRIX_CELL = {categorize(o, t).key: (o, t)  # type: ignore[union-attr]
+               for o in (CUSTOMER, PROSPECT) for t in (CUSTOMER, PROSPECT)}
+
+
 @dataclass
 class OverlapFigures:
     """What the ICP screen and the CLI summary show about the overlap."""
@@ -113,8 +120,7 @@ def overlap_figures(session: Session) -> OverlapFigures:
             fig.uncategorized += 1
         if account.win_back:
             fig.win_back += 1
-        cell = (bucket(account.ours.status), bucket(account.theirs.status))
-        if cell in fig.matrix:
+        if cell := MATRIX_CELL.get(account.category or ""):
             fig.matrix[cell] += 1
     for side in (OURS, PARTNER):
         src = session.source(side)

@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from acctmap_tui.core.categorize import overlap_figures
+from acctmap_tui.core.categorize import categorize, overlap_figures
 from acctmap_tui.core.export import md_cell, safe_cell
 from acctmap_tui.core.model import (
     ACTION_DONE,
@@ -234,6 +234,24 @@ def _movement(old: str | None, new: str | None) -> str:
     return "their win: now their customer"
 
 
+SET_BY_HAND = "category set by hand"
+
+
+def _account_movement(old: Account, new: Account) -> str:
+    """The category move of one account, told apart from a category a person set by hand.
+
+    Status movements ("their win", "churn risk") come only from the statuses; a changed override
+    is its own kind of change, so a hand-set category never reads as a status that moved.
+    """
+    if old.category == new.category:
+        return ""
+    if not (old.category_manual or new.category_manual):
+        return _movement(old.category, new.category)
+    computed = [categorize(a.ours.status, a.theirs.status) for a in (old, new)]
+    by_status = _movement(*(c.key if c else None for c in computed))
+    return f"{by_status}; {SET_BY_HAND}" if by_status else SET_BY_HAND
+
+
 def _name_keys(account: Account) -> set[str]:
     keys = set()
     for rec in (account.ours, account.theirs):
@@ -295,7 +313,7 @@ def diff_sessions(old: Session, new: Session, force: bool = False) -> SessionDif
         changes = [FieldChange(f, ov[f], nv[f]) for f in FIELDS if ov[f] != nv[f]]
         diffs.append(AccountDiff(
             key, n.name, CHANGED if changes else SAME, o, n, changes,
-            movement=_movement(o.category, n.category), old_rank=orank, new_rank=nrank,
+            movement=_account_movement(o, n), old_rank=orank, new_rank=nrank,
         ))
     for key, n in new_ix.items():
         if key not in old_ix:

@@ -1,4 +1,5 @@
-"""Action lists out of a session, as CSV or Markdown, with a partner-safe variant.
+"""Action lists out of a session, as CSV, Markdown, Excel or a CRM import file, with a partner-safe
+variant.
 
 The full list carries every column we hold (our notes, priority, the extra CRM columns). The
 partner-safe list carries only fields the session marks shareable (`Session.fields`); a field the
@@ -22,8 +23,32 @@ from acctmap_tui.core.score import ranked
 from acctmap_tui.core.sharing import CORE_ROLES, SIDE_PREFIX, SharePolicy, extra_headers
 
 ACTION_COLUMNS = ["rank", "account", "domain", "our status", "their status", "category", "play",
-                  "next action", "owner", "due", "priority"]
+                  "next action", "owner", "due", "action status", "priority"]
 NOTES_COLUMN = "notes"
+# format -> (what it is called, file ending)
+EXPORT_FORMATS = {
+    "csv": ("CSV", ".csv"),
+    "md": ("Markdown", ".md"),
+    "xlsx": ("Excel", ".xlsx"),
+    "salesforce": ("Salesforce import CSV", ".salesforce.csv"),
+    "hubspot": ("HubSpot import CSV", ".hubspot.csv"),
+}
+XLSX_MAX_WIDTH = 60
+# action column -> the column a CRM's importer maps; standard fields use their import names
+# (Salesforce's Data Import Wizard, HubSpot's company import), the plan goes to custom fields.
+CRM_COLUMNS = {
+    "salesforce": {
+        "account": "Account Name", "domain": "Website", "category": "Partner Category",
+        "play": "Partner Play", "next action": "Next Step", "owner": "Partner Action Owner",
+        "due": "Next Step Due Date", "action status": "Next Step Status",
+    },
+    "hubspot": {
+        "account": "Company name", "domain": "Company Domain Name", "category": "Partner category",
+        "play": "Partner play", "next action": "Partner next action",
+        "owner": "Partner action owner", "due": "Partner action due date",
+        "action status": "Partner action status",
+    },
+}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -100,15 +125,25 @@ def action_columns(session: Session, shareable_only: bool = False,
     return _layout(session, SharePolicy(session) if shareable_only else None, all_fields)[0]
 
 
+def listed_accounts(session: Session, top: int | None = None) -> list[Account]:
+    """The accounts an action list holds: the overlap by rank, or its top `top` planned ones.
+
+    A top list is never padded: only accounts that are scored or have an owner or a next action
+    count towards it, so "top 15" with 4 planned accounts lists those 4.
+    """
+    accounts = ranked(session)
+    if top is None:
+        return accounts
+    return [a for a in accounts if a.priority > 0 or a.owner or a.next_action][: max(top, 0)]
+
+
 def action_rows(session: Session, top: int | None = None, shareable_only: bool = False,
                 all_fields: bool = False) -> list[dict[str, str]]:
-    """The overlap as action-list rows, highest priority first (ties by name), with rank.
+    """The action-list rows of `listed_accounts`, highest priority first, with rank.
 
     Each row holds exactly the columns of `action_columns(session, shareable_only)`.
     """
-    accounts = ranked(session)
-    if top is not None:
-        accounts = accounts[: max(top, 0)]
+    accounts = listed_accounts(session, top)
     policy = SharePolicy(session) if shareable_only else None
     columns, record_columns = _layout(session, policy, all_fields)
     rows = []
@@ -125,6 +160,7 @@ def action_rows(session: Session, top: int | None = None, shareable_only: bool =
             "next action": account.next_action,
             "owner": account.owner,
             "due": account.due.isoformat() if account.due else "",
+            "action status": account.action_status if account.next_action else "",
             "priority": str(account.priority),
             NOTES_COLUMN: account.notes,
         }
@@ -176,26 +212,94 @@ def to_markdown(rows: Sequence[dict[str, str]], columns: Sequence[str], title: s
 
 
 def _write_text(path: Path, text: str, encoding: str) -> None:
+    _write_bytes(path, text.encode(encoding))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding=encoding, newline="") as fh:
-            fh.write(text)
+        with path.open("wb") as fh:
+            fh.write(data)
     except OSError as exc:
         raise AcctmapError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
 
+def to_xlsx(rows: Sequence[dict[str, str]], columns: Sequence[str], title: str = "") -> bytes:
+    """An Excel workbook of the rows: a header row, frozen panes, an autofilter, sized columns.
+
+    Every cell is text and formula-escaped as in the CSV, so nothing runs when the file opens.
+    """
+    from openpyxl import Workbook  # imported here: only this format needs it
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Action list"
+    if title:
+        sheet.oddHeader.center.text = title.replace("&", "&&")
+    widths = [len(c) for c in columns]
+    for r, values in enumerate([list(columns)] + [[str(row.get(c, "")) for c in columns] for row in rows],
+                               start=1):
+        for c, value in enumerate(values, start=1):
+            text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", safe_cell(value))
+            cell = sheet.cell(row=r, column=c, value=text)
+            cell.data_type = "s"  # text, never a formula
+            widths[c - 1] = max(widths[c - 1], min(len(text), XLSX_MAX_WIDTH))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for c, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = min(width + 2, XLSX_MAX_WIDTH)
+    sheet.freeze_panes = "C2" if len(columns) > 2 else "A2"  # header row and rank + account stay
+    if columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def crm_rows(session: Session, crm: str, top: int | None = None
+             ) -> tuple[list[str], list[dict[str, str]]]:
+    """The plan as a CRM import file: one row per account, shareable fields only, named as the
+    CRM's importer expects (standard fields by their import names, the rest as custom fields)."""
+    names = CRM_COLUMNS[crm]
+    shared = action_columns(session, shareable_only=True)
+    rows = action_rows(session, top=top, shareable_only=True)
+    columns = [c for c in names if c in shared]
+    return [names[c] for c in columns], [{names[c]: row[c] for c in columns} for row in rows]
+
+
+def export_format(name: str | Path) -> str | None:
+    """The format a file name asks for by its ending ("x.hubspot.csv" -> "hubspot"), or None."""
+    lowered = str(name).strip().lower()
+    for fmt in sorted(EXPORT_FORMATS, key=lambda f: -len(EXPORT_FORMATS[f][1])):
+        if lowered.endswith(EXPORT_FORMATS[fmt][1]):
+            return fmt
+    return None
+
+
 def write_export(session: Session, path: str | Path, fmt: str = "csv", top: int | None = None,
                  partner_safe: bool = False, all_fields: bool = False) -> Path:
-    """Write the action list as CSV or Markdown; partner-safe keeps to the shareable fields."""
+    """Write the action list in one of EXPORT_FORMATS; partner-safe keeps to the shareable fields.
+
+    The CRM import formats always keep to the shareable fields.
+    """
     path = Path(path)
-    fmt = {"markdown": "md"}.get(fmt.lower(), fmt.lower())
-    if fmt not in ("csv", "md"):
-        raise AcctmapError(f"unknown export format {fmt!r}: use csv or md")
+    fmt = {"markdown": "md", "excel": "xlsx"}.get(fmt.lower(), fmt.lower())
+    if fmt not in EXPORT_FORMATS:
+        raise AcctmapError(f"unknown export format {fmt!r}: use {', '.join(EXPORT_FORMATS)}")
+    if fmt in CRM_COLUMNS:
+        columns, rows = crm_rows(session, fmt, top)
+        return write_csv(path, rows, columns)
     rows = action_rows(session, top=top, shareable_only=partner_safe, all_fields=all_fields)
     columns = action_columns(session, shareable_only=partner_safe, all_fields=all_fields)
     if fmt == "csv":
         return write_csv(path, rows, columns)
     title = session.title or f"{session.ours} x {session.partner}"
     title += " — action list" + (" (partner-safe)" if partner_safe else "")
-    _write_text(path, to_markdown(rows, columns, title), "utf-8")
+    if fmt == "xlsx":
+        _write_bytes(path, to_xlsx(rows, columns, title))
+    else:
+        _write_text(path, to_markdown(rows, columns, title), "utf-8")
     return path

@@ -860,9 +860,26 @@ def _merged_rows(rows: list[int], show: int = SHOW_ROWS) -> str:
 # --- rows -> records ----------------------------------------------------------------------------
 
 
-def _prettify(stem: str) -> str:
-    words = re.sub(r"[_\-.]+", " ", stem).split()
-    return " ".join(w if any(c.isupper() for c in w) else w.capitalize() for w in words) or stem
+# Words a file name carries about the export, not the company ("northwind_salesforce_2026-q4.csv").
+_EXPORT_WORDS = frozenset((
+    "salesforce sfdc hubspot pipedrive dynamics zoho crm export exports exported extract accounts "
+    "account companies company list lists hashed hash share shared psi data report customers "
+    "prospects pipeline all our their partner partners mapping final copy new old latest"
+).split())
+_DATE_WORD = re.compile(r"^(?:\d+|q[1-4]|fy\d*|h[12]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)$",
+                        re.IGNORECASE)
+
+
+def company_from_path(path: str | Path) -> str:
+    """A company name guessed from a list's file name, without the CRM, export and date words.
+
+    "northwind_salesforce.csv" -> "Northwind"; "Globex HubSpot export 2026-Q4.xlsx" -> "Globex".
+    Only a guess: the load form and --ours-name / --partner say the real name.
+    """
+    stem = Path(path).stem
+    words = re.sub(r"[_\-.()\[\]]+", " ", stem).split()
+    kept = [w for w in words if w.casefold() not in _EXPORT_WORDS and not _DATE_WORD.match(w)]
+    return " ".join(w if any(c.isupper() for c in w) else w.capitalize() for w in kept or words) or stem
 
 
 def _merge(into: Record, rec: Record) -> None:
@@ -1026,7 +1043,7 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
     records, problems = _records(table, cols, file, status_map, hashed)
     return AccountList(
         side=side,
-        company=company or _prettify(p.stem),
+        company=company or company_from_path(p),
         path=file,
         sha256=hashlib.sha256(data).hexdigest(),
         rows_read=len(table.rows) + table.skipped,
@@ -1034,6 +1051,7 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
         records=records,
         problems=problems,
         hashed=hashed,
+        status_map=dict(status_map or {}),
     )
 
 

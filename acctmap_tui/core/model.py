@@ -8,6 +8,7 @@ it is in the overlap (auto / accepted), waiting for a person (review) or turned 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -168,6 +169,7 @@ class AccountList:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     hashed: bool = False
+    status_map: dict[str, str] = field(default_factory=dict)  # status words a person mapped
 
 
 # --- the session ------------------------------------------------------------------------------
@@ -315,6 +317,22 @@ class Source:
     problems: list[str] = field(default_factory=list)
     hashed: bool = False
     status_map: dict[str, str] = field(default_factory=dict)  # status words mapped by a person
+
+    def open_problems(self) -> list[str]:
+        """The problems still to act on: an unknown status word mapped since is no longer one."""
+        mapped = {w.strip().casefold() for w in self.status_map}
+        if not mapped:
+            return list(self.problems)
+
+        def still_open(problem: str) -> bool:
+            found = _UNKNOWN_STATUS.search(problem)
+            return not found or found.group(2).strip().casefold() not in mapped
+
+        return [p for p in self.problems if still_open(p)]
+
+
+# How ingest words an unknown status word in a problem: "unknown status 'Other'".
+_UNKNOWN_STATUS = re.compile(r"unknown status (['\"])(.*?)\1")
 
 
 @dataclass

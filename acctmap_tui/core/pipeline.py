@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from acctmap_tui.core.categorize import apply_categories
+from acctmap_tui.core.ingest import company_from_path, map_status
 from acctmap_tui.core.match import MatchResult, match_lists
 from acctmap_tui.core.model import (
     AcctmapError,
@@ -51,6 +52,7 @@ def source_of(lst: AccountList) -> Source:
         columns=dict(lst.columns),
         problems=[str(p) for p in lst.problems[:MAX_PROBLEMS_KEPT]],
         hashed=lst.hashed,
+        status_map=dict(lst.status_map),
     )
 
 
@@ -72,6 +74,11 @@ def new_session(
     """
     thresholds = thresholds or (prior.thresholds if prior else Thresholds())
     decisions = [a for a in prior.accounts if a.match.decision in ("accepted", "rejected")] if prior else []
+    if prior is not None:
+        for lst in (ours, theirs):
+            _carry_status_words(lst, prior.source(lst.side))
+            if lst.company == company_from_path(lst.path):  # a guess from the file name
+                lst.company = prior.company(lst.side)
     result = _match(ours, theirs, thresholds, decisions, progress, key)
     day = day or date.today()
     session = Session(
@@ -90,6 +97,16 @@ def new_session(
     apply_categories(session)
     rescore(session)
     return out
+
+
+def _carry_status_words(lst: AccountList, prior: Source | None) -> None:
+    """Map the status words a person mapped last time (with `m`) on this quarter's list too."""
+    if prior is None or not prior.status_map:
+        return
+    lst.status_map = {**prior.status_map, **lst.status_map}
+    for rec in lst.records:
+        if rec.status is None and rec.raw_status.strip():
+            rec.status = map_status(rec.raw_status, lst.status_map)
 
 
 def _match(ours: AccountList, theirs: AccountList, thresholds: Thresholds, decisions: list,

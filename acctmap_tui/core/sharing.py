@@ -52,7 +52,8 @@ FIELDS: tuple[Field, ...] = (
     Field(SESSION_SIDE, "owner", "Owner (who follows up)", True, ("owner",), ("owner",)),
     Field(SESSION_SIDE, "next_action", "Next action", True, ("next action",), ("next action",)),
     Field(SESSION_SIDE, "due", "Due date", True, ("due",), ("due",)),
-    Field(SESSION_SIDE, "action_status", "Action status", True, (), ("action status",)),
+    Field(SESSION_SIDE, "action_status", "Action status", True, ("action status",),
+          ("action status",)),
     # a rank tells the priority order, so the priority's mark governs it too
     Field(SESSION_SIDE, "priority", "Priority", False, ("priority",), ("priority", "rank")),
     Field(SESSION_SIDE, "scores", "Factor scores"),

@@ -18,12 +18,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.export import action_columns, write_export
+from acctmap_tui.core.export import (
+    CRM_COLUMNS,
+    EXPORT_FORMATS,
+    action_columns,
+    crm_rows,
+    export_format,
+    listed_accounts,
+    write_export,
+)
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.workbench import Workbench
 
-FORMATS = (("CSV", "csv"), ("Markdown", "md"))
-SUFFIXES = {".csv": "csv", ".md": "md"}
+FORMATS = tuple((label, fmt) for fmt, (label, _) in EXPORT_FORMATS.items())
 
 
 @dataclass(frozen=True)
@@ -36,18 +43,19 @@ class ExportDone:
     partner_safe: bool
 
     def describe(self) -> str:
-        kind = "CSV" if self.fmt == "csv" else "Markdown"
-        what = ("partner-safe: only shared fields" if self.partner_safe
+        kind = EXPORT_FORMATS[self.fmt][0]
+        what = ("partner-safe: only shared fields" if self.partner_safe or self.fmt in CRM_COLUMNS
                 else "internal: includes private fields, not for the partner")
         return f"Exported {self.accounts} accounts ({kind}, {what}) to {self.path}"
 
 
 def suggested_path(workbench: Workbench, sessions_dir: Path, fmt: str) -> Path:
-    """`<session stem>.actions.<fmt>` next to the session file, or in the sessions folder."""
+    """`<session stem>.actions<ending>` next to the session file, or in the sessions folder."""
+    ending = EXPORT_FORMATS[fmt][1]
     if workbench.path is not None:
-        return workbench.path.with_name(f"{workbench.path.stem}.actions.{fmt}")
+        return workbench.path.with_name(f"{workbench.path.stem}.actions{ending}")
     stem = Path(session_io.suggest_filename(workbench.session)).stem
-    return sessions_dir / f"{stem}.actions.{fmt}"
+    return sessions_dir / f"{stem}.actions{ending}"
 
 
 def export_path(name: str, folder: Path, fmt: str) -> Path | None:
@@ -57,7 +65,7 @@ def export_path(name: str, folder: Path, fmt: str) -> Path | None:
         return None
     path = Path(name).expanduser()
     if not path.suffix:
-        path = path.with_name(f"{path.name}.{fmt}")
+        path = path.with_name(path.name + EXPORT_FORMATS[fmt][1])
     if not path.is_absolute() and path.parent == Path("."):
         path = folder / path
     return path
@@ -104,26 +112,29 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             yield Label("Export action list", id="export-title")
             with Horizontal(classes="export-row"):
                 yield Label("Format", classes="export-label")
-                yield Select(FORMATS, value=self.fmt, allow_blank=False, id="export-format")
+                yield Select(FORMATS, value=self.fmt, allow_blank=False, id="export-format",
+                             compact=True)
             with Horizontal(classes="export-row"):
                 yield Label("Top N", classes="export-label")
                 yield Input(str(session.scoring.top_n), id="export-top", restrict=r"[0-9]*",
-                            select_on_focus=False)
-                yield Static(f"highest priority first; blank = all {self.overlap_size} "
-                             "accounts in the overlap", classes="export-aside")
+                            select_on_focus=False, compact=True)
+                yield Static(f"scored or planned accounts, highest priority first; blank = all "
+                             f"{self.overlap_size} in the overlap", classes="export-aside")
             with Horizontal(classes="export-row"):
                 yield Label("Partner", classes="export-label")
-                yield Checkbox(safe_label(self.partner_safe), self.partner_safe, id="export-safe")
+                yield Checkbox(safe_label(self.partner_safe), self.partner_safe, id="export-safe",
+                               compact=True)
             yield Static(id="export-columns")
             with Horizontal(classes="export-row"):
                 yield Label("File", classes="export-label")
-                yield Input(str(self.suggested), id="export-name", select_on_focus=False)
+                yield Input(str(self.suggested), id="export-name", select_on_focus=False,
+                            compact=True)
             yield Static(id="export-hint")
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
                 yield Label("tab moves · enter in a text box exports", id="export-keys")
-                yield Button("Export", id="export-write", variant="primary")
-                yield Button("Cancel (esc)", id="export-cancel")
+                yield Button("Export", id="export-write", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="export-cancel", compact=True)
 
     def on_mount(self) -> None:
         self._show_columns()
@@ -133,9 +144,14 @@ class ExportDialog(ModalScreen[ExportDone | None]):
     # --- what will be written ---------------------------------------------------------------
 
     def _show_columns(self) -> None:
-        columns = action_columns(self.workbench.session, shareable_only=self.partner_safe)
-        intro = ("Columns (ctrl+o chooses the shared fields): " if self.partner_safe
-                 else "Columns, private ones included: ")
+        session = self.workbench.session
+        if self.fmt in CRM_COLUMNS:
+            columns = crm_rows(session, self.fmt, top=0)[0]
+            intro = "CRM import columns (shared fields only; ctrl+o chooses them): "
+        else:
+            columns = action_columns(session, shareable_only=self.partner_safe)
+            intro = ("Columns (ctrl+o chooses the shared fields): " if self.partner_safe
+                     else "Columns, private ones included: ")
         self.query_one("#export-columns", Static).update(intro + ", ".join(columns))
 
     def _target(self) -> Path | None:
@@ -162,9 +178,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             return
         self.fmt = str(event.value)
         name = self.query_one("#export-name", Input)
-        path = Path(name.value.strip())
-        if path.suffix.lower() in SUFFIXES:  # follow the format unless the user chose a suffix
-            name.value = str(path.with_suffix(f".{self.fmt}"))
+        text = name.value.strip()
+        typed = export_format(text)
+        if typed is not None:  # follow the format unless the user chose another ending
+            name.value = text[: len(text) - len(EXPORT_FORMATS[typed][1])] + EXPORT_FORMATS[self.fmt][1]
+        self._show_columns()
         self._show_hint()
 
     @on(Checkbox.Changed, "#export-safe")
@@ -175,10 +193,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
 
     @on(Input.Changed, "#export-name")
     def _name_changed(self, event: Input.Changed) -> None:
-        typed = SUFFIXES.get(Path(event.value.strip()).suffix.lower())
+        typed = export_format(event.value)
         if typed is not None and typed != self.fmt:  # "x.md" means Markdown
             self.query_one("#export-format", Select).value = typed
             self.fmt = typed
+            self._show_columns()
         self._show_hint()
         self._show_error("")
 
@@ -201,6 +220,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         if path is None:
             self._show_error("Type a file name.")
             return
+        count = len(listed_accounts(self.workbench.session, top))
+        if not count:
+            self._show_error("No account is scored or has an owner or a next action yet: score "
+                             "accounts on Prioritize, or leave Top N blank for every account.")
+            return
         try:
             written = write_export(self.workbench.session, path, self.fmt, top=top,
                                    partner_safe=self.partner_safe)
@@ -208,7 +232,6 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
             self._show_error(f"Could not export: {reason}")
             return
-        count = self.overlap_size if top is None else min(top, self.overlap_size)
         self.dismiss(ExportDone(written, self.fmt, count, self.partner_safe))
 
     @on(Button.Pressed, "#export-cancel")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,6 +26,7 @@ from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.icp_status import StatusMapDialog
 from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
+from acctmap_tui.widgets.overlap_picture import OverlapBars, heat_style
 
 NOTES_PROMPT = "Agree who you both sell to: size · industry · geography · tech stack · persona · deal size"
 NOTES_PLACEHOLDER = (
@@ -33,9 +35,14 @@ NOTES_PLACEHOLDER = (
 PROBLEMS_SHOWN = 25  # per list; the rest is counted
 NOTES_DEBOUNCE_S = 1.0
 
+def lists_panel(session: Session, fig: OverlapFigures) -> Group:
+    """The lists' figures, then each list drawn as a bar split into overlap and the rest."""
+    names = {OURS: session.ours, PARTNER: session.partner}
+    return Group(lists_table(session, fig), OverlapBars(fig, names))
+
 
 def lists_table(session: Session, fig: OverlapFigures) -> Table:
-    """Rows read, distinct accounts and overlap rate, one column per side."""
+    """Rows read, distinct accounts and the overlap, one column per side (the rates are on the bars)."""
     table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
     table.add_column("", no_wrap=True, min_width=12)
     sources = [session.source(OURS), session.source(PARTNER)]
@@ -45,7 +52,6 @@ def lists_table(session: Session, fig: OverlapFigures) -> Table:
     table.add_row("rows read", *(f"{s.rows:,}" if s else "—" for s in sources))
     table.add_row("accounts", *(f"{s.accounts:,}" if s else "—" for s in sources))
     table.add_row("in overlap", *(f"{fig.overlap:,}" for _ in sources))
-    table.add_row("overlap rate", *(f"{fig.rate(side):.0%}" for side in (OURS, PARTNER)))
     return table
 
 
@@ -61,7 +67,9 @@ def matrix_table(session: Session, fig: OverlapFigures) -> Table:
         for theirs in (CUSTOMER, PROSPECT):
             cat = categorize(ours, theirs)  # the bucket's own status gives the cell's category
             assert cat is not None
-            cells.append(Text.assemble((f"{cat.code:<7}", "bold"), f"{fig.matrix.get((ours, theirs), 0):>3}"))
+            count = fig.matrix.get((ours, theirs), 0)
+            cells.append(Text.assemble((f" {cat.code:<7}", "bold"), f"{count:>4} ",
+                                       style=heat_style(count, max(fig.matrix.values(), default=0))))
         table.add_row(Text(f"{session.ours} {ours}", style="bold"), *cells)
     return table
 
@@ -91,12 +99,13 @@ def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN) 
         return "No list information in this session."
     lines: list[str] = []
     for src in session.sources:
-        count = len(src.problems)
+        problems = src.open_problems()
+        count = len(problems)
         lines.append(f"{src.company} ({Path(src.path).name}): "
                      f"{count or 'no'} problem{'' if count == 1 else 's'}")
         if private:
             continue
-        lines += [f"  • {p.removeprefix(src.path + ', ')}" for p in src.problems[:shown]]
+        lines += [f"  • {p.removeprefix(src.path + ', ')}" for p in problems[:shown]]
         if count > shown:
             lines.append(f"  … and {count - shown} more")
     if private and any(src.problems for src in session.sources):
@@ -170,7 +179,7 @@ class IcpScreen(Screen):
         """Redraw every figure from the session."""
         session = self.session
         fig = overlap_figures(session)
-        self.query_one("#icp-lists", Static).update(lists_table(session, fig))
+        self.query_one("#icp-lists", Static).update(lists_panel(session, fig))
         self.query_one("#icp-matrix", Static).update(matrix_table(session, fig))
         self.query_one("#icp-categories-table", Static).update(categories_table(fig))
         self.query_one("#icp-summary", Static).update(summary_line(fig))

@@ -80,6 +80,8 @@ def test_manual_category_survives_recategorize():
     assert a.category == MUTUAL_PROSPECT.key
 
 
+
+
 def test_bucket():
     assert bucket(CUSTOMER) == CUSTOMER
     assert bucket(OPEN_DEAL) == PROSPECT

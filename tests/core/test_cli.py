@@ -44,7 +44,7 @@ def test_export_default_is_the_action_list_sorted_by_priority(tmp_path, capsys):
     code, _, _ = run(capsys, "export", str(path), "--format", "csv", "--top", "15", "-o", str(out))
     assert code == 0
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
-    assert len(rows) == 15
+    assert len(rows) == 3  # "top 15" is not padded with accounts nobody scored or planned
     assert [r["priority"] for r in rows[:3]] == ["9", "6", "3"]
     assert "Annual Revenue" not in out.read_text(encoding="utf-8-sig")
 

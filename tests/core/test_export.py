@@ -229,4 +229,4 @@ def test_markdown_export_has_title_and_a_row_per_overlap_account(tmp_path):
 
 def test_unknown_format_is_refused(tmp_path):
     with pytest.raises(AcctmapError, match="xlsx"):
-        export.write_export(make_session(), tmp_path / "x.xlsx", "xlsx")
+        export.write_export(make_session(), tmp_path / "x.pdf", "pdf")

@@ -82,7 +82,7 @@ def test_salesforce_export(tmp_path: Path) -> None:
 
 def test_company_defaults_to_the_file_name(tmp_path: Path) -> None:
     path = write(tmp_path, "globex_hubspot-export.csv", "name,status\nAcme,customer\n")
-    assert read_list(path, PARTNER).company == "Globex Hubspot Export"
+    assert read_list(path, PARTNER).company == "Globex"  # the CRM and export words are not the name
 
 
 def test_hubspot_export_with_bom_and_internal_lifecycle_values(tmp_path: Path) -> None:

@@ -207,6 +207,8 @@ async def test_a_shared_extra_column_goes_into_the_partner_safe_export_only_once
 async def test_export_writes_csv_and_markdown_with_the_chosen_top_n(sessions_dir: Path) -> None:
     app = make_app(sessions_dir)
     overlap = len(app.workbench.session.overlap())
+    for account in app.workbench.session.overlap()[:4]:
+        app.workbench.set_level(account, "relationship", 2)
     async with app.run_test(size=SIZE) as pilot:
         dialog = await open_export(pilot)
         assert not dialog.query_one("#export-safe", Checkbox).value  # share-safe view is off
@@ -228,6 +230,7 @@ async def test_export_writes_csv_and_markdown_with_the_chosen_top_n(sessions_dir
 async def test_the_suggested_file_sits_next_to_the_session_and_follows_the_format(
         sessions_dir: Path) -> None:
     wb = small_workbench()
+    wb.set_field(wb.session.overlap()[0], "owner", "Dana")
     wb.save(sessions_dir / "q4-call.toml")
     app = make_app(sessions_dir, wb)
     async with app.run_test(size=SIZE) as pilot:
@@ -257,6 +260,11 @@ async def test_export_problems_stay_in_the_dialog(sessions_dir: Path) -> None:
         assert "Top N" in str(app.screen.query_one("#export-error", Static).content)
         assert not (sessions_dir / "x.csv").exists()
 
+        await export_to(pilot, sessions_dir / "x.csv", top="5")  # nothing scored or planned yet
+        assert "No account is scored" in str(app.screen.query_one("#export-error", Static).content)
+        assert not (sessions_dir / "x.csv").exists()
+
+        app.workbench.set_level(app.workbench.session.overlap()[0], "relationship", 2)
         await export_to(pilot, blocker / "out.csv", top="5")
         assert isinstance(app.screen, ExportDialog)
         error = app.screen.query_one("#export-error", Static)

@@ -1,0 +1,90 @@
+"""Dialog: the keys of the screen beneath and the call's agenda (opened with ? or F1).
+
+The key list is read from the bindings that are live on that screen when help opens, so it always
+says what the footer and the keys really do, including keys the footer has no room for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.markup import escape
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+from acctmap_tui.core.model import PHASE_LABELS, Agenda
+
+HELP_KEYS = ("question_mark", "f1")
+
+
+@dataclass(frozen=True)
+class KeyHelp:
+    keys: str  # "a", "ctrl+s", "[ ]"
+    what: str
+    everywhere: bool  # an app key (every screen) rather than this screen's own
+
+
+def keys_of(screen: Screen) -> list[KeyHelp]:
+    """The live keys of `screen` (its focused widget, itself and the app), one row per action."""
+    app: App = screen.app
+    rows: dict[tuple[str, bool], list[str]] = {}
+    for key, active in screen.active_bindings.items():
+        binding: Binding = active.binding
+        if not binding.description or key in HELP_KEYS or binding.action.startswith("app.focus"):
+            continue
+        everywhere = active.node is app
+        display = app.get_key_display(binding) if binding.key_display is None else binding.key_display
+        rows.setdefault((binding.description, everywhere), []).append(display or key)
+    return [KeyHelp(" ".join(dict.fromkeys(keys)), what, everywhere)
+            for (what, everywhere), keys in rows.items()]
+
+
+def agenda_lines(agenda: Agenda) -> list[str]:
+    """'  ✓ 1 ICP review · 5 min' per phase, the current one marked ▶."""
+    keys = [key for key, _ in agenda.phases]
+    current = keys.index(agenda.current) if agenda.current in keys else -1
+    lines = []
+    for i, (key, minutes) in enumerate(agenda.phases):
+        mark = "▶" if i == current else "✓" if i < current else " "
+        lines.append(f"{mark} {i + 1} {PHASE_LABELS.get(key, key)} · {minutes} min")
+    return lines
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys for the screen beneath and the agenda; esc, ? or F1 closes it."""
+
+    BINDINGS = [
+        Binding("escape,question_mark,f1,q", "dismiss", "Close", show=False),
+    ]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    #help-box { width: 84; max-width: 96%; height: auto; max-height: 92%; border: round $accent;
+                background: $surface; padding: 0 1; }
+    #help-body { height: auto; max-height: 32; }
+    #help-keys { color: $text-muted; }
+    """
+
+    def __init__(self, title: str, keys: list[KeyHelp], agenda: Agenda | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.keys = keys
+        self.agenda = agenda
+
+    def compose(self) -> ComposeResult:
+        width = max((len(k.keys) for k in self.keys), default=4) + 2
+        with Vertical(id="help-box"):
+            yield Label(f"Keys: {escape(self.title_text)}", classes="dialog-title")
+            with VerticalScroll(id="help-body"):
+                for heading, everywhere in (("On this screen", False), ("Everywhere", True)):
+                    rows = [k for k in self.keys if k.everywhere == everywhere]
+                    if rows:
+                        yield Static(f"[b]{heading}[/b]")
+                        yield Static("\n".join(f"  {escape(k.keys):<{width}} {escape(k.what)}"
+                                               for k in rows))
+                if self.agenda is not None:
+                    yield Static("[b]The agenda[/b] (1-4 go to a phase, n to the next)")
+                    yield Static("\n".join(f"  {line}" for line in agenda_lines(self.agenda)))
+            yield Label("esc, ? or F1 closes · ctrl+p finds every action by name", id="help-keys")
