@@ -17,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
@@ -27,8 +26,8 @@ from acctmap_tui.core.compare import (
 )
 from acctmap_tui.core.model import CATEGORIES, AcctmapError, Session
 from acctmap_tui.core.session import load
-from acctmap_tui.core.workbench import Workbench
-from acctmap_tui.messages import PrivacyChanged, SessionChanged
+from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
+from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.compare_account import (
     KIND_LABEL, CompareAccountScreen, category_code, field_shared,
 )
@@ -50,7 +49,7 @@ WIDE = 116  # screen width from which the summary spells out category labels
 _EIGHTHS = " ▏▎▍▌▋▊▉"  # horizontal bar ends, in eighths of a cell
 
 
-class CompareScreen(Screen):
+class CompareScreen(PhaseScreen):
     """This session against a prior one: summary, history chart, changed accounts, actions."""
 
     HEADER_LABEL = "Compare"
@@ -86,7 +85,7 @@ class CompareScreen(Screen):
         self.force = False
         self.diff: SessionDiff | None = None
         self.filter = "all"
-        self._drawn = (-1, False)  # (workbench revision, privacy) last drawn
+        self._drawn_share_safe = False  # the share-safe view last drawn
         self._workbench: object | None = None  # the workbench the prior was chosen for
         self._asked = False
         self._loaded: dict[Path, tuple[float, Session | None]] = {}  # path -> (mtime, session)
@@ -118,11 +117,11 @@ class CompareScreen(Screen):
 
     @property
     def wb(self) -> Workbench | None:
-        return self.app.workbench  # type: ignore[attr-defined]
+        return self.app.workbench
 
     @property
     def sessions_dir(self) -> Path:
-        return Path(self.app.sessions_dir)  # type: ignore[attr-defined]
+        return Path(self.app.sessions_dir)
 
     @property
     def current(self) -> Session:
@@ -131,7 +130,7 @@ class CompareScreen(Screen):
 
     @property
     def private(self) -> bool:
-        return bool(getattr(self.app, "privacy", False))
+        return self.share_safe
 
     def _session_at(self, path: Path) -> Session | None:
         """A saved session, loaded once per file version (None when it cannot be read)."""
@@ -191,7 +190,9 @@ class CompareScreen(Screen):
         """Recompute the diff and redraw everything (a diff is fast; the table is small)."""
         wb = self.wb
         self.recompute()
-        self._drawn = (wb.revision if wb else -1, self.private)
+        self._drawn_share_safe = self.share_safe
+        if wb is not None:
+            self.mark_drawn()
         has = self.diff is not None
         for wid in ("#compare-top", "#compare-caption", "#compare-table"):
             self.query_one(wid).display = has
@@ -418,8 +419,13 @@ class CompareScreen(Screen):
 
     # --- events -------------------------------------------------------------------------------
 
-    def on_session_changed(self, message: SessionChanged) -> None:
-        self.redraw()
+    def sync(self, change: Change | None) -> None:
+        if change is None or change.kind not in (ChangeKind.SAVE, ChangeKind.AGENDA):
+            self.redraw()
+
+    def share_safe_changed(self, share_safe: bool) -> None:
+        if self in self.app.screen_stack:  # otherwise on resume
+            self.redraw()
 
     def on_screen_resume(self) -> None:
         wb = self.wb
@@ -429,11 +435,8 @@ class CompareScreen(Screen):
             self.redraw()
             if wb is not None:
                 self.call_after_refresh(self.action_choose)
-        elif self._drawn != (wb.revision if wb else -1, self.private):
+        elif self._drawn_share_safe != self.share_safe:
             self.redraw()
-
-    def on_privacy_changed(self, message: PrivacyChanged) -> None:
-        self.redraw()
 
     @on(DataTable.RowSelected, "#compare-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

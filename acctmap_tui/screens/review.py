@@ -12,7 +12,8 @@ keeping the rows it already has and re-rendering only the cells that changed. Vi
 
 Moving the cursor redraws the diff pane in the same frame as the table (the pane follows the
 cursor's reactive, not the RowHighlighted message, which arrives a frame later); the pane keeps
-the pairs it rendered recently, keyed by pair, session revision, privacy and marked candidate.
+the pairs it rendered recently, keyed by pair, session revision, share-safe view and marked
+candidate. Rows are keyed by the pair's `pair_id`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static, Tab, Tabs
 from textual.widgets.data_table import Row, RowKey
@@ -38,8 +38,8 @@ from acctmap_tui.core.categorize import category_of
 from acctmap_tui.commands import ListedCommands
 from acctmap_tui.core.match import review_priority
 from acctmap_tui.core.model import ACCEPTED, IN_OVERLAP, REJECTED, REVIEW, Account
-from acctmap_tui.core.workbench import Workbench
-from acctmap_tui.messages import PrivacyChanged, SessionChanged
+from acctmap_tui.core.workbench import Change, ChangeKind
+from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
 from acctmap_tui.screens.review_pair import PairDialog
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
@@ -76,7 +76,7 @@ def view_accounts(accounts: list[Account], view: str, text: str = "") -> list[Ac
 
 
 def _row_key(account: Account) -> str:
-    return str(id(account))
+    return account.pair_id
 
 
 def _cells(account: Account) -> tuple[str, str, str, str, str, str]:
@@ -218,7 +218,7 @@ class ReviewCommands(ListedCommands):
 
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(PhaseScreen):
     """Review & categorize: decide each candidate pair and check its category."""
 
     AUTO_FOCUS = "#review-table"  # the table, so letter and digit keys act at once (never a filter box)
@@ -247,7 +247,6 @@ class ReviewScreen(Screen):
         self._row_keys: list[str] = []  # the table's rows, in order
         self._cells_shown: dict[str, tuple[str, ...]] = {}
         self._accounts: dict[str, Account] = {}
-        self._drawn_revision = -1
         self._name_width = 0
         self._alt_index = 0
         self._alternatives: list[Account] = []
@@ -257,10 +256,6 @@ class ReviewScreen(Screen):
         self._counts = {QUEUE: 0, OVERLAP: 0, REJECTED_VIEW: 0}
         self._filter_timer: Timer | None = None
         self._filter_shown = ""
-
-    @property
-    def workbench(self) -> Workbench:
-        return self.app.workbench  # type: ignore[attr-defined]
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -406,7 +401,6 @@ class ReviewScreen(Screen):
                 table.move_cursor(row=target, animate=False)
         finally:
             self._syncing = False
-        self._drawn_revision = self.workbench.revision
         self._update_counts(len(all_in_view), len(shown), text)
         self._show_current()
 
@@ -459,10 +453,10 @@ class ReviewScreen(Screen):
         if not keep_alternative:
             self._alt_index = 0
         self._alt_index = min(self._alt_index, max(len(self._alternatives) - 1, 0))
-        privacy = bool(getattr(self.app, "privacy", False))
+        share_safe = self.share_safe
         # Everything the pane shows follows from these: any session change moves the revision.
-        key = (id(account), self.workbench.revision, privacy, self._alt_index)
-        pane.show_pair(account, self.workbench.session, privacy, self._alternatives,
+        key = (account.pair_id, self.workbench.revision, share_safe, self._alt_index)
+        pane.show_pair(account, self.workbench.session, share_safe, self._alternatives,
                        self._alt_index, key=key)
 
     def _cursor_moved(self, old: Coordinate, new: Coordinate) -> None:
@@ -473,18 +467,18 @@ class ReviewScreen(Screen):
 
     # --- keeping up with the session ------------------------------------------------------------
 
-    def on_session_changed(self, message: SessionChanged) -> None:
-        if self.workbench.revision != self._drawn_revision:
-            self.refresh_rows()
-
-    def on_screen_resume(self) -> None:
-        if self.workbench.revision != self._drawn_revision:
-            self.refresh_rows()
-        else:  # privacy may have changed while another phase was showing
+    def sync(self, change: Change | None) -> None:
+        if change is not None and change.kind in (ChangeKind.SAVE, ChangeKind.AGENDA,
+                                                  ChangeKind.NOTES):
+            return
+        if change is not None and change.kind is ChangeKind.SHARING:
             self._show_current(keep_alternative=True)
+            return
+        self.refresh_rows()
 
-    def on_privacy_changed(self, message: PrivacyChanged) -> None:
-        self._show_current(keep_alternative=True)
+    def share_safe_changed(self, share_safe: bool) -> None:
+        if self.is_mounted:
+            self._show_current(keep_alternative=True)
 
     # --- actions --------------------------------------------------------------------------------
 

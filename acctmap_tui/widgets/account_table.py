@@ -5,38 +5,23 @@
 `page_size` rows, so a 10,000-account overlap opens fast) and, on a change, re-renders only the cells
 whose text or style changed and repaints only the rows on screen that changed, never the whole table.
 
-`RankIndex` keeps the overlap's rank order (priority high to low, ties by name) and tells which
-ranks moved when one account's priority changes, without re-sorting everything.
+The column specs (`ColumnSpec`) and the rank bookkeeping live in `acctmap_tui.views.prioritize`.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from acctmap_tui.core.model import Account
+from acctmap_tui.views.prioritize import ColumnSpec
+
+__all__ = ["PAGE_SIZE", "AccountTable", "CellRenderer", "ColumnSpec", "FitsTableWidth"]
 
 PAGE_SIZE = 500
-
-STATUS_SHORT = {"customer": "Cust", "open deal": "Deal", "prospect": "Prosp", "churned": "Churn"}
-
-
-def status_short(status: str | None) -> str:
-    """'Cust' / 'Deal' / 'Prosp' / 'Churn', or '?' for a status word nobody mapped."""
-    return STATUS_SHORT.get(status or "", "?")
-
-
-def matches_text(account: Account, needle: str) -> bool:
-    """Case-insensitive substring match on both names, the domain and the assigned owner."""
-    if not needle:
-        return True
-    hay = " ".join((account.ours.name, account.theirs.name, account.key, account.owner)).casefold()
-    return needle.casefold() in hay
 
 
 class FitsTableWidth:
@@ -57,61 +42,6 @@ class FitsTableWidth:
     def on_resize(self) -> None:
         if self._table_width() != self._layout_width:
             self._lay_out_columns()
-
-
-class RankIndex:
-    """The overlap in rank order (priority high to low, then name), kept sorted by bisection."""
-
-    def __init__(self, accounts: Iterable[Account] = ()) -> None:
-        self.rebuild(accounts)
-
-    @staticmethod
-    def _key(account: Account) -> tuple:
-        # Same order as core.score.ranked, with pair_id last so every key is unique.
-        return (-account.priority, account.name.casefold(), account.key, account.pair_id)
-
-    def rebuild(self, accounts: Iterable[Account]) -> None:
-        self._by_id = {a.pair_id: self._key(a) for a in accounts}
-        self._order = sorted(self._by_id.values())
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def ids(self) -> list[str]:
-        """Pair ids in rank order."""
-        return [key[-1] for key in self._order]
-
-    def __contains__(self, account: Account) -> bool:
-        return account.pair_id in self._by_id
-
-    def rank(self, account: Account) -> int:
-        """1-based rank, or 0 when the account is not in the overlap."""
-        key = self._by_id.get(account.pair_id)
-        return bisect_left(self._order, key) + 1 if key is not None else 0
-
-    def move(self, account: Account) -> list[str]:
-        """Re-place one account after its priority changed; returns the pair ids whose rank moved."""
-        old = self._by_id.get(account.pair_id)
-        new = self._key(account)
-        if old is None or old == new:
-            return []
-        lo = bisect_left(self._order, old)
-        del self._order[lo]
-        insort(self._order, new)
-        self._by_id[account.pair_id] = new
-        hi = bisect_left(self._order, new)
-        if lo > hi:
-            lo, hi = hi, lo
-        return [key[-1] for key in self._order[lo:hi + 1]]
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """One table column: key, header, fixed width (None fits the content)."""
-
-    key: str
-    label: str | Text
-    width: int | None = None
 
 
 CellRenderer = Callable[[Account, str], Text]

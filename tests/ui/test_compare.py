@@ -267,7 +267,7 @@ async def test_privacy_hides_notes_and_private_fields(sessions_dir: Path) -> Non
         assert "budget frozen" in modal_text and "priority" in modal_text.lower()
         await pilot.press("p")  # share-safe view
         await pilot.pause()
-        assert app.privacy
+        assert app.share_safe
         row, modal_text = await evergreen()
         assert "notes" not in row[3] and "budget frozen" not in row[3]
         assert "owner: Dana Reyes -> (none)" in row[3]  # owner is shared by default
