@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 
 from rich.text import Text
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable
 
 from acctmap_tui.core.model import Account
 from acctmap_tui.views.prioritize import ColumnSpec
+from acctmap_tui.widgets.fast_table import FastTable
 
 __all__ = ["PAGE_SIZE", "AccountTable", "CellRenderer", "ColumnSpec", "FitsTableWidth"]
 
@@ -51,13 +51,12 @@ def _signature(cell: Text) -> tuple:
     return (cell.plain, str(cell.style), cell.justify, tuple(cell.spans))
 
 
-class AccountTable(DataTable):
+class AccountTable(FastTable):
     """One page of a list of accounts; cells are re-rendered in place when they change."""
 
     def __init__(self, render_cell: CellRenderer, *, page_size: int = PAGE_SIZE, **kwargs) -> None:
         kwargs.setdefault("cursor_type", "cell")
         kwargs.setdefault("zebra_stripes", True)
-        self._content_cache: dict[tuple, object] = {}  # see _render_cell (set before DataTable's init)
         super().__init__(**kwargs)
         self.render_cell = render_cell
         self.page_size = page_size
@@ -66,7 +65,6 @@ class AccountTable(DataTable):
         self.page_start = 0
         self._shown: dict[str, Account] = {}  # pair_id -> account, for the rows on this page
         self._cells: dict[tuple[str, str], tuple] = {}  # (pair_id, column) -> signature drawn
-        self._dirty_rows: set[str] = set()
 
     # --- columns and rows ---------------------------------------------------------------
 
@@ -115,8 +113,7 @@ class AccountTable(DataTable):
         self.clear()
         self._shown.clear()
         self._cells.clear()
-        self._dirty_rows.clear()
-        self._content_cache.clear()
+        self.forget_staged()
         keys = [spec.key for spec in self.specs]
         for account in self.accounts[self.page_start:self.page_end]:
             cells = [self.render_cell(account, key) for key in keys]
@@ -144,7 +141,6 @@ class AccountTable(DataTable):
         """DataTable's own cell update; forgets what was drawn so the content cache cannot lie."""
         self._cells.pop((str(getattr(row_key, "value", row_key)),
                          str(getattr(column_key, "value", column_key))), None)
-        self._content_cache.clear()
         super().update_cell(row_key, column_key, value, update_width=update_width)
 
     def refresh_cells(self, account: Account, columns: Iterable[str] | None = None) -> int:
@@ -168,75 +164,20 @@ class AccountTable(DataTable):
             return 0
         keys = [spec.key for spec in self.specs]
         wanted = keys if columns is None else [c for c in columns if c in keys]
-        row = self._data[pid]  # type: ignore[index]  # RowKey hashes and compares as its string
         changed = 0
         for key in wanted:
             cell = self.render_cell(account, key)
             signature = _signature(cell)
             if self._cells.get((pid, key)) != signature:
                 self._cells[(pid, key)] = signature
-                row[key] = cell  # type: ignore[index]
+                self.stage_cell(pid, key, cell)
                 changed += 1
-        if changed:
-            self._dirty_rows.add(pid)
         return changed
 
     def _flush(self) -> None:
         # DataTable.update_cell repaints the whole table per cell; a score key changes a handful
-        # of cells, so store them and repaint only the rows that changed.
-        if not self._dirty_rows:
-            return
-        self._update_count += 1  # invalidates DataTable's render caches
-        # Rows are one line high: those on screen are scroll_y .. scroll_y + height. Rows off
-        # screen need no repaint (they render fresh when scrolled to).
-        top = int(self.scroll_y)
-        bottom = top + self.size.height
-        visible = []
-        for pid in self._dirty_rows:
-            index = self._row_locations.get(pid)  # type: ignore[call-overload]
-            if index is not None and top <= index <= bottom:
-                visible.append(index)
-        self._dirty_rows.clear()
-        if len(visible) > 8:
-            self.refresh()
-        else:
-            for index in visible:
-                self.refresh_row(index)
-
-    # --- rendering ---------------------------------------------------------------------
-
-    # DataTable keys its cell render cache on a table-wide update counter, so changing one cell
-    # re-renders every visible cell on the next full repaint (any layout change on the screen).
-    # Keying our cells on their content instead keeps a score key at a few re-rendered cells.
-    _CONTENT_CACHE_LIMIT = 20_000
-
-    def _render_cell(self, row_index: int, column_index: int, base_style, width: int,
-                     cursor: bool = False, hover: bool = False):
-        signature = None
-        if row_index >= 0 and column_index >= 0:
-            row_key = self._row_locations.get_key(row_index)
-            column_key = self._column_locations.get_key(column_index)
-            if row_key is not None and column_key is not None:
-                signature = self._cells.get((row_key.value, column_key.value))
-        if signature is None:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        key = (row_index, column_index, signature, base_style, width, cursor, hover,
-               self.show_cursor, self._show_hover_cursor, self._pseudo_class_state)
-        lines = self._content_cache.get(key)
-        if lines is None:
-            if len(self._content_cache) > self._CONTENT_CACHE_LIMIT:
-                self._content_cache.clear()
-            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-            self._content_cache[key] = lines
-        return lines
-
-    def _clear_caches(self) -> None:
-        super()._clear_caches()
-        self._content_cache.clear()
-
-    def notify_style_update(self) -> None:
-        self._content_cache.clear()
-        super().notify_style_update()
+        # of cells, so they are staged and only the changed rows on screen repaint.
+        self.repaint_rows()
 
     # --- the cursor ---------------------------------------------------------------------
 
