@@ -294,6 +294,8 @@ class CandidateIndex:
         """Bring the index in line with `accounts` (cheap when nothing or only the tail changed)."""
         known = self._members
         if len(accounts) >= len(known) and all(map(operator.is_, accounts, known)):
+            if len(accounts) == len(known):
+                return  # nothing changed (the common case: the cursor moved)
             new = accounts[len(known):]
         else:
             self._by_ours.clear()
