@@ -126,3 +126,22 @@ def test_candidate_index_follows_pairs_removed_and_moved_in_the_middle() -> None
     assert best not in index.candidates(lumen) and made in index.candidates(lumen)
     accounts.reverse()  # every pair moved
     same_as_a_scan()
+
+
+async def test_the_load_screen_reports_back_by_message(sessions_dir: Path) -> None:
+    from acctmap_tui.messages import ListsLoaded, LoadCancelled
+    from acctmap_tui.screens.icp import IcpScreen
+    from acctmap_tui.screens.load import LoadScreen
+
+    app = AcctmapApp(None, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen) and app.workbench is None
+        app.screen.post_message(LoadCancelled())  # nothing open: stays on the form
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+        wb = small_workbench()
+        app.screen.post_message(ListsLoaded(wb))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.workbench is wb and isinstance(app.screen, IcpScreen)
