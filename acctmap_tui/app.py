@@ -79,6 +79,8 @@ class AcctmapApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
+    CLOCK_TICK_S = 1.0  # the agenda clock's interval (tests that tick by hand set it far off)
+
     # The share-safe view: every private field hidden everywhere (screens and header watch it).
     share_safe: reactive[bool] = reactive(False, init=False)
     clock_running: reactive[bool] = reactive(False, init=False)
@@ -108,7 +110,7 @@ class AcctmapApp(App[None]):
     # --- start-up -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._clock = self.set_interval(1, self.clock_tick, pause=True)
+        self._clock = self.set_interval(self.CLOCK_TICK_S, self.clock_tick, pause=True)
         if self.workbench is None:
             self._show_load(self._load_request)
         elif not self._offer_recovery():
