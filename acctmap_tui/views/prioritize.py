@@ -132,6 +132,37 @@ class RankIndex:
         return [key[-1] for key in self._order[lo:hi + 1]]
 
 
+@dataclass
+class Pager:
+    """Which slice of a long list a table shows: pages of `size` rows."""
+
+    size: int
+    total: int = 0
+    start: int = 0
+
+    def show(self, total: int, focus_index: int | None = None) -> None:
+        """A new list of `total` rows: the page holding `focus_index` (else the first)."""
+        self.total = total
+        index = focus_index if focus_index is not None and 0 <= focus_index < total else 0
+        self.start = (index // self.size) * self.size if self.size < total else 0
+
+    def turn(self, delta: int) -> bool:
+        """The next (+1) or previous (-1) page; False when there is none."""
+        start = self.start + delta * self.size
+        if start < 0 or start >= self.total:
+            return False
+        self.start = start
+        return True
+
+    @property
+    def end(self) -> int:
+        return min(self.start + self.size, self.total)
+
+    @property
+    def paged(self) -> bool:
+        return self.total > self.size
+
+
 @dataclass(frozen=True)
 class ScoreMoved:
     """Which shown rows to repaint after one account's score changed."""

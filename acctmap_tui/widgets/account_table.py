@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.coordinate import Coordinate
 
 from acctmap_tui.core.model import Account
-from acctmap_tui.views.prioritize import ColumnSpec
+from acctmap_tui.views.prioritize import ColumnSpec, Pager
 from acctmap_tui.widgets.fast_table import FastTable
 
 __all__ = ["PAGE_SIZE", "AccountTable", "CellRenderer", "ColumnSpec", "FitsTableWidth"]
@@ -59,10 +59,9 @@ class AccountTable(FastTable):
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
         self.render_cell = render_cell
-        self.page_size = page_size
+        self.pager = Pager(page_size)
         self.specs: list[ColumnSpec] = []
         self.accounts: list[Account] = []  # the whole (filtered, sorted) list
-        self.page_start = 0
         self._shown: dict[str, Account] = {}  # pair_id -> account, for the rows on this page
         self._cells: dict[tuple[str, str], tuple] = {}  # (pair_id, column) -> signature drawn
 
@@ -83,31 +82,35 @@ class AccountTable(FastTable):
         focus = focus or self.cursor_account
         column = self.cursor_column_key
         self.accounts = list(accounts)
-        self.page_start = 0
-        if focus is not None and self.page_size < len(self.accounts):
-            try:
-                index = self.accounts.index(focus)
-            except ValueError:
-                index = 0
-            self.page_start = (index // self.page_size) * self.page_size
+        index = None
+        if focus is not None and self.pager.size < len(self.accounts):
+            wanted = focus.pair_id
+            index = next((i for i, a in enumerate(self.accounts) if a.pair_id == wanted), None)
+        self.pager.show(len(self.accounts), index)
         self._fill(focus, column)
 
     def turn_page(self, delta: int) -> bool:
         """Show the next (+1) or previous (-1) page; False when there is none."""
-        start = self.page_start + delta * self.page_size
-        if start < 0 or start >= len(self.accounts):
+        if not self.pager.turn(delta):
             return False
-        self.page_start = start
         self._fill(None, self.cursor_column_key)
         return True
 
     @property
+    def page_size(self) -> int:
+        return self.pager.size
+
+    @property
+    def page_start(self) -> int:
+        return self.pager.start
+
+    @property
     def page_end(self) -> int:
-        return min(self.page_start + self.page_size, len(self.accounts))
+        return self.pager.end
 
     @property
     def paged(self) -> bool:
-        return len(self.accounts) > self.page_size
+        return self.pager.paged
 
     def _fill(self, focus: Account | None, column: str | None) -> None:
         self.clear()

@@ -117,3 +117,17 @@ def test_cells_say_level_names_in_the_room_they_have():
     assert view.cell(account, "rank").plain.split() == ["★", "1"]
     assert short_level("Upcoming budget", 8) == "Upcoming"
     assert short_label("Partner relationship", 12) == "Relationship"
+
+
+def test_pages_follow_the_focused_row_and_stop_at_the_ends():
+    from acctmap_tui.views.prioritize import Pager
+
+    pager = Pager(size=500)
+    pager.show(1_234, focus_index=1_100)
+    assert (pager.start, pager.end, pager.paged) == (1_000, 1_234, True)
+    assert not pager.turn(1)  # no page after the last
+    assert pager.turn(-1) and (pager.start, pager.end) == (500, 1_000)
+    pager.show(1_234, focus_index=None)
+    assert pager.start == 0 and not pager.turn(-1)
+    pager.show(300, focus_index=299)
+    assert (pager.start, pager.end, pager.paged) == (0, 300, False)
