@@ -24,9 +24,10 @@ from acctmap_tui.commands import AppCommands
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core import start
 from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
-from acctmap_tui.core.workbench import Change, Workbench
-from acctmap_tui.messages import PrivacyChanged, SessionChanged
+from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
+from acctmap_tui.messages import ListsLoaded, LoadCancelled, SessionChanged
 from acctmap_tui.screens.assign import AssignScreen
+from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.compare import CompareScreen
 from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
 from acctmap_tui.screens.export_dialog import ExportDialog, ExportDone
@@ -42,7 +43,7 @@ __all__ = ["AcctmapApp", "LoadRequest", "PHASE_MODES"]
 PHASE_MODES = ("icp", "review", "prioritize", "assign")
 PHASE_KEYS = Binding.Group("Phase", compact=True)
 # Actions that need a session on screen (hidden on the load screen and behind dialogs).
-SESSION_ACTIONS = {"phase", "next_phase", "toggle_clock", "toggle_privacy", "save", "save_as", "undo",
+SESSION_ACTIONS = {"phase", "next_phase", "toggle_clock", "toggle_share_safe", "save", "save_as", "undo",
                    "share_fields", "export"}
 
 
@@ -70,7 +71,7 @@ class AcctmapApp(App[None]):
         # The header shows "(t)" and "(p)" beside the clock and the share state: not in the footer,
         # so a 100-column footer keeps room for each screen's own keys.
         Binding("t", "toggle_clock", "Clock", show=False),
-        Binding("p", "toggle_privacy", "Share-safe", show=False),
+        Binding("p", "toggle_share_safe", "Share-safe", show=False),
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+z", "undo", "Undo"),
         Binding("o", "open_lists", "Open", show=False),
@@ -81,9 +82,13 @@ class AcctmapApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
-    privacy: reactive[bool] = reactive(False, init=False)
+    CLOCK_TICK_S = 1.0  # the agenda clock's interval (tests that tick by hand set it far off)
+
+    # The share-safe view: every private field hidden everywhere (screens and header watch it).
+    share_safe: reactive[bool] = reactive(False, init=False)
     clock_running: reactive[bool] = reactive(False, init=False)
-    header_stamp: reactive[int] = reactive(0, init=False)  # bumped whenever the agenda header must redraw
+    # Seconds on the agenda clock (all phases): the header watches it between session changes.
+    clock_seconds: reactive[float] = reactive(0.0, init=False)
 
     def __init__(
         self,
@@ -96,7 +101,7 @@ class AcctmapApp(App[None]):
         super().__init__()
         self.workbench: Workbench | None = None
         self.sessions_dir = Path(sessions_dir)
-        self.load_request = load
+        self._load_request = load
         self.autosave_delay = autosave_delay
         self._autosave_timer: Timer | None = None
         self._autosave_failed = False
@@ -108,9 +113,9 @@ class AcctmapApp(App[None]):
     # --- start-up -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._clock = self.set_interval(1, self.clock_tick, pause=True)
+        self._clock = self.set_interval(self.CLOCK_TICK_S, self.clock_tick, pause=True)
         if self.workbench is None:
-            self._show_load(self.load_request)
+            self._show_load(self._load_request)
         elif not self._offer_recovery():
             self._show_phase()
 
@@ -131,7 +136,6 @@ class AcctmapApp(App[None]):
                 self.remove_mode(name)
                 self.add_mode(name, screen)
         self._show_phase(mode)
-        self.header_stamp += 1
         if workbench.dirty:
             self._schedule_autosave()
 
@@ -177,17 +181,21 @@ class AcctmapApp(App[None]):
                 self._set_workbench(start.restored(session, old))
                 self.notify(f"Restored the recovery file {recovery.name}. Save (ctrl+s) to keep it.")
         self._show_phase()
-        self.header_stamp += 1
 
     # --- loading lists ----------------------------------------------------------------------
 
     def _show_load(self, request: LoadRequest | None) -> None:
-        self.load_request = request
         if self.current_mode != "load":
             self._return_mode = self.current_mode if self.current_mode in PHASE_MODES else None
-            self.remove_mode("load")  # a fresh load screen each time
-            self.add_mode("load", self.MODES["load"])
+            self.remove_mode("load")  # a fresh load screen each time, given what to load
+            self.add_mode("load", partial(LoadScreen, request))
             self.switch_mode("load")
+
+    def on_lists_loaded(self, message: ListsLoaded) -> None:
+        self.install_workbench(message.workbench, mode=message.mode)
+
+    def on_load_cancelled(self, message: LoadCancelled) -> None:
+        self.cancel_load()
 
     def cancel_load(self) -> None:
         """Back from the load screen to the session that was open (if any)."""
@@ -215,8 +223,8 @@ class AcctmapApp(App[None]):
     # --- workbench changes -------------------------------------------------------------------
 
     def _on_workbench_change(self, change: Change) -> None:
-        self.header_stamp += 1
-        if change.kind != "save":
+        """The one path from a workbench command to the screens: one message per command."""
+        if change.kind is not ChangeKind.SAVE:
             self._schedule_autosave()
         for screen in self.screen_stack:
             screen.post_message(SessionChanged(change))
@@ -224,9 +232,8 @@ class AcctmapApp(App[None]):
     def _commit_edits(self) -> None:
         """Ask the showing screens to hand pending edits (e.g. notes being typed) to the workbench."""
         for screen in self.screen_stack:
-            commit = getattr(screen, "commit_edits", None)
-            if callable(commit):
-                commit()
+            if isinstance(screen, PhaseScreen):
+                screen.commit_edits()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in SESSION_ACTIONS:
@@ -248,8 +255,6 @@ class AcctmapApp(App[None]):
         self._commit_edits()
         self.workbench.set_phase(phase)
         self.switch_mode(phase)
-        self.header_stamp += 1
-        self._schedule_autosave()
 
     def action_next_phase(self) -> None:
         if self.workbench is None:
@@ -275,7 +280,7 @@ class AcctmapApp(App[None]):
         if self.workbench is None or not self.clock_running:
             return
         self.workbench.tick(1)
-        self.header_stamp += 1
+        self.clock_seconds = sum(self.workbench.session.agenda.elapsed_s.values())
         self._warn_when_over()
 
     def _warn_when_over(self) -> None:
@@ -298,15 +303,13 @@ class AcctmapApp(App[None]):
         agenda = self.workbench.session.agenda if self.workbench is not None else None
         self.push_screen(HelpScreen(title, keys_of(self.screen), agenda))
 
-    # --- privacy --------------------------------------------------------------------------
+    # --- the share-safe view ----------------------------------------------------------------
 
-    def action_toggle_privacy(self) -> None:
-        self.privacy = not self.privacy
+    def action_toggle_share_safe(self) -> None:
+        self.share_safe = not self.share_safe
 
-    def watch_privacy(self, private: bool) -> None:
-        for screen in self.screen_stack:
-            screen.post_message(PrivacyChanged(private))
-        self.notify("Share-safe view: private fields hidden." if private
+    def watch_share_safe(self, share_safe: bool) -> None:
+        self.notify("Share-safe view: private fields hidden." if share_safe
                     else "Share-safe view off: all fields shown.")
 
     # --- sharing and export -----------------------------------------------------------------
@@ -314,19 +317,15 @@ class AcctmapApp(App[None]):
     def action_share_fields(self) -> None:
         """Open "Choose what the partner sees" (each field shared or private)."""
         if self.workbench is not None:
-            self.push_screen(ShareFieldsDialog(self.workbench), self._sharing_closed)
-
-    def _sharing_closed(self, changed: bool | None) -> None:
-        # The share-safe view hides by these marks: have the screen redraw what it hides.
-        if changed and self.privacy:
-            self.screen.post_message(PrivacyChanged(self.privacy))
+            # Each mark it flips is a workbench change (kind SHARING): the screens redraw on it.
+            self.push_screen(ShareFieldsDialog(self.workbench, share_safe=self.share_safe))
 
     def action_export(self) -> None:
         """Open the export dialog (partner-safe by default while the share-safe view is on)."""
         if self.workbench is None:
             return
         self._commit_edits()
-        self.push_screen(ExportDialog(self.workbench, self.sessions_dir, partner_safe=self.privacy),
+        self.push_screen(ExportDialog(self.workbench, self.sessions_dir, partner_safe=self.share_safe),
                          self._exported)
 
     def _exported(self, done: ExportDone | None) -> None:

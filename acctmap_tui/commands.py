@@ -28,7 +28,7 @@ APP_COMMANDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("Save as…", "Save the session under a new file name", "save_as", ()),
     ("Undo", "Undo the last change (ctrl+z)", "undo", ()),
     ("Share-safe view on / off", "Hide every field the partner did not agree to see (p)",
-     "toggle_privacy", ()),
+     "toggle_share_safe", ()),
     ("Sharing: choose what the partner sees", "Mark each field shared or private (ctrl+o)",
      "share_fields", ()),
     ("Export action list…", "Write the action list as CSV or Markdown, partner-safe or internal "

@@ -158,7 +158,7 @@ class Probe:
 
     # Screen methods that run for the keys measured; each is timed when the screen has it.
     SCREEN_METHODS = ("action_accept", "action_reject", "action_undo", "action_next_view",
-                      "action_cursor", "on_session_changed", "on_screen_resume", "_row_highlighted",
+                      "action_cursor", "on_session_changed", "sync", "on_screen_resume", "_row_highlighted",
                       "_view_changed", "_cursor_moved", "refresh_rows", "_show_current")
     WORKBENCH_METHODS = ("accept", "reject", "undo")
     active: Probe | None = None

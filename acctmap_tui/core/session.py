@@ -615,6 +615,12 @@ def _info(path: Path) -> SessionInfo:
     except (SessionError, OSError) as exc:
         info.error = str(exc)
         return info
+    return describe(path, s, info.modified)
+
+
+def describe(path: Path, s: Session, modified: datetime | None = None) -> SessionInfo:
+    """The picker's row for a session already loaded from `path`."""
+    info = SessionInfo(path=path, modified=modified)
     info.title, info.ours, info.partner = s.title, s.ours, s.partner
     info.date, info.saved = s.date, s.saved
     info.accounts = len(s.accounts)
@@ -632,9 +638,17 @@ def list_sessions(folder: str | Path) -> list[SessionInfo]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    paths = [p for p in folder.glob("*.toml")
-             if p.is_file() and not p.name.startswith(".") and not p.name.endswith(RECOVERY_SUFFIX)]
-    infos = [_info(p) for p in paths]
+    return newest_first([_info(p) for p in session_files(folder)])
+
+
+def session_files(folder: Path) -> list[Path]:
+    """The saved sessions in a folder (not recovery files, which start with a dot)."""
+    return [p for p in folder.glob("*.toml")
+            if p.is_file() and not p.name.startswith(".") and not p.name.endswith(RECOVERY_SUFFIX)]
+
+
+def newest_first(infos: list[SessionInfo]) -> list[SessionInfo]:
+    """Picker rows in call order, newest first."""
     epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
     def newest(i: SessionInfo) -> tuple:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from pathlib import Path
 
 from acctmap_tui.core import session as session_io
@@ -37,14 +38,44 @@ from acctmap_tui.core.score import priority, rescore
 TEXT_FIELDS = ("owner", "next_action", "notes")
 
 
+class ChangeKind(Enum):
+    """What a workbench command changed (each kind is emitted by the commands named)."""
+
+    MATCH = "match"  # accept, reject, pair
+    CATEGORY = "category"  # set_category
+    SCORE = "score"  # set_level, bump: one account's level and priority
+    SCORING = "scoring"  # set_weight, set_factors: every priority
+    STATUS = "status"  # map_status: statuses, categories and priorities
+    ASSIGN = "assign"  # set_field, set_fields: one account's owner, action, due, notes, status
+    NOTES = "notes"  # set_icp_notes
+    SHARING = "sharing"  # set_shareable: what the partner may see
+    AGENDA = "agenda"  # set_phase
+    SAVE = "save"  # save
+    UNDO = "undo"  # undo: anything may have changed back
+
+
 @dataclass(frozen=True)
 class Change:
-    """What changed, for listeners: `kind` is one of match, category, score, scoring, assign, notes,
-    agenda, load, save, undo."""
+    """What one workbench command changed, for the `on_change` listener (called once per command)."""
 
-    kind: str
+    kind: ChangeKind
     description: str
     account: Account | None = None
+
+
+def _checked_field(name: str, value: object) -> str | date | None:
+    """An assign field's value as stored; raises ValueError for a bad field or value."""
+    if name in TEXT_FIELDS:
+        return (value or "").strip() if isinstance(value, str) else ""
+    if name == "due":
+        if value is not None and not isinstance(value, date):
+            raise ValueError("due must be a date")
+        return value
+    if name == "action_status":
+        if value not in ACTION_STATUSES:
+            raise ValueError(f"action status must be one of {', '.join(ACTION_STATUSES)}")
+        return value  # type: ignore[return-value]
+    raise ValueError(f"not an editable field: {name}")
 
 
 @dataclass
@@ -66,7 +97,7 @@ class Workbench:
 
     # --- bookkeeping ------------------------------------------------------------------------
 
-    def _changed(self, kind: str, description: str, restore: Callable[[], None] | None,
+    def _changed(self, kind: ChangeKind, description: str, restore: Callable[[], None] | None,
                  account: Account | None = None) -> Change:
         if restore is not None:
             self._undo.append(_UndoStep(description, restore))
@@ -89,7 +120,7 @@ class Workbench:
         step = self._undo.pop()
         step.restore()
         self._refresh_derived()
-        self._changed("undo", f"Undid: {step.description}", None)
+        self._changed(ChangeKind.UNDO, f"Undid: {step.description}", None)
         return step.description
 
     def _refresh_derived(self) -> None:
@@ -125,14 +156,14 @@ class Workbench:
         account.match.decision = ACCEPTED
         for rival in rivals:
             rival.match.decision = REJECTED
-        return self._changed("match", f"Accepted {account.ours.name or account.key} = "
+        return self._changed(ChangeKind.MATCH, f"Accepted {account.ours.name or account.key} = "
                              f"{account.theirs.name or account.theirs.key}", restore, account)
 
     def reject(self, account: Account) -> Change:
         """Turn the pair down; it stays recorded so a re-match keeps it rejected."""
         restore = self._snapshot_decisions([account])
         account.match.decision = REJECTED
-        return self._changed("match", f"Rejected {account.ours.name} = {account.theirs.name}",
+        return self._changed(ChangeKind.MATCH, f"Rejected {account.ours.name} = {account.theirs.name}",
                              restore, account)
 
     def pair(self, ours: Record, theirs: Record) -> Account:
@@ -149,7 +180,7 @@ class Workbench:
         self.session.accounts.append(account)
         categorize_account(account)
         account.priority = priority(account, self.session.scoring.factors)
-        self._changed("match", f"Paired {ours.name or ours.key} with {theirs.name or theirs.key}",
+        self._changed(ChangeKind.MATCH, f"Paired {ours.name or ours.key} with {theirs.name or theirs.key}",
                       restore, account)
         return account
 
@@ -168,7 +199,7 @@ class Workbench:
         else:
             account.category, account.category_manual = key, True
         label = CATEGORY_BY_KEY[account.category].label if account.category else "none"
-        return self._changed("category", f"{account.name}: category {label}", restore, account)
+        return self._changed(ChangeKind.CATEGORY, f"{account.name}: category {label}", restore, account)
 
     # --- prioritize -----------------------------------------------------------------------
 
@@ -187,7 +218,7 @@ class Workbench:
 
         account.scores[factor_key] = factor.clamp_level(level)
         account.priority = priority(account, self.session.scoring.factors)
-        return self._changed("score", f"{account.name}: {factor.label} {account.scores[factor_key]}",
+        return self._changed(ChangeKind.SCORE, f"{account.name}: {factor.label} {account.scores[factor_key]}",
                              restore, account)
 
     def _factor(self, key: str) -> Factor:
@@ -212,7 +243,7 @@ class Workbench:
 
         factor.weight = Factor.clamp_weight(weight)
         rescore(self.session)
-        return self._changed("scoring", f"{factor.label} weight {factor.weight}", restore)
+        return self._changed(ChangeKind.SCORING, f"{factor.label} weight {factor.weight}", restore)
 
     def set_factors(self, factors: list[Factor]) -> Change:
         """Replace the scoring factors (labels, levels, weights; added or removed ones).
@@ -232,7 +263,7 @@ class Workbench:
         self.session.scoring.factors = [Factor(f.key, f.label, Factor.clamp_weight(f.weight),
                                                list(f.levels)) for f in factors]
         rescore(self.session)
-        return self._changed("scoring", "Scoring factors", restore)
+        return self._changed(ChangeKind.SCORING, "Scoring factors", restore)
 
     # --- status words -----------------------------------------------------------------------
 
@@ -292,32 +323,33 @@ class Workbench:
             source.status_map[word.strip()] = status
         self._refresh_derived()
         company = self.session.company(side)
-        return self._changed("status", f"{company}: '{word}' = {status} ({accounts} accounts)",
+        return self._changed(ChangeKind.STATUS, f"{company}: '{word}' = {status} ({accounts} accounts)",
                              restore)
 
     # --- assign ---------------------------------------------------------------------------
 
     def set_field(self, account: Account, name: str, value: str | date | None) -> Change:
         """Set owner, next_action, notes (text), due (date or None) or action_status."""
-        if name in TEXT_FIELDS:
-            value = (value or "").strip() if isinstance(value, str) else ""
-        elif name == "due":
-            if value is not None and not isinstance(value, date):
-                raise ValueError("due must be a date")
-        elif name == "action_status":
-            if value not in ACTION_STATUSES:
-                raise ValueError(f"action status must be one of {', '.join(ACTION_STATUSES)}")
-        else:
-            raise ValueError(f"not an editable field: {name}")
-        old = getattr(account, name)
+        return self.set_fields(account, **{name: value})
+
+    def set_fields(self, account: Account, **values: str | date | None) -> Change:
+        """Set several of owner, next_action, notes, due, action_status at once: one undo step and
+        one notification (a dialog that changed three fields is one edit)."""
+        if not values:
+            raise ValueError("no field to set")
+        checked = {name: _checked_field(name, value) for name, value in values.items()}
+        old = {name: getattr(account, name) for name in checked}
 
         def restore() -> None:
-            setattr(account, name, old)
+            for name, value in old.items():
+                setattr(account, name, value)
 
-        setattr(account, name, value)
-        shown = value.isoformat() if isinstance(value, date) else (value or "—")
-        return self._changed("assign", f"{account.name}: {name.replace('_', ' ')} {shown}",
-                             restore, account)
+        for name, value in checked.items():
+            setattr(account, name, value)
+        shown = ", ".join(
+            f"{name.replace('_', ' ')} {value.isoformat() if isinstance(value, date) else (value or '—')}"
+            for name, value in checked.items())
+        return self._changed(ChangeKind.ASSIGN, f"{account.name}: {shown}", restore, account)
 
     def set_icp_notes(self, text: str) -> Change | None:
         if text == self.session.icp_notes:
@@ -328,7 +360,7 @@ class Workbench:
             self.session.icp_notes = old
 
         self.session.icp_notes = text
-        return self._changed("notes", "ICP notes", restore)
+        return self._changed(ChangeKind.NOTES, "ICP notes", restore)
 
     def set_shareable(self, side: str, name: str, shareable: bool) -> Change:
         info = next(f for f in self.session.fields if f.side == side and f.name == name)
@@ -338,16 +370,16 @@ class Workbench:
             info.shareable = old
 
         info.shareable = shareable
-        return self._changed("sharing", f"{name} {'shared' if shareable else 'private'}", restore)
+        return self._changed(ChangeKind.SHARING, f"{name} {'shared' if shareable else 'private'}", restore)
 
     # --- agenda -----------------------------------------------------------------------------
 
-    def set_phase(self, phase: str) -> None:
+    def set_phase(self, phase: str) -> Change | None:
         """Move the agenda to a phase (not an undoable edit, but it is saved)."""
-        if phase != self.session.agenda.current:
-            self.session.agenda.current = phase
-            self.dirty = True
-            self.revision += 1
+        if phase == self.session.agenda.current:
+            return None
+        self.session.agenda.current = phase
+        return self._changed(ChangeKind.AGENDA, f"Phase {phase}", None)
 
     def tick(self, seconds: float) -> None:
         """Add running-clock time to the current phase."""
@@ -367,7 +399,7 @@ class Workbench:
         recovery = session_io.recovery_path(written)
         recovery.unlink(missing_ok=True)
         if self.on_change:
-            self.on_change(Change("save", f"Saved {written}"))
+            self.on_change(Change(ChangeKind.SAVE, f"Saved {written}"))
         return written
 
     def autosave(self, fallback_dir: Path) -> Path | None:

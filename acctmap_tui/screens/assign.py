@@ -6,30 +6,28 @@ so. `enter` / `e` edits a row in a dialog; `o` sets only the owner, `x` only the
 without an owner or a next action says "⚠ missing owner" / "⚠ missing next action" in that column
 and is styled as incomplete; the line above the table counts how many still need one.
 
-Notes are private: the share-safe view (app.privacy) hides the notes column (and every other column
+Notes are private: the share-safe view (app.share_safe) hides the notes column (and every other column
 the session does not mark shareable).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from acctmap_tui.core.categorize import category_of
-from acctmap_tui.core.model import ACTION_OPEN, SESSION_SIDE, Account, Session
+from acctmap_tui.core.model import ACTION_OPEN, SESSION_SIDE, Account
 from acctmap_tui.core.score import priority_accounts, ranked
-from acctmap_tui.core.workbench import Workbench
-from acctmap_tui.messages import SessionChanged
+from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
 from acctmap_tui.screens.assign_edit import AssignEditScreen
+from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.commands import ScreenCommands
-from acctmap_tui.core.sharing import is_shareable
 from acctmap_tui.widgets.account_table import (
     AccountTable,
     ColumnSpec,
@@ -76,7 +74,7 @@ def known_owners(workbench: Workbench) -> list[str]:
     return unique
 
 
-class AssignScreen(FitsTableWidth, Screen):
+class AssignScreen(FitsTableWidth, PhaseScreen):
     """Owner, next action and due date for each priority account."""
 
     AUTO_FOCUS = "#assign-table"  # the table, so letter and digit keys act at once (never a filter box)
@@ -96,25 +94,15 @@ class AssignScreen(FitsTableWidth, Screen):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._drawn = -1
         self.fallback = False  # True while nothing is scored (rows are the overlap by name)
         self._rank: dict[str, int] = {}
-
-    @property
-    def workbench(self) -> Workbench:
-        return self.app.workbench  # type: ignore[attr-defined]
-
-    @property
-    def session(self) -> Session:
-        return self.workbench.session
 
     @property
     def table(self) -> AccountTable:
         return self.query_one("#assign-table", AccountTable)
 
     def _shows(self, name: str | None) -> bool:
-        private = bool(getattr(self.app, "privacy", False))
-        return name is None or not private or is_shareable(self.session, SESSION_SIDE, name)
+        return name is None or self.shows(SESSION_SIDE, name)
 
     # --- compose and draw ---------------------------------------------------------------------
 
@@ -127,15 +115,12 @@ class AssignScreen(FitsTableWidth, Screen):
         yield AgendaFooter()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "privacy", self._privacy_changed, init=False)
         self._lay_out_columns()
         self._draw()
         self.table.focus()
 
     def on_screen_resume(self) -> None:
-        if self.workbench.revision != self._drawn:
-            self._draw()
-        self.table.focus()
+        self.table.focus()  # PhaseScreen catches up with changes made meanwhile
 
     def _columns(self) -> list[ColumnSpec]:
         shown = [(key, label) for key, label, field in _COLUMNS if self._shows(field)]
@@ -168,7 +153,6 @@ class AssignScreen(FitsTableWidth, Screen):
             table.refresh_rows()
         else:
             table.show(accounts)
-        self._drawn = self.workbench.revision
         self._update_status()
         self._update_detail()
 
@@ -250,19 +234,19 @@ class AssignScreen(FitsTableWidth, Screen):
 
     # --- reacting to the session ------------------------------------------------------------
 
-    def on_session_changed(self, event: SessionChanged) -> None:
-        change = event.change
-        if change.kind == "assign" and change.account is not None:
+    def sync(self, change: Change | None) -> None:
+        """Redraw what one workbench change touched (None: anything may have changed)."""
+        kind = change.kind if change else None
+        if kind is ChangeKind.ASSIGN and change is not None and change.account is not None:
             self.table.refresh_cells(change.account)
-            self._drawn = self.workbench.revision
             self._update_status()
             self._update_detail()
-        elif change.kind == "sharing":
-            self._privacy_changed()
-        elif change.kind not in ("save", "agenda", "notes"):
+        elif kind is ChangeKind.SHARING:
+            self.share_safe_changed(self.share_safe)
+        elif kind not in (ChangeKind.SAVE, ChangeKind.AGENDA, ChangeKind.NOTES):
             self._draw()
 
-    def _privacy_changed(self, *_: object) -> None:
+    def share_safe_changed(self, share_safe: bool) -> None:
         self.table.set_columns(self._columns())
         self._update_detail()
 
@@ -277,15 +261,9 @@ class AssignScreen(FitsTableWidth, Screen):
         if account is None:
             return
 
-        def saved(changes: dict[str, object] | None) -> None:
-            if not changes:
-                return
-            for name, value in changes.items():
-                self.workbench.set_field(account, name, value)  # type: ignore[arg-type]
-            self.table.refresh_cells(account)
-            self._drawn = self.workbench.revision
-            self._update_status()
-            self._update_detail()
+        def saved(changes: dict[str, str | date | None] | None) -> None:
+            if changes:  # one command for the whole dialog: one undo step, one redraw
+                self.workbench.set_fields(account, **changes)
 
         self.app.push_screen(AssignEditScreen(
             account,

@@ -1,7 +1,7 @@
 """Dialog: set an account's owner, next action, due date, notes and action status.
 
-Returns only the fields that changed, as {field name: new value} (`due` is a `date` or None), so the
-Assign screen makes one workbench change per edited field. The owner box completes from the owners
+Returns only the fields that changed, as {field name: new value} (`due` is a `date` or None); the
+Assign screen hands them to the workbench as one change (`Workbench.set_fields`, one undo step). The owner box completes from the owners
 both lists already use (→ accepts the suggestion). A bad due date keeps the dialog open with a
 message saying what to type.
 """
@@ -40,7 +40,7 @@ def parse_due(text: str) -> date | None:
         raise ValueError(f"Due date “{text}” is not a real day (YYYY-MM-DD, e.g. 2026-12-09).")
 
 
-class AssignEditScreen(ModalScreen[dict[str, object] | None]):
+class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
     """Edit one priority account's assignment; `only` limits the dialog to one field."""
 
     BINDINGS = [
@@ -113,10 +113,10 @@ class AssignEditScreen(ModalScreen[dict[str, object] | None]):
 
     # --- reading the form -------------------------------------------------------------------
 
-    def changes(self) -> dict[str, object]:
+    def changes(self) -> dict[str, str | date | None]:
         """The fields whose value differs from the account's; raises ValueError on a bad date."""
         account = self.account
-        values: dict[str, object] = {}
+        values: dict[str, str | date | None] = {}
         if self._wants("owner"):
             values["owner"] = self.query_one("#assign-owner", Input).value.strip()
         if self._wants("next_action"):

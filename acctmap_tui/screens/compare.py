@@ -12,31 +12,29 @@ from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from acctmap_tui.core.compare import (
-    ACTION_GONE, CHANGED, DONE, DROPPED, GONE, NEW, OPEN, OVERDUE, SAME,
-    AccountDiff, HistoryPoint, PartnerMismatch, SessionDiff, bar, company_key, diff_sessions, history,
-    number, period_labels, signed,
+    ACTION_GONE, CHANGED, DONE, DROPPED, GONE, NEW, OPEN, OVERDUE,
+    AccountDiff, HistoryPoint, SessionDiff, bar, history, number, period_labels, signed,
 )
-from acctmap_tui.core.model import CATEGORIES, AcctmapError, Session
-from acctmap_tui.core.session import load
-from acctmap_tui.core.workbench import Workbench
-from acctmap_tui.messages import PrivacyChanged, SessionChanged
+from acctmap_tui.core.model import CATEGORIES, Session
+from acctmap_tui.core.session import SessionInfo
+from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
+from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.compare_account import (
     KIND_LABEL, CompareAccountScreen, category_code, field_shared,
 )
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
 from acctmap_tui.commands import ScreenCommands
+from acctmap_tui.views.compare import FILTERS, CompareView
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
 
-FILTERS = ("all", "new", "gone", "changed", "actions")
 FILTER_TITLE = {
     "all": "All changes", "new": "New in the overlap", "gone": "Gone from the overlap",
     "changed": "Changed", "actions": "Last session's actions",
@@ -50,7 +48,7 @@ WIDE = 116  # screen width from which the summary spells out category labels
 BAR_WIDTH = 4  # cells of the history chart's longest bar
 
 
-class CompareScreen(Screen):
+class CompareScreen(PhaseScreen):
     """This session against a prior one: summary, history chart, changed accounts, actions."""
 
     HEADER_LABEL = "Compare"
@@ -81,15 +79,10 @@ class CompareScreen(Screen):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.prior: Session | None = None
-        self.prior_path: Path | None = None
-        self.force = False
-        self.diff: SessionDiff | None = None
-        self.filter = "all"
-        self._drawn = (-1, False)  # (workbench revision, privacy) last drawn
+        self.view = CompareView(self._may_show)
+        self._drawn_share_safe = False  # the share-safe view last drawn
         self._workbench: object | None = None  # the workbench the prior was chosen for
         self._asked = False
-        self._loaded: dict[Path, tuple[float, Session | None]] = {}  # path -> (mtime, session)
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -113,16 +106,18 @@ class CompareScreen(Screen):
         if self.prior is None and not self._asked and self._workbench is not None:
             self._asked = True
             self.call_after_refresh(self.action_choose)
+        else:
+            self.scan_sessions()
 
     # --- state --------------------------------------------------------------------------------
 
     @property
     def wb(self) -> Workbench | None:
-        return self.app.workbench  # type: ignore[attr-defined]
+        return self.app.workbench
 
     @property
     def sessions_dir(self) -> Path:
-        return Path(self.app.sessions_dir)  # type: ignore[attr-defined]
+        return Path(self.app.sessions_dir)
 
     @property
     def current(self) -> Session:
@@ -131,59 +126,54 @@ class CompareScreen(Screen):
 
     @property
     def private(self) -> bool:
-        return bool(getattr(self.app, "privacy", False))
+        return self.share_safe
 
-    def _session_at(self, path: Path) -> Session | None:
-        """A saved session, loaded once per file version (None when it cannot be read)."""
-        try:
-            mtime = path.stat().st_mtime
-        except OSError:
-            return None
-        cached = self._loaded.get(path)
-        if cached is None or cached[0] != mtime:
-            try:
-                session: Session | None = load(path)
-            except AcctmapError:
-                session = None
-            cached = (mtime, session)
-            self._loaded[path] = cached
-        return cached[1]
+    @property
+    def prior(self) -> Session | None:
+        return self.view.prior
+
+    @property
+    def prior_path(self) -> Path | None:
+        return self.view.prior_path
+
+    @property
+    def force(self) -> bool:
+        return self.view.force
+
+    @property
+    def diff(self) -> SessionDiff | None:
+        return self.view.diff
+
+    @property
+    def filter(self) -> str:
+        return self.view.filter
 
     def timeline(self) -> list[Session]:
         """Saved sessions of this partnership, the prior and the current one, oldest first."""
-        current = self.current
-        here = self.wb.path if self.wb else None
-        skip = {Path(here).resolve()} if here else set()
-        partnership = (company_key(current.partner), company_key(current.ours))
-        sessions: list[Session] = []
-        if self.prior is not None and self.prior_path is not None:
-            skip.add(self.prior_path.resolve())
-            if not self.force:  # another partnership's figures do not belong in this history
-                sessions.append(self.prior)
-        # Each file is read once per version (this runs on every redraw, even on resize);
-        # recovery files start with a dot.
-        folder = self.sessions_dir
-        paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []
-        for path in (p.resolve() for p in paths if not p.name.startswith(".")):
-            if path in skip:
-                continue
-            session = self._session_at(path)
-            if session is not None and (
-                    company_key(session.partner), company_key(session.ours)) == partnership:
-                sessions.append(session)
-        sessions.append(current)
-        return sorted(sessions, key=lambda s: (s.date, s.created, s.title))
+        return self.view.timeline(self.current, self.wb.path if self.wb else None,
+                                  self.sessions_dir)
 
     def recompute(self) -> None:
-        if self.prior is None or self.wb is None:
-            self.diff = None
-            return
-        try:
-            self.diff = diff_sessions(self.prior, self.current, force=self.force)
-        except PartnerMismatch:
-            # The session now open is of another partnership than the one the prior was chosen
-            # for: start over rather than compare across partnerships unasked.
-            self.prior, self.prior_path, self.diff = None, None, None
+        self.view.recompute(self.current if self.wb is not None else None)
+
+    # --- reading the saved sessions (in a worker) ----------------------------------------------
+
+    @work(thread=True, exclusive=True, group="compare-sessions")
+    def scan_sessions(self, open_picker: bool = False) -> None:
+        """Read the sessions folder off the UI thread (each file once per version)."""
+        infos = self.view.shelf.scan(self.sessions_dir)
+        self.app.call_from_thread(self._scanned, infos, open_picker)
+
+    def _scanned(self, infos: list[SessionInfo], open_picker: bool) -> None:
+        if self.diff is not None:
+            self._draw_top()  # the history chart now has every saved session
+        if open_picker and self.wb is not None and not isinstance(self.app.screen,
+                                                                  ComparePickScreen):
+            self.app.push_screen(
+                ComparePickScreen(infos, self.view.shelf, self.current, self.wb.path,
+                                  self.prior_path, self.sessions_dir),
+                self._picked,
+            )
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -191,7 +181,9 @@ class CompareScreen(Screen):
         """Recompute the diff and redraw everything (a diff is fast; the table is small)."""
         wb = self.wb
         self.recompute()
-        self._drawn = (wb.revision if wb else -1, self.private)
+        self._drawn_share_safe = self.share_safe
+        if wb is not None:
+            self.mark_drawn()
         has = self.diff is not None
         for wid in ("#compare-top", "#compare-caption", "#compare-table"):
             self.query_one(wid).display = has
@@ -270,29 +262,6 @@ class CompareScreen(Screen):
         self.query_one("#compare-summary", Static).update(self._summary())
         self.query_one("#compare-history", Static).update(self._history(history(self.timeline())))
 
-    def _visible(self) -> list[AccountDiff]:
-        """The account diffs the current filter shows (privacy hides private-only changes)."""
-        assert self.diff is not None
-        out = []
-        for d in self.diff.accounts:
-            if d.kind == SAME or (self.filter not in ("all", d.kind)):
-                continue
-            if d.kind == CHANGED and not self._changes(d) and not self._category_moved(d):
-                continue  # nothing left to show with privacy on
-            out.append(d)
-        return out
-
-    def _changes(self, d: AccountDiff) -> list[str]:
-        """`field: old -> new` for each change the screen may show (category is its own column)."""
-        shown = []
-        for c in d.changes:
-            if c.field == "category":
-                continue
-            if not self._may_show(c.field):
-                continue
-            shown.append(f"{c.field}: {c.old or '(none)'} -> {c.new or '(none)'}")
-        return shown
-
     def _fill_table(self) -> None:
         table = self.query_one("#compare-table", DataTable)
         keep = _cursor_key(table)
@@ -318,7 +287,7 @@ class CompareScreen(Screen):
             table.add_column(label, width=w)
         table.add_column("What changed (then -> now)",
                          width=max(30, width - sum(fixed.values()) - 2 * 4))
-        for d in self._visible():
+        for d in self.view.visible():
             what = self._what_cell(d)
             table.add_row(Text(KIND_LABEL[d.kind], style="bold"), d.name, self._category(d),
                           what, key=d.key, height=max(1, len(what.plain.splitlines())))
@@ -341,10 +310,6 @@ class CompareScreen(Screen):
         if not table.row_count:
             table.add_row("", "(no next actions were agreed last time)", "", "", "", key="")
 
-    def _category_moved(self, d: AccountDiff) -> bool:
-        return (d.old is not None and d.new is not None and d.old.category != d.new.category
-                and self._may_show("category"))
-
     def _category(self, d: AccountDiff) -> str:
         if not self._may_show("category"):
             return "(private)"
@@ -358,23 +323,8 @@ class CompareScreen(Screen):
             return f"{category_code(old)} -> {category_code(new)}"
         return category_code(new)
 
-    def _what(self, d: AccountDiff) -> list[str]:
-        """Lines for the "what changed" cell: each change, or a new/gone account's statuses."""
-        account = d.new if d.kind == NEW else d.old if d.kind == GONE else None
-        if account is None:
-            return self._changes(d)
-        parts = []
-        if self._may_show("our status"):
-            parts.append(f"ours {account.ours.status or account.ours.raw_status or '?'}")
-        if self._may_show("their status"):
-            parts.append(f"theirs {account.theirs.status or account.theirs.raw_status or '?'}")
-        lines = [", ".join(parts)] if parts else []
-        if d.kind == GONE and account.owner and self._may_show("owner"):
-            lines.append(f"was owned by {account.owner}")
-        return lines
-
     def _may_show(self, field: str) -> bool:
-        return not self.private or field_shared(self.current, field)
+        return not self.share_safe or field_shared(self.current, field)
 
     def _what_cell(self, d: AccountDiff) -> Text:
         """One line per change; the category move's meaning first, a hint last."""
@@ -382,7 +332,7 @@ class CompareScreen(Screen):
         lines: list[tuple[str, str]] = []
         if d.movement and self._may_show("category"):
             lines.append((f"movement: {d.movement}", "bold"))
-        lines += [(line, "") for line in self._what(d)]
+        lines += [(line, "") for line in self.view.what(d)]
         if d.hint:
             lines.append((f"hint: {d.hint}", "italic"))
         for n, (line, style) in enumerate(lines):
@@ -398,42 +348,34 @@ class CompareScreen(Screen):
             text.append("  ".join(f"{counts[s]} {s}" for s in (DONE, OPEN, OVERDUE, DROPPED,
                                                                ACTION_GONE)))
         else:
-            shown = self._all_visible()
-            counts = {k: sum(1 for d in shown if d.kind == k) for k in (NEW, GONE, CHANGED)}
+            counts = self.view.counts()
             text.append(f"+{counts[NEW]} new  -{counts[GONE]} gone  ~{counts[CHANGED]} changed  "
-                        f"={self._in_both() - counts[CHANGED]} same")
+                        f"={counts['both'] - counts[CHANGED]} same")
         text.append("   f filter · a actions · enter open", style="dim")
         return text
 
-    def _in_both(self) -> int:
-        assert self.diff is not None
-        return sum(1 for d in self.diff.accounts if d.kind in (SAME, CHANGED))
-
-    def _all_visible(self) -> list[AccountDiff]:
-        current, self.filter = self.filter, "all"
-        try:
-            return self._visible()
-        finally:
-            self.filter = current
-
     # --- events -------------------------------------------------------------------------------
 
-    def on_session_changed(self, message: SessionChanged) -> None:
-        self.redraw()
+    def sync(self, change: Change | None) -> None:
+        if change is None or change.kind not in (ChangeKind.SAVE, ChangeKind.AGENDA):
+            self.redraw()
+
+    def share_safe_changed(self, share_safe: bool) -> None:
+        if self in self.app.screen_stack:  # otherwise on resume
+            self.redraw()
 
     def on_screen_resume(self) -> None:
         wb = self.wb
         if wb is not self._workbench:  # another session was opened meanwhile
             self._workbench = wb
-            self.prior, self.prior_path, self.force, self.filter = None, None, False, "all"
+            self.view.forget()
             self.redraw()
             if wb is not None:
                 self.call_after_refresh(self.action_choose)
-        elif self._drawn != (wb.revision if wb else -1, self.private):
+            return
+        if self._drawn_share_safe != self.share_safe:
             self.redraw()
-
-    def on_privacy_changed(self, message: PrivacyChanged) -> None:
-        self.redraw()
+        self.scan_sessions()  # files saved meanwhile join the history
 
     @on(DataTable.RowSelected, "#compare-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -450,26 +392,22 @@ class CompareScreen(Screen):
         """Open the picker of earlier sessions."""
         if self.wb is None or isinstance(self.app.screen, ComparePickScreen):
             return
-        self.app.push_screen(
-            ComparePickScreen(self.sessions_dir, self.current,
-                              self.wb.path, self.prior_path),
-            self._picked,
-        )
+        self.scan_sessions(open_picker=True)
 
     def _picked(self, pick: ComparePick | None) -> None:
         if pick is None:
             return
-        self.prior, self.prior_path, self.force = pick.session, pick.path, pick.force
+        self.view.choose(pick.session, pick.path, pick.force)
         self.redraw()
         self.query_one("#compare-table").focus()
 
     def action_cycle_filter(self) -> None:
-        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.view.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
         if self.diff is not None:
             self._fill_table()
 
     def action_set_filter(self, name: str) -> None:
-        self.filter = name if name in FILTERS else "all"
+        self.view.filter = name if name in FILTERS else "all"
         if self.diff is not None:
             self._fill_table()
 

@@ -1,6 +1,7 @@
 """Dialog: choose the earlier session to compare the current one with.
 
-Lists the session files of the sessions folder, newest call first. A file that cannot be read is
+Lists the session files of the sessions folder, newest call first: the Compare screen reads them in
+a worker and passes the rows in, with the shelf that holds the sessions already read. A file that cannot be read is
 shown greyed with its error and cannot be chosen; a session of another partnership is marked
 "other partner", and choosing it explains the mismatch and offers to compare anyway.
 """
@@ -19,8 +20,9 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from acctmap_tui.core.compare import PartnerMismatch, company_key, diff_sessions
-from acctmap_tui.core.model import AcctmapError, Session
-from acctmap_tui.core.session import SessionInfo, list_sessions, load
+from acctmap_tui.core.model import Session
+from acctmap_tui.core.session import SessionInfo
+from acctmap_tui.views.compare import SessionShelf
 
 OTHER_PARTNER = "other partner"
 # Column widths of a row: date, title, partner, overlap, mark.
@@ -84,9 +86,12 @@ class ComparePickScreen(ModalScreen[ComparePick | None]):
         Binding("a", "anyway", "Compare anyway"),
     ]
 
-    def __init__(self, sessions_dir: Path, current: Session, current_path: Path | None = None,
-                 chosen: Path | None = None) -> None:
+    def __init__(self, infos: list[SessionInfo], shelf: SessionShelf, current: Session,
+                 current_path: Path | None = None, chosen: Path | None = None,
+                 sessions_dir: Path = Path("sessions")) -> None:
         super().__init__()
+        self.listed = infos
+        self.shelf = shelf
         self.sessions_dir = Path(sessions_dir)
         self.current = current
         self.current_path = current_path
@@ -109,8 +114,7 @@ class ComparePickScreen(ModalScreen[ComparePick | None]):
 
     def on_mount(self) -> None:
         here = _resolved(self.current_path)
-        infos = [i for i in list_sessions(self.sessions_dir)
-                 if here is None or _resolved(i.path) != here]
+        infos = [i for i in self.listed if here is None or _resolved(i.path) != here]
         # readable sessions first (newest first, as listed), then the unreadable files
         self.infos = [i for i in infos if not i.error] + [i for i in infos if i.error]
         options = self.query_one("#pick-list", OptionList)
@@ -152,10 +156,9 @@ class ComparePickScreen(ModalScreen[ComparePick | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         info = self.infos[int(event.option.id or 0)]
-        try:
-            prior = load(info.path)
-        except AcctmapError as exc:
-            self._notice(f"Cannot open {info.path.name}: {exc}", warn=True)
+        prior, error = self.shelf.get(info.path)  # read already, unless the file changed since
+        if prior is None:
+            self._notice(f"Cannot open {info.path.name}: {error}", warn=True)
             return
         try:
             diff_sessions(prior, self.current)

@@ -16,13 +16,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from acctmap_tui.core.categorize import OverlapFigures, categorize, overlap_figures
 from acctmap_tui.core.model import CATEGORIES, CUSTOMER, OURS, PARTNER, PROSPECT, Session
-from acctmap_tui.messages import SessionChanged
+from acctmap_tui.core.workbench import Change, ChangeKind
+from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.icp_status import StatusMapDialog
 from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
@@ -113,7 +113,7 @@ def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN) 
     return "\n".join(lines)
 
 
-class IcpScreen(Screen):
+class IcpScreen(PhaseScreen):
     """ICP review: list sizes, overlap figures, problems, ICP alignment notes."""
 
     notes_debounce_s = NOTES_DEBOUNCE_S  # tests shorten it
@@ -135,7 +135,6 @@ class IcpScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._drawn_revision = -1
         self._notes_timer: Timer | None = None
         self._notes_synced = ""  # the notes text last taken from or given to the session
         self._unknown_words = 0  # status words nobody has mapped (drives the `m` footer entry)
@@ -167,13 +166,9 @@ class IcpScreen(Screen):
         self.query_one("#icp-problems").border_title = "Problems found at load"
         self.refresh_figures()
         self._show_session_notes()
-        self.watch(self.app, "privacy", self._apply_privacy)
+        self.share_safe_changed(self.share_safe)
 
     # --- drawing ----------------------------------------------------------------------------
-
-    @property
-    def session(self) -> Session:
-        return self.app.workbench.session  # type: ignore[attr-defined]
 
     def refresh_figures(self) -> None:
         """Redraw every figure from the session."""
@@ -184,15 +179,14 @@ class IcpScreen(Screen):
         self.query_one("#icp-categories-table", Static).update(categories_table(fig))
         self.query_one("#icp-summary", Static).update(summary_line(fig))
         self._draw_problems()
-        unknown = len(self.app.workbench.unknown_status_words())  # type: ignore[attr-defined]
+        unknown = len(self.workbench.unknown_status_words())
         if unknown != self._unknown_words:
             self._unknown_words = unknown
             self.refresh_bindings()
-        self._drawn_revision = self.app.workbench.revision  # type: ignore[attr-defined]
 
     def _draw_problems(self) -> None:
-        private = bool(getattr(self.app, "privacy", False))
-        self.query_one("#icp-problems-text", Static).update(problems_text(self.session, private))
+        self.query_one("#icp-problems-text", Static).update(
+            problems_text(self.session, self.share_safe))
 
     def _show_session_notes(self) -> None:
         """Show the session's notes, unless the user has typed something not yet handed over."""
@@ -203,21 +197,23 @@ class IcpScreen(Screen):
             notes.load_text(self.session.icp_notes)
         self._notes_synced = self.session.icp_notes
 
-    def on_session_changed(self, message: SessionChanged) -> None:
-        self.refresh_figures()
-        self._show_session_notes()
-
-    def on_screen_resume(self) -> None:
-        if self._drawn_revision != self.app.workbench.revision:  # type: ignore[attr-defined]
+    def sync(self, change: Change | None) -> None:
+        kind = change.kind if change else None
+        if kind in (ChangeKind.SAVE, ChangeKind.AGENDA):
+            return
+        if kind is ChangeKind.SHARING:
+            self._draw_problems()
+        elif kind is not ChangeKind.NOTES:
             self.refresh_figures()
-            self._show_session_notes()
+        self._show_session_notes()
 
     def on_screen_suspend(self) -> None:
         self.commit_edits()
 
-    # --- privacy --------------------------------------------------------------------------
+    # --- the share-safe view ----------------------------------------------------------------
 
-    def _apply_privacy(self, private: bool) -> None:
+    def share_safe_changed(self, share_safe: bool) -> None:
+        private = share_safe
         notes = self.query_one("#icp-notes", TextArea)
         if private:
             self.commit_edits()
@@ -230,7 +226,7 @@ class IcpScreen(Screen):
     # --- notes ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "edit_notes" and getattr(self.app, "privacy", False):
+        if action == "edit_notes" and self.share_safe:
             return False
         if action == "map_statuses" and not parameters:
             return self._unknown_words > 0
@@ -242,7 +238,7 @@ class IcpScreen(Screen):
         `any_time` only marks the always-on twin binding for `check_action`.
         """
         self.commit_edits()
-        self.app.push_screen(StatusMapDialog())
+        self.app.push_screen(StatusMapDialog(self.workbench, share_safe=self.share_safe))
 
     def action_edit_notes(self) -> None:
         self.query_one("#icp-notes", TextArea).focus()
@@ -271,4 +267,4 @@ class IcpScreen(Screen):
         if text == self._notes_synced:
             return  # nothing typed since the notes were last shown or handed over
         self._notes_synced = text
-        self.app.workbench.set_icp_notes(text)  # type: ignore[attr-defined]
+        self.workbench.set_icp_notes(text)

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from acctmap_tui.core.sharing import is_shareable
 from acctmap_tui.core.model import CHURNED, CUSTOMER, OPEN_DEAL, PROSPECT
 from acctmap_tui.core.workbench import Workbench
-from acctmap_tui.messages import PrivacyChanged, SessionChanged
+from acctmap_tui.messages import SessionChanged
 
 LEFT_MAX = 56  # widest "Company: 'word' — N accounts" part before the mapping column
 
@@ -68,15 +68,14 @@ class StatusMapDialog(ModalScreen[None]):
         Binding("enter", "close", "Close", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, workbench: Workbench, *, share_safe: bool = False) -> None:
         super().__init__(classes="dialog")
+        self.workbench = workbench
+        self.share_safe = share_safe  # the app's view: it cannot be switched while a dialog shows
         self.rows: list[WordRow] = []
         self.unknown_at_open = 0
         self._states: dict[WordRow, tuple[int, str | None]] = {}
-
-    @property
-    def workbench(self) -> Workbench:
-        return self.app.workbench  # type: ignore[attr-defined]
+        self._mapped_at: int | None = None  # the row just mapped: move on from it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="status-map-box", classes="dialog-box"):
@@ -125,8 +124,7 @@ class StatusMapDialog(ModalScreen[None]):
 
     def _word_shown(self, row: WordRow) -> str:
         """The word in quotes, or a placeholder when the side's status field is private and hidden."""
-        private = bool(getattr(self.app, "privacy", False))
-        if private and not is_shareable(self.workbench.session, row.side, "status"):
+        if self.share_safe and not is_shareable(self.workbench.session, row.side, "status"):
             return "(status word hidden: share-safe view)"
         return f"'{row.word}'"
 
@@ -155,12 +153,12 @@ class StatusMapDialog(ModalScreen[None]):
 
     def on_session_changed(self, message: SessionChanged) -> None:
         self._states = word_states(self.workbench, self.rows)
+        if self._mapped_at is not None:
+            self._highlight_next_unmapped(self._mapped_at)
+            self._mapped_at = None
         self._draw_rows()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._draw_rows()
-
-    def on_privacy_changed(self, message: PrivacyChanged) -> None:
         self._draw_rows()
 
     # --- actions ------------------------------------------------------------------------------
@@ -179,10 +177,8 @@ class StatusMapDialog(ModalScreen[None]):
         if index is None:
             return
         row = self.rows[index]
-        self.workbench.map_status(row.side, row.word, status)
-        self._states = word_states(self.workbench, self.rows)
-        self._highlight_next_unmapped(index)
-        self._draw_rows()
+        self._mapped_at = index
+        self.workbench.map_status(row.side, row.word, status)  # redrawn on its notice
 
     def _highlight_next_unmapped(self, after: int) -> None:
         """Move on to the next word still unmapped (wrapping), so a run of keys maps the list."""
@@ -193,7 +189,9 @@ class StatusMapDialog(ModalScreen[None]):
                 return
 
     def action_undo(self) -> None:
-        self.app.action_undo()  # type: ignore[attr-defined]  # the app's undo is off behind dialogs
+        # The app's undo is off behind dialogs; the redraw follows the workbench's notice.
+        undone = self.workbench.undo()
+        self.notify(f"Undid: {undone}" if undone else "Nothing to undo.")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

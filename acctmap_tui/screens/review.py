@@ -12,7 +12,8 @@ keeping the rows it already has and re-rendering only the cells that changed. Vi
 
 Moving the cursor redraws the diff pane in the same frame as the table (the pane follows the
 cursor's reactive, not the RowHighlighted message, which arrives a frame later); the pane keeps
-the pairs it rendered recently, keyed by pair, session revision, privacy and marked candidate.
+the pairs it rendered recently, keyed by pair, session revision, share-safe view and marked
+candidate. Rows are keyed by the pair's `pair_id`.
 """
 
 from __future__ import annotations
@@ -20,30 +21,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from rich.segment import Segment
-from rich.style import Style as RichStyle
 from rich.text import Text
 from textual import on
-from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Static, Tab, Tabs
-from textual.widgets.data_table import Row, RowKey
+from textual.widgets import Input, Static, Tab, Tabs
 
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.commands import ListedCommands
 from acctmap_tui.core.match import review_priority
 from acctmap_tui.core.model import ACCEPTED, IN_OVERLAP, REJECTED, REVIEW, Account
-from acctmap_tui.core.workbench import Workbench
-from acctmap_tui.messages import PrivacyChanged, SessionChanged
+from acctmap_tui.core.workbench import Change, ChangeKind
+from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
 from acctmap_tui.screens.review_pair import PairDialog
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
 from acctmap_tui.widgets.diff_pane import CandidateIndex, DiffPane, decision_mark
+from acctmap_tui.widgets.fast_table import FastTable
 
 QUEUE, OVERLAP, REJECTED_VIEW = "queue", "overlap", "rejected"
 VIEWS = (QUEUE, OVERLAP, REJECTED_VIEW)
@@ -76,7 +73,7 @@ def view_accounts(accounts: list[Account], view: str, text: str = "") -> list[Ac
 
 
 def _row_key(account: Account) -> str:
-    return str(id(account))
+    return account.pair_id
 
 
 def _cells(account: Account) -> tuple[str, str, str, str, str, str]:
@@ -104,90 +101,16 @@ def _cell(value: str, column: str) -> Text:
 COLUMN_ORDER = ("decision", "ours", "theirs", "method", "score", "category")
 
 
-class ReviewTable(DataTable):
-    """The review list: a DataTable whose rows are replaced, kept or re-ordered in one pass.
+class ReviewTable(FastTable):
+    """The review list: rows are replaced, kept or re-ordered in one pass (`FastTable.write_rows`).
 
-    DataTable adds rows one at a time (each re-checks the cursor and is measured for column widths)
-    and removes them one at a time (each re-numbers every row): for a 1,000-row view that is most
-    of a second. Every column here has a fixed width and every row is one line high, so none of that
-    measuring is needed: `show_rows` writes the rows and their order directly, the way DataTable's
-    own `sort` re-orders them.
-
-    Any change re-renders every visible cell (DataTable keys its render cache on a table-wide
-    counter); after an accept most rows on screen only moved up one line. Rendered cells are
-    therefore also kept by what they show (`_render_cell`), and a cell that moved only has the row
-    number it carries for mouse clicks rewritten.
+    After an accept most rows on screen only moved up one line: the table's content-keyed render
+    cache then only rewrites the row number each moved cell carries for mouse clicks.
     """
 
-    _CONTENT_CACHE_LIMIT = 4_096
-
-    def __init__(self, *args, **kwargs) -> None:
-        self._content_cache: dict[tuple, tuple[int, list]] = {}  # before DataTable's init
-        super().__init__(*args, **kwargs)
-
     def show_rows(self, keys: list[str], cells: dict[str, Iterable[Text]]) -> None:
-        """Show the rows `keys` in this order.
-
-        `cells` holds the cells (in column order) of every row that is new or changed; rows not
-        in it keep what they show, rows not in `keys` are removed.
-        """
-        wanted = set(keys)
-        for row_key in [k for k in self.rows if k.value not in wanted]:
-            del self.rows[row_key]
-            del self._data[row_key]
-        if self._updated_cells:
-            self._updated_cells = {c for c in self._updated_cells if c.row_key.value in wanted}
-        columns = [column.key for column in self.ordered_columns]
-        for key, row_cells in cells.items():
-            row_key = RowKey(key)
-            self._data[row_key] = dict(zip(columns, row_cells))
-            if row_key not in self.rows:
-                self.rows[row_key] = Row(row_key, 1)
-        self._row_locations = TwoWayDict({RowKey(key): i for i, key in enumerate(keys)})
-        # What add_row / remove_row do after their change, once: new render caches, the cursor
-        # kept on a row, the virtual size (now rather than when idle, so that moving the cursor
-        # right after scrolls in this frame).
-        self._update_count += 1
-        if self.cursor_row >= len(keys):
-            self.cursor_coordinate = Coordinate(max(len(keys) - 1, 0), self.cursor_column)
-        self.hover_coordinate = self.hover_coordinate
-        new_rows = set(self._new_rows)
-        self._new_rows.clear()
-        self._require_update_dimensions = False
-        self._update_dimensions(new_rows)
-        self.refresh()
-
-    def _render_cell(self, row_index: int, column_index: int, base_style: RichStyle, width: int,
-                     cursor: bool = False, hover: bool = False) -> list:
-        row_key = self._row_locations.get_key(row_index) if row_index >= 0 else None
-        column_key = self._column_locations.get_key(column_index) if column_index >= 0 else None
-        cell = self._data.get(row_key, {}).get(column_key) if row_key and column_key else None
-        if not isinstance(cell, Text) or cell.spans or not isinstance(cell.style, str):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        key = (column_index, cell.plain, cell.style, cell.justify, base_style, width, cursor, hover,
-               self.show_cursor, self._show_hover_cursor, self._pseudo_class_state)
-        cached = self._content_cache.get(key)
-        if cached is None:
-            if len(self._content_cache) > self._CONTENT_CACHE_LIMIT:
-                self._content_cache.clear()
-            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-            self._content_cache[key] = (row_index, lines)
-            return lines
-        rendered_for, lines = cached
-        if rendered_for == row_index:
-            return lines
-        # The same cell on another row: only the row in the click metadata differs.
-        meta = RichStyle.from_meta({"row": row_index, "column": column_index})
-        return [[Segment(text, style + meta if style else meta, control)
-                 for text, style, control in line] for line in lines]
-
-    def _clear_caches(self) -> None:
-        super()._clear_caches()
-        self._content_cache.clear()
-
-    def notify_style_update(self) -> None:
-        self._content_cache.clear()
-        super().notify_style_update()
+        """Show the rows `keys` in this order (`cells`: the new or changed rows' cells)."""
+        self.write_rows(keys, cells)
 
 
 class ReviewCommands(ListedCommands):
@@ -218,7 +141,7 @@ class ReviewCommands(ListedCommands):
 
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(PhaseScreen):
     """Review & categorize: decide each candidate pair and check its category."""
 
     AUTO_FOCUS = "#review-table"  # the table, so letter and digit keys act at once (never a filter box)
@@ -247,7 +170,6 @@ class ReviewScreen(Screen):
         self._row_keys: list[str] = []  # the table's rows, in order
         self._cells_shown: dict[str, tuple[str, ...]] = {}
         self._accounts: dict[str, Account] = {}
-        self._drawn_revision = -1
         self._name_width = 0
         self._alt_index = 0
         self._alternatives: list[Account] = []
@@ -257,10 +179,6 @@ class ReviewScreen(Screen):
         self._counts = {QUEUE: 0, OVERLAP: 0, REJECTED_VIEW: 0}
         self._filter_timer: Timer | None = None
         self._filter_shown = ""
-
-    @property
-    def workbench(self) -> Workbench:
-        return self.app.workbench  # type: ignore[attr-defined]
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -309,12 +227,8 @@ class ReviewScreen(Screen):
             return
         self._name_width = width
         for key in ("ours", "theirs"):
-            table.columns[key].width = width  # type: ignore[index]
-        # DataTable has no public call to re-measure fixed widths; these two are what
-        # add_column does after changing a column.
-        table._require_update_dimensions = True
-        table._clear_caches()
-        table.refresh()
+            table.columns[key].width = width  # type: ignore[index]  # a ColumnKey hashes as its str
+        table.refit_columns()
 
     # --- what the screen shows ------------------------------------------------------------------
 
@@ -406,7 +320,6 @@ class ReviewScreen(Screen):
                 table.move_cursor(row=target, animate=False)
         finally:
             self._syncing = False
-        self._drawn_revision = self.workbench.revision
         self._update_counts(len(all_in_view), len(shown), text)
         self._show_current()
 
@@ -459,10 +372,10 @@ class ReviewScreen(Screen):
         if not keep_alternative:
             self._alt_index = 0
         self._alt_index = min(self._alt_index, max(len(self._alternatives) - 1, 0))
-        privacy = bool(getattr(self.app, "privacy", False))
+        share_safe = self.share_safe
         # Everything the pane shows follows from these: any session change moves the revision.
-        key = (id(account), self.workbench.revision, privacy, self._alt_index)
-        pane.show_pair(account, self.workbench.session, privacy, self._alternatives,
+        key = (account.pair_id, self.workbench.revision, share_safe, self._alt_index)
+        pane.show_pair(account, self.workbench.session, share_safe, self._alternatives,
                        self._alt_index, key=key)
 
     def _cursor_moved(self, old: Coordinate, new: Coordinate) -> None:
@@ -473,18 +386,18 @@ class ReviewScreen(Screen):
 
     # --- keeping up with the session ------------------------------------------------------------
 
-    def on_session_changed(self, message: SessionChanged) -> None:
-        if self.workbench.revision != self._drawn_revision:
-            self.refresh_rows()
-
-    def on_screen_resume(self) -> None:
-        if self.workbench.revision != self._drawn_revision:
-            self.refresh_rows()
-        else:  # privacy may have changed while another phase was showing
+    def sync(self, change: Change | None) -> None:
+        if change is not None and change.kind in (ChangeKind.SAVE, ChangeKind.AGENDA,
+                                                  ChangeKind.NOTES):
+            return
+        if change is not None and change.kind is ChangeKind.SHARING:
             self._show_current(keep_alternative=True)
+            return
+        self.refresh_rows()
 
-    def on_privacy_changed(self, message: PrivacyChanged) -> None:
-        self._show_current(keep_alternative=True)
+    def share_safe_changed(self, share_safe: bool) -> None:
+        if self.is_mounted:
+            self._show_current(keep_alternative=True)
 
     # --- actions --------------------------------------------------------------------------------
 

@@ -66,9 +66,10 @@ class ShareFieldsDialog(ModalScreen[bool]):
         Binding("space", "toggle", "Share / keep private", show=False),
     ]
 
-    def __init__(self, workbench: Workbench) -> None:
+    def __init__(self, workbench: Workbench, *, share_safe: bool = False) -> None:
         super().__init__()
         self.workbench = workbench
+        self.share_safe = share_safe  # the app's view: it cannot be switched while a dialog shows
         self.changed = False
         self._fields: list[FieldInfo | None] = []  # one per option; None for a group heading
 
@@ -122,8 +123,7 @@ class ShareFieldsDialog(ModalScreen[bool]):
             text = "This session records no fields."
         else:
             text = f"{shared} of {len(fields)} fields shared; the rest stay private."
-        private_view = bool(getattr(self.app, "privacy", False))
-        text += " Share-safe view is " + ("ON." if private_view else "off (p turns it on).")
+        text += " Share-safe view is " + ("ON." if self.share_safe else "off (p turns it on).")
         self.query_one("#share-summary", Static).update(text)
 
     # --- toggling ---------------------------------------------------------------------------

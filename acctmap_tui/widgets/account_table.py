@@ -5,38 +5,23 @@
 `page_size` rows, so a 10,000-account overlap opens fast) and, on a change, re-renders only the cells
 whose text or style changed and repaints only the rows on screen that changed, never the whole table.
 
-`RankIndex` keeps the overlap's rank order (priority high to low, ties by name) and tells which
-ranks moved when one account's priority changes, without re-sorting everything.
+The column specs (`ColumnSpec`) and the rank bookkeeping live in `acctmap_tui.views.prioritize`.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable
 
 from acctmap_tui.core.model import Account
+from acctmap_tui.views.prioritize import ColumnSpec, Pager
+from acctmap_tui.widgets.fast_table import FastTable
+
+__all__ = ["PAGE_SIZE", "AccountTable", "CellRenderer", "ColumnSpec", "FitsTableWidth"]
 
 PAGE_SIZE = 500
-
-STATUS_SHORT = {"customer": "Cust", "open deal": "Deal", "prospect": "Prosp", "churned": "Churn"}
-
-
-def status_short(status: str | None) -> str:
-    """'Cust' / 'Deal' / 'Prosp' / 'Churn', or '?' for a status word nobody mapped."""
-    return STATUS_SHORT.get(status or "", "?")
-
-
-def matches_text(account: Account, needle: str) -> bool:
-    """Case-insensitive substring match on both names, the domain and the assigned owner."""
-    if not needle:
-        return True
-    hay = " ".join((account.ours.name, account.theirs.name, account.key, account.owner)).casefold()
-    return needle.casefold() in hay
 
 
 class FitsTableWidth:
@@ -59,61 +44,6 @@ class FitsTableWidth:
             self._lay_out_columns()
 
 
-class RankIndex:
-    """The overlap in rank order (priority high to low, then name), kept sorted by bisection."""
-
-    def __init__(self, accounts: Iterable[Account] = ()) -> None:
-        self.rebuild(accounts)
-
-    @staticmethod
-    def _key(account: Account) -> tuple:
-        # Same order as core.score.ranked, with pair_id last so every key is unique.
-        return (-account.priority, account.name.casefold(), account.key, account.pair_id)
-
-    def rebuild(self, accounts: Iterable[Account]) -> None:
-        self._by_id = {a.pair_id: self._key(a) for a in accounts}
-        self._order = sorted(self._by_id.values())
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def ids(self) -> list[str]:
-        """Pair ids in rank order."""
-        return [key[-1] for key in self._order]
-
-    def __contains__(self, account: Account) -> bool:
-        return account.pair_id in self._by_id
-
-    def rank(self, account: Account) -> int:
-        """1-based rank, or 0 when the account is not in the overlap."""
-        key = self._by_id.get(account.pair_id)
-        return bisect_left(self._order, key) + 1 if key is not None else 0
-
-    def move(self, account: Account) -> list[str]:
-        """Re-place one account after its priority changed; returns the pair ids whose rank moved."""
-        old = self._by_id.get(account.pair_id)
-        new = self._key(account)
-        if old is None or old == new:
-            return []
-        lo = bisect_left(self._order, old)
-        del self._order[lo]
-        insort(self._order, new)
-        self._by_id[account.pair_id] = new
-        hi = bisect_left(self._order, new)
-        if lo > hi:
-            lo, hi = hi, lo
-        return [key[-1] for key in self._order[lo:hi + 1]]
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """One table column: key, header, fixed width (None fits the content)."""
-
-    key: str
-    label: str | Text
-    width: int | None = None
-
-
 CellRenderer = Callable[[Account, str], Text]
 
 
@@ -121,22 +51,19 @@ def _signature(cell: Text) -> tuple:
     return (cell.plain, str(cell.style), cell.justify, tuple(cell.spans))
 
 
-class AccountTable(DataTable):
+class AccountTable(FastTable):
     """One page of a list of accounts; cells are re-rendered in place when they change."""
 
     def __init__(self, render_cell: CellRenderer, *, page_size: int = PAGE_SIZE, **kwargs) -> None:
         kwargs.setdefault("cursor_type", "cell")
         kwargs.setdefault("zebra_stripes", True)
-        self._content_cache: dict[tuple, object] = {}  # see _render_cell (set before DataTable's init)
         super().__init__(**kwargs)
         self.render_cell = render_cell
-        self.page_size = page_size
+        self.pager = Pager(page_size)
         self.specs: list[ColumnSpec] = []
         self.accounts: list[Account] = []  # the whole (filtered, sorted) list
-        self.page_start = 0
         self._shown: dict[str, Account] = {}  # pair_id -> account, for the rows on this page
         self._cells: dict[tuple[str, str], tuple] = {}  # (pair_id, column) -> signature drawn
-        self._dirty_rows: set[str] = set()
 
     # --- columns and rows ---------------------------------------------------------------
 
@@ -155,38 +82,41 @@ class AccountTable(DataTable):
         focus = focus or self.cursor_account
         column = self.cursor_column_key
         self.accounts = list(accounts)
-        self.page_start = 0
-        if focus is not None and self.page_size < len(self.accounts):
-            try:
-                index = self.accounts.index(focus)
-            except ValueError:
-                index = 0
-            self.page_start = (index // self.page_size) * self.page_size
+        index = None
+        if focus is not None and self.pager.size < len(self.accounts):
+            wanted = focus.pair_id
+            index = next((i for i, a in enumerate(self.accounts) if a.pair_id == wanted), None)
+        self.pager.show(len(self.accounts), index)
         self._fill(focus, column)
 
     def turn_page(self, delta: int) -> bool:
         """Show the next (+1) or previous (-1) page; False when there is none."""
-        start = self.page_start + delta * self.page_size
-        if start < 0 or start >= len(self.accounts):
+        if not self.pager.turn(delta):
             return False
-        self.page_start = start
         self._fill(None, self.cursor_column_key)
         return True
 
     @property
+    def page_size(self) -> int:
+        return self.pager.size
+
+    @property
+    def page_start(self) -> int:
+        return self.pager.start
+
+    @property
     def page_end(self) -> int:
-        return min(self.page_start + self.page_size, len(self.accounts))
+        return self.pager.end
 
     @property
     def paged(self) -> bool:
-        return len(self.accounts) > self.page_size
+        return self.pager.paged
 
     def _fill(self, focus: Account | None, column: str | None) -> None:
         self.clear()
         self._shown.clear()
         self._cells.clear()
-        self._dirty_rows.clear()
-        self._content_cache.clear()
+        self.forget_staged()
         keys = [spec.key for spec in self.specs]
         for account in self.accounts[self.page_start:self.page_end]:
             cells = [self.render_cell(account, key) for key in keys]
@@ -214,7 +144,6 @@ class AccountTable(DataTable):
         """DataTable's own cell update; forgets what was drawn so the content cache cannot lie."""
         self._cells.pop((str(getattr(row_key, "value", row_key)),
                          str(getattr(column_key, "value", column_key))), None)
-        self._content_cache.clear()
         super().update_cell(row_key, column_key, value, update_width=update_width)
 
     def refresh_cells(self, account: Account, columns: Iterable[str] | None = None) -> int:
@@ -238,75 +167,20 @@ class AccountTable(DataTable):
             return 0
         keys = [spec.key for spec in self.specs]
         wanted = keys if columns is None else [c for c in columns if c in keys]
-        row = self._data[pid]  # type: ignore[index]  # RowKey hashes and compares as its string
         changed = 0
         for key in wanted:
             cell = self.render_cell(account, key)
             signature = _signature(cell)
             if self._cells.get((pid, key)) != signature:
                 self._cells[(pid, key)] = signature
-                row[key] = cell  # type: ignore[index]
+                self.stage_cell(pid, key, cell)
                 changed += 1
-        if changed:
-            self._dirty_rows.add(pid)
         return changed
 
     def _flush(self) -> None:
         # DataTable.update_cell repaints the whole table per cell; a score key changes a handful
-        # of cells, so store them and repaint only the rows that changed.
-        if not self._dirty_rows:
-            return
-        self._update_count += 1  # invalidates DataTable's render caches
-        # Rows are one line high: those on screen are scroll_y .. scroll_y + height. Rows off
-        # screen need no repaint (they render fresh when scrolled to).
-        top = int(self.scroll_y)
-        bottom = top + self.size.height
-        visible = []
-        for pid in self._dirty_rows:
-            index = self._row_locations.get(pid)  # type: ignore[call-overload]
-            if index is not None and top <= index <= bottom:
-                visible.append(index)
-        self._dirty_rows.clear()
-        if len(visible) > 8:
-            self.refresh()
-        else:
-            for index in visible:
-                self.refresh_row(index)
-
-    # --- rendering ---------------------------------------------------------------------
-
-    # DataTable keys its cell render cache on a table-wide update counter, so changing one cell
-    # re-renders every visible cell on the next full repaint (any layout change on the screen).
-    # Keying our cells on their content instead keeps a score key at a few re-rendered cells.
-    _CONTENT_CACHE_LIMIT = 20_000
-
-    def _render_cell(self, row_index: int, column_index: int, base_style, width: int,
-                     cursor: bool = False, hover: bool = False):
-        signature = None
-        if row_index >= 0 and column_index >= 0:
-            row_key = self._row_locations.get_key(row_index)
-            column_key = self._column_locations.get_key(column_index)
-            if row_key is not None and column_key is not None:
-                signature = self._cells.get((row_key.value, column_key.value))
-        if signature is None:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        key = (row_index, column_index, signature, base_style, width, cursor, hover,
-               self.show_cursor, self._show_hover_cursor, self._pseudo_class_state)
-        lines = self._content_cache.get(key)
-        if lines is None:
-            if len(self._content_cache) > self._CONTENT_CACHE_LIMIT:
-                self._content_cache.clear()
-            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-            self._content_cache[key] = lines
-        return lines
-
-    def _clear_caches(self) -> None:
-        super()._clear_caches()
-        self._content_cache.clear()
-
-    def notify_style_update(self) -> None:
-        self._content_cache.clear()
-        super().notify_style_update()
+        # of cells, so they are staged and only the changed rows on screen repaint.
+        self.repaint_rows()
 
     # --- the cursor ---------------------------------------------------------------------
 

@@ -1,14 +1,16 @@
 """The header and footer every phase screen shows: companies, phase, clock, category counts, unsaved mark; keys.
 
 Two lines, readable across a shared screen. Nothing here relies on colour alone: a phase that runs
-over says "OVER", the save state and the share-safe view are words. The header redraws when the
-app bumps `header_stamp` (every session change, clock tick, phase move, save) or flips `privacy`.
+over says "OVER", the save state and the share-safe view are words. The header redraws on the
+app's state (`share_safe`, `clock_running`, `clock_seconds`) and, through its screen
+(`PhaseScreen.on_session_changed`), on every workbench change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -18,6 +20,9 @@ from textual.widgets import Footer, Label
 
 from acctmap_tui.core.categorize import overlap_figures
 from acctmap_tui.core.model import CATEGORIES, PHASE_LABELS, Session
+
+if TYPE_CHECKING:
+    from acctmap_tui.app import AcctmapApp
 
 
 def clock(seconds: float) -> str:
@@ -89,6 +94,10 @@ def save_text(dirty: bool, path: Path | None) -> str:
 class AgendaHeader(Widget):
     """Docked at the top of every phase screen."""
 
+    if TYPE_CHECKING:
+        @property
+        def app(self) -> AcctmapApp: ...
+
     _counted: tuple[int, int] | None = None  # (session, revision) the counts were drawn for
 
     def compose(self) -> ComposeResult:
@@ -103,17 +112,17 @@ class AgendaHeader(Widget):
             yield Label(id="agenda-privacy")
 
     def on_mount(self) -> None:
-        self.watch(self.app, "header_stamp", self._stamp_moved)
-        self.watch(self.app, "privacy", self._stamp_moved, init=False)
-        self.watch(self.app, "clock_running", self._stamp_moved, init=False)
+        for state in ("share_safe", "clock_running", "clock_seconds"):
+            self.watch(self.app, state, self._app_state_moved, init=False)
+        self.refresh_header()
 
-    def _stamp_moved(self, _value: object = None) -> None:
+    def _app_state_moved(self, _value: object = None) -> None:
         self.refresh_header()
 
     def refresh_header(self) -> None:
-        """Redraw every part from the workbench and the app's clock and privacy state."""
+        """Redraw every part from the workbench and the app's clock and share-safe state."""
         app = self.app
-        wb = getattr(app, "workbench", None)
+        wb = app.workbench
         if wb is None:
             return
         session = wb.session
@@ -125,7 +134,7 @@ class AgendaHeader(Widget):
         if screen_label := getattr(self.screen, "HEADER_LABEL", ""):
             phase_text = f"{screen_label} · agenda {phase_text}"
         self.query_one("#agenda-phase", Label).update(phase_text)
-        running = getattr(app, "clock_running", False)
+        running = app.clock_running
         clock_label = self.query_one("#agenda-clock", Label)
         clock_label.update(
             f"{left_text('phase', times.phase_left_s)} · {left_text('call', times.call_left_s)}"
@@ -143,10 +152,10 @@ class AgendaHeader(Widget):
         saved = self.query_one("#agenda-saved", Label)
         saved.update(save_text(wb.dirty, wb.path))
         saved.set_class(wb.dirty, "-dirty")
-        private = bool(getattr(app, "privacy", False))
-        privacy = self.query_one("#agenda-privacy", Label)
-        privacy.update("SHARE-SAFE" if private else "all fields shown (p)")
-        privacy.set_class(private, "-on")
+        share_safe = app.share_safe
+        label = self.query_one("#agenda-privacy", Label)
+        label.update("SHARE-SAFE" if share_safe else "all fields shown (p)")
+        label.set_class(share_safe, "-on")
 
 
 class AgendaFooter(Footer):

@@ -14,6 +14,7 @@ from a `CandidateIndex` instead of a scan of every pair.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Hashable, Sequence
@@ -280,39 +281,40 @@ def other_candidates(session: Session, account: Account) -> list[Account]:
 class CandidateIndex:
     """Pairs by our record's key and by theirs, so a pair's other candidates are a lookup.
 
-    Pairs are only ever added at the end of `session.accounts` (a manual pair) or cut from the end
-    (undoing one); `sync` indexes new pairs and rebuilds only when the list was cut or replaced.
+    `sync` keeps the list it indexed: when the new list starts with the same pairs (a manual pair
+    appended) only the new ones are indexed; any other change (a pair removed or moved anywhere,
+    the list replaced) rebuilds the index. The comparison is one identity pass in C.
     """
 
     def __init__(self) -> None:
-        self._accounts: list[Account] | None = None
-        self._count = 0
-        self._last: Account | None = None
+        self._members: list[Account] = []
         self._by_ours: dict[str, list[Account]] = defaultdict(list)
         self._by_theirs: dict[str, list[Account]] = defaultdict(list)
 
     def sync(self, accounts: list[Account]) -> None:
         """Bring the index in line with `accounts` (cheap when nothing or only the tail changed)."""
-        count = len(accounts)
-        unchanged = (accounts is self._accounts and count >= self._count
-                     and (self._count == 0 or accounts[self._count - 1] is self._last))
-        if not unchanged:
-            self._accounts, self._count = accounts, 0
+        known = self._members
+        if len(accounts) >= len(known) and all(map(operator.is_, accounts, known)):
+            if len(accounts) == len(known):
+                return  # nothing changed (the common case: the cursor moved)
+            new = accounts[len(known):]
+        else:
             self._by_ours.clear()
             self._by_theirs.clear()
-        for account in accounts[self._count:]:
+            new = accounts
+        for account in new:
             self._by_ours[account.ours.key].append(account)
             self._by_theirs[account.theirs.key].append(account)
-        self._count = count
-        self._last = accounts[-1] if accounts else None
+        self._members = list(accounts)
 
     def candidates(self, account: Account) -> list[Account]:
         """Other pairs sharing our record or theirs with `account`, best score first."""
-        seen: dict[int, Account] = {}
+        seen: dict[str, Account] = {}
+        pair_id = account.pair_id
         for a in (*self._by_ours.get(account.ours.key, ()),
                   *self._by_theirs.get(account.theirs.key, ())):
-            if a is not account:
-                seen[id(a)] = a
+            if a.pair_id != pair_id:
+                seen[a.pair_id] = a
         return sorted(seen.values(), key=lambda a: (-a.match.score, a.name.casefold()))
 
 

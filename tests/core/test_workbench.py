@@ -9,6 +9,7 @@ from acctmap_tui.core.model import (
     ACCEPTED, MUTUAL_PROSPECT, REJECTED, REVIEW, SHARED_CUSTOMER,
 )
 from acctmap_tui.core.score import ranks
+from acctmap_tui.core.workbench import ChangeKind
 from tests.ui.factory import small_workbench
 
 
@@ -25,7 +26,7 @@ def test_accept_moves_pair_into_overlap_and_notifies():
     wb.accept(kestrel)
     assert kestrel.in_overlap and kestrel.match.decision == ACCEPTED
     assert kestrel not in wb.session.review_queue()
-    assert wb.dirty and seen and seen[-1].kind == "match"
+    assert wb.dirty and seen and seen[-1].kind is ChangeKind.MATCH
 
 
 def test_reject_then_undo_restores_review():

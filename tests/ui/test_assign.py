@@ -271,7 +271,7 @@ async def test_privacy_hides_notes(sessions_dir: Path) -> None:
     app = assign_app(scored_workbench(), sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.privacy = True
+        app.share_safe = True
         await pilot.pause()
         keys = [spec.key for spec in app.screen.query_one("#assign-table", AccountTable).specs]
         assert "notes" not in keys and "owner" in keys and "next_action" in keys

@@ -105,6 +105,13 @@ def make_app(sessions_dir: Path) -> AcctmapApp:
 
 async def open_compare(pilot) -> None:
     await pilot.press("5")
+    await settle(pilot)
+
+
+async def settle(pilot) -> None:
+    """Let the worker that reads the sessions folder finish, and its results show."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
 
@@ -267,7 +274,7 @@ async def test_privacy_hides_notes_and_private_fields(sessions_dir: Path) -> Non
         assert "budget frozen" in modal_text and "priority" in modal_text.lower()
         await pilot.press("p")  # share-safe view
         await pilot.pause()
-        assert app.privacy
+        assert app.share_safe
         row, modal_text = await evergreen()
         assert "notes" not in row[3] and "budget frozen" not in row[3]
         assert "owner: Dana Reyes -> (none)" in row[3]  # owner is shared by default
@@ -281,7 +288,7 @@ async def test_choose_again_and_back_to_the_call(sessions_dir: Path) -> None:
         await choose(pilot, app, "2026-08-20")
         screen = app.screen
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ComparePickScreen)
         # the session compared now is where the cursor starts
         assert "2026-08-20" in pick_rows(app)[app.screen.query_one(OptionList).highlighted]
@@ -365,3 +372,34 @@ async def test_no_earlier_session_and_this_one_is_not_offered(sessions_dir: Path
         assert "Press c" in _plain(screen.query_one("#compare-empty", Static).content)
         await pilot.press("f")  # nothing to filter: no error, nothing changes
         assert screen.filter == "all"
+
+
+async def test_session_files_are_read_once_each_and_off_the_ui_thread(
+        sessions_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from acctmap_tui.views import compare as compare_view
+
+    reads: list[tuple[str, bool]] = []
+    real_load = compare_view.load
+
+    def counting_load(path):
+        reads.append((Path(path).name, threading.current_thread() is threading.main_thread()))
+        return real_load(path)
+
+    monkeypatch.setattr(compare_view, "load", counting_load)
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+        await pilot.press("f", "f")  # redraws
+        await pilot.press("c")
+        await settle(pilot)
+        await choose(pilot, app, "2026-05-14")
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("5")  # back to Compare: the folder is looked at again
+        await settle(pilot)
+    names = [name for name, _ in reads]
+    assert names and len(names) == len(set(names)), names  # each file once
+    assert not any(on_ui_thread for _, on_ui_thread in reads)

@@ -171,7 +171,7 @@ async def test_share_safe_view_hides_a_private_status_word(tmp_path: Path) -> No
             info.shareable = False
     app = AcctmapApp(wb, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        app.privacy = True
+        app.share_safe = True
         await pilot.press("m")
         await pilot.pause()
         text = " ".join(dialog_rows(app))

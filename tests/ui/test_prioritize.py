@@ -302,7 +302,7 @@ async def test_privacy_hides_scores_keeps_rank_order(sessions_dir: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         order = [r["name"] for r in rows(app)]
-        app.privacy = True
+        app.share_safe = True
         await pilot.pause()
         keys = [spec.key for spec in table(app).specs]
         assert "priority" not in keys and not any(k.startswith("f:") for k in keys)
@@ -314,7 +314,7 @@ async def test_privacy_hides_scores_keeps_rank_order(sessions_dir: Path) -> None
         assert sum(a.priority for a in wb.session.overlap()) == sum(
             priority(a, wb.session.scoring.factors) for a in wb.session.overlap())
 
-        app.privacy = False
+        app.share_safe = False
         await pilot.pause()
         assert "priority" in [spec.key for spec in table(app).specs]
 

@@ -141,7 +141,7 @@ async def test_sharing_a_field_while_share_safe_shows_it_at_once(sessions_dir: P
     app = make_app(sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.privacy = True
+        app.share_safe = True
         await pilot.pause()
 
         def columns() -> list[str]:
@@ -181,7 +181,7 @@ async def test_a_shared_extra_column_goes_into_the_partner_safe_export_only_once
     countries = {a.ours.name: a.ours.extra[EXTRA] for a in wb.session.overlap()}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.privacy = True
+        app.share_safe = True
         await pilot.pause()
         dialog = await open_export(pilot)
         assert dialog.query_one("#export-safe", Checkbox).value  # share-safe view: partner-safe
@@ -293,7 +293,7 @@ def test_snapshot_export_dialog(snap_compare) -> None:
 
     async def run_before(pilot) -> None:
         await pilot.pause()
-        app.privacy = True
+        app.share_safe = True
         await pilot.pause()
         app.clear_notifications()
         await open_export(pilot)

@@ -25,6 +25,12 @@ def header(app: AcctmapApp, part: str) -> str:
     return str(app.screen.query_one(f"#agenda-{part}", Label).content)
 
 
+def clock_by_hand(app: AcctmapApp) -> AcctmapApp:
+    """The agenda clock advances only by `clock_tick()` calls (its 1 s interval is set far off)."""
+    app.CLOCK_TICK_S = 3600
+    return app
+
+
 def messages(app: AcctmapApp) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -102,7 +108,7 @@ async def test_header_counts_follow_a_decision(sessions_dir: Path) -> None:
 
 async def test_clock_starts_paused_and_t_runs_and_pauses_it(sessions_dir: Path) -> None:
     wb = small_workbench()
-    app = AcctmapApp(wb, sessions_dir)
+    app = clock_by_hand(AcctmapApp(wb, sessions_dir))
     async with app.run_test(size=SIZE) as pilot:
         assert not app.clock_running
         app.clock_tick()  # a tick while paused counts nothing
@@ -126,7 +132,7 @@ async def test_clock_starts_paused_and_t_runs_and_pauses_it(sessions_dir: Path) 
 
 async def test_phase_over_time_shows_over_in_words(sessions_dir: Path) -> None:
     wb = small_workbench()
-    app = AcctmapApp(wb, sessions_dir)
+    app = clock_by_hand(AcctmapApp(wb, sessions_dir))
     async with app.run_test(size=SIZE) as pilot:
         assert not app.screen.query_one("#agenda-over").display
         wb.tick(5 * 60 + 132)  # the ICP phase has 5 minutes
@@ -142,13 +148,13 @@ async def test_phase_over_time_shows_over_in_words(sessions_dir: Path) -> None:
 
 async def test_next_phase_keeps_elapsed_time_per_phase(sessions_dir: Path) -> None:
     wb = small_workbench()
-    app = AcctmapApp(wb, sessions_dir)
+    app = clock_by_hand(AcctmapApp(wb, sessions_dir))
     async with app.run_test(size=SIZE) as pilot:
         wb.tick(90)
         await pilot.press("n")
         await pilot.pause()
         wb.tick(30)
-        app.header_stamp += 1
+        app.clock_seconds = sum(wb.session.agenda.elapsed_s.values())  # what a clock tick sets
         await pilot.pause()
         assert wb.session.agenda.elapsed_s == {"icp": 90, "review": 30}
         assert "phase 19:30 left" in header(app, "clock")
@@ -183,7 +189,7 @@ async def test_p_switches_share_safe_view_in_header_and_hides_icp_notes(sessions
         assert notes.display and notes.text == "Mid-market SaaS, EMEA first"
         await pilot.press("p")
         await pilot.pause()
-        assert app.privacy
+        assert app.share_safe
         assert header(app, "privacy") == "SHARE-SAFE"
         assert not notes.display
         assert app.screen.query_one("#icp-notes-hidden").display
@@ -235,7 +241,7 @@ async def test_a_failed_save_is_reported_and_keeps_the_session(tmp_path: Path) -
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the sessions folder should be")
     wb = small_workbench()
-    app = AcctmapApp(wb, blocker)
+    app = AcctmapApp(wb, blocker, autosave_delay=3600)  # only the save under test writes
     async with app.run_test(size=SIZE) as pilot:
         wb.set_icp_notes("keep me")
         await pilot.press("ctrl+s", "enter")
@@ -253,6 +259,7 @@ async def test_autosave_writes_the_recovery_file_after_a_change(sessions_dir: Pa
         assert not recovery.exists()
         wb.set_icp_notes("autosaved words")
         await pilot.pause(0.3)
+        await app.workers.wait_for_complete()  # the recovery file is written in a worker
         assert recovery.is_file()
         assert session_io.load(recovery).icp_notes == "autosaved words"
 
@@ -336,7 +343,7 @@ async def test_quit_without_changes_does_not_ask(sessions_dir: Path) -> None:
 
 async def test_quit_with_unsaved_changes_asks_and_can_cancel_or_discard(sessions_dir: Path) -> None:
     wb = small_workbench()
-    app = AcctmapApp(wb, sessions_dir)
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=3600)  # no recovery file mid-test
     async with app.run_test(size=SIZE) as pilot:
         wb.reject(review_account(wb))
         await pilot.press("q")

@@ -1,0 +1,105 @@
+"""The base of the screens that show the open session (the four phases and Compare).
+
+One path from an edit to the screen: a screen calls a `Workbench` command; the workbench notifies
+the app once; the app posts one `SessionChanged` to each screen in the stack; `PhaseScreen` hands it
+to the screen's `sync(change)` and redraws the header. A screen that was not showing catches up on
+resume (the workbench revision it last drew is kept here). The share-safe view is the app's
+`share_safe` reactive: `share_safe_changed` runs when it flips, and `shows(side, field)` asks the
+core's share policy whether a field may be on screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+
+from acctmap_tui.core.sharing import is_shareable
+from acctmap_tui.core.model import Session
+from acctmap_tui.core.workbench import Change, Workbench
+from acctmap_tui.messages import SessionChanged
+from acctmap_tui.widgets.agenda_header import AgendaHeader
+
+if TYPE_CHECKING:
+    from acctmap_tui.app import AcctmapApp
+
+
+class PhaseScreen(Screen[None]):
+    """A screen over the open workbench; subclasses draw in `sync` and react in `share_safe_changed`."""
+
+    if TYPE_CHECKING:
+        @property
+        def app(self) -> AcctmapApp: ...
+
+    _drawn = -1  # the workbench revision last drawn
+
+    # --- what every phase screen reads ----------------------------------------------------
+
+    @property
+    def workbench(self) -> Workbench:
+        workbench = self.app.workbench
+        assert workbench is not None, "a phase screen shows only while a session is open"
+        return workbench
+
+    @property
+    def session(self) -> Session:
+        return self.workbench.session
+
+    @property
+    def share_safe(self) -> bool:
+        """Whether the share-safe view is on (private fields hidden everywhere)."""
+        return self.app.share_safe
+
+    def shows(self, side: str, field: str) -> bool:
+        """May this field be on screen now? Always, unless the share-safe view is on and the
+        session's share policy keeps it private."""
+        return not self.share_safe or is_shareable(self.session, side, field)
+
+    @property
+    def stale(self) -> bool:
+        """The session changed since this screen last drew it."""
+        return self.app.workbench is not None and self.workbench.revision != self._drawn
+
+    def mark_drawn(self) -> None:
+        self._drawn = self.workbench.revision
+
+    # --- hooks for subclasses -------------------------------------------------------------
+
+    def sync(self, change: Change | None) -> None:
+        """Bring the screen up to date after `change` (None: anything may have changed)."""
+
+    def share_safe_changed(self, share_safe: bool) -> None:
+        """The share-safe view was switched on or off."""
+
+    def commit_edits(self) -> None:
+        """Hand edits still being typed (e.g. notes) to the workbench; the app calls it before
+        it saves, undoes, exports, switches phase or quits."""
+
+    # --- wiring ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        # Textual calls each class's on_mount (the subclass's first): the subclass draws, then
+        # this marks what it drew.
+        self.watch(self.app, "share_safe", self._share_safe_flipped, init=False)
+        if self.app.workbench is not None:
+            self.mark_drawn()
+
+    def _share_safe_flipped(self, share_safe: bool) -> None:
+        self.share_safe_changed(share_safe)
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        self.refresh_header()
+        self.sync(message.change)
+        self.mark_drawn()
+
+    def on_screen_resume(self) -> None:
+        if self.app.workbench is None:
+            return
+        self.refresh_header()
+        if self.stale:
+            self.sync(None)
+            self.mark_drawn()
+
+    def refresh_header(self) -> None:
+        for header in self.query(AgendaHeader):
+            header.refresh_header()

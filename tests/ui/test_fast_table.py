@@ -1,0 +1,71 @@
+"""FastTable, the one module that touches DataTable internals: fails loudly when Textual changes them."""
+
+from __future__ import annotations
+
+import inspect
+from importlib.metadata import version
+
+from rich.text import Text
+from textual._two_way_dict import TwoWayDict
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
+
+from acctmap_tui.widgets import fast_table
+from acctmap_tui.widgets.fast_table import FastTable
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield FastTable(id="t", cursor_type="row")
+
+
+def test_textual_is_the_minor_version_the_internals_were_checked_against():
+    major, minor = (int(part) for part in version("textual").split(".")[:2])
+    assert (major, minor) == (8, 2), (
+        "FastTable relies on DataTable internals checked on Textual 8.2: re-check "
+        "acctmap_tui/widgets/fast_table.py, then move the pin in pyproject.toml")
+
+
+def test_the_datatable_internals_fast_table_uses_still_exist():
+    table = DataTable()
+    missing = [name for name in fast_table.DATATABLE_INTERNALS if not hasattr(table, name)]
+    assert not missing, f"DataTable no longer has {missing}: FastTable must be re-checked"
+    assert isinstance(table._row_locations, TwoWayDict)
+    assert isinstance(table._column_locations, TwoWayDict)
+    assert isinstance(table._data, dict) and isinstance(table._update_count, int)
+    assert callable(TwoWayDict.get_key) and callable(TwoWayDict.get)
+    render = list(inspect.signature(DataTable._render_cell).parameters)[1:]
+    assert tuple(render) == fast_table.RENDER_CELL_PARAMETERS, render
+    assert list(inspect.signature(DataTable._update_dimensions).parameters)[1:] == ["new_rows"]
+    assert list(inspect.signature(DataTable._clear_caches).parameters)[1:] == []
+
+
+async def test_rows_written_in_one_pass_keep_order_cursor_and_cells():
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(FastTable)
+        table.add_column("Name", key="name", width=10)
+        table.add_column("N", key="n", width=4)
+        table.write_rows(["a", "b", "c"], {k: [Text(k.upper()), Text(str(i))]
+                                           for i, k in enumerate("abc")})
+        await pilot.pause()
+        assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == ["A", "B", "C"]
+        table.move_cursor(row=2)
+        # "a" removed, "b" kept as it was, "d" added, order changed
+        table.write_rows(["c", "d", "b"], {"d": [Text("D"), Text("9")]})
+        await pilot.pause()
+        assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == ["C", "D", "B"]
+        assert table.row_count == 3 and table.cursor_row == 2
+        assert table.get_row_index(RowKey("b")) == 2
+
+        table.stage_cell("d", "n", Text("10"))
+        table.repaint_rows()
+        await pilot.pause()
+        assert table.get_row_at(1)[1].plain == "10"
+        # A cell rendered on one row and shown on another carries the new row for clicks.
+        lines = table._render_cell(0, 0, table.rich_style, 10)
+        again = table._render_cell(0, 0, table.rich_style, 10)
+        assert again is lines
+        moved = table._render_cell(2, 0, table.rich_style, 10)
+        assert all(seg.style and seg.style.meta.get("row") == 2 for line in moved for seg in line)
