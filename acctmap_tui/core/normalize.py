@@ -1,7 +1,11 @@
 """Match keys: the registrable domain of a website cell and the key of a company name.
 
-Domains come from tldextract using the public-suffix snapshot bundled with the package: the one
-module-level extractor below never fetches the list over the network and writes no cache.
+Domains are cut at the public suffix with the suffix-list snapshot bundled with tldextract, read
+once from the package's data file and looked up in a trie built once: nothing fetches the list over
+the network, nothing writes a cache, and tldextract (which imports `requests`) is never imported,
+which keeps `acctmap --help` fast. The lookup follows tldextract's own algorithm (private suffixes
+on, so `acme.github.io` is its own domain while bare `github.io` is a suffix);
+tests/core/test_normalize.py checks it gives tldextract's answers.
 Internationalised domains are returned in their IDNA (punycode) ASCII form, so `bücher.de` and
 `xn--bcher-kva.de` give the same key `xn--bcher-kva.de`.
 
@@ -11,20 +15,79 @@ in returns it unchanged.
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import re
 import unicodedata
 from functools import lru_cache
-
-import tldextract
-
-# Built once, offline: the bundled suffix list, no cache dir, private suffixes on (so
-# `acme.github.io` is its own domain while bare `github.io` is a suffix, not a company).
-_EXTRACT = tldextract.TLDExtract(
-    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
-)
+from pathlib import Path
 
 _CACHE_SIZE = 1 << 18
+
+# --- public suffixes ----------------------------------------------------------------------------
+
+_PSL_RULE = re.compile(r"^(?P<suffix>[.*!]*\w[\S]*)", re.UNICODE | re.MULTILINE)  # tldextract's
+_PSL_PRIVATE = "// ===BEGIN PRIVATE DOMAINS==="
+_END = "."  # trie key marking the end of a suffix (never a host label)
+_trie: dict | None = None
+
+
+def _suffix_trie() -> dict:
+    """The bundled public-suffix list (ICANN and private sections) as a reversed-label trie."""
+    global _trie
+    if _trie is None:
+        spec = importlib.util.find_spec("tldextract")  # locates the package without importing it
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError("tldextract is not installed: its suffix list is needed")
+        snapshot = Path(next(iter(spec.submodule_search_locations))) / ".tld_set_snapshot"
+        root: dict = {}
+        for part in snapshot.read_text(encoding="utf-8").partition(_PSL_PRIVATE)[::2]:
+            for m in _PSL_RULE.finditer(part):
+                node = root
+                for label in reversed(m.group("suffix").split(".")):
+                    node = node.setdefault(label, {})
+                node[_END] = True
+        _trie = root
+    return _trie
+
+
+@lru_cache(maxsize=4096)
+def _decode_label(label: str) -> str:
+    """A punycode label in Unicode, as the suffix list writes it (tldextract does the same)."""
+    try:
+        import idna  # installed with tldextract; light, unlike tldextract's own import
+
+        return idna.decode(label)
+    except (ImportError, UnicodeError, IndexError):
+        return label
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def split_host(host: str) -> tuple[str, str]:
+    """(label under the public suffix, public suffix) of a lower-case ASCII host name.
+
+    `shop.acme.co.uk` -> ("acme", "co.uk"); `co.uk` -> ("", "co.uk"); `localhost` -> ("", "").
+    """
+    labels = host.split(".")
+    node = _suffix_trie()
+    end = at = len(labels)
+    for label in reversed(labels):
+        if label.startswith("xn--"):
+            label = _decode_label(label)
+        child = node.get(label)
+        if child is not None:
+            at -= 1
+            node = child
+            if _END in node:
+                end = at
+            continue
+        if "*" in node:
+            end = at if "!" + label in node else at - 1
+        break
+    if end == len(labels):
+        return "", ""
+    return (labels[end - 1] if end > 0 else ""), ".".join(labels[end:])
+
 
 # --- domains ------------------------------------------------------------------------------------
 
@@ -72,12 +135,11 @@ def _parse_host(token: str) -> tuple[str, str | None]:
         return "", f"{token!r} is a local host name, not a public domain"
     # No "www." stripping here: tldextract already treats it as a subdomain, and stripping it
     # first would turn "www.al" (the registrable domain "www" under "al") into the bare suffix.
-    result = _EXTRACT(s)
-    domain = result.top_domain_under_public_suffix
-    if domain:
-        return domain, None
-    if result.suffix and not result.domain:
-        return "", f"{result.suffix!r} is a public suffix, not a company domain"
+    label, suffix = split_host(s)
+    if label and suffix:
+        return f"{label}.{suffix}", None
+    if suffix:
+        return "", f"{suffix!r} is a public suffix, not a company domain"
     return "", f"no public suffix in {token!r}"
 
 
