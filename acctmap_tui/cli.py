@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acctmap_tui.core import compare, export, ingest, privacy
 from acctmap_tui.core import session as session_io
@@ -24,7 +25,9 @@ from acctmap_tui.core.model import (
     AcctmapError,
     Session,
 )
-from acctmap_tui.core.pipeline import NewSession, new_session
+
+if TYPE_CHECKING:
+    from acctmap_tui.core.pipeline import NewSession
 
 SESSIONS_DIR = Path("sessions")
 
@@ -73,6 +76,8 @@ def _read_lists(args: argparse.Namespace) -> tuple[AccountList, AccountList]:
 
 
 def _build(args: argparse.Namespace) -> NewSession:
+    from acctmap_tui.core.pipeline import new_session  # numpy and rapidfuzz: only when matching
+
     ours, theirs = _read_lists(args)
     prior = session_io.load(args.from_session) if getattr(args, "from_session", None) else None
     key = privacy.read_key(args.key_file) if getattr(args, "key_file", None) else None
@@ -220,6 +225,8 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 def demo_session(day: date | None = None) -> NewSession:
     """The bundled demo pair of lists, matched into a fresh session."""
+    from acctmap_tui.core.pipeline import new_session
+
     ours_path, theirs_path = ingest.demo_paths()
     ours = ingest.read_list(ours_path, OURS, "Northwind")
     theirs = ingest.read_list(theirs_path, PARTNER, "Globex")

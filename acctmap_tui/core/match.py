@@ -41,7 +41,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 from rapidfuzz import fuzz, process
 
 from acctmap_tui.core.model import (
@@ -343,8 +342,9 @@ def _candidate_pairs(
     empty = np.zeros(0, dtype=np.int64)
     if not blocks:
         return empty, empty, []
-    block_ids, uniques = pd.factorize(np.asarray(blocks, dtype=object))
-    block_ids = block_ids.astype(np.int64)
+    ids: dict[str, int] = {}
+    block_ids = np.fromiter((ids.setdefault(b, len(ids)) for b in blocks), dtype=np.int64, count=len(blocks))
+    uniques = np.asarray(list(ids), dtype=object)
     row_ids = np.asarray(rows, dtype=np.int64)
     bo, ro = block_ids[: sizes[0]], row_ids[: sizes[0]]
     bt, rt = block_ids[sizes[0]:], row_ids[sizes[0]:]
