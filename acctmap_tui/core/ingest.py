@@ -25,6 +25,7 @@ from datetime import date, datetime, time
 from importlib.resources import files
 from pathlib import Path
 
+from acctmap_tui.core.bulk import paused_gc
 from acctmap_tui.core.model import (
     CHURNED,
     CUSTOMER,
@@ -610,15 +611,16 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
     if not data.strip():
         raise _err(file, "the file is empty")
     suffix = p.suffix.lower()
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        table = _read_excel(data, file)
-    elif suffix in EXCEL_SUFFIXES:
-        raise _err(file, "not a readable Excel workbook (the file is not a .xlsx/.xls archive)")
-    else:
-        table = _read_text(data, file, suffix)
-    cols = _find_columns(table.headers, columns, file)
-    hashed = _compact(cols.get("domain", "")) == _compact(HASH_HEADER)
-    records, problems = _records(table, cols, file, status_map, hashed)
+    with paused_gc():  # a big list is millions of small objects: see bulk.paused_gc
+        if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+            table = _read_excel(data, file)
+        elif suffix in EXCEL_SUFFIXES:
+            raise _err(file, "not a readable Excel workbook (the file is not a .xlsx/.xls archive)")
+        else:
+            table = _read_text(data, file, suffix)
+        cols = _find_columns(table.headers, columns, file)
+        hashed = _compact(cols.get("domain", "")) == _compact(HASH_HEADER)
+        records, problems = _records(table, cols, file, status_map, hashed)
     return AccountList(
         side=side,
         company=company or _prettify(p.stem),

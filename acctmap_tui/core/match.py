@@ -43,6 +43,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from acctmap_tui.core.bulk import paused_gc
 from acctmap_tui.core.model import (
     ACCEPTED,
     AUTO,
@@ -128,8 +129,13 @@ def match_lists(
     The two lists must carry comparable `domain` values (when one side is hashed, the caller hashes
     the other side's domains with the same key). `progress` gets a fraction 0..1 a few times.
     """
-    th = thresholds or Thresholds()
-    report = progress or (lambda _fraction: None)
+    with paused_gc():
+        return _match_lists(ours, theirs, thresholds or Thresholds(), decisions,
+                            progress or (lambda _fraction: None))
+
+
+def _match_lists(ours: AccountList, theirs: AccountList, th: Thresholds, decisions: Iterable[Account],
+                 report: Callable[[float], None]) -> MatchResult:
     report(0.0)
     hashed = ours.hashed or theirs.hashed
     notes: list[str] = []

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from acctmap_tui.core import toml_io
+from acctmap_tui.core.bulk import paused_gc
 from acctmap_tui.core.model import (
     ACCEPTED,
     ACTION_STATUSES,
@@ -135,7 +136,8 @@ def _document(session: Session, inline: Callable[[Any], Any]) -> dict[str, Any]:
 
 def to_toml(session: Session) -> str:
     """The session as TOML text (schema 1)."""
-    return toml_io.dumps(_document(session, toml_io.inline))
+    with paused_gc():
+        return toml_io.dumps(_document(session, toml_io.inline))
 
 
 def _atomic_write(data: bytes, path: Path) -> None:
@@ -460,10 +462,12 @@ def from_toml(text: str, path: str = "<session>") -> Session:
     """Parse session TOML; a SessionError names the file and the line or field that is wrong."""
     text = text.removeprefix("\ufeff")
     try:
-        doc = toml_io.loads(text)
+        with paused_gc():
+            doc = toml_io.loads(text)
     except toml_io.TOMLDecodeError as exc:
         raise SessionError(_problem(path, _decode_message(exc))) from exc
-    return _session(_Reader(path, text), doc)
+    with paused_gc():
+        return _session(_Reader(path, text), doc)
 
 
 def _decode_message(exc: toml_io.TOMLDecodeError) -> str:
