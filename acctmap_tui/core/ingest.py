@@ -495,14 +495,14 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     statuses: dict[str, list[str]] = {}  # account key -> distinct statuses seen
     status_of = {**_STATUS_LOOKUP, **{_compact(w): s for w, s in (status_map or {}).items()}}
 
-    def cell(cells: list[str], role: str) -> str:
-        i = col.get(role)
-        return cells[i].strip() if i is not None else ""
+    # the hot path of a big list: column indexes looked up once, status words mapped once each
+    i_name, i_domain, i_status, i_owner = (col.get(role, -1) for role in ROLES)
+    status_cache: dict[str, str | None] = {}
 
     for row, cells in table.rows:
-        name = cell(cells, "name")
-        raw_domain = cell(cells, "domain")
-        raw_status = cell(cells, "status")
+        name = cells[i_name].strip() if i_name >= 0 else ""
+        raw_domain = cells[i_domain].strip() if i_domain >= 0 else ""
+        raw_status = cells[i_status].strip() if i_status >= 0 else ""
         domain = ""
         if hashed:
             if raw_domain:
@@ -524,7 +524,10 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         if not name and not domain:
             grouped.add(row, None, "row skipped: no name and no usable domain")
             continue
-        status = status_of.get(_compact(raw_status))
+        try:
+            status = status_cache[raw_status]
+        except KeyError:
+            status = status_cache[raw_status] = status_of.get(_compact(raw_status))
         if status is None:
             if raw_status:
                 key = (scol, f"unknown status {raw_status!r}")
@@ -539,7 +542,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
             domain=domain,
             status=status,
             raw_status=raw_status,
-            owner=cell(cells, "owner"),
+            owner=cells[i_owner].strip() if i_owner >= 0 else "",
             raw_domain=raw_domain,
             name_key=name_key(name),
             extra={h: cells[i] for h, i in extras},

@@ -105,17 +105,25 @@ _TRIM = "\"'<>()[]{}`"
 def _parse_host(token: str) -> tuple[str, str | None]:
     """One token (URL, email or host) -> (registrable domain, reason when there is none)."""
     s = token.strip().strip(_TRIM).strip().lower()
-    prev = None
-    while prev != s:  # doubled schemes: "https://https://x.com"
-        prev = s
-        s = _SCHEME.sub("", s, count=1)
+    if ":" in s or "/" in s:  # every scheme spelling has one of them
+        prev = None
+        while prev != s:  # doubled schemes: "https://https://x.com"
+            prev = s
+            s = _SCHEME.sub("", s, count=1)
     for stop in "/?#\\":
-        s = s.split(stop, 1)[0]
-    s = s.rsplit("@", 1)[-1]  # email address, or credentials in a URL
-    if s.startswith("[") or s.count(":") > 1:
+        if stop in s:
+            s = s.split(stop, 1)[0]
+    if "@" in s:
+        s = s.rsplit("@", 1)[-1]  # email address, or credentials in a URL
+    if ":" in s:
+        if s.startswith("[") or s.count(":") > 1:
+            return "", "IP address, not a domain"
+        s = s.split(":", 1)[0]  # port
+    elif s.startswith("["):
         return "", "IP address, not a domain"
-    s = s.split(":", 1)[0]  # port
-    s = s.replace("\u3002", ".").replace("\uff0e", ".").strip(".")
+    if not s.isascii():
+        s = s.replace("\u3002", ".").replace("\uff0e", ".")
+    s = s.strip(".")
     if not s:
         return "", f"no host name in {token!r}"
     if s[-1].isdigit():  # only such a host can be an IPv4 address (IPv6 has colons)
@@ -302,10 +310,18 @@ _AND = re.compile(r"[&+]")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+# For plain ASCII names: "&"/"+" spelled out, every other non-alphanumeric character a space.
+_ASCII_FOLD = {c: " " for c in range(128) if not chr(c).isalnum()}
+_ASCII_FOLD.update({ord("&"): " and ", ord("+"): " and "})
+_NEEDS_RULES = re.compile(r"['`/]|\b\w\.\w\.")  # apostrophes, a/s, s.a.: the full rules below
+
+
 def _fold_text(name: str) -> str:
     """Casefold, strip accents and marks, spell out '&'/'+' and drop punctuation."""
     if name.isascii():
         s = name.lower()
+        if _NEEDS_RULES.search(s) is None:
+            return s.translate(_ASCII_FOLD)
     else:
         s = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
         s = "".join(ch for ch in s if not unicodedata.category(ch).startswith("M"))
