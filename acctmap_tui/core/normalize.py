@@ -300,6 +300,34 @@ _LEGAL_PHRASES = (
     ("and", "company"),
 )
 _PHRASE_ENDS = frozenset(p[-1] for p in _LEGAL_PHRASES)
+
+
+def _one_edit_typos(term: str) -> set[str]:
+    """Misspellings of a legal term a person makes, as strippable as the term itself.
+
+    A doubled letter ("ppty", "incc") for any term; two letters swapped ("ocrp", "incorproated")
+    from four letters on; a letter dropped ("liited", "limted") from five; any one letter
+    added or changed from six ("limitad", "compamy"). Shorter terms with looser edits would eat
+    real words ("corp" -> "core", "corn").
+    """
+    out = {term[:i] + term[i] + term[i:] for i in range(len(term))}
+    if len(term) >= 4:
+        out.update(term[:i] + term[i + 1] + term[i] + term[i + 2:] for i in range(len(term) - 1))
+    if len(term) >= 5:
+        out.update(term[:i] + term[i + 1:] for i in range(len(term)))
+    if len(term) >= 6:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        out.update(term[:i] + c + term[i:] for i in range(len(term) + 1) for c in letters)
+        out.update(term[:i] + c + term[i + 1:] for i in range(len(term)) for c in letters)
+    return {t for t in out if len(t) >= 4}
+
+
+# The legal forms people actually mistype, and their misspellings that are real words.
+_TYPO_TERMS = "inc incorporated llc ltd limited corp corporation company gmbh pty plc".split()
+_REAL_WORDS = frozenset("crop limiter limites".split())
+_LEGAL_TYPOS = frozenset(
+    t for term in _TYPO_TERMS for t in _one_edit_typos(term)
+) - _LEGAL_TERMS - _REAL_WORDS
 _FOLD = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
 )
@@ -344,7 +372,7 @@ def _strip_legal(words: list[str]) -> list[str]:
                     del words[-n:]
                     changed = True
                     break
-        if len(words) > 1 and words[-1] in _LEGAL_TERMS:
+        if len(words) > 1 and (words[-1] in _LEGAL_TERMS or words[-1] in _LEGAL_TYPOS):
             words.pop()
             changed = True
         if len(words) > 1 and words[-1] == "and":  # "Acme & Co KG" leaves a dangling "and"
