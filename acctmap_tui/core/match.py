@@ -289,11 +289,36 @@ def _domain_pairs(
         flags = []
         if several:
             flags.append(FLAG_ONE_TO_MANY)
-        if ko and kt and sim < th.names_differ:
+        if ko and kt and sim < th.names_differ and not _label_names_both(ours[i].domain, ko, kt):
             flags.append(FLAG_NAMES_DIFFER)
         decision = REVIEW if flags else AUTO
         accounts.append(Account(ours[i], theirs[j], MatchInfo(method, 100.0, decision, flags)))
     return accounts, {i for i, _, _ in raw}, {j for _, j, _ in raw}
+
+
+_NOT_INITIALS = frozenset(("and", "of", "the", "for", "de", "und", "et"))
+
+
+def _initials(key: str) -> str:
+    """First letters of a name key's words, small words left out: "kohlberg kravis roberts" -> "kkr"."""
+    return "".join(w[0] for w in key.split() if w not in _NOT_INITIALS)
+
+
+def _label_names_both(domain: str, key_a: str, key_b: str) -> bool:
+    """Whether a shared domain's label is each name, run together or as its initials.
+
+    "KKR" and "Kohlberg Kravis Roberts & Co." at kkr.com, "IBM" and "International Business
+    Machines" at ibm.com: the names look unrelated, but the domain is both of them.
+    """
+    label = domain_label(domain)
+    if len(label) < 2:
+        return False
+
+    def names(key: str) -> bool:
+        joined = key.replace(" ", "")
+        return label == joined or (len(key.split()) >= 2 and label == _initials(key))
+
+    return names(key_a) and names(key_b)
 
 
 # --- name matching -----------------------------------------------------------------------------

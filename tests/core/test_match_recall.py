@@ -53,3 +53,20 @@ def test_real_words_one_letter_from_a_legal_suffix_stay():
     assert name_key("Golden Crop") == "golden crop"  # "corp" with two letters swapped
     assert name_key("Apple Core") == "apple core"  # "corp" with a letter changed
     assert name_key("Acme SaaS") == "acme saas"
+
+
+# --- acronyms and initials at one domain ------------------------------------------------------
+
+
+def test_an_acronym_and_the_full_name_at_one_domain_whose_label_is_both_are_auto():
+    result = run([rec("KKR & Co.", "https://www.kkr.com"), rec("IBM", "ibm.com")],
+                 [rec("Kohlberg Kravis Roberts & Co. L.P.", "kkr.com"),
+                  rec("International Business Machines Corporation", "jo@ibm.com")])
+    assert decision(result, "KKR & Co.", "Kohlberg Kravis Roberts & Co. L.P.") == AUTO
+    assert decision(result, "IBM", "International Business Machines Corporation") == AUTO
+
+
+def test_unrelated_names_at_one_domain_still_go_to_review():
+    # the label is our name's initials, but the partner's name is neither it nor its initials
+    result = run([rec("Kohlberg Kravis Roberts", "kkr.com")], [rec("Totally Different", "kkr.com")])
+    assert decision(result, "Kohlberg Kravis Roberts", "Totally Different") == REVIEW
