@@ -70,3 +70,75 @@ def test_unrelated_names_at_one_domain_still_go_to_review():
     # the label is our name's initials, but the partner's name is neither it nor its initials
     result = run([rec("Kohlberg Kravis Roberts", "kkr.com")], [rec("Totally Different", "kkr.com")])
     assert decision(result, "Kohlberg Kravis Roberts", "Totally Different") == REVIEW
+
+
+# --- names of common words, rare as a whole ---------------------------------------------------
+
+
+def _surname_crowd() -> tuple[list[Record], list[Record]]:
+    """Many firms named after the same surnames, so each word alone is common."""
+    trades = ["Plumbing", "Roofing", "Dental", "Law", "Bakery", "Printing", "Catering", "Realty"]
+    ours = [rec(f"{s} {t}", f"{s}{t}{i}.com".lower()) for i, s in enumerate(["Brown", "Harris", "Becker"])
+            for t in trades]
+    theirs = [rec(f"{s} {t}", f"{s}{t}-{i}.de".lower()) for i, s in enumerate(["Brown", "Harris", "Becker"])
+              for t in trades]
+    return ours, theirs
+
+
+def test_a_name_of_common_words_that_is_rare_as_a_whole_is_auto():
+    crowd_o, crowd_t = _surname_crowd()
+    result = run([rec("Brown, Harris and Becker LLP"), *crowd_o],
+                 [rec("Brown Harris & Becker", "brownharrisbecker.com"), *crowd_t])
+    assert decision(result, "Brown, Harris and Becker LLP", "Brown Harris & Becker") == AUTO
+
+
+def test_a_common_two_word_name_stays_in_review():
+    crowd_o, crowd_t = _surname_crowd()
+    extra = [rec(f"Brown {w}", f"brown{w}.com") for w in ("Sons", "Labs", "Media", "Foods")]
+    result = run([rec("Brown Sons"), *crowd_o], [rec("Brown Sons", "brownsons.io"), *crowd_t, *extra])
+    assert decision(result, "Brown Sons", "Brown Sons") == REVIEW
+
+
+# --- typos across a word boundary, generic words, possessives ------------------------------------
+
+
+def test_a_typo_across_a_word_boundary_is_found():
+    result = run([rec("Rus tRose Analytics")], [rec("Rust Rose Analytics", "rustroseanalytics.com")])
+    assert decision(result, "Rus tRose Analytics", "Rust Rose Analytics") == AUTO
+
+
+def test_a_possessive_or_plural_s_does_not_split_a_pair():
+    result = run([rec("Campbell's Kitchenware")], [rec("Campbell Kitchenware Inc.", "campbellkw.com")])
+    assert decision(result, "Campbell's Kitchenware", "Campbell Kitchenware Inc.") == AUTO
+
+
+def test_names_differing_in_a_generic_word_go_to_review_not_auto():
+    result = run([rec("Vexora Holdings")], [rec("Vexora", "vexora.com")])
+    assert decision(result, "Vexora Holdings", "Vexora") == REVIEW
+    # and the generic word is never what identifies a name: another firm's "Holdings" is no match
+    result = run([rec("Vexora Holdings")], [rec("Quintel Holdings", "quintel.com")])
+    assert result.accounts == []
+
+
+# --- one-word names with a free-mail website ----------------------------------------------------
+
+
+def test_a_one_word_name_with_a_free_mail_website_goes_to_review():
+    ours = [rec("Zantrix", "zantrix@gmail.com")]
+    ours[0].domain = ""  # ingest blanks a free-mail domain
+    result = run(ours, [rec("Zantrix", "zantrix.io")])
+    assert decision(result, "Zantrix", "Zantrix") == REVIEW
+    result = run([rec("Zantrix")], [rec("Zantrix", "zantrix.io")])  # no website at all: auto
+    assert decision(result, "Zantrix", "Zantrix") == AUTO
+
+
+# --- one company, two domains --------------------------------------------------------------------
+
+
+def test_a_distinctive_name_on_two_domains_is_review_and_first_in_the_queue():
+    result = run([rec("Qorvantis Labs", "qorvantis.com"), rec("Abc Dental")],
+                 [rec("Qorvantis Labs GmbH", "qorvantis.de"), rec("Abc Dentall", "abcdental.com")])
+    pair = next(a for a in result.accounts if a.ours.name == "Qorvantis Labs")
+    assert pair.match.decision == REVIEW and FLAG_DIFFERENT_DOMAINS in pair.match.flags
+    queue = sorted((a for a in result.accounts if a.match.decision == REVIEW), key=review_priority)
+    assert queue[0] is pair
