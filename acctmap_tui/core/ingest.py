@@ -37,7 +37,7 @@ from acctmap_tui.core.model import (
     Problem,
     Record,
 )
-from acctmap_tui.core.normalize import name_key, parse_domain, shared_domain_reason
+from acctmap_tui.core.normalize import cell_domains, name_key, parse_domain, shared_domain_reason
 
 ROLES = ("name", "domain", "status", "owner")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
@@ -465,6 +465,7 @@ def _prettify(stem: str) -> str:
 
 def _merge(into: Record, rec: Record) -> None:
     into.rows.extend(rec.rows)
+    into.other_domains += [d for d in rec.other_domains if d not in into.other_domains]
     if not into.name and rec.name:
         into.name, into.name_key = rec.name, rec.name_key
     if not into.owner:
@@ -503,7 +504,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         name = cells[i_name].strip() if i_name >= 0 else ""
         raw_domain = cells[i_domain].strip() if i_domain >= 0 else ""
         raw_status = cells[i_status].strip() if i_status >= 0 else ""
-        domain = ""
+        domain, note = "", None
         if hashed:
             if raw_domain:
                 if _HEX64.match(raw_domain.lower()):
@@ -524,6 +525,8 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         if not name and not domain:
             grouped.add(row, None, "row skipped: no name and no usable domain")
             continue
+        others = ([d for d in cell_domains(raw_domain)[1:] if not shared_domain_reason(d, name)]
+                  if domain and note else [])
         try:
             status = status_cache[raw_status]
         except KeyError:
@@ -548,6 +551,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
             extra={h: cells[i] for h, i in extras},
             rows=[row],
             hashed=hashed,
+            other_domains=others,
         )
         key = rec.key
         if key in by_key:

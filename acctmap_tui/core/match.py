@@ -274,21 +274,33 @@ def review_priority(account: Account) -> tuple[int, float]:
 def _domain_pairs(
     ours: list[Record], theirs: list[Record], th: Thresholds, method: str
 ) -> tuple[list[Account], set[int], set[int]]:
-    """Pairs sharing a non-empty domain, and the indexes of the records they use on each side."""
+    """Pairs sharing a non-empty domain, and the indexes of the records they use on each side.
+
+    A record's other domains (several in one website cell) join too; a pair sharing several
+    domains is one pair.
+    """
     by_domain_t: dict[str, list[int]] = defaultdict(list)
     for j, r in enumerate(theirs):
         if r.domain:
             by_domain_t[r.domain].append(j)
+            for d in r.other_domains:
+                by_domain_t[d].append(j)
     by_domain_o: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(ours):
-        if r.domain and r.domain in by_domain_t:
-            by_domain_o[r.domain].append(i)
+        for d in (r.domain, *r.other_domains) if r.domain else ():
+            if d in by_domain_t:
+                by_domain_o[d].append(i)
 
     raw: list[tuple[int, int, bool]] = []
+    seen: set[tuple[int, int]] = set()
     for domain, idx_o in by_domain_o.items():
         idx_t = by_domain_t[domain]
         several = len(idx_o) > 1 or len(idx_t) > 1
-        raw.extend((i, j, several) for i in idx_o for j in idx_t)
+        for i in idx_o:
+            for j in idx_t:
+                if (i, j) not in seen:
+                    seen.add((i, j))
+                    raw.append((i, j, several))
 
     keys_o = [ours[i].name_key for i, _, _ in raw]
     keys_t = [theirs[j].name_key for _, j, _ in raw]

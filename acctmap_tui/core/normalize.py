@@ -181,8 +181,19 @@ def parse_domain(value: str) -> tuple[str, str | None]:
             return "", f"no domain in {cell!r}"
         return "", first_problem
     if len(found) > 1:
-        return found[0], f"several domains in {cell!r}; used {found[0]!r}"
+        return found[0], f"several domains in {cell!r}; used {found[0]!r}, the others match too"
     return found[0], None
+
+
+def cell_domains(value: str) -> list[str]:
+    """Every registrable domain in a website cell, in order ("acme.com; acme.de" -> both)."""
+    found: list[str] = []
+    for token in _SPLIT_CELL.split(value.strip()):
+        if token.strip(_TRIM):
+            domain = _parse_host(token)[0]
+            if domain and domain not in found:
+                found.append(domain)
+    return found
 
 
 def registrable_domain(value: str) -> str:

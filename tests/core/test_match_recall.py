@@ -7,6 +7,7 @@ pair the old rule guarded against through.
 
 from __future__ import annotations
 
+from acctmap_tui.core.ingest import read_list
 from acctmap_tui.core.match import match_lists, review_priority
 from acctmap_tui.core.model import (
     AUTO,
@@ -142,3 +143,17 @@ def test_a_distinctive_name_on_two_domains_is_review_and_first_in_the_queue():
     assert pair.match.decision == REVIEW and FLAG_DIFFERENT_DOMAINS in pair.match.flags
     queue = sorted((a for a in result.accounts if a.match.decision == REVIEW), key=review_priority)
     assert queue[0] is pair
+
+
+# --- several domains in one website cell ---------------------------------------------------------
+
+
+def test_every_domain_of_a_website_cell_joins(tmp_path):
+    o, t = tmp_path / "o.csv", tmp_path / "t.csv"
+    o.write_text('name,website,status\nAcme Europe,"acme.com; acme.de",customer\n', encoding="utf-8")
+    t.write_text("name,website,status\nACME GmbH,www.acme.de,prospect\n", encoding="utf-8")
+    ours, theirs = read_list(o, OURS), read_list(t, PARTNER)
+    assert ours.records[0].other_domains == ["acme.de"]
+    result = match_lists(ours, theirs)
+    assert [(a.ours.name, a.theirs.name, a.match.method) for a in result.accounts] == [
+        ("Acme Europe", "ACME GmbH", "domain")]
