@@ -96,6 +96,7 @@ MIN_TYPO_WORD = 4  # words this long or longer are also blocked with a letter dr
 # with a cap of 10 put 30 more true pairs in the queue for 195 more pairs; a cap of 40, 36 for 914.
 MAX_TYPO_BLOCK = 10
 SAME_NAME = 95.0  # a name pair scoring this much is the same name (review_priority)
+NEIGHBOURS = 2  # second pass: names compared on each side of a lonely name in sorted order
 REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many candidates per record
 # A name whose every word is in more than this many names of the two lists ("Allen Auto", "Smith",
 # "Blue River Foods") is too common to trust alone: two firms of that name are likely, so a
@@ -429,13 +430,53 @@ def _candidate_pairs(
     # every ours posting pairs with every theirs posting of its block (a vectorised cartesian product)
     reps = count_t[bo]
     total = int(reps.sum())
-    if total == 0:
-        return empty, empty, too_common
     pair_o = np.repeat(ro, reps)
     offset = np.arange(total) - np.repeat(np.cumsum(reps) - reps, reps)
     pair_t = rt[np.repeat(start_t[bo], reps) + offset]
-    code = _distinct(pair_o * len(keys_t) + pair_t)
+
+    # Second pass: a name whose every block was too crowded ("smiht plumbing" among hundreds of
+    # Smiths and plumbers) is compared with its neighbours in sorted order instead.
+    lonely_o = np.ones(len(keys_o), dtype=bool)
+    lonely_o[pair_o] = False
+    lonely_t = np.ones(len(keys_t), dtype=bool)
+    lonely_t[pair_t] = False
+    if too_common:  # a name on hundreds of accounts is left to a person (see the note)
+        crowded = set(too_common)
+        lonely_o &= np.fromiter((k not in crowded for k in keys_o), dtype=bool, count=len(keys_o))
+        lonely_t &= np.fromiter((k not in crowded for k in keys_t), dtype=bool, count=len(keys_t))
+    extra_o, extra_t = _neighbour_pairs(keys_o, keys_t, lonely_o, lonely_t)
+    code = _distinct(np.concatenate((pair_o * len(keys_t) + pair_t, extra_o * len(keys_t) + extra_t)))
+    if len(code) == 0:
+        return empty, empty, too_common
     return code // len(keys_t), code % len(keys_t), too_common
+
+
+def _neighbour_pairs(keys_o: list[str], keys_t: list[str], lonely_o: np.ndarray, lonely_t: np.ndarray,
+                     width: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of each lonely name with the `width` names of the other list either side of it in
+    sorted order, by its sorted words and by its letters reversed (a typo early in the name)."""
+    out_o: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    out_t: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    if not keys_o or not keys_t or not (lonely_o.any() or lonely_t.any()):
+        return out_o[0], out_t[0]
+    for form in (_sorted_words, lambda k: k[::-1]):
+        sort_o = np.asarray([form(k) for k in keys_o], dtype=str)
+        sort_t = np.asarray([form(k) for k in keys_t], dtype=str)
+        for lonely, mine, other, mine_is_ours in ((lonely_o, sort_o, sort_t, True),
+                                                   (lonely_t, sort_t, sort_o, False)):
+            rows = np.flatnonzero(lonely)
+            if len(rows) == 0:
+                continue
+            order = np.argsort(other, kind="stable")
+            pos = np.searchsorted(other[order], mine[rows])
+            for step in range(-width, width):
+                at = pos + step
+                ok = (at >= 0) & (at < len(other))
+                found = order[at[ok]]
+                pairs = (rows[ok], found) if mine_is_ours else (found, rows[ok])
+                out_o.append(pairs[0])
+                out_t.append(pairs[1])
+    return np.concatenate(out_o).astype(np.int64), np.concatenate(out_t).astype(np.int64)
 
 
 def _distinct(codes: np.ndarray) -> np.ndarray:

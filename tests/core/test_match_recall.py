@@ -157,3 +157,16 @@ def test_every_domain_of_a_website_cell_joins(tmp_path):
     result = match_lists(ours, theirs)
     assert [(a.ours.name, a.theirs.name, a.match.method) for a in result.accounts] == [
         ("Acme Europe", "ACME GmbH", "domain")]
+
+
+# --- second pass for names whose blocks were all too crowded ------------------------------------
+
+
+def test_a_typo_in_a_name_of_crowded_words_is_found_by_the_second_pass():
+    def crowd(tld: str) -> list[Record]:
+        smiths = [rec(f"Smith Z{i:03d}x", f"smith{i}.{tld}") for i in range(120)]
+        plumbers = [rec(f"Q{i:03d}v Plumbing", f"plumb{i}.{tld}") for i in range(120)]
+        return smiths + plumbers
+
+    result = run([rec("Smiht Plumbing"), *crowd("com")], [rec("Smith Plumbing", "smithplumbing.io"), *crowd("de")])
+    assert decision(result, "Smiht Plumbing", "Smith Plumbing") == REVIEW
