@@ -573,6 +573,17 @@ def _records(table: _Table, columns: dict[str, str], file: str,
             f"{_count(duplicates, 'duplicate row')} merged into {_count(len(merged), 'account')}: "
             f"rows {shown}{more}",
         ))
+    # Rows with no domain merge on the name alone: two firms called "Martin Plumbing" would lose
+    # one record without a word, so every such merge is named for a person to check.
+    by_name = [r for r in merged if not r.domain]
+    if by_name:
+        shown = ", ".join(f"{r.name!r} (rows {'+'.join(str(n) for n in r.rows)})" for r in by_name[:SHOW_ROWS])
+        more = ", ..." if len(by_name) > SHOW_ROWS else ""
+        problems.append(Problem(
+            file, None, columns.get("name"),
+            f"{_count(len(by_name), 'account')} merged on the name alone, with no domain to confirm it: "
+            f"{shown}{more}; if rows are different companies, add their websites",
+        ))
     conflicts = [r for r in merged if len(statuses.get(r.key, ())) > 1]
     if conflicts:
         shown = "; ".join(

@@ -170,3 +170,17 @@ def test_a_typo_in_a_name_of_crowded_words_is_found_by_the_second_pass():
 
     result = run([rec("Smiht Plumbing"), *crowd("com")], [rec("Smith Plumbing", "smithplumbing.io"), *crowd("de")])
     assert decision(result, "Smiht Plumbing", "Smith Plumbing") == REVIEW
+
+
+# --- domain-less rows with one name on one list --------------------------------------------------
+
+
+def test_rows_merged_on_the_name_alone_are_reported_for_a_person(tmp_path):
+    path = tmp_path / "o.csv"
+    path.write_text("name,website,status,city\nMartin Plumbing,,customer,Leeds\n"
+                    "Acme,acme.com,customer,\nMartin Plumbing,,prospect,Austin\nAcme Inc,acme.com,lead,\n",
+                    encoding="utf-8")
+    lst = read_list(path, OURS)
+    text = "\n".join(map(str, lst.problems))
+    assert "merged on the name alone" in text and "'Martin Plumbing' (rows 2+4)" in text
+    assert "Acme" not in text.split("merged on the name alone")[1]  # a shared domain is proof enough
