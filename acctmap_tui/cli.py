@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -75,13 +76,72 @@ def _read_lists(args: argparse.Namespace) -> tuple[AccountList, AccountList]:
     return ours, theirs
 
 
-def _build(args: argparse.Namespace) -> NewSession:
+def _build(args: argparse.Namespace, bar: _Progress | None = None) -> NewSession:
+    from acctmap_tui.core.match import phase_of
     from acctmap_tui.core.pipeline import new_session  # numpy and rapidfuzz: only when matching
 
+    bar = bar or _Progress()
+    bar.update(0.0, "reading the lists")
     ours, theirs = _read_lists(args)
     prior = session_io.load(args.from_session) if getattr(args, "from_session", None) else None
     key = privacy.read_key(args.key_file) if getattr(args, "key_file", None) else None
-    return new_session(ours, theirs, prior=prior, key=key)
+    return new_session(ours, theirs, prior=prior, key=key,
+                       progress=lambda f: bar.update(0.3 + 0.55 * f, phase_of(f)))
+
+
+class _Progress:
+    """A progress bar on stderr (rich) for a command that runs over about a second.
+
+    Nothing is drawn when stderr is not a terminal, nor for a run that ends within `DELAY`: the
+    bar appears from a timer, so a quick command prints exactly what it printed before.
+    """
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        self.fraction, self.phase = 0.0, ""
+        self._bar = self._task = None
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = None
+        if sys.stderr.isatty():
+            self._timer = threading.Timer(self.DELAY, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _show(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+        with self._lock:
+            if self._done:
+                return
+            self._bar = Progress(TextColumn("{task.description:<28}"), BarColumn(), TaskProgressColumn(),
+                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task(self.phase, total=100, completed=100 * self.fraction)
+            self._bar.start()
+
+    def update(self, fraction: float, phase: str) -> None:
+        """Overall progress 0..1 and what is being done."""
+        with self._lock:
+            self.fraction, self.phase = fraction, phase
+            if self._bar is not None:
+                self._bar.update(self._task, completed=100 * fraction, description=phase)
+
+    def close(self) -> None:
+        with self._lock:
+            self._done = True
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._bar is not None:
+                self._bar.stop()
+                self._bar = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 # --- summaries --------------------------------------------------------------------------------
@@ -127,11 +187,14 @@ def match_summary(built: NewSession) -> str:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    built = _build(args)
-    print(match_summary(built))
-    if args.output:
-        path = session_io.save(built.session, args.output)
-        print(f"\nSaved session: {path}")
+    with _Progress() as bar:  # rich routes print() above the bar while it is shown
+        built = _build(args, bar)
+        print(match_summary(built))
+        if args.output:
+            bar.update(0.85, "writing the session")
+            path = session_io.save(built.session, args.output)
+            bar.close()
+            print(f"\nSaved session: {path}")
     return 0
 
 
@@ -162,10 +225,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    session = session_io.load(args.session)
-    out = args.output or Path(args.session).with_suffix(f".actions.{args.format}")
-    path = export.write_export(session, out, args.format, top=args.top, partner_safe=args.partner_safe,
-                               all_fields=args.all_fields)
+    with _Progress() as bar:
+        bar.update(0.0, "reading the session")
+        session = session_io.load(args.session)
+        out = args.output or Path(args.session).with_suffix(f".actions.{args.format}")
+        bar.update(0.8, "writing the action list")
+        path = export.write_export(session, out, args.format, top=args.top,
+                                   partner_safe=args.partner_safe, all_fields=args.all_fields)
     what = ("partner-safe: only fields marked shareable" if args.partner_safe
             else "every field, private ones included" if args.all_fields else "the action-list columns")
     print(f"Wrote {path} ({what})")

@@ -110,6 +110,22 @@ RARE_NAME = 0.05
 
 
 
+# What the matcher is doing from each reported fraction on (see `phase_of`): a driver labels its
+# progress bar with these, so the CLI and the app's load screen show the same phases.
+PHASES = (
+    (0.0, "joining on domains"),
+    (0.2, "finding name candidates"),
+    (0.4, "scoring names"),
+    (0.75, "weighing the evidence"),
+    (0.9, "settling decisions"),
+)
+
+
+def phase_of(fraction: float) -> str:
+    """The matcher's phase at a progress fraction reported by `match_lists`."""
+    return next(label for start, label in reversed(PHASES) if fraction >= start or start == 0.0)
+
+
 @dataclass
 class MatchResult:
     """What the matcher found.

@@ -137,3 +137,27 @@ def test_columns_override_and_status_mapping(tmp_path, capsys):
     assert "Overlap: 1 accounts" in out
     code, _, err = run(capsys, "match", str(f), str(g), "--status", "Partner=friend")
     assert code == 2 and "friend" in err
+
+
+def test_match_draws_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path, capsys):
+    code, out, err = run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(tmp_path / "s.toml"))
+    assert code == 0 and "Saved session" in out
+    assert err == ""
+
+
+def test_a_long_run_shows_its_phase_on_a_terminal(monkeypatch):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    fake = Terminal()
+    monkeypatch.setattr("sys.stderr", fake)
+    monkeypatch.setattr(cli._Progress, "DELAY", 0.0)
+    bar = cli._Progress()
+    bar.update(0.4, "scoring names")
+    bar._timer.join()  # the bar appears from its timer: wait for it, no sleep
+    bar.update(0.5, "scoring names")
+    bar.close()
+    assert "scoring names" in fake.getvalue()
