@@ -65,15 +65,23 @@ def write_csv(path: Path, rows, side: int) -> None:
             w.writerow([row.name, row.website, STATUS_CELLS[(i + side) % 3], f"Rep {i % 40}", row.cid])
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MiB, stdout) of one whole process, from /usr/bin/time -v."""
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS MiB) of one whole process, from /usr/bin/time -v.
+
+    CPU time (user + system, all threads) is printed beside wall time: on a shared machine
+    under load the wall time of both the baseline and acctmap stretches with the load.
+    """
     t0 = time.perf_counter()
     proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"{cmd[0]} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1)) / 1024
-    return wall, rss, proc.stdout
+
+    def field(label: str) -> float:
+        return float(re.search(label + r": ([\d.]+)", proc.stderr).group(1))
+
+    cpu = field(r"User time \(seconds\)") + field(r"System time \(seconds\)")
+    return wall, cpu, field(r"Maximum resident set size \(kbytes\)") / 1024
 
 
 def accuracy(session_path: Path, ours_rows, theirs_rows) -> dict[str, float]:
@@ -122,28 +130,29 @@ def main(argv: list[str] | None = None) -> int:
     cols = ["--columns", "name=Account Name,domain=Website,status=Type,owner=Account Owner"]
     env = {**os.environ, "COLUMNS": "100"}
 
-    base_wall, base_rss, _ = timed([sys.executable, str(script), str(a), str(b), str(work / "hits.txt")])
-    help_wall, _, _ = timed([acctmap, "--help"], env)
-    wall, rss, stdout = timed([acctmap, "match", str(a), str(b), *cols, "-o", str(out)], env)
+    load_before = os.getloadavg()[0]
+    base_wall, base_cpu, base_rss = timed([sys.executable, str(script), str(a), str(b), str(work / "hits.txt")])
+    help_wall, help_cpu, _ = timed([acctmap, "--help"], env)
+    wall, cpu, rss = timed([acctmap, "match", str(a), str(b), *cols, "-o", str(out)], env)
 
     from acctmap_tui.core import session as session_io
 
-    t0 = time.perf_counter()
+    w0, c0 = time.perf_counter(), time.process_time()
     s = session_io.load(out)
-    t_load = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t_load, c_load = time.perf_counter() - w0, time.process_time() - c0
+    w0, c0 = time.perf_counter(), time.process_time()
     session_io.save(s, work / "resaved.toml")
-    t_save = time.perf_counter() - t0
+    t_save, c_save = time.perf_counter() - w0, time.process_time() - c0
 
     print(f"rows per list         {args.n:,}   seed {args.seed}   cores {os.cpu_count()}   "
-          f"load avg {os.getloadavg()[0]:.1f}")
-    print(f"baseline exact lookup {base_wall:6.2f} s   peak {base_rss:6.0f} MiB")
-    print(f"acctmap match -o      {wall:6.2f} s   peak {rss:6.0f} MiB   "
-          f"= {wall / base_wall:.1f}x baseline   session {out.stat().st_size / 2**20:.1f} MiB, "
-          f"{len(s.accounts):,} pairs")
-    print(f"acctmap --help        {help_wall:6.2f} s")
-    print(f"open session (load)   {t_load:6.2f} s")
-    print(f"save session (ctrl+s) {t_save:6.2f} s")
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print(f"baseline exact lookup {base_wall:6.2f} s wall  {base_cpu:6.2f} s CPU   peak {base_rss:6.0f} MiB")
+    print(f"acctmap match -o      {wall:6.2f} s wall  {cpu:6.2f} s CPU   peak {rss:6.0f} MiB   "
+          f"= {wall / base_wall:.1f}x baseline wall, {cpu / base_cpu:.1f}x CPU   "
+          f"session {out.stat().st_size / 2**20:.1f} MiB, {len(s.accounts):,} pairs")
+    print(f"acctmap --help        {help_wall:6.2f} s wall  {help_cpu:6.2f} s CPU")
+    print(f"open session (load)   {t_load:6.2f} s wall  {c_load:6.2f} s CPU")
+    print(f"save session (ctrl+s) {t_save:6.2f} s wall  {c_save:6.2f} s CPU")
     if not args.no_accuracy:
         acc = accuracy(out, ours_rows, theirs_rows)
         print(f"true pairs            {acc['true']:,}")
