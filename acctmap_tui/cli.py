@@ -66,14 +66,39 @@ def _read_side(path: str, side: str, company: str | None, columns: dict[str, str
                             status_map=statuses or None)
 
 
+PARALLEL_BYTES = 2_000_000  # lists bigger than this (both) are read side by side on two cores
+
+
 def _read_lists(args: argparse.Namespace) -> tuple[AccountList, AccountList]:
     shared_cols = _pairs(args.columns, "--columns")
     statuses = _status_map(args.status)
-    ours = _read_side(args.ours, OURS, args.ours_name,
-                      {**shared_cols, **_pairs(args.ours_columns, "--ours-columns")}, statuses)
-    theirs = _read_side(args.theirs, PARTNER, args.partner,
-                        {**shared_cols, **_pairs(args.partner_columns, "--partner-columns")}, statuses)
-    return ours, theirs
+    ours_args = (args.ours, OURS, args.ours_name,
+                 {**shared_cols, **_pairs(args.ours_columns, "--ours-columns")}, statuses)
+    theirs_args = (args.theirs, PARTNER, args.partner,
+                   {**shared_cols, **_pairs(args.partner_columns, "--partner-columns")}, statuses)
+    if _size(args.ours) > PARALLEL_BYTES and _size(args.theirs) > PARALLEL_BYTES:
+        return _read_in_parallel(ours_args, theirs_args)
+    return _read_side(*ours_args), _read_side(*theirs_args)
+
+
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_in_parallel(ours_args: tuple, theirs_args: tuple) -> tuple[AccountList, AccountList]:
+    """Read the partner's list in a second process while this one reads ours (building records
+    is pure Python: one core each). Errors come back as the same IngestError."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the progress bar's timer thread must not be copied mid-lock
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        theirs = pool.submit(_read_side, *theirs_args)
+        ours = _read_side(*ours_args)
+        return ours, theirs.result()
 
 
 def _build(args: argparse.Namespace, bar: _Progress | None = None) -> NewSession:

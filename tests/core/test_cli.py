@@ -161,3 +161,14 @@ def test_a_long_run_shows_its_phase_on_a_terminal(monkeypatch):
     bar.update(0.5, "scoring names")
     bar.close()
     assert "scoring names" in fake.getvalue()
+
+
+def test_big_lists_read_side_by_side_give_the_same_session(tmp_path, capsys, monkeypatch):
+    serial, parallel = tmp_path / "serial.toml", tmp_path / "parallel.toml"
+    run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(serial))
+    monkeypatch.setattr(cli, "PARALLEL_BYTES", -1)  # every list counts as big
+    run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(parallel))
+    a, b = session_io.load(serial), session_io.load(parallel)
+    assert a.accounts == b.accounts and a.sources == b.sources
+    code, _, err = run(capsys, "match", OURS_CSV, str(tmp_path / "missing.csv"))
+    assert code == 2 and "missing.csv" in err and "not found" in err
