@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acctmap_tui.core import compare, export, ingest, privacy, psi, start
 from acctmap_tui.core import session as session_io
@@ -23,9 +25,11 @@ from acctmap_tui.core.model import (
     AccountList,
     AcctmapError,
 )
-from acctmap_tui.core.match import MatchResult
-from acctmap_tui.core.pipeline import NewSession
-from acctmap_tui.core.start import SessionRequest, build_session, parse_columns, parse_status_map
+
+from acctmap_tui.core.start import SessionRequest, parse_columns, parse_status_map
+
+if TYPE_CHECKING:
+    from acctmap_tui.core.pipeline import NewSession
 
 SESSIONS_DIR = Path("sessions")
 
@@ -45,6 +49,61 @@ def _request(args: argparse.Namespace) -> SessionRequest:
         ours_sheet=args.ours_sheet or args.sheet, partner_sheet=args.partner_sheet or args.sheet,
         key=args.key_file, prior=args.from_session,
     )
+
+
+class _Progress:
+    """A progress bar on stderr (rich) for a command that runs over about a second.
+
+    Nothing is drawn when stderr is not a terminal, nor for a run that ends within `DELAY`: the
+    bar appears from a timer, so a quick command prints exactly what it printed before.
+    """
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        self.fraction, self.phase = 0.0, ""
+        self._bar = self._task = None
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = None
+        if sys.stderr.isatty():
+            self._timer = threading.Timer(self.DELAY, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _show(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+        with self._lock:
+            if self._done:
+                return
+            self._bar = Progress(TextColumn("{task.description:<28}"), BarColumn(), TaskProgressColumn(),
+                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task(self.phase, total=100, completed=100 * self.fraction)
+            self._bar.start()
+
+    def update(self, fraction: float, phase: str) -> None:
+        """Overall progress 0..1 and what is being done."""
+        with self._lock:
+            self.fraction, self.phase = fraction, phase
+            if self._bar is not None:
+                self._bar.update(self._task, completed=100 * fraction, description=phase)
+
+    def close(self) -> None:
+        with self._lock:
+            self._done = True
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._bar is not None:
+                self._bar.stop()
+                self._bar = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 # --- summaries --------------------------------------------------------------------------------
@@ -90,11 +149,14 @@ def match_summary(built: NewSession) -> str:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    built = build_session(_request(args))
-    print(match_summary(built))
-    if args.output:
-        path = session_io.save(built.session, args.output)
-        print(f"\nSaved session: {path}")
+    with _Progress() as bar:  # rich routes print() above the bar while it is shown
+        built = start.build_session(_request(args), progress=bar.update)
+        print(match_summary(built))
+        if args.output:
+            bar.update(0.85, "writing the session")
+            path = session_io.save(built.session, args.output)
+            bar.close()
+            print(f"\nSaved session: {path}")
     return 0
 
 
@@ -117,10 +179,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    session = session_io.load(args.session)
-    out = args.output or Path(args.session).with_suffix(".actions" + export.EXPORT_FORMATS[args.format][1])
-    path = export.write_export(session, out, args.format, top=args.top, partner_safe=args.partner_safe,
-                               all_fields=args.all_fields)
+    with _Progress() as bar:
+        bar.update(0.0, "reading the session")
+        session = session_io.load(args.session)
+        out = args.output or Path(args.session).with_suffix(".actions" + export.EXPORT_FORMATS[args.format][1])
+        bar.update(0.8, "writing the action list")
+        path = export.write_export(session, out, args.format, top=args.top,
+                                   partner_safe=args.partner_safe, all_fields=args.all_fields)
     what = ("partner-safe: only fields marked shareable" if args.partner_safe or args.format in export.CRM_COLUMNS
             else "every field, private ones included" if args.all_fields else "the action-list columns")
     print(f"Wrote {path} ({what})")
@@ -242,6 +307,9 @@ def cmd_psi_finish(args: argparse.Namespace) -> int:
         if args.output:
             print(f"\nSaved the counts: {psi.write_counts(done, args.output)}")
         return 0
+    from acctmap_tui.core.match import MatchResult
+    from acctmap_tui.core.pipeline import NewSession
+
     assert done.session is not None and done.our_source is not None
     src = done.our_source
     ours = AccountList(OURS, done.ours, src.path, src.sha256, src.rows, dict(src.columns))
@@ -262,7 +330,7 @@ def cmd_psi_finish(args: argparse.Namespace) -> int:
 
 def demo_session(day: date | None = None) -> NewSession:
     """The bundled demo pair of lists, matched into a fresh session."""
-    return build_session(start.demo_request(day))
+    return start.build_session(start.demo_request(day))
 
 
 def _demo_workbench():

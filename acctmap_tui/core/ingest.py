@@ -27,6 +27,7 @@ from datetime import date, datetime, time
 from importlib.resources import files
 from pathlib import Path
 
+from acctmap_tui.core.bulk import paused_gc
 from acctmap_tui.core.model import (
     CHURNED,
     CUSTOMER,
@@ -38,7 +39,7 @@ from acctmap_tui.core.model import (
     Problem,
     Record,
 )
-from acctmap_tui.core.normalize import name_key, parse_domain, shared_domain_reason
+from acctmap_tui.core.normalize import cell_domains, name_key, parse_domain, shared_domain_reason
 
 ROLES = ("name", "domain", "status", "owner")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
@@ -884,6 +885,7 @@ def company_from_path(path: str | Path) -> str:
 
 def _merge(into: Record, rec: Record) -> None:
     into.rows.extend(rec.rows)
+    into.other_domains += [d for d in rec.other_domains if d not in into.other_domains]
     if not into.name and rec.name:
         into.name, into.name_key = rec.name, rec.name_key
     if not into.owner:
@@ -914,15 +916,15 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     statuses: dict[str, list[str]] = {}  # account key -> distinct statuses seen
     status_of = {**_STATUS_LOOKUP, **{_compact(w): s for w, s in (status_map or {}).items()}}
 
-    def cell(cells: list[str], role: str) -> str:
-        i = col.get(role)
-        return cells[i].strip() if i is not None else ""
+    # the hot path of a big list: column indexes looked up once, status words mapped once each
+    i_name, i_domain, i_status, i_owner = (col.get(role, -1) for role in ROLES)
+    status_cache: dict[str, str | None] = {}
 
     for row, cells in table.rows:
-        name = cell(cells, "name")
-        raw_domain = cell(cells, "domain")
-        raw_status = cell(cells, "status")
-        domain = ""
+        name = cells[i_name].strip() if i_name >= 0 else ""
+        raw_domain = cells[i_domain].strip() if i_domain >= 0 else ""
+        raw_status = cells[i_status].strip() if i_status >= 0 else ""
+        domain, note = "", None
         if hashed:
             if raw_domain:
                 if _HEX64.match(raw_domain.lower()):
@@ -943,7 +945,12 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         if not name and not domain:
             grouped.add(row, None, "row skipped: no name and no usable domain")
             continue
-        status = status_of.get(_compact(raw_status))
+        others = ([d for d in cell_domains(raw_domain)[1:] if not shared_domain_reason(d, name)]
+                  if domain and note else [])
+        try:
+            status = status_cache[raw_status]
+        except KeyError:
+            status = status_cache[raw_status] = status_of.get(_compact(raw_status))
         if status is None:
             if raw_status:
                 key = (scol, f"unknown status {raw_status!r}")
@@ -958,12 +965,13 @@ def _records(table: _Table, columns: dict[str, str], file: str,
             domain=domain,
             status=status,
             raw_status=raw_status,
-            owner=cell(cells, "owner"),
+            owner=cells[i_owner].strip() if i_owner >= 0 else "",
             raw_domain=raw_domain,
             name_key=name_key(name),
             extra={h: cells[i] for h, i in extras},
             rows=[row],
             hashed=hashed,
+            other_domains=others,
         )
         key = rec.key
         if key in by_key:
@@ -984,6 +992,17 @@ def _records(table: _Table, columns: dict[str, str], file: str,
             file, None, None,
             f"{_count(duplicates, 'duplicate row')} merged into {_count(len(merged), 'account')}: "
             f"rows {shown}{more}",
+        ))
+    # Rows with no domain merge on the name alone: two firms called "Martin Plumbing" would lose
+    # one record without a word, so every such merge is named for a person to check.
+    by_name = [r for r in merged if not r.domain]
+    if by_name:
+        shown = ", ".join(f"{r.name!r} (rows {'+'.join(str(n) for n in r.rows)})" for r in by_name[:SHOW_ROWS])
+        more = ", ..." if len(by_name) > SHOW_ROWS else ""
+        problems.append(Problem(
+            file, None, columns.get("name"),
+            f"{_count(len(by_name), 'account')} merged on the name alone, with no domain to confirm it: "
+            f"{shown}{more}; if rows are different companies, add their websites",
         ))
     conflicts = [r for r in merged if len(statuses.get(r.key, ())) > 1]
     if conflicts:
@@ -1032,15 +1051,16 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
     if not data.strip():
         raise _err(file, "the file is empty")
     suffix = p.suffix.lower()
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        table = _read_excel(data, file, sheet, columns)
-    elif suffix in EXCEL_SUFFIXES:
-        raise _err(file, "not a readable Excel workbook (the file is not a .xlsx/.xls archive)")
-    else:
-        table = _read_text(data, file, suffix)
-    cols = _find_columns(table.headers, columns, file)
-    hashed = _compact(cols.get("domain", "")) == _compact(HASH_HEADER)
-    records, problems = _records(table, cols, file, status_map, hashed)
+    with paused_gc():  # a big list is millions of small objects: see bulk.paused_gc
+        if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+            table = _read_excel(data, file, sheet, columns)
+        elif suffix in EXCEL_SUFFIXES:
+            raise _err(file, "not a readable Excel workbook (the file is not a .xlsx/.xls archive)")
+        else:
+            table = _read_text(data, file, suffix)
+        cols = _find_columns(table.headers, columns, file)
+        hashed = _compact(cols.get("domain", "")) == _compact(HASH_HEADER)
+        records, problems = _records(table, cols, file, status_map, hashed)
     return AccountList(
         side=side,
         company=company or company_from_path(p),

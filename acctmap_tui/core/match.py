@@ -41,9 +41,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 from rapidfuzz import fuzz, process
 
+from acctmap_tui.core.bulk import paused_gc
+from acctmap_tui.core.normalize import is_shared_domain, registrable_domain
 from acctmap_tui.core.model import (
     ACCEPTED,
     AUTO,
@@ -94,12 +95,35 @@ MIN_TYPO_WORD = 4  # words this long or longer are also blocked with a letter dr
 # words ("quara", "quaka", "qara"), where one letter says nothing. On the 50k bench these blocks
 # with a cap of 10 put 30 more true pairs in the queue for 195 more pairs; a cap of 40, 36 for 914.
 MAX_TYPO_BLOCK = 10
+SAME_NAME = 95.0  # a name pair scoring this much is the same name (review_priority)
+NEIGHBOURS = 2  # second pass: names compared on each side of a lonely name in sorted order
 REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many candidates per record
 # A name whose every word is in more than this many names of the two lists ("Allen Auto", "Smith",
 # "Blue River Foods") is too common to trust alone: two firms of that name are likely, so a
 # name-only pair on it goes to review instead of auto.
 COMMON_WORD = 5
+# A name of common words is still rare as a whole when fewer than this many names of the two
+# lists are expected to hold all its words by chance (see _word_info).
+# On the 20k bench 0.05 gave 0.7 points more auto recall at the same precision; 0.5 gave 3.3
+# points more but precision fell to 0.984 (the bench's world is full of namesakes).
+RARE_NAME = 0.05
 
+
+
+# What the matcher is doing from each reported fraction on (see `phase_of`): a driver labels its
+# progress bar with these, so the CLI and the app's load screen show the same phases.
+PHASES = (
+    (0.0, "joining on domains"),
+    (0.2, "finding name candidates"),
+    (0.4, "scoring names"),
+    (0.75, "weighing the evidence"),
+    (0.9, "settling decisions"),
+)
+
+
+def phase_of(fraction: float) -> str:
+    """The matcher's phase at a progress fraction reported by `match_lists`."""
+    return next(label for start, label in reversed(PHASES) if fraction >= start or start == 0.0)
 
 
 @dataclass
@@ -129,8 +153,13 @@ def match_lists(
     The two lists must carry comparable `domain` values (when one side is hashed, the caller hashes
     the other side's domains with the same key). `progress` gets a fraction 0..1 a few times.
     """
-    th = thresholds or Thresholds()
-    report = progress or (lambda _fraction: None)
+    with paused_gc():
+        return _match_lists(ours, theirs, thresholds or Thresholds(), decisions,
+                            progress or (lambda _fraction: None))
+
+
+def _match_lists(ours: AccountList, theirs: AccountList, th: Thresholds, decisions: Iterable[Account],
+                 report: Callable[[float], None]) -> MatchResult:
     report(0.0)
     hashed = ours.hashed or theirs.hashed
     notes: list[str] = []
@@ -245,6 +274,9 @@ def review_priority(account: Account) -> tuple[int, float]:
     order, 217.
     """
     flags = set(account.match.flags)
+    if (account.match.method == NAME and account.match.score >= SAME_NAME
+            and flags == {FLAG_DIFFERENT_DOMAINS}):
+        return -1, -account.match.score  # one distinctive name on two domains: likely one firm
     doubt = 3 if FLAG_ONE_TO_MANY in flags else 2 if FLAG_CLOSE_CANDIDATES in flags else 0
     doubt += FLAG_COMMON_NAME in flags and FLAG_SAME_PLACE not in flags
     doubt += len(flags & {FLAG_DIFFERENT_DOMAINS, FLAG_NAMES_DIFFER, FLAG_DOMAIN_UNLIKE_NAME,
@@ -259,21 +291,33 @@ def review_priority(account: Account) -> tuple[int, float]:
 def _domain_pairs(
     ours: list[Record], theirs: list[Record], th: Thresholds, method: str
 ) -> tuple[list[Account], set[int], set[int]]:
-    """Pairs sharing a non-empty domain, and the indexes of the records they use on each side."""
+    """Pairs sharing a non-empty domain, and the indexes of the records they use on each side.
+
+    A record's other domains (several in one website cell) join too; a pair sharing several
+    domains is one pair.
+    """
     by_domain_t: dict[str, list[int]] = defaultdict(list)
     for j, r in enumerate(theirs):
         if r.domain:
             by_domain_t[r.domain].append(j)
+            for d in r.other_domains:
+                by_domain_t[d].append(j)
     by_domain_o: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(ours):
-        if r.domain and r.domain in by_domain_t:
-            by_domain_o[r.domain].append(i)
+        for d in (r.domain, *r.other_domains) if r.domain else ():
+            if d in by_domain_t:
+                by_domain_o[d].append(i)
 
     raw: list[tuple[int, int, bool]] = []
+    seen: set[tuple[int, int]] = set()
     for domain, idx_o in by_domain_o.items():
         idx_t = by_domain_t[domain]
         several = len(idx_o) > 1 or len(idx_t) > 1
-        raw.extend((i, j, several) for i in idx_o for j in idx_t)
+        for i in idx_o:
+            for j in idx_t:
+                if (i, j) not in seen:
+                    seen.add((i, j))
+                    raw.append((i, j, several))
 
     keys_o = [ours[i].name_key for i, _, _ in raw]
     keys_t = [theirs[j].name_key for _, j, _ in raw]
@@ -284,11 +328,36 @@ def _domain_pairs(
         flags = []
         if several:
             flags.append(FLAG_ONE_TO_MANY)
-        if ko and kt and sim < th.names_differ:
+        if ko and kt and sim < th.names_differ and not _label_names_both(ours[i].domain, ko, kt):
             flags.append(FLAG_NAMES_DIFFER)
         decision = REVIEW if flags else AUTO
         accounts.append(Account(ours[i], theirs[j], MatchInfo(method, 100.0, decision, flags)))
     return accounts, {i for i, _, _ in raw}, {j for _, j, _ in raw}
+
+
+_NOT_INITIALS = frozenset(("and", "of", "the", "for", "de", "und", "et"))
+
+
+def _initials(key: str) -> str:
+    """First letters of a name key's words, small words left out: "kohlberg kravis roberts" -> "kkr"."""
+    return "".join(w[0] for w in key.split() if w not in _NOT_INITIALS)
+
+
+def _label_names_both(domain: str, key_a: str, key_b: str) -> bool:
+    """Whether a shared domain's label is each name, run together or as its initials.
+
+    "KKR" and "Kohlberg Kravis Roberts & Co." at kkr.com, "IBM" and "International Business
+    Machines" at ibm.com: the names look unrelated, but the domain is both of them.
+    """
+    label = domain_label(domain)
+    if len(label) < 2:
+        return False
+
+    def names(key: str) -> bool:
+        joined = key.replace(" ", "")
+        return label == joined or (len(key.split()) >= 2 and label == _initials(key))
+
+    return names(key_a) and names(key_b)
 
 
 # --- name matching -----------------------------------------------------------------------------
@@ -316,6 +385,11 @@ def _block_keys(key: str, names_with: Counter[str]) -> set[str]:
             keys.update(_deletions(w))
     if len(words) >= 3:
         keys.update(f"+{a} {b}" for a, b in zip(words, words[1:]))
+    if len(words) >= 2:  # a typo across a word boundary ("rus trose"): the letters run together
+        compact = _compact_key(key)
+        if len(compact) >= 2 * AFFIX:
+            keys.add("[" + compact[:AFFIX + 1])
+            keys.add("]" + compact[-AFFIX - 1:])
     return keys
 
 
@@ -343,13 +417,15 @@ def _candidate_pairs(
     empty = np.zeros(0, dtype=np.int64)
     if not blocks:
         return empty, empty, []
-    block_ids, uniques = pd.factorize(np.asarray(blocks, dtype=object))
-    block_ids = block_ids.astype(np.int64)
+    ids: dict[str, int] = {}
+    block_ids = np.fromiter((ids.setdefault(b, len(ids)) for b in blocks), dtype=np.int64, count=len(blocks))
+    uniques = np.asarray(list(ids), dtype=object)
     row_ids = np.asarray(rows, dtype=np.int64)
     bo, ro = block_ids[: sizes[0]], row_ids[: sizes[0]]
     bt, rt = block_ids[sizes[0]:], row_ids[sizes[0]:]
     caps = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK,
-            "<": MAX_AFFIX_BLOCK, ">": MAX_AFFIX_BLOCK, "~": MAX_TYPO_BLOCK}
+            "<": MAX_AFFIX_BLOCK, ">": MAX_AFFIX_BLOCK, "~": MAX_TYPO_BLOCK,
+            "[": MAX_AFFIX_BLOCK, "]": MAX_AFFIX_BLOCK}
     cap = np.asarray([caps[u[0]] for u in uniques])
     n_blocks = len(uniques)
     count_o = np.bincount(bo, minlength=n_blocks)
@@ -370,13 +446,53 @@ def _candidate_pairs(
     # every ours posting pairs with every theirs posting of its block (a vectorised cartesian product)
     reps = count_t[bo]
     total = int(reps.sum())
-    if total == 0:
-        return empty, empty, too_common
     pair_o = np.repeat(ro, reps)
     offset = np.arange(total) - np.repeat(np.cumsum(reps) - reps, reps)
     pair_t = rt[np.repeat(start_t[bo], reps) + offset]
-    code = _distinct(pair_o * len(keys_t) + pair_t)
+
+    # Second pass: a name whose every block was too crowded ("smiht plumbing" among hundreds of
+    # Smiths and plumbers) is compared with its neighbours in sorted order instead.
+    lonely_o = np.ones(len(keys_o), dtype=bool)
+    lonely_o[pair_o] = False
+    lonely_t = np.ones(len(keys_t), dtype=bool)
+    lonely_t[pair_t] = False
+    if too_common:  # a name on hundreds of accounts is left to a person (see the note)
+        crowded = set(too_common)
+        lonely_o &= np.fromiter((k not in crowded for k in keys_o), dtype=bool, count=len(keys_o))
+        lonely_t &= np.fromiter((k not in crowded for k in keys_t), dtype=bool, count=len(keys_t))
+    extra_o, extra_t = _neighbour_pairs(keys_o, keys_t, lonely_o, lonely_t)
+    code = _distinct(np.concatenate((pair_o * len(keys_t) + pair_t, extra_o * len(keys_t) + extra_t)))
+    if len(code) == 0:
+        return empty, empty, too_common
     return code // len(keys_t), code % len(keys_t), too_common
+
+
+def _neighbour_pairs(keys_o: list[str], keys_t: list[str], lonely_o: np.ndarray, lonely_t: np.ndarray,
+                     width: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of each lonely name with the `width` names of the other list either side of it in
+    sorted order, by its sorted words and by its letters reversed (a typo early in the name)."""
+    out_o: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    out_t: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    if not keys_o or not keys_t or not (lonely_o.any() or lonely_t.any()):
+        return out_o[0], out_t[0]
+    for form in (_sorted_words, lambda k: k[::-1]):
+        sort_o = np.asarray([form(k) for k in keys_o], dtype=str)
+        sort_t = np.asarray([form(k) for k in keys_t], dtype=str)
+        for lonely, mine, other, mine_is_ours in ((lonely_o, sort_o, sort_t, True),
+                                                   (lonely_t, sort_t, sort_o, False)):
+            rows = np.flatnonzero(lonely)
+            if len(rows) == 0:
+                continue
+            order = np.argsort(other, kind="stable")
+            pos = np.searchsorted(other[order], mine[rows])
+            for step in range(-width, width):
+                at = pos + step
+                ok = (at >= 0) & (at < len(other))
+                found = order[at[ok]]
+                pairs = (rows[ok], found) if mine_is_ours else (found, rows[ok])
+                out_o.append(pairs[0])
+                out_t.append(pairs[1])
+    return np.concatenate(out_o).astype(np.int64), np.concatenate(out_t).astype(np.int64)
 
 
 def _distinct(codes: np.ndarray) -> np.ndarray:
@@ -424,17 +540,46 @@ def _name_pairs(
     free_t = np.asarray([j not in paired_t for j in rows_t], dtype=bool)
     relevant = free_o[pi] | free_t[pj]  # a pair of two domain-paired records is nobody's rival
     pi, pj = pi[relevant], pj[relevant]
-    arr_o = np.asarray(keys_o, dtype=object)
-    arr_t = np.asarray(keys_t, dtype=object)
+    # token_sort_ratio is ratio on the words sorted: sort each key once, not once per pair; and a
+    # ratio of at least `review` needs the shorter key to be at least review/(200-review) of the
+    # longer one, so pairs further apart in length are not scored at all (a quarter of them)
+    # (bench/match_bench.py --scorer swaps SCORER to compare scorers: then it is used as is)
+    if SCORER is fuzz.token_sort_ratio:
+        len_o = np.fromiter(map(len, keys_o), dtype=np.int64, count=len(keys_o))
+        len_t = np.fromiter(map(len, keys_t), dtype=np.int64, count=len(keys_t))
+        lo, lt = len_o[pi], len_t[pj]
+        near = 200 * np.minimum(lo, lt) >= (th.review - 0.01) * (lo + lt)
+        # (the compact forms below are compared too: keep the pairs they may lift)
+        clen_o = np.fromiter((len(_compact_key(k)) for k in keys_o), dtype=np.int64, count=len(keys_o))
+        clen_t = np.fromiter((len(_compact_key(k)) for k in keys_t), dtype=np.int64, count=len(keys_t))
+        lo, lt = clen_o[pi], clen_t[pj]
+        near |= 200 * np.minimum(lo, lt) >= (th.auto_accept - 0.01) * (lo + lt)
+        pi, pj = pi[near], pj[near]
+        arr_o = np.asarray([_sorted_words(k) for k in keys_o], dtype=object)
+        arr_t = np.asarray([_sorted_words(k) for k in keys_t], dtype=object)
+        scorer = fuzz.ratio
+    else:
+        arr_o, arr_t, scorer = np.asarray(keys_o, dtype=object), np.asarray(keys_t, dtype=object), SCORER
     scores = process.cpdist(
-        arr_o[pi], arr_t[pj], scorer=SCORER, score_cutoff=th.review, workers=-1, dtype=np.float32
+        arr_o[pi], arr_t[pj], scorer=scorer, score_cutoff=th.review, workers=-1, dtype=np.float32
+    )
+    # The same names written with their letters run together, generic words and plural or
+    # possessive "s" left out ("Rus tRose" / "Rust Rose", "Acme Holdings" / "Acme",
+    # "Campbells" / "Campbell's"): scored too, and a near-identical one lifts the pair.
+    alt_o = [_compact_key(k) for k in keys_o]
+    alt_t = [_compact_key(k) for k in keys_t]
+    alt_scores = process.cpdist(
+        np.asarray(alt_o, dtype=object)[pi], np.asarray(alt_t, dtype=object)[pj],
+        scorer=fuzz.ratio, score_cutoff=th.auto_accept, workers=-1, dtype=np.float32,
     )
     report(0.75)
-    hit = scores >= max(th.review, 1e-9)
-    pi, pj, scores = pi[hit], pj[hit], scores[hit].astype(float)
+    hit = (scores >= max(th.review, 1e-9)) | (alt_scores > scores)
+    pi, pj = pi[hit], pj[hit]
+    scores, alt_scores = scores[hit].astype(float), alt_scores[hit].astype(float)
 
-    words_o = _word_info(keys_o, names_with)
-    words_t = _word_info(keys_t, names_with)
+    n_names = len(keys_o) + len(keys_t)
+    words_o = _word_info(keys_o, names_with, n_names)
+    words_t = _word_info(keys_t, names_with, n_names)
 
     # Whole-name similarity is inflated by shared common words ("Erabel Security" vs "Grasil
     # Security" = 80): each name's rarest word carries its identity, so it must be found in the
@@ -443,7 +588,9 @@ def _name_pairs(
     # "Pine Evergreen Foods" are two firms (an extra word, "Acme Analytics Group", is left to
     # the score).
     sc = scores.tolist()
+    alt = alt_scores.tolist()
     list_o, list_t = pi.tolist(), pj.tolist()
+    generic_only: set[int] = set()  # pairs that differ in generic words: never auto
     for p, (a, b) in enumerate(zip(list_o, list_t)):
         if sc[p] < 100:  # equal keys need no second look
             (wo, rare_o, _), (wt, rare_t, _) = words_o[a], words_t[b]
@@ -451,6 +598,10 @@ def _name_pairs(
             sc[p] = min(sc[p], rare)
             if sc[p] >= th.review and min(len(wo), len(wt)) > 1 and _swapped_word(wo, wt, th.review):
                 sc[p] = 0.0
+            if alt[p] > sc[p]:  # the compact forms are near-identical letter for letter
+                sc[p] = alt[p]
+                if GENERIC_WORDS.intersection(wo) != GENERIC_WORDS.intersection(wt):
+                    generic_only.add(p)
 
     # What else the two records say: the domain one side carries, and country / city columns.
     # `eff` is the score the decisions use: the name score, or 100 when one side's domain spells
@@ -458,7 +609,7 @@ def _name_pairs(
     # Every candidate is a rival of the others of its records, proposed or not: the evidence that
     # rules a candidate out is not sure enough to make a namesake's pair clear (on the 50k bench,
     # not counting such rivals gave 10 more autos, 2 of them false).
-    cands: list[tuple[int, int, float, float, Evidence, bool, bool]] = []
+    cands: list[tuple[int, int, float, float, Evidence, bool, bool, int]] = []
     places_o: dict[int, tuple[str, str]] = {}
     places_t: dict[int, tuple[str, str]] = {}
     for p, (a, b) in enumerate(zip(list_o, list_t)):
@@ -478,9 +629,12 @@ def _name_pairs(
         # Two domains say two companies. Only a near-identical, distinctive name is worth a
         # person's look ("Acme" at acme.com and acme.de); "Smith Plumbing" twice is two firms,
         # and so is "Smith Plumbing" in two countries.
+        # Two domains say two companies. Only a near-identical, distinctive name is worth a
+        # person's look ("Acme" at acme.com and acme.de: review_priority puts such pairs first);
+        # "Smith Plumbing" twice is two firms, and so is "Smith Plumbing" in two countries.
         two_firms = (rec_o.domain and rec_t.domain and (eff < th.auto_accept or is_common)
                      or is_common and ev.country < 0)
-        cands.append((a, b, sc[p], eff, ev, is_common, not two_firms))
+        cands.append((a, b, sc[p], eff, ev, is_common, not two_firms, p))
 
     # each record's candidate scores, ascending, to count rivals by bisection
     scores_o: dict[int, list[float]] = defaultdict(list)
@@ -496,7 +650,7 @@ def _name_pairs(
         return bisect_right(lst, high) - bisect_left(lst, low) - 1
 
     auto, review = [], []
-    for a, b, s, eff, ev, is_common, proposed in cands:
+    for a, b, s, eff, ev, is_common, proposed, p in cands:
         if not (proposed and free_o[a] and free_t[b]):
             continue
         so, st = scores_o[a], scores_t[b]
@@ -522,7 +676,12 @@ def _name_pairs(
         # 50k bench (--places) such unique pairs were right 94% of the time (5k: 86%), short of
         # the 99% an auto pair needs. Another city blocks auto too: letting it pass gave 27 more
         # true autos for 5 more false ones.
-        clear = (not rivals and not is_common and ev.plausible and FLAG_DIFFERENT_DOMAINS not in flags)
+        # a one-word name whose website cell held a free-mail address ("Martin", jo@gmail.com)
+        # says too little to be sure of
+        free_mail = (_free_mail_only(rec_o) or _free_mail_only(rec_t)) and (
+            len(words_o[a][0]) == 1 or len(words_t[b][0]) == 1)
+        clear = (not rivals and not is_common and ev.plausible and FLAG_DIFFERENT_DOMAINS not in flags
+                 and p not in generic_only and not free_mail)
         decision = AUTO if eff >= th.auto_accept and clear else REVIEW
         account = Account(rec_o, rec_t, MatchInfo(NAME, round(s, 1), decision, flags))
         if decision == AUTO:
@@ -548,6 +707,35 @@ def _name_pairs(
     return auto + kept
 
 
+# Words that say what kind of firm, not which one: left out of the compact form, never a name's
+# identifying word. A pair that differs only in them goes to review ("Acme" / "Acme Holdings").
+GENERIC_WORDS = frozenset("""
+    holding holdings group groups company companies financial finance global international
+    worldwide enterprises enterprise industries services service solutions
+    """.split())
+
+
+@lru_cache(maxsize=1 << 17)
+def _compact_key(key: str) -> str:
+    """A name key run together, generic words and a word's plural or possessive "s" left out:
+    "campbells soup holdings" -> "campbellsoup"."""
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+             for w in key.split() if w not in GENERIC_WORDS]
+    return "".join(words) or key.replace(" ", "")
+
+
+def _free_mail_only(rec: Record) -> bool:
+    """A record whose website cell held only a free-mail or shared-host address (blanked)."""
+    return bool(not rec.domain and rec.raw_domain and not rec.hashed
+                and is_shared_domain(registrable_domain(rec.raw_domain)))
+
+
+def _sorted_words(key: str) -> str:
+    """A name key with its words sorted, as token_sort_ratio compares it."""
+    words = key.split()
+    return key if len(words) < 2 else " ".join(sorted(words))
+
+
 def _swapped_word(wo: list[str], wt: list[str], cutoff: float) -> bool:
     """Whether each name has a word with no look-alike (scoring `cutoff` or more) in the other."""
     def lacks(words: list[str], other: list[str]) -> bool:
@@ -556,13 +744,28 @@ def _swapped_word(wo: list[str], wt: list[str], cutoff: float) -> bool:
     return lacks(wo, wt) and lacks(wt, wo)
 
 
-def _word_info(keys: list[str], names_with: Counter[str]) -> list[tuple[list[str], str, bool]]:
-    """Per name key: its words, its rarest word, and whether every word is common."""
+def _word_info(keys: list[str], names_with: Counter[str], n_names: int
+               ) -> list[tuple[list[str], str, bool]]:
+    """Per name key: its words, its rarest word (a generic word only when it has no other),
+    and whether the name is common.
+
+    A name is common when every word is common and the whole name is not rare either: the
+    number of names expected to hold all its words by chance (n_names times the product of each
+    word's share of names) is above `RARE_NAME`. "Smith Plumbing" is common; "Brown, Harris and
+    Becker" is made of common words but rare as a whole.
+    """
     out = []
     for key in keys:
         words = key.split()
-        rare = min(words, key=names_with.__getitem__)
-        out.append((words, rare, names_with[rare] > COMMON_WORD))
+        specific = [w for w in words if w not in GENERIC_WORDS] or words
+        rare = min(specific, key=names_with.__getitem__)
+        common = names_with[rare] > COMMON_WORD
+        if common and len(words) > 1:
+            expected = float(n_names)
+            for w in set(words) - {"and"}:
+                expected *= names_with[w] / n_names
+            common = expected > RARE_NAME
+        out.append((words, rare, common))
     return out
 
 

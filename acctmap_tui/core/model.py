@@ -149,6 +149,9 @@ class Record:
     extra: dict[str, str] = field(default_factory=dict)  # other columns, by header
     rows: list[int] = field(default_factory=list)  # source rows merged into this record
     hashed: bool = False
+    # more domains from the same website cell ("acme.com; acme.de"): the matcher joins on them
+    # too; not saved in the session (the raw cell is)
+    other_domains: list[str] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def key(self) -> str:

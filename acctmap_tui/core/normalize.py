@@ -1,7 +1,11 @@
 """Match keys: the registrable domain of a website cell and the key of a company name.
 
-Domains come from tldextract using the public-suffix snapshot bundled with the package: the one
-module-level extractor below never fetches the list over the network and writes no cache.
+Domains are cut at the public suffix with the suffix-list snapshot bundled with tldextract, read
+once from the package's data file and looked up in a trie built once: nothing fetches the list over
+the network, nothing writes a cache, and tldextract (which imports `requests`) is never imported,
+which keeps `acctmap --help` fast. The lookup follows tldextract's own algorithm (private suffixes
+on, so `acme.github.io` is its own domain while bare `github.io` is a suffix);
+tests/core/test_normalize.py checks it gives tldextract's answers.
 Internationalised domains are returned in their IDNA (punycode) ASCII form, so `bücher.de` and
 `xn--bcher-kva.de` give the same key `xn--bcher-kva.de`.
 
@@ -11,20 +15,79 @@ in returns it unchanged.
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import re
 import unicodedata
 from functools import lru_cache
-
-import tldextract
-
-# Built once, offline: the bundled suffix list, no cache dir, private suffixes on (so
-# `acme.github.io` is its own domain while bare `github.io` is a suffix, not a company).
-_EXTRACT = tldextract.TLDExtract(
-    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
-)
+from pathlib import Path
 
 _CACHE_SIZE = 1 << 18
+
+# --- public suffixes ----------------------------------------------------------------------------
+
+_PSL_RULE = re.compile(r"^(?P<suffix>[.*!]*\w[\S]*)", re.UNICODE | re.MULTILINE)  # tldextract's
+_PSL_PRIVATE = "// ===BEGIN PRIVATE DOMAINS==="
+_END = "."  # trie key marking the end of a suffix (never a host label)
+_trie: dict | None = None
+
+
+def _suffix_trie() -> dict:
+    """The bundled public-suffix list (ICANN and private sections) as a reversed-label trie."""
+    global _trie
+    if _trie is None:
+        spec = importlib.util.find_spec("tldextract")  # locates the package without importing it
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError("tldextract is not installed: its suffix list is needed")
+        snapshot = Path(next(iter(spec.submodule_search_locations))) / ".tld_set_snapshot"
+        root: dict = {}
+        for part in snapshot.read_text(encoding="utf-8").partition(_PSL_PRIVATE)[::2]:
+            for m in _PSL_RULE.finditer(part):
+                node = root
+                for label in reversed(m.group("suffix").split(".")):
+                    node = node.setdefault(label, {})
+                node[_END] = True
+        _trie = root
+    return _trie
+
+
+@lru_cache(maxsize=4096)
+def _decode_label(label: str) -> str:
+    """A punycode label in Unicode, as the suffix list writes it (tldextract does the same)."""
+    try:
+        import idna  # installed with tldextract; light, unlike tldextract's own import
+
+        return idna.decode(label)
+    except (ImportError, UnicodeError, IndexError):
+        return label
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def split_host(host: str) -> tuple[str, str]:
+    """(label under the public suffix, public suffix) of a lower-case ASCII host name.
+
+    `shop.acme.co.uk` -> ("acme", "co.uk"); `co.uk` -> ("", "co.uk"); `localhost` -> ("", "").
+    """
+    labels = host.split(".")
+    node = _suffix_trie()
+    end = at = len(labels)
+    for label in reversed(labels):
+        if label.startswith("xn--"):
+            label = _decode_label(label)
+        child = node.get(label)
+        if child is not None:
+            at -= 1
+            node = child
+            if _END in node:
+                end = at
+            continue
+        if "*" in node:
+            end = at if "!" + label in node else at - 1
+        break
+    if end == len(labels):
+        return "", ""
+    return (labels[end - 1] if end > 0 else ""), ".".join(labels[end:])
+
 
 # --- domains ------------------------------------------------------------------------------------
 
@@ -42,17 +105,25 @@ _TRIM = "\"'<>()[]{}`"
 def _parse_host(token: str) -> tuple[str, str | None]:
     """One token (URL, email or host) -> (registrable domain, reason when there is none)."""
     s = token.strip().strip(_TRIM).strip().lower()
-    prev = None
-    while prev != s:  # doubled schemes: "https://https://x.com"
-        prev = s
-        s = _SCHEME.sub("", s, count=1)
+    if ":" in s or "/" in s:  # every scheme spelling has one of them
+        prev = None
+        while prev != s:  # doubled schemes: "https://https://x.com"
+            prev = s
+            s = _SCHEME.sub("", s, count=1)
     for stop in "/?#\\":
-        s = s.split(stop, 1)[0]
-    s = s.rsplit("@", 1)[-1]  # email address, or credentials in a URL
-    if s.startswith("[") or s.count(":") > 1:
+        if stop in s:
+            s = s.split(stop, 1)[0]
+    if "@" in s:
+        s = s.rsplit("@", 1)[-1]  # email address, or credentials in a URL
+    if ":" in s:
+        if s.startswith("[") or s.count(":") > 1:
+            return "", "IP address, not a domain"
+        s = s.split(":", 1)[0]  # port
+    elif s.startswith("["):
         return "", "IP address, not a domain"
-    s = s.split(":", 1)[0]  # port
-    s = s.replace("\u3002", ".").replace("\uff0e", ".").strip(".")
+    if not s.isascii():
+        s = s.replace("\u3002", ".").replace("\uff0e", ".")
+    s = s.strip(".")
     if not s:
         return "", f"no host name in {token!r}"
     if s[-1].isdigit():  # only such a host can be an IPv4 address (IPv6 has colons)
@@ -72,12 +143,11 @@ def _parse_host(token: str) -> tuple[str, str | None]:
         return "", f"{token!r} is a local host name, not a public domain"
     # No "www." stripping here: tldextract already treats it as a subdomain, and stripping it
     # first would turn "www.al" (the registrable domain "www" under "al") into the bare suffix.
-    result = _EXTRACT(s)
-    domain = result.top_domain_under_public_suffix
-    if domain:
-        return domain, None
-    if result.suffix and not result.domain:
-        return "", f"{result.suffix!r} is a public suffix, not a company domain"
+    label, suffix = split_host(s)
+    if label and suffix:
+        return f"{label}.{suffix}", None
+    if suffix:
+        return "", f"{suffix!r} is a public suffix, not a company domain"
     return "", f"no public suffix in {token!r}"
 
 
@@ -111,8 +181,19 @@ def parse_domain(value: str) -> tuple[str, str | None]:
             return "", f"no domain in {cell!r}"
         return "", first_problem
     if len(found) > 1:
-        return found[0], f"several domains in {cell!r}; used {found[0]!r}"
+        return found[0], f"several domains in {cell!r}; used {found[0]!r}, the others match too"
     return found[0], None
+
+
+def cell_domains(value: str) -> list[str]:
+    """Every registrable domain in a website cell, in order ("acme.com; acme.de" -> both)."""
+    found: list[str] = []
+    for token in _SPLIT_CELL.split(value.strip()):
+        if token.strip(_TRIM):
+            domain = _parse_host(token)[0]
+            if domain and domain not in found:
+                found.append(domain)
+    return found
 
 
 def registrable_domain(value: str) -> str:
@@ -230,6 +311,34 @@ _LEGAL_PHRASES = (
     ("and", "company"),
 )
 _PHRASE_ENDS = frozenset(p[-1] for p in _LEGAL_PHRASES)
+
+
+def _one_edit_typos(term: str) -> set[str]:
+    """Misspellings of a legal term a person makes, as strippable as the term itself.
+
+    A doubled letter ("ppty", "incc") for any term; two letters swapped ("ocrp", "incorproated")
+    from four letters on; a letter dropped ("liited", "limted") from five; any one letter
+    added or changed from six ("limitad", "compamy"). Shorter terms with looser edits would eat
+    real words ("corp" -> "core", "corn").
+    """
+    out = {term[:i] + term[i] + term[i:] for i in range(len(term))}
+    if len(term) >= 4:
+        out.update(term[:i] + term[i + 1] + term[i] + term[i + 2:] for i in range(len(term) - 1))
+    if len(term) >= 5:
+        out.update(term[:i] + term[i + 1:] for i in range(len(term)))
+    if len(term) >= 6:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        out.update(term[:i] + c + term[i:] for i in range(len(term) + 1) for c in letters)
+        out.update(term[:i] + c + term[i + 1:] for i in range(len(term)) for c in letters)
+    return {t for t in out if len(t) >= 4}
+
+
+# The legal forms people actually mistype, and their misspellings that are real words.
+_TYPO_TERMS = "inc incorporated llc ltd limited corp corporation company gmbh pty plc".split()
+_REAL_WORDS = frozenset("crop limiter limites".split())
+_LEGAL_TYPOS = frozenset(
+    t for term in _TYPO_TERMS for t in _one_edit_typos(term)
+) - _LEGAL_TERMS - _REAL_WORDS
 _FOLD = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
 )
@@ -240,10 +349,18 @@ _AND = re.compile(r"[&+]")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+# For plain ASCII names: "&"/"+" spelled out, every other non-alphanumeric character a space.
+_ASCII_FOLD = {c: " " for c in range(128) if not chr(c).isalnum()}
+_ASCII_FOLD.update({ord("&"): " and ", ord("+"): " and "})
+_NEEDS_RULES = re.compile(r"['`/]|\b\w\.\w\.")  # apostrophes, a/s, s.a.: the full rules below
+
+
 def _fold_text(name: str) -> str:
     """Casefold, strip accents and marks, spell out '&'/'+' and drop punctuation."""
     if name.isascii():
         s = name.lower()
+        if _NEEDS_RULES.search(s) is None:
+            return s.translate(_ASCII_FOLD)
     else:
         s = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
         s = "".join(ch for ch in s if not unicodedata.category(ch).startswith("M"))
@@ -266,7 +383,7 @@ def _strip_legal(words: list[str]) -> list[str]:
                     del words[-n:]
                     changed = True
                     break
-        if len(words) > 1 and words[-1] in _LEGAL_TERMS:
+        if len(words) > 1 and (words[-1] in _LEGAL_TERMS or words[-1] in _LEGAL_TYPOS):
             words.pop()
             changed = True
         if len(words) > 1 and words[-1] == "and":  # "Acme & Co KG" leaves a dangling "and"

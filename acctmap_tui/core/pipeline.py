@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from acctmap_tui.core.categorize import apply_categories
 from acctmap_tui.core.ingest import company_from_path, map_status
-from acctmap_tui.core.match import MatchResult, match_lists
 from acctmap_tui.core.model import (
     AcctmapError,
     AccountList,
@@ -25,6 +25,9 @@ from acctmap_tui.core.model import (
 from acctmap_tui.core.privacy import hash_for_matching, likely_key_mismatch
 from acctmap_tui.core.score import rescore
 from acctmap_tui.core.sharing import default_field_policy
+
+if TYPE_CHECKING:  # the matcher (numpy, rapidfuzz) is imported when a match runs
+    from acctmap_tui.core.match import MatchResult
 
 MAX_PROBLEMS_KEPT = 200
 
@@ -111,6 +114,8 @@ def _carry_status_words(lst: AccountList, prior: Source | None) -> None:
 
 def _match(ours: AccountList, theirs: AccountList, thresholds: Thresholds, decisions: list,
            progress: Callable[[float], None] | None, key: bytes | None) -> MatchResult:
+    from acctmap_tui.core.match import match_lists
+
     if ours.hashed == theirs.hashed:
         return match_lists(ours, theirs, thresholds, decisions=decisions, progress=progress)
     plain, hashed = (theirs, ours) if ours.hashed else (ours, theirs)

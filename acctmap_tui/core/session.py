@@ -9,24 +9,18 @@ a value of the wrong type is an error that names the field (and the account).
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import secrets
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
-try:  # tomli is the standard library's tomllib, compiled: 2.5x faster on a 10,000-account session
-    import tomli as tomllib
-except ImportError:  # pragma: no cover - tomli is a dependency; the standard parser still works
-    import tomllib
-
-import tomli_w
-
+from acctmap_tui.core import toml_io
+from acctmap_tui.core.bulk import paused_gc
 from acctmap_tui.core.model import (
     ACCEPTED,
     ACTION_STATUSES,
@@ -55,7 +49,6 @@ from acctmap_tui.core.model import (
 SCHEMA = 1
 SESSION_SIDE = "session"  # FieldInfo.side for fields made on the call
 RECOVERY_SUFFIX = ".recovery.toml"
-INLINE_MAX = 100  # arrays and tables whose one-line form is longer are written out multi-line
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -75,62 +68,7 @@ def _put(table: dict[str, Any], key: str, value: Any) -> None:
     table[key] = value
 
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _toml_str(text: str) -> str:
-    # JSON's escapes are all valid in a TOML basic string; TOML also forbids a raw DEL.
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _one_line(value: Any) -> str | None:
-    """TOML for a small array or table of plain values on one line; None for other values."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return _toml_str(value)
-    if isinstance(value, list):
-        items = [_one_line(v) for v in value]
-        return None if None in items else "[" + ", ".join(items) + "]"  # type: ignore[arg-type]
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = []
-        for k, v in value.items():
-            text = _one_line(v)
-            if text is None:
-                return None
-            items.append(f"{k if _BARE_KEY.fullmatch(k) else _toml_str(k)} = {text}")
-        return "{ " + ", ".join(items) + " }"
-    return None
-
-
-class _Inliner:
-    """Keeps short arrays and tables on one line, which tomli-w (always multi-line) cannot.
-
-    A short value is swapped for a unique placeholder string before tomli-w runs and its one-line
-    form is put back afterwards; the random nonce keeps any user text from matching a placeholder.
-    """
-
-    def __init__(self) -> None:
-        self.nonce = secrets.token_hex(8)
-        self.parts: list[str] = []
-
-    def __call__(self, value: Any) -> Any:
-        text = _one_line(value)
-        if text is None or len(text) > INLINE_MAX:
-            return value
-        self.parts.append(text)
-        return f"\x00{self.nonce}:{len(self.parts) - 1}\x00"
-
-    def fill(self, toml_text: str) -> str:
-        placeholder = re.compile(r'"\\u0000' + self.nonce + r':(\d+)\\u0000"')
-        return placeholder.sub(lambda m: self.parts[int(m.group(1))], toml_text)
-
-
-def _record_table(rec: Record, inline: _Inliner) -> dict[str, Any]:
+def _record_table(rec: Record, inline: Callable[[Any], Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"name": rec.name, "domain": rec.domain}
     _put(out, "status", rec.status)
     out.update(raw_status=rec.raw_status, owner=rec.owner, raw_domain=rec.raw_domain,
@@ -140,7 +78,7 @@ def _record_table(rec: Record, inline: _Inliner) -> dict[str, Any]:
     return out
 
 
-def _account_table(acc: Account, inline: _Inliner) -> dict[str, Any]:
+def _account_table(acc: Account, inline: Callable[[Any], Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"key": acc.key}
     _put(out, "category", acc.category)
     out["category_manual"] = acc.category_manual
@@ -157,7 +95,7 @@ def _account_table(acc: Account, inline: _Inliner) -> dict[str, Any]:
     return out
 
 
-def _document(session: Session, inline: _Inliner) -> dict[str, Any]:
+def _document(session: Session, inline: Callable[[Any], Any]) -> dict[str, Any]:
     doc: dict[str, Any] = {"schema": SCHEMA, "title": session.title, "ours": session.ours,
                            "partner": session.partner, "created": _utc(session.created)}
     _put(doc, "saved", _utc(session.saved) if session.saved else None)
@@ -196,23 +134,10 @@ def _document(session: Session, inline: _Inliner) -> dict[str, Any]:
     return doc
 
 
-def _has_cr(obj: Any) -> bool:
-    if isinstance(obj, str):
-        return "\r" in obj
-    if isinstance(obj, dict):
-        return any(_has_cr(k) or _has_cr(v) for k, v in obj.items())
-    if isinstance(obj, list):
-        return any(_has_cr(v) for v in obj)
-    return False
-
-
 def to_toml(session: Session) -> str:
     """The session as TOML text (schema 1)."""
-    inline = _Inliner()
-    doc = _document(session, inline)
-    # Multi-line strings keep notes readable, but tomli-w turns "\r\n" into "\n" inside them;
-    # a session holding a carriage return anywhere is written with escaped strings instead.
-    return inline.fill(tomli_w.dumps(doc, multiline_strings=not _has_cr(doc)))
+    with paused_gc():
+        return toml_io.dumps(_document(session, toml_io.inline))
 
 
 def _atomic_write(data: bytes, path: Path) -> None:
@@ -537,13 +462,15 @@ def from_toml(text: str, path: str = "<session>") -> Session:
     """Parse session TOML; a SessionError names the file and the line or field that is wrong."""
     text = text.removeprefix("\ufeff")
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        with paused_gc():
+            doc = toml_io.loads(text)
+    except toml_io.TOMLDecodeError as exc:
         raise SessionError(_problem(path, _decode_message(exc))) from exc
-    return _session(_Reader(path, text), doc)
+    with paused_gc():
+        return _session(_Reader(path, text), doc)
 
 
-def _decode_message(exc: tomllib.TOMLDecodeError) -> str:
+def _decode_message(exc: toml_io.TOMLDecodeError) -> str:
     lineno, colno = getattr(exc, "lineno", None), getattr(exc, "colno", None)
     msg = getattr(exc, "msg", None)
     if lineno is None:  # Python < 3.14 puts the position in the message text only

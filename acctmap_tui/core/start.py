@@ -22,12 +22,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acctmap_tui.core import ingest, privacy
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.model import OURS, PARTNER, STATUSES, AccountList, AcctmapError, Session
-from acctmap_tui.core.pipeline import NewSession, new_session
-from acctmap_tui.core.workbench import Workbench
+
+if TYPE_CHECKING:  # imported where used: the matcher pulls in numpy and rapidfuzz
+    from acctmap_tui.core.pipeline import NewSession
+    from acctmap_tui.core.workbench import Workbench
 
 Progress = Callable[[float, str | None], None]  # (fraction done 0..1, stage in words or None)
 
@@ -115,18 +118,49 @@ def _read_list(item: ListInput, side: str, company: str, columns: dict[str, str]
                             status_map=status_map or None, sheet=sheet)
 
 
+PARALLEL_BYTES = 2_000_000  # lists bigger than this (both) are read side by side on two cores
+
+
+def _size(item: ListInput) -> int:
+    if isinstance(item, AccountList):
+        return 0
+    try:
+        return Path(item).expanduser().stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_in_parallel(ours_args: tuple, theirs_args: tuple) -> tuple[AccountList, AccountList]:
+    """Read the partner's list in a second process while this one reads ours (building records
+    is pure Python: one core each). Errors come back as the same IngestError."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: a progress bar's timer thread (or the app's) must not be copied mid-lock
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        theirs = pool.submit(_read_list, *theirs_args)
+        ours = _read_list(*ours_args)
+        return ours, theirs.result()
+
+
 def prepare(request: SessionRequest, progress: Progress | None = None) -> SessionRequest:
     """The request with every input read: both lists, the prior session and the key.
 
     Raises AcctmapError naming the file (and row and column) when one cannot be read.
     """
     report = progress or _no_progress
-    report(0.0, "Reading our list…")
-    ours = _read_list(request.ours, OURS, request.ours_name, request.ours_columns,
-                      request.status_map, request.ours_sheet)
-    report(0.1, "Reading the partner's list…")
-    theirs = _read_list(request.theirs, PARTNER, request.partner_name, request.partner_columns,
-                        request.status_map, request.partner_sheet)
+    ours_args = (request.ours, OURS, request.ours_name, request.ours_columns,
+                 request.status_map, request.ours_sheet)
+    theirs_args = (request.theirs, PARTNER, request.partner_name, request.partner_columns,
+                   request.status_map, request.partner_sheet)
+    if _size(request.ours) > PARALLEL_BYTES and _size(request.theirs) > PARALLEL_BYTES:
+        report(0.0, "Reading both lists…")
+        ours, theirs = _read_in_parallel(ours_args, theirs_args)
+    else:
+        report(0.0, "Reading our list…")
+        ours = _read_list(*ours_args)
+        report(0.1, "Reading the partner's list…")
+        theirs = _read_list(*theirs_args)
     prior = request.prior
     if prior is not None and not isinstance(prior, Session):
         report(0.18, f"Reading the prior session {Path(prior).name}…")
@@ -142,6 +176,9 @@ def prepare(request: SessionRequest, progress: Progress | None = None) -> Sessio
 
 def build_session(request: SessionRequest, progress: Progress | None = None) -> NewSession:
     """Read what the request names and match the two lists into a new session."""
+    from acctmap_tui.core.match import phase_of
+    from acctmap_tui.core.pipeline import new_session
+
     report = progress or _no_progress
     ready = prepare(request, report)
     ours, theirs, prior, key = ready.ours, ready.theirs, ready.prior, ready.key
@@ -150,7 +187,7 @@ def build_session(request: SessionRequest, progress: Progress | None = None) -> 
     # A PSI exchange resolves here, like the key: its files become the partner's list (core/psi.py).
     report(0.2, f"Matching {len(ours.records):,} × {len(theirs.records):,} accounts…")
     built = new_session(ours, theirs, prior=prior, key=key, day=ready.day, title=ready.title,
-                        progress=lambda f: report(0.2 + 0.8 * min(max(f, 0.0), 1.0), None))
+                        progress=lambda f: report(0.2 + 0.75 * min(max(f, 0.0), 1.0), phase_of(f)))
     report(1.0, "Done")
     return built
 
@@ -204,4 +241,6 @@ def restored(session: Session, current: Workbench) -> Workbench:
 
 def _workbench(session: Session, ours: AccountList | None, theirs: AccountList | None, *,
                path: Path | None = None, dirty: bool = False) -> Workbench:
+    from acctmap_tui.core.workbench import Workbench
+
     return Workbench(session, ours, theirs, path=path, dirty=dirty)

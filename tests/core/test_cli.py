@@ -5,6 +5,7 @@ import csv
 import pytest
 
 from acctmap_tui import cli
+from acctmap_tui.core import start
 from acctmap_tui.core import ingest
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.score import rescore
@@ -154,3 +155,38 @@ def test_new_reads_every_input_before_the_app_starts(tmp_path, capsys, monkeypat
     assert request.ours.company == "Northwind" and len(request.ours.records) == 296
     code, _, err = run(capsys, "new", OURS_CSV, str(tmp_path / "missing.csv"))
     assert code == 2 and "missing.csv" in err
+
+
+def test_match_draws_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path, capsys):
+    code, out, err = run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(tmp_path / "s.toml"))
+    assert code == 0 and "Saved session" in out
+    assert err == ""
+
+
+def test_a_long_run_shows_its_phase_on_a_terminal(monkeypatch):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    fake = Terminal()
+    monkeypatch.setattr("sys.stderr", fake)
+    monkeypatch.setattr(cli._Progress, "DELAY", 0.0)
+    bar = cli._Progress()
+    bar.update(0.4, "scoring names")
+    bar._timer.join()  # the bar appears from its timer: wait for it, no sleep
+    bar.update(0.5, "scoring names")
+    bar.close()
+    assert "scoring names" in fake.getvalue()
+
+
+def test_big_lists_read_side_by_side_give_the_same_session(tmp_path, capsys, monkeypatch):
+    serial, parallel = tmp_path / "serial.toml", tmp_path / "parallel.toml"
+    run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(serial))
+    monkeypatch.setattr(start, "PARALLEL_BYTES", -1)  # every list counts as big
+    run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(parallel))
+    a, b = session_io.load(serial), session_io.load(parallel)
+    assert a.accounts == b.accounts and a.sources == b.sources
+    code, _, err = run(capsys, "match", OURS_CSV, str(tmp_path / "missing.csv"))
+    assert code == 2 and "missing.csv" in err and "not found" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 import tldextract
@@ -223,3 +224,27 @@ def test_www_as_the_registrable_label_is_kept_stable():
     assert registrable_domain("0.WWW.AL") == "www.al"
     assert registrable_domain(registrable_domain("0.WWW.AL")) == "www.al"
     assert registrable_domain("www2.acme.com") == "acme.com"
+
+
+def test_the_suffix_lookup_gives_tldextracts_answers() -> None:
+    """normalize reads tldextract's bundled list itself (to stay fast and light to import); for
+    every rule of the list, under one and two more labels, it must cut where tldextract does."""
+    from acctmap_tui.core.normalize import _PSL_RULE, _suffix_trie, split_host
+
+    _suffix_trie()
+    snapshot = Path(tldextract.__file__).parent / ".tld_set_snapshot"
+    rules = [m.group("suffix") for m in _PSL_RULE.finditer(snapshot.read_text(encoding="utf-8"))]
+    extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+    hosts = set()
+    for rule in rules:
+        base = rule.lstrip("!*.")
+        base = ".".join(label.encode("idna").decode("ascii") if not label.isascii() else label
+                        for label in base.split(".")) if base else base
+        hosts.update((base, f"acme.{base}", f"www.acme.{base}", f"x.y.acme.{base}"))
+    hosts.update(("localhost", "acme", "co.uk", "www.al", "0.www.al", "a.b.c.ck", "www.ck", "xn--bcher-kva.de"))
+    wrong = []
+    for host in sorted(h for h in hosts if h):
+        r = extract(host)
+        if split_host(host) != (r.domain if r.suffix else "", r.suffix):
+            wrong.append((host, split_host(host), (r.domain, r.suffix)))
+    assert wrong == []

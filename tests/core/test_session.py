@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-import tomli_w
+from acctmap_tui.core import toml_io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -263,7 +263,7 @@ def test_a_failed_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("disk on fire")
 
-    monkeypatch.setattr(tomli_w, "dumps", broken)
+    monkeypatch.setattr(toml_io, "dumps", broken)
     s.accounts[0].owner = "someone else"
     with pytest.raises(SessionError, match="disk on fire"):
         session_io.save(s, path)

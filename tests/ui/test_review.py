@@ -483,6 +483,10 @@ def test_queue_puts_likely_pairs_before_doubtful_ones_of_higher_score():
     martin = pair_of(wb, "Martin & Co")  # score 100, but each side has its own domain
     kestrel = pair_of(wb, "Kestrel Foods")
     kestrel.match.flags = []  # score 88 and nothing against it
+    # one name on two domains and nothing else against it is likely one firm: first (issue 12)
+    queue = review_screen.view_accounts(wb.session.accounts, review_screen.QUEUE)
+    assert martin.match.flags == ["different-domains"] and queue.index(martin) < queue.index(kestrel)
+    martin.match.flags = ["different-domains", "close-candidates"]  # a doubt beyond the domains
     queue = review_screen.view_accounts(wb.session.accounts, review_screen.QUEUE)
     assert queue.index(kestrel) < queue.index(martin)
     martin.match.flags = []
