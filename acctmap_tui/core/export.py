@@ -16,6 +16,7 @@ import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from acctmap_tui.core import atomic
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import OURS, PARTNER, Account, AcctmapError, FieldInfo, Record, Session
 from acctmap_tui.core.score import ranked
@@ -246,10 +247,10 @@ def to_markdown(rows: Sequence[dict[str, str]], columns: Sequence[str], title: s
 
 
 def _write_text(path: Path, text: str, encoding: str) -> None:
+    """Every export is written through core.atomic (atomic for files; devices and FIFOs written
+    through, never replaced)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding=encoding, newline="") as fh:
-            fh.write(text)
+        atomic.write_text(path, text, encoding)
     except OSError as exc:
         raise AcctmapError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
