@@ -350,18 +350,16 @@ def peek(path: str | Path) -> dict[str, Any] | None:
     return None
 
 
-def belongs_to(recovery: str | Path, session: Session) -> bool:
-    """True when a recovery file was written by this very session (same session id)."""
+def belongs_to(recovery: str | Path, session_id: str) -> bool:
+    """True when a recovery file was written by the session with this id."""
     facts = peek(recovery)
-    if facts is None:
-        return False
-    return _session_id(facts, str(recovery)) == session.session_id
+    return facts is not None and _session_id(facts, str(recovery)) == session_id
 
 
-def newer_recovery(path: str | Path, session: Session | None = None) -> Path | None:
+def newer_recovery(path: str | Path, session_id: str | None = None) -> Path | None:
     """The recovery file of a session file when it is newer than the file (unsaved work).
 
-    With `session`, only a recovery file written by that session counts: a file some other
+    With `session_id`, only a recovery file written by that session counts: a file some other
     session left under the same name is not this session's work.
     """
     path = Path(path)
@@ -370,7 +368,7 @@ def newer_recovery(path: str | Path, session: Session | None = None) -> Path | N
         rec_mtime = rec.stat().st_mtime_ns
     except OSError:
         return None
-    if session is not None and not belongs_to(rec, session):
+    if session_id is not None and not belongs_to(rec, session_id):
         return None
     try:
         return rec if rec_mtime > path.stat().st_mtime_ns else None
@@ -410,7 +408,7 @@ def discard_recovery(session: Session, path: str | Path | None, folder: str | Pa
     files = [unsaved_recovery_path(folder, session.session_id)]
     if path is not None:
         beside = recovery_path(path)
-        if belongs_to(beside, session):
+        if belongs_to(beside, session.session_id):
             files.append(beside)
     for rec in files:
         try:

@@ -109,37 +109,47 @@ class UnsavedChangesDialog(ModalScreen[str | None]):
         self.dismiss(choice or None)
 
 
-class RestoreDialog(ModalScreen[bool]):
-    """Offer the recovery file when it is newer than the saved session. True = restore it."""
+class RestoreDialog(ModalScreen[bool | None]):
+    """Offer unsaved work a crash left: True = restore it, False = discard it (the recovery file is
+    removed), None = decide later (escape; it is offered again next time)."""
 
     BINDINGS = [
-        Binding("escape", "choose(False)", "Keep the saved session"),
+        Binding("escape", "choose(None)", "Decide later"),
         Binding("r", "choose(True)", "Restore it", show=False),
-        Binding("k", "choose(False)", "Keep the saved session", show=False),
+        Binding("k", "choose(False)", "Discard it", show=False),
+        Binding("d", "choose(False)", "Discard it", show=False),
     ]
 
-    def __init__(self, session_file: Path, saved_at: str) -> None:
+    def __init__(self, session: Path | str, saved_at: str, unsaved: bool = False) -> None:
         super().__init__(classes="dialog")
-        self.session_file = session_file
+        self.session_file = session
         self.saved_at = saved_at
+        self.unsaved = unsaved
 
     def compose(self) -> ComposeResult:
+        if self.unsaved:
+            text = (f"Unsaved work from an earlier session of {self.session_file} was found "
+                    f"(autosaved {self.saved_at}). It was never saved to a file.\n"
+                    "Restore it, or discard it for good.")
+            discard = "Discard it (d)"
+        else:
+            text = (f"A recovery file newer than this session exists (saved {self.saved_at}).\n"
+                    f"Session: {self.session_file}\n"
+                    "Keeping the saved session discards the recovered work for good.")
+            discard = "Keep the saved session (k)"
         with Vertical(classes="dialog-box"):
             yield Label("Recovered work found", classes="dialog-title")
-            yield Static(
-                f"A recovery file newer than this session exists (saved {self.saved_at}).\n"
-                f"Session: {self.session_file}",
-                id="restore-message",
-            )
+            yield Static(text, id="restore-message", markup=False)  # names and paths are user text
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Restore it (r)", id="restore", variant="warning")
-                yield Button("Keep the saved session (k)", id="keep", variant="primary")
+                yield Button(discard, id="keep", variant="primary")
+                yield Button("Later (esc)", id="later")
 
     def on_mount(self) -> None:
         self.query_one("#restore", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_choose(event.button.id == "restore")
+        self.action_choose({"restore": True, "keep": False}.get(event.button.id or ""))
 
-    def action_choose(self, restore: bool) -> None:
+    def action_choose(self, restore: bool | None) -> None:
         self.dismiss(restore)

@@ -141,7 +141,7 @@ class AgendaHeader(Widget):
             self._counted = (id(session), wb.revision)
             self.query_one("#agenda-counts", Label).update(counts_text(session))
         saved = self.query_one("#agenda-saved", Label)
-        saved.update(save_text(wb.dirty, wb.path))
+        saved.update("saving…" if getattr(self.app, "saving", False) else save_text(wb.dirty, wb.path))
         saved.set_class(wb.dirty, "-dirty")
         private = bool(getattr(app, "privacy", False))
         privacy = self.query_one("#agenda-privacy", Label)

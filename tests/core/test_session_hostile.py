@@ -132,12 +132,12 @@ def test_a_recovery_file_of_another_session_under_the_same_name_is_not_offered(t
     rec = session_io.write_recovery(other, path)
     later = path.stat().st_mtime + 60
     os.utime(rec, (later, later))
-    assert session_io.newer_recovery(path, session_io.load(path)) is None
+    assert session_io.newer_recovery(path, session_io.load(path).session_id) is None
     mine = session_io.load(path)
     mine.icp_notes = "my own unsaved work"
     session_io.write_recovery(mine, path)
     os.utime(rec, (later, later))
-    assert session_io.newer_recovery(path, session_io.load(path)) == rec
+    assert session_io.newer_recovery(path, session_io.load(path).session_id) == rec
 
 
 def test_unsaved_sessions_recover_by_id_and_partnership(tmp_path: Path) -> None:
