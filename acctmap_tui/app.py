@@ -120,6 +120,9 @@ class AcctmapApp(App[None]):
             self._show_load(self.load_request)
         elif not self._offer_recovery():
             self._show_phase()
+        if self.workbench is not None and self.workbench.lists_note:
+            self.notify(f"Source lists not loaded: {self.workbench.lists_note}", severity="warning",
+                        timeout=15, markup=False)
 
     def _set_workbench(self, workbench: Workbench) -> None:
         self.workbench = workbench
@@ -380,7 +383,7 @@ class AcctmapApp(App[None]):
 
     def _exported(self, done: ExportDone | None) -> None:
         if done is not None:
-            self.notify(done.describe(), timeout=8)
+            self.notify(done.describe(), timeout=8, markup=False)
 
     # --- undo -----------------------------------------------------------------------------
 
@@ -389,7 +392,7 @@ class AcctmapApp(App[None]):
             return
         self._commit_edits()
         what = self.workbench.undo()
-        self.notify(f"Undid: {what}" if what else "Nothing to undo.")
+        self.notify(f"Undid: {what}" if what else "Nothing to undo.", markup=False)
 
     # --- saving ---------------------------------------------------------------------------
 

@@ -7,12 +7,14 @@ commands that open it, so `acctmap match` and friends work without a terminal UI
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from acctmap_tui.core import compare, export, ingest, privacy
+from acctmap_tui.core import atomic, compare, export, ingest, privacy
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.categorize import overlap_figures
 from acctmap_tui.core.model import (
@@ -121,7 +123,18 @@ def match_summary(built: NewSession) -> str:
 # --- subcommands ------------------------------------------------------------------------------
 
 
+def _refuse_own_input(output: str | Path | None, *inputs: str | Path | None) -> None:
+    """Never write over a file the command reads (`share X.csv -o X.csv`)."""
+    if not output:
+        return
+    for item in inputs:
+        if item and Path(item).exists() and atomic.same_file(output, item):
+            raise AcctmapError(f"-o {output}: that is the input file {item}; refusing to write "
+                               "over it. Choose another output file.")
+
+
 def cmd_match(args: argparse.Namespace) -> int:
+    _refuse_own_input(args.output, args.ours, args.theirs, args.from_session, args.key_file)
     built = _build(args)
     print(match_summary(built))
     if args.output:
@@ -144,8 +157,10 @@ def cmd_open(args: argparse.Namespace) -> int:
         return _run_app(workbench=_demo_workbench())
     path = Path(args.session)
     session = session_io.load(path)
-    lists = _reload_sources(session)
-    return _run_app(workbench=Workbench(session, *lists, path=path))
+    ours, theirs, notes = _reload_sources(session)
+    workbench = Workbench(session, ours, theirs, path=path)
+    workbench.lists_note = "; ".join(notes)
+    return _run_app(workbench=workbench)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -157,8 +172,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    session = session_io.load(args.session)
     out = args.output or Path(args.session).with_suffix(f".actions.{args.format}")
+    _refuse_own_input(out, args.session)
+    session = session_io.load(args.session)
     path = export.write_export(session, out, args.format, top=args.top, partner_safe=args.partner_safe,
                                all_fields=args.all_fields)
     what = ("partner-safe: only fields marked shareable" if args.partner_safe
@@ -177,14 +193,37 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    paths: list[Path] = []
+    sessions: list[Session] = []
+    skipped: list[str] = []
     for item in args.sessions or [str(SESSIONS_DIR)]:
         p = Path(item)
-        paths += [i.path for i in session_io.list_sessions(p) if not i.error] if p.is_dir() else [p]
-    sessions = [session_io.load(p) for p in paths]
+        if p.is_dir():
+            infos = session_io.list_sessions(p)
+            skipped += [i.error for i in infos if i.error]
+            paths = [i.path for i in infos if not i.error]
+        else:
+            paths = [p]
+        for path in paths:
+            try:
+                sessions.append(session_io.load(path))
+            except AcctmapError as err:
+                skipped.append(str(err))
+    for reason in skipped:
+        print(f"acctmap: skipped {reason}", file=sys.stderr)
     if not sessions:
         raise AcctmapError("no sessions found: name session files or a folder of them")
-    print(compare.render_history(compare.history(sessions)))
+    groups: dict[tuple[str, str], list[Session]] = {}
+    for s in sessions:
+        groups.setdefault((compare.company_key(s.ours), compare.company_key(s.partner)), []).append(s)
+    if len(groups) > 1:
+        names = "; ".join(f"{g[0].ours} x {g[0].partner}" for g in groups.values())
+        print(f"acctmap: note: these sessions are of {len(groups)} partnerships ({names}): "
+              "each is shown on its own", file=sys.stderr)
+    parts = []
+    for group in groups.values():
+        heading = f"{group[0].ours} x {group[0].partner}\n\n" if len(groups) > 1 else ""
+        parts.append(heading + compare.render_history(compare.history(group)))
+    print("\n".join(parts), end="")
     return 0
 
 
@@ -193,12 +232,14 @@ def _read_own_list(args: argparse.Namespace) -> AccountList:
 
 
 def cmd_share(args: argparse.Namespace) -> int:
+    _refuse_own_input(args.output, args.list)
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     print(privacy.write_share(_read_own_list(args), args.output, fields).describe())
     return 0
 
 
 def cmd_hash(args: argparse.Namespace) -> int:
+    _refuse_own_input(args.output, args.list, args.key_file)
     key = privacy.read_key(args.key_file)
     print(privacy.write_hashed(_read_own_list(args), args.output, key).describe())
     return 0
@@ -233,27 +274,54 @@ def _demo_workbench():
     return Workbench(built.session, built.ours, built.theirs)
 
 
-def _reload_sources(session: Session) -> tuple[AccountList | None, AccountList | None]:
-    """Re-read a saved session's source lists when they are still where they were (for manual pairing)."""
+def _reload_sources(session: Session) -> tuple[AccountList | None, AccountList | None, list[str]]:
+    """Re-read a saved session's source lists (for pairing by hand) when they are still where the
+    session file says and unchanged since; otherwise say which list and why, and leave it out."""
     out: list[AccountList | None] = []
+    notes: list[str] = []
     for side in (OURS, PARTNER):
         src = session.source(side)
         lst = None
-        if src and src.path and Path(src.path).is_file() and not src.hashed:
-            try:
-                lst = ingest.read_list(src.path, side, src.company, columns=src.columns or None,
-                                       status_map=src.status_map or None)
-            except AcctmapError:
-                lst = None
+        if src is None or not src.path or src.hashed:
+            out.append(None)
+            continue
+        path = Path(src.path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            notes.append(f"{src.path}: not found (the {src.company or side} list this session was "
+                         "made from)")
+        except OSError as exc:
+            notes.append(f"{src.path}: cannot read: {exc.strerror or exc}")
+        else:
+            if src.sha256 and hashlib.sha256(data).hexdigest() != src.sha256:
+                notes.append(f"{src.path}: changed since the session was saved (its sha256 differs); "
+                             "not re-read. Start a new session from it with --from to refresh.")
+            else:
+                try:
+                    lst = ingest.read_list(src.path, side, src.company, columns=src.columns or None,
+                                           status_map=src.status_map or None)
+                except AcctmapError as err:
+                    notes.append(str(err))
         out.append(lst)
-    return out[0], out[1]
+    return out[0], out[1], notes
 
 
 def _run_app(**kwargs) -> int:
     from acctmap_tui.app import AcctmapApp
 
-    AcctmapApp(sessions_dir=SESSIONS_DIR, **kwargs).run()
-    return 0
+    app = AcctmapApp(sessions_dir=SESSIONS_DIR, **kwargs)
+    app.run()
+    code = app.return_code or 0
+    if code:  # the app stopped on an unexpected error (Textual printed it above)
+        recovery = app.write_crash_recovery()
+        if recovery is not None:
+            print(f"acctmap: the app stopped on an unexpected error. Your unsaved changes are in "
+                  f"{recovery}; open the session again to restore them.", file=sys.stderr)
+        else:
+            print("acctmap: the app stopped on an unexpected error; there were no unsaved changes.",
+                  file=sys.stderr)
+    return code
 
 
 # --- parser -----------------------------------------------------------------------------------
@@ -347,9 +415,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv.insert(0, "open")  # `acctmap` and `acctmap SESSION.toml`
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+        return code
     except AcctmapError as err:
+        if isinstance(err.__cause__, BrokenPipeError):  # `-o /dev/stdout | head`
+            _stdout_to_devnull()
+            return 141
         print(f"acctmap: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `acctmap history | head`: the reader stopped reading; stop quietly, as `yes | head` does
+        _stdout_to_devnull()
+        return 141
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null so Python's flush at exit does not complain a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

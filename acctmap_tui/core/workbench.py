@@ -63,6 +63,7 @@ class Workbench:
     dirty: bool = False
     revision: int = 0
     saved_revision: int = -1  # the revision last written to the session file
+    lists_note: str = ""  # why a source list is not loaded (missing, changed since the save)
     on_change: Callable[[Change], None] | None = None
     _undo: list[_UndoStep] = field(default_factory=list)
 

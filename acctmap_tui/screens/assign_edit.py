@@ -66,7 +66,7 @@ class AssignEditScreen(ModalScreen[dict[str, object] | None]):
         with Vertical(id="assign-box"):
             pair = f"{account.ours.name} = {account.theirs.name}"
             title = pair if self.only is None else f"{FIELD_LABELS[self.only]} for {pair}"
-            yield Label(title, id="assign-title")
+            yield Label(title, id="assign-title", markup=False)
             yield Static(f"{cat.code}: {cat.play}" if cat else "No category", id="assign-play")
             if self._wants("owner"):
                 with Horizontal(classes="assign-row"):

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -38,7 +39,7 @@ class SaveAsDialog(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label("Save session as", classes="dialog-title")
-            yield Static(f"File name (saved in {self.sessions_dir}/ unless you give a folder):")
+            yield Static(f"File name (saved in {self.sessions_dir}/ unless you give a folder):", markup=False)
             yield Input(self.suggested, id="save-name", select_on_focus=False)
             yield Static("", id="save-hint", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
@@ -58,9 +59,9 @@ class SaveAsDialog(ModalScreen[Path | None]):
         if path is None:
             hint.update("Type a file name.")
         elif path.exists():
-            hint.update(f"{path} exists: saving replaces it.")
+            hint.update(Content(f"{path} exists: saving replaces it."))
         else:
-            hint.update(f"Will write {path}")
+            hint.update(Content(f"Will write {path}"))
 
     @on(Input.Submitted, "#save-name")
     @on(Button.Pressed, "#save")
@@ -93,7 +94,7 @@ class UnsavedChangesDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label("Unsaved changes", classes="dialog-title")
-            yield Static(self.question, id="unsaved-message")
+            yield Static(self.question, id="unsaved-message", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.save_label} (s)", id="save", variant="primary")
                 yield Button(f"{self.discard_label} (d)", id="discard", variant="error")

@@ -13,6 +13,7 @@ from pathlib import Path
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Footer, Label
 
@@ -118,7 +119,7 @@ class AgendaHeader(Widget):
             return
         session = wb.session
         times = agenda_times(session)
-        self.query_one("#agenda-companies", Label).update(f"{session.ours} × {session.partner}")
+        self.query_one("#agenda-companies", Label).update(escape(f"{session.ours} × {session.partner}"))
         label = PHASE_LABELS.get(times.phase, times.phase)
         phase_text = f"{times.number}/{times.phases} {label}" if times.number else label
         # A screen outside the agenda (Compare) names itself; the agenda phase stays in view.
