@@ -14,6 +14,18 @@ from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.model import REVIEW
 from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.screens.assign import AssignScreen
+from acctmap_tui.screens.assign_edit import AssignEditScreen
+from acctmap_tui.screens.compare_pick import ComparePickScreen
+from acctmap_tui.screens.dialogs import SaveAsDialog, UnsavedChangesDialog
+from acctmap_tui.screens.export_dialog import ExportDialog
+from acctmap_tui.screens.icp_status import StatusMapDialog
+from acctmap_tui.screens.prioritize import PrioritizeScreen
+from acctmap_tui.screens.prioritize_weights import FactorsScreen
+from acctmap_tui.screens.review import ReviewScreen
+from acctmap_tui.screens.review_category import CategoryDialog
+from acctmap_tui.screens.review_pair import PairDialog
+from acctmap_tui.screens.share_fields import ShareFieldsDialog
 from tests.ui.factory import small_workbench
 
 SIZE = (120, 40)
@@ -39,32 +51,53 @@ def hostile_workbench() -> Workbench:
     return wb
 
 
-async def _visit(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await pilot.pause()
+async def _visit(pilot, key: str, shows: type | None = None) -> None:
+    await pilot.press(key)
+    await pilot.pause()
+    if shows is not None:
+        assert isinstance(pilot.app.screen, shows), (key, pilot.app.screen)
+    await pilot.pause()  # toasts and tables render: markup in them would raise here
 
 
 async def test_every_phase_and_dialog_shows_markup_names_as_typed(sessions_dir: Path) -> None:
     wb = hostile_workbench()
+    wb.ours = wb.theirs = None  # the pair dialog then says why, naming the lists
+    wb.lists_note = "[/]x.csv: not found"
     app = AcctmapApp(wb, sessions_dir)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         companies = str(app.screen.query_one("#agenda-companies").render())
         assert "North [/] wind" in companies and "[link=x]Globex" in companies
-        await _visit(pilot, "m", "escape")  # status words
-        await _visit(pilot, "2")  # review: the diff pane shows both records
-        await _visit(pilot, "g", "escape")  # category dialog
-        await _visit(pilot, "m", "escape")  # pair by hand
-        await _visit(pilot, "a")  # accept: notifies the names
-        await _visit(pilot, "ctrl+z")  # undo: notifies the names again
-        await _visit(pilot, "3", "w", "escape")  # prioritize + factors dialog
-        await _visit(pilot, "4", "enter", "escape")  # assign + edit dialog
-        await _visit(pilot, "ctrl+o", "escape")  # sharing
-        await _visit(pilot, "ctrl+e", "escape")  # export
-        await _visit(pilot, "5")  # compare
-        await _visit(pilot, "ctrl+s")  # save as: the suggested name is from the companies
-        await _visit(pilot, "escape", "q")  # unsaved changes
+        await _visit(pilot, "m", StatusMapDialog)
+        await _visit(pilot, "escape")
+        await _visit(pilot, "2", ReviewScreen)
+        await _visit(pilot, "g", CategoryDialog)
+        await _visit(pilot, "escape")
+        await _visit(pilot, "m", PairDialog)
+        assert "[/]x.csv: not found" in str(app.screen.query_one("#pair-not-loaded").render())
+        await _visit(pilot, "escape")
+        await _visit(pilot, "a")  # accept or reject: the toast names the records
+        wb.set_field(wb.session.accounts[0], "owner", "[/] [bold]")
+        await _visit(pilot, "ctrl+z")  # undo: "Undid: <name>: owner [/] [bold]"
+        assert any("[/] [bold]" in n.message for n in app._notifications)
+        await _visit(pilot, "3", PrioritizeScreen)
+        await _visit(pilot, "w", FactorsScreen)
+        await _visit(pilot, "escape")
+        app.action_phase("assign")  # digits score accounts on this screen
+        await pilot.pause()
+        assert isinstance(app.screen, AssignScreen)
+        await _visit(pilot, "enter", AssignEditScreen)
+        await _visit(pilot, "escape")
+        await _visit(pilot, "ctrl+o", ShareFieldsDialog)
+        await _visit(pilot, "escape")
+        await _visit(pilot, "ctrl+e", ExportDialog)
+        await _visit(pilot, "escape")
+        await _visit(pilot, "5", ComparePickScreen)  # no earlier session picked yet: it asks
+        await _visit(pilot, "escape")
+        await _visit(pilot, "1")
+        await _visit(pilot, "ctrl+s", SaveAsDialog)
+        await _visit(pilot, "escape")
+        await _visit(pilot, "q", UnsavedChangesDialog)
         assert app.is_running
         await _visit(pilot, "escape")
 
