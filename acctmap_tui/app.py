@@ -447,6 +447,8 @@ class AcctmapApp(App[None]):
         with self._io_lock:
             try:
                 pending.write(self.sessions_dir)
+                # at once, under the lock: an autosave of this revision waiting for it is stale
+                workbench.saved_revision = max(workbench.saved_revision, pending.revision)
             except (OSError, AcctmapError) as err:
                 error = err
         self._from_thread(self._save_finished, pending, workbench, error, after)

@@ -292,6 +292,25 @@ async def test_an_edit_during_the_save_keeps_the_session_unsaved(sessions_dir: P
     assert session_io.load(path).icp_notes == "in the file"
 
 
+async def test_an_autosave_waiting_for_the_save_is_not_written_after_it(sessions_dir: Path,
+                                                                         held_writes) -> None:
+    started, release = held_writes
+    path = sessions_dir / "call.toml"
+    wb = small_workbench()
+    wb.save(path)
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        wb.set_icp_notes("in the file")
+        await pilot.press("ctrl+s")
+        assert await _wait(started)
+        app._autosave_due()  # the autosave timer fires while the save is being written
+        release.set()
+        await app.wait_for_save()
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "autosave"])
+        await pilot.pause()
+    assert not session_io.recovery_path(path).exists()  # it would be offered on the next open
+
+
 async def test_quit_right_after_ctrl_s_waits_for_the_save(sessions_dir: Path, held_writes) -> None:
     started, release = held_writes
     path = sessions_dir / "call.toml"
