@@ -291,14 +291,9 @@ def stored_path(list_path: str, session_file: Path) -> str:
 
 def resolved_path(stored: str, session_file: Path) -> str:
     """A list path read from a session file, made usable from any working folder."""
-    if not stored:
+    if not stored or os.path.isabs(stored):
         return stored
-    absolute = os.path.normpath(os.path.join(os.path.abspath(session_file.parent), stored))
-    try:  # shown as short as it can be: relative when under the working folder
-        relative = os.path.relpath(absolute)
-    except (ValueError, OSError):
-        return absolute
-    return relative if ".." not in Path(relative).parts else absolute
+    return os.path.normpath(os.path.join(os.path.abspath(session_file.parent), stored))
 
 
 def _with_stored_paths(session: Session, path: Path) -> Session:
