@@ -7,7 +7,9 @@ own feature code.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -19,12 +21,13 @@ from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
+from textual.worker import Worker, WorkerCancelled
 
 from acctmap_tui.commands import AppCommands
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core import start
 from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
-from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
+from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbench
 from acctmap_tui.messages import ListsLoaded, LoadCancelled, SessionChanged
 from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.base import PhaseScreen
@@ -89,6 +92,7 @@ class AcctmapApp(App[None]):
     clock_running: reactive[bool] = reactive(False, init=False)
     # Seconds on the agenda clock (all phases): the header watches it between session changes.
     clock_seconds: reactive[float] = reactive(0.0, init=False)
+    saving: reactive[bool] = reactive(False, init=False)  # a save is being written (header: "saving…")
 
     def __init__(
         self,
@@ -104,7 +108,13 @@ class AcctmapApp(App[None]):
         self._load_request = load
         self.autosave_delay = autosave_delay
         self._autosave_timer: Timer | None = None
+        self._autosave_worker: Worker | None = None
         self._autosave_failed = False
+        # Recovery and session files are written in threads, one at a time; a discard bumps the
+        # epoch so an autosave snapshotted before it is never written after it.
+        self._io_lock = threading.Lock()
+        self._recovery_epoch = 0
+        self._after_save: list[Callable[[], object]] = []
         self._warned_over: set[str] = set()
         self._return_mode: str | None = None
         if workbench is not None:
@@ -118,6 +128,9 @@ class AcctmapApp(App[None]):
             self._show_load(self._load_request)
         elif not self._offer_recovery():
             self._show_phase()
+        if self.workbench is not None and self.workbench.lists_note:
+            self.notify(f"Source lists not loaded: {self.workbench.lists_note}", severity="warning",
+                        timeout=15, markup=False)
 
     def _set_workbench(self, workbench: Workbench) -> None:
         self.workbench = workbench
@@ -138,6 +151,7 @@ class AcctmapApp(App[None]):
         self._show_phase(mode)
         if workbench.dirty:
             self._schedule_autosave()
+        self._offer_recovery()
 
     def _show_phase(self, mode: str | None = None) -> None:
         assert self.workbench is not None
@@ -151,36 +165,82 @@ class AcctmapApp(App[None]):
     # --- recovery -------------------------------------------------------------------------
 
     def _offer_recovery(self) -> bool:
-        """Ask whether to restore a recovery file newer than the opened session.
+        """Ask whether to restore unsaved work a crash or a kill left behind for this session.
 
-        A session never saved (the demo, a new one) autosaves under its suggested name in
-        `sessions_dir`, so that is where its recovery file is looked for after a crash.
+        A saved session offers its recovery file when it is newer and was written by this very
+        session (its id). A session never saved (the demo, `acctmap new A B`) is new each time:
+        it offers the newest recovery file an unsaved session of the same two companies left.
         """
-        assert self.workbench is not None
-        path = self.workbench.path or self.sessions_dir / session_io.suggest_filename(
-            self.workbench.session)
+        wb = self.workbench
+        assert wb is not None
+        if wb.path is not None:
+            session_io.clean_stale_temps(wb.path)
+            found = session_io.newer_recovery(wb.path, wb.session.session_id)
+        else:
+            s = wb.session
+            found = next((p for p in session_io.unsaved_recoveries(self.sessions_dir, s.ours, s.partner)
+                          if p != wb.recovery_file(self.sessions_dir)), None)
+        if found is None:
+            return False
         try:
-            newer = session_io.newer_recovery(path)
-            saved_at = datetime.fromtimestamp(newer.stat().st_mtime).strftime("%H:%M") if newer else ""
+            saved_at = datetime.fromtimestamp(found.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
         except OSError:
             return False
-        if newer is None:
-            return False
-        self.push_screen(RestoreDialog(path, saved_at), partial(self._restore_choice, newer))
+        label = wb.path or f"{wb.session.ours} × {wb.session.partner}"
+        self.push_screen(RestoreDialog(label, saved_at, unsaved=wb.path is None),
+                         partial(self._restore_choice, found))
         return True
 
     def _restore_choice(self, recovery: Path, restore: bool | None) -> None:
+        """True: restore the recovery file; False: discard it (removed); None: decide later."""
         old = self.workbench
         assert old is not None
         if restore:
             try:
                 session = session_io.load(recovery)
             except (AcctmapError, OSError) as err:
-                self.notify(f"Could not restore {recovery}: {err}", severity="error", timeout=10)
+                self.notify(f"Could not restore {recovery}: {err}", severity="error", timeout=10,
+                            markup=False)
             else:
+                if old.path is None:  # the fresh session gives way to the recovered one
+                    self._discard_recovery(old)
                 self._set_workbench(start.restored(session, old))
-                self.notify(f"Restored the recovery file {recovery.name}. Save (ctrl+s) to keep it.")
+                self.notify(f"Restored the recovery file {recovery.name}. Save (ctrl+s) to keep it.",
+                            markup=False)
+                self._schedule_autosave()
+        elif restore is False:
+            with self._io_lock:
+                recovery.unlink(missing_ok=True)
+            self.notify("Discarded the recovered work.")
         self._show_phase()
+
+    def _discard_recovery(self, workbench: Workbench | None = None) -> None:
+        """Discard means discard: remove the session's recovery files, and drop pending autosaves."""
+        workbench = workbench or self.workbench
+        if workbench is None:
+            return
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+            self._autosave_timer = None
+        with self._io_lock:
+            self._recovery_epoch += 1
+            session_io.discard_recovery(workbench.session, workbench.path, self.sessions_dir)
+
+    def write_crash_recovery(self) -> Path | None:
+        """After the app stopped on an unexpected error: write the recovery file now if there are
+        unsaved changes, and return where it is (None when nothing was unsaved or it failed)."""
+        wb = self.workbench
+        if wb is None or not wb.dirty:
+            return None
+        try:
+            target = wb.recovery_file(self.sessions_dir)
+            snap = session_io.snapshot(wb.session, target)
+            with self._io_lock:
+                session_io.write_snapshot(snap, target)
+        except Exception:  # noqa: BLE001 - the session may be half-edited; keep the older autosave
+            target = wb.recovery_file(self.sessions_dir)
+            return target if target.is_file() else None
+        return target
 
     # --- loading lists ----------------------------------------------------------------------
 
@@ -210,6 +270,7 @@ class AcctmapApp(App[None]):
 
         def chosen(choice: str | None) -> None:
             if choice == "discard":
+                self._discard_recovery()
                 self._show_load(None)
             elif choice == "save":
                 self._save_then(partial(self._show_load, None))
@@ -330,7 +391,7 @@ class AcctmapApp(App[None]):
 
     def _exported(self, done: ExportDone | None) -> None:
         if done is not None:
-            self.notify(done.describe(), timeout=8)
+            self.notify(done.describe(), timeout=8, markup=False)
 
     # --- undo -----------------------------------------------------------------------------
 
@@ -339,7 +400,7 @@ class AcctmapApp(App[None]):
             return
         self._commit_edits()
         what = self.workbench.undo()
-        self.notify(f"Undid: {what}" if what else "Nothing to undo.")
+        self.notify(f"Undid: {what}" if what else "Nothing to undo.", markup=False)
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -357,68 +418,158 @@ class AcctmapApp(App[None]):
         self._commit_edits()
         if self.workbench.path is None:
             self._ask_file_name(after)
-        elif self.save_to(self.workbench.path) and after is not None:
-            after()
+        else:
+            self.save_to(self.workbench.path, after)
 
     def _ask_file_name(self, after: Callable[[], object] | None) -> None:
         assert self.workbench is not None
         suggested = Path(session_io.suggest_filename(self.workbench.session)).name
 
         def chosen(path: Path | None) -> None:
-            if path is not None and self.save_to(path) and after is not None:
-                after()
+            if path is not None:
+                self.save_to(path, after)
 
         self.push_screen(SaveAsDialog(suggested, self.sessions_dir), chosen)
 
-    def save_to(self, path: Path) -> bool:
-        """Save the session to `path`; a failure is reported, and the session stays in memory."""
+    def save_to(self, path: Path, after: Callable[[], object] | None = None) -> bool:
+        """Save the session to `path` in the background (the header says "saving…" until it is
+        written); `after` runs once it is. False when the save could not start (reported)."""
         assert self.workbench is not None
+        if self.saving:  # one save at a time: this one follows the running one
+            self._after_save.append(partial(self.save_to, path, after))
+            return True
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            written = self.workbench.save(path)
-        except (OSError, AcctmapError, ValueError) as err:
-            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-            self.notify(f"Could not save {path}: {reason}. Your changes are still here; "
-                        "try another name (Save as… in ctrl+p).", severity="error", timeout=10)
+            pending = self.workbench.begin_save(path)
+        except (AcctmapError, ValueError, TypeError) as err:
+            self._save_failed(path, err)
             return False
-        self.notify(f"Saved {written}")
+        self.saving = True
+        self._write_save(pending, self.workbench, after)
         return True
+
+    @work(thread=True, group="save")
+    def _write_save(self, pending: PendingSave, workbench: Workbench,
+                    after: Callable[[], object] | None) -> None:
+        # Writing a 20,000-account session takes seconds: never on the UI thread.
+        error: BaseException | None = None
+        with self._io_lock:
+            try:
+                pending.write(self.sessions_dir)
+                # at once, under the lock: an autosave of this revision waiting for it is stale
+                workbench.saved_revision = max(workbench.saved_revision, pending.revision)
+            except (OSError, AcctmapError) as err:
+                error = err
+        self._from_thread(self._save_finished, pending, workbench, error, after)
+
+    def _save_finished(self, pending: PendingSave, workbench: Workbench, error: BaseException | None,
+                       after: Callable[[], object] | None) -> None:
+        workbench.finish_save(pending, error)
+        self.saving = False
+        if error is not None:
+            self._save_failed(pending.path, error)
+        else:
+            self.notify(f"Saved {pending.path}", markup=False)
+            if workbench.dirty:  # changed while it was being written
+                self._schedule_autosave()
+            if after is not None:
+                after()
+        waiting, self._after_save = self._after_save, []
+        for callback in waiting:
+            callback()
+
+    def _save_failed(self, path: Path, err: BaseException) -> None:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        self.notify(f"Could not save {path}: {reason}. Your changes are still here; "
+                    "try another name (Save as… in ctrl+p).", severity="error", timeout=10,
+                    markup=False)
+
+    async def wait_for_save(self) -> None:
+        """Wait until no save is being written (for callers that read the file right after)."""
+        try:
+            await self.workers.wait_for_complete([w for w in self.workers if w.group == "save"])
+        except WorkerCancelled:  # the app quit right after the save (save and quit)
+            pass
+
+    def _from_thread(self, callback: Callable[..., object], *args: object) -> None:
+        """call_from_thread that does nothing once the app has stopped (a write outlived it)."""
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass
 
     def _schedule_autosave(self) -> None:
         """Write the recovery file a moment after the last change (the timer restarts on each)."""
         if self._autosave_timer is not None:
             self._autosave_timer.stop()
-        self._autosave_timer = self.set_timer(self.autosave_delay, self._autosave_in_background)
+        self._autosave_timer = self.set_timer(self.autosave_delay, self._autosave_due)
 
-    @work(thread=True, exclusive=True, group="autosave")
-    def _autosave_in_background(self) -> None:
-        # Writing a 10,000-account session takes most of a second: never on the UI thread.
-        # A change made while it writes schedules another autosave, so nothing is missed.
+    def _autosave_due(self) -> None:
+        self._autosave_timer = None
+        if self._autosave_worker is not None and not self._autosave_worker.is_finished:
+            self._schedule_autosave()  # the previous one is still writing: come back later
+            return
+        job = self._recovery_job()
+        if job is not None:
+            self._autosave_worker = self._autosave_in_background(job)
+
+    def _recovery_job(self) -> _RecoveryJob | None:
+        """Snapshot the session on the UI thread (plain data): the thread never reads live objects."""
+        wb = self.workbench
+        if wb is None or not wb.dirty:
+            return None
+        target = wb.recovery_file(self.sessions_dir)
         try:
-            self.autosave_now()
-        except RuntimeError:  # the session was edited while it was being written: try again
-            self.call_from_thread(self._schedule_autosave)
+            snap = session_io.snapshot(wb.session, target)
+        except (AcctmapError, TypeError, ValueError) as err:
+            self._autosave_error(err)
+            return None
+        return _RecoveryJob(snap, target, wb, wb.revision, self._recovery_epoch)
+
+    @work(thread=True, group="autosave")
+    def _autosave_in_background(self, job: _RecoveryJob) -> None:
+        error = self._write_recovery(job)
+        self._from_thread(self._autosave_error if error else self._autosave_ok, error)
+
+    def _write_recovery(self, job: _RecoveryJob) -> BaseException | None:
+        with self._io_lock:
+            if job.epoch != self._recovery_epoch or job.revision <= job.workbench.saved_revision:
+                return None  # discarded, or already in the session file: nothing to recover
+            try:
+                session_io.write_snapshot(job.snapshot, job.target)
+            except (OSError, AcctmapError) as err:
+                return err
+        return None
+
+    def _autosave_ok(self, _error: object = None) -> None:
+        self._autosave_failed = False
+
+    def _autosave_error(self, err: BaseException | None) -> None:
+        if not self._autosave_failed:
+            self.notify(f"Autosave failed: {err}", severity="error", timeout=10, markup=False)
+        self._autosave_failed = True
 
     def autosave_now(self) -> Path | None:
         """Write the recovery file now; returns its path (None when nothing is unsaved)."""
-        self._autosave_timer = None
-        if self.workbench is None:
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+            self._autosave_timer = None
+        job = self._recovery_job()
+        if job is None:
             return None
-        try:
-            if self.workbench.path is None:
-                self.sessions_dir.mkdir(parents=True, exist_ok=True)
-            written = self.workbench.autosave(self.sessions_dir)
-        except (OSError, AcctmapError) as err:
-            if not self._autosave_failed:
-                self.notify(f"Autosave failed: {err}", severity="error", timeout=10)
-            self._autosave_failed = True
+        error = self._write_recovery(job)
+        if error is not None:
+            self._autosave_error(error)
             return None
-        self._autosave_failed = False
-        return written
+        self._autosave_ok()
+        return job.target
 
     # --- quitting -------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
+        if self.saving:  # quit once the save is on disk (and ask again if it failed)
+            self.notify("Saving… acctmap quits when the save is written.")
+            self._after_save.append(partial(self.call_later, self.action_quit))
+            return
         if self.workbench is not None:
             self._commit_edits()
         if self.workbench is None or not self.workbench.dirty:
@@ -429,6 +580,7 @@ class AcctmapApp(App[None]):
 
         def chosen(choice: str | None) -> None:
             if choice == "discard":
+                self._discard_recovery()
                 self.exit()
             elif choice == "save":
                 self._save_then(self.exit)
@@ -438,3 +590,14 @@ class AcctmapApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # our own provider lists Quit (with the unsaved-changes question)
         yield from (c for c in super().get_system_commands(screen) if c.title != "Quit")
+
+
+@dataclass
+class _RecoveryJob:
+    """One autosave: the snapshot taken on the UI thread and where the thread writes it."""
+
+    snapshot: session_io.Snapshot
+    target: Path
+    workbench: Workbench
+    revision: int
+    epoch: int

@@ -7,6 +7,7 @@ commands that open it, so `acctmap match` and friends work without a terminal UI
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from acctmap_tui.core import compare, export, ingest, privacy, psi, start
+from acctmap_tui.core import atomic, compare, export, ingest, privacy, psi, start
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.categorize import overlap_figures
 from acctmap_tui.core.model import (
@@ -24,6 +25,7 @@ from acctmap_tui.core.model import (
     STATUSES,
     AccountList,
     AcctmapError,
+    Session,
 )
 
 from acctmap_tui.core.start import SessionRequest, parse_columns, parse_status_map
@@ -148,7 +150,18 @@ def match_summary(built: NewSession) -> str:
 # --- subcommands ------------------------------------------------------------------------------
 
 
+def _refuse_own_input(output: str | Path | None, *inputs: str | Path | None) -> None:
+    """Never write over a file the command reads (`share X.csv -o X.csv`)."""
+    if not output:
+        return
+    for item in inputs:
+        if item and Path(item).exists() and atomic.same_file(output, item):
+            raise AcctmapError(f"-o {output}: that is the input file {item}; refusing to write "
+                               "over it. Choose another output file.")
+
+
 def cmd_match(args: argparse.Namespace) -> int:
+    _refuse_own_input(args.output, args.ours, args.theirs, args.from_session, args.key_file)
     with _Progress() as bar:  # rich routes print() above the bar while it is shown
         built = start.build_session(_request(args), progress=bar.update)
         print(match_summary(built))
@@ -179,10 +192,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    out = args.output or Path(args.session).with_suffix(".actions" + export.EXPORT_FORMATS[args.format][1])
+    _refuse_own_input(out, args.session)
     with _Progress() as bar:
         bar.update(0.0, "reading the session")
         session = session_io.load(args.session)
-        out = args.output or Path(args.session).with_suffix(".actions" + export.EXPORT_FORMATS[args.format][1])
         bar.update(0.8, "writing the action list")
         path = export.write_export(session, out, args.format, top=args.top,
                                    partner_safe=args.partner_safe, all_fields=args.all_fields)
@@ -204,14 +218,37 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    paths: list[Path] = []
+    sessions: list[Session] = []
+    skipped: list[str] = []
     for item in args.sessions or [str(SESSIONS_DIR)]:
         p = Path(item)
-        paths += [i.path for i in session_io.list_sessions(p) if not i.error] if p.is_dir() else [p]
-    sessions = [session_io.load(p) for p in paths]
+        if p.is_dir():
+            infos = session_io.list_sessions(p)
+            skipped += [i.error for i in infos if i.error]
+            paths = [i.path for i in infos if not i.error]
+        else:
+            paths = [p]
+        for path in paths:
+            try:
+                sessions.append(session_io.load(path))
+            except AcctmapError as err:
+                skipped.append(str(err))
+    for reason in skipped:
+        print(f"acctmap: skipped {reason}", file=sys.stderr)
     if not sessions:
         raise AcctmapError("no sessions found: name session files or a folder of them")
-    print(compare.render_history(compare.history(sessions)))
+    groups: dict[tuple[str, str], list[Session]] = {}
+    for s in sessions:
+        groups.setdefault((compare.company_key(s.ours), compare.company_key(s.partner)), []).append(s)
+    if len(groups) > 1:
+        names = "; ".join(f"{g[0].ours} x {g[0].partner}" for g in groups.values())
+        print(f"acctmap: note: these sessions are of {len(groups)} partnerships ({names}): "
+              "each is shown on its own", file=sys.stderr)
+    parts = []
+    for group in groups.values():
+        heading = f"{group[0].ours} x {group[0].partner}\n\n" if len(groups) > 1 else ""
+        parts.append(heading + compare.render_history(compare.history(group)))
+    print("\n".join(parts), end="")
     return 0
 
 
@@ -221,12 +258,14 @@ def _read_own_list(args: argparse.Namespace) -> AccountList:
 
 
 def cmd_share(args: argparse.Namespace) -> int:
+    _refuse_own_input(args.output, args.list)
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     print(privacy.write_share(_read_own_list(args), args.output, fields).describe())
     return 0
 
 
 def cmd_hash(args: argparse.Namespace) -> int:
+    _refuse_own_input(args.output, args.list, args.key_file)
     key = privacy.read_key(args.key_file)
     print(privacy.write_hashed(_read_own_list(args), args.output, key).describe())
     return 0
@@ -340,8 +379,18 @@ def _demo_workbench():
 def _run_app(**kwargs) -> int:
     from acctmap_tui.app import AcctmapApp
 
-    AcctmapApp(sessions_dir=SESSIONS_DIR, **kwargs).run()
-    return 0
+    app = AcctmapApp(sessions_dir=SESSIONS_DIR, **kwargs)
+    app.run()
+    code = app.return_code or 0
+    if code:  # the app stopped on an unexpected error (Textual printed it above)
+        recovery = app.write_crash_recovery()
+        if recovery is not None:
+            print(f"acctmap: the app stopped on an unexpected error. Your unsaved changes are in "
+                  f"{recovery}; open the session again to restore them.", file=sys.stderr)
+        else:
+            print("acctmap: the app stopped on an unexpected error; there were no unsaved changes.",
+                  file=sys.stderr)
+    return code
 
 
 # --- parser -----------------------------------------------------------------------------------
@@ -478,9 +527,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv.insert(0, "open")  # `acctmap` and `acctmap SESSION.toml`
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+        return code
     except AcctmapError as err:
+        if isinstance(err.__cause__, BrokenPipeError):  # `-o /dev/stdout | head`
+            _stdout_to_devnull()
+            return 141
         print(f"acctmap: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `acctmap history | head`: the reader stopped reading; stop quietly, as `yes | head` does
+        _stdout_to_devnull()
+        return 141
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null so Python's flush at exit does not complain a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -17,6 +17,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from acctmap_tui.core import atomic
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import OURS, PARTNER, Account, AcctmapError, Record, Session
 from acctmap_tui.core.score import ranked
@@ -216,10 +217,10 @@ def _write_text(path: Path, text: str, encoding: str) -> None:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
+    """Every export is written through core.atomic (atomic for files; devices and FIFOs written
+    through, never replaced)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as fh:
-            fh.write(data)
+        atomic.write_bytes(path, data)
     except OSError as exc:
         raise AcctmapError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 

@@ -9,6 +9,7 @@ it is in the overlap (auto / accepted), waiting for a person (review) or turned 
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -373,6 +374,9 @@ class Session:
     thresholds: Thresholds = field(default_factory=Thresholds)
     icp_notes: str = ""
     accounts: list[Account] = field(default_factory=list)
+    # Identity of this session (kept by every save): a recovery file belongs to one session,
+    # never to a file name. Not part of equality: two sessions with equal content are equal.
+    session_id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
     def overlap(self) -> list[Account]:
         return [a for a in self.accounts if a.in_overlap]

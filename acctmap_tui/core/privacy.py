@@ -76,9 +76,10 @@ def write_key(path: str | Path, key: str, force: bool = False) -> Path:
     data = (key + "\n").encode("ascii")
     try:
         if force:
-            from acctmap_tui.core.session import _atomic_write  # temp file (0600) + rename
+            from acctmap_tui.core import atomic
 
-            _atomic_write(data, path)
+            atomic.write_bytes(path, data)
+            os.chmod(path, 0o600)  # a replaced key file is owner-only whatever the old one was
         else:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as fh:

@@ -71,7 +71,7 @@ from acctmap_tui.core.model import (
 )
 from acctmap_tui.core.pipeline import source_of
 from acctmap_tui.core.score import rescore
-from acctmap_tui.core.session import _atomic_write  # the one atomic writer (temp file + rename)
+from acctmap_tui.core import atomic
 
 FORMAT = "acctmap-psi"
 SECRET_FORMAT = "acctmap-psi-secret"
@@ -132,7 +132,7 @@ def check_output(path: str | Path) -> Path:
 def _write(path: Path, data: bytes) -> None:
     check_output(path)
     try:
-        _atomic_write(data, path)  # mkstemp makes the file 0600 and the rename keeps it
+        atomic.write_bytes(path, data)  # a new file is 0600 (mkstemp); the rename keeps it
     except OSError as exc:
         raise _fail(path, f"cannot write: {exc.strerror or exc}") from exc
 

@@ -9,9 +9,11 @@ a value of the wrong type is an error that names the field (and the account).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import math
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
-from acctmap_tui.core import toml_io
+from acctmap_tui.core import atomic, toml_io
 from acctmap_tui.core.bulk import paused_gc
 from acctmap_tui.core.model import (
     ACCEPTED,
@@ -49,6 +51,9 @@ from acctmap_tui.core.model import (
 SCHEMA = 1
 SESSION_SIDE = "session"  # FieldInfo.side for fields made on the call
 RECOVERY_SUFFIX = ".recovery.toml"
+UNSAVED_PREFIX = ".unsaved-"  # recovery file of a session never saved: .unsaved-<session id>.recovery.toml
+SESSION_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # it becomes part of a file name
+MAX_NESTING = 64  # arrays and inline tables deeper than this are not a session (and would recurse)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -96,7 +101,8 @@ def _account_table(acc: Account, inline: Callable[[Any], Any]) -> dict[str, Any]
 
 
 def _document(session: Session, inline: Callable[[Any], Any]) -> dict[str, Any]:
-    doc: dict[str, Any] = {"schema": SCHEMA, "title": session.title, "ours": session.ours,
+    doc: dict[str, Any] = {"schema": SCHEMA, "session_id": session.session_id,
+                           "title": session.title, "ours": session.ours,
                            "partner": session.partner, "created": _utc(session.created)}
     _put(doc, "saved", _utc(session.saved) if session.saved else None)
     doc["date"] = session.date
@@ -134,36 +140,47 @@ def _document(session: Session, inline: Callable[[Any], Any]) -> dict[str, Any]:
     return doc
 
 
+@dataclass
+class Snapshot:
+    """A session frozen as plain data (the TOML document), independent of the live objects.
+
+    Take it on the thread that edits the session; `to_bytes` and `write_snapshot` may then run
+    in any thread while the session keeps changing.
+    """
+
+    doc: dict[str, Any]
+    session_id: str
+
+    def to_bytes(self) -> bytes:
+        with paused_gc():
+            return toml_io.dumps(self.doc).encode("utf-8")
+
+
+def snapshot(session: Session, path: str | Path | None = None) -> Snapshot:
+    """The session as plain data; with `path`, source paths are stored to resolve from that file."""
+    if path is not None:
+        session = _with_stored_paths(session, Path(path))
+    with paused_gc():
+        return Snapshot(_document(session, toml_io.inline), session.session_id)
+
+
 def to_toml(session: Session) -> str:
     """The session as TOML text (schema 1)."""
-    with paused_gc():
-        return toml_io.dumps(_document(session, toml_io.inline))
+    return snapshot(session).to_bytes().decode("utf-8")
 
 
-def _atomic_write(data: bytes, path: Path) -> None:
-    """Write via a temp file in the same folder + os.replace: a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def write_snapshot(snap: Snapshot, path: str | Path) -> Path:
+    """Write a snapshot to `path` atomically (see core.atomic); SessionError names the file."""
+    path = Path(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write(session: Session, path: Path) -> None:
-    try:
-        data = to_toml(session).encode("utf-8")
+        data = snap.to_bytes()
     except (TypeError, ValueError) as exc:
         raise SessionError(_problem(str(path), f"cannot write the session: {exc}")) from exc
     try:
-        _atomic_write(data, path)
+        atomic.write_bytes(path, data)
     except OSError as exc:
         raise SessionError(_problem(str(path), f"cannot write: {exc.strerror or exc}")) from exc
+    return path
 
 
 def save(session: Session, path: str | Path) -> Path:
@@ -172,11 +189,43 @@ def save(session: Session, path: str | Path) -> Path:
     before = session.saved
     session.saved = utcnow()
     try:
-        _write(session, path)
+        write_snapshot(snapshot(session, path), path)
     except BaseException:
         session.saved = before
         raise
     return path
+
+
+# --- where the source lists are -----------------------------------------------------------------
+
+
+def stored_path(list_path: str, session_file: Path) -> str:
+    """How a list's path is written in a session file: relative to the file's folder when the list
+    sits in that folder's parent tree (a project folder holding sessions/ and exports/), else
+    absolute. In memory a path is as usable from the working folder (relative or absolute)."""
+    if not list_path:
+        return list_path
+    absolute = os.path.abspath(list_path)
+    try:
+        relative = os.path.relpath(absolute, os.path.abspath(session_file.parent))
+    except ValueError:  # another drive
+        return absolute
+    return relative if Path(relative).parts.count("..") <= 1 else absolute
+
+
+def resolved_path(stored: str, session_file: Path) -> str:
+    """A list path read from a session file, made usable from any working folder."""
+    if not stored or os.path.isabs(stored):
+        return stored
+    return os.path.normpath(os.path.join(os.path.abspath(session_file.parent), stored))
+
+
+def _with_stored_paths(session: Session, path: Path) -> Session:
+    sources = [dataclasses.replace(s, path=stored_path(s.path, path)) for s in session.sources]
+    return dataclasses.replace(session, sources=sources)
+
+
+# --- recovery files ---------------------------------------------------------------------------
 
 
 def recovery_path(path: str | Path) -> Path:
@@ -185,25 +234,112 @@ def recovery_path(path: str | Path) -> Path:
     return path.with_name(f".{path.stem}{RECOVERY_SUFFIX}")
 
 
+def unsaved_recovery_path(folder: str | Path, session_id: str) -> Path:
+    """Where autosave writes for a session never saved: named by its id, never by a file name."""
+    return Path(folder) / f"{UNSAVED_PREFIX}{session_id}{RECOVERY_SUFFIX}"
+
+
+def recovery_file(session: Session, path: str | Path | None, folder: str | Path) -> Path:
+    """The recovery file of a session: beside its file, or by id in `folder` before a first save."""
+    return recovery_path(path) if path is not None else unsaved_recovery_path(folder, session.session_id)
+
+
 def write_recovery(session: Session, path: str | Path) -> Path:
     """Autosave: write the session's recovery file (atomically); `session.saved` is untouched."""
     target = recovery_path(path)
-    _write(session, target)
-    return target
+    return write_snapshot(snapshot(session, target), target)
 
 
-def newer_recovery(path: str | Path) -> Path | None:
-    """The recovery file of a session when it is newer than the session file (unsaved work)."""
+def peek(path: str | Path) -> dict[str, Any] | None:
+    """The top-level facts of a session file (session_id, ours, partner, title, saved...) without
+    reading its accounts; None when the file cannot be read as a session."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):
+        return None
+    head = re.split(r"(?m)^[ \t]*\[", text, maxsplit=1)[0]
+    for candidate in (head, text):
+        if _too_deep(candidate) is not None:
+            return None
+        try:
+            doc = toml_io.loads(candidate)
+        except (toml_io.TOMLDecodeError, RecursionError):
+            continue  # the head was cut inside a multi-line string: read the whole file
+        return {k: v for k, v in doc.items() if not isinstance(v, (dict, list))}
+    return None
+
+
+def belongs_to(recovery: str | Path, session_id: str) -> bool:
+    """True when a recovery file was written by the session with this id."""
+    facts = peek(recovery)
+    return facts is not None and _session_id(facts, str(recovery)) == session_id
+
+
+def newer_recovery(path: str | Path, session_id: str | None = None) -> Path | None:
+    """The recovery file of a session file when it is newer than the file (unsaved work).
+
+    With `session_id`, only a recovery file written by that session counts: a file some other
+    session left under the same name is not this session's work.
+    """
     path = Path(path)
     rec = recovery_path(path)
     try:
         rec_mtime = rec.stat().st_mtime_ns
     except OSError:
         return None
+    if session_id is not None and not belongs_to(rec, session_id):
+        return None
     try:
         return rec if rec_mtime > path.stat().st_mtime_ns else None
     except OSError:
         return rec  # never saved under its name: the recovery file is all there is
+
+
+def unsaved_recoveries(folder: str | Path, ours: str, partner: str) -> list[Path]:
+    """Recovery files of never-saved sessions of this partnership in `folder`, newest first.
+
+    Starting the same two lists again (`acctmap new A B`, the demo) is a new session with a new
+    id: these are the earlier, unsaved ones a crash or a kill left behind.
+    """
+    folder = Path(folder)
+    found: list[tuple[int, Path]] = []
+    try:
+        candidates = list(folder.glob(f"{UNSAVED_PREFIX}*{RECOVERY_SUFFIX}"))
+    except OSError:
+        return []
+    for rec in candidates:
+        facts = peek(rec)
+        if facts is None:
+            continue
+        same = (str(facts.get("ours", "")).casefold() == ours.casefold()
+                and str(facts.get("partner", "")).casefold() == partner.casefold())
+        if same:
+            try:
+                found.append((rec.stat().st_mtime_ns, rec))
+            except OSError:
+                continue
+    return [rec for _, rec in sorted(found, reverse=True)]
+
+
+def discard_recovery(session: Session, path: str | Path | None, folder: str | Path) -> None:
+    """Remove the session's recovery files (beside its file when this session wrote it, and the
+    one kept by id before its first save): discarded work is not offered again."""
+    files = [unsaved_recovery_path(folder, session.session_id)]
+    if path is not None:
+        beside = recovery_path(path)
+        if belongs_to(beside, session.session_id):
+            files.append(beside)
+    for rec in files:
+        try:
+            rec.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def clean_stale_temps(path: str | Path) -> list[Path]:
+    """Remove temp files a killed save of this session (or its recovery file) left behind."""
+    path = Path(path)
+    return atomic.clean_stale_temps(path) + atomic.clean_stale_temps(recovery_path(path))
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -222,17 +358,77 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+_HEADER_RE = re.compile(r"\s*\[(\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(?:#.*)?")
+_WHERE_RE = re.compile(r"(account|source|field|scoring, factor) (\d+)(?: \(line \d+\))?(?:, (\w+))?$")
+_ARRAY_OF = {"account": "accounts", "source": "sources", "field": "fields",
+             "scoring, factor": "scoring.factors"}
+
+
 class _Reader:
-    """Turns the parsed TOML into model objects, naming the field when a value is wrong."""
+    """Turns the parsed TOML into model objects, naming the field (and its line) when a value is wrong."""
 
     def __init__(self, path: str, text: str):
         self.path = path
+        self.lines = text.splitlines()
+        self.headers: list[tuple[int, str, bool]] = []  # (line, table name, is [[array]])
+        for i, line in enumerate(self.lines, start=1):
+            found = _HEADER_RE.fullmatch(line)
+            if found:
+                self.headers.append((i, found.group(2).replace(" ", ""), bool(found.group(1))))
         # line of each [[accounts]] header, to point at the account in error messages
-        self.account_lines = [i for i, line in enumerate(text.splitlines(), start=1)
-                              if line.strip() == "[[accounts]]"]
+        self.account_lines = [i for i, name, array in self.headers if array and name == "accounts"]
 
-    def fail(self, where: str, message: str) -> NoReturn:
-        raise SessionError(_problem(self.path, f"{where}: {message}" if where else message))
+    def fail(self, where: str, message: str, key: str | None = None) -> NoReturn:
+        line = self.line_of(where, key) if key else None
+        if key:
+            where = f"{where}, field {key!r}" if where else f"field {key!r}"
+        if line:
+            where = re.sub(r" \(line \d+\)", "", where)
+            message = f"line {line}: {where}: {message}"
+        else:
+            message = f"{where}: {message}" if where else message
+        raise SessionError(_problem(self.path, message))
+
+    # --- finding the line of a key, for messages --------------------------------------------
+
+    def _next_header(self, line: int) -> int:
+        return next((i for i, _, _ in self.headers if i > line), len(self.lines) + 1)
+
+    def _block(self, where: str) -> tuple[int, int] | None:
+        """The lines (first, past-last) of the table a `where` label names."""
+        if where in ("", "agenda", "thresholds", "scoring"):
+            if not where:
+                return 1, self._next_header(0)
+            start = next((i for i, name, array in self.headers if name == where and not array), None)
+            return None if start is None else (start, self._next_header(start))
+        found = _WHERE_RE.match(where)
+        if found is None:
+            return None
+        kind, index, sub = found.group(1), int(found.group(2)), found.group(3)
+        starts = [i for i, name, array in self.headers if array and name == _ARRAY_OF[kind]]
+        if index > len(starts):
+            return None
+        start = starts[index - 1]
+        end = starts[index] if index < len(starts) else self._next_header(
+            max((i for i, name, _ in self.headers if name.startswith(_ARRAY_OF[kind])), default=start))
+        if sub is None:
+            return start, self._next_header(start)
+        sub_start = next((i for i, name, _ in self.headers
+                          if start < i < end and name == f"{_ARRAY_OF[kind]}.{sub}"), None)
+        if sub_start is None:  # an inline table on the parent's own lines
+            return start, self._next_header(start)
+        return sub_start, self._next_header(sub_start)
+
+    def line_of(self, where: str, key: str) -> int | None:
+        """The line holding `key = ...` in the table `where` names (None when not found)."""
+        block = self._block(where)
+        if block is None:
+            return None
+        pattern = re.compile(r"(?:^|[{,])\s*(?:" + re.escape(key) + r'|"' + re.escape(key) + r'")\s*=')
+        for i in range(block[0], min(block[1], len(self.lines) + 1)):
+            if pattern.search(self.lines[i - 1]):
+                return i
+        return block[0] if where else None
 
     def where_account(self, index: int, n_accounts: int) -> str:
         where = f"account {index + 1}"
@@ -242,15 +438,17 @@ class _Reader:
 
     def get(self, table: dict, key: str, kind: str, where: str, default: Any = _REQUIRED) -> Any:
         """table[key] checked against `kind`; `default` when the key is missing."""
-        label = f"{where}, field {key!r}" if where else f"field {key!r}"
         if key not in table:
             if default is _REQUIRED:
-                self.fail(label, "missing")
+                self.fail(where, "missing", key)
             return default
         value = table[key]
         ok, value = _convert(kind, value)
         if not ok:
-            self.fail(label, f"expected {_KIND_WORDS[kind]}, got {_show(table[key])}")
+            if _has_non_finite(table[key]):
+                self.fail(where, f"{_show(table[key])} is not a usable number (inf and nan are "
+                                 "not allowed)", key)
+            self.fail(where, f"expected {_KIND_WORDS[kind]}, got {_show(table[key])}", key)
         return value
 
     def choice(self, table: dict, key: str, allowed: tuple, where: str, default: Any = _REQUIRED,
@@ -259,21 +457,19 @@ class _Reader:
         if value is None and optional:
             return None
         if value not in allowed:
-            label = f"{where}, field {key!r}" if where else f"field {key!r}"
-            self.fail(label, f"{value!r} is not one of {', '.join(map(repr, allowed))}")
+            self.fail(where, f"{value!r} is not one of {', '.join(map(repr, allowed))}", key)
         return value
 
     def table(self, table: dict, key: str, where: str) -> dict:
         value = table.get(key, {})
         if not isinstance(value, dict):
-            self.fail(where, f"{key!r} should be a table, got {_show(value)}")
+            self.fail(where, f"should be a table, got {_show(value)}", key)
         return value
 
     def tables(self, table: dict, key: str, where: str = "") -> list[dict]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            label = f"{where}, field {key!r}" if where else f"field {key!r}"
-            self.fail(label, "expected a list of tables")
+            self.fail(where, "expected a list of tables", key)
         return value
 
 
@@ -290,7 +486,18 @@ def _is_int(v: Any) -> bool:
 
 
 def _is_num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    """A usable number: int or finite float (inf and nan would break sums, sorting and the clock)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _has_non_finite(v: Any) -> bool:
+    if isinstance(v, float):
+        return not math.isfinite(v)
+    if isinstance(v, dict):
+        return any(_has_non_finite(x) for x in v.values())
+    if isinstance(v, list):
+        return any(_has_non_finite(x) for x in v)
+    return False
 
 
 def _convert(kind: str, v: Any) -> tuple[bool, Any]:
@@ -376,7 +583,7 @@ def _read_phases(r: _Reader, agenda: dict) -> list[tuple[str, int]]:
         isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and _is_int(p[1]) for p in raw
     )
     if not ok:
-        r.fail("agenda, field 'phases'", 'expected a list of ["phase", minutes] pairs')
+        r.fail("agenda", 'expected a list of ["phase", minutes] pairs', "phases")
     return [(p[0], p[1]) for p in raw]
 
 
@@ -385,7 +592,7 @@ def _check_schema(r: _Reader, doc: dict) -> None:
         r.fail("", "not an acctmap session: no schema number (expected schema = 1 at the top)")
     schema = doc["schema"]
     if not _is_int(schema):
-        r.fail("field 'schema'", f"expected a whole number, got {_show(schema)}")
+        r.fail("", f"expected a whole number, got {_show(schema)}", "schema")
     if schema > SCHEMA:
         r.fail("", f"written by a newer acctmap (schema {schema}; this version reads schema "
                    f"{SCHEMA}): upgrade acctmap to open it")
@@ -439,6 +646,11 @@ def _session(r: _Reader, doc: dict) -> Session:
     raw_accounts = r.tables(doc, "accounts")
     accounts = [_read_account(r, t, r.where_account(i, len(raw_accounts)))
                 for i, t in enumerate(raw_accounts)]
+    _check_distinct_pairs(r, accounts)
+    if "session_id" in doc:
+        sid = doc["session_id"]
+        if not isinstance(sid, str) or not SESSION_ID_RE.fullmatch(sid):
+            r.fail("", f"expected up to 64 letters, digits, - or _, got {_show(sid)}", "session_id")
     created = r.get(doc, "created", "datetime", "", None)
     return Session(
         ours=r.get(doc, "ours", "str", "", ""),
@@ -458,16 +670,98 @@ def _session(r: _Reader, doc: dict) -> Session:
     )
 
 
-def from_toml(text: str, path: str = "<session>") -> Session:
-    """Parse session TOML; a SessionError names the file and the line or field that is wrong."""
+def _check_distinct_pairs(r: _Reader, accounts: list[Account]) -> None:
+    """The same pair of records twice is not a session the app can show (or trust)."""
+    seen: dict[str, int] = {}
+    for i, account in enumerate(accounts):
+        first = seen.setdefault(account.pair_id, i)
+        if first != i:
+            where = r.where_account(i, len(accounts))
+            line = r.account_lines[i] if len(r.account_lines) == len(accounts) else None
+            before = r.where_account(first, len(accounts))
+            message = (f"{re.sub(r' [(]line [0-9]+[)]', '', where)} pairs the same two records as "
+                       f"{before} ({account.ours.key} with {account.theirs.key}): remove one of them")
+            raise SessionError(_problem(r.path, f"line {line}: {message}" if line else message))
+
+
+def _session_id(doc: dict[str, Any], path: str) -> str:
+    """The session's id; a file written before ids gets one derived from when it was created, which
+    its recovery file (same `created`) shares."""
+    value = doc.get("session_id")
+    if isinstance(value, str) and SESSION_ID_RE.fullmatch(value):
+        return value
+    created = doc.get("created")
+    seed = (f"{created}|{doc.get('ours', '')}|{doc.get('partner', '')}" if created is not None
+            else f"file:{os.path.abspath(path)}")
+    return "v0-" + hashlib.sha256(seed.encode("utf-8", "replace")).hexdigest()[:24]
+
+
+_OPENERS_RE = re.compile(r"(?:[\[{][ \t\r\n]*){%d,}" % (MAX_NESTING + 1))
+
+
+def _too_deep(text: str) -> int | None:
+    """Line where arrays or inline tables open more than MAX_NESTING deep in a row, or None."""
+    found = _OPENERS_RE.search(text)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
+
+
+def _deepest_line(text: str) -> int | None:
+    """Line where nesting first passes MAX_NESTING, counting brackets outside strings and comments
+    (used only after the parser gave up on recursion, so its speed does not matter)."""
+    depth, line, i, n = 0, 1, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                if text[i] == "\n":
+                    line += 1
+                if text[i] == "\\" and quote[0] == '"':
+                    i += 1
+                i += 1
+        elif c in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
+
+
+def _too_deep_error(path: str, text: str) -> SessionError:
+    line = _too_deep(text) or _deepest_line(text)
+    where = f"line {line}: " if line else ""
+    return SessionError(_problem(path, f"{where}arrays or tables nested more than {MAX_NESTING} "
+                                       "deep: not an acctmap session"))
+
+
+def _parse(text: str, path: str) -> tuple[Session, dict[str, Any]]:
     text = text.removeprefix("\ufeff")
+    if _too_deep(text) is not None:
+        raise _too_deep_error(path, text)
     try:
         with paused_gc():
             doc = toml_io.loads(text)
+            return _session(_Reader(path, text), doc), doc
     except toml_io.TOMLDecodeError as exc:
         raise SessionError(_problem(path, _decode_message(exc))) from exc
-    with paused_gc():
-        return _session(_Reader(path, text), doc)
+    except RecursionError:
+        raise _too_deep_error(path, text) from None
+
+
+def from_toml(text: str, path: str = "<session>") -> Session:
+    """Parse session TOML; a SessionError names the file and the line or field that is wrong."""
+    session, doc = _parse(text, path)
+    session.session_id = _session_id(doc, path)
+    return session
 
 
 def _decode_message(exc: toml_io.TOMLDecodeError) -> str:
@@ -496,7 +790,10 @@ def load(path: str | Path) -> Session:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SessionError(_problem(str(path), f"line {line}: not UTF-8 text")) from None
-    return from_toml(text, str(path))
+    session = from_toml(text, str(path))
+    for src in session.sources:
+        src.path = resolved_path(src.path, path)
+    return session
 
 
 # --- names and folders ------------------------------------------------------------------------

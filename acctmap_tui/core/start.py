@@ -18,6 +18,7 @@ matched records (`core/psi.py`) before `new_session`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -208,35 +209,60 @@ def demo_request(day: date | None = None) -> SessionRequest:
 # --- saved sessions ---------------------------------------------------------------------------
 
 
-def reload_sources(session: Session) -> tuple[AccountList | None, AccountList | None]:
-    """Re-read a saved session's lists when they are still where they were (for manual pairing).
+def reload_sources(session: Session) -> tuple[AccountList | None, AccountList | None, list[str]]:
+    """Re-read a saved session's source lists (for pairing by hand) when they are still where the
+    session file says and unchanged since; otherwise say which list and why, and leave it out.
 
-    A list that is gone, hashed or no longer readable is None: the session still opens.
+    A hashed list is never re-read; the session still opens without its lists.
     """
     out: list[AccountList | None] = []
+    notes: list[str] = []
     for side in (OURS, PARTNER):
         src = session.source(side)
         lst = None
-        if src and src.path and Path(src.path).is_file() and not src.hashed:
-            try:
-                lst = ingest.read_list(src.path, side, src.company, columns=src.columns or None,
-                                       status_map=src.status_map or None)
-            except AcctmapError:
-                lst = None
+        if src is None or not src.path or src.hashed:
+            out.append(None)
+            continue
+        path = Path(src.path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            notes.append(f"{src.path}: not found (the {src.company or side} list this session was "
+                         "made from)")
+        except OSError as exc:
+            notes.append(f"{src.path}: cannot read: {exc.strerror or exc}")
+        else:
+            if src.sha256 and hashlib.sha256(data).hexdigest() != src.sha256:
+                notes.append(f"{src.path}: changed since the session was saved (its sha256 differs); "
+                             "not re-read. Start a new session from it with --from to refresh.")
+            else:
+                try:
+                    lst = ingest.read_list(src.path, side, src.company, columns=src.columns or None,
+                                           status_map=src.status_map or None)
+                except AcctmapError as err:
+                    notes.append(str(err))
         out.append(lst)
-    return out[0], out[1]
+    return out[0], out[1], notes
 
 
 def open_saved(path: Path | str) -> Workbench:
     """A workbench on a saved session, with its lists re-read when they are still there."""
     path = Path(path)
     session = session_io.load(path)
-    return _workbench(session, *reload_sources(session), path=path)
+    ours, theirs, notes = reload_sources(session)
+    workbench = _workbench(session, ours, theirs, path=path)
+    workbench.lists_note = "; ".join(notes)
+    return workbench
 
 
 def restored(session: Session, current: Workbench) -> Workbench:
-    """A workbench on a restored recovery copy of `current`'s session (same lists and file)."""
-    return _workbench(session, current.ours, current.theirs, path=current.path, dirty=True)
+    """A workbench on a restored recovery copy of `current`'s session (same file; the lists
+    loaded now only where they are the ones the recovered session was made from)."""
+    lists = [lst if lst is not None and (src is None or not src.sha256 or src.sha256 == lst.sha256)
+             else None
+             for lst, src in ((current.ours, session.source(OURS)),
+                              (current.theirs, session.source(PARTNER)))]
+    return _workbench(session, *lists, path=current.path, dirty=True)
 
 
 def _workbench(session: Session, ours: AccountList | None, theirs: AccountList | None, *,

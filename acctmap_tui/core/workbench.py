@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from acctmap_tui.core.model import (
     Factor,
     Record,
     Session,
+    utcnow,
 )
 from acctmap_tui.core.score import priority, rescore
 
@@ -92,6 +93,8 @@ class Workbench:
     path: Path | None = None
     dirty: bool = False
     revision: int = 0
+    saved_revision: int = -1  # the revision last written to the session file
+    lists_note: str = ""  # why a source list is not loaded (missing, changed since the save)
     on_change: Callable[[Change], None] | None = None
     _undo: list[_UndoStep] = field(default_factory=list)
 
@@ -388,23 +391,71 @@ class Workbench:
 
     # --- files ------------------------------------------------------------------------------
 
-    def save(self, path: Path | str | None = None) -> Path:
-        """Save the session atomically; clears the unsaved mark and the recovery file."""
+    def save(self, path: Path | str | None = None, recovery_dir: Path | None = None) -> Path:
+        """Save the session atomically, now; clears the unsaved mark and the recovery files."""
         target = Path(path) if path else self.path
         if target is None:
             raise ValueError("no file name yet")
-        written = session_io.save(self.session, target)
-        self.path = written
-        self.dirty = False
-        recovery = session_io.recovery_path(written)
-        recovery.unlink(missing_ok=True)
+        pending = self.begin_save(target)
+        try:
+            pending.write(recovery_dir)
+        except BaseException as err:
+            self.finish_save(pending, err)
+            raise
+        self.finish_save(pending, None)
+        return pending.path
+
+    def begin_save(self, path: Path | str) -> PendingSave:
+        """Stamp the save time and snapshot the session (plain data) for a write done elsewhere,
+        e.g. in a thread while the call goes on; `finish_save` afterwards, on this thread."""
+        before = self.session.saved
+        self.session.saved = utcnow()
+        try:
+            snap = session_io.snapshot(self.session, path)
+        except BaseException:
+            self.session.saved = before
+            raise
+        return PendingSave(Path(path), snap, self.revision, before, self.session.session_id)
+
+    def finish_save(self, pending: PendingSave, error: BaseException | None) -> None:
+        """Take the result of a save: on success the file is the session's; the unsaved mark
+        clears unless the session changed while it was being written."""
+        if error is not None:
+            self.session.saved = pending.saved_before
+            return
+        self.path = pending.path
+        self.saved_revision = max(self.saved_revision, pending.revision)
+        if self.revision == pending.revision:
+            self.dirty = False
         if self.on_change:
-            self.on_change(Change(ChangeKind.SAVE, f"Saved {written}"))
-        return written
+            self.on_change(Change(ChangeKind.SAVE, f"Saved {pending.path}"))
+
+    def recovery_file(self, fallback_dir: Path) -> Path:
+        """Where this session's recovery file goes (beside its file, or by id in `fallback_dir`)."""
+        return session_io.recovery_file(self.session, self.path, fallback_dir)
 
     def autosave(self, fallback_dir: Path) -> Path | None:
         """Write the recovery file (next to the session, or in `fallback_dir` before a first save)."""
         if not self.dirty:
             return None
-        target = self.path or (fallback_dir / session_io.suggest_filename(self.session))
-        return session_io.write_recovery(self.session, target)
+        target = self.recovery_file(fallback_dir)
+        return session_io.write_snapshot(session_io.snapshot(self.session, target), target)
+
+
+@dataclass
+class PendingSave:
+    """A save between `Workbench.begin_save` and `finish_save`: what to write and where."""
+
+    path: Path
+    snapshot: session_io.Snapshot
+    revision: int  # the workbench revision the snapshot holds
+    saved_before: datetime | None  # session.saved before the stamp, put back if the write fails
+    session_id: str
+
+    def write(self, recovery_dir: Path | None = None) -> Path:
+        """Write the file (any thread), then remove the recovery files this save makes stale."""
+        session_io.write_snapshot(self.snapshot, self.path)
+        session_io.recovery_path(self.path).unlink(missing_ok=True)
+        if recovery_dir is not None:
+            session_io.unsaved_recovery_path(recovery_dir, self.session_id).unlink(missing_ok=True)
+        return self.path

@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
@@ -66,7 +67,7 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
         with Vertical(id="assign-box"):
             pair = f"{account.ours.name} = {account.theirs.name}"
             title = pair if self.only is None else f"{FIELD_LABELS[self.only]} for {pair}"
-            yield Label(title, id="assign-title")
+            yield Label(title, id="assign-title", markup=False)
             yield Static(f"{cat.code}: {cat.play}" if cat else "No category", id="assign-play")
             if self._wants("owner"):
                 with Horizontal(classes="assign-row"):
@@ -76,7 +77,7 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
                                 compact=True)
                 shown = ", ".join(self.owners[:3]) + (" …" if len(self.owners) > 3 else "")
                 yield Static(f"→ accepts a suggestion · known: {shown}" if self.owners
-                             else "type a name", classes="assign-hint")
+                             else "type a name", classes="assign-hint", markup=False)
             if self._wants("next_action"):
                 with Horizontal(classes="assign-row"):
                     yield Label("Next action", classes="assign-label")
@@ -132,7 +133,7 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
 
     def _error(self, message: str) -> None:
         error = self.query_one("#assign-error", Static)
-        error.update(f"[b]⚠ {message}[/b]" if message else "")
+        error.update(f"[b]⚠ {escape(message)}[/b]" if message else "")
         error.set_class(bool(message), "shown")
 
     # --- actions ------------------------------------------------------------------------------

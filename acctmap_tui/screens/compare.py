@@ -426,7 +426,7 @@ class CompareScreen(PhaseScreen):
         d = next((a for a in self.diff.accounts if a.key == key), None)
         if d is None:
             # An action whose account is no longer in either overlap (should not happen).
-            self.notify(f"{key} is in neither session's overlap", severity="warning")
+            self.notify(f"{key} is in neither session's overlap", severity="warning", markup=False)
             return
         self.app.push_screen(CompareAccountScreen(d, self.prior, self.current, self.timeline(),
                                                   self.private))

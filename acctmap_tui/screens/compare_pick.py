@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
@@ -102,7 +103,7 @@ class ComparePickScreen(ModalScreen[ComparePick | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-dialog"):
             yield Static(f"Compare {self.current.ours} x {self.current.partner} with an earlier "
-                         f"session  (from {self.sessions_dir}/)", id="pick-title")
+                         f"session  (from {self.sessions_dir}/)", id="pick-title", markup=False)
             yield Static(_header(), id="pick-head")
             yield OptionList(id="pick-list")
             yield Static("", id="pick-notice")
@@ -144,7 +145,7 @@ class ComparePickScreen(ModalScreen[ComparePick | None]):
 
     def _notice(self, message: str, warn: bool = False) -> None:
         notice = self.query_one("#pick-notice", Static)
-        notice.update(message)
+        notice.update(Content(message))  # names sessions and partners: never markup
         notice.set_class(warn, "warn")
         notice.display = bool(message)
         self.query_one("#pick-buttons").display = self.pending is not None

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -38,7 +39,7 @@ class SaveAsDialog(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label("Save session as", classes="dialog-title")
-            yield Static(f"File name (saved in {self.sessions_dir}/ unless you give a folder):")
+            yield Static(f"File name (saved in {self.sessions_dir}/ unless you give a folder):", markup=False)
             yield Input(self.suggested, id="save-name", select_on_focus=False)
             yield Static("", id="save-hint", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
@@ -58,9 +59,9 @@ class SaveAsDialog(ModalScreen[Path | None]):
         if path is None:
             hint.update("Type a file name.")
         elif path.exists():
-            hint.update(f"{path} exists: saving replaces it.")
+            hint.update(Content(f"{path} exists: saving replaces it."))
         else:
-            hint.update(f"Will write {path}")
+            hint.update(Content(f"Will write {path}"))
 
     @on(Input.Submitted, "#save-name")
     @on(Button.Pressed, "#save")
@@ -93,7 +94,7 @@ class UnsavedChangesDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label("Unsaved changes", classes="dialog-title")
-            yield Static(self.question, id="unsaved-message")
+            yield Static(self.question, id="unsaved-message", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.save_label} (s)", id="save", variant="primary")
                 yield Button(f"{self.discard_label} (d)", id="discard", variant="error")
@@ -109,37 +110,47 @@ class UnsavedChangesDialog(ModalScreen[str | None]):
         self.dismiss(choice or None)
 
 
-class RestoreDialog(ModalScreen[bool]):
-    """Offer the recovery file when it is newer than the saved session. True = restore it."""
+class RestoreDialog(ModalScreen[bool | None]):
+    """Offer unsaved work a crash left: True = restore it, False = discard it (the recovery file is
+    removed), None = decide later (escape; it is offered again next time)."""
 
     BINDINGS = [
-        Binding("escape", "choose(False)", "Keep the saved session"),
+        Binding("escape", "choose(None)", "Decide later"),
         Binding("r", "choose(True)", "Restore it", show=False),
-        Binding("k", "choose(False)", "Keep the saved session", show=False),
+        Binding("k", "choose(False)", "Discard it", show=False),
+        Binding("d", "choose(False)", "Discard it", show=False),
     ]
 
-    def __init__(self, session_file: Path, saved_at: str) -> None:
+    def __init__(self, session: Path | str, saved_at: str, unsaved: bool = False) -> None:
         super().__init__(classes="dialog")
-        self.session_file = session_file
+        self.session_file = session
         self.saved_at = saved_at
+        self.unsaved = unsaved
 
     def compose(self) -> ComposeResult:
+        if self.unsaved:
+            text = (f"Unsaved work from an earlier session of {self.session_file} was found "
+                    f"(autosaved {self.saved_at}). It was never saved to a file.\n"
+                    "Restore it, or discard it for good.")
+            discard = "Discard it (d)"
+        else:
+            text = (f"A recovery file newer than this session exists (saved {self.saved_at}).\n"
+                    f"Session: {self.session_file}\n"
+                    "Keeping the saved session discards the recovered work for good.")
+            discard = "Keep the saved session (k)"
         with Vertical(classes="dialog-box"):
             yield Label("Recovered work found", classes="dialog-title")
-            yield Static(
-                f"A recovery file newer than this session exists (saved {self.saved_at}).\n"
-                f"Session: {self.session_file}",
-                id="restore-message",
-            )
+            yield Static(text, id="restore-message", markup=False)  # names and paths are user text
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Restore it (r)", id="restore", variant="warning")
-                yield Button("Keep the saved session (k)", id="keep", variant="primary")
+                yield Button(discard, id="keep", variant="primary")
+                yield Button("Later (esc)", id="later")
 
     def on_mount(self) -> None:
         self.query_one("#restore", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_choose(event.button.id == "restore")
+        self.action_choose({"restore": True, "keep": False}.get(event.button.id or ""))
 
-    def action_choose(self, restore: bool) -> None:
+    def action_choose(self, restore: bool | None) -> None:
         self.dismiss(restore)

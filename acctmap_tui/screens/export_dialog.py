@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
@@ -152,7 +153,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             columns = action_columns(session, shareable_only=self.partner_safe)
             intro = ("Columns (ctrl+o chooses the shared fields): " if self.partner_safe
                      else "Columns, private ones included: ")
-        self.query_one("#export-columns", Static).update(intro + ", ".join(columns))
+        self.query_one("#export-columns", Static).update(Content(intro + ", ".join(columns)))
 
     def _target(self) -> Path | None:
         return export_path(self.query_one("#export-name", Input).value, self.folder, self.fmt)
@@ -163,13 +164,13 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         if path is None:
             hint.update("Type a file name.")
         elif path.exists():
-            hint.update(f"{path} exists: exporting replaces it.")
+            hint.update(Content(f"{path} exists: exporting replaces it."))
         else:
-            hint.update(f"Will write {path}")
+            hint.update(Content(f"Will write {path}"))
 
     def _show_error(self, text: str) -> None:
         error = self.query_one("#export-error", Static)
-        error.update(text)
+        error.update(Content(text))
         error.set_class(bool(text), "shown")
 
     @on(Select.Changed, "#export-format")

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
@@ -48,7 +49,7 @@ def lists_table(session: Session, fig: OverlapFigures) -> Table:
     sources = [session.source(OURS), session.source(PARTNER)]
     for side, src in zip((OURS, PARTNER), sources):
         name = src.company if src else session.company(side)
-        table.add_column(name, justify="right")
+        table.add_column(Text(name), justify="right")
     table.add_row("rows read", *(f"{s.rows:,}" if s else "—" for s in sources))
     table.add_row("accounts", *(f"{s.accounts:,}" if s else "—" for s in sources))
     table.add_row("in overlap", *(f"{fig.overlap:,}" for _ in sources))
@@ -61,7 +62,7 @@ def matrix_table(session: Session, fig: OverlapFigures) -> Table:
                   caption="prospect = prospect, open deal or churned", caption_justify="left")
     table.add_column("", min_width=12)
     for theirs in (CUSTOMER, PROSPECT):
-        table.add_column(f"{session.partner} {theirs}")
+        table.add_column(Text(f"{session.partner} {theirs}"))
     for ours in (CUSTOMER, PROSPECT):
         cells = []
         for theirs in (CUSTOMER, PROSPECT):
@@ -186,7 +187,7 @@ class IcpScreen(PhaseScreen):
 
     def _draw_problems(self) -> None:
         self.query_one("#icp-problems-text", Static).update(
-            problems_text(self.session, self.share_safe))
+            Content(problems_text(self.session, self.share_safe)))
 
     def _show_session_notes(self) -> None:
         """Show the session's notes, unless the user has typed something not yet handed over."""

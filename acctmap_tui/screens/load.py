@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, ProgressBar, Static
 
@@ -171,7 +172,7 @@ class LoadScreen(Screen):
     def _start(self, request: SessionRequest) -> None:
         self.query_one("#load-error").display = False
         self.query_one("#load-progress").display = True
-        self.query_one("#load-title", Label).update(f"Loading {request.describe()}")
+        self.query_one("#load-title", Label).update(Content(f"Loading {request.describe()}"))
         self.query_one("#load-bar", ProgressBar).update(progress=0)
         self._last_percent = -1
         self.load_lists(request)
@@ -225,5 +226,5 @@ class LoadScreen(Screen):
 
     def _show_error(self, message: str) -> None:
         error = self.query_one("#load-error", Static)
-        error.update(message)
+        error.update(Content(message))  # names files: user text, never markup
         error.display = True

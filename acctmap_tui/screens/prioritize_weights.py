@@ -16,6 +16,8 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -167,7 +169,7 @@ class FactorsScreen(ModalScreen[bool]):
         message = self.query_one("#factors-message", Static)
         problem = self._refused or problem
         if problem:
-            message.update(f"[b]⚠ {problem}[/b]")
+            message.update(f"[b]⚠ {escape(problem)}[/b]")  # names factors: user text
             message.add_class("error")
         else:
             message.update(f"{len(factors)} factors · highest possible priority "
@@ -175,8 +177,8 @@ class FactorsScreen(ModalScreen[bool]):
             message.remove_class("error")
         note = self.query_one("#factors-note", Static)
         note.display = bool(self._removed)
-        note.update(f"Removed: {', '.join(self._removed)} (accounts keep its levels: undo or "
-                    "adding it back restores them)" if self._removed else "")
+        note.update(Content(f"Removed: {', '.join(self._removed)} (accounts keep its levels: undo "
+                            "or adding it back restores them)" if self._removed else ""))
 
     @on(Input.Changed)
     def _typed(self) -> None:

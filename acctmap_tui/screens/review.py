@@ -203,8 +203,8 @@ class ReviewScreen(PhaseScreen):
         session = self.workbench.session
         for key, label, width in FIXED_COLUMNS[:1]:
             table.add_column(f" {label}", key=key, width=width + 1)
-        table.add_column(f" {session.ours or 'Ours'}", key="ours", width=MIN_NAME_WIDTH)
-        table.add_column(f" {session.partner or 'Theirs'}", key="theirs", width=MIN_NAME_WIDTH)
+        table.add_column(Text(f" {session.ours or 'Ours'}"), key="ours", width=MIN_NAME_WIDTH)
+        table.add_column(Text(f" {session.partner or 'Theirs'}"), key="theirs", width=MIN_NAME_WIDTH)
         for key, label, width in FIXED_COLUMNS[1:]:
             table.add_column(f" {label}", key=key, width=width + 1)
         self.refresh_rows()
@@ -412,7 +412,7 @@ class ReviewScreen(PhaseScreen):
         if account is None:
             return
         if account.match.decision == ACCEPTED:
-            self.notify(f"{account.name} is already in the overlap.")
+            self.notify(f"{account.name} is already in the overlap.", markup=False)
             return
         self._advance_after = _row_key(account)
         self.workbench.accept(account)
@@ -422,7 +422,7 @@ class ReviewScreen(PhaseScreen):
         if account is None:
             return
         if account.match.decision == REJECTED:
-            self.notify(f"{account.name} is already rejected.")
+            self.notify(f"{account.name} is already rejected.", markup=False)
             return
         self._advance_after = _row_key(account)
         self.workbench.reject(account)
@@ -448,14 +448,14 @@ class ReviewScreen(PhaseScreen):
         alt = self._alternatives[self._alt_index]
         self._advance_after = _row_key(account)
         self.workbench.accept(alt)
-        self.notify(f"Accepted {alt.ours.name} = {alt.theirs.name}")
+        self.notify(f"Accepted {alt.ours.name} = {alt.theirs.name}", markup=False)
 
     def action_pair(self) -> None:
         def paired(result: tuple | None) -> None:
             if result is not None:
                 ours, theirs = result
                 self.workbench.pair(ours, theirs)
-                self.notify(f"Paired {ours.name} with {theirs.name}")
+                self.notify(f"Paired {ours.name} with {theirs.name}", markup=False)
 
         self.app.push_screen(PairDialog(self.workbench, self.current()), paired)
 
@@ -472,7 +472,7 @@ class ReviewScreen(PhaseScreen):
 
     def action_undo(self) -> None:
         undone = self.workbench.undo()
-        self.notify(f"Undid: {undone}" if undone else "Nothing to undo.")
+        self.notify(f"Undid: {undone}" if undone else "Nothing to undo.", markup=False)
 
     def action_filter(self) -> None:
         self.query_one("#review-filter", Input).focus()

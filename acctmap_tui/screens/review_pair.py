@@ -75,7 +75,9 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
         with Vertical(id="pair-dialog"):
             yield Label("", id="pair-title")
             if not self.loaded:
-                yield Label(NOT_LOADED, id="pair-not-loaded")
+                note = getattr(self.workbench, "lists_note", "")
+                yield Label(f"{NOT_LOADED} ({note})" if note else NOT_LOADED, id="pair-not-loaded",
+                            markup=False)
                 yield Label("esc closes", id="pair-help")
                 return
             yield Input(placeholder="type a name or domain", id="pair-search")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Footer, Label
 
@@ -112,7 +113,7 @@ class AgendaHeader(Widget):
             yield Label(id="agenda-privacy")
 
     def on_mount(self) -> None:
-        for state in ("share_safe", "clock_running", "clock_seconds"):
+        for state in ("share_safe", "clock_running", "clock_seconds", "saving"):
             self.watch(self.app, state, self._app_state_moved, init=False)
         self.refresh_header()
 
@@ -127,7 +128,7 @@ class AgendaHeader(Widget):
             return
         session = wb.session
         times = agenda_times(session)
-        self.query_one("#agenda-companies", Label).update(f"{session.ours} × {session.partner}")
+        self.query_one("#agenda-companies", Label).update(escape(f"{session.ours} × {session.partner}"))
         label = PHASE_LABELS.get(times.phase, times.phase)
         phase_text = f"{times.number}/{times.phases} {label}" if times.number else label
         # A screen outside the agenda (Compare) names itself; the agenda phase stays in view.
@@ -150,7 +151,7 @@ class AgendaHeader(Widget):
             self._counted = (id(session), wb.revision)
             self.query_one("#agenda-counts", Label).update(counts_text(session))
         saved = self.query_one("#agenda-saved", Label)
-        saved.update(save_text(wb.dirty, wb.path))
+        saved.update("saving…" if app.saving else save_text(wb.dirty, wb.path))
         saved.set_class(wb.dirty, "-dirty")
         share_safe = app.share_safe
         label = self.query_one("#agenda-privacy", Label)

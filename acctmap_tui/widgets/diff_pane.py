@@ -247,8 +247,8 @@ def _fields_table(rows: list[FieldRow], ours_company: str, theirs_company: str) 
     table = Table(box=None, expand=True, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
     table.add_column("", width=1, no_wrap=True)
     table.add_column("field", style="bold", no_wrap=True, width=10)
-    table.add_column(ours_company, ratio=5, overflow="fold")
-    table.add_column(theirs_company, ratio=5, overflow="fold")
+    table.add_column(Text(ours_company), ratio=5, overflow="fold")  # user text: never markup
+    table.add_column(Text(theirs_company), ratio=5, overflow="fold")
     for row in rows:
         if row.ours is None or row.theirs is None:
             mark = Text(" ")
@@ -264,7 +264,7 @@ def _fields_table(rows: list[FieldRow], ours_company: str, theirs_company: str) 
                 left, right = _value(row.ours), _value(row.theirs)
         if not row.compare and mark.plain != " ":
             mark = Text(" ")
-        table.add_row(mark, row.label, left, right)
+        table.add_row(mark, Text(row.label), left, right)
     return table
 
 

@@ -64,10 +64,10 @@ def full_session() -> Session:
         created=CREATED, saved=CREATED + timedelta(hours=1), date=date(2026, 11, 23),
         agenda=Agenda([("icp", 7), ("review", 25)], current="review", elapsed_s={"icp": 412.5}),
         sources=[
-            Source(OURS, "Northwind", "exports/northwind.csv", "ab" * 32, 1843, 1790,
+            Source(OURS, "Northwind", "/data/exports/northwind.csv", "ab" * 32, 1843, 1790,
                    {"name": "Account Name", "domain": "Website"},
                    ["northwind.csv, row 9: no name"]),
-            Source(PARTNER, "Globex", "globex_hashed.csv", "", 900, 880, {}, [], hashed=True),
+            Source(PARTNER, "Globex", "/data/globex_hashed.csv", "", 900, 880, {}, [], hashed=True),
         ],
         fields=[FieldInfo(OURS, "name", "Account Name", True),
                 FieldInfo(OURS, "Annual Revenue", "Annual Revenue", False),
@@ -128,7 +128,7 @@ TRICKY = ['"', "'", "\\", "\n", "\r\n", "\r", '"""', "\t", "\x00", "\x7f", "é",
 pieces = st.sampled_from(TRICKY) | st.characters(blacklist_categories=("Cs",))
 texts = st.lists(pieces, max_size=8).map("".join)
 short = st.lists(pieces, max_size=3).map("".join)
-floats = st.floats(allow_nan=False, width=64)
+floats = st.floats(allow_nan=False, allow_infinity=False, width=64)  # inf/nan: refused on load
 ints = st.integers(-(2**40), 2**40)
 utc_times = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1),
                          timezones=st.just(timezone.utc))
@@ -165,7 +165,7 @@ sessions = st.builds(
         max_size=3)),
     thresholds=st.builds(Thresholds, auto_accept=floats, review=floats, close_gap=floats,
                          names_differ=floats),
-    icp_notes=texts, accounts=st.lists(accounts, max_size=3),
+    icp_notes=texts, accounts=st.lists(accounts, max_size=3, unique_by=lambda a: a.pair_id),
 )
 
 

@@ -1,5 +1,6 @@
 """Every edit the call makes, through the workbench: effects, derived values, undo, save."""
 
+import os
 from datetime import date
 
 import pytest
@@ -137,6 +138,8 @@ def test_save_clears_unsaved_mark_and_reloads_equal(tmp_path):
     wb.set_icp_notes("Mid-market SaaS, NA + DACH, ops personas")
     path = wb.save(tmp_path / "s.toml")
     assert not wb.dirty
+    for src in wb.session.sources:  # a list path comes back absolute, resolved from the file
+        src.path = os.path.abspath(src.path)
     assert session_io.load(path) == wb.session
 
 

@@ -128,6 +128,7 @@ async def test_toggling_a_field_changes_the_session_and_survives_save_and_load(
         assert not isinstance(app.screen, ShareFieldsDialog)
         assert wb.dirty
         assert app.save_to(sessions_dir / "shared.toml")
+        await app.wait_for_save()  # saving runs in a thread
         await pilot.press("ctrl+z")  # each flip is one undo step
         await pilot.pause()
         assert field(wb, "session", "action_status").shareable

@@ -1,0 +1,146 @@
+"""The one way acctmap writes a file: sessions, recovery files, exports and share lists.
+
+A regular file (or a name not taken yet) is written atomically: a temporary file in the same
+folder, flushed to disk, then renamed over the target, so a crash or a kill leaves either the old
+file or the new one, never half of one. A name that is not a regular file is never renamed over:
+a character device (`/dev/null`, a terminal) or a FIFO is written through; a symbolic link is
+followed and its target written atomically (the link stays); a folder, a socket or a block device
+is refused with a message.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+import tempfile
+import time
+from pathlib import Path
+
+from acctmap_tui.core.model import AcctmapError, Problem
+
+TEMP_SUFFIX = ".tmp"
+STALE_TEMP_S = 15 * 60  # a temp file this old belongs to a write that was killed before its rename
+
+
+def _error(path: Path | str, message: str) -> AcctmapError:
+    return AcctmapError(Problem(file=str(path), row=None, column=None, message=message, level="error"))
+
+
+def _temp_pattern(name: str) -> re.Pattern[str]:
+    # tempfile.mkstemp(prefix=".NAME.", suffix=".tmp") adds 8 characters of [a-z0-9_]
+    return re.compile(re.escape(f".{name}.") + r"[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
+
+
+def target(path: str | Path) -> tuple[Path, bool]:
+    """Where a write to `path` lands and whether it is streamed: (real path, write through it).
+
+    Raises AcctmapError for a folder, a socket, a block device or a symbolic-link loop.
+    """
+    path = Path(path)
+    try:
+        st = os.stat(path)  # follows symbolic links
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _error(path, "cannot write: the symbolic link points to itself (a loop)") from None
+        raise _error(path, f"cannot write: {exc.strerror or exc}") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+            return path, True  # /dev/null, /dev/stdout, a terminal, a named pipe: write through
+        if stat.S_ISDIR(st.st_mode):
+            raise _error(path, "cannot write: this is a folder; give a file name")
+        raise _error(path, "cannot write: not a regular file (a socket or a disk device)")
+    if path.is_symlink():
+        return Path(os.path.realpath(path)), False  # replace the link's target, keep the link
+    return path, False
+
+
+def write_bytes(path: str | Path, data: bytes, *, make_folders: bool = True) -> Path:
+    """Write `data` to `path` safely (see the module docstring); returns the path written.
+
+    OSError propagates for the caller to word; AcctmapError for a target acctmap will not write.
+    """
+    path = Path(path)
+    real, stream = target(path)
+    if stream:
+        with open(real, "wb") as fh:
+            fh.write(data)
+        return path
+    if make_folders:
+        real.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temps(real)
+    try:
+        mode = stat.S_IMODE(os.stat(real).st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file keeps mkstemp's owner-only permissions: these are customer lists
+    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=TEMP_SUFFIX, dir=real.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, real)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _sync_folder(real.parent)
+    return path
+
+
+def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
+    """`write_bytes` of `text` encoded as given (line breaks are written as they are)."""
+    return write_bytes(path, text.encode(encoding))
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the rename itself to disk (best effort: not every platform can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def clean_stale_temps(path: str | Path, older_than_s: float = STALE_TEMP_S) -> list[Path]:
+    """Remove our own temp files for `path` left by a write killed before its rename.
+
+    Only names acctmap makes for this file (`.NAME.xxxxxxxx.tmp`), and only when older than
+    `older_than_s`, so a write still running in another process is left alone.
+    """
+    path = Path(path)
+    pattern = _temp_pattern(path.name)
+    cutoff = time.time() - older_than_s
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode) and st.st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """True when two names are the same file (links and relative paths resolved)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)

@@ -1,0 +1,195 @@
+"""Hostile and surprising session files: each is one clear message naming the file and the line,
+never a traceback; recovery files belong to one session (its id), never to a file name; source
+lists are found from the session file, and a changed list is reported."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.model import SessionError, Source
+from tests.core.test_session import full_session
+
+
+def _lines(text: str, needle: str) -> list[int]:
+    return [i for i, line in enumerate(text.splitlines(), start=1) if needle in line]
+
+
+def _load_text(tmp_path: Path, text: str, name: str = "hostile.toml") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SessionError) as err:
+        session_io.load(path)
+    return str(err.value)
+
+
+# --- numbers that are not numbers -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "+nan"])
+def test_inf_or_nan_elapsed_time_names_file_and_line(tmp_path: Path, value: str) -> None:
+    text = session_io.to_toml(full_session())
+    assert "elapsed_s = { icp = 412.5 }" in text
+    text = text.replace("elapsed_s = { icp = 412.5 }", f"elapsed_s = {{ assign = {value} }}")
+    message = _load_text(tmp_path, text)
+    line = _lines(text, "elapsed_s")[0]
+    assert "hostile.toml" in message and f"line {line}" in message
+    assert "elapsed_s" in message and "inf and nan are not allowed" in message
+
+
+def test_nan_match_score_names_the_line_of_the_account(tmp_path: Path) -> None:
+    text = session_io.to_toml(full_session())
+    text = text.replace('score = 87.5', 'score = nan', 1)
+    message = _load_text(tmp_path, text)
+    line = _lines(text, "score = nan")[0]
+    assert f"line {line}" in message and "account 2" in message and "'score'" in message
+
+
+def test_inf_threshold_names_its_line(tmp_path: Path) -> None:
+    text = session_io.to_toml(full_session()).replace("auto_accept = 90.0", "auto_accept = inf")
+    message = _load_text(tmp_path, text)
+    assert f"line {_lines(text, 'auto_accept')[0]}" in message and "auto_accept" in message
+
+
+# --- the same pair twice --------------------------------------------------------------------------
+
+
+def test_the_same_pair_twice_names_both_accounts_and_the_line(tmp_path: Path) -> None:
+    text = session_io.to_toml(full_session())
+    first = text.index("[[accounts]]")
+    second = text.index("[[accounts]]", first + 1)
+    doubled = text[:second] + text[first:second] + text[second:]  # account 1 again, as account 2
+    message = _load_text(tmp_path, doubled)
+    starts = _lines(doubled, "[[accounts]]")
+    assert f"line {starts[1]}" in message
+    assert "account 2 pairs the same two records as account 1" in message
+    assert "hostile.toml" in message
+
+
+# --- nesting --------------------------------------------------------------------------------------
+
+
+def test_a_5000_deep_array_is_a_message_not_a_recursion_error(tmp_path: Path) -> None:
+    text = 'schema = 1\ntitle = "x"\n\n[agenda]\ncurrent = "icp"\nphases = ' + "[" * 5000 + "]" * 5000 + "\n"
+    message = _load_text(tmp_path, text)
+    assert "hostile.toml" in message and "line 6" in message and "nested" in message
+
+
+def test_deep_nesting_with_values_between_is_caught_too(tmp_path: Path) -> None:
+    text = "schema = 1\n\n\nx = " + "[1, " * 3000 + "]" * 3000 + "\n"
+    message = _load_text(tmp_path, text)
+    assert "line 4" in message and "nested" in message
+
+
+def test_peek_of_a_deeply_nested_file_is_none(tmp_path: Path) -> None:
+    path = tmp_path / ".unsaved-x.recovery.toml"
+    path.write_text("schema = 1\nx = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    assert session_io.peek(path) is None
+
+
+# --- the session id -------------------------------------------------------------------------------
+
+
+def test_the_session_id_is_kept_by_save_and_load(tmp_path: Path) -> None:
+    s = full_session()
+    path = session_io.save(s, tmp_path / "q4.toml")
+    assert session_io.load(path).session_id == s.session_id
+    assert full_session().session_id != s.session_id  # every new session has its own
+
+
+@pytest.mark.parametrize("bad", ['"../../etc/passwd"', '""', "7", '"' + "a" * 65 + '"'])
+def test_a_session_id_that_could_escape_its_folder_is_refused(tmp_path: Path, bad: str) -> None:
+    text = session_io.to_toml(full_session())
+    text = text.replace(f'session_id = "', f"session_id = {bad}\nx_old_id = \"", 1)
+    message = _load_text(tmp_path, text)
+    assert "session_id" in message and "line 2" in message
+
+
+def test_a_file_written_before_ids_gets_the_same_id_as_its_recovery_file(tmp_path: Path) -> None:
+    s = full_session()
+    text = session_io.to_toml(s)
+    legacy = "\n".join(line for line in text.splitlines() if not line.startswith("session_id"))
+    (tmp_path / "old.toml").write_text(legacy, encoding="utf-8")
+    (tmp_path / ".old.recovery.toml").write_text(legacy.replace("Mid-market", "Edited"),
+                                                 encoding="utf-8")
+    loaded = session_io.load(tmp_path / "old.toml")
+    assert loaded.session_id == session_io.load(tmp_path / ".old.recovery.toml").session_id
+    other = full_session()
+    other.created = other.created.replace(year=2020)  # another session, saved under that name
+    other_legacy = "\n".join(line for line in session_io.to_toml(other).splitlines()
+                             if not line.startswith("session_id"))
+    assert session_io.from_toml(other_legacy).session_id != loaded.session_id
+
+
+def test_a_recovery_file_of_another_session_under_the_same_name_is_not_offered(tmp_path: Path) -> None:
+    saved = full_session()
+    path = session_io.save(saved, tmp_path / "2026-Q4-northwind-globex.toml")
+    other = full_session()  # a new, never saved session whose suggested name was the same
+    other.icp_notes = "discarded work"
+    rec = session_io.write_recovery(other, path)
+    later = path.stat().st_mtime + 60
+    os.utime(rec, (later, later))
+    assert session_io.newer_recovery(path, session_io.load(path).session_id) is None
+    mine = session_io.load(path)
+    mine.icp_notes = "my own unsaved work"
+    session_io.write_recovery(mine, path)
+    os.utime(rec, (later, later))
+    assert session_io.newer_recovery(path, session_io.load(path).session_id) == rec
+
+
+def test_unsaved_sessions_recover_by_id_and_partnership(tmp_path: Path) -> None:
+    a, b, other = full_session(), full_session(), full_session()
+    other.partner = "Initech"
+    for s in (a, b, other):
+        target = session_io.recovery_file(s, None, tmp_path)
+        session_io.write_snapshot(session_io.snapshot(s), target)
+        assert target.name == f".unsaved-{s.session_id}.recovery.toml"
+    newer = tmp_path / f".unsaved-{b.session_id}.recovery.toml"
+    os.utime(newer, (newer.stat().st_mtime + 60,) * 2)
+    found = session_io.unsaved_recoveries(tmp_path, "northwind", "GLOBEX")
+    assert found == [newer, tmp_path / f".unsaved-{a.session_id}.recovery.toml"]
+    session_io.discard_recovery(b, None, tmp_path)
+    assert not newer.exists()
+    assert session_io.list_sessions(tmp_path) == []  # never listed as sessions
+
+
+def test_peek_reads_the_top_without_the_accounts_even_with_brackets_in_notes(tmp_path: Path) -> None:
+    s = full_session()
+    s.icp_notes = "line one\n[[accounts]]\n[not a table"
+    path = session_io.save(s, tmp_path / "x.toml")
+    facts = session_io.peek(path)
+    assert facts is not None and facts["session_id"] == s.session_id and facts["partner"] == "Globex"
+    assert facts["icp_notes"] == s.icp_notes
+
+
+# --- where the source lists are -------------------------------------------------------------------
+
+
+def test_source_paths_resolve_from_the_session_file_not_the_working_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    (project / "exports").mkdir(parents=True)
+    (project / "exports" / "ours.csv").write_text("name,domain\nAcme,acme.com\n")
+    monkeypatch.chdir(project)
+    s = full_session()
+    s.sources = [Source("ours", "Northwind", "exports/ours.csv")]  # as `match` ran in project/
+    path = session_io.save(s, project / "sessions" / "q4.toml")
+    assert 'path = "../exports/ours.csv"' in path.read_text(encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    loaded = session_io.load(Path("..") / "project" / "sessions" / "q4.toml")
+    assert Path(loaded.sources[0].path).resolve() == (project / "exports" / "ours.csv").resolve()
+    assert Path(loaded.sources[0].path).is_file()
+
+
+def test_a_list_outside_the_project_is_stored_absolute(tmp_path: Path) -> None:
+    s = full_session()
+    far = tmp_path / "downloads" / "deep" / "theirs.csv"
+    s.sources = [Source("partner", "Globex", str(far))]
+    path = session_io.save(s, tmp_path / "work" / "proj" / "sessions" / "q4.toml")
+    assert f'path = "{far}"' in path.read_text(encoding="utf-8")
+    assert session_io.load(path).sources[0].path == str(far)
