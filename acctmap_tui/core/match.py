@@ -64,6 +64,8 @@ from acctmap_tui.core.model import (
     MANUAL,
     METHODS,
     NAME,
+    OURS,
+    PARTNER,
     REJECTED,
     REVIEW,
     SIDES,
@@ -176,9 +178,9 @@ def _match_lists(ours: AccountList, theirs: AccountList, th: Thresholds, decisio
 
     accounts = apply_decisions(accounts, decisions, ours, theirs)
     result = MatchResult(accounts=accounts, notes=notes)
-    placed = {id(r) for a in accounts if a.match.decision != REJECTED for r in (a.ours, a.theirs)}
-    result.unmatched_ours = [r for r in ours.records if id(r) not in placed]
-    result.unmatched_theirs = [r for r in theirs.records if id(r) not in placed]
+    placed = {end for a in accounts if a.match.decision != REJECTED for end in _ends(a)}
+    result.unmatched_ours = [r for r in ours.records if (OURS, r.key) not in placed]
+    result.unmatched_theirs = [r for r in theirs.records if (PARTNER, r.key) not in placed]
     result.stats = _stats(accounts)
     report(1.0)
     return result
@@ -238,21 +240,21 @@ def candidates_for(record: Record, side: str, other: AccountList, limit: int = 1
     if limit <= 0:
         return []
     hits: list[tuple[Record, float]] = []
-    seen: set[int] = set()
+    seen: set[str] = set()  # record keys (unique within one list)
     if record.domain:
         for r in other.records:
             if r.domain == record.domain:
                 hits.append((r, 100.0))
-                seen.add(id(r))
+                seen.add(r.key)
     query = record.name_key or record.name.casefold().strip()
     if query and not (record.hashed or other.hashed):
         choices = [r.name_key or r.name.casefold() for r in other.records]
         found = process.extract(query, choices, scorer=SEARCH_SCORER, limit=limit + len(hits), score_cutoff=50)
         for _choice, score, index in found:
             r = other.records[index]
-            if id(r) not in seen:
+            if r.key not in seen:
                 hits.append((r, float(score)))
-                seen.add(id(r))
+                seen.add(r.key)
     return hits[:limit]
 
 
@@ -691,12 +693,12 @@ def _name_pairs(
 
     # auto pairs are each record's unique best, so they never share a record; review pairs that
     # touch one are dropped, and the rest are cut to a few per record, best first
-    taken = {id(r) for a in auto for r in (a.ours, a.theirs)}
+    taken = {end for a in auto for end in _ends(a)}
     review.sort(key=lambda pair: -pair[0])
-    per_record: dict[int, int] = defaultdict(int)
+    per_record: dict[tuple[str, str], int] = defaultdict(int)
     kept = []
     for _eff, a in review:
-        io, it = id(a.ours), id(a.theirs)
+        io, it = _ends(a)
         if io in taken or it in taken:
             continue
         if per_record[io] >= REVIEW_PER_RECORD or per_record[it] >= REVIEW_PER_RECORD:
@@ -930,33 +932,38 @@ def _places(rec: Record) -> tuple[str, str]:
 # --- settling ----------------------------------------------------------------------------------
 
 
+def _ends(a: Account) -> tuple[tuple[str, str], tuple[str, str]]:
+    """A pair's two records by identity: (side, record key); a key is unique within one list."""
+    return (OURS, a.ours.key), (PARTNER, a.theirs.key)
+
+
 def _settle(accounts: list[Account]) -> list[Account]:
     """Keep each record in at most one overlap pair (rules in the module docstring)."""
-    claimed: set[int] = set()
-    contested: set[int] = set()  # accepted pairs sent back to review: a person must choose
+    claimed: set[tuple[str, str]] = set()
+    contested: set[str] = set()  # pair ids of accepted pairs sent back to review: a person chooses
 
     def free(a: Account) -> bool:
-        return id(a.ours) not in claimed and id(a.theirs) not in claimed
+        return not claimed.intersection(_ends(a))
 
     for a in accounts:
         if a.match.decision != ACCEPTED:
             continue
         if free(a):
-            claimed.update((id(a.ours), id(a.theirs)))
+            claimed.update(_ends(a))
         else:
             a.match.decision = REVIEW
             if FLAG_ONE_TO_MANY not in a.match.flags:
                 a.match.flags.append(FLAG_ONE_TO_MANY)
-            contested.add(id(a))
+            contested.add(a.pair_id)
 
     out = []
     for a in accounts:
         if a.match.decision == AUTO:
             if not free(a):
                 continue
-            claimed.update((id(a.ours), id(a.theirs)))
+            claimed.update(_ends(a))
         out.append(a)
-    return [a for a in out if a.match.decision != REVIEW or free(a) or id(a) in contested]
+    return [a for a in out if a.match.decision != REVIEW or free(a) or a.pair_id in contested]
 
 
 def _stats(accounts: list[Account]) -> dict[str, int]:
