@@ -12,7 +12,7 @@ the session does not mark shareable).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from rich.text import Text
 from textual import on
@@ -35,7 +35,6 @@ from acctmap_tui.widgets.account_table import (
 )
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
 
-DUE_AFTER = timedelta(days=14)
 MISSING_OWNER = "⚠ missing owner"
 MISSING_ACTION = "⚠ missing next action"
 # Columns: key, header, the session field that decides whether the partner may see it.
@@ -268,7 +267,7 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         self.app.push_screen(AssignEditScreen(
             account,
             owners=known_owners(self.workbench),
-            default_due=self.session.date + DUE_AFTER,
+            call_day=self.session.date,
             show_notes=self._shows("notes"),
             only=only,
         ), saved)

@@ -8,7 +8,6 @@ message saying what to type.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from textual import on
@@ -21,24 +20,11 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from acctmap_tui.core.categorize import category_of
+from acctmap_tui.core.dates import default_due, parse_due
 from acctmap_tui.core.model import ACTION_STATUSES, Account
 
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIELD_LABELS = {"owner": "Owner", "next_action": "Next action", "due": "Due",
                 "notes": "Notes", "action_status": "Status"}
-
-
-def parse_due(text: str) -> date | None:
-    """'2026-12-09' -> date; '' -> None (no due date). Raises ValueError on anything else."""
-    text = text.strip()
-    if not text:
-        return None
-    if not DATE_RE.match(text):
-        raise ValueError(f"Due date “{text}” is not YYYY-MM-DD (e.g. 2026-12-09).")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"Due date “{text}” is not a real day (YYYY-MM-DD, e.g. 2026-12-09).")
 
 
 class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
@@ -49,12 +35,13 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, account: Account, *, owners: list[str], default_due: date,
+    def __init__(self, account: Account, *, owners: list[str], call_day: date,
                  show_notes: bool = True, only: str | None = None) -> None:
         super().__init__()
         self.account = account
         self.owners = owners
-        self.default_due = default_due
+        self.call_day = call_day
+        self.default_due = default_due(call_day)
         self.show_notes = show_notes
         self.only = only
 
@@ -87,9 +74,9 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
                 due = account.due or self.default_due
                 with Horizontal(classes="assign-row"):
                     yield Label("Due", classes="assign-label")
-                    yield Input(due.isoformat(), id="assign-due", placeholder="YYYY-MM-DD",
-                                max_length=10, compact=True)
-                    yield Static("YYYY-MM-DD · empty for none", classes="assign-aside")
+                    yield Input(due.isoformat(), id="assign-due", compact=True,
+                                placeholder="2026-12-09, Dec 9, next friday, +2w")
+                    yield Static("a date, a day or +2w · empty for none", classes="assign-aside")
                 if self.show_notes:
                     with Horizontal(classes="assign-row"):
                         yield Label("Notes", classes="assign-label")
@@ -123,7 +110,7 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
         if self._wants("next_action"):
             values["next_action"] = self.query_one("#assign-action", Input).value.strip()
         if self.only is None:
-            values["due"] = parse_due(self.query_one("#assign-due", Input).value)
+            values["due"] = parse_due(self.query_one("#assign-due", Input).value, self.call_day)
             if self.show_notes:
                 values["notes"] = self.query_one("#assign-notes", Input).value.strip()
             pressed = self.query_one("#assign-status", RadioSet).pressed_button
