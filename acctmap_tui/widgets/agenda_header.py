@@ -1,4 +1,5 @@
-"""The header and footer every phase screen shows: companies, phase, clock, category counts, unsaved mark; keys.
+"""The header and footer every phase screen shows: companies, phase, clock, category counts, unsaved mark,
+the agenda strip; keys.
 
 Two lines, readable across a shared screen. Nothing here relies on colour alone: a phase that runs
 over says "OVER", the save state and the share-safe view are words. The header redraws on the
@@ -20,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label
 
 from acctmap_tui.core.categorize import overlap_figures
+from acctmap_tui.widgets.agenda_strip import AgendaStrip
 from acctmap_tui.core.model import CATEGORIES, PHASE_LABELS, Session
 
 if TYPE_CHECKING:
@@ -111,6 +113,7 @@ class AgendaHeader(Widget):
             yield Label(id="agenda-counts")
             yield Label(id="agenda-saved")
             yield Label(id="agenda-privacy")
+        yield AgendaStrip(id="agenda-strip")
 
     def on_mount(self) -> None:
         for state in ("share_safe", "clock_running", "clock_seconds", "saving"):
@@ -135,6 +138,7 @@ class AgendaHeader(Widget):
         if screen_label := getattr(self.screen, "HEADER_LABEL", ""):
             phase_text = f"{screen_label} · agenda {phase_text}"
         self.query_one("#agenda-phase", Label).update(phase_text)
+        self.query_one(AgendaStrip).show(session.agenda)
         running = app.clock_running
         clock_label = self.query_one("#agenda-clock", Label)
         clock_label.update(

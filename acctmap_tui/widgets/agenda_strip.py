@@ -41,7 +41,7 @@ def agenda_strip(agenda: Agenda, width: int = 120) -> Text:
 class AgendaStrip(Static):
     """Shows `agenda_strip` for the app's session; the owner calls `show(agenda)` on changes."""
 
-    DEFAULT_CSS = "AgendaStrip { height: 1; padding: 0 1; }"
+    DEFAULT_CSS = "AgendaStrip { height: 1; padding: 0 1; text-wrap: nowrap; }"
 
     def show(self, agenda: Agenda) -> None:
         self._agenda = agenda
