@@ -101,11 +101,11 @@ class Workbench:
     # --- bookkeeping ------------------------------------------------------------------------
 
     def _changed(self, kind: ChangeKind, description: str, restore: Callable[[], None] | None,
-                 account: Account | None = None) -> Change:
+                 account: Account | None = None, *, unsaved: bool = True) -> Change:
         if restore is not None:
             self._undo.append(_UndoStep(description, restore))
             del self._undo[:-200]
-        self.dirty = True
+        self.dirty = self.dirty or unsaved
         self.revision += 1
         change = Change(kind, description, account)
         if self.on_change:
@@ -378,11 +378,12 @@ class Workbench:
     # --- agenda -----------------------------------------------------------------------------
 
     def set_phase(self, phase: str) -> Change | None:
-        """Move the agenda to a phase (not an undoable edit, but it is saved)."""
+        """Move the agenda to a phase: not an edit (no undo step, no unsaved mark), but the next
+        save keeps where the call is."""
         if phase == self.session.agenda.current:
             return None
         self.session.agenda.current = phase
-        return self._changed(ChangeKind.AGENDA, f"Phase {phase}", None)
+        return self._changed(ChangeKind.AGENDA, f"Phase {phase}", None, unsaved=False)
 
     def tick(self, seconds: float) -> None:
         """Add running-clock time to the current phase."""

@@ -201,3 +201,13 @@ def test_factors_can_be_relabelled_added_and_removed():
     assert acme.priority == 3 * 3 + 2 * 2
     with pytest.raises(ValueError):
         wb.set_factors([Factor("a", "A", 1, ["x"]), Factor("a", "B", 1, ["y"])])
+
+
+def test_switching_phase_is_not_an_unsaved_change_but_is_told():
+    wb = small_workbench()
+    wb.dirty = False
+    told = []
+    wb.on_change = told.append
+    wb.set_phase("review")
+    assert not wb.dirty and [c.kind for c in told] == [ChangeKind.AGENDA]
+    assert wb.session.agenda.current == "review"
