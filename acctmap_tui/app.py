@@ -77,7 +77,7 @@ class AcctmapApp(App[None]):
         Binding("p", "toggle_share_safe", "Share-safe", show=False),
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+z", "undo", "Undo"),
-        Binding("o", "open_lists", "Open", show=False),
+        Binding("ctrl+n", "open_lists", "New lists", show=False),  # o is each screen's own (owner, re-rank)
         Binding("ctrl+o", "share_fields", "Sharing", show=False),
         Binding("ctrl+e", "export", "Export", show=False),
         Binding("question_mark,f1", "help", "Help", key_display="?"),

@@ -33,7 +33,7 @@ APP_COMMANDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
      "share_fields", ()),
     ("Export action list…", "Write the action list as CSV or Markdown, partner-safe or internal "
      "(ctrl+e)", "export", ()),
-    ("Open lists…", "Start a new session from two account lists (o)", "open_lists", ()),
+    ("Open lists…", "Start a new session from two account lists (ctrl+n)", "open_lists", ()),
     ("Help: keys and agenda", "The keys of this screen and the call's agenda (? or F1)", "help", ()),
     ("Quit", "Quit acctmap; asks first when there are unsaved changes (q)", "quit", ()),
 )

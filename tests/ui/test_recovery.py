@@ -174,7 +174,7 @@ async def test_open_without_saving_removes_the_recovery_file(sessions_dir: Path)
     async with app.run_test(size=SIZE) as pilot:
         wb.set_icp_notes("thrown away")
         rec = app.autosave_now()
-        await pilot.press("o")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, UnsavedChangesDialog)
         await pilot.press("d")

@@ -462,7 +462,7 @@ async def test_load_error_names_the_file_on_the_load_screen(tmp_path: Path, sess
 async def test_o_opens_the_load_form_and_escape_goes_back(sessions_dir: Path) -> None:
     app = AcctmapApp(small_workbench(), sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("o")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, LoadScreen)
         assert app.screen.query_one("#load-form").display
@@ -476,7 +476,7 @@ async def test_o_with_unsaved_changes_asks_first(sessions_dir: Path) -> None:
     app = AcctmapApp(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         wb.reject(review_account(wb))
-        await pilot.press("o")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, UnsavedChangesDialog)
         await pilot.press("escape")
