@@ -303,6 +303,12 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         account, factor = self.table.cursor_account, self._factor_at_cursor()
         if account is None or factor is None:
             return
+        levels = len(self.session.scoring.factor(factor).levels)
+        if level > levels:  # refused, never clamped: a stray key must not score silently
+            label = self.session.scoring.factor(factor).label
+            self.notify(f"{label} has {levels} levels: press 1-{levels} (0 clears). "
+                        f"Nothing was scored.", severity="warning", markup=False)
+            return
         self.workbench.set_level(account, factor, level)
 
     def action_sort(self) -> None:

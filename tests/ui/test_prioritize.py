@@ -345,3 +345,19 @@ async def test_command_palette_reaches_the_screen_actions(sessions_dir: Path) ->
         await pilot.press("enter")
         await pilot.pause()
         assert rows(app)[0]["name"] == name
+
+
+async def test_a_level_out_of_range_is_refused_with_a_message_not_clamped(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = prioritize_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = rows(app)[0]["name"]
+        assert table(app).cursor_column_key == "f:relationship"
+        await pilot.press("4")
+        await pilot.pause()
+        account = next(a for a in wb.session.overlap() if a.name == first)
+        assert "relationship" not in account.scores and not wb.dirty
+        assert any("has 3 levels" in n.message for n in app._notifications)
+        await pilot.press("3")
+        assert account.scores["relationship"] == 3
