@@ -189,7 +189,13 @@ def field_rows(account: Account, session: Session, privacy: bool) -> tuple[list[
     add(FieldRow("name", ours.name, theirs.name), "name", "name")
     add(FieldRow("domain", _shown_domain(ours), _shown_domain(theirs)), "domain", "domain")
     if not (ours.hashed or theirs.hashed):
-        add(FieldRow("as written", ours.raw_domain, theirs.raw_domain), "domain", "domain")
+        # The cell as written (often an e-mail address or a URL with a path) is not what a shared
+        # domain shares: it is private whatever the domain's mark, so privacy always hides it.
+        written = FieldRow("as written", ours.raw_domain, theirs.raw_domain)
+        if privacy:
+            written = FieldRow("as written", None, None, ours_private=True, theirs_private=True)
+            hidden += 2
+        rows.append(written)
     add(FieldRow("status", _status_text(ours), _status_text(theirs), highlight=False),
         "status", "status")
     add(FieldRow("owner", ours.owner, theirs.owner, compare=False), "owner", "owner")
