@@ -290,6 +290,13 @@ def prior_session(wb: Workbench):
     return s
 
 
+async def _settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_compare(sessions_dir: Path, size: tuple[int, int]) -> None:
     wb = secret_workbench()
@@ -297,19 +304,25 @@ async def test_compare(sessions_dir: Path, size: tuple[int, int]) -> None:
     app = make_app(sessions_dir, "assign", wb)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        await pilot.press("p")  # on before Compare opens ...
-        await pilot.pause()
-        await pilot.press("5")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.pause()
-        assert_clean(app, f"Compare ({type(app.screen).__name__})")
-        await pilot.press("enter")  # pick the prior session / open the account
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert_clean(app, f"Compare ({type(app.screen).__name__})")
+        await pilot.press("5")  # Compare opens on its picker
+        await _settle(pilot)
+        assert type(app.screen).__name__ == "ComparePickScreen"
+        assert_clean(app, "Compare picker")  # it shows no private field at all
+        await pilot.press("enter")  # the earlier session
+        await _settle(pilot)
+        assert type(app.screen).__name__ == "CompareScreen"
+        # at 80x24 the changes list starts lower: the first notes line is below the fold
+        assert ({PRIORITY, NOTES} if size == SIZES[0] else {PRIORITY}) <= markers_on_screen(app)
+        await pilot.press("enter")  # the account under the cursor
+        await _settle(pilot)
+        assert type(app.screen).__name__ == "CompareAccountScreen"
+        assert {NOTES, PRIORITY} <= markers_on_screen(app)
+        await pilot.press("escape")
+        await _settle(pilot)
+
+        await share_safe_on(pilot)
+        assert_clean(app, "Compare")
         await pilot.press("enter")
-        await pilot.pause()
-        assert_clean(app, f"Compare ({type(app.screen).__name__})")
+        await _settle(pilot)
+        assert type(app.screen).__name__ == "CompareAccountScreen"
+        assert_clean(app, "Compare account")
