@@ -167,7 +167,8 @@ def field_rows(account: Account, session: Session, privacy: bool) -> tuple[list[
     """The diff rows for a pair, and how many fields privacy hid.
 
     A value of a field that is private (per `session.fields`) is shown as None when privacy is on;
-    a row whose two values are both hidden is left out.
+    a row whose two values are both hidden is left out. The raw website cell ("as written") is
+    always private.
     """
     ours, theirs = account.ours, account.theirs
     rows: list[FieldRow] = []
@@ -191,11 +192,10 @@ def field_rows(account: Account, session: Session, privacy: bool) -> tuple[list[
     if not (ours.hashed or theirs.hashed):
         # The cell as written (often an e-mail address or a URL with a path) is not what a shared
         # domain shares: it is private whatever the domain's mark, so privacy always hides it.
-        written = FieldRow("as written", ours.raw_domain, theirs.raw_domain)
         if privacy:
-            written = FieldRow("as written", None, None, ours_private=True, theirs_private=True)
             hidden += 2
-        rows.append(written)
+        else:
+            rows.append(FieldRow("as written", ours.raw_domain, theirs.raw_domain))
     add(FieldRow("status", _status_text(ours), _status_text(theirs), highlight=False),
         "status", "status")
     add(FieldRow("owner", ours.owner, theirs.owner, compare=False), "owner", "owner")
