@@ -202,7 +202,8 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         column, descending = self.view.shown_sort()
         name = SORT_NAMES.get(column) or self.view.factor_label(column)
         code = CATEGORY_BY_KEY[self.view.category].code if self.view.category else "all"
-        parts = [f"[b]Prioritize[/b]  overlap {total:,}", f"scored {scored:,}",
+        parts = [f"[b]Prioritize[/b]  overlap {total:,}",
+                 *([f"scored {scored:,}"] if self.scores_shown else []),
                  *([f"★ bold = top {self.session.scoring.top_n}"] if self.view.rank_shown else []),
                  f"sort {name} {'↓' if descending else '↑'}", f"category {code}"]
         if self.view.text:

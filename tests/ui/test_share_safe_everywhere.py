@@ -187,8 +187,10 @@ async def test_prioritize(sessions_dir: Path, size: tuple[int, int]) -> None:
         table.move_cursor(row=0)
         await pilot.pause()
         assert {STAR, PRIORITY} <= markers_on_screen(app)
+        assert any("scored 2" in line for line in screen_lines(app))
         await share_safe_on(pilot)
         assert_clean(app, "Prioritize")
+        assert not any("scored 2" in line for line in screen_lines(app))  # counts private scores
         table = app.screen.query_one("#prio-table", AccountTable)
         assert "rank" not in [spec.key for spec in table.specs]
         names = [a.name.casefold() for a in table.accounts]
