@@ -13,6 +13,7 @@ owner completion, and, while the priority is private, the rank (rows then go by 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from rich.text import Text
@@ -23,8 +24,6 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from acctmap_tui.core.categorize import category_of
-from collections.abc import Callable
-
 from acctmap_tui.core.model import ACTION_OPEN, OURS, PARTNER, SESSION_SIDE, Account
 from acctmap_tui.core.score import priority_accounts, ranked
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench

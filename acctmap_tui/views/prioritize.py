@@ -298,7 +298,8 @@ class PrioritizeView:
         rank = [ColumnSpec("rank", "Rank", self.rank_digits() + 2)] if self.rank_shown else []
 
         def room_for_account() -> int:
-            fixed = (self.rank_digits() + 4 if rank else 0) + 2 + sum(s.width + 2 for s in statuses + category if s.width)
+            fixed = (self.rank_digits() + 4 if rank else 0) + 2
+            fixed += sum(s.width + 2 for s in statuses + category if s.width)
             fixed += 6 if show_priority else 0
             return width - fixed - sum(w + 2 for w in widths)
 
