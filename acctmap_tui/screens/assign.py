@@ -7,11 +7,13 @@ without an owner or a next action says "⚠ missing owner" / "⚠ missing next a
 and is styled as incomplete; the line above the table counts how many still need one.
 
 Notes are private: the share-safe view (app.share_safe) hides the notes column (and every other column
-the session does not mark shareable).
+the session does not mark shareable), the lists' CRM owners in the line under the table and in the
+owner completion, and, while the priority is private, the rank (rows then go by name).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from rich.text import Text
@@ -22,7 +24,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from acctmap_tui.core.categorize import category_of
-from acctmap_tui.core.model import ACTION_OPEN, SESSION_SIDE, Account
+from acctmap_tui.core.model import ACTION_OPEN, OURS, PARTNER, SESSION_SIDE, Account
 from acctmap_tui.core.score import priority_accounts, ranked
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
 from acctmap_tui.screens.assign_edit import AssignEditScreen
@@ -39,7 +41,7 @@ MISSING_OWNER = "⚠ missing owner"
 MISSING_ACTION = "⚠ missing next action"
 # Columns: key, header, the session field that decides whether the partner may see it.
 _COLUMNS = (
-    ("rank", "Rank", None),
+    ("rank", "Rank", "priority"),  # a rank tells the priority order
     ("name", "Account", None),
     ("category", "Cat", "category"),
     ("owner", "Owner", "owner"),
@@ -56,14 +58,23 @@ def incomplete(account: Account) -> bool:
     return not account.owner.strip() or not account.next_action.strip()
 
 
-def known_owners(workbench: Workbench) -> list[str]:
-    """Owners to complete from: those set on the call first, then both lists' account owners."""
-    names: list[str] = [a.owner for a in workbench.session.accounts if a.owner]
-    for lst in (workbench.ours, workbench.theirs):
-        if lst is not None:
+def known_owners(workbench: Workbench,
+                 shows: Callable[[str, str], bool] = lambda side, field: True) -> list[str]:
+    """Owners to complete from: those set on the call first, then both lists' account owners.
+
+    `shows(side, field)` says which fields may be on screen (the share-safe view): a side's CRM
+    owners are offered only when its owner field may be shown.
+    """
+    names: list[str] = []
+    if shows(SESSION_SIDE, "owner"):
+        names.extend(a.owner for a in workbench.session.accounts if a.owner)
+    for side, lst in ((OURS, workbench.ours), (PARTNER, workbench.theirs)):
+        if lst is not None and shows(side, "owner"):
             names.extend(r.owner for r in lst.records if r.owner)
     for account in workbench.session.overlap():
-        names.extend(o for o in (account.ours.owner, account.theirs.owner) if o)
+        names.extend(record.owner for side, record in ((OURS, account.ours),
+                                                       (PARTNER, account.theirs))
+                     if record.owner and shows(side, "owner"))
     seen: set[str] = set()
     unique = []
     for name in names:
@@ -136,11 +147,16 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
                 for key, label in shown]
 
     def rows(self) -> list[Account]:
-        """The priority accounts; the overlap by name (first N) while nothing is scored."""
+        """The priority accounts; the overlap by name (first N) while nothing is scored.
+
+        While the priority is hidden (share-safe view) they go by name, so the order tells nothing.
+        """
         accounts = priority_accounts(self.session)
         self.fallback = not accounts
         if self.fallback:
             accounts = ranked(self.session)[: self.session.scoring.top_n]
+        if not self._shows("priority"):
+            accounts = sorted(accounts, key=lambda a: (a.name.casefold(), a.pair_id))
         return accounts
 
     def _draw(self) -> None:
@@ -218,9 +234,9 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         line = Text.assemble((account.ours.name, "bold"), " = ", (account.theirs.name, "bold"))
         if cat and self._shows("category"):
             line.append(f"  ·  {cat.code}: {cat.play}")
-        owners = [f"ours {account.ours.owner}" if account.ours.owner else "",
-                  f"theirs {account.theirs.owner}" if account.theirs.owner else ""]
-        owners = [o for o in owners if o]
+        owners = [f"{word} {record.owner}" for word, side, record in (
+            ("ours", OURS, account.ours), ("theirs", PARTNER, account.theirs))
+            if record.owner and self.shows(side, "owner")]
         if owners:
             line.append(f"\nCRM owners: {', '.join(owners)}")
         if account.next_action and self._shows("next_action"):
@@ -247,7 +263,7 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
 
     def share_safe_changed(self, share_safe: bool) -> None:
         self.table.set_columns(self._columns())
-        self._update_detail()
+        self._draw()  # the row order follows whether the priority may show
 
     # --- editing ------------------------------------------------------------------------------
 
@@ -266,7 +282,7 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
 
         self.app.push_screen(AssignEditScreen(
             account,
-            owners=known_owners(self.workbench),
+            owners=known_owners(self.workbench, self.shows),
             call_day=self.session.date,
             show_notes=self._shows("notes"),
             only=only,

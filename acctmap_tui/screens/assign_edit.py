@@ -2,7 +2,8 @@
 
 Returns only the fields that changed, as {field name: new value} (`due` is a `date` or None); the
 Assign screen hands them to the workbench as one change (`Workbench.set_fields`, one undo step). The owner box completes from the owners
-both lists already use (→ accepts the suggestion). A bad due date keeps the dialog open with a
+it is given (→ accepts the suggestion): the Assign screen's `known_owners`, which leaves out the
+lists' CRM owners while the share-safe view keeps them private. A bad due date keeps the dialog open with a
 message saying what to type.
 """
 

@@ -15,7 +15,8 @@ rare, so the factor columns are then rebuilt; a weight alone only re-renders the
 
 Top-N accounts (session.scoring.top_n, the "priority accounts") carry a "★" in the rank column and
 are bold. In the share-safe view (app.share_safe) the factor and priority columns are hidden unless the
-session marks "scores" / "priority" shareable; rank order stays.
+session marks "scores" / "priority" shareable; rank, ★ and the bold tell the priority, so they go with
+it, and the rows are then in name order.
 
 A 10,000-account overlap opens fast because the table shows one page of 500 rows at a time
 (`[` / `]` turn pages; sort and filter work on the whole overlap): bench/tui_bench.py measures
@@ -189,8 +190,7 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         if not self.is_mounted:
             return
         self.table.set_columns(self._columns())
-        self._update_status()
-        self._update_detail()
+        self._apply_view()  # the row order follows whether the rank may show
         self.refresh_bindings()
 
     # --- status and detail lines -------------------------------------------------------------
@@ -199,11 +199,12 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         table = self.table
         total = len(self.view.overlap)
         scored = len(self.view.scored)
-        column, descending = self.view.sort
+        column, descending = self.view.shown_sort()
         name = SORT_NAMES.get(column) or self.view.factor_label(column)
         code = CATEGORY_BY_KEY[self.view.category].code if self.view.category else "all"
-        parts = [f"[b]Prioritize[/b]  overlap {total:,}", f"scored {scored:,}",
-                 f"★ bold = top {self.session.scoring.top_n}",
+        parts = [f"[b]Prioritize[/b]  overlap {total:,}",
+                 *([f"scored {scored:,}"] if self.scores_shown else []),
+                 *([f"★ bold = top {self.session.scoring.top_n}"] if self.view.rank_shown else []),
                  f"sort {name} {'↓' if descending else '↑'}", f"category {code}"]
         if self.view.text:
             parts.append(f"text “{self.view.text}”")
@@ -217,7 +218,9 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
             line += ("\n[reverse] order out of date [/reverse] rows keep their place while you score:"
                      " o re-ranks, s re-sorts")
         elif not self.scores_shown:
-            line += "\nShare-safe view: scores and priority hidden (rank order kept)"
+            line += ("\nShare-safe view: scores and priority hidden (rank order kept)"
+                     if self.view.rank_shown else
+                     "\nShare-safe view: scores, priority and rank hidden (rows by name)")
         elif table.paged:
             line += f"\nShowing {table.page_size:,} rows at a time: [ ] turn pages, / or f narrow the list"
         self.query_one("#prio-status", Static).update(line, layout=False)  # fixed height

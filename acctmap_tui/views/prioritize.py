@@ -266,6 +266,11 @@ class PrioritizeView:
     def scores_shown(self) -> bool:
         return self.shows(SESSION_SIDE, "scores")
 
+    @property
+    def rank_shown(self) -> bool:
+        """Rank, ★ and the top-N bold follow the priority: shown only while it may be."""
+        return self.shows(SESSION_SIDE, "priority")
+
     def factors_now(self) -> tuple:
         """What the factor columns show of the factors (weights only move numbers)."""
         return tuple((f.key, f.label, tuple(f.levels)) for f in self.session.scoring.factors)
@@ -290,10 +295,13 @@ class PrioritizeView:
         show_priority = self.shows(SESSION_SIDE, "priority")
         widths = [factor_cell_width(f) for f in factors] if self.scores_shown else []
 
+        rank = [ColumnSpec("rank", "Rank", self.rank_digits() + 2)] if self.rank_shown else []
+
         def room_for_account() -> int:
-            fixed = self.rank_digits() + 4 + sum(s.width + 2 for s in statuses + category if s.width)
+            fixed = (self.rank_digits() + 4 if rank else 0) + 2
+            fixed += sum(s.width + 2 for s in statuses + category if s.width)
             fixed += 6 if show_priority else 0
-            return width - fixed - 2 - sum(w + 2 for w in widths)
+            return width - fixed - sum(w + 2 for w in widths)
 
         if room_for_account() < MIN_ACCOUNT_WIDTH and widths:
             statuses = []
@@ -302,8 +310,7 @@ class PrioritizeView:
                       // len(widths) - 2)
             widths = [min(w, per) for w in widths]
         account = max(MIN_ACCOUNT_WIDTH, min(MAX_ACCOUNT_WIDTH, room_for_account()))
-        specs = [ColumnSpec("rank", "Rank", self.rank_digits() + 2),
-                 ColumnSpec("name", "Account", account),
+        specs = [*rank, ColumnSpec("name", "Account", account),
                  *statuses, *category]
         self.level_text = {}
         for factor, w in zip(factors, widths):
@@ -325,7 +332,7 @@ class PrioritizeView:
     def cell(self, account: Account, key: str) -> Text:
         """The text (and style) of one cell."""
         rank = self.ranks.rank(account)
-        style = TOP_STYLE if self.is_top(account, rank) else ""
+        style = TOP_STYLE if self.rank_shown and self.is_top(account, rank) else ""
         if key == "rank":
             mark = "★" if style else " "
             return Text(f"{mark} {rank:>{self.rank_digits()}}", style=style, overflow="ellipsis")
@@ -372,12 +379,15 @@ class PrioritizeView:
 
     def rows(self) -> list[Account]:
         """The overlap as shown: category and text filters, then the chosen sort (clears stale)."""
-        accounts = [self.overlap[pid] for pid in self.ranks.ids()]
+        if self.rank_shown:
+            accounts = [self.overlap[pid] for pid in self.ranks.ids()]
+        else:  # the rank order would tell the private priority: go by name
+            accounts = sorted(self.overlap.values(), key=lambda a: (a.name.casefold(), a.pair_id))
         if self.category:
             accounts = [a for a in accounts if a.category == self.category]
         if self.text:
             accounts = [a for a in accounts if matches_text(a, self.text)]
-        column, descending = self.sort
+        column, descending = self.shown_sort()
         key = self._sort_key(column)
         if key is not None:
             accounts.sort(key=key, reverse=descending)  # stable: ties stay in rank order
@@ -385,6 +395,16 @@ class PrioritizeView:
             accounts.reverse()
         self.stale = False
         return accounts
+
+    def shown_sort(self) -> tuple[str, bool]:
+        """The sort in force: a hidden column (rank, priority, scores) cannot order the rows,
+        so while it is hidden they go by name."""
+        column, descending = self.sort
+        if not self.rank_shown and column in ("rank", "priority"):
+            return "name", False
+        if not self.scores_shown and column.startswith(FACTOR_PREFIX):
+            return "name", False
+        return column, descending
 
     def sort_by(self, column: str) -> None:
         """Sort by a column; the same column again reverses (numbers start high-to-low)."""

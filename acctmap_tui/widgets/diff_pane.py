@@ -167,7 +167,8 @@ def field_rows(account: Account, session: Session, privacy: bool) -> tuple[list[
     """The diff rows for a pair, and how many fields privacy hid.
 
     A value of a field that is private (per `session.fields`) is shown as None when privacy is on;
-    a row whose two values are both hidden is left out.
+    a row whose two values are both hidden is left out. The raw website cell ("as written") is
+    always private.
     """
     ours, theirs = account.ours, account.theirs
     rows: list[FieldRow] = []
@@ -189,7 +190,12 @@ def field_rows(account: Account, session: Session, privacy: bool) -> tuple[list[
     add(FieldRow("name", ours.name, theirs.name), "name", "name")
     add(FieldRow("domain", _shown_domain(ours), _shown_domain(theirs)), "domain", "domain")
     if not (ours.hashed or theirs.hashed):
-        add(FieldRow("as written", ours.raw_domain, theirs.raw_domain), "domain", "domain")
+        # The cell as written (often an e-mail address or a URL with a path) is not what a shared
+        # domain shares: it is private whatever the domain's mark, so privacy always hides it.
+        if privacy:
+            hidden += 2
+        else:
+            rows.append(FieldRow("as written", ours.raw_domain, theirs.raw_domain))
     add(FieldRow("status", _status_text(ours), _status_text(theirs), highlight=False),
         "status", "status")
     add(FieldRow("owner", ours.owner, theirs.owner, compare=False), "owner", "owner")

@@ -92,7 +92,7 @@ def test_share_safe_hides_scores_and_private_statuses():
     wb = small_workbench()
     view = loaded(wb, shows=lambda side, field: field not in ("scores", "priority", "status"))
     keys = [c.key for c in view.columns(160)]
-    assert keys == ["rank", "name", "category"]
+    assert keys == ["name", "category"]  # a rank would tell the private priority
 
 
 def test_removing_the_sorted_factor_goes_back_to_rank_order():

@@ -296,19 +296,20 @@ async def test_bad_weight_keeps_the_dialog(sessions_dir: Path) -> None:
         assert wb.session.scoring.factors[0].weight == 3
 
 
-async def test_privacy_hides_scores_keeps_rank_order(sessions_dir: Path) -> None:
+async def test_privacy_hides_scores_rank_and_rank_order(sessions_dir: Path) -> None:
     wb = scored_workbench()
     app = prioritize_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         order = [r["name"] for r in rows(app)]
+        assert order != sorted(order, key=str.casefold)  # ranked: the test can tell the two apart
         app.share_safe = True
         await pilot.pause()
         keys = [spec.key for spec in table(app).specs]
         assert "priority" not in keys and not any(k.startswith("f:") for k in keys)
-        assert "rank" in keys and "category" in keys
-        assert [r["name"] for r in rows(app)] == order
-        assert "scores and priority hidden" in shown_text(app, "#prio-status")
+        assert "rank" not in keys and "category" in keys  # a rank tells the private priority
+        assert [r["name"] for r in rows(app)] == sorted(order, key=str.casefold)
+        assert "scores, priority and rank hidden" in shown_text(app, "#prio-status")
         await pilot.press("plus")  # no factor column: nothing is scored
         assert all(r["name"] in order for r in rows(app))
         assert sum(a.priority for a in wb.session.overlap()) == sum(
@@ -316,7 +317,8 @@ async def test_privacy_hides_scores_keeps_rank_order(sessions_dir: Path) -> None
 
         app.share_safe = False
         await pilot.pause()
-        assert "priority" in [spec.key for spec in table(app).specs]
+        assert {"priority", "rank"} <= {spec.key for spec in table(app).specs}
+        assert [r["name"] for r in rows(app)] == order
 
 
 async def test_category_change_elsewhere_updates_the_row(sessions_dir: Path) -> None:

@@ -117,7 +117,8 @@ def test_privacy_hides_private_fields_in_the_diff():
     labels = {r.label for r in rows_}
     assert {"name", "domain", "status"} <= labels
     assert "owner" not in labels and "country" not in labels
-    assert hidden == 4  # owner and country, on both sides
+    assert "as written" not in labels  # the raw cell is private even with the domain shared
+    assert hidden == 6  # owner, country and the raw website cell, on both sides
     kestrel.ours.extra["Industry"] = "Food"  # shared on our side, private (no entry) on theirs
     kestrel.theirs.extra["Industry"] = "Food"
     wb.session.fields.append(FieldInfo(OURS, "Industry", "Industry", shareable=True))
