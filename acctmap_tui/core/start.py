@@ -3,7 +3,8 @@
 Every driver starts a mapping call here: `acctmap match / new / demo` and the app's load screen
 build a `SessionRequest` and call `build_session` (the matched `NewSession`, for the CLI summary)
 or `open_workbench` (the live `Workbench`); `acctmap SESSION.toml` and the app's recovery open a
-saved session through `open_saved` / `restored`. This module is the only place that constructs a
+saved session through `open_saved` / `restored`; a finished private overlap exchange (the app's
+exchange dialog) opens through `open_exchange`. This module is the only place that constructs a
 `Workbench`, so a feature of one driver (a column override, a hashed list) is a feature of all.
 
 Reading runs in this order, each step reported to `progress(fraction, stage)`: our list, the
@@ -31,6 +32,7 @@ from acctmap_tui.core.model import OURS, PARTNER, STATUSES, AccountList, Acctmap
 
 if TYPE_CHECKING:  # imported where used: the matcher pulls in numpy and rapidfuzz
     from acctmap_tui.core.pipeline import NewSession
+    from acctmap_tui.core.psi import Finished
     from acctmap_tui.core.workbench import Workbench
 
 Progress = Callable[[float, str | None], None]  # (fraction done 0..1, stage in words or None)
@@ -253,6 +255,18 @@ def open_saved(path: Path | str) -> Workbench:
     workbench = _workbench(session, ours, theirs, path=path)
     workbench.lists_note = "; ".join(notes)
     return workbench
+
+
+def open_exchange(finished: Finished) -> Workbench:
+    """A live workbench on the session a private overlap exchange made (unsaved until saved).
+
+    Our list is re-read when it is still where it was (for manual pairing); the partner's list
+    never exists here, only its round files. A counts-only exchange has no session to open.
+    """
+    if finished.session is None:
+        raise AcctmapError("a counts-only exchange reveals only counts: there is no session to open")
+    ours, _ = reload_sources(finished.session)
+    return _workbench(finished.session, ours, None, dirty=True)
 
 
 def restored(session: Session, current: Workbench) -> Workbench:

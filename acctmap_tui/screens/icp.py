@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from acctmap_tui.core.categorize import OverlapFigures, categorize, overlap_figures
-from acctmap_tui.core.model import CATEGORIES, CUSTOMER, OURS, PARTNER, PROSPECT, Session
+from acctmap_tui.core.model import CATEGORIES, CUSTOMER, OURS, PARTNER, PROSPECT, PSI, Session
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.icp_status import StatusMapDialog
@@ -94,11 +94,29 @@ def summary_line(fig: OverlapFigures) -> str:
             f"review queue {fig.review} (key 2)")
 
 
+def match_note(session: Session) -> str:
+    """How a session without names on one side was matched ("" for two plain lists)."""
+    partner = session.source(PARTNER)
+    if any(a.match.method == PSI for a in session.accounts):
+        size = f" {session.partner}'s list: {partner.accounts:,} accounts with a domain (a partner " \
+               "can add guessed domains to its list: is that what you expect?)" if partner else ""
+        return ("Matched by the private overlap exchange on registrable domains only: fuzzy name "
+                "matching is impossible (neither side sees the other's names)." + size)
+    if any(src.hashed for src in session.sources):
+        return ("A list is hashed: matched on keyed domain hashes only; fuzzy name matching is "
+                "not possible.")
+    return ""
+
+
 def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN) -> str:
-    """Problems per list: the first `shown` of each, then 'and K more'; counts only when private."""
+    """Problems per list: the first `shown` of each, then 'and K more'; counts only when private.
+
+    A session matched without names (hashed lists, the private exchange) says so first.
+    """
     if not session.sources:
         return "No list information in this session."
-    lines: list[str] = []
+    note = match_note(session)
+    lines: list[str] = [note, ""] if note else []
     for src in session.sources:
         problems = src.open_problems()
         count = len(problems)

@@ -2,7 +2,8 @@
 
 `acctmap new OURS THEIRS` opens the app with a `SessionRequest`; `o` inside the app opens the same
 screen with a small form (two paths with company names and column overrides, an optional prior
-session and key file, a file picker). The worker hands the request to `core.start.open_workbench`,
+session and key file, a file picker). ctrl+r opens the private overlap exchange (`PsiDialog`) on
+our list instead: its finish opens the overlap session the same way. The worker hands the request to `core.start.open_workbench`,
 the one way every driver starts a session; a bad file is reported here by name, never as a
 traceback.
 """
@@ -22,6 +23,7 @@ from textual.widgets import Button, DirectoryTree, Footer, Input, Label, Progres
 
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.start import SessionRequest, format_columns, open_workbench, parse_columns
+from acctmap_tui.screens.psi_dialog import PsiDialog
 
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 KEY_SUFFIXES = (".key",)
@@ -44,6 +46,7 @@ class LoadScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+l", "load", "Load lists"),
+        Binding("ctrl+r", "exchange", "Private exchange"),
     ]
 
     def __init__(self, request: SessionRequest | None = None) -> None:
@@ -81,6 +84,7 @@ class LoadScreen(Screen):
                 with Horizontal(classes="load-row"):
                     yield Static("Or pick a file below (enter): it fills the field you were last in.",
                                  classes="load-hint")
+                    yield Button("Private exchange (ctrl+r)", id="psi-open")
                     yield Button("Load (ctrl+l)", id="load", variant="primary")
             with Vertical(id="load-progress"):
                 yield Label("", id="load-stage")
@@ -161,6 +165,24 @@ class LoadScreen(Screen):
             partner_columns=parse_columns(value("theirs-columns"), "Partner's columns"),
             prior=path("prior-path"), key=path("key-path"),
         )
+
+    @on(Button.Pressed, "#psi-open")
+    def action_exchange(self) -> None:
+        """Open the private overlap exchange on our list (its three steps run in the dialog)."""
+        if self.query_one("#load-form").display is False:
+            return
+        value = lambda field_id: self.query_one(f"#{field_id}", Input).value.strip()  # noqa: E731
+        try:
+            columns = parse_columns(value("ours-columns"), "Our columns")
+        except AcctmapError as err:
+            self._show_error(str(err))
+            return
+        self.app.push_screen(PsiDialog(value("ours-path"), value("ours-name"), columns),
+                             self._exchange_done)
+
+    def _exchange_done(self, workbench) -> None:
+        if workbench is not None:  # a finished overlap exchange: its session is the new one
+            self._loaded(workbench)
 
     def action_back(self) -> None:
         cancel = getattr(self.app, "cancel_load", None)

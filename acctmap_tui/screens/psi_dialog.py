@@ -1,0 +1,309 @@
+"""The private overlap exchange (PSI) from the app: the three steps of `acctmap psi` in one dialog.
+
+Opened from the load screen (ctrl+r). Each tab is one step, run on the same core as the CLI
+(`core.psi`) in a thread worker:
+
+* Start: our list (and company name, optionally counts only) -> our round-1 file to send; the
+  secret stays in the local secret folder, never beside the round file.
+* Answer: our round-1 file + the partner's round-1 file -> our round-2 file to send.
+* Finish: our round-1 file + the partner's round-1 and round-2 files -> the overlap, opened as the
+  new session (through `core.start.open_exchange`), or, for a counts-only exchange, the counts per
+  category shown here (no record list).
+
+Every refusal of the exchange (wrong exchange or round, a changed file, no local secret) is shown
+in the dialog with its message; the dialog dismisses with the new workbench or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import (Button, Checkbox, DirectoryTree, Input, Label, Static, TabbedContent,
+                             TabPane)
+
+from acctmap_tui.core import ingest, psi
+from acctmap_tui.core.categorize import OverlapFigures
+from acctmap_tui.core.model import OURS, AcctmapError
+from acctmap_tui.core.start import open_exchange
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.screens.icp import categories_table
+
+EXCHANGE_SUFFIXES = (".psi", ".csv", ".tsv", ".txt", ".xlsx", ".xls")
+STEPS = ("psi-start", "psi-answer", "psi-finish")
+# the path fields of each step, in the order the picker fills them
+PATHS = {
+    "psi-start": ("psi-list", "psi-out1"),
+    "psi-answer": ("psi-a-ours1", "psi-a-theirs1", "psi-a-out2"),
+    "psi-finish": ("psi-f-ours1", "psi-f-theirs1", "psi-f-theirs2"),
+}
+
+
+def suggest_round_file(path: Path, rnd: int) -> Path:
+    """Where our round file goes by default: beside the list (or the round-1 file)."""
+    stem = path.stem.removesuffix("-round1")
+    return path.with_name(f"{stem}-round{rnd}.psi")
+
+
+def counts_panel(done: psi.Finished) -> Group:
+    """A counts-only exchange's result: the ICP screen's category figures, no record list."""
+    fig = OverlapFigures(per_category={k: v for k, v in done.counts.items() if k != psi.UNCATEGORIZED},
+                         uncategorized=done.counts.get(psi.UNCATEGORIZED, 0), overlap=done.overlap)
+    head = Text(f"{done.ours} × {done.partner}: overlap {done.overlap} accounts (counts only: "
+                f"neither side learns which)\n", style="bold")
+    return Group(head, categories_table(fig))
+
+
+class ExchangeFiles(DirectoryTree):
+    """Folders, account lists and round files (.psi)."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [p for p in paths if not p.name.startswith(".")
+                and (p.is_dir() or p.suffix.lower() in EXCHANGE_SUFFIXES)]
+
+
+class PsiDialog(ModalScreen[Workbench | None]):
+    """Start, answer or finish a private overlap exchange by files."""
+
+    HELP_TITLE = "Private overlap exchange"
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("ctrl+l", "run_step", "Run this step"),
+    ]
+
+    def __init__(self, list_path: str = "", company: str = "",
+                 columns: dict[str, str] | None = None) -> None:
+        super().__init__(classes="dialog")
+        self.list_path = list_path
+        self.company = company
+        self.columns = columns or {}
+        self._target = "psi-list"  # the path field the picker fills
+        self._suggested: dict[str, str] = {}  # field id -> the value we suggested there
+        self._labels: dict[str, str] = {}  # field id -> its label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box", id="psi-box"):
+            yield Label("Private overlap exchange: each side learns the overlap and nothing else",
+                        classes="dialog-title")
+            with TabbedContent(id="psi-steps"):
+                with TabPane("1 Start", id="psi-start"):
+                    yield self._row("Our list", "psi-list", "our CRM export (.csv / .xlsx)",
+                                    self.list_path)
+                    yield self._row("Our company", "psi-company", "shown to the partner",
+                                    self.company)
+                    yield Checkbox("Counts only: both sides learn only how many accounts overlap "
+                                   "per category", id="psi-counts-only")
+                    yield self._row("Round-1 file", "psi-out1", "OURS1.psi, to send the partner")
+                    yield Button("Write round-1 file (ctrl+l)", id="psi-do-start",
+                                 variant="primary")
+                with TabPane("2 Answer", id="psi-answer"):
+                    yield self._row("Our round 1", "psi-a-ours1", "OURS1.psi (from step 1)")
+                    yield self._row("Their round 1", "psi-a-theirs1", "THEIRS1.psi (from the partner)")
+                    yield self._row("Round-2 file", "psi-a-out2", "OURS2.psi, to send the partner")
+                    yield Button("Write round-2 file (ctrl+l)", id="psi-do-answer",
+                                 variant="primary")
+                with TabPane("3 Finish", id="psi-finish"):
+                    yield self._row("Our round 1", "psi-f-ours1", "OURS1.psi")
+                    yield self._row("Their round 1", "psi-f-theirs1", "THEIRS1.psi")
+                    yield self._row("Their round 2", "psi-f-theirs2", "THEIRS2.psi (their answer)")
+                    yield self._row("Partner", "psi-f-partner", "optional: the name they sent")
+                    yield Button("Finish: open the overlap (ctrl+l)", id="psi-do-finish",
+                                 variant="primary")
+            yield Static("", id="psi-running", classes="dialog-hint")
+            yield Static("", id="psi-result")
+            yield Static("", id="psi-error")
+            yield Static("Pick a file below (enter): it fills the field you were last in. "
+                         "Tab / shift+tab move; escape closes.", classes="dialog-hint")
+            yield ExchangeFiles(Path.cwd(), id="psi-picker")
+
+    def _row(self, label: str, field_id: str, placeholder: str, value: str = "") -> Horizontal:
+        self._labels[field_id] = label
+        return Horizontal(Label(label, classes="psi-label"),
+                          Input(value, placeholder=placeholder, id=field_id), classes="psi-row")
+
+    def on_mount(self) -> None:
+        self.query_one("#psi-result").display = False
+        self.query_one("#psi-error").display = False
+        self._suggest_out1()
+        self.query_one("#psi-list" if not self.list_path else "#psi-company", Input).focus()
+
+    # --- the fields ---------------------------------------------------------------------------
+
+    def _value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value.strip()
+
+    def _set(self, field_id: str, value: str, *, suggestion: bool = False) -> None:
+        """Fill a field; a suggestion never overwrites what the user typed."""
+        field = self.query_one(f"#{field_id}", Input)
+        if suggestion:
+            if field.value.strip() and field.value != self._suggested.get(field_id):
+                return
+            self._suggested[field_id] = value
+        field.value = value
+
+    def _suggest_out1(self) -> None:
+        if self._value("psi-list"):
+            self._set("psi-out1", str(suggest_round_file(Path(self._value("psi-list")).expanduser(), 1)),
+                      suggestion=True)
+
+    @on(Input.Changed, "#psi-list")
+    def _list_changed(self) -> None:
+        self._suggest_out1()
+
+    @on(Input.Changed, "#psi-a-ours1")
+    def _ours1_changed(self) -> None:
+        if self._value("psi-a-ours1"):
+            self._set("psi-a-out2", str(suggest_round_file(Path(self._value("psi-a-ours1")), 2)),
+                      suggestion=True)
+
+    def on_descendant_focus(self, event) -> None:
+        widget_id = getattr(event.widget, "id", None)
+        if any(widget_id in ids for ids in PATHS.values()):
+            self._target = widget_id
+
+    @on(DirectoryTree.FileSelected)
+    def _picked(self, event: DirectoryTree.FileSelected) -> None:
+        step = self._step()
+        fields = PATHS[step]
+        target = self._target if self._target in fields else fields[0]
+        self._set(target, str(event.path))
+        empty = [f for f in fields if not self._value(f)]
+        if empty:  # the next pick fills the next empty file of this step
+            self._target = empty[0]
+
+    def _step(self) -> str:
+        return self.query_one("#psi-steps", TabbedContent).active or STEPS[0]
+
+    # --- running a step ---------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_run_step()
+
+    @on(Button.Pressed, "#psi-do-start")
+    def _start_pressed(self) -> None:
+        self._run("psi-start")
+
+    @on(Button.Pressed, "#psi-do-answer")
+    def _answer_pressed(self) -> None:
+        self._run("psi-answer")
+
+    @on(Button.Pressed, "#psi-do-finish")
+    def _finish_pressed(self) -> None:
+        self._run("psi-finish")
+
+    def action_run_step(self) -> None:
+        self._run(self._step())
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def _run(self, step: str) -> None:
+        missing = [self._labels[f] for f in PATHS[step] if not self._value(f)]
+        if missing:
+            self._show_error(f"Give every file of this step first: {', '.join(missing)}.")
+            return
+        self.query_one("#psi-error").display = False
+        self.query_one("#psi-result").display = False
+        words = {"psi-start": "Blinding our list…", "psi-answer": "Answering the partner's file…",
+                 "psi-finish": "Finding the overlap…"}
+        self.query_one("#psi-running", Static).update(words[step])
+        if step == "psi-start":
+            self._in_thread(self._do_start, self._value("psi-list"), self._value("psi-company"),
+                            self.query_one("#psi-counts-only", Checkbox).value,
+                            self._value("psi-out1"))
+        elif step == "psi-answer":
+            self._in_thread(self._do_answer, self._value("psi-a-ours1"),
+                            self._value("psi-a-theirs1"), self._value("psi-a-out2"))
+        else:
+            self._in_thread(self._do_finish, self._value("psi-f-ours1"),
+                            self._value("psi-f-theirs1"), self._value("psi-f-theirs2"),
+                            self._value("psi-company"), self._value("psi-f-partner"))
+
+    @work(thread=True, exclusive=True, group="psi")
+    def _in_thread(self, step: Callable[..., Callable[[], None]], *args) -> None:
+        """Run one step off the UI thread; its result (or refusal) comes back to the dialog."""
+        try:
+            show = step(*args)
+        except AcctmapError as err:
+            self.app.call_from_thread(self._show_error, str(err))
+            return
+        except Exception as err:  # noqa: BLE001 - show it in the dialog, keep the app alive
+            self.app.call_from_thread(self._show_error, f"Unexpected error in the exchange: {err!r}")
+            return
+        self.app.call_from_thread(show)
+
+    # Each _do_* runs in the worker thread and returns what to do on the UI thread.
+
+    def _do_start(self, list_path: str, company: str, counts_only: bool,
+                  out: str) -> Callable[[], None]:
+        lst = ingest.read_list(str(Path(list_path).expanduser()), OURS, company,
+                               columns=self.columns or None)
+        started = psi.start(lst, Path(out).expanduser(), counts_only=counts_only, company=company)
+        return lambda: self._started(started)
+
+    def _do_answer(self, ours1: str, theirs1: str, out: str) -> Callable[[], None]:
+        done = psi.answer(Path(ours1).expanduser(), Path(theirs1).expanduser(),
+                          Path(out).expanduser())
+        return lambda: self._answered(done, ours1, theirs1)
+
+    def _do_finish(self, ours1: str, theirs1: str, theirs2: str, company: str,
+                   partner: str) -> Callable[[], None]:
+        done = psi.finish(*(Path(p).expanduser() for p in (ours1, theirs1, theirs2)),
+                          ours_name=company or None, partner_name=partner or None)
+        if done.counts_only:
+            return lambda: self._counted(done)
+        workbench = open_exchange(done)
+        return lambda: self.dismiss(workbench)
+
+    # --- results, on the UI thread ------------------------------------------------------------
+
+    def _started(self, started: psi.Started) -> None:
+        mode = ("counts only: each side learns only how many accounts overlap per category"
+                if started.counts_only else "overlap: each side learns the shared accounts and "
+                "the other's status for them")
+        lines = [f"Wrote {started.path}: round 1 ({mode}).",
+                 f"{started.list_size} accounts with a domain take part"
+                 + (f"; {started.left_out} without a domain left out." if started.left_out else "."),
+                 f"Send {started.path.name} to your partner. Your secret for this exchange stays "
+                 f"on this machine ({started.secret}): never send it.",
+                 "Next: when their round-1 file arrives, answer it (tab 2 Answer)."]
+        for field_id in ("psi-a-ours1", "psi-f-ours1"):
+            self._set(field_id, str(started.path))
+        self._show_result("\n".join(lines))
+
+    def _answered(self, done: psi.Answered, ours1: str, theirs1: str) -> None:
+        who = done.partner_company or "the partner"
+        self._set("psi-f-ours1", ours1)
+        self._set("psi-f-theirs1", theirs1)
+        if done.partner_company and not self._value("psi-f-partner"):
+            self._set("psi-f-partner", done.partner_company)
+        self._show_result(
+            f"Wrote {done.path}: our answer to {who}'s {done.partner_size} entries. Send it to "
+            f"your partner.\nTheir list: {done.partner_size} accounts; ours: {done.list_size}. A "
+            "partner can put guessed domains on its own list: is that size what you expect?\n"
+            "Next: when their round-2 file arrives, finish (tab 3 Finish).")
+
+    def _counted(self, done: psi.Finished) -> None:
+        notes = Text("\n".join(f"Note: {n}" for n in done.notes), style="dim")
+        self._show_result(Group(counts_panel(done), notes))
+
+    def _show_result(self, content) -> None:
+        self.query_one("#psi-running", Static).update("")
+        result = self.query_one("#psi-result", Static)
+        result.update(content)
+        result.display = True
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#psi-running", Static).update("")
+        self.query_one("#psi-result").display = False
+        error = self.query_one("#psi-error", Static)
+        error.update(Text(message))
+        error.display = True
