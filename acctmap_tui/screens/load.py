@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, ProgressBar, Static
 
+from acctmap_tui.messages import ListsLoaded, LoadCancelled
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.start import SessionRequest, format_columns, open_workbench, parse_columns
 from acctmap_tui.screens.psi_dialog import PsiDialog
@@ -41,7 +42,8 @@ class ListFiles(DirectoryTree):
 
 
 class LoadScreen(Screen):
-    """Runs ingest + match for `app.load_request`, or asks for the two files first."""
+    """Runs ingest + match for the request it is given, or asks for the two files first; it
+    reports back with `ListsLoaded` / `LoadCancelled` (the app installs or goes back)."""
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -93,8 +95,6 @@ class LoadScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.request is None:
-            self.request = getattr(self.app, "load_request", None)
         self.query_one("#load-error").display = False
         if self.request is not None:
             self.query_one("#load-form").display = False
@@ -185,9 +185,7 @@ class LoadScreen(Screen):
             self._loaded(workbench)
 
     def action_back(self) -> None:
-        cancel = getattr(self.app, "cancel_load", None)
-        if cancel is not None:
-            cancel()
+        self.post_message(LoadCancelled())
 
     # --- the worker ------------------------------------------------------------------------
 
@@ -226,7 +224,7 @@ class LoadScreen(Screen):
         self.app.call_from_thread(self._loaded, workbench)
 
     def _loaded(self, workbench) -> None:
-        self.app.install_workbench(workbench, mode="icp")  # type: ignore[attr-defined]
+        self.post_message(ListsLoaded(workbench, mode="icp"))
 
     def _failed(self, message: str) -> None:
         self.query_one("#load-progress").display = False
