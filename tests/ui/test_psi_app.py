@@ -44,7 +44,7 @@ def text_of(screen, widget_id: str) -> str:
     widget = screen.query_one(f"#{widget_id}", Static)
     if not widget.display:
         return ""
-    console = Console(width=110, record=True, file=io.StringIO())
+    console = Console(width=1000, record=True, file=io.StringIO())  # no wrapping
     console.print(widget.content)
     return console.export_text()
 
