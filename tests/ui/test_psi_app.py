@@ -44,7 +44,7 @@ def text_of(screen, widget_id: str) -> str:
     widget = screen.query_one(f"#{widget_id}", Static)
     if not widget.display:
         return ""
-    console = Console(width=110, record=True, file=io.StringIO())
+    console = Console(width=1000, record=True, file=io.StringIO())  # no wrapping
     console.print(widget.content)
     return console.export_text()
 
@@ -74,7 +74,9 @@ async def run_step(app: AcctmapApp, pilot, dialog: PsiDialog, step: str, **field
     await pilot.pause()
     await pilot.press("ctrl+l")
     await pilot.pause()
-    await app.workers.wait_for_complete([w for w in app.workers if w.group == "psi"])
+    running = [w for w in app.workers if w.group == "psi"]
+    if running:  # wait_for_complete([]) would wait for every worker, the file pickers' too
+        await app.workers.wait_for_complete(running)
     await pilot.pause()
     await pilot.pause()
 
