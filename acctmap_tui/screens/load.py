@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, ProgressBar, Static
 
-from acctmap_tui.messages import ListsLoaded, LoadCancelled
+from acctmap_tui.messages import LoadCancelled
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.start import SessionRequest, format_columns, open_workbench, parse_columns
 from acctmap_tui.screens.psi_dialog import PsiDialog
@@ -224,7 +224,7 @@ class LoadScreen(Screen):
         self.app.call_from_thread(self._loaded, workbench)
 
     def _loaded(self, workbench) -> None:
-        self.post_message(ListsLoaded(workbench, mode="icp"))
+        self.app.install_workbench(workbench, mode="icp")
 
     def _failed(self, message: str) -> None:
         self.query_one("#load-progress").display = False
