@@ -265,8 +265,10 @@ def open_exchange(finished: Finished) -> Workbench:
     """
     if finished.session is None:
         raise AcctmapError("a counts-only exchange reveals only counts: there is no session to open")
-    ours, _ = reload_sources(finished.session)
-    return _workbench(finished.session, ours, None, dirty=True)
+    ours, _, notes = reload_sources(finished.session)
+    workbench = _workbench(finished.session, ours, None, dirty=True)
+    workbench.lists_note = "; ".join(notes)
+    return workbench
 
 
 def restored(session: Session, current: Workbench) -> Workbench:

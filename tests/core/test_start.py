@@ -145,3 +145,31 @@ def test_saved_session_opens_even_when_its_lists_are_gone(tmp_path):
     session_io.save(session, path)
     wb = open_saved(path)
     assert wb.ours is None and wb.theirs is not None and not wb.dirty and wb.path == path
+
+
+def _psi_finished(tmp_path: Path, ours_csv: Path):
+    """Both sides of a private overlap exchange on the demo lists; ours finishes."""
+    from acctmap_tui.core import psi
+
+    secrets, f = tmp_path / "secrets", {n: tmp_path / f"{n}.psi" for n in ("a1", "b1", "a2", "b2")}
+    psi.start(ingest.read_list(str(ours_csv), OURS, "Northwind"), f["a1"], folder=secrets)
+    psi.start(ingest.read_list(str(THEIRS_CSV), OURS, "Globex"), f["b1"], folder=secrets)
+    psi.answer(f["b1"], f["a1"], f["b2"], folder=secrets)
+    return psi.finish(f["a1"], f["b1"], f["b2"], folder=secrets)
+
+
+def test_a_finished_exchange_opens_with_our_list_and_says_when_it_is_gone(tmp_path):
+    """The exchange's session opens as an unsaved workbench; our list is re-read for pairing by
+    hand while it is where it was, and a missing one is named, not an error."""
+    from acctmap_tui.core.start import open_exchange
+
+    ours_csv = tmp_path / "northwind.csv"
+    ours_csv.write_bytes(OURS_CSV.read_bytes())
+    finished = _psi_finished(tmp_path, ours_csv)
+    wb = open_exchange(finished)
+    assert wb.dirty and wb.path is None and wb.lists_note == ""
+    assert wb.ours is not None and wb.theirs is None
+    assert len(wb.session.overlap()) == len(finished.session.overlap()) > 0
+    ours_csv.unlink()
+    gone = open_exchange(finished)
+    assert gone.ours is None and "not found" in gone.lists_note
