@@ -214,6 +214,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     render = {"text": compare.render_text, "md": compare.render_markdown,
               "csv": compare.render_csv, "json": compare.render_json}[args.format]
     print(render(result))
+    if args.format == "csv":  # a CSV has no room for the note: it goes beside it
+        print(f"acctmap: {compare.privacy_line(result)}", file=sys.stderr)
     return 0
 
 

@@ -407,7 +407,8 @@ def _shown_values(d: SessionDiff, a: AccountDiff) -> dict[str, str]:
     return {f: v[f] for f in d.fields}
 
 
-def _privacy_line(d: SessionDiff) -> str:
+def privacy_line(d: SessionDiff) -> str:
+    """Whether a report holds private fields, in one line (the CSV says it on stderr)."""
     if d.partner_safe:
         return "Partner-safe: only fields both sessions mark shareable."
     if d.private:
@@ -591,7 +592,7 @@ def render_text(d: SessionDiff) -> str:
         f"Compare: {d.old_title or 'old session'} ({d.old_date}) -> "
         f"{d.new_title or 'new session'} ({d.new_date})",
         "",
-        _privacy_line(d),
+        privacy_line(d),
         "",
         "Summary",
     ]
@@ -630,7 +631,7 @@ def render_markdown(d: SessionDiff) -> str:
         "",
         f"Sessions of {d.old_date} and {d.new_date}. Overlap accounts: {_counts_line(d)}.",
         "",
-        _privacy_line(d),
+        privacy_line(d),
         "",
         "## Summary",
         "",

@@ -84,12 +84,16 @@ def test_partner_safe_diff_holds_no_private_field(tmp_path, capsys, fmt, private
     assert "alpha.com" in out and "fresh.com" in out  # the shareable parts are still there
 
 
-@pytest.mark.parametrize("fmt", ["text", "md", "json"])
+@pytest.mark.parametrize("fmt", ["text", "md", "json", "csv"])
 def test_default_diff_says_it_holds_private_fields(tmp_path, capsys, fmt):
     a, b = _save(tmp_path, *_pair())
-    code, out = run(capsys, "diff", a, b, "--format", fmt)
+    code = cli.main(["diff", str(a), str(b), "--format", fmt])
+    out, err = capsys.readouterr()
     assert code == 0 and MARK in out  # the internal report keeps the notes ...
-    if fmt == "json":
+    if fmt == "csv":  # said beside the CSV, on stderr, never inside it
+        assert "Holds private fields (priority, rank, notes)" in err
+        assert "Holds" not in out
+    elif fmt == "json":
         assert set(json.loads(out)["private_fields"]) == {"priority", "rank", "notes"}
     else:
         assert "Holds private fields (priority, rank, notes)" in out and "--partner-safe" in out
