@@ -338,8 +338,10 @@ def _counts_lines(done: psi.Finished) -> list[str]:
 def cmd_psi_finish(args: argparse.Namespace) -> int:
     if args.output:
         psi.check_output(args.output)
-    done = psi.finish(args.ours1, args.theirs1, args.theirs2, ours_name=args.ours_name,
-                      partner_name=args.partner)
+    request = start.SessionRequest.for_exchange(
+        start.ExchangeFiles(args.ours1, args.theirs1, args.theirs2),
+        ours_name=args.ours_name or "", partner_name=args.partner or "")
+    done = start.finish_exchange(request)
     if done.counts_only:
         print(f"{done.ours} x {done.partner} — private overlap, counts only")
         print("\n".join(_counts_lines(done)))
@@ -348,17 +350,7 @@ def cmd_psi_finish(args: argparse.Namespace) -> int:
         if args.output:
             print(f"\nSaved the counts: {psi.write_counts(done, args.output)}")
         return 0
-    from acctmap_tui.core.match import MatchResult
-    from acctmap_tui.core.pipeline import NewSession
-
-    assert done.session is not None and done.our_source is not None
-    src = done.our_source
-    ours = AccountList(OURS, done.ours, src.path, src.sha256, src.rows, dict(src.columns))
-    theirs = AccountList(PARTNER, done.partner, str(args.theirs1), hashed=True)
-    result = MatchResult(accounts=done.session.accounts, notes=done.notes,
-                         stats={"psi": done.overlap, "auto": done.overlap,
-                                "overlap": done.overlap})
-    print(match_summary(NewSession(done.session, result, ours, theirs, notes=done.notes)))
+    print(match_summary(start.exchange_session(done)))
     if args.output:
         print(f"\nSaved session: {session_io.save(done.session, args.output)}")
     else:

@@ -10,11 +10,10 @@ exchange dialog) opens through `open_exchange`. This module is the only place th
 Reading runs in this order, each step reported to `progress(fraction, stage)`: our list, the
 partner's list, the prior session, the shared key, then the match (20% to 100%).
 
-Where private set intersection plugs in: the keyed-hash exchange is resolved in `build_session`
-(the request's `key` goes to `pipeline.new_session`, which hashes the plain side to match the
-hashed one). A PSI exchange adds its own request field (the files of the exchange), read in
-`prepare` like the key, and is resolved at the same point in `build_session` into the partner's
-matched records (`core/psi.py`) before `new_session`.
+A private overlap exchange is a request too: its `exchange` names the three files of a finished
+exchange (`ExchangeFiles`), and `finish_exchange` turns them into what the exchange revealed
+(`core/psi.py`); `build_session` / `open_workbench` then give the overlap session like any other,
+with our list re-read for pairing by hand. The partner's list never exists on our side.
 """
 
 from __future__ import annotations
@@ -40,6 +39,16 @@ Progress = Callable[[float, str | None], None]  # (fraction done 0..1, stage in 
 ListInput = AccountList | Path | str  # a list already read, or the file to read it from
 
 
+@dataclass(frozen=True)
+class ExchangeFiles:
+    """The three files that finish a private overlap exchange: our round-1 file and the partner's
+    round-1 and round-2 files (`acctmap psi finish OURS1 THEIRS1 THEIRS2`)."""
+
+    ours1: Path | str
+    theirs1: Path | str
+    theirs2: Path | str
+
+
 @dataclass
 class SessionRequest:
     """Everything needed to start a session from two lists.
@@ -62,6 +71,14 @@ class SessionRequest:
     prior: Session | Path | str | None = None  # carry decisions and plans forward from it
     day: date | None = None  # the call's date (default today)
     title: str = ""
+    exchange: ExchangeFiles | None = None  # a finished private overlap exchange instead of lists
+
+    @classmethod
+    def for_exchange(cls, files: ExchangeFiles, ours_name: str = "",
+                     partner_name: str = "") -> SessionRequest:
+        """A request for the session a private overlap exchange made (no lists to match)."""
+        return cls(Path(files.ours1), Path(files.theirs1), ours_name=ours_name,
+                   partner_name=partner_name, exchange=files)
 
     def describe(self) -> str:
         """'northwind.csv × globex.csv' (or the company names of lists already read)."""
@@ -183,11 +200,12 @@ def build_session(request: SessionRequest, progress: Progress | None = None) -> 
     from acctmap_tui.core.pipeline import new_session
 
     report = progress or _no_progress
+    if request.exchange is not None:
+        return exchange_session(finish_exchange(request, report))
     ready = prepare(request, report)
     ours, theirs, prior, key = ready.ours, ready.theirs, ready.prior, ready.key
     assert isinstance(ours, AccountList) and isinstance(theirs, AccountList)
     assert (prior is None or isinstance(prior, Session)) and (key is None or isinstance(key, bytes))
-    # A PSI exchange resolves here, like the key: its files become the partner's list (core/psi.py).
     report(0.2, f"Matching {len(ours.records):,} × {len(theirs.records):,} accounts…")
     built = new_session(ours, theirs, prior=prior, key=key, day=ready.day, title=ready.title,
                         progress=lambda f: report(0.2 + 0.75 * min(max(f, 0.0), 1.0), phase_of(f)))
@@ -197,7 +215,10 @@ def build_session(request: SessionRequest, progress: Progress | None = None) -> 
 
 def open_workbench(request: SessionRequest, progress: Progress | None = None, *,
                    unsaved: bool = True) -> Workbench:
-    """A live workbench on a new session from two lists (unsaved until the first save)."""
+    """A live workbench on a new session from two lists, or from a finished private overlap
+    exchange (unsaved until the first save)."""
+    if request.exchange is not None:
+        return open_exchange(finish_exchange(request, progress))
     built = build_session(request, progress)
     return _workbench(built.session, built.ours, built.theirs, dirty=unsaved)
 
@@ -255,6 +276,43 @@ def open_saved(path: Path | str) -> Workbench:
     workbench = _workbench(session, ours, theirs, path=path)
     workbench.lists_note = "; ".join(notes)
     return workbench
+
+
+def finish_exchange(request: SessionRequest, progress: Progress | None = None) -> Finished:
+    """What a private overlap exchange revealed to us: the overlap session, or only the counts
+    per category (counts-only). Refuses files of another exchange, round or a tampered file."""
+    from acctmap_tui.core import psi
+
+    files = request.exchange
+    if files is None:
+        raise AcctmapError("not a private overlap exchange: no exchange files given")
+    report = progress or _no_progress
+    report(0.0, "Finding the overlap…")
+    finished = psi.finish(*(Path(p).expanduser() for p in (files.ours1, files.theirs1, files.theirs2)),
+                          ours_name=request.ours_name or None,
+                          partner_name=request.partner_name or None, day=request.day)
+    report(1.0, "Done")
+    return finished
+
+
+def exchange_session(finished: Finished) -> NewSession:
+    """The overlap session of a finished exchange with what the CLI summary needs: our list
+    (re-read when it is still where it was), the partner's as the name of its round file only."""
+    from acctmap_tui.core.match import MatchResult
+    from acctmap_tui.core.pipeline import NewSession
+
+    if finished.session is None or finished.our_source is None:
+        raise AcctmapError("a counts-only exchange reveals only counts: there is no session to open")
+    src = finished.our_source
+    ours, _, _ = reload_sources(finished.session)
+    if ours is None:
+        ours = AccountList(OURS, finished.ours, src.path, src.sha256, src.rows, dict(src.columns))
+    partner = finished.session.source(PARTNER)
+    theirs = AccountList(PARTNER, finished.partner, partner.path if partner else "", hashed=True)
+    result = MatchResult(accounts=finished.session.accounts, notes=finished.notes,
+                         stats={"psi": finished.overlap, "auto": finished.overlap,
+                                "overlap": finished.overlap})
+    return NewSession(finished.session, result, ours, theirs, notes=finished.notes)
 
 
 def open_exchange(finished: Finished) -> Workbench:

@@ -1,11 +1,12 @@
 """Loading two account lists into a new session, in a worker thread with a progress bar.
 
-`acctmap new OURS THEIRS` opens the app with a `SessionRequest`; `o` inside the app opens the same
-screen with a small form (two paths with company names and column overrides, an optional prior
-session and key file, a file picker). ctrl+r opens the private overlap exchange (`PsiDialog`) on
-our list instead: its finish opens the overlap session the same way. The worker hands the request to `core.start.open_workbench`,
-the one way every driver starts a session; a bad file is reported here by name, never as a
-traceback.
+`acctmap new OURS THEIRS` opens the app with a `SessionRequest`; ctrl+n inside the app opens the
+same screen with a small form (two paths with company names and column overrides, an optional
+prior session and key file, a file picker). ctrl+r opens the private overlap exchange
+(`PsiDialog`) on our list instead: its finish opens the overlap session the same way. The worker
+hands the request to `core.start.open_workbench`, the one way every driver starts a session; a
+bad file is reported here by name, never as a traceback. The screen reports back by message only
+(`ListsLoaded`, `LoadCancelled`): the app installs the workbench or goes back.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, ProgressBar, Static
 
-from acctmap_tui.messages import LoadCancelled
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.start import SessionRequest, format_columns, open_workbench, parse_columns
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.messages import ListsLoaded, LoadCancelled
 from acctmap_tui.screens.psi_dialog import PsiDialog
 
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
@@ -223,8 +225,8 @@ class LoadScreen(Screen):
             return
         self.app.call_from_thread(self._loaded, workbench)
 
-    def _loaded(self, workbench) -> None:
-        self.app.install_workbench(workbench, mode="icp")
+    def _loaded(self, workbench: Workbench) -> None:
+        self.post_message(ListsLoaded(workbench, mode="icp"))
 
     def _failed(self, message: str) -> None:
         self.query_one("#load-progress").display = False

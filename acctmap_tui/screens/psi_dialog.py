@@ -7,7 +7,7 @@ Opened from the load screen (ctrl+r). Each tab is one step, run on the same core
   secret stays in the local secret folder, never beside the round file.
 * Answer: our round-1 file + the partner's round-1 file -> our round-2 file to send.
 * Finish: our round-1 file + the partner's round-1 and round-2 files -> the overlap, opened as the
-  new session (through `core.start.open_exchange`), or, for a counts-only exchange, the counts per
+  new session (through `core.start.finish_exchange` and `open_exchange`), or, for a counts-only exchange, the counts per
   category shown here (no record list).
 
 Every refusal of the exchange (wrong exchange or round, a changed file, no local secret) is shown
@@ -32,7 +32,7 @@ from textual.widgets import (Button, Checkbox, DirectoryTree, Input, Label, Stat
 from acctmap_tui.core import ingest, psi
 from acctmap_tui.core.categorize import OverlapFigures
 from acctmap_tui.core.model import OURS, AcctmapError
-from acctmap_tui.core.start import open_exchange
+from acctmap_tui.core.start import ExchangeFiles, SessionRequest, finish_exchange, open_exchange
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.icp import categories_table
 
@@ -61,7 +61,7 @@ def counts_panel(done: psi.Finished) -> Group:
     return Group(head, categories_table(fig))
 
 
-class ExchangeFiles(DirectoryTree):
+class ExchangeFilePicker(DirectoryTree):
     """Folders, account lists and round files (.psi)."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
@@ -121,7 +121,7 @@ class PsiDialog(ModalScreen[Workbench | None]):
             yield Static("", id="psi-error")
             yield Static("Pick a file below (enter): it fills the field you were last in. "
                          "Tab / shift+tab move; escape closes.", classes="dialog-hint")
-            yield ExchangeFiles(Path.cwd(), id="psi-picker")
+            yield ExchangeFilePicker(Path.cwd(), id="psi-picker")
 
     def _row(self, label: str, field_id: str, placeholder: str, value: str = "") -> Horizontal:
         self._labels[field_id] = label
@@ -256,8 +256,9 @@ class PsiDialog(ModalScreen[Workbench | None]):
 
     def _do_finish(self, ours1: str, theirs1: str, theirs2: str, company: str,
                    partner: str) -> Callable[[], None]:
-        done = psi.finish(*(Path(p).expanduser() for p in (ours1, theirs1, theirs2)),
-                          ours_name=company or None, partner_name=partner or None)
+        request = SessionRequest.for_exchange(ExchangeFiles(ours1, theirs1, theirs2),
+                                              ours_name=company, partner_name=partner)
+        done = finish_exchange(request)
         if done.counts_only:
             return lambda: self._counted(done)
         workbench = open_exchange(done)

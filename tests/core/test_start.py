@@ -173,3 +173,28 @@ def test_a_finished_exchange_opens_with_our_list_and_says_when_it_is_gone(tmp_pa
     ours_csv.unlink()
     gone = open_exchange(finished)
     assert gone.ours is None and "not found" in gone.lists_note
+
+
+def test_an_exchange_is_a_session_request_like_two_lists(tmp_path, monkeypatch):
+    """The exchange's three files in a SessionRequest open the same overlap through the one
+    start path; a counts-only exchange is refused with a message, and so are swapped files."""
+    from acctmap_tui.core import psi
+    from acctmap_tui.core.start import ExchangeFiles, build_session
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    f = {n: tmp_path / f"{n}.psi" for n in ("a1", "b1", "a2", "b2")}
+    psi.start(ingest.read_list(str(OURS_CSV), OURS, "Northwind"), f["a1"])
+    psi.start(ingest.read_list(str(THEIRS_CSV), OURS, "Globex"), f["b1"])
+    psi.answer(f["b1"], f["a1"], f["b2"])
+    psi.answer(f["a1"], f["b1"], f["a2"])
+    request = SessionRequest.for_exchange(ExchangeFiles(f["a1"], f["b1"], f["b2"]),
+                                          partner_name="Globex Inc")
+    stages: list[str] = []
+    wb = open_workbench(request, progress=lambda _f, stage: stages.append(stage or ""))
+    built = build_session(request)
+    assert "Finding the overlap…" in stages
+    assert wb.session.partner == built.session.partner == "Globex Inc"
+    assert {a.key for a in wb.session.overlap()} == {a.key for a in built.session.overlap()}
+    assert wb.theirs is None and built.ours.records  # our list was re-read, theirs never exists
+    with pytest.raises(AcctmapError, match="another"):
+        open_workbench(SessionRequest.for_exchange(ExchangeFiles(f["a1"], f["b1"], f["a2"])))
