@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -227,7 +228,7 @@ async def test_an_edit_during_the_write_is_not_torn_into_the_file(sessions_dir: 
     started, release = held_writes
     wb = small_workbench()
     app = AcctmapApp(wb, sessions_dir)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         account = wb.session.accounts[0]
         wb.set_field(account, "owner", "Before Snapshot")
         app._autosave_due()  # the timer fires: snapshot now, write in the thread
@@ -250,17 +251,26 @@ async def _wait(event: threading.Event, seconds: float = 10) -> bool:
     return event.is_set()
 
 
-async def test_ctrl_s_writes_in_the_background_and_the_header_says_saving(sessions_dir: Path,
-                                                                          held_writes) -> None:
+@asynccontextmanager
+async def saving(sessions_dir: Path, held_writes, notes: str):
+    """A saved session whose ICP notes are edited, then ctrl+s: the write is held (`started` is
+    set) until the test sets `release`. Yields (app, pilot, workbench, path, release)."""
     started, release = held_writes
     path = sessions_dir / "call.toml"
     wb = small_workbench()
     wb.save(path)
     app = AcctmapApp(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
-        wb.set_icp_notes("saved in the background")
+        wb.set_icp_notes(notes)
         await pilot.press("ctrl+s")
         assert await _wait(started)
+        yield app, pilot, wb, path, release
+
+
+async def test_ctrl_s_writes_in_the_background_and_the_header_says_saving(sessions_dir: Path,
+                                                                          held_writes) -> None:
+    async with saving(sessions_dir, held_writes, "saved in the background") as (app, pilot, wb,
+                                                                                path, release):
         await pilot.pause()
         assert header(app, "saved") == "saving…"
         await pilot.press("p")  # the screen keeps working while the file is written
@@ -275,15 +285,7 @@ async def test_ctrl_s_writes_in_the_background_and_the_header_says_saving(sessio
 
 
 async def test_an_edit_during_the_save_keeps_the_session_unsaved(sessions_dir: Path, held_writes) -> None:
-    started, release = held_writes
-    path = sessions_dir / "call.toml"
-    wb = small_workbench()
-    wb.save(path)
-    app = AcctmapApp(wb, sessions_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        wb.set_icp_notes("in the file")
-        await pilot.press("ctrl+s")
-        assert await _wait(started)
+    async with saving(sessions_dir, held_writes, "in the file") as (app, pilot, wb, path, release):
         wb.set_icp_notes("after the snapshot")
         release.set()
         await app.wait_for_save()
@@ -294,15 +296,7 @@ async def test_an_edit_during_the_save_keeps_the_session_unsaved(sessions_dir: P
 
 async def test_an_autosave_waiting_for_the_save_is_not_written_after_it(sessions_dir: Path,
                                                                          held_writes) -> None:
-    started, release = held_writes
-    path = sessions_dir / "call.toml"
-    wb = small_workbench()
-    wb.save(path)
-    app = AcctmapApp(wb, sessions_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        wb.set_icp_notes("in the file")
-        await pilot.press("ctrl+s")
-        assert await _wait(started)
+    async with saving(sessions_dir, held_writes, "in the file") as (app, pilot, _wb, path, release):
         app._autosave_due()  # the autosave timer fires while the save is being written
         release.set()
         await app.wait_for_save()
@@ -312,15 +306,8 @@ async def test_an_autosave_waiting_for_the_save_is_not_written_after_it(sessions
 
 
 async def test_quit_right_after_ctrl_s_waits_for_the_save(sessions_dir: Path, held_writes) -> None:
-    started, release = held_writes
-    path = sessions_dir / "call.toml"
-    wb = small_workbench()
-    wb.save(path)
-    app = AcctmapApp(wb, sessions_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        wb.set_icp_notes("must reach the disk")
-        await pilot.press("ctrl+s")
-        assert await _wait(started)
+    async with saving(sessions_dir, held_writes, "must reach the disk") as (app, pilot, _wb, path,
+                                                                            release):
         await pilot.press("q")
         await pilot.pause()
         assert not app._exit and not isinstance(app.screen, UnsavedChangesDialog)
