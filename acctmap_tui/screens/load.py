@@ -27,6 +27,7 @@ from acctmap_tui.core.start import SessionRequest, format_columns, open_workbenc
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import ListsLoaded, LoadCancelled
 from acctmap_tui.screens.psi_dialog import PsiDialog
+from acctmap_tui.screens.worker_report import report_back
 
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 KEY_SUFFIXES = (".key",)
@@ -215,15 +216,8 @@ class LoadScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def load_lists(self, request: SessionRequest) -> None:
-        try:
-            workbench = open_workbench(request, progress=self._report)
-        except AcctmapError as err:
-            self.app.call_from_thread(self._failed, str(err))
-            return
-        except Exception as err:  # noqa: BLE001 - show it on the screen, keep the app alive
-            self.app.call_from_thread(self._failed, f"Unexpected error while loading: {err!r}")
-            return
-        self.app.call_from_thread(self._loaded, workbench)
+        report_back(self.app, lambda: open_workbench(request, progress=self._report),
+                    self._loaded, self._failed, "while loading")
 
     def _loaded(self, workbench: Workbench) -> None:
         self.post_message(ListsLoaded(workbench, mode="icp"))

@@ -31,10 +31,11 @@ from textual.widgets import (Button, Checkbox, DirectoryTree, Input, Label, Stat
 
 from acctmap_tui.core import ingest, psi
 from acctmap_tui.core.categorize import OverlapFigures
-from acctmap_tui.core.model import OURS, AcctmapError
+from acctmap_tui.core.model import OURS
 from acctmap_tui.core.start import ExchangeFiles, SessionRequest, finish_exchange, open_exchange
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.icp import categories_table
+from acctmap_tui.screens.worker_report import report_back
 
 EXCHANGE_SUFFIXES = (".psi", ".csv", ".tsv", ".txt", ".xlsx", ".xls")
 STEPS = ("psi-start", "psi-answer", "psi-finish")
@@ -230,15 +231,8 @@ class PsiDialog(ModalScreen[Workbench | None]):
     @work(thread=True, exclusive=True, group="psi")
     def _in_thread(self, step: Callable[..., Callable[[], None]], *args) -> None:
         """Run one step off the UI thread; its result (or refusal) comes back to the dialog."""
-        try:
-            show = step(*args)
-        except AcctmapError as err:
-            self.app.call_from_thread(self._show_error, str(err))
-            return
-        except Exception as err:  # noqa: BLE001 - show it in the dialog, keep the app alive
-            self.app.call_from_thread(self._show_error, f"Unexpected error in the exchange: {err!r}")
-            return
-        self.app.call_from_thread(show)
+        report_back(self.app, lambda: step(*args), lambda show: show(), self._show_error,
+                    "in the exchange")
 
     # Each _do_* runs in the worker thread and returns what to do on the UI thread.
 

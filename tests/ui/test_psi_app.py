@@ -12,7 +12,7 @@ from rich.console import Console
 from textual.widgets import Checkbox, Input, Static, TabbedContent
 
 from acctmap_tui.app import AcctmapApp
-from acctmap_tui.core import ingest
+from acctmap_tui.core import ingest, psi
 from acctmap_tui.core.model import DOMAIN, OURS, PARTNER, PSI
 from acctmap_tui.core.pipeline import new_session
 from acctmap_tui.screens.load import LoadScreen
@@ -135,6 +135,22 @@ async def exchange(lists, tmp_path, counts_only=False) -> dict[str, Path]:
     return f
 
 
+def exchange_in_core(lists, counts_only=False) -> dict[str, Path]:
+    """Start and answer on both sides through the core (the app's start and answer steps are
+    tested above): each side's files in its own folder, as e-mailed."""
+    (ours, theirs), f = lists, {}
+    f["a1"], f["b1"] = ours.parent / "northwind-round1.psi", theirs.parent / "globex-round1.psi"
+    psi.start(ingest.read_list(str(ours), OURS, "Northwind"), f["a1"], counts_only=counts_only,
+              company="Northwind")
+    psi.start(ingest.read_list(str(theirs), OURS, "Globex"), f["b1"], counts_only=counts_only,
+              company="Globex")
+    f["b1_at_a"] = ours.parent / "globex-round1-received.psi"
+    f["b1_at_a"].write_bytes(f["b1"].read_bytes())
+    f["b2_at_a"] = ours.parent / "globex-round2.psi"
+    psi.answer(f["b1"], f["a1"], f["b2_at_a"])
+    return f
+
+
 async def test_both_sides_through_the_app_open_the_overlap_of_the_plain_domain_join(
         lists, tmp_path, sessions_dir, data_home):
     ours, theirs = lists
@@ -171,9 +187,8 @@ async def test_both_sides_through_the_app_open_the_overlap_of_the_plain_domain_j
 
 
 async def test_a_refused_file_shows_its_message_in_the_dialog(lists, tmp_path, sessions_dir):
-    ours, theirs = lists
-    a1 = await start_side(ours, "Northwind", tmp_path / "s")
-    b1 = await start_side(theirs, "Globex", tmp_path / "s")
+    f = exchange_in_core(lists)
+    a1, b1 = f["a1"], f["b1"]
     app = AcctmapApp(sessions_dir=sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         dialog = await open_dialog(app, pilot)
@@ -214,8 +229,7 @@ async def test_a_refused_file_shows_its_message_in_the_dialog(lists, tmp_path, s
 
 async def test_counts_only_shows_the_counts_per_category_and_no_accounts(lists, tmp_path,
                                                                         sessions_dir):
-    ours, theirs = lists
-    f = await exchange(lists, tmp_path, counts_only=True)
+    f = exchange_in_core(lists, counts_only=True)
     app = AcctmapApp(sessions_dir=sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         dialog = await open_dialog(app, pilot)
