@@ -169,7 +169,7 @@ sessions = st.builds(
 )
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sessions)
 def test_any_session_round_trips(s):
     text = session_io.to_toml(s)
