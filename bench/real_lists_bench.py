@@ -6,17 +6,21 @@ FTSE 100, CAC 40, AEX, ... with each company's name, ISINs, symbol, website and 
 Nothing is invented: every name and website cell written is one the data holds.
 
 1. The universe: every listing of every index, one company per ISIN (listings sharing an ISIN
-   or a Wikipedia article are one company; a listing without an ISIN is keyed by its symbol).
+   or a Wikipedia article are one company, and so are share classes; a listing without an ISIN
+   is keyed by its symbol). Five listings the data mislabels (MISLABELED: one company's name
+   on another's identifiers) are left out.
    Its truth key (first ISIN, else the symbol) goes into a column acctmap reads as a private
    extra column and never matches on (as in bench/cli_bench.py).
 2. Two CRM exports that differ the way two companies' exports do (seeded, deterministic): the
    universe is split in thirds, ours only / both / theirs only, so half of each list overlaps.
    - "ours" (Salesforce-like headers): the index's name for the company and its website cell
      as found, written in turn as found, as `https://www.HOST/` and as `http://HOST`.
-   - "theirs" (HubSpot-like headers): the company named by the title of its Wikipedia article
-     (underscores to spaces, percent-decoded, a trailing "(disambiguation)" dropped), else by
-     the name another index gives it, else the same name; the website cell as found, left blank
-     for `--blank` (30%) of the rows so the name fallback is exercised.
+   - "theirs" (HubSpot-like headers): the company's legal name: the title of its Wikipedia
+     article (underscores to spaces, percent-decoded, a trailing "(disambiguation)" dropped),
+     else the name another index gives it, else the same name, followed by the abbreviation of
+     the legal form its infobox's company type names ("Aktiengesellschaft" -> "AG", "Public
+     limited company" -> "plc", ...) unless the name ends in one; the website cell as found,
+     left blank for `--blank` (30%) of the rows so the name fallback is exercised.
    Statuses and owners are random (seeded). Companies the data gives no website have none on
    either side.
 3. `acctmap match OURS THEIRS -o S.toml` run as a whole process (timed with /usr/bin/time -v),
@@ -56,6 +60,33 @@ OURS_STATUSES = ["Customer", "Prospect", "Opportunity", "Former Customer"]
 THEIRS_STATUSES = ["customer", "lead", "opportunity", "subscriber"]
 _BARE_HOST = re.compile(r"^(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)/?$", re.IGNORECASE)
 _DISAMBIGUATION = re.compile(r"\s+\([^()]*\)$")
+# company types (as the data spells them) -> the abbreviation written after a legal name; the
+# partnership forms first (they name Aktiengesellschaft or Societas Europaea as their partner)
+_LEGAL_FORMS = [
+    (("kgaa", "kommanditgesellschaft auf aktien"), "KGaA"),
+    (("naamloze vennootschap", "n.v."), "N.V."),
+    (("societas europaea", "( se )", "- se"), "SE"),
+    (("aktiengesellschaft", "( ag )"), "AG"),
+    (("aktiebolag",), "AB"),
+    (("public limited company", "(plc)"), "plc"),
+    (("sociedad anónima", "société anonyme", "( s.a. )"), "S.A."),
+    (("julkinen osakeyhtiö",), "Oyj"),
+    (("società per azioni", "s.p.a."), "S.p.A."),
+]
+_LEGAL_LAST_WORDS = {"inc", "corp", "corporation", "co", "company", "ltd", "limited", "plc", "ag", "se", "sa",
+                     "nv", "oyj", "ab", "spa", "kgaa", "asa", "llc", "lp", "group", "holding", "holdings"}
+
+
+# Listings of pytickersymbols 1.17.10 whose name is not the company their identifiers name: kept,
+# they would make the truth call acctmap's right answers wrong (and its wrong ones right)
+MISLABELED = {
+    ("CAC_40", "STABILUS SE"): "STMicroelectronics' symbol, ISIN, website and article",
+    ("MDAX", "STABILUS SE"): "STMicroelectronics' symbol (STM.DE) and ISIN",
+    ("CAC Mid 60", "ABB"): "Groupe SEB's website and article",
+    ("S&P 500", "Apollo Commercial Real Estate Finance"): "Apollo Global Management's symbol, website and article",
+    ("NIKKEI 225", "Mitsui Mining & Smelting"): "Mitsui & Co.'s website (mitsui.com)",
+}
+_SHARE_CLASS = re.compile(r"^(.*?),?\s*\(Class [A-Z]\)$")
 
 
 @dataclass
@@ -67,6 +98,7 @@ class Company:
     website: str = ""  # the first website cell any listing holds
     wikipedia_url: str = ""
     country: str = ""
+    company_type: str = ""  # the infobox's legal form ("Aktiengesellschaft", "Public", ...)
     indices: list[str] = field(default_factory=list)
 
 
@@ -82,6 +114,9 @@ def _tokens(listing: dict) -> list[str]:
         tokens.append(f"symbol:{listing['symbol']}" if listing.get("symbol") else f"name:{listing['name']}")
     if meta.get("wikipedia_url"):
         tokens.append(f"wiki:{meta['wikipedia_url']}")
+    share_class = _SHARE_CLASS.match(listing["name"])
+    if share_class:  # "Clearway Energy, Inc. (Class A)" and "(Class C)": one company
+        tokens.append(f"class:{share_class.group(1)}")
     return tokens
 
 
@@ -90,12 +125,13 @@ def universe() -> list[Company]:
 
     A listing with no ISIN, symbol or website (SDAX's "Formycon") joins the one other company
     of the same name; two listed companies may share a name ("First Bancorp", FBNC and FBP).
-    A company's website is the cell most of its listings give (the CAC Mid 60 lists "ABB"
-    with Groupe SEB's website and article; two other ABB listings say global.abb).
+    A company's website is the cell most of its listings give. The listings in MISLABELED are
+    left out.
     """
     from pytickersymbols.indices_data import INDICES
 
-    listings = [(index, c) for index, data in INDICES.items() for c in data["companies"]]
+    listings = [(index, c) for index, data in INDICES.items() for c in data["companies"]
+                if (index, c["name"]) not in MISLABELED]
     parent: dict[str, str] = {}
 
     def find(t: str) -> str:
@@ -139,6 +175,7 @@ def _company(members: list[tuple[str, dict]]) -> Company:
         website=website,
         wikipedia_url=wikis[0] if wikis else "",
         country=next((m["country"] for _, m in members if m.get("country")), ""),
+        company_type=next((meta["company_type"] for meta in metas if meta.get("company_type")), ""),
         indices=[index for index, _ in members],
     )
 
@@ -158,11 +195,27 @@ def our_website(cell: str, i: int) -> str:
     return f"https://www.{host}/" if i % 3 == 1 else f"http://{host}"
 
 
+def legal_form(company_type: str) -> str:
+    """The abbreviation of the legal form an infobox's company type names ("" for "Public")."""
+    kind = company_type.casefold()
+    for words, abbreviation in _LEGAL_FORMS:
+        if any(w in kind for w in words):
+            return abbreviation
+    return ""
+
+
 def their_name(c: Company) -> str:
-    """The Wikipedia title, else another index's name for the company, else the same name."""
+    """The company's legal name: the Wikipedia title (else another index's name for it, else the
+    same name) followed by the legal form its company type gives, unless the name ends in one."""
     if c.wikipedia_url:
-        return wikipedia_title(c.wikipedia_url) or c.names[0]
-    return c.names[1] if len(c.names) > 1 else c.names[0]
+        name = wikipedia_title(c.wikipedia_url) or c.names[0]
+    else:
+        name = c.names[1] if len(c.names) > 1 else c.names[0]
+    form = legal_form(c.company_type)
+    last = re.sub(r"[^a-z]", "", name.rsplit(None, 1)[-1].casefold())
+    if form and last not in _LEGAL_LAST_WORDS:
+        name = f"{name} {form}"
+    return name
 
 
 @dataclass
@@ -294,10 +347,17 @@ def main(argv: list[str] | None = None) -> int:
     acc = score(out, lists)
 
     print(f"data                  pytickersymbols {version}: {len(companies):,} companies from "
-          f"{sum(len(c.indices) for c in companies):,} index listings   seed {args.seed}   "
+          f"{sum(len(c.indices) for c in companies):,} index listings ({len(MISLABELED)} mislabeled "
+          f"left out)   seed {args.seed}   "
           f"their websites blank {args.blank:.0%}")
+    ours_row = {r[-1]: r for r in lists.ours}
+    theirs_row = {r[-1]: r for r in lists.theirs}
+    renamed = sum(ours_row[k][0] != theirs_row[k][0] for k in lists.shared)
+    recast = sum(ours_row[k][1] != theirs_row[k][1] for k in lists.shared if theirs_row[k][1])
     print(f"lists                 ours {len(lists.ours):,} rows, theirs {len(lists.theirs):,} rows, "
-          f"{acc['true']:,} companies on both")
+          f"{acc['true']:,} companies on both: named differently {renamed}, "
+          f"website written differently {recast}, their website blank "
+          f"{sum(not theirs_row[k][1] for k in lists.shared)}")
     print(f"acctmap match -o      {wall:6.2f} s wall  {cpu:6.2f} s CPU   peak {rss:6.0f} MiB")
     print(f"auto precision        {acc['precision']:.4f}   ({len(acc['false_auto'])} false of {acc['auto']:,})"
           "   goal >= 0.995")
