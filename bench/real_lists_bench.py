@@ -77,8 +77,8 @@ _LEGAL_LAST_WORDS = {"inc", "corp", "corporation", "co", "company", "ltd", "limi
                      "nv", "oyj", "ab", "spa", "kgaa", "asa", "llc", "lp", "group", "holding", "holdings"}
 
 
-# Listings of pytickersymbols 1.17.10 whose name is not the company their identifiers name: kept,
-# they would make the truth call acctmap's right answers wrong (and its wrong ones right)
+# Listings of pytickersymbols 1.17.10 whose name is not the company their identifiers name: left
+# out, as kept they would make the truth call acctmap's right answers wrong
 MISLABELED = {
     ("CAC_40", "STABILUS SE"): "STMicroelectronics' symbol, ISIN, website and article",
     ("MDAX", "STABILUS SE"): "STMicroelectronics' symbol (STM.DE) and ISIN",
@@ -95,7 +95,7 @@ class Company:
 
     key: str  # first ISIN, else the symbol: the truth
     names: list[str] = field(default_factory=list)  # as each index names it, first seen first
-    website: str = ""  # the first website cell any listing holds
+    website: str = ""  # the website cell most of its listings hold
     wikipedia_url: str = ""
     country: str = ""
     company_type: str = ""  # the infobox's legal form ("Aktiengesellschaft", "Public", ...)
