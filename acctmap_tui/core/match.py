@@ -365,34 +365,80 @@ def _label_names_both(domain: str, key_a: str, key_b: str) -> bool:
 # --- name matching -----------------------------------------------------------------------------
 
 
-def _block_keys(key: str, names_with: Counter[str]) -> set[str]:
-    """Blocking keys of one name key.
+# How many names may share a block, by the kind of block key (its first character)
+_BLOCK_CAPS = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK, "<": MAX_AFFIX_BLOCK,
+               ">": MAX_AFFIX_BLOCK, "~": MAX_TYPO_BLOCK, "[": MAX_AFFIX_BLOCK, "]": MAX_AFFIX_BLOCK}
 
-    The whole key; each word; each long word's first and last letters ("<" / ">", a typo in the
-    other half of the word); each rare word with one letter dropped ("~", a typo anywhere in it:
-    "viwen" and "viwn" share "viwn", "soltuions" and "solutions" share "soltions"); and, in names
-    of three words or more, each pair of neighbouring words ("+", for a typo in a word too common
-    to block on, as in "red pacific soluttions").
-    """
+
+def _word_block_keys(word: str, names_with: Counter[str]) -> list[str]:
+    """Blocking keys a word of MIN_TOKEN letters or more gives any name holding it (see
+    `_name_blocks`)."""
+    keys = ["w" + word]
+    if len(word) > AFFIX:
+        keys += ("<" + word[:AFFIX], ">" + word[-AFFIX:])
+    if len(word) >= MIN_TYPO_WORD and names_with[word] <= 2 * MAX_TYPO_BLOCK:
+        keys += _deletions(word)
+    return keys
+
+
+def _name_block_keys(key: str) -> list[str]:
+    """Blocking keys of a whole name key, besides its words' (see `_name_blocks`)."""
     words = key.split()
-    keys = {"=" + key}
-    for w in words:
-        if len(w) < MIN_TOKEN:
-            continue
-        keys.add("w" + w)
-        if len(w) > AFFIX:
-            keys.add("<" + w[:AFFIX])
-            keys.add(">" + w[-AFFIX:])
-        if len(w) >= MIN_TYPO_WORD and names_with[w] <= 2 * MAX_TYPO_BLOCK:
-            keys.update(_deletions(w))
+    keys = ["=" + key]
     if len(words) >= 3:
-        keys.update(f"+{a} {b}" for a, b in zip(words, words[1:]))
-    if len(words) >= 2:  # a typo across a word boundary ("rus trose"): the letters run together
+        keys += (f"+{a} {b}" for a, b in zip(words, words[1:]))
+    if len(words) >= 2:
         compact = _compact_key(key)
         if len(compact) >= 2 * AFFIX:
-            keys.add("[" + compact[:AFFIX + 1])
-            keys.add("]" + compact[-AFFIX - 1:])
+            keys += ("[" + compact[:AFFIX + 1], "]" + compact[-AFFIX - 1:])
     return keys
+
+
+def _name_blocks(names: list[str], names_with: Counter[str]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The blocks of each distinct name key: (start, blocks, cap, whole) where name n is in blocks
+    blocks[start[n]:start[n + 1]] (numbered from 0, each once), `cap` is each block's size cap
+    and whole[n] is the block of name n's whole key.
+
+    A name's blocking keys: the whole key; each word's keys (`_word_block_keys`: the word; a long
+    word's first and last letters, "<" / ">", for a typo in the other half of the word; a rare
+    word with one letter dropped, "~", for a typo anywhere in it: "viwen" and "viwn" share "viwn",
+    "soltuions" and "solutions" share "soltions"); in names of three words or more, each pair of
+    neighbouring words ("+", for a typo in a word too common to block on, as in "red pacific
+    soluttions"); and in names of two words or more, the first and last letters of the name run
+    together ("[" / "]", a typo across a word boundary: "rus trose").
+
+    Keys are told apart by their 64-bit string hash, not kept in a dict (that took most of this
+    step's time): two of a million keys collide with odds below 1e-7, and would only merge
+    two blocks. Words repeat across names, so each word's keys are made once.
+    """
+    by_word: dict[str, tuple[list[int], list[int]]] = {}
+    hashes: list[int] = []
+    caps: list[int] = []
+    owner: list[int] = []  # the name each key came from
+    whole = np.zeros(len(names), dtype=np.int64)  # index in `hashes` of each name's "=" key
+    for n, key in enumerate(names):
+        before = len(hashes)
+        whole[n] = before
+        own = _name_block_keys(key)
+        hashes += map(hash, own)
+        caps += (_BLOCK_CAPS[k[0]] for k in own)
+        for w in key.split():
+            if len(w) < MIN_TOKEN:
+                continue
+            got = by_word.get(w)
+            if got is None:
+                keys = _word_block_keys(w, names_with)
+                got = by_word[w] = (list(map(hash, keys)), [_BLOCK_CAPS[k[0]] for k in keys])
+            hashes += got[0]
+            caps += got[1]
+        owner += [n] * (len(hashes) - before)
+    uniq, first, inverse = np.unique(np.asarray(hashes, dtype=np.int64), return_index=True,
+                                     return_inverse=True)
+    inverse = inverse.reshape(-1)
+    code = _distinct(np.asarray(owner, dtype=np.int64) * len(uniq) + inverse)  # each block once per name
+    start = np.concatenate(([0], np.cumsum(np.bincount(code // len(uniq), minlength=len(names)))))
+    return start, code % len(uniq), np.asarray(caps, dtype=np.int64)[first], inverse[whole]
 
 
 @lru_cache(maxsize=1 << 17)
@@ -401,56 +447,50 @@ def _deletions(word: str) -> tuple[str, ...]:
     return tuple({"~" + word, *("~" + word[:i] + word[i + 1:] for i in range(len(word)))})
 
 
+def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each position k of `of` (an index into a CSR list `start`/`items`), every item of
+    list of[k]: (positions, items), a vectorised `[(k, x) for k, n in enumerate(of) for x in
+    items[start[n]:start[n + 1]]]`."""
+    counts = (start[1:] - start[:-1])[of]
+    total = int(counts.sum())
+    first = np.cumsum(counts) - counts
+    offset = np.arange(total, dtype=np.int64) - np.repeat(first, counts)
+    return np.repeat(np.arange(len(of), dtype=np.int64), counts), items[np.repeat(start[of], counts) + offset]
+
+
 def _candidate_pairs(
     keys_o: list[str], keys_t: list[str], names_with: Counter[str]
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Index pairs (ours, theirs) of names sharing a block, each pair once, and the name keys on
     both sides that were too common to compare."""
-    blocks: list[str] = []
-    rows: list[int] = []
-    sizes = []
-    for keys in (keys_o, keys_t):
-        before = len(blocks)
-        for row, key in enumerate(keys):
-            ks = _block_keys(key, names_with)
-            blocks.extend(ks)
-            rows.extend([row] * len(ks))
-        sizes.append(len(blocks) - before)
     empty = np.zeros(0, dtype=np.int64)
-    if not blocks:
+    names: dict[str, int] = {}  # distinct name keys of both lists
+    name_o = np.fromiter((names.setdefault(k, len(names)) for k in keys_o), dtype=np.int64, count=len(keys_o))
+    name_t = np.fromiter((names.setdefault(k, len(names)) for k in keys_t), dtype=np.int64, count=len(keys_t))
+    if not names:
         return empty, empty, []
-    ids: dict[str, int] = {}
-    block_ids = np.fromiter((ids.setdefault(b, len(ids)) for b in blocks), dtype=np.int64, count=len(blocks))
-    uniques = np.asarray(list(ids), dtype=object)
-    row_ids = np.asarray(rows, dtype=np.int64)
-    bo, ro = block_ids[: sizes[0]], row_ids[: sizes[0]]
-    bt, rt = block_ids[sizes[0]:], row_ids[sizes[0]:]
-    caps = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK,
-            "<": MAX_AFFIX_BLOCK, ">": MAX_AFFIX_BLOCK, "~": MAX_TYPO_BLOCK,
-            "[": MAX_AFFIX_BLOCK, "]": MAX_AFFIX_BLOCK}
-    cap = np.asarray([caps[u[0]] for u in uniques])
-    n_blocks = len(uniques)
+    name_list = list(names)
+    start, flat, cap, whole = _name_blocks(name_list, names_with)
+    ro, bo = _expand(start, flat, name_o)
+    rt, bt = _expand(start, flat, name_t)
+    n_blocks = len(cap)
     count_o = np.bincount(bo, minlength=n_blocks)
     count_t = np.bincount(bt, minlength=n_blocks)
     shared = (count_o > 0) & (count_t > 0)
     usable = shared & (count_o <= cap) & (count_t <= cap)
-    too_common = [u[1:] for u in uniques[shared & ~usable] if u[0] == "="]
+    crowded = (shared & ~usable)[whole]  # per distinct name: its whole key's block is too big
+    too_common = [name_list[n] for n in np.flatnonzero(crowded)]
 
     keep = usable[bo]
     bo, ro = bo[keep], ro[keep]
     keep = usable[bt]
     bt, rt = bt[keep], rt[keep]
-    order = np.argsort(bt, kind="stable")
-    bt, rt = bt[order], rt[order]
-    count_t = np.bincount(bt, minlength=n_blocks)
-    start_t = np.cumsum(count_t) - count_t
+    rt = rt[np.argsort(bt, kind="stable")]
+    start_t = np.concatenate(([0], np.cumsum(np.bincount(bt, minlength=n_blocks))))
 
     # every ours posting pairs with every theirs posting of its block (a vectorised cartesian product)
-    reps = count_t[bo]
-    total = int(reps.sum())
-    pair_o = np.repeat(ro, reps)
-    offset = np.arange(total) - np.repeat(np.cumsum(reps) - reps, reps)
-    pair_t = rt[np.repeat(start_t[bo], reps) + offset]
+    at, pair_t = _expand(start_t, rt, bo)
+    pair_o = ro[at]
 
     # Second pass: a name whose every block was too crowded ("smiht plumbing" among hundreds of
     # Smiths and plumbers) is compared with its neighbours in sorted order instead.
@@ -458,28 +498,27 @@ def _candidate_pairs(
     lonely_o[pair_o] = False
     lonely_t = np.ones(len(keys_t), dtype=bool)
     lonely_t[pair_t] = False
-    if too_common:  # a name on hundreds of accounts is left to a person (see the note)
-        crowded = set(too_common)
-        lonely_o &= np.fromiter((k not in crowded for k in keys_o), dtype=bool, count=len(keys_o))
-        lonely_t &= np.fromiter((k not in crowded for k in keys_t), dtype=bool, count=len(keys_t))
-    extra_o, extra_t = _neighbour_pairs(keys_o, keys_t, lonely_o, lonely_t)
+    lonely_o &= ~crowded[name_o]  # a name on hundreds of accounts is left to a person (see the note)
+    lonely_t &= ~crowded[name_t]
+    extra_o, extra_t = _neighbour_pairs(name_list, name_o, name_t, lonely_o, lonely_t)
     code = _distinct(np.concatenate((pair_o * len(keys_t) + pair_t, extra_o * len(keys_t) + extra_t)))
     if len(code) == 0:
         return empty, empty, too_common
     return code // len(keys_t), code % len(keys_t), too_common
 
 
-def _neighbour_pairs(keys_o: list[str], keys_t: list[str], lonely_o: np.ndarray, lonely_t: np.ndarray,
-                     width: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
+def _neighbour_pairs(names: list[str], name_o: np.ndarray, name_t: np.ndarray, lonely_o: np.ndarray,
+                     lonely_t: np.ndarray, width: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of each lonely name with the `width` names of the other list either side of it in
-    sorted order, by its sorted words and by its letters reversed (a typo early in the name)."""
+    sorted order, by its sorted words and by its letters reversed (a typo early in the name).
+    Rows are given by their name's index in `names`."""
     out_o: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     out_t: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    if not keys_o or not keys_t or not (lonely_o.any() or lonely_t.any()):
+    if not len(name_o) or not len(name_t) or not (lonely_o.any() or lonely_t.any()):
         return out_o[0], out_t[0]
     for form in (_sorted_words, lambda k: k[::-1]):
-        sort_o = np.asarray([form(k) for k in keys_o], dtype=str)
-        sort_t = np.asarray([form(k) for k in keys_t], dtype=str)
+        forms = np.asarray([form(k) for k in names], dtype=str)
+        sort_o, sort_t = forms[name_o], forms[name_t]
         for lonely, mine, other, mine_is_ours in ((lonely_o, sort_o, sort_t, True),
                                                    (lonely_t, sort_t, sort_o, False)):
             rows = np.flatnonzero(lonely)
