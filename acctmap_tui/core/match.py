@@ -459,17 +459,15 @@ def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.nd
 
 
 def _candidate_pairs(
-    keys_o: list[str], keys_t: list[str], names_with: Counter[str]
+    names: list[str], name_o: np.ndarray, name_t: np.ndarray, names_with: Counter[str]
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Index pairs (ours, theirs) of names sharing a block, each pair once, and the name keys on
-    both sides that were too common to compare."""
+    both sides that were too common to compare. `names` are the distinct name keys of both
+    lists; name_o[i] is the index in `names` of our i-th name key, name_t[j] theirs."""
     empty = np.zeros(0, dtype=np.int64)
-    names: dict[str, int] = {}  # distinct name keys of both lists
-    name_o = np.fromiter((names.setdefault(k, len(names)) for k in keys_o), dtype=np.int64, count=len(keys_o))
-    name_t = np.fromiter((names.setdefault(k, len(names)) for k in keys_t), dtype=np.int64, count=len(keys_t))
-    if not names:
+    if not len(name_o) or not len(name_t):
         return empty, empty, []
-    name_list = list(names)
+    name_list = names
     start, flat, cap, whole = _name_blocks(name_list, names_with)
     ro, bo = _expand(start, flat, name_o)
     rt, bt = _expand(start, flat, name_t)
@@ -494,17 +492,16 @@ def _candidate_pairs(
 
     # Second pass: a name whose every block was too crowded ("smiht plumbing" among hundreds of
     # Smiths and plumbers) is compared with its neighbours in sorted order instead.
-    lonely_o = np.ones(len(keys_o), dtype=bool)
+    lonely_o = np.ones(len(name_o), dtype=bool)
     lonely_o[pair_o] = False
-    lonely_t = np.ones(len(keys_t), dtype=bool)
+    lonely_t = np.ones(len(name_t), dtype=bool)
     lonely_t[pair_t] = False
     lonely_o &= ~crowded[name_o]  # a name on hundreds of accounts is left to a person (see the note)
     lonely_t &= ~crowded[name_t]
     extra_o, extra_t = _neighbour_pairs(name_list, name_o, name_t, lonely_o, lonely_t)
-    code = _distinct(np.concatenate((pair_o * len(keys_t) + pair_t, extra_o * len(keys_t) + extra_t)))
-    if len(code) == 0:
-        return empty, empty, too_common
-    return code // len(keys_t), code % len(keys_t), too_common
+    n_t = len(name_t)
+    code = _distinct(np.concatenate((pair_o * n_t + pair_t, extra_o * n_t + extra_t)))
+    return code // n_t, code % n_t, too_common
 
 
 def _neighbour_pairs(names: list[str], name_o: np.ndarray, name_t: np.ndarray, lonely_o: np.ndarray,
@@ -547,6 +544,89 @@ def _distinct(codes: np.ndarray) -> np.ndarray:
     return codes[keep]
 
 
+def _pair_scores(names: list[str], a: np.ndarray, b: np.ndarray, th: Thresholds
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """SCORER's score of each name pair (names[a[p]], names[b[p]]), 0 below `review`, and the
+    score of their compact forms (`_compact_key`), 0 below `auto_accept`.
+
+    Each distinct pair of names is scored once. token_sort_ratio is ratio on the words sorted:
+    each name is sorted once, not once per pair; and a ratio of at least a cutoff needs the
+    shorter string to be at least cutoff/(200-cutoff) of the longer one, so pairs further apart
+    in length are not scored at all (they would score 0). (bench/match_bench.py --scorer swaps
+    SCORER to compare scorers: then it is used as is.)
+    """
+    code, inverse = np.unique(a * len(names) + b, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    ua, ub = code // len(names), code % len(names)
+    scores = np.zeros(len(code), dtype=np.float32)
+    alt = np.zeros(len(code), dtype=np.float32)
+
+    def score(forms: np.ndarray, cutoff: float, out: np.ndarray, scorer=fuzz.ratio) -> None:
+        if scorer is fuzz.ratio:
+            size = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms))
+            lo, lt = size[ua], size[ub]
+            at = np.flatnonzero(200 * np.minimum(lo, lt) >= (cutoff - 0.01) * (lo + lt))
+        else:
+            at = np.arange(len(code))
+        out[at] = process.cpdist(forms[ua[at]], forms[ub[at]], scorer=scorer, score_cutoff=cutoff,
+                                 workers=-1, dtype=np.float32)
+
+    if SCORER is fuzz.token_sort_ratio:
+        score(np.asarray([_sorted_words(k) for k in names], dtype=object), th.review, scores)
+    else:
+        score(np.asarray(names, dtype=object), th.review, scores, SCORER)
+    # The same names written with their letters run together, generic words and plural or
+    # possessive "s" left out ("Rus tRose" / "Rust Rose", "Acme Holdings" / "Acme",
+    # "Campbells" / "Campbell's"): scored too, and a near-identical one lifts the pair.
+    score(np.asarray([_compact_key(k) for k in names], dtype=object), th.auto_accept, alt)
+    return scores[inverse], alt[inverse]
+
+
+def _word_checks(info: list[tuple[list[str], str, bool]], a: np.ndarray, b: np.ndarray, cutoff: float
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Word by word, for each name pair (a[p], b[p]) (indexes into `info`, from `_word_info`):
+    how well each name's rarest word is found in the other (the lower of the two best
+    `fuzz.ratio`s), whether each name has a word with no look-alike scoring `cutoff` in the
+    other, and whether both names have two words or more.
+
+    Every word of one name is scored against every word of the other in one rapidfuzz call
+    (each distinct pair of words once); the best per word is a numpy reduction over each pair's
+    block of the flat word-by-word table.
+    """
+    vocab: dict[str, int] = {}
+    start = [0]
+    flat: list[int] = []
+    rare_at: list[int] = []
+    for words, rare, _common in info:
+        flat += (vocab.setdefault(w, len(vocab)) for w in words)
+        rare_at.append(words.index(rare))
+        start.append(len(flat))
+    first = np.asarray(start, dtype=np.int64)
+    size = first[1:] - first[:-1]
+    flat_ids = np.asarray(flat, dtype=np.int64)
+    rare_pos = np.asarray(rare_at, dtype=np.int64)
+    la, lb = size[a], size[b]
+    cells = la * lb
+    at = np.cumsum(cells) - cells  # each pair's block: la rows (its words) of lb columns (theirs)
+    pair = np.repeat(np.arange(len(a)), cells)
+    off = np.arange(int(cells.sum()), dtype=np.int64) - at[pair]
+    i, j = off // lb[pair], off % lb[pair]
+    code, inverse = np.unique(flat_ids[first[a][pair] + i] * len(vocab) + flat_ids[first[b][pair] + j],
+                              return_inverse=True)
+    words = np.asarray(list(vocab), dtype=object)
+    table = process.cpdist(words[code // len(vocab)], words[code % len(vocab)], scorer=fuzz.ratio,
+                           workers=-1, dtype=np.float64)[inverse.reshape(-1)]
+    best_o = np.maximum.reduceat(table, at[pair][j == 0] + (off[j == 0]))  # per (pair, our word)
+    transposed = np.empty_like(table)
+    transposed[at[pair] + j * la[pair] + i] = table
+    best_t = np.maximum.reduceat(transposed, np.sort(at[pair][i == 0] + j[i == 0] * la[pair][i == 0]))
+    row_at, col_at = np.cumsum(la) - la, np.cumsum(lb) - lb
+    rare = np.minimum(best_o[row_at + rare_pos[a]], best_t[col_at + rare_pos[b]])
+    lacks_o = np.minimum.reduceat(best_o, row_at) < cutoff
+    lacks_t = np.minimum.reduceat(best_t, col_at) < cutoff
+    return rare, lacks_o, lacks_t, np.minimum(la, lb) > 1
+
+
 def _name_pairs(
     ours: list[Record],
     theirs: list[Record],
@@ -565,8 +645,14 @@ def _name_pairs(
     rows_t = [j for j, r in enumerate(theirs) if r.name_key]
     keys_o = [ours[i].name_key for i in rows_o]
     keys_t = [theirs[j].name_key for j in rows_t]
+    # what depends on the name alone is worked out once per distinct name key of the two lists
+    distinct: dict[str, int] = {}
+    name_o = np.fromiter((distinct.setdefault(k, len(distinct)) for k in keys_o), dtype=np.int64, count=len(keys_o))
+    name_t = np.fromiter((distinct.setdefault(k, len(distinct)) for k in keys_t), dtype=np.int64, count=len(keys_t))
+    names = list(distinct)
+    del distinct
     names_with = Counter(w for key in (*keys_o, *keys_t) for w in set(key.split()))
-    pi, pj, too_common = _candidate_pairs(keys_o, keys_t, names_with)
+    pi, pj, too_common = _candidate_pairs(names, name_o, name_t, names_with)
     if too_common:
         examples = ", ".join(repr(k) for k in sorted(too_common)[:3])
         notes.append(
@@ -581,46 +667,15 @@ def _name_pairs(
     free_t = np.asarray([j not in paired_t for j in rows_t], dtype=bool)
     relevant = free_o[pi] | free_t[pj]  # a pair of two domain-paired records is nobody's rival
     pi, pj = pi[relevant], pj[relevant]
-    # token_sort_ratio is ratio on the words sorted: sort each key once, not once per pair; and a
-    # ratio of at least `review` needs the shorter key to be at least review/(200-review) of the
-    # longer one, so pairs further apart in length are not scored at all (a quarter of them)
-    # (bench/match_bench.py --scorer swaps SCORER to compare scorers: then it is used as is)
-    if SCORER is fuzz.token_sort_ratio:
-        len_o = np.fromiter(map(len, keys_o), dtype=np.int64, count=len(keys_o))
-        len_t = np.fromiter(map(len, keys_t), dtype=np.int64, count=len(keys_t))
-        lo, lt = len_o[pi], len_t[pj]
-        near = 200 * np.minimum(lo, lt) >= (th.review - 0.01) * (lo + lt)
-        # (the compact forms below are compared too: keep the pairs they may lift)
-        clen_o = np.fromiter((len(_compact_key(k)) for k in keys_o), dtype=np.int64, count=len(keys_o))
-        clen_t = np.fromiter((len(_compact_key(k)) for k in keys_t), dtype=np.int64, count=len(keys_t))
-        lo, lt = clen_o[pi], clen_t[pj]
-        near |= 200 * np.minimum(lo, lt) >= (th.auto_accept - 0.01) * (lo + lt)
-        pi, pj = pi[near], pj[near]
-        arr_o = np.asarray([_sorted_words(k) for k in keys_o], dtype=object)
-        arr_t = np.asarray([_sorted_words(k) for k in keys_t], dtype=object)
-        scorer = fuzz.ratio
-    else:
-        arr_o, arr_t, scorer = np.asarray(keys_o, dtype=object), np.asarray(keys_t, dtype=object), SCORER
-    scores = process.cpdist(
-        arr_o[pi], arr_t[pj], scorer=scorer, score_cutoff=th.review, workers=-1, dtype=np.float32
-    )
-    # The same names written with their letters run together, generic words and plural or
-    # possessive "s" left out ("Rus tRose" / "Rust Rose", "Acme Holdings" / "Acme",
-    # "Campbells" / "Campbell's"): scored too, and a near-identical one lifts the pair.
-    alt_o = [_compact_key(k) for k in keys_o]
-    alt_t = [_compact_key(k) for k in keys_t]
-    alt_scores = process.cpdist(
-        np.asarray(alt_o, dtype=object)[pi], np.asarray(alt_t, dtype=object)[pj],
-        scorer=fuzz.ratio, score_cutoff=th.auto_accept, workers=-1, dtype=np.float32,
-    )
+    scores, alt_scores = _pair_scores(names, name_o[pi], name_t[pj], th)
     report(0.75)
     hit = (scores >= max(th.review, 1e-9)) | (alt_scores > scores)
     pi, pj = pi[hit], pj[hit]
     scores, alt_scores = scores[hit].astype(float), alt_scores[hit].astype(float)
+    na, nb = name_o[pi], name_t[pj]
 
-    n_names = len(keys_o) + len(keys_t)
-    words_o = _word_info(keys_o, names_with, n_names)
-    words_t = _word_info(keys_t, names_with, n_names)
+    info = _word_info(names, names_with, len(keys_o) + len(keys_t))
+    common = np.fromiter((c for _w, _r, c in info), dtype=bool, count=len(names))
 
     # Whole-name similarity is inflated by shared common words ("Erabel Security" vs "Grasil
     # Security" = 80): each name's rarest word carries its identity, so it must be found in the
@@ -628,21 +683,18 @@ def _name_pairs(
     # has a word the other lacks, a word was swapped, not mistyped: "Pine Evergreen Media" and
     # "Pine Evergreen Foods" are two firms (an extra word, "Acme Analytics Group", is left to
     # the score).
-    sc = scores.tolist()
-    alt = alt_scores.tolist()
-    list_o, list_t = pi.tolist(), pj.tolist()
     generic_only: set[int] = set()  # pairs that differ in generic words: never auto
-    for p, (a, b) in enumerate(zip(list_o, list_t)):
-        if sc[p] < 100:  # equal keys need no second look
-            (wo, rare_o, _), (wt, rare_t, _) = words_o[a], words_t[b]
-            rare = min(max(fuzz.ratio(rare_o, w) for w in wt), max(fuzz.ratio(rare_t, w) for w in wo))
-            sc[p] = min(sc[p], rare)
-            if sc[p] >= th.review and min(len(wo), len(wt)) > 1 and _swapped_word(wo, wt, th.review):
-                sc[p] = 0.0
-            if alt[p] > sc[p]:  # the compact forms are near-identical letter for letter
-                sc[p] = alt[p]
-                if GENERIC_WORDS.intersection(wo) != GENERIC_WORDS.intersection(wt):
-                    generic_only.add(p)
+    second = np.flatnonzero(scores < 100)  # equal keys need no second look
+    if len(second):
+        rare, lacks_o, lacks_t, two_words = _word_checks(info, na[second], nb[second], th.review)
+        sc = np.minimum(scores[second], rare)
+        sc[(sc >= th.review) & two_words & lacks_o & lacks_t] = 0.0
+        alt = alt_scores[second]
+        lift = alt > sc  # the compact forms are near-identical letter for letter
+        scores[second] = np.where(lift, alt, sc)
+        for p in second[lift].tolist():
+            if GENERIC_WORDS.intersection(info[na[p]][0]) != GENERIC_WORDS.intersection(info[nb[p]][0]):
+                generic_only.add(p)
 
     # What else the two records say: the domain one side carries, and country / city columns.
     # `eff` is the score the decisions use: the name score, or 100 when one side's domain spells
@@ -653,23 +705,22 @@ def _name_pairs(
     cands: list[tuple[int, int, float, float, Evidence, bool, bool, int]] = []
     places_o: dict[int, tuple[str, str]] = {}
     places_t: dict[int, tuple[str, str]] = {}
-    for p, (a, b) in enumerate(zip(list_o, list_t)):
-        if sc[p] < th.review:
-            continue
+    sc = scores.tolist()
+    list_o, list_t = pi.tolist(), pj.tolist()
+    common_o, common_t = common[na].tolist(), common[nb].tolist()
+    for p in np.flatnonzero(scores >= th.review).tolist():
+        a, b = list_o[p], list_t[p]
         rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
         if a not in places_o:
             places_o[a] = _places(rec_o)
         if b not in places_t:
             places_t[b] = _places(rec_t)
         ev = _evidence(rec_o, rec_t, places_o[a], places_t[b])
-        is_common = words_o[a][2] and words_t[b][2]
+        is_common = common_o[p] and common_t[p]
         eff = sc[p]
         if ev.domain_spells_other:  # the name is the domain-less side's, typo mended
             eff = 100.0
-            is_common = words_t[b][2] if rec_o.domain else words_o[a][2]
-        # Two domains say two companies. Only a near-identical, distinctive name is worth a
-        # person's look ("Acme" at acme.com and acme.de); "Smith Plumbing" twice is two firms,
-        # and so is "Smith Plumbing" in two countries.
+            is_common = common_t[p] if rec_o.domain else common_o[p]
         # Two domains say two companies. Only a near-identical, distinctive name is worth a
         # person's look ("Acme" at acme.com and acme.de: review_priority puts such pairs first);
         # "Smith Plumbing" twice is two firms, and so is "Smith Plumbing" in two countries.
@@ -720,7 +771,7 @@ def _name_pairs(
         # a one-word name whose website cell held a free-mail address ("Martin", jo@gmail.com)
         # says too little to be sure of
         free_mail = (_free_mail_only(rec_o) or _free_mail_only(rec_t)) and (
-            len(words_o[a][0]) == 1 or len(words_t[b][0]) == 1)
+            len(info[na[p]][0]) == 1 or len(info[nb[p]][0]) == 1)
         clear = (not rivals and not is_common and ev.plausible and FLAG_DIFFERENT_DOMAINS not in flags
                  and p not in generic_only and not free_mail)
         decision = AUTO if eff >= th.auto_accept and clear else REVIEW
@@ -775,14 +826,6 @@ def _sorted_words(key: str) -> str:
     """A name key with its words sorted, as token_sort_ratio compares it."""
     words = key.split()
     return key if len(words) < 2 else " ".join(sorted(words))
-
-
-def _swapped_word(wo: list[str], wt: list[str], cutoff: float) -> bool:
-    """Whether each name has a word with no look-alike (scoring `cutoff` or more) in the other."""
-    def lacks(words: list[str], other: list[str]) -> bool:
-        return any(max(fuzz.ratio(w, x) for x in other) < cutoff for w in words)
-
-    return lacks(wo, wt) and lacks(wt, wo)
 
 
 def _word_info(keys: list[str], names_with: Counter[str], n_names: int
