@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -99,6 +100,7 @@ MIN_TYPO_WORD = 4  # words this long or longer are also blocked with a letter dr
 MAX_TYPO_BLOCK = 10
 SAME_NAME = 95.0  # a name pair scoring this much is the same name (review_priority)
 NEIGHBOURS = 2  # second pass: names compared on each side of a lonely name in sorted order
+SCORE_CHUNK = 200_000  # name pairs given to rapidfuzz at a time (bounds the peak memory)
 REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many candidates per record
 # A name whose every word is in more than this many names of the two lists ("Allen Auto", "Smith",
 # "Blue River Foods") is too common to trust alone: two firms of that name are likely, so a
@@ -412,36 +414,37 @@ def _name_blocks(names: list[str], names_with: Counter[str]
     step's time): two of a million keys collide with odds below 1e-7, and would only merge
     two blocks. Words repeat across names, so each word's keys are made once.
     """
-    by_word: dict[str, tuple[list[int], list[int]]] = {}
-    hashes: list[int] = []
-    caps: list[int] = []
-    owner: list[int] = []  # the name each key came from
+    by_word: dict[str, tuple[array, array]] = {}
+    hashes = array("q")  # flat, 8 bytes a key (a list of ints took five times the memory)
+    caps = array("q")
+    per_name = array("q")  # how many keys each name gave
     whole = np.zeros(len(names), dtype=np.int64)  # index in `hashes` of each name's "=" key
     for n, key in enumerate(names):
         before = len(hashes)
         whole[n] = before
         own = _name_block_keys(key)
-        hashes += map(hash, own)
-        caps += (_BLOCK_CAPS[k[0]] for k in own)
+        hashes.extend(map(hash, own))
+        caps.extend(_BLOCK_CAPS[k[0]] for k in own)
         for w in key.split():
             if len(w) < MIN_TOKEN:
                 continue
             got = by_word.get(w)
             if got is None:
                 keys = _word_block_keys(w, names_with)
-                got = by_word[w] = (list(map(hash, keys)), [_BLOCK_CAPS[k[0]] for k in keys])
-            hashes += got[0]
-            caps += got[1]
-        owner += [n] * (len(hashes) - before)
-    uniq, first, inverse = np.unique(np.asarray(hashes, dtype=np.int64), return_index=True,
+                got = by_word[w] = (array("q", map(hash, keys)), array("q", (_BLOCK_CAPS[k[0]] for k in keys)))
+            hashes.extend(got[0])
+            caps.extend(got[1])
+        per_name.append(len(hashes) - before)
+    del by_word
+    owner = np.repeat(np.arange(len(names), dtype=np.int64), np.frombuffer(per_name, dtype=np.int64))
+    uniq, first, inverse = np.unique(np.frombuffer(hashes, dtype=np.int64), return_index=True,
                                      return_inverse=True)
     inverse = inverse.reshape(-1)
-    code = _distinct(np.asarray(owner, dtype=np.int64) * len(uniq) + inverse)  # each block once per name
+    code = _distinct(owner * len(uniq) + inverse)  # each block once per name
     start = np.concatenate(([0], np.cumsum(np.bincount(code // len(uniq), minlength=len(names)))))
-    return start, code % len(uniq), np.asarray(caps, dtype=np.int64)[first], inverse[whole]
+    return start, code % len(uniq), np.frombuffer(caps, dtype=np.int64)[first], inverse[whole]
 
 
-@lru_cache(maxsize=1 << 17)
 def _deletions(word: str) -> tuple[str, ...]:
     """A word and its one-letter deletions, as "~" block keys."""
     return tuple({"~" + word, *("~" + word[:i] + word[i + 1:] for i in range(len(word)))})
@@ -568,8 +571,10 @@ def _pair_scores(names: list[str], a: np.ndarray, b: np.ndarray, th: Thresholds
             at = np.flatnonzero(200 * np.minimum(lo, lt) >= (cutoff - 0.01) * (lo + lt))
         else:
             at = np.arange(len(code))
-        out[at] = process.cpdist(forms[ua[at]], forms[ub[at]], scorer=scorer, score_cutoff=cutoff,
-                                 workers=-1, dtype=np.float32)
+        for part in range(0, len(at), SCORE_CHUNK):  # rapidfuzz copies every string it is given
+            at_part = at[part:part + SCORE_CHUNK]
+            out[at_part] = process.cpdist(forms[ua[at_part]], forms[ub[at_part]], scorer=scorer,
+                                          score_cutoff=cutoff, workers=-1, dtype=np.float32)
 
     if SCORER is fuzz.token_sort_ratio:
         score(np.asarray([_sorted_words(k) for k in names], dtype=object), th.review, scores)
