@@ -827,6 +827,7 @@ def _free_mail_only(rec: Record) -> bool:
                 and is_shared_domain(registrable_domain(rec.raw_domain)))
 
 
+@lru_cache(maxsize=1 << 17)  # each name is sorted for the neighbour pass and for scoring
 def _sorted_words(key: str) -> str:
     """A name key with its words sorted, as token_sort_ratio compares it."""
     words = key.split()
@@ -914,7 +915,12 @@ def _evidence(ours_rec: Record, theirs_rec: Record, places_o: tuple[str, str],
         if len(label) >= MIN_LABEL and blank.name_key and named.name_key:
             spells = _spells(label, blank.name_key) and not _spells(label, named.name_key)
             unlike = not (_resembles(label, blank.name_key) or _resembles(label, named.name_key))
+    if not (country or city or spells or unlike):
+        return _NO_EVIDENCE  # most pairs: one shared object, not a new frozen dataclass each
     return Evidence(country, city, spells, unlike)
+
+
+_NO_EVIDENCE = Evidence()
 
 
 def domain_label(domain: str) -> str:
