@@ -412,37 +412,47 @@ def _name_blocks(names: list[str], names_with: Counter[str]
 
     Keys are told apart by their 64-bit string hash, not kept in a dict (that took most of this
     step's time): two of a million keys collide with odds below 1e-7, and would only merge
-    two blocks. Words repeat across names, so each word's keys are made once.
+    two blocks.
     """
-    by_word: dict[str, tuple[array, array]] = {}
-    hashes = array("q")  # flat, 8 bytes a key (a list of ints took five times the memory)
-    caps = array("q")
-    per_name = array("q")  # how many keys each name gave
-    whole = np.zeros(len(names), dtype=np.int64)  # index in `hashes` of each name's "=" key
-    for n, key in enumerate(names):
-        before = len(hashes)
-        whole[n] = before
+    # a name's own keys (whole key, neighbouring words, run together) as made; its words' keys
+    # are made once per distinct word and given to the names holding it in one numpy step
+    own_hashes = array("q")  # flat, 8 bytes a key (a list of ints took five times the memory)
+    own_caps = array("q")
+    own_count = array("q")
+    vocab: dict[str, int] = {}
+    word_ids: list[int] = []  # the words (MIN_TOKEN letters or more) of each name, flat
+    word_count = array("q")
+    for key in names:
         own = _name_block_keys(key)
-        hashes.extend(map(hash, own))
-        caps.extend(_BLOCK_CAPS[k[0]] for k in own)
-        for w in key.split():
-            if len(w) < MIN_TOKEN:
-                continue
-            got = by_word.get(w)
-            if got is None:
-                keys = _word_block_keys(w, names_with)
-                got = by_word[w] = (array("q", map(hash, keys)), array("q", (_BLOCK_CAPS[k[0]] for k in keys)))
-            hashes.extend(got[0])
-            caps.extend(got[1])
-        per_name.append(len(hashes) - before)
-    del by_word
-    owner = np.repeat(np.arange(len(names), dtype=np.int64), np.frombuffer(per_name, dtype=np.int64))
-    uniq, first, inverse = np.unique(np.frombuffer(hashes, dtype=np.int64), return_index=True,
-                                     return_inverse=True)
+        own_hashes.extend(map(hash, own))
+        own_caps.extend(_BLOCK_CAPS[k[0]] for k in own)
+        own_count.append(len(own))
+        before = len(word_ids)
+        word_ids += [vocab.setdefault(w, len(vocab)) for w in key.split() if len(w) >= MIN_TOKEN]
+        word_count.append(len(word_ids) - before)
+    word_keys = array("q")  # per distinct word: (hash, cap) of each of its keys
+    keys_per_word = array("q")
+    for w in vocab:
+        keys = _word_block_keys(w, names_with)
+        for k in keys:
+            word_keys.extend((hash(k), _BLOCK_CAPS[k[0]]))
+        keys_per_word.append(len(keys))
+    del vocab
+    word_start = np.concatenate(([0], np.cumsum(np.frombuffer(keys_per_word, dtype=np.int64))))
+    occurrence, got = _expand(word_start, np.frombuffer(word_keys, dtype=np.int64).reshape(-1, 2),
+                              np.asarray(word_ids, dtype=np.int64))
+    n_range = np.arange(len(names), dtype=np.int64)
+    own_n = np.frombuffer(own_count, dtype=np.int64)
+    whole = np.cumsum(own_n) - own_n  # index of each name's "=" key
+    owner = np.concatenate((np.repeat(n_range, own_n),
+                            np.repeat(n_range, np.frombuffer(word_count, dtype=np.int64))[occurrence]))
+    hashes = np.concatenate((np.frombuffer(own_hashes, dtype=np.int64), got[:, 0]))
+    caps = np.concatenate((np.frombuffer(own_caps, dtype=np.int64), got[:, 1]))
+    uniq, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
     code = _distinct(owner * len(uniq) + inverse)  # each block once per name
     start = np.concatenate(([0], np.cumsum(np.bincount(code // len(uniq), minlength=len(names)))))
-    return start, code % len(uniq), np.frombuffer(caps, dtype=np.int64)[first], inverse[whole]
+    return start, code % len(uniq), caps[first], inverse[whole]
 
 
 def _deletions(word: str) -> tuple[str, ...]:
