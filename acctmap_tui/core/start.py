@@ -197,15 +197,14 @@ def build_session(request: SessionRequest, progress: Progress | None = None) -> 
     from acctmap_tui.core.pipeline import new_session
 
     report = progress or _no_progress
-    with paused_gc():  # reading, matching, categorizing and scoring build a million small objects
-        ready = prepare(request, report)
-        ours, theirs, prior, key = ready.ours, ready.theirs, ready.prior, ready.key
-        assert isinstance(ours, AccountList) and isinstance(theirs, AccountList)
-        assert (prior is None or isinstance(prior, Session)) and (key is None or isinstance(key, bytes))
-        # A PSI exchange resolves here, like the key: its files become the partner's list (core/psi.py).
-        report(0.2, f"Matching {len(ours.records):,} × {len(theirs.records):,} accounts…")
-        built = new_session(ours, theirs, prior=prior, key=key, day=ready.day, title=ready.title,
-                            progress=lambda f: report(0.2 + 0.75 * min(max(f, 0.0), 1.0), phase_of(f)))
+    ready = prepare(request, report)
+    ours, theirs, prior, key = ready.ours, ready.theirs, ready.prior, ready.key
+    assert isinstance(ours, AccountList) and isinstance(theirs, AccountList)
+    assert (prior is None or isinstance(prior, Session)) and (key is None or isinstance(key, bytes))
+    # A PSI exchange resolves here, like the key: its files become the partner's list (core/psi.py).
+    report(0.2, f"Matching {len(ours.records):,} × {len(theirs.records):,} accounts…")
+    built = new_session(ours, theirs, prior=prior, key=key, day=ready.day, title=ready.title,
+                        progress=lambda f: report(0.2 + 0.75 * min(max(f, 0.0), 1.0), phase_of(f)))
     report(1.0, "Done")
     return built
 
