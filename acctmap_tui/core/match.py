@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -99,6 +100,7 @@ MIN_TYPO_WORD = 4  # words this long or longer are also blocked with a letter dr
 MAX_TYPO_BLOCK = 10
 SAME_NAME = 95.0  # a name pair scoring this much is the same name (review_priority)
 NEIGHBOURS = 2  # second pass: names compared on each side of a lonely name in sorted order
+SCORE_CHUNK = 200_000  # name pairs given to rapidfuzz at a time (bounds the peak memory)
 REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many candidates per record
 # A name whose every word is in more than this many names of the two lists ("Allen Auto", "Smith",
 # "Blue River Foods") is too common to trust alone: two firms of that name are likely, so a
@@ -365,121 +367,168 @@ def _label_names_both(domain: str, key_a: str, key_b: str) -> bool:
 # --- name matching -----------------------------------------------------------------------------
 
 
-def _block_keys(key: str, names_with: Counter[str]) -> set[str]:
-    """Blocking keys of one name key.
+# How many names may share a block, by the kind of block key (its first character)
+_BLOCK_CAPS = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK, "<": MAX_AFFIX_BLOCK,
+               ">": MAX_AFFIX_BLOCK, "~": MAX_TYPO_BLOCK, "[": MAX_AFFIX_BLOCK, "]": MAX_AFFIX_BLOCK}
 
-    The whole key; each word; each long word's first and last letters ("<" / ">", a typo in the
-    other half of the word); each rare word with one letter dropped ("~", a typo anywhere in it:
-    "viwen" and "viwn" share "viwn", "soltuions" and "solutions" share "soltions"); and, in names
-    of three words or more, each pair of neighbouring words ("+", for a typo in a word too common
-    to block on, as in "red pacific soluttions").
-    """
-    words = key.split()
-    keys = {"=" + key}
-    for w in words:
-        if len(w) < MIN_TOKEN:
-            continue
-        keys.add("w" + w)
-        if len(w) > AFFIX:
-            keys.add("<" + w[:AFFIX])
-            keys.add(">" + w[-AFFIX:])
-        if len(w) >= MIN_TYPO_WORD and names_with[w] <= 2 * MAX_TYPO_BLOCK:
-            keys.update(_deletions(w))
-    if len(words) >= 3:
-        keys.update(f"+{a} {b}" for a, b in zip(words, words[1:]))
-    if len(words) >= 2:  # a typo across a word boundary ("rus trose"): the letters run together
-        compact = _compact_key(key)
-        if len(compact) >= 2 * AFFIX:
-            keys.add("[" + compact[:AFFIX + 1])
-            keys.add("]" + compact[-AFFIX - 1:])
+
+def _word_block_keys(word: str, names_with: Counter[str]) -> list[str]:
+    """Blocking keys a word of MIN_TOKEN letters or more gives any name holding it (see
+    `_name_blocks`)."""
+    keys = ["w" + word]
+    if len(word) > AFFIX:
+        keys += ("<" + word[:AFFIX], ">" + word[-AFFIX:])
+    if len(word) >= MIN_TYPO_WORD and names_with[word] <= 2 * MAX_TYPO_BLOCK:
+        keys += _deletions(word)
     return keys
 
 
-@lru_cache(maxsize=1 << 17)
+def _name_block_keys(key: str) -> list[str]:
+    """Blocking keys of a whole name key, besides its words' (see `_name_blocks`)."""
+    words = key.split()
+    keys = ["=" + key]
+    if len(words) >= 3:
+        keys += (f"+{a} {b}" for a, b in zip(words, words[1:]))
+    if len(words) >= 2:
+        compact = _compact_key(key)
+        if len(compact) >= 2 * AFFIX:
+            keys += ("[" + compact[:AFFIX + 1], "]" + compact[-AFFIX - 1:])
+    return keys
+
+
+def _name_blocks(names: list[str], names_with: Counter[str]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The blocks of each distinct name key: (start, blocks, cap, whole) where name n is in blocks
+    blocks[start[n]:start[n + 1]] (numbered from 0, each once), `cap` is each block's size cap
+    and whole[n] is the block of name n's whole key.
+
+    A name's blocking keys: the whole key; each word's keys (`_word_block_keys`: the word; a long
+    word's first and last letters, "<" / ">", for a typo in the other half of the word; a rare
+    word with one letter dropped, "~", for a typo anywhere in it: "viwen" and "viwn" share "viwn",
+    "soltuions" and "solutions" share "soltions"); in names of three words or more, each pair of
+    neighbouring words ("+", for a typo in a word too common to block on, as in "red pacific
+    soluttions"); and in names of two words or more, the first and last letters of the name run
+    together ("[" / "]", a typo across a word boundary: "rus trose").
+
+    Keys are told apart by their 64-bit string hash, not kept in a dict (that took most of this
+    step's time): two of a million keys collide with odds below 1e-7, and would only merge
+    two blocks.
+    """
+    # a name's own keys (whole key, neighbouring words, run together) as made; its words' keys
+    # are made once per distinct word and given to the names holding it in one numpy step
+    own_hashes = array("q")  # flat, 8 bytes a key (a list of ints took five times the memory)
+    own_caps = array("q")
+    own_count = array("q")
+    vocab: dict[str, int] = {}
+    word_ids: list[int] = []  # the words (MIN_TOKEN letters or more) of each name, flat
+    word_count = array("q")
+    for key in names:
+        own = _name_block_keys(key)
+        own_hashes.extend(map(hash, own))
+        own_caps.extend(_BLOCK_CAPS[k[0]] for k in own)
+        own_count.append(len(own))
+        before = len(word_ids)
+        word_ids += [vocab.setdefault(w, len(vocab)) for w in key.split() if len(w) >= MIN_TOKEN]
+        word_count.append(len(word_ids) - before)
+    word_keys = array("q")  # per distinct word: (hash, cap) of each of its keys
+    keys_per_word = array("q")
+    for w in vocab:
+        keys = _word_block_keys(w, names_with)
+        for k in keys:
+            word_keys.extend((hash(k), _BLOCK_CAPS[k[0]]))
+        keys_per_word.append(len(keys))
+    del vocab
+    word_start = np.concatenate(([0], np.cumsum(np.frombuffer(keys_per_word, dtype=np.int64))))
+    occurrence, got = _expand(word_start, np.frombuffer(word_keys, dtype=np.int64).reshape(-1, 2),
+                              np.asarray(word_ids, dtype=np.int64))
+    n_range = np.arange(len(names), dtype=np.int64)
+    own_n = np.frombuffer(own_count, dtype=np.int64)
+    whole = np.cumsum(own_n) - own_n  # index of each name's "=" key
+    owner = np.concatenate((np.repeat(n_range, own_n),
+                            np.repeat(n_range, np.frombuffer(word_count, dtype=np.int64))[occurrence]))
+    hashes = np.concatenate((np.frombuffer(own_hashes, dtype=np.int64), got[:, 0]))
+    caps = np.concatenate((np.frombuffer(own_caps, dtype=np.int64), got[:, 1]))
+    uniq, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    code = _distinct(owner * len(uniq) + inverse)  # each block once per name
+    start = np.concatenate(([0], np.cumsum(np.bincount(code // len(uniq), minlength=len(names)))))
+    return start, code % len(uniq), caps[first], inverse[whole]
+
+
 def _deletions(word: str) -> tuple[str, ...]:
     """A word and its one-letter deletions, as "~" block keys."""
     return tuple({"~" + word, *("~" + word[:i] + word[i + 1:] for i in range(len(word)))})
 
 
+def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each position k of `of` (an index into a CSR list `start`/`items`), every item of
+    list of[k]: (positions, items), a vectorised `[(k, x) for k, n in enumerate(of) for x in
+    items[start[n]:start[n + 1]]]`."""
+    counts = (start[1:] - start[:-1])[of]
+    total = int(counts.sum())
+    first = np.cumsum(counts) - counts
+    offset = np.arange(total, dtype=np.int64) - np.repeat(first, counts)
+    return np.repeat(np.arange(len(of), dtype=np.int64), counts), items[np.repeat(start[of], counts) + offset]
+
+
 def _candidate_pairs(
-    keys_o: list[str], keys_t: list[str], names_with: Counter[str]
+    names: list[str], name_o: np.ndarray, name_t: np.ndarray, names_with: Counter[str]
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Index pairs (ours, theirs) of names sharing a block, each pair once, and the name keys on
-    both sides that were too common to compare."""
-    blocks: list[str] = []
-    rows: list[int] = []
-    sizes = []
-    for keys in (keys_o, keys_t):
-        before = len(blocks)
-        for row, key in enumerate(keys):
-            ks = _block_keys(key, names_with)
-            blocks.extend(ks)
-            rows.extend([row] * len(ks))
-        sizes.append(len(blocks) - before)
+    both sides that were too common to compare. `names` are the distinct name keys of both
+    lists; name_o[i] is the index in `names` of our i-th name key, name_t[j] theirs."""
     empty = np.zeros(0, dtype=np.int64)
-    if not blocks:
+    if not len(name_o) or not len(name_t):
         return empty, empty, []
-    ids: dict[str, int] = {}
-    block_ids = np.fromiter((ids.setdefault(b, len(ids)) for b in blocks), dtype=np.int64, count=len(blocks))
-    uniques = np.asarray(list(ids), dtype=object)
-    row_ids = np.asarray(rows, dtype=np.int64)
-    bo, ro = block_ids[: sizes[0]], row_ids[: sizes[0]]
-    bt, rt = block_ids[sizes[0]:], row_ids[sizes[0]:]
-    caps = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK,
-            "<": MAX_AFFIX_BLOCK, ">": MAX_AFFIX_BLOCK, "~": MAX_TYPO_BLOCK,
-            "[": MAX_AFFIX_BLOCK, "]": MAX_AFFIX_BLOCK}
-    cap = np.asarray([caps[u[0]] for u in uniques])
-    n_blocks = len(uniques)
+    name_list = names
+    start, flat, cap, whole = _name_blocks(name_list, names_with)
+    ro, bo = _expand(start, flat, name_o)
+    rt, bt = _expand(start, flat, name_t)
+    n_blocks = len(cap)
     count_o = np.bincount(bo, minlength=n_blocks)
     count_t = np.bincount(bt, minlength=n_blocks)
     shared = (count_o > 0) & (count_t > 0)
     usable = shared & (count_o <= cap) & (count_t <= cap)
-    too_common = [u[1:] for u in uniques[shared & ~usable] if u[0] == "="]
+    crowded = (shared & ~usable)[whole]  # per distinct name: its whole key's block is too big
+    too_common = [name_list[n] for n in np.flatnonzero(crowded)]
 
     keep = usable[bo]
     bo, ro = bo[keep], ro[keep]
     keep = usable[bt]
     bt, rt = bt[keep], rt[keep]
-    order = np.argsort(bt, kind="stable")
-    bt, rt = bt[order], rt[order]
-    count_t = np.bincount(bt, minlength=n_blocks)
-    start_t = np.cumsum(count_t) - count_t
+    rt = rt[np.argsort(bt, kind="stable")]
+    start_t = np.concatenate(([0], np.cumsum(np.bincount(bt, minlength=n_blocks))))
 
     # every ours posting pairs with every theirs posting of its block (a vectorised cartesian product)
-    reps = count_t[bo]
-    total = int(reps.sum())
-    pair_o = np.repeat(ro, reps)
-    offset = np.arange(total) - np.repeat(np.cumsum(reps) - reps, reps)
-    pair_t = rt[np.repeat(start_t[bo], reps) + offset]
+    at, pair_t = _expand(start_t, rt, bo)
+    pair_o = ro[at]
 
     # Second pass: a name whose every block was too crowded ("smiht plumbing" among hundreds of
     # Smiths and plumbers) is compared with its neighbours in sorted order instead.
-    lonely_o = np.ones(len(keys_o), dtype=bool)
+    lonely_o = np.ones(len(name_o), dtype=bool)
     lonely_o[pair_o] = False
-    lonely_t = np.ones(len(keys_t), dtype=bool)
+    lonely_t = np.ones(len(name_t), dtype=bool)
     lonely_t[pair_t] = False
-    if too_common:  # a name on hundreds of accounts is left to a person (see the note)
-        crowded = set(too_common)
-        lonely_o &= np.fromiter((k not in crowded for k in keys_o), dtype=bool, count=len(keys_o))
-        lonely_t &= np.fromiter((k not in crowded for k in keys_t), dtype=bool, count=len(keys_t))
-    extra_o, extra_t = _neighbour_pairs(keys_o, keys_t, lonely_o, lonely_t)
-    code = _distinct(np.concatenate((pair_o * len(keys_t) + pair_t, extra_o * len(keys_t) + extra_t)))
-    if len(code) == 0:
-        return empty, empty, too_common
-    return code // len(keys_t), code % len(keys_t), too_common
+    lonely_o &= ~crowded[name_o]  # a name on hundreds of accounts is left to a person (see the note)
+    lonely_t &= ~crowded[name_t]
+    extra_o, extra_t = _neighbour_pairs(name_list, name_o, name_t, lonely_o, lonely_t)
+    n_t = len(name_t)
+    code = _distinct(np.concatenate((pair_o * n_t + pair_t, extra_o * n_t + extra_t)))
+    return code // n_t, code % n_t, too_common
 
 
-def _neighbour_pairs(keys_o: list[str], keys_t: list[str], lonely_o: np.ndarray, lonely_t: np.ndarray,
-                     width: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
+def _neighbour_pairs(names: list[str], name_o: np.ndarray, name_t: np.ndarray, lonely_o: np.ndarray,
+                     lonely_t: np.ndarray, width: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of each lonely name with the `width` names of the other list either side of it in
-    sorted order, by its sorted words and by its letters reversed (a typo early in the name)."""
+    sorted order, by its sorted words and by its letters reversed (a typo early in the name).
+    Rows are given by their name's index in `names`."""
     out_o: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     out_t: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    if not keys_o or not keys_t or not (lonely_o.any() or lonely_t.any()):
+    if not len(name_o) or not len(name_t) or not (lonely_o.any() or lonely_t.any()):
         return out_o[0], out_t[0]
     for form in (_sorted_words, lambda k: k[::-1]):
-        sort_o = np.asarray([form(k) for k in keys_o], dtype=str)
-        sort_t = np.asarray([form(k) for k in keys_t], dtype=str)
+        forms = np.asarray([form(k) for k in names], dtype=str)
+        sort_o, sort_t = forms[name_o], forms[name_t]
         for lonely, mine, other, mine_is_ours in ((lonely_o, sort_o, sort_t, True),
                                                    (lonely_t, sort_t, sort_o, False)):
             rows = np.flatnonzero(lonely)
@@ -508,6 +557,91 @@ def _distinct(codes: np.ndarray) -> np.ndarray:
     return codes[keep]
 
 
+def _pair_scores(names: list[str], a: np.ndarray, b: np.ndarray, th: Thresholds
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """SCORER's score of each name pair (names[a[p]], names[b[p]]), 0 below `review`, and the
+    score of their compact forms (`_compact_key`), 0 below `auto_accept`.
+
+    Each distinct pair of names is scored once. token_sort_ratio is ratio on the words sorted:
+    each name is sorted once, not once per pair; and a ratio of at least a cutoff needs the
+    shorter string to be at least cutoff/(200-cutoff) of the longer one, so pairs further apart
+    in length are not scored at all (they would score 0). (bench/match_bench.py --scorer swaps
+    SCORER to compare scorers: then it is used as is.)
+    """
+    code, inverse = np.unique(a * len(names) + b, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    ua, ub = code // len(names), code % len(names)
+    scores = np.zeros(len(code), dtype=np.float32)
+    alt = np.zeros(len(code), dtype=np.float32)
+
+    def score(forms: np.ndarray, cutoff: float, out: np.ndarray, scorer=fuzz.ratio) -> None:
+        if scorer is fuzz.ratio:
+            size = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms))
+            lo, lt = size[ua], size[ub]
+            at = np.flatnonzero(200 * np.minimum(lo, lt) >= (cutoff - 0.01) * (lo + lt))
+        else:
+            at = np.arange(len(code))
+        for part in range(0, len(at), SCORE_CHUNK):  # rapidfuzz copies every string it is given
+            at_part = at[part:part + SCORE_CHUNK]
+            out[at_part] = process.cpdist(forms[ua[at_part]], forms[ub[at_part]], scorer=scorer,
+                                          score_cutoff=cutoff, workers=-1, dtype=np.float32)
+
+    if SCORER is fuzz.token_sort_ratio:
+        score(np.asarray([_sorted_words(k) for k in names], dtype=object), th.review, scores)
+    else:
+        score(np.asarray(names, dtype=object), th.review, scores, SCORER)
+    # The same names written with their letters run together, generic words and plural or
+    # possessive "s" left out ("Rus tRose" / "Rust Rose", "Acme Holdings" / "Acme",
+    # "Campbells" / "Campbell's"): scored too, and a near-identical one lifts the pair.
+    score(np.asarray([_compact_key(k) for k in names], dtype=object), th.auto_accept, alt)
+    return scores[inverse], alt[inverse]
+
+
+def _word_checks(info: list[tuple[list[str], str, bool]], a: np.ndarray, b: np.ndarray, cutoff: float
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Word by word, for each name pair (a[p], b[p]) (indexes into `info`, from `_word_info`):
+    how well each name's rarest word is found in the other (the lower of the two best
+    `fuzz.ratio`s), whether each name has a word with no look-alike scoring `cutoff` in the
+    other, and whether both names have two words or more.
+
+    Every word of one name is scored against every word of the other in one rapidfuzz call
+    (each distinct pair of words once); the best per word is a numpy reduction over each pair's
+    block of the flat word-by-word table.
+    """
+    vocab: dict[str, int] = {}
+    start = [0]
+    flat: list[int] = []
+    rare_at: list[int] = []
+    for words, rare, _common in info:
+        flat += (vocab.setdefault(w, len(vocab)) for w in words)
+        rare_at.append(words.index(rare))
+        start.append(len(flat))
+    first = np.asarray(start, dtype=np.int64)
+    size = first[1:] - first[:-1]
+    flat_ids = np.asarray(flat, dtype=np.int64)
+    rare_pos = np.asarray(rare_at, dtype=np.int64)
+    la, lb = size[a], size[b]
+    cells = la * lb
+    at = np.cumsum(cells) - cells  # each pair's block: la rows (its words) of lb columns (theirs)
+    pair = np.repeat(np.arange(len(a)), cells)
+    off = np.arange(int(cells.sum()), dtype=np.int64) - at[pair]
+    i, j = off // lb[pair], off % lb[pair]
+    code, inverse = np.unique(flat_ids[first[a][pair] + i] * len(vocab) + flat_ids[first[b][pair] + j],
+                              return_inverse=True)
+    words = np.asarray(list(vocab), dtype=object)
+    table = process.cpdist(words[code // len(vocab)], words[code % len(vocab)], scorer=fuzz.ratio,
+                           workers=-1, dtype=np.float64)[inverse.reshape(-1)]
+    best_o = np.maximum.reduceat(table, at[pair][j == 0] + (off[j == 0]))  # per (pair, our word)
+    transposed = np.empty_like(table)
+    transposed[at[pair] + j * la[pair] + i] = table
+    best_t = np.maximum.reduceat(transposed, np.sort(at[pair][i == 0] + j[i == 0] * la[pair][i == 0]))
+    row_at, col_at = np.cumsum(la) - la, np.cumsum(lb) - lb
+    rare = np.minimum(best_o[row_at + rare_pos[a]], best_t[col_at + rare_pos[b]])
+    lacks_o = np.minimum.reduceat(best_o, row_at) < cutoff
+    lacks_t = np.minimum.reduceat(best_t, col_at) < cutoff
+    return rare, lacks_o, lacks_t, np.minimum(la, lb) > 1
+
+
 def _name_pairs(
     ours: list[Record],
     theirs: list[Record],
@@ -526,8 +660,14 @@ def _name_pairs(
     rows_t = [j for j, r in enumerate(theirs) if r.name_key]
     keys_o = [ours[i].name_key for i in rows_o]
     keys_t = [theirs[j].name_key for j in rows_t]
+    # what depends on the name alone is worked out once per distinct name key of the two lists
+    distinct: dict[str, int] = {}
+    name_o = np.fromiter((distinct.setdefault(k, len(distinct)) for k in keys_o), dtype=np.int64, count=len(keys_o))
+    name_t = np.fromiter((distinct.setdefault(k, len(distinct)) for k in keys_t), dtype=np.int64, count=len(keys_t))
+    names = list(distinct)
+    del distinct
     names_with = Counter(w for key in (*keys_o, *keys_t) for w in set(key.split()))
-    pi, pj, too_common = _candidate_pairs(keys_o, keys_t, names_with)
+    pi, pj, too_common = _candidate_pairs(names, name_o, name_t, names_with)
     if too_common:
         examples = ", ".join(repr(k) for k in sorted(too_common)[:3])
         notes.append(
@@ -542,46 +682,15 @@ def _name_pairs(
     free_t = np.asarray([j not in paired_t for j in rows_t], dtype=bool)
     relevant = free_o[pi] | free_t[pj]  # a pair of two domain-paired records is nobody's rival
     pi, pj = pi[relevant], pj[relevant]
-    # token_sort_ratio is ratio on the words sorted: sort each key once, not once per pair; and a
-    # ratio of at least `review` needs the shorter key to be at least review/(200-review) of the
-    # longer one, so pairs further apart in length are not scored at all (a quarter of them)
-    # (bench/match_bench.py --scorer swaps SCORER to compare scorers: then it is used as is)
-    if SCORER is fuzz.token_sort_ratio:
-        len_o = np.fromiter(map(len, keys_o), dtype=np.int64, count=len(keys_o))
-        len_t = np.fromiter(map(len, keys_t), dtype=np.int64, count=len(keys_t))
-        lo, lt = len_o[pi], len_t[pj]
-        near = 200 * np.minimum(lo, lt) >= (th.review - 0.01) * (lo + lt)
-        # (the compact forms below are compared too: keep the pairs they may lift)
-        clen_o = np.fromiter((len(_compact_key(k)) for k in keys_o), dtype=np.int64, count=len(keys_o))
-        clen_t = np.fromiter((len(_compact_key(k)) for k in keys_t), dtype=np.int64, count=len(keys_t))
-        lo, lt = clen_o[pi], clen_t[pj]
-        near |= 200 * np.minimum(lo, lt) >= (th.auto_accept - 0.01) * (lo + lt)
-        pi, pj = pi[near], pj[near]
-        arr_o = np.asarray([_sorted_words(k) for k in keys_o], dtype=object)
-        arr_t = np.asarray([_sorted_words(k) for k in keys_t], dtype=object)
-        scorer = fuzz.ratio
-    else:
-        arr_o, arr_t, scorer = np.asarray(keys_o, dtype=object), np.asarray(keys_t, dtype=object), SCORER
-    scores = process.cpdist(
-        arr_o[pi], arr_t[pj], scorer=scorer, score_cutoff=th.review, workers=-1, dtype=np.float32
-    )
-    # The same names written with their letters run together, generic words and plural or
-    # possessive "s" left out ("Rus tRose" / "Rust Rose", "Acme Holdings" / "Acme",
-    # "Campbells" / "Campbell's"): scored too, and a near-identical one lifts the pair.
-    alt_o = [_compact_key(k) for k in keys_o]
-    alt_t = [_compact_key(k) for k in keys_t]
-    alt_scores = process.cpdist(
-        np.asarray(alt_o, dtype=object)[pi], np.asarray(alt_t, dtype=object)[pj],
-        scorer=fuzz.ratio, score_cutoff=th.auto_accept, workers=-1, dtype=np.float32,
-    )
+    scores, alt_scores = _pair_scores(names, name_o[pi], name_t[pj], th)
     report(0.75)
     hit = (scores >= max(th.review, 1e-9)) | (alt_scores > scores)
     pi, pj = pi[hit], pj[hit]
     scores, alt_scores = scores[hit].astype(float), alt_scores[hit].astype(float)
+    na, nb = name_o[pi], name_t[pj]
 
-    n_names = len(keys_o) + len(keys_t)
-    words_o = _word_info(keys_o, names_with, n_names)
-    words_t = _word_info(keys_t, names_with, n_names)
+    info = _word_info(names, names_with, len(keys_o) + len(keys_t))
+    common = np.fromiter((c for _w, _r, c in info), dtype=bool, count=len(names))
 
     # Whole-name similarity is inflated by shared common words ("Erabel Security" vs "Grasil
     # Security" = 80): each name's rarest word carries its identity, so it must be found in the
@@ -589,21 +698,18 @@ def _name_pairs(
     # has a word the other lacks, a word was swapped, not mistyped: "Pine Evergreen Media" and
     # "Pine Evergreen Foods" are two firms (an extra word, "Acme Analytics Group", is left to
     # the score).
-    sc = scores.tolist()
-    alt = alt_scores.tolist()
-    list_o, list_t = pi.tolist(), pj.tolist()
     generic_only: set[int] = set()  # pairs that differ in generic words: never auto
-    for p, (a, b) in enumerate(zip(list_o, list_t)):
-        if sc[p] < 100:  # equal keys need no second look
-            (wo, rare_o, _), (wt, rare_t, _) = words_o[a], words_t[b]
-            rare = min(max(fuzz.ratio(rare_o, w) for w in wt), max(fuzz.ratio(rare_t, w) for w in wo))
-            sc[p] = min(sc[p], rare)
-            if sc[p] >= th.review and min(len(wo), len(wt)) > 1 and _swapped_word(wo, wt, th.review):
-                sc[p] = 0.0
-            if alt[p] > sc[p]:  # the compact forms are near-identical letter for letter
-                sc[p] = alt[p]
-                if GENERIC_WORDS.intersection(wo) != GENERIC_WORDS.intersection(wt):
-                    generic_only.add(p)
+    second = np.flatnonzero(scores < 100)  # equal keys need no second look
+    if len(second):
+        rare, lacks_o, lacks_t, two_words = _word_checks(info, na[second], nb[second], th.review)
+        sc = np.minimum(scores[second], rare)
+        sc[(sc >= th.review) & two_words & lacks_o & lacks_t] = 0.0
+        alt = alt_scores[second]
+        lift = alt > sc  # the compact forms are near-identical letter for letter
+        scores[second] = np.where(lift, alt, sc)
+        for p in second[lift].tolist():
+            if GENERIC_WORDS.intersection(info[na[p]][0]) != GENERIC_WORDS.intersection(info[nb[p]][0]):
+                generic_only.add(p)
 
     # What else the two records say: the domain one side carries, and country / city columns.
     # `eff` is the score the decisions use: the name score, or 100 when one side's domain spells
@@ -614,23 +720,22 @@ def _name_pairs(
     cands: list[tuple[int, int, float, float, Evidence, bool, bool, int]] = []
     places_o: dict[int, tuple[str, str]] = {}
     places_t: dict[int, tuple[str, str]] = {}
-    for p, (a, b) in enumerate(zip(list_o, list_t)):
-        if sc[p] < th.review:
-            continue
+    sc = scores.tolist()
+    list_o, list_t = pi.tolist(), pj.tolist()
+    common_o, common_t = common[na].tolist(), common[nb].tolist()
+    for p in np.flatnonzero(scores >= th.review).tolist():
+        a, b = list_o[p], list_t[p]
         rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
         if a not in places_o:
             places_o[a] = _places(rec_o)
         if b not in places_t:
             places_t[b] = _places(rec_t)
         ev = _evidence(rec_o, rec_t, places_o[a], places_t[b])
-        is_common = words_o[a][2] and words_t[b][2]
+        is_common = common_o[p] and common_t[p]
         eff = sc[p]
         if ev.domain_spells_other:  # the name is the domain-less side's, typo mended
             eff = 100.0
-            is_common = words_t[b][2] if rec_o.domain else words_o[a][2]
-        # Two domains say two companies. Only a near-identical, distinctive name is worth a
-        # person's look ("Acme" at acme.com and acme.de); "Smith Plumbing" twice is two firms,
-        # and so is "Smith Plumbing" in two countries.
+            is_common = common_t[p] if rec_o.domain else common_o[p]
         # Two domains say two companies. Only a near-identical, distinctive name is worth a
         # person's look ("Acme" at acme.com and acme.de: review_priority puts such pairs first);
         # "Smith Plumbing" twice is two firms, and so is "Smith Plumbing" in two countries.
@@ -681,7 +786,7 @@ def _name_pairs(
         # a one-word name whose website cell held a free-mail address ("Martin", jo@gmail.com)
         # says too little to be sure of
         free_mail = (_free_mail_only(rec_o) or _free_mail_only(rec_t)) and (
-            len(words_o[a][0]) == 1 or len(words_t[b][0]) == 1)
+            len(info[na[p]][0]) == 1 or len(info[nb[p]][0]) == 1)
         clear = (not rivals and not is_common and ev.plausible and FLAG_DIFFERENT_DOMAINS not in flags
                  and p not in generic_only and not free_mail)
         decision = AUTO if eff >= th.auto_accept and clear else REVIEW
@@ -732,18 +837,11 @@ def _free_mail_only(rec: Record) -> bool:
                 and is_shared_domain(registrable_domain(rec.raw_domain)))
 
 
+@lru_cache(maxsize=1 << 17)  # each name is sorted for the neighbour pass and for scoring
 def _sorted_words(key: str) -> str:
     """A name key with its words sorted, as token_sort_ratio compares it."""
     words = key.split()
     return key if len(words) < 2 else " ".join(sorted(words))
-
-
-def _swapped_word(wo: list[str], wt: list[str], cutoff: float) -> bool:
-    """Whether each name has a word with no look-alike (scoring `cutoff` or more) in the other."""
-    def lacks(words: list[str], other: list[str]) -> bool:
-        return any(max(fuzz.ratio(w, x) for x in other) < cutoff for w in words)
-
-    return lacks(wo, wt) and lacks(wt, wo)
 
 
 def _word_info(keys: list[str], names_with: Counter[str], n_names: int
@@ -827,7 +925,12 @@ def _evidence(ours_rec: Record, theirs_rec: Record, places_o: tuple[str, str],
         if len(label) >= MIN_LABEL and blank.name_key and named.name_key:
             spells = _spells(label, blank.name_key) and not _spells(label, named.name_key)
             unlike = not (_resembles(label, blank.name_key) or _resembles(label, named.name_key))
+    if not (country or city or spells or unlike):
+        return _NO_EVIDENCE  # most pairs: one shared object, not a new frozen dataclass each
     return Evidence(country, city, spells, unlike)
+
+
+_NO_EVIDENCE = Evidence()
 
 
 def domain_label(domain: str) -> str:

@@ -100,6 +100,13 @@ _SPLIT_CELL = re.compile(r"[\s;,|]+")
 _SCHEME = re.compile(r"^(?:(?:https?|ftp|mailto)\s*(?::/*|//+)|[a-z][a-z0-9+.\-]*://|//+)")
 _HOST_OK = re.compile(r"^[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?)*$")
 _TRIM = "\"'<>()[]{}`"
+# The cells most lists hold: one plain host, maybe behind http(s):// and before a path, or an email
+# address. `parse_domain` takes them straight to the suffix lookup; anything else (ports, IPs,
+# several tokens, odd schemes, non-ASCII) goes through `_parse_host`, which gives the same answer.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_PLAIN_CELL = re.compile(
+    rf"(?:(?:https?://)*({_LABEL}(?:\.{_LABEL})+)(?:[/?#][^\s;,|]*)?|[a-z0-9._%+-]+@({_LABEL}(?:\.{_LABEL})+))"
+)
 
 
 def _parse_host(token: str) -> tuple[str, str | None]:
@@ -164,6 +171,13 @@ def parse_domain(value: str) -> tuple[str, str | None]:
         return "", None
     if cell.casefold() in _NO_VALUE:
         return "", f"{cell!r} is not a domain"
+    plain = _PLAIN_CELL.fullmatch(cell.lower()) if cell.isascii() else None
+    if plain:
+        host = plain.group(1) or plain.group(2)
+        if not (host[-1].isdigit() or host.endswith((".local", ".localhost"))):
+            label, suffix = split_host(host)
+            if label and suffix:
+                return f"{label}.{suffix}", None
     tokens = [t for t in _SPLIT_CELL.split(cell) if t.strip(_TRIM)]
     if not tokens:
         return "", f"{cell!r} is not a domain"

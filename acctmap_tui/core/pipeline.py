@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from acctmap_tui.core.bulk import paused_gc
 from acctmap_tui.core.categorize import apply_categories
 from acctmap_tui.core.ingest import company_from_path, map_status
 from acctmap_tui.core.model import (
@@ -75,31 +76,32 @@ def new_session(
     When one list is a keyed-hash list, `key` hashes the other side's domains for the match; the
     session keeps each side's own records (our names stay readable, theirs stay hashes).
     """
-    thresholds = thresholds or (prior.thresholds if prior else Thresholds())
-    decisions = [a for a in prior.accounts if a.match.decision in ("accepted", "rejected")] if prior else []
-    if prior is not None:
-        for lst in (ours, theirs):
-            _carry_status_words(lst, prior.source(lst.side))
-            if lst.company == company_from_path(lst.path):  # a guess from the file name
-                lst.company = prior.company(lst.side)
-    result = _match(ours, theirs, thresholds, decisions, progress, key)
-    day = day or date.today()
-    session = Session(
-        ours=ours.company,
-        partner=theirs.company,
-        title=title or f"{ours.company} x {theirs.company} — {quarter(day)} mapping",
-        date=day,
-        sources=[source_of(ours), source_of(theirs)],
-        thresholds=thresholds,
-        accounts=result.accounts,
-    )
-    session.fields = default_field_policy(session)
-    out = NewSession(session, result, ours, theirs, notes=list(result.notes))
-    if prior is not None:
-        out.carried = carry_forward(session, prior)
-    apply_categories(session)
-    rescore(session)
-    return out
+    with paused_gc():  # matching, categorizing and scoring build a million small objects
+        thresholds = thresholds or (prior.thresholds if prior else Thresholds())
+        decisions = [a for a in prior.accounts if a.match.decision in ("accepted", "rejected")] if prior else []
+        if prior is not None:
+            for lst in (ours, theirs):
+                _carry_status_words(lst, prior.source(lst.side))
+                if lst.company == company_from_path(lst.path):  # a guess from the file name
+                    lst.company = prior.company(lst.side)
+        result = _match(ours, theirs, thresholds, decisions, progress, key)
+        day = day or date.today()
+        session = Session(
+            ours=ours.company,
+            partner=theirs.company,
+            title=title or f"{ours.company} x {theirs.company} — {quarter(day)} mapping",
+            date=day,
+            sources=[source_of(ours), source_of(theirs)],
+            thresholds=thresholds,
+            accounts=result.accounts,
+        )
+        session.fields = default_field_policy(session)
+        out = NewSession(session, result, ours, theirs, notes=list(result.notes))
+        if prior is not None:
+            out.carried = carry_forward(session, prior)
+        apply_categories(session)
+        rescore(session)
+        return out
 
 
 def _carry_status_words(lst: AccountList, prior: Source | None) -> None:

@@ -248,3 +248,28 @@ def test_the_suffix_lookup_gives_tldextracts_answers() -> None:
         if split_host(host) != (r.domain if r.suffix else "", r.suffix):
             wrong.append((host, split_host(host), (r.domain, r.suffix)))
     assert wrong == []
+
+
+PLAIN_AND_TRICKY_CELLS = [
+    "HTTPS://WWW.Acme.CO.UK/x", "http://1.2.3.4", "a.local", "x.localhost/", "jo@a.b.c.github.io",
+    "https://github.io", "co.uk", "www.al", "https://x.com:8080", "x_y.com", "-a.com", "a-.com",
+    "https://a.com/p?q=http://b.com", "a.com/@b", "mailto:jo@x.com", "a..com", ".a.com", "a.com.",
+    "http:/a.com", "xn--bcher-kva.de", "acme.blogspot.com", "x.com/path,y.com", "foo@bar",
+    "jo.smith+crm@sub.acme.co.jp", "https://https://x.io/", "x.123", "abc.co.uk/", "sales@gmail.com",
+    "http://scottlandscaping.com.au/index.html?ref=crm", "investors.ovamorcloud.com",
+]
+
+
+@pytest.mark.parametrize("cell", PLAIN_AND_TRICKY_CELLS)
+def test_plain_cell_shortcut_gives_the_full_parsers_answer(cell: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse_domain takes plain hosts, URLs and emails straight to the suffix lookup: same answer."""
+    import re
+
+    from acctmap_tui.core import normalize
+
+    normalize.parse_domain.cache_clear()
+    quick = normalize.parse_domain(cell)
+    monkeypatch.setattr(normalize, "_PLAIN_CELL", re.compile(r"(?!x)x"))  # never matches
+    normalize.parse_domain.cache_clear()
+    assert normalize.parse_domain(cell) == quick
+    normalize.parse_domain.cache_clear()
