@@ -162,8 +162,10 @@ def _refuse_own_input(output: str | Path | None, *inputs: str | Path | None) -> 
 
 def cmd_match(args: argparse.Namespace) -> int:
     _refuse_own_input(args.output, args.ours, args.theirs, args.from_session, args.key_file)
+    share = 0.85 if args.output else 1.0  # of the bar for the match; the rest is the write
     with _Progress() as bar:  # rich routes print() above the bar while it is shown
-        built = start.build_session(_request(args), progress=bar.update)
+        built = start.build_session(_request(args),
+                                    progress=lambda f, stage: bar.update(share * f, stage))
         print(match_summary(built))
         if args.output:
             bar.update(0.85, "writing the session")

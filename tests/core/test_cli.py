@@ -181,6 +181,16 @@ def test_a_long_run_shows_its_phase_on_a_terminal(monkeypatch):
     assert "scoring names" in fake.getvalue()
 
 
+def test_the_progress_of_match_with_a_session_file_never_goes_back(tmp_path, capsys, monkeypatch):
+    seen: list[float] = []
+    real = cli._Progress.update
+    monkeypatch.setattr(cli._Progress, "update",
+                        lambda self, fraction, phase: (seen.append(fraction), real(self, fraction, phase)))
+    run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(tmp_path / "s.toml"))
+    assert len(seen) > 3
+    assert seen == sorted(seen), seen
+
+
 def test_big_lists_read_side_by_side_give_the_same_session(tmp_path, capsys, monkeypatch):
     serial, parallel = tmp_path / "serial.toml", tmp_path / "parallel.toml"
     run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(serial))
