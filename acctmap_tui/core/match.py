@@ -924,7 +924,8 @@ def _evidence(ours_rec: Record, theirs_rec: Record, places_o: tuple[str, str],
         label = domain_label(named.domain)
         if len(label) >= MIN_LABEL and blank.name_key and named.name_key:
             spells = _spells(label, blank.name_key) and not _spells(label, named.name_key)
-            unlike = not (_resembles(label, blank.name_key) or _resembles(label, named.name_key))
+            unlike = not (_resembles(label, blank.name_key) or _resembles(label, named.name_key)
+                          or _brand_suffix(named.domain, blank.name_key, named.name_key))
     if not (country or city or spells or unlike):
         return _NO_EVIDENCE  # most pairs: one shared object, not a new frozen dataclass each
     return Evidence(country, city, spells, unlike)
@@ -943,6 +944,13 @@ def _spells(label: str, key: str) -> bool:
     """Whether a domain label is the whole name written as one word ("and" may be left out)."""
     words = key.split()
     return label in ("".join(words), "".join(w for w in words if w != "and"))
+
+
+def _brand_suffix(domain: str, *keys: str) -> bool:
+    """Whether the domain sits under the company's own top-level domain, the whole name written
+    as one word (global.toyota, corporate.epson, home.barclays, group.bnpparibas)."""
+    _, _, suffix = domain.partition(".")
+    return bool(suffix) and "." not in suffix and any(_spells(suffix, key) for key in keys if key)
 
 
 def _resembles(label: str, key: str) -> bool:

@@ -184,3 +184,18 @@ def test_rows_merged_on_the_name_alone_are_reported_for_a_person(tmp_path):
     text = "\n".join(map(str, lst.problems))
     assert "merged on the name alone" in text and "'Martin Plumbing' (rows 2+4)" in text
     assert "Acme" not in text.split("merged on the name alone")[1]  # a shared domain is proof enough
+
+
+# --- a brand top-level domain -------------------------------------------------------------------
+
+
+def test_a_site_under_the_companys_own_top_level_domain_is_not_unlike_its_name():
+    """global.toyota, corporate.epson: the registrable label ("global") is unlike the name, but
+    the top-level domain is the name itself (seen on real index lists)."""
+    for website, name in (("https://www.global.toyota/", "Toyota"), ("corporate.epson", "Epson"),
+                          ("home.barclays", "Barclays PLC"), ("group.bnpparibas", "BNP Paribas")):
+        result = run([rec(name, website)], [rec(name)])
+        assert decision(result, name, name) == AUTO, website
+    # a generic top-level domain is no such proof: a site unlike the name still asks a human
+    result = run([rec("Vantor Robotics", "global.store")], [rec("Vantor Robotics")])
+    assert decision(result, "Vantor Robotics", "Vantor Robotics") == REVIEW
