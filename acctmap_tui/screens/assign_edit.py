@@ -21,9 +21,10 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from acctmap_tui.core.categorize import category_of
-from acctmap_tui.core.dates import default_due, parse_due
+from acctmap_tui.core.dates import default_due, describe_due, parse_due
 from acctmap_tui.core.model import ACTION_STATUSES, Account
 
+DUE_HINT = "a date, a day or +2w · empty for none"
 FIELD_LABELS = {"owner": "Owner", "next_action": "Next action", "due": "Due",
                 "notes": "Notes", "action_status": "Status"}
 
@@ -77,7 +78,7 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
                     yield Label("Due", classes="assign-label")
                     yield Input(due.isoformat(), id="assign-due", compact=True,
                                 placeholder="2026-12-09, Dec 9, next friday, +2w")
-                    yield Static("a date, a day or +2w · empty for none", classes="assign-aside")
+                    yield Static(DUE_HINT, id="assign-due-read", classes="assign-aside")
                 if self.show_notes:
                     with Horizontal(classes="assign-row"):
                         yield Label("Notes", classes="assign-label")
@@ -117,7 +118,11 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
             pressed = self.query_one("#assign-status", RadioSet).pressed_button
             if pressed is not None and pressed.name:
                 values["action_status"] = pressed.name
-        return {k: v for k, v in values.items() if v != getattr(account, k)}
+        changed = {k: v for k, v in values.items() if v != getattr(account, k)}
+        if changed and self.only is not None and account.due is None:
+            # a quick edit has no Due field: it saves the due date the full editor pre-fills
+            changed["due"] = self.default_due
+        return changed
 
     def _error(self, message: str) -> None:
         error = self.query_one("#assign-error", Static)
@@ -131,8 +136,13 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
         self.action_save()
 
     @on(Input.Changed, "#assign-due")
-    def _due_typed(self) -> None:
+    def _due_typed(self, event: Input.Changed) -> None:
         self._error("")
+        try:  # say which day the text is read as, so a misread shows before saving
+            read = describe_due(parse_due(event.value, self.call_day), self.call_day)
+        except ValueError:
+            read = DUE_HINT
+        self.query_one("#assign-due-read", Static).update(read, layout=False)
 
     @on(Button.Pressed, "#assign-save")
     def _save_pressed(self) -> None:

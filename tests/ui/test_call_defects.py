@@ -1,0 +1,85 @@
+"""Defects found trying the call by keyboard (issue 11): each reproduced by a Pilot test first."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from textual.widgets import Input, RadioSet, Static
+
+from acctmap_tui.core.dates import default_due, describe_due
+from acctmap_tui.screens.assign import AssignScreen
+from acctmap_tui.screens.assign_edit import AssignEditScreen
+from tests.ui.factory import DAY
+from tests.ui.test_assign import SIZE, assign_app, go_to, row_of, scored_workbench
+
+
+def _account(wb, name: str):
+    return next(a for a in wb.session.overlap() if a.ours.name == name)
+
+
+# --- 1. quick edits and the due date ----------------------------------------------------------
+
+
+async def test_quick_owner_and_action_edits_set_the_default_due(sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    fjord = _account(wb, "Fjord Systems AS")
+    granite = _account(wb, "Granite Payments")
+    assert fjord.due is None and granite.due is None
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await go_to(pilot, "Fjord Systems AS")
+        await pilot.press("o", *"Lena", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AssignScreen)
+        assert fjord.owner == "Lena"
+        assert fjord.due == default_due(DAY)  # what the full editor would have pre-filled
+        assert row_of(app, "Fjord Systems AS")["due"] == default_due(DAY).isoformat()
+
+        await go_to(pilot, "Granite Payments")
+        await pilot.press("x", *"Call", "enter")
+        await pilot.pause()
+        assert granite.next_action == "Call" and granite.due == default_due(DAY)
+
+        # an account that has a due date keeps it; a quick edit that changes nothing sets none
+        wb.set_field(granite, "due", date(2026, 12, 1))
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        assert granite.due == date(2026, 12, 1)
+        await go_to(pilot, "Blue Harbor Logistics")
+        blue = _account(wb, "Blue Harbor Logistics")
+        await pilot.press("o", "escape")
+        await pilot.pause()
+        await pilot.press("o", "enter")
+        await pilot.pause()
+        assert blue.due is None
+
+
+async def test_due_field_takes_long_day_words_typed_key_by_key(sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for typed, expected in (("next friday", date(2026, 11, 27)),
+                                ("+2w", DAY + timedelta(days=14)),
+                                ("in 10 days", DAY + timedelta(days=10)),
+                                ("December 18, 2026", date(2026, 12, 18))):
+            await go_to(pilot, "Deltaworks Ltd")
+            await pilot.press("e")
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, AssignEditScreen)
+            due = dialog.query_one("#assign-due", Input)
+            due.focus()
+            await pilot.press("home", "ctrl+k", *typed)  # clear the pre-filled date, type
+            await pilot.pause()
+            assert due.value == typed
+            # the whole text is in view (not scrolled out of the box), with the day it is read as
+            assert due.content_size.width >= len(typed) + 1
+            assert describe_due(expected, DAY) in str(
+                dialog.query_one("#assign-due-read", Static).content)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, AssignScreen), typed
+            assert _account(wb, "Deltaworks Ltd").due == expected, typed
