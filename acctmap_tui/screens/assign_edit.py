@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
@@ -27,6 +28,37 @@ from acctmap_tui.core.model import ACTION_STATUSES, Account
 DUE_HINT = "a date, a day or +2w · empty for none"
 FIELD_LABELS = {"owner": "Owner", "next_action": "Next action", "due": "Due",
                 "notes": "Notes", "action_status": "Status"}
+
+
+class StatusChoice(RadioSet):
+    """The action status buttons: enter picks the highlighted status and saves, as enter does in
+    the dialog's other fields (space only picks it)."""
+
+    BINDINGS = [Binding("enter", "choose", "Save", show=False)]
+
+    class Chosen(Message):
+        """Enter was pressed on status `name` (the buttons' own Changed arrives later)."""
+
+        def __init__(self, name: str | None) -> None:
+            super().__init__()
+            self.name = name
+
+    def on_mount(self) -> None:
+        # RadioSet's own mount (run after this one) highlights the first button: start on the
+        # pressed one instead, or enter would pick "open" for an account marked done
+        self.call_later(self._highlight_pressed)
+
+    def _highlight_pressed(self) -> None:
+        if self.pressed_index >= 0:
+            self._selected = self.pressed_index
+
+    def action_choose(self) -> None:
+        button = self.pressed_button
+        if self._selected is not None:  # the highlighted button
+            button = self._nodes[self._selected]  # type: ignore[assignment]
+            if isinstance(button, RadioButton) and not button.value:
+                button.value = True
+        self.post_message(self.Chosen(button.name if button is not None else None))
 
 
 class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
@@ -86,7 +118,7 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
                                     placeholder="private: hidden in the share-safe view")
                 with Horizontal(classes="assign-row"):
                     yield Label("Status", classes="assign-label")
-                    with RadioSet(id="assign-status", compact=True):
+                    with StatusChoice(id="assign-status", compact=True):
                         for status in ACTION_STATUSES:
                             yield RadioButton(status, value=status == account.action_status,
                                               name=status)
@@ -103,8 +135,9 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
 
     # --- reading the form -------------------------------------------------------------------
 
-    def changes(self) -> dict[str, str | date | None]:
-        """The fields whose value differs from the account's; raises ValueError on a bad date."""
+    def changes(self, status: str | None = None) -> dict[str, str | date | None]:
+        """The fields whose value differs from the account's (`status`: the one just chosen, else
+        the pressed one); raises ValueError on a bad date."""
         account = self.account
         values: dict[str, str | date | None] = {}
         if self._wants("owner"):
@@ -116,8 +149,9 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
             if self.show_notes:
                 values["notes"] = self.query_one("#assign-notes", Input).value.strip()
             pressed = self.query_one("#assign-status", RadioSet).pressed_button
-            if pressed is not None and pressed.name:
-                values["action_status"] = pressed.name
+            status = status or (pressed.name if pressed is not None else None)
+            if status:
+                values["action_status"] = status
         changed = {k: v for k, v in values.items() if v != getattr(account, k)}
         if changed and self.only is not None and account.due is None:
             # a quick edit has no Due field: it saves the due date the full editor pre-fills
@@ -134,6 +168,10 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_save()
+
+    @on(StatusChoice.Chosen)
+    def _status_chosen(self, event: StatusChoice.Chosen) -> None:
+        self.action_save(event.name)
 
     @on(Input.Changed, "#assign-due")
     def _due_typed(self, event: Input.Changed) -> None:
@@ -152,9 +190,9 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
     def _cancel_pressed(self) -> None:
         self.action_cancel()
 
-    def action_save(self) -> None:
+    def action_save(self, status: str | None = None) -> None:
         try:
-            changed = self.changes()
+            changed = self.changes(status)
         except ValueError as problem:
             self._error(str(problem))
             self.query_one("#assign-due", Input).focus()

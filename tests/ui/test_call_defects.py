@@ -83,3 +83,36 @@ async def test_due_field_takes_long_day_words_typed_key_by_key(sessions_dir: Pat
             await pilot.pause()
             assert isinstance(app.screen, AssignScreen), typed
             assert _account(wb, "Deltaworks Ltd").due == expected, typed
+
+
+# --- 2. enter on the status buttons -----------------------------------------------------------
+
+
+async def test_enter_on_the_status_buttons_saves_the_dialog(sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await go_to(pilot, "Deltaworks Ltd")
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AssignEditScreen)
+        dialog.query_one("#assign-status", RadioSet).focus()
+        await pilot.pause()
+        await pilot.press("right", "enter")  # highlight "done" (after "open"), enter
+        await pilot.pause()
+        assert isinstance(app.screen, AssignScreen)
+        assert _account(wb, "Deltaworks Ltd").action_status == "done"
+        assert row_of(app, "Deltaworks Ltd")["action_status"] == "done"
+
+        # enter on the status already pressed saves the other fields as they are
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#assign-action", Input).value = "Send the deck"
+        app.screen.query_one("#assign-status", RadioSet).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AssignScreen)
+        account = _account(wb, "Deltaworks Ltd")
+        assert (account.next_action, account.action_status) == ("Send the deck", "done")
