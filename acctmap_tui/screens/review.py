@@ -160,7 +160,7 @@ class ReviewScreen(PhaseScreen):
         Binding("v", "next_view", "View"),
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
-        Binding("escape", "leave_filter", "Back to list", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,
@@ -357,8 +357,8 @@ class ReviewScreen(PhaseScreen):
         if account is None:
             self._alternatives = []
             if self.query_one("#review-filter", Input).value.strip():
-                pane.show_message("Nothing matches the filter. Esc returns to the list; "
-                                  "clear the filter to see every pair.")
+                pane.show_message("Nothing matches the filter. Esc clears it and returns to "
+                                  "the list of every pair.")
             elif self.view == QUEUE:
                 pane.show_message(f"Review queue empty — {self._counts[OVERLAP]:,} accounts in "
                                   "the overlap.\n\nPress v to see the overlap, or m to pair two "
@@ -477,7 +477,16 @@ class ReviewScreen(PhaseScreen):
     def action_filter(self) -> None:
         self.query_one("#review-filter", Input).focus()
 
-    def action_leave_filter(self) -> None:
+    def action_clear_filter(self) -> None:
+        """Empty the filter box and show every pair of the view, the cursor on the same pair (as
+        Esc does on Prioritize)."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        box = self.query_one("#review-filter", Input)
+        if box.value:
+            box.value = ""
+            self.refresh_rows()  # now, keeping the pair under the cursor; the Changed is then a no-op
         self.table.focus()
 
     def action_next_view(self) -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from textual.widgets import Input, RadioSet, Static
+from textual.widgets import DataTable, Input, RadioSet, Static
 
 from acctmap_tui.core.dates import default_due, describe_due
 from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.assign_edit import AssignEditScreen
-from tests.ui.factory import DAY
+from tests.ui.factory import DAY, small_workbench
 from tests.ui.test_assign import SIZE, assign_app, go_to, row_of, scored_workbench
+from tests.ui.test_review import cursor_row, review_app, status
+from tests.ui.test_review import rows as review_rows
 
 
 def _account(wb, name: str):
@@ -116,3 +118,34 @@ async def test_enter_on_the_status_buttons_saves_the_dialog(sessions_dir: Path) 
         assert isinstance(app.screen, AssignScreen)
         account = _account(wb, "Deltaworks Ltd")
         assert (account.next_action, account.action_status) == ("Send the deck", "done")
+
+
+# --- 3. esc clears the review filter ----------------------------------------------------------
+
+
+async def test_esc_clears_the_review_filter_as_on_prioritize(sessions_dir: Path) -> None:
+    app = review_app(small_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        every = [r[1] for r in review_rows(app)]
+        assert len(every) == 3
+        box = app.screen.query_one("#review-filter", Input)
+
+        await pilot.press("slash", *"lumen", "enter")  # filter kept, back on the list
+        await pilot.pause()
+        assert [r[1] for r in review_rows(app)] == ["Lumen Learning Labs"]
+        assert isinstance(app.focused, DataTable)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert box.value == ""
+        assert [r[1] for r in review_rows(app)] == every
+        assert cursor_row(app)[1] == "Lumen Learning Labs"  # still on the pair it found
+        assert "filter matches" not in status(app)
+
+        await pilot.press("slash", *"no such company")  # esc while typing in the box
+        await pilot.pause()
+        assert review_rows(app) == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert box.value == "" and [r[1] for r in review_rows(app)] == every
+        assert isinstance(app.focused, DataTable)
