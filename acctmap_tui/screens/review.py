@@ -282,8 +282,9 @@ class ReviewScreen(PhaseScreen):
         self._candidates.sync(self.workbench.session.accounts)
         return self._candidates.candidates(account)
 
-    def refresh_rows(self, cursor_to_top: bool = False) -> None:
-        """Bring the table in line with the session, touching only what changed."""
+    def refresh_rows(self, cursor_to_top: bool = False, cursor_to: str | None = None) -> None:
+        """Bring the table in line with the session, touching only what changed (`cursor_to`: a
+        pair to put the cursor on when the view shows it)."""
         table = self.table
         session = self.workbench.session
         text = self.query_one("#review-filter", Input).value
@@ -308,6 +309,8 @@ class ReviewScreen(PhaseScreen):
             # the same place in the list.
             if cursor_to_top or not desired:
                 target = 0
+            elif cursor_to is not None and cursor_to in desired_index:
+                target = desired_index[cursor_to]
             elif self._advance_after is not None and self._advance_after in desired_index:
                 target = desired_index[self._advance_after] + 1
             elif self._advance_after is None and old_key in desired_index:
@@ -392,6 +395,10 @@ class ReviewScreen(PhaseScreen):
             return
         if change is not None and change.kind is ChangeKind.SHARING:
             self._show_current(keep_alternative=True)
+            return
+        if change is not None and change.kind is ChangeKind.UNDO and change.account is not None:
+            self._advance_after = None
+            self.refresh_rows(cursor_to=change.account.pair_id)  # back on the pair undone
             return
         self.refresh_rows()
 

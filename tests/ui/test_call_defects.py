@@ -7,12 +7,13 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, RadioSet, Static
 
+from acctmap_tui.core.model import REVIEW
 from acctmap_tui.core.dates import default_due, describe_due
 from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.assign_edit import AssignEditScreen
 from tests.ui.factory import DAY, small_workbench
 from tests.ui.test_assign import SIZE, assign_app, go_to, row_of, scored_workbench
-from tests.ui.test_review import cursor_row, review_app, status
+from tests.ui.test_review import cursor_row, pair_of, review_app, select, status
 from tests.ui.test_review import rows as review_rows
 
 
@@ -149,3 +150,43 @@ async def test_esc_clears_the_review_filter_as_on_prioritize(sessions_dir: Path)
         await pilot.pause()
         assert box.value == "" and [r[1] for r in review_rows(app)] == every
         assert isinstance(app.focused, DataTable)
+
+
+# --- 4. undo brings the cursor back -----------------------------------------------------------
+
+
+async def test_undo_puts_the_cursor_back_on_the_pair_it_restores(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        queue = [r[1] for r in review_rows(app)]
+        first = queue[0]
+        await select(pilot, first)
+        await pilot.press("r")  # reject: the cursor moves on to the next pair
+        await pilot.pause()
+        assert cursor_row(app)[1] != first
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert pair_of(wb, first).match.decision == REVIEW
+        assert cursor_row(app)[1] == first
+
+        await pilot.press("a", "j")  # accept, then move away
+        await pilot.pause()
+        await pilot.press("u")  # the screen's own undo key
+        await pilot.pause()
+        assert cursor_row(app)[1] == first
+
+        await pilot.press("v")  # the overlap: set a category on one pair, move away, undo
+        await pilot.pause()
+        await select(pilot, "Fjord Systems AS")
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("enter")  # the dialog's first choice
+        await pilot.pause()
+        await pilot.press("k", "k")
+        await pilot.pause()
+        assert cursor_row(app)[1] != "Fjord Systems AS"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert cursor_row(app)[1] == "Fjord Systems AS"
