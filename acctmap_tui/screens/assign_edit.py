@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.dates import default_due, describe_due, parse_due
 from acctmap_tui.core.model import ACTION_STATUSES, Account
+from acctmap_tui.screens.dialogs import FIELD_KEYS, FieldInput
 
 DUE_HINT = "a date, a day or +2w · empty for none"
 FIELD_LABELS = {"owner": "Owner", "next_action": "Next action", "due": "Due",
@@ -67,6 +68,7 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
+        *FIELD_KEYS,
     ]
 
     def __init__(self, account: Account, *, owners: list[str], call_day: date,
@@ -93,7 +95,7 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
             if self._wants("owner"):
                 with Horizontal(classes="assign-row"):
                     yield Label("Owner", classes="assign-label")
-                    yield Input(account.owner, id="assign-owner", placeholder="who takes it",
+                    yield FieldInput(account.owner, id="assign-owner", placeholder="who takes it",
                                 suggester=SuggestFromList(self.owners, case_sensitive=False),
                                 compact=True)
                 shown = ", ".join(self.owners[:3]) + (" …" if len(self.owners) > 3 else "")
@@ -102,19 +104,19 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
             if self._wants("next_action"):
                 with Horizontal(classes="assign-row"):
                     yield Label("Next action", classes="assign-label")
-                    yield Input(account.next_action, id="assign-action", compact=True,
+                    yield FieldInput(account.next_action, id="assign-action", compact=True,
                                 placeholder="e.g. intro to their champion at the Dec QBR")
             if self.only is None:
                 due = account.due or self.default_due
                 with Horizontal(classes="assign-row"):
                     yield Label("Due", classes="assign-label")
-                    yield Input(due.isoformat(), id="assign-due", compact=True,
+                    yield FieldInput(due.isoformat(), id="assign-due", compact=True,
                                 placeholder="2026-12-09, Dec 9, next friday, +2w")
                     yield Static(DUE_HINT, id="assign-due-read", classes="assign-aside")
                 if self.show_notes:
                     with Horizontal(classes="assign-row"):
                         yield Label("Notes", classes="assign-label")
-                        yield Input(account.notes, id="assign-notes", compact=True,
+                        yield FieldInput(account.notes, id="assign-notes", compact=True,
                                     placeholder="private: hidden in the share-safe view")
                 with Horizontal(classes="assign-row"):
                     yield Label("Status", classes="assign-label")

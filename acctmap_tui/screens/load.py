@@ -25,6 +25,7 @@ from acctmap_tui.messages import LoadCancelled
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.start import SessionRequest, format_columns, open_workbench, parse_columns
 from acctmap_tui.screens.psi_dialog import PsiDialog
+from acctmap_tui.screens.dialogs import FIELD_KEYS
 
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 KEY_SUFFIXES = (".key",)
@@ -49,6 +50,7 @@ class LoadScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("ctrl+l", "load", "Load lists"),
         Binding("ctrl+r", "exchange", "Private exchange"),
+        *FIELD_KEYS,
     ]
 
     def __init__(self, request: SessionRequest | None = None) -> None:

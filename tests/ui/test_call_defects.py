@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, RadioSet, Static
+from textual import events
+from textual.widgets import Checkbox, DataTable, Input, RadioSet, Static
 
 from acctmap_tui.core.model import REVIEW
 from acctmap_tui.core.dates import default_due, describe_due
 from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.assign_edit import AssignEditScreen
+from acctmap_tui.screens.export_dialog import ExportDialog
 from tests.ui.factory import DAY, small_workbench
 from tests.ui.test_assign import SIZE, assign_app, go_to, row_of, scored_workbench
 from tests.ui.test_review import cursor_row, pair_of, review_app, select, status
@@ -190,3 +192,87 @@ async def test_undo_puts_the_cursor_back_on_the_pair_it_restores(sessions_dir: P
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert cursor_row(app)[1] == "Fjord Systems AS"
+
+
+# --- 5. a burst of keys (a paste the terminal sends as keys) keeps tab between fields ----------
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Send keys in one go, as a terminal without bracketed paste delivers a paste: pilot.press
+    waits for the app to go idle after each key, which hides the race this reproduces."""
+    app = pilot.app
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+
+
+async def test_a_burst_of_keys_keeps_tab_between_the_assign_fields(sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await go_to(pilot, "Fjord Systems AS")
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#assign-due", Input).value = ""
+        await burst(pilot, *"Sam Ito", "tab", *"Call their CTO", "tab", *"+1w", "tab",
+                    *"met at the QBR")
+        assert dialog.query_one("#assign-owner", Input).value == "Sam Ito"
+        assert dialog.query_one("#assign-action", Input).value == "Call their CTO"
+        assert dialog.query_one("#assign-due", Input).value == "+1w"
+        assert dialog.query_one("#assign-notes", Input).value == "met at the QBR"
+        await burst(pilot, "shift+tab", "shift+tab", *"Demo")  # back to the action (selected)
+        assert dialog.query_one("#assign-action", Input).value == "Demo"
+        assert dialog.query_one("#assign-notes", Input).value == "met at the QBR"
+        await pilot.press("enter")
+        await pilot.pause()
+        fjord = _account(wb, "Fjord Systems AS")
+        assert (fjord.owner, fjord.next_action, fjord.due, fjord.notes) == (
+            "Sam Ito", "Demo", DAY + timedelta(days=7), "met at the QBR")
+
+
+async def test_a_burst_of_keys_keeps_tab_in_the_export_dialog(sessions_dir: Path) -> None:
+    app = assign_app(scored_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        top = dialog.query_one("#export-top", Input)
+        top.focus()
+        top.value = ""
+        await pilot.pause()
+        # A paste holds text, tabs and newlines. (Keys bound on a widget, such as backspace or
+        # space on a checkbox, still race the keys behind them: Textual runs those bindings once
+        # the key has bubbled up to the app.)
+        await burst(pilot, "5", "tab", "tab", *"-q4")
+        assert top.value == "5"
+        assert dialog.query_one("#export-safe", Checkbox).value is False
+        assert dialog.query_one("#export-name", Input).value.endswith("-q4")
+
+
+async def test_a_pasted_row_with_tabs_fills_the_next_fields(sessions_dir: Path) -> None:
+    """A row copied from a spreadsheet comes as one paste with tabs between the cells."""
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await go_to(pilot, "Fjord Systems AS")
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.focused.post_message(events.Paste("Sam Ito\tCall their CTO\t+1w\n"))
+        await pilot.pause()
+        assert dialog.query_one("#assign-owner", Input).value == "Sam Ito"
+        assert dialog.query_one("#assign-action", Input).value == "Call their CTO"
+        assert dialog.query_one("#assign-due", Input).value == "+1w"
+        assert dialog.focused is dialog.query_one("#assign-due", Input)
+        notes = dialog.query_one("#assign-notes", Input)
+        notes.focus()
+        notes.post_message(events.Paste("no tab here"))  # a plain paste as before
+        await pilot.pause()
+        assert notes.value == "no tab here" and dialog.focused is notes
