@@ -8,6 +8,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Checkbox, DataTable, Input, RadioSet, Static
 
+from acctmap_tui.core import session as session_io
 from acctmap_tui.core.model import REVIEW
 from acctmap_tui.core.dates import default_due, describe_due
 from acctmap_tui.screens.assign import AssignScreen
@@ -15,6 +16,8 @@ from acctmap_tui.screens.assign_edit import AssignEditScreen
 from acctmap_tui.screens.export_dialog import ExportDialog
 from tests.ui.factory import DAY, small_workbench
 from tests.ui.test_assign import SIZE, assign_app, go_to, row_of, scored_workbench
+from tests.ui.test_compare import make_app as compare_app
+from tests.ui.test_compare import open_compare, pick_rows, prior_q3
 from tests.ui.test_review import cursor_row, pair_of, review_app, select, status
 from tests.ui.test_review import rows as review_rows
 
@@ -276,3 +279,30 @@ async def test_a_pasted_row_with_tabs_fills_the_next_fields(sessions_dir: Path) 
         notes.post_message(events.Paste("no tab here"))  # a plain paste as before
         await pilot.pause()
         assert notes.value == "no tab here" and dialog.focused is notes
+
+
+# --- 6. compare: sessions alike, the history chart, one rate format ----------------------------
+
+
+async def test_session_chooser_tells_apart_sessions_of_the_same_date_and_title(
+        tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = Path("sessions")
+    folder.mkdir()
+    app = compare_app(folder)
+    again = prior_q3(app.workbench.session)
+    again.accounts = again.accounts[:-2]  # the same call saved again under another name, later
+    session_io.save(again, folder / "q3-copy.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        rows = pick_rows(app)
+        q3 = [r for r in rows if r.startswith("2026-08-20")]
+        assert len(q3) == 2
+        assert q3[0][:60] == q3[1][:60]  # date, title and partner alike...
+        seconds = sorted(r.splitlines()[1].strip() for r in q3)
+        assert seconds[0] != seconds[1]  # ...the second says what differs
+        assert seconds[0].startswith("2026-Q3-northwind-globex.toml · saved ")
+        assert seconds[1].startswith("q3-copy.toml · saved ")
+        counts = {len(prior_q3(app.workbench.session).accounts), len(again.accounts)}
+        assert {int(s.split(" · ")[2].split()[0]) for s in seconds} == counts
+        assert all(len(r.splitlines()) == 1 for r in rows if r not in q3)  # others: one line
