@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.measure import Measurement
 
 from textual import events
 from textual.widgets import Checkbox, DataTable, Input, RadioSet, Static
 
+from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.model import REVIEW
 from acctmap_tui.core.dates import default_due, describe_due
@@ -17,7 +23,7 @@ from acctmap_tui.screens.export_dialog import ExportDialog
 from tests.ui.factory import DAY, small_workbench
 from tests.ui.test_assign import SIZE, assign_app, go_to, row_of, scored_workbench
 from tests.ui.test_compare import make_app as compare_app
-from tests.ui.test_compare import open_compare, pick_rows, prior_q3
+from tests.ui.test_compare import current_workbench, open_compare, pick_rows, prior_q3
 from tests.ui.test_review import cursor_row, pair_of, review_app, select, status
 from tests.ui.test_review import rows as review_rows
 
@@ -306,3 +312,54 @@ async def test_session_chooser_tells_apart_sessions_of_the_same_date_and_title(
         counts = {len(prior_q3(app.workbench.session).accounts), len(again.accounts)}
         assert {int(s.split(" · ")[2].split()[0]) for s in seconds} == counts
         assert all(len(r.splitlines()) == 1 for r in rows if r not in q3)  # others: one line
+
+
+def _quarterly_sessions(folder: Path, current, count: int) -> None:
+    """`count` earlier sessions of the same partnership, one a quarter back from 2026-Q3."""
+    for back in range(count):
+        day = date(2026 - (back + 1) // 4, (8, 5, 2, 11)[back % 4], 20)
+        earlier = prior_q3(current)
+        earlier.date, earlier.title = day, f"Northwind x Globex — {day} mapping"
+        session_io.save(earlier, folder / f"s{back}.toml")
+
+
+def _natural_width(renderable) -> int:
+    console = Console(width=400, file=io.StringIO())
+    return Measurement.get(console, console.options, renderable).maximum
+
+
+@pytest.mark.parametrize("sessions", [4, 6])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_overlap_by_session_stays_inside_its_border(
+        tmp_path: Path, monkeypatch, sessions: int, size: tuple[int, int]) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = Path("sessions")
+    folder.mkdir()
+    wb = current_workbench()
+    _quarterly_sessions(folder, wb.session, sessions - 1)
+    app = AcctmapApp(wb, folder)
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        await pilot.press("enter")  # the newest earlier session
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        chart = screen.query_one("#compare-history", Static)
+        summary = screen.query_one("#compare-summary", Static)
+        assert chart.region.right <= size[0]  # the box (border included) is on screen
+        assert _natural_width(chart.content) <= chart.content_region.width  # the chart in its box
+        shown = len(chart.content.columns) - 1
+        assert shown >= 2  # then and now, at least
+        if shown < sessions:
+            assert chart.border_title == f"Overlap, last {shown} of {sessions}"
+        if size[0] >= 120 and sessions == 4:
+            assert shown == 4
+        # the summary beside it keeps every figure whole (only metric names may shorten)
+        text = " ".join(_plain_text(summary.content, summary.content_region.width).split())
+        assert "71.4% 71.4%" in text and "Change" in text
+
+
+def _plain_text(renderable, width: int) -> str:
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.export_text()
