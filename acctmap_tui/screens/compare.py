@@ -25,6 +25,7 @@ from acctmap_tui.core.compare import (
     ACTION_GONE, CHANGED, DONE, DROPPED, GONE, NEW, OPEN, OVERDUE,
     AccountDiff, HistoryPoint, SessionDiff, bar, history, number, period_labels, signed,
 )
+from acctmap_tui.core.categorize import format_rate
 from acctmap_tui.core.model import CATEGORIES, Session
 from acctmap_tui.core.session import SessionInfo
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
@@ -271,7 +272,7 @@ class CompareScreen(PhaseScreen):
         for cat in CATEGORIES:
             table.add_row(cat.code, *(_bar_cell(p.per_category.get(cat.key, 0), top) for p in points))
         table.add_row("Total", *(str(p.overlap) for p in points), style="bold")
-        table.add_row("Activation", *(f"{p.activation:.0f}%" for p in points))
+        table.add_row("Activation", *(format_rate(p.activation / 100) for p in points))
         return table
 
     def _width(self) -> int:

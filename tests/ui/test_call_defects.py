@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from textual.widgets import Checkbox, DataTable, Input, RadioSet, Static
 
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.model import REVIEW
+from acctmap_tui.core.categorize import format_rate, overlap_figures
+from acctmap_tui.core.model import OURS, REVIEW
 from acctmap_tui.core.dates import default_due, describe_due
 from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.assign_edit import AssignEditScreen
@@ -23,7 +25,8 @@ from acctmap_tui.screens.export_dialog import ExportDialog
 from tests.ui.factory import DAY, small_workbench
 from tests.ui.test_assign import SIZE, assign_app, go_to, row_of, scored_workbench
 from tests.ui.test_compare import make_app as compare_app
-from tests.ui.test_compare import current_workbench, open_compare, pick_rows, prior_q3
+from tests.ui.test_compare import choose, current_workbench, open_compare, pick_rows, prior_q3
+from tests.ui.test_icp import shown as icp_shown
 from tests.ui.test_review import cursor_row, pair_of, review_app, select, status
 from tests.ui.test_review import rows as review_rows
 
@@ -363,3 +366,28 @@ def _plain_text(renderable, width: int) -> str:
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
     console.print(renderable)
     return console.export_text()
+
+
+async def test_rates_read_the_same_on_icp_and_compare(tmp_path: Path, monkeypatch) -> None:
+    """A rate is written one way everywhere ('24.0%' beside '28.7%', never '24%')."""
+    monkeypatch.chdir(tmp_path)
+    folder = Path("sessions")
+    folder.mkdir()
+    app = compare_app(folder)
+    wb = app.workbench
+    # a whole-number rate next to a fractional one: the issue's "24%" beside "28.7%"
+    assert format_rate(0.24) == "24.0%" and format_rate(0.287) == "28.7%"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        icp = icp_shown(app, "#icp-lists")
+        fig = overlap_figures(wb.session)
+        assert f"{100 * fig.rate(OURS):.1f}%" in icp
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+        screen = app.screen
+        texts = [icp] + [_plain_text(screen.query_one(sel, Static).content, 120)
+                         for sel in ("#compare-summary", "#compare-history")]
+        rates = [r for text in texts for r in re.findall(r"\d+(?:\.\d+)?%", text)]
+        assert len(rates) >= 6  # both lists, two rates and the activation, the chart's
+        assert all(re.fullmatch(r"\d+\.\d%", r) for r in rates), rates
