@@ -182,6 +182,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_open(args: argparse.Namespace) -> int:
     if args.session is None:
+        # a folder with list exports or saved sessions gets the start screen; else the demo
+        offer = start.start_offer(Path.cwd(), SESSIONS_DIR)
+        if offer:
+            return _run_app(start_offer=offer)
         return _run_app(workbench=_demo_workbench())
     return _run_app(workbench=start.open_saved(args.session))
 
