@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core import start
 from acctmap_tui.core.model import OURS, PARTNER, AcctmapError
@@ -51,6 +52,12 @@ class StartScreen(Screen[None]):
     """Open a saved session, start one from two lists in the folder, or open the demo."""
 
     AUTO_FOCUS = "#start-list"
+    COMMANDS = {ScreenCommands}
+    PALETTE = (
+        ("Start: open the newest session", "The session saved last in the sessions folder",
+         "open_newest", ()),
+        ("Start: open the demo", "Northwind × Globex, the bundled demo lists (d)", "demo", ()),
+    )
     BINDINGS = [
         Binding("ctrl+n", "app.open_lists", "Load form"),
         Binding("d", "demo", "Demo"),
@@ -151,6 +158,13 @@ class StartScreen(Screen[None]):
         else:
             self.picked = [*self.picked[-1:], path] if len(self.picked) == 2 else [*self.picked, path]
         self._fill(highlight=NEW if len(self.picked) == 2 else None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.offer.sessions) if action == "open_newest" else True
+
+    def action_open_newest(self) -> None:
+        if self.offer.sessions:
+            self._choose("session:0")
 
     def action_demo(self) -> None:
         self._open("Opening the demo…",

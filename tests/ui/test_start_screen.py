@@ -129,7 +129,7 @@ async def test_two_lists_picked_start_a_new_session(folder: Path) -> None:
         assert app.workbench.session.overlap()  # matched: acme.com and blueharbor.io
 
 
-async def test_demo_and_the_load_form_from_the_start_screen(folder: Path) -> None:
+async def test_demo_and_the_load_form_from_the_start_screen_and_its_palette(folder: Path) -> None:
     app = AcctmapApp(sessions_dir="sessions", start_offer=start_offer(folder, "sessions"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -139,7 +139,11 @@ async def test_demo_and_the_load_form_from_the_start_screen(folder: Path) -> Non
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
-        await pilot.press("d")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"open the demo")
+        await pilot.pause(0.5)  # the palette gathers its hits in a worker
+        await pilot.press("enter")
         await settle(pilot)
         assert app.workbench is not None and app.workbench.session.ours == "Northwind"
         assert isinstance(app.screen, PhaseScreen) and not app.workbench.dirty
