@@ -155,8 +155,9 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
             if status:
                 values["action_status"] = status
         changed = {k: v for k, v in values.items() if v != getattr(account, k)}
-        if changed and self.only is not None and account.due is None:
-            # a quick edit has no Due field: it saves the due date the full editor pre-fills
+        if self.only is not None and account.due is None and any(changed.values()):
+            # a quick edit has no Due field: a name or an action typed gets the due date the full
+            # editor pre-fills (clearing one sets none)
             changed["due"] = self.default_due
         return changed
 

@@ -55,6 +55,9 @@ async def test_quick_owner_and_action_edits_set_the_default_due(sessions_dir: Pa
         assert row_of(app, "Fjord Systems AS")["due"] == default_due(DAY).isoformat()
 
         await go_to(pilot, "Granite Payments")
+        await pilot.press("o", "backspace", "enter")  # clearing the owner sets no due date
+        await pilot.pause()
+        assert granite.owner == "" and granite.due is None
         await pilot.press("x", *"Call", "enter")
         await pilot.pause()
         assert granite.next_action == "Call" and granite.due == default_due(DAY)
