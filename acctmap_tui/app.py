@@ -28,7 +28,7 @@ from acctmap_tui.core import session as session_io
 from acctmap_tui.core import start
 from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
 from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbench
-from acctmap_tui.messages import ListsLoaded, LoadCancelled, SessionChanged
+from acctmap_tui.messages import ListsChosen, ListsLoaded, LoadCancelled, SessionChanged
 from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.compare import CompareScreen
@@ -40,6 +40,7 @@ from acctmap_tui.screens.load import LoadRequest, LoadScreen
 from acctmap_tui.screens.prioritize import PrioritizeScreen
 from acctmap_tui.screens.review import ReviewScreen
 from acctmap_tui.screens.share_fields import ShareFieldsDialog
+from acctmap_tui.screens.start import StartScreen
 
 __all__ = ["AcctmapApp", "LoadRequest", "PHASE_MODES"]
 
@@ -100,12 +101,14 @@ class AcctmapApp(App[None]):
         sessions_dir: Path | str = Path("sessions"),
         *,
         load: LoadRequest | None = None,
+        start_offer: start.StartOffer | None = None,
         autosave_delay: float = 2.0,
     ) -> None:
         super().__init__()
         self.workbench: Workbench | None = None
         self.sessions_dir = Path(sessions_dir)
         self._load_request = load
+        self._start_offer = start_offer  # what the start screen offers (`acctmap` with no arguments)
         self.autosave_delay = autosave_delay
         self._autosave_timer: Timer | None = None
         self._autosave_worker: Worker | None = None
@@ -124,7 +127,10 @@ class AcctmapApp(App[None]):
 
     def on_mount(self) -> None:
         self._clock = self.set_interval(self.CLOCK_TICK_S, self.clock_tick, pause=True)
-        if self.workbench is None:
+        if self.workbench is None and self._start_offer and self._load_request is None:
+            self.add_mode("start", partial(StartScreen, self._start_offer))
+            self.switch_mode("start")
+        elif self.workbench is None:
             self._show_load(self._load_request)
         elif not self._offer_recovery():
             self._show_phase()
@@ -257,10 +263,15 @@ class AcctmapApp(App[None]):
     def on_load_cancelled(self, message: LoadCancelled) -> None:
         self.cancel_load()
 
+    def on_lists_chosen(self, message: ListsChosen) -> None:
+        self._show_load(message.request)
+
     def cancel_load(self) -> None:
-        """Back from the load screen to the session that was open (if any)."""
+        """Back from the load screen to the session that was open, else to the start screen."""
         if self.workbench is not None:
             self.switch_mode(self._return_mode or "icp")
+        elif self._start_offer:
+            self.switch_mode("start")
 
     def action_open_lists(self) -> None:
         """Start a new session from two lists (asks first when this one has unsaved changes)."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from acctmap_tui.core import atomic, compare, export, ingest, privacy, psi, start
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.categorize import overlap_figures
+from acctmap_tui.core.categorize import format_rate, overlap_figures
 from acctmap_tui.core.model import (
     CATEGORIES,
     OURS,
@@ -132,8 +132,8 @@ def match_summary(built: NewSession) -> str:
                           ("domain", "name", "manual", "hash", "psi"))
     lines.append(f"Matches by method: {by_method or 'none'}")
     lines.append(f"Review queue: {fig.review} pairs need a person")
-    lines.append(f"Overlap: {fig.overlap} accounts  ({fig.rate(OURS):.0%} of {s.ours}'s list, "
-                 f"{fig.rate(PARTNER):.0%} of {s.partner}'s)")
+    lines.append(f"Overlap: {fig.overlap} accounts  ({format_rate(fig.rate(OURS))} of {s.ours}'s list, "
+                 f"{format_rate(fig.rate(PARTNER))} of {s.partner}'s)")
     for cat in CATEGORIES:
         lines.append(f"  {cat.code:<7}{cat.label:<32}{fig.per_category[cat.key]:>5}   {cat.play}")
     if fig.uncategorized:
@@ -184,6 +184,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_open(args: argparse.Namespace) -> int:
     if args.session is None:
+        # a folder with list exports or saved sessions gets the start screen; else the demo
+        offer = start.start_offer(Path.cwd(), SESSIONS_DIR)
+        if offer:
+            return _run_app(start_offer=offer)
         return _run_app(workbench=_demo_workbench())
     return _run_app(workbench=start.open_saved(args.session))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from acctmap_tui.core.start import SessionRequest
 from acctmap_tui.core.workbench import Change, Workbench
 
 
@@ -30,3 +31,11 @@ class ListsLoaded(Message):
 
 class LoadCancelled(Message):
     """The load screen was left without loading (back to the session that was open, if any)."""
+
+
+class ListsChosen(Message):
+    """The start screen chose two lists to load (None: the load form, to choose any files)."""
+
+    def __init__(self, request: SessionRequest | None) -> None:
+        super().__init__()
+        self.request = request

@@ -104,6 +104,12 @@ class OverlapFigures:
         return max(self.list_sizes.get(side, 0) - self.overlap, 0)
 
 
+def format_rate(share: float) -> str:
+    """A rate as every screen, export and command shows it: one decimal, '24.0%' beside '28.7%'
+    (`share` from 0 to 1)."""
+    return f"{100 * share:.1f}%"
+
+
 def overlap_figures(session: Session) -> OverlapFigures:
     """Counts per category, the 2x2 matrix, review queue size and overlap rates."""
     fig = OverlapFigures(per_category={c.key: 0 for c in CATEGORIES})

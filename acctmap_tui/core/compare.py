@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from acctmap_tui.core.categorize import categorize, overlap_figures
+from acctmap_tui.core.categorize import categorize, format_rate, overlap_figures
 from acctmap_tui.core.export import md_cell, safe_cell
 from acctmap_tui.core.model import (
     ACTION_DONE,
@@ -524,9 +524,9 @@ def summarize(old: Session, new: Session) -> Summary:
 
 
 def number(v: float | int, percent: bool = False) -> str:
-    """A summary figure: '12', '24.5'; with `percent`, '24%' or '24.5%'."""
+    """A summary figure: '12', '24.5'; with `percent` (v in percent), '24.0%' (format_rate)."""
     if percent:
-        return f"{v:.0f}%" if float(v).is_integer() else f"{v:.1f}%"
+        return format_rate(v / 100)
     return f"{v:.1f}" if isinstance(v, float) else str(v)
 
 

@@ -358,3 +358,43 @@ def _workbench(session: Session, ours: AccountList | None, theirs: AccountList |
     from acctmap_tui.core.workbench import Workbench
 
     return Workbench(session, ours, theirs, path=path, dirty=dirty)
+
+
+# --- what a folder offers to start from ---------------------------------------------------------
+
+EXPORT_SUFFIXES = (".csv", ".tsv", *ingest.EXCEL_SUFFIXES)  # what a CRM export is saved as
+
+
+@dataclass
+class StartOffer:
+    """What `acctmap` run with no arguments can start from in a folder (newest file first)."""
+
+    folder: Path
+    sessions_dir: Path
+    lists: list[Path] = field(default_factory=list)
+    sessions: list[Path] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.lists or self.sessions)
+
+
+def start_offer(folder: Path | str, sessions_dir: Path | str) -> StartOffer:
+    """The list exports in `folder` and the saved sessions in `sessions_dir` (names only: nothing
+    is read, so an empty or unrelated folder costs nothing)."""
+    folder, sessions_dir = Path(folder), Path(sessions_dir)
+
+    def newest(paths: list[Path]) -> list[Path]:
+        def modified(p: Path) -> float:
+            try:
+                return p.stat().st_mtime
+            except OSError:
+                return 0.0
+        return sorted(paths, key=lambda p: (-modified(p), p.name))
+
+    try:
+        lists = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                 and p.suffix.lower() in EXPORT_SUFFIXES]
+    except OSError:
+        lists = []
+    sessions = session_io.session_files(sessions_dir) if sessions_dir.is_dir() else []
+    return StartOffer(folder, sessions_dir, newest(lists), newest(sessions))

@@ -83,6 +83,7 @@ def _checked_field(name: str, value: object) -> str | date | None:
 class _UndoStep:
     description: str
     restore: Callable[[], None]
+    account: Account | None = None  # the account the command touched (its undo Change names it)
 
 
 @dataclass
@@ -103,7 +104,7 @@ class Workbench:
     def _changed(self, kind: ChangeKind, description: str, restore: Callable[[], None] | None,
                  account: Account | None = None, *, unsaved: bool = True) -> Change:
         if restore is not None:
-            self._undo.append(_UndoStep(description, restore))
+            self._undo.append(_UndoStep(description, restore, account))
             del self._undo[:-200]
         self.dirty = self.dirty or unsaved
         self.revision += 1
@@ -123,7 +124,7 @@ class Workbench:
         step = self._undo.pop()
         step.restore()
         self._refresh_derived()
-        self._changed(ChangeKind.UNDO, f"Undid: {step.description}", None)
+        self._changed(ChangeKind.UNDO, f"Undid: {step.description}", None, step.account)
         return step.description
 
     def _refresh_derived(self) -> None:

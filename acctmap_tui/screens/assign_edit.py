@@ -16,16 +16,50 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from acctmap_tui.core.categorize import category_of
-from acctmap_tui.core.dates import default_due, parse_due
+from acctmap_tui.core.dates import default_due, describe_due, parse_due
 from acctmap_tui.core.model import ACTION_STATUSES, Account
+from acctmap_tui.screens.dialogs import FIELD_KEYS, FieldInput
 
+DUE_HINT = "a date, a day or +2w · empty for none"
 FIELD_LABELS = {"owner": "Owner", "next_action": "Next action", "due": "Due",
                 "notes": "Notes", "action_status": "Status"}
+
+
+class StatusChoice(RadioSet):
+    """The action status buttons: enter picks the highlighted status and saves, as enter does in
+    the dialog's other fields (space only picks it)."""
+
+    BINDINGS = [Binding("enter", "choose", "Save", show=False)]
+
+    class Chosen(Message):
+        """Enter was pressed on status `name` (the buttons' own Changed arrives later)."""
+
+        def __init__(self, name: str | None) -> None:
+            super().__init__()
+            self.name = name
+
+    def on_mount(self) -> None:
+        # RadioSet's own mount (run after this one) highlights the first button: start on the
+        # pressed one instead, or enter would pick "open" for an account marked done
+        self.call_later(self._highlight_pressed)
+
+    def _highlight_pressed(self) -> None:
+        if self.pressed_index >= 0:
+            self._selected = self.pressed_index
+
+    def action_choose(self) -> None:
+        button = self.pressed_button
+        if self._selected is not None:  # the highlighted button
+            button = self._nodes[self._selected]  # type: ignore[assignment]
+            if isinstance(button, RadioButton) and not button.value:
+                button.value = True
+        self.post_message(self.Chosen(button.name if button is not None else None))
 
 
 class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
@@ -34,6 +68,7 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
+        *FIELD_KEYS,
     ]
 
     def __init__(self, account: Account, *, owners: list[str], call_day: date,
@@ -60,7 +95,7 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
             if self._wants("owner"):
                 with Horizontal(classes="assign-row"):
                     yield Label("Owner", classes="assign-label")
-                    yield Input(account.owner, id="assign-owner", placeholder="who takes it",
+                    yield FieldInput(account.owner, id="assign-owner", placeholder="who takes it",
                                 suggester=SuggestFromList(self.owners, case_sensitive=False),
                                 compact=True)
                 shown = ", ".join(self.owners[:3]) + (" …" if len(self.owners) > 3 else "")
@@ -69,23 +104,23 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
             if self._wants("next_action"):
                 with Horizontal(classes="assign-row"):
                     yield Label("Next action", classes="assign-label")
-                    yield Input(account.next_action, id="assign-action", compact=True,
+                    yield FieldInput(account.next_action, id="assign-action", compact=True,
                                 placeholder="e.g. intro to their champion at the Dec QBR")
             if self.only is None:
                 due = account.due or self.default_due
                 with Horizontal(classes="assign-row"):
                     yield Label("Due", classes="assign-label")
-                    yield Input(due.isoformat(), id="assign-due", compact=True,
+                    yield FieldInput(due.isoformat(), id="assign-due", compact=True,
                                 placeholder="2026-12-09, Dec 9, next friday, +2w")
-                    yield Static("a date, a day or +2w · empty for none", classes="assign-aside")
+                    yield Static(DUE_HINT, id="assign-due-read", classes="assign-aside")
                 if self.show_notes:
                     with Horizontal(classes="assign-row"):
                         yield Label("Notes", classes="assign-label")
-                        yield Input(account.notes, id="assign-notes", compact=True,
+                        yield FieldInput(account.notes, id="assign-notes", compact=True,
                                     placeholder="private: hidden in the share-safe view")
                 with Horizontal(classes="assign-row"):
                     yield Label("Status", classes="assign-label")
-                    with RadioSet(id="assign-status", compact=True):
+                    with StatusChoice(id="assign-status", compact=True):
                         for status in ACTION_STATUSES:
                             yield RadioButton(status, value=status == account.action_status,
                                               name=status)
@@ -102,8 +137,9 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
 
     # --- reading the form -------------------------------------------------------------------
 
-    def changes(self) -> dict[str, str | date | None]:
-        """The fields whose value differs from the account's; raises ValueError on a bad date."""
+    def changes(self, status: str | None = None) -> dict[str, str | date | None]:
+        """The fields whose value differs from the account's (`status`: the one just chosen, else
+        the pressed one); raises ValueError on a bad date."""
         account = self.account
         values: dict[str, str | date | None] = {}
         if self._wants("owner"):
@@ -115,9 +151,15 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
             if self.show_notes:
                 values["notes"] = self.query_one("#assign-notes", Input).value.strip()
             pressed = self.query_one("#assign-status", RadioSet).pressed_button
-            if pressed is not None and pressed.name:
-                values["action_status"] = pressed.name
-        return {k: v for k, v in values.items() if v != getattr(account, k)}
+            status = status or (pressed.name if pressed is not None else None)
+            if status:
+                values["action_status"] = status
+        changed = {k: v for k, v in values.items() if v != getattr(account, k)}
+        if self.only is not None and account.due is None and any(changed.values()):
+            # a quick edit has no Due field: a name or an action typed gets the due date the full
+            # editor pre-fills (clearing one sets none)
+            changed["due"] = self.default_due
+        return changed
 
     def _error(self, message: str) -> None:
         error = self.query_one("#assign-error", Static)
@@ -130,9 +172,18 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
     def _submitted(self) -> None:
         self.action_save()
 
+    @on(StatusChoice.Chosen)
+    def _status_chosen(self, event: StatusChoice.Chosen) -> None:
+        self.action_save(event.name)
+
     @on(Input.Changed, "#assign-due")
-    def _due_typed(self) -> None:
+    def _due_typed(self, event: Input.Changed) -> None:
         self._error("")
+        try:  # say which day the text is read as, so a misread shows before saving
+            read = describe_due(parse_due(event.value, self.call_day), self.call_day)
+        except ValueError:
+            read = DUE_HINT
+        self.query_one("#assign-due-read", Static).update(read, layout=False)
 
     @on(Button.Pressed, "#assign-save")
     def _save_pressed(self) -> None:
@@ -142,9 +193,9 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
     def _cancel_pressed(self) -> None:
         self.action_cancel()
 
-    def action_save(self) -> None:
+    def action_save(self, status: str | None = None) -> None:
         try:
-            changed = self.changes()
+            changed = self.changes(status)
         except ValueError as problem:
             self._error(str(problem))
             self.query_one("#assign-due", Input).focus()

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
@@ -23,6 +25,7 @@ from acctmap_tui.core.compare import (
     ACTION_GONE, CHANGED, DONE, DROPPED, GONE, NEW, OPEN, OVERDUE,
     AccountDiff, HistoryPoint, SessionDiff, bar, history, number, period_labels, signed,
 )
+from acctmap_tui.core.categorize import format_rate
 from acctmap_tui.core.model import CATEGORIES, Session
 from acctmap_tui.core.session import SessionInfo
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
@@ -43,7 +46,7 @@ STATE_LABEL = {
     DONE: "✓ done", OPEN: "· open", OVERDUE: "! overdue", DROPPED: "x dropped",
     ACTION_GONE: "- gone",
 }
-MAX_HISTORY = 4  # sessions shown in the small chart (the newest); one fewer when narrow
+MAX_HISTORY = 6  # sessions shown in the small chart at most (the newest that fit beside the summary)
 WIDE = 116  # screen width from which the summary spells out category labels
 BAR_WIDTH = 4  # cells of the history chart's longest bar
 
@@ -220,25 +223,46 @@ class CompareScreen(PhaseScreen):
                         style="bold reverse")
         return text
 
-    def _summary(self) -> Table:
+    def _summary(self, width: int | None = None) -> Table:
+        """The summary table; within `width` cells the metric names are shortened, no figure."""
         assert self.diff is not None and self.prior is not None
         codes = {c.label: c.code for c in CATEGORIES}
         wide = self._width() >= WIDE
-        table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 0, 0, 2))
-        table.add_column("Metric", no_wrap=True, overflow="ellipsis")
-        table.add_column("Then", justify="right", no_wrap=True)
-        table.add_column("Now", justify="right", no_wrap=True)
-        table.add_column("Change", justify="right", no_wrap=True)
+        rows = []
         for metric, old, new, change in self.diff.summary.rows:
             percent = metric.endswith("(%)")
             label = metric.removesuffix(" (%)")
             if label in codes:  # the code alone where the screen is narrow (as in the header)
                 label = f"{codes[label]:<6} {label}" if wide else codes[label]
-            table.add_row(label, number(old, percent), number(new, percent), signed(change, percent))
+            rows.append((label, number(old, percent), number(new, percent),
+                         signed(change, percent)))
+        figures = [max(len(head), *(len(r[n]) for r in rows))
+                   for n, head in enumerate(("Then", "Now", "Change"), start=1)]
+        table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 0, 0, 2))
+        table.add_column("Metric", no_wrap=True, overflow="ellipsis",
+                         max_width=None if width is None else max(8, width - sum(figures) - 6))
+        for head, figure in zip(("Then", "Now", "Change"), figures):
+            table.add_column(head, justify="right", no_wrap=True, min_width=figure)
+        for row in rows:
+            table.add_row(*row)
         return table
 
-    def _history(self, points: list[HistoryPoint]) -> Table:
-        points = points[-(MAX_HISTORY if self._width() >= WIDE else MAX_HISTORY - 1):]
+    def _history(self, points: list[HistoryPoint], room: int) -> Table:
+        """The newest sessions that fit in `room` cells (at least the last two), oldest first."""
+        newest = points[-MAX_HISTORY:]
+        for count in range(len(newest), 1, -1):
+            table = self._history_table(newest[-count:])
+            if _measure(self, table) <= room:
+                break
+        else:
+            table = self._history_table(newest[-2:])
+        shown = len(table.columns) - 1
+        self.query_one("#compare-history").border_title = (
+            "Overlap by session" if shown == len(points) else
+            f"Overlap, last {shown} of {len(points)}")
+        return table
+
+    def _history_table(self, points: list[HistoryPoint]) -> Table:
         labels = period_labels([p.date for p in points])
         table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 0, 0, 1))
         table.add_column("", no_wrap=True)
@@ -248,7 +272,7 @@ class CompareScreen(PhaseScreen):
         for cat in CATEGORIES:
             table.add_row(cat.code, *(_bar_cell(p.per_category.get(cat.key, 0), top) for p in points))
         table.add_row("Total", *(str(p.overlap) for p in points), style="bold")
-        table.add_row("Activation", *(f"{p.activation:.0f}%" for p in points))
+        table.add_row("Activation", *(format_rate(p.activation / 100) for p in points))
         return table
 
     def _width(self) -> int:
@@ -259,8 +283,19 @@ class CompareScreen(PhaseScreen):
             self._draw_top()
 
     def _draw_top(self) -> None:
-        self.query_one("#compare-summary", Static).update(self._summary())
-        self.query_one("#compare-history", Static).update(self._history(history(self.timeline())))
+        summary = self._summary()
+        # The chart gets the width the summary leaves (the body's padding, each box's border and
+        # padding, the chart's margin): more sessions than fit would run past its border.
+        room = self._width() - 2 - (_measure(self, summary) + 4) - 5
+        chart = self._history(history(self.timeline()), room)
+        box = self.query_one("#compare-summary", Static)
+        box.styles.max_width = None
+        if _measure(self, chart) > room:  # narrow: the two newest always show, metric names give way
+            width = self._width() - 2 - (_measure(self, chart) + 5) - 4
+            summary = self._summary(width)
+            box.styles.max_width = width + 4
+        box.update(summary)
+        self.query_one("#compare-history", Static).update(chart)
 
     def _fill_table(self) -> None:
         table = self.query_one("#compare-table", DataTable)
@@ -438,6 +473,12 @@ class CompareScreen(PhaseScreen):
 
 
 # --- formatting helpers -----------------------------------------------------------------------
+
+
+def _measure(screen: Screen, table: Table) -> int:
+    """The cells a Rich table takes at its natural width."""
+    console = screen.app.console
+    return Measurement.get(console, console.options, table).maximum
 
 
 def _bar_cell(value: int, top: int) -> str:

@@ -58,8 +58,25 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _row(info: SessionInfo, current: Session) -> Text:
-    """One option: date, title, partner, overlap count, and a word when it is another partner."""
+def twins(infos: list[SessionInfo]) -> set[int]:
+    """The readable sessions that share their date, title and partner with another one listed."""
+    seen: dict[tuple, list[int]] = {}
+    for n, info in enumerate(infos):
+        if not info.error:
+            seen.setdefault((info.date, info.title.casefold(), company_key(info.partner)), []).append(n)
+    return {n for group in seen.values() if len(group) > 1 for n in group}
+
+
+def what_differs(info: SessionInfo) -> str:
+    """What tells a session from its twins: file, when it was saved, how many pairs it holds."""
+    saved = info.saved or info.modified
+    when = f"saved {saved.astimezone():%Y-%m-%d %H:%M}" if saved else "not saved"
+    return f"{info.path.name} · {when} · {info.accounts:,} pairs, {info.review:,} in review"
+
+
+def _row(info: SessionInfo, current: Session, twin: bool = False) -> Text:
+    """One option: date, title, partner, overlap count, and a word when it is another partner;
+    a `twin` (same date and title as another) gets a second line saying what differs."""
     if info.error:
         text = Text(f"{info.path.name}  unreadable: ", style="bold")
         text.append(_fit(info.error, 140))
@@ -71,6 +88,9 @@ def _row(info: SessionInfo, current: Session) -> Text:
     text = Text(line)
     if not same_partnership(info, current):
         text.append(f"  {OTHER_PARTNER}", style="bold reverse")
+    if twin:
+        text.append(f"\n{'':<{_W_DATE}}  ")
+        text.append(what_differs(info), style="italic")
     return text
 
 
@@ -119,8 +139,9 @@ class ComparePickScreen(ModalScreen[ComparePick | None]):
         # readable sessions first (newest first, as listed), then the unreadable files
         self.infos = [i for i in infos if not i.error] + [i for i in infos if i.error]
         options = self.query_one("#pick-list", OptionList)
+        alike = twins(self.infos)
         options.add_options(
-            Option(_row(info, self.current), id=str(n), disabled=bool(info.error))
+            Option(_row(info, self.current, n in alike), id=str(n), disabled=bool(info.error))
             for n, info in enumerate(self.infos)
         )
         self._notice("")

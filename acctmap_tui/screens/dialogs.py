@@ -4,13 +4,49 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+
+# Tab and shift+tab as priority keys in dialogs with several fields. Textual runs a plain binding
+# only after the key has bubbled from the focused field up to the screen, one message queue at a
+# time, while it hands the keys behind it straight to the field still focused: in a fast burst
+# (keys pasted where the terminal has no bracketed paste) the text after a tab landed in the field
+# before it. A priority binding moves the focus before the next key is handed on.
+FIELD_KEYS = [
+    Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+    Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+]
+
+
+class FieldInput(Input):
+    """A text field of a dialog with several: a paste with tabs (a row copied from a spreadsheet)
+    fills this field and the ones after it, a cell each, as typing it with tab between would."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        cells = event.text.splitlines()[0].split("\t") if event.text else []
+        if len(cells) < 2:
+            return  # Input pastes it as usual
+        event.prevent_default()
+        event.stop()
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(cells[0])
+        else:
+            self.replace(cells[0], *selection)
+        screen = self.screen
+        for cell in cells[1:]:
+            screen.focus_next()
+            field = screen.focused
+            if not isinstance(field, Input):
+                break  # a button or a choice: the rest is not text for a field
+            field.value = cell.strip()
+            field.cursor_position = len(field.value)
 
 
 def session_path(name: str, sessions_dir: Path) -> Path | None:

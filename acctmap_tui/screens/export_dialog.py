@@ -30,6 +30,7 @@ from acctmap_tui.core.export import (
 )
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.screens.dialogs import FIELD_KEYS
 
 FORMATS = tuple((label, fmt) for fmt, (label, _) in EXPORT_FORMATS.items())
 
@@ -91,7 +92,7 @@ def parse_top(text: str) -> int | None:
 class ExportDialog(ModalScreen[ExportDone | None]):
     """Choose format, top N, partner-safe and file name; write the action list."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), *FIELD_KEYS]
 
     def __init__(self, workbench: Workbench, sessions_dir: Path, partner_safe: bool = False) -> None:
         super().__init__()

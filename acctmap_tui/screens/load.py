@@ -27,6 +27,7 @@ from acctmap_tui.core.start import SessionRequest, format_columns, open_workbenc
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import ListsLoaded, LoadCancelled
 from acctmap_tui.screens.psi_dialog import PsiDialog
+from acctmap_tui.screens.dialogs import FIELD_KEYS
 from acctmap_tui.screens.worker_report import report_back
 
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
@@ -52,6 +53,7 @@ class LoadScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("ctrl+l", "load", "Load lists"),
         Binding("ctrl+r", "exchange", "Private exchange"),
+        *FIELD_KEYS,
     ]
 
     def __init__(self, request: SessionRequest | None = None) -> None:

@@ -23,6 +23,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from acctmap_tui.core.model import MAX_WEIGHT, Factor
 from acctmap_tui.core.score import max_priority
+from acctmap_tui.screens.dialogs import FIELD_KEYS
 
 MAX_LEVELS = 9  # the digit keys 1-9 score a level
 FIELDS = ("factor-label", "factor-weight", "factor-levels")
@@ -85,6 +86,7 @@ class FactorsScreen(ModalScreen[bool]):
         Binding("ctrl+r", "remove", "Remove factor"),
         Binding("ctrl+up", "reorder(-1)", "Move up", show=False),
         Binding("ctrl+down", "reorder(1)", "Move down", show=False),
+        *FIELD_KEYS,
         Binding("plus,equals_sign", "bump(1)", "Weight +", key_display="+", priority=True),
         Binding("minus", "bump(-1)", "Weight -", key_display="-", priority=True),
         Binding("down", "move(1)", "Next", show=False),

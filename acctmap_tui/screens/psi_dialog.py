@@ -35,6 +35,7 @@ from acctmap_tui.core.model import OURS
 from acctmap_tui.core.start import ExchangeFiles, SessionRequest, finish_exchange, open_exchange
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.icp import categories_table
+from acctmap_tui.screens.dialogs import FIELD_KEYS
 from acctmap_tui.screens.worker_report import report_back
 
 EXCHANGE_SUFFIXES = (".psi", ".csv", ".tsv", ".txt", ".xlsx", ".xls")
@@ -77,6 +78,7 @@ class PsiDialog(ModalScreen[Workbench | None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("ctrl+l", "run_step", "Run this step"),
+        *FIELD_KEYS,
     ]
 
     def __init__(self, list_path: str = "", company: str = "",

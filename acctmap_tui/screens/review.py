@@ -160,7 +160,7 @@ class ReviewScreen(PhaseScreen):
         Binding("v", "next_view", "View"),
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
-        Binding("escape", "leave_filter", "Back to list", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,
@@ -282,8 +282,9 @@ class ReviewScreen(PhaseScreen):
         self._candidates.sync(self.workbench.session.accounts)
         return self._candidates.candidates(account)
 
-    def refresh_rows(self, cursor_to_top: bool = False) -> None:
-        """Bring the table in line with the session, touching only what changed."""
+    def refresh_rows(self, cursor_to_top: bool = False, cursor_to: str | None = None) -> None:
+        """Bring the table in line with the session, touching only what changed (`cursor_to`: a
+        pair to put the cursor on when the view shows it)."""
         table = self.table
         session = self.workbench.session
         text = self.query_one("#review-filter", Input).value
@@ -308,6 +309,8 @@ class ReviewScreen(PhaseScreen):
             # the same place in the list.
             if cursor_to_top or not desired:
                 target = 0
+            elif cursor_to is not None and cursor_to in desired_index:
+                target = desired_index[cursor_to]
             elif self._advance_after is not None and self._advance_after in desired_index:
                 target = desired_index[self._advance_after] + 1
             elif self._advance_after is None and old_key in desired_index:
@@ -357,8 +360,8 @@ class ReviewScreen(PhaseScreen):
         if account is None:
             self._alternatives = []
             if self.query_one("#review-filter", Input).value.strip():
-                pane.show_message("Nothing matches the filter. Esc returns to the list; "
-                                  "clear the filter to see every pair.")
+                pane.show_message("Nothing matches the filter. Esc clears it and returns to "
+                                  "the list of every pair.")
             elif self.view == QUEUE:
                 pane.show_message(f"Review queue empty — {self._counts[OVERLAP]:,} accounts in "
                                   "the overlap.\n\nPress v to see the overlap, or m to pair two "
@@ -392,6 +395,10 @@ class ReviewScreen(PhaseScreen):
             return
         if change is not None and change.kind is ChangeKind.SHARING:
             self._show_current(keep_alternative=True)
+            return
+        if change is not None and change.kind is ChangeKind.UNDO and change.account is not None:
+            self._advance_after = None
+            self.refresh_rows(cursor_to=change.account.pair_id)  # back on the pair undone
             return
         self.refresh_rows()
 
@@ -477,7 +484,16 @@ class ReviewScreen(PhaseScreen):
     def action_filter(self) -> None:
         self.query_one("#review-filter", Input).focus()
 
-    def action_leave_filter(self) -> None:
+    def action_clear_filter(self) -> None:
+        """Empty the filter box and show every pair of the view, the cursor on the same pair (as
+        Esc does on Prioritize)."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        box = self.query_one("#review-filter", Input)
+        if box.value:
+            box.value = ""
+            self.refresh_rows()  # now, keeping the pair under the cursor; the Changed is then a no-op
         self.table.focus()
 
     def action_next_view(self) -> None:

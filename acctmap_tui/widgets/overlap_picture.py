@@ -12,7 +12,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.style import Style
 from rich.text import Text
 
-from acctmap_tui.core.categorize import OverlapFigures
+from acctmap_tui.core.categorize import OverlapFigures, format_rate
 from acctmap_tui.core.model import OURS, PARTNER
 
 SOLID, REST = "█", "░"
@@ -21,7 +21,7 @@ _LOW, _HIGH = Color.from_rgb(40, 44, 52), Color.from_rgb(38, 120, 178)
 
 
 class OverlapBars:
-    """One line per list: 'Northwind ███░░░░░░░ 24% · 70 of 296'; both bars share one scale and
+    """One line per list: 'Northwind ███░░░░░░░ 23.6% · 70 of 296'; both bars share one scale and
     fill the width they are given."""
 
     def __init__(self, fig: OverlapFigures, names: dict[str, str]) -> None:
@@ -33,7 +33,7 @@ class OverlapBars:
         sizes = {side: fig.list_sizes.get(side, 0) for side in (OURS, PARTNER)}
         biggest = max(sizes.values(), default=0)
         label_width = max(len(self.names[side]) for side in (OURS, PARTNER))
-        figures = {side: (f" {fig.rate(side):.0%} · {fig.overlap:,} of {sizes[side]:,}" if sizes[side]
+        figures = {side: (f" {format_rate(fig.rate(side))} · {fig.overlap:,} of {sizes[side]:,}" if sizes[side]
                           else " list size unknown") for side in (OURS, PARTNER)}
         room = max(width - label_width - 1 - max(len(f) for f in figures.values()), 4)
         out = Text(no_wrap=True, overflow="ellipsis")

@@ -39,6 +39,19 @@ def test_reject_then_undo_restores_review():
     assert martin.match.decision == REVIEW
 
 
+def test_undo_names_the_account_it_restored():
+    wb = small_workbench()
+    seen = []
+    wb.on_change = seen.append
+    martin = _by_name(wb, "Martin & Co")
+    wb.reject(martin)
+    wb.set_weight("icp_fit", 2)  # touches no one account
+    wb.undo()
+    assert seen[-1].kind is ChangeKind.UNDO and seen[-1].account is None
+    wb.undo()
+    assert seen[-1].kind is ChangeKind.UNDO and seen[-1].account is martin
+
+
 def test_manual_pair_replaces_rivals_and_undo_removes_it():
     wb = small_workbench()
     lumen_ours = _by_name(wb, "Lumen Learning Labs").ours

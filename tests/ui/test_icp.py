@@ -10,7 +10,7 @@ from rich.console import Console
 from textual.widgets import Static, TextArea
 
 from acctmap_tui.app import AcctmapApp
-from acctmap_tui.core.categorize import overlap_figures
+from acctmap_tui.core.categorize import format_rate, overlap_figures
 from acctmap_tui.core.model import CATEGORIES, OURS, PARTNER
 from acctmap_tui.screens.icp import PROBLEMS_SHOWN, IcpScreen
 from tests.ui.factory import small_workbench
@@ -46,7 +46,7 @@ async def test_figures_follow_the_session(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         fig = overlap_figures(wb.session)
         lists = shown(app, "#icp-lists")
-        assert f"{fig.rate(OURS):.0%}" in lists and f"{fig.rate(PARTNER):.0%}" in lists
+        assert format_rate(fig.rate(OURS)) in lists and format_rate(fig.rate(PARTNER)) in lists
         categories = shown(app, "#icp-categories-table")
         for cat in CATEGORIES:
             line = next(l for l in categories.splitlines() if l.strip().startswith(cat.code))

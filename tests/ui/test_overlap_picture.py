@@ -13,7 +13,7 @@ def test_bars_share_one_scale_and_carry_their_figures():
     lines = OverlapBars(_fig(300, 150, 60), {OURS: "Northwind", PARTNER: "Globex"}).lines(60).plain
     ours, theirs = lines.split("\n")
     assert ours.startswith("Northwind ") and theirs.startswith("Globex    ")
-    assert "20% · 60 of 300" in ours and "40% · 60 of 150" in theirs
+    assert "20.0% · 60 of 300" in ours and "40.0% · 60 of 150" in theirs
     assert ours.count(SOLID) == theirs.count(SOLID)  # the same 60 accounts, the same length
     assert ours.count(SOLID) + ours.count(REST) == 2 * (theirs.count(SOLID) + theirs.count(REST))
     assert all(len(line) <= 60 for line in (ours, theirs))

@@ -440,7 +440,7 @@ async def test_a_decision_brings_the_next_pair_into_a_full_window(
         await pilot.press("u")  # Martin & Co comes back at the top, Lumen leaves the window
         await pilot.pause()
         assert [r[1] for r in rows(app)] == ["Martin & Co", "Kestrel Foods"]
-        assert cursor_row(app)[1] == "Kestrel Foods"
+        assert cursor_row(app)[1] == "Martin & Co"  # the cursor goes back to the pair undone
 
 
 async def test_pane_shows_the_current_pair_after_moving_back_and_after_a_change(sessions_dir):

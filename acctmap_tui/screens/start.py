@@ -1,0 +1,192 @@
+"""The start screen: what `acctmap`, run with no arguments, offers in a folder with exports or sessions.
+
+One list to move through with the arrow keys: the saved sessions (newest first; enter opens one),
+the list exports in the folder (enter picks ours, then the partner's; a third line then starts a
+new session from the two), the load form for any path (ctrl+n) and the bundled demo. A folder
+with neither opens the demo directly (cli.py decides). The screen reports back by message only:
+`ListsLoaded` with the opened workbench, `ListsChosen` with the two lists to load (or None: the
+load form).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from acctmap_tui.commands import ScreenCommands
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core import start
+from acctmap_tui.core.model import OURS, PARTNER, AcctmapError
+from acctmap_tui.core.start import SessionRequest, StartOffer
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.messages import ListsChosen, ListsLoaded
+
+NEW, FORM, DEMO = "new", "form", "demo"
+PICK_WORDS = {OURS: "ours", PARTNER: "partner's"}
+
+
+def session_line(path: Path) -> Text:
+    """'2026-11-25  Northwind x Globex — 2026-Q4 mapping  (q4.toml)' from the file's head only."""
+    facts = session_io.peek(path)
+    if facts is None:
+        return Text(f"{path.name}  (cannot be read as a session)", style="italic")
+    day = str(facts.get("date", "")) or "?"
+    title = str(facts.get("title", "")) or f"{facts.get('ours', '?')} x {facts.get('partner', '?')}"
+    line = Text(f"{day:<10}  ")
+    line.append(title, style="bold")
+    line.append(f"  ({path.name})", style="dim")
+    return line
+
+
+class StartScreen(Screen[None]):
+    """Open a saved session, start one from two lists in the folder, or open the demo."""
+
+    AUTO_FOCUS = "#start-list"
+    COMMANDS = {ScreenCommands}
+    PALETTE = (
+        ("Start: open the newest session", "The session saved last in the sessions folder",
+         "open_newest", ()),
+        ("Start: open the demo", "Northwind × Globex, the bundled demo lists (d)", "demo", ()),
+    )
+    BINDINGS = [
+        Binding("ctrl+n", "app.open_lists", "Load form"),
+        Binding("d", "demo", "Demo"),
+    ]
+
+    def __init__(self, offer: StartOffer) -> None:
+        super().__init__()
+        self.offer = offer
+        self.picked: list[Path] = []  # ours, then the partner's
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="start-body"):
+            yield Label("acctmap: start a mapping call", id="start-title")
+            yield Static(Content(f"In {self.offer.folder.resolve()}"), id="start-where")
+            yield OptionList(id="start-list")
+            yield Static("", id="start-notice")
+            yield Static("up/down move · enter opens a session or picks a list (ours, then the "
+                         "partner's) · ctrl+n the load form for any file · d the demo · q quits",
+                         id="start-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start-notice").display = False
+        self._fill()
+
+    # --- the list -------------------------------------------------------------------------
+
+    def _fill(self, highlight: str | None = None) -> None:
+        options = self.query_one("#start-list", OptionList)
+        keep = highlight or self._highlighted_id()
+        options.clear_options()
+        if self.offer.sessions:
+            options.add_option(Option(Text(f"Sessions in {self.offer.sessions_dir}/ (newest first)",
+                                           style="bold"), disabled=True))
+            options.add_options(Option(Text.assemble("  ", session_line(p)), id=f"session:{n}")
+                                for n, p in enumerate(self.offer.sessions))
+        if self.offer.lists:
+            options.add_option(Option(Text("Lists in this folder: pick ours, then the partner's",
+                                           style="bold"), disabled=True))
+            options.add_options(Option(Text.assemble("  ", self._list_line(p)), id=f"list:{n}")
+                                for n, p in enumerate(self.offer.lists))
+            options.add_option(Option(Text.assemble("  ", self._new_line()), id=NEW, disabled=len(self.picked) < 2))
+        options.add_option(Option(Text("Other files", style="bold"), disabled=True))
+        options.add_option(Option("  Open the load form: any two files, names, columns (ctrl+n)",
+                                  id=FORM))
+        options.add_option(Option("  Open the demo: Northwind × Globex (d)", id=DEMO))
+        target = keep or ("session:0" if self.offer.sessions else "list:0" if self.offer.lists
+                          else DEMO)
+        try:
+            options.highlighted = options.get_option_index(target)
+        except Exception:  # noqa: BLE001 - an id no longer listed: the first choice
+            options.action_first()
+
+    def _highlighted_id(self) -> str | None:
+        options = self.query_one("#start-list", OptionList)
+        option = options.highlighted_option
+        return option.id if option is not None else None
+
+    def _list_line(self, path: Path) -> Text:
+        side = (OURS, PARTNER)[self.picked.index(path)] if path in self.picked else None
+        line = Text(f"[{PICK_WORDS[side]}]" if side else "[ ]", style="bold" if side else "dim")
+        line.append(f" {path.name}")
+        return line
+
+    def _new_line(self) -> Text:
+        if len(self.picked) < 2:
+            return Text("Start a new session from the two lists picked", style="dim")
+        ours, theirs = self.picked
+        return Text.assemble("Start a new session: ", (ours.name, "bold"), " (ours) with ",
+                             (theirs.name, "bold"), " (the partner's)")
+
+    # --- choosing -------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#start-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def _choose(self, option_id: str | None) -> None:
+        if option_id is None:
+            return
+        kind, _, index = option_id.partition(":")
+        if kind == "session":
+            path = self.offer.sessions[int(index)]
+            self._open(f"Opening {path.name}…", lambda: start.open_saved(path), None)
+        elif kind == "list":
+            self._pick(self.offer.lists[int(index)])
+        elif kind == NEW and len(self.picked) == 2:
+            self.post_message(ListsChosen(SessionRequest(*self.picked)))
+        elif kind == FORM:
+            self.post_message(ListsChosen(None))
+        elif kind == DEMO:
+            self.action_demo()
+
+    def _pick(self, path: Path) -> None:
+        """Pick a list (ours first, then the partner's); picking a picked one drops it."""
+        if path in self.picked:
+            self.picked.remove(path)
+        else:
+            self.picked = [*self.picked[-1:], path] if len(self.picked) == 2 else [*self.picked, path]
+        self._fill(highlight=NEW if len(self.picked) == 2 else None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.offer.sessions) if action == "open_newest" else True
+
+    def action_open_newest(self) -> None:
+        if self.offer.sessions:
+            self._choose("session:0")
+
+    def action_demo(self) -> None:
+        self._open("Opening the demo…",
+                   lambda: start.open_workbench(start.demo_request(), unsaved=False), "icp")
+
+    # --- opening --------------------------------------------------------------------------
+
+    def _open(self, message: str, build: Callable[[], Workbench], mode: str | None) -> None:
+        self._notice(message)
+        self.build_workbench(build, mode)
+
+    @work(thread=True, exclusive=True, group="start")
+    def build_workbench(self, build: Callable[[], Workbench], mode: str | None) -> None:
+        try:
+            workbench = build()
+        except (AcctmapError, OSError) as err:
+            self.app.call_from_thread(self._notice, f"Cannot open it: {err}", True)
+            return
+        self.app.call_from_thread(self.post_message, ListsLoaded(workbench, mode=mode))
+
+    def _notice(self, message: str, warn: bool = False) -> None:
+        notice = self.query_one("#start-notice", Static)
+        notice.update(Content(message))  # file names: never markup
+        notice.set_class(warn, "warn")
+        notice.display = bool(message)

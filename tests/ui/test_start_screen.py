@@ -1,0 +1,162 @@
+"""The start screen `acctmap` offers with no arguments in a folder that holds exports or sessions."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Footer, OptionList, Static
+
+from acctmap_tui import cli
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.start import start_offer
+from acctmap_tui.screens.base import PhaseScreen
+from acctmap_tui.screens.load import LoadScreen
+from acctmap_tui.screens.start import StartScreen
+from tests.ui.factory import small_workbench, wait_for_load, write_lists
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder with two list exports, a saved session and things that are neither."""
+    monkeypatch.chdir(tmp_path)
+    write_lists(tmp_path)
+    (tmp_path / "notes.txt").write_text("not a list")
+    (tmp_path / ".hidden.csv").write_text("a,b\n")
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    older = small_workbench().session
+    older.title = "Northwind x Globex — 2026-Q3 mapping"
+    session_io.save(older, sessions / "q3.toml")
+    past = time.time() - 3600
+    os.utime(sessions / "q3.toml", (past, past))
+    session_io.save(small_workbench().session, sessions / "q4.toml")
+    (sessions / ".q4.recovery.toml").write_text("")
+    return tmp_path
+
+
+def test_the_offer_lists_exports_and_sessions_newest_first(folder: Path, tmp_path: Path) -> None:
+    offer = start_offer(folder, folder / "sessions")
+    assert sorted(p.name for p in offer.lists) == ["globex.csv", "northwind.csv"]
+    assert [p.name for p in offer.sessions] == ["q4.toml", "q3.toml"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert not start_offer(empty, empty / "sessions")  # nothing: the demo opens
+
+
+def test_acctmap_without_arguments_offers_the_start_screen_only_where_there_is_something(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: dict = {}
+    monkeypatch.setattr(cli, "_run_app", lambda **kwargs: opened.update(kwargs) or 0)
+    assert cli.main([]) == 0
+    assert "workbench" not in opened and opened["start_offer"].sessions
+    empty = folder / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    opened.clear()
+    assert cli.main([]) == 0
+    assert "start_offer" not in opened and opened["workbench"].session.ours == "Northwind"
+
+
+def options(app: AcctmapApp) -> list[tuple[str | None, str]]:
+    listed = app.screen.query_one("#start-list", OptionList)
+    return [(o.id, str(o.prompt)) for o in (listed.get_option_at_index(i)
+                                            for i in range(listed.option_count))]
+
+
+def highlighted(app: AcctmapApp) -> str | None:
+    option = app.screen.query_one("#start-list", OptionList).highlighted_option
+    return option.id if option is not None else None
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    start_workers = [w for w in pilot.app.workers if w.group in ("start", "load")]
+    if start_workers:
+        await pilot.app.workers.wait_for_complete(start_workers)
+    await wait_for_load(pilot.app)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_enter_opens_the_newest_session(folder: Path) -> None:
+    offer = start_offer(folder, "sessions")
+    app = AcctmapApp(sessions_dir="sessions", start_offer=offer)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        shown = options(app)
+        assert highlighted(app) == "session:0" and "(q4.toml)" in dict(shown)["session:0"]
+        assert "2026-Q3" in dict(shown)["session:1"]
+        assert [i for i, _ in shown if i and i.startswith("list:")] == ["list:0", "list:1"]
+        assert "ctrl+n" in {key for key, b in app.screen.active_bindings.items()
+                            if b.binding.show}  # the load form's key is in the footer
+        assert app.screen.query(Footer)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PhaseScreen)
+        assert app.workbench is not None and app.workbench.path == Path("sessions/q4.toml")
+
+
+async def test_two_lists_picked_start_a_new_session(folder: Path) -> None:
+    app = AcctmapApp(sessions_dir="sessions", start_offer=start_offer(folder, "sessions"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        listed = app.screen.query_one("#start-list", OptionList)
+        ids = [i for i, _ in options(app)]
+        lists = start_offer(folder, "sessions").lists
+        ours = lists.index(folder / "northwind.csv")
+        listed.highlighted = ids.index(f"list:{ours}")
+        await pilot.press("enter")  # ours
+        await pilot.pause()
+        assert "[ours] northwind.csv" in dict(options(app))[f"list:{ours}"]
+        assert listed.get_option("new").disabled  # one list is not a mapping
+        listed.highlighted = ids.index(f"list:{1 - ours}")
+        await pilot.press("enter")  # the partner's
+        await pilot.pause()
+        assert highlighted(app) == "new"
+        assert "northwind.csv (ours) with globex.csv (the partner's)" in dict(options(app))["new"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.workbench is not None and isinstance(app.screen, PhaseScreen)
+        sources = {s.side: Path(s.path).name for s in app.workbench.session.sources}
+        assert sources == {"ours": "northwind.csv", "partner": "globex.csv"}
+        assert app.workbench.session.overlap()  # matched: acme.com and blueharbor.io
+
+
+async def test_demo_and_the_load_form_from_the_start_screen_and_its_palette(folder: Path) -> None:
+    app = AcctmapApp(sessions_dir="sessions", start_offer=start_offer(folder, "sessions"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")  # the load form for any two files; esc comes back here
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"open the demo")
+        await pilot.pause(0.5)  # the palette gathers its hits in a worker
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.workbench is not None and app.workbench.session.ours == "Northwind"
+        assert isinstance(app.screen, PhaseScreen) and not app.workbench.dirty
+
+
+async def test_a_session_that_cannot_be_read_is_said_so_on_the_start_screen(folder: Path) -> None:
+    (folder / "sessions" / "q4.toml").write_text("title = \"half a file\nschema = ")
+    app = AcctmapApp(sessions_dir="sessions", start_offer=start_offer(folder, "sessions"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "cannot be read" in dict(options(app))["session:0"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen) and app.workbench is None
+        notice = app.screen.query_one("#start-notice", Static)
+        assert notice.display and "q4.toml" in str(notice.content)
