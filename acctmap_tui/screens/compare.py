@@ -72,9 +72,10 @@ class CompareScreen(PhaseScreen):
         Binding("c", "choose", "Choose earlier"),
         Binding("f", "cycle_filter", "Filter"),
         Binding("a", "toggle_actions", "Actions"),
-        # priority: shown in the footer (the table's own enter binding would hide it)
-        Binding("enter", "open", "Open account", priority=True),
-        Binding("escape", "back", "Back"),
+        # priority: the table's own enter binding would take it. Enter and esc are not in the
+        # footer (80 columns): help (?) lists them.
+        Binding("enter", "open", "Open account", priority=True, show=False),
+        Binding("escape", "back", "Back", show=False),
     ]
 
     def __init__(self, *args, **kwargs) -> None:

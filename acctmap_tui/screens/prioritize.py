@@ -73,19 +73,21 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
     )
 
     BINDINGS = [
-        Binding("plus,equals_sign", "bump(1)", "Level", key_display="+/-"),
+        # The footer (80 columns) shows enter, +/-, s and /; the status and detail lines say o, [ ],
+        # f and w when they matter, and help (?) lists every key.
+        Binding("plus,equals_sign", "bump(1)", "Step", key_display="+/-"),
         Binding("minus", "bump(-1)", "Level down", show=False),
         # priority: the table's own enter would hide it; off a factor cell (or in the filter box)
         # check_action declines it and enter goes on to the focused widget
-        Binding("enter", "pick_level", "Pick level", priority=True),
-        Binding("l", "pick_level", "Pick level", show=False),
+        Binding("enter", "pick_level", "Level", priority=True),
+        Binding("l", "pick_level", "Level", show=False),
         Binding("s", "sort", "Sort"),
-        Binding("o", "rerank", "Re-rank"),
-        Binding("f", "cycle_category", "Category"),
         Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("w", "weights", "Factors"),
-        Binding("left_square_bracket", "page(-1)", "Prev page", key_display="["),
-        Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
+        Binding("o", "rerank", "Re-rank", show=False),
+        Binding("f", "cycle_category", "Category", show=False),
+        Binding("w", "weights", "Factors", show=False),
+        Binding("left_square_bracket", "page(-1)", "Prev page", key_display="[", show=False),
+        Binding("right_square_bracket", "page(1)", "Next page", key_display="]", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 

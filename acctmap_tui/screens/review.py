@@ -150,14 +150,16 @@ class ReviewScreen(PhaseScreen):
     BINDINGS = [
         Binding("a", "accept", "Accept"),
         Binding("r", "reject", "Reject"),
-        Binding("c", "take_other", "Other"),
+        # The footer (80 columns) shows a, r, m and g; the pair pane says [ ] and c when there are
+        # other candidates, the tabs show the views (v); help (?) lists every key.
+        Binding("c", "take_other", "Other", show=False),
         Binding("left_square_bracket", "other(-1)", "Prev other", show=False),
         Binding("right_square_bracket", "other(1)", "Next other", show=False),
         Binding("m", "pair", "Pair"),
         Binding("g", "category", "Category"),
         Binding("u", "undo", "Undo", show=False),  # the app shows ctrl+z for undo
         Binding("slash", "filter", "Filter", show=False),  # the filter box says "/"
-        Binding("v", "next_view", "View"),
+        Binding("v", "next_view", "View", show=False),
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
         Binding("escape", "leave_filter", "Back to list", show=False),

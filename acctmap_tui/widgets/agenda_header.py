@@ -164,10 +164,23 @@ class AgendaHeader(Widget):
 
 
 class AgendaFooter(Footer):
-    """The key footer of the phase screens: compact below 110 columns, so that a screen's own keys
-    and save / undo / quit still fit on a 100-column shared screen."""
+    """The key footer of the phase screens: compact below 110 columns, and without the "^p palette"
+    key below 100 (help, which is shown, names ctrl+p), so that a screen's main keys, the phase keys,
+    save, undo, help and quit fit on an 80-column shared screen."""
 
     NARROW = 110
+    PALETTE_FROM = 100
+    DEFAULT_CSS = """
+    /* Compact: a space between the phase keys' label and the next key, and the palette key as wide
+       as the place it is docked in (else the last cell shows what scrolled beneath it). */
+    AgendaFooter.-compact FooterLabel { margin: 0 1 0 0; }
+    AgendaFooter.-compact KeyGroup.-compact { padding-left: 0; }
+    AgendaFooter.-compact FooterKey.-command-palette { padding-right: 1; }
+    """
 
     def on_resize(self, event: events.Resize) -> None:
         self.compact = event.size.width < self.NARROW
+        palette = event.size.width >= self.PALETTE_FROM
+        if palette != self.show_command_palette:
+            self.show_command_palette = palette
+            self.call_after_refresh(self.recompose)

@@ -113,7 +113,8 @@ def test_demo_prioritize_screen_snapshot(snap_compare, sessions_dir: Path):
         table = pilot.app.screen.query_one("#prio-table")
         while table.cursor_column_key != "f:relationship" and table.cursor_column < 10:
             await pilot.press("right")
-        await pilot.press("3", "right", "3", "down", "left", "2", "right", "3", "down", "left", "1", "o")
+        await pilot.press("enter", "3", "right", "enter", "3", "down", "left", "enter", "2", "right",
+                          "enter", "3", "down", "left", "enter", "1", "o")
         await pilot.pause()
 
     assert snap_compare(AcctmapApp(demo_workbench(), sessions_dir), terminal_size=SIZE,
