@@ -363,7 +363,8 @@ class AcctmapApp(App[None]):
             return
         title = getattr(self.screen, "HELP_TITLE", "") or PHASE_LABELS.get(self.current_mode, "acctmap")
         agenda = self.workbench.session.agenda if self.workbench is not None else None
-        self.push_screen(HelpScreen(title, keys_of(self.screen), agenda))
+        notes = getattr(self.screen, "help_notes", list)()
+        self.push_screen(HelpScreen(title, keys_of(self.screen), agenda, notes))
 
     # --- the share-safe view ----------------------------------------------------------------
 

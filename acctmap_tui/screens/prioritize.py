@@ -281,6 +281,18 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         self._update_detail()
         self.refresh_bindings()
 
+    def help_notes(self) -> list[str]:
+        """For help (?): each factor column's header, full name, weight and levels."""
+        if not self.scores_shown:
+            return []
+        headers = {spec.key: str(spec.label) for spec in self._columns()}
+        lines = ["Factor columns (header: factor ×weight, levels):"]
+        for factor in self.session.scoring.factors:
+            levels = " · ".join(f"{i} {name}" for i, name in enumerate(factor.levels, start=1))
+            header = headers.get(FACTOR_PREFIX + factor.key, factor.label)
+            lines.append(f"  {header}: {factor.label} ×{factor.weight}  ({levels})")
+        return lines
+
     # --- actions ------------------------------------------------------------------------------
 
     def _factor_at_cursor(self) -> str | None:

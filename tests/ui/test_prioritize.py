@@ -439,3 +439,22 @@ async def test_enter_in_the_filter_box_keeps_the_filter_not_a_picker(sessions_di
         assert isinstance(app.screen, PrioritizeScreen)
         assert isinstance(app.screen.focused, AccountTable)
         assert [r["name"] for r in rows(app)] == ["Fjord Systems AS"]
+
+
+async def test_at_80x24_every_column_fits_and_priority_shows_whole(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    account = wb.session.overlap()[0]
+    wb.set_level(account, "relationship", 3)  # 3 x 3
+    wb.set_level(account, "icp_fit", 2)  # + 3 x 2 = 15
+    app = prioritize_app(wb, sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        header = next(line for line in lines if "Rank" in line and "Account" in line)
+        assert header.rstrip().endswith("Prio") and "…" not in header
+        for label in ("Relat.", "ICP", "Timing", "Deal", "Comp."):
+            assert label in header
+        row = next(line for line in lines if account.name[:10] in line)
+        assert row.split()[-1] == "15" or row.rstrip(" ▁▂▃▄▅▆▇█").split()[-1] == "15"
+        # the full factor name is on screen for the column under the cursor
+        assert "Partner relationship ×3" in shown_text(app, "#prio-detail")
