@@ -1,6 +1,7 @@
 """The key footer of every phase screen at 120×40, 100×30 and 80×24 on the demo: the keys it shows
 are whole (none cut at the edge, none hidden under the palette key), help and quit are always there,
-and no stray character sits in the last cell."""
+and no stray character sits in the last cell. The header above stays whole too: both companies,
+the clock, every count."""
 
 from __future__ import annotations
 
@@ -60,6 +61,9 @@ async def test_every_phase_footer_shows_its_keys_whole(size: tuple[int, int],
                 await pilot.press("escape")  # the earlier-session chooser opens on the first visit
             await pilot.pause(0.1)
             assert app.current_mode == mode
+            top, counts = (s.text for s in app.screen._compositor.render_strips()[:2])
+            assert "Northwind × Globex" in top and "call 60:00 left" in top, (mode, size, top)
+            assert "review 5" in counts and "…" not in top + counts, (mode, size, counts)
             footer = app.screen.query_one(AgendaFooter)
             line = footer_line(app)
             keys = shown_keys(footer)
