@@ -247,17 +247,21 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
                                        (account.theirs.name, "bold")))
         if not account.key.startswith("name:"):
             pair.append(f"  ·  {account.key}")
+        # The statuses lead the second line (they give the category), so that they still show
+        # on an 80-column screen, where the table has no room for their columns.
+        play = Text()
         if self.shows(OURS, "status") and self.shows(PARTNER, "status"):
-            pair.append(f"  ·  {account.ours.status or '?'} / {account.theirs.status or '?'}")
+            play.append(f"{account.ours.status or '?'} / {account.theirs.status or '?'}")
             if account.win_back:
-                pair.append("  ·  win-back", style="bold")
+                play.append(" · win-back", style="bold")
+            play.append(" → ")
         cat = category_of(account)
         if not self.shows(SESSION_SIDE, "category"):
-            play = Text("")
+            play = Text(play.plain.removesuffix(" → "))
         elif cat:
-            play = Text.assemble((cat.code, "bold"), f"  {cat.label}: {cat.play}")
+            play.append_text(Text.assemble((cat.code, "bold"), f"  {cat.label}: {cat.play}"))
         else:
-            play = Text("No category: a status word was not understood (set one in Review).")
+            play.append("No category: a status word was not understood (set one in Review).")
         column = self.table.cursor_column_key or ""
         if not self.scores_shown:
             how = Text("Scores are private: switch the share-safe view off (p) to score.")
@@ -269,7 +273,7 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
                 how.append(f"[{i} {name}]" if i == level else f"{i} {name}",
                            style="bold reverse" if i == level else "")
                 how.append("  ")
-            how.append("   +/- steps · enter picks a level")
+            how.append("+/- or enter", style="dim")
         else:
             top = max_priority(self.session.scoring.factors)
             how = Text(f"Move ←/→ onto a factor to score it.  priority = Σ weight × level "
