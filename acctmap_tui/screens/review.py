@@ -214,7 +214,10 @@ class ReviewScreen(PhaseScreen):
         self.watch(table, "cursor_coordinate", self._cursor_moved, init=False)
         self.call_after_refresh(self._fit_columns)
 
+    STACK_BELOW = 100  # columns: below this the pair pane goes under the list (class -stacked)
+
     def on_resize(self) -> None:
+        self.query_one("#review-body").set_class(self.size.width < self.STACK_BELOW, "-stacked")
         self.call_after_refresh(self._fit_columns)
 
     def _fit_columns(self) -> None:

@@ -84,3 +84,24 @@ async def test_the_phase_keys_label_is_spaced_from_the_next_key(sessions_dir: Pa
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "12345 Phase ^s Save" in footer_line(app)
+
+
+async def test_review_and_assign_tables_fit_80_columns(sessions_dir: Path) -> None:
+    """At 80×24 the Review pair pane goes under the list (names and categories whole), and Assign
+    keeps every column but notes (in the editor) whole on screen."""
+    app = AcctmapApp(demo_workbench(), sessions_dir, autosave_delay=600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        screen = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        assert app.screen.query_one("#review-body").has_class("-stacked")
+        for text in ("Lodestar Freight Inc.", "Cat.", "VOUCH", "SHARED",
+                     "lodestar-freight.co.uk", "customer (Customer - Direct)"):
+            assert text in screen, text
+        await pilot.press("4")
+        await pilot.pause()
+        header = next(s.text for s in app.screen._compositor.render_strips() if "Rank" in s.text)
+        for label in ("Account", "Cat", "Owner", "Next action", "Due", "Status"):
+            assert label in header, header
+        assert "Notes" not in header and "…" not in header
