@@ -256,6 +256,9 @@ class CompareScreen(PhaseScreen):
         return self.size.width or self.app.size.width
 
     def on_resize(self) -> None:
+        # Below 100 columns the "Overlap by session" chart has no room beside the summary (whose
+        # then / now columns say the same for the two sessions compared): it is hidden.
+        self.query_one("#compare-top").set_class(self._width() < 100, "-narrow")
         if self.diff is not None:
             self._draw_top()
 
