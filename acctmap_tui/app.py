@@ -71,9 +71,10 @@ class AcctmapApp(App[None]):
         Binding("3", "phase('prioritize')", "Prioritize", group=PHASE_KEYS),
         Binding("4", "phase('assign')", "Assign", group=PHASE_KEYS),
         Binding("5", "switch_mode('compare')", "Compare", group=PHASE_KEYS),
-        Binding("n", "next_phase", "Next"),
-        # The header shows "(t)" and "(p)" beside the clock and the share state: not in the footer,
-        # so a 100-column footer keeps room for each screen's own keys.
+        # The footer fits 80 columns: the phase keys, save, undo, help and quit, plus each screen's
+        # main keys. The rest are in help (?) and the palette. `n` is said by the time-up notice;
+        # the header shows "(t)" and "(p)" beside the clock and the share state.
+        Binding("n", "next_phase", "Next", show=False),
         Binding("t", "toggle_clock", "Clock", show=False),
         Binding("p", "toggle_share_safe", "Share-safe", show=False),
         Binding("ctrl+s", "save", "Save"),
@@ -373,7 +374,8 @@ class AcctmapApp(App[None]):
             return
         title = getattr(self.screen, "HELP_TITLE", "") or PHASE_LABELS.get(self.current_mode, "acctmap")
         agenda = self.workbench.session.agenda if self.workbench is not None else None
-        self.push_screen(HelpScreen(title, keys_of(self.screen), agenda))
+        notes = getattr(self.screen, "help_notes", list)()
+        self.push_screen(HelpScreen(title, keys_of(self.screen), agenda, notes))
 
     # --- the share-safe view ----------------------------------------------------------------
 

@@ -51,6 +51,7 @@ _COLUMNS = (
     ("notes", "Notes", "notes"),
 )
 _FIXED_WIDTHS = {"rank": 4, "category": 6, "owner": 18, "due": 10, "action_status": 7}
+NARROW_TABLE = 90  # a table narrower than this drops the notes column
 
 
 def incomplete(account: Account) -> bool:
@@ -134,8 +135,13 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
 
     def _columns(self) -> list[ColumnSpec]:
         shown = [(key, label) for key, label, field in _COLUMNS if self._shows(field)]
-        fixed = sum(_FIXED_WIDTHS.get(key, 0) + 2 for key, _ in shown)
-        flexible = [key for key, _ in shown if key not in _FIXED_WIDTHS]
+        fixed_widths = dict(_FIXED_WIDTHS)
+        if self._layout_width < NARROW_TABLE:
+            # 80 columns: notes stay in the editor (enter), owners get 14; every column fits.
+            shown = [(key, label) for key, label in shown if key != "notes"]
+            fixed_widths["owner"] = 14
+        fixed = sum(fixed_widths[key] + 2 for key, _ in shown if key in fixed_widths)
+        flexible = [key for key, _ in shown if key not in fixed_widths]
         room = self._layout_width - fixed - 2 * len(flexible)
         # Account and next action get most of the room; notes what is left.
         share = {"name": 3, "next_action": 4, "notes": 2}
@@ -143,7 +149,7 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         widths = {k: max(10, room * share[k] // parts) for k in flexible}
         if flexible:  # what integer division left over goes to the last flexible column
             widths[flexible[-1]] += max(0, room - sum(widths.values()))
-        return [ColumnSpec(key, label, _FIXED_WIDTHS.get(key) or widths[key])
+        return [ColumnSpec(key, label, fixed_widths.get(key) or widths[key])
                 for key, label in shown]
 
     def rows(self) -> list[Account]:

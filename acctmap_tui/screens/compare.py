@@ -75,9 +75,10 @@ class CompareScreen(PhaseScreen):
         Binding("c", "choose", "Choose earlier"),
         Binding("f", "cycle_filter", "Filter"),
         Binding("a", "toggle_actions", "Actions"),
-        # priority: shown in the footer (the table's own enter binding would hide it)
-        Binding("enter", "open", "Open account", priority=True),
-        Binding("escape", "back", "Back"),
+        # priority: the table's own enter binding would take it. Enter and esc are not in the
+        # footer (80 columns): help (?) lists them.
+        Binding("enter", "open", "Open account", priority=True, show=False),
+        Binding("escape", "back", "Back", show=False),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -279,6 +280,9 @@ class CompareScreen(PhaseScreen):
         return self.size.width or self.app.size.width
 
     def on_resize(self) -> None:
+        # Below 100 columns the "Overlap by session" chart has no room beside the summary (whose
+        # then / now columns say the same for the two sessions compared): it is hidden.
+        self.query_one("#compare-top").set_class(self._width() < 100, "-narrow")
         if self.diff is not None:
             self._draw_top()
 

@@ -67,11 +67,13 @@ class HelpScreen(ModalScreen[None]):
     #help-keys { color: $text-muted; }
     """
 
-    def __init__(self, title: str, keys: list[KeyHelp], agenda: Agenda | None = None) -> None:
+    def __init__(self, title: str, keys: list[KeyHelp], agenda: Agenda | None = None,
+                 notes: list[str] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.keys = keys
         self.agenda = agenda
+        self.notes = notes or []  # the screen's own lines (e.g. what its short column headers mean)
 
     def compose(self) -> ComposeResult:
         width = max((len(k.keys) for k in self.keys), default=4) + 2
@@ -84,6 +86,8 @@ class HelpScreen(ModalScreen[None]):
                         yield Static(f"[b]{heading}[/b]")
                         yield Static("\n".join(f"  {escape(k.keys):<{width}} {escape(k.what)}"
                                                for k in rows))
+                if self.notes:
+                    yield Static("\n".join(escape(line) for line in self.notes))
                 if self.agenda is not None:
                     yield Static("[b]The agenda[/b] (1-4 go to a phase, n to the next)")
                     yield Static("\n".join(f"  {line}" for line in agenda_lines(self.agenda)))

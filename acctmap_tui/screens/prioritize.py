@@ -2,9 +2,9 @@
 
 One row per overlapping account: rank, account, our / their status, category, one column per
 scoring factor ("3 Champion") and priority. Put the cursor on a factor cell and press `+` / `-` to
-move its level, or `1`..`9` to set it (`0` clears); priority and every rank that moved update at
-once, in place. Digits score only while the cursor is on a factor cell; elsewhere they reach the
-app (1-4 switch phase).
+move its level, or `enter` / `l` to pick one in a small dialog (`LevelPicker`); priority and every
+rank that moved update at once, in place. Digits are never score keys here: `1`-`5` switch phase
+on every screen, whatever the cursor is on.
 
 Row order on an edit: rows do NOT jump. A row leaping away from the cursor while the call is scoring
 it is disorienting, so the rank column updates immediately but the rows keep their order until the
@@ -39,6 +39,7 @@ from acctmap_tui.core.model import CATEGORY_BY_KEY, OURS, PARTNER, SESSION_SIDE
 from acctmap_tui.core.score import max_priority
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.base import PhaseScreen
+from acctmap_tui.screens.prioritize_level import LevelPicker
 from acctmap_tui.screens.prioritize_weights import FactorsScreen
 from acctmap_tui.views.prioritize import FACTOR_PREFIX, SORT_NAMES, ColumnSpec, PrioritizeView
 from acctmap_tui.widgets.account_table import PAGE_SIZE, AccountTable, FitsTableWidth
@@ -55,7 +56,8 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
     PALETTE = (
         ("Prioritize: level up", "Raise the factor level under the cursor (+)", "bump", (1,)),
         ("Prioritize: level down", "Lower the factor level under the cursor (-)", "bump", (-1,)),
-        ("Prioritize: clear the score", "Unscore the factor under the cursor (0)", "set_level", (0,)),
+        ("Prioritize: pick a level", "Choose the level of the factor under the cursor (enter, l)",
+         "pick_level", ()),
         ("Prioritize: sort by this column", "Sort by the column under the cursor; again reverses (s)",
          "sort", ()),
         ("Prioritize: re-rank", "Put the rows back in rank order (o)", "rerank", ()),
@@ -71,17 +73,21 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
     )
 
     BINDINGS = [
-        Binding("plus,equals_sign", "bump(1)", "Level +", key_display="+"),
-        Binding("minus", "bump(-1)", "Level -", key_display="-"),
-        Binding("1", "set_level(1)", "Set level", key_display="0-9"),
-        *(Binding(str(d), f"set_level({d})", "Set level", show=False) for d in (0, *range(2, 10))),
+        # The footer (80 columns) shows enter, +/-, s and /; the status and detail lines say o, [ ],
+        # f and w when they matter, and help (?) lists every key.
+        Binding("plus,equals_sign", "bump(1)", "Step", key_display="+/-"),
+        Binding("minus", "bump(-1)", "Level down", show=False),
+        # priority: the table's own enter would hide it; off a factor cell (or in the filter box)
+        # check_action declines it and enter goes on to the focused widget
+        Binding("enter", "pick_level", "Level", priority=True),
+        Binding("l", "pick_level", "Level", show=False),
         Binding("s", "sort", "Sort"),
-        Binding("o", "rerank", "Re-rank"),
-        Binding("f", "cycle_category", "Category"),
         Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("w", "weights", "Factors"),
-        Binding("left_square_bracket", "page(-1)", "Prev page", key_display="["),
-        Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
+        Binding("o", "rerank", "Re-rank", show=False),
+        Binding("f", "cycle_category", "Category", show=False),
+        Binding("w", "weights", "Factors", show=False),
+        Binding("left_square_bracket", "page(-1)", "Prev page", key_display="[", show=False),
+        Binding("right_square_bracket", "page(1)", "Next page", key_display="]", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -241,17 +247,21 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
                                        (account.theirs.name, "bold")))
         if not account.key.startswith("name:"):
             pair.append(f"  ·  {account.key}")
+        # The statuses lead the second line (they give the category), so that they still show
+        # on an 80-column screen, where the table has no room for their columns.
+        play = Text()
         if self.shows(OURS, "status") and self.shows(PARTNER, "status"):
-            pair.append(f"  ·  {account.ours.status or '?'} / {account.theirs.status or '?'}")
+            play.append(f"{account.ours.status or '?'} / {account.theirs.status or '?'}")
             if account.win_back:
-                pair.append("  ·  win-back", style="bold")
+                play.append(" · win-back", style="bold")
+            play.append(" → ")
         cat = category_of(account)
         if not self.shows(SESSION_SIDE, "category"):
-            play = Text("")
+            play = Text(play.plain.removesuffix(" → "))
         elif cat:
-            play = Text.assemble((cat.code, "bold"), f"  {cat.label}: {cat.play}")
+            play.append_text(Text.assemble((cat.code, "bold"), f"  {cat.label}: {cat.play}"))
         else:
-            play = Text("No category: a status word was not understood (set one in Review).")
+            play.append("No category: a status word was not understood (set one in Review).")
         column = self.table.cursor_column_key or ""
         if not self.scores_shown:
             how = Text("Scores are private: switch the share-safe view off (p) to score.")
@@ -263,7 +273,7 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
                 how.append(f"[{i} {name}]" if i == level else f"{i} {name}",
                            style="bold reverse" if i == level else "")
                 how.append("  ")
-            how.append(f"   +/- or 1-{len(factor.levels)} scores, 0 clears")
+            how.append("+/- or enter", style="dim")
         else:
             top = max_priority(self.session.scoring.factors)
             how = Text(f"Move ←/→ onto a factor to score it.  priority = Σ weight × level "
@@ -275,6 +285,18 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         self._update_detail()
         self.refresh_bindings()
 
+    def help_notes(self) -> list[str]:
+        """For help (?): each factor column's header, full name, weight and levels."""
+        if not self.scores_shown:
+            return []
+        headers = {spec.key: str(spec.label) for spec in self._columns()}
+        lines = ["Factor columns (header: factor ×weight, levels):"]
+        for factor in self.session.scoring.factors:
+            levels = " · ".join(f"{i} {name}" for i, name in enumerate(factor.levels, start=1))
+            header = headers.get(FACTOR_PREFIX + factor.key, factor.label)
+            lines.append(f"  {header}: {factor.label} ×{factor.weight}  ({levels})")
+        return lines
+
     # --- actions ------------------------------------------------------------------------------
 
     def _factor_at_cursor(self) -> str | None:
@@ -284,10 +306,9 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.is_mounted:
             return True
-        if action in ("bump", "set_level"):
-            # Off a factor cell, digits fall through to the app (1-4 switch phase).
+        if action in ("bump", "pick_level"):
             return (self.scores_shown and self._factor_at_cursor() is not None
-                    and self.table.cursor_account is not None)
+                    and self.table.cursor_account is not None and self.focused is self.table)
         if action == "weights":
             return self.scores_shown
         if action == "page":
@@ -302,17 +323,18 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
             return
         self.workbench.bump(account, factor, delta)  # the screen redraws on its notice
 
-    def action_set_level(self, level: int) -> None:
-        account, factor = self.table.cursor_account, self._factor_at_cursor()
+    def action_pick_level(self) -> None:
+        """The level picker for the factor under the cursor; its answer is one undo step."""
+        account, key = self.table.cursor_account, self._factor_at_cursor()
+        factor = self.session.scoring.factor(key) if key else None
         if account is None or factor is None:
             return
-        levels = len(self.session.scoring.factor(factor).levels)
-        if level > levels:  # refused, never clamped: a stray key must not score silently
-            label = self.session.scoring.factor(factor).label
-            self.notify(f"{label} has {levels} levels: press 1-{levels} (0 clears). "
-                        f"Nothing was scored.", severity="warning", markup=False)
-            return
-        self.workbench.set_level(account, factor, level)
+
+        def picked(level: int | None) -> None:
+            if level is not None and level != factor.level(account):
+                self.workbench.set_level(account, factor.key, level)
+
+        self.app.push_screen(LevelPicker(factor, account.name, factor.level(account)), picked)
 
     def action_sort(self) -> None:
         self.view.sort_by(self.table.cursor_column_key or "rank")

@@ -150,14 +150,16 @@ class ReviewScreen(PhaseScreen):
     BINDINGS = [
         Binding("a", "accept", "Accept"),
         Binding("r", "reject", "Reject"),
-        Binding("c", "take_other", "Other"),
+        # The footer (80 columns) shows a, r, m and g; the pair pane says [ ] and c when there are
+        # other candidates, the tabs show the views (v); help (?) lists every key.
+        Binding("c", "take_other", "Other", show=False),
         Binding("left_square_bracket", "other(-1)", "Prev other", show=False),
         Binding("right_square_bracket", "other(1)", "Next other", show=False),
         Binding("m", "pair", "Pair"),
         Binding("g", "category", "Category"),
         Binding("u", "undo", "Undo", show=False),  # the app shows ctrl+z for undo
         Binding("slash", "filter", "Filter", show=False),  # the filter box says "/"
-        Binding("v", "next_view", "View"),
+        Binding("v", "next_view", "View", show=False),
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -212,7 +214,10 @@ class ReviewScreen(PhaseScreen):
         self.watch(table, "cursor_coordinate", self._cursor_moved, init=False)
         self.call_after_refresh(self._fit_columns)
 
+    STACK_BELOW = 100  # columns: below this the pair pane goes under the list (class -stacked)
+
     def on_resize(self) -> None:
+        self.query_one("#review-body").set_class(self.size.width < self.STACK_BELOW, "-stacked")
         self.call_after_refresh(self._fit_columns)
 
     def _fit_columns(self) -> None:

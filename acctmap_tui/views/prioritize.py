@@ -24,6 +24,7 @@ from acctmap_tui.core.model import (
     Factor,
     Session,
 )
+from acctmap_tui.core.score import max_priority
 
 FACTOR_PREFIX = "f:"
 CATEGORY_FILTERS: tuple[str | None, ...] = (None, *(c.key for c in CATEGORIES))
@@ -33,6 +34,7 @@ SORT_NAMES = {"rank": "rank", "name": "account", "ours": "our status", "theirs":
 TOP_STYLE = "bold"
 MIN_ACCOUNT_WIDTH = 14
 MAX_ACCOUNT_WIDTH = 34
+MIN_FACTOR_WIDTH = 5  # "3 Ch…"; the header abbreviated to fit ("Rel.")
 
 STATUS_SHORT = {"customer": "Cust", "open deal": "Deal", "prospect": "Prosp", "churned": "Churn"}
 
@@ -70,14 +72,25 @@ def short_level(name: str, width: int) -> str:
     return fit(name, width)
 
 
+def abbreviate(word: str, width: int) -> str:
+    """`word` shortened to at most `width` characters as people abbreviate: cut before a vowel,
+    with a period ("Relationship", 6 -> "Relat."; "Competition", 6 -> "Comp.")."""
+    if len(word) <= width:
+        return word
+    stem = word[:max(width - 1, 1)]
+    while len(stem) > 3 and stem[-1].casefold() in "aeiouy":
+        stem = stem[:-1]
+    return stem + "."
+
+
 def short_label(label: str, width: int) -> str:
-    """A factor header in at most `width` characters: whole, its last word, or cut."""
+    """A factor header in at most `width` characters: whole, else its longest word ("relationship"
+    says more than "Partner r…"), else that word abbreviated. Never an ellipsis: the detail line
+    and help (?) give the full name."""
     if len(label) <= width:
         return label
-    last = label.split()[-1]
-    if len(last) >= 6:  # "relationship" says more than "Partner r…"
-        return fit(last[0].upper() + last[1:], width)
-    return fit(label, width)
+    word = max(label.split(), key=len)
+    return abbreviate(word[0].upper() + word[1:], width)
 
 
 def factor_cell_width(factor: Factor) -> int:
@@ -294,19 +307,22 @@ class PrioritizeView:
         category = [ColumnSpec("category", "Cat", 6)] if self.shows(SESSION_SIDE, "category") else []
         show_priority = self.shows(SESSION_SIDE, "priority")
         widths = [factor_cell_width(f) for f in factors] if self.scores_shown else []
+        # Prio fits the highest priority the factors allow ("15" never shows as "1").
+        priority_width = max(4, len(str(max_priority(factors))))
 
         rank = [ColumnSpec("rank", "Rank", self.rank_digits() + 2)] if self.rank_shown else []
 
         def room_for_account() -> int:
             fixed = (self.rank_digits() + 4 if rank else 0) + 2
             fixed += sum(s.width + 2 for s in statuses + category if s.width)
-            fixed += 6 if show_priority else 0
+            fixed += priority_width + 2 if show_priority else 0
             return width - fixed - sum(w + 2 for w in widths)
 
         if room_for_account() < MIN_ACCOUNT_WIDTH and widths:
             statuses = []
         if room_for_account() < MIN_ACCOUNT_WIDTH and widths:
-            per = max(7, (room_for_account() + sum(w + 2 for w in widths) - MIN_ACCOUNT_WIDTH)
+            per = max(MIN_FACTOR_WIDTH,
+                      (room_for_account() + sum(w + 2 for w in widths) - MIN_ACCOUNT_WIDTH)
                       // len(widths) - 2)
             widths = [min(w, per) for w in widths]
         account = max(MIN_ACCOUNT_WIDTH, min(MAX_ACCOUNT_WIDTH, room_for_account()))
@@ -319,7 +335,7 @@ class PrioritizeView:
             ]
             specs.append(ColumnSpec(FACTOR_PREFIX + factor.key, short_label(factor.label, w), w))
         if show_priority:
-            specs.append(ColumnSpec("priority", Text("Prio", justify="right"), 4))
+            specs.append(ColumnSpec("priority", Text("Prio", justify="right"), priority_width))
         return specs
 
     def factor_label(self, column: str) -> str:

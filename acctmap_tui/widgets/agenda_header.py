@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label
 
 from acctmap_tui.core.categorize import overlap_figures
-from acctmap_tui.widgets.agenda_strip import AgendaStrip
+from acctmap_tui.widgets.agenda_strip import SHORT_LABELS, AgendaStrip
 from acctmap_tui.core.model import CATEGORIES, PHASE_LABELS, Session
 
 if TYPE_CHECKING:
@@ -78,24 +78,31 @@ def left_text(label: str, seconds: float) -> str:
     return f"{label} {clock(seconds)} left"
 
 
-def counts_text(session: Session) -> str:
-    """'SHARED 4  VOUCH 3  INTRO 2  JOINT 1  review 3' (plus 'unsorted N' when statuses are unknown)."""
+def counts_text(session: Session, narrow: bool = False) -> str:
+    """'SHARED 4  VOUCH 3  INTRO 2  JOINT 1  review 3' (plus 'unsorted N' when statuses are unknown);
+    single-spaced when `narrow`."""
     fig = overlap_figures(session)
     parts = [f"{c.code} {fig.per_category[c.key]}" for c in CATEGORIES]
     if fig.uncategorized:
         parts.append(f"unsorted {fig.uncategorized}")
     parts.append(f"review {fig.review}")
-    return "  ".join(parts)
+    return (" " if narrow else "  ").join(parts)
 
 
-def save_text(dirty: bool, path: Path | None) -> str:
+def save_text(dirty: bool, path: Path | None, narrow: bool = False) -> str:
     if dirty:
         return "● unsaved"
-    return "saved" if path else "not saved yet"
+    return "saved" if path else "not saved" if narrow else "not saved yet"
 
 
 class AgendaHeader(Widget):
-    """Docked at the top of every phase screen."""
+    """Docked at the top of every phase screen. Below 100 columns (class `-narrow`) the words
+    shorten ("2/4 Review", "paused (t)", "all shown (p)") so that both companies, the clock and the
+    counts still fit 80 columns; the agenda strip under them names the phase in full. Compare names the agenda phase beside its
+    own name only from 120 columns."""
+
+    NARROW = 100
+    WIDE = 120  # from here Compare's label also names the agenda phase
 
     if TYPE_CHECKING:
         @property
@@ -123,6 +130,18 @@ class AgendaHeader(Widget):
     def _app_state_moved(self, _value: object = None) -> None:
         self.refresh_header()
 
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < self.NARROW
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self._counted = None
+            self.refresh_header()
+
+    @property
+    def narrow(self) -> bool:
+        width = self.size.width or self.app.size.width
+        return width < self.NARROW
+
     def refresh_header(self) -> None:
         """Redraw every part from the workbench and the app's clock and share-safe state."""
         app = self.app
@@ -132,18 +151,25 @@ class AgendaHeader(Widget):
         session = wb.session
         times = agenda_times(session)
         self.query_one("#agenda-companies", Label).update(escape(f"{session.ours} × {session.partner}"))
-        label = PHASE_LABELS.get(times.phase, times.phase)
+        narrow = self.narrow
+        labels = SHORT_LABELS if narrow else PHASE_LABELS
+        label = labels.get(times.phase, times.phase)
         phase_text = f"{times.number}/{times.phases} {label}" if times.number else label
-        # A screen outside the agenda (Compare) names itself; the agenda phase stays in view.
+        # A screen outside the agenda (Compare) names itself; the agenda phase stays in view (in
+        # the strip under it when narrow).
         if screen_label := getattr(self.screen, "HEADER_LABEL", ""):
-            phase_text = f"{screen_label} · agenda {phase_text}"
+            wide = (self.size.width or self.app.size.width) >= self.WIDE
+            phase_text = f"{screen_label} · agenda {phase_text}" if wide else screen_label
         self.query_one("#agenda-phase", Label).update(phase_text)
         self.query_one(AgendaStrip).show(session.agenda)
         running = app.clock_running
         clock_label = self.query_one("#agenda-clock", Label)
+        phase_left = left_text("phase", times.phase_left_s)
+        if narrow and not times.phase_over:
+            phase_left = phase_left.removesuffix(" left")  # "phase 20:00 · call 60:00 left"
         clock_label.update(
-            f"{left_text('phase', times.phase_left_s)} · {left_text('call', times.call_left_s)}"
-            f" · {'clock running' if running else 'clock paused (t)'}"
+            f"{phase_left} · {left_text('call', times.call_left_s)}"
+            f" · {'' if narrow else 'clock '}{'running' if running else 'paused (t)'}"
         )
         clock_label.set_class(times.phase_over or times.call_over, "-over")
         over = self.query_one("#agenda-over", Label)
@@ -153,21 +179,34 @@ class AgendaHeader(Widget):
         # Counting walks every account: do it when the session changed, not on every clock tick.
         if self._counted != (id(session), wb.revision):
             self._counted = (id(session), wb.revision)
-            self.query_one("#agenda-counts", Label).update(counts_text(session))
+            self.query_one("#agenda-counts", Label).update(counts_text(session, narrow))
         saved = self.query_one("#agenda-saved", Label)
-        saved.update("saving…" if app.saving else save_text(wb.dirty, wb.path))
+        saved.update("saving…" if app.saving else save_text(wb.dirty, wb.path, narrow))
         saved.set_class(wb.dirty, "-dirty")
         share_safe = app.share_safe
         label = self.query_one("#agenda-privacy", Label)
-        label.update("SHARE-SAFE" if share_safe else "all fields shown (p)")
+        label.update("SHARE-SAFE" if share_safe else "all shown (p)" if narrow else "all fields shown (p)")
         label.set_class(share_safe, "-on")
 
 
 class AgendaFooter(Footer):
-    """The key footer of the phase screens: compact below 110 columns, so that a screen's own keys
-    and save / undo / quit still fit on a 100-column shared screen."""
+    """The key footer of the phase screens: compact below 110 columns, and without the "^p palette"
+    key below 100 (help, which is shown, names ctrl+p), so that a screen's main keys, the phase keys,
+    save, undo, help and quit fit on an 80-column shared screen."""
 
     NARROW = 110
+    PALETTE_FROM = 100
+    DEFAULT_CSS = """
+    /* Compact: a space between the phase keys' label and the next key, and the palette key as wide
+       as the place it is docked in (else the last cell shows what scrolled beneath it). */
+    AgendaFooter.-compact FooterLabel { margin: 0 1 0 0; }
+    AgendaFooter.-compact KeyGroup.-compact { padding-left: 0; }
+    AgendaFooter.-compact FooterKey.-command-palette { padding-right: 1; }
+    """
 
     def on_resize(self, event: events.Resize) -> None:
         self.compact = event.size.width < self.NARROW
+        palette = event.size.width >= self.PALETTE_FROM
+        if palette != self.show_command_palette:
+            self.show_command_palette = palette
+            self.call_after_refresh(self.recompose)

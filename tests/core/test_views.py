@@ -131,3 +131,31 @@ def test_pages_follow_the_focused_row_and_stop_at_the_ends():
     assert pager.start == 0 and not pager.turn(-1)
     pager.show(300, focus_index=299)
     assert (pager.start, pager.end, pager.paged) == (0, 300, False)
+
+
+def test_an_80_column_table_fits_every_column_and_abbreviates_headers_without_cutting():
+    wb = small_workbench()
+    factors = wb.session.scoring.factors
+    factors[0].weight = 10  # a top priority of three digits: 10x3 + 3x3 + 2x3 + 2x3 + 1x3 = 54
+    factors[0].levels = [f"Level {i}" for i in range(1, 10)]  # 10x9 + 27 = 117
+    view = loaded(wb)
+    for width in (78, 98, 118):  # the table at 80, 100 and 120 columns
+        columns = view.columns(width)
+        assert sum(c.width + 2 for c in columns) <= width, width
+        prio = next(c for c in columns if c.key == "priority")
+        assert prio.width >= len("117")
+        headers = [str(c.label) for c in columns]
+        assert not any("…" in h for h in headers), headers
+    narrow = {c.key: str(c.label) for c in view.columns(78)}
+    assert narrow["f:relationship"] == "Relat."
+    assert narrow["f:competition"] == "Comp."
+    assert narrow["f:icp_fit"] == "ICP" and narrow["f:deal_size"] == "Deal"
+
+
+def test_abbreviations_cut_before_a_vowel_and_say_so():
+    from acctmap_tui.views.prioritize import abbreviate
+
+    assert abbreviate("Relationship", 6) == "Relat."
+    assert abbreviate("Competition", 6) == "Comp."
+    assert abbreviate("Timing", 6) == "Timing"
+    assert abbreviate("Audience", 4) == "Aud."

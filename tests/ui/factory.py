@@ -126,3 +126,32 @@ def write_lists(folder: Path) -> tuple[Path, Path]:
     theirs.write_text("name,domain,status\nACME Corp,acme.com,customer\n"
                       "Blue Harbour Logistics,blueharbor.io,customer\nOrbital,orbital.com,prospect\n")
     return ours, theirs
+
+
+def demo_workbench() -> Workbench:
+    """The bundled demo (70 accounts in the overlap, 5 in review), dated DAY."""
+    from acctmap_tui.cli import demo_session
+
+    built = demo_session(day=DAY)
+    return Workbench(built.session, built.ours, built.theirs)
+
+
+def save_earlier_demo(wb: Workbench, folder: Path) -> Path:
+    """Save an earlier quarter of `wb`'s session into `folder` (for Compare): 90 days before,
+    five accounts fewer; returns its path."""
+    import copy
+    from datetime import timedelta
+
+    from acctmap_tui.core import session as session_io
+
+    earlier = copy.deepcopy(wb.session)
+    earlier.title = earlier.title.replace("Q4", "Q3") if "Q4" in earlier.title else "Earlier mapping"
+    earlier.date = wb.session.date - timedelta(days=90)
+    earlier.created = datetime(earlier.date.year, earlier.date.month, earlier.date.day, 10, 0,
+                               tzinfo=timezone.utc)
+    earlier.accounts = earlier.accounts[5:]
+    apply_categories(earlier)
+    rescore(earlier)
+    path = folder / "earlier.toml"
+    session_io.save(earlier, path)
+    return path

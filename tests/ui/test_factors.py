@@ -139,7 +139,7 @@ async def test_add_a_factor_and_score_it_with_keys(sessions_dir: Path) -> None:
         assert row_of(app, last)["f:budget_owner"] == "·"
 
         await go_to(pilot, last, "f:budget_owner")
-        await pilot.press("3")
+        await pilot.press("enter", "3")
         row = row_of(app, last)
         assert row["f:budget_owner"] == "3 Yes"
         assert row["priority"] == "27"  # 9 x 3
@@ -315,7 +315,6 @@ async def test_assign_follows_the_new_priorities(sessions_dir: Path) -> None:
         await open_editor(pilot)
         await pilot.press("down", "ctrl+r")
         await save(pilot)
-        await go_to(pilot, rows(app)[0]["name"], "name")  # off a factor, 4 switches phase
         await pilot.press("4")
         await pilot.pause()
         assert app.current_mode == "assign"

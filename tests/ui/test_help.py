@@ -49,3 +49,18 @@ async def test_the_palette_finds_help(sessions_dir: Path):
         app.action_help()
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_prioritize_help_names_each_short_factor_header(sessions_dir: Path):
+    wb = small_workbench()
+    wb.session.agenda.current = "prioritize"
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = _text(app.screen)
+        assert "Relat.: Partner relationship ×3  (1 Awareness · 2 User · 3 Champion)" in text
+        assert "Comp.: Competition ×1" in text
+        for key in ("⏎ l", "+/-", "Re-rank", "Category", "Factors"):  # keys the footer leaves out
+            assert key in text

@@ -6,13 +6,15 @@ import io
 from pathlib import Path
 
 from rich.console import Console
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, OptionList, Static
 
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core.model import CATEGORY_BY_KEY, SHARED_CUSTOMER
 from acctmap_tui.core.score import priority, ranks
 from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.screens.compare import CompareScreen
 from acctmap_tui.screens.prioritize import PrioritizeScreen
+from acctmap_tui.screens.prioritize_level import LevelPicker
 from acctmap_tui.screens.prioritize_weights import FactorsScreen
 from acctmap_tui.widgets.account_table import AccountTable
 from tests.ui.factory import small_workbench
@@ -63,6 +65,15 @@ def shown_text(app: AcctmapApp, selector: str) -> str:
     return " ".join(console.export_text().split())
 
 
+async def pick(pilot, level: int) -> None:
+    """Score the cell under the cursor through the level picker (enter, then the level's digit)."""
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, LevelPicker)
+    await pilot.press(str(level))
+    await pilot.pause()
+
+
 async def go_to(pilot, name: str, column: str) -> None:
     """Put the cursor on account `name`, column `column` (arrow keys are tested elsewhere)."""
     t = table(pilot.app)
@@ -99,7 +110,7 @@ async def test_score_keys_update_priority_and_rank_at_once(sessions_dir: Path) -
         assert table(app).cursor_column_key == "f:relationship"
         await pilot.press(*["down"] * (len(order) - 1))
         assert table(app).cursor_account.name == last
-        await pilot.press("3")  # Champion
+        await pick(pilot, 3)  # Champion
         row = row_of(app, last)
         assert row["f:relationship"].startswith("3 ")
         assert row["priority"] == "9"  # weight 3 x level 3
@@ -115,7 +126,7 @@ async def test_score_keys_update_priority_and_rank_at_once(sessions_dir: Path) -
         assert row["priority"] == "15"
         await pilot.press("minus")
         assert row_of(app, last)["priority"] == "12"
-        await pilot.press("0")  # clears
+        await pick(pilot, 0)  # clears
         assert row_of(app, last)["f:icp_fit"] == "·"
         assert row_of(app, last)["priority"] == "9"
 
@@ -133,10 +144,10 @@ async def test_rank_column_matches_the_ranking_after_many_edits(sessions_dir: Pa
     app = prioritize_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        for name, keys in (("Helios Robotics", "3"), ("Acme, Inc.", "2"), ("Juniper & Co", "1"),
-                           ("Acme, Inc.", "plus")):
+        for name, key in (("Helios Robotics", 3), ("Acme, Inc.", 2), ("Juniper & Co", 1),
+                          ("Acme, Inc.", "plus")):
             await go_to(pilot, name, "f:relationship")
-            await pilot.press(keys)
+            await (pilot.press(key) if key == "plus" else pick(pilot, key))
         expected = ranks(wb.session)
         by_name = {a.name: a for a in wb.session.overlap()}
         for row in rows(app):
@@ -172,7 +183,7 @@ async def test_undo_puts_the_cells_back(sessions_dir: Path) -> None:
         await pilot.pause()
         name = rows(app)[2]["name"]
         await go_to(pilot, name, "f:timing")
-        await pilot.press("2")
+        await pick(pilot, 2)
         assert row_of(app, name)["priority"] == "4"
         await pilot.press("ctrl+z")
         await pilot.pause()
@@ -338,7 +349,7 @@ async def test_command_palette_reaches_the_screen_actions(sessions_dir: Path) ->
         await pilot.pause()
         name = rows(app)[-1]["name"]
         await go_to(pilot, name, "f:relationship")
-        await pilot.press("2")
+        await pick(pilot, 2)
         await pilot.press("ctrl+p")
         await pilot.pause()
         for ch in "re-rank":
@@ -349,17 +360,101 @@ async def test_command_palette_reaches_the_screen_actions(sessions_dir: Path) ->
         assert rows(app)[0]["name"] == name
 
 
-async def test_a_level_out_of_range_is_refused_with_a_message_not_clamped(sessions_dir: Path) -> None:
+async def test_digits_switch_phase_even_on_a_factor_cell(sessions_dir: Path) -> None:
+    """The phase keys mean one thing everywhere: on a factor cell, 4 goes to Assign, scoring nothing."""
     wb = small_workbench()
     app = prioritize_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        first = rows(app)[0]["name"]
-        assert table(app).cursor_column_key == "f:relationship"
+        assert table(app).cursor_column_key == "f:relationship"  # where the cursor starts
         await pilot.press("4")
         await pilot.pause()
-        account = next(a for a in wb.session.overlap() if a.name == first)
-        assert "relationship" not in account.scores and not wb.dirty
-        assert any("has 3 levels" in n.message for n in app._notifications)
+        assert app.current_mode == "assign"
+        assert not any(a.scores for a in wb.session.overlap()) and not wb.dirty
         await pilot.press("3")
-        assert account.scores["relationship"] == 3
+        await pilot.pause()
+        assert app.current_mode == "prioritize"
+        await go_to(pilot, rows(app)[0]["name"], "f:deal_size")
+        for digit, mode in (("2", "review"), ("3", "prioritize"), ("5", "compare"), ("1", "icp")):
+            await pilot.press(digit)
+            await pilot.pause()
+            if mode == "prioritize":
+                await go_to(pilot, rows(app)[0]["name"], "f:deal_size")
+            elif mode == "compare" and not isinstance(app.screen, CompareScreen):
+                await pilot.press("escape")  # the earlier-session chooser opens on the first visit
+                await pilot.pause()
+            assert app.current_mode == mode
+        assert not any(a.scores for a in wb.session.overlap())
+
+
+async def test_the_level_picker_sets_refuses_and_undoes(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = prioritize_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        name = rows(app)[0]["name"]
+        account = next(a for a in wb.session.overlap() if a.name == name)
+        factor = wb.session.scoring.factor("relationship")
+        await pilot.press("enter")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, LevelPicker)
+        options = picker.query_one("#level-options", OptionList)
+        listed = " · ".join(" ".join(str(options.get_option_at_index(i).prompt).split())
+                            for i in range(options.option_count))
+        for i, level in enumerate(factor.levels, start=1):  # the factor's own level names
+            assert f"{i} {level}" in listed
+        assert "0 not scored" in listed
+
+        await pilot.press("9")  # past the top level: refused in the dialog, never clamped
+        await pilot.pause()
+        assert app.screen is picker
+        message = picker.query_one("#level-message", Label)
+        assert f"No level 9: {factor.label} has {len(factor.levels)} levels" in str(message.content)
+        assert "relationship" not in account.scores and not wb.dirty
+
+        await pilot.press("escape")  # cancels: nothing scored
+        await pilot.pause()
+        assert isinstance(app.screen, PrioritizeScreen) and not wb.dirty
+
+        await pilot.press("l", "down", "down", "enter")  # l opens it too; arrows and enter pick
+        await pilot.pause()
+        assert isinstance(app.screen, PrioritizeScreen)
+        assert account.scores["relationship"] == 2
+        assert row_of(app, name)["f:relationship"].startswith("2 ")
+        assert row_of(app, name)["priority"] == str(2 * factor.weight)
+
+        await pilot.press("ctrl+z")  # one undo step puts it back
+        await pilot.pause()
+        assert "relationship" not in account.scores
+        assert row_of(app, name)["f:relationship"] == "·" and row_of(app, name)["priority"] == "0"
+
+
+async def test_enter_in_the_filter_box_keeps_the_filter_not_a_picker(sessions_dir: Path) -> None:
+    app = prioritize_app(small_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", "f", "j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PrioritizeScreen)
+        assert isinstance(app.screen.focused, AccountTable)
+        assert [r["name"] for r in rows(app)] == ["Fjord Systems AS"]
+
+
+async def test_at_80x24_every_column_fits_and_priority_shows_whole(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    account = wb.session.overlap()[0]
+    wb.set_level(account, "relationship", 3)  # 3 x 3
+    wb.set_level(account, "icp_fit", 2)  # + 3 x 2 = 15
+    app = prioritize_app(wb, sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        header = next(line for line in lines if "Rank" in line and "Account" in line)
+        assert header.rstrip().endswith("Prio") and "…" not in header
+        for label in ("Relat.", "ICP", "Timing", "Deal", "Comp."):
+            assert label in header
+        row = next(line for line in lines if account.name[:10] in line)
+        assert row.split()[-1] == "15" or row.rstrip(" ▁▂▃▄▅▆▇█").split()[-1] == "15"
+        # the full factor name is on screen for the column under the cursor
+        assert "Partner relationship ×3" in shown_text(app, "#prio-detail")

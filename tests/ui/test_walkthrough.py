@@ -55,12 +55,12 @@ async def test_one_person_runs_the_agenda_and_finds_everything_after_reopening(s
         table = app.screen.query_one("#prio-table")
         while table.cursor_column_key != "f:relationship" and table.cursor_column < 10:
             await pilot.press("right")
-        await pilot.press("3", "down", "2", "down", "1")
+        await pilot.press("enter", "3", "down", "enter", "2", "down", "enter", "1")
         await pilot.pause()
         scored = [a for a in session.overlap() if a.priority]
         assert sorted(a.priority for a in scored) == [3, 6, 9]
 
-        # 4. assign (digits score on a factor cell, so `n` moves the agenda on): the top
+        # 4. assign (`n` moves the agenda on; 4 would too): the top
         # account gets an owner and a next action; due defaults to two weeks out
         await pilot.press("n")
         await pilot.pause()
@@ -113,7 +113,8 @@ def test_demo_prioritize_screen_snapshot(snap_compare, sessions_dir: Path):
         table = pilot.app.screen.query_one("#prio-table")
         while table.cursor_column_key != "f:relationship" and table.cursor_column < 10:
             await pilot.press("right")
-        await pilot.press("3", "right", "3", "down", "left", "2", "right", "3", "down", "left", "1", "o")
+        await pilot.press("enter", "3", "right", "enter", "3", "down", "left", "enter", "2", "right",
+                          "enter", "3", "down", "left", "enter", "1", "o")
         await pilot.pause()
 
     assert snap_compare(AcctmapApp(demo_workbench(), sessions_dir), terminal_size=SIZE,
