@@ -45,7 +45,7 @@ def lists_panel(session: Session, fig: OverlapFigures) -> Group:
 def lists_table(session: Session, fig: OverlapFigures) -> Table:
     """Rows read, distinct accounts and the overlap, one column per side (the rates are on the bars)."""
     table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
-    table.add_column("", no_wrap=True, min_width=12)
+    table.add_column("", no_wrap=True, min_width=10)
     sources = [session.source(OURS), session.source(PARTNER)]
     for side, src in zip((OURS, PARTNER), sources):
         name = src.company if src else session.company(side)
@@ -186,6 +186,11 @@ class IcpScreen(PhaseScreen):
         self.refresh_figures()
         self._show_session_notes()
         self.share_safe_changed(self.share_safe)
+
+    def on_resize(self) -> None:
+        # Below 100 columns the lists and the matrix share the width evenly: at 2:3 the lists'
+        # company names and "70 of 296" were cut at 80 columns.
+        self.query_one("#icp-top").set_class(self.size.width < 100, "-narrow")
 
     # --- drawing ----------------------------------------------------------------------------
 
