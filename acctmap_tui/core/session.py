@@ -214,7 +214,8 @@ def save(session: Session, path: str | Path) -> Path:
     before = session.saved
     session.saved = utcnow()
     try:
-        write_snapshot(snapshot(session, path), path)
+        with paused_gc():  # one pause: the document is freed before the collector runs again
+            write_snapshot(snapshot(session, path), path)
     except BaseException:
         session.saved = before
         raise
@@ -272,7 +273,8 @@ def recovery_file(session: Session, path: str | Path | None, folder: str | Path)
 def write_recovery(session: Session, path: str | Path) -> Path:
     """Autosave: write the session's recovery file (atomically); `session.saved` is untouched."""
     target = recovery_path(path)
-    return write_snapshot(snapshot(session, target), target)
+    with paused_gc():
+        return write_snapshot(snapshot(session, target), target)
 
 
 def peek(path: str | Path) -> dict[str, Any] | None:
