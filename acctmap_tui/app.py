@@ -460,7 +460,8 @@ class AcctmapApp(App[None]):
         self._write_save(pending, self.workbench, after)
         return True
 
-    @work(thread=True, group="save")
+    # A description, so Textual does not repr the arguments (the whole session: 7 s at 50k rows)
+    @work(thread=True, group="save", description="save")
     def _write_save(self, pending: PendingSave, workbench: Workbench,
                     after: Callable[[], object] | None) -> None:
         # Writing a 20,000-account session takes seconds: never on the UI thread.
@@ -538,7 +539,7 @@ class AcctmapApp(App[None]):
             return None
         return _RecoveryJob(snap, target, wb, wb.revision, self._recovery_epoch)
 
-    @work(thread=True, group="autosave")
+    @work(thread=True, group="autosave", description="autosave")  # no repr: see _write_save
     def _autosave_in_background(self, job: _RecoveryJob) -> None:
         error = self._write_recovery(job)
         self._from_thread(self._autosave_error if error else self._autosave_ok, error)

@@ -31,6 +31,7 @@ INLINE_MAX = 100  # a one-line array or table longer than this is written out in
 INDENT = "    "
 
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x08\x0a-\x1f"\\\x7f]')
+_needs_escape = _NEEDS_ESCAPE.search
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -120,24 +121,32 @@ def _one_line(value: Any) -> str | None:
     """A value on one line (strings escaped, never multi-line); None when it cannot be."""
     kind = type(value)
     if kind is str:
-        return '"' + value + '"' if _NEEDS_ESCAPE.search(value) is None else _escaped(value)
+        return '"' + value + '"' if _needs_escape(value) is None else _escaped(value)
     if kind is int or kind is float:
         return str(value)
     if kind is Inline:
         value = value.value
         kind = type(value)
     if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        if all(type(v) is int for v in value):  # rows = [12, 40]: most arrays of a session
+            return "[" + ", ".join(map(str, value)) + "]"
         items = [_one_line(v) for v in value]
         return None if None in items else "[" + ", ".join(items) + "]"  # type: ignore[arg-type]
     if kind is dict:
         if not value:
             return "{}"
         items = []
+        keys = _KEYS
         for k, v in value.items():
-            text = _one_line(v)
-            if text is None:
-                return None
-            items.append(_key(k) + " = " + text)
+            if type(v) is str and _needs_escape(v) is None:
+                text = '"' + v + '"'
+            else:
+                text = _one_line(v)
+                if text is None:
+                    return None
+            items.append((keys.get(k) or _key(k)) + " = " + text)
         return "{ " + ", ".join(items) + " }"
     if isinstance(value, str):
         return basic_string(value)
@@ -170,36 +179,40 @@ def _is_tables(value: Any) -> bool:
 
 
 def _table(table: dict[str, Any], name: str, in_array: bool, out: list[str]) -> None:
+    # Written for speed (a 50,000-row session has ~70,000 tables): one string per table.
     plain: list[str] = []
     subtables: list[tuple[str, dict[str, Any], bool]] = []
+    keys = _KEYS
     for k, v in table.items():
+        key = keys.get(k) or _key(k)
         kind = type(v)
         if kind is str:  # most values: no escape needed, no line break
-            if _NEEDS_ESCAPE.search(v) is None:
-                plain.append(_key(k) + ' = "' + v + '"\n')
-            else:
-                plain.append(_key(k) + " = " + _string(v) + "\n")
+            plain.append(f'{key} = "{v}"\n' if _needs_escape(v) is None else
+                         f"{key} = {_string(v)}\n")
             continue
         if kind is Inline:
             text = _one_line(v.value)
             if text is not None and len(text) <= INLINE_MAX:
-                plain.append(_key(k) + " = " + text + "\n")
+                plain.append(f"{key} = {text}\n")
                 continue
             v = v.value
+        elif kind is int or kind is float:
+            plain.append(f"{key} = {v!s}\n")
+            continue
         if isinstance(v, dict):
             subtables.append((k, v, False))
         elif _is_tables(v):
             subtables.extend((k, t, True) for t in v)
         elif isinstance(v, (list, tuple)):
-            plain.append(_key(k) + " = " + _array(v, 0) + "\n")
+            plain.append(f"{key} = {_array(v, 0)}\n")
         else:
-            plain.append(_key(k) + " = " + _scalar(v) + "\n")  # type: ignore[operator]
+            plain.append(f"{key} = {_scalar(v)}\n")
     written = False
     if in_array or (name and (plain or not subtables)):
         out.append(f"[[{name}]]\n" if in_array else f"[{name}]\n")
         written = True
     if plain:
-        out.extend(plain)
+        out.append("".join(plain))
         written = True
     for k, sub, sub_in_array in subtables:
         if written:

@@ -120,6 +120,62 @@ def test_carriage_returns_survive(tmp_path):
     assert loaded.icp_notes == "a\r\nb"
 
 
+def test_fields_at_their_default_are_left_out_and_come_back(tmp_path):
+    s = full_session()
+    plain = Account(Record("Initech", "initech.com"), Record("Initech LLC", "initech.com"),
+                    MatchInfo("domain", 100.0, "auto"))
+    s.accounts.append(plain)
+    path = session_io.save(s, tmp_path / "q4.toml")
+    text = path.read_text(encoding="utf-8")
+    block = text[text.rindex("[[accounts]]"):]
+    assert block == (
+        '[[accounts]]\nkey = "initech.com"\n'
+        'match = { method = "domain", score = 100.0, decision = "auto" }\n\n'
+        '[accounts.ours]\nname = "Initech"\ndomain = "initech.com"\n\n'
+        '[accounts.theirs]\nname = "Initech LLC"\ndomain = "initech.com"\n')
+    assert session_io.load(path) == s
+    first = text[text.index("[[accounts]]"):text.index("[[accounts]]", text.index("[[accounts]]") + 1)]
+    for written in ("category_manual = true", "priority = 15", "carried = true", 'action_status = "done"',
+                    "due = 2026-12-07", "rows = [2, 7]", 'flags = ["names-differ"]'):
+        assert written in first  # values other than the default are all written
+
+
+def test_a_file_written_with_every_default_spelled_out_still_loads(tmp_path):
+    """Files saved before defaults were left out (same schema) read back the same."""
+    path = tmp_path / "old.toml"
+    path.write_text(
+        'schema = 1\nours = "Acme"\npartner = "Globex"\ncreated = 2026-11-23 10:00:00+00:00\n'
+        'date = 2026-11-23\n\n[[accounts]]\nkey = "initech.com"\ncategory = "mutual-prospect"\n'
+        'category_manual = false\npriority = 0\nowner = ""\nnext_action = ""\nnotes = ""\n'
+        'action_status = "open"\ncarried = false\n'
+        'match = { method = "domain", score = 100.0, decision = "auto", flags = [] }\n\n'
+        '[accounts.ours]\nname = "Initech"\ndomain = "initech.com"\nstatus = "prospect"\n'
+        'raw_status = ""\nowner = ""\nraw_domain = ""\nname_key = ""\nrows = []\nhashed = false\n\n'
+        '[accounts.theirs]\nname = "Initech LLC"\ndomain = "initech.com"\nstatus = "prospect"\n'
+        'raw_status = ""\nowner = ""\nraw_domain = ""\nname_key = ""\nrows = []\nhashed = false\n',
+        encoding="utf-8")
+    s = session_io.load(path)
+    (acc,) = s.accounts
+    assert acc == Account(Record("Initech", "initech.com", "prospect"),
+                          Record("Initech LLC", "initech.com", "prospect"),
+                          MatchInfo("domain", 100.0, "auto"), category="mutual-prospect")
+    again = session_io.save(s, tmp_path / "again.toml")
+    assert session_io.load(again) == s
+    assert "category_manual" not in again.read_text(encoding="utf-8")
+
+
+def test_values_of_a_convertible_type_are_converted_on_every_account(tmp_path):
+    """A whole-number score and a date with a time (hand edits) load as a number and a date."""
+    text = session_io.to_toml(full_session())
+    text = text.replace("score = 100.0", "score = 100").replace("due = 2026-12-07",
+                                                                "due = 2026-12-07T09:30:00")
+    assert "score = 100," in text and "due = 2026-12-07T09:30:00" in text
+    loaded = session_io.from_toml(text, "q4.toml")
+    assert loaded.accounts[0].match.score == 100.0 and isinstance(loaded.accounts[0].match.score, float)
+    assert loaded.accounts[0].due == date(2026, 12, 7)
+    assert loaded == full_session()
+
+
 # --- property: any small session round-trips ----------------------------------------------------
 
 # Text made of any characters plus the pieces most likely to break a TOML writer.

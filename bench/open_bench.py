@@ -1,0 +1,153 @@
+"""How long a big saved session takes to open in the app, and to save with ctrl+s.
+
+Runs what `acctmap SESSION.toml` runs (start.open_saved, then the app, headless at 120x40) in
+this process and prints CPU seconds (user + system, every thread; the machine is shared, so wall
+time is printed too but CPU is the figure to compare), from before the first acctmap import to:
+
+- open: the first frame painted with the phase screen the session was saved on;
+- review table: after pressing 2, the first frame showing rows of the review table (interactive);
+- ctrl+s: after one edit, from the key press until the file is written (`wait_for_save`).
+
+Next to them, measured in the same run on the same file: the parts of opening (reading the
+TOML with tomli alone, `session.load`, re-reading the source lists), and `session.save`.
+
+    python bench/cli_bench.py --n 50000 --keep /tmp/s50      # makes /tmp/s50/session.toml
+    python bench/open_bench.py /tmp/s50/session.toml
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _clock() -> tuple[float, float]:
+    return time.process_time(), time.perf_counter()
+
+
+def _since(start: tuple[float, float]) -> str:
+    cpu, wall = _clock()
+    return f"{cpu - start[0]:6.2f} s CPU  ({wall - start[1]:6.2f} s wall)"
+
+
+async def app_run(path: Path, start: tuple[float, float]) -> list[str]:
+    """Open the session as `acctmap PATH` does; return the report lines."""
+    from acctmap_tui.app import AcctmapApp
+    from acctmap_tui.core import start as start_mod
+    from acctmap_tui.screens import review
+
+    lines: list[str] = [f"  imports (app, core)                  {_since(start)}"]
+    workbench = start_mod.open_saved(path)
+    lines.append(f"  start.open_saved (session + lists)   {_since(start)}")
+    frames: list[tuple[float, float, object]] = []
+    app = AcctmapApp(workbench, sessions_dir=path.parent, autosave_delay=3600)
+    display = app._display
+
+    def timed_display(screen, renderable) -> None:
+        display(screen, renderable)
+        if renderable is not None:
+            frames.append((*_clock(), screen))
+
+    app._display = timed_display  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not frames:
+            await pilot.pause(0.01)
+        cpu, wall, screen = frames[0]
+        lines.append(f"open: first frame ({type(screen).__name__})    "
+                     f"{cpu - start[0]:6.2f} s CPU  ({wall - start[1]:6.2f} s wall)  [goal < 2 s]")
+        if workbench.lists_note:
+            lines.append(f"  lists not loaded: {workbench.lists_note}")
+        key = _clock()
+        await pilot.press("2")
+        table = None
+        for _ in range(2000):
+            await pilot.pause(0.01)
+            if isinstance(app.screen, review.ReviewScreen):
+                table = app.screen.query_one(review.ReviewTable)
+                if table.row_count and any(s is app.screen for _, _, s in frames[-1:]):
+                    break
+        shown = frames[-1]
+        lines.append(f"review table: key 2 -> rows painted   {shown[0] - key[0]:6.2f} s CPU  "
+                     f"({shown[1] - key[1]:6.2f} s wall; {table.row_count if table else 0:,} rows)")
+        account = workbench.session.accounts[0]
+        workbench.set_field(account, "next_action", "Bench: call back")
+        await pilot.pause()
+        key = _clock()
+        profile = None
+        if os.environ.get("OPEN_BENCH_PROFILE"):
+            import cProfile
+
+            profile = cProfile.Profile()
+            profile.enable()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await app.wait_for_save()
+        if profile is not None:
+            profile.disable()
+            profile.dump_stats(os.environ["OPEN_BENCH_PROFILE"])
+        lines.append(f"ctrl+s: key -> file written           {_since(key)}  [goal < 1 s]")
+    return lines
+
+
+def parts(path: Path, copy: Path) -> list[str]:
+    """The parts of opening and saving, each timed alone in this process."""
+    import tomli
+
+    from acctmap_tui.core import session as session_io
+    from acctmap_tui.core import start as start_mod
+
+    lines = []
+    text = path.read_text(encoding="utf-8")
+    t = _clock()
+    tomli.loads(text)
+    lines.append(f"  tomli.loads alone (the floor)       {_since(t)}")
+    t = _clock()
+    session = session_io.load(path)
+    lines.append(f"  session.load                        {_since(t)}")
+    t = _clock()
+    start_mod.reload_sources(session)
+    lines.append(f"  re-reading the two source lists     {_since(t)}")
+    t = _clock()
+    session_io.save(session, copy)
+    lines.append(f"  session.save                        {_since(t)}  "
+                 f"({copy.stat().st_size / 2**20:.1f} MiB)")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("session", type=Path, help="a saved session (see bench/cli_bench.py --keep)")
+    args = parser.parse_args()
+    start = _clock()
+    work = Path(tempfile.mkdtemp())
+    try:
+        # the app saves over the file it opened: work on a copy beside the original (relative
+        # source paths still resolve)
+        path = args.session.with_name(f"bench-open-{os.getpid()}.toml")
+        shutil.copyfile(args.session, path)
+        try:
+            load = os.getloadavg()[0]
+            lines = asyncio.run(app_run(path, start))
+            lines.append("parts, each alone (same process, same file):")
+            lines.extend(parts(path, work / "copy.toml"))
+        finally:
+            path.unlink(missing_ok=True)
+            for leftover in path.parent.glob(f".{path.stem}*"):
+                leftover.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{args.session} ({args.session.stat().st_size / 2**20:.1f} MiB); load average {load:.1f} "
+          f"before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Saving from the app never turns the session into text other than the file itself.
+
+Textual describes a worker by the repr of its arguments unless given a description; for the
+save and autosave workers that repr was the whole session (7 s of a 50,000-row ctrl+s).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.core import model
+from tests.ui.factory import small_workbench
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def counted_reprs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count every repr of a session or an account while the test runs."""
+    calls: list[str] = []
+    for cls in (model.Session, model.Account):
+        real = cls.__repr__
+
+        def counting(self, real=real, name=cls.__name__) -> str:
+            calls.append(name)
+            return real(self)
+
+        monkeypatch.setattr(cls, "__repr__", counting)
+    return calls
+
+
+async def test_ctrl_s_and_autosave_write_the_file_without_a_repr_of_the_session(
+        tmp_path: Path, counted_reprs: list[str]) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, tmp_path, autosave_delay=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        wb.set_icp_notes("autosaved")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "autosave"])
+        assert wb.recovery_file(tmp_path).is_file()
+        app.save_to(tmp_path / "x.toml")
+        await app.wait_for_save()
+        wb.set_icp_notes("saved with ctrl+s")
+        await pilot.press("ctrl+s")
+        await app.wait_for_save()
+    assert "saved with ctrl+s" in (tmp_path / "x.toml").read_text(encoding="utf-8")
+    assert counted_reprs == []
