@@ -162,7 +162,7 @@ class CompareScreen(PhaseScreen):
 
     # --- reading the saved sessions (in a worker) ----------------------------------------------
 
-    @work(thread=True, exclusive=True, group="compare-sessions")
+    @work(thread=True, exclusive=True, group="compare-sessions", description="read sessions")
     def scan_sessions(self, open_picker: bool = False) -> None:
         """Read the sessions folder off the UI thread (each file once per version)."""
         infos = self.view.shelf.scan(self.sessions_dir)

@@ -216,7 +216,7 @@ class LoadScreen(Screen):
         self._last_percent = int(percent)
         self.app.call_from_thread(self._progress, percent, stage)
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", description="load lists")  # no repr of the lists
     def load_lists(self, request: SessionRequest) -> None:
         report_back(self.app, lambda: open_workbench(request, progress=self._report),
                     self._loaded, self._failed, "while loading")

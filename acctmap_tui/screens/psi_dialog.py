@@ -230,7 +230,7 @@ class PsiDialog(ModalScreen[Workbench | None]):
                             self._value("psi-f-theirs1"), self._value("psi-f-theirs2"),
                             self._value("psi-company"), self._value("psi-f-partner"))
 
-    @work(thread=True, exclusive=True, group="psi")
+    @work(thread=True, exclusive=True, group="psi", description="exchange step")
     def _in_thread(self, step: Callable[..., Callable[[], None]], *args) -> None:
         """Run one step off the UI thread; its result (or refusal) comes back to the dialog."""
         report_back(self.app, lambda: step(*args), lambda show: show(), self._show_error,

@@ -176,7 +176,7 @@ class StartScreen(Screen[None]):
         self._notice(message)
         self.build_workbench(build, mode)
 
-    @work(thread=True, exclusive=True, group="start")
+    @work(thread=True, exclusive=True, group="start", description="open session")
     def build_workbench(self, build: Callable[[], Workbench], mode: str | None) -> None:
         try:
             workbench = build()
