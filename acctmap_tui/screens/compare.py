@@ -294,6 +294,8 @@ class CompareScreen(PhaseScreen):
         chart = self._history(history(self.timeline()), room)
         box = self.query_one("#compare-summary", Static)
         box.styles.max_width = None
+        if self.query_one("#compare-top").has_class("-narrow"):  # the chart is hidden
+            room = _measure(self, chart)
         if _measure(self, chart) > room:  # narrow: the two newest always show, metric names give way
             width = self._width() - 2 - (_measure(self, chart) + 5) - 4
             summary = self._summary(width)
