@@ -8,6 +8,7 @@ of them. Enter opens one account with its fields then and now and its history.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from rich.measure import Measurement
@@ -48,6 +49,10 @@ STATE_LABEL = {
 }
 MAX_HISTORY = 6  # sessions shown in the small chart at most (the newest that fit beside the summary)
 WIDE = 116  # screen width from which the summary spells out category labels
+NARROW_METRIC = {  # the summary's metric names in two halves below 100 columns
+    "Overlap total": "Overlap", "Overlap rate, our list": "Rate, ours",
+    "Overlap rate, partner list": "Rate, theirs", "Activation rate": "Activated",
+}
 BAR_WIDTH = 4  # cells of the history chart's longest bar
 
 
@@ -224,8 +229,8 @@ class CompareScreen(PhaseScreen):
                         style="bold reverse")
         return text
 
-    def _summary(self, width: int | None = None) -> Table:
-        """The summary table; within `width` cells the metric names are shortened, no figure."""
+    def _summary_rows(self) -> list[tuple[str, str, str, str]]:
+        """(metric, then, now, change) as shown: category codes alone where the screen is narrow."""
         assert self.diff is not None and self.prior is not None
         codes = {c.label: c.code for c in CATEGORIES}
         wide = self._width() >= WIDE
@@ -237,6 +242,11 @@ class CompareScreen(PhaseScreen):
                 label = f"{codes[label]:<6} {label}" if wide else codes[label]
             rows.append((label, number(old, percent), number(new, percent),
                          signed(change, percent)))
+        return rows
+
+    def _summary(self, width: int | None = None) -> Table:
+        """The summary table; within `width` cells the metric names are shortened, no figure."""
+        rows = self._summary_rows()
         figures = [max(len(head), *(len(r[n]) for r in rows))
                    for n, head in enumerate(("Then", "Now", "Change"), start=1)]
         table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 0, 0, 2))
@@ -246,6 +256,20 @@ class CompareScreen(PhaseScreen):
             table.add_column(head, justify="right", no_wrap=True, min_width=figure)
         for row in rows:
             table.add_row(*row)
+        return table
+
+    def _summary_in_two(self) -> Table:
+        """Below 100 columns: the summary's rows in two halves side by side, metric names in
+        short words, so the changed accounts keep the screen's height (every figure whole)."""
+        rows = [(NARROW_METRIC.get(m, m), *rest) for m, *rest in self._summary_rows()]
+        half = (len(rows) + 1) // 2
+        table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 0, 0, 1))
+        for n in range(2):
+            table.add_column("Metric" if n == 0 else "", no_wrap=True)
+            for head in ("Then", "Now", "Change"):
+                table.add_column(head, justify="right", no_wrap=True)
+        for left, right in zip(rows[:half], rows[half:] + [("", "", "", "")] * (2 * half - len(rows))):
+            table.add_row(left[0], *left[1:], "  " + right[0], *right[1:])
         return table
 
     def _history(self, points: list[HistoryPoint], room: int) -> Table:
@@ -295,7 +319,7 @@ class CompareScreen(PhaseScreen):
         box = self.query_one("#compare-summary", Static)
         box.styles.max_width = None
         if self.query_one("#compare-top").has_class("-narrow"):  # the chart is hidden
-            room = _measure(self, chart)
+            summary, room = self._summary_in_two(), _measure(self, chart)
         if _measure(self, chart) > room:  # narrow: the two newest always show, metric names give way
             width = self._width() - 2 - (_measure(self, chart) + 5) - 4
             summary = self._summary(width)
@@ -309,7 +333,7 @@ class CompareScreen(PhaseScreen):
         table.clear(columns=True)
         # room for the cells: the table's width (or the screen's before the first layout), less
         # the scrollbar and one cell of padding each side of each column
-        width = max((table.size.width or self._width() - 2) - 3, 76)
+        width = max((table.size.width or self._width() - 2) - 3, 40)
         caption = self.query_one("#compare-caption", Static)
         if self.filter == "actions":
             self._fill_actions(table, width)
@@ -323,13 +347,13 @@ class CompareScreen(PhaseScreen):
                 pass
 
     def _fill_accounts(self, table: DataTable, width: int) -> None:
-        fixed = {"Change": 9, "Account": 22, "Category": 15}
+        fixed = {"Change": 9, "Account": 22 if self._width() >= 100 else 16, "Category": 15}
         for label, w in fixed.items():
             table.add_column(label, width=w)
-        table.add_column("What changed (then -> now)",
-                         width=max(30, width - sum(fixed.values()) - 2 * 4))
+        room = max(20, width - sum(fixed.values()) - 2 * 4)
+        table.add_column("What changed (then -> now)", width=room)
         for d in self.view.visible():
-            what = self._what_cell(d)
+            what = self._what_cell(d, room)
             table.add_row(Text(KIND_LABEL[d.kind], style="bold"), d.name, self._category(d),
                           what, key=d.key, height=max(1, len(what.plain.splitlines())))
         if not table.row_count:
@@ -367,8 +391,9 @@ class CompareScreen(PhaseScreen):
     def _may_show(self, field: str) -> bool:
         return not self.share_safe or field_shared(self.current, field)
 
-    def _what_cell(self, d: AccountDiff) -> Text:
-        """One line per change; the category move's meaning first, a hint last."""
+    def _what_cell(self, d: AccountDiff, room: int = 1000) -> Text:
+        """One line per change (wrapped to `room` cells, never cut); the category move's meaning
+        first, a hint last."""
         text = Text(no_wrap=True, overflow="ellipsis")
         lines: list[tuple[str, str]] = []
         if d.movement and self._may_show("category"):
@@ -376,6 +401,8 @@ class CompareScreen(PhaseScreen):
         lines += [(line, "") for line in self.view.what(d)]
         if d.hint:
             lines.append((f"hint: {d.hint}", "italic"))
+        lines = [(part, style) for line, style in lines
+                 for part in textwrap.wrap(line, room, subsequent_indent="  ") or [""]]
         for n, (line, style) in enumerate(lines):
             text.append(("\n" if n else "") + line, style=style)
         return text
@@ -392,7 +419,8 @@ class CompareScreen(PhaseScreen):
             counts = self.view.counts()
             text.append(f"+{counts[NEW]} new  -{counts[GONE]} gone  ~{counts[CHANGED]} changed  "
                         f"={counts['both'] - counts[CHANGED]} same")
-        text.append("   f filter · a actions · enter open", style="dim")
+        if self._width() >= 100:  # the keys are in the footer and in help (?) too
+            text.append("   f filter · a actions · enter open", style="dim")
         return text
 
     # --- events -------------------------------------------------------------------------------
