@@ -160,7 +160,7 @@ class IcpScreen(PhaseScreen):
 
     def compose(self) -> ComposeResult:
         yield AgendaHeader()
-        with Vertical(id="icp-body"):
+        with VerticalScroll(id="icp-body"):
             with Horizontal(id="icp-top"):
                 yield Static(id="icp-lists", classes="icp-panel")
                 yield Static(id="icp-matrix", classes="icp-panel")

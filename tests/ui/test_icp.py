@@ -127,3 +127,19 @@ async def test_undo_brings_back_the_previous_notes(tmp_path: Path) -> None:
         await pilot.pause()
         assert wb.session.icp_notes == "first draft"
         assert app.screen.query_one("#icp-notes", TextArea).text == "first draft"
+
+
+async def test_at_80x24_the_notes_scroll_into_view_when_edited(tmp_path: Path) -> None:
+    """The notes box sits below the fold at 80x24: `e` brings it on screen, never types blind."""
+    from tests.ui.factory import demo_workbench
+
+    app = AcctmapApp(demo_workbench(), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        notes = app.screen.query_one("#icp-notes", TextArea)
+        assert notes.region.bottom > 24 - 1 or not notes.region  # off screen at first
+        await pilot.press("e", *"ICP")
+        await pilot.pause()
+        footer_top = 24 - 1
+        assert 0 < notes.region.y and notes.region.bottom <= footer_top
+        assert "ICP" in notes.text
