@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,6 +25,22 @@ def assign_app(wb: Workbench | None = None, sessions: Path = Path("sessions")) -
     wb = wb or small_workbench()
     wb.session.agenda.current = "assign"
     return AcctmapApp(wb, sessions)
+
+
+@asynccontextmanager
+async def editing(sessions_dir: Path, account: str):
+    """The Assign edit dialog (`e`) open on `account` of the scored workbench.
+
+    Yields (app, pilot, workbench, dialog)."""
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await go_to(pilot, account)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, AssignEditScreen)
+        yield app, pilot, wb, app.screen
 
 
 def scored_workbench() -> Workbench:

@@ -23,7 +23,7 @@ from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.assign_edit import AssignEditScreen
 from acctmap_tui.screens.export_dialog import ExportDialog
 from tests.ui.factory import DAY, small_workbench
-from tests.ui.test_assign import SIZE, assign_app, go_to, row_of, scored_workbench
+from tests.ui.test_assign import SIZE, assign_app, editing, go_to, row_of, scored_workbench
 from tests.ui.test_compare import make_app as compare_app
 from tests.ui.test_compare import choose, current_workbench, open_compare, pick_rows, prior_q3
 from tests.ui.test_icp import shown as icp_shown
@@ -109,15 +109,7 @@ async def test_due_field_takes_long_day_words_typed_key_by_key(sessions_dir: Pat
 
 
 async def test_enter_on_the_status_buttons_saves_the_dialog(sessions_dir: Path) -> None:
-    wb = scored_workbench()
-    app = assign_app(wb, sessions_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await go_to(pilot, "Deltaworks Ltd")
-        await pilot.press("e")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, AssignEditScreen)
+    async with editing(sessions_dir, "Deltaworks Ltd") as (app, pilot, wb, dialog):
         dialog.query_one("#assign-status", RadioSet).focus()
         await pilot.pause()
         await pilot.press("right", "enter")  # highlight "done" (after "open"), enter
@@ -224,14 +216,7 @@ async def burst(pilot, *keys: str) -> None:
 
 
 async def test_a_burst_of_keys_keeps_tab_between_the_assign_fields(sessions_dir: Path) -> None:
-    wb = scored_workbench()
-    app = assign_app(wb, sessions_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await go_to(pilot, "Fjord Systems AS")
-        await pilot.press("e")
-        await pilot.pause()
-        dialog = app.screen
+    async with editing(sessions_dir, "Fjord Systems AS") as (app, pilot, wb, dialog):
         dialog.query_one("#assign-due", Input).value = ""
         await burst(pilot, *"Sam Ito", "tab", *"Call their CTO", "tab", *"+1w", "tab",
                     *"met at the QBR")
@@ -272,14 +257,7 @@ async def test_a_burst_of_keys_keeps_tab_in_the_export_dialog(sessions_dir: Path
 
 async def test_a_pasted_row_with_tabs_fills_the_next_fields(sessions_dir: Path) -> None:
     """A row copied from a spreadsheet comes as one paste with tabs between the cells."""
-    wb = scored_workbench()
-    app = assign_app(wb, sessions_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await go_to(pilot, "Fjord Systems AS")
-        await pilot.press("e")
-        await pilot.pause()
-        dialog = app.screen
+    async with editing(sessions_dir, "Fjord Systems AS") as (_app, pilot, _wb, dialog):
         dialog.focused.post_message(events.Paste("Sam Ito\tCall their CTO\t+1w\n"))
         await pilot.pause()
         assert dialog.query_one("#assign-owner", Input).value == "Sam Ito"
