@@ -219,12 +219,13 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
             head = (f"[b]Assign[/b]  No account scored yet: showing the overlap by name "
                     f"(first {len(accounts)}). Score accounts in phase 3 to pick the top {top_n}.")
         else:
-            head = (f"[b]Assign[/b]  {len(accounts)} priority accounts "
+            head = (f"[b]Assign[/b]  {len(accounts)} priority account{'s' * (len(accounts) != 1)} "
                     f"(the top {top_n} scored accounts by priority)")
         if not accounts:
             tail = "No account in the overlap yet."
         elif todo:
-            tail = (f"[reverse] {todo} of {len(accounts)} [/reverse] priority accounts still need "
+            tail = (f"[reverse] {todo} of {len(accounts)} [/reverse] priority "
+                    f"{'account still needs' if len(accounts) == 1 else 'accounts still need'} "
                     "an owner or next action")
         else:
             tail = "All priority accounts assigned ✓"
