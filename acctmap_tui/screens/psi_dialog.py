@@ -101,8 +101,8 @@ class PsiDialog(ModalScreen[Workbench | None]):
                                     self.list_path)
                     yield self._row("Our company", "psi-company", "shown to the partner",
                                     self.company)
-                    yield Checkbox("Counts only: both sides learn only how many accounts overlap "
-                                   "per category", id="psi-counts-only")
+                    yield Checkbox("Counts only: each side learns the counts per category",
+                                   id="psi-counts-only")
                     yield self._row("Round-1 file", "psi-out1", "OURS1.psi, to send the partner")
                     yield Button("Write round-1 file (ctrl+l)", id="psi-do-start",
                                  variant="primary")
