@@ -36,11 +36,17 @@ async def editing(sessions_dir: Path, account: str):
     app = assign_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await go_to(pilot, account)
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, AssignEditScreen)
-        yield app, pilot, wb, app.screen
+        yield app, pilot, wb, await open_editor(pilot, account)
+
+
+async def open_editor(pilot, account: str) -> AssignEditScreen:
+    """Move to `account` on Assign and open its edit dialog with `e`."""
+    await go_to(pilot, account)
+    await pilot.press("e")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, AssignEditScreen)
+    return dialog
 
 
 def scored_workbench() -> Workbench:

@@ -20,10 +20,10 @@ from acctmap_tui.core.categorize import format_rate, overlap_figures
 from acctmap_tui.core.model import OURS, REVIEW
 from acctmap_tui.core.dates import default_due, describe_due
 from acctmap_tui.screens.assign import AssignScreen
-from acctmap_tui.screens.assign_edit import AssignEditScreen
 from acctmap_tui.screens.export_dialog import ExportDialog
 from tests.ui.factory import DAY, small_workbench
-from tests.ui.test_assign import SIZE, assign_app, editing, go_to, row_of, scored_workbench
+from tests.ui.test_assign import (SIZE, assign_app, editing, go_to, open_editor, row_of,
+                                  scored_workbench)
 from tests.ui.test_compare import make_app as compare_app
 from tests.ui.test_compare import choose, current_workbench, open_compare, pick_rows, prior_q3
 from tests.ui.test_icp import shown as icp_shown
@@ -85,11 +85,7 @@ async def test_due_field_takes_long_day_words_typed_key_by_key(sessions_dir: Pat
                                 ("+2w", DAY + timedelta(days=14)),
                                 ("in 10 days", DAY + timedelta(days=10)),
                                 ("December 18, 2026", date(2026, 12, 18))):
-            await go_to(pilot, "Deltaworks Ltd")
-            await pilot.press("e")
-            await pilot.pause()
-            dialog = app.screen
-            assert isinstance(dialog, AssignEditScreen)
+            dialog = await open_editor(pilot, "Deltaworks Ltd")
             due = dialog.query_one("#assign-due", Input)
             due.focus()
             await pilot.press("home", "ctrl+k", *typed)  # clear the pre-filled date, type

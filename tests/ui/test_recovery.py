@@ -21,6 +21,7 @@ from acctmap_tui.core import session as session_io
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
 from tests.ui.factory import small_workbench
+from tests.ui.test_save_cost import autosave_then_save
 from tests.ui.test_shell import _loaded, _write_lists, header
 
 SIZE = (120, 40)
@@ -212,15 +213,10 @@ async def test_the_session_is_read_on_the_ui_thread_only(sessions_dir: Path,
         return real(session, inline)
 
     monkeypatch.setattr(session_io, "_document", watched)
-    wb = small_workbench()
-    app = AcctmapApp(wb, sessions_dir, autosave_delay=0.05)
+    app = AcctmapApp(small_workbench(), sessions_dir, autosave_delay=0.05)
     async with app.run_test(size=SIZE) as pilot:
-        wb.set_icp_notes("autosaved")
-        await pilot.pause(0.3)
-        await app.workers.wait_for_complete([w for w in app.workers if w.group == "autosave"])
-        app.save_to(sessions_dir / "x.toml")
-        await app.wait_for_save()
-    assert len(readers) >= 2
+        await autosave_then_save(app, pilot, sessions_dir)
+    assert len(readers) >= 3
     assert set(readers) == {threading.main_thread().name}
 
 

@@ -32,19 +32,25 @@ def counted_reprs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+async def autosave_then_save(app: AcctmapApp, pilot, folder: Path) -> None:
+    """An edit the autosave writes, a save to folder/x.toml, then another edit saved with ctrl+s."""
+    wb = app.workbench
+    assert wb is not None
+    wb.set_icp_notes("autosaved")
+    await pilot.pause(0.3)
+    await app.workers.wait_for_complete([w for w in app.workers if w.group == "autosave"])
+    assert wb.recovery_file(folder).is_file()
+    app.save_to(folder / "x.toml")
+    await app.wait_for_save()
+    wb.set_icp_notes("saved with ctrl+s")
+    await pilot.press("ctrl+s")
+    await app.wait_for_save()
+    assert "saved with ctrl+s" in (folder / "x.toml").read_text(encoding="utf-8")
+
+
 async def test_ctrl_s_and_autosave_write_the_file_without_a_repr_of_the_session(
         tmp_path: Path, counted_reprs: list[str]) -> None:
-    wb = small_workbench()
-    app = AcctmapApp(wb, tmp_path, autosave_delay=0.05)
+    app = AcctmapApp(small_workbench(), tmp_path, autosave_delay=0.05)
     async with app.run_test(size=SIZE) as pilot:
-        wb.set_icp_notes("autosaved")
-        await pilot.pause(0.3)
-        await app.workers.wait_for_complete([w for w in app.workers if w.group == "autosave"])
-        assert wb.recovery_file(tmp_path).is_file()
-        app.save_to(tmp_path / "x.toml")
-        await app.wait_for_save()
-        wb.set_icp_notes("saved with ctrl+s")
-        await pilot.press("ctrl+s")
-        await app.wait_for_save()
-    assert "saved with ctrl+s" in (tmp_path / "x.toml").read_text(encoding="utf-8")
+        await autosave_then_save(app, pilot, tmp_path)
     assert counted_reprs == []
