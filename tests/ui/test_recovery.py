@@ -38,7 +38,7 @@ async def test_new_a_b_edit_kill_and_new_a_b_again_offers_the_edit(tmp_path: Pat
         await _loaded(first)
         await pilot.pause()
         first.workbench.set_icp_notes("typed before kill -9")
-        await pilot.pause(0.3)
+        first._autosave_due()  # the autosave timer fires
         await first.workers.wait_for_complete([w for w in first.workers if w.group == "autosave"])
         crashed = first.workbench.recovery_file(sessions_dir)
     assert session_io.load(crashed).icp_notes == "typed before kill -9"  # killed: nothing cleaned
@@ -50,7 +50,7 @@ async def test_new_a_b_edit_kill_and_new_a_b_again_offers_the_edit(tmp_path: Pat
         assert isinstance(again.screen, RestoreDialog)
         text = str(again.screen.query_one("#restore-message").render())
         assert "Unsaved work from an earlier session of Northwind × Globex" in text
-        await pilot.pause(0.3)  # autosave of the fresh session runs meanwhile...
+        again._autosave_due()  # an autosave of the fresh session runs meanwhile...
         await again.workers.wait_for_complete([w for w in again.workers if w.group == "autosave"])
         assert session_io.load(crashed).icp_notes == "typed before kill -9"  # ...and spares it
         await pilot.press("r")
@@ -213,7 +213,7 @@ async def test_the_session_is_read_on_the_ui_thread_only(sessions_dir: Path,
         return real(session, inline)
 
     monkeypatch.setattr(session_io, "_document", watched)
-    app = AcctmapApp(small_workbench(), sessions_dir, autosave_delay=0.05)
+    app = AcctmapApp(small_workbench(), sessions_dir, autosave_delay=600)
     async with app.run_test(size=SIZE) as pilot:
         await autosave_then_save(app, pilot, sessions_dir)
     assert len(readers) >= 3

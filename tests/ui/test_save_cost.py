@@ -37,7 +37,7 @@ async def autosave_then_save(app: AcctmapApp, pilot, folder: Path) -> None:
     wb = app.workbench
     assert wb is not None
     wb.set_icp_notes("autosaved")
-    await pilot.pause(0.3)
+    app._autosave_due()  # the autosave timer fires now (no race with a wall-clock delay)
     await app.workers.wait_for_complete([w for w in app.workers if w.group == "autosave"])
     assert wb.recovery_file(folder).is_file()
     app.save_to(folder / "x.toml")
@@ -50,7 +50,7 @@ async def autosave_then_save(app: AcctmapApp, pilot, folder: Path) -> None:
 
 async def test_ctrl_s_and_autosave_write_the_file_without_a_repr_of_the_session(
         tmp_path: Path, counted_reprs: list[str]) -> None:
-    app = AcctmapApp(small_workbench(), tmp_path, autosave_delay=0.05)
+    app = AcctmapApp(small_workbench(), tmp_path, autosave_delay=600)
     async with app.run_test(size=SIZE) as pilot:
         await autosave_then_save(app, pilot, tmp_path)
     assert counted_reprs == []
