@@ -187,14 +187,7 @@ async def test_assign_owner_with_completion_action_and_default_due(sessions_dir:
 
 
 async def test_invalid_date_keeps_the_dialog_with_a_message(sessions_dir: Path) -> None:
-    wb = scored_workbench()
-    app = assign_app(wb, sessions_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await go_to(pilot, "Deltaworks Ltd")
-        await pilot.press("e")
-        await pilot.pause()
-        dialog = app.screen
+    async with editing(sessions_dir, "Deltaworks Ltd") as (app, pilot, wb, dialog):
         due = dialog.query_one("#assign-due", Input)
         due.value = "2026-12-32"
         await pilot.press("ctrl+s")
@@ -304,13 +297,7 @@ async def test_privacy_hides_notes(sessions_dir: Path) -> None:
 
 
 async def test_a_due_date_typed_as_people_say_it(sessions_dir: Path) -> None:
-    wb = scored_workbench()
-    app = assign_app(wb, sessions_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await go_to(pilot, "Deltaworks Ltd")
-        await pilot.press("e")
-        await pilot.pause()
+    async with editing(sessions_dir, "Deltaworks Ltd") as (app, pilot, wb, _dialog):
         app.screen.query_one("#assign-due", Input).value = "+1w"
         await pilot.press("ctrl+s")
         await pilot.pause()
