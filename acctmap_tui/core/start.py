@@ -287,9 +287,7 @@ def open_saved(path: Path | str) -> Workbench:
     path = Path(path)
     session = session_io.load(path)
     ours, theirs, notes = reload_sources(session)
-    workbench = _workbench(session, ours, theirs, path=path)
-    workbench.lists_note = "; ".join(notes)
-    return workbench
+    return _workbench(session, ours, theirs, path=path, lists_notes=notes)
 
 
 def finish_exchange(request: SessionRequest, progress: Progress | None = None) -> Finished:
@@ -315,18 +313,17 @@ def exchange_session(finished: Finished) -> NewSession:
     from acctmap_tui.core.match import MatchResult
     from acctmap_tui.core.pipeline import NewSession
 
-    if finished.session is None or finished.our_source is None:
-        raise AcctmapError("a counts-only exchange reveals only counts: there is no session to open")
+    session, ours, _ = _overlap_of(finished)
     src = finished.our_source
-    ours, _, _ = reload_sources(finished.session)
+    assert src is not None
     if ours is None:
         ours = AccountList(OURS, finished.ours, src.path, src.sha256, src.rows, dict(src.columns))
-    partner = finished.session.source(PARTNER)
+    partner = session.source(PARTNER)
     theirs = AccountList(PARTNER, finished.partner, partner.path if partner else "", hashed=True)
-    result = MatchResult(accounts=finished.session.accounts, notes=finished.notes,
+    result = MatchResult(accounts=session.accounts, notes=finished.notes,
                          stats={"psi": finished.overlap, "auto": finished.overlap,
                                 "overlap": finished.overlap})
-    return NewSession(finished.session, result, ours, theirs, notes=finished.notes)
+    return NewSession(session, result, ours, theirs, notes=finished.notes)
 
 
 def open_exchange(finished: Finished) -> Workbench:
@@ -335,12 +332,16 @@ def open_exchange(finished: Finished) -> Workbench:
     Our list is re-read when it is still where it was (for manual pairing); the partner's list
     never exists here, only its round files. A counts-only exchange has no session to open.
     """
-    if finished.session is None:
+    session, ours, notes = _overlap_of(finished)
+    return _workbench(session, ours, None, dirty=True, lists_notes=notes)
+
+
+def _overlap_of(finished: Finished) -> tuple[Session, AccountList | None, list[str]]:
+    """The overlap session an exchange made, our list re-read where it still is, and why not."""
+    if finished.session is None or finished.our_source is None:
         raise AcctmapError("a counts-only exchange reveals only counts: there is no session to open")
     ours, _, notes = reload_sources(finished.session)
-    workbench = _workbench(finished.session, ours, None, dirty=True)
-    workbench.lists_note = "; ".join(notes)
-    return workbench
+    return finished.session, ours, notes
 
 
 def restored(session: Session, current: Workbench) -> Workbench:
@@ -354,10 +355,13 @@ def restored(session: Session, current: Workbench) -> Workbench:
 
 
 def _workbench(session: Session, ours: AccountList | None, theirs: AccountList | None, *,
-               path: Path | None = None, dirty: bool = False) -> Workbench:
+               path: Path | None = None, dirty: bool = False,
+               lists_notes: Sequence[str] = ()) -> Workbench:
     from acctmap_tui.core.workbench import Workbench
 
-    return Workbench(session, ours, theirs, path=path, dirty=dirty)
+    workbench = Workbench(session, ours, theirs, path=path, dirty=dirty)
+    workbench.lists_note = "; ".join(lists_notes)  # why a source list was not re-read
+    return workbench
 
 
 # --- what a folder offers to start from ---------------------------------------------------------
