@@ -311,16 +311,17 @@ class CompareScreen(PhaseScreen):
             self._draw_top()
 
     def _draw_top(self) -> None:
+        box = self.query_one("#compare-summary", Static)
+        box.styles.max_width = None
+        if self.query_one("#compare-top").has_class("-narrow"):  # the chart is hidden
+            box.update(self._summary_in_two())
+            return
         summary = self._summary()
         # The chart gets the width the summary leaves (the body's padding, each box's border and
         # padding, the chart's margin): more sessions than fit would run past its border.
         room = self._width() - 2 - (_measure(self, summary) + 4) - 5
         chart = self._history(history(self.timeline()), room)
-        box = self.query_one("#compare-summary", Static)
-        box.styles.max_width = None
-        if self.query_one("#compare-top").has_class("-narrow"):  # the chart is hidden
-            summary, room = self._summary_in_two(), _measure(self, chart)
-        if _measure(self, chart) > room:  # narrow: the two newest always show, metric names give way
+        if _measure(self, chart) > room:  # the two newest always show, metric names give way
             width = self._width() - 2 - (_measure(self, chart) + 5) - 4
             summary = self._summary(width)
             box.styles.max_width = width + 4
