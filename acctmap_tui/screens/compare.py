@@ -49,6 +49,7 @@ STATE_LABEL = {
 }
 MAX_HISTORY = 6  # sessions shown in the small chart at most (the newest that fit beside the summary)
 WIDE = 116  # screen width from which the summary spells out category labels
+NARROW_BELOW = 100  # screen width under which the chart gives way and the summary splits in two
 NARROW_METRIC = {  # the summary's metric names in two halves below 100 columns
     "Overlap total": "Overlap", "Overlap rate, our list": "Rate, ours",
     "Overlap rate, partner list": "Rate, theirs", "Activation rate": "Activated",
@@ -303,17 +304,21 @@ class CompareScreen(PhaseScreen):
     def _width(self) -> int:
         return self.size.width or self.app.size.width
 
+    @property
+    def _narrow(self) -> bool:
+        return self._width() < NARROW_BELOW
+
     def on_resize(self) -> None:
         # Below 100 columns the "Overlap by session" chart has no room beside the summary (whose
         # then / now columns say the same for the two sessions compared): it is hidden.
-        self.query_one("#compare-top").set_class(self._width() < 100, "-narrow")
+        self.query_one("#compare-top").set_class(self._narrow, "-narrow")
         if self.diff is not None:
             self._draw_top()
 
     def _draw_top(self) -> None:
         box = self.query_one("#compare-summary", Static)
         box.styles.max_width = None
-        if self.query_one("#compare-top").has_class("-narrow"):  # the chart is hidden
+        if self._narrow:  # the chart is hidden (the -narrow class)
             box.update(self._summary_in_two())
             return
         summary = self._summary()
@@ -348,7 +353,7 @@ class CompareScreen(PhaseScreen):
                 pass
 
     def _fill_accounts(self, table: DataTable, width: int) -> None:
-        fixed = {"Change": 9, "Account": 22 if self._width() >= 100 else 16, "Category": 15}
+        fixed = {"Change": 9, "Account": 16 if self._narrow else 22, "Category": 15}
         for label, w in fixed.items():
             table.add_column(label, width=w)
         room = max(20, width - sum(fixed.values()) - 2 * 4)
@@ -420,7 +425,7 @@ class CompareScreen(PhaseScreen):
             counts = self.view.counts()
             text.append(f"+{counts[NEW]} new  -{counts[GONE]} gone  ~{counts[CHANGED]} changed  "
                         f"={counts['both'] - counts[CHANGED]} same")
-        if self._width() >= 100:  # the keys are in the footer and in help (?) too
+        if not self._narrow:  # the keys are in the footer and in help (?) too
             text.append("   f filter · a actions · enter open", style="dim")
         return text
 
