@@ -314,6 +314,8 @@ class CompareScreen(PhaseScreen):
         self.query_one("#compare-top").set_class(self._narrow, "-narrow")
         if self.diff is not None:
             self._draw_top()
+            # the columns follow the table's width (and the text wraps in them): once laid out
+            self.call_after_refresh(self._fill_table)
 
     def _draw_top(self) -> None:
         box = self.query_one("#compare-summary", Static)

@@ -370,3 +370,23 @@ async def test_rates_read_the_same_on_icp_and_compare(tmp_path: Path, monkeypatc
         rates = [r for text in texts for r in re.findall(r"\d+(?:\.\d+)?%", text)]
         assert len(rates) >= 6  # both lists, two rates and the activation, the chart's
         assert all(re.fullmatch(r"\d+\.\d%", r) for r in rates), rates
+
+
+async def test_compare_columns_follow_a_resize_from_80_to_120_columns(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """A screen shared at 80 columns and widened: the changes table takes the new width."""
+    monkeypatch.chdir(tmp_path)
+    folder = Path("sessions")
+    folder.mkdir()
+    app = compare_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        table = app.screen.query_one("#compare-table", DataTable)
+        narrow = [c.width for c in table.columns.values()]
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        wide = [c.width for c in table.columns.values()]
+        assert wide[1] > narrow[1] and wide[3] > narrow[3]  # Account and What changed
