@@ -45,7 +45,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from acctmap_tui.core.bulk import paused_gc
-from acctmap_tui.core.normalize import is_shared_domain, registrable_domain
+from acctmap_tui.core.normalize import LEGAL_TERMS, is_shared_domain, registrable_domain
 from acctmap_tui.core.model import (
     ACCEPTED,
     AUTO,
@@ -358,8 +358,7 @@ def _label_names_both(domain: str, key_a: str, key_b: str) -> bool:
         return False
 
     def names(key: str) -> bool:
-        joined = key.replace(" ", "")
-        return label == joined or (len(key.split()) >= 2 and label == _initials(key))
+        return _spells(label, key) or (len(key.split()) >= 2 and label == _initials(key))
 
     return names(key_a) and names(key_b)
 
@@ -940,23 +939,47 @@ def domain_label(domain: str) -> str:
     return domain.split(".", 1)[0].replace("-", "").replace("_", "")
 
 
+# "&" as a domain label writes it: "m&g" at mandgplc.com, "1&1" at 1und1.ag, "b&q" at bandq.com
+_AND_IN_LABELS = ("and", "", "und", "n", "et")
+# what may follow the name in a domain label: a legal form or a generic word (mandgplc, wendelgroup)
+_LABEL_TAILS = tuple(sorted(LEGAL_TERMS | GENERIC_WORDS, key=len, reverse=True))
+
+
 def _spells(label: str, key: str) -> bool:
-    """Whether a domain label is the whole name written as one word ("and" may be left out)."""
+    """Whether a domain label is the whole name written as one word: "&" ("and") written as
+    "and", "und", "n", "et" or left out, and a legal form or generic word may follow ("m and g"
+    at mandgplc.com, "1 and 1" at 1und1.ag, "wendel" at wendelgroup.com)."""
     words = key.split()
-    return label in ("".join(words), "".join(w for w in words if w != "and"))
+    forms = {"".join(words)}
+    if "and" in words:
+        forms.update("".join(word if word != "and" else amp for word in words) for amp in _AND_IN_LABELS)
+    if label in forms:
+        return True
+    return any(label.endswith(tail) and label[:-len(tail)] in forms for tail in _LABEL_TAILS)
+
+
+# labels a company puts before its own top-level domain (global.toyota, corporate.epson)
+_SITE_LABELS = frozenset("global home corporate corp group about investors ir www world en".split())
 
 
 def _brand_suffix(domain: str, *keys: str) -> bool:
-    """Whether the domain sits under the company's own top-level domain, the whole name written
-    as one word (global.toyota, corporate.epson, home.barclays, group.bnpparibas)."""
-    _, _, suffix = domain.partition(".")
-    return bool(suffix) and "." not in suffix and any(_spells(suffix, key) for key in keys if key)
+    """Whether the domain sits under the company's own top-level domain: the whole name written
+    as one word (global.toyota, home.barclays, group.bnpparibas), or one word of the name under a
+    site label (corporate.epson for Seiko Epson; acme.store is not Vantor Store's)."""
+    label, _, suffix = domain.partition(".")
+    if not suffix or "." in suffix:
+        return False
+    return any(_spells(suffix, key) or (label in _SITE_LABELS and len(suffix) >= MIN_LABEL
+                                         and suffix in key.split())
+               for key in keys if key)
 
 
 def _resembles(label: str, key: str) -> bool:
     """Whether a domain label could be this name's: it holds one of the name's words
     (getzephyr.com), is part of the name run together (blueharbor.io), starts with its initials
     (bhlogistics.com), or is a near spelling of it (kestraldynamic.com for Kestrel Dynamics)."""
+    if _spells(label, key):
+        return True
     words = [w for w in key.split() if w != "and"]
     joined = "".join(words)
     if any(len(w) >= MIN_TOKEN and w in label for w in words):

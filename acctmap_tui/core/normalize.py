@@ -325,6 +325,7 @@ _LEGAL_PHRASES = (
     ("and", "company"),
 )
 _PHRASE_ENDS = frozenset(p[-1] for p in _LEGAL_PHRASES)
+LEGAL_TERMS = _LEGAL_TERMS  # public: the matcher reads domain labels with them ("mandgplc")
 
 
 def _one_edit_typos(term: str) -> set[str]:

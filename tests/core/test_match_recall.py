@@ -199,3 +199,36 @@ def test_a_site_under_the_companys_own_top_level_domain_is_not_unlike_its_name()
     # a generic top-level domain is no such proof: a site unlike the name still asks a human
     result = run([rec("Vantor Robotics", "global.store")], [rec("Vantor Robotics")])
     assert decision(result, "Vantor Robotics", "Vantor Robotics") == REVIEW
+
+
+def test_a_brand_top_level_domain_that_is_one_word_of_the_name_counts_too():
+    """Seiko Epson at corporate.epson: the top-level domain is the brand word of the name, under
+    a site label (global, home, corporate ...)."""
+    result = run([rec("Seiko Epson", "http://corporate.epson")], [rec("Seiko Epson")])
+    assert decision(result, "Seiko Epson", "Seiko Epson") == AUTO
+    # a generic top-level domain that is a word of the name is no proof without a site label
+    result = run([rec("Vantor Store Robotics", "www.acme.store")], [rec("Vantor Store Robotics")])
+    assert decision(result, "Vantor Store Robotics", "Vantor Store Robotics") == REVIEW
+
+
+# --- a domain label writing "&" or followed by a legal form -------------------------------------
+
+
+def test_a_label_writing_the_name_with_and_und_or_a_legal_form_is_the_names():
+    """M&G at mandgplc.com, 1&1 at 1und1.ag, Wendel Group at wendelgroup.com (real index lists):
+    the label is the name run together, "&" written out and a legal form or generic word after."""
+    for name, website in (("M&G", "http://mandgplc.com"), ("1&1 AG", "www.1und1.ag"),
+                          ("B&Q", "bandq.com"), ("Wendel", "www.wendelgroup.com")):
+        result = run([rec(name, website)], [rec(name)])
+        assert decision(result, name, name) == AUTO, website
+    # a label that holds more than the name and a legal form is still unlike it
+    result = run([rec("M&G", "http://mandgpartnersnet.com")], [rec("M&G")])
+    assert decision(result, "M&G", "M&G") == REVIEW
+
+
+def test_a_shared_domain_whose_label_writes_both_names_with_a_legal_form_is_auto():
+    """The KKR rule reads labels the same way: "M&G" and "M and G plc" at mandgplc.com."""
+    result = run([rec("M&G", "mandgplc.com")], [rec("Prudential Investments plc", "mandgplc.com")])
+    assert decision(result, "M&G", "Prudential Investments plc") == REVIEW  # not the label
+    result = run([rec("M&G", "mandgplc.com")], [rec("MandG PLC", "mandgplc.com")])
+    assert decision(result, "M&G", "MandG PLC") == AUTO
