@@ -45,7 +45,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from acctmap_tui.core.bulk import paused_gc
-from acctmap_tui.core.normalize import LEGAL_TERMS, is_shared_domain, registrable_domain
+from acctmap_tui.core.normalize import LEGAL_TERMS, is_shared_domain, name_key, registrable_domain
 from acctmap_tui.core.model import (
     ACCEPTED,
     AUTO,
@@ -56,6 +56,7 @@ from acctmap_tui.core.model import (
     FLAG_DIFFERENT_COUNTRY,
     FLAG_DIFFERENT_DOMAINS,
     FLAG_DOMAIN_UNLIKE_NAME,
+    FLAG_NAME_NOTE,
     FLAG_NAMES_DIFFER,
     FLAG_NO_DOMAIN,
     FLAG_ONE_TO_MANY,
@@ -176,6 +177,7 @@ def _match_lists(ours: AccountList, theirs: AccountList, th: Thresholds, decisio
         notes.append(f"{who} hashed: name matching is not possible, domain hashes only")
     else:
         accounts += _name_pairs(ours.records, theirs.records, paired_o, paired_t, th, notes, report)
+        accounts += _note_pairs(ours.records, theirs.records, accounts)
     report(0.9)
 
     accounts = apply_decisions(accounts, decisions, ours, theirs)
@@ -811,6 +813,56 @@ def _name_pairs(
         per_record[it] += 1
         kept.append(a)
     return auto + kept
+
+
+# A note in brackets at the end of a name: "Buckle (clothing retailer)", "Metso (2020-present)"
+_NAME_NOTE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def _note_pairs(ours: list[Record], theirs: list[Record], pairs: list[Account]) -> list[Account]:
+    """Pairs of a name that ends in a note in brackets with the same name without it, for
+    records in no other pair ("Buckle (clothing retailer)" / "Buckle").
+
+    The note may name another part of the firm ("Acme (EMEA)"), so such a pair goes to review,
+    unless it is the only one of both names and the one domain given spells the name
+    (buckle.com); a name on several records of a side, or noted on both sides, is left alone.
+    """
+    used_o = {id(a.ours) for a in pairs}
+    used_t = {id(a.theirs) for a in pairs}
+    out: list[Account] = []
+    for mine, other, used_m, used_x, mine_is_ours in ((ours, theirs, used_o, used_t, True),
+                                                      (theirs, ours, used_t, used_o, False)):
+        noted = {}
+        for r in mine:
+            if "(" in r.name or "[" in r.name:
+                base = name_key(_NAME_NOTE.sub("", r.name))
+                if base and base != r.name_key:
+                    noted[id(r)] = base
+        if not noted:
+            continue
+        keys_mine = Counter(r.name_key for r in mine)
+        keys_mine.update(noted.values())
+        by_key: dict[str, list[Record]] = defaultdict(list)
+        for r in other:
+            by_key[r.name_key].append(r)
+        for r in mine:
+            base = noted.get(id(r))
+            if base is None or id(r) in used_m or keys_mine[base] != 1 or len(by_key.get(base, ())) != 1:
+                continue
+            match = by_key[base][0]
+            if id(match) in used_x:
+                continue
+            one_domain = bool(r.domain) != bool(match.domain)
+            named = r if r.domain else match
+            sure = (one_domain and not (r.hashed or match.hashed)
+                    and (_spells(domain_label(named.domain), base) or _brand_suffix(named.domain, base)))
+            flags = [FLAG_DIFFERENT_DOMAINS if r.domain and match.domain else FLAG_NO_DOMAIN,
+                     FLAG_NAME_NOTE]
+            rec_o, rec_t = (r, match) if mine_is_ours else (match, r)
+            out.append(Account(rec_o, rec_t, MatchInfo(NAME, 100.0, AUTO if sure else REVIEW, flags)))
+            used_m.add(id(r))
+            used_x.add(id(match))
+    return out
 
 
 # Words that say what kind of firm, not which one: left out of the compact form, never a name's

@@ -83,6 +83,7 @@ FLAG_DIFFERENT_COUNTRY = "different-country"  # the two records give different c
 FLAG_DIFFERENT_CITY = "different-city"  # same or unknown country, different cities
 FLAG_DOMAIN_UNLIKE_NAME = "domain-unlike-name"  # the one domain looks like neither name
 FLAG_SAME_PLACE = "same-place"  # a common name backed by the same city and country on both sides
+FLAG_NAME_NOTE = "name-note"  # the names are equal once a note in brackets is left out
 
 ACTION_OPEN = "open"
 ACTION_DONE = "done"

@@ -43,6 +43,7 @@ from acctmap_tui.core.model import (
     FLAG_DIFFERENT_COUNTRY,
     FLAG_DIFFERENT_DOMAINS,
     FLAG_DOMAIN_UNLIKE_NAME,
+    FLAG_NAME_NOTE,
     FLAG_NAMES_DIFFER,
     FLAG_NO_DOMAIN,
     FLAG_ONE_TO_MANY,
@@ -74,6 +75,7 @@ FLAG_EXPLANATIONS = {
     FLAG_DIFFERENT_CITY: "same country, different cities",
     FLAG_DOMAIN_UNLIKE_NAME: "the one domain given looks like neither name",
     FLAG_SAME_PLACE: "a common name, but both records give the same city and country",
+    FLAG_NAME_NOTE: "the names are equal once the note in brackets is left out",
 }
 
 METHOD_EXPLANATIONS = {

@@ -232,3 +232,29 @@ def test_a_shared_domain_whose_label_writes_both_names_with_a_legal_form_is_auto
     assert decision(result, "M&G", "Prudential Investments plc") == REVIEW  # not the label
     result = run([rec("M&G", "mandgplc.com")], [rec("MandG PLC", "mandgplc.com")])
     assert decision(result, "M&G", "MandG PLC") == AUTO
+
+
+# --- a note in brackets at the end of a name ----------------------------------------------------
+
+
+def test_a_name_with_a_note_in_brackets_pairs_with_the_name_without_it():
+    """"Buckle (clothing retailer)" at buckle.com and the partner's "Buckle": auto, because the
+    one domain spells the name; without a domain that proves it, a person decides."""
+    result = run([rec("Buckle (clothing retailer)", "http://buckle.com")], [rec("Buckle")])
+    assert decision(result, "Buckle (clothing retailer)", "Buckle") == AUTO
+    pair = next(a for a in result.accounts if a.theirs.name == "Buckle")
+    assert "name-note" in pair.match.flags
+    result = run([rec("Wendel")], [rec("Wendel (investment company)")])
+    assert decision(result, "Wendel", "Wendel (investment company)") == REVIEW
+    result = run([rec("Buckle (clothing retailer)", "http://shoes-direct.com")], [rec("Buckle")])
+    assert decision(result, "Buckle (clothing retailer)", "Buckle") == REVIEW
+
+
+def test_a_note_shared_by_several_records_or_names_is_left_to_a_person():
+    """"Acme (EMEA)" and "Acme (US)" are two accounts: neither is paired with the partner's
+    "Acme" by leaving its note out; with one noted Acme, it is."""
+    result = run([rec("Acme (EMEA)", "acme.com"), rec("Acme (US)")], [rec("Acme")])
+    assert decision(result, "Acme (EMEA)", "Acme") is None
+    assert decision(result, "Acme (US)", "Acme") is None
+    result = run([rec("Acme (EMEA)", "acme.com"), rec("Zorvex Acme")], [rec("Acme")])
+    assert decision(result, "Acme (EMEA)", "Acme") == AUTO
