@@ -182,9 +182,11 @@ def _match_lists(ours: AccountList, theirs: AccountList, th: Thresholds, decisio
 
     accounts = apply_decisions(accounts, decisions, ours, theirs)
     result = MatchResult(accounts=accounts, notes=notes)
-    placed = {end for a in accounts if a.match.decision != REJECTED for end in _ends(a)}
-    result.unmatched_ours = [r for r in ours.records if (OURS, r.key) not in placed]
-    result.unmatched_theirs = [r for r in theirs.records if (PARTNER, r.key) not in placed]
+    # every pair holds the lists' own record objects (apply_decisions re-creates a decided pair
+    # from them), so a record is placed when its object is in a pair
+    placed = {id(r) for a in accounts if a.match.decision != REJECTED for r in (a.ours, a.theirs)}
+    result.unmatched_ours = [r for r in ours.records if id(r) not in placed]
+    result.unmatched_theirs = [r for r in theirs.records if id(r) not in placed]
     result.stats = _stats(accounts)
     report(1.0)
     return result
@@ -202,6 +204,10 @@ def apply_decisions(
     docstring for how competing pairs are settled.
     """
     out = list(accounts)
+    decisions = [d for d in decisions
+                 if d.match.decision in (ACCEPTED, REJECTED) or d.match.method == MANUAL]
+    if not decisions:  # a new session: nothing to look up
+        return _settled_in_order(out)
     by_pair: dict[str, Account] = {}
     for a in out:
         by_pair.setdefault(a.pair_id, a)
@@ -212,9 +218,7 @@ def apply_decisions(
     for r in theirs.records:
         theirs_by_key.setdefault(r.key, r)
 
-    for d in decisions:
-        if d.match.decision not in (ACCEPTED, REJECTED) and d.match.method != MANUAL:
-            continue  # auto and review are the matcher's, not a person's
+    for d in decisions:  # auto and review are the matcher's, not a person's: left out above
         decision = REJECTED if d.match.decision == REJECTED else ACCEPTED
         current = by_pair.get(d.pair_id)
         if current is not None:
@@ -228,7 +232,11 @@ def apply_decisions(
         out.append(account)
         by_pair[account.pair_id] = account
 
-    out = _settle(out)
+    return _settled_in_order(out)
+
+
+def _settled_in_order(accounts: list[Account]) -> list[Account]:
+    out = _settle(accounts)
     out.sort(key=lambda a: (a.ours.name_key, a.ours.name, a.theirs.name_key, a.theirs.name))
     return out
 
