@@ -34,12 +34,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -381,37 +381,13 @@ _BLOCK_CAPS = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK, "<": MAX_AFF
                ">": MAX_AFFIX_BLOCK, "~": MAX_TYPO_BLOCK, "[": MAX_AFFIX_BLOCK, "]": MAX_AFFIX_BLOCK}
 
 
-def _word_block_keys(word: str, names_with: Counter[str]) -> list[str]:
-    """Blocking keys a word of MIN_TOKEN letters or more gives any name holding it (see
-    `_name_blocks`)."""
-    keys = ["w" + word]
-    if len(word) > AFFIX:
-        keys += ("<" + word[:AFFIX], ">" + word[-AFFIX:])
-    if len(word) >= MIN_TYPO_WORD and names_with[word] <= 2 * MAX_TYPO_BLOCK:
-        keys += _deletions(word)
-    return keys
-
-
-def _name_block_keys(key: str) -> list[str]:
-    """Blocking keys of a whole name key, besides its words' (see `_name_blocks`)."""
-    words = key.split()
-    keys = ["=" + key]
-    if len(words) >= 3:
-        keys += (f"+{a} {b}" for a, b in zip(words, words[1:]))
-    if len(words) >= 2:
-        compact = _compact_key(key)
-        if len(compact) >= 2 * AFFIX:
-            keys += ("[" + compact[:AFFIX + 1], "]" + compact[-AFFIX - 1:])
-    return keys
-
-
 def _name_blocks(names: list[str], names_with: Counter[str]
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The blocks of each distinct name key: (start, blocks, cap, whole) where name n is in blocks
     blocks[start[n]:start[n + 1]] (numbered from 0, each once), `cap` is each block's size cap
     and whole[n] is the block of name n's whole key.
 
-    A name's blocking keys: the whole key; each word's keys (`_word_block_keys`: the word; a long
+    A name's blocking keys: the whole key; each word's keys (the word; a long
     word's first and last letters, "<" / ">", for a typo in the other half of the word; a rare
     word with one letter dropped, "~", for a typo anywhere in it: "viwen" and "viwn" share "viwn",
     "soltuions" and "solutions" share "soltions"); in names of three words or more, each pair of
@@ -423,50 +399,92 @@ def _name_blocks(names: list[str], names_with: Counter[str]
     step's time): two of a million keys collide with odds below 1e-7, and would only merge
     two blocks.
     """
-    # a name's own keys (whole key, neighbouring words, run together) as made; its words' keys
-    # are made once per distinct word and given to the names holding it in one numpy step
-    own_hashes = array("q")  # flat, 8 bytes a key (a list of ints took five times the memory)
-    own_caps = array("q")
-    own_count = array("q")
-    vocab: dict[str, int] = {}
-    word_ids: list[int] = []  # the words (MIN_TOKEN letters or more) of each name, flat
-    word_count = array("q")
-    for key in names:
-        own = _name_block_keys(key)
-        own_hashes.extend(map(hash, own))
-        own_caps.extend(_BLOCK_CAPS[k[0]] for k in own)
-        own_count.append(len(own))
-        before = len(word_ids)
-        word_ids += [vocab.setdefault(w, len(vocab)) for w in key.split() if len(w) >= MIN_TOKEN]
-        word_count.append(len(word_ids) - before)
-    word_keys = array("q")  # per distinct word: (hash, cap) of each of its keys
-    keys_per_word = array("q")
-    for w in vocab:
-        keys = _word_block_keys(w, names_with)
-        for k in keys:
-            word_keys.extend((hash(k), _BLOCK_CAPS[k[0]]))
-        keys_per_word.append(len(keys))
-    del vocab
-    word_start = np.concatenate(([0], np.cumsum(np.frombuffer(keys_per_word, dtype=np.int64))))
-    occurrence, got = _expand(word_start, np.frombuffer(word_keys, dtype=np.int64).reshape(-1, 2),
-                              np.asarray(word_ids, dtype=np.int64))
-    n_range = np.arange(len(names), dtype=np.int64)
-    own_n = np.frombuffer(own_count, dtype=np.int64)
-    whole = np.cumsum(own_n) - own_n  # index of each name's "=" key
-    owner = np.concatenate((np.repeat(n_range, own_n),
-                            np.repeat(n_range, np.frombuffer(word_count, dtype=np.int64))[occurrence]))
-    hashes = np.concatenate((np.frombuffer(own_hashes, dtype=np.int64), got[:, 0]))
-    caps = np.concatenate((np.frombuffer(own_caps, dtype=np.int64), got[:, 1]))
-    uniq, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    code = _distinct(owner * len(uniq) + inverse)  # each block once per name
-    start = np.concatenate(([0], np.cumsum(np.bincount(code // len(uniq), minlength=len(names)))))
-    return start, code % len(uniq), caps[first], inverse[whole]
+    # The keys are made kind by kind over all names at once, and each word's keys once per
+    # distinct word, then given to the names holding it in one numpy step; the order of the keys
+    # does not matter (blocks are numbered by sorted hash).
+    if any("  " in k or k != k.strip() for k in names):
+        names = [" ".join(k.split()) for k in names]
+    tokens = " | ".join(names).split(" ")  # every name's words, "|" between names
+    count = len(tokens)
+    sep = np.fromiter(map("|".__eq__, tokens), dtype=bool, count=count)
+    name_of = np.cumsum(sep)  # the name each token belongs to
+    size = np.fromiter(map(len, tokens), dtype=np.int64, count=count)
+    words_in = np.bincount(name_of[~sep], minlength=len(names))
+
+    keys: list[str] = ["=" + k for k in names]  # the whole key: key n is name n's
+    owners = [np.arange(len(names), dtype=np.int64)]
+    # neighbouring words, in names of three words or more
+    at = np.flatnonzero(~sep[:-1] & ~sep[1:] & (words_in[name_of[:-1]] >= 3))
+    keys += [f"+{tokens[i]} {tokens[i + 1]}" for i in at.tolist()]
+    owners.append(name_of[at])
+    # the first and last letters of the name run together, in names of two words or more
+    several = np.flatnonzero(words_in >= 2).tolist()
+    compact = [_compact_key(names[n]) for n in several]
+    long_enough = [i for i, c in enumerate(compact) if len(c) >= 2 * AFFIX]
+    keys += ["[" + compact[i][:AFFIX + 1] for i in long_enough]
+    keys += ["]" + compact[i][-AFFIX - 1:] for i in long_enough]
+    runs = np.asarray(several, dtype=np.int64)[np.asarray(long_enough, dtype=np.int64)]
+    owners += [runs, runs]
+    own_hashes, own_caps = _hashes_and_caps(keys)
+
+    # each distinct word's keys, by word id
+    keep = ~sep & (size >= MIN_TOKEN)
+    kept = list(compress(tokens, keep.tolist()))
+    words = list(dict.fromkeys(kept))
+    index = dict(zip(words, range(len(words))))
+    word_ids = np.fromiter(map(index.__getitem__, kept), dtype=np.int64, count=len(kept))
+    word_keys = ["w" + w for w in words]
+    key_word = list(range(len(words)))
+    for n, w in enumerate(words):
+        if len(w) > AFFIX:
+            word_keys += ("<" + w[:AFFIX], ">" + w[-AFFIX:])
+            key_word += (n, n)
+        if len(w) >= MIN_TYPO_WORD and names_with[w] <= 2 * MAX_TYPO_BLOCK:
+            word_keys += _deletions(w)
+            key_word += [n] * (len(w) + 1)
+    word_hashes, word_caps = _hashes_and_caps(word_keys)
+    del word_keys, tokens, kept
+    by_word = np.argsort(np.asarray(key_word, dtype=np.int64), kind="stable")
+    word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(words)))))
+    occurrence, got = _expand(word_start, by_word, word_ids)
+
+    owner = np.concatenate((*owners, name_of[keep][occurrence]))
+    hashes = np.concatenate((own_hashes, word_hashes[got]))
+    caps = np.concatenate((own_caps, word_caps[got]))
+    # np.unique(return_index=True, return_inverse=True) sorts stably, twice as slow: any key of
+    # one hash has the same kind, so the same cap
+    order = np.argsort(hashes)
+    ordered = hashes[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    block = np.cumsum(first) - 1
+    inverse = np.empty_like(block)
+    inverse[order] = block
+    n_blocks = int(block[-1]) + 1 if len(block) else 0
+    code = _distinct(owner * n_blocks + inverse)  # each block once per name
+    start = np.concatenate(([0], np.cumsum(np.bincount(code // n_blocks, minlength=len(names)))))
+    return start, code % n_blocks, caps[order[first]], inverse[:len(names)]
 
 
-def _deletions(word: str) -> tuple[str, ...]:
-    """A word and its one-letter deletions, as "~" block keys."""
-    return tuple({"~" + word, *("~" + word[:i] + word[i + 1:] for i in range(len(word)))})
+_CAP_OF_KIND = np.zeros(128, dtype=np.int64)
+for _kind, _cap in _BLOCK_CAPS.items():
+    _CAP_OF_KIND[ord(_kind)] = _cap
+
+
+def _hashes_and_caps(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each block key's string hash and its block's size cap (by its kind, the first character),
+    in C loops: the keys' first characters are read from one UTF-32 copy of them all."""
+    hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
+    sizes = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32)
+    return hashes, _CAP_OF_KIND[chars[np.cumsum(sizes) - sizes]]
+
+
+def _deletions(word: str) -> list[str]:
+    """A word and its one-letter deletions, as "~" block keys (a doubled letter gives one key
+    twice: each block is counted once per name)."""
+    return ["~" + word, *["~" + word[:i] + word[i + 1:] for i in range(len(word))]]
 
 
 def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -536,7 +554,7 @@ def _neighbour_pairs(names: list[str], name_o: np.ndarray, name_t: np.ndarray, l
     if not len(name_o) or not len(name_t) or not (lonely_o.any() or lonely_t.any()):
         return out_o[0], out_t[0]
     for form in (_sorted_words, lambda k: k[::-1]):
-        forms = np.asarray([form(k) for k in names], dtype=str)
+        forms = _dense_rank(list(map(form, names)))  # compared as ranks, not as numpy strings
         sort_o, sort_t = forms[name_o], forms[name_t]
         for lonely, mine, other, mine_is_ours in ((lonely_o, sort_o, sort_t, True),
                                                    (lonely_t, sort_t, sort_o, False)):
@@ -553,6 +571,16 @@ def _neighbour_pairs(names: list[str], name_o: np.ndarray, name_t: np.ndarray, l
                 out_o.append(pairs[0])
                 out_t.append(pairs[1])
     return np.concatenate(out_o).astype(np.int64), np.concatenate(out_t).astype(np.int64)
+
+
+def _dense_rank(values: list[str]) -> np.ndarray:
+    """Each string's rank in sorted order, equal strings one rank: ranks compare as the strings."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ordered = [values[i] for i in order]
+    step = np.fromiter(map(str.__ne__, ordered[1:], ordered[:-1]), dtype=np.int64, count=max(len(values) - 1, 0))
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.concatenate(([0], np.cumsum(step)))[:len(values)]
+    return rank
 
 
 def _distinct(codes: np.ndarray) -> np.ndarray:
