@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -583,6 +582,21 @@ def _dense_rank(values: list[str]) -> np.ndarray:
     return rank
 
 
+def _rivals(record: np.ndarray, eff: np.ndarray, chosen: np.ndarray, gap: float
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """For each chosen candidate c (indexes into `record` / `eff`): how many other candidates of
+    its record score within `gap` below it or above, and how many score the same."""
+    if not len(chosen):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    by_record = np.argsort(record, kind="stable")
+    start = np.concatenate(([0], np.cumsum(np.bincount(record, minlength=int(record.max()) + 1))))
+    at, other = _expand(start, by_record, record[chosen])
+    mine, theirs = eff[chosen][at], eff[other]
+    close = np.bincount(at, weights=(theirs >= mine - gap) & (theirs <= 101), minlength=len(chosen))
+    same = np.bincount(at, weights=theirs == mine, minlength=len(chosen))
+    return close.astype(np.int64) - 1, same.astype(np.int64) - 1
+
+
 def _distinct(codes: np.ndarray) -> np.ndarray:
     """Sorted distinct values (np.unique hashes first, which is several times slower here)."""
     codes = np.sort(codes)
@@ -754,55 +768,52 @@ def _name_pairs(
     # Every candidate is a rival of the others of its records, proposed or not: the evidence that
     # rules a candidate out is not sure enough to make a namesake's pair clear (on the 50k bench,
     # not counting such rivals gave 10 more autos, 2 of them false).
-    cands: list[tuple[int, int, float, float, Evidence, bool, bool, int]] = []
+    cand = np.flatnonzero(scores >= th.review)
+    ca, cb = pi[cand], pj[cand]
+    has_o = np.fromiter((bool(ours[i].domain) for i in rows_o), dtype=bool, count=len(rows_o))[ca]
+    has_t = np.fromiter((bool(theirs[j].domain) for j in rows_t), dtype=bool, count=len(rows_t))[cb]
+    # Evidence needs a look only where one side has a domain, or where the lists give places.
+    country = np.zeros(len(cand), dtype=np.int8)
+    spells = np.zeros(len(cand), dtype=bool)
+    evidence_of: dict[int, Evidence] = {}  # by candidate; the rest have none
     places_o: dict[int, tuple[str, str]] = {}
     places_t: dict[int, tuple[str, str]] = {}
-    sc = scores.tolist()
-    list_o, list_t = pi.tolist(), pj.tolist()
-    common_o, common_t = common[na].tolist(), common[nb].tolist()
-    for p in np.flatnonzero(scores >= th.review).tolist():
-        a, b = list_o[p], list_t[p]
+    look = np.arange(len(cand)) if _has_places(ours) or _has_places(theirs) else np.flatnonzero(has_o != has_t)
+    for k, a, b in zip(look.tolist(), ca[look].tolist(), cb[look].tolist()):
         rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
         if a not in places_o:
             places_o[a] = _places(rec_o)
         if b not in places_t:
             places_t[b] = _places(rec_t)
         ev = _evidence(rec_o, rec_t, places_o[a], places_t[b])
-        is_common = common_o[p] and common_t[p]
-        eff = sc[p]
-        if ev.domain_spells_other:  # the name is the domain-less side's, typo mended
-            eff = 100.0
-            is_common = common_t[p] if rec_o.domain else common_o[p]
-        # Two domains say two companies. Only a near-identical, distinctive name is worth a
-        # person's look ("Acme" at acme.com and acme.de: review_priority puts such pairs first);
-        # "Smith Plumbing" twice is two firms, and so is "Smith Plumbing" in two countries.
-        two_firms = (rec_o.domain and rec_t.domain and (eff < th.auto_accept or is_common)
-                     or is_common and ev.country < 0)
-        cands.append((a, b, sc[p], eff, ev, is_common, not two_firms, p))
-
-    # each record's candidate scores, ascending, to count rivals by bisection
-    scores_o: dict[int, list[float]] = defaultdict(list)
-    scores_t: dict[int, list[float]] = defaultdict(list)
-    for a, b, _s, eff, *_ in cands:
-        scores_o[a].append(eff)
-        scores_t[b].append(eff)
-    for lst in (*scores_o.values(), *scores_t.values()):
-        lst.sort()
-
-    def others(lst: list[float], low: float, high: float) -> int:
-        """Candidates of one record scoring in [low, high], not counting the pair itself."""
-        return bisect_right(lst, high) - bisect_left(lst, low) - 1
+        if ev is not _NO_EVIDENCE:
+            evidence_of[k] = ev
+            country[k] = ev.country
+            spells[k] = ev.domain_spells_other
+    common_o, common_t = common[na[cand]], common[nb[cand]]
+    is_common = common_o & common_t
+    eff = scores[cand]
+    # the name is the domain-less side's, typo mended: the score is 100, and the name that counts
+    # is the one the domain spells
+    eff[spells] = 100.0
+    is_common[spells] = np.where(has_o, common_t, common_o)[spells]
+    # Two domains say two companies. Only a near-identical, distinctive name is worth a
+    # person's look ("Acme" at acme.com and acme.de: review_priority puts such pairs first);
+    # "Smith Plumbing" twice is two firms, and so is "Smith Plumbing" in two countries.
+    two_firms = has_o & has_t & ((eff < th.auto_accept) | is_common) | is_common & (country < 0)
+    decide = np.flatnonzero(~two_firms & free_o[ca] & free_t[cb])
+    rivals_o, ties_o = _rivals(ca, eff, decide, th.close_gap)
+    rivals_t, ties_t = _rivals(cb, eff, decide, th.close_gap)
 
     auto, review = [], []
-    for a, b, s, eff, ev, is_common, proposed, p in cands:
-        if not (proposed and free_o[a] and free_t[b]):
-            continue
-        so, st = scores_o[a], scores_t[b]
-        rivals = others(so, eff - th.close_gap, 101) + others(st, eff - th.close_gap, 101)
-        ties = others(so, eff, eff) + others(st, eff, eff)
+    for k, rivals, ties in zip(decide.tolist(), (rivals_o + rivals_t).tolist(), (ties_o + ties_t).tolist()):
+        p = int(cand[k])
+        a, b = int(ca[k]), int(cb[k])
+        ev = evidence_of.get(k, _NO_EVIDENCE)
+        common_pair = bool(is_common[k])
         rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
         flags = [FLAG_DIFFERENT_DOMAINS if rec_o.domain and rec_t.domain else FLAG_NO_DOMAIN]
-        if is_common:
+        if common_pair:
             flags.append(FLAG_COMMON_NAME)
             if ev.same_place:
                 flags.append(FLAG_SAME_PLACE)
@@ -824,14 +835,14 @@ def _name_pairs(
         # says too little to be sure of
         free_mail = (_free_mail_only(rec_o) or _free_mail_only(rec_t)) and (
             len(info[na[p]][0]) == 1 or len(info[nb[p]][0]) == 1)
-        clear = (not rivals and not is_common and ev.plausible and FLAG_DIFFERENT_DOMAINS not in flags
+        clear = (not rivals and not common_pair and ev.plausible and FLAG_DIFFERENT_DOMAINS not in flags
                  and p not in generic_only and not free_mail)
-        decision = AUTO if eff >= th.auto_accept and clear else REVIEW
-        account = Account(rec_o, rec_t, MatchInfo(NAME, round(s, 1), decision, flags))
+        decision = AUTO if eff[k] >= th.auto_accept and clear else REVIEW
+        account = Account(rec_o, rec_t, MatchInfo(NAME, round(float(scores[p]), 1), decision, flags))
         if decision == AUTO:
             auto.append(account)
         else:
-            review.append((eff, account))
+            review.append((float(eff[k]), account))
 
     # auto pairs are each record's unique best, so they never share a record; review pairs that
     # touch one are dropped, and the rest are cut to a few per record, best first
@@ -1136,6 +1147,11 @@ def _fold(value: str) -> str:
     s = unicodedata.normalize("NFKD", value.casefold())
     s = " ".join(re.sub(r"[\W_]+", " ", "".join(c for c in s if not unicodedata.combining(c))).split())
     return "" if s in _NO_PLACE else s
+
+
+def _has_places(lst: list[Record]) -> bool:
+    """Whether any record has a country or city column."""
+    return any(_place_role(h) for h in {h for r in lst if r.extra for h in r.extra})
 
 
 def _places(rec: Record) -> tuple[str, str]:
