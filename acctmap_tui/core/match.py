@@ -1041,7 +1041,7 @@ def domain_label(domain: str) -> str:
 # "&" as a domain label writes it: "m&g" at mandgplc.com, "1&1" at 1und1.ag, "b&q" at bandq.com
 _AND_IN_LABELS = ("and", "", "und", "n", "et")
 # what may follow the name in a domain label: a legal form or a generic word (mandgplc, wendelgroup)
-_LABEL_TAILS = tuple(sorted(LEGAL_TERMS | GENERIC_WORDS, key=len, reverse=True))
+_LABEL_TAILS = LEGAL_TERMS | GENERIC_WORDS
 
 
 def _spells(label: str, key: str) -> bool:
@@ -1049,12 +1049,15 @@ def _spells(label: str, key: str) -> bool:
     "and", "und", "n", "et" or left out, and a legal form or generic word may follow ("m and g"
     at mandgplc.com, "1 and 1" at 1und1.ag, "wendel" at wendelgroup.com)."""
     words = key.split()
-    forms = {"".join(words)}
+    forms = ["".join(words)]
     if "and" in words:
-        forms.update("".join(word if word != "and" else amp for word in words) for amp in _AND_IN_LABELS)
-    if label in forms:
-        return True
-    return any(label.endswith(tail) and label[:-len(tail)] in forms for tail in _LABEL_TAILS)
+        forms += ["".join(word if word != "and" else amp for word in words) for amp in _AND_IN_LABELS]
+    for form in forms:
+        if form and label.startswith(form):
+            rest = label[len(form):]
+            if not rest or rest in _LABEL_TAILS:
+                return True
+    return False
 
 
 # labels a company puts before its own top-level domain (global.toyota, corporate.epson)
