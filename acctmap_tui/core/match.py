@@ -38,7 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import repeat
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -380,7 +380,47 @@ _BLOCK_CAPS = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK, "<": MAX_AFF
                ">": MAX_AFFIX_BLOCK, "~": MAX_TYPO_BLOCK, "[": MAX_AFFIX_BLOCK, "]": MAX_AFFIX_BLOCK}
 
 
-def _name_blocks(names: list[str], names_with: Counter[str]
+@dataclass(frozen=True)
+class _NameWords:
+    """The words of the distinct name keys, flat: name n's words are tokens[start[n]:start[n + 1]],
+    each also as its index in `vocab` (ids); `names_with` counts, per word, the records of the two
+    lists whose name holds it (once per name)."""
+
+    tokens: list[str]
+    vocab: list[str]
+    ids: np.ndarray
+    start: np.ndarray
+    name_of: np.ndarray  # the name of each token
+    per_word: np.ndarray  # names_with of each vocab word
+    names_with: Counter[str]
+
+    @property
+    def size(self) -> np.ndarray:
+        return self.start[1:] - self.start[:-1]
+
+
+def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
+    """The words of each name key, split in one pass over all names (see `_NameWords`)."""
+    if all(k and "  " not in k and k == k.strip() for k in names):
+        tokens = " ".join(names).split(" ")
+        size = np.fromiter(map(str.count, names, repeat(" ")), dtype=np.int64, count=len(names)) + 1
+    else:  # not as name_key writes them: split each
+        split = [k.split() for k in names]
+        tokens = [w for words in split for w in words]
+        size = np.fromiter(map(len, split), dtype=np.int64, count=len(names))
+    vocab = list(dict.fromkeys(tokens))
+    index = dict(zip(vocab, range(len(vocab))))
+    ids = np.fromiter(map(index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    name_of = np.repeat(np.arange(len(names), dtype=np.int64), size)
+    n_vocab = max(len(vocab), 1)
+    once = _distinct(name_of * n_vocab + ids)  # each word once per name
+    per_word = np.bincount(once % n_vocab, weights=records_per_name[once // n_vocab],
+                           minlength=len(vocab)).astype(np.int64)
+    return _NameWords(tokens, vocab, ids, np.concatenate(([0], np.cumsum(size))), name_of, per_word,
+                      Counter(dict(zip(vocab, per_word.tolist()))))
+
+
+def _name_blocks(names: list[str], words: _NameWords
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The blocks of each distinct name key: (start, blocks, cap, whole) where name n is in blocks
     blocks[start[n]:start[n + 1]] (numbered from 0, each once), `cap` is each block's size cap
@@ -401,19 +441,15 @@ def _name_blocks(names: list[str], names_with: Counter[str]
     # The keys are made kind by kind over all names at once, and each word's keys once per
     # distinct word, then given to the names holding it in one numpy step; the order of the keys
     # does not matter (blocks are numbered by sorted hash).
-    if any("  " in k or k != k.strip() for k in names):
-        names = [" ".join(k.split()) for k in names]
-    tokens = " | ".join(names).split(" ")  # every name's words, "|" between names
-    count = len(tokens)
-    sep = np.fromiter(map("|".__eq__, tokens), dtype=bool, count=count)
-    name_of = np.cumsum(sep)  # the name each token belongs to
-    size = np.fromiter(map(len, tokens), dtype=np.int64, count=count)
-    words_in = np.bincount(name_of[~sep], minlength=len(names))
+    tokens, name_of = words.tokens, words.name_of
+    words_in = words.size
+    last = np.zeros(len(tokens), dtype=bool)  # a name's last word
+    last[words.start[1:][words_in > 0] - 1] = True
 
     keys: list[str] = ["=" + k for k in names]  # the whole key: key n is name n's
     owners = [np.arange(len(names), dtype=np.int64)]
     # neighbouring words, in names of three words or more
-    at = np.flatnonzero(~sep[:-1] & ~sep[1:] & (words_in[name_of[:-1]] >= 3))
+    at = np.flatnonzero(~last[:-1] & (words_in[name_of[:-1]] >= 3))
     keys += [f"+{tokens[i]} {tokens[i + 1]}" for i in at.tolist()]
     owners.append(name_of[at])
     # the first and last letters of the name run together, in names of two words or more
@@ -426,15 +462,17 @@ def _name_blocks(names: list[str], names_with: Counter[str]
     owners += [runs, runs]
     own_hashes, own_caps = _hashes_and_caps(keys)
 
-    # each distinct word's keys, by word id
-    keep = ~sep & (size >= MIN_TOKEN)
-    kept = list(compress(tokens, keep.tolist()))
-    words = list(dict.fromkeys(kept))
-    index = dict(zip(words, range(len(words))))
-    word_ids = np.fromiter(map(index.__getitem__, kept), dtype=np.int64, count=len(kept))
-    word_keys = ["w" + w for w in words]
-    key_word = list(range(len(words)))
-    for n, w in enumerate(words):
+    # each distinct word's keys, by word id (words of MIN_TOKEN letters or more)
+    long_word = np.fromiter(map(len, words.vocab), dtype=np.int64, count=len(words.vocab)) >= MIN_TOKEN
+    keep = long_word[words.ids]
+    word_ids = words.ids[keep]
+    word_keys = []
+    key_word = []
+    names_with = words.names_with
+    for n in np.flatnonzero(long_word).tolist():
+        w = words.vocab[n]
+        word_keys.append("w" + w)
+        key_word.append(n)
         if len(w) > AFFIX:
             word_keys += ("<" + w[:AFFIX], ">" + w[-AFFIX:])
             key_word += (n, n)
@@ -442,9 +480,9 @@ def _name_blocks(names: list[str], names_with: Counter[str]
             word_keys += _deletions(w)
             key_word += [n] * (len(w) + 1)
     word_hashes, word_caps = _hashes_and_caps(word_keys)
-    del word_keys, tokens, kept
+    del word_keys
     by_word = np.argsort(np.asarray(key_word, dtype=np.int64), kind="stable")
-    word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(words)))))
+    word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(words.vocab)))))
     occurrence, got = _expand(word_start, by_word, word_ids)
 
     owner = np.concatenate((*owners, name_of[keep][occurrence]))
@@ -498,7 +536,7 @@ def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.nd
 
 
 def _candidate_pairs(
-    names: list[str], name_o: np.ndarray, name_t: np.ndarray, names_with: Counter[str]
+    names: list[str], name_o: np.ndarray, name_t: np.ndarray, words: _NameWords
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Index pairs (ours, theirs) of names sharing a block, each pair once, and the name keys on
     both sides that were too common to compare. `names` are the distinct name keys of both
@@ -507,7 +545,7 @@ def _candidate_pairs(
     if not len(name_o) or not len(name_t):
         return empty, empty, []
     name_list = names
-    start, flat, cap, whole = _name_blocks(name_list, names_with)
+    start, flat, cap, whole = _name_blocks(name_list, words)
     ro, bo = _expand(start, flat, name_o)
     rt, bt = _expand(start, flat, name_t)
     n_blocks = len(cap)
@@ -648,10 +686,10 @@ def _pair_scores(names: list[str], a: np.ndarray, b: np.ndarray, th: Thresholds
     return scores[inverse], alt[inverse]
 
 
-def _word_checks(info: list[tuple[list[str], str, bool]], a: np.ndarray, b: np.ndarray, cutoff: float
+def _word_checks(words: _NameWords, rare_at: np.ndarray, a: np.ndarray, b: np.ndarray, cutoff: float
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Word by word, for each name pair (a[p], b[p]) (indexes into `info`, from `_word_info`):
-    how well each name's rarest word is found in the other (the lower of the two best
+    """Word by word, for each name pair (a[p], b[p]) (name indexes): how well each name's rarest
+    word (at `rare_at`, from `_word_info`) is found in the other (the lower of the two best
     `fuzz.ratio`s), whether each name has a word with no look-alike scoring `cutoff` in the
     other, and whether both names have two words or more.
 
@@ -659,28 +697,18 @@ def _word_checks(info: list[tuple[list[str], str, bool]], a: np.ndarray, b: np.n
     (each distinct pair of words once); the best per word is a numpy reduction over each pair's
     block of the flat word-by-word table.
     """
-    vocab: dict[str, int] = {}
-    start = [0]
-    flat: list[int] = []
-    rare_at: list[int] = []
-    for words, rare, _common in info:
-        flat += (vocab.setdefault(w, len(vocab)) for w in words)
-        rare_at.append(words.index(rare))
-        start.append(len(flat))
-    first = np.asarray(start, dtype=np.int64)
-    size = first[1:] - first[:-1]
-    flat_ids = np.asarray(flat, dtype=np.int64)
-    rare_pos = np.asarray(rare_at, dtype=np.int64)
+    first, size, flat_ids, rare_pos = words.start, words.size, words.ids, rare_at
+    n_vocab = len(words.vocab)
     la, lb = size[a], size[b]
     cells = la * lb
     at = np.cumsum(cells) - cells  # each pair's block: la rows (its words) of lb columns (theirs)
     pair = np.repeat(np.arange(len(a)), cells)
     off = np.arange(int(cells.sum()), dtype=np.int64) - at[pair]
     i, j = off // lb[pair], off % lb[pair]
-    code, inverse = np.unique(flat_ids[first[a][pair] + i] * len(vocab) + flat_ids[first[b][pair] + j],
+    code, inverse = np.unique(flat_ids[first[a][pair] + i] * n_vocab + flat_ids[first[b][pair] + j],
                               return_inverse=True)
-    words = np.asarray(list(vocab), dtype=object)
-    table = process.cpdist(words[code // len(vocab)], words[code % len(vocab)], scorer=fuzz.ratio,
+    vocab = np.asarray(words.vocab, dtype=object)
+    table = process.cpdist(vocab[code // n_vocab], vocab[code % n_vocab], scorer=fuzz.ratio,
                            workers=-1, dtype=np.float64)[inverse.reshape(-1)]
     best_o = np.maximum.reduceat(table, at[pair][j == 0] + (off[j == 0]))  # per (pair, our word)
     transposed = np.empty_like(table)
@@ -717,8 +745,9 @@ def _name_pairs(
     name_t = np.fromiter((distinct.setdefault(k, len(distinct)) for k in keys_t), dtype=np.int64, count=len(keys_t))
     names = list(distinct)
     del distinct
-    names_with = Counter(w for key in (*keys_o, *keys_t) for w in set(key.split()))
-    pi, pj, too_common = _candidate_pairs(names, name_o, name_t, names_with)
+    words = _name_words(names, np.bincount(name_o, minlength=len(names))
+                        + np.bincount(name_t, minlength=len(names)))
+    pi, pj, too_common = _candidate_pairs(names, name_o, name_t, words)
     if too_common:
         examples = ", ".join(repr(k) for k in sorted(too_common)[:3])
         notes.append(
@@ -740,8 +769,7 @@ def _name_pairs(
     scores, alt_scores = scores[hit].astype(float), alt_scores[hit].astype(float)
     na, nb = name_o[pi], name_t[pj]
 
-    info = _word_info(names, names_with, len(keys_o) + len(keys_t))
-    common = np.fromiter((c for _w, _r, c in info), dtype=bool, count=len(names))
+    rare_at, common = _word_info(words, len(keys_o) + len(keys_t))
 
     # Whole-name similarity is inflated by shared common words ("Erabel Security" vs "Grasil
     # Security" = 80): each name's rarest word carries its identity, so it must be found in the
@@ -752,14 +780,14 @@ def _name_pairs(
     generic_only: set[int] = set()  # pairs that differ in generic words: never auto
     second = np.flatnonzero(scores < 100)  # equal keys need no second look
     if len(second):
-        rare, lacks_o, lacks_t, two_words = _word_checks(info, na[second], nb[second], th.review)
+        rare, lacks_o, lacks_t, two_words = _word_checks(words, rare_at, na[second], nb[second], th.review)
         sc = np.minimum(scores[second], rare)
         sc[(sc >= th.review) & two_words & lacks_o & lacks_t] = 0.0
         alt = alt_scores[second]
         lift = alt > sc  # the compact forms are near-identical letter for letter
         scores[second] = np.where(lift, alt, sc)
         for p in second[lift].tolist():
-            if GENERIC_WORDS.intersection(info[na[p]][0]) != GENERIC_WORDS.intersection(info[nb[p]][0]):
+            if GENERIC_WORDS.intersection(names[na[p]].split()) != GENERIC_WORDS.intersection(names[nb[p]].split()):
                 generic_only.add(p)
 
     # What else the two records say: the domain one side carries, and country / city columns.
@@ -806,6 +834,7 @@ def _name_pairs(
     rivals_t, ties_t = _rivals(cb, eff, decide, th.close_gap)
 
     auto, review = [], []
+    n_words = words.size
     for k, rivals, ties in zip(decide.tolist(), (rivals_o + rivals_t).tolist(), (ties_o + ties_t).tolist()):
         p = int(cand[k])
         a, b = int(ca[k]), int(cb[k])
@@ -834,7 +863,7 @@ def _name_pairs(
         # a one-word name whose website cell held a free-mail address ("Martin", jo@gmail.com)
         # says too little to be sure of
         free_mail = (_free_mail_only(rec_o) or _free_mail_only(rec_t)) and (
-            len(info[na[p]][0]) == 1 or len(info[nb[p]][0]) == 1)
+            n_words[na[p]] == 1 or n_words[nb[p]] == 1)
         clear = (not rivals and not common_pair and ev.plausible and FLAG_DIFFERENT_DOMAINS not in flags
                  and p not in generic_only and not free_mail)
         decision = AUTO if eff[k] >= th.auto_accept and clear else REVIEW
@@ -942,29 +971,41 @@ def _sorted_words(key: str) -> str:
     return key if len(words) < 2 else " ".join(sorted(words))
 
 
-def _word_info(keys: list[str], names_with: Counter[str], n_names: int
-               ) -> list[tuple[list[str], str, bool]]:
-    """Per name key: its words, its rarest word (a generic word only when it has no other),
-    and whether the name is common.
+def _word_info(words: _NameWords, n_names: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per name key: where its rarest word is among its words (a generic word only when it has
+    no other; the first of equally rare ones), and whether the name is common.
 
     A name is common when every word is common and the whole name is not rare either: the
     number of names expected to hold all its words by chance (n_names times the product of each
     word's share of names) is above `RARE_NAME`. "Smith Plumbing" is common; "Brown, Harris and
     Becker" is made of common words but rare as a whole.
     """
-    out = []
-    for key in keys:
-        words = key.split()
-        specific = [w for w in words if w not in GENERIC_WORDS] or words
-        rare = min(specific, key=names_with.__getitem__)
-        common = names_with[rare] > COMMON_WORD
-        if common and len(words) > 1:
-            expected = float(n_names)
-            for w in set(words) - {"and"}:
-                expected *= names_with[w] / n_names
-            common = expected > RARE_NAME
-        out.append((words, rare, common))
-    return out
+    size = words.size
+    n = len(size)
+    name_of = words.name_of
+    count = words.per_word[words.ids]
+    generic = np.fromiter(map(GENERIC_WORDS.__contains__, words.vocab), dtype=bool,
+                          count=len(words.vocab))[words.ids]
+    has_specific = np.bincount(name_of, weights=~generic, minlength=n) > 0
+    # the rarest word: least count among the name's specific words (all its words when none)
+    rank = np.where(generic & has_specific[name_of], np.iinfo(np.int64).max, count)
+    order = np.lexsort((np.arange(len(rank)), rank, name_of))
+    first_of_name = order[words.start[:-1][size > 0]]
+    rare_at = np.zeros(n, dtype=np.int64)
+    rare_at[size > 0] = first_of_name - words.start[:-1][size > 0]
+    common = np.zeros(n, dtype=bool)
+    common[size > 0] = count[first_of_name] > COMMON_WORD
+    # the whole name: each distinct word's share of names, "and" left out, multiplied
+    and_id = words.vocab.index("and") if "and" in words.vocab else -1
+    n_vocab = max(len(words.vocab), 1)
+    once = _distinct(name_of * n_vocab + words.ids)
+    once = once[once % n_vocab != and_id]
+    owner = once // n_vocab
+    share = words.per_word[once % n_vocab] / n_names
+    expected = float(n_names) * np.exp(np.bincount(owner, weights=np.log(share), minlength=n))
+    several = common & (size > 1)
+    common[several] = expected[several] > RARE_NAME
+    return rare_at, common
 
 
 # --- evidence beyond the name ----------------------------------------------------------------
