@@ -99,7 +99,20 @@ def accuracy(session_path: Path, ours_rows, theirs_rows) -> dict[str, float]:
     auto_true = [a for a in auto if cid(a.ours) == cid(a.theirs)]
     found_auto = {cid(a.ours) for a in auto_true} & truth
     found_any = found_auto | ({cid(a.ours) for a in review if cid(a.ours) == cid(a.theirs)} & truth)
+    # The best auto recall any rule deciding review pairs by what the review pane shows (method,
+    # flags, score in steps of 5) could reach at precision >= 0.995, chosen with the truth in hand:
+    # whole classes of review pairs are made auto, most precise first, while precision holds.
+    classes: dict[tuple, list[int]] = {}
+    for a in review:
+        seen = classes.setdefault((a.match.method, *sorted(a.match.flags), a.match.score // 5), [0, 0])
+        seen[0] += 1
+        seen[1] += cid(a.ours) == cid(a.theirs)
+    found, true_auto, n_auto = len(found_auto), len(auto_true), len(auto)
+    for size, true in sorted(classes.values(), key=lambda c: -c[1] / c[0]):
+        if (true_auto + true) / (n_auto + size) >= 0.995:
+            found, true_auto, n_auto = found + true, true_auto + true, n_auto + size
     return {
+        "ceiling": found / len(truth) if truth else 1.0,
         "true": len(truth), "auto": len(auto), "false_auto": len(auto) - len(auto_true),
         "review": len(review), "review_true": sum(cid(a.ours) == cid(a.theirs) for a in review),
         "precision": len(auto_true) / len(auto) if auto else 1.0,
@@ -158,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"true pairs            {acc['true']:,}")
         print(f"auto precision        {acc['precision']:.4f}   ({acc['false_auto']:,} false of {acc['auto']:,})"
               "   goal >= 0.995")
-        print(f"auto recall           {acc['recall_auto']:.4f}   goal >= 0.97")
+        print(f"auto recall           {acc['recall_auto']:.4f}   goal >= 0.97   (reachable by any rule on the "
+              f"review pane's flags and score at precision >= 0.995, truth in hand: {acc['ceiling']:.4f})")
         print(f"auto+review recall    {acc['recall_any']:.4f}   goal >= 0.99   "
               f"(review queue {acc['review']:,}, {acc['review_true']:,} true)")
     if not args.keep:
