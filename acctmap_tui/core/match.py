@@ -393,6 +393,10 @@ class _NameWords:
     name_of: np.ndarray  # the name of each token
     per_word: np.ndarray  # names_with of each vocab word
     names_with: Counter[str]
+    sorted_forms: list[str]  # each name's words sorted, as token_sort_ratio compares them
+    # each name run together, generic words and a word's plural or possessive "s" left out
+    # (`_compact_piece`): "campbells soup holdings" -> "campbellsoup"; all generic: all its words
+    compact_forms: list[str]
 
     @property
     def size(self) -> np.ndarray:
@@ -401,7 +405,7 @@ class _NameWords:
 
 def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     """The words of each name key, split in one pass over all names (see `_NameWords`)."""
-    if all(k and "  " not in k and k == k.strip() for k in names):
+    if names and all(k and "  " not in k and k == k.strip() for k in names):
         tokens = " ".join(names).split(" ")
         size = np.fromiter(map(str.count, names, repeat(" ")), dtype=np.int64, count=len(names)) + 1
     else:  # not as name_key writes them: split each
@@ -416,8 +420,32 @@ def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     once = _distinct(name_of * n_vocab + ids)  # each word once per name
     per_word = np.bincount(once % n_vocab, weights=records_per_name[once // n_vocab],
                            minlength=len(vocab)).astype(np.int64)
-    return _NameWords(tokens, vocab, ids, np.concatenate(([0], np.cumsum(size))), name_of, per_word,
-                      Counter(dict(zip(vocab, per_word.tolist()))))
+    start = np.concatenate(([0], np.cumsum(size)))
+    # each name's words sorted: its tokens ordered by the rank of their word in sorted order
+    order = sorted(range(len(vocab)), key=vocab.__getitem__)
+    word_rank = np.empty(len(vocab), dtype=np.int64)
+    word_rank[np.asarray(order, dtype=np.int64)] = np.arange(len(vocab))
+    by_rank = np.lexsort((word_rank[ids], name_of))
+    sorted_forms = _join_per_name([tokens[k] for k in by_rank.tolist()], name_of, start, " ")
+    pieces = list(map(_compact_piece, vocab))
+    compact_forms = _join_per_name([pieces[i] for i in ids.tolist()], name_of, start, "")
+    for n in [n for n, form in enumerate(compact_forms) if not form]:  # generic words only
+        compact_forms[n] = names[n].replace(" ", "")
+    return _NameWords(tokens, vocab, ids, start, name_of, per_word,
+                      Counter(dict(zip(vocab, per_word.tolist()))), sorted_forms, compact_forms)
+
+
+def _join_per_name(pieces: list[str], name_of: np.ndarray, start: np.ndarray, sep: str) -> list[str]:
+    """Each name's pieces (flat, grouped by name in `start` order) joined with `sep`, in one join
+    of them all: a newline (never in a name key) goes after each name's pieces."""
+    n = len(start) - 1
+    flat = np.empty(len(pieces) + n, dtype=object)
+    flat[np.arange(len(pieces)) + name_of] = pieces
+    flat[start[1:] + np.arange(n)] = "\n"
+    if not sep:
+        return "".join(flat.tolist()).split("\n")[:n]
+    parts = sep.join(flat.tolist()).split(sep + "\n")
+    return parts[:1] + [p[len(sep):] for p in parts[1:n]]
 
 
 def _name_blocks(names: list[str], words: _NameWords
@@ -454,7 +482,7 @@ def _name_blocks(names: list[str], words: _NameWords
     owners.append(name_of[at])
     # the first and last letters of the name run together, in names of two words or more
     several = np.flatnonzero(words_in >= 2).tolist()
-    compact = [_compact_key(names[n]) for n in several]
+    compact = [words.compact_forms[n] for n in several]
     long_enough = [i for i, c in enumerate(compact) if len(c) >= 2 * AFFIX]
     keys += ["[" + compact[i][:AFFIX + 1] for i in long_enough]
     keys += ["]" + compact[i][-AFFIX - 1:] for i in long_enough]
@@ -575,14 +603,15 @@ def _candidate_pairs(
     lonely_t[pair_t] = False
     lonely_o &= ~crowded[name_o]  # a name on hundreds of accounts is left to a person (see the note)
     lonely_t &= ~crowded[name_t]
-    extra_o, extra_t = _neighbour_pairs(name_list, name_o, name_t, lonely_o, lonely_t)
+    extra_o, extra_t = _neighbour_pairs(name_list, words, name_o, name_t, lonely_o, lonely_t)
     n_t = len(name_t)
     code = _distinct(np.concatenate((pair_o * n_t + pair_t, extra_o * n_t + extra_t)))
     return code // n_t, code % n_t, too_common
 
 
-def _neighbour_pairs(names: list[str], name_o: np.ndarray, name_t: np.ndarray, lonely_o: np.ndarray,
-                     lonely_t: np.ndarray, width: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
+def _neighbour_pairs(names: list[str], words: _NameWords, name_o: np.ndarray, name_t: np.ndarray,
+                     lonely_o: np.ndarray, lonely_t: np.ndarray, width: int = NEIGHBOURS
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of each lonely name with the `width` names of the other list either side of it in
     sorted order, by its sorted words and by its letters reversed (a typo early in the name).
     Rows are given by their name's index in `names`."""
@@ -590,8 +619,8 @@ def _neighbour_pairs(names: list[str], name_o: np.ndarray, name_t: np.ndarray, l
     out_t: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     if not len(name_o) or not len(name_t) or not (lonely_o.any() or lonely_t.any()):
         return out_o[0], out_t[0]
-    for form in (_sorted_words, lambda k: k[::-1]):
-        forms = _dense_rank(list(map(form, names)))  # compared as ranks, not as numpy strings
+    for forms in (words.sorted_forms, [k[::-1] for k in names]):
+        forms = _dense_rank(forms)  # compared as ranks, not as numpy strings
         sort_o, sort_t = forms[name_o], forms[name_t]
         for lonely, mine, other, mine_is_ours in ((lonely_o, sort_o, sort_t, True),
                                                    (lonely_t, sort_t, sort_o, False)):
@@ -646,10 +675,10 @@ def _distinct(codes: np.ndarray) -> np.ndarray:
     return codes[keep]
 
 
-def _pair_scores(names: list[str], a: np.ndarray, b: np.ndarray, th: Thresholds
+def _pair_scores(names: list[str], words: _NameWords, a: np.ndarray, b: np.ndarray, th: Thresholds
                  ) -> tuple[np.ndarray, np.ndarray]:
     """SCORER's score of each name pair (names[a[p]], names[b[p]]), 0 below `review`, and the
-    score of their compact forms (`_compact_key`), 0 below `auto_accept`.
+    score of their compact forms (`_NameWords.compact_forms`), 0 below `auto_accept`.
 
     Each distinct pair of names is scored once. token_sort_ratio is ratio on the words sorted:
     each name is sorted once, not once per pair; and a ratio of at least a cutoff needs the
@@ -676,13 +705,13 @@ def _pair_scores(names: list[str], a: np.ndarray, b: np.ndarray, th: Thresholds
                                           score_cutoff=cutoff, workers=-1, dtype=np.float32)
 
     if SCORER is fuzz.token_sort_ratio:
-        score(np.asarray([_sorted_words(k) for k in names], dtype=object), th.review, scores)
+        score(np.asarray(words.sorted_forms, dtype=object), th.review, scores)
     else:
         score(np.asarray(names, dtype=object), th.review, scores, SCORER)
     # The same names written with their letters run together, generic words and plural or
     # possessive "s" left out ("Rus tRose" / "Rust Rose", "Acme Holdings" / "Acme",
     # "Campbells" / "Campbell's"): scored too, and a near-identical one lifts the pair.
-    score(np.asarray([_compact_key(k) for k in names], dtype=object), th.auto_accept, alt)
+    score(np.asarray(words.compact_forms, dtype=object), th.auto_accept, alt)
     return scores[inverse], alt[inverse]
 
 
@@ -762,7 +791,7 @@ def _name_pairs(
     free_t = np.asarray([j not in paired_t for j in rows_t], dtype=bool)
     relevant = free_o[pi] | free_t[pj]  # a pair of two domain-paired records is nobody's rival
     pi, pj = pi[relevant], pj[relevant]
-    scores, alt_scores = _pair_scores(names, name_o[pi], name_t[pj], th)
+    scores, alt_scores = _pair_scores(names, words, name_o[pi], name_t[pj], th)
     report(0.75)
     hit = (scores >= max(th.review, 1e-9)) | (alt_scores > scores)
     pi, pj = pi[hit], pj[hit]
@@ -949,26 +978,18 @@ GENERIC_WORDS = frozenset("""
     """.split())
 
 
-@lru_cache(maxsize=1 << 17)
-def _compact_key(key: str) -> str:
-    """A name key run together, generic words and a word's plural or possessive "s" left out:
-    "campbells soup holdings" -> "campbellsoup"."""
-    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-             for w in key.split() if w not in GENERIC_WORDS]
-    return "".join(words) or key.replace(" ", "")
+def _compact_piece(word: str) -> str:
+    """What a word adds to its name's compact form: nothing for a generic word, a plural or
+    possessive "s" left out."""
+    if word in GENERIC_WORDS:
+        return ""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _free_mail_only(rec: Record) -> bool:
     """A record whose website cell held only a free-mail or shared-host address (blanked)."""
     return bool(not rec.domain and rec.raw_domain and not rec.hashed
                 and is_shared_domain(registrable_domain(rec.raw_domain)))
-
-
-@lru_cache(maxsize=1 << 17)  # each name is sorted for the neighbour pass and for scoring
-def _sorted_words(key: str) -> str:
-    """A name key with its words sorted, as token_sort_ratio compares it."""
-    words = key.split()
-    return key if len(words) < 2 else " ".join(sorted(words))
 
 
 def _word_info(words: _NameWords, n_names: int) -> tuple[np.ndarray, np.ndarray]:
