@@ -11,6 +11,8 @@ from acctmap_tui.core.model import Account, Factor, Session
 
 def priority(account: Account, factors: list[Factor]) -> int:
     """The weighted score of one account."""
+    if not account.scores:  # unscored: every level 0 (most accounts of a new session)
+        return 0
     return sum(f.weight * f.level(account) for f in factors)
 
 
