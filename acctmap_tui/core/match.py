@@ -38,7 +38,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, repeat
+from operator import attrgetter
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -609,6 +610,17 @@ def _candidate_pairs(
     return code // n_t, code % n_t, too_common
 
 
+_NAME_KEY = attrgetter("name_key")
+_DOMAIN = attrgetter("domain")
+
+
+def _free(size: int, paired: set[int]) -> np.ndarray:
+    """Which of `size` records are in no domain pair."""
+    free = np.ones(size, dtype=bool)
+    free[np.fromiter(paired, dtype=np.int64, count=len(paired))] = False
+    return free
+
+
 def _neighbour_pairs(names: list[str], words: _NameWords, name_o: np.ndarray, name_t: np.ndarray,
                      lonely_o: np.ndarray, lonely_t: np.ndarray, width: int = NEIGHBOURS
                      ) -> tuple[np.ndarray, np.ndarray]:
@@ -764,16 +776,15 @@ def _name_pairs(
     Records already paired by domain still take part as rivals: a name that also fits a
     domain-matched record is ambiguous, so its pair goes to review.
     """
-    rows_o = [i for i, r in enumerate(ours) if r.name_key]
-    rows_t = [j for j, r in enumerate(theirs) if r.name_key]
-    keys_o = [ours[i].name_key for i in rows_o]
-    keys_t = [theirs[j].name_key for j in rows_t]
+    all_o, all_t = list(map(_NAME_KEY, ours)), list(map(_NAME_KEY, theirs))
+    rows_o, rows_t = list(compress(range(len(ours)), all_o)), list(compress(range(len(theirs)), all_t))
+    keys_o, keys_t = list(compress(all_o, all_o)), list(compress(all_t, all_t))
     # what depends on the name alone is worked out once per distinct name key of the two lists
-    distinct: dict[str, int] = {}
-    name_o = np.fromiter((distinct.setdefault(k, len(distinct)) for k in keys_o), dtype=np.int64, count=len(keys_o))
-    name_t = np.fromiter((distinct.setdefault(k, len(distinct)) for k in keys_t), dtype=np.int64, count=len(keys_t))
-    names = list(distinct)
-    del distinct
+    names = list(dict.fromkeys(keys_o + keys_t))
+    index = dict(zip(names, range(len(names))))
+    name_o = np.fromiter(map(index.__getitem__, keys_o), dtype=np.int64, count=len(keys_o))
+    name_t = np.fromiter(map(index.__getitem__, keys_t), dtype=np.int64, count=len(keys_t))
+    del index, all_o, all_t
     words = _name_words(names, np.bincount(name_o, minlength=len(names))
                         + np.bincount(name_t, minlength=len(names)))
     pi, pj, too_common = _candidate_pairs(names, name_o, name_t, words)
@@ -787,8 +798,7 @@ def _name_pairs(
     if len(pi) == 0:
         return []
 
-    free_o = np.asarray([i not in paired_o for i in rows_o], dtype=bool)
-    free_t = np.asarray([j not in paired_t for j in rows_t], dtype=bool)
+    free_o, free_t = _free(len(ours), paired_o)[rows_o], _free(len(theirs), paired_t)[rows_t]
     relevant = free_o[pi] | free_t[pj]  # a pair of two domain-paired records is nobody's rival
     pi, pj = pi[relevant], pj[relevant]
     scores, alt_scores = _pair_scores(names, words, name_o[pi], name_t[pj], th)
@@ -827,8 +837,8 @@ def _name_pairs(
     # not counting such rivals gave 10 more autos, 2 of them false).
     cand = np.flatnonzero(scores >= th.review)
     ca, cb = pi[cand], pj[cand]
-    has_o = np.fromiter((bool(ours[i].domain) for i in rows_o), dtype=bool, count=len(rows_o))[ca]
-    has_t = np.fromiter((bool(theirs[j].domain) for j in rows_t), dtype=bool, count=len(rows_t))[cb]
+    has_o = np.fromiter(map(bool, map(_DOMAIN, ours)), dtype=bool, count=len(ours))[rows_o][ca]
+    has_t = np.fromiter(map(bool, map(_DOMAIN, theirs)), dtype=bool, count=len(theirs))[rows_t][cb]
     # Evidence needs a look only where one side has a domain, or where the lists give places.
     country = np.zeros(len(cand), dtype=np.int8)
     spells = np.zeros(len(cand), dtype=bool)
