@@ -310,15 +310,17 @@ def _domain_pairs(
     A record's other domains (several in one website cell) join too; a pair sharing several
     domains is one pair.
     """
+    dom_t, dom_o = list(map(_DOMAIN, theirs)), list(map(_DOMAIN, ours))
     by_domain_t: dict[str, list[int]] = defaultdict(list)
-    for j, r in enumerate(theirs):
-        if r.domain:
-            by_domain_t[r.domain].append(j)
-            for d in r.other_domains:
-                by_domain_t[d].append(j)
+    for j in compress(range(len(theirs)), dom_t):
+        by_domain_t[dom_t[j]].append(j)
+        for d in theirs[j].other_domains:
+            by_domain_t[d].append(j)
     by_domain_o: dict[str, list[int]] = defaultdict(list)
-    for i, r in enumerate(ours):
-        for d in (r.domain, *r.other_domains) if r.domain else ():
+    for i in compress(range(len(ours)), dom_o):
+        if dom_o[i] in by_domain_t:
+            by_domain_o[dom_o[i]].append(i)
+        for d in ours[i].other_domains:
             if d in by_domain_t:
                 by_domain_o[d].append(i)
 
