@@ -408,13 +408,13 @@ class _NameWords:
 
 def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     """The words of each name key, split in one pass over all names (see `_NameWords`)."""
-    if names and all(k and "  " not in k and k == k.strip() for k in names):
+    if not all(k and "  " not in k and "\n" not in k and k == k.strip() for k in names):
+        names = [" ".join(k.split()) or "?" for k in names]  # not as name_key writes them
+    if names:
         tokens = " ".join(names).split(" ")
         size = np.fromiter(map(str.count, names, repeat(" ")), dtype=np.int64, count=len(names)) + 1
-    else:  # not as name_key writes them: split each
-        split = [k.split() for k in names]
-        tokens = [w for words in split for w in words]
-        size = np.fromiter(map(len, split), dtype=np.int64, count=len(names))
+    else:
+        tokens, size = [], np.zeros(0, dtype=np.int64)
     vocab = list(dict.fromkeys(tokens))
     index = dict(zip(vocab, range(len(vocab))))
     ids = np.fromiter(map(index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
@@ -442,6 +442,8 @@ def _join_per_name(pieces: list[str], name_of: np.ndarray, start: np.ndarray, se
     """Each name's pieces (flat, grouped by name in `start` order) joined with `sep`, in one join
     of them all: a newline (never in a name key) goes after each name's pieces."""
     n = len(start) - 1
+    if n == 0:
+        return []
     flat = np.empty(len(pieces) + n, dtype=object)
     flat[np.arange(len(pieces)) + name_of] = pieces
     flat[start[1:] + np.arange(n)] = "\n"
