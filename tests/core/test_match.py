@@ -125,6 +125,15 @@ def test_same_name_key_with_one_side_blank_domain_is_auto():
     assert FLAG_NO_DOMAIN in a.match.flags
 
 
+def test_name_keys_spaced_unlike_name_key_still_match_by_their_words():
+    """Keys from a hand-edited session or an old version may carry doubled, leading or trailing
+    spaces or a newline; the matcher splits them as words all the same."""
+    ours, theirs = lists([rec("Zorvex Widgets", "", " zorvex  widgets\n")],
+                         [rec("Zorvex Widgets Ltd", "zorvex.com", "zorvex widgets")])
+    (a,) = match_lists(ours, theirs).accounts
+    assert (a.match.method, a.match.decision, a.match.score) == (NAME, AUTO, 100.0)
+
+
 def test_a_name_inside_a_longer_name_is_not_auto():
     ours, theirs = lists([rec("Acme")], [rec("Acme Labs", "acmelabs.io")])
     result = match_lists(ours, theirs)
