@@ -9,7 +9,8 @@ typos, namesakes, blank domains) as CSV files with a hidden truth column the mat
 2. `acctmap match OURS THEIRS -o S.toml`, timed as a whole process with /usr/bin/time -v
    (wall time and peak RSS, import and session write included);
 3. reading the session back (`session.load`, what the app does before its first paint) and
-   writing it again (what ctrl+s does), timed in-process;
+   writing it again (what ctrl+s does), timed in-process; then the app itself opening it and
+   saving it with ctrl+s (`bench/open_bench.py`, in a new process; `--no-app` skips it);
 4. the accuracy of the session against the truth: precision of auto pairs, auto recall,
    auto + review recall.
 
@@ -129,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--generic", type=float, default=0.35)
     ap.add_argument("--keep", help="write the files here and keep them")
     ap.add_argument("--no-accuracy", action="store_true", help="speed only")
+    ap.add_argument("--no-app", action="store_true",
+                    help="skip opening the session in the app (bench/open_bench.py, in a new process)")
     args = ap.parse_args(argv)
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="acctmap-bench-"))
@@ -166,6 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"acctmap --help        {help_wall:6.2f} s wall  {help_cpu:6.2f} s CPU")
     print(f"open session (load)   {t_load:6.2f} s wall  {c_load:6.2f} s CPU")
     print(f"save session (ctrl+s) {t_save:6.2f} s wall  {c_save:6.2f} s CPU")
+    if not args.no_app:  # what `acctmap S.toml` does, to the first frame, and ctrl+s in the app
+        opened = subprocess.run([sys.executable, str(Path(__file__).with_name("open_bench.py")), str(out)],
+                                capture_output=True, text=True, env=env)
+        for line in (opened.stdout or opened.stderr).splitlines()[1:]:
+            print(f"  app: {line.strip()}")
     if not args.no_accuracy:
         acc = accuracy(out, ours_rows, theirs_rows)
         print(f"true pairs            {acc['true']:,}")
