@@ -1,3 +1,3 @@
-from acctmap_tui.cli import main
+from acctmap_tui.cli import run
 
-raise SystemExit(main())
+run()

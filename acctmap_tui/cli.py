@@ -544,6 +544,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
+def run() -> None:
+    """The `acctmap` command: `main`, then end the process at once.
+
+    By then the work is saved, every file closed and every worker finished; what is left is
+    the interpreter freeing each object one by one (a 50k × 50k match left 0.3-0.8 s of that),
+    so after flushing the output the process leaves with `os._exit`.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        code = 141
+    os._exit(code)
+
+
 def _stdout_to_devnull() -> None:
     """Point stdout at /dev/null so Python's flush at exit does not complain a second time."""
     try:

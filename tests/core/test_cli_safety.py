@@ -84,6 +84,18 @@ def test_piping_into_head_exits_quietly(tmp_path: Path) -> None:
     assert done.stdout.count("\n") == 2
 
 
+def test_the_command_ends_with_its_output_whole_and_its_exit_code(tmp_path: Path) -> None:
+    """`acctmap` leaves with os._exit after main (no slow teardown): what it printed must still
+    all arrive, through a pipe too, and the exit code must be main's."""
+    done = subprocess.run([sys.executable, "-m", "acctmap_tui", "demo", "--summary"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith("Win-back candidates")
+    done = subprocess.run([sys.executable, "-m", "acctmap_tui", "match", "gone.csv", "gone2.csv"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 2 and "gone.csv: file not found" in done.stderr
+
+
 def test_a_closed_stdout_returns_141_without_a_traceback(monkeypatch, capsys) -> None:
     class Closed:
         def write(self, text: str) -> int:
