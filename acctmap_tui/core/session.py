@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import math
 import os
@@ -886,7 +887,11 @@ def from_toml(text: str, path: str = "<session>") -> Session:
     with paused_gc():
         session, doc = _parse(text, path)
         session.session_id = _session_id(doc, path)
-        del doc  # freed now, not walked by the collection that follows the pause
+        del doc  # freed now, not kept by the freeze below
+        # The session's objects live as long as it is open and form no cycles (refcounting frees
+        # them): keep the collector from walking them, now (0.3-0.6 s for 21,000 accounts right
+        # after the pause) and in every full collection while the app runs.
+        gc.freeze()
     return session
 
 
