@@ -32,6 +32,7 @@ INDENT = "    "
 
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x08\x0a-\x1f"\\\x7f]')
 _needs_escape = _NEEDS_ESCAPE.search
+needs_escape = _needs_escape  # match or None: a string written as is between quotes when None
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -58,6 +59,48 @@ def dumps(doc: dict[str, Any]) -> str:
     """A document (a dict of plain values, see the module docstring) as TOML text."""
     out: list[str] = []
     _table(doc, "", False, out)
+    return "".join(out)
+
+
+# --- pieces, for a writer that lays out a table it knows itself (session.py's accounts) ---------
+
+
+def string(text: str) -> str:
+    """`text` as a TOML string value, as `dumps` writes a table's plain value (multi-line when it
+    holds a line break and no carriage return)."""
+    if _needs_escape(text) is None:
+        return '"' + text + '"'
+    return _string(text)
+
+
+def key(name: str) -> str:
+    """A key as written: bare when it can be, else quoted."""
+    return _KEYS.get(name) or _key(name)
+
+
+def one_line(value: Any) -> str | None:
+    """An array or table on one line as `inline()` writes it; None when it does not fit in
+    `INLINE_MAX` (then write it with `value` or `table`, as `dumps` does)."""
+    text = _one_line(value)
+    return text if text is not None and len(text) <= INLINE_MAX else None
+
+
+def value(v: Any) -> str:
+    """A plain value (not a table) as `dumps` writes it after `key = `; arrays on several lines."""
+    if isinstance(v, str):
+        return string(v)
+    if isinstance(v, (list, tuple)):
+        return _array(v, 0)
+    text = _scalar(v)
+    if text is None:
+        raise TypeError(f"a value of type {type(v).__name__} is written as a table")
+    return text
+
+
+def table(doc: dict[str, Any], name: str) -> str:
+    """A table as `dumps` writes `[name]` and what it holds (sub-tables after a blank line)."""
+    out: list[str] = []
+    _table(doc, name, False, out)
     return "".join(out)
 
 
