@@ -1035,6 +1035,26 @@ def load(path: str | Path) -> Session:
     return session
 
 
+def load_head(path: str | Path) -> Session | None:
+    """What a session file says before its first [[accounts]] table (who, when, the source lists
+    and where they are), as a Session without accounts; None when that part cannot be read alone
+    (`load` then says what is wrong). A few milliseconds: a caller can start reading the source
+    lists while `load` reads the accounts."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    cut = text.find("\n[[accounts]]")
+    try:
+        session = from_toml(text if cut < 0 else text[:cut + 1], str(path))
+    except SessionError:
+        return None
+    for src in session.sources:
+        src.path = resolved_path(src.path, path)
+    return session
+
+
 # --- names and folders ------------------------------------------------------------------------
 
 
