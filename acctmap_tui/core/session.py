@@ -731,6 +731,7 @@ def _read_account(r: _Reader, t: dict, where: str) -> Account:
 _CATEGORY_KEYS = frozenset(CATEGORY_BY_KEY)
 _STATUS_SET, _METHOD_SET = frozenset(STATUSES), frozenset(METHODS)
 _DECISION_SET, _ACTION_SET = frozenset(DECISIONS), frozenset(ACTION_STATUSES)
+_JUST_STR, _JUST_INT = frozenset({str}), frozenset({int})  # exact types: not bool for int
 
 
 def _plain_record(t: Any) -> Record | None:
@@ -749,13 +750,15 @@ def _plain_record(t: Any) -> Record | None:
         return None
     if status is not None and (type(status) is not str or status not in _STATUS_SET):
         return None
+    # the type checks of the values run in C (set(map(type, ...))): a third of a record's time
+    # went to `all(...)` generators
     if extra is None:
         extra = {}
-    elif type(extra) is not dict or not all(type(v) is str for v in extra.values()):
+    elif type(extra) is not dict or not set(map(type, extra.values())) <= _JUST_STR:
         return None
     if rows is None:
         rows = []
-    elif type(rows) is not list or not all(type(v) is int for v in rows):
+    elif type(rows) is not list or not set(map(type, rows)) <= _JUST_INT:
         return None
     return Record(name, domain, status, raw_status, owner, raw_domain, name_key, extra, rows,
                   hashed)
@@ -782,7 +785,7 @@ def _plain_account(t: dict) -> Account | None:
         return None
     if flags is None:
         flags = []
-    elif type(flags) is not list or not all(type(v) is str for v in flags):
+    elif type(flags) is not list or not set(map(type, flags)) <= _JUST_STR:
         return None
     ours, theirs = _plain_record(get("ours", {})), _plain_record(get("theirs", {}))
     if ours is None or theirs is None:
@@ -801,7 +804,7 @@ def _plain_account(t: dict) -> Account | None:
         return None
     if scores is None:
         scores = {}
-    elif type(scores) is not dict or not all(type(v) is int for v in scores.values()):
+    elif type(scores) is not dict or not set(map(type, scores.values())) <= _JUST_INT:
         return None
     return Account(ours, theirs, MatchInfo(method, score, decision, flags), category, manual,
                    scores, priority, owner, next_action, due, notes, status, carried)
