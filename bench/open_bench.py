@@ -4,7 +4,8 @@ Runs what `acctmap SESSION.toml` runs (start.open_saved, then the app, headless 
 this process and prints CPU seconds (user + system, every thread; the machine is shared, so wall
 time is printed too but CPU is the figure to compare), from before the first acctmap import to:
 
-- open: the first frame painted with the phase screen the session was saved on;
+- open: the first frame painted with the phase screen the session was saved on (the CPU of the
+  second process that re-reads a big list beside the session is printed beside open_saved);
 - review table: after pressing 2, the first frame showing rows of the review table (interactive);
 - ctrl+s: after one edit, from the key press until the file is written (`wait_for_save`).
 
@@ -33,6 +34,14 @@ def _clock() -> tuple[float, float]:
     return time.process_time(), time.perf_counter()
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the child processes that have ended (open_saved re-reads a big list in one)."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def _since(start: tuple[float, float]) -> str:
     cpu, wall = _clock()
     return f"{cpu - start[0]:6.2f} s CPU  ({wall - start[1]:6.2f} s wall)"
@@ -45,8 +54,10 @@ async def app_run(path: Path, start: tuple[float, float]) -> list[str]:
     from acctmap_tui.screens import review
 
     lines: list[str] = [f"  imports (app, core)                  {_since(start)}"]
+    children = _children_cpu()
     workbench = start_mod.open_saved(path)
-    lines.append(f"  start.open_saved (session + lists)   {_since(start)}")
+    lines.append(f"  start.open_saved (session + lists)   {_since(start)}  "
+                 f"+ {_children_cpu() - children:.2f} s CPU in a second process")
     frames: list[tuple[float, float, object]] = []
     app = AcctmapApp(workbench, sessions_dir=path.parent, autosave_delay=3600)
     display = app._display
@@ -115,6 +126,12 @@ def parts(path: Path, copy: Path) -> list[str]:
     t = _clock()
     start_mod.reload_sources(session)
     lines.append(f"  re-reading the two source lists     {_since(t)}")
+    t = _clock()
+    snap = session_io.snapshot(session, copy)
+    lines.append(f"  session.snapshot (ctrl+s, UI thread) {_since(t)}")
+    t = _clock()
+    snap.to_bytes()
+    lines.append(f"  snapshot.to_bytes (ctrl+s, worker)   {_since(t)}")
     t = _clock()
     session_io.save(session, copy)
     lines.append(f"  session.save                        {_since(t)}  "
