@@ -1045,12 +1045,13 @@ def load_head(path: str | Path) -> Session | None:
     lists while `load` reads the accounts."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        cut = data.find(b"\n[[accounts]]")
+        text = (data if cut < 0 else data[:cut + 1]).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    cut = text.find("\n[[accounts]]")
     try:
-        session = from_toml(text if cut < 0 else text[:cut + 1], str(path))
+        session = from_toml(text, str(path))
     except SessionError:
         return None
     for src in session.sources:

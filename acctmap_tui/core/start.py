@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
@@ -315,12 +316,18 @@ def open_saved(path: Path | str) -> Workbench:
     with paused_gc():
         head = session_io.load_head(path)
         lists = [s.path for s in (head.sources if head else ()) if s.path and not s.hashed]
+        beside = None
         if head is not None and sum(map(_size, lists)) > PARALLEL_BYTES:
-            (session, (ours, ours_note)), found = _beside(
-                partial(_load_with_ours, path, head), _reload_source_pickled, head, PARTNER)
+            try:
+                beside = _beside(partial(_load_with_ours, path, head), _reload_source_pickled,
+                                 head, PARTNER)
+            except (BrokenExecutor, OSError):  # no second process here: read all in this one
+                beside = None
+        if beside is not None:
+            (session, (ours, ours_note)), found = beside
             theirs, theirs_note = cast(tuple[AccountList | None, str], found)
             notes = [note for note in (ours_note, theirs_note) if note]
-            if session.sources != head.sources:
+            if session.sources != head.sources:  # type: ignore[union-attr]
                 ours, theirs, notes = reload_sources(session)
         else:
             session = session_io.load(path)

@@ -184,6 +184,21 @@ def test_a_session_naming_other_lists_than_its_head_reads_the_lists_it_names(tmp
     assert len(wb.theirs.records) == wb.session.source(PARTNER).accounts
 
 
+def _second_process_dies(*args) -> bytes:
+    import os
+
+    os._exit(3)
+
+
+def test_a_second_process_that_dies_leaves_the_lists_read_here(tmp_path, monkeypatch):
+    path = _saved_demo(tmp_path)
+    monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
+    monkeypatch.setattr(start, "_reload_source_pickled", _second_process_dies)
+    wb = open_saved(path)
+    assert wb.ours is not None and wb.theirs is not None and wb.lists_note == ""
+    assert len(wb.theirs.records) == wb.session.source(PARTNER).accounts
+
+
 def _psi_finished(tmp_path: Path, ours_csv: Path):
     """Both sides of a private overlap exchange on the demo lists; ours finishes."""
     from acctmap_tui.core import psi
