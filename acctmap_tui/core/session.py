@@ -85,12 +85,14 @@ _RECORD_VALUES = operator.attrgetter("name", "domain", "status", "raw_status", "
 
 
 def _account_values(acc: Account) -> tuple:
-    """An account as plain values, independent of the live objects (what a snapshot keeps)."""
+    """An account as plain values, independent of the live objects (what a snapshot keeps).
+
+    Tables are copied as dicts: a copy of a dict of texts or numbers is not tracked by the cycle
+    collector, which walks every tuple made here once more when the snapshot is done."""
     m, ours, theirs = acc.match, acc.ours, acc.theirs
-    return (_ACCOUNT_VALUES(acc), tuple(acc.scores.items()),
-            (m.method, m.score, m.decision, tuple(m.flags)),
-            _RECORD_VALUES(ours), tuple(ours.rows), tuple(ours.extra.items()),
-            _RECORD_VALUES(theirs), tuple(theirs.rows), tuple(theirs.extra.items()))
+    return (_ACCOUNT_VALUES(acc), acc.scores.copy(), (m.method, m.score, m.decision, tuple(m.flags)),
+            _RECORD_VALUES(ours), tuple(ours.rows), ours.extra.copy(),
+            _RECORD_VALUES(theirs), tuple(theirs.rows), theirs.extra.copy())
 
 
 def _inline_or_table(key: str, value: Any, table: str) -> tuple[str, str]:
@@ -143,7 +145,7 @@ _RECORD_LAYOUT = (("name", True), ("domain", True), ("status", True), ("raw_stat
 _INLINE_MAX = toml_io.INLINE_MAX
 
 
-def _record_text(table: str, values: tuple, rows: tuple, extra: tuple, clean: bool) -> str:
+def _record_text(table: str, values: tuple, rows: tuple, extra: dict, clean: bool) -> str:
     """One [accounts.ours] / [accounts.theirs] table; a value at its default is left out."""
     name, domain, status, raw_status, owner, raw_domain, name_key, hashed = values
     shape = (True, True, status is not None, bool(raw_status), bool(owner), bool(raw_domain),
@@ -163,13 +165,9 @@ def _record_text(table: str, values: tuple, rows: tuple, extra: tuple, clean: bo
     if extra:
         if clean:  # its values are texts needing no escape (see _account_text)
             key = toml_io.key
-            if len(extra) == 1:
-                k, v = extra[0]
-                extra_line = f'extra = {{ {key(k)} = "{v}" }}\n'
-            else:
-                extra_line = "extra = { " + ", ".join([f'{key(k)} = "{v}"' for k, v in extra]) + " }\n"
+            extra_line = "extra = { " + ", ".join([f'{key(k)} = "{v}"' for k, v in extra.items()]) + " }\n"
         if not extra_line or len(extra_line) > _INLINE_MAX + 9:  # 9: "extra = " and the newline
-            extra_line, extra_table = _inline_or_table("extra", dict(extra), table)
+            extra_line, extra_table = _inline_or_table("extra", extra, table)
     write = _table_writer(f"\n[{table}]\n", _RECORD_LAYOUT, shape, clean)
     return write(*texts, rows_line, "hashed = true\n" if hashed else "", extra_line) + extra_table
 
@@ -189,10 +187,10 @@ def _account_text(values: tuple) -> str:
         joined = "".join([
             key, category or "", owner, next_action, notes, action_status, method, decision,
             *ours[:2], ours[2] or "", *ours[3:7], *theirs[:2], theirs[2] or "", *theirs[3:7],
-            *flags, *[v for _, v in ours_extra], *[v for _, v in theirs_extra]])
+            *flags, *ours_extra.values(), *theirs_extra.values()])
     except TypeError:  # a value that is not text: the careful path names it
         clean = False
-    else:  # no control character, quote or backslash (twice as fast as toml_io.needs_escape)
+    else:  # no control character, quote or backslash (twice as fast as an escape regex)
         clean = joined.isprintable() and '"' not in joined and "\\" not in joined
     shape = (True, category is not None, bool(owner), bool(next_action), bool(notes),
              action_status != ACTION_STATUSES[0])
@@ -202,7 +200,7 @@ def _account_text(values: tuple) -> str:
         texts = tuple(s(v) if written else "" for v, written in zip(texts, shape))
     scores_line = scores_table = match_line = match_table = ""
     if scores:
-        scores_line, scores_table = _inline_or_table("scores", dict(scores), "accounts")
+        scores_line, scores_table = _inline_or_table("scores", scores, "accounts")
     if clean:  # flags included (a review pair has two or three: the table below, most often)
         score_text = repr(float(score))
         flags_line = (", flags = [" + ", ".join([f'"{f}"' for f in flags]) + "]") if flags else ""

@@ -11,6 +11,9 @@ It exists for speed: tomli-w spends most of a 50,000-account save escaping strin
 a time; here a string needing no escape (nearly all of them) is copied as is, and the rest are
 escaped by the json module's C encoder (JSON's escapes are all valid TOML).
 
+session.py writes its [[accounts]] tables itself (there are tens of thousands, all alike) from
+the pieces below (`string`, `key`, `one_line`, `value`, `table`), in the layout `dumps` gives.
+
 Reading uses tomli (the compiled build of the standard library's tomllib parser) when installed.
 """
 
@@ -32,7 +35,6 @@ INDENT = "    "
 
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x08\x0a-\x1f"\\\x7f]')
 _needs_escape = _NEEDS_ESCAPE.search
-needs_escape = _needs_escape  # match or None: a string written as is between quotes when None
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
