@@ -13,7 +13,7 @@ Next to them, measured in the same run on the same file: the parts of opening (r
 TOML with tomli alone, `session.load`, re-reading the source lists), and `session.save`.
 
     python bench/cli_bench.py --n 50000 --keep /tmp/s50      # makes /tmp/s50/session.toml
-    python bench/open_bench.py /tmp/s50/session.toml
+    python bench/open_bench.py /tmp/s50/session.toml [--lists beside|here]
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def _clock() -> tuple[float, float]:
     return time.process_time(), time.perf_counter()
+
+
+LISTS = "auto"  # --lists
 
 
 def _children_cpu() -> float:
@@ -54,6 +57,8 @@ async def app_run(path: Path, start: tuple[float, float]) -> list[str]:
     from acctmap_tui.screens import review
 
     lines: list[str] = [f"  imports (app, core)                  {_since(start)}"]
+    if LISTS != "auto":
+        start_mod._spare_core = lambda: LISTS == "beside"  # type: ignore[assignment]
     children = _children_cpu()
     workbench = start_mod.open_saved(path)
     lines.append(f"  start.open_saved (session + lists)   {_since(start)}  "
@@ -142,7 +147,13 @@ def parts(path: Path, copy: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("session", type=Path, help="a saved session (see bench/cli_bench.py --keep)")
+    parser.add_argument("--lists", choices=("auto", "beside", "here"), default="auto",
+                        help="re-read big lists in a second process beside the session (beside), "
+                             "in this process after it (here), or as open_saved decides from the "
+                             "load average (auto)")
     args = parser.parse_args()
+    global LISTS
+    LISTS = args.lists
     start = _clock()
     work = Path(tempfile.mkdtemp())
     try:
