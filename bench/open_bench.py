@@ -4,7 +4,8 @@ Runs what `acctmap SESSION.toml` runs (start.open_saved, then the app, headless 
 this process and prints CPU seconds (user + system, every thread; the machine is shared, so wall
 time is printed too but CPU is the figure to compare), from before the first acctmap import to:
 
-- open: the first frame painted with the phase screen the session was saved on;
+- open: the first frame painted with the phase screen the session was saved on (the CPU of the
+  second process that re-reads a big list beside the session is printed beside open_saved);
 - review table: after pressing 2, the first frame showing rows of the review table (interactive);
 - ctrl+s: after one edit, from the key press until the file is written (`wait_for_save`).
 
@@ -12,7 +13,7 @@ Next to them, measured in the same run on the same file: the parts of opening (r
 TOML with tomli alone, `session.load`, re-reading the source lists), and `session.save`.
 
     python bench/cli_bench.py --n 50000 --keep /tmp/s50      # makes /tmp/s50/session.toml
-    python bench/open_bench.py /tmp/s50/session.toml
+    python bench/open_bench.py /tmp/s50/session.toml [--lists beside|here]
 """
 
 from __future__ import annotations
@@ -33,6 +34,17 @@ def _clock() -> tuple[float, float]:
     return time.process_time(), time.perf_counter()
 
 
+LISTS = "auto"  # --lists
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the child processes that have ended (open_saved re-reads a big list in one)."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def _since(start: tuple[float, float]) -> str:
     cpu, wall = _clock()
     return f"{cpu - start[0]:6.2f} s CPU  ({wall - start[1]:6.2f} s wall)"
@@ -45,8 +57,12 @@ async def app_run(path: Path, start: tuple[float, float]) -> list[str]:
     from acctmap_tui.screens import review
 
     lines: list[str] = [f"  imports (app, core)                  {_since(start)}"]
+    if LISTS != "auto":
+        start_mod._spare_core = lambda: LISTS == "beside"  # type: ignore[assignment]
+    children = _children_cpu()
     workbench = start_mod.open_saved(path)
-    lines.append(f"  start.open_saved (session + lists)   {_since(start)}")
+    lines.append(f"  start.open_saved (session + lists)   {_since(start)}  "
+                 f"+ {_children_cpu() - children:.2f} s CPU in a second process")
     frames: list[tuple[float, float, object]] = []
     app = AcctmapApp(workbench, sessions_dir=path.parent, autosave_delay=3600)
     display = app._display
@@ -116,6 +132,12 @@ def parts(path: Path, copy: Path) -> list[str]:
     start_mod.reload_sources(session)
     lines.append(f"  re-reading the two source lists     {_since(t)}")
     t = _clock()
+    snap = session_io.snapshot(session, copy)
+    lines.append(f"  session.snapshot (ctrl+s, UI thread) {_since(t)}")
+    t = _clock()
+    snap.to_bytes()
+    lines.append(f"  snapshot.to_bytes (ctrl+s, worker)   {_since(t)}")
+    t = _clock()
     session_io.save(session, copy)
     lines.append(f"  session.save                        {_since(t)}  "
                  f"({copy.stat().st_size / 2**20:.1f} MiB)")
@@ -125,7 +147,13 @@ def parts(path: Path, copy: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("session", type=Path, help="a saved session (see bench/cli_bench.py --keep)")
+    parser.add_argument("--lists", choices=("auto", "beside", "here"), default="auto",
+                        help="re-read big lists in a second process beside the session (beside), "
+                             "in this process after it (here), or as open_saved decides from the "
+                             "load average (auto)")
     args = parser.parse_args()
+    global LISTS
+    LISTS = args.lists
     start = _clock()
     work = Path(tempfile.mkdtemp())
     try:

@@ -11,6 +11,9 @@ It exists for speed: tomli-w spends most of a 50,000-account save escaping strin
 a time; here a string needing no escape (nearly all of them) is copied as is, and the rest are
 escaped by the json module's C encoder (JSON's escapes are all valid TOML).
 
+session.py writes its [[accounts]] tables itself (there are tens of thousands, all alike) from
+the pieces below (`string`, `key`, `one_line`, `value`, `table`), in the layout `dumps` gives.
+
 Reading uses tomli (the compiled build of the standard library's tomllib parser) when installed.
 """
 
@@ -58,6 +61,48 @@ def dumps(doc: dict[str, Any]) -> str:
     """A document (a dict of plain values, see the module docstring) as TOML text."""
     out: list[str] = []
     _table(doc, "", False, out)
+    return "".join(out)
+
+
+# --- pieces, for a writer that lays out a table it knows itself (session.py's accounts) ---------
+
+
+def string(text: str) -> str:
+    """`text` as a TOML string value, as `dumps` writes a table's plain value (multi-line when it
+    holds a line break and no carriage return)."""
+    if _needs_escape(text) is None:
+        return '"' + text + '"'
+    return _string(text)
+
+
+def key(name: str) -> str:
+    """A key as written: bare when it can be, else quoted."""
+    return _KEYS.get(name) or _key(name)
+
+
+def one_line(value: Any) -> str | None:
+    """An array or table on one line as `inline()` writes it; None when it does not fit in
+    `INLINE_MAX` (then write it with `value` or `table`, as `dumps` does)."""
+    text = _one_line(value)
+    return text if text is not None and len(text) <= INLINE_MAX else None
+
+
+def value(v: Any) -> str:
+    """A plain value (not a table) as `dumps` writes it after `key = `; arrays on several lines."""
+    if isinstance(v, str):
+        return string(v)
+    if isinstance(v, (list, tuple)):
+        return _array(v, 0)
+    text = _scalar(v)
+    if text is None:
+        raise TypeError(f"a value of type {type(v).__name__} is written as a table")
+    return text
+
+
+def table(doc: dict[str, Any], name: str) -> str:
+    """A table as `dumps` writes `[name]` and what it holds (sub-tables after a blank line)."""
+    out: list[str] = []
+    _table(doc, name, False, out)
     return "".join(out)
 
 

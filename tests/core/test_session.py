@@ -234,6 +234,92 @@ def test_any_session_round_trips(s):
     assert session_io.to_toml(loaded) == text  # stable output: saving again changes nothing
 
 
+# --- the direct account writer lays accounts out as toml_io.dumps does ---------------------------
+
+
+def reference_account(acc: Account) -> dict:
+    """An account as the document `toml_io.dumps` would write: the layout users read and diff."""
+    def record(rec: Record) -> dict:
+        out = {"name": rec.name, "domain": rec.domain}
+        if rec.status is not None:
+            out["status"] = rec.status
+        for key in ("raw_status", "owner", "raw_domain", "name_key"):
+            if getattr(rec, key):
+                out[key] = getattr(rec, key)
+        if rec.rows:
+            out["rows"] = toml_io.inline(list(rec.rows))
+        if rec.hashed:
+            out["hashed"] = True
+        if rec.extra:
+            out["extra"] = toml_io.inline(dict(rec.extra))
+        return out
+
+    out = {"key": acc.key}
+    for key, default in (("category", None), ("category_manual", False), ("scores", {}),
+                         ("priority", 0), ("owner", ""), ("next_action", ""), ("due", None),
+                         ("notes", ""), ("action_status", ACTION_STATUSES[0]), ("carried", False)):
+        value = getattr(acc, key)
+        if value != default:
+            out[key] = toml_io.inline(dict(value)) if key == "scores" else value
+    match = {"method": acc.match.method, "score": float(acc.match.score),
+             "decision": acc.match.decision}
+    if acc.match.flags:
+        match["flags"] = list(acc.match.flags)
+    out["match"] = toml_io.inline(match)
+    out["ours"], out["theirs"] = record(acc.ours), record(acc.theirs)
+    return out
+
+
+def reference_toml(s: Session) -> str:
+    doc = session_io.snapshot(s).doc
+    if s.accounts:
+        doc = {**doc, "accounts": [reference_account(a) for a in s.accounts]}
+    return toml_io.dumps(doc)
+
+
+# Texts needing no escape (the writer's fast path), long enough lists and tables that some
+# inline values pass the 100-character line and are written as tables or multi-line arrays.
+plain_texts = st.text(alphabet="abcXYZ 019-.&é日", max_size=24)
+plain_records = st.builds(
+    Record, name=plain_texts, domain=plain_texts, status=st.none() | st.sampled_from(STATUSES),
+    raw_status=plain_texts, owner=plain_texts, raw_domain=plain_texts, name_key=plain_texts,
+    extra=st.dictionaries(plain_texts, plain_texts, max_size=6),
+    rows=st.lists(ints, max_size=12), hashed=st.booleans(),
+)
+plain_accounts = st.builds(
+    Account, ours=plain_records, theirs=plain_records,
+    match=st.builds(MatchInfo, method=st.sampled_from(METHODS), score=floats,
+                    decision=st.sampled_from(DECISIONS), flags=st.lists(plain_texts, max_size=6)),
+    category=st.none() | st.sampled_from(list(CATEGORY_BY_KEY)), category_manual=st.booleans(),
+    scores=st.dictionaries(plain_texts, ints, max_size=8), priority=ints, owner=plain_texts,
+    next_action=plain_texts, due=st.none() | days, notes=plain_texts,
+    action_status=st.sampled_from(ACTION_STATUSES), carried=st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(plain_accounts | accounts, min_size=1, max_size=6, unique_by=lambda a: a.pair_id))
+def test_accounts_are_written_in_the_layout_of_the_general_writer(accs):
+    s = full_session()
+    s.accounts = accs
+    text = session_io.to_toml(s)
+    assert text == reference_toml(s)
+    assert session_io.from_toml(text) == s
+
+
+def test_a_snapshot_keeps_the_accounts_as_they_were_when_taken():
+    s = full_session()
+    snap = session_io.snapshot(s)
+    before = session_io.to_toml(s)
+    acc = s.accounts[0]
+    acc.ours.rows.append(99)
+    acc.ours.extra["Industry"] = "changed"
+    acc.match.flags.append("changed")
+    acc.scores["fit"] = 1
+    acc.notes = "changed"
+    assert snap.to_bytes().decode("utf-8") == before
+
+
 # --- hand-written and broken files ------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from acctmap_tui.core import ingest, privacy
+from acctmap_tui.core import ingest, privacy, start
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.model import OURS, PARTNER, AcctmapError
 from acctmap_tui.core.start import (
@@ -145,6 +145,67 @@ def test_saved_session_opens_even_when_its_lists_are_gone(tmp_path):
     session_io.save(session, path)
     wb = open_saved(path)
     assert wb.ours is None and wb.theirs is not None and not wb.dirty and wb.path == path
+
+
+_BESIDE = start._beside
+
+
+def _lists(wb) -> list:
+    return [None if lst is None else [r.key for r in lst.records] for lst in (wb.ours, wb.theirs)]
+
+
+def test_big_lists_are_reread_beside_the_session_with_the_same_result(tmp_path, monkeypatch):
+    """Lists over PARALLEL_BYTES: the partner's list is re-read in a second process while this
+    one reads the session; the workbench is the one the sequential path gives."""
+    path = _saved_demo(tmp_path)
+    alone = open_saved(path)
+    monkeypatch.setattr(start, "PARALLEL_BYTES", -1)  # every list counts as big
+    monkeypatch.setattr(start, "_spare_core", lambda: True)  # whatever else the machine runs
+    calls = []
+    monkeypatch.setattr(start, "_beside", lambda *a: calls.append(a) or _BESIDE(*a))
+    beside = open_saved(path)
+    assert len(calls) == 1  # the second process did run
+    assert beside.session == alone.session and beside.lists_note == alone.lists_note == ""
+    assert _lists(beside) == _lists(alone) and None not in _lists(beside)
+    # and a list gone missing is named the same way
+    session = session_io.load(path)
+    session.sources[1].path = str(tmp_path / "moved.csv")
+    session_io.save(session, path)
+    gone = open_saved(path)
+    assert gone.theirs is None and gone.ours is not None and "moved.csv: not found" in gone.lists_note
+
+
+def test_a_session_naming_other_lists_than_its_head_reads_the_lists_it_names(tmp_path, monkeypatch):
+    """A hand-edited file with a second [[sources]] table after the accounts: the head alone
+    names no partner list; the lists read are those the whole session names."""
+    path = _saved_demo(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    head, accounts = text.split("\n[[accounts]]", 1)
+    partner = head.split("\n[[sources]]")[2]  # the partner's source (and what follows it)
+    moved = head.replace("\n[[sources]]" + partner, "")
+    path.write_text(moved + "\n[[accounts]]" + accounts + "\n[[sources]]" + partner, encoding="utf-8")
+    assert session_io.load_head(path).source(PARTNER) is None
+    monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
+    monkeypatch.setattr(start, "_spare_core", lambda: True)
+    wb = open_saved(path)
+    assert wb.ours is not None and wb.theirs is not None and wb.lists_note == ""
+    assert len(wb.theirs.records) == wb.session.source(PARTNER).accounts
+
+
+def _second_process_dies(*args) -> bytes:
+    import os
+
+    os._exit(3)
+
+
+def test_a_second_process_that_dies_leaves_the_lists_read_here(tmp_path, monkeypatch):
+    path = _saved_demo(tmp_path)
+    monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
+    monkeypatch.setattr(start, "_spare_core", lambda: True)
+    monkeypatch.setattr(start, "_reload_source_pickled", _second_process_dies)
+    wb = open_saved(path)
+    assert wb.ours is not None and wb.theirs is not None and wb.lists_note == ""
+    assert len(wb.theirs.records) == wb.session.source(PARTNER).accounts
 
 
 def _psi_finished(tmp_path: Path, ours_csv: Path):
