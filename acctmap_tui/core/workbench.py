@@ -293,6 +293,8 @@ class Workbench:
         """(side, word, records) for status words nobody has mapped yet, most frequent first."""
         counts: dict[tuple[str, str], int] = {}
         for side in (OURS, PARTNER):
+            if not any(rec.status is None and rec.raw_status.strip() for rec in self._record_copies(side)):
+                continue  # nearly always: no need to tell the accounts apart (0.5 s at 50k)
             for rec in self.records(side):
                 if rec.status is None and rec.raw_status.strip():
                     key = (side, rec.raw_status.strip())
