@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 from datetime import date, datetime, time
 from importlib.resources import files
 from pathlib import Path
@@ -908,22 +909,36 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     index = {h: i for i, h in enumerate(table.headers)}
     col = {role: index[h] for role, h in columns.items()}
     role_headers = set(columns.values())
-    extras = [(h, i) for h, i in index.items() if h not in role_headers]
+    extra_headers = [h for h in index if h not in role_headers]
     dcol, scol = columns.get("domain"), columns["status"]
     grouped = _Problems(file)
     hints: dict[tuple[str | None, str], str] = {}
     by_key: dict[str, Record] = {}
-    statuses: dict[str, list[str]] = {}  # account key -> distinct statuses seen
+    statuses: dict[str, list[str]] = {}  # key of a merged account -> distinct statuses seen
     status_of = {**_STATUS_LOOKUP, **{_compact(w): s for w, s in (status_map or {}).items()}}
 
-    # the hot path of a big list: column indexes looked up once, status words mapped once each
-    i_name, i_domain, i_status, i_owner = (col.get(role, -1) for role in ROLES)
-    status_cache: dict[str, str | None] = {}
+    # A big list's hot path works column by column: each role's cells are stripped in one pass and
+    # each distinct value (websites, names and status words repeat) is normalized once.
+    rows = table.rows
+    numbers = [n for n, _ in rows]
+    names, raw_domains, raw_statuses, owners = (
+        [cells[i].strip() for _, cells in rows] if (i := col.get(role, -1)) >= 0 else [""] * len(rows)
+        for role in ROLES
+    )
+    extra_index = [index[h] for h in extra_headers]
+    extra_values: Iterable[tuple[str, ...]] = (
+        zip(*([cells[i] for _, cells in rows] for i in extra_index)) if extra_index else repeat(())
+    )
+    key_of = {name: name_key(name) for name in set(names)}
+    status_cache = {raw: status_of.get(_compact(raw)) for raw in set(raw_statuses)}
+    parsed: dict[str, tuple[str, str | None]] = {}
+    shared: set[str] = set()  # domains that may be free mail or a shared host (depends on the name)
+    if not hashed:
+        parsed = {raw: parse_domain(raw) for raw in set(raw_domains)}
+        shared = {d for d, _ in parsed.values() if d and shared_domain_reason(d)}
 
-    for row, cells in table.rows:
-        name = cells[i_name].strip() if i_name >= 0 else ""
-        raw_domain = cells[i_domain].strip() if i_domain >= 0 else ""
-        raw_status = cells[i_status].strip() if i_status >= 0 else ""
+    for row, name, raw_domain, raw_status, owner, extra in zip(
+            numbers, names, raw_domains, raw_statuses, owners, extra_values):
         domain, note = "", None
         if hashed:
             if raw_domain:
@@ -932,14 +947,13 @@ def _records(table: _Table, columns: dict[str, str], file: str,
                 else:
                     grouped.add(row, dcol, "not a 64-character hex hash")
         elif raw_domain:
-            domain, note = parse_domain(raw_domain)
+            domain, note = parsed[raw_domain]
             if note:
                 if domain:
                     grouped.add(row, dcol, note)
                 else:
                     grouped.add(row, dcol, note + "; domain ignored")
-            reason = shared_domain_reason(domain, name) if domain else None
-            if reason:
+            if domain in shared and (reason := shared_domain_reason(domain, name)):
                 grouped.add(row, dcol, reason + "; domain left blank so it cannot match")
                 domain = ""
         if not name and not domain:
@@ -947,10 +961,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
             continue
         others = ([d for d in cell_domains(raw_domain)[1:] if not shared_domain_reason(d, name)]
                   if domain and note else [])
-        try:
-            status = status_cache[raw_status]
-        except KeyError:
-            status = status_cache[raw_status] = status_of.get(_compact(raw_status))
+        status = status_cache[raw_status]
         if status is None:
             if raw_status:
                 key = (scol, f"unknown status {raw_status!r}")
@@ -960,26 +971,31 @@ def _records(table: _Table, columns: dict[str, str], file: str,
                 grouped.add(row, *key)
             else:
                 grouped.add(row, scol, "no status")
+        nkey = key_of[name]
         rec = Record(
             name=name,
             domain=domain,
             status=status,
             raw_status=raw_status,
-            owner=cells[i_owner].strip() if i_owner >= 0 else "",
+            owner=owner,
             raw_domain=raw_domain,
-            name_key=name_key(name),
-            extra={h: cells[i] for h, i in extras},
+            name_key=nkey,
+            extra=dict(zip(extra_headers, extra)),
             rows=[row],
             hashed=hashed,
             other_domains=others,
         )
-        key = rec.key
-        if key in by_key:
-            _merge(by_key[key], rec)
-        else:
+        key = domain or f"name:{nkey}"  # Record.key
+        into = by_key.get(key)
+        if into is None:
             by_key[key] = rec
-        if status and status not in statuses.setdefault(key, []):
-            statuses[key].append(status)
+            continue
+        seen = statuses.get(key)
+        if seen is None:
+            seen = statuses[key] = [into.status] if into.status else []
+        if status and status not in seen:
+            seen.append(status)
+        _merge(into, rec)
 
     problems = table.problems + grouped.emit(hints)
     records = list(by_key.values())
