@@ -40,7 +40,7 @@ from acctmap_tui.core.model import (
     Problem,
     Record,
 )
-from acctmap_tui.core.normalize import cell_domains, name_key, parse_domain, shared_domain_reason
+from acctmap_tui.core.normalize import cell_domains, name_keys, parse_domain, shared_domain_reason
 
 ROLES = ("name", "domain", "status", "owner")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
@@ -929,7 +929,8 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     extra_values: Iterable[tuple[str, ...]] = (
         zip(*([cells[i] for _, cells in rows] for i in extra_index)) if extra_index else repeat(())
     )
-    key_of = {name: name_key(name) for name in set(names)}
+    distinct_names = list(set(names))
+    key_of = dict(zip(distinct_names, name_keys(distinct_names)))
     status_cache = {raw: status_of.get(_compact(raw)) for raw in set(raw_statuses)}
     parsed: dict[str, tuple[str, str | None]] = {}
     shared: set[str] = set()  # domains that may be free mail or a shared host (depends on the name)

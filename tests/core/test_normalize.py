@@ -14,6 +14,7 @@ from acctmap_tui.core.normalize import (
     domain_problem,
     is_shared_domain,
     name_key,
+    name_keys,
     parse_domain,
     registrable_domain,
     shared_domain_reason,
@@ -203,6 +204,23 @@ def test_name_key_is_idempotent(name: str) -> None:
     assert name_key(key) == key
     if any(ch.isalnum() for ch in name):
         assert key != ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=30), st.lists(_NAME_WORDS, max_size=6).map(" ".join)),
+                max_size=12))
+def test_a_column_of_names_gets_each_names_own_key(names: list[str]) -> None:
+    """name_keys folds a whole column at once (ASCII names joined into one text): every key must
+    be the one name_key gives that name alone, whatever the neighbours, line breaks included."""
+    assert name_keys(names) == [name_key(name) for name in names]
+
+
+def test_a_column_of_typical_names_gets_each_names_own_key() -> None:
+    names = ["Acme, Inc.", "The Globex Corporation", "Initech S.A.", "Smith & Nephew plc", "A.B.C. Ltd",
+             "McDonald’s", "Ørsted A/S", "Société Générale", "Jo's Pizza", "", "  ", "Co.", "Acme\nWidgets",
+             "R&D+Co", "x.y", "İstanbul Holding A.Ş."]
+    assert name_keys(names) == [name_key(name) for name in names]
+    assert name_keys([n for n in names if "\n" not in n]) == [name_key(n) for n in names if "\n" not in n]
 
 
 _DOMAIN_PARTS = st.sampled_from(
