@@ -937,7 +937,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     parsed: dict[str, tuple[str, str | None]] = {}
     shared: set[str] = set()  # domains that may be free mail or a shared host (depends on the name)
     if not hashed:
-        parsed = {raw: parse_domain(raw) for raw in set(raw_domains)}
+        parsed = {raw: parse_domain.__wrapped__(raw) for raw in set(raw_domains)}
         shared = {d for d, _ in parsed.values() if d and shared_domain_reason(d)}
 
     for row, name, raw_domain, raw_status, owner, extra in zip(

@@ -63,12 +63,24 @@ def _decode_label(label: str) -> str:
         return label
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
 def split_host(host: str) -> tuple[str, str]:
     """(label under the public suffix, public suffix) of a lower-case ASCII host name.
 
     `shop.acme.co.uk` -> ("acme", "co.uk"); `co.uk` -> ("", "co.uk"); `localhost` -> ("", "").
     """
+    # Most hosts end in a one-label suffix with no rule for the label before it (acme.com): the
+    # walk would stop at that label. Answer them without the walk (and without its cache).
+    labels = host.rsplit(".", 2)
+    if len(labels) > 1:
+        node = (_trie or _suffix_trie()).get(labels[-1])
+        if (node is not None and _END in node and "*" not in node and labels[-2] not in node
+                and not host.startswith("xn--") and ".xn--" not in host):
+            return labels[-2], labels[-1]
+    return _walk_suffixes(host)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _walk_suffixes(host: str) -> tuple[str, str]:
     labels = host.split(".")
     node = _suffix_trie()
     end = at = len(labels)
