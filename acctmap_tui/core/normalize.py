@@ -394,7 +394,9 @@ def _fold_text(name: str) -> str:
             return s.translate(_ASCII_FOLD)
     else:
         s = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
-        s = "".join(ch for ch in s if not unicodedata.category(ch).startswith("M"))
+        for ch in set(s):
+            if ch > "\x7f" and unicodedata.category(ch).startswith("M"):  # accents, other marks
+                s = s.replace(ch, "")
         s = s.casefold().translate(_FOLD)
     s = _AND.sub(" and ", s)
     s = _APOSTROPHE.sub("", s)
@@ -403,18 +405,23 @@ def _fold_text(name: str) -> str:
     return _NON_WORD.sub(" ", s)
 
 
+_LEGAL_WORDS = _LEGAL_TERMS | _LEGAL_TYPOS
+_PHRASES_BY_END: dict[str, list[tuple[str, ...]]] = {}  # in _LEGAL_PHRASES' order
+for _phrase in _LEGAL_PHRASES:
+    _PHRASES_BY_END.setdefault(_phrase[-1], []).append(_phrase)
+
+
 def _strip_legal(words: list[str]) -> list[str]:
     changed = True
     while changed and len(words) > 1:
         changed = False
-        if words[-1] in _PHRASE_ENDS:
-            for phrase in _LEGAL_PHRASES:
-                n = len(phrase)
-                if len(words) > n and tuple(words[-n:]) == phrase:
-                    del words[-n:]
-                    changed = True
-                    break
-        if len(words) > 1 and (words[-1] in _LEGAL_TERMS or words[-1] in _LEGAL_TYPOS):
+        for phrase in _PHRASES_BY_END.get(words[-1], ()):
+            n = len(phrase)
+            if len(words) > n and tuple(words[-n:]) == phrase:
+                del words[-n:]
+                changed = True
+                break
+        if len(words) > 1 and words[-1] in _LEGAL_WORDS:
             words.pop()
             changed = True
         if len(words) > 1 and words[-1] == "and":  # "Acme & Co KG" leaves a dangling "and"
@@ -424,7 +431,7 @@ def _strip_legal(words: list[str]) -> list[str]:
 
 
 # A legal word or phrase can only be stripped from a name that ends with one of these.
-_STRIP_ENDS = _LEGAL_TERMS | _LEGAL_TYPOS | _PHRASE_ENDS | {"and"}
+_STRIP_ENDS = _LEGAL_WORDS | _PHRASE_ENDS | {"and"}
 
 
 def _key_of_folded(folded: str) -> str:
