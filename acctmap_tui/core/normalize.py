@@ -366,10 +366,11 @@ _REAL_WORDS = frozenset("crop limiter limites".split())
 _LEGAL_TYPOS = frozenset(
     t for term in _TYPO_TERMS for t in _one_edit_typos(term)
 ) - _LEGAL_TERMS - _REAL_WORDS
-_FOLD = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
-)
-_ABBREV = re.compile(r"\b(?:\w\.){2,}")  # s.a. / l.l.c. / a.b.c.
+# Letters NFKD leaves whole, spelled in ASCII.
+_FOLD = {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
+# s.a. / l.l.c. / a.b.c.: the dots of `\b(?:\w\.){2,}`, matched from the first dot on (the first
+# letter is only looked behind at): a pattern that starts with a literal is searched for quickly.
+_ABBREV = re.compile(r"\.(?<=(?<!\w)\w\.)(?:\w\.)+")
 _SLASHED = re.compile(r"\b(\w)/(\w)\b")  # a/s
 _APOSTROPHE = re.compile(r"['\u2019\u2018`]")
 _AND = re.compile(r"[&+]")
@@ -393,16 +394,29 @@ def _fold_text(name: str) -> str:
         if _NEEDS_RULES.search(s) is None:
             return s.translate(_ASCII_FOLD)
     else:
-        s = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
-        for ch in set(s):
-            if ch > "\x7f" and unicodedata.category(ch).startswith("M"):  # accents, other marks
+        s = unicodedata.normalize("NFKD", _fold_letters(name.casefold()))
+        for ch in set(s).difference(_ASCII_CHARS):
+            if unicodedata.category(ch).startswith("M"):  # accents and other marks
                 s = s.replace(ch, "")
-        s = s.casefold().translate(_FOLD)
+        s = _fold_letters(s.casefold())
     s = _AND.sub(" and ", s)
     s = _APOSTROPHE.sub("", s)
-    s = _SLASHED.sub(r"\1\2", s)
-    s = _ABBREV.sub(_undot, s)
+    if "/" in s:
+        s = _SLASHED.sub(r"\1\2", s)
+    if "." in s:
+        s = _ABBREV.sub(_undot, s)
     return _NON_WORD.sub(" ", s)
+
+
+_ASCII_CHARS = frozenset(map(chr, range(128)))
+
+
+def _fold_letters(s: str) -> str:
+    """The letters of _FOLD spelled in ASCII (str.translate would take its slow path here)."""
+    for letter, spelled in _FOLD.items():
+        if letter in s:
+            s = s.replace(letter, spelled)
+    return s
 
 
 _LEGAL_WORDS = _LEGAL_TERMS | _LEGAL_TYPOS
@@ -441,8 +455,14 @@ def _key_of_folded(folded: str) -> str:
     if words[0] == "the":
         while len(words) > 1 and words[0] == "the":
             words.pop(0)
-    if words[-1] in _STRIP_ENDS:
-        _strip_legal(words)
+    last = words[-1]
+    if last in _STRIP_ENDS:
+        n = len(words)
+        if (n > 1 and last in _LEGAL_WORDS and last not in _PHRASES_BY_END
+                and (n == 2 or words[-2] not in _STRIP_ENDS)):
+            words.pop()  # the usual case, one legal word ("acme inc"): what _strip_legal does
+        else:
+            _strip_legal(words)
     return " ".join(words)
 
 
