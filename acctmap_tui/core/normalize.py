@@ -116,7 +116,7 @@ _TRIM = "\"'<>()[]{}`"
 # The cells most lists hold: one plain host, maybe behind http(s):// and before a path, or an email
 # address. `parse_domain` takes them straight to the suffix lookup; anything else (ports, IPs,
 # several tokens, odd schemes, non-ASCII) goes through `_parse_host`, which gives the same answer.
-_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_LABEL = r"[a-z0-9]+(?:-+[a-z0-9]+)*"  # a host label: no hyphen at either end
 _PLAIN_CELL = re.compile(
     rf"(?:(?:https?://)*({_LABEL}(?:\.{_LABEL})+)(?:[/?#][^\s;,|]*)?|[a-z0-9._%+-]+@({_LABEL}(?:\.{_LABEL})+))"
 )
