@@ -41,7 +41,13 @@ from acctmap_tui.core.model import (
     Problem,
     Record,
 )
-from acctmap_tui.core.normalize import cell_domains, name_keys, parse_domain, shared_domain_reason
+from acctmap_tui.core.normalize import (
+    cell_domains,
+    name_keys,
+    parse_domain,
+    shared_domain_reason,
+    shared_domains,
+)
 
 ROLES = ("name", "domain", "status", "owner")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
@@ -945,7 +951,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     shared: set[str] = set()  # domains that may be free mail or a shared host (depends on the name)
     if not hashed:
         parsed = {raw: parse_domain.__wrapped__(raw) for raw in set(raw_domains)}
-        shared = {d for d, _ in parsed.values() if d and shared_domain_reason(d)}
+        shared = shared_domains({d for d, _ in parsed.values()})
 
     for row, name, raw_domain, raw_status, owner, extra in zip(
             numbers, names, raw_domains, raw_statuses, owners, extra_values):

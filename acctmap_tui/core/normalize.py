@@ -305,6 +305,14 @@ def shared_domain_reason(domain: str, name: str = "") -> str | None:
     return f"{d!r} is {kind}, not the company's own domain"
 
 
+def shared_domains(domains: set[str]) -> set[str]:
+    """The domains of a set (registrable domains, as parse_domain gives them) that
+    `shared_domain_reason` calls shared when no name says otherwise: a column's at once."""
+    maybe = domains & (FREE_MAIL_DOMAINS | SHARED_HOST_DOMAINS)
+    maybe.update(d for d in domains if d.partition(".")[0] in _FREE_MAIL_BRANDS)
+    return {d for d in maybe if shared_domain_reason(d)}
+
+
 def is_shared_domain(domain: str, name: str = "") -> bool:
     """True for free-mail and shared-hosting domains that two unrelated companies could share."""
     return shared_domain_reason(domain, name) is not None

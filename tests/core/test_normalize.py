@@ -18,6 +18,7 @@ from acctmap_tui.core.normalize import (
     parse_domain,
     registrable_domain,
     shared_domain_reason,
+    shared_domains,
 )
 
 # --- registrable_domain ---------------------------------------------------------------------
@@ -127,6 +128,16 @@ def test_company_domains_are_not_shared(domain: str) -> None:
 
 def test_tenant_subdomain_of_a_shared_host_resolves_to_the_shared_host() -> None:
     assert is_shared_domain(registrable_domain("https://acme.sharepoint.com/sites/x"))
+
+
+def test_a_columns_shared_domains_are_the_ones_each_alone_is_judged_shared() -> None:
+    from acctmap_tui.core.normalize import FREE_MAIL_DOMAINS, SHARED_HOST_DOMAINS
+
+    domains = set(FREE_MAIL_DOMAINS) | set(SHARED_HOST_DOMAINS) | {
+        "yahoo.co.uk", "hotmail.fr", "gmx.es", "acme.com", "yahoonews.com", "mygmail.com", "github.io",
+        "sites.google.com", "acme.github.io", "outlook.acme.com"}
+    assert shared_domains(domains) == {d for d in domains if shared_domain_reason(d)}
+    assert "yahoo.co.uk" in shared_domains(domains) and "acme.com" not in shared_domains(domains)
 
 
 def test_the_owner_of_a_shared_domain_keeps_it() -> None:
