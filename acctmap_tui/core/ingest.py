@@ -940,9 +940,15 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         else [""] * len(rows)
         for role in ROLES
     )
+    # Equal cells of the columns that repeat (owners, status words, the other columns) become one
+    # string object: the list is then smaller, and pickled to the other process faster.
+    one_copy: dict[str, str] = {}
+    raw_statuses = list(map(one_copy.setdefault, raw_statuses, raw_statuses))
+    owners = list(map(one_copy.setdefault, owners, owners))
+    extra_columns = [list(map(itemgetter(index[h]), rows)) for h in extra_headers]
     extra_values: Iterable[tuple[str, ...]] = (
-        zip(*(map(itemgetter(index[h]), rows) for h in extra_headers)) if extra_headers
-        else repeat(())
+        zip(*(list(map(one_copy.setdefault, cells, cells)) for cells in extra_columns))
+        if extra_headers else repeat(())
     )
     distinct_names = list(set(names))
     key_of = dict(zip(distinct_names, name_keys(distinct_names)))
