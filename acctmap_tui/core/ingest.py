@@ -21,7 +21,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from itertools import repeat
 from operator import itemgetter
@@ -918,6 +918,16 @@ _RECORD_FIELDS = ("name", "domain", "status", "raw_status", "owner", "raw_domain
 assert tuple(f.name for f in fields(Record))[:len(_RECORD_FIELDS)] == _RECORD_FIELDS, "see _records"
 
 
+def _cells_at(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A row's cells -> a tuple of those at `indexes` (itemgetter, which gives one index's cell bare)."""
+    if len(indexes) > 1:
+        return itemgetter(*indexes)
+    if indexes:
+        i = indexes[0]
+        return lambda cells: (cells[i],)
+    return lambda cells: ()
+
+
 def _records(table: _Table, columns: dict[str, str], file: str,
              status_map: dict[str, str] | None, hashed: bool) -> tuple[list[Record], list[Problem]]:
     index = {h: i for i, h in enumerate(table.headers)}
@@ -940,16 +950,12 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         else [""] * len(rows)
         for role in ROLES
     )
-    # Equal cells of the columns that repeat (owners, status words, the other columns) become one
-    # string object: the list is then smaller, and pickled to the other process faster.
+    # Equal owners and status words (a handful of values each) become one string object: the list
+    # is then smaller, and pickled to the other process faster.
     one_copy: dict[str, str] = {}
     raw_statuses = list(map(one_copy.setdefault, raw_statuses, raw_statuses))
     owners = list(map(one_copy.setdefault, owners, owners))
-    extra_columns = [list(map(itemgetter(index[h]), rows)) for h in extra_headers]
-    extra_values: Iterable[tuple[str, ...]] = (
-        zip(*(list(map(one_copy.setdefault, cells, cells)) for cells in extra_columns))
-        if extra_headers else repeat(())
-    )
+    extras = map(dict, map(zip, repeat(extra_headers), map(_cells_at([index[h] for h in extra_headers]), rows)))
     distinct_names = list(set(names))
     key_of = dict(zip(distinct_names, name_keys(distinct_names)))
     status_cache = {raw: status_of.get(_compact(raw)) for raw in set(raw_statuses)}
@@ -960,7 +966,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         shared = shared_domains({d for d, _ in parsed.values()})
 
     for row, name, raw_domain, raw_status, owner, extra in zip(
-            numbers, names, raw_domains, raw_statuses, owners, extra_values):
+            numbers, names, raw_domains, raw_statuses, owners, extras):
         domain, note = "", None
         if hashed:
             if raw_domain:
@@ -996,7 +1002,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         nkey = key_of[name]
         # positional (twice as fast as keywords here): the order is pinned by _RECORD_FIELDS
         rec = Record(name, domain, status, raw_status, owner, raw_domain, nkey,
-                     dict(zip(extra_headers, extra)), [row], hashed, others)
+                     extra, [row], hashed, others)
         key = domain or f"name:{nkey}"  # Record.key
         into = by_key.get(key)
         if into is None:
