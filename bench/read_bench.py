@@ -7,7 +7,7 @@ caches, as a user's run is) that imports the code, then times `read_list` alone 
 checkout, e.g. the main branch), the same file is read by that code too, the two alternating,
 in the same run. The lists are cli_bench.py's synthetic exports unless files are given.
 
-    python bench/read_bench.py                              # 50,000 rows, this checkout
+    python bench/read_bench.py                              # 50,000 rows (and 26 more columns)
     python bench/read_bench.py --baseline /work/main        # and the main branch beside it
     python bench/read_bench.py /tmp/b50/ours.csv --repeat 9 --profile
 """
@@ -61,11 +61,28 @@ def read_once(tree: Path, path: Path, profile: bool = False) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def widen(source: Path, target: Path, more: int, seed: int) -> None:
+    """`source` with `more` columns added: ids (one value a row) and picklists (a few values)."""
+    import csv
+    import random
+
+    rng = random.Random(seed)
+    picks = [["Retail", "Finance", "Health", "Tech", "Energy", ""], ["US", "DE", "FR", "UK", "NL", "JP", ""]]
+    with source.open(newline="", encoding="utf-8") as src, target.open("w", newline="", encoding="utf-8") as out:
+        rows, writer = csv.reader(src), csv.writer(out)
+        writer.writerow(next(rows) + [f"Field {k}" for k in range(more)])
+        for i, row in enumerate(rows):
+            writer.writerow(row + [f"ID-{i}-{k}" if k % 3 == 0 else rng.choice(picks[k % 2])
+                                   for k in range(more)])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="*", type=Path, help="CRM exports with cli_bench.py's columns")
     ap.add_argument("--n", type=int, default=50_000, help="rows of the synthetic list (default 50000)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--wide", type=int, default=26,
+                    help="other columns of the second synthetic list, as CRM exports carry (default 26)")
     ap.add_argument("--baseline", type=Path, help="another checkout to time on the same files")
     ap.add_argument("--repeat", type=int, default=5, help="reads per file and checkout (default 5)")
     ap.add_argument("--profile", action="store_true", help="print a cProfile of one read of this checkout")
@@ -78,8 +95,9 @@ def main(argv: list[str] | None = None) -> int:
 
         work = Path(tempfile.mkdtemp(prefix="acctmap-read-bench-"))
         ours_rows, _theirs, _ = build(args.n, args.seed, 0.14, 0.35)
-        files = [work / "ours.csv"]
+        files = [work / "ours.csv", work / f"ours-{args.wide}-more-columns.csv"]
         write_csv(files[0], ours_rows, 0)
+        widen(files[0], files[1], args.wide, args.seed)
     trees = [("this checkout", ROOT)] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
     print(f"{'file':<28} {'code':<14} {'records':>8}  read_list CPU s: min / median of {args.repeat}")
     for path in files:
