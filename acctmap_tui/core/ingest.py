@@ -29,7 +29,7 @@ from datetime import date, datetime, time
 from importlib.resources import files
 from pathlib import Path
 
-from acctmap_tui.core.bulk import paused_gc
+from acctmap_tui.core.bulk import paused_gc, promote_to_old_generation
 from acctmap_tui.core.model import (
     CHURNED,
     CUSTOMER,
@@ -1096,9 +1096,10 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
         hashed = _compact(cols.get("domain", "")) == _compact(HASH_HEADER)
         records, problems = _records(table, cols, file, status_map, hashed)
         rows_read = len(table.rows) + table.skipped
-        # The rows' cells are freed here, not left for the collector's first pass when it
-        # starts again: that pass walks every object allocated since it stopped (0.3 s at 50k).
+        # The rows' cells are freed here, and the records kept moved out of the collector's young
+        # generation: its first pass when it starts again would walk them all (0.4 s at 50k).
         del table
+        promote_to_old_generation()
     return AccountList(
         side=side,
         company=company or company_from_path(p),
