@@ -22,3 +22,16 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def promote_to_old_generation() -> None:
+    """Move every object the cycle collector tracks into its oldest generation, unscanned.
+
+    The objects a bulk step built and keeps (a list's 50,000 records) would otherwise be walked by
+    the young collections once the collector runs again (0.1 s of CPU at 50k), only to be
+    promoted there anyway. They stay collectable: a full collection still looks at them. Skipped
+    when something froze objects on purpose (gc.freeze), which this would undo.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

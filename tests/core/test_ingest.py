@@ -586,3 +586,31 @@ def test_demo_paths_point_into_the_package() -> None:
     ours, theirs = demo_paths()
     assert ours.is_file() and theirs.is_file()
     assert ours.parent == Path(ingest.__file__).resolve().parent.parent / "data"
+
+
+def test_records_read_are_left_to_the_collectors_full_passes(tmp_path: Path) -> None:
+    """A big list's records would be walked by the young collections right after reading, only to
+    be promoted; they go straight to the oldest generation instead, and stay collectable."""
+    import gc
+
+    rows = "\n".join(f"Firm {i},firm{i}.com,Customer,Rep {i % 7},x" for i in range(300))
+    path = write(tmp_path, "big.csv", f"{SF_HEADER.rsplit(',', 1)[0]}\n{rows}\n")
+    gc.collect()
+    lst = read_list(path, OURS)
+    young = {id(o) for generation in (0, 1) for o in gc.get_objects(generation=generation)}
+    assert len(lst.records) == 300
+    assert not [r for r in lst.records if id(r) in young or id(r.rows) in young]
+    assert gc.get_freeze_count() == 0  # promoted, not frozen: a full collection still sees them
+
+
+def test_objects_frozen_on_purpose_stay_frozen(tmp_path: Path) -> None:
+    import gc
+
+    path = write(tmp_path, "a.csv", f"{SF_HEADER}\nAcme,acme.com,Customer,Jo,Tech,DE\n")
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        read_list(path, OURS)
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()

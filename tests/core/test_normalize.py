@@ -14,9 +14,11 @@ from acctmap_tui.core.normalize import (
     domain_problem,
     is_shared_domain,
     name_key,
+    name_keys,
     parse_domain,
     registrable_domain,
     shared_domain_reason,
+    shared_domains,
 )
 
 # --- registrable_domain ---------------------------------------------------------------------
@@ -128,6 +130,16 @@ def test_tenant_subdomain_of_a_shared_host_resolves_to_the_shared_host() -> None
     assert is_shared_domain(registrable_domain("https://acme.sharepoint.com/sites/x"))
 
 
+def test_a_columns_shared_domains_are_the_ones_each_alone_is_judged_shared() -> None:
+    from acctmap_tui.core.normalize import FREE_MAIL_DOMAINS, SHARED_HOST_DOMAINS
+
+    domains = set(FREE_MAIL_DOMAINS) | set(SHARED_HOST_DOMAINS) | {
+        "yahoo.co.uk", "hotmail.fr", "gmx.es", "acme.com", "yahoonews.com", "mygmail.com", "github.io",
+        "sites.google.com", "acme.github.io", "outlook.acme.com"}
+    assert shared_domains(domains) == {d for d in domains if shared_domain_reason(d)}
+    assert "yahoo.co.uk" in shared_domains(domains) and "acme.com" not in shared_domains(domains)
+
+
 def test_the_owner_of_a_shared_domain_keeps_it() -> None:
     assert not is_shared_domain("linkedin.com", name="LinkedIn Corporation")
     assert not is_shared_domain("yahoo.com", name="Yahoo Inc.")
@@ -203,6 +215,23 @@ def test_name_key_is_idempotent(name: str) -> None:
     assert name_key(key) == key
     if any(ch.isalnum() for ch in name):
         assert key != ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=30), st.lists(_NAME_WORDS, max_size=6).map(" ".join)),
+                max_size=12))
+def test_a_column_of_names_gets_each_names_own_key(names: list[str]) -> None:
+    """name_keys folds a whole column at once (ASCII names joined into one text): every key must
+    be the one name_key gives that name alone, whatever the neighbours, line breaks included."""
+    assert name_keys(names) == [name_key(name) for name in names]
+
+
+def test_a_column_of_typical_names_gets_each_names_own_key() -> None:
+    names = ["Acme, Inc.", "The Globex Corporation", "Initech S.A.", "Smith & Nephew plc", "A.B.C. Ltd",
+             "McDonald’s", "Ørsted A/S", "Société Générale", "Jo's Pizza", "", "  ", "Co.", "Acme\nWidgets",
+             "R&D+Co", "x.y", "İstanbul Holding A.Ş."]
+    assert name_keys(names) == [name_key(name) for name in names]
+    assert name_keys([n for n in names if "\n" not in n]) == [name_key(n) for n in names if "\n" not in n]
 
 
 _DOMAIN_PARTS = st.sampled_from(
