@@ -615,3 +615,19 @@ def test_objects_frozen_on_purpose_stay_frozen(tmp_path: Path) -> None:
         assert gc.get_freeze_count() >= frozen
     finally:
         gc.unfreeze()
+
+
+def test_a_record_pickles_with_every_field(tmp_path: Path) -> None:
+    """A list read in a second process comes back pickled: every field, the other domains of a
+    website cell too (left out of equality), must survive the trip."""
+    import dataclasses
+    import pickle
+
+    from acctmap_tui.core.model import Record
+
+    rec = Record("Acme", "acme.com", "customer", "Kunde", "Jo", "acme.com; acme.de", "acme",
+                 {"Region": "DE"}, [2, 7], False, ["acme.de"])
+    back = pickle.loads(pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
+    for f in dataclasses.fields(Record):
+        assert getattr(back, f.name) == getattr(rec, f.name), f.name
+    assert len(dataclasses.fields(Record)) == 11  # a new field must be added to Record.__reduce__
