@@ -312,7 +312,7 @@ plain_accounts = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(plain_accounts | accounts, min_size=1, max_size=6, unique_by=lambda a: a.pair_id))
 def test_accounts_are_written_in_the_layout_of_the_general_writer(accs):
     s = full_session()
