@@ -325,7 +325,8 @@ def is_shared_domain(domain: str, name: str = "") -> bool:
 # that is only a legal word ("Company"), and leaves case and punctuation to the caller. A fixed
 # term list stripped to a fixed point is predictable, idempotent and fast on 100k names.
 
-_LEGAL_TERMS = frozenset(
+# public: the matcher also reads domain labels with them ("mandgplc")
+LEGAL_TERMS = frozenset(
     """
     inc incorporated llc llp lllp lp ltd limited corp corporation co company cos plc pc pllc
     gmbh mbh gesmbh ag kg kgaa ohg ug ev eg se
@@ -346,7 +347,6 @@ _LEGAL_PHRASES = (
     ("and", "company"),
 )
 _PHRASE_ENDS = frozenset(p[-1] for p in _LEGAL_PHRASES)
-LEGAL_TERMS = _LEGAL_TERMS  # public: the matcher reads domain labels with them ("mandgplc")
 
 
 def _one_edit_typos(term: str) -> set[str]:
@@ -374,7 +374,7 @@ _TYPO_TERMS = "inc incorporated llc ltd limited corp corporation company gmbh pt
 _REAL_WORDS = frozenset("crop limiter limites".split())
 _LEGAL_TYPOS = frozenset(
     t for term in _TYPO_TERMS for t in _one_edit_typos(term)
-) - _LEGAL_TERMS - _REAL_WORDS
+) - LEGAL_TERMS - _REAL_WORDS
 # Letters NFKD leaves whole, spelled in ASCII.
 _FOLD = {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
 # s.a. / l.l.c. / a.b.c.: the dots of `\b(?:\w\.){2,}`, matched from the first dot on (the first
@@ -428,7 +428,7 @@ def _fold_letters(s: str) -> str:
     return s
 
 
-_LEGAL_WORDS = _LEGAL_TERMS | _LEGAL_TYPOS
+_LEGAL_WORDS = LEGAL_TERMS | _LEGAL_TYPOS
 _PHRASES_BY_END: dict[str, list[tuple[str, ...]]] = {}  # in _LEGAL_PHRASES' order
 for _phrase in _LEGAL_PHRASES:
     _PHRASES_BY_END.setdefault(_phrase[-1], []).append(_phrase)

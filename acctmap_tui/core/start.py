@@ -156,19 +156,19 @@ def _size(item: ListInput) -> int:
         return 0
 
 
-def _read_list_pickled(*args) -> bytes:
-    """`_read_list` in a worker process, its list pickled with the cycle collector paused (with
-    it running, pickling and unpickling a 50,000-record list took 2.5 s of CPU instead of 0.9)."""
+def _pickled(there: Callable[..., object], *args) -> bytes:
+    """`there(*args)` in a worker process, its result pickled with the cycle collector paused
+    (with it running, pickling and unpickling a 50,000-record list took 2.5 s of CPU instead of
+    0.9, and the list would be walked before it is sent)."""
     import pickle
 
-    lst = _read_list(*args)
     with paused_gc():
-        return pickle.dumps(lst, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(there(*args), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _beside(here: Callable[[], _T], there: Callable[..., bytes], *args) -> tuple[_T, object]:
-    """`here()` in this process while `there(*args)` runs in a second one, which returns its
-    result pickled; (here's result, there's result). Errors come back as raised."""
+def _beside(here: Callable[[], _T], there: Callable[..., object], *args) -> tuple[_T, object]:
+    """`here()` in this process while `there(*args)` runs in a second one (`there` must be a
+    module-level function); (here's result, there's result). Errors come back as raised."""
     import multiprocessing
     import pickle
     from concurrent.futures import ProcessPoolExecutor
@@ -176,7 +176,7 @@ def _beside(here: Callable[[], _T], there: Callable[..., bytes], *args) -> tuple
     # spawn, not fork: a progress bar's timer thread (or the app's) must not be copied mid-lock
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
-        future = pool.submit(there, *args)
+        future = pool.submit(_pickled, there, *args)
         mine = here()
         data = future.result()
     finally:
@@ -189,7 +189,7 @@ def _beside(here: Callable[[], _T], there: Callable[..., bytes], *args) -> tuple
 def _read_in_parallel(ours_args: tuple, theirs_args: tuple) -> tuple[AccountList, AccountList]:
     """Read the partner's list in a second process while this one reads ours (building records
     is pure Python: one core each). Errors come back as the same IngestError."""
-    ours, theirs = _beside(partial(_read_list, *ours_args), _read_list_pickled, *theirs_args)
+    ours, theirs = _beside(partial(_read_list, *ours_args), _read_list, *theirs_args)
     assert isinstance(theirs, AccountList)
     return ours, theirs
 
@@ -296,15 +296,6 @@ def _reload_source(session: Session, side: str) -> tuple[AccountList | None, str
         return None, str(err)
 
 
-def _reload_source_pickled(session: Session, side: str) -> bytes:
-    """`_reload_source` in a worker process, pickled with the collector paused (as
-    _read_list_pickled, and the list is not walked before it is sent)."""
-    import pickle
-
-    with paused_gc():
-        return pickle.dumps(_reload_source(session, side), protocol=pickle.HIGHEST_PROTOCOL)
-
-
 def _spare_core() -> bool:
     """True when a second process would run beside this one instead of waiting for a core: the
     one-minute load average leaves a core free. (Measured at 50,000 rows a list on 2 busy cores,
@@ -327,9 +318,9 @@ def open_saved(path: Path | str) -> Workbench:
     """A workbench on a saved session, with its lists re-read when they are still there.
 
     When the lists are big and a core is free, the partner's is re-read in a second process
-    while this one reads the session and then our list (the lists are named in the file's head, read first); if the
-    session turns out to name other lists than its head did (a hand-edited file), they are read
-    again here.
+    while this one reads the session and then our list (the lists are named in the file's head,
+    read first); if the session turns out to name other lists than its head did (a hand-edited
+    file), they are read again here.
     """
     path = Path(path)
     with paused_gc():
@@ -338,8 +329,7 @@ def open_saved(path: Path | str) -> Workbench:
         beside = None
         if head is not None and sum(map(_size, lists)) > PARALLEL_BYTES and _spare_core():
             try:
-                beside = _beside(partial(_load_with_ours, path, head), _reload_source_pickled,
-                                 head, PARTNER)
+                beside = _beside(partial(_load_with_ours, path, head), _reload_source, head, PARTNER)
             except (BrokenExecutor, OSError):  # no second process here: read all in this one
                 beside = None
         if beside is not None:

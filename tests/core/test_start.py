@@ -202,7 +202,7 @@ def test_a_second_process_that_dies_leaves_the_lists_read_here(tmp_path, monkeyp
     path = _saved_demo(tmp_path)
     monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
     monkeypatch.setattr(start, "_spare_core", lambda: True)
-    monkeypatch.setattr(start, "_reload_source_pickled", _second_process_dies)
+    monkeypatch.setattr(start, "_pickled", _second_process_dies)
     wb = open_saved(path)
     assert wb.ours is not None and wb.theirs is not None and wb.lists_note == ""
     assert len(wb.theirs.records) == wb.session.source(PARTNER).accounts
