@@ -32,6 +32,11 @@ def run(ours: list[Record], theirs: list[Record]):
                        AccountList(PARTNER, "Them", "t.csv", records=theirs))
 
 
+def one_site_decision(name: str, website: str) -> str | None:
+    """The decision on `name` at `website` on our list against the same name without a website."""
+    return decision(run([rec(name, website)], [rec(name)]), name, name)
+
+
 def decision(result, ours_name: str, theirs_name: str) -> str | None:
     for a in result.accounts:
         if a.ours.name == ours_name and a.theirs.name == theirs_name:
@@ -194,21 +199,17 @@ def test_a_site_under_the_companys_own_top_level_domain_is_not_unlike_its_name()
     the top-level domain is the name itself (seen on real index lists)."""
     for website, name in (("https://www.global.toyota/", "Toyota"), ("corporate.epson", "Epson"),
                           ("home.barclays", "Barclays PLC"), ("group.bnpparibas", "BNP Paribas")):
-        result = run([rec(name, website)], [rec(name)])
-        assert decision(result, name, name) == AUTO, website
+        assert one_site_decision(name, website) == AUTO, website
     # a generic top-level domain is no such proof: a site unlike the name still asks a human
-    result = run([rec("Vantor Robotics", "global.store")], [rec("Vantor Robotics")])
-    assert decision(result, "Vantor Robotics", "Vantor Robotics") == REVIEW
+    assert one_site_decision("Vantor Robotics", "global.store") == REVIEW
 
 
 def test_a_brand_top_level_domain_that_is_one_word_of_the_name_counts_too():
     """Seiko Epson at corporate.epson: the top-level domain is the brand word of the name, under
     a site label (global, home, corporate ...)."""
-    result = run([rec("Seiko Epson", "http://corporate.epson")], [rec("Seiko Epson")])
-    assert decision(result, "Seiko Epson", "Seiko Epson") == AUTO
+    assert one_site_decision("Seiko Epson", "http://corporate.epson") == AUTO
     # a generic top-level domain that is a word of the name is no proof without a site label
-    result = run([rec("Vantor Store Robotics", "www.acme.store")], [rec("Vantor Store Robotics")])
-    assert decision(result, "Vantor Store Robotics", "Vantor Store Robotics") == REVIEW
+    assert one_site_decision("Vantor Store Robotics", "www.acme.store") == REVIEW
 
 
 # --- a domain label writing "&" or followed by a legal form -------------------------------------
@@ -219,11 +220,9 @@ def test_a_label_writing_the_name_with_and_und_or_a_legal_form_is_the_names():
     the label is the name run together, "&" written out and a legal form or generic word after."""
     for name, website in (("M&G", "http://mandgplc.com"), ("1&1 AG", "www.1und1.ag"),
                           ("B&Q", "bandq.com"), ("Wendel", "www.wendelgroup.com")):
-        result = run([rec(name, website)], [rec(name)])
-        assert decision(result, name, name) == AUTO, website
+        assert one_site_decision(name, website) == AUTO, website
     # a label that holds more than the name and a legal form is still unlike it
-    result = run([rec("M&G", "http://mandgpartnersnet.com")], [rec("M&G")])
-    assert decision(result, "M&G", "M&G") == REVIEW
+    assert one_site_decision("M&G", "http://mandgpartnersnet.com") == REVIEW
 
 
 def test_a_shared_domain_whose_label_writes_both_names_with_a_legal_form_is_auto():
