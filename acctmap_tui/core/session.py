@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gc
 import hashlib
 import math
 import operator
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from acctmap_tui.core import atomic, toml_io
-from acctmap_tui.core.bulk import paused_gc
+from acctmap_tui.core.bulk import keep_out_of_collector, paused_gc
 from acctmap_tui.core.model import (
     ACCEPTED,
     ACTION_STATUSES,
@@ -1021,7 +1020,7 @@ def from_toml(text: str, path: str = "<session>") -> Session:
         # The session's objects live as long as it is open and form no cycles (refcounting frees
         # them): keep the collector from walking them, now (0.3-0.6 s for 21,000 accounts right
         # after the pause) and in every full collection while the app runs.
-        gc.freeze()
+        keep_out_of_collector()
     return session
 
 

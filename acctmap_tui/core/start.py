@@ -18,7 +18,6 @@ with our list re-read for pairing by hand. The partner's list never exists on ou
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -31,7 +30,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from acctmap_tui.core import ingest, privacy
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.bulk import paused_gc
+from acctmap_tui.core.bulk import keep_out_of_collector, paused_gc
 from acctmap_tui.core.model import OURS, PARTNER, STATUSES, AccountList, AcctmapError, Session
 
 if TYPE_CHECKING:  # imported where used: the matcher pulls in numpy and rapidfuzz
@@ -344,7 +343,7 @@ def open_saved(path: Path | str) -> Workbench:
         # the session and its lists live as long as the app shows them and form no cycles: the
         # collector would walk them (0.5-1 s at 50,000 rows a list) after this pause and again in
         # every full collection (see session.from_toml)
-        gc.freeze()
+        keep_out_of_collector()
         return _workbench(session, ours, theirs, path=path, lists_notes=notes)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from acctmap_tui.core.bulk import keep_out_of_collector, release_to_collector
 from acctmap_tui.core import ingest
 from acctmap_tui.core.ingest import STATUS_WORDS, demo_paths, map_status, read_list
 from acctmap_tui.core.model import (
@@ -595,7 +596,7 @@ def test_records_read_are_left_to_the_collectors_full_passes(tmp_path: Path) -> 
 
     rows = "\n".join(f"Firm {i},firm{i}.com,Customer,Rep {i % 7},x" for i in range(300))
     path = write(tmp_path, "big.csv", f"{SF_HEADER.rsplit(',', 1)[0]}\n{rows}\n")
-    gc.unfreeze()  # a session loaded earlier in this process froze its objects on purpose
+    release_to_collector()  # a session loaded earlier in this process froze its objects on purpose
     gc.collect()
     lst = read_list(path, OURS)
     young = {id(o) for generation in (0, 1) for o in gc.get_objects(generation=generation)}
@@ -608,13 +609,13 @@ def test_objects_frozen_on_purpose_stay_frozen(tmp_path: Path) -> None:
     import gc
 
     path = write(tmp_path, "a.csv", f"{SF_HEADER}\nAcme,acme.com,Customer,Jo,Tech,DE\n")
-    gc.freeze()
+    keep_out_of_collector()
     try:
         frozen = gc.get_freeze_count()
         read_list(path, OURS)
         assert gc.get_freeze_count() >= frozen
     finally:
-        gc.unfreeze()
+        release_to_collector()
 
 
 def test_a_record_pickles_with_every_field(tmp_path: Path) -> None:
