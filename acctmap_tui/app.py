@@ -41,6 +41,7 @@ from acctmap_tui.screens.prioritize import PrioritizeScreen
 from acctmap_tui.screens.review import ReviewScreen
 from acctmap_tui.screens.share_fields import ShareFieldsDialog
 from acctmap_tui.screens.start import StartScreen
+from acctmap_tui.screens.worker_report import report_back
 
 __all__ = ["AcctmapApp", "LoadRequest", "PHASE_MODES"]
 
@@ -135,9 +136,9 @@ class AcctmapApp(App[None]):
             self._show_load(self._load_request)
         elif not self._offer_recovery():
             self._show_phase()
-        if self.workbench is not None and self.workbench.lists_note:
-            self.notify(f"Source lists not loaded: {self.workbench.lists_note}", severity="warning",
-                        timeout=15, markup=False)
+        if self.workbench is not None:
+            self._lists_note()
+            self._read_lists_if_pending()
 
     def _set_workbench(self, workbench: Workbench) -> None:
         self.workbench = workbench
@@ -159,6 +160,35 @@ class AcctmapApp(App[None]):
         if workbench.dirty:
             self._schedule_autosave()
         self._offer_recovery()
+        self._lists_note()
+        self._read_lists_if_pending()
+
+    # --- a saved session's lists, read after it is shown ---------------------------------------
+
+    def _lists_note(self) -> None:
+        if self.workbench is not None and self.workbench.lists_note:
+            self.notify(f"Source lists not loaded: {self.workbench.lists_note}", severity="warning",
+                        timeout=15, markup=False)
+
+    def _read_lists_if_pending(self) -> None:
+        wb = self.workbench
+        if wb is not None and wb.lists_pending:
+            self._read_lists(wb.session.session_id, start.lists_reader(wb.session))
+
+    @work(thread=True, exclusive=True, group="lists", description="re-read the source lists")
+    def _read_lists(self, session_id: str, reader: Callable[[], start.SavedLists]) -> None:
+        report_back(self, reader, partial(self._lists_read, session_id),
+                    lambda message: self._lists_read(session_id, (None, None, [message])),
+                    "while re-reading the source lists")
+
+    def _lists_read(self, session_id: str, found: start.SavedLists) -> None:
+        """Attach the lists to the session they were read for, if it is still the one shown
+        (a restored recovery copy is the same session: attach_lists checks the lists)."""
+        wb = self.workbench
+        if wb is None or not wb.lists_pending or wb.session.session_id != session_id:
+            return
+        wb.attach_lists(*found)
+        self._lists_note()
 
     def _show_phase(self, mode: str | None = None) -> None:
         assert self.workbench is not None

@@ -189,7 +189,8 @@ def cmd_open(args: argparse.Namespace) -> int:
         if offer:
             return _run_app(start_offer=offer)
         return _run_app(workbench=_demo_workbench())
-    return _run_app(workbench=start.open_saved(args.session))
+    # the app shows the session first and re-reads its lists after (see start.open_saved)
+    return _run_app(workbench=start.open_saved(args.session, lists_later=True))
 
 
 def cmd_new(args: argparse.Namespace) -> int:

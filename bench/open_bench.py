@@ -53,12 +53,13 @@ def _since(start: tuple[float, float]) -> str:
 async def app_run(path: Path, start: tuple[float, float]) -> list[str]:
     """Open the session as `acctmap PATH` does; return the report lines."""
     from acctmap_tui.app import AcctmapApp
+    from acctmap_tui.core import bulk
     from acctmap_tui.core import start as start_mod
     from acctmap_tui.screens import review
 
     lines: list[str] = [f"  imports (app, core)                  {_since(start)}"]
     if LISTS != "auto":
-        start_mod._spare_core = lambda: LISTS == "beside"  # type: ignore[assignment]
+        bulk.spare_core = lambda: LISTS == "beside"  # type: ignore[assignment]
     children = _children_cpu()
     workbench = start_mod.open_saved(path)
     lines.append(f"  start.open_saved (session + lists)   {_since(start)}  "

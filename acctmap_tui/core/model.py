@@ -315,6 +315,11 @@ class Agenda:
     elapsed_s: dict[str, float] = field(default_factory=dict)  # seconds spent per phase
 
 
+def status_word(word: str) -> str:
+    """A status word as a person's mapping tells words apart ("Partner " is "partner")."""
+    return word.strip().casefold()
+
+
 @dataclass
 class Source:
     """Provenance of one side's list."""
@@ -332,13 +337,13 @@ class Source:
 
     def open_problems(self) -> list[str]:
         """The problems still to act on: an unknown status word mapped since is no longer one."""
-        mapped = {w.strip().casefold() for w in self.status_map}
+        mapped = {status_word(w) for w in self.status_map}
         if not mapped:
             return list(self.problems)
 
         def still_open(problem: str) -> bool:
             found = _UNKNOWN_STATUS.search(problem)
-            return not found or found.group(2).strip().casefold() not in mapped
+            return not found or status_word(found.group(2)) not in mapped
 
         return [p for p in self.problems if still_open(p)]
 

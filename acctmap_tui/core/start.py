@@ -19,17 +19,17 @@ with our list re-read for pairing by hand. The partner's list never exists on ou
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, cast
 
 from acctmap_tui.core import ingest, privacy
 from acctmap_tui.core import session as session_io
+from acctmap_tui.core import bulk
 from acctmap_tui.core.bulk import keep_out_of_collector, paused_gc
 from acctmap_tui.core.model import OURS, PARTNER, STATUSES, AccountList, AcctmapError, Session
 
@@ -38,10 +38,10 @@ if TYPE_CHECKING:  # imported where used: the matcher pulls in numpy and rapidfu
     from acctmap_tui.core.psi import Finished
     from acctmap_tui.core.workbench import Workbench
 
-_T = TypeVar("_T")
 Progress = Callable[[float, str | None], None]  # (fraction done 0..1, stage in words or None)
 
 ListInput = AccountList | Path | str  # a list already read, or the file to read it from
+SavedLists = tuple[AccountList | None, AccountList | None, list[str]]  # ours, theirs, why not
 
 
 @dataclass(frozen=True)
@@ -155,40 +155,10 @@ def _size(item: ListInput) -> int:
         return 0
 
 
-def _pickled(there: Callable[..., object], *args) -> bytes:
-    """`there(*args)` in a worker process, its result pickled with the cycle collector paused
-    (with it running, pickling and unpickling a 50,000-record list took 2.5 s of CPU instead of
-    0.9, and the list would be walked before it is sent)."""
-    import pickle
-
-    with paused_gc():
-        return pickle.dumps(there(*args), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _beside(here: Callable[[], _T], there: Callable[..., object], *args) -> tuple[_T, object]:
-    """`here()` in this process while `there(*args)` runs in a second one (`there` must be a
-    module-level function); (here's result, there's result). Errors come back as raised."""
-    import multiprocessing
-    import pickle
-    from concurrent.futures import ProcessPoolExecutor
-
-    # spawn, not fork: a progress bar's timer thread (or the app's) must not be copied mid-lock
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        future = pool.submit(_pickled, there, *args)
-        mine = here()
-        data = future.result()
-    finally:
-        # not waiting for the worker to end: freeing its copy of the list took it 0.3 s at 50k
-        pool.shutdown(wait=False, cancel_futures=True)
-    with paused_gc():
-        return mine, pickle.loads(data)
-
-
 def _read_in_parallel(ours_args: tuple, theirs_args: tuple) -> tuple[AccountList, AccountList]:
     """Read the partner's list in a second process while this one reads ours (building records
     is pure Python: one core each). Errors come back as the same IngestError."""
-    ours, theirs = _beside(partial(_read_list, *ours_args), _read_list, *theirs_args)
+    ours, theirs = bulk.beside(partial(_read_list, *ours_args), _read_list, *theirs_args)
     assert isinstance(theirs, AccountList)
     return ours, theirs
 
@@ -262,7 +232,7 @@ def demo_request(day: date | None = None) -> SessionRequest:
 # --- saved sessions ---------------------------------------------------------------------------
 
 
-def reload_sources(session: Session) -> tuple[AccountList | None, AccountList | None, list[str]]:
+def reload_sources(session: Session) -> SavedLists:
     """Re-read a saved session's source lists (for pairing by hand) when they are still where the
     session file says and unchanged since; otherwise say which list and why, and leave it out.
 
@@ -270,6 +240,33 @@ def reload_sources(session: Session) -> tuple[AccountList | None, AccountList | 
     """
     (ours, ours_note), (theirs, theirs_note) = (_reload_source(session, side) for side in (OURS, PARTNER))
     return ours, theirs, [note for note in (ours_note, theirs_note) if note]
+
+
+def lists_reader(session: Session) -> Callable[[], SavedLists]:
+    """What re-reads a session's source lists in another thread (`reload_sources_beside`): made
+    on the thread that edits the session, it holds a copy of the sources (their status words
+    may be mapped meanwhile) and no accounts (nothing the second process needs)."""
+    sources = [replace(s, columns=dict(s.columns), status_map=dict(s.status_map))
+               for s in session.sources]
+    return partial(reload_sources_beside, replace(session, sources=sources, accounts=[]))
+
+
+def reload_sources_beside(session: Session) -> SavedLists:
+    """`reload_sources`, the partner's list in a second process while this one reads ours when
+    both are big and a core is free (the app re-reads a saved session's lists this way after
+    showing it: see `open_saved` and `lists_reader`)."""
+    with paused_gc():
+        lists = [s.path for s in session.sources if s.path and not s.hashed]
+        if sum(map(_size, lists)) > PARALLEL_BYTES and bulk.spare_core():
+            try:
+                (ours, ours_note), found = bulk.beside(partial(_reload_source, session, OURS),
+                                                       _reload_source, session, PARTNER)
+            except (BrokenExecutor, OSError):  # no second process here: read both in this one
+                found = None
+            if found is not None:
+                theirs, theirs_note = cast(tuple[AccountList | None, str], found)
+                return ours, theirs, [note for note in (ours_note, theirs_note) if note]
+        return reload_sources(session)
 
 
 def _reload_source(session: Session, side: str) -> tuple[AccountList | None, str]:
@@ -295,40 +292,35 @@ def _reload_source(session: Session, side: str) -> tuple[AccountList | None, str
         return None, str(err)
 
 
-def _spare_core() -> bool:
-    """True when a second process would run beside this one instead of waiting for a core: the
-    one-minute load average leaves a core free. (Measured at 50,000 rows a list on 2 busy cores,
-    load 5: re-reading beside took 14 s of wall time, one after the other 7-10 s.)"""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    try:
-        return cores - os.getloadavg()[0] >= 1
-    except OSError:  # no load average here
-        return cores > 1
-
-
 def _load_with_ours(path: Path, head: Session) -> tuple[Session, tuple[AccountList | None, str]]:
     return session_io.load(path), _reload_source(head, OURS)
 
 
-def open_saved(path: Path | str) -> Workbench:
+def open_saved(path: Path | str, *, lists_later: bool = False) -> Workbench:
     """A workbench on a saved session, with its lists re-read when they are still there.
 
     When the lists are big and a core is free, the partner's is re-read in a second process
     while this one reads the session and then our list (the lists are named in the file's head,
     read first); if the session turns out to name other lists than its head did (a hand-edited
     file), they are read again here.
+
+    With `lists_later`, only the session is read and the workbench says `lists_pending`: the
+    app shows the session first (the lists are needed only to pair by hand and for status words
+    of unpaired accounts) and attaches them when `reload_sources_beside` has read them.
     """
     path = Path(path)
+    if lists_later:
+        session = session_io.load(path)
+        workbench = _workbench(session, None, None, path=path)
+        workbench.lists_pending = any(s.path and not s.hashed for s in session.sources)
+        return workbench
     with paused_gc():
         head = session_io.load_head(path)
         lists = [s.path for s in (head.sources if head else ()) if s.path and not s.hashed]
         beside = None
-        if head is not None and sum(map(_size, lists)) > PARALLEL_BYTES and _spare_core():
+        if head is not None and sum(map(_size, lists)) > PARALLEL_BYTES and bulk.spare_core():
             try:
-                beside = _beside(partial(_load_with_ours, path, head), _reload_source, head, PARTNER)
+                beside = bulk.beside(partial(_load_with_ours, path, head), _reload_source, head, PARTNER)
             except (BrokenExecutor, OSError):  # no second process here: read all in this one
                 beside = None
         if beside is not None:
@@ -408,7 +400,9 @@ def restored(session: Session, current: Workbench) -> Workbench:
              else None
              for lst, src in ((current.ours, session.source(OURS)),
                               (current.theirs, session.source(PARTNER)))]
-    return _workbench(session, *lists, path=current.path, dirty=True)
+    workbench = _workbench(session, *lists, path=current.path, dirty=True)
+    workbench.lists_pending = current.lists_pending  # attach_lists checks they are the ones
+    return workbench
 
 
 def _workbench(session: Session, ours: AccountList | None, theirs: AccountList | None, *,

@@ -8,7 +8,7 @@ a screen offers is unit-tested without a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -32,6 +32,7 @@ from acctmap_tui.core.model import (
     Factor,
     Record,
     Session,
+    status_word,
     utcnow,
 )
 from acctmap_tui.core.score import priority, rescore
@@ -52,6 +53,7 @@ class ChangeKind(Enum):
     SHARING = "sharing"  # set_shareable: what the partner may see
     AGENDA = "agenda"  # set_phase
     SAVE = "save"  # save
+    LISTS = "lists"  # attach_lists: the source lists, read after the session was shown
     UNDO = "undo"  # undo: anything may have changed back
 
 
@@ -96,6 +98,7 @@ class Workbench:
     revision: int = 0
     saved_revision: int = -1  # the revision last written to the session file
     lists_note: str = ""  # why a source list is not loaded (missing, changed since the save)
+    lists_pending: bool = False  # the source lists are being read (see attach_lists)
     on_change: Callable[[Change], None] | None = None
     _undo: list[_UndoStep] = field(default_factory=list)
 
@@ -282,6 +285,31 @@ class Workbench:
         lst = self.ours if side == OURS else self.theirs
         yield from (lst.records if lst else ())
 
+    def attach_lists(self, ours: AccountList | None, theirs: AccountList | None,
+                     notes: Sequence[str] = ()) -> Change:
+        """The source lists, read while the session was already shown (`lists_pending`).
+
+        A list is attached only when it is the one the session was made from (the same sha256:
+        a restored recovery copy may come from other lists), with the status words mapped on the
+        call while it was being read. `notes` say why a list was not read.
+        """
+        for side, lst in ((OURS, ours), (PARTNER, theirs)):
+            source = self.session.source(side)
+            if lst is None or (source is not None and source.sha256 and source.sha256 != lst.sha256):
+                continue
+            mapped = {status_word(word): status
+                      for word, status in (source.status_map.items() if source else ())}
+            if mapped:
+                for rec in lst.records:
+                    rec.status = mapped.get(status_word(rec.raw_status), rec.status)
+            if side == OURS:
+                self.ours = lst
+            else:
+                self.theirs = lst
+        self.lists_pending = False
+        self.lists_note = "; ".join(notes)
+        return self._changed(ChangeKind.LISTS, "Source lists read", None, unsaved=False)
+
     def records(self, side: str) -> list[Record]:
         """Every account of a side, in the session's pairs and in the loaded list, once per key."""
         seen: dict[str, Record] = {}
@@ -310,9 +338,9 @@ class Workbench:
         """
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-        wanted = word.strip().casefold()
+        wanted = status_word(word)
         changed = [(rec, rec.status) for rec in self._record_copies(side)
-                   if rec.raw_status.strip().casefold() == wanted]
+                   if status_word(rec.raw_status) == wanted]
         accounts = len({rec.key for rec, _ in changed})
         source = self.session.source(side)
         old_map = dict(source.status_map) if source else {}

@@ -265,7 +265,7 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
             self._update_detail()
         elif kind is ChangeKind.SHARING:
             self.share_safe_changed(self.share_safe)
-        elif kind not in (ChangeKind.SAVE, ChangeKind.AGENDA, ChangeKind.NOTES):
+        elif kind not in (ChangeKind.SAVE, ChangeKind.AGENDA, ChangeKind.NOTES, ChangeKind.LISTS):
             self._draw()
 
     def share_safe_changed(self, share_safe: bool) -> None:

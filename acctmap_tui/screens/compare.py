@@ -434,7 +434,7 @@ class CompareScreen(PhaseScreen):
     # --- events -------------------------------------------------------------------------------
 
     def sync(self, change: Change | None) -> None:
-        if change is None or change.kind not in (ChangeKind.SAVE, ChangeKind.AGENDA):
+        if change is None or change.kind not in (ChangeKind.SAVE, ChangeKind.AGENDA, ChangeKind.LISTS):
             self.redraw()
 
     def share_safe_changed(self, share_safe: bool) -> None:

@@ -185,7 +185,8 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
             self._after_score(account)
         elif kind is ChangeKind.CATEGORY and account is not None:
             self.table.refresh_cells(account)
-        elif kind in (ChangeKind.ASSIGN, ChangeKind.NOTES, ChangeKind.SAVE, ChangeKind.AGENDA):
+        elif kind in (ChangeKind.ASSIGN, ChangeKind.NOTES, ChangeKind.SAVE, ChangeKind.AGENDA,
+                      ChangeKind.LISTS):
             pass  # nothing this screen shows
         elif kind is ChangeKind.SHARING:
             self.share_safe_changed(self.share_safe)

@@ -396,7 +396,7 @@ class ReviewScreen(PhaseScreen):
 
     def sync(self, change: Change | None) -> None:
         if change is not None and change.kind in (ChangeKind.SAVE, ChangeKind.AGENDA,
-                                                  ChangeKind.NOTES):
+                                                  ChangeKind.NOTES, ChangeKind.LISTS):
             return
         if change is not None and change.kind is ChangeKind.SHARING:
             self._show_current(keep_alternative=True)

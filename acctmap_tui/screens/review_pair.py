@@ -24,6 +24,7 @@ from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.workbench import Workbench
 
 NOT_LOADED = "source lists not loaded: open the session with its lists to pair by hand"
+READING = "the source lists are still being read: try again in a moment"
 MAX_RESULTS = 30
 FUZZY_CUTOFF = 75  # typed text lists fuzzy name hits from this score up
 MIN_FUZZY_QUERY = 3  # shorter text only filters by substring
@@ -75,9 +76,12 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
         with Vertical(id="pair-dialog"):
             yield Label("", id="pair-title")
             if not self.loaded:
-                note = getattr(self.workbench, "lists_note", "")
-                yield Label(f"{NOT_LOADED} ({note})" if note else NOT_LOADED, id="pair-not-loaded",
-                            markup=False)
+                if self.workbench.lists_pending:
+                    yield Label(READING, id="pair-not-loaded")
+                else:
+                    note = self.workbench.lists_note
+                    yield Label(f"{NOT_LOADED} ({note})" if note else NOT_LOADED,
+                                id="pair-not-loaded", markup=False)
                 yield Label("esc closes", id="pair-help")
                 return
             yield Input(placeholder="type a name or domain", id="pair-search")

@@ -141,7 +141,7 @@ class StartScreen(Screen[None]):
         kind, _, index = option_id.partition(":")
         if kind == "session":
             path = self.offer.sessions[int(index)]
-            self._open(f"Opening {path.name}…", lambda: start.open_saved(path), None)
+            self._open(f"Opening {path.name}…", lambda: start.open_saved(path, lists_later=True), None)
         elif kind == "list":
             self._pick(self.offer.lists[int(index)])
         elif kind == NEW and len(self.picked) == 2:

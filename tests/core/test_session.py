@@ -482,3 +482,68 @@ def test_list_sessions_newest_first_skipping_recovery_and_showing_corrupt(tmp_pa
     (junk,) = [i for i in infos if i.error]
     assert junk.path.name == "junk.toml" and "line 1" in junk.error
     assert session_io.list_sessions(tmp_path / "missing") == []
+
+
+# --- a big session's text parsed on two cores ---------------------------------------------------
+
+
+@pytest.fixture()
+def split_always(monkeypatch):
+    """Every session text counts as big and a core is free; the calls to the second process."""
+    from acctmap_tui.core import bulk
+
+    beside, calls = bulk.beside, []
+    monkeypatch.setattr(session_io, "SPLIT_BYTES", 0)
+    monkeypatch.setattr(bulk, "spare_core", lambda: True)
+    monkeypatch.setattr(bulk, "beside", lambda *a: calls.append(a) or beside(*a))
+    return calls
+
+
+def _demo_text(tmp_path: Path) -> str:
+    from acctmap_tui.core.start import demo_request, open_workbench
+
+    return open_workbench(demo_request()).save(tmp_path / "demo.toml").read_text(encoding="utf-8")
+
+
+def _read(text: str):
+    """The session a text gives, or the error it raises."""
+    try:
+        return session_io.from_toml(text, "hand.toml")
+    except SessionError as err:
+        return str(err)
+
+
+def test_a_big_session_parsed_in_two_parts_is_the_session_parsed_whole(tmp_path, split_always,
+                                                                       monkeypatch):
+    text = _demo_text(tmp_path)
+    assert session_io._loads(text) == tomllib.loads(text)
+    assert len(split_always) == 1  # the second part was parsed in a second process
+    split = _read(text)
+    monkeypatch.setattr(session_io, "SPLIT_BYTES", len(text))  # read whole
+    assert split == _read(text) and len(split.accounts) > 50
+
+
+@pytest.mark.parametrize("edit", ["table after the accounts", "same table twice", "broken line"])
+def test_a_hand_edited_big_session_reads_as_the_whole_text_says(tmp_path, split_always, monkeypatch,
+                                                                edit):
+    """Anything but accounts after the cut, or a part that does not parse alone, is read whole:
+    the same session, or the same error at the same line."""
+    text = _demo_text(tmp_path)
+    head, accounts = text.split("\n[[accounts]]\n", 1)
+    last = text.rindex("\n[[accounts]]\n")
+    if edit == "table after the accounts":
+        agenda = head[head.index("\n[agenda]"):head.index("\n[thresholds]")]
+        text = head.replace(agenda, "") + "\n[[accounts]]\n" + accounts + agenda
+    elif edit == "same table twice":
+        text = text + "\n[agenda]\ncurrent = \"icp\"\n"
+    else:
+        text = text[:last] + "\n[[accounts]]\nkey = = 1\n" + text[last + 1:]
+    split = _read(text)
+    assert split_always  # a second process was asked
+    monkeypatch.setattr(session_io, "SPLIT_BYTES", len(text))  # read whole
+    whole = _read(text)
+    assert split == whole
+    if edit == "table after the accounts":
+        assert not isinstance(whole, str) and whole.agenda.current
+    else:
+        assert isinstance(whole, str) and "hand.toml" in whole and "line " in whole

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from acctmap_tui.core import ingest, privacy, start
+from acctmap_tui.core import bulk, ingest, privacy, start
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.model import OURS, PARTNER, AcctmapError
 from acctmap_tui.core.start import (
@@ -52,6 +52,76 @@ def test_mapping_a_word_after_reopening_maps_every_copy_of_the_records(tmp_path)
     reopened.undo()
     assert all(rec.status is None for rec in [*holders, *lst.records]
                if rec.raw_status.strip() == word)
+
+
+def test_a_session_opened_lists_later_gets_the_same_lists_once_they_are_read(tmp_path):
+    """The app shows a saved session before its lists are read: the workbench says the lists
+    are pending, and attaching what `lists_reader` read gives the workbench a plain open gives."""
+    from acctmap_tui.core.workbench import ChangeKind
+
+    path = _saved_demo(tmp_path)
+    now = open_saved(path)
+    later = open_saved(path, lists_later=True)
+    assert later.session == now.session
+    assert later.lists_pending and later.ours is None and later.theirs is None
+    assert len(later.records(OURS)) < len(now.records(OURS))  # the pairs' records only, so far
+    changes = []
+    later.on_change = changes.append
+    later.attach_lists(*start.lists_reader(later.session)())
+    assert [c.kind for c in changes] == [ChangeKind.LISTS]
+    assert not later.lists_pending and not later.dirty and later.lists_note == ""
+    assert _lists(later) == _lists(now)
+    assert later.unknown_status_words() == now.unknown_status_words()
+
+
+def test_a_status_word_mapped_while_the_lists_are_read_maps_them_too(tmp_path):
+    later = open_saved(_saved_demo(tmp_path), lists_later=True)
+    reader = start.lists_reader(later.session)  # made when the app starts reading
+    side, word, _ = later.unknown_status_words()[0]
+    later.map_status(side, f"  {word.upper()} ", "prospect")  # told apart as map_status does
+    later.attach_lists(*reader())
+    lst = later.ours if side == OURS else later.theirs
+    mapped = [rec for rec in lst.records if rec.raw_status.strip() == word]
+    assert mapped and all(rec.status == "prospect" for rec in mapped)
+    assert all(w != word for _, w, _ in later.unknown_status_words())
+
+
+def test_lists_of_another_version_are_not_attached_and_a_missing_list_is_named(tmp_path):
+    path = _saved_demo(tmp_path)
+    later = open_saved(path, lists_later=True)
+    found = start.lists_reader(later.session)()
+    later.session.source(OURS).sha256 = "0" * 64  # as a recovery copy made from another file
+    later.attach_lists(*found)
+    assert later.ours is None and later.theirs is not None
+    session = session_io.load(path)
+    session.sources[1].path = str(tmp_path / "moved.csv")
+    session_io.save(session, path)
+    gone = open_saved(path, lists_later=True)
+    gone.attach_lists(*start.lists_reader(gone.session)())
+    assert gone.theirs is None and "moved.csv: not found" in gone.lists_note
+
+
+def test_a_session_without_lists_to_read_has_none_pending(tmp_path):
+    path = _saved_demo(tmp_path)
+    session = session_io.load(path)
+    for src in session.sources:
+        src.path = ""
+    session_io.save(session, path)
+    assert not open_saved(path, lists_later=True).lists_pending
+
+
+def test_big_lists_read_after_the_session_are_read_beside_with_the_same_result(tmp_path, monkeypatch):
+    path = _saved_demo(tmp_path)
+    alone = open_saved(path, lists_later=True)
+    alone.attach_lists(*start.reload_sources(alone.session))
+    monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
+    monkeypatch.setattr(bulk, "spare_core", lambda: True)
+    calls = []
+    monkeypatch.setattr(bulk, "beside", lambda *a: calls.append(a) or _BESIDE(*a))
+    beside = open_saved(path, lists_later=True)
+    beside.attach_lists(*start.lists_reader(beside.session)())
+    assert len(calls) == 1 and not calls[0][2].accounts  # the second process gets no accounts
+    assert _lists(beside) == _lists(alone) and None not in _lists(beside)
 
 
 def test_request_reads_paths_with_column_overrides_and_names(tmp_path):
@@ -147,7 +217,7 @@ def test_saved_session_opens_even_when_its_lists_are_gone(tmp_path):
     assert wb.ours is None and wb.theirs is not None and not wb.dirty and wb.path == path
 
 
-_BESIDE = start._beside
+_BESIDE = bulk.beside
 
 
 def _lists(wb) -> list:
@@ -160,9 +230,9 @@ def test_big_lists_are_reread_beside_the_session_with_the_same_result(tmp_path, 
     path = _saved_demo(tmp_path)
     alone = open_saved(path)
     monkeypatch.setattr(start, "PARALLEL_BYTES", -1)  # every list counts as big
-    monkeypatch.setattr(start, "_spare_core", lambda: True)  # whatever else the machine runs
+    monkeypatch.setattr(bulk, "spare_core", lambda: True)  # whatever else the machine runs
     calls = []
-    monkeypatch.setattr(start, "_beside", lambda *a: calls.append(a) or _BESIDE(*a))
+    monkeypatch.setattr(bulk, "beside", lambda *a: calls.append(a) or _BESIDE(*a))
     beside = open_saved(path)
     assert len(calls) == 1  # the second process did run
     assert beside.session == alone.session and beside.lists_note == alone.lists_note == ""
@@ -186,7 +256,7 @@ def test_a_session_naming_other_lists_than_its_head_reads_the_lists_it_names(tmp
     path.write_text(moved + "\n[[accounts]]" + accounts + "\n[[sources]]" + partner, encoding="utf-8")
     assert session_io.load_head(path).source(PARTNER) is None
     monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
-    monkeypatch.setattr(start, "_spare_core", lambda: True)
+    monkeypatch.setattr(bulk, "spare_core", lambda: True)
     wb = open_saved(path)
     assert wb.ours is not None and wb.theirs is not None and wb.lists_note == ""
     assert len(wb.theirs.records) == wb.session.source(PARTNER).accounts
@@ -201,8 +271,8 @@ def _second_process_dies(*args) -> bytes:
 def test_a_second_process_that_dies_leaves_the_lists_read_here(tmp_path, monkeypatch):
     path = _saved_demo(tmp_path)
     monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
-    monkeypatch.setattr(start, "_spare_core", lambda: True)
-    monkeypatch.setattr(start, "_pickled", _second_process_dies)
+    monkeypatch.setattr(bulk, "spare_core", lambda: True)
+    monkeypatch.setattr(bulk, "_pickled", _second_process_dies)
     wb = open_saved(path)
     assert wb.ours is not None and wb.theirs is not None and wb.lists_note == ""
     assert len(wb.theirs.records) == wb.session.source(PARTNER).accounts
