@@ -171,6 +171,10 @@ class AcctmapApp(App[None]):
                         timeout=15, markup=False)
 
     def _read_lists_if_pending(self) -> None:
+        """Start re-reading the lists once the session is on screen (reading takes a core)."""
+        self.call_after_refresh(self._start_reading_lists)
+
+    def _start_reading_lists(self) -> None:
         wb = self.workbench
         if wb is not None and wb.lists_pending:
             self._read_lists(wb.session.session_id, start.lists_reader(wb.session))

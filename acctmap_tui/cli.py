@@ -189,8 +189,27 @@ def cmd_open(args: argparse.Namespace) -> int:
         if offer:
             return _run_app(start_offer=offer)
         return _run_app(workbench=_demo_workbench())
-    # the app shows the session first and re-reads its lists after (see start.open_saved)
-    return _run_app(workbench=start.open_saved(args.session, lists_later=True))
+    # The app shows the session first, then re-reads its lists. A progress bar could not move
+    # while tomli parses (compiled, it holds the interpreter throughout): one line says it instead.
+    size = _file_size(args.session)
+    telling = sys.stderr.isatty() and size >= 2**20
+    if telling:
+        sys.stderr.write(f"Reading {args.session} ({size / 2**20:.1f} MiB)…")
+        sys.stderr.flush()
+    try:
+        workbench = start.open_saved(args.session, lists_later=True)
+    finally:
+        if telling:
+            sys.stderr.write("\r\x1b[2K")  # the line goes before the app or an error shows
+            sys.stderr.flush()
+    return _run_app(workbench=workbench)
+
+
+def _file_size(path: Path | str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:

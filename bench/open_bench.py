@@ -4,8 +4,9 @@ Runs what `acctmap SESSION.toml` runs (start.open_saved, then the app, headless 
 this process and prints CPU seconds (user + system, every thread; the machine is shared, so wall
 time is printed too but CPU is the figure to compare), from before the first acctmap import to:
 
-- open: the first frame painted with the phase screen the session was saved on (the CPU of the
-  second process that re-reads a big list beside the session is printed beside open_saved);
+- open: the first frame painted with the phase screen the session was saved on; the app
+  re-reads the source lists after it (`--lists-first`: before the app starts, as until
+  2026-11-29), and the time they are attached is printed too;
 - review table: after pressing 2, the first frame showing rows of the review table (interactive);
 - ctrl+s: after one edit, from the key press until the file is written (`wait_for_save`).
 
@@ -35,6 +36,7 @@ def _clock() -> tuple[float, float]:
 
 
 LISTS = "auto"  # --lists
+LISTS_LATER = True  # --lists-first: read the lists before the app starts (as before 2026-11-29)
 
 
 def _children_cpu() -> float:
@@ -61,8 +63,9 @@ async def app_run(path: Path, start: tuple[float, float]) -> list[str]:
     if LISTS != "auto":
         bulk.spare_core = lambda: LISTS == "beside"  # type: ignore[assignment]
     children = _children_cpu()
-    workbench = start_mod.open_saved(path)
-    lines.append(f"  start.open_saved (session + lists)   {_since(start)}  "
+    workbench = start_mod.open_saved(path, lists_later=LISTS_LATER)  # as `acctmap PATH` does
+    lines.append(f"  start.open_saved ({'the session' if LISTS_LATER else 'session + lists'})"
+                 f"{' ' * (14 if LISTS_LATER else 10)}{_since(start)}  "
                  f"+ {_children_cpu() - children:.2f} s CPU in a second process")
     frames: list[tuple[float, float, object]] = []
     app = AcctmapApp(workbench, sessions_dir=path.parent, autosave_delay=3600)
@@ -80,6 +83,10 @@ async def app_run(path: Path, start: tuple[float, float]) -> list[str]:
         cpu, wall, screen = frames[0]
         lines.append(f"open: first frame ({type(screen).__name__})    "
                      f"{cpu - start[0]:6.2f} s CPU  ({wall - start[1]:6.2f} s wall)  [goal < 2 s]")
+        while workbench.lists_pending:
+            await pilot.pause(0.01)
+        if LISTS_LATER:
+            lines.append(f"  lists re-read after the first frame  {_since(start)}")
         if workbench.lists_note:
             lines.append(f"  lists not loaded: {workbench.lists_note}")
         key = _clock()
@@ -160,9 +167,12 @@ def main() -> None:
                         help="re-read big lists in a second process beside the session (beside), "
                              "in this process after it (here), or as open_saved decides from the "
                              "load average (auto)")
+    parser.add_argument("--lists-first", action="store_true",
+                        help="read the lists before the app starts, not after its first frame")
     args = parser.parse_args()
-    global LISTS
+    global LISTS, LISTS_LATER
     LISTS = args.lists
+    LISTS_LATER = not args.lists_first
     start = _clock()
     work = Path(tempfile.mkdtemp())
     try:

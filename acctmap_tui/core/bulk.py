@@ -86,28 +86,52 @@ def spare_core() -> bool:
 
 
 def _pickled(there: Callable[..., object], *args) -> bytes:
-    """`there(*args)` in a worker process, its result pickled with the cycle collector paused
-    (with it running, pickling and unpickling a 50,000-record list took 2.5 s of CPU instead of
-    0.9, and the list would be walked before it is sent)."""
+    """`there(*args)`, its result pickled with the cycle collector paused (with it running,
+    pickling and unpickling a 50,000-record list took 2.5 s of CPU instead of 0.9, and the list
+    would be walked before it is sent)."""
     with paused_gc():
         return pickle.dumps(there(*args), protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _second_process(conn, there: Callable[..., object], args: tuple) -> None:
+    """The second process of `beside`: one result (or the error raised) sent back, pickled."""
+    try:
+        data = b"\0" + _pickled(there, *args)
+    except BaseException as exc:  # noqa: BLE001 - raised again in the first process
+        data = b"\1" + pickle.dumps(exc)
+    conn.send_bytes(data)
+    conn.close()
+
+
 def beside(here: Callable[[], _T], there: Callable[..., object], *args) -> tuple[_T, object]:
     """`here()` in this process while `there(*args)` runs in a second one (`there` must be a
-    module-level function); (here's result, there's result). Errors come back as raised; a
-    second process that cannot start or dies raises BrokenExecutor or OSError."""
+    module-level function, `args` small: they are sent as the process starts); (here's result,
+    there's result). Errors come back as raised; a second process that cannot start or dies
+    raises OSError (EOFError is one).
+
+    A plain process with its job given at start, not a process pool: a pool hands the job over
+    from threads of this process, which wait while `here` holds the interpreter (compiled tomli
+    holds it for a whole parse).
+    """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: a progress bar's timer thread (or the app's) must not be copied mid-lock
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    context = multiprocessing.get_context("spawn")
+    mine_end, its_end = context.Pipe(duplex=False)
+    process = context.Process(target=_second_process, args=(its_end, there, args), daemon=True)
     try:
-        future = pool.submit(_pickled, there, *args)
+        process.start()
+        its_end.close()
         mine = here()
-        data = future.result()
+        try:
+            data = mine_end.recv_bytes()
+        except EOFError as exc:
+            raise OSError(f"the second process ended without a result (exit {process.exitcode})") from exc
     finally:
-        # not waiting for the worker to end: freeing its copy of the list took it 0.3 s at 50k
-        pool.shutdown(wait=False, cancel_futures=True)
+        mine_end.close()
+        # not waiting for it to end: freeing its copy of a list took it 0.3 s at 50k
     with paused_gc():
-        return mine, pickle.loads(data)
+        result = pickle.loads(memoryview(data)[1:])
+    if data[:1] == b"\1":
+        raise result
+    return mine, result

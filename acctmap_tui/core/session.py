@@ -17,7 +17,6 @@ import operator
 import os
 import re
 import unicodedata
-from concurrent.futures import BrokenExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -1003,43 +1002,52 @@ SPLIT_BYTES = 4_000_000  # a session text longer than this is parsed on two core
 _ACCOUNTS_HEADER = "\n[[accounts]]\n"
 
 
-def _loads(text: str) -> dict[str, Any]:
-    """`toml_io.loads`; a big session's text is cut before an [[accounts]] table past its middle
-    and the second part parsed in a second process (tomli takes 2.5-3 s for the 14 MB of a 50k
-    session, one core). The parts are joined only when the first holds the head and accounts
-    and the second nothing but accounts: a hand-edited file with anything else after the cut,
-    or a part that does not parse alone, is parsed whole, which also names a wrong line."""
+def _loads(text: str, file: tuple[Path, int] | None = None) -> dict[str, Any]:
+    """`toml_io.loads`; for a big session read from a file ((path, its size in bytes)), the
+    text is cut before an [[accounts]] table past its middle and the second part parsed in a
+    second process, which reads it from the file (tomli takes 2.5-3 s for the 14 MB of a 50k
+    session, on one core). The parts are joined only when the first holds the head and
+    accounts, and the second the same bytes and nothing but accounts: a hand-edited file with
+    anything else after the cut, a part that does not parse alone, or a file changed meanwhile
+    is parsed whole, which also names a wrong line."""
     start = text.find(_ACCOUNTS_HEADER)
     cut = text.find(_ACCOUNTS_HEADER, int(len(text) * 0.56)) + 1  # this process also unpickles
-    if len(text) <= SPLIT_BYTES or start < 0 or cut <= start + 1 or not bulk.spare_core():
+    if file is None or len(text) <= SPLIT_BYTES or start < 0 or cut <= start + 1 \
+            or not bulk.spare_core():
         return toml_io.loads(text)
+    tail = text[cut:].encode("utf-8")
+    where = (str(file[0]), file[1] - len(tail), hashlib.sha256(tail).hexdigest())
     try:
-        doc, tail = bulk.beside(functools.partial(toml_io.loads, text[:cut]), _accounts_of, text[cut:])
-    except (toml_io.TOMLDecodeError, RecursionError, BrokenExecutor, OSError):
+        doc, accounts = bulk.beside(functools.partial(toml_io.loads, text[:cut]), _accounts_at, *where)
+    except (toml_io.TOMLDecodeError, RecursionError, OSError):
         return toml_io.loads(text)
-    accounts = doc.get("accounts")
-    if not isinstance(tail, list) or not isinstance(accounts, list):
+    if not isinstance(accounts, list) or not isinstance(doc.get("accounts"), list):
         return toml_io.loads(text)
-    accounts.extend(tail)
+    doc["accounts"].extend(accounts)
     return doc
 
 
-def _accounts_of(text: str) -> list[dict[str, Any]] | None:
-    """The [[accounts]] tables a part of a session text holds (see `_loads`); None when it holds
-    anything else or does not parse alone."""
+def _accounts_at(path: str, offset: int, sha256: str) -> list[dict[str, Any]] | None:
+    """The [[accounts]] tables of a session file from `offset` on (see `_loads`); None when
+    those bytes are not the ones expected, hold anything else or do not parse alone."""
     try:
-        doc = toml_io.loads(text)
-    except (toml_io.TOMLDecodeError, RecursionError):
+        with open(path, "rb") as f:
+            f.seek(offset)
+            data = f.read()
+        if hashlib.sha256(data).hexdigest() != sha256:
+            return None
+        doc = toml_io.loads(data.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, toml_io.TOMLDecodeError, RecursionError):
         return None
     return doc["accounts"] if doc.keys() == {"accounts"} else None
 
 
-def _parse(text: str, path: str) -> tuple[Session, dict[str, Any]]:
+def _parse(text: str, path: str, file: tuple[Path, int] | None = None) -> tuple[Session, dict[str, Any]]:
     text = text.removeprefix("\ufeff")
     if _too_deep(text) is not None:
         raise _too_deep_error(path, text)
     try:
-        doc = _loads(text)
+        doc = _loads(text, file)
         return _session(_Reader(path, text), doc), doc
     except toml_io.TOMLDecodeError as exc:
         raise SessionError(_problem(path, _decode_message(exc))) from exc
@@ -1047,10 +1055,11 @@ def _parse(text: str, path: str) -> tuple[Session, dict[str, Any]]:
         raise _too_deep_error(path, text) from None
 
 
-def from_toml(text: str, path: str = "<session>") -> Session:
-    """Parse session TOML; a SessionError names the file and the line or field that is wrong."""
+def from_toml(text: str, path: str = "<session>", *, file: tuple[Path, int] | None = None) -> Session:
+    """Parse session TOML; a SessionError names the file and the line or field that is wrong.
+    `file`: the file the text is all of, and its size in bytes (see `_loads`)."""
     with paused_gc():
-        session, doc = _parse(text, path)
+        session, doc = _parse(text, path, file)
         session.session_id = _session_id(doc, path)
         del doc  # freed now, not kept by the freeze below
         # The session's objects live as long as it is open and form no cycles (refcounting frees
@@ -1086,7 +1095,7 @@ def load(path: str | Path) -> Session:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SessionError(_problem(str(path), f"line {line}: not UTF-8 text")) from None
-    session = from_toml(text, str(path))
+    session = from_toml(text, str(path), file=(path, len(data)))
     for src in session.sources:
         src.path = resolved_path(src.path, path)
     return session

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
@@ -158,7 +157,10 @@ def _size(item: ListInput) -> int:
 def _read_in_parallel(ours_args: tuple, theirs_args: tuple) -> tuple[AccountList, AccountList]:
     """Read the partner's list in a second process while this one reads ours (building records
     is pure Python: one core each). Errors come back as the same IngestError."""
-    ours, theirs = bulk.beside(partial(_read_list, *ours_args), _read_list, *theirs_args)
+    try:
+        ours, theirs = bulk.beside(partial(_read_list, *ours_args), _read_list, *theirs_args)
+    except OSError:  # no second process here: read both in this one
+        return _read_list(*ours_args), _read_list(*theirs_args)
     assert isinstance(theirs, AccountList)
     return ours, theirs
 
@@ -261,7 +263,7 @@ def reload_sources_beside(session: Session) -> SavedLists:
             try:
                 (ours, ours_note), found = bulk.beside(partial(_reload_source, session, OURS),
                                                        _reload_source, session, PARTNER)
-            except (BrokenExecutor, OSError):  # no second process here: read both in this one
+            except OSError:  # no second process here: read both in this one
                 found = None
             if found is not None:
                 theirs, theirs_note = cast(tuple[AccountList | None, str], found)
@@ -321,7 +323,7 @@ def open_saved(path: Path | str, *, lists_later: bool = False) -> Workbench:
         if head is not None and sum(map(_size, lists)) > PARALLEL_BYTES and bulk.spare_core():
             try:
                 beside = bulk.beside(partial(_load_with_ours, path, head), _reload_source, head, PARTNER)
-            except (BrokenExecutor, OSError):  # no second process here: read all in this one
+            except OSError:  # no second process here: read all in this one
                 beside = None
         if beside is not None:
             (session, (ours, ours_note)), found = beside

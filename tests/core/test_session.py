@@ -505,10 +505,17 @@ def _demo_text(tmp_path: Path) -> str:
     return open_workbench(demo_request()).save(tmp_path / "demo.toml").read_text(encoding="utf-8")
 
 
-def _read(text: str):
-    """The session a text gives, or the error it raises."""
+def _parsed_here(monkeypatch) -> list[int]:
+    """The length of each text tomli parses in this process (the second one is not watched)."""
+    loads, lengths = toml_io.loads, []
+    monkeypatch.setattr(toml_io, "loads", lambda text: lengths.append(len(text)) or loads(text))
+    return lengths
+
+
+def _read(path: Path):
+    """The session a file gives, or the error it raises."""
     try:
-        return session_io.from_toml(text, "hand.toml")
+        return session_io.load(path)
     except SessionError as err:
         return str(err)
 
@@ -516,14 +523,30 @@ def _read(text: str):
 def test_a_big_session_parsed_in_two_parts_is_the_session_parsed_whole(tmp_path, split_always,
                                                                        monkeypatch):
     text = _demo_text(tmp_path)
-    assert session_io._loads(text) == tomllib.loads(text)
+    path = tmp_path / "demo.toml"
+    parsed = _parsed_here(monkeypatch)
+    assert session_io._loads(text, (path, path.stat().st_size)) == tomllib.loads(text)
     assert len(split_always) == 1  # the second part was parsed in a second process
-    split = _read(text)
-    monkeypatch.setattr(session_io, "SPLIT_BYTES", len(text))  # read whole
-    assert split == _read(text) and len(split.accounts) > 50
+    assert len(parsed) == 1 and len(text) * 0.5 < parsed[0] < len(text) * 0.7  # and joined
+    split = _read(path)
+    monkeypatch.setattr(session_io, "SPLIT_BYTES", path.stat().st_size)  # read whole
+    assert split == _read(path) and len(split.accounts) > 50
+    assert len(split_always) == 2
 
 
-@pytest.mark.parametrize("edit", ["table after the accounts", "same table twice", "broken line"])
+def test_a_file_changed_while_it_is_read_is_read_as_first_read(tmp_path, split_always,
+                                                               monkeypatch):
+    """The second process reads its part from the file: other bytes there are not joined."""
+    text = _demo_text(tmp_path)
+    other = tmp_path / "other.toml"
+    other.write_text(text.replace('owner = "', 'owner = "X'), encoding="utf-8")
+    parsed = _parsed_here(monkeypatch)
+    assert session_io._loads(text, (other, other.stat().st_size)) == tomllib.loads(text)
+    assert split_always and parsed[-1] == len(text)  # parsed whole here after all
+
+
+@pytest.mark.parametrize("edit", ["table after the accounts", "same table twice", "broken line",
+                                  "byte order mark"])
 def test_a_hand_edited_big_session_reads_as_the_whole_text_says(tmp_path, split_always, monkeypatch,
                                                                 edit):
     """Anything but accounts after the cut, or a part that does not parse alone, is read whole:
@@ -536,14 +559,18 @@ def test_a_hand_edited_big_session_reads_as_the_whole_text_says(tmp_path, split_
         text = head.replace(agenda, "") + "\n[[accounts]]\n" + accounts + agenda
     elif edit == "same table twice":
         text = text + "\n[agenda]\ncurrent = \"icp\"\n"
-    else:
+    elif edit == "broken line":
         text = text[:last] + "\n[[accounts]]\nkey = = 1\n" + text[last + 1:]
-    split = _read(text)
+    else:
+        text = "\ufeff" + text
+    path = tmp_path / "hand.toml"
+    path.write_text(text, encoding="utf-8")
+    split = _read(path)
     assert split_always  # a second process was asked
-    monkeypatch.setattr(session_io, "SPLIT_BYTES", len(text))  # read whole
-    whole = _read(text)
+    monkeypatch.setattr(session_io, "SPLIT_BYTES", len(text) * 4)  # read whole
+    whole = _read(path)
     assert split == whole
-    if edit == "table after the accounts":
+    if edit in ("table after the accounts", "byte order mark"):
         assert not isinstance(whole, str) and whole.agenda.current
     else:
         assert isinstance(whole, str) and "hand.toml" in whole and "line " in whole

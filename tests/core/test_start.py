@@ -272,7 +272,9 @@ def test_a_second_process_that_dies_leaves_the_lists_read_here(tmp_path, monkeyp
     path = _saved_demo(tmp_path)
     monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
     monkeypatch.setattr(bulk, "spare_core", lambda: True)
-    monkeypatch.setattr(bulk, "_pickled", _second_process_dies)
+    monkeypatch.setattr(bulk, "_second_process", _second_process_dies)
+    with pytest.raises(OSError, match="ended without a result"):
+        bulk.beside(lambda: None, len, "it dies first")
     wb = open_saved(path)
     assert wb.ours is not None and wb.theirs is not None and wb.lists_note == ""
     assert len(wb.theirs.records) == wb.session.source(PARTNER).accounts
