@@ -259,16 +259,21 @@ def reload_sources_beside(session: Session) -> SavedLists:
     showing it: see `open_saved` and `lists_reader`)."""
     with paused_gc():
         lists = [s.path for s in session.sources if s.path and not s.hashed]
+        found = None
         if sum(map(_size, lists)) > PARALLEL_BYTES and bulk.spare_core():
             try:
                 (ours, ours_note), found = bulk.beside(partial(_reload_source, session, OURS),
                                                        _reload_source, session, PARTNER)
             except OSError:  # no second process here: read both in this one
                 found = None
-            if found is not None:
-                theirs, theirs_note = cast(tuple[AccountList | None, str], found)
-                return ours, theirs, [note for note in (ours_note, theirs_note) if note]
-        return reload_sources(session)
+        if found is not None:
+            theirs, theirs_note = cast(tuple[AccountList | None, str], found)
+            read = ours, theirs, [note for note in (ours_note, theirs_note) if note]
+        else:
+            read = reload_sources(session)
+        if lists:  # kept as long as the session is shown, like the session (see open_saved)
+            keep_out_of_collector()
+        return read
 
 
 def _reload_source(session: Session, side: str) -> tuple[AccountList | None, str]:
