@@ -7,6 +7,7 @@ counts as prospect too (a former customer is someone to win back) and the accoun
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from acctmap_tui.core.model import (
@@ -114,20 +115,18 @@ def overlap_figures(session: Session) -> OverlapFigures:
     """Counts per category, the 2x2 matrix, review queue size and overlap rates."""
     fig = OverlapFigures(per_category={c.key: 0 for c in CATEGORIES})
     fig.matrix = {(o, t): 0 for o in (CUSTOMER, PROSPECT) for t in (CUSTOMER, PROSPECT)}
-    for account in session.accounts:
-        if account.match.decision == "review":
-            fig.review += 1
-        if not account.in_overlap:
-            continue
-        fig.overlap += 1
-        if account.category in fig.per_category:
-            fig.per_category[account.category] += 1
+    # counted a column at a time: every header and ICP redraw counts a 50k session's 21,000 pairs
+    fig.review = [a.match.decision for a in session.accounts].count("review")
+    overlap = [a for a in session.accounts if a.in_overlap]
+    fig.overlap = len(overlap)
+    for category, count in Counter([a.category for a in overlap]).items():
+        if category in fig.per_category:
+            fig.per_category[category] += count
         else:
-            fig.uncategorized += 1
-        if account.win_back:
-            fig.win_back += 1
-        if cell := MATRIX_CELL.get(account.category or ""):
-            fig.matrix[cell] += 1
+            fig.uncategorized += count
+        if cell := MATRIX_CELL.get(category or ""):
+            fig.matrix[cell] += count
+    fig.win_back = sum(1 for a in overlap if a.win_back)
     for side in (OURS, PARTNER):
         src = session.source(side)
         fig.list_sizes[side] = src.accounts if src else 0
