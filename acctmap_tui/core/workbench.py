@@ -14,6 +14,7 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 
+from acctmap_tui.core import ingest
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.categorize import apply_categories, categorize_account
 from acctmap_tui.core.match import manual_pair
@@ -350,6 +351,12 @@ class Workbench:
                 rec.status = before
             if source:
                 source.status_map = old_map
+            # a list attached after the mapping (read while the session was shown) took it from
+            # the map: its records go back to what the map before says, as reading it would
+            before = {id(rec) for rec, _ in changed}
+            for rec in self._record_copies(side):
+                if id(rec) not in before and status_word(rec.raw_status) == wanted:
+                    rec.status = ingest.map_status(rec.raw_status, old_map)
 
         for rec, _ in changed:
             rec.status = status

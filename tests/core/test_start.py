@@ -84,6 +84,9 @@ def test_a_status_word_mapped_while_the_lists_are_read_maps_them_too(tmp_path):
     mapped = [rec for rec in lst.records if rec.raw_status.strip() == word]
     assert mapped and all(rec.status == "prospect" for rec in mapped)
     assert all(w != word for _, w, _ in later.unknown_status_words())
+    later.undo()  # the list attached after the mapping goes back too
+    assert all(rec.status is None for rec in mapped)
+    assert later.unknown_status_words() == open_saved(_saved_demo(tmp_path)).unknown_status_words()
 
 
 def test_lists_of_another_version_are_not_attached_and_a_missing_list_is_named(tmp_path):
