@@ -21,7 +21,8 @@ from textual.widgets.option_list import Option
 from acctmap_tui.core.match import candidates_for
 from acctmap_tui.core.model import IN_OVERLAP, OURS, PARTNER, Account, AccountList, Record
 from acctmap_tui.core.normalize import name_key
-from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.core.workbench import ChangeKind, Workbench
+from acctmap_tui.messages import SessionChanged
 
 NOT_LOADED = "source lists not loaded: open the session with its lists to pair by hand"
 READING = "the source lists are still being read: try again in a moment"
@@ -95,6 +96,12 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
             self._prepare_index()
             self._search("")
             self.query_one("#pair-search", Input).focus()
+
+    async def on_session_changed(self, message: SessionChanged) -> None:
+        """The lists arrived while the dialog said they were being read: it becomes the search."""
+        if message.change.kind is ChangeKind.LISTS and self.loaded and not self.query("#pair-search"):
+            await self.recompose()
+            self.on_mount()
 
     def _update_title(self) -> None:
         title = self.query_one("#pair-title", Label)
