@@ -25,7 +25,7 @@ from acctmap_tui.core.workbench import ChangeKind, Workbench
 from acctmap_tui.messages import SessionChanged
 
 NOT_LOADED = "source lists not loaded: open the session with its lists to pair by hand"
-READING = "the source lists are still being read: try again in a moment"
+READING = "the source lists are still being read: the search opens here once they are"
 MAX_RESULTS = 30
 FUZZY_CUTOFF = 75  # typed text lists fuzzy name hits from this score up
 MIN_FUZZY_QUERY = 3  # shorter text only filters by substring
