@@ -1002,41 +1002,55 @@ SPLIT_BYTES = 4_000_000  # a session text longer than this is parsed on two core
 _ACCOUNTS_HEADER = "\n[[accounts]]\n"
 
 
-def _loads(text: str, file: tuple[Path, int] | None = None) -> dict[str, Any]:
-    """`toml_io.loads`; for a big session read from a file ((path, its size in bytes)), the
-    text is cut before an [[accounts]] table past its middle and the second part parsed in a
-    second process, which reads it from the file (tomli takes 2.5-3 s for the 14 MB of a 50k
-    session, on one core). The parts are joined only when the first holds the head and
-    accounts, and the second the same bytes and nothing but accounts: a hand-edited file with
-    anything else after the cut, a part that does not parse alone, or a file changed meanwhile
-    is parsed whole, which also names a wrong line."""
+def _loads(text: str, path: str, file: tuple[Path, int] | None = None) -> dict[str, Any]:
+    """`toml_io.loads` after checking the nesting (`_too_deep`); for a big session read from a
+    file ((path, its size in bytes)), the text is cut before an [[accounts]] table near its
+    middle and the second part checked and parsed in a second process, which reads it from the
+    file (tomli takes 2.5-3 s for the 14 MB of a 50k session, on one core). The parts are joined
+    only when the first holds the head and accounts, and the second the same bytes and nothing
+    but accounts: a hand-edited file with anything else after the cut, a part that does not
+    parse alone, or a file changed meanwhile is parsed whole, which also names a wrong line."""
+
+    def whole() -> dict[str, Any]:
+        if _too_deep(text) is not None:
+            raise _too_deep_error(path, text)
+        return toml_io.loads(text)
+
     start = text.find(_ACCOUNTS_HEADER)
-    cut = text.find(_ACCOUNTS_HEADER, int(len(text) * 0.56)) + 1  # this process also unpickles
+    # this process also builds the whole session and unpickles the other part: about half each
+    cut = text.find(_ACCOUNTS_HEADER, len(text) // 2) + 1
     if file is None or len(text) <= SPLIT_BYTES or start < 0 or cut <= start + 1 \
             or not bulk.spare_core():
-        return toml_io.loads(text)
+        return whole()
+    # a run of brackets across the cut ends in the second part's first "[[": checked here
+    if _too_deep(text[:cut + 2]) is not None:
+        raise _too_deep_error(path, text)
     tail = text[cut:].encode("utf-8")
     where = (str(file[0]), file[1] - len(tail), hashlib.sha256(tail).hexdigest())
     try:
         doc, accounts = bulk.beside(functools.partial(toml_io.loads, text[:cut]), _accounts_at, *where)
     except (toml_io.TOMLDecodeError, RecursionError, OSError):
-        return toml_io.loads(text)
+        return whole()
     if not isinstance(accounts, list) or not isinstance(doc.get("accounts"), list):
-        return toml_io.loads(text)
+        return whole()
     doc["accounts"].extend(accounts)
     return doc
 
 
 def _accounts_at(path: str, offset: int, sha256: str) -> list[dict[str, Any]] | None:
     """The [[accounts]] tables of a session file from `offset` on (see `_loads`); None when
-    those bytes are not the ones expected, hold anything else or do not parse alone."""
+    those bytes are not the ones expected, hold anything else, nest too deep or do not parse
+    alone."""
     try:
         with open(path, "rb") as f:
             f.seek(offset)
             data = f.read()
         if hashlib.sha256(data).hexdigest() != sha256:
             return None
-        doc = toml_io.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        if _too_deep(text) is not None:
+            return None
+        doc = toml_io.loads(text)
     except (OSError, UnicodeDecodeError, toml_io.TOMLDecodeError, RecursionError):
         return None
     return doc["accounts"] if doc.keys() == {"accounts"} else None
@@ -1044,10 +1058,8 @@ def _accounts_at(path: str, offset: int, sha256: str) -> list[dict[str, Any]] | 
 
 def _parse(text: str, path: str, file: tuple[Path, int] | None = None) -> tuple[Session, dict[str, Any]]:
     text = text.removeprefix("\ufeff")
-    if _too_deep(text) is not None:
-        raise _too_deep_error(path, text)
     try:
-        doc = _loads(text, file)
+        doc = _loads(text, path, file)
         return _session(_Reader(path, text), doc), doc
     except toml_io.TOMLDecodeError as exc:
         raise SessionError(_problem(path, _decode_message(exc))) from exc
