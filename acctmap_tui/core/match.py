@@ -849,14 +849,18 @@ def _name_pairs(
     evidence_of: dict[int, Evidence] = {}  # by candidate; the rest have none
     places_o: dict[int, tuple[str, str]] = {}
     places_t: dict[int, tuple[str, str]] = {}
-    look = np.arange(len(cand)) if _has_places(ours) or _has_places(theirs) else np.flatnonzero(has_o != has_t)
+    with_places = _has_places(ours) or _has_places(theirs)
+    look = np.arange(len(cand)) if with_places else np.flatnonzero(has_o != has_t)
+    own_fit = lru_cache(maxsize=None)(_own_fit)  # a record with a domain is in several pairs
     for k, a, b in zip(look.tolist(), ca[look].tolist(), cb[look].tolist()):
         rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
-        if a not in places_o:
-            places_o[a] = _places(rec_o)
-        if b not in places_t:
-            places_t[b] = _places(rec_t)
-        ev = _evidence(rec_o, rec_t, places_o[a], places_t[b])
+        if with_places:
+            if a not in places_o:
+                places_o[a] = _places(rec_o)
+            if b not in places_t:
+                places_t[b] = _places(rec_t)
+        ev = _evidence(rec_o, rec_t, places_o.get(a, _NO_PLACE_GIVEN), places_t.get(b, _NO_PLACE_GIVEN),
+                       own_fit)
         if ev is not _NO_EVIDENCE:
             evidence_of[k] = ev
             country[k] = ev.country
@@ -1085,7 +1089,8 @@ def evidence(ours_rec: Record, theirs_rec: Record) -> Evidence:
 
 
 def _evidence(ours_rec: Record, theirs_rec: Record, places_o: tuple[str, str],
-              places_t: tuple[str, str]) -> Evidence:
+              places_t: tuple[str, str],
+              own_fit: Callable[[str, str], tuple[str, bool, bool]] | None = None) -> Evidence:
     country = city = 0
     (co, ci), (to, ti) = places_o, places_t
     if co and to:
@@ -1095,17 +1100,26 @@ def _evidence(ours_rec: Record, theirs_rec: Record, places_o: tuple[str, str],
     spells = unlike = False
     if bool(ours_rec.domain) != bool(theirs_rec.domain) and not (ours_rec.hashed or theirs_rec.hashed):
         named, blank = (ours_rec, theirs_rec) if ours_rec.domain else (theirs_rec, ours_rec)
-        label = domain_label(named.domain)
+        label, spells_own, fits_own = (own_fit or _own_fit)(named.domain, named.name_key)
         if len(label) >= MIN_LABEL and blank.name_key and named.name_key:
-            spells = _spells(label, blank.name_key) and not _spells(label, named.name_key)
-            unlike = not (_resembles(label, blank.name_key) or _resembles(label, named.name_key)
-                          or _brand_suffix(named.domain, blank.name_key, named.name_key))
+            spells = not spells_own and _spells(label, blank.name_key)
+            unlike = not (fits_own or spells or _resembles(label, blank.name_key)
+                          or _brand_suffix(named.domain, blank.name_key))
     if not (country or city or spells or unlike):
         return _NO_EVIDENCE  # most pairs: one shared object, not a new frozen dataclass each
     return Evidence(country, city, spells, unlike)
 
 
 _NO_EVIDENCE = Evidence()
+_NO_PLACE_GIVEN = ("", "")
+
+
+def _own_fit(domain: str, key: str) -> tuple[str, bool, bool]:
+    """A domain's label, whether it spells this name (`_spells`), and whether the domain could
+    be this name's at all (it spells it, `_resembles` it or is under its brand, `_brand_suffix`)."""
+    label = domain_label(domain)
+    spells = _spells(label, key)
+    return label, spells, spells or _resembles(label, key) or _brand_suffix(domain, key)
 
 
 def domain_label(domain: str) -> str:
@@ -1153,11 +1167,10 @@ def _brand_suffix(domain: str, *keys: str) -> bool:
 
 
 def _resembles(label: str, key: str) -> bool:
-    """Whether a domain label could be this name's: it holds one of the name's words
-    (getzephyr.com), is part of the name run together (blueharbor.io), starts with its initials
-    (bhlogistics.com), or is a near spelling of it (kestraldynamic.com for Kestrel Dynamics)."""
-    if _spells(label, key):
-        return True
+    """Whether a domain label that does not spell this name (`_spells`) could still be its: it
+    holds one of the name's words (getzephyr.com), is part of the name run together
+    (blueharbor.io), starts with its initials (bhlogistics.com), or is a near spelling of it
+    (kestraldynamic.com for Kestrel Dynamics)."""
     words = [w for w in key.split() if w != "and"]
     joined = "".join(words)
     if any(len(w) >= MIN_TOKEN and w in label for w in words):
