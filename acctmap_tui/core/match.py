@@ -820,7 +820,7 @@ def _name_pairs(
     # has a word the other lacks, a word was swapped, not mistyped: "Pine Evergreen Media" and
     # "Pine Evergreen Foods" are two firms (an extra word, "Acme Analytics Group", is left to
     # the score).
-    generic_only: set[int] = set()  # pairs that differ in generic words: never auto
+    generic_only = np.zeros(len(scores), dtype=bool)  # pairs that differ in generic words: never auto
     second = np.flatnonzero(scores < 100)  # equal keys need no second look
     if len(second):
         rare, lacks_o, lacks_t, two_words = _word_checks(words, rare_at, na[second], nb[second], th.review)
@@ -831,7 +831,7 @@ def _name_pairs(
         scores[second] = np.where(lift, alt, sc)
         for p in second[lift].tolist():
             if GENERIC_WORDS.intersection(names[na[p]].split()) != GENERIC_WORDS.intersection(names[nb[p]].split()):
-                generic_only.add(p)
+                generic_only[p] = True
 
     # What else the two records say: the domain one side carries, and country / city columns.
     # `eff` is the score the decisions use: the name score, or 100 when one side's domain spells
@@ -844,9 +844,8 @@ def _name_pairs(
     has_o = np.fromiter(map(bool, map(_DOMAIN, ours)), dtype=bool, count=len(ours))[rows_o][ca]
     has_t = np.fromiter(map(bool, map(_DOMAIN, theirs)), dtype=bool, count=len(theirs))[rows_t][cb]
     # Evidence needs a look only where one side has a domain, or where the lists give places.
-    country = np.zeros(len(cand), dtype=np.int8)
-    spells = np.zeros(len(cand), dtype=bool)
-    evidence_of: dict[int, Evidence] = {}  # by candidate; the rest have none
+    country, city = np.zeros(len(cand), dtype=np.int8), np.zeros(len(cand), dtype=np.int8)
+    spells, unlike = np.zeros(len(cand), dtype=bool), np.zeros(len(cand), dtype=bool)
     places_o: dict[int, tuple[str, str]] = {}
     places_t: dict[int, tuple[str, str]] = {}
     with_places = _has_places(ours) or _has_places(theirs)
@@ -862,9 +861,8 @@ def _name_pairs(
         ev = _evidence(rec_o, rec_t, places_o.get(a, _NO_PLACE_GIVEN), places_t.get(b, _NO_PLACE_GIVEN),
                        own_fit)
         if ev is not _NO_EVIDENCE:
-            evidence_of[k] = ev
-            country[k] = ev.country
-            spells[k] = ev.domain_spells_other
+            country[k], city[k] = ev.country, ev.city
+            spells[k], unlike[k] = ev.domain_spells_other, ev.domain_unlike_name
     common_o, common_t = common[na[cand]], common[nb[cand]]
     is_common = common_o & common_t
     eff = scores[cand]
@@ -880,62 +878,69 @@ def _name_pairs(
     rivals_o, ties_o = _rivals(ca, eff, decide, th.close_gap)
     rivals_t, ties_t = _rivals(cb, eff, decide, th.close_gap)
 
-    auto, review = [], []
+    # decided in arrays, over the candidates in `decide`; accounts are made for the kept ones only
+    p, a, b = cand[decide], ca[decide], cb[decide]
+    rivals, ties = rivals_o + rivals_t, ties_o + ties_t
+    both, common_pair = has_o[decide] & has_t[decide], is_common[decide]
+    country, city, unlike = country[decide], city[decide], unlike[decide]
+    flags = _flag_lists((
+        (both, FLAG_DIFFERENT_DOMAINS), (~both, FLAG_NO_DOMAIN),
+        (common_pair, FLAG_COMMON_NAME), (common_pair & (country > 0) & (city > 0), FLAG_SAME_PLACE),
+        (country < 0, FLAG_DIFFERENT_COUNTRY), ((country >= 0) & (city < 0), FLAG_DIFFERENT_CITY),
+        (unlike, FLAG_DOMAIN_UNLIKE_NAME),
+        (ties > 0, FLAG_ONE_TO_MANY), ((ties == 0) & (rivals > 0), FLAG_CLOSE_CANDIDATES)))
+    # A common name stays in review even where the same city and country back it up: on the
+    # 50k bench (--places) such unique pairs were right 94% of the time (5k: 86%), short of
+    # the 99% an auto pair needs. Another city blocks auto too: letting it pass gave 27 more
+    # true autos for 5 more false ones.
+    # a one-word name whose website cell held a free-mail address ("Martin", jo@gmail.com)
+    # says too little to be sure of
+    free_mail = np.zeros(len(decide), dtype=bool)
     n_words = words.size
-    for k, rivals, ties in zip(decide.tolist(), (rivals_o + rivals_t).tolist(), (ties_o + ties_t).tolist()):
-        p = int(cand[k])
-        a, b = int(ca[k]), int(cb[k])
-        ev = evidence_of.get(k, _NO_EVIDENCE)
-        common_pair = bool(is_common[k])
-        rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
-        flags = [FLAG_DIFFERENT_DOMAINS if rec_o.domain and rec_t.domain else FLAG_NO_DOMAIN]
-        if common_pair:
-            flags.append(FLAG_COMMON_NAME)
-            if ev.same_place:
-                flags.append(FLAG_SAME_PLACE)
-        if ev.country < 0:
-            flags.append(FLAG_DIFFERENT_COUNTRY)
-        elif ev.city < 0:
-            flags.append(FLAG_DIFFERENT_CITY)
-        if ev.domain_unlike_name:
-            flags.append(FLAG_DOMAIN_UNLIKE_NAME)
-        if ties:
-            flags.append(FLAG_ONE_TO_MANY)
-        elif rivals:
-            flags.append(FLAG_CLOSE_CANDIDATES)
-        # A common name stays in review even where the same city and country back it up: on the
-        # 50k bench (--places) such unique pairs were right 94% of the time (5k: 86%), short of
-        # the 99% an auto pair needs. Another city blocks auto too: letting it pass gave 27 more
-        # true autos for 5 more false ones.
-        # a one-word name whose website cell held a free-mail address ("Martin", jo@gmail.com)
-        # says too little to be sure of
-        free_mail = (_free_mail_only(rec_o) or _free_mail_only(rec_t)) and (
-            n_words[na[p]] == 1 or n_words[nb[p]] == 1)
-        clear = (not rivals and not common_pair and ev.plausible and FLAG_DIFFERENT_DOMAINS not in flags
-                 and p not in generic_only and not free_mail)
-        decision = AUTO if eff[k] >= th.auto_accept and clear else REVIEW
-        account = Account(rec_o, rec_t, MatchInfo(NAME, round(float(scores[p]), 1), decision, flags))
-        if decision == AUTO:
-            auto.append(account)
-        else:
-            review.append((float(eff[k]), account))
+    for k in np.flatnonzero((n_words[na[p]] == 1) | (n_words[nb[p]] == 1)).tolist():
+        free_mail[k] = _free_mail_only(ours[rows_o[a[k]]]) or _free_mail_only(theirs[rows_t[b[k]]])
+    plausible = (country >= 0) & (city >= 0) & ~unlike
+    clear = (rivals == 0) & ~common_pair & plausible & ~both & ~generic_only[p] & ~free_mail
+    is_auto = (eff[decide] >= th.auto_accept) & clear
 
     # auto pairs are each record's unique best, so they never share a record; review pairs that
     # touch one are dropped, and the rest are cut to a few per record, best first
-    taken = {end for a in auto for end in _ends(a)}
-    review.sort(key=lambda pair: -pair[0])
-    per_record: dict[tuple[str, str], int] = defaultdict(int)
+    key_o, key_t = _key_ids(ours, rows_o, a), _key_ids(theirs, rows_t, b)
+    auto = np.flatnonzero(is_auto)
+    review = np.flatnonzero(~is_auto)
+    review = review[np.argsort(-eff[decide][review], kind="stable")]
+    review = review[~np.isin(key_o[review], key_o[auto]) & ~np.isin(key_t[review], key_t[auto])]
+    per_o, per_t = [0] * (int(key_o.max(initial=-1)) + 1), [0] * (int(key_t.max(initial=-1)) + 1)
     kept = []
-    for _eff, a in review:
-        io, it = _ends(a)
-        if io in taken or it in taken:
+    for k, io, it in zip(review.tolist(), key_o[review].tolist(), key_t[review].tolist()):
+        if per_o[io] >= REVIEW_PER_RECORD or per_t[it] >= REVIEW_PER_RECORD:
             continue
-        if per_record[io] >= REVIEW_PER_RECORD or per_record[it] >= REVIEW_PER_RECORD:
-            continue
-        per_record[io] += 1
-        per_record[it] += 1
-        kept.append(a)
-    return auto + kept
+        per_o[io] += 1
+        per_t[it] += 1
+        kept.append(k)
+
+    score = scores[p].tolist()
+    return [Account(ours[rows_o[a[k]]], theirs[rows_t[b[k]]],
+                    MatchInfo(NAME, round(score[k], 1), AUTO if is_auto[k] else REVIEW, flags[k]))
+            for k in auto.tolist() + kept]
+
+
+def _flag_lists(columns: tuple[tuple[np.ndarray, str], ...]) -> list[list[str]]:
+    """Per row, a new list of the flags whose column is true there, in the order given."""
+    code = np.zeros(len(columns[0][0]), dtype=np.int64)
+    for bit, (column, _flag) in enumerate(columns):
+        code |= column.astype(np.int64) << bit
+    combos = {c: tuple(flag for bit, (_column, flag) in enumerate(columns) if c >> bit & 1)
+              for c in np.unique(code).tolist()}
+    return [list(combos[c]) for c in code.tolist()]
+
+
+def _key_ids(records: list[Record], rows: list[int], at: np.ndarray) -> np.ndarray:
+    """Record rows[at[k]]'s key as a small number, for each k: equal keys, equal numbers."""
+    distinct, inverse = np.unique(at, return_inverse=True)
+    ids: dict[str, int] = {}
+    codes = [ids.setdefault(records[rows[i]].key, len(ids)) for i in distinct.tolist()]
+    return np.asarray(codes, dtype=np.int64)[inverse.reshape(-1)]
 
 
 # A note in brackets at the end of a name: "Buckle (clothing retailer)", "Metso (2020-present)"
