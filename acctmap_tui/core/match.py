@@ -496,33 +496,32 @@ def _name_blocks(names: list[str], words: _NameWords
     own_hashes, own_caps = _hashes_and_caps(keys)
 
     # each distinct word's keys, by word id (words of MIN_TOKEN letters or more)
-    long_word = np.fromiter(map(len, words.vocab), dtype=np.int64, count=len(words.vocab)) >= MIN_TOKEN
+    vocab = words.vocab
+    length = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
+    long_word = length >= MIN_TOKEN
     keep = long_word[words.ids]
     word_ids = words.ids[keep]
-    word_keys = []
-    key_word = []
-    names_with = words.names_with
-    for n in np.flatnonzero(long_word).tolist():
-        w = words.vocab[n]
-        word_keys.append("w" + w)
-        key_word.append(n)
-        if len(w) > AFFIX:
-            word_keys += ("<" + w[:AFFIX], ">" + w[-AFFIX:])
-            key_word += (n, n)
-        if len(w) >= MIN_TYPO_WORD and names_with[w] <= 2 * MAX_TYPO_BLOCK:
-            word_keys += _deletions(w)
-            key_word += [n] * (len(w) + 1)
+    longs = np.flatnonzero(long_word)
+    word_keys = ["w" + vocab[n] for n in longs.tolist()]
+    affixed = longs[length[longs] > AFFIX]
+    affixed_words = [vocab[n] for n in affixed.tolist()]
+    word_keys += ["<" + w[:AFFIX] for w in affixed_words]
+    word_keys += [">" + w[-AFFIX:] for w in affixed_words]
+    typo = np.flatnonzero(long_word & (length >= MIN_TYPO_WORD) & (words.per_word <= 2 * MAX_TYPO_BLOCK))
+    typo_keys, typo_of = _typo_keys([vocab[n] for n in typo.tolist()])
+    word_keys += typo_keys
+    key_word = np.concatenate((longs, affixed, affixed, typo[typo_of]))
     word_hashes, word_caps = _hashes_and_caps(word_keys)
-    del word_keys
-    by_word = np.argsort(np.asarray(key_word, dtype=np.int64), kind="stable")
+    del word_keys, typo_keys
+    by_word = np.argsort(key_word, kind="stable")
     word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(words.vocab)))))
     occurrence, got = _expand(word_start, by_word, word_ids)
 
-    owner = np.concatenate((*owners, name_of[keep][occurrence]))
-    hashes = np.concatenate((own_hashes, word_hashes[got]))
-    caps = np.concatenate((own_caps, word_caps[got]))
+    # blocks are numbered over the keys (each word's once), then given to the names holding them;
     # np.unique(return_index=True, return_inverse=True) sorts stably, twice as slow: any key of
     # one hash has the same kind, so the same cap
+    hashes = np.concatenate((own_hashes, word_hashes))
+    caps = np.concatenate((own_caps, word_caps))
     order = np.argsort(hashes)
     ordered = hashes[order]
     first = np.empty(len(ordered), dtype=bool)
@@ -532,7 +531,9 @@ def _name_blocks(names: list[str], words: _NameWords
     inverse = np.empty_like(block)
     inverse[order] = block
     n_blocks = int(block[-1]) + 1 if len(block) else 0
-    code = _distinct(owner * n_blocks + inverse)  # each block once per name
+    owner = np.concatenate((*owners, name_of[keep][occurrence]))
+    block_of = np.concatenate((inverse[:len(own_hashes)], inverse[len(own_hashes):][got]))
+    code = _distinct(owner * n_blocks + block_of)  # each block once per name
     start = np.concatenate(([0], np.cumsum(np.bincount(code // n_blocks, minlength=len(names)))))
     return start, code % n_blocks, caps[order[first]], inverse[:len(names)]
 
@@ -555,6 +556,32 @@ def _deletions(word: str) -> list[str]:
     """A word and its one-letter deletions, as "~" block keys (a doubled letter gives one key
     twice: each block is counted once per name)."""
     return ["~" + word, *["~" + word[:i] + word[i + 1:] for i in range(len(word))]]
+
+
+def _typo_keys(words: list[str]) -> tuple[list[str], np.ndarray]:
+    """The `_deletions` keys of all the words, and the index of the word each key is of.
+
+    The words of one length are a grid of UTF-32 code points, one word a row: a key is the grid
+    with one column dropped, read back as strings by numpy, not built letter by letter.
+    """
+    if "\x00" in "".join(words):  # numpy's strings would lose a trailing NUL
+        keys = [key for w in words for key in _deletions(w)]
+        return keys, np.repeat(np.arange(len(words), dtype=np.int64), [len(w) + 1 for w in words])
+    size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    chars = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    begin = np.cumsum(size) - size
+    keys: list[str] = []
+    owners = [np.zeros(0, dtype=np.int64)]
+    for n in np.unique(size).tolist():
+        of = np.flatnonzero(size == n)
+        grid = np.empty((len(of), n + 1), dtype=np.uint32)
+        grid[:, 0] = ord("~")
+        grid[:, 1:] = chars[begin[of][:, None] + np.arange(n)]
+        for dropped in range(n + 1):  # column 0 is the "~": dropping none of the word's letters
+            kept = grid if dropped == 0 else np.delete(grid, dropped, axis=1)
+            keys += kept.view(f"<U{kept.shape[1]}").ravel().tolist()
+        owners.append(np.tile(of, n + 1))
+    return keys, np.concatenate(owners)
 
 
 def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
