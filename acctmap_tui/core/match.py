@@ -597,24 +597,33 @@ def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.nd
 
 def _candidate_pairs(
     names: list[str], name_o: np.ndarray, name_t: np.ndarray, words: _NameWords
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Index pairs (ours, theirs) of names sharing a block, each pair once, and the name keys on
-    both sides that were too common to compare. `names` are the distinct name keys of both
-    lists; name_o[i] is the index in `names` of our i-th name key, name_t[j] theirs."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Candidate pairs: the pairs of our name a and their name b sharing a block, as codes
+    a * len(names) + b (sorted, each once); the pairs of records (ours, theirs) the second pass
+    found; and the name keys on both sides that were too common to compare. `names` are the
+    distinct name keys of both lists; name_o[i] is the index in `names` of our i-th name key,
+    name_t[j] theirs.
+
+    Blocks hold names, not records: the records of one name share its blocks and its pairs, and
+    a block's size (for its cap) counts the records.
+    """
     empty = np.zeros(0, dtype=np.int64)
     if not len(name_o) or not len(name_t):
-        return empty, empty, []
-    name_list = names
-    start, flat, cap, whole = _name_blocks(name_list, words)
-    ro, bo = _expand(start, flat, name_o)
-    rt, bt = _expand(start, flat, name_t)
+        return empty, empty, empty, []
+    n_names = len(names)
+    start, flat, cap, whole = _name_blocks(names, words)
+    per_o, per_t = np.bincount(name_o, minlength=n_names), np.bincount(name_t, minlength=n_names)
+    held_o, held_t = np.flatnonzero(per_o), np.flatnonzero(per_t)
+    ro, bo = _expand(start, flat, held_o)
+    rt, bt = _expand(start, flat, held_t)
+    ro, rt = held_o[ro], held_t[rt]
     n_blocks = len(cap)
-    count_o = np.bincount(bo, minlength=n_blocks)
-    count_t = np.bincount(bt, minlength=n_blocks)
+    count_o = np.bincount(bo, weights=per_o[ro], minlength=n_blocks)
+    count_t = np.bincount(bt, weights=per_t[rt], minlength=n_blocks)
     shared = (count_o > 0) & (count_t > 0)
     usable = shared & (count_o <= cap) & (count_t <= cap)
     crowded = (shared & ~usable)[whole]  # per distinct name: its whole key's block is too big
-    too_common = [name_list[n] for n in np.flatnonzero(crowded)]
+    too_common = [names[n] for n in np.flatnonzero(crowded)]
 
     keep = usable[bo]
     bo, ro = bo[keep], ro[keep]
@@ -623,22 +632,35 @@ def _candidate_pairs(
     rt = rt[np.argsort(bt, kind="stable")]
     start_t = np.concatenate(([0], np.cumsum(np.bincount(bt, minlength=n_blocks))))
 
-    # every ours posting pairs with every theirs posting of its block (a vectorised cartesian product)
+    # every ours name of a block pairs with every theirs name of it (a vectorised cartesian product)
     at, pair_t = _expand(start_t, rt, bo)
     pair_o = ro[at]
 
     # Second pass: a name whose every block was too crowded ("smiht plumbing" among hundreds of
     # Smiths and plumbers) is compared with its neighbours in sorted order instead.
-    lonely_o = np.ones(len(name_o), dtype=bool)
-    lonely_o[pair_o] = False
-    lonely_t = np.ones(len(name_t), dtype=bool)
-    lonely_t[pair_t] = False
+    paired = np.zeros(n_names, dtype=bool)
+    paired[pair_o] = True
+    lonely_o = ~paired[name_o]
+    paired[:] = False
+    paired[pair_t] = True
+    lonely_t = ~paired[name_t]
     lonely_o &= ~crowded[name_o]  # a name on hundreds of accounts is left to a person (see the note)
     lonely_t &= ~crowded[name_t]
-    extra_o, extra_t = _neighbour_pairs(name_list, words, name_o, name_t, lonely_o, lonely_t)
-    n_t = len(name_t)
-    code = _distinct(np.concatenate((pair_o * n_t + pair_t, extra_o * n_t + extra_t)))
-    return code // n_t, code % n_t, too_common
+    extra_o, extra_t = _neighbour_pairs(names, words, name_o, name_t, lonely_o, lonely_t)
+    return _distinct(pair_o * n_names + pair_t), extra_o, extra_t, too_common
+
+
+def _records_holding(name_o: np.ndarray, name_t: np.ndarray, a: np.ndarray, b: np.ndarray,
+                     n_names: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of records (ours i, theirs j) whose names are a pair (a[k], b[k]): name_o[i]
+    == a[k] and name_t[j] == b[k]."""
+    def records_of(name: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (np.concatenate(([0], np.cumsum(np.bincount(name, minlength=n_names)))),
+                np.argsort(name, kind="stable"))
+
+    k, pi = _expand(*records_of(name_o), a)
+    at, pj = _expand(*records_of(name_t), b[k])
+    return pi[at], pj
 
 
 _NAME_KEY = attrgetter("name_key")
@@ -723,17 +745,14 @@ def _pair_scores(names: list[str], words: _NameWords, a: np.ndarray, b: np.ndarr
     """SCORER's score of each name pair (names[a[p]], names[b[p]]), 0 below `review`, and the
     score of their compact forms (`_NameWords.compact_forms`), 0 below `auto_accept`.
 
-    Each distinct pair of names is scored once. token_sort_ratio is ratio on the words sorted:
-    each name is sorted once, not once per pair; and a ratio of at least a cutoff needs the
-    shorter string to be at least cutoff/(200-cutoff) of the longer one, so pairs further apart
-    in length are not scored at all (they would score 0). (bench/match_bench.py --scorer swaps
-    SCORER to compare scorers: then it is used as is.)
+    token_sort_ratio is ratio on the words sorted: each name is sorted once, not once per pair;
+    and a ratio of at least a cutoff needs the shorter string to be at least cutoff/(200-cutoff)
+    of the longer one, so pairs further apart in length are not scored at all (they would score
+    0). (bench/match_bench.py --scorer swaps SCORER to compare scorers: then it is used as is.)
     """
-    code, inverse = np.unique(a * len(names) + b, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    ua, ub = code // len(names), code % len(names)
-    scores = np.zeros(len(code), dtype=np.float32)
-    alt = np.zeros(len(code), dtype=np.float32)
+    ua, ub = a, b
+    scores = np.zeros(len(a), dtype=np.float32)
+    alt = np.zeros(len(a), dtype=np.float32)
 
     def score(forms: np.ndarray, cutoff: float, out: np.ndarray, scorer=fuzz.ratio) -> None:
         if scorer is fuzz.ratio:
@@ -741,7 +760,7 @@ def _pair_scores(names: list[str], words: _NameWords, a: np.ndarray, b: np.ndarr
             lo, lt = size[ua], size[ub]
             at = np.flatnonzero(200 * np.minimum(lo, lt) >= (cutoff - 0.01) * (lo + lt))
         else:
-            at = np.arange(len(code))
+            at = np.arange(len(a))
         for part in range(0, len(at), SCORE_CHUNK):  # rapidfuzz copies every string it is given
             at_part = at[part:part + SCORE_CHUNK]
             out[at_part] = process.cpdist(forms[ua[at_part]], forms[ub[at_part]], scorer=scorer,
@@ -755,7 +774,7 @@ def _pair_scores(names: list[str], words: _NameWords, a: np.ndarray, b: np.ndarr
     # possessive "s" left out ("Rus tRose" / "Rust Rose", "Acme Holdings" / "Acme",
     # "Campbells" / "Campbell's"): scored too, and a near-identical one lifts the pair.
     score(np.asarray(words.compact_forms, dtype=object), th.auto_accept, alt)
-    return scores[inverse], alt[inverse]
+    return scores, alt
 
 
 def _word_checks(words: _NameWords, rare_at: np.ndarray, a: np.ndarray, b: np.ndarray, cutoff: float
@@ -818,7 +837,7 @@ def _name_pairs(
     del index, all_o, all_t
     words = _name_words(names, np.bincount(name_o, minlength=len(names))
                         + np.bincount(name_t, minlength=len(names)))
-    pi, pj, too_common = _candidate_pairs(names, name_o, name_t, words)
+    block_pairs, extra_o, extra_t, too_common = _candidate_pairs(names, name_o, name_t, words)
     if too_common:
         examples = ", ".join(repr(k) for k in sorted(too_common)[:3])
         notes.append(
@@ -826,18 +845,17 @@ def _name_pairs(
             f"were not matched by name (e.g. {examples}); pair those by hand"
         )
     report(0.4)
-    if len(pi) == 0:
+    # Up to the records' own evidence, a pair is its two names: each pair of names is judged
+    # once, however many records hold them.
+    n_names = len(names)
+    code = _distinct(np.concatenate((block_pairs, name_o[extra_o] * n_names + name_t[extra_t])))
+    if len(code) == 0:
         return []
-
-    free_o, free_t = _free(len(ours), paired_o)[rows_o], _free(len(theirs), paired_t)[rows_t]
-    relevant = free_o[pi] | free_t[pj]  # a pair of two domain-paired records is nobody's rival
-    pi, pj = pi[relevant], pj[relevant]
-    scores, alt_scores = _pair_scores(names, words, name_o[pi], name_t[pj], th)
+    scores, alt_scores = _pair_scores(names, words, code // n_names, code % n_names, th)
     report(0.75)
-    hit = (scores >= max(th.review, 1e-9)) | (alt_scores > scores)
-    pi, pj = pi[hit], pj[hit]
+    hit = np.flatnonzero((scores >= max(th.review, 1e-9)) | (alt_scores > scores))
     scores, alt_scores = scores[hit].astype(float), alt_scores[hit].astype(float)
-    na, nb = name_o[pi], name_t[pj]
+    na, nb = code[hit] // n_names, code[hit] % n_names
 
     rare_at, common = _word_info(words, len(keys_o) + len(keys_t))
 
@@ -860,14 +878,28 @@ def _name_pairs(
             if GENERIC_WORDS.intersection(names[na[p]].split()) != GENERIC_WORDS.intersection(names[nb[p]].split()):
                 generic_only[p] = True
 
+    # The candidates: the record pairs of the name pairs scoring `review` or more (every record
+    # of both names for a pair that shares a block, the very records the second pass paired),
+    # in (ours, theirs) order, but for pairs of two domain-paired records (nobody's rival).
     # What else the two records say: the domain one side carries, and country / city columns.
     # `eff` is the score the decisions use: the name score, or 100 when one side's domain spells
     # the other side's name (their "Red Pacific Soluttions" at redpacificsolutions.net).
     # Every candidate is a rival of the others of its records, proposed or not: the evidence that
     # rules a candidate out is not sure enough to make a namesake's pair clear (on the 50k bench,
     # not counting such rivals gave 10 more autos, 2 of them false).
-    cand = np.flatnonzero(scores >= th.review)
-    ca, cb = pi[cand], pj[cand]
+    pair_of = np.full(len(code), -1, dtype=np.int64)  # per scored name pair: its index in `scores`, if good
+    good = np.flatnonzero(scores >= th.review)
+    pair_of[hit[good]] = good
+    in_blocks = block_pairs[pair_of[np.searchsorted(code, block_pairs)] >= 0]
+    bi, bj = _records_holding(name_o, name_t, in_blocks // n_names, in_blocks % n_names, n_names)
+    extra = pair_of[np.searchsorted(code, name_o[extra_o] * n_names + name_t[extra_t])] >= 0
+    n_t = len(name_t)
+    pairs = _distinct(np.concatenate((bi * n_t + bj, extra_o[extra] * n_t + extra_t[extra])))
+    ca, cb = pairs // n_t, pairs % n_t
+    free_o, free_t = _free(len(ours), paired_o)[rows_o], _free(len(theirs), paired_t)[rows_t]
+    relevant = free_o[ca] | free_t[cb]
+    ca, cb = ca[relevant], cb[relevant]
+    cand = pair_of[np.searchsorted(code, name_o[ca] * n_names + name_t[cb])]  # its name pair
     has_o = np.fromiter(map(bool, map(_DOMAIN, ours)), dtype=bool, count=len(ours))[rows_o][ca]
     has_t = np.fromiter(map(bool, map(_DOMAIN, theirs)), dtype=bool, count=len(theirs))[rows_t][cb]
     # Evidence needs a look only where one side has a domain, or where the lists give places.
