@@ -745,36 +745,53 @@ def _pair_scores(names: list[str], words: _NameWords, a: np.ndarray, b: np.ndarr
     """SCORER's score of each name pair (names[a[p]], names[b[p]]), 0 below `review`, and the
     score of their compact forms (`_NameWords.compact_forms`), 0 below `auto_accept`.
 
-    token_sort_ratio is ratio on the words sorted: each name is sorted once, not once per pair;
-    and a ratio of at least a cutoff needs the shorter string to be at least cutoff/(200-cutoff)
-    of the longer one, so pairs further apart in length are not scored at all (they would score
-    0). (bench/match_bench.py --scorer swaps SCORER to compare scorers: then it is used as is.)
+    token_sort_ratio is ratio on the words sorted: each name is sorted once, not once per pair.
+    ratio is 200 * (the longest common subsequence) / (the two lengths), so a pair that cannot
+    reach the cutoff is not scored at all (it would score 0): when the shorter string is too
+    short, or when too few of their characters are alike (`_char_counts`). (bench/match_bench.py
+    --scorer swaps SCORER to compare scorers: then it is used as is.)
     """
-    ua, ub = a, b
     scores = np.zeros(len(a), dtype=np.float32)
     alt = np.zeros(len(a), dtype=np.float32)
 
-    def score(forms: np.ndarray, cutoff: float, out: np.ndarray, scorer=fuzz.ratio) -> None:
+    def score(texts: list[str], cutoff: float, out: np.ndarray, scorer=fuzz.ratio) -> None:
+        forms = np.asarray(texts, dtype=object)
+        at = np.arange(len(a))
         if scorer is fuzz.ratio:
-            size = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms))
-            lo, lt = size[ua], size[ub]
-            at = np.flatnonzero(200 * np.minimum(lo, lt) >= (cutoff - 0.01) * (lo + lt))
-        else:
-            at = np.arange(len(a))
+            counts = _char_counts(texts)
+            size = counts.sum(axis=1, dtype=np.int64)
+            lengths = size[a] + size[b]
+            at = np.flatnonzero(200 * np.minimum(size[a], size[b]) >= (cutoff - 0.01) * lengths)
         for part in range(0, len(at), SCORE_CHUNK):  # rapidfuzz copies every string it is given
             at_part = at[part:part + SCORE_CHUNK]
-            out[at_part] = process.cpdist(forms[ua[at_part]], forms[ub[at_part]], scorer=scorer,
+            if scorer is fuzz.ratio:
+                alike = np.minimum(counts[a[at_part]], counts[b[at_part]]).sum(axis=1, dtype=np.int64)
+                at_part = at_part[200 * alike >= (cutoff - 0.01) * lengths[at_part]]
+            out[at_part] = process.cpdist(forms[a[at_part]], forms[b[at_part]], scorer=scorer,
                                           score_cutoff=cutoff, workers=-1, dtype=np.float32)
 
     if SCORER is fuzz.token_sort_ratio:
-        score(np.asarray(words.sorted_forms, dtype=object), th.review, scores)
+        score(words.sorted_forms, th.review, scores)
     else:
-        score(np.asarray(names, dtype=object), th.review, scores, SCORER)
+        score(names, th.review, scores, SCORER)
     # The same names written with their letters run together, generic words and plural or
     # possessive "s" left out ("Rus tRose" / "Rust Rose", "Acme Holdings" / "Acme",
     # "Campbells" / "Campbell's"): scored too, and a near-identical one lifts the pair.
-    score(np.asarray(words.compact_forms, dtype=object), th.auto_accept, alt)
+    score(words.compact_forms, th.auto_accept, alt)
     return scores, alt
+
+
+CHAR_BUCKETS = 32  # by code point mod 32: a to z each in a bucket of its own
+
+
+def _char_counts(texts: list[str]) -> np.ndarray:
+    """How many characters of each text fall in each of CHAR_BUCKETS buckets (by code point):
+    two texts have at most sum(min(their counts)) characters in common, in order or not."""
+    size = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    chars = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), size)
+    counts = np.bincount(owner * CHAR_BUCKETS + chars % CHAR_BUCKETS, minlength=len(texts) * CHAR_BUCKETS)
+    return counts.reshape(len(texts), CHAR_BUCKETS).astype(np.min_scalar_type(counts.max(initial=0)))
 
 
 def _word_checks(words: _NameWords, rare_at: np.ndarray, a: np.ndarray, b: np.ndarray, cutoff: float
