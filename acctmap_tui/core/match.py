@@ -378,7 +378,7 @@ def _label_names_both(domain: str, key_a: str, key_b: str) -> bool:
 # --- name matching -----------------------------------------------------------------------------
 
 
-# How many names may share a block, by the kind of block key (its first character)
+# How many names may share a block, by the kind of block key
 _BLOCK_CAPS = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK, "<": MAX_AFFIX_BLOCK,
                ">": MAX_AFFIX_BLOCK, "~": MAX_TYPO_BLOCK, "[": MAX_AFFIX_BLOCK, "]": MAX_AFFIX_BLOCK}
 
@@ -467,9 +467,10 @@ def _name_blocks(names: list[str], words: _NameWords
     soluttions"); and in names of two words or more, the first and last letters of the name run
     together ("[" / "]", a typo across a word boundary: "rus trose").
 
-    Keys are told apart by their 64-bit string hash, not kept in a dict (that took most of this
-    step's time): two of a million keys collide with odds below 1e-7, and would only merge
-    two blocks.
+    Keys are told apart by a 64-bit hash, not kept in a dict (that took most of this step's
+    time): a key's hash is its string's (a name's, a word's, a few letters') mixed with its kind
+    (`_keyed`), and a pair of words' is made from the two words' hashes. Two of a million keys
+    collide with odds below 1e-7, and would only merge two blocks.
     """
     # The keys are made kind by kind over all names at once, and each word's keys once per
     # distinct word, then given to the names holding it in one numpy step; the order of the keys
@@ -478,50 +479,51 @@ def _name_blocks(names: list[str], words: _NameWords
     words_in = words.size
     last = np.zeros(len(tokens), dtype=bool)  # a name's last word
     last[words.start[1:][words_in > 0] - 1] = True
+    vocab = words.vocab
+    word_hash = _hashes(vocab)
 
-    keys: list[str] = ["=" + k for k in names]  # the whole key: key n is name n's
+    own = [_keyed("=", _hashes(names))]  # the whole key: key n is name n's
     owners = [np.arange(len(names), dtype=np.int64)]
     # neighbouring words, in names of three words or more
     at = np.flatnonzero(~last[:-1] & (words_in[name_of[:-1]] >= 3))
-    keys += [f"+{tokens[i]} {tokens[i + 1]}" for i in at.tolist()]
+    first_word, next_word = word_hash[words.ids[at]].view(np.uint64), word_hash[words.ids[at + 1]].view(np.uint64)
+    own.append(_keyed("+", (first_word * _PAIR_MIX + next_word).view(np.int64)))
     owners.append(name_of[at])
     # the first and last letters of the name run together, in names of two words or more
     several = np.flatnonzero(words_in >= 2).tolist()
     compact = [words.compact_forms[n] for n in several]
     long_enough = [i for i, c in enumerate(compact) if len(c) >= 2 * AFFIX]
-    keys += ["[" + compact[i][:AFFIX + 1] for i in long_enough]
-    keys += ["]" + compact[i][-AFFIX - 1:] for i in long_enough]
+    own.append(_keyed("[", _hashes([compact[i][:AFFIX + 1] for i in long_enough])))
+    own.append(_keyed("]", _hashes([compact[i][-AFFIX - 1:] for i in long_enough])))
     runs = np.asarray(several, dtype=np.int64)[np.asarray(long_enough, dtype=np.int64)]
     owners += [runs, runs]
-    own_hashes, own_caps = _hashes_and_caps(keys)
 
     # each distinct word's keys, by word id (words of MIN_TOKEN letters or more)
-    vocab = words.vocab
     length = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
     long_word = length >= MIN_TOKEN
     keep = long_word[words.ids]
     word_ids = words.ids[keep]
     longs = np.flatnonzero(long_word)
-    word_keys = ["w" + vocab[n] for n in longs.tolist()]
     affixed = longs[length[longs] > AFFIX]
     affixed_words = [vocab[n] for n in affixed.tolist()]
-    word_keys += ["<" + w[:AFFIX] for w in affixed_words]
-    word_keys += [">" + w[-AFFIX:] for w in affixed_words]
     typo = np.flatnonzero(long_word & (length >= MIN_TYPO_WORD) & (words.per_word <= 2 * MAX_TYPO_BLOCK))
-    typo_keys, typo_of = _typo_keys([vocab[n] for n in typo.tolist()])
-    word_keys += typo_keys
-    key_word = np.concatenate((longs, affixed, affixed, typo[typo_of]))
-    word_hashes, word_caps = _hashes_and_caps(word_keys)
-    del word_keys, typo_keys
+    deletions, deleted_from = _deletions_of([vocab[n] for n in typo.tolist()])
+    word_keys = [_keyed("w", word_hash[longs]),
+                 _keyed("<", _hashes([w[:AFFIX] for w in affixed_words])),
+                 _keyed(">", _hashes([w[-AFFIX:] for w in affixed_words])),
+                 _keyed("~", word_hash[typo]), _keyed("~", _hashes(deletions))]
+    key_word = np.concatenate((longs, affixed, affixed, typo, typo[deleted_from]))
+    del deletions
     by_word = np.argsort(key_word, kind="stable")
-    word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(words.vocab)))))
+    word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(vocab)))))
     occurrence, got = _expand(word_start, by_word, word_ids)
 
     # blocks are numbered over the keys (each word's once), then given to the names holding them;
     # np.unique(return_index=True, return_inverse=True) sorts stably, twice as slow: any key of
     # one hash has the same kind, so the same cap
-    hashes = np.concatenate((own_hashes, word_hashes))
-    caps = np.concatenate((own_caps, word_caps))
+    hashes = np.concatenate([h for h, _cap in own + word_keys])
+    caps = np.concatenate([cap for _h, cap in own + word_keys])
+    n_own = sum(len(h) for h, _cap in own)
     order = np.argsort(hashes)
     ordered = hashes[order]
     first = np.empty(len(ordered), dtype=bool)
@@ -532,56 +534,56 @@ def _name_blocks(names: list[str], words: _NameWords
     inverse[order] = block
     n_blocks = int(block[-1]) + 1 if len(block) else 0
     owner = np.concatenate((*owners, name_of[keep][occurrence]))
-    block_of = np.concatenate((inverse[:len(own_hashes)], inverse[len(own_hashes):][got]))
+    block_of = np.concatenate((inverse[:n_own], inverse[n_own:][got]))
     code = _distinct(owner * n_blocks + block_of)  # each block once per name
     start = np.concatenate(([0], np.cumsum(np.bincount(code // n_blocks, minlength=len(names)))))
     return start, code % n_blocks, caps[order[first]], inverse[:len(names)]
 
 
-_CAP_OF_KIND = np.zeros(128, dtype=np.int64)
-for _kind, _cap in _BLOCK_CAPS.items():
-    _CAP_OF_KIND[ord(_kind)] = _cap
+# a block key's hash is its string's hash XOR its kind's salt (any 64-bit constants, one a kind)
+_KIND_SALT = {kind: (n + 1) * 0x2545F4914F6CDD1D % (1 << 63) for n, kind in enumerate(_BLOCK_CAPS)}
+_PAIR_MIX = np.uint64(0x9E3779B97F4A7C15)  # a pair of words' hash: first * _PAIR_MIX + second
 
 
-def _hashes_and_caps(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Each block key's string hash and its block's size cap (by its kind, the first character),
-    in C loops: the keys' first characters are read from one UTF-32 copy of them all."""
-    hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
-    sizes = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32)
-    return hashes, _CAP_OF_KIND[chars[np.cumsum(sizes) - sizes]]
+def _hashes(texts: list[str]) -> np.ndarray:
+    """Each string's hash (cached in the string once computed: names and words are hashed once)."""
+    return np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts))
+
+
+def _keyed(kind: str, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Block keys of one kind from their strings' hashes, and each block's size cap: the word
+    "acme" and the whole name "acme" are two blocks."""
+    return hashes ^ _KIND_SALT[kind], np.full(len(hashes), _BLOCK_CAPS[kind], dtype=np.int64)
 
 
 def _deletions(word: str) -> list[str]:
-    """A word and its one-letter deletions, as "~" block keys (a doubled letter gives one key
-    twice: each block is counted once per name)."""
-    return ["~" + word, *["~" + word[:i] + word[i + 1:] for i in range(len(word))]]
+    """A word with one letter dropped, each letter in turn: "viwen" and "viwn" share "viwn" (a
+    doubled letter gives one twice: each block is counted once per name)."""
+    return [word[:i] + word[i + 1:] for i in range(len(word))]
 
 
-def _typo_keys(words: list[str]) -> tuple[list[str], np.ndarray]:
-    """The `_deletions` keys of all the words, and the index of the word each key is of.
+def _deletions_of(words: list[str]) -> tuple[list[str], np.ndarray]:
+    """The `_deletions` of all the words (of two letters or more), and the index of the word
+    each is of.
 
-    The words of one length are a grid of UTF-32 code points, one word a row: a key is the grid
-    with one column dropped, read back as strings by numpy, not built letter by letter.
+    The words of one length are a grid of UTF-32 code points, one word a row: a deletion is the
+    grid with one column dropped, read back as strings by numpy, not built letter by letter.
     """
     if "\x00" in "".join(words):  # numpy's strings would lose a trailing NUL
-        keys = [key for w in words for key in _deletions(w)]
-        return keys, np.repeat(np.arange(len(words), dtype=np.int64), [len(w) + 1 for w in words])
+        out = [d for w in words for d in _deletions(w)]
+        return out, np.repeat(np.arange(len(words), dtype=np.int64), [len(w) for w in words])
     size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     chars = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
     begin = np.cumsum(size) - size
-    keys: list[str] = []
+    out: list[str] = []
     owners = [np.zeros(0, dtype=np.int64)]
     for n in np.unique(size).tolist():
         of = np.flatnonzero(size == n)
-        grid = np.empty((len(of), n + 1), dtype=np.uint32)
-        grid[:, 0] = ord("~")
-        grid[:, 1:] = chars[begin[of][:, None] + np.arange(n)]
-        for dropped in range(n + 1):  # column 0 is the "~": dropping none of the word's letters
-            kept = grid if dropped == 0 else np.delete(grid, dropped, axis=1)
-            keys += kept.view(f"<U{kept.shape[1]}").ravel().tolist()
-        owners.append(np.tile(of, n + 1))
-    return keys, np.concatenate(owners)
+        grid = chars[begin[of][:, None] + np.arange(n)]
+        for dropped in range(n):
+            out += np.delete(grid, dropped, axis=1).view(f"<U{n - 1}").ravel().tolist()
+        owners.append(np.tile(of, n))
+    return out, np.concatenate(owners)
 
 
 def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
