@@ -386,19 +386,18 @@ _BLOCK_CAPS = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK, "<": MAX_AFF
 @dataclass(frozen=True)
 class _NameWords:
     """The words of the distinct name keys, flat: name n's words are tokens[start[n]:start[n + 1]],
-    each also as its index in `vocab` (ids); `names_with` counts, per word, the records of the two
-    lists whose name holds it (once per name)."""
+    each also as its index in `vocab` (ids); `per_word` counts, per vocab word, the records of
+    the two lists whose name holds it (once per name)."""
 
     tokens: list[str]
     vocab: list[str]
     ids: np.ndarray
     start: np.ndarray
     name_of: np.ndarray  # the name of each token
-    per_word: np.ndarray  # names_with of each vocab word
-    names_with: Counter[str]
+    per_word: np.ndarray
     sorted_forms: list[str]  # each name's words sorted, as token_sort_ratio compares them
     # each name run together, generic words and a word's plural or possessive "s" left out
-    # (`_compact_piece`): "campbells soup holdings" -> "campbellsoup"; all generic: all its words
+    # (`_compact_letters`): "campbells soup holdings" -> "campbellsoup"; all generic: all its words
     compact_forms: list[str]
 
     @property
@@ -429,28 +428,39 @@ def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     word_rank = np.empty(len(vocab), dtype=np.int64)
     word_rank[np.asarray(order, dtype=np.int64)] = np.arange(len(vocab))
     by_rank = np.lexsort((word_rank[ids], name_of))
-    sorted_forms = _join_per_name([tokens[k] for k in by_rank.tolist()], name_of, start, " ")
-    pieces = list(map(_compact_piece, vocab))
-    compact_forms = _join_per_name([pieces[i] for i in ids.tolist()], name_of, start, "")
-    for n in [n for n, form in enumerate(compact_forms) if not form]:  # generic words only
+    letters = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))[ids]
+    sorted_forms = _cut(" ".join(map(tokens.__getitem__, by_rank.tolist())),
+                        _per_name(letters, start) + size - 1, 1)
+    # the compact forms: of each token's letters, those its compact piece keeps, all joined
+    kept = _compact_letters(vocab)[ids]
+    compact_size = _per_name(kept, start)
+    at = np.arange(int(letters.sum()), dtype=np.int64) - np.repeat(np.cumsum(letters) - letters, letters)
+    compact_forms = _cut(_from_utf32(_utf32("".join(tokens))[at < np.repeat(kept, letters)]),
+                         compact_size, 0)
+    for n in np.flatnonzero(compact_size == 0).tolist():  # generic words only
         compact_forms[n] = names[n].replace(" ", "")
-    return _NameWords(tokens, vocab, ids, start, name_of, per_word,
-                      Counter(dict(zip(vocab, per_word.tolist()))), sorted_forms, compact_forms)
+    return _NameWords(tokens, vocab, ids, start, name_of, per_word, sorted_forms, compact_forms)
 
 
-def _join_per_name(pieces: list[str], name_of: np.ndarray, start: np.ndarray, sep: str) -> list[str]:
-    """Each name's pieces (flat, grouped by name in `start` order) joined with `sep`, in one join
-    of them all: a newline (never in a name key) goes after each name's pieces."""
-    n = len(start) - 1
-    if n == 0:
-        return []
-    flat = np.empty(len(pieces) + n, dtype=object)
-    flat[np.arange(len(pieces)) + name_of] = pieces
-    flat[start[1:] + np.arange(n)] = "\n"
-    if not sep:
-        return "".join(flat.tolist()).split("\n")[:n]
-    parts = sep.join(flat.tolist()).split(sep + "\n")
-    return parts[:1] + [p[len(sep):] for p in parts[1:n]]
+def _utf32(text: str) -> np.ndarray:
+    """The code points of a string (a lone surrogate too)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _from_utf32(chars: np.ndarray) -> str:
+    return chars.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _per_name(values: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """The sum of each name's values (per token, grouped by name in `start` order; every name
+    has a token)."""
+    return np.add.reduceat(values, start[:-1]) if len(values) else np.zeros(len(start) - 1, dtype=np.int64)
+
+
+def _cut(text: str, size: np.ndarray, gap: int) -> list[str]:
+    """`text` cut into consecutive pieces of the given sizes, `gap` characters apart."""
+    end = np.cumsum(size + gap) - gap
+    return list(map(text.__getitem__, map(slice, (end - size).tolist(), end.tolist())))
 
 
 def _name_blocks(names: list[str], words: _NameWords
@@ -573,7 +583,7 @@ def _deletions_of(words: list[str]) -> tuple[list[str], np.ndarray]:
         out = [d for w in words for d in _deletions(w)]
         return out, np.repeat(np.arange(len(words), dtype=np.int64), [len(w) for w in words])
     size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    chars = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    chars = _utf32("".join(words))
     begin = np.cumsum(size) - size
     out: list[str] = []
     owners = [np.zeros(0, dtype=np.int64)]
@@ -790,7 +800,7 @@ def _char_counts(texts: list[str]) -> np.ndarray:
     """How many characters of each text fall in each of CHAR_BUCKETS buckets (by code point):
     two texts have at most sum(min(their counts)) characters in common, in order or not."""
     size = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    chars = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    chars = _utf32("".join(texts))
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), size)
     counts = np.bincount(owner * CHAR_BUCKETS + chars % CHAR_BUCKETS, minlength=len(texts) * CHAR_BUCKETS)
     return counts.reshape(len(texts), CHAR_BUCKETS).astype(np.min_scalar_type(counts.max(initial=0)))
@@ -1079,12 +1089,15 @@ GENERIC_WORDS = frozenset("""
     """.split())
 
 
-def _compact_piece(word: str) -> str:
-    """What a word adds to its name's compact form: nothing for a generic word, a plural or
-    possessive "s" left out."""
-    if word in GENERIC_WORDS:
-        return ""
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+def _compact_letters(words: list[str]) -> np.ndarray:
+    """How many of each word's first letters it adds to its name's compact form: none for a
+    generic word, all but a plural or possessive "s" (not "ss") of a word of four letters or more."""
+    size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    generic = np.fromiter(map(GENERIC_WORDS.__contains__, words), dtype=bool, count=len(words))
+    chars = np.concatenate(([0, 0], _utf32("".join(words))))  # two before the first word's
+    end = np.cumsum(size) + 2
+    plural = (size > 3) & (chars[end - 1] == ord("s")) & (chars[end - 2] != ord("s"))
+    return np.where(generic, 0, size - plural)
 
 
 def _free_mail_only(rec: Record) -> bool:
