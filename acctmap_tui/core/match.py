@@ -496,7 +496,7 @@ def _name_blocks(names: list[str], words: _NameWords
     owners = [np.arange(len(names), dtype=np.int64)]
     # neighbouring words, in names of three words or more
     at = np.flatnonzero(~last[:-1] & (words_in[name_of[:-1]] >= 3))
-    first_word, next_word = word_hash[words.ids[at]].view(np.uint64), word_hash[words.ids[at + 1]].view(np.uint64)
+    first_word, next_word = (word_hash[words.ids[i]].view(np.uint64) for i in (at, at + 1))
     own.append(_keyed("+", (first_word * _PAIR_MIX + next_word).view(np.int64)))
     owners.append(name_of[at])
     # the first and last letters of the name run together, in names of two words or more
@@ -910,13 +910,8 @@ def _name_pairs(
     # The candidates: the record pairs of the name pairs scoring `review` or more (every record
     # of both names for a pair that shares a block, the very records the second pass paired),
     # in (ours, theirs) order, but for pairs of two domain-paired records (nobody's rival).
-    # What else the two records say: the domain one side carries, and country / city columns.
-    # `eff` is the score the decisions use: the name score, or 100 when one side's domain spells
-    # the other side's name (their "Red Pacific Soluttions" at redpacificsolutions.net).
-    # Every candidate is a rival of the others of its records, proposed or not: the evidence that
-    # rules a candidate out is not sure enough to make a namesake's pair clear (on the 50k bench,
-    # not counting such rivals gave 10 more autos, 2 of them false).
-    pair_of = np.full(len(code), -1, dtype=np.int64)  # per scored name pair: its index in `scores`, if good
+    # pair_of: per scored name pair (in `code`), its index in `scores` when it scores enough
+    pair_of = np.full(len(code), -1, dtype=np.int64)
     good = np.flatnonzero(scores >= th.review)
     pair_of[hit[good]] = good
     in_blocks = block_pairs[pair_of[np.searchsorted(code, block_pairs)] >= 0]
@@ -929,6 +924,13 @@ def _name_pairs(
     relevant = free_o[ca] | free_t[cb]
     ca, cb = ca[relevant], cb[relevant]
     cand = pair_of[np.searchsorted(code, name_o[ca] * n_names + name_t[cb])]  # its name pair
+
+    # What else the two records say: the domain one side carries, and country / city columns.
+    # `eff` is the score the decisions use: the name score, or 100 when one side's domain spells
+    # the other side's name (their "Red Pacific Soluttions" at redpacificsolutions.net).
+    # Every candidate is a rival of the others of its records, proposed or not: the evidence that
+    # rules a candidate out is not sure enough to make a namesake's pair clear (on the 50k bench,
+    # not counting such rivals gave 10 more autos, 2 of them false).
     has_o = np.fromiter(map(bool, map(_DOMAIN, ours)), dtype=bool, count=len(ours))[rows_o][ca]
     has_t = np.fromiter(map(bool, map(_DOMAIN, theirs)), dtype=bool, count=len(theirs))[rows_t][cb]
     # Evidence needs a look only where one side has a domain, or where the lists give places.
