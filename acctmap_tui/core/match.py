@@ -378,7 +378,7 @@ def _label_names_both(domain: str, key_a: str, key_b: str) -> bool:
 # --- name matching -----------------------------------------------------------------------------
 
 
-# How many names may share a block, by the kind of block key (its first character)
+# How many names may share a block, by the kind of block key
 _BLOCK_CAPS = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK, "<": MAX_AFFIX_BLOCK,
                ">": MAX_AFFIX_BLOCK, "~": MAX_TYPO_BLOCK, "[": MAX_AFFIX_BLOCK, "]": MAX_AFFIX_BLOCK}
 
@@ -386,19 +386,18 @@ _BLOCK_CAPS = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK, "<": MAX_AFF
 @dataclass(frozen=True)
 class _NameWords:
     """The words of the distinct name keys, flat: name n's words are tokens[start[n]:start[n + 1]],
-    each also as its index in `vocab` (ids); `names_with` counts, per word, the records of the two
-    lists whose name holds it (once per name)."""
+    each also as its index in `vocab` (ids); `per_word` counts, per vocab word, the records of
+    the two lists whose name holds it (once per name)."""
 
     tokens: list[str]
     vocab: list[str]
     ids: np.ndarray
     start: np.ndarray
     name_of: np.ndarray  # the name of each token
-    per_word: np.ndarray  # names_with of each vocab word
-    names_with: Counter[str]
+    per_word: np.ndarray
     sorted_forms: list[str]  # each name's words sorted, as token_sort_ratio compares them
     # each name run together, generic words and a word's plural or possessive "s" left out
-    # (`_compact_piece`): "campbells soup holdings" -> "campbellsoup"; all generic: all its words
+    # (`_compact_letters`): "campbells soup holdings" -> "campbellsoup"; all generic: all its words
     compact_forms: list[str]
 
     @property
@@ -429,28 +428,39 @@ def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     word_rank = np.empty(len(vocab), dtype=np.int64)
     word_rank[np.asarray(order, dtype=np.int64)] = np.arange(len(vocab))
     by_rank = np.lexsort((word_rank[ids], name_of))
-    sorted_forms = _join_per_name([tokens[k] for k in by_rank.tolist()], name_of, start, " ")
-    pieces = list(map(_compact_piece, vocab))
-    compact_forms = _join_per_name([pieces[i] for i in ids.tolist()], name_of, start, "")
-    for n in [n for n, form in enumerate(compact_forms) if not form]:  # generic words only
+    letters = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))[ids]
+    sorted_forms = _cut(" ".join(map(tokens.__getitem__, by_rank.tolist())),
+                        _per_name(letters, start) + size - 1, 1)
+    # the compact forms: of each token's letters, those its compact piece keeps, all joined
+    kept = _compact_letters(vocab)[ids]
+    compact_size = _per_name(kept, start)
+    at = np.arange(int(letters.sum()), dtype=np.int64) - np.repeat(np.cumsum(letters) - letters, letters)
+    compact_forms = _cut(_from_utf32(_utf32("".join(tokens))[at < np.repeat(kept, letters)]),
+                         compact_size, 0)
+    for n in np.flatnonzero(compact_size == 0).tolist():  # generic words only
         compact_forms[n] = names[n].replace(" ", "")
-    return _NameWords(tokens, vocab, ids, start, name_of, per_word,
-                      Counter(dict(zip(vocab, per_word.tolist()))), sorted_forms, compact_forms)
+    return _NameWords(tokens, vocab, ids, start, name_of, per_word, sorted_forms, compact_forms)
 
 
-def _join_per_name(pieces: list[str], name_of: np.ndarray, start: np.ndarray, sep: str) -> list[str]:
-    """Each name's pieces (flat, grouped by name in `start` order) joined with `sep`, in one join
-    of them all: a newline (never in a name key) goes after each name's pieces."""
-    n = len(start) - 1
-    if n == 0:
-        return []
-    flat = np.empty(len(pieces) + n, dtype=object)
-    flat[np.arange(len(pieces)) + name_of] = pieces
-    flat[start[1:] + np.arange(n)] = "\n"
-    if not sep:
-        return "".join(flat.tolist()).split("\n")[:n]
-    parts = sep.join(flat.tolist()).split(sep + "\n")
-    return parts[:1] + [p[len(sep):] for p in parts[1:n]]
+def _utf32(text: str) -> np.ndarray:
+    """The code points of a string (a lone surrogate too)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _from_utf32(chars: np.ndarray) -> str:
+    return chars.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _per_name(values: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """The sum of each name's values (per token, grouped by name in `start` order; every name
+    has a token)."""
+    return np.add.reduceat(values, start[:-1]) if len(values) else np.zeros(len(start) - 1, dtype=np.int64)
+
+
+def _cut(text: str, size: np.ndarray, gap: int) -> list[str]:
+    """`text` cut into consecutive pieces of the given sizes, `gap` characters apart."""
+    end = np.cumsum(size + gap) - gap
+    return list(map(text.__getitem__, map(slice, (end - size).tolist(), end.tolist())))
 
 
 def _name_blocks(names: list[str], words: _NameWords
@@ -467,9 +477,10 @@ def _name_blocks(names: list[str], words: _NameWords
     soluttions"); and in names of two words or more, the first and last letters of the name run
     together ("[" / "]", a typo across a word boundary: "rus trose").
 
-    Keys are told apart by their 64-bit string hash, not kept in a dict (that took most of this
-    step's time): two of a million keys collide with odds below 1e-7, and would only merge
-    two blocks.
+    Keys are told apart by a 64-bit hash, not kept in a dict (that took most of this step's
+    time): a key's hash is its string's (a name's, a word's, a few letters') mixed with its kind
+    (`_keyed`), and a pair of words' is made from the two words' hashes. Two of a million keys
+    collide with odds below 1e-7, and would only merge two blocks.
     """
     # The keys are made kind by kind over all names at once, and each word's keys once per
     # distinct word, then given to the names holding it in one numpy step; the order of the keys
@@ -478,51 +489,51 @@ def _name_blocks(names: list[str], words: _NameWords
     words_in = words.size
     last = np.zeros(len(tokens), dtype=bool)  # a name's last word
     last[words.start[1:][words_in > 0] - 1] = True
+    vocab = words.vocab
+    word_hash = _hashes(vocab)
 
-    keys: list[str] = ["=" + k for k in names]  # the whole key: key n is name n's
+    own = [_keyed("=", _hashes(names))]  # the whole key: key n is name n's
     owners = [np.arange(len(names), dtype=np.int64)]
     # neighbouring words, in names of three words or more
     at = np.flatnonzero(~last[:-1] & (words_in[name_of[:-1]] >= 3))
-    keys += [f"+{tokens[i]} {tokens[i + 1]}" for i in at.tolist()]
+    first_word, next_word = (word_hash[words.ids[i]].view(np.uint64) for i in (at, at + 1))
+    own.append(_keyed("+", (first_word * _PAIR_MIX + next_word).view(np.int64)))
     owners.append(name_of[at])
     # the first and last letters of the name run together, in names of two words or more
     several = np.flatnonzero(words_in >= 2).tolist()
     compact = [words.compact_forms[n] for n in several]
     long_enough = [i for i, c in enumerate(compact) if len(c) >= 2 * AFFIX]
-    keys += ["[" + compact[i][:AFFIX + 1] for i in long_enough]
-    keys += ["]" + compact[i][-AFFIX - 1:] for i in long_enough]
+    own.append(_keyed("[", _hashes([compact[i][:AFFIX + 1] for i in long_enough])))
+    own.append(_keyed("]", _hashes([compact[i][-AFFIX - 1:] for i in long_enough])))
     runs = np.asarray(several, dtype=np.int64)[np.asarray(long_enough, dtype=np.int64)]
     owners += [runs, runs]
-    own_hashes, own_caps = _hashes_and_caps(keys)
 
     # each distinct word's keys, by word id (words of MIN_TOKEN letters or more)
-    long_word = np.fromiter(map(len, words.vocab), dtype=np.int64, count=len(words.vocab)) >= MIN_TOKEN
+    length = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
+    long_word = length >= MIN_TOKEN
     keep = long_word[words.ids]
     word_ids = words.ids[keep]
-    word_keys = []
-    key_word = []
-    names_with = words.names_with
-    for n in np.flatnonzero(long_word).tolist():
-        w = words.vocab[n]
-        word_keys.append("w" + w)
-        key_word.append(n)
-        if len(w) > AFFIX:
-            word_keys += ("<" + w[:AFFIX], ">" + w[-AFFIX:])
-            key_word += (n, n)
-        if len(w) >= MIN_TYPO_WORD and names_with[w] <= 2 * MAX_TYPO_BLOCK:
-            word_keys += _deletions(w)
-            key_word += [n] * (len(w) + 1)
-    word_hashes, word_caps = _hashes_and_caps(word_keys)
-    del word_keys
-    by_word = np.argsort(np.asarray(key_word, dtype=np.int64), kind="stable")
-    word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(words.vocab)))))
+    longs = np.flatnonzero(long_word)
+    affixed = longs[length[longs] > AFFIX]
+    affixed_words = [vocab[n] for n in affixed.tolist()]
+    typo = np.flatnonzero(long_word & (length >= MIN_TYPO_WORD) & (words.per_word <= 2 * MAX_TYPO_BLOCK))
+    deletions, deleted_from = _deletions_of([vocab[n] for n in typo.tolist()])
+    word_keys = [_keyed("w", word_hash[longs]),
+                 _keyed("<", _hashes([w[:AFFIX] for w in affixed_words])),
+                 _keyed(">", _hashes([w[-AFFIX:] for w in affixed_words])),
+                 _keyed("~", word_hash[typo]), _keyed("~", _hashes(deletions))]
+    key_word = np.concatenate((longs, affixed, affixed, typo, typo[deleted_from]))
+    del deletions
+    by_word = np.argsort(key_word, kind="stable")
+    word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(vocab)))))
     occurrence, got = _expand(word_start, by_word, word_ids)
 
-    owner = np.concatenate((*owners, name_of[keep][occurrence]))
-    hashes = np.concatenate((own_hashes, word_hashes[got]))
-    caps = np.concatenate((own_caps, word_caps[got]))
+    # blocks are numbered over the keys (each word's once), then given to the names holding them;
     # np.unique(return_index=True, return_inverse=True) sorts stably, twice as slow: any key of
     # one hash has the same kind, so the same cap
+    hashes = np.concatenate([h for h, _cap in own + word_keys])
+    caps = np.concatenate([cap for _h, cap in own + word_keys])
+    n_own = sum(len(h) for h, _cap in own)
     order = np.argsort(hashes)
     ordered = hashes[order]
     first = np.empty(len(ordered), dtype=bool)
@@ -532,29 +543,57 @@ def _name_blocks(names: list[str], words: _NameWords
     inverse = np.empty_like(block)
     inverse[order] = block
     n_blocks = int(block[-1]) + 1 if len(block) else 0
-    code = _distinct(owner * n_blocks + inverse)  # each block once per name
+    owner = np.concatenate((*owners, name_of[keep][occurrence]))
+    block_of = np.concatenate((inverse[:n_own], inverse[n_own:][got]))
+    code = _distinct(owner * n_blocks + block_of)  # each block once per name
     start = np.concatenate(([0], np.cumsum(np.bincount(code // n_blocks, minlength=len(names)))))
     return start, code % n_blocks, caps[order[first]], inverse[:len(names)]
 
 
-_CAP_OF_KIND = np.zeros(128, dtype=np.int64)
-for _kind, _cap in _BLOCK_CAPS.items():
-    _CAP_OF_KIND[ord(_kind)] = _cap
+# a block key's hash is its string's hash XOR its kind's salt (any 64-bit constants, one a kind)
+_KIND_SALT = {kind: (n + 1) * 0x2545F4914F6CDD1D % (1 << 63) for n, kind in enumerate(_BLOCK_CAPS)}
+_PAIR_MIX = np.uint64(0x9E3779B97F4A7C15)  # a pair of words' hash: first * _PAIR_MIX + second
 
 
-def _hashes_and_caps(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Each block key's string hash and its block's size cap (by its kind, the first character),
-    in C loops: the keys' first characters are read from one UTF-32 copy of them all."""
-    hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
-    sizes = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32)
-    return hashes, _CAP_OF_KIND[chars[np.cumsum(sizes) - sizes]]
+def _hashes(texts: list[str]) -> np.ndarray:
+    """Each string's hash (cached in the string once computed: names and words are hashed once)."""
+    return np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts))
+
+
+def _keyed(kind: str, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Block keys of one kind from their strings' hashes, and each block's size cap: the word
+    "acme" and the whole name "acme" are two blocks."""
+    return hashes ^ _KIND_SALT[kind], np.full(len(hashes), _BLOCK_CAPS[kind], dtype=np.int64)
 
 
 def _deletions(word: str) -> list[str]:
-    """A word and its one-letter deletions, as "~" block keys (a doubled letter gives one key
-    twice: each block is counted once per name)."""
-    return ["~" + word, *["~" + word[:i] + word[i + 1:] for i in range(len(word))]]
+    """A word with one letter dropped, each letter in turn: "viwen" and "viwn" share "viwn" (a
+    doubled letter gives one twice: each block is counted once per name)."""
+    return [word[:i] + word[i + 1:] for i in range(len(word))]
+
+
+def _deletions_of(words: list[str]) -> tuple[list[str], np.ndarray]:
+    """The `_deletions` of all the words (of two letters or more), and the index of the word
+    each is of.
+
+    The words of one length are a grid of UTF-32 code points, one word a row: a deletion is the
+    grid with one column dropped, read back as strings by numpy, not built letter by letter.
+    """
+    if "\x00" in "".join(words):  # numpy's strings would lose a trailing NUL
+        out = [d for w in words for d in _deletions(w)]
+        return out, np.repeat(np.arange(len(words), dtype=np.int64), [len(w) for w in words])
+    size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    chars = _utf32("".join(words))
+    begin = np.cumsum(size) - size
+    out: list[str] = []
+    owners = [np.zeros(0, dtype=np.int64)]
+    for n in np.unique(size).tolist():
+        of = np.flatnonzero(size == n)
+        grid = chars[begin[of][:, None] + np.arange(n)]
+        for dropped in range(n):
+            out += np.delete(grid, dropped, axis=1).view(f"<U{n - 1}").ravel().tolist()
+        owners.append(np.tile(of, n))
+    return out, np.concatenate(owners)
 
 
 def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -570,24 +609,33 @@ def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.nd
 
 def _candidate_pairs(
     names: list[str], name_o: np.ndarray, name_t: np.ndarray, words: _NameWords
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Index pairs (ours, theirs) of names sharing a block, each pair once, and the name keys on
-    both sides that were too common to compare. `names` are the distinct name keys of both
-    lists; name_o[i] is the index in `names` of our i-th name key, name_t[j] theirs."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Candidate pairs: the pairs of our name a and their name b sharing a block, as codes
+    a * len(names) + b (sorted, each once); the pairs of records (ours, theirs) the second pass
+    found; and the name keys on both sides that were too common to compare. `names` are the
+    distinct name keys of both lists; name_o[i] is the index in `names` of our i-th name key,
+    name_t[j] theirs.
+
+    Blocks hold names, not records: the records of one name share its blocks and its pairs, and
+    a block's size (for its cap) counts the records.
+    """
     empty = np.zeros(0, dtype=np.int64)
     if not len(name_o) or not len(name_t):
-        return empty, empty, []
-    name_list = names
-    start, flat, cap, whole = _name_blocks(name_list, words)
-    ro, bo = _expand(start, flat, name_o)
-    rt, bt = _expand(start, flat, name_t)
+        return empty, empty, empty, []
+    n_names = len(names)
+    start, flat, cap, whole = _name_blocks(names, words)
+    per_o, per_t = np.bincount(name_o, minlength=n_names), np.bincount(name_t, minlength=n_names)
+    held_o, held_t = np.flatnonzero(per_o), np.flatnonzero(per_t)
+    ro, bo = _expand(start, flat, held_o)
+    rt, bt = _expand(start, flat, held_t)
+    ro, rt = held_o[ro], held_t[rt]
     n_blocks = len(cap)
-    count_o = np.bincount(bo, minlength=n_blocks)
-    count_t = np.bincount(bt, minlength=n_blocks)
+    count_o = np.bincount(bo, weights=per_o[ro], minlength=n_blocks)
+    count_t = np.bincount(bt, weights=per_t[rt], minlength=n_blocks)
     shared = (count_o > 0) & (count_t > 0)
     usable = shared & (count_o <= cap) & (count_t <= cap)
     crowded = (shared & ~usable)[whole]  # per distinct name: its whole key's block is too big
-    too_common = [name_list[n] for n in np.flatnonzero(crowded)]
+    too_common = [names[n] for n in np.flatnonzero(crowded)]
 
     keep = usable[bo]
     bo, ro = bo[keep], ro[keep]
@@ -596,22 +644,35 @@ def _candidate_pairs(
     rt = rt[np.argsort(bt, kind="stable")]
     start_t = np.concatenate(([0], np.cumsum(np.bincount(bt, minlength=n_blocks))))
 
-    # every ours posting pairs with every theirs posting of its block (a vectorised cartesian product)
+    # every ours name of a block pairs with every theirs name of it (a vectorised cartesian product)
     at, pair_t = _expand(start_t, rt, bo)
     pair_o = ro[at]
 
     # Second pass: a name whose every block was too crowded ("smiht plumbing" among hundreds of
     # Smiths and plumbers) is compared with its neighbours in sorted order instead.
-    lonely_o = np.ones(len(name_o), dtype=bool)
-    lonely_o[pair_o] = False
-    lonely_t = np.ones(len(name_t), dtype=bool)
-    lonely_t[pair_t] = False
+    paired = np.zeros(n_names, dtype=bool)
+    paired[pair_o] = True
+    lonely_o = ~paired[name_o]
+    paired[:] = False
+    paired[pair_t] = True
+    lonely_t = ~paired[name_t]
     lonely_o &= ~crowded[name_o]  # a name on hundreds of accounts is left to a person (see the note)
     lonely_t &= ~crowded[name_t]
-    extra_o, extra_t = _neighbour_pairs(name_list, words, name_o, name_t, lonely_o, lonely_t)
-    n_t = len(name_t)
-    code = _distinct(np.concatenate((pair_o * n_t + pair_t, extra_o * n_t + extra_t)))
-    return code // n_t, code % n_t, too_common
+    extra_o, extra_t = _neighbour_pairs(names, words, name_o, name_t, lonely_o, lonely_t)
+    return _distinct(pair_o * n_names + pair_t), extra_o, extra_t, too_common
+
+
+def _records_holding(name_o: np.ndarray, name_t: np.ndarray, a: np.ndarray, b: np.ndarray,
+                     n_names: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of records (ours i, theirs j) whose names are a pair (a[k], b[k]): name_o[i]
+    == a[k] and name_t[j] == b[k]."""
+    def records_of(name: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (np.concatenate(([0], np.cumsum(np.bincount(name, minlength=n_names)))),
+                np.argsort(name, kind="stable"))
+
+    k, pi = _expand(*records_of(name_o), a)
+    at, pj = _expand(*records_of(name_t), b[k])
+    return pi[at], pj
 
 
 _NAME_KEY = attrgetter("name_key")
@@ -696,39 +757,53 @@ def _pair_scores(names: list[str], words: _NameWords, a: np.ndarray, b: np.ndarr
     """SCORER's score of each name pair (names[a[p]], names[b[p]]), 0 below `review`, and the
     score of their compact forms (`_NameWords.compact_forms`), 0 below `auto_accept`.
 
-    Each distinct pair of names is scored once. token_sort_ratio is ratio on the words sorted:
-    each name is sorted once, not once per pair; and a ratio of at least a cutoff needs the
-    shorter string to be at least cutoff/(200-cutoff) of the longer one, so pairs further apart
-    in length are not scored at all (they would score 0). (bench/match_bench.py --scorer swaps
-    SCORER to compare scorers: then it is used as is.)
+    token_sort_ratio is ratio on the words sorted: each name is sorted once, not once per pair.
+    ratio is 200 * (the longest common subsequence) / (the two lengths), so a pair that cannot
+    reach the cutoff is not scored at all (it would score 0): when the shorter string is too
+    short, or when too few of their characters are alike (`_char_counts`). (bench/match_bench.py
+    --scorer swaps SCORER to compare scorers: then it is used as is.)
     """
-    code, inverse = np.unique(a * len(names) + b, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    ua, ub = code // len(names), code % len(names)
-    scores = np.zeros(len(code), dtype=np.float32)
-    alt = np.zeros(len(code), dtype=np.float32)
+    scores = np.zeros(len(a), dtype=np.float32)
+    alt = np.zeros(len(a), dtype=np.float32)
 
-    def score(forms: np.ndarray, cutoff: float, out: np.ndarray, scorer=fuzz.ratio) -> None:
+    def score(texts: list[str], cutoff: float, out: np.ndarray, scorer=fuzz.ratio) -> None:
+        forms = np.asarray(texts, dtype=object)
+        at = np.arange(len(a))
         if scorer is fuzz.ratio:
-            size = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms))
-            lo, lt = size[ua], size[ub]
-            at = np.flatnonzero(200 * np.minimum(lo, lt) >= (cutoff - 0.01) * (lo + lt))
-        else:
-            at = np.arange(len(code))
+            counts = _char_counts(texts)
+            size = counts.sum(axis=1, dtype=np.int64)
+            lengths = size[a] + size[b]
+            at = np.flatnonzero(200 * np.minimum(size[a], size[b]) >= (cutoff - 0.01) * lengths)
         for part in range(0, len(at), SCORE_CHUNK):  # rapidfuzz copies every string it is given
             at_part = at[part:part + SCORE_CHUNK]
-            out[at_part] = process.cpdist(forms[ua[at_part]], forms[ub[at_part]], scorer=scorer,
+            if scorer is fuzz.ratio:
+                alike = np.minimum(counts[a[at_part]], counts[b[at_part]]).sum(axis=1, dtype=np.int64)
+                at_part = at_part[200 * alike >= (cutoff - 0.01) * lengths[at_part]]
+            out[at_part] = process.cpdist(forms[a[at_part]], forms[b[at_part]], scorer=scorer,
                                           score_cutoff=cutoff, workers=-1, dtype=np.float32)
 
     if SCORER is fuzz.token_sort_ratio:
-        score(np.asarray(words.sorted_forms, dtype=object), th.review, scores)
+        score(words.sorted_forms, th.review, scores)
     else:
-        score(np.asarray(names, dtype=object), th.review, scores, SCORER)
+        score(names, th.review, scores, SCORER)
     # The same names written with their letters run together, generic words and plural or
     # possessive "s" left out ("Rus tRose" / "Rust Rose", "Acme Holdings" / "Acme",
     # "Campbells" / "Campbell's"): scored too, and a near-identical one lifts the pair.
-    score(np.asarray(words.compact_forms, dtype=object), th.auto_accept, alt)
-    return scores[inverse], alt[inverse]
+    score(words.compact_forms, th.auto_accept, alt)
+    return scores, alt
+
+
+CHAR_BUCKETS = 32  # by code point mod 32: a to z each in a bucket of its own
+
+
+def _char_counts(texts: list[str]) -> np.ndarray:
+    """How many characters of each text fall in each of CHAR_BUCKETS buckets (by code point):
+    two texts have at most sum(min(their counts)) characters in common, in order or not."""
+    size = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    chars = _utf32("".join(texts))
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), size)
+    counts = np.bincount(owner * CHAR_BUCKETS + chars % CHAR_BUCKETS, minlength=len(texts) * CHAR_BUCKETS)
+    return counts.reshape(len(texts), CHAR_BUCKETS).astype(np.min_scalar_type(counts.max(initial=0)))
 
 
 def _word_checks(words: _NameWords, rare_at: np.ndarray, a: np.ndarray, b: np.ndarray, cutoff: float
@@ -791,7 +866,7 @@ def _name_pairs(
     del index, all_o, all_t
     words = _name_words(names, np.bincount(name_o, minlength=len(names))
                         + np.bincount(name_t, minlength=len(names)))
-    pi, pj, too_common = _candidate_pairs(names, name_o, name_t, words)
+    block_pairs, extra_o, extra_t, too_common = _candidate_pairs(names, name_o, name_t, words)
     if too_common:
         examples = ", ".join(repr(k) for k in sorted(too_common)[:3])
         notes.append(
@@ -799,18 +874,17 @@ def _name_pairs(
             f"were not matched by name (e.g. {examples}); pair those by hand"
         )
     report(0.4)
-    if len(pi) == 0:
+    # Up to the records' own evidence, a pair is its two names: each pair of names is judged
+    # once, however many records hold them.
+    n_names = len(names)
+    code = _distinct(np.concatenate((block_pairs, name_o[extra_o] * n_names + name_t[extra_t])))
+    if len(code) == 0:
         return []
-
-    free_o, free_t = _free(len(ours), paired_o)[rows_o], _free(len(theirs), paired_t)[rows_t]
-    relevant = free_o[pi] | free_t[pj]  # a pair of two domain-paired records is nobody's rival
-    pi, pj = pi[relevant], pj[relevant]
-    scores, alt_scores = _pair_scores(names, words, name_o[pi], name_t[pj], th)
+    scores, alt_scores = _pair_scores(names, words, code // n_names, code % n_names, th)
     report(0.75)
-    hit = (scores >= max(th.review, 1e-9)) | (alt_scores > scores)
-    pi, pj = pi[hit], pj[hit]
+    hit = np.flatnonzero((scores >= max(th.review, 1e-9)) | (alt_scores > scores))
     scores, alt_scores = scores[hit].astype(float), alt_scores[hit].astype(float)
-    na, nb = name_o[pi], name_t[pj]
+    na, nb = code[hit] // n_names, code[hit] % n_names
 
     rare_at, common = _word_info(words, len(keys_o) + len(keys_t))
 
@@ -820,7 +894,7 @@ def _name_pairs(
     # has a word the other lacks, a word was swapped, not mistyped: "Pine Evergreen Media" and
     # "Pine Evergreen Foods" are two firms (an extra word, "Acme Analytics Group", is left to
     # the score).
-    generic_only: set[int] = set()  # pairs that differ in generic words: never auto
+    generic_only = np.zeros(len(scores), dtype=bool)  # pairs that differ in generic words: never auto
     second = np.flatnonzero(scores < 100)  # equal keys need no second look
     if len(second):
         rare, lacks_o, lacks_t, two_words = _word_checks(words, rare_at, na[second], nb[second], th.review)
@@ -831,7 +905,25 @@ def _name_pairs(
         scores[second] = np.where(lift, alt, sc)
         for p in second[lift].tolist():
             if GENERIC_WORDS.intersection(names[na[p]].split()) != GENERIC_WORDS.intersection(names[nb[p]].split()):
-                generic_only.add(p)
+                generic_only[p] = True
+
+    # The candidates: the record pairs of the name pairs scoring `review` or more (every record
+    # of both names for a pair that shares a block, the very records the second pass paired),
+    # in (ours, theirs) order, but for pairs of two domain-paired records (nobody's rival).
+    # pair_of: per scored name pair (in `code`), its index in `scores` when it scores enough
+    pair_of = np.full(len(code), -1, dtype=np.int64)
+    good = np.flatnonzero(scores >= th.review)
+    pair_of[hit[good]] = good
+    in_blocks = block_pairs[pair_of[np.searchsorted(code, block_pairs)] >= 0]
+    bi, bj = _records_holding(name_o, name_t, in_blocks // n_names, in_blocks % n_names, n_names)
+    extra = pair_of[np.searchsorted(code, name_o[extra_o] * n_names + name_t[extra_t])] >= 0
+    n_t = len(name_t)
+    pairs = _distinct(np.concatenate((bi * n_t + bj, extra_o[extra] * n_t + extra_t[extra])))
+    ca, cb = pairs // n_t, pairs % n_t
+    free_o, free_t = _free(len(ours), paired_o)[rows_o], _free(len(theirs), paired_t)[rows_t]
+    relevant = free_o[ca] | free_t[cb]
+    ca, cb = ca[relevant], cb[relevant]
+    cand = pair_of[np.searchsorted(code, name_o[ca] * n_names + name_t[cb])]  # its name pair
 
     # What else the two records say: the domain one side carries, and country / city columns.
     # `eff` is the score the decisions use: the name score, or 100 when one side's domain spells
@@ -839,28 +931,28 @@ def _name_pairs(
     # Every candidate is a rival of the others of its records, proposed or not: the evidence that
     # rules a candidate out is not sure enough to make a namesake's pair clear (on the 50k bench,
     # not counting such rivals gave 10 more autos, 2 of them false).
-    cand = np.flatnonzero(scores >= th.review)
-    ca, cb = pi[cand], pj[cand]
     has_o = np.fromiter(map(bool, map(_DOMAIN, ours)), dtype=bool, count=len(ours))[rows_o][ca]
     has_t = np.fromiter(map(bool, map(_DOMAIN, theirs)), dtype=bool, count=len(theirs))[rows_t][cb]
     # Evidence needs a look only where one side has a domain, or where the lists give places.
-    country = np.zeros(len(cand), dtype=np.int8)
-    spells = np.zeros(len(cand), dtype=bool)
-    evidence_of: dict[int, Evidence] = {}  # by candidate; the rest have none
+    country, city = np.zeros(len(cand), dtype=np.int8), np.zeros(len(cand), dtype=np.int8)
+    spells, unlike = np.zeros(len(cand), dtype=bool), np.zeros(len(cand), dtype=bool)
     places_o: dict[int, tuple[str, str]] = {}
     places_t: dict[int, tuple[str, str]] = {}
-    look = np.arange(len(cand)) if _has_places(ours) or _has_places(theirs) else np.flatnonzero(has_o != has_t)
+    with_places = _has_places(ours) or _has_places(theirs)
+    look = np.arange(len(cand)) if with_places else np.flatnonzero(has_o != has_t)
+    own_fit = lru_cache(maxsize=None)(_own_fit)  # a record with a domain is in several pairs
     for k, a, b in zip(look.tolist(), ca[look].tolist(), cb[look].tolist()):
         rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
-        if a not in places_o:
-            places_o[a] = _places(rec_o)
-        if b not in places_t:
-            places_t[b] = _places(rec_t)
-        ev = _evidence(rec_o, rec_t, places_o[a], places_t[b])
+        if with_places:
+            if a not in places_o:
+                places_o[a] = _places(rec_o)
+            if b not in places_t:
+                places_t[b] = _places(rec_t)
+        ev = _evidence(rec_o, rec_t, places_o.get(a, _NO_PLACE_GIVEN), places_t.get(b, _NO_PLACE_GIVEN),
+                       own_fit)
         if ev is not _NO_EVIDENCE:
-            evidence_of[k] = ev
-            country[k] = ev.country
-            spells[k] = ev.domain_spells_other
+            country[k], city[k] = ev.country, ev.city
+            spells[k], unlike[k] = ev.domain_spells_other, ev.domain_unlike_name
     common_o, common_t = common[na[cand]], common[nb[cand]]
     is_common = common_o & common_t
     eff = scores[cand]
@@ -876,62 +968,69 @@ def _name_pairs(
     rivals_o, ties_o = _rivals(ca, eff, decide, th.close_gap)
     rivals_t, ties_t = _rivals(cb, eff, decide, th.close_gap)
 
-    auto, review = [], []
+    # decided in arrays, over the candidates in `decide`; accounts are made for the kept ones only
+    p, a, b = cand[decide], ca[decide], cb[decide]
+    rivals, ties = rivals_o + rivals_t, ties_o + ties_t
+    both, common_pair = has_o[decide] & has_t[decide], is_common[decide]
+    country, city, unlike = country[decide], city[decide], unlike[decide]
+    flags = _flag_lists((
+        (both, FLAG_DIFFERENT_DOMAINS), (~both, FLAG_NO_DOMAIN),
+        (common_pair, FLAG_COMMON_NAME), (common_pair & (country > 0) & (city > 0), FLAG_SAME_PLACE),
+        (country < 0, FLAG_DIFFERENT_COUNTRY), ((country >= 0) & (city < 0), FLAG_DIFFERENT_CITY),
+        (unlike, FLAG_DOMAIN_UNLIKE_NAME),
+        (ties > 0, FLAG_ONE_TO_MANY), ((ties == 0) & (rivals > 0), FLAG_CLOSE_CANDIDATES)))
+    # A common name stays in review even where the same city and country back it up: on the
+    # 50k bench (--places) such unique pairs were right 94% of the time (5k: 86%), short of
+    # the 99% an auto pair needs. Another city blocks auto too: letting it pass gave 27 more
+    # true autos for 5 more false ones.
+    # a one-word name whose website cell held a free-mail address ("Martin", jo@gmail.com)
+    # says too little to be sure of
+    free_mail = np.zeros(len(decide), dtype=bool)
     n_words = words.size
-    for k, rivals, ties in zip(decide.tolist(), (rivals_o + rivals_t).tolist(), (ties_o + ties_t).tolist()):
-        p = int(cand[k])
-        a, b = int(ca[k]), int(cb[k])
-        ev = evidence_of.get(k, _NO_EVIDENCE)
-        common_pair = bool(is_common[k])
-        rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
-        flags = [FLAG_DIFFERENT_DOMAINS if rec_o.domain and rec_t.domain else FLAG_NO_DOMAIN]
-        if common_pair:
-            flags.append(FLAG_COMMON_NAME)
-            if ev.same_place:
-                flags.append(FLAG_SAME_PLACE)
-        if ev.country < 0:
-            flags.append(FLAG_DIFFERENT_COUNTRY)
-        elif ev.city < 0:
-            flags.append(FLAG_DIFFERENT_CITY)
-        if ev.domain_unlike_name:
-            flags.append(FLAG_DOMAIN_UNLIKE_NAME)
-        if ties:
-            flags.append(FLAG_ONE_TO_MANY)
-        elif rivals:
-            flags.append(FLAG_CLOSE_CANDIDATES)
-        # A common name stays in review even where the same city and country back it up: on the
-        # 50k bench (--places) such unique pairs were right 94% of the time (5k: 86%), short of
-        # the 99% an auto pair needs. Another city blocks auto too: letting it pass gave 27 more
-        # true autos for 5 more false ones.
-        # a one-word name whose website cell held a free-mail address ("Martin", jo@gmail.com)
-        # says too little to be sure of
-        free_mail = (_free_mail_only(rec_o) or _free_mail_only(rec_t)) and (
-            n_words[na[p]] == 1 or n_words[nb[p]] == 1)
-        clear = (not rivals and not common_pair and ev.plausible and FLAG_DIFFERENT_DOMAINS not in flags
-                 and p not in generic_only and not free_mail)
-        decision = AUTO if eff[k] >= th.auto_accept and clear else REVIEW
-        account = Account(rec_o, rec_t, MatchInfo(NAME, round(float(scores[p]), 1), decision, flags))
-        if decision == AUTO:
-            auto.append(account)
-        else:
-            review.append((float(eff[k]), account))
+    for k in np.flatnonzero((n_words[na[p]] == 1) | (n_words[nb[p]] == 1)).tolist():
+        free_mail[k] = _free_mail_only(ours[rows_o[a[k]]]) or _free_mail_only(theirs[rows_t[b[k]]])
+    plausible = (country >= 0) & (city >= 0) & ~unlike
+    clear = (rivals == 0) & ~common_pair & plausible & ~both & ~generic_only[p] & ~free_mail
+    is_auto = (eff[decide] >= th.auto_accept) & clear
 
     # auto pairs are each record's unique best, so they never share a record; review pairs that
     # touch one are dropped, and the rest are cut to a few per record, best first
-    taken = {end for a in auto for end in _ends(a)}
-    review.sort(key=lambda pair: -pair[0])
-    per_record: dict[tuple[str, str], int] = defaultdict(int)
+    key_o, key_t = _key_ids(ours, rows_o, a), _key_ids(theirs, rows_t, b)
+    auto = np.flatnonzero(is_auto)
+    review = np.flatnonzero(~is_auto)
+    review = review[np.argsort(-eff[decide][review], kind="stable")]
+    review = review[~np.isin(key_o[review], key_o[auto]) & ~np.isin(key_t[review], key_t[auto])]
+    per_o, per_t = [0] * (int(key_o.max(initial=-1)) + 1), [0] * (int(key_t.max(initial=-1)) + 1)
     kept = []
-    for _eff, a in review:
-        io, it = _ends(a)
-        if io in taken or it in taken:
+    for k, io, it in zip(review.tolist(), key_o[review].tolist(), key_t[review].tolist()):
+        if per_o[io] >= REVIEW_PER_RECORD or per_t[it] >= REVIEW_PER_RECORD:
             continue
-        if per_record[io] >= REVIEW_PER_RECORD or per_record[it] >= REVIEW_PER_RECORD:
-            continue
-        per_record[io] += 1
-        per_record[it] += 1
-        kept.append(a)
-    return auto + kept
+        per_o[io] += 1
+        per_t[it] += 1
+        kept.append(k)
+
+    score = scores[p].tolist()
+    return [Account(ours[rows_o[a[k]]], theirs[rows_t[b[k]]],
+                    MatchInfo(NAME, round(score[k], 1), AUTO if is_auto[k] else REVIEW, flags[k]))
+            for k in auto.tolist() + kept]
+
+
+def _flag_lists(columns: tuple[tuple[np.ndarray, str], ...]) -> list[list[str]]:
+    """Per row, a new list of the flags whose column is true there, in the order given."""
+    code = np.zeros(len(columns[0][0]), dtype=np.int64)
+    for bit, (column, _flag) in enumerate(columns):
+        code |= column.astype(np.int64) << bit
+    combos = {c: tuple(flag for bit, (_column, flag) in enumerate(columns) if c >> bit & 1)
+              for c in np.unique(code).tolist()}
+    return [list(combos[c]) for c in code.tolist()]
+
+
+def _key_ids(records: list[Record], rows: list[int], at: np.ndarray) -> np.ndarray:
+    """Record rows[at[k]]'s key as a small number, for each k: equal keys, equal numbers."""
+    distinct, inverse = np.unique(at, return_inverse=True)
+    ids: dict[str, int] = {}
+    codes = [ids.setdefault(records[rows[i]].key, len(ids)) for i in distinct.tolist()]
+    return np.asarray(codes, dtype=np.int64)[inverse.reshape(-1)]
 
 
 # A note in brackets at the end of a name: "Buckle (clothing retailer)", "Metso (2020-present)"
@@ -992,12 +1091,15 @@ GENERIC_WORDS = frozenset("""
     """.split())
 
 
-def _compact_piece(word: str) -> str:
-    """What a word adds to its name's compact form: nothing for a generic word, a plural or
-    possessive "s" left out."""
-    if word in GENERIC_WORDS:
-        return ""
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+def _compact_letters(words: list[str]) -> np.ndarray:
+    """How many of each word's first letters it adds to its name's compact form: none for a
+    generic word, all but a plural or possessive "s" (not "ss") of a word of four letters or more."""
+    size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    generic = np.fromiter(map(GENERIC_WORDS.__contains__, words), dtype=bool, count=len(words))
+    chars = np.concatenate(([0, 0], _utf32("".join(words))))  # two before the first word's
+    end = np.cumsum(size) + 2
+    plural = (size > 3) & (chars[end - 1] == ord("s")) & (chars[end - 2] != ord("s"))
+    return np.where(generic, 0, size - plural)
 
 
 def _free_mail_only(rec: Record) -> bool:
@@ -1085,7 +1187,8 @@ def evidence(ours_rec: Record, theirs_rec: Record) -> Evidence:
 
 
 def _evidence(ours_rec: Record, theirs_rec: Record, places_o: tuple[str, str],
-              places_t: tuple[str, str]) -> Evidence:
+              places_t: tuple[str, str],
+              own_fit: Callable[[str, str], tuple[str, bool, bool]] | None = None) -> Evidence:
     country = city = 0
     (co, ci), (to, ti) = places_o, places_t
     if co and to:
@@ -1095,17 +1198,26 @@ def _evidence(ours_rec: Record, theirs_rec: Record, places_o: tuple[str, str],
     spells = unlike = False
     if bool(ours_rec.domain) != bool(theirs_rec.domain) and not (ours_rec.hashed or theirs_rec.hashed):
         named, blank = (ours_rec, theirs_rec) if ours_rec.domain else (theirs_rec, ours_rec)
-        label = domain_label(named.domain)
+        label, spells_own, fits_own = (own_fit or _own_fit)(named.domain, named.name_key)
         if len(label) >= MIN_LABEL and blank.name_key and named.name_key:
-            spells = _spells(label, blank.name_key) and not _spells(label, named.name_key)
-            unlike = not (_resembles(label, blank.name_key) or _resembles(label, named.name_key)
-                          or _brand_suffix(named.domain, blank.name_key, named.name_key))
+            spells = not spells_own and _spells(label, blank.name_key)
+            unlike = not (fits_own or spells or _resembles(label, blank.name_key)
+                          or _brand_suffix(named.domain, blank.name_key))
     if not (country or city or spells or unlike):
         return _NO_EVIDENCE  # most pairs: one shared object, not a new frozen dataclass each
     return Evidence(country, city, spells, unlike)
 
 
 _NO_EVIDENCE = Evidence()
+_NO_PLACE_GIVEN = ("", "")
+
+
+def _own_fit(domain: str, key: str) -> tuple[str, bool, bool]:
+    """A domain's label, whether it spells this name (`_spells`), and whether the domain could
+    be this name's at all (it spells it, `_resembles` it or is under its brand, `_brand_suffix`)."""
+    label = domain_label(domain)
+    spells = _spells(label, key)
+    return label, spells, spells or _resembles(label, key) or _brand_suffix(domain, key)
 
 
 def domain_label(domain: str) -> str:
@@ -1153,11 +1265,10 @@ def _brand_suffix(domain: str, *keys: str) -> bool:
 
 
 def _resembles(label: str, key: str) -> bool:
-    """Whether a domain label could be this name's: it holds one of the name's words
-    (getzephyr.com), is part of the name run together (blueharbor.io), starts with its initials
-    (bhlogistics.com), or is a near spelling of it (kestraldynamic.com for Kestrel Dynamics)."""
-    if _spells(label, key):
-        return True
+    """Whether a domain label that does not spell this name (`_spells`) could still be its: it
+    holds one of the name's words (getzephyr.com), is part of the name run together
+    (blueharbor.io), starts with its initials (bhlogistics.com), or is a near spelling of it
+    (kestraldynamic.com for Kestrel Dynamics)."""
     words = [w for w in key.split() if w != "and"]
     joined = "".join(words)
     if any(len(w) >= MIN_TOKEN and w in label for w in words):
