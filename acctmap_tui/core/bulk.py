@@ -93,43 +93,64 @@ def _pickled(there: Callable[..., object], *args) -> bytes:
         return pickle.dumps(there(*args), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _second_process(conn, there: Callable[..., object], args: tuple) -> None:
-    """The second process of `beside`: one result (or the error raised) sent back, pickled."""
+def _serve() -> None:
+    """The second process of `beside`: its job from stdin, the result (or the error raised)
+    to stdout, pickled, then gone at once (freeing its copy of a list took 0.3 s at 50k)."""
+    import sys
+
+    paths, job = pickle.loads(sys.stdin.buffer.read())
+    sys.path[:] = paths  # where this process found `there`'s module
     try:
+        there, args = pickle.loads(job)
         data = b"\0" + _pickled(there, *args)
     except BaseException as exc:  # noqa: BLE001 - raised again in the first process
-        data = b"\1" + pickle.dumps(exc)
-    conn.send_bytes(data)
-    conn.close()
+        try:
+            data = b"\1" + pickle.dumps(exc)
+        except Exception:  # noqa: BLE001 - an error that does not pickle
+            data = b"\1" + pickle.dumps(OSError(f"in the second process: {exc!r}"))
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:  # the first process gave up on it (an error there)
+        pass
+    os._exit(0)
+
+
+# What the second process runs: only this module and `there`'s are imported there (a
+# multiprocessing child imports the program's __main__ again, the whole CLI, and starts a
+# resource tracker process first: 0.3-0.5 s before its job starts).
+SECOND_PROCESS = "from acctmap_tui.core.bulk import _serve; _serve()"
 
 
 def beside(here: Callable[[], _T], there: Callable[..., object], *args) -> tuple[_T, object]:
     """`here()` in this process while `there(*args)` runs in a second one (`there` must be a
-    module-level function, `args` small: they are sent as the process starts); (here's result,
+    module-level function, `args` small: they are written to it as it starts); (here's result,
     there's result). Errors come back as raised; a second process that cannot start or dies
-    raises OSError (EOFError is one).
+    raises OSError.
 
-    A plain process with its job given at start, not a process pool: a pool hands the job over
-    from threads of this process, which wait while `here` holds the interpreter (compiled tomli
-    holds it for a whole parse).
+    A process started with its job, not a process pool: a pool hands the job over from threads
+    of this process, which wait while `here` holds the interpreter (compiled tomli holds it for a
+    whole parse).
     """
-    import multiprocessing
+    import subprocess
+    import sys
 
-    # spawn, not fork: a progress bar's timer thread (or the app's) must not be copied mid-lock
-    context = multiprocessing.get_context("spawn")
-    mine_end, its_end = context.Pipe(duplex=False)
-    process = context.Process(target=_second_process, args=(its_end, there, args), daemon=True)
+    job = pickle.dumps((sys.path, pickle.dumps((there, args), protocol=pickle.HIGHEST_PROTOCOL)))
+    process = subprocess.Popen([sys.executable, "-c", SECOND_PROCESS],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
-        process.start()
-        its_end.close()
-        mine = here()
         try:
-            data = mine_end.recv_bytes()
-        except EOFError as exc:
-            raise OSError(f"the second process ended without a result (exit {process.exitcode})") from exc
+            process.stdin.write(job)  # type: ignore[union-attr]
+            process.stdin.close()  # type: ignore[union-attr]
+        except OSError:
+            pass  # it died at once: said below
+        mine = here()
+        data = process.stdout.read()  # type: ignore[union-attr]
     finally:
-        mine_end.close()
-        # not waiting for it to end: freeing its copy of a list took it 0.3 s at 50k
+        process.stdout.close()  # type: ignore[union-attr]
+    if not data:
+        raise OSError(f"the second process ended without a result (exit {process.wait()})")
+    process.wait()
     with paused_gc():
         result = pickle.loads(memoryview(data)[1:])
     if data[:1] == b"\1":

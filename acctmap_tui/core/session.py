@@ -999,6 +999,9 @@ def _too_deep_error(path: str, text: str) -> SessionError:
 
 
 SPLIT_BYTES = 4_000_000  # a session text longer than this is parsed on two cores when one is free
+# where the text is cut, as a share of it: this process also builds the whole session and
+# unpickles the other part, the second one starts, reads, checks and pickles its part
+SPLIT_AT = 0.5
 _ACCOUNTS_HEADER = "\n[[accounts]]\n"
 
 
@@ -1017,8 +1020,7 @@ def _loads(text: str, path: str, file: tuple[Path, int] | None = None) -> dict[s
         return toml_io.loads(text)
 
     start = text.find(_ACCOUNTS_HEADER)
-    # this process also builds the whole session and unpickles the other part: about half each
-    cut = text.find(_ACCOUNTS_HEADER, len(text) // 2) + 1
+    cut = text.find(_ACCOUNTS_HEADER, int(len(text) * SPLIT_AT)) + 1
     if file is None or len(text) <= SPLIT_BYTES or start < 0 or cut <= start + 1 \
             or not bulk.spare_core():
         return whole()

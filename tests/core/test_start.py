@@ -265,18 +265,12 @@ def test_a_session_naming_other_lists_than_its_head_reads_the_lists_it_names(tmp
     assert len(wb.theirs.records) == wb.session.source(PARTNER).accounts
 
 
-def _second_process_dies(*args) -> bytes:
-    import os
-
-    os._exit(3)
-
-
 def test_a_second_process_that_dies_leaves_the_lists_read_here(tmp_path, monkeypatch):
     path = _saved_demo(tmp_path)
     monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
     monkeypatch.setattr(bulk, "spare_core", lambda: True)
-    monkeypatch.setattr(bulk, "_second_process", _second_process_dies)
-    with pytest.raises(OSError, match="ended without a result"):
+    monkeypatch.setattr(bulk, "SECOND_PROCESS", "import os; os._exit(3)")  # it dies at once
+    with pytest.raises(OSError, match=r"ended without a result \(exit 3\)"):
         bulk.beside(lambda: None, len, "it dies first")
     wb = open_saved(path)
     assert wb.ours is not None and wb.theirs is not None and wb.lists_note == ""
