@@ -1,0 +1,37 @@
+"""Process-wide fixtures: the garbage collector as one test process hosting hundreds of apps needs it.
+
+The app freezes every live object after loading a session (`gc.freeze()`: they live as long as the
+app runs). In a test process the next test's app is another app: left frozen, each test's garbage
+stays for good, and `gc.get_freeze_count()` (which `bulk.promote_to_old_generation` calls after
+each bulk step, and which walks the whole frozen list) grew to 47 ms a call after a few dozen
+tests. Each test starts as a fresh process would: nothing frozen.
+
+Full collections are made at known points instead of every ten young ones: after each test that ran
+an app (see tests/ui/conftest.py). The young generations are collected as usual.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+# A full collection walks every live object (a second or more per Pilot test in a worker that has
+# run a hundred); an app's widgets are garbage only once its test ends, so one collection then frees
+# them at the same cost as the two or three automatic ones during the test.
+FULL_COLLECTION_EVERY = 100  # young (gen-1) collections, instead of 10
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fewer_full_collections() -> Iterator[None]:
+    young, middle, full = gc.get_threshold()
+    gc.set_threshold(young, middle, max(full, FULL_COLLECTION_EVERY))
+    yield
+    gc.set_threshold(young, middle, full)
+
+
+@pytest.fixture(autouse=True)
+def nothing_frozen_after_the_test() -> Iterator[None]:
+    yield
+    gc.unfreeze()
