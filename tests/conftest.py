@@ -1,10 +1,8 @@
 """Process-wide fixtures: the garbage collector as one test process hosting hundreds of apps needs it.
 
-The app freezes every live object after loading a session (`gc.freeze()`: they live as long as the
-app runs). In a test process the next test's app is another app: left frozen, each test's garbage
-stays for good, and `gc.get_freeze_count()` (which `bulk.promote_to_old_generation` calls after
-each bulk step, and which walks the whole frozen list) grew to 47 ms a call after a few dozen
-tests. Each test starts as a fresh process would: nothing frozen.
+The app freezes every live object after loading a session (`bulk.keep_out_of_collector`: they live
+as long as the app runs). In a test process the next test's app is another app: left frozen, each
+test's garbage would stay for good. Each test starts as a fresh process would: nothing frozen.
 
 Full collections are made at known points instead of every ten young ones: after each test that ran
 an app (see tests/ui/conftest.py). The young generations are collected as usual.
@@ -16,6 +14,8 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+
+from acctmap_tui.core.bulk import release_to_collector
 
 # A full collection walks every live object (a second or more per Pilot test in a worker that has
 # run a hundred); an app's widgets are garbage only once its test ends, so one collection then frees
@@ -34,4 +34,4 @@ def fewer_full_collections() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def nothing_frozen_after_the_test() -> Iterator[None]:
     yield
-    gc.unfreeze()
+    release_to_collector()
