@@ -17,7 +17,6 @@ from pathlib import Path
 from acctmap_tui.core import ingest
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.categorize import apply_categories, categorize_account
-from acctmap_tui.core.match import manual_pair
 from acctmap_tui.core.model import (
     ACCEPTED,
     ACTION_STATUSES,
@@ -176,6 +175,8 @@ class Workbench:
 
     def pair(self, ours: Record, theirs: Record) -> Account:
         """Pair two records by hand; any pair either record was in gives way."""
+        from acctmap_tui.core.match import manual_pair  # the matcher imports numpy: when used
+
         account = manual_pair(ours, theirs)
         existing = next((a for a in self.session.accounts if a.pair_id == account.pair_id), None)
         if existing is not None:

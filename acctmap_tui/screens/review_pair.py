@@ -18,7 +18,6 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from acctmap_tui.core.match import candidates_for
 from acctmap_tui.core.model import IN_OVERLAP, OURS, PARTNER, Account, AccountList, Record
 from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.workbench import ChangeKind, Workbench
@@ -160,6 +159,8 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
 
     def _candidates(self, record: Record, side: str, limit: int) -> list[tuple[int, float]]:
         """The matcher's candidates for `record` (of `side`) in the searched list, by index."""
+        from acctmap_tui.core.match import candidates_for  # imports numpy: when first searched
+
         found = candidates_for(record, side, self._list(self.search_side), limit=limit)
         return [(self._index[r.key], score) for r, score in found if r.key in self._index]
 
