@@ -30,7 +30,8 @@ class SessionShelf:
     """Saved sessions by file, each read once per version (mtime); safe to fill from a thread."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the table: held briefly, also by the UI thread
+        self._reading = threading.Lock()  # one read at a time, held while a file is read
         self._files: dict[Path, tuple[float, Session | None, str]] = {}  # path -> (mtime, session, error)
         self.reads = 0  # files read from disk (tests and benches look)
 
@@ -41,18 +42,19 @@ class SessionShelf:
             mtime = path.stat().st_mtime
         except OSError as err:
             return None, str(err)
-        with self._lock:
-            cached = self._files.get(key)
-        if cached is not None and cached[0] == mtime:
-            return cached[1], cached[2]
-        try:
-            session: Session | None = load(path)
-            error = ""
-        except (AcctmapError, OSError) as err:
-            session, error = None, str(err)
-        with self._lock:
-            self._files[key] = (mtime, session, error)
-            self.reads += 1
+        with self._reading:  # two scans at once (a worker per visit) read a file once
+            with self._lock:
+                cached = self._files.get(key)
+            if cached is not None and cached[0] == mtime:
+                return cached[1], cached[2]
+            try:
+                session: Session | None = load(path)
+                error = ""
+            except (AcctmapError, OSError) as err:
+                session, error = None, str(err)
+            with self._lock:
+                self._files[key] = (mtime, session, error)
+                self.reads += 1
         return session, error
 
     def scan(self, folder: Path) -> list[SessionInfo]:
