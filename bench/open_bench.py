@@ -5,8 +5,8 @@ this process and prints CPU seconds (user + system, every thread; the machine is
 time is printed too but CPU is the figure to compare), from before the first acctmap import to:
 
 - open: the first frame painted with the phase screen the session was saved on; the app
-  re-reads the source lists after it (`--lists-first`: before the app starts, as until
-  2026-11-29), and the time they are attached is printed too;
+  re-reads the source lists after it (`--lists-first`: the session, then the lists, all before
+  the app starts), and the time they are attached is printed too;
 - review table: after pressing 2, the first frame showing rows of the review table (interactive);
 - ctrl+s: after one edit, from the key press until the file is written (`wait_for_save`).
 
@@ -36,7 +36,7 @@ def _clock() -> tuple[float, float]:
 
 
 LISTS = "auto"  # --lists
-LISTS_LATER = True  # --lists-first: read the lists before the app starts (as before 2026-11-29)
+LISTS_LATER = True  # --lists-first: read the lists before the app starts
 
 
 def _children_cpu() -> float:

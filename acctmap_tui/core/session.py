@@ -1115,27 +1115,6 @@ def load(path: str | Path) -> Session:
     return session
 
 
-def load_head(path: str | Path) -> Session | None:
-    """What a session file says before its first [[accounts]] table (who, when, the source lists
-    and where they are), as a Session without accounts; None when that part cannot be read alone
-    (`load` then says what is wrong). A few milliseconds: a caller can start reading the source
-    lists while `load` reads the accounts."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-        cut = data.find(b"\n[[accounts]]")
-        text = (data if cut < 0 else data[:cut + 1]).decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    try:
-        session = from_toml(text, str(path))
-    except SessionError:
-        return None
-    for src in session.sources:
-        src.path = resolved_path(src.path, path)
-    return session
-
-
 # --- names and folders ------------------------------------------------------------------------
 
 

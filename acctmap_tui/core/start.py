@@ -240,8 +240,12 @@ def reload_sources(session: Session) -> SavedLists:
 
     A hashed list is never re-read; the session still opens without its lists.
     """
-    (ours, ours_note), (theirs, theirs_note) = (_reload_source(session, side) for side in (OURS, PARTNER))
-    return ours, theirs, [note for note in (ours_note, theirs_note) if note]
+    return _joined(*(_reload_source(session, side) for side in (OURS, PARTNER)))
+
+
+def _joined(ours: tuple[AccountList | None, str], theirs: tuple[AccountList | None, str]) -> SavedLists:
+    """Both sides' (list, why not) as the lists and the reasons given."""
+    return ours[0], theirs[0], [note for note in (ours[1], theirs[1]) if note]
 
 
 def lists_reader(session: Session) -> Callable[[], SavedLists]:
@@ -258,22 +262,25 @@ def reload_sources_beside(session: Session) -> SavedLists:
     both are big and a core is free (the app re-reads a saved session's lists this way after
     showing it: see `open_saved` and `lists_reader`)."""
     with paused_gc():
-        lists = [s.path for s in session.sources if s.path and not s.hashed]
-        found = None
+        lists = _lists_to_read(session)
+        read = None
         if sum(map(_size, lists)) > PARALLEL_BYTES and bulk.spare_core():
             try:
-                (ours, ours_note), found = bulk.beside(partial(_reload_source, session, OURS),
-                                                       _reload_source, session, PARTNER)
+                ours, theirs = bulk.beside(partial(_reload_source, session, OURS),
+                                           _reload_source, session, PARTNER)
+                read = _joined(ours, cast(tuple[AccountList | None, str], theirs))
             except OSError:  # no second process here: read both in this one
-                found = None
-        if found is not None:
-            theirs, theirs_note = cast(tuple[AccountList | None, str], found)
-            read = ours, theirs, [note for note in (ours_note, theirs_note) if note]
-        else:
+                pass
+        if read is None:
             read = reload_sources(session)
-        if lists:  # kept as long as the session is shown, like the session (see open_saved)
+        if lists:  # kept as long as the session is shown, like the session (see session.from_toml)
             keep_out_of_collector()
         return read
+
+
+def _lists_to_read(session: Session) -> list[str]:
+    """The source lists a saved session can re-read (a hashed list never is)."""
+    return [s.path for s in session.sources if s.path and not s.hashed]
 
 
 def _reload_source(session: Session, side: str) -> tuple[AccountList | None, str]:
@@ -299,51 +306,22 @@ def _reload_source(session: Session, side: str) -> tuple[AccountList | None, str
         return None, str(err)
 
 
-def _load_with_ours(path: Path, head: Session) -> tuple[Session, tuple[AccountList | None, str]]:
-    return session_io.load(path), _reload_source(head, OURS)
-
-
 def open_saved(path: Path | str, *, lists_later: bool = False) -> Workbench:
-    """A workbench on a saved session, with its lists re-read when they are still there.
-
-    When the lists are big and a core is free, the partner's is re-read in a second process
-    while this one reads the session and then our list (the lists are named in the file's head,
-    read first); if the session turns out to name other lists than its head did (a hand-edited
-    file), they are read again here.
+    """A workbench on a saved session, with its lists re-read when they are still there
+    (`reload_sources_beside`).
 
     With `lists_later`, only the session is read and the workbench says `lists_pending`: the
     app shows the session first (the lists are needed only to pair by hand and for status words
     of unpaired accounts) and attaches them when `reload_sources_beside` has read them.
     """
     path = Path(path)
+    session = session_io.load(path)
     if lists_later:
-        session = session_io.load(path)
         workbench = _workbench(session, None, None, path=path)
-        workbench.lists_pending = any(s.path and not s.hashed for s in session.sources)
+        workbench.lists_pending = bool(_lists_to_read(session))
         return workbench
-    with paused_gc():
-        head = session_io.load_head(path)
-        lists = [s.path for s in (head.sources if head else ()) if s.path and not s.hashed]
-        beside = None
-        if head is not None and sum(map(_size, lists)) > PARALLEL_BYTES and bulk.spare_core():
-            try:
-                beside = bulk.beside(partial(_load_with_ours, path, head), _reload_source, head, PARTNER)
-            except OSError:  # no second process here: read all in this one
-                beside = None
-        if beside is not None:
-            (session, (ours, ours_note)), found = beside
-            theirs, theirs_note = cast(tuple[AccountList | None, str], found)
-            notes = [note for note in (ours_note, theirs_note) if note]
-            if session.sources != head.sources:  # type: ignore[union-attr]
-                ours, theirs, notes = reload_sources(session)
-        else:
-            session = session_io.load(path)
-            ours, theirs, notes = reload_sources(session)
-        # the session and its lists live as long as the app shows them and form no cycles: the
-        # collector would walk them (0.5-1 s at 50,000 rows a list) after this pause and again in
-        # every full collection (see session.from_toml)
-        keep_out_of_collector()
-        return _workbench(session, ours, theirs, path=path, lists_notes=notes)
+    ours, theirs, notes = reload_sources_beside(session)
+    return _workbench(session, ours, theirs, path=path, lists_notes=notes)
 
 
 def finish_exchange(request: SessionRequest, progress: Progress | None = None) -> Finished:

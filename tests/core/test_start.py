@@ -229,7 +229,7 @@ def _lists(wb) -> list:
 
 def test_big_lists_are_reread_beside_the_session_with_the_same_result(tmp_path, monkeypatch):
     """Lists over PARALLEL_BYTES: the partner's list is re-read in a second process while this
-    one reads the session; the workbench is the one the sequential path gives."""
+    one reads ours; the workbench is the one the sequential path gives."""
     path = _saved_demo(tmp_path)
     alone = open_saved(path)
     monkeypatch.setattr(start, "PARALLEL_BYTES", -1)  # every list counts as big
@@ -248,16 +248,15 @@ def test_big_lists_are_reread_beside_the_session_with_the_same_result(tmp_path, 
     assert gone.theirs is None and gone.ours is not None and "moved.csv: not found" in gone.lists_note
 
 
-def test_a_session_naming_other_lists_than_its_head_reads_the_lists_it_names(tmp_path, monkeypatch):
-    """A hand-edited file with a second [[sources]] table after the accounts: the head alone
-    names no partner list; the lists read are those the whole session names."""
+def test_a_session_naming_a_list_after_its_accounts_reads_the_lists_it_names(tmp_path, monkeypatch):
+    """A hand-edited file with a second [[sources]] table after the accounts: the lists read are
+    those the whole session names."""
     path = _saved_demo(tmp_path)
     text = path.read_text(encoding="utf-8")
     head, accounts = text.split("\n[[accounts]]", 1)
     partner = head.split("\n[[sources]]")[2]  # the partner's source (and what follows it)
     moved = head.replace("\n[[sources]]" + partner, "")
     path.write_text(moved + "\n[[accounts]]" + accounts + "\n[[sources]]" + partner, encoding="utf-8")
-    assert session_io.load_head(path).source(PARTNER) is None
     monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
     monkeypatch.setattr(bulk, "spare_core", lambda: True)
     wb = open_saved(path)
