@@ -90,6 +90,9 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
                         id="pair-help")
 
     def on_mount(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
         self._update_title()
         if self.loaded:
             self._prepare_index()
@@ -100,7 +103,7 @@ class PairDialog(ModalScreen[tuple[Record, Record] | None]):
         """The lists arrived while the dialog said they were being read: it becomes the search."""
         if message.change.kind is ChangeKind.LISTS and self.loaded and not self.query("#pair-search"):
             await self.recompose()
-            self.on_mount()
+            self._start()
 
     def _update_title(self) -> None:
         title = self.query_one("#pair-title", Label)
