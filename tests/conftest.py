@@ -11,11 +11,17 @@ an app (see tests/ui/conftest.py). The young generations are collected as usual.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 
 import pytest
 
+from acctmap_tui.core import parse_cache
 from acctmap_tui.core.bulk import release_to_collector
+
+# No test keeps parsed sessions in the user's cache folder (tests/core/test_parse_cache.py names
+# a folder of its own)
+os.environ[parse_cache.ENV] = "off"
 
 # A full collection walks every live object (a second or more per Pilot test in a worker that has
 # run a hundred); an app's widgets are garbage only once its test ends, so one collection then frees

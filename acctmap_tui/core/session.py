@@ -23,7 +23,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
-from acctmap_tui.core import atomic, bulk, toml_io
+from acctmap_tui.core import atomic, bulk, parse_cache, toml_io
 from acctmap_tui.core.bulk import keep_out_of_collector, paused_gc
 from acctmap_tui.core.model import (
     ACCEPTED,
@@ -321,8 +321,9 @@ def to_toml(session: Session) -> str:
     return snapshot(session).to_bytes().decode("utf-8")
 
 
-def write_snapshot(snap: Snapshot, path: str | Path) -> Path:
-    """Write a snapshot to `path` atomically (see core.atomic); SessionError names the file."""
+def write_snapshot(snap: Snapshot, path: str | Path, *, session_file: bool = False) -> Path:
+    """Write a snapshot to `path` atomically (see core.atomic); SessionError names the file.
+    A session file (not a recovery copy) is parsed and kept for its next open (core.parse_cache)."""
     path = Path(path)
     try:
         data = snap.to_bytes()
@@ -332,6 +333,8 @@ def write_snapshot(snap: Snapshot, path: str | Path) -> Path:
         atomic.write_bytes(path, data)
     except OSError as exc:
         raise SessionError(_problem(str(path), f"cannot write: {exc.strerror or exc}")) from exc
+    if session_file:
+        parse_cache.keep_later(path, data)
     return path
 
 
@@ -342,7 +345,7 @@ def save(session: Session, path: str | Path) -> Path:
     session.saved = utcnow()
     try:
         with paused_gc():  # one pause: the document is freed before the collector runs again
-            write_snapshot(snapshot(session, path), path)
+            write_snapshot(snapshot(session, path), path, session_file=True)
     except BaseException:
         session.saved = before
         raise
@@ -1012,7 +1015,23 @@ def _loads(text: str, path: str, file: tuple[Path, int] | None = None) -> dict[s
     file (tomli takes 2.5-3 s for the 14 MB of a 50k session, on one core). The parts are joined
     only when the first holds the head and accounts, and the second the same bytes and nothing
     but accounts: a hand-edited file with anything else after the cut, a part that does not
-    parse alone, or a file changed meanwhile is parsed whole, which also names a wrong line."""
+    parse alone, or a file changed meanwhile is parsed whole, which also names a wrong line.
+
+    A big file's parse is kept (core.parse_cache) and taken from there while the file's text stays
+    the same."""
+
+    if file is not None:
+        kept = parse_cache.recall(file[0], text)
+        if kept is not None:
+            return kept
+    doc = _parse_toml(text, path, file)
+    if file is not None:
+        parse_cache.keep_later(file[0], text.encode("utf-8"))  # for the next open
+    return doc
+
+
+def _parse_toml(text: str, path: str, file: tuple[Path, int] | None) -> dict[str, Any]:
+    """tomli's parse of a session text, a big file's on two cores when one is free (`_loads`)."""
 
     def whole() -> dict[str, Any]:
         if _too_deep(text) is not None:

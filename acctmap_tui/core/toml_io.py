@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - tomli is a dependency; the standard pa
     import tomllib as _parser
 
 TOMLDecodeError = _parser.TOMLDecodeError
+PARSER = f"{_parser.__name__} {getattr(_parser, '__version__', '')}"  # which parser and version reads
 INLINE_MAX = 100  # a one-line array or table longer than this is written out in full
 INDENT = "    "
 

@@ -494,7 +494,7 @@ class PendingSave:
 
     def write(self, recovery_dir: Path | None = None) -> Path:
         """Write the file (any thread), then remove the recovery files this save makes stale."""
-        session_io.write_snapshot(self.snapshot, self.path)
+        session_io.write_snapshot(self.snapshot, self.path, session_file=True)
         session_io.recovery_path(self.path).unlink(missing_ok=True)
         if recovery_dir is not None:
             session_io.unsaved_recovery_path(recovery_dir, self.session_id).unlink(missing_ok=True)
