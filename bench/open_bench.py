@@ -13,6 +13,10 @@ time is printed too but CPU is the figure to compare), from before the first acc
 Next to them, measured in the same run on the same file: the parts of opening (reading the
 TOML with tomli alone, `session.load`, re-reading the source lists), and `session.save`.
 
+The file is opened as one never opened before (no kept parse, core.parse_cache), or with
+`--kept` as one acctmap saved or opened before (its parse kept by a second process first). The
+bench keeps parses in a folder of its own, not the user's.
+
     python bench/cli_bench.py --n 50000 --keep /tmp/s50      # makes /tmp/s50/session.toml
     python bench/open_bench.py /tmp/s50/session.toml [--lists beside|here]
 """
@@ -23,6 +27,7 @@ import argparse
 import asyncio
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +42,7 @@ def _clock() -> tuple[float, float]:
 
 LISTS = "auto"  # --lists
 LISTS_LATER = True  # --lists-first: read the lists before the app starts
+KEPT = False  # --kept: the file's parse was kept by an earlier save or open
 
 
 def _children_cpu() -> float:
@@ -81,7 +87,7 @@ async def app_run(path: Path, start: tuple[float, float]) -> list[str]:
         while not frames:
             await pilot.pause(0.01)
         cpu, wall, screen = frames[0]
-        lines.append(f"open: first frame ({type(screen).__name__})    "
+        lines.append(f"open{', parse kept' if KEPT else ''}: first frame ({type(screen).__name__})    "
                      f"{cpu - start[0]:6.2f} s CPU  ({wall - start[1]:6.2f} s wall)  [goal < 2 s]")
         while workbench.lists_pending:
             await pilot.pause(0.01)
@@ -136,14 +142,23 @@ def parts(path: Path, copy: Path) -> list[str]:
     from acctmap_tui.core import session as session_io
     from acctmap_tui.core import start as start_mod
 
+    from acctmap_tui.core import parse_cache
+
+    parse_cache.settle()  # the ctrl+s above started one: not beside the parts
     lines = []
     text = path.read_text(encoding="utf-8")
     t = _clock()
     tomli.loads(text)
     lines.append(f"  tomli.loads alone (the floor)       {_since(t)}")
+    kept = os.environ["ACCTMAP_CACHE_DIR"]
+    os.environ["ACCTMAP_CACHE_DIR"] = "off"
     t = _clock()
-    session = session_io.load(path)
-    lines.append(f"  session.load                        {_since(t)}")
+    session_io.load(path)
+    lines.append(f"  session.load, parse not kept        {_since(t)}")
+    os.environ["ACCTMAP_CACHE_DIR"] = kept
+    t = _clock()
+    session = session_io.load(path)  # the app's save kept its parse
+    lines.append(f"  session.load, parse kept            {_since(t)}")
     t = _clock()
     start_mod.reload_sources(session)
     lines.append(f"  re-reading the two source lists     {_since(t)}")
@@ -169,18 +184,27 @@ def main() -> None:
                              "load average (auto)")
     parser.add_argument("--lists-first", action="store_true",
                         help="read the lists before the app starts, not after its first frame")
+    parser.add_argument("--kept", action="store_true",
+                        help="open it as a session acctmap saved or opened before: its parse kept")
     args = parser.parse_args()
-    global LISTS, LISTS_LATER
+    global LISTS, LISTS_LATER, KEPT
     LISTS = args.lists
     LISTS_LATER = not args.lists_first
-    start = _clock()
+    KEPT = args.kept
     work = Path(tempfile.mkdtemp())
+    os.environ["ACCTMAP_CACHE_DIR"] = str(work / "parsed")  # not the user's cache folder
     try:
         # the app saves over the file it opened: work on a copy beside the original (relative
         # source paths still resolve)
         path = args.session.with_name(f"bench-open-{os.getpid()}.toml")
         shutil.copyfile(args.session, path)
         try:
+            if KEPT:  # as the second process of a save or an open does, before the clock starts
+                subprocess.run([sys.executable, "-c", "import sys, hashlib\n"
+                                "from acctmap_tui.core.parse_cache import fill\n"
+                                "fill(sys.argv[1], hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())",
+                                os.path.realpath(path)], check=True)
+            start = _clock()
             load = os.getloadavg()[0]
             lines = asyncio.run(app_run(path, start))
             lines.append("parts, each alone (same process, same file):")
