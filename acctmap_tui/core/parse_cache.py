@@ -34,6 +34,7 @@ from acctmap_tui.core import toml_io
 
 CACHE_BYTES = 4_000_000  # smaller session texts parse in well under a second: not kept
 MAX_ENTRIES = 8
+MAX_FILLING = 2  # processes keeping parses at once
 FORMAT = b"acctmap parsed session 1"
 ENV = "ACCTMAP_CACHE_DIR"
 _SAFE = {("datetime", name) for name in ("date", "datetime", "time", "timedelta", "timezone")}
@@ -105,6 +106,8 @@ def keep_later(path: Path | str, data: bytes) -> None:
     before = _filling.pop(target, None)
     if before is not None and before.poll() is None:
         before.kill()  # it parses an older save
+    if sum(p.poll() is None for p in _filling.values()) >= MAX_FILLING:
+        return  # a scan of a folder of big sessions (Compare) does not start one each
     code = ("import os, sys\ntry: os.nice(10)\nexcept (OSError, AttributeError): pass\n"
             "from acctmap_tui.core.parse_cache import fill\nfill(*sys.argv[1:])")
     try:

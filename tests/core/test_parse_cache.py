@@ -159,3 +159,24 @@ def test_entries_of_removed_files_and_beyond_the_limit_are_pruned(tmp_path, cach
     monkeypatch.setattr(toml_io, "loads", lambda text: parsed.append(1) or loads(text))
     session_io.load(paths[1])
     assert parsed == []  # the newest kept entry
+
+
+def test_a_folder_of_big_sessions_starts_few_processes_at_once(tmp_path, cache, monkeypatch):
+    started = []
+    monkeypatch.setattr(parse_cache.subprocess, "Popen", lambda *a, **k: started.append(a) or _Running())
+    for n in range(5):
+        path = tmp_path / f"s{n}.toml"
+        path.write_bytes(b"x = 1\n")
+        parse_cache.keep_later(path, b"x = 1\n")
+    assert len(started) == parse_cache.MAX_FILLING
+    parse_cache._filling.clear()
+
+
+class _Running:
+    """A process that has not ended."""
+
+    def poll(self):
+        return None
+
+    def wait(self, timeout=None):
+        return 0
