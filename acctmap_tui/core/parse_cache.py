@@ -11,7 +11,7 @@ parses it itself, so an entry only ever holds what tomli read from the file.
 
 Where: the user's cache folder (`platformdirs.user_cache_path("acctmap") / "parsed"`, mode
 0700, files 0600), one entry per session file, at most MAX_ENTRIES; an entry whose file is gone
-is removed when the next is made. `ACCTMAP_CACHE_DIR` names another folder, or `off` for none.
+is removed when the next entry is made or read. `ACCTMAP_CACHE_DIR` names another folder, or `off` for none.
 The entries hold what the session files hold (private fields too), on this machine only.
 
 An entry is read back by an unpickler that makes nothing but containers, texts, numbers and
@@ -88,6 +88,7 @@ def recall(path: Path | str, text: str) -> dict[str, Any] | None:
     except Exception:  # noqa: BLE001 - a damaged or planted entry: parse the TOML instead
         entry.unlink(missing_ok=True)
         return None
+    prune(where)  # also here: a user who only opens sessions leaves no entry of a removed file
     return doc if isinstance(doc, dict) else None
 
 
