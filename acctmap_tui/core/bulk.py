@@ -93,13 +93,12 @@ def _pickled(there: Callable[..., object], *args) -> bytes:
         return pickle.dumps(there(*args), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _serve() -> None:
-    """The second process of `beside`: its job from stdin, the result (or the error raised)
-    to stdout, pickled, then gone at once (freeing its copy of a list took 0.3 s at 50k)."""
+def _serve(job: bytes) -> None:
+    """The second process of `beside`: its job (read from stdin by SECOND_PROCESS), the result
+    (or the error raised) to stdout, pickled, then gone at once (freeing its copy of a list took
+    0.3 s at 50k)."""
     import sys
 
-    paths, job = pickle.loads(sys.stdin.buffer.read())
-    sys.path[:] = paths  # where this process found `there`'s module
     try:
         there, args = pickle.loads(job)
         data = b"\0" + _pickled(there, *args)
@@ -118,8 +117,20 @@ def _serve() -> None:
 
 # What the second process runs: only this module and `there`'s are imported there (a
 # multiprocessing child imports the program's __main__ again, the whole CLI, and starts a
-# resource tracker process first: 0.3-0.5 s before its job starts).
-SECOND_PROCESS = "from acctmap_tui.core.bulk import _serve; _serve()"
+# resource tracker process first: 0.3-0.5 s before its job starts). It takes this process's
+# sys.path before it imports acctmap, and `-P` keeps the working folder out of its path until
+# then: a folder holding another copy of acctmap_tui must not give the two processes two
+# versions of it.
+SECOND_PROCESS = ("import pickle, sys; paths, job = pickle.loads(sys.stdin.buffer.read()); "
+                  "sys.path[:] = paths; from acctmap_tui.core.bulk import _serve; _serve(job)")
+
+
+def python_here() -> list[str]:
+    """The start of a command running this Python with no folder put first in its path
+    (`-P`): a second process of acctmap takes its path from this one (`SECOND_PROCESS`)."""
+    import sys
+
+    return [sys.executable, "-P"]
 
 
 def beside(here: Callable[[], _T], there: Callable[..., object], *args) -> tuple[_T, object]:
@@ -136,7 +147,7 @@ def beside(here: Callable[[], _T], there: Callable[..., object], *args) -> tuple
     import sys
 
     job = pickle.dumps((sys.path, pickle.dumps((there, args), protocol=pickle.HIGHEST_PROTOCOL)))
-    process = subprocess.Popen([sys.executable, "-c", SECOND_PROCESS],
+    process = subprocess.Popen([*python_here(), "-c", SECOND_PROCESS],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         try:

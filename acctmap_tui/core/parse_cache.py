@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from acctmap_tui.core import toml_io
+from acctmap_tui.core import bulk, toml_io
 
 CACHE_BYTES = 4_000_000  # smaller session texts parse in well under a second: not kept
 MAX_ENTRIES = 8
@@ -109,11 +109,13 @@ def keep_later(path: Path | str, data: bytes) -> None:
         before.kill()  # it parses an older save
     if sum(p.poll() is None for p in _filling.values()) >= MAX_FILLING:
         return  # a scan of a folder of big sessions (Compare) does not start one each
+    # this process's path before acctmap is imported there (see bulk.SECOND_PROCESS)
     code = ("import os, sys\ntry: os.nice(10)\nexcept (OSError, AttributeError): pass\n"
-            "from acctmap_tui.core.parse_cache import fill\nfill(*sys.argv[1:])")
+            "sys.path[:] = sys.argv[3:]\n"
+            "from acctmap_tui.core.parse_cache import fill\nfill(*sys.argv[1:3])")
     try:
         _filling[target] = subprocess.Popen(
-            [sys.executable, "-c", code, target, _key(data)],
+            [*bulk.python_here(), "-c", code, target, _key(data), *sys.path],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, close_fds=True)
     except OSError:

@@ -20,3 +20,17 @@ def test_an_error_here_is_raised_here():
 
     with pytest.raises(KeyError):
         bulk.beside(fails, divmod, 7, 2)
+
+
+def test_a_working_folder_holding_another_copy_of_acctmap_is_not_imported_there(tmp_path, monkeypatch):
+    """The second process imports acctmap from where this one did, and the standard library as
+    this one does: decoys in the working folder (a checkout of another version) are not used."""
+    decoy = tmp_path / "acctmap_tui" / "core"
+    decoy.mkdir(parents=True)
+    for init in (tmp_path / "acctmap_tui" / "__init__.py", decoy / "__init__.py"):
+        init.write_text("", encoding="utf-8")
+    (decoy / "bulk.py").write_text("import os; os._exit(7)\n", encoding="utf-8")
+    (decoy / "model.py").write_text("import os; os._exit(7)\n", encoding="utf-8")
+    (tmp_path / "pickle.py").write_text("import os; os._exit(7)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert bulk.beside(lambda: "here", divmod, 7, 2) == ("here", (3, 1))
