@@ -27,6 +27,8 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -134,20 +136,54 @@ def settle(timeout: float | None = None) -> None:
 
 def fill(path: str, key: str) -> None:
     """The second process of `keep_later`: parse the file and write its entry, if its text still
-    hashes to `key`. Nothing is reported: without an entry the session opens as before."""
-    try:
-        text = Path(path).read_bytes().decode("utf-8").removeprefix("\ufeff")
-        if _key(text.encode("utf-8")) != key:
-            return  # saved again meanwhile: that save's process keeps it
-        doc = toml_io.loads(text)
-        where = folder()
-        if where is None:
-            return
-        body = pickle.dumps(_shared(doc, {}), protocol=pickle.HIGHEST_PROTOCOL)
-        _write(where / _entry_name(path), _header(key) + os.fsencode(path) + b"\n" + body)
-        prune(where)
-    except Exception:  # noqa: BLE001 - unreadable, changed or not TOML: no entry
+    hashes to `key`. Nothing is reported: without an entry the session opens as before.
+
+    One at a time on the machine (a lock in the cache folder): a script exporting fifty big
+    sessions, one `acctmap` process each, leaves one parse running at a time, not fifty; one that
+    waits longer than LOCK_WAIT gives up."""
+    where = folder()
+    if where is None:
         return
+    try:
+        with _one_at_a_time(where):
+            text = Path(path).read_bytes().decode("utf-8").removeprefix("\ufeff")
+            if _key(text.encode("utf-8")) != key:
+                return  # saved again meanwhile: that save's process keeps it
+            doc = toml_io.loads(text)
+            body = pickle.dumps(_shared(doc, {}), protocol=pickle.HIGHEST_PROTOCOL)
+            _write(where / _entry_name(path), _header(key) + os.fsencode(path) + b"\n" + body)
+            prune(where)
+    except Exception:  # noqa: BLE001 - busy, unreadable, changed or not TOML: no entry
+        return
+
+
+LOCK_WAIT = 20.0  # seconds a second process waits for another one's parse to end
+
+
+@contextmanager
+def _one_at_a_time(where: Path) -> Iterator[None]:
+    """Hold the cache folder's lock (POSIX `flock`; elsewhere nothing is held); TimeoutError
+    after LOCK_WAIT seconds."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(where / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        waited = 0.0
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if waited >= LOCK_WAIT:
+                    raise TimeoutError("another process keeps a parse") from None
+                time.sleep(0.1)
+                waited += 0.1
+        yield
+    finally:
+        os.close(fd)  # the lock goes with it
 
 
 def _shared(value: Any, seen: dict[str, str]) -> Any:

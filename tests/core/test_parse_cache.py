@@ -177,3 +177,23 @@ class _Running:
 
     def wait(self, timeout=None):
         return 0
+
+
+def test_one_parse_is_kept_at_a_time_on_the_machine(tmp_path, cache, monkeypatch):
+    """A second process finds the folder's lock held (another acctmap keeping a parse): it
+    waits, then gives up without an entry."""
+    import fcntl
+
+    path = _saved(tmp_path)
+    for entry in _entries(cache):
+        entry.unlink()
+    monkeypatch.setattr(parse_cache, "LOCK_WAIT", 0.3)
+    held = os.open(cache / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        parse_cache.fill(os.path.realpath(path), parse_cache._key(path.read_bytes()))
+        assert _entries(cache) == []
+    finally:
+        os.close(held)
+    parse_cache.fill(os.path.realpath(path), parse_cache._key(path.read_bytes()))
+    assert len(_entries(cache)) == 1
