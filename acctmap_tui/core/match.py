@@ -399,6 +399,11 @@ class _NameWords:
     # each name run together, generic words and a word's plural or possessive "s" left out
     # (`_compact_letters`): "campbells soup holdings" -> "campbellsoup"; all generic: all its words
     compact_forms: list[str]
+    # per token, in `sorted_forms` order: the rank of its word in sorted order
+    sorted_ranks: np.ndarray
+    # the names are their words joined by single spaces, and no word holds a character below a
+    # space: two names then compare as strings as their words compare in sequence (`_name_ranks`)
+    plain: bool
 
     @property
     def size(self) -> np.ndarray:
@@ -407,7 +412,8 @@ class _NameWords:
 
 def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     """The words of each name key, split in one pass over all names (see `_NameWords`)."""
-    if not all(k and "  " not in k and "\n" not in k and k == k.strip() for k in names):
+    as_written = all(k and "  " not in k and "\n" not in k and k == k.strip() for k in names)
+    if not as_written:
         names = [" ".join(k.split()) or "?" for k in names]  # not as name_key writes them
     if names:
         tokens = " ".join(names).split(" ")
@@ -435,11 +441,13 @@ def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     kept = _compact_letters(vocab)[ids]
     compact_size = _per_name(kept, start)
     at = np.arange(int(letters.sum()), dtype=np.int64) - np.repeat(np.cumsum(letters) - letters, letters)
-    compact_forms = _cut(_from_utf32(_utf32("".join(tokens))[at < np.repeat(kept, letters)]),
-                         compact_size, 0)
+    chars = _utf32("".join(tokens))
+    compact_forms = _cut(_from_utf32(chars[at < np.repeat(kept, letters)]), compact_size, 0)
     for n in np.flatnonzero(compact_size == 0).tolist():  # generic words only
         compact_forms[n] = names[n].replace(" ", "")
-    return _NameWords(tokens, vocab, ids, start, name_of, per_word, sorted_forms, compact_forms)
+    plain = as_written and not (chars <= ord(" ")).any()
+    return _NameWords(tokens, vocab, ids, start, name_of, per_word, sorted_forms, compact_forms,
+                      word_rank[ids[by_rank]], plain)
 
 
 def _utf32(text: str) -> np.ndarray:
@@ -696,8 +704,7 @@ def _neighbour_pairs(names: list[str], words: _NameWords, name_o: np.ndarray, na
     out_t: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     if not len(name_o) or not len(name_t) or not (lonely_o.any() or lonely_t.any()):
         return out_o[0], out_t[0]
-    for forms in (words.sorted_forms, [k[::-1] for k in names]):
-        forms = _dense_rank(forms)  # compared as ranks, not as numpy strings
+    for forms in _name_ranks(names, words):
         sort_o, sort_t = forms[name_o], forms[name_t]
         for lonely, mine, other, mine_is_ours in ((lonely_o, sort_o, sort_t, True),
                                                    (lonely_t, sort_t, sort_o, False)):
@@ -714,6 +721,38 @@ def _neighbour_pairs(names: list[str], words: _NameWords, name_o: np.ndarray, na
                 out_o.append(pairs[0])
                 out_t.append(pairs[1])
     return np.concatenate(out_o).astype(np.int64), np.concatenate(out_t).astype(np.int64)
+
+
+def _name_ranks(names: list[str], words: _NameWords) -> tuple[np.ndarray, np.ndarray]:
+    """The dense ranks (`_dense_rank`) of the names' sorted forms and of the names' letters
+    reversed.
+
+    For plain names (`_NameWords.plain`) they are ranked as sequences of word ranks, not as
+    strings: a name's letters reversed are its words' letters reversed, last word first.
+    """
+    grid_cells = len(names) * int(words.size.max(initial=0))
+    if not words.plain or grid_cells > 16 * len(words.tokens) + 1024:  # a grid of mostly padding
+        return _dense_rank(words.sorted_forms), _dense_rank([k[::-1] for k in names])
+    vocab = [w[::-1] for w in words.vocab]
+    reversed_rank = np.empty(len(vocab), dtype=np.int64)
+    reversed_rank[np.asarray(sorted(range(len(vocab)), key=vocab.__getitem__), dtype=np.int64)] = (
+        np.arange(len(vocab)))
+    size, name_of = words.size, words.name_of
+    place = np.arange(len(name_of), dtype=np.int64) - words.start[:-1][name_of]  # a word's place in its name
+    return (_sequence_rank(name_of, place, words.sorted_ranks, len(names)),
+            _sequence_rank(name_of, size[name_of] - 1 - place, reversed_rank[words.ids], len(names)))
+
+
+def _sequence_rank(row: np.ndarray, column: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """The dense rank of each of `n` sequences (value k is item column[k] of sequence row[k]),
+    compared item by item, a sequence before every longer one it begins."""
+    grid = np.full((n, int(column.max(initial=-1)) + 1), -1, dtype=np.int64)
+    grid[row, column] = values
+    order = np.lexsort(grid.T[::-1])
+    ordered = grid[order]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.concatenate(([0], np.cumsum((ordered[1:] != ordered[:-1]).any(axis=1))))[:n]
+    return rank
 
 
 def _dense_rank(values: list[str]) -> np.ndarray:
