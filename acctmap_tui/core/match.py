@@ -746,12 +746,12 @@ def _name_ranks(names: list[str], words: _NameWords) -> tuple[np.ndarray, np.nda
 def _sequence_rank(row: np.ndarray, column: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """The dense rank of each of `n` sequences (value k is item column[k] of sequence row[k]),
     compared item by item, a sequence before every longer one it begins."""
-    grid = np.full((n, int(column.max(initial=-1)) + 1), -1, dtype=np.int64)
-    grid[row, column] = values
-    order = np.lexsort(grid.T[::-1])
-    ordered = grid[order]
+    grid = np.full((int(column.max(initial=-1)) + 1, n), -1, dtype=np.min_scalar_type(-len(values) - 1))
+    grid[column, row] = values  # a column a sequence
+    order = np.lexsort(grid[::-1])
+    ordered = grid[:, order]
     rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.concatenate(([0], np.cumsum((ordered[1:] != ordered[:-1]).any(axis=1))))[:n]
+    rank[order] = np.concatenate(([0], np.cumsum((ordered[:, 1:] != ordered[:, :-1]).any(axis=0))))[:n]
     return rank
 
 
