@@ -480,7 +480,8 @@ def _name_blocks(names: list[str], words: _NameWords
     A name's blocking keys: the whole key; each word's keys (the word; a long
     word's first and last letters, "<" / ">", for a typo in the other half of the word; a rare
     word with one letter dropped, "~", for a typo anywhere in it: "viwen" and "viwn" share "viwn",
-    "soltuions" and "solutions" share "soltions"); in names of three words or more, each pair of
+    "soltuions" and "solutions" share "soltions", kept where two words or more give it,
+    `_shared_keys`); in names of three words or more, each pair of
     neighbouring words ("+", for a typo in a word too common to block on, as in "red pacific
     soluttions"); and in names of two words or more, the first and last letters of the name run
     together ("[" / "]", a typo across a word boundary: "rus trose").
@@ -526,12 +527,14 @@ def _name_blocks(names: list[str], words: _NameWords
     affixed_words = [vocab[n] for n in affixed.tolist()]
     typo = np.flatnonzero(long_word & (length >= MIN_TYPO_WORD) & (words.per_word <= 2 * MAX_TYPO_BLOCK))
     deletions, deleted_from = _deletions_of([vocab[n] for n in typo.tolist()])
+    typo_keys, typo_word = _shared_keys(np.concatenate((word_hash[typo], _hashes(deletions))),
+                                        np.concatenate((typo, typo[deleted_from])))
+    del deletions
     word_keys = [_keyed("w", word_hash[longs]),
                  _keyed("<", _hashes([w[:AFFIX] for w in affixed_words])),
                  _keyed(">", _hashes([w[-AFFIX:] for w in affixed_words])),
-                 _keyed("~", word_hash[typo]), _keyed("~", _hashes(deletions))]
-    key_word = np.concatenate((longs, affixed, affixed, typo, typo[deleted_from]))
-    del deletions
+                 _keyed("~", typo_keys)]
+    key_word = np.concatenate((longs, affixed, affixed, typo_word))
     by_word = np.argsort(key_word, kind="stable")
     word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(vocab)))))
     occurrence, got = _expand(word_start, by_word, word_ids)
@@ -572,6 +575,23 @@ def _keyed(kind: str, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Block keys of one kind from their strings' hashes, and each block's size cap: the word
     "acme" and the whole name "acme" are two blocks."""
     return hashes ^ _KIND_SALT[kind], np.full(len(hashes), _BLOCK_CAPS[kind], dtype=np.int64)
+
+
+def _shared_keys(hashes: np.ndarray, word: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The letter-dropped keys (by hash; each with the word it is of) that two words or more
+    give. A key of one word only would block the names holding that word, which the word's own
+    block ("w", of a larger cap) already pairs: nine keys in ten at 50k, left out."""
+    order = np.argsort(hashes)
+    hashes, word = hashes[order], word[order]
+    if not len(hashes):
+        return hashes, word
+    first = np.empty(len(hashes), dtype=bool)
+    first[0] = True
+    np.not_equal(hashes[1:], hashes[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    several = np.minimum.reduceat(word, starts) != np.maximum.reduceat(word, starts)
+    keep = several[np.cumsum(first) - 1]
+    return hashes[keep], word[keep]
 
 
 def _deletions(word: str) -> list[str]:

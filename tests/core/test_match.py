@@ -6,6 +6,7 @@ normalizer.
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from acctmap_tui.core.match import (
     FLAG_DIFFERENT_COUNTRY,
     FLAG_DOMAIN_UNLIKE_NAME,
     FLAG_SAME_PLACE,
+    _shared_keys,
     apply_decisions,
     candidates_for,
     evidence,
@@ -459,6 +461,18 @@ def test_a_typo_in_a_short_name_is_compared():
     ours, theirs = lists([rec("Viwen")], [rec("Viwn", "viwn.com")])
     (a,) = match_lists(ours, theirs).accounts
     assert a.match.decision == REVIEW and 80 <= a.match.score < 100
+
+
+def test_a_letter_dropped_key_is_kept_only_where_two_words_give_it():
+    # "viwn" is the word "viwn" and "viwen" with its "e" dropped: kept, with both words; "oo"
+    # dropped from "zoom" is one word's twice ("zom"): left out, the word's own block pairs it
+    words = ["viwn", "viwen", "zoom"]
+    hashes = np.array([hash("viwn"), hash("viwn"), hash("zom"), hash("zom")], dtype=np.int64)
+    word = np.array([0, 1, 2, 2], dtype=np.int64)
+    kept, of = _shared_keys(hashes, word)
+    assert kept.tolist() == [hash("viwn")] * 2 and sorted(words[w] for w in of.tolist()) == ["viwen", "viwn"]
+    empty = np.zeros(0, dtype=np.int64)
+    assert [len(x) for x in _shared_keys(empty, empty)] == [0, 0]
 
 
 def test_a_typo_in_a_name_of_common_words_is_compared():
