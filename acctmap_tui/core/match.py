@@ -829,14 +829,13 @@ def _pair_scores(names: list[str], words: _NameWords, a: np.ndarray, b: np.ndarr
         forms = np.asarray(texts, dtype=object)
         at = np.arange(len(a))
         if scorer is fuzz.ratio:
-            counts = _char_counts(texts)
-            size = counts.sum(axis=1, dtype=np.int64)
+            counts, size = _char_counts(texts)
             lengths = size[a] + size[b]
             at = np.flatnonzero(200 * np.minimum(size[a], size[b]) >= (cutoff - 0.01) * lengths)
         for part in range(0, len(at), SCORE_CHUNK):  # rapidfuzz copies every string it is given
             at_part = at[part:part + SCORE_CHUNK]
             if scorer is fuzz.ratio:
-                alike = np.minimum(counts[a[at_part]], counts[b[at_part]]).sum(axis=1, dtype=np.int64)
+                alike = _alike(counts, size, a[at_part], b[at_part])
                 at_part = at_part[200 * alike >= (cutoff - 0.01) * lengths[at_part]]
             out[at_part] = process.cpdist(forms[a[at_part]], forms[b[at_part]], scorer=scorer,
                                           score_cutoff=cutoff, workers=-1, dtype=np.float32)
@@ -855,14 +854,39 @@ def _pair_scores(names: list[str], words: _NameWords, a: np.ndarray, b: np.ndarr
 CHAR_BUCKETS = 32  # by code point mod 32: a to z each in a bucket of its own
 
 
-def _char_counts(texts: list[str]) -> np.ndarray:
+def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """How many characters of each text fall in each of CHAR_BUCKETS buckets (by code point):
-    two texts have at most sum(min(their counts)) characters in common, in order or not."""
+    two texts have at most sum(min(their counts)) characters in common, in order or not (see
+    `_alike`); and each text's length."""
     size = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     chars = _utf32("".join(texts))
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), size)
     counts = np.bincount(owner * CHAR_BUCKETS + chars % CHAR_BUCKETS, minlength=len(texts) * CHAR_BUCKETS)
-    return counts.reshape(len(texts), CHAR_BUCKETS).astype(np.min_scalar_type(counts.max(initial=0)))
+    return counts.reshape(len(texts), CHAR_BUCKETS).astype(np.min_scalar_type(counts.max(initial=0))), size
+
+
+_BYTE_SUM = np.uint64(0x0101010101010101)  # times a word of 8 bytes: their sum in the top byte
+
+
+def _alike(counts: np.ndarray, size: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """sum(min(counts[a[k]], counts[b[k]])) for each k (`_char_counts`, `size` the texts'
+    lengths): at most the characters texts a[k] and b[k] have in common.
+
+    With one byte a count and no text of 256 characters (a sum of minimums is at most the shorter
+    length), the 32 minimums of a pair are four 64-bit words, added bytewise without a carry and
+    summed by one multiplication: numpy's sum over bytes is several times slower.
+    """
+    if counts.dtype != np.uint8 or counts.shape[1] % 8 or int(size.max(initial=0)) > 255:
+        return np.minimum(counts[a], counts[b]).sum(axis=1, dtype=np.int64)
+    as_words = counts.view(np.uint64)  # np.take of whole words, and in place: 4x faster again
+    mins = np.take(as_words, a, axis=0)
+    np.minimum(mins.view(np.uint8), np.take(as_words, b, axis=0).view(np.uint8), out=mins.view(np.uint8))
+    total = mins[:, 0].copy()
+    for lane in range(1, mins.shape[1]):
+        total += mins[:, lane]
+    total *= _BYTE_SUM
+    total >>= np.uint64(56)
+    return total.astype(np.int64)
 
 
 def _word_checks(words: _NameWords, rare_at: np.ndarray, a: np.ndarray, b: np.ndarray, cutoff: float

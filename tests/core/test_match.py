@@ -15,6 +15,8 @@ from acctmap_tui.core.match import (
     FLAG_DIFFERENT_COUNTRY,
     FLAG_DOMAIN_UNLIKE_NAME,
     FLAG_SAME_PLACE,
+    _alike,
+    _char_counts,
     _shared_keys,
     apply_decisions,
     candidates_for,
@@ -473,6 +475,20 @@ def test_a_letter_dropped_key_is_kept_only_where_two_words_give_it():
     assert kept.tolist() == [hash("viwn")] * 2 and sorted(words[w] for w in of.tolist()) == ["viwen", "viwn"]
     empty = np.zeros(0, dtype=np.int64)
     assert [len(x) for x in _shared_keys(empty, empty)] == [0, 0]
+
+
+def test_characters_in_common_are_counted_bytewise_as_numpy_sums_them():
+    # the bound that spares rapidfuzz most pairs; long texts (a count sum over 255) take numpy's sum
+    rng = np.random.default_rng(7)
+    for longest in (40, 600):
+        texts = ["".join(rng.choice(list("abcxyz é1"), size=rng.integers(1, longest))) for _ in range(300)]
+        counts, size = _char_counts(texts)
+        a, b = rng.integers(0, len(texts), 5000), rng.integers(0, len(texts), 5000)
+        expected = [sum(min(x.count(c), y.count(c)) for c in set(x)) for x, y in zip(
+            (texts[i] for i in a.tolist()), (texts[j] for j in b.tolist()))]
+        got = _alike(counts, size, a, b)
+        assert (got >= np.asarray(expected)).all()  # a bound: buckets may merge characters
+        assert got.tolist() == np.minimum(counts[a], counts[b]).sum(axis=1).tolist()
 
 
 def test_a_typo_in_a_name_of_common_words_is_compared():
