@@ -310,7 +310,36 @@ def _domain_pairs(
     A record's other domains (several in one website cell) join too; a pair sharing several
     domains is one pair.
     """
+    raw = _domain_joins(ours, theirs)
+    keys_o = [ours[i].name_key for i, _, _ in raw]
+    keys_t = [theirs[j].name_key for _, j, _ in raw]
+    sims = process.cpdist(keys_o, keys_t, scorer=fuzz.token_set_ratio, workers=-1) if raw else []
+
+    accounts = []
+    for (i, j, several), sim, ko, kt in zip(raw, sims, keys_o, keys_t):
+        flags = []
+        if several:
+            flags.append(FLAG_ONE_TO_MANY)
+        if ko and kt and sim < th.names_differ and not _label_names_both(ours[i].domain, ko, kt):
+            flags.append(FLAG_NAMES_DIFFER)
+        decision = REVIEW if flags else AUTO
+        accounts.append(Account(ours[i], theirs[j], MatchInfo(method, 100.0, decision, flags)))
+    return accounts, {i for i, _, _ in raw}, {j for _, j, _ in raw}
+
+
+def _domain_joins(ours: list[Record], theirs: list[Record]) -> list[tuple[int, int, bool]]:
+    """The pairs (i, j, several) of our record i and their record j sharing a domain, each
+    once, in order of our domains (as first met), then theirs; `several` when a domain is on
+    more records than that pair's two."""
     dom_t, dom_o = list(map(_DOMAIN, theirs)), list(map(_DOMAIN, ours))
+    # The usual lists (ingest merges the rows of a domain): each domain on one record a side,
+    # and no record with other domains: our i pairs with the one j of its domain.
+    at_t = dict(zip(dom_t, range(len(theirs))))  # a domain's last j
+    at_t.pop("", None)
+    with_domain_t, with_domain_o = len(dom_t) - dom_t.count(""), len(dom_o) - dom_o.count("")
+    if (len(at_t) == with_domain_t and len(set(dom_o).difference(("",))) == with_domain_o
+            and not any(map(_OTHER_DOMAINS, theirs)) and not any(map(_OTHER_DOMAINS, ours))):
+        return [(i, j, False) for i, j in enumerate(map(at_t.get, dom_o)) if j is not None]
     by_domain_t: dict[str, list[int]] = defaultdict(list)
     for j in compress(range(len(theirs)), dom_t):
         by_domain_t[dom_t[j]].append(j)
@@ -334,21 +363,7 @@ def _domain_pairs(
                 if (i, j) not in seen:
                     seen.add((i, j))
                     raw.append((i, j, several))
-
-    keys_o = [ours[i].name_key for i, _, _ in raw]
-    keys_t = [theirs[j].name_key for _, j, _ in raw]
-    sims = process.cpdist(keys_o, keys_t, scorer=fuzz.token_set_ratio, workers=-1) if raw else []
-
-    accounts = []
-    for (i, j, several), sim, ko, kt in zip(raw, sims, keys_o, keys_t):
-        flags = []
-        if several:
-            flags.append(FLAG_ONE_TO_MANY)
-        if ko and kt and sim < th.names_differ and not _label_names_both(ours[i].domain, ko, kt):
-            flags.append(FLAG_NAMES_DIFFER)
-        decision = REVIEW if flags else AUTO
-        accounts.append(Account(ours[i], theirs[j], MatchInfo(method, 100.0, decision, flags)))
-    return accounts, {i for i, _, _ in raw}, {j for _, j, _ in raw}
+    return raw
 
 
 _NOT_INITIALS = frozenset(("and", "of", "the", "for", "de", "und", "et"))
@@ -705,6 +720,7 @@ def _records_holding(name_o: np.ndarray, name_t: np.ndarray, a: np.ndarray, b: n
 
 _NAME_KEY = attrgetter("name_key")
 _DOMAIN = attrgetter("domain")
+_OTHER_DOMAINS = attrgetter("other_domains")
 
 
 def _free(size: int, paired: set[int]) -> np.ndarray:
