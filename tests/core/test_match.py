@@ -111,11 +111,15 @@ def test_empty_domains_never_join_on_domain():
 
 
 def test_domain_twice_on_one_side_is_one_to_many_review():
-    ours, theirs = lists([rec("Acme", "acme.com"), rec("Acme EU", "acme.com")], [rec("Acme", "acme.com")])
-    result = match_lists(ours, theirs)
-    assert len(result.accounts) == 2
-    for a in result.accounts:
-        assert a.match.decision == REVIEW and FLAG_ONE_TO_MANY in a.match.flags
+    for twice, once in (([rec("Acme", "acme.com"), rec("Acme EU", "acme.com")], [rec("Acme", "acme.com")]),
+                        ([rec("Acme", "acme.com")], [rec("Acme", "acme.com"), rec("Acme EU", "acme.com")])):
+        ours, theirs = lists(twice, once)
+        result = match_lists(ours, theirs)
+        assert len(result.accounts) == 2
+        for a in result.accounts:
+            assert a.match.decision == REVIEW and FLAG_ONE_TO_MANY in a.match.flags
+        ours, theirs = lists(once, twice)
+        assert len(match_lists(ours, theirs).accounts) == 2
 
 
 # --- name fallback -------------------------------------------------------------------------------
