@@ -958,11 +958,11 @@ def _name_pairs(
     rows_o, rows_t = list(compress(range(len(ours)), all_o)), list(compress(range(len(theirs)), all_t))
     keys_o, keys_t = list(compress(all_o, all_o)), list(compress(all_t, all_t))
     # what depends on the name alone is worked out once per distinct name key of the two lists
-    names = list(dict.fromkeys(keys_o + keys_t))
-    index = dict(zip(names, range(len(names))))
-    name_o = np.fromiter(map(index.__getitem__, keys_o), dtype=np.int64, count=len(keys_o))
-    name_t = np.fromiter(map(index.__getitem__, keys_t), dtype=np.int64, count=len(keys_t))
-    del index, all_o, all_t
+    index: dict[str, int] = {}  # each name key's number, in order of first sight: one pass
+    ids = np.asarray([index.setdefault(k, len(index)) for k in keys_o + keys_t], dtype=np.int64)
+    names = list(index)
+    name_o, name_t = ids[:len(keys_o)], ids[len(keys_o):]
+    del index, ids, all_o, all_t
     words = _name_words(names, np.bincount(name_o, minlength=len(names))
                         + np.bincount(name_t, minlength=len(names)))
     block_pairs, extra_o, extra_t, too_common = _candidate_pairs(names, name_o, name_t, words)
