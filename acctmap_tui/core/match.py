@@ -427,17 +427,25 @@ class _NameWords:
 
 def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     """The words of each name key, split in one pass over all names (see `_NameWords`)."""
-    as_written = all(k and "  " not in k and "\n" not in k and k == k.strip() for k in names)
+    text = " ".join(names)
+    # words joined by single spaces, as name_key writes them: checked on the joined text first
+    # (no whitespace but single spaces, none at either end of a name), name by name when in doubt
+    as_written = (all(names) and "  " not in text and not text.startswith(" ") and not text.endswith(" ")
+                  and not (any(map(text.__contains__, _ASCII_OTHER_SPACE)) if text.isascii()
+                           else _OTHER_SPACE.search(text))) or all(
+        k and "  " not in k and "\n" not in k and k == k.strip() for k in names)
     if not as_written:
         names = [" ".join(k.split()) or "?" for k in names]  # not as name_key writes them
+        text = " ".join(names)
     if names:
-        tokens = " ".join(names).split(" ")
+        tokens = text.split(" ")
         size = np.fromiter(map(str.count, names, repeat(" ")), dtype=np.int64, count=len(names)) + 1
     else:
         tokens, size = [], np.zeros(0, dtype=np.int64)
-    vocab = list(dict.fromkeys(tokens))
-    index = dict(zip(vocab, range(len(vocab))))
-    ids = np.fromiter(map(index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    index: dict[str, int] = {}  # each word's number, in order of first sight
+    ids = np.asarray([index.setdefault(w, len(index)) for w in tokens], dtype=np.int64)
+    vocab = list(index)
+    del text, index
     name_of = np.repeat(np.arange(len(names), dtype=np.int64), size)
     n_vocab = max(len(vocab), 1)
     once = _distinct(name_of * n_vocab + ids)  # each word once per name
@@ -463,6 +471,10 @@ def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     plain = as_written and not (chars <= ord(" ")).any()
     return _NameWords(tokens, vocab, ids, start, name_of, per_word, sorted_forms, compact_forms,
                       word_rank[ids[by_rank]], plain)
+
+
+_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but a plain space
+_ASCII_OTHER_SPACE = "".join(c for c in map(chr, range(128)) if c.isspace() and c != " ")
 
 
 def _utf32(text: str) -> np.ndarray:
