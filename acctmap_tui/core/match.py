@@ -936,11 +936,16 @@ def _word_checks(words: _NameWords, rare_at: np.ndarray, a: np.ndarray, b: np.nd
     pair = np.repeat(np.arange(len(a)), cells)
     off = np.arange(int(cells.sum()), dtype=np.int64) - at[pair]
     i, j = off // lb[pair], off % lb[pair]
-    code, inverse = np.unique(flat_ids[first[a][pair] + i] * n_vocab + flat_ids[first[b][pair] + j],
-                              return_inverse=True)
+    word_a, word_b = flat_ids[first[a][pair] + i], flat_ids[first[b][pair] + j]
+    table = np.full(len(word_a), 100.0)  # a word against itself
+    differ = np.flatnonzero(word_a != word_b)
+    code = word_a[differ] * n_vocab + word_b[differ]
+    code, inverse = np.unique(code.astype(np.uint32) if n_vocab * n_vocab < 1 << 32 else code,
+                              return_inverse=True)  # 32-bit codes sort faster
+    code = code.astype(np.int64)
     vocab = np.asarray(words.vocab, dtype=object)
-    table = process.cpdist(vocab[code // n_vocab], vocab[code % n_vocab], scorer=fuzz.ratio,
-                           workers=-1, dtype=np.float64)[inverse.reshape(-1)]
+    table[differ] = process.cpdist(vocab[code // n_vocab], vocab[code % n_vocab], scorer=fuzz.ratio,
+                                   workers=-1, dtype=np.float64)[inverse.reshape(-1)]
     best_o = np.maximum.reduceat(table, at[pair][j == 0] + (off[j == 0]))  # per (pair, our word)
     transposed = np.empty_like(table)
     transposed[at[pair] + j * la[pair] + i] = table
