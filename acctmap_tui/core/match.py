@@ -830,9 +830,11 @@ def _rivals(record: np.ndarray, eff: np.ndarray, chosen: np.ndarray, gap: float
 
 def _distinct(codes: np.ndarray) -> np.ndarray:
     """Sorted distinct values (np.unique hashes first, which is several times slower here)."""
-    codes = np.sort(codes)
     if len(codes) == 0:
-        return codes
+        return np.sort(codes)
+    if codes.dtype == np.int64 and 0 <= codes.min() and codes.max() < 1 << 32:
+        return _distinct(codes.astype(np.uint32)).astype(np.int64)  # 32-bit sorts twice as fast
+    codes = np.sort(codes)
     keep = np.empty(len(codes), dtype=bool)
     keep[0] = True
     np.not_equal(codes[1:], codes[:-1], out=keep[1:])
