@@ -1357,7 +1357,14 @@ def _spells(label: str, key: str) -> bool:
     words = key.split()
     forms = ["".join(words)]
     if "and" in words:
-        forms += ["".join(word if word != "and" else amp for word in words) for amp in _AND_IN_LABELS]
+        # every form keeps the words before the first "and": a label without them is none
+        if not label.startswith("".join(words[:words.index("and")])):
+            return False
+        if "\x00" in key:
+            forms += ["".join(word if word != "and" else amp for word in words) for amp in _AND_IN_LABELS]
+        else:  # "and" marked once, then written each way
+            marked = "".join(word if word != "and" else "\x00" for word in words)
+            forms += [marked.replace("\x00", amp) for amp in _AND_IN_LABELS]
     for form in forms:
         if form and label.startswith(form):
             rest = label[len(form):]
