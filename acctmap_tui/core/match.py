@@ -310,7 +310,36 @@ def _domain_pairs(
     A record's other domains (several in one website cell) join too; a pair sharing several
     domains is one pair.
     """
+    raw = _domain_joins(ours, theirs)
+    keys_o = [ours[i].name_key for i, _, _ in raw]
+    keys_t = [theirs[j].name_key for _, j, _ in raw]
+    sims = process.cpdist(keys_o, keys_t, scorer=fuzz.token_set_ratio, workers=-1) if raw else []
+
+    accounts = []
+    for (i, j, several), sim, ko, kt in zip(raw, sims, keys_o, keys_t):
+        flags = []
+        if several:
+            flags.append(FLAG_ONE_TO_MANY)
+        if ko and kt and sim < th.names_differ and not _label_names_both(ours[i].domain, ko, kt):
+            flags.append(FLAG_NAMES_DIFFER)
+        decision = REVIEW if flags else AUTO
+        accounts.append(Account(ours[i], theirs[j], MatchInfo(method, 100.0, decision, flags)))
+    return accounts, {i for i, _, _ in raw}, {j for _, j, _ in raw}
+
+
+def _domain_joins(ours: list[Record], theirs: list[Record]) -> list[tuple[int, int, bool]]:
+    """The pairs (i, j, several) of our record i and their record j sharing a domain, each
+    once, in order of our domains (as first met), then theirs; `several` when a domain is on
+    more records than that pair's two."""
     dom_t, dom_o = list(map(_DOMAIN, theirs)), list(map(_DOMAIN, ours))
+    # The usual lists (ingest merges the rows of a domain): each domain on one record a side,
+    # and no record with other domains: our i pairs with the one j of its domain.
+    at_t = dict(zip(dom_t, range(len(theirs))))  # a domain's last j
+    at_t.pop("", None)
+    with_domain_t, with_domain_o = len(dom_t) - dom_t.count(""), len(dom_o) - dom_o.count("")
+    if (len(at_t) == with_domain_t and len(set(dom_o).difference(("",))) == with_domain_o
+            and not any(map(_OTHER_DOMAINS, theirs)) and not any(map(_OTHER_DOMAINS, ours))):
+        return [(i, j, False) for i, j in enumerate(map(at_t.get, dom_o)) if j is not None]
     by_domain_t: dict[str, list[int]] = defaultdict(list)
     for j in compress(range(len(theirs)), dom_t):
         by_domain_t[dom_t[j]].append(j)
@@ -334,21 +363,7 @@ def _domain_pairs(
                 if (i, j) not in seen:
                     seen.add((i, j))
                     raw.append((i, j, several))
-
-    keys_o = [ours[i].name_key for i, _, _ in raw]
-    keys_t = [theirs[j].name_key for _, j, _ in raw]
-    sims = process.cpdist(keys_o, keys_t, scorer=fuzz.token_set_ratio, workers=-1) if raw else []
-
-    accounts = []
-    for (i, j, several), sim, ko, kt in zip(raw, sims, keys_o, keys_t):
-        flags = []
-        if several:
-            flags.append(FLAG_ONE_TO_MANY)
-        if ko and kt and sim < th.names_differ and not _label_names_both(ours[i].domain, ko, kt):
-            flags.append(FLAG_NAMES_DIFFER)
-        decision = REVIEW if flags else AUTO
-        accounts.append(Account(ours[i], theirs[j], MatchInfo(method, 100.0, decision, flags)))
-    return accounts, {i for i, _, _ in raw}, {j for _, j, _ in raw}
+    return raw
 
 
 _NOT_INITIALS = frozenset(("and", "of", "the", "for", "de", "und", "et"))
@@ -399,6 +414,11 @@ class _NameWords:
     # each name run together, generic words and a word's plural or possessive "s" left out
     # (`_compact_letters`): "campbells soup holdings" -> "campbellsoup"; all generic: all its words
     compact_forms: list[str]
+    # per token, in `sorted_forms` order: the rank of its word in sorted order
+    sorted_ranks: np.ndarray
+    # the names are their words joined by single spaces, and no word holds a character below a
+    # space: two names then compare as strings as their words compare in sequence (`_name_ranks`)
+    plain: bool
 
     @property
     def size(self) -> np.ndarray:
@@ -407,16 +427,25 @@ class _NameWords:
 
 def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     """The words of each name key, split in one pass over all names (see `_NameWords`)."""
-    if not all(k and "  " not in k and "\n" not in k and k == k.strip() for k in names):
+    text = " ".join(names)
+    # words joined by single spaces, as name_key writes them: checked on the joined text first
+    # (no whitespace but single spaces, none at either end of a name), name by name when in doubt
+    as_written = (all(names) and "  " not in text and not text.startswith(" ") and not text.endswith(" ")
+                  and not (any(map(text.__contains__, _ASCII_OTHER_SPACE)) if text.isascii()
+                           else _OTHER_SPACE.search(text))) or all(
+        k and "  " not in k and "\n" not in k and k == k.strip() for k in names)
+    if not as_written:
         names = [" ".join(k.split()) or "?" for k in names]  # not as name_key writes them
+        text = " ".join(names)
     if names:
-        tokens = " ".join(names).split(" ")
+        tokens = text.split(" ")
         size = np.fromiter(map(str.count, names, repeat(" ")), dtype=np.int64, count=len(names)) + 1
     else:
         tokens, size = [], np.zeros(0, dtype=np.int64)
-    vocab = list(dict.fromkeys(tokens))
-    index = dict(zip(vocab, range(len(vocab))))
-    ids = np.fromiter(map(index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    index: dict[str, int] = {}  # each word's number, in order of first sight
+    ids = np.asarray([index.setdefault(w, len(index)) for w in tokens], dtype=np.int64)
+    vocab = list(index)
+    del text, index
     name_of = np.repeat(np.arange(len(names), dtype=np.int64), size)
     n_vocab = max(len(vocab), 1)
     once = _distinct(name_of * n_vocab + ids)  # each word once per name
@@ -435,11 +464,17 @@ def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     kept = _compact_letters(vocab)[ids]
     compact_size = _per_name(kept, start)
     at = np.arange(int(letters.sum()), dtype=np.int64) - np.repeat(np.cumsum(letters) - letters, letters)
-    compact_forms = _cut(_from_utf32(_utf32("".join(tokens))[at < np.repeat(kept, letters)]),
-                         compact_size, 0)
+    chars = _utf32("".join(tokens))
+    compact_forms = _cut(_from_utf32(chars[at < np.repeat(kept, letters)]), compact_size, 0)
     for n in np.flatnonzero(compact_size == 0).tolist():  # generic words only
         compact_forms[n] = names[n].replace(" ", "")
-    return _NameWords(tokens, vocab, ids, start, name_of, per_word, sorted_forms, compact_forms)
+    plain = as_written and not (chars <= ord(" ")).any()
+    return _NameWords(tokens, vocab, ids, start, name_of, per_word, sorted_forms, compact_forms,
+                      word_rank[ids[by_rank]], plain)
+
+
+_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but a plain space
+_ASCII_OTHER_SPACE = "".join(c for c in map(chr, range(128)) if c.isspace() and c != " ")
 
 
 def _utf32(text: str) -> np.ndarray:
@@ -472,7 +507,8 @@ def _name_blocks(names: list[str], words: _NameWords
     A name's blocking keys: the whole key; each word's keys (the word; a long
     word's first and last letters, "<" / ">", for a typo in the other half of the word; a rare
     word with one letter dropped, "~", for a typo anywhere in it: "viwen" and "viwn" share "viwn",
-    "soltuions" and "solutions" share "soltions"); in names of three words or more, each pair of
+    "soltuions" and "solutions" share "soltions", kept where two words or more give it,
+    `_shared_keys`); in names of three words or more, each pair of
     neighbouring words ("+", for a typo in a word too common to block on, as in "red pacific
     soluttions"); and in names of two words or more, the first and last letters of the name run
     together ("[" / "]", a typo across a word boundary: "rus trose").
@@ -518,12 +554,14 @@ def _name_blocks(names: list[str], words: _NameWords
     affixed_words = [vocab[n] for n in affixed.tolist()]
     typo = np.flatnonzero(long_word & (length >= MIN_TYPO_WORD) & (words.per_word <= 2 * MAX_TYPO_BLOCK))
     deletions, deleted_from = _deletions_of([vocab[n] for n in typo.tolist()])
+    typo_keys, typo_word = _shared_keys(np.concatenate((word_hash[typo], _hashes(deletions))),
+                                        np.concatenate((typo, typo[deleted_from])))
+    del deletions
     word_keys = [_keyed("w", word_hash[longs]),
                  _keyed("<", _hashes([w[:AFFIX] for w in affixed_words])),
                  _keyed(">", _hashes([w[-AFFIX:] for w in affixed_words])),
-                 _keyed("~", word_hash[typo]), _keyed("~", _hashes(deletions))]
-    key_word = np.concatenate((longs, affixed, affixed, typo, typo[deleted_from]))
-    del deletions
+                 _keyed("~", typo_keys)]
+    key_word = np.concatenate((longs, affixed, affixed, typo_word))
     by_word = np.argsort(key_word, kind="stable")
     word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(vocab)))))
     occurrence, got = _expand(word_start, by_word, word_ids)
@@ -564,6 +602,23 @@ def _keyed(kind: str, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Block keys of one kind from their strings' hashes, and each block's size cap: the word
     "acme" and the whole name "acme" are two blocks."""
     return hashes ^ _KIND_SALT[kind], np.full(len(hashes), _BLOCK_CAPS[kind], dtype=np.int64)
+
+
+def _shared_keys(hashes: np.ndarray, word: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The letter-dropped keys (by hash; each with the word it is of) that two words or more
+    give. A key of one word only would block the names holding that word, which the word's own
+    block ("w", of a larger cap) already pairs: nine keys in ten at 50k, left out."""
+    order = np.argsort(hashes)
+    hashes, word = hashes[order], word[order]
+    if not len(hashes):
+        return hashes, word
+    first = np.empty(len(hashes), dtype=bool)
+    first[0] = True
+    np.not_equal(hashes[1:], hashes[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    several = np.minimum.reduceat(word, starts) != np.maximum.reduceat(word, starts)
+    keep = several[np.cumsum(first) - 1]
+    return hashes[keep], word[keep]
 
 
 def _deletions(word: str) -> list[str]:
@@ -677,6 +732,7 @@ def _records_holding(name_o: np.ndarray, name_t: np.ndarray, a: np.ndarray, b: n
 
 _NAME_KEY = attrgetter("name_key")
 _DOMAIN = attrgetter("domain")
+_OTHER_DOMAINS = attrgetter("other_domains")
 
 
 def _free(size: int, paired: set[int]) -> np.ndarray:
@@ -696,8 +752,7 @@ def _neighbour_pairs(names: list[str], words: _NameWords, name_o: np.ndarray, na
     out_t: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     if not len(name_o) or not len(name_t) or not (lonely_o.any() or lonely_t.any()):
         return out_o[0], out_t[0]
-    for forms in (words.sorted_forms, [k[::-1] for k in names]):
-        forms = _dense_rank(forms)  # compared as ranks, not as numpy strings
+    for forms in _name_ranks(names, words):
         sort_o, sort_t = forms[name_o], forms[name_t]
         for lonely, mine, other, mine_is_ours in ((lonely_o, sort_o, sort_t, True),
                                                    (lonely_t, sort_t, sort_o, False)):
@@ -714,6 +769,38 @@ def _neighbour_pairs(names: list[str], words: _NameWords, name_o: np.ndarray, na
                 out_o.append(pairs[0])
                 out_t.append(pairs[1])
     return np.concatenate(out_o).astype(np.int64), np.concatenate(out_t).astype(np.int64)
+
+
+def _name_ranks(names: list[str], words: _NameWords) -> tuple[np.ndarray, np.ndarray]:
+    """The dense ranks (`_dense_rank`) of the names' sorted forms and of the names' letters
+    reversed.
+
+    For plain names (`_NameWords.plain`) they are ranked as sequences of word ranks, not as
+    strings: a name's letters reversed are its words' letters reversed, last word first.
+    """
+    grid_cells = len(names) * int(words.size.max(initial=0))
+    if not words.plain or grid_cells > 16 * len(words.tokens) + 1024:  # a grid of mostly padding
+        return _dense_rank(words.sorted_forms), _dense_rank([k[::-1] for k in names])
+    vocab = [w[::-1] for w in words.vocab]
+    reversed_rank = np.empty(len(vocab), dtype=np.int64)
+    reversed_rank[np.asarray(sorted(range(len(vocab)), key=vocab.__getitem__), dtype=np.int64)] = (
+        np.arange(len(vocab)))
+    size, name_of = words.size, words.name_of
+    place = np.arange(len(name_of), dtype=np.int64) - words.start[:-1][name_of]  # a word's place in its name
+    return (_sequence_rank(name_of, place, words.sorted_ranks, len(names)),
+            _sequence_rank(name_of, size[name_of] - 1 - place, reversed_rank[words.ids], len(names)))
+
+
+def _sequence_rank(row: np.ndarray, column: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """The dense rank of each of `n` sequences (value k is item column[k] of sequence row[k]),
+    compared item by item, a sequence before every longer one it begins."""
+    grid = np.full((int(column.max(initial=-1)) + 1, n), -1, dtype=np.min_scalar_type(-len(values) - 1))
+    grid[column, row] = values  # a column a sequence
+    order = np.lexsort(grid[::-1])
+    ordered = grid[:, order]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.concatenate(([0], np.cumsum((ordered[:, 1:] != ordered[:, :-1]).any(axis=0))))[:n]
+    return rank
 
 
 def _dense_rank(values: list[str]) -> np.ndarray:
@@ -743,9 +830,11 @@ def _rivals(record: np.ndarray, eff: np.ndarray, chosen: np.ndarray, gap: float
 
 def _distinct(codes: np.ndarray) -> np.ndarray:
     """Sorted distinct values (np.unique hashes first, which is several times slower here)."""
-    codes = np.sort(codes)
     if len(codes) == 0:
-        return codes
+        return np.sort(codes)
+    if codes.dtype == np.int64 and 0 <= codes.min() and codes.max() < 1 << 32:
+        return _distinct(codes.astype(np.uint32)).astype(np.int64)  # 32-bit sorts twice as fast
+    codes = np.sort(codes)
     keep = np.empty(len(codes), dtype=bool)
     keep[0] = True
     np.not_equal(codes[1:], codes[:-1], out=keep[1:])
@@ -770,14 +859,13 @@ def _pair_scores(names: list[str], words: _NameWords, a: np.ndarray, b: np.ndarr
         forms = np.asarray(texts, dtype=object)
         at = np.arange(len(a))
         if scorer is fuzz.ratio:
-            counts = _char_counts(texts)
-            size = counts.sum(axis=1, dtype=np.int64)
+            counts, size = _char_counts(texts)
             lengths = size[a] + size[b]
             at = np.flatnonzero(200 * np.minimum(size[a], size[b]) >= (cutoff - 0.01) * lengths)
         for part in range(0, len(at), SCORE_CHUNK):  # rapidfuzz copies every string it is given
             at_part = at[part:part + SCORE_CHUNK]
             if scorer is fuzz.ratio:
-                alike = np.minimum(counts[a[at_part]], counts[b[at_part]]).sum(axis=1, dtype=np.int64)
+                alike = _alike(counts, size, a[at_part], b[at_part])
                 at_part = at_part[200 * alike >= (cutoff - 0.01) * lengths[at_part]]
             out[at_part] = process.cpdist(forms[a[at_part]], forms[b[at_part]], scorer=scorer,
                                           score_cutoff=cutoff, workers=-1, dtype=np.float32)
@@ -796,14 +884,39 @@ def _pair_scores(names: list[str], words: _NameWords, a: np.ndarray, b: np.ndarr
 CHAR_BUCKETS = 32  # by code point mod 32: a to z each in a bucket of its own
 
 
-def _char_counts(texts: list[str]) -> np.ndarray:
+def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """How many characters of each text fall in each of CHAR_BUCKETS buckets (by code point):
-    two texts have at most sum(min(their counts)) characters in common, in order or not."""
+    two texts have at most sum(min(their counts)) characters in common, in order or not (see
+    `_alike`); and each text's length."""
     size = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     chars = _utf32("".join(texts))
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), size)
     counts = np.bincount(owner * CHAR_BUCKETS + chars % CHAR_BUCKETS, minlength=len(texts) * CHAR_BUCKETS)
-    return counts.reshape(len(texts), CHAR_BUCKETS).astype(np.min_scalar_type(counts.max(initial=0)))
+    return counts.reshape(len(texts), CHAR_BUCKETS).astype(np.min_scalar_type(counts.max(initial=0))), size
+
+
+_BYTE_SUM = np.uint64(0x0101010101010101)  # times a word of 8 bytes: their sum in the top byte
+
+
+def _alike(counts: np.ndarray, size: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """sum(min(counts[a[k]], counts[b[k]])) for each k (`_char_counts`, `size` the texts'
+    lengths): at most the characters texts a[k] and b[k] have in common.
+
+    With one byte a count and no text of 256 characters (a sum of minimums is at most the shorter
+    length), the 32 minimums of a pair are four 64-bit words, added bytewise without a carry and
+    summed by one multiplication: numpy's sum over bytes is several times slower.
+    """
+    if counts.dtype != np.uint8 or counts.shape[1] % 8 or int(size.max(initial=0)) > 255:
+        return np.minimum(counts[a], counts[b]).sum(axis=1, dtype=np.int64)
+    as_words = counts.view(np.uint64)  # np.take of whole words, and in place: 4x faster again
+    mins = np.take(as_words, a, axis=0)
+    np.minimum(mins.view(np.uint8), np.take(as_words, b, axis=0).view(np.uint8), out=mins.view(np.uint8))
+    total = mins[:, 0].copy()
+    for lane in range(1, mins.shape[1]):
+        total += mins[:, lane]
+    total *= _BYTE_SUM
+    total >>= np.uint64(56)
+    return total.astype(np.int64)
 
 
 def _word_checks(words: _NameWords, rare_at: np.ndarray, a: np.ndarray, b: np.ndarray, cutoff: float
@@ -825,11 +938,16 @@ def _word_checks(words: _NameWords, rare_at: np.ndarray, a: np.ndarray, b: np.nd
     pair = np.repeat(np.arange(len(a)), cells)
     off = np.arange(int(cells.sum()), dtype=np.int64) - at[pair]
     i, j = off // lb[pair], off % lb[pair]
-    code, inverse = np.unique(flat_ids[first[a][pair] + i] * n_vocab + flat_ids[first[b][pair] + j],
-                              return_inverse=True)
+    word_a, word_b = flat_ids[first[a][pair] + i], flat_ids[first[b][pair] + j]
+    table = np.full(len(word_a), 100.0)  # a word against itself
+    differ = np.flatnonzero(word_a != word_b)
+    code = word_a[differ] * n_vocab + word_b[differ]
+    code, inverse = np.unique(code.astype(np.uint32) if n_vocab * n_vocab < 1 << 32 else code,
+                              return_inverse=True)  # 32-bit codes sort faster
+    code = code.astype(np.int64)
     vocab = np.asarray(words.vocab, dtype=object)
-    table = process.cpdist(vocab[code // n_vocab], vocab[code % n_vocab], scorer=fuzz.ratio,
-                           workers=-1, dtype=np.float64)[inverse.reshape(-1)]
+    table[differ] = process.cpdist(vocab[code // n_vocab], vocab[code % n_vocab], scorer=fuzz.ratio,
+                                   workers=-1, dtype=np.float64)[inverse.reshape(-1)]
     best_o = np.maximum.reduceat(table, at[pair][j == 0] + (off[j == 0]))  # per (pair, our word)
     transposed = np.empty_like(table)
     transposed[at[pair] + j * la[pair] + i] = table
@@ -859,11 +977,11 @@ def _name_pairs(
     rows_o, rows_t = list(compress(range(len(ours)), all_o)), list(compress(range(len(theirs)), all_t))
     keys_o, keys_t = list(compress(all_o, all_o)), list(compress(all_t, all_t))
     # what depends on the name alone is worked out once per distinct name key of the two lists
-    names = list(dict.fromkeys(keys_o + keys_t))
-    index = dict(zip(names, range(len(names))))
-    name_o = np.fromiter(map(index.__getitem__, keys_o), dtype=np.int64, count=len(keys_o))
-    name_t = np.fromiter(map(index.__getitem__, keys_t), dtype=np.int64, count=len(keys_t))
-    del index, all_o, all_t
+    index: dict[str, int] = {}  # each name key's number, in order of first sight: one pass
+    ids = np.asarray([index.setdefault(k, len(index)) for k in keys_o + keys_t], dtype=np.int64)
+    names = list(index)
+    name_o, name_t = ids[:len(keys_o)], ids[len(keys_o):]
+    del index, ids, all_o, all_t
     words = _name_words(names, np.bincount(name_o, minlength=len(names))
                         + np.bincount(name_t, minlength=len(names)))
     block_pairs, extra_o, extra_t, too_common = _candidate_pairs(names, name_o, name_t, words)
@@ -1239,7 +1357,14 @@ def _spells(label: str, key: str) -> bool:
     words = key.split()
     forms = ["".join(words)]
     if "and" in words:
-        forms += ["".join(word if word != "and" else amp for word in words) for amp in _AND_IN_LABELS]
+        # every form keeps the words before the first "and": a label without them is none
+        if not label.startswith("".join(words[:words.index("and")])):
+            return False
+        if "\x00" in key:
+            forms += ["".join(word if word != "and" else amp for word in words) for amp in _AND_IN_LABELS]
+        else:  # "and" marked once, then written each way
+            marked = "".join(word if word != "and" else "\x00" for word in words)
+            forms += [marked.replace("\x00", amp) for amp in _AND_IN_LABELS]
     for form in forms:
         if form and label.startswith(form):
             rest = label[len(form):]

@@ -6,6 +6,7 @@ normalizer.
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,9 @@ from acctmap_tui.core.match import (
     FLAG_DIFFERENT_COUNTRY,
     FLAG_DOMAIN_UNLIKE_NAME,
     FLAG_SAME_PLACE,
+    _alike,
+    _char_counts,
+    _shared_keys,
     apply_decisions,
     candidates_for,
     evidence,
@@ -107,11 +111,15 @@ def test_empty_domains_never_join_on_domain():
 
 
 def test_domain_twice_on_one_side_is_one_to_many_review():
-    ours, theirs = lists([rec("Acme", "acme.com"), rec("Acme EU", "acme.com")], [rec("Acme", "acme.com")])
-    result = match_lists(ours, theirs)
-    assert len(result.accounts) == 2
-    for a in result.accounts:
-        assert a.match.decision == REVIEW and FLAG_ONE_TO_MANY in a.match.flags
+    for twice, once in (([rec("Acme", "acme.com"), rec("Acme EU", "acme.com")], [rec("Acme", "acme.com")]),
+                        ([rec("Acme", "acme.com")], [rec("Acme", "acme.com"), rec("Acme EU", "acme.com")])):
+        ours, theirs = lists(twice, once)
+        result = match_lists(ours, theirs)
+        assert len(result.accounts) == 2
+        for a in result.accounts:
+            assert a.match.decision == REVIEW and FLAG_ONE_TO_MANY in a.match.flags
+        ours, theirs = lists(once, twice)
+        assert len(match_lists(ours, theirs).accounts) == 2
 
 
 # --- name fallback -------------------------------------------------------------------------------
@@ -459,6 +467,32 @@ def test_a_typo_in_a_short_name_is_compared():
     ours, theirs = lists([rec("Viwen")], [rec("Viwn", "viwn.com")])
     (a,) = match_lists(ours, theirs).accounts
     assert a.match.decision == REVIEW and 80 <= a.match.score < 100
+
+
+def test_a_letter_dropped_key_is_kept_only_where_two_words_give_it():
+    # "viwn" is the word "viwn" and "viwen" with its "e" dropped: kept, with both words; "oo"
+    # dropped from "zoom" is one word's twice ("zom"): left out, the word's own block pairs it
+    words = ["viwn", "viwen", "zoom"]
+    hashes = np.array([hash("viwn"), hash("viwn"), hash("zom"), hash("zom")], dtype=np.int64)
+    word = np.array([0, 1, 2, 2], dtype=np.int64)
+    kept, of = _shared_keys(hashes, word)
+    assert kept.tolist() == [hash("viwn")] * 2 and sorted(words[w] for w in of.tolist()) == ["viwen", "viwn"]
+    empty = np.zeros(0, dtype=np.int64)
+    assert [len(x) for x in _shared_keys(empty, empty)] == [0, 0]
+
+
+def test_characters_in_common_are_counted_bytewise_as_numpy_sums_them():
+    # the bound that spares rapidfuzz most pairs; long texts (a count sum over 255) take numpy's sum
+    rng = np.random.default_rng(7)
+    for longest in (40, 600):
+        texts = ["".join(rng.choice(list("abcxyz é1"), size=rng.integers(1, longest))) for _ in range(300)]
+        counts, size = _char_counts(texts)
+        a, b = rng.integers(0, len(texts), 5000), rng.integers(0, len(texts), 5000)
+        expected = [sum(min(x.count(c), y.count(c)) for c in set(x)) for x, y in zip(
+            (texts[i] for i in a.tolist()), (texts[j] for j in b.tolist()))]
+        got = _alike(counts, size, a, b)
+        assert (got >= np.asarray(expected)).all()  # a bound: buckets may merge characters
+        assert got.tolist() == np.minimum(counts[a], counts[b]).sum(axis=1).tolist()
 
 
 def test_a_typo_in_a_name_of_common_words_is_compared():

@@ -7,8 +7,12 @@ pair the old rule guarded against through.
 
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from acctmap_tui.core.ingest import read_list
-from acctmap_tui.core.match import match_lists, review_priority
+from acctmap_tui.core.match import _name_ranks, _name_words, match_lists, review_priority
 from acctmap_tui.core.model import (
     AUTO,
     FLAG_DIFFERENT_DOMAINS,
@@ -175,6 +179,25 @@ def test_a_typo_in_a_name_of_crowded_words_is_found_by_the_second_pass():
 
     result = run([rec("Smiht Plumbing"), *crowd("com")], [rec("Smith Plumbing", "smithplumbing.io"), *crowd("de")])
     assert decision(result, "Smiht Plumbing", "Smith Plumbing") == REVIEW
+
+
+_word = st.text("abz1é", min_size=1, max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_word, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=30, unique=True))
+def test_the_second_pass_orders_names_as_their_letters_do(names):
+    """The second pass ranks names by their words' ranks, not letter by letter: the order must be
+    the letters' all the same, a name before a longer one it begins ("ab" < "ab z" < "abz")."""
+    words = _name_words(names, np.ones(len(names), dtype=np.int64))
+    by_sorted_words, by_reversed_letters = _name_ranks(names, words)
+
+    def rank(forms: list[str]) -> list[int]:
+        order = sorted(set(forms))
+        return [order.index(f) for f in forms]
+
+    assert by_sorted_words.tolist() == rank([" ".join(sorted(n.split())) for n in names])
+    assert by_reversed_letters.tolist() == rank([n[::-1] for n in names])
 
 
 # --- domain-less rows with one name on one list --------------------------------------------------
