@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     cols = ["--columns", "name=Account Name,domain=Website,status=Type,owner=Account Owner"]
     # parses kept in a folder of the bench's own (core.parse_cache), not the user's
     os.environ["ACCTMAP_CACHE_DIR"] = str(work / "parsed")
+    shutil.rmtree(work / "parsed", ignore_errors=True)  # a kept folder's entries are of older files
     env = {**os.environ, "COLUMNS": "100"}
 
     load_before = os.getloadavg()[0]
