@@ -218,7 +218,7 @@ def main() -> None:
         shutil.copyfile(args.session, path)
         try:
             if KEPT:  # as the second process of a save or an open does, before the clock starts
-                subprocess.run([sys.executable, "-c", "import sys, hashlib\n"
+                subprocess.run([sys.executable, "-P", "-c", "import sys, hashlib\n"
                                 "from acctmap_tui.core.parse_cache import fill\n"
                                 "fill(sys.argv[1], hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())",
                                 os.path.realpath(path)], check=True)
