@@ -35,6 +35,10 @@ from typing import Any
 from acctmap_tui.core import bulk, toml_io
 
 CACHE_BYTES = 4_000_000  # smaller session texts parse in well under a second: not kept
+# after an open that parsed the file, the keeping waits this long: the app's first frame and the
+# lists it re-reads then have the machine (at nice 10 the parse still slowed the first frame by
+# 0.3-0.8 s on the two cores here)
+AFTER_OPEN = 15.0
 MAX_ENTRIES = 8
 MAX_FILLING = 2  # processes keeping parses at once
 FORMAT = b"acctmap parsed session 1"
@@ -94,10 +98,10 @@ def recall(path: Path | str, text: str) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) else None
 
 
-def keep_later(path: Path | str, data: bytes) -> None:
-    """Have a second process, at low priority, parse session file `path` and keep the result, if
-    the file still holds `data` (its UTF-8 text) then. Returns at once; does nothing for a small
-    text or for anything but a regular file (`-o /dev/stdout`)."""
+def keep_later(path: Path | str, data: bytes, wait: float = 0.0) -> None:
+    """Have a second process, at low priority and `wait` seconds from now, parse session file
+    `path` and keep the result, if the file still holds `data` (its UTF-8 text) then. Returns at
+    once; does nothing for a small text or for anything but a regular file (`-o /dev/stdout`)."""
     if len(data) < CACHE_BYTES or folder() is None:
         return
     target = os.path.realpath(path)
@@ -112,12 +116,12 @@ def keep_later(path: Path | str, data: bytes) -> None:
     if sum(p.poll() is None for p in _filling.values()) >= MAX_FILLING:
         return  # a scan of a folder of big sessions (Compare) does not start one each
     # this process's path before acctmap is imported there (see bulk.SECOND_PROCESS)
-    code = ("import os, sys\ntry: os.nice(10)\nexcept (OSError, AttributeError): pass\n"
-            "sys.path[:] = sys.argv[3:]\n"
+    code = ("import os, sys, time\ntry: os.nice(10)\nexcept (OSError, AttributeError): pass\n"
+            "time.sleep(float(sys.argv[3]))\nsys.path[:] = sys.argv[4:]\n"
             "from acctmap_tui.core.parse_cache import fill\nfill(*sys.argv[1:3])")
     try:
         _filling[target] = subprocess.Popen(
-            [*bulk.python_here(), "-c", code, target, _key(data), *sys.path],
+            [*bulk.python_here(), "-c", code, target, _key(data), str(wait), *sys.path],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, close_fds=True)
     except OSError:

@@ -1026,7 +1026,7 @@ def _loads(text: str, path: str, file: tuple[Path, int] | None = None) -> dict[s
             return kept
     doc = _parse_toml(text, path, file)
     if file is not None:
-        parse_cache.keep_later(file[0], text.encode("utf-8"))  # for the next open
+        parse_cache.keep_later(file[0], text.encode("utf-8"), wait=parse_cache.AFTER_OPEN)
     return doc
 
 

@@ -21,6 +21,7 @@ def cache(tmp_path, monkeypatch) -> Path:
     where = tmp_path / "cache"
     monkeypatch.setenv(parse_cache.ENV, str(where))
     monkeypatch.setattr(parse_cache, "CACHE_BYTES", 0)
+    monkeypatch.setattr(parse_cache, "AFTER_OPEN", 0.0)
     yield where
     parse_cache.settle(timeout=60)
 
