@@ -66,8 +66,6 @@ from acctmap_tui.core.model import (
     MANUAL,
     METHODS,
     NAME,
-    OURS,
-    PARTNER,
     REJECTED,
     REVIEW,
     SIDES,
@@ -235,9 +233,12 @@ def apply_decisions(
     return _settled_in_order(out)
 
 
+_BY_NAMES = attrgetter("ours.name_key", "ours.name", "theirs.name_key", "theirs.name")
+
+
 def _settled_in_order(accounts: list[Account]) -> list[Account]:
     out = _settle(accounts)
-    out.sort(key=lambda a: (a.ours.name_key, a.ours.name, a.theirs.name_key, a.theirs.name))
+    out.sort(key=_BY_NAMES)
     return out
 
 
@@ -1485,24 +1486,19 @@ def _places(rec: Record) -> tuple[str, str]:
 # --- settling ----------------------------------------------------------------------------------
 
 
-def _ends(a: Account) -> tuple[tuple[str, str], tuple[str, str]]:
-    """A pair's two records by identity: (side, record key); a key is unique within one list."""
-    return (OURS, a.ours.key), (PARTNER, a.theirs.key)
-
-
 def _settle(accounts: list[Account]) -> list[Account]:
     """Keep each record in at most one overlap pair (rules in the module docstring)."""
-    claimed: set[tuple[str, str]] = set()
+    # the records of the pairs kept so far, by key (a key is unique within one list), per side
+    claimed_o: set[str] = set()
+    claimed_t: set[str] = set()
     contested: set[str] = set()  # pair ids of accepted pairs sent back to review: a person chooses
-
-    def free(a: Account) -> bool:
-        return not claimed.intersection(_ends(a))
 
     for a in accounts:
         if a.match.decision != ACCEPTED:
             continue
-        if free(a):
-            claimed.update(_ends(a))
+        if a.ours.key not in claimed_o and a.theirs.key not in claimed_t:
+            claimed_o.add(a.ours.key)
+            claimed_t.add(a.theirs.key)
         else:
             a.match.decision = REVIEW
             if FLAG_ONE_TO_MANY not in a.match.flags:
@@ -1512,11 +1508,13 @@ def _settle(accounts: list[Account]) -> list[Account]:
     out = []
     for a in accounts:
         if a.match.decision == AUTO:
-            if not free(a):
+            if a.ours.key in claimed_o or a.theirs.key in claimed_t:
                 continue
-            claimed.update(_ends(a))
+            claimed_o.add(a.ours.key)
+            claimed_t.add(a.theirs.key)
         out.append(a)
-    return [a for a in out if a.match.decision != REVIEW or free(a) or a.pair_id in contested]
+    return [a for a in out if a.match.decision != REVIEW
+            or a.ours.key not in claimed_o and a.theirs.key not in claimed_t or a.pair_id in contested]
 
 
 def _stats(accounts: list[Account]) -> dict[str, int]:
