@@ -1054,12 +1054,15 @@ def _name_pairs(
     has_t = np.fromiter(map(bool, map(_DOMAIN, theirs)), dtype=bool, count=len(theirs))[rows_t][cb]
     # Evidence needs a look only where one side has a domain, or where the lists give places.
     country, city = np.zeros(len(cand), dtype=np.int8), np.zeros(len(cand), dtype=np.int8)
-    spells, unlike = np.zeros(len(cand), dtype=bool), np.zeros(len(cand), dtype=bool)
+    spells = np.zeros(len(cand), dtype=bool)
     places_o: dict[int, tuple[str, str]] = {}
     places_t: dict[int, tuple[str, str]] = {}
     with_places = _has_places(ours) or _has_places(theirs)
     look = np.arange(len(cand)) if with_places else np.flatnonzero(has_o != has_t)
-    own_fit = lru_cache(maxsize=None)(_own_fit)  # a record with a domain is in several pairs
+    # the domain's own fit is per record (one with a domain is in several pairs); whether it is
+    # unlike the names is asked below, of the decided pairs only
+    own_label = lru_cache(maxsize=None)(_own_label)
+    sides: dict[int, tuple[Record, Record, str, bool]] = {}  # per looked-at candidate with one domain
     for k, a, b in zip(look.tolist(), ca[look].tolist(), cb[look].tolist()):
         rec_o, rec_t = ours[rows_o[a]], theirs[rows_t[b]]
         if with_places:
@@ -1067,11 +1070,13 @@ def _name_pairs(
                 places_o[a] = _places(rec_o)
             if b not in places_t:
                 places_t[b] = _places(rec_t)
-        ev = _evidence(rec_o, rec_t, places_o.get(a, _NO_PLACE_GIVEN), places_t.get(b, _NO_PLACE_GIVEN),
-                       own_fit)
-        if ev is not _NO_EVIDENCE:
-            country[k], city[k] = ev.country, ev.city
-            spells[k], unlike[k] = ev.domain_spells_other, ev.domain_unlike_name
+            country[k], city[k] = _place_match(places_o[a], places_t[b])
+        one = _one_domain(rec_o, rec_t)
+        if one:
+            named, blank = one
+            label, spells_own = own_label(named.domain, named.name_key)
+            spells[k] = _spells_other(named, blank, label, spells_own)
+            sides[k] = (named, blank, label, spells_own or spells[k])
     common_o, common_t = common[na[cand]], common[nb[cand]]
     is_common = common_o & common_t
     eff = scores[cand]
@@ -1091,7 +1096,12 @@ def _name_pairs(
     p, a, b = cand[decide], ca[decide], cb[decide]
     rivals, ties = rivals_o + rivals_t, ties_o + ties_t
     both, common_pair = has_o[decide] & has_t[decide], is_common[decide]
-    country, city, unlike = country[decide], city[decide], unlike[decide]
+    country, city = country[decide], city[decide]
+    unlike = np.zeros(len(decide), dtype=bool)
+    at = np.flatnonzero(np.isin(decide, np.fromiter(sides, dtype=np.int64, count=len(sides))))
+    fits_own = lru_cache(maxsize=None)(_fits_name)  # per record with a domain, as above
+    for i, k in zip(at.tolist(), decide[at].tolist()):
+        unlike[i] = _domain_unlike(*sides[k], fits_own)
     flags = _flag_lists((
         (both, FLAG_DIFFERENT_DOMAINS), (~both, FLAG_NO_DOMAIN),
         (common_pair, FLAG_COMMON_NAME), (common_pair & (country > 0) & (city > 0), FLAG_SAME_PLACE),
@@ -1306,37 +1316,69 @@ def evidence(ours_rec: Record, theirs_rec: Record) -> Evidence:
 
 
 def _evidence(ours_rec: Record, theirs_rec: Record, places_o: tuple[str, str],
-              places_t: tuple[str, str],
-              own_fit: Callable[[str, str], tuple[str, bool, bool]] | None = None) -> Evidence:
-    country = city = 0
-    (co, ci), (to, ti) = places_o, places_t
-    if co and to:
-        country = 1 if co == to else -1
-    if ci and ti and country >= 0:
-        city = 1 if ci == ti or (min(len(ci), len(ti)) >= 6 and fuzz.ratio(ci, ti) >= 90) else -1
+              places_t: tuple[str, str]) -> Evidence:
+    country, city = _place_match(places_o, places_t)
     spells = unlike = False
-    if bool(ours_rec.domain) != bool(theirs_rec.domain) and not (ours_rec.hashed or theirs_rec.hashed):
-        named, blank = (ours_rec, theirs_rec) if ours_rec.domain else (theirs_rec, ours_rec)
-        label, spells_own, fits_own = (own_fit or _own_fit)(named.domain, named.name_key)
-        if len(label) >= MIN_LABEL and blank.name_key and named.name_key:
-            spells = not spells_own and _spells(label, blank.name_key)
-            unlike = not (fits_own or spells or _resembles(label, blank.name_key)
-                          or _brand_suffix(named.domain, blank.name_key))
+    sides = _one_domain(ours_rec, theirs_rec)
+    if sides:
+        named, blank = sides
+        label, spells_own = _own_label(named.domain, named.name_key)
+        spells = _spells_other(named, blank, label, spells_own)
+        unlike = _domain_unlike(named, blank, label, spells_own or spells)
     if not (country or city or spells or unlike):
         return _NO_EVIDENCE  # most pairs: one shared object, not a new frozen dataclass each
     return Evidence(country, city, spells, unlike)
 
 
 _NO_EVIDENCE = Evidence()
-_NO_PLACE_GIVEN = ("", "")
 
 
-def _own_fit(domain: str, key: str) -> tuple[str, bool, bool]:
-    """A domain's label, whether it spells this name (`_spells`), and whether the domain could
-    be this name's at all (it spells it, `_resembles` it or is under its brand, `_brand_suffix`)."""
+def _place_match(places_o: tuple[str, str], places_t: tuple[str, str]) -> tuple[int, int]:
+    """`Evidence.country` and `Evidence.city` from two records' `_places`."""
+    country = city = 0
+    (co, ci), (to, ti) = places_o, places_t
+    if co and to:
+        country = 1 if co == to else -1
+    if ci and ti and country >= 0:
+        city = 1 if ci == ti or (min(len(ci), len(ti)) >= 6 and fuzz.ratio(ci, ti) >= 90) else -1
+    return country, city
+
+
+def _one_domain(ours_rec: Record, theirs_rec: Record) -> tuple[Record, Record] | None:
+    """(the record with a domain, the one without) when exactly one has a domain and neither
+    is hashed; None otherwise (the domain evidence needs readable domains and names)."""
+    if bool(ours_rec.domain) == bool(theirs_rec.domain) or ours_rec.hashed or theirs_rec.hashed:
+        return None
+    return (ours_rec, theirs_rec) if ours_rec.domain else (theirs_rec, ours_rec)
+
+
+def _own_label(domain: str, key: str) -> tuple[str, bool]:
+    """A domain's label and whether it spells this name (`_spells`)."""
     label = domain_label(domain)
-    spells = _spells(label, key)
-    return label, spells, spells or _resembles(label, key) or _brand_suffix(domain, key)
+    return label, _spells(label, key)
+
+
+def _spells_other(named: Record, blank: Record, label: str, spells_own: bool) -> bool:
+    """`Evidence.domain_spells_other` for `_one_domain`'s two records; `label` and
+    `spells_own` are `_own_label` of the named record."""
+    return (len(label) >= MIN_LABEL and bool(blank.name_key) and bool(named.name_key)
+            and not spells_own and _spells(label, blank.name_key))
+
+
+def _domain_unlike(named: Record, blank: Record, label: str, spells: bool,
+                   fits_own: Callable[[str, str, str], bool] | None = None) -> bool:
+    """`Evidence.domain_unlike_name` for `_one_domain`'s two records: the label spells neither
+    name (`spells`), and neither name is one the domain could be (`_fits_name`)."""
+    fits = fits_own or _fits_name
+    return (len(label) >= MIN_LABEL and bool(blank.name_key) and bool(named.name_key)
+            and not (spells or fits(named.domain, label, named.name_key)
+                     or _fits_name(named.domain, label, blank.name_key)))
+
+
+def _fits_name(domain: str, label: str, key: str) -> bool:
+    """Whether a domain whose label does not spell a name could still be its: the label
+    `_resembles` it or the domain is under its brand (`_brand_suffix`)."""
+    return _resembles(label, key) or _brand_suffix(domain, key)
 
 
 def domain_label(domain: str) -> str:
