@@ -820,8 +820,13 @@ def _rivals(record: np.ndarray, eff: np.ndarray, chosen: np.ndarray, gap: float
     its record score within `gap` below it or above, and how many score the same."""
     if not len(chosen):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    by_record = np.argsort(record, kind="stable")
-    start = np.concatenate(([0], np.cumsum(np.bincount(record, minlength=int(record.max()) + 1))))
+    # only the candidates of the chosen ones' records are counted, grouped by record; the order
+    # within a record does not matter (only counts are taken): an unstable 32-bit sort
+    wanted = np.zeros(int(record.max()) + 1, dtype=bool)
+    wanted[record[chosen]] = True
+    some = np.flatnonzero(wanted[record])
+    by_record = some[np.argsort(record[some].astype(np.int32) if len(wanted) < 1 << 31 else record[some])]
+    start = np.concatenate(([0], np.cumsum(np.bincount(record[some], minlength=len(wanted)))))
     at, other = _expand(start, by_record, record[chosen])
     mine, theirs = eff[chosen][at], eff[other]
     close = np.bincount(at, weights=(theirs >= mine - gap) & (theirs <= 101), minlength=len(chosen))
