@@ -1121,8 +1121,12 @@ def _name_pairs(
     # says too little to be sure of
     free_mail = np.zeros(len(decide), dtype=bool)
     n_words = words.size
-    for k in np.flatnonzero((n_words[na[p]] == 1) | (n_words[nb[p]] == 1)).tolist():
-        free_mail[k] = _free_mail_only(ours[rows_o[a[k]]]) or _free_mail_only(theirs[rows_t[b[k]]])
+    one_word = np.flatnonzero((n_words[na[p]] == 1) | (n_words[nb[p]] == 1))
+    for records, rows, at in ((ours, rows_o, a[one_word]), (theirs, rows_t, b[one_word])):
+        held, inverse = np.unique(at, return_inverse=True)  # each record asked once
+        said = np.fromiter((_free_mail_only(records[rows[i]]) for i in held.tolist()), dtype=bool,
+                           count=len(held))
+        free_mail[one_word] |= said[inverse.reshape(-1)]
     plausible = (country >= 0) & (city >= 0) & ~unlike
     clear = (rivals == 0) & ~common_pair & plausible & ~both & ~generic_only[p] & ~free_mail
     is_auto = (eff[decide] >= th.auto_accept) & clear
