@@ -12,9 +12,9 @@ import marshal
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from itertools import starmap
 from typing import Any
-from datetime import date, datetime, timezone
 
 # --- statuses -------------------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 """Big session files kept as parsed, so they reopen without tomli's parse (2-3 s for 14 MB).
 
 The session file stays the one truth: an entry is what `toml_io.loads` returned for that file's
-exact text, found again only when the text hashes the same (sha256), with the same tomli, the
-same Python and this module's format. Any other text (a hand edit, a checkout, a file copied
+exact bytes, found again only when the file's bytes hash the same (sha256), with the same tomli,
+the same Python and this module's format. Any other text (a hand edit, a checkout, a file copied
 from a colleague) is parsed as before, and then kept here for the next open.
 
 An entry is made by a second process at low priority, after a session file is written or
@@ -11,8 +11,8 @@ parses it itself, so an entry only ever holds what tomli read from the file.
 
 Where: the user's cache folder (`platformdirs.user_cache_path("acctmap") / "parsed"`, mode
 0700, files 0600), one entry per session file, at most MAX_ENTRIES; an entry whose file is gone
-is removed when the next entry is made or read. `ACCTMAP_CACHE_DIR` names another folder, or `off` for none.
-The entries hold what the session files hold (private fields too), on this machine only.
+is removed when the next entry is made or read. `ACCTMAP_CACHE_DIR` names another folder, or
+`off` for none. The entries hold what the session files hold (private fields too), on this machine only.
 
 An entry is read back by an unpickler that makes nothing but containers, texts, numbers and
 the `datetime` types TOML has: a planted file can at worst fail to load (then the TOML is parsed).
@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from acctmap_tui.core import bulk, toml_io
+from acctmap_tui.core import atomic, bulk, toml_io
 
 CACHE_BYTES = 4_000_000  # smaller session texts parse in well under a second: not kept
 # after an open that parsed the file, the keeping waits this long: the app's first frame and the
@@ -72,20 +72,20 @@ def folder() -> Path | None:
 
 
 def _key(data: bytes) -> str:
-    """What an entry is found by: the sha256 of the session text tomli is given, in UTF-8."""
+    """What an entry is found by: the sha256 of the session file's bytes."""
     return hashlib.sha256(data).hexdigest()
 
 
-def recall(path: Path | str, text: str) -> dict[str, Any] | None:
-    """tomli's parse of `text` (the content of session file `path`) when it was kept; else None."""
-    where = folder() if len(text) >= CACHE_BYTES else None
+def recall(path: Path | str, data: bytes) -> dict[str, Any] | None:
+    """tomli's parse of session file `path`, whose bytes are `data`, when it was kept; else None."""
+    where = folder() if len(data) >= CACHE_BYTES else None
     if where is None:
         return None
     entry = where / _entry_name(path)
     try:
         with open(entry, "rb") as f:
             head = f.readline()
-            if head != _header(_key(text.encode("utf-8"))):
+            if head != _header(_key(data)):
                 return None
             f.readline()  # the session file's path (for pruning)
             doc = _SafeUnpickler(f).load()
@@ -100,8 +100,8 @@ def recall(path: Path | str, text: str) -> dict[str, Any] | None:
 
 def keep_later(path: Path | str, data: bytes, wait: float = 0.0) -> None:
     """Have a second process, at low priority and `wait` seconds from now, parse session file
-    `path` and keep the result, if the file still holds `data` (its UTF-8 text) then. Returns at
-    once; does nothing for a small text or for anything but a regular file (`-o /dev/stdout`)."""
+    `path` and keep the result, if the file still holds the bytes `data` then. Returns at once;
+    does nothing for a small file or for anything but a regular file (`-o /dev/stdout`)."""
     if len(data) < CACHE_BYTES or folder() is None:
         return
     target = os.path.realpath(path)
@@ -150,12 +150,14 @@ def fill(path: str, key: str) -> None:
         return
     try:
         with _one_at_a_time(where):
-            text = Path(path).read_bytes().decode("utf-8").removeprefix("\ufeff")
-            if _key(text.encode("utf-8")) != key:
+            data = Path(path).read_bytes()
+            if _key(data) != key:
                 return  # saved again meanwhile: that save's process keeps it
-            doc = toml_io.loads(text)
+            doc = toml_io.loads(data.decode("utf-8").removeprefix("\ufeff"))  # as session.load
             body = pickle.dumps(_shared(doc, {}), protocol=pickle.HIGHEST_PROTOCOL)
-            _write(where / _entry_name(path), _header(key) + os.fsencode(path) + b"\n" + body)
+            # new files are the user's only (see core.atomic), as a session file is
+            atomic.write_bytes(where / _entry_name(path),
+                               _header(key) + os.fsencode(path) + b"\n" + body)
             prune(where)
     except Exception:  # noqa: BLE001 - busy, unreadable, changed or not TOML: no entry
         return
@@ -203,14 +205,9 @@ def _shared(value: Any, seen: dict[str, str]) -> Any:
 
 
 def prune(where: Path) -> None:
-    """Remove entries whose session file is gone, the oldest beyond MAX_ENTRIES, and the temp
-    files of a filling process that was stopped (a newer save replaced it)."""
-    for temp in where.glob(".*.parsed.*"):
-        try:
-            if time.time() - temp.stat().st_mtime > 600:
-                temp.unlink(missing_ok=True)
-        except OSError:
-            continue
+    """Remove entries whose session file is gone and the oldest beyond MAX_ENTRIES (the temp
+    file of a keeping process stopped mid-write goes with the next write of its entry, as
+    core.atomic cleans up)."""
     entries = []
     for entry in where.glob("*.parsed"):
         try:
@@ -242,19 +239,6 @@ def _entry_name(path: Path | str) -> str:
 def _header(key: str) -> bytes:
     return b"%s; %s; python %s; sha256 %s\n" % (
         FORMAT, toml_io.PARSER.encode(), sys.version.split()[0].encode(), key.encode())
-
-
-def _write(entry: Path, data: bytes) -> None:
-    """Write an entry whole or not at all (temp file, then rename), readable by the user only."""
-    temp = entry.with_name(f".{entry.name}.{os.getpid()}.{time.monotonic_ns()}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(temp, entry)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 class _SafeUnpickler(pickle.Unpickler):

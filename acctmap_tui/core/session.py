@@ -1015,23 +1015,7 @@ def _loads(text: str, path: str, file: tuple[Path, int] | None = None) -> dict[s
     file (tomli takes 2.5-3 s for the 14 MB of a 50k session, on one core). The parts are joined
     only when the first holds the head and accounts, and the second the same bytes and nothing
     but accounts: a hand-edited file with anything else after the cut, a part that does not
-    parse alone, or a file changed meanwhile is parsed whole, which also names a wrong line.
-
-    A big file's parse is kept (core.parse_cache) and taken from there while the file's text stays
-    the same."""
-
-    if file is not None:
-        kept = parse_cache.recall(file[0], text)
-        if kept is not None:
-            return kept
-    doc = _parse_toml(text, path, file)
-    if file is not None:
-        parse_cache.keep_later(file[0], text.encode("utf-8"), wait=parse_cache.AFTER_OPEN)
-    return doc
-
-
-def _parse_toml(text: str, path: str, file: tuple[Path, int] | None) -> dict[str, Any]:
-    """tomli's parse of a session text, a big file's on two cores when one is free (`_loads`)."""
+    parse alone, or a file changed meanwhile is parsed whole, which also names a wrong line."""
 
     def whole() -> dict[str, Any]:
         if _too_deep(text) is not None:
@@ -1077,10 +1061,11 @@ def _accounts_at(path: str, offset: int, sha256: str) -> list[dict[str, Any]] | 
     return doc["accounts"] if doc.keys() == {"accounts"} else None
 
 
-def _parse(text: str, path: str, file: tuple[Path, int] | None = None) -> tuple[Session, dict[str, Any]]:
+def _parse(text: str, path: str, file: tuple[Path, int] | None = None,
+           parsed: dict[str, Any] | None = None) -> tuple[Session, dict[str, Any]]:
     text = text.removeprefix("\ufeff")
     try:
-        doc = _loads(text, path, file)
+        doc = parsed if parsed is not None else _loads(text, path, file)
         return _session(_Reader(path, text), doc), doc
     except toml_io.TOMLDecodeError as exc:
         raise SessionError(_problem(path, _decode_message(exc))) from exc
@@ -1088,11 +1073,14 @@ def _parse(text: str, path: str, file: tuple[Path, int] | None = None) -> tuple[
         raise _too_deep_error(path, text) from None
 
 
-def from_toml(text: str, path: str = "<session>", *, file: tuple[Path, int] | None = None) -> Session:
+def from_toml(text: str, path: str = "<session>", *, file: tuple[Path, int] | None = None,
+              parsed: dict[str, Any] | None = None) -> Session:
     """Parse session TOML; a SessionError names the file and the line or field that is wrong.
-    `file`: the file the text is all of, and its size in bytes (see `_loads`)."""
+    `file`: the file the text is all of, and its size in bytes (see `_loads`); `parsed`: tomli's
+    parse of `text` when it is known already (core.parse_cache): the session is built from it
+    through the same checks."""
     with paused_gc():
-        session, doc = _parse(text, path, file)
+        session, doc = _parse(text, path, file, parsed)
         session.session_id = _session_id(doc, path)
         del doc  # freed now, not kept by the freeze below
         # The session's objects live as long as it is open and form no cycles (refcounting frees
@@ -1128,7 +1116,11 @@ def load(path: str | Path) -> Session:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SessionError(_problem(str(path), f"line {line}: not UTF-8 text")) from None
-    session = from_toml(text, str(path), file=(path, len(data)))
+    # a big file's parse is kept (core.parse_cache), and taken from there while its bytes stay
+    kept = parse_cache.recall(path, data)
+    session = from_toml(text, str(path), file=(path, len(data)), parsed=kept)
+    if kept is None:
+        parse_cache.keep_later(path, data, wait=parse_cache.AFTER_OPEN)
     for src in session.sources:
         src.path = resolved_path(src.path, path)
     return session
