@@ -157,10 +157,9 @@ def parts(path: Path, copy: Path) -> list[str]:
     """The parts of opening and saving, each timed alone in this process."""
     import tomli
 
+    from acctmap_tui.core import parse_cache
     from acctmap_tui.core import session as session_io
     from acctmap_tui.core import start as start_mod
-
-    from acctmap_tui.core import parse_cache
 
     parse_cache.settle()  # the ctrl+s above started one: not beside the parts
     lines = []
@@ -218,9 +217,9 @@ def main() -> None:
         shutil.copyfile(args.session, path)
         try:
             if KEPT:  # as the second process of a save or an open does, before the clock starts
-                subprocess.run([sys.executable, "-P", "-c", "import sys, hashlib\n"
-                                "from acctmap_tui.core.parse_cache import fill\n"
-                                "fill(sys.argv[1], hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())",
+                subprocess.run([sys.executable, "-P", "-c", "import sys, pathlib\n"
+                                "from acctmap_tui.core.parse_cache import _key, fill\n"
+                                "fill(sys.argv[1], _key(pathlib.Path(sys.argv[1]).read_bytes()))",
                                 os.path.realpath(path)], check=True)
             start = _clock()
             load = os.getloadavg()[0]
