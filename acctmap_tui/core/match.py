@@ -14,8 +14,8 @@ domain, a domain that looks like neither name. Where that one domain spells the 
 (redpacificsolutions.net on their "Red Pacific Soluttions", for our "Red Pacific Solutions"), the
 pair is decided as if the names were equal. Otherwise a pair goes to review with flags saying why;
 pairs with two different domains are proposed only when the names are near-identical and
-distinctive, and a common name in two countries is not proposed. `review_priority` orders a queue
-with the likely pairs first.
+distinctive, and a common name in two countries is not proposed. `core.review_order` orders a
+queue with the likely pairs first.
 
 Every candidate pair becomes an `Account` whose `match` says how it was found (method), how sure the
 matcher is (score), and whether it is in the overlap (auto) or waiting for a person (review); its
@@ -97,7 +97,6 @@ MIN_TYPO_WORD = 4  # words this long or longer are also blocked with a letter dr
 # words ("quara", "quaka", "qara"), where one letter says nothing. On the 50k bench these blocks
 # with a cap of 10 put 30 more true pairs in the queue for 195 more pairs; a cap of 40, 36 for 914.
 MAX_TYPO_BLOCK = 10
-SAME_NAME = 95.0  # a name pair scoring this much is the same name (review_priority)
 NEIGHBOURS = 2  # second pass: names compared on each side of a lonely name in sorted order
 SCORE_CHUNK = 200_000  # name pairs given to rapidfuzz at a time (bounds the peak memory)
 REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many candidates per record
@@ -277,27 +276,6 @@ def manual_pair(ours_rec: Record, theirs_rec: Record) -> Account:
     if ours_rec.name_key and theirs_rec.name_key:
         score = float(SCORER(ours_rec.name_key, theirs_rec.name_key))
     return Account(ours_rec, theirs_rec, MatchInfo(MANUAL, round(score, 1), ACCEPTED))
-
-
-def review_priority(account: Account) -> tuple[int, float]:
-    """Sort key for a review queue, likely pairs first: the doubts its flags raise, then score.
-
-    A pair that is the only candidate of both its records comes before one with close rivals,
-    which comes before one of several equal candidates; a common name (unless the same city and
-    country back it), a second domain, another country or a domain unlike the name each add a
-    doubt. On the 50k bench the first 1,000 pairs in this order held 374 true ones; in score
-    order, 217.
-    """
-    flags = set(account.match.flags)
-    if (account.match.method == NAME and account.match.score >= SAME_NAME
-            and flags == {FLAG_DIFFERENT_DOMAINS}):
-        return -1, -account.match.score  # one distinctive name on two domains: likely one firm
-    doubt = 3 if FLAG_ONE_TO_MANY in flags else 2 if FLAG_CLOSE_CANDIDATES in flags else 0
-    doubt += FLAG_COMMON_NAME in flags and FLAG_SAME_PLACE not in flags
-    doubt += len(flags & {FLAG_DIFFERENT_DOMAINS, FLAG_NAMES_DIFFER, FLAG_DOMAIN_UNLIKE_NAME,
-                          FLAG_DIFFERENT_CITY})
-    doubt += 2 * (FLAG_DIFFERENT_COUNTRY in flags)
-    return doubt, -account.match.score
 
 
 # --- domain join -------------------------------------------------------------------------------
@@ -1090,7 +1068,7 @@ def _name_pairs(
     eff[spells] = 100.0
     is_common[spells] = np.where(has_o, common_t, common_o)[spells]
     # Two domains say two companies. Only a near-identical, distinctive name is worth a
-    # person's look ("Acme" at acme.com and acme.de: review_priority puts such pairs first);
+    # person's look ("Acme" at acme.com and acme.de: review_order puts such pairs first);
     # "Smith Plumbing" twice is two firms, and so is "Smith Plumbing" in two countries.
     two_firms = has_o & has_t & ((eff < th.auto_accept) | is_common) | is_common & (country < 0)
     decide = np.flatnonzero(~two_firms & free_o[ca] & free_t[cb])

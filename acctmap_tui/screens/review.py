@@ -33,6 +33,7 @@ from textual.widgets import Input, Static, Tab, Tabs
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.commands import ListedCommands
 from acctmap_tui.core.model import ACCEPTED, IN_OVERLAP, REJECTED, REVIEW, Account
+from acctmap_tui.core.review_order import review_priority
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
@@ -57,8 +58,6 @@ MIN_NAME_WIDTH = 8
 def view_accounts(accounts: list[Account], view: str, text: str = "") -> list[Account]:
     """The pairs a view shows, in its order, filtered by a name or domain substring."""
     if view == QUEUE:
-        from acctmap_tui.core.match import review_priority  # imports numpy: not before a review
-
         chosen = [a for a in accounts if a.match.decision == REVIEW]
         chosen.sort(key=lambda a: (*review_priority(a), a.name.casefold()))  # likely pairs first
     else:

@@ -23,7 +23,6 @@ from acctmap_tui.core.match import (
     evidence,
     manual_pair,
     match_lists,
-    review_priority,
 )
 from acctmap_tui.core.model import (
     ACCEPTED,
@@ -49,6 +48,7 @@ from acctmap_tui.core.model import (
     Record,
     Thresholds,
 )
+from acctmap_tui.core.review_order import review_priority
 
 
 def rec(name: str, domain: str = "", key: str | None = None) -> Record:

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from acctmap_tui.core.ingest import read_list
-from acctmap_tui.core.match import _name_ranks, _name_words, match_lists, review_priority
+from acctmap_tui.core.match import _name_ranks, _name_words, match_lists
+from acctmap_tui.core.review_order import review_priority
 from acctmap_tui.core.model import (
     AUTO,
     FLAG_DIFFERENT_DOMAINS,
