@@ -1061,11 +1061,11 @@ def _accounts_at(path: str, offset: int, sha256: str) -> list[dict[str, Any]] | 
     return doc["accounts"] if doc.keys() == {"accounts"} else None
 
 
-def _parse(text: str, path: str, file: tuple[Path, int] | None = None,
-           parsed: dict[str, Any] | None = None) -> tuple[Session, dict[str, Any]]:
+def _parse(text: str, path: str, file: tuple[Path, int] | None = None
+           ) -> tuple[Session, dict[str, Any]]:
     text = text.removeprefix("\ufeff")
     try:
-        doc = parsed if parsed is not None else _loads(text, path, file)
+        doc = _loads(text, path, file)
         return _session(_Reader(path, text), doc), doc
     except toml_io.TOMLDecodeError as exc:
         raise SessionError(_problem(path, _decode_message(exc))) from exc
@@ -1073,14 +1073,12 @@ def _parse(text: str, path: str, file: tuple[Path, int] | None = None,
         raise _too_deep_error(path, text) from None
 
 
-def from_toml(text: str, path: str = "<session>", *, file: tuple[Path, int] | None = None,
-              parsed: dict[str, Any] | None = None) -> Session:
+def from_toml(text: str, path: str = "<session>", *, file: tuple[Path, int] | None = None
+              ) -> Session:
     """Parse session TOML; a SessionError names the file and the line or field that is wrong.
-    `file`: the file the text is all of, and its size in bytes (see `_loads`); `parsed`: tomli's
-    parse of `text` when it is known already (core.parse_cache): the session is built from it
-    through the same checks."""
+    `file`: the file the text is all of, and its size in bytes (see `_loads`)."""
     with paused_gc():
-        session, doc = _parse(text, path, file, parsed)
+        session, doc = _parse(text, path, file)
         session.session_id = _session_id(doc, path)
         del doc  # freed now, not kept by the freeze below
         # The session's objects live as long as it is open and form no cycles (refcounting frees
@@ -1111,15 +1109,15 @@ def load(path: str | Path) -> Session:
         raise SessionError(_problem(str(path), "no such session file")) from None
     except OSError as exc:
         raise SessionError(_problem(str(path), f"cannot read: {exc.strerror or exc}")) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SessionError(_problem(str(path), f"line {line}: not UTF-8 text")) from None
-    # a big file's parse is kept (core.parse_cache), and taken from there while its bytes stay
-    kept = parse_cache.recall(path, data)
-    session = from_toml(text, str(path), file=(path, len(data)), parsed=kept)
-    if kept is None:
+    # a big file's session is kept (core.parse_cache), and taken from there while its bytes stay
+    session = parse_cache.recall(path, data)
+    if session is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise SessionError(_problem(str(path), f"line {line}: not UTF-8 text")) from None
+        session = from_toml(text, str(path), file=(path, len(data)))
         parse_cache.keep_later(path, data, wait=parse_cache.AFTER_OPEN)
     for src in session.sources:
         src.path = resolved_path(src.path, path)

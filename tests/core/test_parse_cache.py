@@ -1,5 +1,5 @@
-"""A big session acctmap saved or opened reopens from its kept parse, and only while its text is
-the same (core.parse_cache)."""
+"""A big session acctmap saved or opened reopens as it was kept, and only while its text and
+acctmap's core are the same (core.parse_cache)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,14 @@ def _tomli_calls(monkeypatch) -> list[int]:
     return lengths
 
 
+def _from_toml_calls(monkeypatch) -> list[str]:
+    """The path of each session built from TOML text in this process."""
+    from_toml, paths = session_io.from_toml, []
+    monkeypatch.setattr(session_io, "from_toml",
+                        lambda text, path="<session>", **kw: paths.append(path) or from_toml(text, path, **kw))
+    return paths
+
+
 def _entries(where: Path) -> list[Path]:
     return sorted(where.glob("*.parsed"))
 
@@ -48,9 +56,9 @@ def test_a_saved_session_reopens_without_parsing_its_toml(tmp_path, cache, monke
     path = _saved(tmp_path)
     [entry] = _entries(cache)
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600 and stat.S_IMODE(cache.stat().st_mode) == 0o700
-    parsed = _tomli_calls(monkeypatch)
+    parsed, built = _tomli_calls(monkeypatch), _from_toml_calls(monkeypatch)
     kept = session_io.load(path)
-    assert parsed == []
+    assert parsed == [] and built == []  # neither parsed nor built again
     monkeypatch.setenv(parse_cache.ENV, "off")
     assert kept == session_io.load(path) and parsed  # the same session tomli gives
     assert session_io.to_toml(kept) == path.read_text(encoding="utf-8")
@@ -85,7 +93,17 @@ def test_a_planted_entry_runs_nothing_and_the_toml_is_read(tmp_path, cache, monk
     assert not marker.exists() and parsed and not entry.exists()
 
 
-@pytest.mark.parametrize("damage", ["cut short", "other header", "not a table"])
+def test_an_entry_another_acctmap_made_is_not_read(tmp_path, cache, monkeypatch):
+    """Its session classes or checks may differ from this version's: the TOML is read instead."""
+    path = _saved(tmp_path)
+    monkeypatch.setattr(parse_cache, "_core_version", lambda: "0123456789abcdef")
+    parsed = _tomli_calls(monkeypatch)
+    loaded = session_io.load(path)
+    assert parsed
+    assert loaded == session_io.from_toml(path.read_text(encoding="utf-8"), str(path))
+
+
+@pytest.mark.parametrize("damage", ["cut short", "other header", "not a session", "another class"])
 def test_a_damaged_entry_is_passed_over(tmp_path, cache, monkeypatch, damage):
     path = _saved(tmp_path)
     [entry] = _entries(cache)
@@ -95,11 +113,16 @@ def test_a_damaged_entry_is_passed_over(tmp_path, cache, monkeypatch, damage):
         entry.write_bytes(data[: len(data) // 2])
     elif damage == "other header":
         entry.write_bytes(header.replace(b"sha256 ", b"sha256 0") + b"\n" + where + b"\n" + body)
-    else:
+    elif damage == "not a session":
         entry.write_bytes(header + b"\n" + where + b"\n" + pickle.dumps(["schema", 1]))
+    else:  # a session holding an object of a class that is not one of a session's
+        planted = session_io.from_toml(path.read_text(encoding="utf-8"), str(path))
+        planted.title = tmp_path
+        entry.write_bytes(header + b"\n" + where + b"\n" + pickle.dumps(planted))
     parsed = _tomli_calls(monkeypatch)
-    assert session_io.load(path) == session_io.from_toml(path.read_text(encoding="utf-8"), str(path))
+    loaded = session_io.load(path)
     assert parsed
+    assert loaded == session_io.from_toml(path.read_text(encoding="utf-8"), str(path))
 
 
 def test_recovery_copies_and_small_sessions_are_not_kept(tmp_path, cache, monkeypatch):
