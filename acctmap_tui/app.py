@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -29,21 +31,14 @@ from acctmap_tui.core import start
 from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
 from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbench
 from acctmap_tui.messages import ListsChosen, ListsLoaded, LoadCancelled, SessionChanged
-from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.base import PhaseScreen
-from acctmap_tui.screens.compare import CompareScreen
-from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
-from acctmap_tui.screens.export_dialog import ExportDialog, ExportDone
-from acctmap_tui.screens.help import HelpScreen, keys_of
-from acctmap_tui.screens.icp import IcpScreen
-from acctmap_tui.screens.load import LoadRequest, LoadScreen
-from acctmap_tui.screens.prioritize import PrioritizeScreen
-from acctmap_tui.screens.review import ReviewScreen
-from acctmap_tui.screens.share_fields import ShareFieldsDialog
-from acctmap_tui.screens.start import StartScreen
 from acctmap_tui.screens.worker_report import report_back
 
-__all__ = ["AcctmapApp", "LoadRequest", "PHASE_MODES"]
+if TYPE_CHECKING:
+    from acctmap_tui.screens.export_dialog import ExportDone
+    from acctmap_tui.screens.load import LoadRequest
+
+__all__ = ["AcctmapApp", "PHASE_MODES"]
 
 PHASE_MODES = ("icp", "review", "prioritize", "assign")
 PHASE_KEYS = Binding.Group("Phase", compact=True)
@@ -52,18 +47,28 @@ SESSION_ACTIONS = {"phase", "next_phase", "toggle_clock", "toggle_share_safe", "
                    "share_fields", "export"}
 
 
+def _screen(module: str, name: str) -> Callable[[], Screen]:
+    """A mode's screen, its module imported when the mode is first shown: before the first frame
+    only the first screen's modules load (the other screens and dialogs took 0.06-0.09 s)."""
+
+    def make() -> Screen:
+        return getattr(import_module(f"acctmap_tui.screens.{module}"), name)()
+
+    return make
+
+
 class AcctmapApp(App[None]):
     """Runs a mapping call on a workbench (session + lists), or loads one first."""
 
     CSS_PATH = "acctmap.tcss"
     TITLE = "acctmap"
     MODES = {
-        "icp": IcpScreen,
-        "review": ReviewScreen,
-        "prioritize": PrioritizeScreen,
-        "assign": AssignScreen,
-        "load": LoadScreen,
-        "compare": CompareScreen,
+        "icp": _screen("icp", "IcpScreen"),
+        "review": _screen("review", "ReviewScreen"),
+        "prioritize": _screen("prioritize", "PrioritizeScreen"),
+        "assign": _screen("assign", "AssignScreen"),
+        "load": _screen("load", "LoadScreen"),
+        "compare": _screen("compare", "CompareScreen"),
     }
     COMMANDS = App.COMMANDS | {AppCommands}
     BINDINGS = [
@@ -130,6 +135,8 @@ class AcctmapApp(App[None]):
     def on_mount(self) -> None:
         self._clock = self.set_interval(self.CLOCK_TICK_S, self.clock_tick, pause=True)
         if self.workbench is None and self._start_offer and self._load_request is None:
+            from acctmap_tui.screens.start import StartScreen
+
             self.add_mode("start", partial(StartScreen, self._start_offer))
             self.switch_mode("start")
         elif self.workbench is None:
@@ -228,6 +235,8 @@ class AcctmapApp(App[None]):
         except OSError:
             return False
         label = wb.path or f"{wb.session.ours} × {wb.session.partner}"
+        from acctmap_tui.screens.dialogs import RestoreDialog
+
         self.push_screen(RestoreDialog(label, saved_at, unsaved=wb.path is None),
                          partial(self._restore_choice, found))
         return True
@@ -289,6 +298,8 @@ class AcctmapApp(App[None]):
         if self.current_mode != "load":
             self._return_mode = self.current_mode if self.current_mode in PHASE_MODES else None
             self.remove_mode("load")  # a fresh load screen each time, given what to load
+            from acctmap_tui.screens.load import LoadScreen
+
             self.add_mode("load", partial(LoadScreen, request))
             self.switch_mode("load")
 
@@ -320,6 +331,8 @@ class AcctmapApp(App[None]):
                 self._show_load(None)
             elif choice == "save":
                 self._save_then(partial(self._show_load, None))
+
+        from acctmap_tui.screens.dialogs import UnsavedChangesDialog
 
         self.push_screen(
             UnsavedChangesDialog("Opening new lists closes this session, which has unsaved changes.",
@@ -404,6 +417,8 @@ class AcctmapApp(App[None]):
 
     def action_help(self) -> None:
         """Show the keys of the screen on display (and the agenda when a session is open)."""
+        from acctmap_tui.screens.help import HelpScreen, keys_of
+
         if isinstance(self.screen, HelpScreen):
             return
         title = getattr(self.screen, "HELP_TITLE", "") or PHASE_LABELS.get(self.current_mode, "acctmap")
@@ -426,6 +441,8 @@ class AcctmapApp(App[None]):
         """Open "Choose what the partner sees" (each field shared or private)."""
         if self.workbench is not None:
             # Each mark it flips is a workbench change (kind SHARING): the screens redraw on it.
+            from acctmap_tui.screens.share_fields import ShareFieldsDialog
+
             self.push_screen(ShareFieldsDialog(self.workbench, share_safe=self.share_safe))
 
     def action_export(self) -> None:
@@ -433,6 +450,8 @@ class AcctmapApp(App[None]):
         if self.workbench is None:
             return
         self._commit_edits()
+        from acctmap_tui.screens.export_dialog import ExportDialog
+
         self.push_screen(ExportDialog(self.workbench, self.sessions_dir, partner_safe=self.share_safe),
                          self._exported)
 
@@ -475,6 +494,8 @@ class AcctmapApp(App[None]):
         def chosen(path: Path | None) -> None:
             if path is not None:
                 self.save_to(path, after)
+
+        from acctmap_tui.screens.dialogs import SaveAsDialog
 
         self.push_screen(SaveAsDialog(suggested, self.sessions_dir), chosen)
 
@@ -623,6 +644,8 @@ class AcctmapApp(App[None]):
         if self.workbench is None or not self.workbench.dirty:
             self.exit()
             return
+        from acctmap_tui.screens.dialogs import UnsavedChangesDialog
+
         if isinstance(self.screen, UnsavedChangesDialog):
             return
 

@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from acctmap_tui.core import atomic, compare, export, ingest, privacy, psi, start
+# core.compare and core.psi are imported by the commands that use them: a session opens sooner
+from acctmap_tui.core import atomic, export, ingest, privacy, start
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.categorize import format_rate, overlap_figures
 from acctmap_tui.core.model import (
@@ -31,6 +32,7 @@ from acctmap_tui.core.model import (
 from acctmap_tui.core.start import SessionRequest, parse_columns, parse_status_map
 
 if TYPE_CHECKING:
+    from acctmap_tui.core import psi
     from acctmap_tui.core.pipeline import NewSession
 
 SESSIONS_DIR = Path("sessions")
@@ -233,6 +235,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from acctmap_tui.core import compare
     old, new = session_io.load(args.old), session_io.load(args.new)
     result = compare.diff_sessions(old, new, force=args.force)
     if args.partner_safe:
@@ -246,6 +249,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from acctmap_tui.core import compare
     sessions: list[Session] = []
     skipped: list[str] = []
     for item in args.sessions or [str(SESSIONS_DIR)]:
@@ -316,6 +320,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 
 def cmd_psi_start(args: argparse.Namespace) -> int:
+    from acctmap_tui.core import psi
     lst = ingest.read_list(args.list, OURS, args.ours_name or "",
                            columns=parse_columns(args.columns, "--columns") or None,
                            status_map=parse_status_map(args.status) or None, sheet=args.sheet)
@@ -339,6 +344,7 @@ def cmd_psi_start(args: argparse.Namespace) -> int:
 
 
 def cmd_psi_answer(args: argparse.Namespace) -> int:
+    from acctmap_tui.core import psi
     done = psi.answer(args.ours1, args.theirs1, args.output)
     who = done.partner_company or "the partner"
     print(f"Wrote {done.path}: our answer to {who}'s {done.partner_size} entries. Send it to "
@@ -351,6 +357,7 @@ def cmd_psi_answer(args: argparse.Namespace) -> int:
 
 
 def _counts_lines(done: psi.Finished) -> list[str]:
+    from acctmap_tui.core import psi
     lines = [f"Overlap: {done.overlap} accounts  ({done.ours}: {done.our_size} accounts, "
              f"{done.partner}: {done.partner_size})"]
     for cat in CATEGORIES:
@@ -362,6 +369,7 @@ def _counts_lines(done: psi.Finished) -> list[str]:
 
 
 def cmd_psi_finish(args: argparse.Namespace) -> int:
+    from acctmap_tui.core import psi
     if args.output:
         psi.check_output(args.output)
     request = start.SessionRequest.for_exchange(

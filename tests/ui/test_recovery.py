@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from acctmap_tui.app import AcctmapApp, LoadRequest
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.screens.load import LoadRequest
 from acctmap_tui.core import atomic
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.workbench import Workbench

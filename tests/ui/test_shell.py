@@ -7,7 +7,8 @@ from pathlib import Path
 
 from textual.widgets import Input, Label, TextArea
 
-from acctmap_tui.app import AcctmapApp, LoadRequest
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.screens.load import LoadRequest
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.model import ACCEPTED, REJECTED, REVIEW, PHASE_LABELS
 from acctmap_tui.core.workbench import Workbench
