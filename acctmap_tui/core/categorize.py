@@ -8,6 +8,7 @@ counts as prospect too (a former customer is someone to win back) and the accoun
 from __future__ import annotations
 
 from collections import Counter
+from itertools import compress
 from dataclasses import dataclass, field
 
 from acctmap_tui.core.model import (
@@ -15,12 +16,14 @@ from acctmap_tui.core.model import (
     CATEGORY_BY_KEY,
     CHURNED,
     CUSTOMER,
+    IN_OVERLAP,
     MUTUAL_PROSPECT,
     OPEN_DEAL,
     OURS,
     OURS_CUSTOMER,
     PARTNER,
     PROSPECT,
+    REVIEW,
     SHARED_CUSTOMER,
     THEIRS_CUSTOMER,
     Account,
@@ -116,8 +119,9 @@ def overlap_figures(session: Session) -> OverlapFigures:
     fig = OverlapFigures(per_category={c.key: 0 for c in CATEGORIES})
     fig.matrix = {(o, t): 0 for o in (CUSTOMER, PROSPECT) for t in (CUSTOMER, PROSPECT)}
     # counted a column at a time: every header and ICP redraw counts a 50k session's 21,000 pairs
-    fig.review = [a.match.decision for a in session.accounts].count("review")
-    overlap = [a for a in session.accounts if a.in_overlap]
+    decisions = [a.match.decision for a in session.accounts]
+    fig.review = decisions.count(REVIEW)
+    overlap = list(compress(session.accounts, [d in IN_OVERLAP for d in decisions]))
     fig.overlap = len(overlap)
     for category, count in Counter([a.category for a in overlap]).items():
         if category in fig.per_category:
