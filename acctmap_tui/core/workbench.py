@@ -16,7 +16,12 @@ from pathlib import Path
 
 from acctmap_tui.core import ingest
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.categorize import apply_categories, categorize_account
+from acctmap_tui.core.categorize import (
+    OverlapFigures,
+    apply_categories,
+    categorize_account,
+    overlap_figures,
+)
 from acctmap_tui.core.model import (
     ACCEPTED,
     ACTION_STATUSES,
@@ -101,6 +106,16 @@ class Workbench:
     lists_pending: bool = False  # the source lists are being read (see attach_lists)
     on_change: Callable[[Change], None] | None = None
     _undo: list[_UndoStep] = field(default_factory=list)
+    _figures: tuple[tuple[int, int], OverlapFigures] | None = field(default=None, init=False,
+                                                                  repr=False, compare=False)
+
+    def figures(self) -> OverlapFigures:
+        """The session's overlap figures (`overlap_figures`), counted once per change: the
+        header and the ICP screen draw from one count (each walks a 50k session's 21,000 pairs)."""
+        seen = (id(self.session), self.revision)
+        if self._figures is None or self._figures[0] != seen:
+            self._figures = (seen, overlap_figures(self.session))
+        return self._figures[1]
 
     # --- bookkeeping ------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from acctmap_tui.core.categorize import OverlapFigures, categorize, overlap_figures
+from acctmap_tui.core.categorize import OverlapFigures, categorize
 from acctmap_tui.core.model import CATEGORIES, CUSTOMER, OURS, PARTNER, PROSPECT, PSI, Session
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.base import PhaseScreen
@@ -197,7 +197,7 @@ class IcpScreen(PhaseScreen):
     def refresh_figures(self) -> None:
         """Redraw every figure from the session."""
         session = self.session
-        fig = overlap_figures(session)
+        fig = self.workbench.figures()
         self.query_one("#icp-lists", Static).update(lists_panel(session, fig))
         self.query_one("#icp-matrix", Static).update(matrix_table(session, fig))
         self.query_one("#icp-categories-table", Static).update(categories_table(fig))

@@ -20,7 +20,7 @@ from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Footer, Label
 
-from acctmap_tui.core.categorize import overlap_figures
+from acctmap_tui.core.categorize import OverlapFigures
 from acctmap_tui.widgets.agenda_strip import SHORT_LABELS, AgendaStrip
 from acctmap_tui.core.model import CATEGORIES, PHASE_LABELS, Session
 
@@ -78,10 +78,9 @@ def left_text(label: str, seconds: float) -> str:
     return f"{label} {clock(seconds)} left"
 
 
-def counts_text(session: Session, narrow: bool = False) -> str:
+def counts_text(fig: OverlapFigures, narrow: bool = False) -> str:
     """'SHARED 4  VOUCH 3  INTRO 2  JOINT 1  review 3' (plus 'unsorted N' when statuses are unknown);
     single-spaced when `narrow`."""
-    fig = overlap_figures(session)
     parts = [f"{c.code} {fig.per_category[c.key]}" for c in CATEGORIES]
     if fig.uncategorized:
         parts.append(f"unsorted {fig.uncategorized}")
@@ -179,7 +178,7 @@ class AgendaHeader(Widget):
         # Counting walks every account: do it when the session changed, not on every clock tick.
         if self._counted != (id(session), wb.revision):
             self._counted = (id(session), wb.revision)
-            self.query_one("#agenda-counts", Label).update(counts_text(session, narrow))
+            self.query_one("#agenda-counts", Label).update(counts_text(wb.figures(), narrow))
         saved = self.query_one("#agenda-saved", Label)
         saved.update("saving…" if app.saving else save_text(wb.dirty, wb.path, narrow))
         saved.set_class(wb.dirty, "-dirty")
