@@ -192,6 +192,15 @@ def parts(path: Path, copy: Path) -> list[str]:
     return lines
 
 
+def keep_session(path: Path) -> None:
+    """Keep `path`'s session as the second process of an acctmap save or open does (in the cache
+    folder ACCTMAP_CACHE_DIR names)."""
+    subprocess.run([sys.executable, "-P", "-c", "import sys, pathlib\n"
+                    "from acctmap_tui.core.parse_cache import _key, fill\n"
+                    "fill(sys.argv[1], _key(pathlib.Path(sys.argv[1]).read_bytes()))",
+                    os.path.realpath(path)], check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("session", type=Path, help="a saved session (see bench/cli_bench.py --keep)")
@@ -216,11 +225,8 @@ def main() -> None:
         path = args.session.with_name(f"bench-open-{os.getpid()}.toml")
         shutil.copyfile(args.session, path)
         try:
-            if KEPT:  # as the second process of a save or an open does, before the clock starts
-                subprocess.run([sys.executable, "-P", "-c", "import sys, pathlib\n"
-                                "from acctmap_tui.core.parse_cache import _key, fill\n"
-                                "fill(sys.argv[1], _key(pathlib.Path(sys.argv[1]).read_bytes()))",
-                                os.path.realpath(path)], check=True)
+            if KEPT:  # before the clock starts
+                keep_session(path)
             start = _clock()
             load = os.getloadavg()[0]
             lines = asyncio.run(app_run(path, start))

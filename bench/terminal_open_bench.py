@@ -33,7 +33,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.open_bench import keep_session  # noqa: E402
+
 SHOWN = re.compile(r"review \d")  # the agenda header's counts: the session is on screen
 HELLO = "from textual.app import App\nfrom textual.widgets import Static\n" \
         "class Hello(App):\n    def compose(self):\n        yield Static('review 0')\nHello().run()\n"
@@ -64,14 +67,6 @@ def shown_after(command: str, cwd: Path, timeout: float = 60.0) -> float:
         subprocess.run(["tmux", "kill-session", "-t", "acctmap-bench"], capture_output=True)
 
 
-def keep(path: Path) -> None:
-    """Keep `path`'s session as acctmap's own save or open does (in the bench's cache folder)."""
-    subprocess.run([sys.executable, "-P", "-c", "import sys, pathlib\n"
-                    "from acctmap_tui.core.parse_cache import _key, fill\n"
-                    "fill(sys.argv[1], _key(pathlib.Path(sys.argv[1]).read_bytes()))",
-                    os.path.realpath(path)], check=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("session", type=Path, help="a saved session (see bench/cli_bench.py --keep)")
@@ -92,7 +87,7 @@ def main() -> None:
     figures: dict[str, list[float]] = {"kept": [], "not kept": [], "hello-world Textual app": []}
     load = os.getloadavg()[0]
     try:
-        keep(path)
+        keep_session(path)
         if not any(cache.glob("*.parsed")):
             sys.exit("the session was not kept (is it under 4 MB?)")
         run = f"{shlex.quote(acctmap)} {shlex.quote(path.name)}"
