@@ -492,23 +492,26 @@ def _name_blocks(names: list[str], words: _NameWords
     soluttions"); and in names of two words or more, the first and last letters of the name run
     together ("[" / "]", a typo across a word boundary: "rus trose").
 
-    Keys are told apart by a 64-bit hash, not kept in a dict (that took most of this step's
-    time): a key's hash is its string's (a name's, a word's, a few letters') mixed with its kind
-    (`_keyed`), and a pair of words' is made from the two words' hashes. Two of a million keys
-    collide with odds below 1e-7, and would only merge two blocks.
+    A whole key and a word are numbered as they are (name n's whole key is block n, the k-th word
+    of MIN_TOKEN letters or more block len(names) + k). The other keys are told apart by a
+    64-bit hash, not kept in a dict (that took most of this step's time): a key's hash is its
+    string's (a few letters') mixed with its kind (`_keyed`), and a pair of words' is made from
+    the two words' hashes. Two of a million keys collide with odds below 1e-7, and would only
+    merge two blocks.
     """
     # The keys are made kind by kind over all names at once, and each word's keys once per
-    # distinct word, then given to the names holding it in one numpy step; the order of the keys
-    # does not matter (blocks are numbered by sorted hash).
+    # distinct word, then given to the names holding it in one numpy step; the order of the
+    # hashed keys does not matter (they are numbered by sorted hash).
     tokens, name_of = words.tokens, words.name_of
+    n_names = len(names)
     words_in = words.size
     last = np.zeros(len(tokens), dtype=bool)  # a name's last word
     last[words.start[1:][words_in > 0] - 1] = True
     vocab = words.vocab
     word_hash = _hashes(vocab)
 
-    own = [_keyed("=", _hashes(names))]  # the whole key: key n is name n's
-    owners = [np.arange(len(names), dtype=np.int64)]
+    own: list[tuple[np.ndarray, np.ndarray]] = []  # the names' hashed keys (`_keyed`), kind by kind
+    owners: list[np.ndarray] = []  # the name holding each of them
     # neighbouring words, in names of three words or more
     at = np.flatnonzero(~last[:-1] & (words_in[name_of[:-1]] >= 3))
     first_word, next_word = (word_hash[words.ids[i]].view(np.uint64) for i in (at, at + 1))
@@ -536,35 +539,40 @@ def _name_blocks(names: list[str], words: _NameWords
     typo_keys, typo_word = _shared_keys(np.concatenate((word_hash[typo], _hashes(deletions))),
                                         np.concatenate((typo, typo[deleted_from])))
     del deletions
-    word_keys = [_keyed("w", word_hash[longs]),
-                 _keyed("<", _hashes([w[:AFFIX] for w in affixed_words])),
+    word_keys = [_keyed("<", _hashes([w[:AFFIX] for w in affixed_words])),
                  _keyed(">", _hashes([w[-AFFIX:] for w in affixed_words])),
                  _keyed("~", typo_keys)]
-    key_word = np.concatenate((longs, affixed, affixed, typo_word))
-    by_word = np.argsort(key_word, kind="stable")
-    word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(vocab)))))
-    occurrence, got = _expand(word_start, by_word, word_ids)
 
-    # blocks are numbered over the keys (each word's once), then given to the names holding them;
-    # np.unique(return_index=True, return_inverse=True) sorts stably, twice as slow: any key of
-    # one hash has the same kind, so the same cap
+    # the hashed keys are numbered after the whole keys and words (each word's keys once), then
+    # given to the names holding them; np.unique(return_index=True, return_inverse=True) sorts
+    # stably, twice as slow: any key of one hash has the same kind, so the same cap
+    n_fixed = n_names + len(longs)
     hashes = np.concatenate([h for h, _cap in own + word_keys])
-    caps = np.concatenate([cap for _h, cap in own + word_keys])
-    n_own = sum(len(h) for h, _cap in own)
     order = np.argsort(hashes)
     ordered = hashes[order]
     first = np.empty(len(ordered), dtype=bool)
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    block = np.cumsum(first) - 1
+    block = np.cumsum(first) + (n_fixed - 1)
     inverse = np.empty_like(block)
     inverse[order] = block
-    n_blocks = int(block[-1]) + 1 if len(block) else 0
-    owner = np.concatenate((*owners, name_of[keep][occurrence]))
-    block_of = np.concatenate((inverse[:n_own], inverse[n_own:][got]))
+    n_blocks = int(block[-1]) + 1 if len(block) else n_fixed
+    caps = np.concatenate((np.full(n_names, _BLOCK_CAPS["="], dtype=np.int64),
+                           np.full(len(longs), _BLOCK_CAPS["w"], dtype=np.int64),
+                           np.concatenate([cap for _h, cap in own + word_keys])[order[first]]))
+    n_own = sum(len(h) for h, _cap in own)
+
+    key_word = np.concatenate((longs, affixed, affixed, typo_word))
+    key_block = np.concatenate((np.arange(n_names, n_fixed, dtype=np.int64), inverse[n_own:]))
+    by_word = np.argsort(key_word, kind="stable")
+    word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(vocab)))))
+    occurrence, got = _expand(word_start, by_word, word_ids)
+    whole = np.arange(n_names, dtype=np.int64)
+    owner = np.concatenate((whole, *owners, name_of[keep][occurrence]))
+    block_of = np.concatenate((whole, inverse[:n_own], key_block[got]))
     code = _distinct(owner * n_blocks + block_of)  # each block once per name
-    start = np.concatenate(([0], np.cumsum(np.bincount(code // n_blocks, minlength=len(names)))))
-    return start, code % n_blocks, caps[order[first]], inverse[:len(names)]
+    start = np.concatenate(([0], np.cumsum(np.bincount(code // n_blocks, minlength=n_names))))
+    return start, code % n_blocks, caps, whole
 
 
 # a block key's hash is its string's hash XOR its kind's salt (any 64-bit constants, one a kind)
