@@ -494,10 +494,10 @@ def _name_blocks(names: list[str], words: _NameWords
 
     A whole key and a word are numbered as they are (name n's whole key is block n, the k-th word
     of MIN_TOKEN letters or more block len(names) + k). The other keys are told apart by a
-    64-bit hash, not kept in a dict (that took most of this step's time): a key's hash is its
-    string's (a few letters') mixed with its kind (`_keyed`), and a pair of words' is made from
-    the two words' hashes. Two of a million keys collide with odds below 1e-7, and would only
-    merge two blocks.
+    64-bit hash, not kept in a dict (that took most of this step's time): a key's hash is that
+    of its letters (`_letter_hashes`, made in numpy, not from strings) mixed with its kind
+    (`_keyed`), and a pair of words' is made from the two words' hashes. Two of a million keys
+    collide with odds below 1e-7, and would only merge two blocks.
     """
     # The keys are made kind by kind over all names at once, and each word's keys once per
     # distinct word, then given to the names holding it in one numpy step; the order of the
@@ -518,13 +518,14 @@ def _name_blocks(names: list[str], words: _NameWords
     own.append(_keyed("+", (first_word * _PAIR_MIX + next_word).view(np.int64)))
     owners.append(name_of[at])
     # the first and last letters of the name run together, in names of two words or more
-    several = np.flatnonzero(words_in >= 2).tolist()
-    compact = [words.compact_forms[n] for n in several]
-    long_enough = [i for i, c in enumerate(compact) if len(c) >= 2 * AFFIX]
-    own.append(_keyed("[", _hashes([compact[i][:AFFIX + 1] for i in long_enough])))
-    own.append(_keyed("]", _hashes([compact[i][-AFFIX - 1:] for i in long_enough])))
-    runs = np.asarray(several, dtype=np.int64)[np.asarray(long_enough, dtype=np.int64)]
+    compact_size = np.fromiter(map(len, words.compact_forms), dtype=np.int64, count=n_names)
+    runs = np.flatnonzero((words_in >= 2) & (compact_size >= 2 * AFFIX))
+    compact_chars = _utf32("".join(words.compact_forms))
+    run_end = np.cumsum(compact_size)[runs]
+    own.append(_keyed("[", _letter_hashes(compact_chars, run_end - compact_size[runs], AFFIX + 1)))
+    own.append(_keyed("]", _letter_hashes(compact_chars, run_end - (AFFIX + 1), AFFIX + 1)))
     owners += [runs, runs]
+    del compact_chars
 
     # each distinct word's keys, by word id (words of MIN_TOKEN letters or more)
     length = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
@@ -533,15 +534,16 @@ def _name_blocks(names: list[str], words: _NameWords
     word_ids = words.ids[keep]
     longs = np.flatnonzero(long_word)
     affixed = longs[length[longs] > AFFIX]
-    affixed_words = [vocab[n] for n in affixed.tolist()]
+    vocab_chars = _utf32("".join(vocab))
+    begin = np.cumsum(length) - length
     typo = np.flatnonzero(long_word & (length >= MIN_TYPO_WORD) & (words.per_word <= 2 * MAX_TYPO_BLOCK))
-    deletions, deleted_from = _deletions_of([vocab[n] for n in typo.tolist()])
-    typo_keys, typo_word = _shared_keys(np.concatenate((word_hash[typo], _hashes(deletions))),
+    typo_hashes, deletions, deleted_from = _deletion_hashes(vocab_chars, begin[typo], length[typo])
+    typo_keys, typo_word = _shared_keys(np.concatenate((typo_hashes, deletions)),
                                         np.concatenate((typo, typo[deleted_from])))
-    del deletions
-    word_keys = [_keyed("<", _hashes([w[:AFFIX] for w in affixed_words])),
-                 _keyed(">", _hashes([w[-AFFIX:] for w in affixed_words])),
+    word_keys = [_keyed("<", _letter_hashes(vocab_chars, begin[affixed], AFFIX)),
+                 _keyed(">", _letter_hashes(vocab_chars, begin[affixed] + length[affixed] - AFFIX, AFFIX)),
                  _keyed("~", typo_keys)]
+    del vocab_chars, deletions
 
     # the hashed keys are numbered after the whole keys and words (each word's keys once), then
     # given to the names holding them; np.unique(return_index=True, return_inverse=True) sorts
@@ -575,9 +577,14 @@ def _name_blocks(names: list[str], words: _NameWords
     return start, code % n_blocks, caps, whole
 
 
-# a block key's hash is its string's hash XOR its kind's salt (any 64-bit constants, one a kind)
+# a block key's hash is its letters' (or its two words') hash XOR its kind's salt (any 64-bit
+# constants, one a kind)
 _KIND_SALT = {kind: (n + 1) * 0x2545F4914F6CDD1D % (1 << 63) for n, kind in enumerate(_BLOCK_CAPS)}
 _PAIR_MIX = np.uint64(0x9E3779B97F4A7C15)  # a pair of words' hash: first * _PAIR_MIX + second
+
+
+# letters' hash: h = h * _LETTER_MIX + code point + 1, letter by letter (+ 1: a leading NUL counts)
+_LETTER_MIX = np.uint64(0xC2B2AE3D27D4EB4F)
 
 
 def _hashes(texts: list[str]) -> np.ndarray:
@@ -608,34 +615,41 @@ def _shared_keys(hashes: np.ndarray, word: np.ndarray) -> tuple[np.ndarray, np.n
     return hashes[keep], word[keep]
 
 
-def _deletions(word: str) -> list[str]:
-    """A word with one letter dropped, each letter in turn: "viwen" and "viwn" share "viwn" (a
-    doubled letter gives one twice: each block is counted once per name)."""
-    return [word[:i] + word[i + 1:] for i in range(len(word))]
+def _letter_hashes(chars: np.ndarray, begin: np.ndarray, n: int) -> np.ndarray:
+    """The hash of each run of n letters chars[begin[k]:begin[k] + n] (code points, `_utf32`):
+    equal letters, equal hashes, as `_deletion_hashes` gives them."""
+    hashes = np.zeros(len(begin), dtype=np.uint64)
+    for k in range(n):
+        hashes *= _LETTER_MIX
+        hashes += chars[begin + k]
+        hashes += np.uint64(1)
+    return hashes.view(np.int64)
 
 
-def _deletions_of(words: list[str]) -> tuple[list[str], np.ndarray]:
-    """The `_deletions` of all the words (of two letters or more), and the index of the word
+def _deletion_hashes(chars: np.ndarray, begin: np.ndarray, size: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The `_letter_hashes` of each word chars[begin[k]:begin[k] + size[k]], and of the word
+    with one letter dropped, each letter in turn ("viwen" and "viwn" share "viwn"; a doubled
+    letter gives one twice: each block is counted once per name), with the index of the word
     each is of.
 
-    The words of one length are a grid of UTF-32 code points, one word a row: a deletion is the
-    grid with one column dropped, read back as strings by numpy, not built letter by letter.
+    No dropped form is built: the words of one length are a grid, one word a row, and the hash
+    of a row without letter d is its first d letters' hash shifted past the rest, plus the
+    rest's (from the hashes of each row's prefixes).
     """
-    if "\x00" in "".join(words):  # numpy's strings would lose a trailing NUL
-        out = [d for w in words for d in _deletions(w)]
-        return out, np.repeat(np.arange(len(words), dtype=np.int64), [len(w) for w in words])
-    size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    chars = _utf32("".join(words))
-    begin = np.cumsum(size) - size
-    out: list[str] = []
-    owners = [np.zeros(0, dtype=np.int64)]
+    whole = np.zeros(len(begin), dtype=np.uint64)
+    out, owners = [np.zeros(0, dtype=np.uint64)], [np.zeros(0, dtype=np.int64)]
     for n in np.unique(size).tolist():
         of = np.flatnonzero(size == n)
-        grid = chars[begin[of][:, None] + np.arange(n)]
-        for dropped in range(n):
-            out += np.delete(grid, dropped, axis=1).view(f"<U{n - 1}").ravel().tolist()
-        owners.append(np.tile(of, n))
-    return out, np.concatenate(owners)
+        grid = chars[begin[of][:, None] + np.arange(n)].astype(np.uint64) + np.uint64(1)
+        prefix = np.zeros((len(of), n + 1), dtype=np.uint64)  # prefix[:, k]: the first k letters'
+        for k in range(n):
+            prefix[:, k + 1] = prefix[:, k] * _LETTER_MIX + grid[:, k]
+        whole[of] = prefix[:, n]
+        shift = np.array([pow(int(_LETTER_MIX), n - 1 - d, 1 << 64) for d in range(n)], dtype=np.uint64)
+        out.append((prefix[:, :n] * shift + (prefix[:, n:] - prefix[:, 1:] * shift)).ravel())
+        owners.append(np.repeat(of, n))
+    return whole.view(np.int64), np.concatenate(out).view(np.int64), np.concatenate(owners)
 
 
 def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
