@@ -1186,27 +1186,25 @@ def _note_pairs(ours: list[Record], theirs: list[Record], pairs: list[Account]) 
     unless it is the only one of both names and the one domain given spells the name
     (buckle.com); a name on several records of a side, or noted on both sides, is left alone.
     """
+    noted_o, noted_t = _noted(ours), _noted(theirs)
+    if not (noted_o or noted_t):
+        return []
     used_o = {id(a.ours) for a in pairs}
     used_t = {id(a.theirs) for a in pairs}
     out: list[Account] = []
-    for mine, other, used_m, used_x, mine_is_ours in ((ours, theirs, used_o, used_t, True),
-                                                      (theirs, ours, used_t, used_o, False)):
-        noted = {}
-        for r in mine:
-            if "(" in r.name or "[" in r.name:
-                base = name_key(_NAME_NOTE.sub("", r.name))
-                if base and base != r.name_key:
-                    noted[id(r)] = base
+    for mine, other, noted, used_m, used_x, mine_is_ours in (
+            (ours, theirs, noted_o, used_o, used_t, True), (theirs, ours, noted_t, used_t, used_o, False)):
         if not noted:
             continue
-        keys_mine = Counter(r.name_key for r in mine)
-        keys_mine.update(noted.values())
+        # only the names without their notes are looked up: counted and found on these only
+        bases = {base for _r, base in noted}
+        keys_mine = Counter(filter(bases.__contains__, map(_NAME_KEY, mine)))
+        keys_mine.update(base for _r, base in noted)
         by_key: dict[str, list[Record]] = defaultdict(list)
-        for r in other:
+        for r in compress(other, map(bases.__contains__, map(_NAME_KEY, other))):
             by_key[r.name_key].append(r)
-        for r in mine:
-            base = noted.get(id(r))
-            if base is None or id(r) in used_m or keys_mine[base] != 1 or len(by_key.get(base, ())) != 1:
+        for r, base in noted:
+            if id(r) in used_m or keys_mine[base] != 1 or len(by_key.get(base, ())) != 1:
                 continue
             match = by_key[base][0]
             if id(match) in used_x:
@@ -1221,6 +1219,17 @@ def _note_pairs(ours: list[Record], theirs: list[Record], pairs: list[Account]) 
             out.append(Account(rec_o, rec_t, MatchInfo(NAME, 100.0, AUTO if sure else REVIEW, flags)))
             used_m.add(id(r))
             used_x.add(id(match))
+    return out
+
+
+def _noted(records: list[Record]) -> list[tuple[Record, str]]:
+    """The records whose name ends in a note in brackets, each with its name key without it."""
+    out = []
+    for r in records:
+        if "(" in r.name or "[" in r.name:
+            base = name_key(_NAME_NOTE.sub("", r.name))
+            if base and base != r.name_key:
+                out.append((r, base))
     return out
 
 
