@@ -492,36 +492,40 @@ def _name_blocks(names: list[str], words: _NameWords
     soluttions"); and in names of two words or more, the first and last letters of the name run
     together ("[" / "]", a typo across a word boundary: "rus trose").
 
-    Keys are told apart by a 64-bit hash, not kept in a dict (that took most of this step's
-    time): a key's hash is its string's (a name's, a word's, a few letters') mixed with its kind
+    A whole key and a word are numbered as they are (name n's whole key is block n, the k-th word
+    of MIN_TOKEN letters or more block len(names) + k). The other keys are told apart by a
+    64-bit hash, not kept in a dict (that took most of this step's time): a key's hash is that
+    of its letters (`_letter_hashes`, made in numpy, not from strings) mixed with its kind
     (`_keyed`), and a pair of words' is made from the two words' hashes. Two of a million keys
     collide with odds below 1e-7, and would only merge two blocks.
     """
     # The keys are made kind by kind over all names at once, and each word's keys once per
-    # distinct word, then given to the names holding it in one numpy step; the order of the keys
-    # does not matter (blocks are numbered by sorted hash).
+    # distinct word, then given to the names holding it in one numpy step; the order of the
+    # hashed keys does not matter (they are numbered by sorted hash).
     tokens, name_of = words.tokens, words.name_of
+    n_names = len(names)
     words_in = words.size
     last = np.zeros(len(tokens), dtype=bool)  # a name's last word
     last[words.start[1:][words_in > 0] - 1] = True
     vocab = words.vocab
     word_hash = _hashes(vocab)
 
-    own = [_keyed("=", _hashes(names))]  # the whole key: key n is name n's
-    owners = [np.arange(len(names), dtype=np.int64)]
+    own: list[tuple[np.ndarray, np.ndarray]] = []  # the names' hashed keys (`_keyed`), kind by kind
+    owners: list[np.ndarray] = []  # the name holding each of them
     # neighbouring words, in names of three words or more
     at = np.flatnonzero(~last[:-1] & (words_in[name_of[:-1]] >= 3))
     first_word, next_word = (word_hash[words.ids[i]].view(np.uint64) for i in (at, at + 1))
     own.append(_keyed("+", (first_word * _PAIR_MIX + next_word).view(np.int64)))
     owners.append(name_of[at])
     # the first and last letters of the name run together, in names of two words or more
-    several = np.flatnonzero(words_in >= 2).tolist()
-    compact = [words.compact_forms[n] for n in several]
-    long_enough = [i for i, c in enumerate(compact) if len(c) >= 2 * AFFIX]
-    own.append(_keyed("[", _hashes([compact[i][:AFFIX + 1] for i in long_enough])))
-    own.append(_keyed("]", _hashes([compact[i][-AFFIX - 1:] for i in long_enough])))
-    runs = np.asarray(several, dtype=np.int64)[np.asarray(long_enough, dtype=np.int64)]
+    compact_size = np.fromiter(map(len, words.compact_forms), dtype=np.int64, count=n_names)
+    runs = np.flatnonzero((words_in >= 2) & (compact_size >= 2 * AFFIX))
+    compact_chars = _utf32("".join(words.compact_forms))
+    run_end = np.cumsum(compact_size)[runs]
+    own.append(_keyed("[", _letter_hashes(compact_chars, run_end - compact_size[runs], AFFIX + 1)))
+    own.append(_keyed("]", _letter_hashes(compact_chars, run_end - (AFFIX + 1), AFFIX + 1)))
     owners += [runs, runs]
+    del compact_chars
 
     # each distinct word's keys, by word id (words of MIN_TOKEN letters or more)
     length = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
@@ -530,46 +534,57 @@ def _name_blocks(names: list[str], words: _NameWords
     word_ids = words.ids[keep]
     longs = np.flatnonzero(long_word)
     affixed = longs[length[longs] > AFFIX]
-    affixed_words = [vocab[n] for n in affixed.tolist()]
+    vocab_chars = _utf32("".join(vocab))
+    begin = np.cumsum(length) - length
     typo = np.flatnonzero(long_word & (length >= MIN_TYPO_WORD) & (words.per_word <= 2 * MAX_TYPO_BLOCK))
-    deletions, deleted_from = _deletions_of([vocab[n] for n in typo.tolist()])
-    typo_keys, typo_word = _shared_keys(np.concatenate((word_hash[typo], _hashes(deletions))),
+    typo_hashes, deletions, deleted_from = _deletion_hashes(vocab_chars, begin[typo], length[typo])
+    typo_keys, typo_word = _shared_keys(np.concatenate((typo_hashes, deletions)),
                                         np.concatenate((typo, typo[deleted_from])))
-    del deletions
-    word_keys = [_keyed("w", word_hash[longs]),
-                 _keyed("<", _hashes([w[:AFFIX] for w in affixed_words])),
-                 _keyed(">", _hashes([w[-AFFIX:] for w in affixed_words])),
+    word_keys = [_keyed("<", _letter_hashes(vocab_chars, begin[affixed], AFFIX)),
+                 _keyed(">", _letter_hashes(vocab_chars, begin[affixed] + length[affixed] - AFFIX, AFFIX)),
                  _keyed("~", typo_keys)]
-    key_word = np.concatenate((longs, affixed, affixed, typo_word))
-    by_word = np.argsort(key_word, kind="stable")
-    word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(vocab)))))
-    occurrence, got = _expand(word_start, by_word, word_ids)
+    del vocab_chars, deletions
 
-    # blocks are numbered over the keys (each word's once), then given to the names holding them;
-    # np.unique(return_index=True, return_inverse=True) sorts stably, twice as slow: any key of
-    # one hash has the same kind, so the same cap
+    # the hashed keys are numbered after the whole keys and words (each word's keys once), then
+    # given to the names holding them; np.unique(return_index=True, return_inverse=True) sorts
+    # stably, twice as slow: any key of one hash has the same kind, so the same cap
+    n_fixed = n_names + len(longs)
     hashes = np.concatenate([h for h, _cap in own + word_keys])
-    caps = np.concatenate([cap for _h, cap in own + word_keys])
-    n_own = sum(len(h) for h, _cap in own)
     order = np.argsort(hashes)
     ordered = hashes[order]
     first = np.empty(len(ordered), dtype=bool)
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    block = np.cumsum(first) - 1
+    block = np.cumsum(first) + (n_fixed - 1)
     inverse = np.empty_like(block)
     inverse[order] = block
-    n_blocks = int(block[-1]) + 1 if len(block) else 0
-    owner = np.concatenate((*owners, name_of[keep][occurrence]))
-    block_of = np.concatenate((inverse[:n_own], inverse[n_own:][got]))
+    n_blocks = int(block[-1]) + 1 if len(block) else n_fixed
+    caps = np.concatenate((np.full(n_names, _BLOCK_CAPS["="], dtype=np.int64),
+                           np.full(len(longs), _BLOCK_CAPS["w"], dtype=np.int64),
+                           np.concatenate([cap for _h, cap in own + word_keys])[order[first]]))
+    n_own = sum(len(h) for h, _cap in own)
+
+    key_word = np.concatenate((longs, affixed, affixed, typo_word))
+    key_block = np.concatenate((np.arange(n_names, n_fixed, dtype=np.int64), inverse[n_own:]))
+    by_word = np.argsort(key_word, kind="stable")
+    word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(vocab)))))
+    occurrence, got = _expand(word_start, by_word, word_ids)
+    whole = np.arange(n_names, dtype=np.int64)
+    owner = np.concatenate((whole, *owners, name_of[keep][occurrence]))
+    block_of = np.concatenate((whole, inverse[:n_own], key_block[got]))
     code = _distinct(owner * n_blocks + block_of)  # each block once per name
-    start = np.concatenate(([0], np.cumsum(np.bincount(code // n_blocks, minlength=len(names)))))
-    return start, code % n_blocks, caps[order[first]], inverse[:len(names)]
+    start = np.concatenate(([0], np.cumsum(np.bincount(code // n_blocks, minlength=n_names))))
+    return start, code % n_blocks, caps, whole
 
 
-# a block key's hash is its string's hash XOR its kind's salt (any 64-bit constants, one a kind)
+# a block key's hash is its letters' (or its two words') hash XOR its kind's salt (any 64-bit
+# constants, one a kind)
 _KIND_SALT = {kind: (n + 1) * 0x2545F4914F6CDD1D % (1 << 63) for n, kind in enumerate(_BLOCK_CAPS)}
 _PAIR_MIX = np.uint64(0x9E3779B97F4A7C15)  # a pair of words' hash: first * _PAIR_MIX + second
+
+
+# letters' hash: h = h * _LETTER_MIX + code point + 1, letter by letter (+ 1: a leading NUL counts)
+_LETTER_MIX = np.uint64(0xC2B2AE3D27D4EB4F)
 
 
 def _hashes(texts: list[str]) -> np.ndarray:
@@ -600,34 +615,41 @@ def _shared_keys(hashes: np.ndarray, word: np.ndarray) -> tuple[np.ndarray, np.n
     return hashes[keep], word[keep]
 
 
-def _deletions(word: str) -> list[str]:
-    """A word with one letter dropped, each letter in turn: "viwen" and "viwn" share "viwn" (a
-    doubled letter gives one twice: each block is counted once per name)."""
-    return [word[:i] + word[i + 1:] for i in range(len(word))]
+def _letter_hashes(chars: np.ndarray, begin: np.ndarray, n: int) -> np.ndarray:
+    """The hash of each run of n letters chars[begin[k]:begin[k] + n] (code points, `_utf32`):
+    equal letters, equal hashes, as `_deletion_hashes` gives them."""
+    hashes = np.zeros(len(begin), dtype=np.uint64)
+    for k in range(n):
+        hashes *= _LETTER_MIX
+        hashes += chars[begin + k]
+        hashes += np.uint64(1)
+    return hashes.view(np.int64)
 
 
-def _deletions_of(words: list[str]) -> tuple[list[str], np.ndarray]:
-    """The `_deletions` of all the words (of two letters or more), and the index of the word
+def _deletion_hashes(chars: np.ndarray, begin: np.ndarray, size: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The `_letter_hashes` of each word chars[begin[k]:begin[k] + size[k]], and of the word
+    with one letter dropped, each letter in turn ("viwen" and "viwn" share "viwn"; a doubled
+    letter gives one twice: each block is counted once per name), with the index of the word
     each is of.
 
-    The words of one length are a grid of UTF-32 code points, one word a row: a deletion is the
-    grid with one column dropped, read back as strings by numpy, not built letter by letter.
+    No dropped form is built: the words of one length are a grid, one word a row, and the hash
+    of a row without letter d is its first d letters' hash shifted past the rest, plus the
+    rest's (from the hashes of each row's prefixes).
     """
-    if "\x00" in "".join(words):  # numpy's strings would lose a trailing NUL
-        out = [d for w in words for d in _deletions(w)]
-        return out, np.repeat(np.arange(len(words), dtype=np.int64), [len(w) for w in words])
-    size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    chars = _utf32("".join(words))
-    begin = np.cumsum(size) - size
-    out: list[str] = []
-    owners = [np.zeros(0, dtype=np.int64)]
+    whole = np.zeros(len(begin), dtype=np.uint64)
+    out, owners = [np.zeros(0, dtype=np.uint64)], [np.zeros(0, dtype=np.int64)]
     for n in np.unique(size).tolist():
         of = np.flatnonzero(size == n)
-        grid = chars[begin[of][:, None] + np.arange(n)]
-        for dropped in range(n):
-            out += np.delete(grid, dropped, axis=1).view(f"<U{n - 1}").ravel().tolist()
-        owners.append(np.tile(of, n))
-    return out, np.concatenate(owners)
+        grid = chars[begin[of][:, None] + np.arange(n)].astype(np.uint64) + np.uint64(1)
+        prefix = np.zeros((len(of), n + 1), dtype=np.uint64)  # prefix[:, k]: the first k letters'
+        for k in range(n):
+            prefix[:, k + 1] = prefix[:, k] * _LETTER_MIX + grid[:, k]
+        whole[of] = prefix[:, n]
+        shift = np.array([pow(int(_LETTER_MIX), n - 1 - d, 1 << 64) for d in range(n)], dtype=np.uint64)
+        out.append((prefix[:, :n] * shift + (prefix[:, n:] - prefix[:, 1:] * shift)).ravel())
+        owners.append(np.repeat(of, n))
+    return whole.view(np.int64), np.concatenate(out).view(np.int64), np.concatenate(owners)
 
 
 def _expand(start: np.ndarray, items: np.ndarray, of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -979,7 +1001,8 @@ def _name_pairs(
     # Up to the records' own evidence, a pair is its two names: each pair of names is judged
     # once, however many records hold them.
     n_names = len(names)
-    code = _distinct(np.concatenate((block_pairs, name_o[extra_o] * n_names + name_t[extra_t])))
+    extra_code = name_o[extra_o] * n_names + name_t[extra_t]
+    code = _distinct(np.concatenate((block_pairs, extra_code)))
     if len(code) == 0:
         return []
     scores, alt_scores = _pair_scores(names, words, code // n_names, code % n_names, th)
@@ -1018,7 +1041,9 @@ def _name_pairs(
     pair_of[hit[good]] = good
     in_blocks = block_pairs[pair_of[np.searchsorted(code, block_pairs)] >= 0]
     bi, bj = _records_holding(name_o, name_t, in_blocks // n_names, in_blocks % n_names, n_names)
-    extra = pair_of[np.searchsorted(code, name_o[extra_o] * n_names + name_t[extra_t])] >= 0
+    extra = np.empty(len(extra_code), dtype=bool)
+    by_code = np.argsort(extra_code)  # looked up in order: 4x faster than as they come
+    extra[by_code] = pair_of[np.searchsorted(code, extra_code[by_code])] >= 0
     n_t = len(name_t)
     pairs = _distinct(np.concatenate((bi * n_t + bj, extra_o[extra] * n_t + extra_t[extra])))
     ca, cb = pairs // n_t, pairs % n_t
@@ -1161,27 +1186,25 @@ def _note_pairs(ours: list[Record], theirs: list[Record], pairs: list[Account]) 
     unless it is the only one of both names and the one domain given spells the name
     (buckle.com); a name on several records of a side, or noted on both sides, is left alone.
     """
+    noted_o, noted_t = _noted(ours), _noted(theirs)
+    if not (noted_o or noted_t):
+        return []
     used_o = {id(a.ours) for a in pairs}
     used_t = {id(a.theirs) for a in pairs}
     out: list[Account] = []
-    for mine, other, used_m, used_x, mine_is_ours in ((ours, theirs, used_o, used_t, True),
-                                                      (theirs, ours, used_t, used_o, False)):
-        noted = {}
-        for r in mine:
-            if "(" in r.name or "[" in r.name:
-                base = name_key(_NAME_NOTE.sub("", r.name))
-                if base and base != r.name_key:
-                    noted[id(r)] = base
+    for mine, other, noted, used_m, used_x, mine_is_ours in (
+            (ours, theirs, noted_o, used_o, used_t, True), (theirs, ours, noted_t, used_t, used_o, False)):
         if not noted:
             continue
-        keys_mine = Counter(r.name_key for r in mine)
-        keys_mine.update(noted.values())
+        # only the names without their notes are looked up: counted and found on these only
+        bases = {base for _r, base in noted}
+        keys_mine = Counter(filter(bases.__contains__, map(_NAME_KEY, mine)))
+        keys_mine.update(base for _r, base in noted)
         by_key: dict[str, list[Record]] = defaultdict(list)
-        for r in other:
+        for r in compress(other, map(bases.__contains__, map(_NAME_KEY, other))):
             by_key[r.name_key].append(r)
-        for r in mine:
-            base = noted.get(id(r))
-            if base is None or id(r) in used_m or keys_mine[base] != 1 or len(by_key.get(base, ())) != 1:
+        for r, base in noted:
+            if id(r) in used_m or keys_mine[base] != 1 or len(by_key.get(base, ())) != 1:
                 continue
             match = by_key[base][0]
             if id(match) in used_x:
@@ -1196,6 +1219,17 @@ def _note_pairs(ours: list[Record], theirs: list[Record], pairs: list[Account]) 
             out.append(Account(rec_o, rec_t, MatchInfo(NAME, 100.0, AUTO if sure else REVIEW, flags)))
             used_m.add(id(r))
             used_x.add(id(match))
+    return out
+
+
+def _noted(records: list[Record]) -> list[tuple[Record, str]]:
+    """The records whose name ends in a note in brackets, each with its name key without it."""
+    out = []
+    for r in records:
+        if "(" in r.name or "[" in r.name:
+            base = name_key(_NAME_NOTE.sub("", r.name))
+            if base and base != r.name_key:
+                out.append((r, base))
     return out
 
 

@@ -17,7 +17,10 @@ from acctmap_tui.core.match import (
     FLAG_SAME_PLACE,
     _alike,
     _char_counts,
+    _deletion_hashes,
+    _letter_hashes,
     _shared_keys,
+    _utf32,
     apply_decisions,
     candidates_for,
     evidence,
@@ -479,6 +482,29 @@ def test_a_letter_dropped_key_is_kept_only_where_two_words_give_it():
     assert kept.tolist() == [hash("viwn")] * 2 and sorted(words[w] for w in of.tolist()) == ["viwen", "viwn"]
     empty = np.zeros(0, dtype=np.int64)
     assert [len(x) for x in _shared_keys(empty, empty)] == [0, 0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab\x00é\U0001F600", min_size=1, max_size=7), min_size=1, max_size=30))
+def test_letter_hashes_are_equal_exactly_where_the_letters_are(words):
+    # each word and the word with each letter dropped in turn, hashed from code points without
+    # building the dropped forms: one hash a string (a small alphabet makes many strings equal)
+    size = np.array([len(w) for w in words], dtype=np.int64)
+    chars = _utf32("".join(words))
+    begin = np.cumsum(size) - size
+    whole, dropped, of = _deletion_hashes(chars, begin, size)
+    order = np.argsort(of, kind="stable")  # a word's dropped forms together, letters in turn
+    assert of[order].tolist() == [k for k, w in enumerate(words) for _ in w]
+    texts = words + [w[:d] + w[d + 1:] for w in words for d in range(len(w))]
+    hash_of: dict[str, int] = {}
+    text_of: dict[int, str] = {}
+    for text, h in zip(texts, whole.tolist() + dropped[order].tolist()):
+        assert hash_of.setdefault(text, h) == h and text_of.setdefault(h, text) == text
+    # a run of letters hashes as the same letters do anywhere else
+    for k, w in enumerate(words):
+        for start, n in ((0, len(w)), (1, len(w) - 1)):
+            (h,) = _letter_hashes(chars, begin[k:k + 1] + start, n).tolist()
+            assert h == hash_of.setdefault(w[start:start + n], h)
 
 
 def test_characters_in_common_are_counted_bytewise_as_numpy_sums_them():
