@@ -296,41 +296,15 @@ def _account_texts(accounts: list[tuple]) -> list[str]:
     autosave writes one account anew, not 21,000 (0.7 -> 0.3 s at 50k). Only the accounts of
     this write are kept for the next."""
     global _LAST_WRITTEN
-    last, out, fresh = _LAST_WRITTEN, [], []
-    for i, values in enumerate(accounts):
-        before = last.get(values[0][0])
-        if before is not None and before[0] == values:
-            out.append(before[1])
-        else:
-            out.append("")
-            fresh.append(i)
-    for i, text in zip(fresh, _texts_shared([accounts[i] for i in fresh])):
-        out[i] = text
-    _LAST_WRITTEN = {values[0][0]: (values, text) for values, text in zip(accounts, out)}
+    last, kept, out = _LAST_WRITTEN, {}, []
+    for values in accounts:
+        key = values[0][0]
+        before = last.get(key)
+        text = before[1] if before is not None and before[0] == values else _account_text(values)
+        kept[key] = (values, text)
+        out.append(text)
+    _LAST_WRITTEN = kept
     return out
-
-
-SHARED_TEXTS = 40_000  # from this many new account texts, a second process writes some of them
-HERE_SHARE = 0.55  # of them, this process writes the first 55% (the other starts and imports first)
-
-
-def _texts_shared(accounts: list[tuple]) -> list[str]:
-    """`_account_text` of each account; many of them shared with a second process while a core
-    is free (a 200k match's 93,000 accounts: 2.2 s of texts on one core). Below SHARED_TEXTS the
-    second process's start and the pickling of its part cost what it saves (measured at 21,000)."""
-    if len(accounts) < SHARED_TEXTS or not bulk.spare_core():
-        return _texts(accounts)
-    cut = int(len(accounts) * HERE_SHARE)
-    try:
-        mine, theirs = bulk.beside(functools.partial(_texts, accounts[:cut]), _texts,
-                                   accounts[cut:])
-    except OSError:  # no second process: all here
-        return _texts(accounts)
-    return mine + theirs  # type: ignore[operator]
-
-
-def _texts(accounts: list[tuple]) -> list[str]:
-    return list(map(_account_text, accounts))
 
 
 def snapshot(session: Session, path: str | Path | None = None) -> Snapshot:

@@ -576,29 +576,3 @@ def test_a_hand_edited_big_session_reads_as_the_whole_text_says(tmp_path, split_
         assert not isinstance(whole, str) and whole.agenda.current
     else:
         assert isinstance(whole, str) and "hand.toml" in whole and "line " in whole
-
-
-def test_many_new_account_texts_shared_with_a_second_process_make_the_same_file(tmp_path, monkeypatch):
-    """A big first save writes part of the account texts in a second process: the same text, in
-    the same order, and a value that is not text fails there as it fails here."""
-    from acctmap_tui.core import bulk
-    from acctmap_tui.core.start import demo_request, open_workbench
-
-    s = open_workbench(demo_request()).session
-    alone = session_io.to_toml(s)
-    started = []
-    beside = bulk.beside
-    monkeypatch.setattr(bulk, "beside", lambda *a: started.append(1) or beside(*a))
-    monkeypatch.setattr(bulk, "spare_core", lambda: True)
-    monkeypatch.setattr(session_io, "SHARED_TEXTS", 4)
-    session_io._LAST_WRITTEN.clear()
-    assert session_io.to_toml(s) == alone and started == [1]
-    s.accounts[-1].owner = 5  # in the second process's part
-    errors = []
-    for shared_from in (10**9, 4):
-        monkeypatch.setattr(session_io, "SHARED_TEXTS", shared_from)
-        session_io._LAST_WRITTEN.clear()
-        with pytest.raises(session_io.SessionError) as raised:
-            session_io.save(s, tmp_path / "shared.toml")
-        errors.append(str(raised.value))
-    assert errors[0] == errors[1] and started == [1, 1]
