@@ -73,32 +73,40 @@ def promote_to_old_generation() -> None:
 
 def spare_core() -> bool:
     """True when a second process would run beside this one instead of waiting for a core: the
-    tasks running now, this one included, leave a core free (Linux's /proc/loadavg); elsewhere the
-    one-minute load average does. The average also counts this process's own recent work: the
-    write that ends a 20 s match saw 1.2 on an idle 2-core machine. (Measured at 50,000 rows a
-    list on 2 busy cores, load 5: re-reading beside took 14 s of wall time, one after the other
-    7-10 s.)"""
+    tasks other processes are running now leave a core beside this one (Linux's /proc); elsewhere
+    the one-minute load average leaves a core free. The average also counts this process's own
+    recent work: the write that ends a 20 s match saw 1.2 on an idle 2-core machine. (Measured
+    at 50,000 rows a list on 2 busy cores, load 5: re-reading beside took 14 s of wall time, one
+    after the other 7-10 s.)"""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
-    running = _running_now()
-    if running is not None:
-        return cores - running >= 1
+    others = _running_elsewhere()
+    if others is not None:
+        return cores - 1 - others >= 1
     try:
         return cores - os.getloadavg()[0] >= 1
     except OSError:  # no load average here
         return cores > 1
 
 
-def _running_now() -> int | None:
-    """The tasks running or ready to run on the machine now (this one included); None where the
-    system does not say (not Linux)."""
+LOADAVG, OWN_TASKS = "/proc/loadavg", "/proc/self/task"
+
+
+def _running_elsewhere() -> int | None:
+    """The tasks of other processes running or ready to run now; None where the system does not
+    say (not Linux)."""
     try:
-        with open("/proc/loadavg", encoding="ascii") as f:
-            return int(f.read().split()[3].split("/")[0])
+        with open(LOADAVG, encoding="ascii") as f:
+            running = int(f.read().split()[3].split("/")[0])
+        mine = 0
+        for task in os.scandir(OWN_TASKS):  # this process's threads
+            with open(os.path.join(task.path, "stat"), encoding="ascii", errors="replace") as f:
+                mine += f.read().rpartition(")")[2].split()[0] == "R"
     except (OSError, ValueError, IndexError):
         return None
+    return max(running - mine, 0)
 
 
 def _pickled(there: Callable[..., object], *args) -> bytes:

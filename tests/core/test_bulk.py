@@ -36,14 +36,27 @@ def test_a_working_folder_holding_another_copy_of_acctmap_is_not_imported_there(
     assert bulk.beside(lambda: "here", divmod, 7, 2) == ("here", (3, 1))
 
 
-@pytest.mark.parametrize(("running", "load", "spare"), [
-    (1, 1.4, True),  # only this process runs now, whatever its own recent work left in the average
-    (2, 0.2, False),  # another task holds the second core now
-    (None, 0.6, True),  # no /proc/loadavg: the one-minute average decides
+@pytest.mark.parametrize(("others", "load", "spare"), [
+    (0, 1.4, True),  # no other process runs now, whatever this one's recent work left in the average
+    (1, 0.2, False),  # another process holds the second core now
+    (None, 0.6, True),  # no /proc: the one-minute average decides
     (None, 1.4, False),
 ])
-def test_a_core_is_spare_when_the_tasks_running_now_leave_one(monkeypatch, running, load, spare):
+def test_a_core_is_spare_when_other_processes_leave_one_now(monkeypatch, others, load, spare):
     monkeypatch.setattr(bulk.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    monkeypatch.setattr(bulk, "_running_now", lambda: running)
+    monkeypatch.setattr(bulk, "_running_elsewhere", lambda: others)
     monkeypatch.setattr(bulk.os, "getloadavg", lambda: (load, load, load))
     assert bulk.spare_core() is spare
+
+
+def test_the_tasks_running_now_are_read_without_this_process_s(tmp_path, monkeypatch):
+    loadavg, tasks = tmp_path / "loadavg", tmp_path / "task"
+    loadavg.write_text("0.71 1.25 1.30 3/312 4242\n", encoding="ascii")
+    for tid, state in (("101", "R"), ("102", "S"), ("103", "R")):  # this process: 2 running
+        (tasks / tid).mkdir(parents=True)
+        (tasks / tid / "stat").write_text(f"{tid} (python (a) b) {state} 1 2 3\n", encoding="ascii")
+    monkeypatch.setattr(bulk, "LOADAVG", str(loadavg))
+    monkeypatch.setattr(bulk, "OWN_TASKS", str(tasks))
+    assert bulk._running_elsewhere() == 1
+    monkeypatch.setattr(bulk, "LOADAVG", str(tmp_path / "missing"))
+    assert bulk._running_elsewhere() is None
