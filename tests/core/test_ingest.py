@@ -632,3 +632,22 @@ def test_a_record_pickles_with_every_field(tmp_path: Path) -> None:
     for f in dataclasses.fields(Record):
         assert getattr(back, f.name) == getattr(rec, f.name), f.name
     assert len(dataclasses.fields(Record)) == 11  # a new field must be added to Record.__reduce__
+
+
+@pytest.mark.parametrize("names", [[], [""], ["Acme", "Umbrella\x00Corp", ""], ["Acme", None]])
+def test_a_list_crosses_to_another_process_with_every_record_as_it_was(names) -> None:
+    """A list read in a second process comes back pickled a column at a time, each text column
+    joined into one text: a NUL inside a name, an empty name, a value that is not text and an
+    empty list all come back as they were."""
+    import pickle
+
+    from acctmap_tui.core.model import AccountList, Record
+
+    records = [Record(name, f"d{i}.com" if i % 2 else "", "customer" if i else None, "Kunde",
+                      "Jo", f"www.d{i}.com", f"key {i}", {"Region": "DE"} if i else {}, [i + 2],
+                      bool(i % 2), [f"d{i}.de"] if i else []) for i, name in enumerate(names)]
+    lst = AccountList(OURS, "Acme", "ours.csv", "ab" * 32, len(names), {"name": "Name"}, records,
+                      status_map={"Kunde": "customer"})
+    back = pickle.loads(pickle.dumps(lst, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == lst
+    assert [r.other_domains for r in back.records] == [r.other_domains for r in records]
