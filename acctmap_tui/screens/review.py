@@ -39,7 +39,7 @@ from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
 from acctmap_tui.screens.review_pair import PairDialog
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
-from acctmap_tui.widgets.diff_pane import CandidateIndex, DiffPane, decision_mark
+from acctmap_tui.widgets.diff_pane import CandidateIndex, DiffPane, decision_mark, other_candidates
 from acctmap_tui.widgets.fast_table import FastTable
 
 QUEUE, OVERLAP, REJECTED_VIEW = "queue", "overlap", "rejected"
@@ -284,8 +284,12 @@ class ReviewScreen(PhaseScreen):
         self.table.focus()
 
     def _other_candidates(self, account: Account) -> list[Account]:
-        self._candidates.sync(self.workbench.session.accounts)
-        return self._candidates.candidates(account)
+        accounts = self.workbench.session.accounts
+        if self._candidates.covers(accounts):
+            return self._candidates.candidates(account)
+        # indexed once this frame is painted; until then one pass finds this pair's rivals
+        self.call_after_refresh(self._candidates.sync, accounts)
+        return other_candidates(self.workbench.session, account)
 
     def refresh_rows(self, cursor_to_top: bool = False, cursor_to: str | None = None) -> None:
         """Bring the table in line with the session, touching only what changed (`cursor_to`: a
