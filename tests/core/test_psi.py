@@ -100,7 +100,9 @@ def test_statuses_are_not_readable_in_the_table(tmp_path):
         ct = [table[i + psi.TAG] for i in range(0, len(table), psi.ENTRY)]
         made[status] = Counter(ct)
         assert len(made[status]) > 150  # a constant status under a one-time pad looks random
-        assert max(made[status].values()) < 10
+        # no byte stands out: a status shown through would be one byte in every real entry (a
+        # bound of 10 failed by chance once: a uniform byte over 300+ entries reaches 10 now and then)
+        assert max(made[status].values()) < len(ct) / 8
     assert "customer" not in (tmp_path / "Customer.psi").read_text().lower()
 
 
