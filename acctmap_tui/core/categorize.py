@@ -23,6 +23,7 @@ from acctmap_tui.core.model import (
     OURS_CUSTOMER,
     PARTNER,
     PROSPECT,
+    REJECTED,
     REVIEW,
     SHARED_CUSTOMER,
     THEIRS_CUSTOMER,
@@ -87,12 +88,13 @@ MATRIX_CELL = {categorize(o, t).key: (o, t)  # type: ignore[union-attr]
 
 @dataclass
 class OverlapFigures:
-    """What the ICP screen and the CLI summary show about the overlap."""
+    """What the ICP screen, the header, the review tabs and the CLI summary show about the overlap."""
 
     per_category: dict[str, int] = field(default_factory=dict)  # category key -> count
     uncategorized: int = 0
     overlap: int = 0
     review: int = 0
+    rejected: int = 0
     win_back: int = 0
     list_sizes: dict[str, int] = field(default_factory=dict)  # side -> accounts in the list
     # (our bucket, their bucket) -> count, buckets "customer" / "prospect"
@@ -120,7 +122,7 @@ def overlap_figures(session: Session) -> OverlapFigures:
     fig.matrix = {(o, t): 0 for o in (CUSTOMER, PROSPECT) for t in (CUSTOMER, PROSPECT)}
     # counted a column at a time: every header and ICP redraw counts a 50k session's 21,000 pairs
     decisions = [a.match.decision for a in session.accounts]
-    fig.review = decisions.count(REVIEW)
+    fig.review, fig.rejected = decisions.count(REVIEW), decisions.count(REJECTED)
     overlap = list(compress(session.accounts, [d in IN_OVERLAP for d in decisions]))
     fig.overlap = len(overlap)
     for category, count in Counter([a.category for a in overlap]).items():

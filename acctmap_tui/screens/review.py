@@ -336,16 +336,8 @@ class ReviewScreen(PhaseScreen):
         self._show_current()
 
     def _update_counts(self, in_view: int, shown: int, text: str) -> None:
-        session = self.workbench.session
-        counts = {QUEUE: 0, OVERLAP: 0, REJECTED_VIEW: 0}
-        for a in session.accounts:
-            d = a.match.decision
-            if d == REVIEW:
-                counts[QUEUE] += 1
-            elif d in IN_OVERLAP:
-                counts[OVERLAP] += 1
-            elif d == REJECTED:
-                counts[REJECTED_VIEW] += 1
+        fig = self.workbench.figures()  # counted once per change, with the header
+        counts = {QUEUE: fig.review, OVERLAP: fig.overlap, REJECTED_VIEW: fig.rejected}
         tabs = self.query_one("#review-tabs", Tabs)
         for view in VIEWS:
             tab = tabs.get_tab(f"view-{view}")
