@@ -59,10 +59,12 @@ _filling: dict[str, subprocess.Popen] = {}
 
 
 def folder() -> Path | None:
-    """The cache folder, made if missing; None when turned off or not safe to use (not ours, or
-    writable by others)."""
+    """The cache folder, made if missing; None when turned off, not safe to use (not ours, or
+    writable by others), or when acctmap's sources are not there to key its entries by."""
     chosen = os.environ.get(ENV)
     if chosen is not None and chosen.strip().lower() in ("off", "none", "0", ""):
+        return None
+    if _core_version() is None:
         return None
     if chosen:
         where = Path(chosen)
@@ -261,16 +263,20 @@ def _entry_name(path: Path | str) -> str:
 
 def _header(key: str) -> bytes:
     return b"%s; core %s; %s; python %s; sha256 %s\n" % (
-        FORMAT, _core_version().encode(), toml_io.PARSER.encode(), sys.version.split()[0].encode(),
+        FORMAT, (_core_version() or "").encode(), toml_io.PARSER.encode(), sys.version.split()[0].encode(),
         key.encode())
 
 
 @functools.cache
-def _core_version() -> str:
+def _core_version() -> str | None:
     """A hash of the core's sources: an entry made by another acctmap (whose session classes or
-    checks may differ) is never read back."""
+    checks may differ) is never read back. None when the sources are not there to hash (an
+    install of compiled files only): then nothing is kept."""
+    sources = sorted(Path(__file__).parent.glob("*.py"))
+    if not any(source.name == "session.py" for source in sources):
+        return None
     digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    for source in sources:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()[:16]
 

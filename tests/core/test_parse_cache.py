@@ -103,6 +103,15 @@ def test_an_entry_another_acctmap_made_is_not_read(tmp_path, cache, monkeypatch)
     assert loaded == session_io.from_toml(path.read_text(encoding="utf-8"), str(path))
 
 
+def test_without_the_core_s_sources_to_key_entries_by_nothing_is_kept(tmp_path, cache, monkeypatch):
+    """An install of compiled files only: entries could not tell one acctmap from another."""
+    monkeypatch.setattr(parse_cache, "_core_version", lambda: None)
+    path = _saved(tmp_path)
+    assert _entries(cache) == []
+    parsed = _tomli_calls(monkeypatch)
+    assert session_io.load(path).accounts and parsed
+
+
 @pytest.mark.parametrize("damage", ["cut short", "other header", "not a session", "another class"])
 def test_a_damaged_entry_is_passed_over(tmp_path, cache, monkeypatch, damage):
     path = _saved(tmp_path)
