@@ -8,8 +8,8 @@ counts as prospect too (a former customer is someone to win back) and the accoun
 from __future__ import annotations
 
 from collections import Counter
-from itertools import compress
 from dataclasses import dataclass, field
+from itertools import compress
 
 from acctmap_tui.core.model import (
     CATEGORIES,

@@ -1556,12 +1556,18 @@ def _settle(accounts: list[Account]) -> list[Account]:
     claimed_t: set[str] = set()
     contested: set[str] = set()  # pair ids of accepted pairs sent back to review: a person chooses
 
+    def free(a: Account) -> bool:
+        return a.ours.key not in claimed_o and a.theirs.key not in claimed_t
+
+    def claim(a: Account) -> None:
+        claimed_o.add(a.ours.key)
+        claimed_t.add(a.theirs.key)
+
     for a in accounts:
         if a.match.decision != ACCEPTED:
             continue
-        if a.ours.key not in claimed_o and a.theirs.key not in claimed_t:
-            claimed_o.add(a.ours.key)
-            claimed_t.add(a.theirs.key)
+        if free(a):
+            claim(a)
         else:
             a.match.decision = REVIEW
             if FLAG_ONE_TO_MANY not in a.match.flags:
@@ -1571,13 +1577,11 @@ def _settle(accounts: list[Account]) -> list[Account]:
     out = []
     for a in accounts:
         if a.match.decision == AUTO:
-            if a.ours.key in claimed_o or a.theirs.key in claimed_t:
+            if not free(a):
                 continue
-            claimed_o.add(a.ours.key)
-            claimed_t.add(a.theirs.key)
+            claim(a)
         out.append(a)
-    return [a for a in out if a.match.decision != REVIEW
-            or a.ours.key not in claimed_o and a.theirs.key not in claimed_t or a.pair_id in contested]
+    return [a for a in out if a.match.decision != REVIEW or free(a) or a.pair_id in contested]
 
 
 def _stats(accounts: list[Account]) -> dict[str, int]:

@@ -250,13 +250,6 @@ def prune(where: Path) -> None:
         entry.unlink(missing_ok=True)
 
 
-def forget(path: Path | str) -> None:
-    """Remove the entry of session file `path`, if any."""
-    where = folder()
-    if where is not None:
-        (where / _entry_name(path)).unlink(missing_ok=True)
-
-
 def _entry_name(path: Path | str) -> str:
     return hashlib.sha256(os.fsencode(os.path.realpath(path))).hexdigest()[:40] + ".parsed"
 

@@ -111,7 +111,8 @@ class Workbench:
 
     def figures(self) -> OverlapFigures:
         """The session's overlap figures (`overlap_figures`), counted once per change: the
-        header and the ICP screen draw from one count (each walks a 50k session's 21,000 pairs)."""
+        header, the ICP screen and the review tabs draw from one count (each count walks a 50k
+        session's 21,000 pairs)."""
         seen = (id(self.session), self.revision)
         if self._figures is None or self._figures[0] != seen:
             self._figures = (seen, overlap_figures(self.session))

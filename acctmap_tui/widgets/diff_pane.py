@@ -301,7 +301,7 @@ class CandidateIndex:
     def sync(self, accounts: list[Account]) -> None:
         """Bring the index in line with `accounts` (cheap when nothing or only the tail changed)."""
         known = self._members
-        if len(accounts) >= len(known) and all(map(operator.is_, accounts, known)):
+        if self._extended_by(accounts):
             if len(accounts) == len(known):
                 return  # nothing changed (the common case: the cursor moved)
             new = accounts[len(known):]
@@ -316,8 +316,12 @@ class CandidateIndex:
 
     def covers(self, accounts: list[Account]) -> bool:
         """The index holds exactly `accounts`, in their order."""
+        return len(accounts) == len(self._members) and self._extended_by(accounts)
+
+    def _extended_by(self, accounts: list[Account]) -> bool:
+        """`accounts` start with the pairs indexed, in their order (one identity pass in C)."""
         known = self._members
-        return len(accounts) == len(known) and all(map(operator.is_, accounts, known))
+        return len(accounts) >= len(known) and all(map(operator.is_, accounts, known))
 
     def candidates(self, account: Account) -> list[Account]:
         """Other pairs sharing our record or theirs with `account`, best score first."""
