@@ -1,4 +1,5 @@
-"""A job in a second process beside this one (`bulk.beside`)."""
+"""A job in a second process beside this one (`bulk.beside`), or half of it in a forked copy
+(`bulk.in_two_halves`)."""
 
 import pytest
 
@@ -60,3 +61,70 @@ def test_the_tasks_running_now_are_read_without_this_process_s(tmp_path, monkeyp
     assert bulk._running_elsewhere() == 1
     monkeypatch.setattr(bulk, "LOADAVG", str(tmp_path / "missing"))
     assert bulk._running_elsewhere() is None
+
+
+# --- half the work in a forked copy (`bulk.in_two_halves`) --------------------------------------
+
+fork_only = pytest.mark.skipif(not hasattr(bulk.os, "fork"), reason="no fork on this system")
+
+
+def numbered(items: list[int]) -> bytes:
+    return b"".join(b"%d;" % i for i in items)
+
+
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """A core always spare, and the pid of every copy forked."""
+    monkeypatch.setattr(bulk, "spare_core", lambda: True)
+    pids: list[int] = []
+    forked = bulk.os.fork
+
+    def counted_fork() -> int:
+        pid = forked()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(bulk.os, "fork", counted_fork)
+    return pids
+
+
+@fork_only
+def test_the_two_halves_give_the_bytes_one_process_gives(forks):
+    items = list(range(1001))
+    assert bulk.in_two_halves(numbered, items, least=10) == numbered(items)
+    assert len(forks) == 1  # the second half was made in a copy
+    assert bulk.in_two_halves(numbered, items[:9], least=10) == numbered(items[:9])
+    assert len(forks) == 1  # too few items: no copy
+
+
+@fork_only
+def test_a_copy_that_fails_leaves_its_half_to_this_process(forks):
+    here = bulk.os.getpid()
+
+    def fails_in_the_copy(items: list[int]) -> bytes:
+        if bulk.os.getpid() != here:
+            raise MemoryError("the copy ran out")
+        return numbered(items)
+
+    items = list(range(100))
+    assert bulk.in_two_halves(fails_in_the_copy, items, least=1) == numbered(items)
+    assert len(forks) == 1
+
+
+@fork_only
+def test_an_error_of_the_job_is_raised_here_and_the_copy_is_gone(forks):
+    def fails(items: list[int]) -> bytes:
+        raise ValueError(f"cannot write {items[0]}")
+
+    with pytest.raises(ValueError, match="cannot write 0"):
+        bulk.in_two_halves(fails, list(range(100)), least=1)
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):
+        bulk.os.waitpid(forks[0], bulk.os.WNOHANG)  # already waited for: no zombie left
+
+
+def test_no_spare_core_means_one_process(monkeypatch):
+    monkeypatch.setattr(bulk, "spare_core", lambda: False)
+    monkeypatch.setattr(bulk.os, "fork", lambda: pytest.fail("forked"), raising=False)
+    assert bulk.in_two_halves(numbered, list(range(100)), least=1) == numbered(list(range(100)))

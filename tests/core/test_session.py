@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from datetime import date, datetime, timedelta, timezone
@@ -576,3 +577,25 @@ def test_a_hand_edited_big_session_reads_as_the_whole_text_says(tmp_path, split_
         assert not isinstance(whole, str) and whole.agenda.current
     else:
         assert isinstance(whole, str) and "hand.toml" in whole and "line " in whole
+
+
+def test_a_save_written_on_two_cores_is_the_text_of_one(tmp_path, monkeypatch):
+    """`acctmap match` writes a big session's accounts half in a forked copy: the file is the same
+    text, byte for byte, as one process writes, for accounts needing escapes too."""
+    s = full_session()
+    first = s.accounts[0]
+    s.accounts = []
+    for i in range(9):
+        acc = dataclasses.replace(first, ours=dataclasses.replace(first.ours, domain=f"a{i}.com"),
+                                  theirs=dataclasses.replace(first.theirs, domain=f"a{i}.com"))
+        if i % 2:
+            acc.owner, acc.notes = f'Zoë "Z{i}" \\ O\'Neil\u200b', "line\nbreak"
+        s.accounts.append(acc)
+    monkeypatch.setattr(session_io, "utcnow", lambda: CREATED)
+    monkeypatch.setattr(session_io, "TWO_CORES_ACCOUNTS", 10**9)
+    one = session_io.save(s, tmp_path / "one.toml").read_bytes()
+    monkeypatch.setattr(session_io, "TWO_CORES_ACCOUNTS", 2)
+    monkeypatch.setattr(session_io.bulk, "spare_core", lambda: True)
+    two = session_io.save(s, tmp_path / "two.toml").read_bytes()
+    assert two == one
+    assert session_io.load(tmp_path / "two.toml").accounts[7].owner == 'Zoë "Z7" \\ O\'Neil\u200b'
