@@ -651,3 +651,21 @@ def test_a_list_crosses_to_another_process_with_every_record_as_it_was(names) ->
     back = pickle.loads(pickle.dumps(lst, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == lst
     assert [r.other_domains for r in back.records] == [r.other_domains for r in records]
+
+
+def test_records_that_crossed_share_no_list_or_table() -> None:
+    """Merged rows, extra columns and other domains come back as each record's own: an edit of
+    one record's (a row merged in, a column filled) never shows in another's."""
+    import pickle
+
+    from acctmap_tui.core.model import AccountList, Record
+
+    records = [Record(f"Acme {i}", f"acme{i}.com", "customer", "Kunde", "Jo", f"acme{i}.com",
+                      f"acme {i}", {"Region": "DE", "Tier": str(i)}, [i + 2, i + 40] if i % 3 else [i + 2],
+                      False, [f"acme{i}.de"] if i % 4 == 1 else []) for i in range(12)]
+    lst = AccountList(OURS, "Acme", "ours.csv", "ab" * 32, 12, {"name": "Name"}, records)
+    back = pickle.loads(pickle.dumps(lst, protocol=pickle.HIGHEST_PROTOCOL)).records
+    assert back == records
+    assert [r.other_domains for r in back] == [r.other_domains for r in records]
+    for field in ("rows", "extra", "other_domains"):
+        assert len({id(getattr(r, field)) for r in back}) == len(back), field
