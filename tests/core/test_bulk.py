@@ -1,21 +1,36 @@
 """A job in a second process beside this one (`bulk.beside`), or half of it in a forked copy
 (`bulk.in_two_halves`)."""
 
+import os
+
 import pytest
 
 from acctmap_tui.core import bulk
 
+fork_only = pytest.mark.skipif(not bulk._forks(), reason="no fork on this system")
 
-def test_both_results_come_back():
+
+@pytest.fixture(params=["forked copy", "new process"])
+def second_process(request, monkeypatch) -> str:
+    """`beside` both ways: a forked copy (the CLI's main thread on Linux) and a new process."""
+    if request.param == "forked copy":
+        if not bulk._forks():
+            pytest.skip("no fork on this system")
+    else:
+        monkeypatch.setattr(bulk, "_forks", lambda: False)
+    return request.param
+
+
+def test_both_results_come_back(second_process):
     assert bulk.beside(lambda: "here", divmod, 7, 2) == ("here", (3, 1))
 
 
-def test_an_error_in_the_second_process_is_raised_here():
+def test_an_error_in_the_second_process_is_raised_here(second_process):
     with pytest.raises(ValueError, match="not a number"):
         bulk.beside(lambda: None, int, "not a number")
 
 
-def test_an_error_here_is_raised_here():
+def test_an_error_here_is_raised_here(second_process):
     def fails():
         raise KeyError("here")
 
@@ -23,9 +38,28 @@ def test_an_error_here_is_raised_here():
         bulk.beside(fails, divmod, 7, 2)
 
 
+def test_a_second_process_that_dies_is_an_os_error(second_process, monkeypatch):
+    monkeypatch.setattr(bulk, "SECOND_PROCESS", "import os; os._exit(3)")  # a new one dies at once
+    with pytest.raises(OSError, match="ended without a result"):
+        bulk.beside(lambda: None, os._exit, 3)  # a forked copy dies on its job
+
+
+def test_from_another_thread_the_second_process_is_a_new_one(monkeypatch):
+    """The app's workers run beside Textual's threads: no fork there."""
+    import threading
+
+    monkeypatch.setattr(bulk, "_beside_forked", lambda *a: pytest.fail("forked"))
+    out = []
+    worker = threading.Thread(target=lambda: out.append(bulk.beside(lambda: "here", divmod, 7, 2)))
+    worker.start()
+    worker.join()
+    assert out == [("here", (3, 1))]
+
+
 def test_a_working_folder_holding_another_copy_of_acctmap_is_not_imported_there(tmp_path, monkeypatch):
     """The second process imports acctmap from where this one did, and the standard library as
     this one does: decoys in the working folder (a checkout of another version) are not used."""
+    monkeypatch.setattr(bulk, "_forks", lambda: False)  # a new process: a copy imports nothing
     decoy = tmp_path / "acctmap_tui" / "core"
     decoy.mkdir(parents=True)
     for init in (tmp_path / "acctmap_tui" / "__init__.py", decoy / "__init__.py"):
@@ -64,9 +98,6 @@ def test_the_tasks_running_now_are_read_without_this_process_s(tmp_path, monkeyp
 
 
 # --- half the work in a forked copy (`bulk.in_two_halves`) --------------------------------------
-
-fork_only = pytest.mark.skipif(not hasattr(bulk.os, "fork"), reason="no fork on this system")
-
 
 def numbered(items: list[int]) -> bytes:
     return b"".join(b"%d;" % i for i in items)

@@ -268,7 +268,8 @@ def test_a_second_process_that_dies_leaves_the_lists_read_here(tmp_path, monkeyp
     path = _saved_demo(tmp_path)
     monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
     monkeypatch.setattr(bulk, "spare_core", lambda: True)
-    monkeypatch.setattr(bulk, "SECOND_PROCESS", "import os; os._exit(3)")  # it dies at once
+    monkeypatch.setattr(bulk, "_forks", lambda: False)  # a new process, which
+    monkeypatch.setattr(bulk, "SECOND_PROCESS", "import os; os._exit(3)")  # dies at once
     with pytest.raises(OSError, match=r"ended without a result \(exit 3\)"):
         bulk.beside(lambda: None, len, "it dies first")
     wb = open_saved(path)
