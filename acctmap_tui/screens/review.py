@@ -177,6 +177,7 @@ class ReviewScreen(PhaseScreen):
         self._alternatives: list[Account] = []
         self._advance_after: str | None = None  # row key acted on: move past it after the change
         self._candidates = CandidateIndex()
+        self._looked_up = False  # a pair's rivals were found once (see _other_candidates)
         self._syncing = False  # True while refresh_rows moves rows and cursor (it redraws the pane)
         self._counts = {QUEUE: 0, OVERLAP: 0, REJECTED_VIEW: 0}
         self._filter_timer: Timer | None = None
@@ -287,8 +288,12 @@ class ReviewScreen(PhaseScreen):
         accounts = self.workbench.session.accounts
         if self._candidates.covers(accounts):
             return self._candidates.candidates(account)
-        # indexed once this frame is painted; until then one pass finds this pair's rivals
-        self.call_after_refresh(self._candidates.sync, accounts)
+        # Until the pairs are indexed one pass finds this pair's rivals. They are indexed after
+        # the frame that shows a second pair, not the first: built before the screen's first
+        # frame, the index of a big session held that frame back 0.15-0.25 s.
+        if self._looked_up:
+            self.call_after_refresh(self._candidates.sync, accounts)
+        self._looked_up = True
         return other_candidates(self.workbench.session, account)
 
     def refresh_rows(self, cursor_to_top: bool = False, cursor_to: str | None = None) -> None:

@@ -493,3 +493,25 @@ def test_queue_puts_likely_pairs_before_doubtful_ones_of_higher_score():
     martin.match.flags = []
     queue = review_screen.view_accounts(wb.session.accounts, review_screen.QUEUE)
     assert queue.index(martin) < queue.index(kestrel)  # equal doubts: the higher score first
+
+
+async def test_the_pairs_are_indexed_after_the_first_frame_with_the_same_rivals(sessions_dir):
+    """The first pair's rivals are found by one pass (indexing a big session first would hold
+    the screen's first frame back); the next pair looked at has the index built after its
+    frame. Both ways give the same rivals."""
+    wb = small_workbench()
+    with_rival_candidates(wb)
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, review_screen.ReviewScreen)
+        accounts = wb.session.accounts
+        assert not screen._candidates.covers(accounts)  # the first frame: no index yet
+        await select(pilot, "Lumen Learning Labs")
+        await pilot.pause()
+        assert screen._candidates.covers(accounts)
+        candidates = shown_text(app, "#diff-candidates")
+        assert "Lumen Labs Group" in candidates and "Lumen Learning Labs Ltd" in candidates
+        for account in accounts:
+            assert screen._candidates.candidates(account) == other_candidates(wb.session, account)
