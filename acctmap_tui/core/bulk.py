@@ -200,11 +200,7 @@ def beside(here: Callable[[], _T], there: Callable[..., object], *args) -> tuple
     if not data:
         raise OSError(f"the second process ended without a result (exit {process.wait()})")
     process.wait()
-    with paused_gc():
-        result = pickle.loads(memoryview(data)[1:])
-    if data[:1] == b"\1":
-        raise result
-    return mine, result
+    return mine, _unpickled(data)
 
 
 def _forks() -> bool:
@@ -252,11 +248,16 @@ def _beside_forked(here: Callable[[], _T], there: Callable[..., object], args: t
     os.waitpid(pid, 0)
     if not data:
         raise OSError("the second process ended without a result")
+    return mine, _unpickled(data)
+
+
+def _unpickled(data: bytes) -> object:
+    """The result a second process sent (`_result`), or its error raised here."""
     with paused_gc():
         result = pickle.loads(memoryview(data)[1:])
     if data[:1] == b"\1":
         raise result
-    return mine, result
+    return result
 
 
 def in_two_halves(job: Callable[[list], bytes], items: list, *, least: int) -> bytes:
