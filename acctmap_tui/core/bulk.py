@@ -179,9 +179,8 @@ def beside(here: Callable[[], _T], there: Callable[..., object], *args) -> tuple
     """
     import subprocess
     import sys
-    import threading
 
-    if _forks() and threading.current_thread() is threading.main_thread():
+    if _forks():
         return _beside_forked(here, there, args)
 
     job = pickle.dumps((sys.path, pickle.dumps((there, args), protocol=pickle.HIGHEST_PROTOCOL)))
@@ -204,13 +203,16 @@ def beside(here: Callable[[], _T], there: Callable[..., object], *args) -> tuple
 
 
 def _forks() -> bool:
-    """Whether work may go to a forked copy of this process: on Linux (macOS's system libraries
-    do not survive a fork without exec; Windows has none). The copy only computes, writes its
-    pipe and leaves with `os._exit`: it takes no lock another thread of this process may hold
-    (Python 3.12+ warns of any fork with threads running, for programs that do)."""
+    """Whether work may go to a forked copy of this process: from the main thread of a Linux
+    process (macOS's system libraries do not survive a fork without exec; Windows has none).
+    The copy only computes, writes its pipe and leaves with `os._exit`, so it takes no lock
+    another thread may hold; the main thread keeps the app's workers, which run beside
+    Textual's threads, out of it (Python 3.12+ warns of any fork with threads running)."""
     import sys
+    import threading
 
-    return sys.platform == "linux" and hasattr(os, "fork")
+    return (sys.platform == "linux" and hasattr(os, "fork")
+            and threading.current_thread() is threading.main_thread())
 
 
 def _fork() -> int:

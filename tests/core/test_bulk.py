@@ -159,3 +159,15 @@ def test_no_spare_core_means_one_process(monkeypatch):
     monkeypatch.setattr(bulk, "spare_core", lambda: False)
     monkeypatch.setattr(bulk.os, "fork", lambda: pytest.fail("forked"), raising=False)
     assert bulk.in_two_halves(numbered, list(range(100)), least=1) == numbered(list(range(100)))
+
+
+def test_from_another_thread_the_halves_are_made_here(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(bulk, "spare_core", lambda: True)
+    monkeypatch.setattr(bulk.os, "fork", lambda: pytest.fail("forked"), raising=False)
+    out = []
+    worker = threading.Thread(target=lambda: out.append(bulk.in_two_halves(numbered, [1, 2, 3], least=1)))
+    worker.start()
+    worker.join()
+    assert out == [numbered([1, 2, 3])]
