@@ -9,6 +9,7 @@ import signal
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import TypeVar
 
 _T = TypeVar("_T")
@@ -221,26 +222,32 @@ def _fork() -> int:
         return os.fork()
 
 
-def _beside_forked(here: Callable[[], _T], there: Callable[..., object], args: tuple) -> tuple[_T, object]:
-    """`beside` with a forked copy as the second process."""
+class _NoCopy(OSError):
+    """The system would not fork now (out of processes or memory)."""
+
+
+def _in_a_copy(here: Callable[[], _T], there: Callable[[], bytes]) -> tuple[_T, bytes]:
+    """(`here()`, the bytes `there()` gave in a forked copy of this process, b"" if it raised
+    or died). Raises _NoCopy when there is no fork; an error of `here` kills the copy."""
     read_end, write_end = os.pipe()
     try:
         pid = _fork()
     except OSError as exc:
         os.close(read_end)
         os.close(write_end)
-        raise OSError(f"cannot start a second process: {exc}") from exc
+        raise _NoCopy(f"cannot start a second process: {exc}") from exc
     if pid == 0:  # the copy
         try:
             os.close(read_end)
+            data = there()
             with open(write_end, "wb") as out:
-                out.write(_result(there, args))
+                out.write(data)
         finally:
             os._exit(0)
     os.close(write_end)
     try:
         mine = here()
-    except BaseException:
+    except BaseException:  # ctrl+c or an error here: the copy's work is not waited for
         os.kill(pid, signal.SIGKILL)
         os.close(read_end)
         os.waitpid(pid, 0)
@@ -248,6 +255,12 @@ def _beside_forked(here: Callable[[], _T], there: Callable[..., object], args: t
     with open(read_end, "rb") as pipe:
         data = pipe.read()
     os.waitpid(pid, 0)
+    return mine, data
+
+
+def _beside_forked(here: Callable[[], _T], there: Callable[..., object], args: tuple) -> tuple[_T, object]:
+    """`beside` with a forked copy as the second process."""
+    mine, data = _in_a_copy(here, partial(_result, there, args))
     if not data:
         raise OSError("the second process ended without a result")
     return mine, _unpickled(data)
@@ -276,34 +289,10 @@ def in_two_halves(job: Callable[[list], bytes], items: list, *, least: int) -> b
     if len(items) < least or not _forks() or not spare_core():
         return job(items)
     half = len(items) // 2
-    read_end, write_end = os.pipe()
     try:
-        pid = _fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
+        mine, data = _in_a_copy(partial(job, items[:half]), lambda: b"\0" + job(items[half:]))
+    except _NoCopy:
         return job(items)
-    if pid == 0:  # the copy
-        status = 1
-        try:
-            os.close(read_end)
-            data = b"\0" + job(items[half:])
-            with open(write_end, "wb") as out:
-                out.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    try:
-        mine = job(items[:half])
-    except BaseException:  # ctrl+c or an error here: the copy's half is not waited for
-        os.kill(pid, signal.SIGKILL)
-        os.close(read_end)
-        os.waitpid(pid, 0)
-        raise
-    with open(read_end, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
     if data[:1] != b"\0":  # it failed or died: its half here, which raises what it raised
         return mine + job(items[half:])
     return mine + data[1:]
