@@ -17,7 +17,7 @@ import operator
 import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -305,6 +305,38 @@ def _account_texts(accounts: list[tuple]) -> list[str]:
         out.append(text)
     _LAST_WRITTEN = kept
     return out
+
+
+AHEAD_ACCOUNTS = 2_000  # sessions this big have their account texts made ahead (`texts_ahead`)
+AHEAD_CHUNK = 300  # accounts a step of `texts_ahead` (about 8 ms at 50k rows)
+
+
+def texts_ahead(accounts: list[Account], chunk: int | None = None) -> Iterator[int]:
+    """Make each account's text ahead of the first save, which reuses it (`_account_texts`): a
+    step at a time, `chunk` accounts each, yielding how many are made so far. The app runs a
+    step between its events once a big session is open: its first ctrl+s then writes only the
+    accounts changed since, or not made yet (at 50k rows, a text for each of 21,423 accounts
+    took 0.22-0.43 s of that save). Nothing when a save made the texts; the steps stop when
+    one does.
+
+    An entry holds the values its text was made from, and a save reuses it only for equal
+    values: an account edited after its step is written anew. A value that cannot be written
+    ends the steps (the save says which)."""
+    global _LAST_WRITTEN
+    if _LAST_WRITTEN:
+        return
+    accounts, chunk = list(accounts), chunk or AHEAD_CHUNK
+    made: dict[str, tuple[tuple, str]] = {}
+    _LAST_WRITTEN = made  # a save before the last step reuses what is made
+    for start in range(0, len(accounts), chunk):
+        if _LAST_WRITTEN is not made:  # a save wrote them all
+            return
+        try:
+            for values in map(_account_values, accounts[start:start + chunk]):
+                made[values[0][0]] = (values, _account_text(values))
+        except (TypeError, ValueError):
+            return
+        yield len(made)
 
 
 def snapshot(session: Session, path: str | Path | None = None) -> Snapshot:

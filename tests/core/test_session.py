@@ -599,3 +599,54 @@ def test_a_save_written_on_two_cores_is_the_text_of_one(tmp_path, monkeypatch):
     two = session_io.save(s, tmp_path / "two.toml").read_bytes()
     assert two == one
     assert session_io.load(tmp_path / "two.toml").accounts[7].owner == 'Zoë "Z7" \\ O\'Neil\u200b'
+
+
+def _many_accounts(n: int) -> Session:
+    s = full_session()
+    first = s.accounts[0]
+    s.accounts = [dataclasses.replace(first, ours=dataclasses.replace(first.ours, domain=f"a{i}.com"),
+                                      theirs=dataclasses.replace(first.theirs, domain=f"a{i}.com"))
+                  for i in range(n)]
+    return s
+
+
+def test_texts_made_ahead_leave_a_first_save_one_account_to_write(monkeypatch):
+    """Made ahead a step at a time (the app runs a step between its events once a big session is
+    open), the texts serve the first save; an account edited between two steps is written anew."""
+    monkeypatch.setattr(session_io, "_LAST_WRITTEN", {})
+    s = _many_accounts(6)
+    steps = session_io.texts_ahead(s.accounts, chunk=4)
+    assert next(steps) == 4
+    s.accounts[1].owner = "Edited Between Steps"  # its text was made with the old owner
+    assert list(steps) == [6]
+    assert len(session_io._LAST_WRITTEN) == 6
+    assert list(session_io.texts_ahead(s.accounts)) == []  # made already: not again
+    made: list[tuple] = []
+    account_text = session_io._account_text
+    monkeypatch.setattr(session_io, "_account_text", lambda v: made.append(v) or account_text(v))
+    text = session_io.to_toml(s)
+    assert [v[0][4] for v in made] == ["Edited Between Steps"]
+    monkeypatch.setattr(session_io, "_LAST_WRITTEN", {})
+    assert session_io.to_toml(s) == text  # the same file as with no text made ahead
+
+
+def test_texts_ahead_stop_at_a_value_that_cannot_be_written(monkeypatch):
+    monkeypatch.setattr(session_io, "_LAST_WRITTEN", {})
+    s = _many_accounts(3)
+    s.accounts[1].owner = 42  # type: ignore[assignment]  # not a text
+    assert list(session_io.texts_ahead(s.accounts)) == []  # nothing raised between the app's events
+    with pytest.raises((TypeError, ValueError)):
+        session_io.to_toml(s)
+
+
+def test_a_save_between_two_steps_reuses_the_texts_made_and_ends_the_steps(monkeypatch):
+    monkeypatch.setattr(session_io, "_LAST_WRITTEN", {})
+    s = _many_accounts(6)
+    steps = session_io.texts_ahead(s.accounts, chunk=2)
+    assert next(steps) == 2
+    made: list[tuple] = []
+    account_text = session_io._account_text
+    monkeypatch.setattr(session_io, "_account_text", lambda v: made.append(v) or account_text(v))
+    session_io.to_toml(s)
+    assert len(made) == 4  # the two made ahead were reused
+    assert list(steps) == []  # the save made the rest: no more steps

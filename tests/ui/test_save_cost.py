@@ -54,3 +54,32 @@ async def test_ctrl_s_and_autosave_write_the_file_without_a_repr_of_the_session(
     async with app.run_test(size=SIZE) as pilot:
         await autosave_then_save(app, pilot, tmp_path)
     assert counted_reprs == []
+
+
+async def test_a_big_session_s_first_save_writes_only_the_account_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a big session is open (here: big from 10 accounts), its account texts are made a
+    step at a time between the app's events: the first save after an edit writes that one
+    account anew, and the file holds it."""
+    from acctmap_tui.core import session as session_io
+
+    monkeypatch.setattr(session_io, "AHEAD_ACCOUNTS", 10)
+    monkeypatch.setattr(session_io, "AHEAD_CHUNK", 4)
+    monkeypatch.setattr(session_io, "_LAST_WRITTEN", {})
+    wb = small_workbench()
+    made: list[tuple] = []
+    account_text = session_io._account_text
+    monkeypatch.setattr(session_io, "_account_text", lambda v: made.append(v) or account_text(v))
+    app = AcctmapApp(wb, tmp_path, autosave_delay=600)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):  # a step whenever the app is idle
+            await pilot.pause(0.02)
+            if len(session_io._LAST_WRITTEN) == len(wb.session.accounts):
+                break
+        assert len(made) == len(wb.session.accounts) >= 10  # made ahead, each once
+        made.clear()
+        wb.set_field(wb.session.accounts[2], "next_action", "Send the joint deck")
+        app.save_to(tmp_path / "x.toml")  # what ctrl+s does for a session saved before
+        await app.wait_for_save()
+        assert [v[0][5] for v in made] == ["Send the joint deck"]
+    assert 'next_action = "Send the joint deck"' in (tmp_path / "x.toml").read_text(encoding="utf-8")
