@@ -650,3 +650,14 @@ def test_a_save_between_two_steps_reuses_the_texts_made_and_ends_the_steps(monke
     session_io.to_toml(s)
     assert len(made) == 4  # the two made ahead were reused
     assert list(steps) == []  # the save made the rest: no more steps
+
+
+def test_texts_kept_from_another_session_do_not_stop_the_steps(monkeypatch):
+    monkeypatch.setattr(session_io, "_LAST_WRITTEN", {})
+    other = _many_accounts(3)
+    session_io.to_toml(other)  # saved: its texts are kept
+    s = _many_accounts(4)
+    for a in s.accounts:
+        a.ours.domain = a.theirs.domain = "new-" + a.ours.domain
+    assert list(session_io.texts_ahead(s.accounts)) == [4]
+    assert sorted(session_io._LAST_WRITTEN) == sorted(a.key for a in s.accounts)
