@@ -173,10 +173,9 @@ def beside(here: Callable[[], _T], there: Callable[..., object], *args) -> tuple
 
     In the main thread of a Linux process the second process is a forked copy (`_forks`): it
     starts on its job at once, with nothing to import (0.2 s sooner than a new interpreter).
-    Elsewhere, and from any other thread (the app's workers, beside Textual's own threads), a
-    new process started with its job, not a process pool: a pool hands the job over from
-    threads of this process, which wait while `here` holds the interpreter (compiled tomli
-    holds it for a whole parse).
+    Elsewhere, and from any other thread (the app's workers), a new process started with its
+    job, not a process pool: a pool hands the job over from threads of this process, which wait
+    while `here` holds the interpreter (compiled tomli holds it for a whole parse).
     """
     import subprocess
     import sys
@@ -205,10 +204,11 @@ def beside(here: Callable[[], _T], there: Callable[..., object], *args) -> tuple
 
 def _forks() -> bool:
     """Whether work may go to a forked copy of this process: from the main thread of a Linux
-    process (macOS's system libraries do not survive a fork without exec; Windows has none).
-    The copy only computes, writes its pipe and leaves with `os._exit`, so it takes no lock
-    another thread may hold; the main thread keeps the app's workers, which run beside
-    Textual's threads, out of it (Python 3.12+ warns of any fork with threads running)."""
+    process (macOS's system libraries do not survive a fork without exec; Windows has none):
+    the CLI, and the app's UI thread (a recovery file restored). The copy only computes, writes
+    its pipe and leaves with `os._exit`, so it takes no lock another thread may hold (Python
+    3.12+ warns of any fork with threads running, for programs whose copies do). The app's
+    workers start a new interpreter instead: the rule is kept simple where threads do the work."""
     import sys
     import threading
 
