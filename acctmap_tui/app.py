@@ -191,9 +191,9 @@ class AcctmapApp(App[None]):
     def _texts_ahead(self) -> None:
         """Once a big session is open and its lists read, make its save's texts ahead, a step
         (about 8 ms) at a time whenever the app is idle: the first ctrl+s then writes only what
-        changed (`session.texts_ahead`; at 50k, key → file written 0.85-1.04 → 0.55-0.73 s). Not in a
-        worker: beside the user's first keys it held the interpreter (the review screen painted a
-        second later); between steps on a timer it was not done by the first save."""
+        changed (`session.texts_ahead`; at 50k, key → file written 0.85-1.04 → 0.55-0.73 s).
+        Not in a worker: beside the user's first keys it held the interpreter (the review screen
+        painted a second later); between steps on a timer it was not done by the first save."""
         wb = self.workbench
         if wb is None or len(wb.session.accounts) < session_io.AHEAD_ACCOUNTS:
             return
