@@ -56,6 +56,26 @@ def test_from_another_thread_the_second_process_is_a_new_one(monkeypatch):
     assert out == [("here", (3, 1))]
 
 
+def _refuse_to_load() -> None:
+    raise ValueError("this job cannot be read there")
+
+
+class _Unreadable:
+    """A job that pickles, but fails as the new process reads it."""
+
+    def __reduce__(self):
+        return _refuse_to_load, ()
+
+    def __call__(self) -> None:  # pragma: no cover - never read back
+        pass
+
+
+def test_a_job_the_new_process_cannot_read_is_its_error_raised_here(monkeypatch):
+    monkeypatch.setattr(bulk, "_forks", lambda: False)
+    with pytest.raises(ValueError, match="cannot be read there"):
+        bulk.beside(lambda: None, _Unreadable())
+
+
 def test_a_working_folder_holding_another_copy_of_acctmap_is_not_imported_there(tmp_path, monkeypatch):
     """The second process imports acctmap from where this one did, and the standard library as
     this one does: decoys in the working folder (a checkout of another version) are not used."""
