@@ -107,7 +107,7 @@ class AgendaHeader(Widget):
         @property
         def app(self) -> AcctmapApp: ...
 
-    _counted: tuple[int, int] | None = None  # (session, revision) the counts were drawn for
+    _counted: OverlapFigures | None = None  # the figures the counts were drawn from
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="agenda-top"):
@@ -175,10 +175,12 @@ class AgendaHeader(Widget):
         over.update("OVER" if times.phase_over or times.call_over else "")
         over.display = times.phase_over or times.call_over
 
-        # Counting walks every account: do it when the session changed, not on every clock tick.
-        if self._counted != (id(session), wb.revision):
-            self._counted = (id(session), wb.revision)
-            self.query_one("#agenda-counts", Label).update(counts_text(wb.figures(), narrow))
+        # The workbench counts once per change (`figures`): redraw when it counted anew, not on
+        # every clock tick.
+        fig = wb.figures()
+        if fig is not self._counted:
+            self._counted = fig
+            self.query_one("#agenda-counts", Label).update(counts_text(fig, narrow))
         saved = self.query_one("#agenda-saved", Label)
         saved.update("saving…" if app.saving else save_text(wb.dirty, wb.path, narrow))
         saved.set_class(wb.dirty, "-dirty")
