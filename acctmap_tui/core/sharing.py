@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 
 from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, Account, FieldInfo, Session
 
@@ -118,7 +120,8 @@ def is_shareable(session: Session, side: str, name: str) -> bool:
 
 def extra_headers(accounts: Iterable[Account], side: str) -> list[str]:
     """The extra CRM columns one side's records carry, sorted."""
-    return sorted({k for a in accounts for k in (a.ours if side == OURS else a.theirs).extra})
+    records = map(attrgetter("ours" if side == OURS else "theirs"), accounts)
+    return sorted(set(chain.from_iterable(map(attrgetter("extra"), records))))
 
 
 def default_field_policy(session: Session) -> list[FieldInfo]:

@@ -82,6 +82,17 @@ def test_manual_category_survives_recategorize():
 
 
 
+def test_apply_categories_gives_each_account_what_categorize_says_of_its_statuses():
+    statuses = (CUSTOMER, OPEN_DEAL, PROSPECT, CHURNED, None, "partner")  # "partner": a hand edit
+    accounts = [_acct(f"{i}-{j}.com", o, t) for i, o in enumerate(statuses) for j, t in enumerate(statuses)]
+    for a in accounts:
+        a.category = "stale"
+    apply_categories(Session("Us", "Them", accounts=accounts))
+    for a in accounts:
+        expected = categorize(a.ours.status, a.theirs.status)
+        assert a.category == (expected.key if expected else None), (a.ours.status, a.theirs.status)
+
+
 def test_bucket():
     assert bucket(CUSTOMER) == CUSTOMER
     assert bucket(OPEN_DEAL) == PROSPECT
