@@ -129,14 +129,15 @@ def _match(ours: AccountList, theirs: AccountList, thresholds: Thresholds, decis
     hashed_plain, originals = hash_for_matching(plain, key)
     pair = (hashed_plain, theirs) if plain is ours else (ours, hashed_plain)
     result = match_lists(*pair, thresholds, decisions=decisions, progress=progress)
+    unmatched = result.unmatched_ours if plain is ours else result.unmatched_theirs  # hashed records
     restore = (lambda a: setattr(a, "ours", originals.get(a.ours.domain, a.ours))) if plain is ours \
         else (lambda a: setattr(a, "theirs", originals.get(a.theirs.domain, a.theirs)))
     for account in result.accounts:
         restore(account)
     if plain is ours:
-        result.unmatched_ours = [originals.get(r.domain, r) for r in result.unmatched_ours]
+        result.unmatched_ours = [originals.get(r.domain, r) for r in unmatched]
     else:
-        result.unmatched_theirs = [originals.get(r.domain, r) for r in result.unmatched_theirs]
+        result.unmatched_theirs = [originals.get(r.domain, r) for r in unmatched]
     side = "partner" if hashed is theirs else "our"
     result.notes = [n for n in result.notes if "hashed" not in n] + [
         f"the {side} list is hashed: matched on keyed domain hashes only; "

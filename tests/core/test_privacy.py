@@ -172,3 +172,17 @@ def test_write_share_has_exactly_the_chosen_columns_and_escapes_formulas(tmp_pat
     text = (tmp_path / "share.csv").read_text(encoding="utf-8-sig")
     assert "Dana" not in text and "987" not in text and CUSTOMER not in text
     assert str(tmp_path / "share.csv") in report.describe()
+
+
+def test_a_match_against_a_hashed_list_gives_our_own_records_back_as_unmatched():
+    """The match runs on our domains hashed; what it did not pair comes back as our plain
+    records (names and domains), worked out from the pairs as the matcher left them."""
+    from acctmap_tui.core.pipeline import new_session
+
+    ours = _list_of(["acme.com", "globex.com", "initech.com"], OURS)
+    theirs = privacy.hash_list(_list_of(["globex.com", "umbrella.com"], PARTNER), KEY)
+    built = new_session(ours, theirs, key=KEY)
+    assert [a.ours.name for a in built.session.accounts] == ["globex"]
+    assert [r.domain for r in built.result.unmatched_ours] == ["acme.com", "initech.com"]
+    assert built.result.unmatched_ours[0] is ours.records[0]
+    assert [r.domain for r in built.result.unmatched_theirs] == [privacy.hash_domain("umbrella.com", KEY)]
