@@ -154,20 +154,34 @@ def _size(item: ListInput) -> int:
         return 0
 
 
-def _read_in_parallel(ours_args: tuple, theirs_args: tuple) -> tuple[AccountList, AccountList]:
+def _read_in_parallel(ours_args: tuple, theirs_args: tuple,
+                      meanwhile: Callable[[], object]) -> tuple[AccountList, AccountList]:
     """Read the partner's list in a second process while this one reads ours (building records
-    is pure Python: one core each). Errors come back as the same IngestError."""
+    is pure Python: one core each), then does `meanwhile`. Errors come back as the same
+    IngestError."""
+    def here() -> AccountList:
+        ours = _read_list(*ours_args)
+        meanwhile()
+        return ours
+
     try:
-        ours, theirs = bulk.beside(partial(_read_list, *ours_args), _read_list, *theirs_args)
+        ours, theirs = bulk.beside(here, _read_list, *theirs_args)
     except OSError:  # no second process here: read both in this one
-        return _read_list(*ours_args), _read_list(*theirs_args)
+        return here(), _read_list(*theirs_args)
     assert isinstance(theirs, AccountList)
     return ours, theirs
 
 
-def prepare(request: SessionRequest, progress: Progress | None = None) -> SessionRequest:
+def _nothing() -> None:
+    pass
+
+
+def prepare(request: SessionRequest, progress: Progress | None = None,
+            meanwhile: Callable[[], object] = _nothing) -> SessionRequest:
     """The request with every input read: both lists, the prior session and the key.
 
+    `meanwhile` is work for this process once our list is read, done while the partner's list
+    is still being read beside it (`build_session` imports the matcher then).
     Raises AcctmapError naming the file (and row and column) when one cannot be read.
     """
     report = progress or _no_progress
@@ -177,10 +191,11 @@ def prepare(request: SessionRequest, progress: Progress | None = None) -> Sessio
                    request.status_map, request.partner_sheet)
     if _size(request.ours) > PARALLEL_BYTES and _size(request.theirs) > PARALLEL_BYTES:
         report(0.0, "Reading both lists…")
-        ours, theirs = _read_in_parallel(ours_args, theirs_args)
+        ours, theirs = _read_in_parallel(ours_args, theirs_args, meanwhile)
     else:
         report(0.0, "Reading our list…")
         ours = _read_list(*ours_args)
+        meanwhile()
         report(0.1, "Reading the partner's list…")
         theirs = _read_list(*theirs_args)
     prior = request.prior
@@ -198,13 +213,15 @@ def prepare(request: SessionRequest, progress: Progress | None = None) -> Sessio
 
 def build_session(request: SessionRequest, progress: Progress | None = None) -> NewSession:
     """Read what the request names and match the two lists into a new session."""
-    from acctmap_tui.core.match import phase_of
-    from acctmap_tui.core.pipeline import new_session
-
     report = progress or _no_progress
     if request.exchange is not None:
         return exchange_session(finish_exchange(request, report))
-    ready = prepare(request, report)
+    # the matcher (numpy, rapidfuzz: 0.13 s) is imported while the partner's list is read beside:
+    # the copy that reads it is forked without them, that much sooner
+    ready = prepare(request, report, meanwhile=_import_matcher)
+    from acctmap_tui.core.match import phase_of
+    from acctmap_tui.core.pipeline import new_session
+
     ours, theirs, prior, key = ready.ours, ready.theirs, ready.prior, ready.key
     assert isinstance(ours, AccountList) and isinstance(theirs, AccountList)
     assert (prior is None or isinstance(prior, Session)) and (key is None or isinstance(key, bytes))
@@ -213,6 +230,12 @@ def build_session(request: SessionRequest, progress: Progress | None = None) -> 
                         progress=lambda f: report(0.2 + 0.75 * min(max(f, 0.0), 1.0), phase_of(f)))
     report(1.0, "Done")
     return built
+
+
+def _import_matcher() -> None:
+    import acctmap_tui.core.pipeline  # noqa: F401 - imports the matcher too
+
+    import acctmap_tui.core.match  # noqa: F401
 
 
 def open_workbench(request: SessionRequest, progress: Progress | None = None, *,

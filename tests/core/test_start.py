@@ -181,6 +181,26 @@ def test_prepare_reads_everything_once_and_keeps_what_was_read(tmp_path):
     assert again.ours is ready.ours and again.prior is ready.prior
 
 
+@pytest.mark.parametrize("beside", [False, True])
+def test_prepare_does_its_meanwhile_once_after_our_list_is_read(monkeypatch, beside):
+    """`meanwhile` (the matcher's import, for build_session) runs in this process once our list
+    is read, whether the partner's list is read beside it or after it."""
+    if beside:
+        monkeypatch.setattr(start, "PARALLEL_BYTES", -1)
+        monkeypatch.setattr(bulk, "spare_core", lambda: True)
+    read, done = [], []
+    real_read = start._read_list
+
+    def reading(item, side, *rest):
+        read.append(side)
+        return real_read(item, side, *rest)
+
+    monkeypatch.setattr(start, "_read_list", reading)
+    ready = prepare(SessionRequest(OURS_CSV, THEIRS_CSV), meanwhile=lambda: done.append(list(read)))
+    assert done == [[OURS]]  # once, after ours (theirs read in the copy, or after it)
+    assert [r.key for r in ready.theirs.records] == [r.key for r in ingest.read_list(str(THEIRS_CSV), PARTNER).records]
+
+
 def test_prior_session_carries_forward(tmp_path):
     wb = open_workbench(demo_request())
     account = wb.session.overlap()[0]
