@@ -224,3 +224,41 @@ def test_switching_phase_is_not_an_unsaved_change_but_is_told():
     wb.set_phase("review")
     assert not wb.dirty and [c.kind for c in told] == [ChangeKind.AGENDA]
     assert wb.session.agenda.current == "review"
+
+
+def test_the_overlap_figures_are_counted_again_only_after_a_change_that_can_move_them():
+    """A score, a weight, an owner, the ICP notes, a field's sharing or the phase keep the count
+    the header drew (a count walks every pair); accepting, a category, a status word and an
+    undo count again. Kept or counted, the figures equal a fresh count of the session."""
+    from acctmap_tui.core.categorize import overlap_figures
+
+    wb = small_workbench()
+    overlap = [a for a in wb.session.accounts if a.in_overlap]
+    scored, factor = overlap[0], wb.session.scoring.factors[0]
+    kept = [
+        lambda: wb.set_level(scored, factor.key, 2),
+        lambda: wb.bump(scored, factor.key, 1),
+        lambda: wb.set_weight(factor.key, factor.weight + 1),
+        lambda: wb.set_field(scored, "owner", "Dana"),
+        lambda: wb.set_icp_notes("mid-market, EMEA"),
+        lambda: wb.set_shareable(wb.session.fields[0].side, wb.session.fields[0].name, True),
+        lambda: wb.set_phase("prioritize"),
+    ]
+    for command in kept:
+        before = wb.figures()
+        change = command()
+        assert wb.figures() is before, change.kind
+        assert wb.figures() == overlap_figures(wb.session), change.kind
+    review = wb.session.review_queue()
+    counted = [
+        lambda: wb.accept(review[0]),
+        lambda: wb.set_category(overlap[1], MUTUAL_PROSPECT.key),
+        lambda: wb.undo(),
+        lambda: wb.reject(review[1]),
+    ]
+    for command in counted:
+        before = wb.figures()
+        command()
+        assert wb.figures() is not before
+        assert wb.figures() == overlap_figures(wb.session)
+    assert wb.figures().review == len(wb.session.review_queue())
