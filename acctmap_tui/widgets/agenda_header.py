@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -109,6 +110,10 @@ class AgendaHeader(Widget):
 
     _counted: OverlapFigures | None = None  # the figures the counts were drawn from
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._texts: dict[str, str] = {}  # label id -> the text it shows (`_put`)
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="agenda-top"):
             yield Label(id="agenda-companies")
@@ -141,6 +146,19 @@ class AgendaHeader(Widget):
         width = self.size.width or self.app.size.width
         return width < self.NARROW
 
+    def _put(self, label_id: str, text: str) -> Label:
+        """Show `text` in a label of the header: nothing happens when it shows it already, and
+        no new layout when a plain text keeps its length (the header is asked on every change and
+        every clock tick; each new layout is a pass over the whole screen)."""
+        label = self.query_one(f"#{label_id}", Label)
+        before = self._texts.get(label_id)
+        if text != before:
+            same_size = (before is not None and cell_len(before) == cell_len(text)
+                         and "[" not in text + before)
+            label.update(text, layout=not same_size)
+            self._texts[label_id] = text
+        return label
+
     def refresh_header(self) -> None:
         """Redraw every part from the workbench and the app's clock and share-safe state."""
         app = self.app
@@ -149,7 +167,7 @@ class AgendaHeader(Widget):
             return
         session = wb.session
         times = agenda_times(session)
-        self.query_one("#agenda-companies", Label).update(escape(f"{session.ours} × {session.partner}"))
+        self._put("agenda-companies", escape(f"{session.ours} × {session.partner}"))
         narrow = self.narrow
         labels = SHORT_LABELS if narrow else PHASE_LABELS
         label = labels.get(times.phase, times.phase)
@@ -159,20 +177,19 @@ class AgendaHeader(Widget):
         if screen_label := getattr(self.screen, "HEADER_LABEL", ""):
             wide = (self.size.width or self.app.size.width) >= self.WIDE
             phase_text = f"{screen_label} · agenda {phase_text}" if wide else screen_label
-        self.query_one("#agenda-phase", Label).update(phase_text)
+        self._put("agenda-phase", phase_text)
         self.query_one(AgendaStrip).show(session.agenda)
         running = app.clock_running
-        clock_label = self.query_one("#agenda-clock", Label)
         phase_left = left_text("phase", times.phase_left_s)
         if narrow and not times.phase_over:
             phase_left = phase_left.removesuffix(" left")  # "phase 20:00 · call 60:00 left"
-        clock_label.update(
+        clock_label = self._put(
+            "agenda-clock",
             f"{phase_left} · {left_text('call', times.call_left_s)}"
             f" · {'' if narrow else 'clock '}{'running' if running else 'paused (t)'}"
         )
         clock_label.set_class(times.phase_over or times.call_over, "-over")
-        over = self.query_one("#agenda-over", Label)
-        over.update("OVER" if times.phase_over or times.call_over else "")
+        over = self._put("agenda-over", "OVER" if times.phase_over or times.call_over else "")
         over.display = times.phase_over or times.call_over
 
         # The workbench counts once per change (`figures`): redraw when it counted anew, not on
@@ -180,13 +197,12 @@ class AgendaHeader(Widget):
         fig = wb.figures()
         if fig is not self._counted:
             self._counted = fig
-            self.query_one("#agenda-counts", Label).update(counts_text(fig, narrow))
-        saved = self.query_one("#agenda-saved", Label)
-        saved.update("saving…" if app.saving else save_text(wb.dirty, wb.path, narrow))
+            self._put("agenda-counts", counts_text(fig, narrow))
+        saved = self._put("agenda-saved", "saving…" if app.saving else save_text(wb.dirty, wb.path, narrow))
         saved.set_class(wb.dirty, "-dirty")
         share_safe = app.share_safe
-        label = self.query_one("#agenda-privacy", Label)
-        label.update("SHARE-SAFE" if share_safe else "all shown (p)" if narrow else "all fields shown (p)")
+        label = self._put("agenda-privacy",
+                          "SHARE-SAFE" if share_safe else "all shown (p)" if narrow else "all fields shown (p)")
         label.set_class(share_safe, "-on")
 
 

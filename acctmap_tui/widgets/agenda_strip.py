@@ -43,10 +43,18 @@ class AgendaStrip(Static):
 
     DEFAULT_CSS = "AgendaStrip { height: 1; padding: 0 1; text-wrap: nowrap; }"
 
+    _shown: Text | None = None
+
     def show(self, agenda: Agenda) -> None:
+        """Show the agenda; the same line again is left as it is (no repaint, no layout: the
+        header asks on every change and clock tick)."""
         self._agenda = agenda
-        self.update(agenda_strip(agenda, self.size.width or self.app.size.width))
+        line = agenda_strip(agenda, self.size.width or self.app.size.width)
+        if line != self._shown:
+            self._shown = line
+            self.update(line)
 
     def on_resize(self) -> None:
         if agenda := getattr(self, "_agenda", None):
-            self.update(agenda_strip(agenda, self.size.width))
+            self._shown = agenda_strip(agenda, self.size.width)
+            self.update(self._shown)

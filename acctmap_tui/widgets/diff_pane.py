@@ -14,9 +14,8 @@ from a `CandidateIndex` instead of a scan of every pair.
 
 from __future__ import annotations
 
-import operator
 import re
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -278,64 +277,19 @@ def _fields_table(rows: list[FieldRow], ours_company: str, theirs_company: str) 
 
 def other_candidates(session: Session, account: Account) -> list[Account]:
     """Other pairs that share our record or theirs with `account`, best score first: what
-    `CandidateIndex.candidates` gives, found by going through the session's pairs (a third of
-    the time of indexing them: the first frame of a big session does this)."""
+    `best_first` makes of `Workbench.pairs_sharing`, found by going through the session's pairs
+    (a third of the time of indexing them: the first frame of a big session does this)."""
     ours_key, theirs_key = account.ours.key, account.theirs.key
-    return _best_first(account, [a for a in session.accounts if a.ours.key == ours_key],
-                       [a for a in session.accounts if a.theirs.key == theirs_key])
+    return best_first(account, [a for a in session.accounts
+                                if a.ours.key == ours_key or a.theirs.key == theirs_key])
 
 
-class CandidateIndex:
-    """Pairs by our record's key and by theirs, so a pair's other candidates are a lookup.
-
-    `sync` keeps the list it indexed: when the new list starts with the same pairs (a manual pair
-    appended) only the new ones are indexed; any other change (a pair removed or moved anywhere,
-    the list replaced) rebuilds the index. The comparison is one identity pass in C.
-    """
-
-    def __init__(self) -> None:
-        self._members: list[Account] = []
-        self._by_ours: dict[str, list[Account]] = defaultdict(list)
-        self._by_theirs: dict[str, list[Account]] = defaultdict(list)
-
-    def sync(self, accounts: list[Account]) -> None:
-        """Bring the index in line with `accounts` (cheap when nothing or only the tail changed)."""
-        known = self._members
-        if self._extended_by(accounts):
-            if len(accounts) == len(known):
-                return  # nothing changed (the common case: the cursor moved)
-            new = accounts[len(known):]
-        else:
-            self._by_ours.clear()
-            self._by_theirs.clear()
-            new = accounts
-        for account in new:
-            self._by_ours[account.ours.key].append(account)
-            self._by_theirs[account.theirs.key].append(account)
-        self._members = list(accounts)
-
-    def covers(self, accounts: list[Account]) -> bool:
-        """The index holds exactly `accounts`, in their order."""
-        return len(accounts) == len(self._members) and self._extended_by(accounts)
-
-    def _extended_by(self, accounts: list[Account]) -> bool:
-        """`accounts` start with the pairs indexed, in their order (one identity pass in C)."""
-        known = self._members
-        return len(accounts) >= len(known) and all(map(operator.is_, accounts, known))
-
-    def candidates(self, account: Account) -> list[Account]:
-        """Other pairs sharing our record or theirs with `account`, best score first."""
-        return _best_first(account, self._by_ours.get(account.ours.key, ()),
-                           self._by_theirs.get(account.theirs.key, ()))
-
-
-def _best_first(account: Account, by_ours: Iterable[Account], by_theirs: Iterable[Account]
-                ) -> list[Account]:
-    """The pairs sharing our record (`by_ours`) or theirs with `account`, but itself, each once,
-    best score first."""
+def best_first(account: Account, sharing: Iterable[Account]) -> list[Account]:
+    """The pairs sharing a record with `account` (in the session's order), but itself, each once,
+    best score first: the other candidates the pane shows."""
     seen: dict[str, Account] = {}
     pair_id = account.pair_id
-    for a in (*by_ours, *by_theirs):
+    for a in sharing:
         if a.pair_id != pair_id:
             seen[a.pair_id] = a
     return sorted(seen.values(), key=lambda a: (-a.match.score, a.name.casefold()))

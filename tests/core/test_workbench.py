@@ -65,6 +65,31 @@ def test_manual_pair_replaces_rivals_and_undo_removes_it():
     assert _by_name(wb, "Lumen Learning Labs").match.decision == REVIEW
 
 
+def test_a_pair_made_after_another_was_undone_is_the_one_an_accept_turns_down():
+    """The pairs of each record are looked up in an index (`_pairs_holding`): a pair made by hand,
+    undone, and another made in its place (the same number of pairs as before) must be the one
+    found, not the first one's place."""
+    wb = small_workbench()
+    lumen = _by_name(wb, "Lumen Learning Labs")
+    orbital = next(r for r in wb.theirs.records if r.name == "Orbital Freight")
+    wb.accept(_by_name(wb, "Acme, Inc."))  # the index is made here
+    wb.pair(lumen.ours, orbital)
+    wb.undo()
+    assert lumen.match.decision == REVIEW
+    acme_theirs = _by_name(wb, "Acme, Inc.").theirs
+    second = wb.pair(lumen.ours, acme_theirs)  # ours' Lumen with their Acme: holds Acme's record
+    assert second.in_overlap and lumen.match.decision == REJECTED
+    assert _by_name(wb, "Acme, Inc.").match.decision == REJECTED  # the accepted Acme pair gives way
+    wb.undo()
+    assert _by_name(wb, "Acme, Inc.").in_overlap and lumen.match.decision == REVIEW
+    wb.accept(lumen)  # Lumen's own pair: the made pair (undone) is no rival any more
+    assert lumen.match.decision == ACCEPTED and second not in wb.session.accounts
+    # a pair made by hand is found at once: another pair for Orbital turns it down
+    first = wb.pair(_by_name(wb, "Blue Harbor Logistics").ours, orbital)
+    third = wb.pair(_by_name(wb, "Acme, Inc.").ours, orbital)
+    assert third.in_overlap and first.match.decision == REJECTED
+
+
 def test_category_override_and_back_to_automatic():
     wb = small_workbench()
     acme = _by_name(wb, "Acme, Inc.")

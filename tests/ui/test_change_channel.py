@@ -8,16 +8,14 @@ import pytest
 from textual.widgets import Input
 
 from acctmap_tui.app import AcctmapApp
-from acctmap_tui.core.match import manual_pair
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.assign_edit import AssignEditScreen
 from acctmap_tui.screens.prioritize import PrioritizeScreen
 from acctmap_tui.screens.review import ReviewScreen
 from acctmap_tui.widgets.account_table import AccountTable
-from acctmap_tui.widgets.diff_pane import CandidateIndex, other_candidates
 from tests.ui.factory import small_workbench
 from tests.ui.test_assign import assign_app, scored_workbench
-from tests.ui.test_review import pair_of, review_app, with_rival_candidates
+from tests.ui.test_review import review_app
 
 SIZE = (120, 40)
 
@@ -99,33 +97,6 @@ async def test_review_rows_are_keyed_by_pair(sessions_dir: Path) -> None:
         keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
         assert keys and keys == [screen._accounts[k].pair_id for k in keys]
         assert set(keys) <= {a.pair_id for a in wb.session.accounts}
-
-
-def test_candidate_index_follows_pairs_removed_and_moved_in_the_middle() -> None:
-    wb = small_workbench()
-    best, _second = with_rival_candidates(wb)
-    lumen = pair_of(wb, "Lumen Learning Labs")  # the first Lumen pair (before best moves up)
-    accounts = wb.session.accounts
-    accounts.remove(best)
-    accounts.insert(1, best)  # a rival candidate in the middle of the list
-    index = CandidateIndex()
-
-    def same_as_a_scan() -> None:
-        index.sync(accounts)
-        for account in accounts:
-            assert index.candidates(account) == other_candidates(wb.session, account)
-
-    same_as_a_scan()
-    assert best in index.candidates(lumen)
-    orbital = next(r for r in wb.theirs.records if r.name == "Orbital Freight")
-    # That pair removed from the middle and another put there: same length, same last pair.
-    accounts.remove(best)
-    made = manual_pair(lumen.ours, orbital)
-    accounts.insert(2, made)
-    same_as_a_scan()
-    assert best not in index.candidates(lumen) and made in index.candidates(lumen)
-    accounts.reverse()  # every pair moved
-    same_as_a_scan()
 
 
 async def test_the_load_screen_reports_back_by_message(sessions_dir: Path) -> None:

@@ -20,7 +20,7 @@ from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens import review as review_screen
 from acctmap_tui.screens.review_pair import NOT_LOADED, PairDialog
 from acctmap_tui.widgets.diff_pane import (
-    CandidateIndex, char_diff, concept_of, field_rows, other_candidates,
+    best_first, char_diff, concept_of, field_rows, other_candidates,
 )
 from tests.ui.factory import small_workbench
 
@@ -135,28 +135,29 @@ def test_char_diff_marks_only_what_changed():
     assert ours.plain == "kestrelfoods.com" and theirs.plain == "kestrel-foods.com"
 
 
-def test_candidate_index_follows_pairs_made_and_undone():
+def test_the_workbench_index_gives_the_rivals_a_scan_gives_as_pairs_are_made_and_undone():
     wb = small_workbench()
     with_rival_candidates(wb)
-    index = CandidateIndex()
 
     def same_as_a_scan() -> None:
-        index.sync(wb.session.accounts)
         for account in wb.session.accounts:
-            assert index.candidates(account) == other_candidates(wb.session, account)
+            assert best_first(account, wb.pairs_sharing(account)) == other_candidates(wb.session, account)
+        assert wb.pairs_indexed
 
     same_as_a_scan()
     lumen = pair_of(wb, "Lumen Learning Labs")
-    assert [a.theirs.name for a in index.candidates(lumen)] == [
+    assert [a.theirs.name for a in best_first(lumen, wb.pairs_sharing(lumen))] == [
         "Lumen Labs Group", "Lumen Learning Labs Ltd"]
     northstar = next(r for r in wb.ours.records if r.name == "Northstar Media")
     orbital = next(r for r in wb.theirs.records if r.name == "Orbital Freight")
     made = wb.pair(lumen.ours, orbital)  # a new pair at the end of the list
+    assert wb.pairs_indexed  # indexed as it was added
     same_as_a_scan()
-    assert made in index.candidates(lumen)
+    assert made in wb.pairs_sharing(lumen)
     wb.undo()  # the pair is cut from the list again
+    assert not wb.pairs_indexed  # made again when next asked
     same_as_a_scan()
-    assert made not in index.candidates(lumen)
+    assert made not in wb.pairs_sharing(lumen)
     wb.pair(northstar, orbital)  # cut and added: same length, another pair at the end
     same_as_a_scan()
 
@@ -495,6 +496,29 @@ def test_queue_puts_likely_pairs_before_doubtful_ones_of_higher_score():
     assert queue.index(martin) < queue.index(kestrel)  # equal doubts: the higher score first
 
 
+def test_a_view_filtered_from_its_kept_order_is_the_view_sorted_anew():
+    """The screen keeps each view's order of every pair and filters it on each change: the same
+    rows, in the same order (ties in the session's order), as filtering and sorting anew."""
+    wb = small_workbench()
+    with_rival_candidates(wb)  # three Lumen pairs: equal names in the queue
+    accounts = wb.session.accounts
+    orders = {view: review_screen.view_order(accounts, view) for view in review_screen.VIEWS}
+
+    def same(text: str = "") -> None:
+        for view in review_screen.VIEWS:
+            assert (review_screen.view_accounts(accounts, view, text, orders[view])
+                    == review_screen.view_accounts(accounts, view, text)), view
+
+    same()
+    wb.accept(pair_of(wb, "Lumen Learning Labs"))  # its rivals rejected
+    wb.reject(pair_of(wb, "Kestrel Foods"))
+    same()
+    same("lumen")
+    wb.undo()
+    same()
+    assert wb.pairs_version == 0  # deciding moved no pair: the orders still hold
+
+
 async def test_the_pairs_are_indexed_after_the_first_frame_with_the_same_rivals(sessions_dir):
     """The first pair's rivals are found by one pass (indexing a big session first would hold
     the screen's first frame back); the next pair looked at has the index built after its
@@ -507,11 +531,11 @@ async def test_the_pairs_are_indexed_after_the_first_frame_with_the_same_rivals(
         screen = app.screen
         assert isinstance(screen, review_screen.ReviewScreen)
         accounts = wb.session.accounts
-        assert not screen._candidates.covers(accounts)  # the first frame: no index yet
+        assert not wb.pairs_indexed  # the first frame: no index yet
         await select(pilot, "Lumen Learning Labs")
         await pilot.pause()
-        assert screen._candidates.covers(accounts)
+        assert wb.pairs_indexed
         candidates = shown_text(app, "#diff-candidates")
         assert "Lumen Labs Group" in candidates and "Lumen Learning Labs Ltd" in candidates
         for account in accounts:
-            assert screen._candidates.candidates(account) == other_candidates(wb.session, account)
+            assert best_first(account, wb.pairs_sharing(account)) == other_candidates(wb.session, account)
