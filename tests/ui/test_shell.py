@@ -162,6 +162,39 @@ async def test_next_phase_keeps_elapsed_time_per_phase(sessions_dir: Path) -> No
         assert "call 58:00 left" in header(app, "clock")
 
 
+async def test_a_clock_tick_or_a_score_redraws_only_the_header_parts_that_changed(sessions_dir: Path,
+                                                                                 monkeypatch) -> None:
+    """The header is asked on every change and every clock tick: a label showing its text
+    already is left alone, and one whose text keeps its width is not laid out again (a new
+    layout is a pass over the whole screen)."""
+    wb = small_workbench()
+    app = clock_by_hand(AcctmapApp(wb, sessions_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        updates: list[tuple[str, bool]] = []
+        real_update = Label.update
+
+        def update(label, content="", *, layout=True):
+            updates.append((label.id, layout))
+            return real_update(label, content, layout=layout)
+
+        monkeypatch.setattr(Label, "update", update)
+        await pilot.press("t")  # the clock runs: "paused (t)" -> "running" (another width)
+        await pilot.pause()
+        assert updates == [("agenda-clock", True)] and "running" in header(app, "clock")
+        updates.clear()
+        wb.tick(1)
+        app.clock_tick()
+        await pilot.pause()
+        assert updates == [("agenda-clock", False)]  # 04:59 for 05:00: the same width
+        assert "phase 04:58 left" in header(app, "clock")
+        updates.clear()
+        overlap = next(a for a in wb.session.accounts if a.in_overlap)
+        wb.set_level(overlap, wb.session.scoring.factors[0].key, 2)
+        await pilot.pause()
+        assert updates == [("agenda-saved", True)] and "unsaved" in header(app, "saved")
+
+
 # --- undo and privacy -----------------------------------------------------------------------
 
 
