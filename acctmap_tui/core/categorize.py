@@ -8,7 +8,7 @@ counts as prospect too (a former customer is someone to win back) and the accoun
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import compress
 
 from acctmap_tui.core.model import (
@@ -146,3 +146,39 @@ def overlap_figures(session: Session) -> OverlapFigures:
         src = session.source(side)
         fig.list_sizes[side] = src.accounts if src else 0
     return fig
+
+
+def figures_moved(fig: OverlapFigures, decided: list[tuple[Account, str]],
+                  added: list[Account]) -> OverlapFigures:
+    """`overlap_figures` after some pairs' decisions changed (`decided`: each pair with its
+    decision before) and pairs were added, from the figures before: what each took out of the
+    counts and put in, without a pass over every pair (35 ms at 21,000 pairs). A new object:
+    `fig` is left as it was."""
+    out = replace(fig, per_category=dict(fig.per_category), matrix=dict(fig.matrix),
+                  list_sizes=dict(fig.list_sizes))
+    for account, before in decided:
+        _tally(out, account, before, -1)
+        _tally(out, account, account.match.decision, 1)
+    for account in added:
+        _tally(out, account, account.match.decision, 1)
+    return out
+
+
+def _tally(fig: OverlapFigures, account: Account, decision: str, step: int) -> None:
+    """Count one pair with `decision` into the figures (`step` 1), or out of them (-1), as
+    `overlap_figures` counts it."""
+    if decision == REVIEW:
+        fig.review += step
+    elif decision == REJECTED:
+        fig.rejected += step
+    if decision not in IN_OVERLAP:
+        return
+    fig.overlap += step
+    category = account.category
+    if category in fig.per_category:
+        fig.per_category[category] += step
+    else:
+        fig.uncategorized += step
+    if cell := MATRIX_CELL.get(category or ""):
+        fig.matrix[cell] += step
+    fig.win_back += step * account.win_back

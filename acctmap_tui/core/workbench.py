@@ -21,6 +21,7 @@ from acctmap_tui.core.categorize import (
     OverlapFigures,
     apply_categories,
     categorize_account,
+    figures_moved,
     overlap_figures,
 )
 from acctmap_tui.core.model import (
@@ -121,6 +122,10 @@ class Workbench:
     _holding: tuple[tuple[int, int], dict[str, list[int]], dict[str, list[int]]] | None = field(
         default=None, init=False, repr=False, compare=False)
     _pairs_moved: int = field(default=0, init=False, repr=False, compare=False)
+    # the pairs a decision is changing, with their decisions before, and how many pairs there
+    # were (`_snapshot_decisions`): `_changed` moves the figures by them
+    _deciding: tuple[list[tuple[Account, str]], int] | None = field(default=None, init=False,
+                                                                    repr=False, compare=False)
 
     def figures(self) -> OverlapFigures:
         """The session's overlap figures (`overlap_figures`), counted once per change that can
@@ -140,9 +145,17 @@ class Workbench:
             del self._undo[:-200]
         self.dirty = self.dirty or unsaved
         counted = self._figures is not None and self._figures[0] == (id(self.session), self.revision)
+        deciding, self._deciding = self._deciding, None
         self.revision += 1
-        if counted and kind in _FIGURES_KEPT:
-            self._figures = ((id(self.session), self.revision), self._figures[1])  # type: ignore[index]
+        if counted:
+            assert self._figures is not None
+            now = (id(self.session), self.revision)
+            if kind in _FIGURES_KEPT:
+                self._figures = (now, self._figures[1])
+            elif kind is ChangeKind.MATCH and deciding is not None:  # accept, reject, pair
+                decided, count = deciding
+                self._figures = (now, figures_moved(self._figures[1], decided,
+                                                    self.session.accounts[count:]))
         change = Change(kind, description, account)
         if self.on_change:
             self.on_change(change)
@@ -171,6 +184,7 @@ class Workbench:
     def _snapshot_decisions(self, accounts: list[Account]) -> Callable[[], None]:
         saved = [(a, a.match.decision) for a in accounts]
         count = len(self.session.accounts)
+        self._deciding = (saved, count)  # what the change now made moves in the figures
 
         def restore() -> None:
             for a, decision in saved:

@@ -287,3 +287,39 @@ def test_the_overlap_figures_are_counted_again_only_after_a_change_that_can_move
         assert wb.figures() is not before
         assert wb.figures() == overlap_figures(wb.session)
     assert wb.figures().review == len(wb.session.review_queue())
+
+
+def test_figures_moved_by_decisions_equal_a_fresh_count_through_any_run_of_edits():
+    """Accept, reject and pair move the kept figures by the pairs they decide (no pass over every
+    pair); through a long run of edits and undos, mixed with edits that keep them, the figures
+    always equal a fresh count of the session."""
+    import random
+
+    from acctmap_tui.core.categorize import overlap_figures
+    from tests.ui.test_review import with_rival_candidates
+
+    wb = small_workbench()
+    with_rival_candidates(wb)
+    rng = random.Random(7)
+    factor = wb.session.scoring.factors[0].key
+    moved = 0
+    for _ in range(300):
+        wb.figures()  # counted (or kept) before each edit, as the header asks
+        accounts = wb.session.accounts
+        step = rng.choice(("accept", "reject", "pair", "undo", "score", "category"))
+        account = rng.choice(accounts)
+        if step == "accept":
+            wb.accept(account)
+        elif step == "reject":
+            wb.reject(account)
+        elif step == "pair":
+            wb.pair(rng.choice(wb.ours.records), rng.choice(wb.theirs.records))
+        elif step == "undo":
+            wb.undo()
+        elif step == "score" and account.in_overlap:
+            wb.set_level(account, factor, rng.randint(1, 3))
+        elif step == "category":
+            wb.set_category(account, rng.choice((None, MUTUAL_PROSPECT.key, SHARED_CUSTOMER.key)))
+        moved += step in ("accept", "reject", "pair")
+        assert wb.figures() == overlap_figures(wb.session), step
+    assert moved > 100
