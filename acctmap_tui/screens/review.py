@@ -315,13 +315,14 @@ class ReviewScreen(PhaseScreen):
 
     def _kept_order(self, view: str) -> list[Account] | None:
         """The view's order of every pair (`view_order`) when kept for these pairs; else None,
-        and it is made after the next frame (sorting 21,000 pairs: 60-80 ms)."""
+        and it is made after the next frame (sorting 21,000 pairs: 60-80 ms), but not before the
+        screen's first rows are shown (see `_other_candidates`)."""
         wb = self.workbench
         now = (id(wb.session.accounts), wb.pairs_version)
         kept = self._orders.get(view)
         if kept is not None and kept[0] == now:
             return kept[1]
-        if view not in self._ordering:
+        if self._row_keys and view not in self._ordering:
             self._ordering.add(view)
             self.call_after_refresh(self._keep_order, view)
         return None

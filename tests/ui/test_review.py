@@ -519,6 +519,29 @@ def test_a_view_filtered_from_its_kept_order_is_the_view_sorted_anew():
     assert wb.pairs_version == 0  # deciding moved no pair: the orders still hold
 
 
+async def test_the_queue_keeps_its_order_after_its_first_rows_and_shows_the_same_rows(sessions_dir):
+    """The queue's order of every pair is made after the frame that follows the first rows (not
+    before them: it would hold the first frame back), then filtered on each decision."""
+    wb = small_workbench()
+    with_rival_candidates(wb)
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, review_screen.ReviewScreen)
+        assert screen._orders == {}  # the first rows: sorted as they were shown
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.pause()
+        assert review_screen.QUEUE in screen._orders
+        for key in ("a", "r", "u"):
+            await pilot.press(key)
+            await pilot.pause()
+            expected = [a.pair_id for a in review_screen.view_accounts(wb.session.accounts,
+                                                                       review_screen.QUEUE)]
+            assert screen._row_keys == expected[:review_screen.MAX_ROWS]
+
+
 async def test_the_pairs_are_indexed_after_the_first_frame_with_the_same_rivals(sessions_dir):
     """The first pair's rivals are found by one pass (indexing a big session first would hold
     the screen's first frame back); the next pair looked at has the index built after its
