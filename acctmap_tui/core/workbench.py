@@ -100,6 +100,9 @@ class _UndoStep:
     description: str
     restore: Callable[[], None]
     account: Account | None = None  # the account the command touched (its undo Change names it)
+    # a decision's step (accept, reject, pair): the pairs whose decisions it sets back, and how
+    # many pairs there were before it; its undo moves nothing else (`Workbench.undo`)
+    decided: tuple[list[Account], int] | None = None
 
 
 @dataclass
@@ -126,6 +129,8 @@ class Workbench:
     # were (`_snapshot_decisions`): `_changed` moves the figures by them
     _deciding: tuple[list[tuple[Account, str]], int] | None = field(default=None, init=False,
                                                                     repr=False, compare=False)
+    _undoing_pairs: list[tuple[Account, str]] = field(default_factory=list, init=False, repr=False,
+                                                      compare=False)  # pairs an undo takes away
 
     def figures(self) -> OverlapFigures:
         """The session's overlap figures (`overlap_figures`), counted once per change that can
@@ -140,22 +145,24 @@ class Workbench:
 
     def _changed(self, kind: ChangeKind, description: str, restore: Callable[[], None] | None,
                  account: Account | None = None, *, unsaved: bool = True) -> Change:
+        deciding, self._deciding = self._deciding, None
+        cut, self._undoing_pairs = self._undoing_pairs, []
         if restore is not None:
-            self._undo.append(_UndoStep(description, restore, account))
+            moved = ([a for a, _ in deciding[0]], deciding[1]) if deciding is not None else None
+            self._undo.append(_UndoStep(description, restore, account, moved))
             del self._undo[:-200]
         self.dirty = self.dirty or unsaved
         counted = self._figures is not None and self._figures[0] == (id(self.session), self.revision)
-        deciding, self._deciding = self._deciding, None
         self.revision += 1
         if counted:
             assert self._figures is not None
             now = (id(self.session), self.revision)
             if kind in _FIGURES_KEPT:
                 self._figures = (now, self._figures[1])
-            elif kind is ChangeKind.MATCH and deciding is not None:  # accept, reject, pair
+            elif deciding is not None:  # accept, reject, pair, or the undo of one
                 decided, count = deciding
                 self._figures = (now, figures_moved(self._figures[1], decided,
-                                                    self.session.accounts[count:]))
+                                                    self.session.accounts[count:], cut))
         change = Change(kind, description, account)
         if self.on_change:
             self.on_change(change)
@@ -170,8 +177,15 @@ class Workbench:
         if not self._undo:
             return None
         step = self._undo.pop()
-        step.restore()
-        self._refresh_derived()
+        if step.decided is None:
+            step.restore()
+            self._refresh_derived()
+        else:  # decisions set back and pairs made by hand taken away: categories and scores stay
+            moved, count = step.decided
+            self._deciding = ([(a, a.match.decision) for a in moved], len(self.session.accounts))
+            cut = [(a, a.match.decision) for a in self.session.accounts[count:]]
+            step.restore()
+            self._undoing_pairs = cut
         self._changed(ChangeKind.UNDO, f"Undid: {step.description}", None, step.account)
         return step.description
 

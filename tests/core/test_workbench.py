@@ -322,4 +322,8 @@ def test_figures_moved_by_decisions_equal_a_fresh_count_through_any_run_of_edits
             wb.set_category(account, rng.choice((None, MUTUAL_PROSPECT.key, SHARED_CUSTOMER.key)))
         moved += step in ("accept", "reject", "pair")
         assert wb.figures() == overlap_figures(wb.session), step
+        # an undo of a decision recomputes no category or priority: none may have moved
+        derived = [(a.category, a.priority) for a in wb.session.accounts]
+        wb._refresh_derived()
+        assert [(a.category, a.priority) for a in wb.session.accounts] == derived, step
     assert moved > 100
