@@ -9,7 +9,7 @@ Moving down a long review queue shows a new pair per key press, so the pane keep
 each section is rendered once per width (`PaneVisual`; Textual would otherwise render it twice, to
 measure and to paint), the last pairs shown are kept ready (a key names what a pair looks like), a
 section whose height does not change is repainted without a new layout, and other candidates come
-from a `CandidateIndex` instead of a scan of every pair.
+from the workbench's index of pairs by record (`Workbench.pairs_sharing`), not a scan of them all.
 """
 
 from __future__ import annotations
