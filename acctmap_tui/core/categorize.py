@@ -135,12 +135,7 @@ def overlap_figures(session: Session) -> OverlapFigures:
     overlap = list(compress(session.accounts, [d in IN_OVERLAP for d in decisions]))
     fig.overlap = len(overlap)
     for category, count in Counter([a.category for a in overlap]).items():
-        if category in fig.per_category:
-            fig.per_category[category] += count
-        else:
-            fig.uncategorized += count
-        if cell := MATRIX_CELL.get(category or ""):
-            fig.matrix[cell] += count
+        _count_category(fig, category, count)
     fig.win_back = sum(1 for a in overlap if a.win_back)
     for side in (OURS, PARTNER):
         src = session.source(side)
@@ -177,11 +172,16 @@ def _tally(fig: OverlapFigures, account: Account, decision: str, step: int) -> N
     if decision not in IN_OVERLAP:
         return
     fig.overlap += step
-    category = account.category
-    if category in fig.per_category:
-        fig.per_category[category] += step
-    else:
-        fig.uncategorized += step
-    if cell := MATRIX_CELL.get(category or ""):
-        fig.matrix[cell] += step
+    _count_category(fig, account.category, step)
     fig.win_back += step * account.win_back
+
+
+def _count_category(fig: OverlapFigures, category: str | None, count: int) -> None:
+    """Add `count` overlap pairs of a category to its count (or the unsorted ones) and to its
+    cell of the matrix."""
+    if category in fig.per_category:
+        fig.per_category[category] += count
+    else:
+        fig.uncategorized += count
+    if cell := MATRIX_CELL.get(category or ""):
+        fig.matrix[cell] += count

@@ -90,6 +90,13 @@ def with_rival_candidates(wb: Workbench) -> tuple[Account, Account]:
     return made[0], made[1]
 
 
+def rivals_on_review(sessions_dir: Path) -> tuple[Workbench, AcctmapApp]:
+    """The small workbench with two more Lumen candidates, and an app open on its review."""
+    wb = small_workbench()
+    with_rival_candidates(wb)
+    return wb, review_app(wb, sessions_dir)
+
+
 # --- the diff pane's pure parts ----------------------------------------------------------------
 
 
@@ -522,9 +529,7 @@ def test_a_view_filtered_from_its_kept_order_is_the_view_sorted_anew():
 async def test_the_queue_keeps_its_order_after_its_first_rows_and_shows_the_same_rows(sessions_dir):
     """The queue's order of every pair is made after the frame that follows the first rows (not
     before them: it would hold the first frame back), then filtered on each decision."""
-    wb = small_workbench()
-    with_rival_candidates(wb)
-    app = review_app(wb, sessions_dir)
+    wb, app = rivals_on_review(sessions_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -546,13 +551,10 @@ async def test_the_pairs_are_indexed_after_the_first_frame_with_the_same_rivals(
     """The first pair's rivals are found by one pass (indexing a big session first would hold
     the screen's first frame back); the next pair looked at has the index built after its
     frame. Both ways give the same rivals."""
-    wb = small_workbench()
-    with_rival_candidates(wb)
-    app = review_app(wb, sessions_dir)
+    wb, app = rivals_on_review(sessions_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, review_screen.ReviewScreen)
+        assert isinstance(app.screen, review_screen.ReviewScreen)
         accounts = wb.session.accounts
         assert not wb.pairs_indexed  # the first frame: no index yet
         await select(pilot, "Lumen Learning Labs")
