@@ -78,6 +78,9 @@ class Change:
     kind: ChangeKind
     description: str
     account: Account | None = None
+    # the pairs whose decision this change may have set (accept, reject, pair and their undo);
+    # () when it set none; None when it cannot say (a screen then looks at every pair)
+    decided: tuple[Account, ...] | None = None
 
 
 def _checked_field(name: str, value: object) -> str | date | None:
@@ -163,7 +166,9 @@ class Workbench:
                 decided, count = deciding
                 self._figures = (now, figures_moved(self._figures[1], decided,
                                                     self.session.accounts[count:], cut))
-        change = Change(kind, description, account)
+        # only `_snapshot_decisions` sets a decision, and its change (or an undo's) says which
+        touched = () if deciding is None else tuple(a for a, _ in deciding[0])
+        change = Change(kind, description, account, touched)
         if self.on_change:
             self.on_change(change)
         return change

@@ -18,6 +18,7 @@ candidate. Rows are keyed by the pair's `pair_id`.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -198,6 +199,9 @@ class ReviewScreen(PhaseScreen):
         self._filter_timer: Timer | None = None
         self._filter_shown = ""
         self._orders: dict[str, tuple[tuple[int, int], list[Account]]] = {}  # see _kept_order
+        # per view: (the order, the workbench revision, the places in it of the view's pairs)
+        self._members: dict[str, tuple[list[Account], int, list[int]]] = {}
+        self._place_of: tuple[list[Account], dict[int, int]] | None = None
         self._ordering: set[str] = set()  # views whose order is being made after a frame
 
     # --- layout -------------------------------------------------------------------------------
@@ -333,15 +337,51 @@ class ReviewScreen(PhaseScreen):
         self._orders[view] = ((id(wb.session.accounts), wb.pairs_version),
                               view_order(wb.session.accounts, view))
 
-    def refresh_rows(self, cursor_to_top: bool = False, cursor_to: str | None = None) -> None:
+    def _view_rows(self, text: str, change: Change | None) -> tuple[list[Account], int]:
+        """The pairs the view shows (at most MAX_ROWS) and how many it holds. With the view's
+        order kept and no filter typed, its members are the places in that order of the pairs
+        whose decision puts them in the view, moved by the pairs a change decided (a pass over
+        21,000 pairs took 14 ms a key)."""
+        order = self._kept_order(self.view)
+        if order is None or text.strip():
+            in_view = view_accounts(self.workbench.session.accounts, self.view, text, order)
+            return in_view[:MAX_ROWS], len(in_view)
+        wb, wanted = self.workbench, VIEW_DECISIONS[self.view]
+        kept = self._members.get(self.view)
+        if kept is not None and kept[0] is order and kept[1] == wb.revision:
+            members = kept[2]
+        elif (kept is not None and kept[0] is order and kept[1] == wb.revision - 1
+              and change is not None and change.decided is not None):
+            members = kept[2]
+            place = self._places(order)
+            for account in change.decided:
+                at = place[id(account)]
+                i = bisect_left(members, at)
+                held = i < len(members) and members[i] == at
+                if account.match.decision in wanted and not held:
+                    members.insert(i, at)
+                elif account.match.decision not in wanted and held:
+                    del members[i]
+        else:
+            members = [i for i, a in enumerate(order) if a.match.decision in wanted]
+        self._members[self.view] = (order, wb.revision, members)
+        return [order[i] for i in members[:MAX_ROWS]], len(members)
+
+    def _places(self, order: list[Account]) -> dict[int, int]:
+        """Each pair's place in a kept order, by the pair's identity (made once per order)."""
+        if self._place_of is None or self._place_of[0] is not order:
+            self._place_of = (order, {id(a): i for i, a in enumerate(order)})
+        return self._place_of[1]
+
+    def refresh_rows(self, cursor_to_top: bool = False, cursor_to: str | None = None,
+                     change: Change | None = None) -> None:
         """Bring the table in line with the session, touching only what changed (`cursor_to`: a
-        pair to put the cursor on when the view shows it)."""
+        pair to put the cursor on when the view shows it; `change`: the change that brought it
+        here, when one did)."""
         table = self.table
-        session = self.workbench.session
         text = self.query_one("#review-filter", Input).value
         self._filter_shown = text
-        all_in_view = view_accounts(session.accounts, self.view, text, self._kept_order(self.view))
-        shown = all_in_view[:MAX_ROWS]
+        shown, in_view = self._view_rows(text, change)
         desired = [_row_key(a) for a in shown]
         self._accounts = {k: a for k, a in zip(desired, shown)}
         cells = {k: _cells(a) for k, a in zip(desired, shown)}
@@ -374,7 +414,7 @@ class ReviewScreen(PhaseScreen):
                 table.move_cursor(row=target, animate=False)
         finally:
             self._syncing = False
-        self._update_counts(len(all_in_view), len(shown), text)
+        self._update_counts(in_view, len(shown), text)
         self._show_current()
 
     def _update_counts(self, in_view: int, shown: int, text: str) -> None:
@@ -441,9 +481,9 @@ class ReviewScreen(PhaseScreen):
             return
         if change is not None and change.kind is ChangeKind.UNDO and change.account is not None:
             self._advance_after = None
-            self.refresh_rows(cursor_to=change.account.pair_id)  # back on the pair undone
+            self.refresh_rows(cursor_to=change.account.pair_id, change=change)  # on the pair undone
             return
-        self.refresh_rows()
+        self.refresh_rows(change=change)
 
     def share_safe_changed(self, share_safe: bool) -> None:
         if self.is_mounted:

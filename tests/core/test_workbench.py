@@ -306,6 +306,9 @@ def test_figures_moved_by_decisions_equal_a_fresh_count_through_any_run_of_edits
     for _ in range(300):
         wb.figures()  # counted (or kept) before each edit, as the header asks
         accounts = wb.session.accounts
+        before = {id(a): (a, a.match.decision) for a in accounts}
+        changes: list = []
+        wb.on_change = changes.append
         step = rng.choice(("accept", "reject", "pair", "undo", "score", "category"))
         account = rng.choice(accounts)
         if step == "accept":
@@ -322,6 +325,10 @@ def test_figures_moved_by_decisions_equal_a_fresh_count_through_any_run_of_edits
             wb.set_category(account, rng.choice((None, MUTUAL_PROSPECT.key, SHARED_CUSTOMER.key)))
         moved += step in ("accept", "reject", "pair")
         assert wb.figures() == overlap_figures(wb.session), step
+        # every pair whose decision the edit set is named in its change (screens trust it)
+        if changes:
+            set_now = {id(a) for a, d in before.values() if a.match.decision != d}
+            assert set_now <= {id(a) for a in changes[-1].decided}, step
         # an undo of a decision recomputes no category or priority: none may have moved
         derived = [(a.category, a.priority) for a in wb.session.accounts]
         wb._refresh_derived()

@@ -539,12 +539,15 @@ async def test_the_queue_keeps_its_order_after_its_first_rows_and_shows_the_same
         await pilot.pause()
         await pilot.pause()
         assert review_screen.QUEUE in screen._orders
-        for key in ("a", "r", "u"):
+        for key in ("a", "r", "u", "a", "u", "u", "j", "r", "a", "u"):
             await pilot.press(key)
             await pilot.pause()
             expected = [a.pair_id for a in review_screen.view_accounts(wb.session.accounts,
                                                                        review_screen.QUEUE)]
-            assert screen._row_keys == expected[:review_screen.MAX_ROWS]
+            assert screen._row_keys == expected[:review_screen.MAX_ROWS], key
+            status = str(screen.query_one("#review-status").content)
+            assert (f"{len(expected):,} to review" if expected else "Review queue empty") in status
+        assert screen._members[review_screen.QUEUE][1] == wb.revision  # moved, not filtered anew
 
 
 async def test_the_pairs_are_indexed_after_the_first_frame_with_the_same_rivals(sessions_dir):
