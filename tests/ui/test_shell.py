@@ -516,3 +516,18 @@ async def test_o_with_unsaved_changes_asks_first(sessions_dir: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.current_mode == "icp" and wb.dirty
+
+
+async def test_the_app_collects_frame_garbage_young_while_it_runs_and_gives_the_thresholds_back(
+        sessions_dir: Path) -> None:
+    """Frames leave cyclic garbage; with the default young threshold it reached full collections
+    of 160-420 ms in the middle of key presses. The app raises the thresholds while it runs and
+    restores the process's own when it ends."""
+    import gc
+
+    before = gc.get_threshold()
+    app = AcctmapApp(small_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert gc.get_threshold() == AcctmapApp.COLLECTOR_THRESHOLDS != before
+    assert gc.get_threshold() == before
