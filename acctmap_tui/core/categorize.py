@@ -8,6 +8,7 @@ counts as prospect too (a former customer is someone to win back) and the accoun
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import compress
 
@@ -143,8 +144,8 @@ def overlap_figures(session: Session) -> OverlapFigures:
     return fig
 
 
-def figures_moved(fig: OverlapFigures, decided: list[tuple[Account, str]], added: list[Account],
-                  removed: list[tuple[Account, str]] = ()) -> OverlapFigures:  # type: ignore[assignment]
+def figures_moved(fig: OverlapFigures, decided: Sequence[tuple[Account, str]],
+                  added: Sequence[Account], removed: Sequence[tuple[Account, str]] = ()) -> OverlapFigures:
     """`overlap_figures` after some pairs' decisions changed (`decided`: each pair with its
     decision before), pairs were added and pairs were taken away (`removed`: each with the
     decision it had), from the figures before: what each took out of the counts and put in,

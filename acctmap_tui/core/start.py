@@ -233,9 +233,8 @@ def build_session(request: SessionRequest, progress: Progress | None = None) -> 
 
 
 def _import_matcher() -> None:
-    import acctmap_tui.core.pipeline  # noqa: F401 - imports the matcher too
-
-    import acctmap_tui.core.match  # noqa: F401
+    import acctmap_tui.core.match  # noqa: F401 - numpy and rapidfuzz (pipeline imports it when used)
+    import acctmap_tui.core.pipeline  # noqa: F401
 
 
 def open_workbench(request: SessionRequest, progress: Progress | None = None, *,

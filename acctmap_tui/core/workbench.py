@@ -132,8 +132,6 @@ class Workbench:
     # were (`_snapshot_decisions`): `_changed` moves the figures by them
     _deciding: tuple[list[tuple[Account, str]], int] | None = field(default=None, init=False,
                                                                     repr=False, compare=False)
-    _undoing_pairs: list[tuple[Account, str]] = field(default_factory=list, init=False, repr=False,
-                                                      compare=False)  # pairs an undo takes away
 
     def figures(self) -> OverlapFigures:
         """The session's overlap figures (`overlap_figures`), counted once per change that can
@@ -147,9 +145,11 @@ class Workbench:
     # --- bookkeeping ------------------------------------------------------------------------
 
     def _changed(self, kind: ChangeKind, description: str, restore: Callable[[], None] | None,
-                 account: Account | None = None, *, unsaved: bool = True) -> Change:
+                 account: Account | None = None, *, unsaved: bool = True,
+                 taken_away: Sequence[tuple[Account, str]] = ()) -> Change:
+        """Record a command's change (`taken_away`: pairs an undo removed, each with the
+        decision it had) and tell the listener."""
         deciding, self._deciding = self._deciding, None
-        cut, self._undoing_pairs = self._undoing_pairs, []
         if restore is not None:
             moved = ([a for a, _ in deciding[0]], deciding[1]) if deciding is not None else None
             self._undo.append(_UndoStep(description, restore, account, moved))
@@ -165,7 +165,7 @@ class Workbench:
             elif deciding is not None:  # accept, reject, pair, or the undo of one
                 decided, count = deciding
                 self._figures = (now, figures_moved(self._figures[1], decided,
-                                                    self.session.accounts[count:], cut))
+                                                    self.session.accounts[count:], taken_away))
         # only `_snapshot_decisions` sets a decision, and its change (or an undo's) says which
         touched = () if deciding is None else tuple(a for a, _ in deciding[0])
         change = Change(kind, description, account, touched)
@@ -182,6 +182,7 @@ class Workbench:
         if not self._undo:
             return None
         step = self._undo.pop()
+        cut: list[tuple[Account, str]] = []
         if step.decided is None:
             step.restore()
             self._refresh_derived()
@@ -190,8 +191,8 @@ class Workbench:
             self._deciding = ([(a, a.match.decision) for a in moved], len(self.session.accounts))
             cut = [(a, a.match.decision) for a in self.session.accounts[count:]]
             step.restore()
-            self._undoing_pairs = cut
-        self._changed(ChangeKind.UNDO, f"Undid: {step.description}", None, step.account)
+        self._changed(ChangeKind.UNDO, f"Undid: {step.description}", None, step.account,
+                      taken_away=cut)
         return step.description
 
     def _refresh_derived(self) -> None:
@@ -219,14 +220,14 @@ class Workbench:
         and by theirs: made once (a pass over every pair: 45 ms a look-up at 21,000 pairs), and
         again after a pair is added or taken away (`pair` and its undo), the only edits that
         move a pair."""
-        seen = (id(self.session.accounts), self._pairs_moved)
-        if self._holding is None or self._holding[0] != seen:
+        if not self.pairs_indexed:
             by_ours: dict[str, list[int]] = defaultdict(list)
             by_theirs: dict[str, list[int]] = defaultdict(list)
             for i, a in enumerate(self.session.accounts):
                 by_ours[a.ours.key].append(i)
                 by_theirs[a.theirs.key].append(i)
-            self._holding = (seen, by_ours, by_theirs)
+            self._holding = (self._pairs_now, by_ours, by_theirs)
+        assert self._holding is not None
         return self._holding[1], self._holding[2]
 
     def _pair_added(self, account: Account) -> None:
@@ -239,7 +240,7 @@ class Workbench:
             at = len(self.session.accounts) - 1
             by_ours[account.ours.key].append(at)
             by_theirs[account.theirs.key].append(at)
-            self._holding = ((id(self.session.accounts), self._pairs_moved), by_ours, by_theirs)
+            self._holding = (self._pairs_now, by_ours, by_theirs)
 
     @property
     def pairs_version(self) -> int:
@@ -251,8 +252,12 @@ class Workbench:
     def pairs_indexed(self) -> bool:
         """Whether `pairs_sharing` is a look-up now; else its first call indexes every pair
         (`index_pairs`)."""
-        return self._holding is not None and self._holding[0] == (id(self.session.accounts),
-                                                                  self._pairs_moved)
+        return self._holding is not None and self._holding[0] == self._pairs_now
+
+    @property
+    def _pairs_now(self) -> tuple[int, int]:
+        """What the pair index was made for: these pairs, moved this often."""
+        return (id(self.session.accounts), self._pairs_moved)
 
     def index_pairs(self) -> None:
         """Index the pairs by record now (the review screen does it after its first frames)."""
