@@ -95,6 +95,11 @@ class AcctmapApp(App[None]):
     ]
 
     CLOCK_TICK_S = 1.0  # the agenda clock's interval (tests that tick by hand set it far off)
+    # The cycle collector's thresholds while the app runs: each frame leaves cyclic garbage
+    # (Textual's strips and their caches) that the default young threshold (700) promotes
+    # before it dies, to be found by full collections of 160-420 ms in the middle of a key
+    # press. Collected young instead: worst review key 300-650 -> 100-121 ms (review_bench).
+    COLLECTOR_THRESHOLDS = (10_000, 20, 20)
 
     # The share-safe view: every private field hidden everywhere (screens and header watch it).
     share_safe: reactive[bool] = reactive(False, init=False)
@@ -134,15 +139,6 @@ class AcctmapApp(App[None]):
 
     # --- start-up -------------------------------------------------------------------------
 
-    def on_unmount(self) -> None:
-        gc.set_threshold(*self._collector_before)
-
-    # The cycle collector's thresholds while the app runs: each frame leaves cyclic garbage
-    # (Textual's strips and their caches) that the default young threshold (700) promotes
-    # before it dies, to be found by full collections of 160-420 ms in the middle of a key
-    # press. Collected young instead: worst review key 300 ms -> 111 ms (bench/review_bench.py).
-    COLLECTOR_THRESHOLDS = (10_000, 20, 20)
-
     def on_mount(self) -> None:
         self._collector_before = gc.get_threshold()
         gc.set_threshold(*self.COLLECTOR_THRESHOLDS)
@@ -159,6 +155,9 @@ class AcctmapApp(App[None]):
         if self.workbench is not None:
             self._lists_note()
             self._read_lists_if_pending()
+
+    def on_unmount(self) -> None:
+        gc.set_threshold(*self._collector_before)  # the process's own, as before the app ran
 
     def _set_workbench(self, workbench: Workbench) -> None:
         self.workbench = workbench

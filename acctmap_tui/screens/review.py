@@ -198,10 +198,10 @@ class ReviewScreen(PhaseScreen):
         self._counts = {QUEUE: 0, OVERLAP: 0, REJECTED_VIEW: 0}
         self._filter_timer: Timer | None = None
         self._filter_shown = ""
-        self._orders: dict[str, tuple[tuple[int, int], list[Account]]] = {}  # see _kept_order
+        # per view: (pairs version, its order of every pair, each pair's place in it by identity)
+        self._orders: dict[str, tuple[tuple[int, int], list[Account], dict[int, int]]] = {}
         # per view: (the order, the workbench revision, the places in it of the view's pairs)
         self._members: dict[str, tuple[list[Account], int, list[int]]] = {}
-        self._place_of: tuple[list[Account], dict[int, int]] | None = None
         self._ordering: set[str] = set()  # views whose order is being made after a frame
 
     # --- layout -------------------------------------------------------------------------------
@@ -334,8 +334,9 @@ class ReviewScreen(PhaseScreen):
     def _keep_order(self, view: str) -> None:
         self._ordering.discard(view)
         wb = self.workbench
-        self._orders[view] = ((id(wb.session.accounts), wb.pairs_version),
-                              view_order(wb.session.accounts, view))
+        order = view_order(wb.session.accounts, view)
+        self._orders[view] = ((id(wb.session.accounts), wb.pairs_version), order,
+                              {id(a): i for i, a in enumerate(order)})
 
     def _view_rows(self, text: str, change: Change | None) -> tuple[list[Account], int]:
         """The pairs the view shows (at most MAX_ROWS) and how many it holds. With the view's
@@ -353,7 +354,7 @@ class ReviewScreen(PhaseScreen):
         elif (kept is not None and kept[0] is order and kept[1] == wb.revision - 1
               and change is not None and change.decided is not None):
             members = kept[2]
-            place = self._places(order)
+            place = self._orders[self.view][2]
             for account in change.decided:
                 at = place[id(account)]
                 i = bisect_left(members, at)
@@ -366,12 +367,6 @@ class ReviewScreen(PhaseScreen):
             members = [i for i, a in enumerate(order) if a.match.decision in wanted]
         self._members[self.view] = (order, wb.revision, members)
         return [order[i] for i in members[:MAX_ROWS]], len(members)
-
-    def _places(self, order: list[Account]) -> dict[int, int]:
-        """Each pair's place in a kept order, by the pair's identity (made once per order)."""
-        if self._place_of is None or self._place_of[0] is not order:
-            self._place_of = (order, {id(a): i for i, a in enumerate(order)})
-        return self._place_of[1]
 
     def refresh_rows(self, cursor_to_top: bool = False, cursor_to: str | None = None,
                      change: Change | None = None) -> None:

@@ -108,8 +108,6 @@ class AgendaHeader(Widget):
         @property
         def app(self) -> AcctmapApp: ...
 
-    _counted: OverlapFigures | None = None  # the figures the counts were drawn from
-
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._texts: dict[str, str] = {}  # label id -> the text it shows (`_put`)
@@ -138,7 +136,6 @@ class AgendaHeader(Widget):
         narrow = event.size.width < self.NARROW
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
-            self._counted = None
             self.refresh_header()
 
     @property
@@ -192,12 +189,8 @@ class AgendaHeader(Widget):
         over = self._put("agenda-over", "OVER" if times.phase_over or times.call_over else "")
         over.display = times.phase_over or times.call_over
 
-        # The workbench counts once per change (`figures`): redraw when it counted anew, not on
-        # every clock tick.
-        fig = wb.figures()
-        if fig is not self._counted:
-            self._counted = fig
-            self._put("agenda-counts", counts_text(fig, narrow))
+        # counted by the workbench once per change that moves them (`figures`), not per clock tick
+        self._put("agenda-counts", counts_text(wb.figures(), narrow))
         saved = self._put("agenda-saved", "saving…" if app.saving else save_text(wb.dirty, wb.path, narrow))
         saved.set_class(wb.dirty, "-dirty")
         share_safe = app.share_safe
