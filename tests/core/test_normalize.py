@@ -302,3 +302,39 @@ def test_plain_cell_shortcut_gives_the_full_parsers_answer(cell: str, monkeypatc
     normalize.parse_domain.cache_clear()
     assert normalize.parse_domain(cell) == quick
     normalize.parse_domain.cache_clear()
+
+
+def test_plain_cell_pattern_matches_as_its_backtracking_form_would() -> None:
+    """`_PLAIN_CELL` is written with possessive parts (for speed): on hosts, URLs, emails and
+    random strings of their characters it matches exactly the cells, with the same host, that the
+    same pattern written the ordinary way matches."""
+    import random
+    import re
+
+    from acctmap_tui.core import normalize
+
+    label = normalize._LABEL
+    host = rf"({label}(?:\.{label})+)"
+    ordinary = re.compile(rf"(?:(?:https?://)*{host}(?:[/?#][^\s;,|]*)?|[a-z0-9._%+-]+@{host})")
+    rng = random.Random(7)
+    cells = [cell.lower() for cell in PLAIN_AND_TRICKY_CELLS]
+    cells += ["".join(rng.choice("ab0-._@/:?#%+ ;,|htps") for _ in range(rng.randint(1, 14)))
+              for _ in range(30_000)]
+
+
+    def labels() -> str:  # "ab.0-a", "a--b.ab": mostly labels, now and then a stray "-" or "."
+        return ".".join("".join(rng.choice("ab0-" if rng.random() < 0.3 else "ab0")
+                                for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 4)))
+
+    cells += [rng.choice(["https://", "http://https://", "", "", "x@", "a.b@", "a-b.c@", "http://x@"])
+              + labels() + rng.choice(["", "", "/x", "?q", "#f", "/a b", "/p;q", "@", ".", "-", ":80"])
+              for _ in range(30_000)]
+    found = [ordinary.fullmatch(cell) for cell in cells]
+    differ = [cell for cell, ordinary_match in zip(cells, found)
+              if getattr(normalize._PLAIN_CELL.fullmatch(cell), "groups", lambda: None)()
+              != getattr(ordinary_match, "groups", lambda: None)()]
+    # the cells reach both alternatives (a host or URL, an email), and fail often too
+    assert sum(m is not None and m.group(1) is not None for m in found) > 2_000
+    assert sum(m is not None and m.group(2) is not None for m in found) > 500
+    assert sum(m is None for m in found) > 20_000
+    assert differ == []
