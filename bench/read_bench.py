@@ -5,9 +5,12 @@ one list is most of the time before matching starts. Each measurement is a fresh
 caches, as a user's run is) that imports the code, then times `read_list` alone with
 `time.process_time()` (CPU, not wall: the machine is shared). With `--baseline DIR` (another
 checkout, e.g. the main branch), the same file is read by that code too, the two alternating,
-in the same run. The lists are cli_bench.py's synthetic exports unless files are given.
+in the same run. The lists are cli_bench.py's synthetic exports unless files are given: as
+written, with 26 more columns, and with a billing street over two or three lines in a third of
+the rows and a description over two in a seventh (quoted line breaks, as Salesforce and HubSpot
+export them).
 
-    python bench/read_bench.py                              # 50,000 rows (and 26 more columns)
+    python bench/read_bench.py                              # 50,000 rows, 3 files
     python bench/read_bench.py --baseline /work/main        # and the main branch beside it
     python bench/read_bench.py /tmp/b50/ours.csv --repeat 9 --profile
 """
@@ -76,6 +79,21 @@ def widen(source: Path, target: Path, more: int, seed: int) -> None:
                                    for k in range(more)])
 
 
+def with_addresses(source: Path, target: Path, seed: int) -> None:
+    """`source` with a billing street and a description column whose cells hold line breaks."""
+    import csv
+    import random
+
+    rng = random.Random(seed)
+    with source.open(newline="", encoding="utf-8") as src, target.open("w", newline="", encoding="utf-8") as out:
+        rows, writer = csv.reader(src), csv.writer(out)
+        writer.writerow(next(rows) + ["Billing Street", "Description"])
+        for i, row in enumerate(rows):
+            street = f"{i} Main St" + (f"\nSuite {rng.randint(1, 900)}" * rng.randint(1, 2) if i % 3 == 0 else "")
+            about = 'Customer since 2019.\nRenewal in Q3, "champion" left.' if i % 7 == 0 else ""
+            writer.writerow(row + [street, about])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="*", type=Path, help="CRM exports with cli_bench.py's columns")
@@ -95,9 +113,10 @@ def main(argv: list[str] | None = None) -> int:
 
         work = Path(tempfile.mkdtemp(prefix="acctmap-read-bench-"))
         ours_rows, _theirs, _ = build(args.n, args.seed, 0.14, 0.35)
-        files = [work / "ours.csv", work / f"ours-{args.wide}-more-columns.csv"]
+        files = [work / "ours.csv", work / f"ours-{args.wide}-more-columns.csv", work / "ours-addresses.csv"]
         write_csv(files[0], ours_rows, 0)
         widen(files[0], files[1], args.wide, args.seed)
+        with_addresses(files[0], files[2], args.seed)
     trees = [("this checkout", ROOT)] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
     print(f"{'file':<28} {'code':<14} {'records':>8}  read_list CPU s: min / median of {args.repeat}")
     for path in files:

@@ -448,38 +448,7 @@ class _TextRows:
         return names[index] if index < len(names) else f"Column {index + 1}"
 
     def _unclosed_quote(self, cells: list[str], first: int, end: int) -> int | None:
-        """Index of the cell whose quote never closes, or None when the line breaks are real."""
-        if end == len(self.lines) and cells and self._open_at_end(first, end):
-            return len(cells) - 1
-        index = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), None)
-        if index is None or end - first < 2:
-            return None
-        width = len(self.headers) if self.headers is not None else 0
-        row_like = 0
-        for line in self.lines[first + 1:min(end, first + 1 + ROW_LIKE_LINES_CHECKED)]:
-            if line.count('"') % 2 or line.count(self.delim) + 1 < max(width, 2):
-                continue  # quotes left open, or too few separators to be a row
-            fields = next(csv.reader([line], delimiter=self.delim), [])
-            if (len(fields) >= width >= 2) or (not width and len(fields) >= 2):
-                row_like += 1
-        if not width:
-            return index if row_like else None  # a header with a line break that swallowed rows
-        misshapen = len(cells) < width or any(c.strip() for c in cells[width:])
-        if row_like and (misshapen or row_like >= 2):
-            return index
-        # Two stray quotes close each other: the first and last lines are each a whole row.
-        if width >= 2 and all(self.lines[i].count(self.delim) + 1 == width for i in (first, end - 1)):
-            return index
-        return None
-
-    def _open_at_end(self, first: int, end: int) -> bool:
-        """True when the file ends inside a quoted cell of the record on lines first..end."""
-        try:
-            for _ in csv.reader(self.lines[first:end], delimiter=self.delim, strict=True):
-                pass
-        except csv.Error as e:
-            return "unexpected end of data" in str(e)
-        return False
+        return _unclosed_quote(self.lines, self.delim, self.headers, cells, first, end)
 
     def _report_quote(self, row: int, index: int, first: int, end: int) -> None:
         swallowed = end - first - 1
@@ -528,6 +497,44 @@ class _TextRows:
         return cells
 
 
+def _unclosed_quote(lines: list[str], delim: str, headers: list[str] | None, cells: list[str],
+                    first: int, end: int) -> int | None:
+    """Index of the cell of the record read from lines[first:end] whose quote never closes, or
+    None when its line breaks are real (`headers`: the header row read so far, if any)."""
+    if end == len(lines) and cells and _open_at_end(lines[first:end], delim):
+        return len(cells) - 1
+    index = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), None)
+    if index is None or end - first < 2:
+        return None
+    width = len(headers) if headers is not None else 0
+    row_like = 0
+    for line in lines[first + 1:min(end, first + 1 + ROW_LIKE_LINES_CHECKED)]:
+        if line.count('"') % 2 or line.count(delim) + 1 < max(width, 2):
+            continue  # quotes left open, or too few separators to be a row
+        fields = next(csv.reader([line], delimiter=delim), [])
+        if (len(fields) >= width >= 2) or (not width and len(fields) >= 2):
+            row_like += 1
+    if not width:
+        return index if row_like else None  # a header with a line break that swallowed rows
+    misshapen = len(cells) < width or any(c.strip() for c in cells[width:])
+    if row_like and (misshapen or row_like >= 2):
+        return index
+    # Two stray quotes close each other: the first and last lines are each a whole row.
+    if width >= 2 and all(lines[i].count(delim) + 1 == width for i in (first, end - 1)):
+        return index
+    return None
+
+
+def _open_at_end(lines: list[str], delim: str) -> bool:
+    """True when the file ends inside a quoted cell of the record on these, its last lines."""
+    try:
+        for _ in csv.reader(lines, delimiter=delim, strict=True):
+            pass
+    except csv.Error as e:
+        return "unexpected end of data" in str(e)
+    return False
+
+
 def _has_controls(text: str) -> bool:
     return any(ch in text for ch in _CONTROL_CHARS)  # one fast substring search per character
 
@@ -544,10 +551,11 @@ def _has_long_line(text: str) -> bool:
 
 
 def _plain_records(text: str, delim: str, encoding: str) -> list[list[str]] | None:
-    """All records when the file needs none of `_TextRows`' checks, else None.
+    """All records when the file needs none of `_TextRows`' reports, else None.
 
-    The usual case: every record on one line, no control characters, no cell over CELL_LIMIT,
-    one encoding. It runs at the csv module's own speed.
+    The usual case: no control characters, no cell over CELL_LIMIT, one encoding, and every
+    record on one line or spanning lines only for line breaks inside quoted cells (an address,
+    a description), as `_TextRows` would read them. It runs near the csv module's own speed.
     """
     if encoding == MIXED_UTF8 or _has_controls(text) or _has_long_line(text):
         return None
@@ -556,7 +564,7 @@ def _plain_records(text: str, delim: str, encoding: str) -> list[list[str]] | No
     if "\r" in text:
         lines += text.count("\r") - text.count("\r\n")
     if len(records) != lines:  # a record spans lines
-        return None
+        return _records_spanning_lines(text, delim)
     body = text.rstrip("\r\n")
     last = body[max(body.rfind("\n"), body.rfind("\r")) + 1:]
     try:
@@ -564,6 +572,37 @@ def _plain_records(text: str, delim: str, encoding: str) -> list[list[str]] | No
             pass
     except csv.Error:
         return None  # perhaps a quote open at the end: let _TextRows look
+    return records
+
+
+def _records_spanning_lines(text: str, delim: str) -> list[list[str]] | None:
+    """The records of a file some of whose records span lines, when each does for line breaks
+    in its quoted cells (`_unclosed_quote` finds no quote left open, as `_TextRows` checks them)
+    and none of those cells is over CELL_LIMIT; else None. One pass, each record's lines
+    counted as it is read (a file of Salesforce addresses: 50,000 rows 0.8 -> 0.5 s)."""
+    lines = io.StringIO(text, newline="").readlines()
+    n = len(lines)
+    reader = csv.reader(lines, delimiter=delim)
+    records: list[list[str]] = []
+    headers: list[str] | None = None
+    first = 0
+    for cells in reader:
+        end = reader.line_num
+        if end - first > 1:
+            # a quote is only left open where a line it swallowed has a row's separators (a
+            # field short of the header's width is no row): most records need no closer look
+            need = max(len(headers) if headers is not None else 0, 2) - 1
+            if ((end == n or max(map(str.count, lines[first + 1:end], repeat(delim))) >= need)
+                    and _unclosed_quote(lines, delim, headers, cells, first, end) is not None):
+                return None
+            if max(map(len, cells), default=0) > CELL_LIMIT:
+                return None
+        elif end == n and _unclosed_quote(lines, delim, headers, cells, first, end) is not None:
+            return None
+        if headers is None and any(c.strip() for c in cells):
+            headers = cells
+        records.append(cells)
+        first = end
     return records
 
 
@@ -587,6 +626,12 @@ def _read_text(data: bytes, file: str, suffix: str) -> _Table:
     records = _plain_records(text, delim, encoding)
     if records is not None:
         return _table_from_rows(records, file)
+    return _careful_table(text, delim, file, first_line, encoding)
+
+
+def _careful_table(text: str, delim: str, file: str, first_line: int, encoding: str) -> _Table:
+    """The table as `_TextRows` reads it, every check on every row: what `_plain_records` must
+    give whenever it gives anything."""
     splitter = _TextRows(text, delim, file, first_line, encoding)
     table = _table_from_rows(splitter, file, splitter.problems)
     table.problems += splitter.grouped.emit()

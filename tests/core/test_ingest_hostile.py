@@ -362,3 +362,93 @@ def test_a_hidden_sheet_is_read_only_when_no_visible_one_holds_the_list(tmp_path
     messages = [p.message for p in lst.problems]
     assert "read sheet 'Accounts' (2 of 2); not read: 'Lookup' (hidden, 2 filled rows)" in messages[0]
     assert [(p.row, p.column) for p in lst.problems[1:]] == [(3, "Website")]
+
+
+# --- records over several lines: read at the csv module's speed, checked as carefully ----------
+
+ADDRESS_ROWS = [f'Street {i},street{i}.com,customer,"{i} Main St\nSuite {i}\nSpringfield"' for i in range(20)]
+
+
+def test_addresses_over_several_lines_load_as_written(tmp_path: Path) -> None:
+    lines = ["name,domain,status,address", *ADDRESS_ROWS, *[row + ",one line" for row in good_rows(0, 5)]]
+    lst = read_list(write(tmp_path, "l.csv", "\n".join(lines) + "\n"), OURS)
+    assert lst.problems == [] and len(lst.records) == 25
+    street = next(r for r in lst.records if r.name == "Street 7")
+    assert street.extra["address"] == "7 Main St\nSuite 7\nSpringfield" and street.rows == [9]
+    assert next(r for r in lst.records if r.name == "Firm 0").rows == [22]
+
+
+def test_a_quote_left_open_among_addresses_is_still_found(tmp_path: Path) -> None:
+    """The rows it swallows have just the header's separators: they are rows, and say so."""
+    lines = ["name,domain,status,address", *ADDRESS_ROWS[:3], '"Broken Co,broken.com,customer,x',
+             *[row + ",one line" for row in good_rows(0, 4)], *ADDRESS_ROWS[3:6]]
+    lst = read_list(write(tmp_path, "l.csv", "\n".join(lines) + "\n"), OURS)
+    (problem,) = lst.problems
+    assert problem.row == 5 and "never closes" in problem.message
+    assert {f"Firm {i}" for i in range(4)} | {"Street 0", "Street 5"} <= names(lst)
+    assert not any("Broken" in n for n in names(lst))
+
+
+@pytest.mark.parametrize("end", ["", "\n", "\r\n"])
+def test_a_quote_left_open_on_the_last_row_after_addresses(tmp_path: Path, end: str) -> None:
+    text = "name,domain,status,address\n" + "\n".join(ADDRESS_ROWS[:3]) + '\nAcme,acme.com,customer,"1 Road' + end
+    lst = read_list(write(tmp_path, "l.csv", text), OURS)
+    assert names(lst) == {"Street 0", "Street 1", "Street 2"}
+    (problem,) = lst.problems
+    assert problem.row == 5 and "file ends inside it" in problem.message
+
+
+def test_an_oversize_cell_over_several_lines_is_one_problem_on_its_row(tmp_path: Path) -> None:
+    big = "\n".join(["x" * 1000] * 200)  # 200 lines of 1,000 characters: no line is over the limit
+    lines = ["name,domain,status,address", *ADDRESS_ROWS[:2], f'Huge Co,huge.com,customer,"{big}"', *ADDRESS_ROWS[2:4]]
+    lst = read_list(write(tmp_path, "l.csv", "\n".join(lines)), OURS)
+    assert names(lst) == {f"Street {i}" for i in range(4)}
+    (problem,) = lst.problems
+    assert (problem.row, problem.column) == (4, "address") and "128 KiB" in problem.message
+
+
+def test_files_with_records_over_several_lines_read_as_the_careful_reader_reads_them() -> None:
+    """Random tables of quoted line breaks, quotes left open, stray quotes and short or long
+    rows, with each kind of line end: the fast reading gives the careful one's table, problems
+    included, whenever it gives one (and gives one for most of them)."""
+    import random
+
+    from acctmap_tui.core import ingest
+
+    rng = random.Random(11)
+    fast = 0
+    for _ in range(400):
+        end = rng.choice(["\n", "\r\n", "\r"])
+        width = rng.randint(2, 4)
+        rows = [",".join(["name", "domain", "status", "notes"][:width])]
+        for _ in range(rng.randint(1, 12)):
+            cells = []
+            for _ in range(width + rng.choice([0, 0, 0, 0, 0, 0, 1, -1])):
+                roll = rng.random()
+                if roll < 0.55:
+                    cells.append(rng.choice(["Acme", "acme.com", "customer", "", "a b"]))
+                elif roll < 0.85:
+                    cells.append('"' + "".join(rng.choice(["x", "\n", end, ",", '""', " "])
+                                               for _ in range(rng.randint(1, 5))) + '"')
+                else:
+                    cells.append(rng.choice(['"open', '"a,b', 'x"y', '"x\ny']))
+            rows.append(",".join(cells))
+        text = end.join(rows) + rng.choice(["", end])
+        file = "t.csv"
+        try:
+            careful = ingest._careful_table(text, ",", file, 1, "utf-8")
+        except IngestError as exc:
+            careful = exc
+        records = ingest._plain_records(text, ",", "utf-8")
+        if records is None:
+            continue
+        fast += 1
+        try:
+            table = ingest._table_from_rows(records, file)
+        except IngestError as exc:
+            assert isinstance(careful, IngestError) and str(exc) == str(careful)
+            continue
+        assert not isinstance(careful, IngestError), text
+        assert (table.headers, table.rows, table.problems, table.skipped) == (
+            careful.headers, careful.rows, careful.problems, careful.skipped), text
+    assert fast > 150
