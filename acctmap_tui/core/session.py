@@ -144,6 +144,26 @@ _RECORD_LAYOUT = (("name", True), ("domain", True), ("status", True), ("raw_stat
 _INLINE_MAX = toml_io.INLINE_MAX
 
 
+def _extra_writers(table: str, keys: tuple[str, ...]) -> tuple[Callable[..., str], Callable[..., str]]:
+    """Functions of the texts of a record's extra columns (`keys`, in order, values needing no
+    escape): the `extra = { ... }` line, and the `[table.extra]` table written when that line
+    is too long. One compiled f-string each per set of columns: every record of a list has the
+    same (a wide export's 30 columns took most of the save as key-by-key formatting)."""
+    writers = _EXTRA_WRITERS.get((table, keys))
+    if writers is None:
+        names = [toml_io.key(k).replace("{", "{{").replace("}", "}}") for k in keys]
+        pairs = [f'{name} = "{{v[{i}]}}"' for i, name in enumerate(names)]
+        header = f"[{table}.extra]".replace("{", "{{").replace("}", "}}")
+        writers = (eval("lambda *v: f" + repr("extra = {{ " + ", ".join(pairs) + " }}\n")),  # noqa: S307
+                   eval("lambda *v: f" + repr(f"\n{header}\n" + "\n".join(pairs) + "\n")))  # noqa: S307
+        if len(_EXTRA_WRITERS) < 256:
+            _EXTRA_WRITERS[table, keys] = writers
+    return writers
+
+
+_EXTRA_WRITERS: dict[tuple[str, tuple[str, ...]], tuple[Callable[..., str], Callable[..., str]]] = {}
+
+
 def _record_text(table: str, values: tuple, rows: tuple, extra: dict, clean: bool) -> str:
     """One [accounts.ours] / [accounts.theirs] table; a value at its default is left out."""
     name, domain, status, raw_status, owner, raw_domain, name_key, hashed = values
@@ -163,9 +183,12 @@ def _record_text(table: str, values: tuple, rows: tuple, extra: dict, clean: boo
     extra_line = extra_table = ""
     if extra:
         if clean:  # its values are texts needing no escape (see _account_text)
-            key = toml_io.key
-            extra_line = "extra = { " + ", ".join([f'{key(k)} = "{v}"' for k, v in extra.items()]) + " }\n"
-        if not extra_line or len(extra_line) > _INLINE_MAX + 9:  # 9: "extra = " and the newline
+            inline, whole = _extra_writers(table, tuple(extra))
+            values = extra.values()
+            extra_line = inline(*values)
+            if len(extra_line) > _INLINE_MAX + 9:  # 9: "extra = " and the newline
+                extra_line, extra_table = "", whole(*values)  # as toml_io.table writes it
+        else:
             extra_line, extra_table = _inline_or_table("extra", extra, table)
     write = _table_writer(f"\n[{table}]\n", _RECORD_LAYOUT, shape, clean)
     return write(*texts, rows_line, "hashed = true\n" if hashed else "", extra_line) + extra_table

@@ -323,6 +323,21 @@ def test_accounts_are_written_in_the_layout_of_the_general_writer(accs):
     assert session_io.from_toml(text) == s
 
 
+def test_a_wide_exports_columns_are_written_as_the_general_writer_writes_them():
+    """A CRM export's 30 extra columns (a table, not one line) and headers that need quoting,
+    braces and backslashes among them: the columns' compiled writer gives the general writer's
+    text, and the session reads back equal."""
+    s = full_session()
+    headers = [f"Field {i}" for i in range(26)] + ["{Region}", "a}b{", "back\\slash", "\\N{DASH}", 'say "x"']
+    for n, acc in enumerate(s.accounts):
+        acc.ours.extra = {h: f"value {n} {i}" for i, h in enumerate(headers)}
+        acc.theirs.extra = {h: "v" for h in headers[-5:]} if n % 2 else {"{Region}": "EU"}
+    text = session_io.to_toml(s)
+    assert text == reference_toml(s)
+    assert "[accounts.ours.extra]" in text and '"{Region}" = "EU"' in text
+    assert session_io.from_toml(text) == s
+
+
 def test_a_snapshot_keeps_the_accounts_as_they_were_when_taken():
     s = full_session()
     snap = session_io.snapshot(s)
