@@ -184,10 +184,10 @@ def _record_text(table: str, values: tuple, rows: tuple, extra: dict, clean: boo
     if extra:
         if clean:  # its values are texts needing no escape (see _account_text)
             inline, whole = _extra_writers(table, tuple(extra))
-            values = extra.values()
-            extra_line = inline(*values)
+            cells = extra.values()
+            extra_line = inline(*cells)
             if len(extra_line) > _INLINE_MAX + 9:  # 9: "extra = " and the newline
-                extra_line, extra_table = "", whole(*values)  # as toml_io.table writes it
+                extra_line, extra_table = "", whole(*cells)  # as toml_io.table writes it
         else:
             extra_line, extra_table = _inline_or_table("extra", extra, table)
     write = _table_writer(f"\n[{table}]\n", _RECORD_LAYOUT, shape, clean)
