@@ -202,15 +202,51 @@ def test_xlsx_falls_back_to_openpyxl(tmp_path: Path, monkeypatch: pytest.MonkeyP
     real = pd.read_excel
     engines = []
 
-    def fake(*args, engine=None, **kwargs):
+    def no_calamine(data: bytes) -> dict:
+        engines.append("calamine")
+        raise ImportError("no calamine here")
+
+    def read_excel(*args, engine=None, **kwargs):
         engines.append(engine)
-        if engine == "calamine":
-            raise ImportError("no calamine here")
         return real(*args, engine=engine, **kwargs)
 
-    monkeypatch.setattr(pd, "read_excel", fake)
+    monkeypatch.setattr(ingest, "_calamine_sheets", no_calamine)
+    monkeypatch.setattr(pd, "read_excel", read_excel)
     assert [r.name for r in read_list(path, OURS).records] == ["Acme"]
     assert engines == ["calamine", "openpyxl"]
+
+
+def test_a_workbook_reads_as_pandas_calamine_reader_read_it(tmp_path: Path) -> None:
+    """The workbook reader (python-calamine directly) gives every sheet's cells the texts that
+    pandas.read_excel(engine="calamine") gave: numbers, dates, times, durations, booleans, text
+    that looks like numbers, blank rows, a sheet that starts below and right of A1, an empty one."""
+    import datetime as dt
+
+    import pandas as pd
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Accounts"
+    ws.append(["Name", "Website", "Type", "When", "N", "F", "B", "T", "D", "Zip", "Text"])
+    ws.append(["Acme", "acme.com", "Customer", dt.date(2026, 1, 2), 12, 1.5, True, dt.time(13, 5),
+               dt.timedelta(hours=1, minutes=2), "01234", "1.50"])
+    ws.append([])
+    ws.append(["Globex", None, "Prospect", dt.datetime(2026, 1, 2, 3, 4, 5), 12.0, 1e20, False, None,
+               None, "NA", " 7 "])
+    ws.append(["Initech", "initech.io", "Customer", None, -0.0, 2 ** 53, None, None, None, "null", "1e5"])
+    ws["M8"] = "far away"
+    wb.create_sheet("Empty")
+    offset = wb.create_sheet("Offset")
+    offset["C3"], offset["D4"] = "x", 0.1 + 0.2
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    data = path.read_bytes()
+    frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, keep_default_na=False,
+                           engine="calamine")
+    expected = {name: [[ingest._cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+                for name, frame in frames.items()}
+    assert ingest._calamine_sheets(data) == expected
+    assert expected["Accounts"][1][3:10] == ["2026-01-02", "12", "1.5", "TRUE", "13:05:00", "1:02:00", "01234"]
 
 
 # --- unreadable files -------------------------------------------------------------------------
