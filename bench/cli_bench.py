@@ -72,6 +72,20 @@ def write_csv(path: Path, rows, side: int) -> None:
             w.writerow([row.name, row.website, STATUS_CELLS[(i + side) % 3], f"Rep {i % 40}", row.cid])
 
 
+def to_xlsx(path: Path) -> Path:
+    """The CSV file at `path` written as a one-sheet workbook beside it."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Accounts")
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.reader(fh):
+            sheet.append(row)
+    target = path.with_suffix(".xlsx")
+    book.save(target)
+    return target
+
+
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds, peak RSS MiB) of one whole process, from /usr/bin/time -v.
 
@@ -138,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="add this many columns to both lists, as CRM exports carry (bench/read_bench.py's)")
     ap.add_argument("--addresses", action="store_true",
                     help="add a billing street and a description whose cells hold line breaks")
+    ap.add_argument("--xlsx", action="store_true", help="write both lists as .xlsx workbooks, not CSV")
     ap.add_argument("--keep", help="write the files here and keep them")
     ap.add_argument("--no-accuracy", action="store_true", help="speed only")
     ap.add_argument("--no-app", action="store_true",
@@ -163,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
                 widen(plain, path, args.wide, seed)
             else:
                 with_addresses(plain, path, seed)
+    csv_a, csv_b = a, b  # the baseline reads these (with --xlsx: the same rows as CSV)
+    if args.xlsx:  # as exports saved from a spreadsheet
+        a, b = to_xlsx(a), to_xlsx(b)
     script = work / "baseline.py"
     script.write_text(BASELINE, encoding="utf-8")
     acctmap = shutil.which("acctmap", path=str(Path(sys.executable).parent)) or "acctmap"
@@ -174,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
 
     byte_compile()  # as `pip install .` does: no process compiles acctmap's sources
     load_before = os.getloadavg()[0]
-    base_wall, base_cpu, base_rss = timed([sys.executable, str(script), str(a), str(b), str(work / "hits.txt")])
+    base_wall, base_cpu, base_rss = timed([sys.executable, str(script), str(csv_a), str(csv_b), str(work / "hits.txt")])
     help_wall, help_cpu, _ = timed([acctmap, "--help"], env)
     wall, cpu, rss = timed([acctmap, "match", str(a), str(b), *cols, "-o", str(out)], env)
 
@@ -204,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     parse_cache.settle()  # the save's second process: not beside the app's figures
 
     shape = (f"   {5 + args.wide + 2 * args.addresses} columns"
-             + (" (billing street and description over several lines)" if args.addresses else ""))
+             + (" (billing street and description over several lines)" if args.addresses else "")
+             + ("   .xlsx (the baseline reads the same rows as CSV)" if args.xlsx else ""))
     print(f"rows per list         {args.n:,}{shape}   seed {args.seed}   cores {os.cpu_count()}   "
           f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(f"baseline exact lookup {base_wall:6.2f} s wall  {base_cpu:6.2f} s CPU   peak {base_rss:6.0f} MiB")
