@@ -4,9 +4,9 @@ Text files (.csv/.tsv/.txt) are decoded (BOM, strict UTF-8, cp1252, then charset
 split with the `csv` module rather than pandas: it lets every bad row be reported by its spreadsheet
 row number (header = row 1) while the rest of the file loads; a quote that never closes, an
 oversize cell, a control character or a row in another encoding is one problem on its row.
-Workbooks (.xlsx/.xls) are read with python-calamine (falling back to openpyxl through pandas for a
-workbook calamine cannot read); the sheet that holds the list is read (or the one the user names)
-and the others are named in a note. Every cell is kept as text, so leading zeros and a company
+Workbooks (.xlsx/.xls) are read with python-calamine (falling back to openpyxl for a workbook
+calamine cannot read); the sheet that holds the list is read (or the one the user names) and the
+others are named in a note. Every cell is kept as text, so leading zeros and a company
 called "NA" survive.
 
 Columns are found from Salesforce, HubSpot and plain headers (or given by the user), status words
@@ -661,33 +661,25 @@ def _cell_text(value: object) -> str:
 def _workbook_sheets(data: bytes, file: str) -> dict[str, list[list[str]]]:
     """Every worksheet's rows as texts (`_cell_text`), by name in the workbook's order.
 
-    python-calamine reads them directly (pandas' calamine reader gave the same texts, after a
-    0.6 s import and a second pass over every cell: a 50,000-row workbook 1.4-2.2 s, now about
-    0.7 s); a workbook it cannot read is tried with openpyxl through pandas.
+    python-calamine reads them (pandas.read_excel, used before, gave the same texts after a 0.6 s
+    import and a second pass over every cell: a 50,000-row workbook 1.4-2.2 s, now about 0.7 s);
+    a workbook it cannot read is tried with openpyxl.
     """
     reasons: list[str] = []
-    try:
-        return _calamine_sheets(data)
-    except Exception as e:  # noqa: BLE001 - a reader raises many types on bad input
-        reasons.append(f"calamine: {type(e).__name__}: {e}".splitlines()[0][:200])
-    try:
-        import pandas as pd
-
-        frames = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object,
-                               keep_default_na=False, engine="openpyxl")
-    except Exception as e:  # noqa: BLE001
-        reasons.append(f"openpyxl: {type(e).__name__}: {e}".splitlines()[0][:200])
-        raise _err(file, "not a readable Excel workbook (" + "; ".join(reasons) + ")") from None
-    return {name: [[_cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-            for name, frame in frames.items()}
+    for name, reader in (("calamine", _calamine_sheets), ("openpyxl", _openpyxl_sheets)):
+        try:
+            return reader(data)
+        except Exception as e:  # noqa: BLE001 - a reader raises many types on bad input
+            reasons.append(f"{name}: {type(e).__name__}: {e}".splitlines()[0][:200])
+    raise _err(file, "not a readable Excel workbook (" + "; ".join(reasons) + ")")
 
 
 def _calamine_sheets(data: bytes) -> dict[str, list[list[str]]]:
     """`_workbook_sheets` with python-calamine: the worksheets (not chart sheets), each from its
     first row and column, blank rows included, as pandas' calamine reader gives them."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
+    from python_calamine import SheetTypeEnum, load_workbook
 
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    book = load_workbook(io.BytesIO(data))
     names = [meta.name for meta in book.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
     return {name: [list(map(_cell_text, row))
                    for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
@@ -743,6 +735,30 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
     part = parts.get(chosen, ("", False))[0]
     table.problems[:0] = notes + (_uncached_formulas(data, file, part, chosen, rows) if part else [])
     return table
+
+
+def _openpyxl_sheets(data: bytes) -> dict[str, list[list[str]]]:
+    """`_workbook_sheets` with openpyxl, laid out as `_calamine_sheets` lays them out (as pandas'
+    openpyxl reader did): from the first row and column, trailing blank rows and columns left
+    out, every row as wide as the widest; an error cell ("#N/A") is blank."""
+    import openpyxl
+    from openpyxl.cell.cell import TYPE_ERROR
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    sheets: dict[str, list[list[str]]] = {}
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()  # a workbook's own dimensions may be wrong: read to the end
+        rows = [[None if cell.data_type == TYPE_ERROR else _cell_text(cell.value) for cell in row]
+                for row in sheet.rows]
+        for row in rows:
+            while row and row[-1] == "":  # an error cell holds its place, blank
+                row.pop()
+        while rows and not rows[-1]:
+            rows.pop()
+        width = max(map(len, rows), default=0)
+        sheets[sheet.title] = [[text or "" for text in row] + [""] * (width - len(row)) for row in rows]
+    book.close()
+    return sheets
 
 
 def _sheet_named(sheet: str, names: list[str], file: str) -> str:
