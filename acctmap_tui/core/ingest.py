@@ -429,8 +429,8 @@ class _TextRows:
                 for cells in reader:
                     row += 1
                     first, end = start + done, start + reader.line_num
-                    if (end - first > 1 or end == n) and (
-                            column := self._unclosed_quote(cells, first, end)) is not None:
+                    if (end - first > 1 or end == n) and (column := _unclosed_quote(
+                            lines, self.delim, self.headers, cells, first, end)) is not None:
                         self._report_quote(row, column, first, end)
                         yield None
                         start = first + 1
@@ -447,9 +447,6 @@ class _TextRows:
             return None
         names = _unique_headers(self.headers)
         return names[index] if index < len(names) else f"Column {index + 1}"
-
-    def _unclosed_quote(self, cells: list[str], first: int, end: int) -> int | None:
-        return _unclosed_quote(self.lines, self.delim, self.headers, cells, first, end)
 
     def _report_quote(self, row: int, index: int, first: int, end: int) -> None:
         swallowed = end - first - 1
@@ -565,7 +562,7 @@ def _plain_records(text: str, delim: str, encoding: str) -> list[list[str]] | No
     if "\r" in text:
         lines += text.count("\r") - text.count("\r\n")
     if len(records) != lines:  # a record spans lines
-        return _records_spanning_lines(text, delim)
+        return _records_spanning_lines(text, records, delim)
     body = text.rstrip("\r\n")
     last = body[max(body.rfind("\n"), body.rfind("\r")) + 1:]
     try:
@@ -576,34 +573,43 @@ def _plain_records(text: str, delim: str, encoding: str) -> list[list[str]] | No
     return records
 
 
-def _records_spanning_lines(text: str, delim: str) -> list[list[str]] | None:
-    """The records of a file some of whose records span lines, when each does for line breaks
-    in its quoted cells (`_unclosed_quote` finds no quote left open, as `_TextRows` checks them)
-    and none of those cells is over CELL_LIMIT; else None. One pass, each record's lines
-    counted as it is read (50,000 rows with Salesforce addresses: 0.8 -> 0.45-0.6 s)."""
+def _records_spanning_lines(text: str, records: list[list[str]], delim: str) -> list[list[str]] | None:
+    """`records`, the csv module's reading of `text`, when each record that spans lines does so
+    for line breaks in its quoted cells (`_unclosed_quote` finds no quote left open, as
+    `_TextRows` checks them) and none of those cells is over CELL_LIMIT; else None (50,000
+    rows with Salesforce addresses: 0.8 -> 0.45-0.6 s).
+
+    A record's lines are one more than the line breaks its cells hold, so where each starts is
+    counted from the records themselves, not read again; a count that does not end on the
+    file's last line (a quote open at its end) is left to the careful reader."""
     lines = io.StringIO(text, newline="").readlines()
     n = len(lines)
-    reader = csv.reader(lines, delimiter=delim)
-    records: list[list[str]] = []
-    headers: list[str] | None = None
-    first = 0
-    for cells in reader:
-        end = reader.line_num
-        if end - first > 1:
-            # a quote is only left open where a line it swallowed has a row's separators (a
-            # field short of the header's width is no row): most records need no closer look
-            need = max(len(headers) if headers is not None else 0, 2) - 1
-            if ((end == n or max(map(str.count, lines[first + 1:end], repeat(delim))) >= need)
-                    and _unclosed_quote(lines, delim, headers, cells, first, end) is not None):
-                return None
-            if max(map(len, cells), default=0) > CELL_LIMIT:
-                return None
-        elif end == n and _unclosed_quote(lines, delim, headers, cells, first, end) is not None:
+    joined = list(map(" ".join, records))  # apart: a cell's "\r" and the next one's "\n" are two breaks
+    spanning = [i for i, cells in enumerate(joined) if "\n" in cells or "\r" in cells]
+    header_at = next((i for i, row in enumerate(records) if any(c.strip() for c in row)), len(records))
+    breaks = 0  # line breaks held by the records before the one looked at
+    for i in spanning:
+        held = joined[i].count("\n") + joined[i].count("\r") - joined[i].count("\r\n")
+        first, end = i + breaks, i + breaks + 1 + held
+        breaks += held
+        if end > n:
             return None
-        if headers is None and any(c.strip() for c in cells):
-            headers = cells
-        records.append(cells)
-        first = end
+        headers = records[header_at] if header_at < i else None
+        # a quote is only left open where a line it swallowed has a row's separators (a field
+        # short of the header's width is no row): most records need no closer look
+        need = max(len(headers) if headers is not None else 0, 2) - 1
+        if ((end == n or max(map(str.count, lines[first + 1:end], repeat(delim))) >= need)
+                and _unclosed_quote(lines, delim, headers, records[i], first, end) is not None):
+            return None
+        if max(map(len, records[i]), default=0) > CELL_LIMIT:
+            return None
+    if len(records) + breaks != n:
+        return None
+    last = len(records) - 1  # on the file's last line: is a quote open at its end?
+    if (last >= 0 and (not spanning or spanning[-1] != last)
+            and _unclosed_quote(lines, delim, records[header_at] if header_at < last else None,
+                                records[last], n - 1, n) is not None):
+        return None
     return records
 
 
@@ -738,9 +744,9 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
 
 
 def _openpyxl_sheets(data: bytes) -> dict[str, list[list[str]]]:
-    """`_workbook_sheets` with openpyxl, laid out as `_calamine_sheets` lays them out (as pandas'
-    openpyxl reader did): from the first row and column, trailing blank rows and columns left
-    out, every row as wide as the widest; an error cell ("#N/A") is blank."""
+    """`_workbook_sheets` with openpyxl, laid out as pandas' openpyxl reader laid them out: from
+    the first row and column, trailing blank rows and columns left out, every row as wide as the
+    widest; an error cell ("#N/A") is blank."""
     import openpyxl
     from openpyxl.cell.cell import TYPE_ERROR
 
