@@ -40,7 +40,7 @@ from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
 from acctmap_tui.screens.review_pair import PairDialog
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
-from acctmap_tui.widgets.diff_pane import DiffPane, best_first, decision_mark, other_candidates
+from acctmap_tui.widgets.diff_pane import DiffPane, best_first, decision_mark
 from acctmap_tui.widgets.fast_table import FastTable
 
 QUEUE, OVERLAP, REJECTED_VIEW = "queue", "overlap", "rejected"
@@ -307,15 +307,14 @@ class ReviewScreen(PhaseScreen):
 
     def _other_candidates(self, account: Account) -> list[Account]:
         wb = self.workbench
-        if wb.pairs_indexed:
-            return best_first(account, wb.pairs_sharing(account))
-        # Until the pairs are indexed one pass finds this pair's rivals. They are indexed after
-        # the frame that shows a second pair, not the first: built before the screen's first
-        # frame, the index of a big session held that frame back 0.15-0.25 s.
-        if self._looked_up:
-            self.call_after_refresh(wb.index_pairs)
-        self._looked_up = True
-        return other_candidates(wb.session, account)
+        if not wb.pairs_indexed:
+            # Until the pairs are indexed one pass finds this pair's rivals. They are indexed
+            # after the frame that shows a second pair, not the first: built before the screen's
+            # first frame, the index of a big session held that frame back 0.15-0.25 s.
+            if self._looked_up:
+                self.call_after_refresh(wb.index_pairs)
+            self._looked_up = True
+        return best_first(account, wb.pairs_sharing(account, index=False))
 
     def _kept_order(self, view: str) -> list[Account] | None:
         """The view's order of every pair (`view_order`) when kept for these pairs; else None,

@@ -275,15 +275,6 @@ def _fields_table(rows: list[FieldRow], ours_company: str, theirs_company: str) 
     return table
 
 
-def other_candidates(session: Session, account: Account) -> list[Account]:
-    """Other pairs that share our record or theirs with `account`, best score first: what
-    `best_first` makes of `Workbench.pairs_sharing`, found by going through the session's pairs
-    (a third of the time of indexing them: the first frame of a big session does this)."""
-    ours_key, theirs_key = account.ours.key, account.theirs.key
-    return best_first(account, [a for a in session.accounts
-                                if a.ours.key == ours_key or a.theirs.key == theirs_key])
-
-
 def best_first(account: Account, sharing: Iterable[Account]) -> list[Account]:
     """The pairs sharing a record with `account` (in the session's order), but itself, each once,
     best score first: the other candidates the pane shows."""

@@ -20,9 +20,16 @@ from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens import review as review_screen
 from acctmap_tui.screens.review_pair import NOT_LOADED, PairDialog
 from acctmap_tui.widgets.diff_pane import (
-    best_first, char_diff, concept_of, field_rows, other_candidates,
+    best_first, char_diff, concept_of, field_rows,
 )
 from tests.ui.factory import small_workbench
+
+
+def other_candidates(session, account):
+    """The other candidates of `account` found by going through every pair: what the
+    workbench's index must give."""
+    return best_first(account, [a for a in session.accounts
+                                if a.ours.key == account.ours.key or a.theirs.key == account.theirs.key])
 
 
 def review_app(wb: Workbench | None = None, sessions: Path = Path("sessions")) -> AcctmapApp:
@@ -151,6 +158,12 @@ def test_the_workbench_index_gives_the_rivals_a_scan_gives_as_pairs_are_made_and
             assert best_first(account, wb.pairs_sharing(account)) == other_candidates(wb.session, account)
         assert wb.pairs_indexed
 
+    def same_without_indexing() -> None:  # one pass over the pairs, the same rivals
+        for account in wb.session.accounts:
+            assert best_first(account, wb.pairs_sharing(account, index=False)) == other_candidates(wb.session, account)
+        assert not wb.pairs_indexed
+
+    same_without_indexing()
     same_as_a_scan()
     lumen = pair_of(wb, "Lumen Learning Labs")
     assert [a.theirs.name for a in best_first(lumen, wb.pairs_sharing(lumen))] == [
@@ -167,6 +180,10 @@ def test_the_workbench_index_gives_the_rivals_a_scan_gives_as_pairs_are_made_and
     assert made not in wb.pairs_sharing(lumen)
     wb.pair(northstar, orbital)  # cut and added: same length, another pair at the end
     same_as_a_scan()
+    wb.pair(lumen.ours, orbital)  # a second pair holding their Orbital Freight
+    wb.pair(northstar, next(r for r in wb.theirs.records if r is not orbital))
+    wb.undo()  # not indexed again, with two pairs holding one of their records
+    same_without_indexing()
 
 
 # --- snapshots -----------------------------------------------------------------------------
