@@ -56,5 +56,4 @@ class AgendaStrip(Static):
 
     def on_resize(self) -> None:
         if agenda := getattr(self, "_agenda", None):
-            self._shown = agenda_strip(agenda, self.size.width)
-            self.update(self._shown)
+            self.show(agenda)
