@@ -99,6 +99,7 @@ MIN_TYPO_WORD = 4  # words this long or longer are also blocked with a letter dr
 MAX_TYPO_BLOCK = 10
 NEIGHBOURS = 2  # second pass: names compared on each side of a lonely name in sorted order
 SCORE_CHUNK = 200_000  # name pairs given to rapidfuzz at a time (bounds the peak memory)
+WORD_CELLS = 2_000_000  # words against words compared at a time (`_word_checks`; bounds the peak)
 REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many candidates per record
 # A name whose every word is in more than this many names of the two lists ("Allen Auto", "Smith",
 # "Blue River Foods") is too common to trust alone: two firms of that name are likely, so a
@@ -391,11 +392,11 @@ _BLOCK_CAPS = {"=": MAX_NAME_BLOCK, "w": MAX_BLOCK, "+": MAX_BLOCK, "<": MAX_AFF
 
 @dataclass(frozen=True)
 class _NameWords:
-    """The words of the distinct name keys, flat: name n's words are tokens[start[n]:start[n + 1]],
-    each also as its index in `vocab` (ids); `per_word` counts, per vocab word, the records of
-    the two lists whose name holds it (once per name)."""
+    """The words of the distinct name keys, flat: name n's words are the vocab words
+    ids[start[n]:start[n + 1]] (n_tokens of them in all); `per_word` counts, per vocab word, the
+    records of the two lists whose name holds it (once per name)."""
 
-    tokens: list[str]
+    n_tokens: int
     vocab: list[str]
     ids: np.ndarray
     start: np.ndarray
@@ -436,7 +437,11 @@ def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     index: dict[str, int] = {}  # each word's number, in order of first sight
     ids = np.asarray([index.setdefault(w, len(index)) for w in tokens], dtype=np.int64)
     vocab = list(index)
-    del text, index
+    # from here on a word is its entry in vocab: every token was a string of its own (names of
+    # 40 words held 4 million of them, 250 MB)
+    n_tokens = len(tokens)
+    del tokens, index
+    by_word = np.asarray(vocab, dtype=object)
     name_of = np.repeat(np.arange(len(names), dtype=np.int64), size)
     n_vocab = max(len(vocab), 1)
     once = _distinct(name_of * n_vocab + ids)  # each word once per name
@@ -449,32 +454,28 @@ def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     word_rank[np.asarray(order, dtype=np.int64)] = np.arange(len(vocab))
     by_rank = np.lexsort((word_rank[ids], name_of))
     letters = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))[ids]
-    sorted_forms = _cut(" ".join(map(tokens.__getitem__, by_rank.tolist())),
-                        _per_name(letters, start) + size - 1, 1)
-    # the compact forms: of each token's letters, those its compact piece keeps, all joined
-    kept = _compact_letters(vocab)[ids]
-    compact_size = _per_name(kept, start)
-    at = np.arange(int(letters.sum()), dtype=np.int64) - np.repeat(np.cumsum(letters) - letters, letters)
-    chars = _utf32("".join(tokens))
-    compact_forms = _cut(_from_utf32(chars[at < np.repeat(kept, letters)]), compact_size, 0)
+    sorted_forms = _cut(" ".join(by_word[ids[by_rank]].tolist()), _per_name(letters, start) + size - 1, 1)
+    # the compact forms: each word's compact piece (its first letters that count), all joined
+    keeps = _compact_letters(vocab)
+    pieces = np.asarray(list(map(str.__getitem__, vocab, map(slice, keeps.tolist()))), dtype=object)
+    compact_size = _per_name(keeps[ids], start)
+    compact_forms = _cut("".join(pieces[ids].tolist()), compact_size, 0)
     for n in np.flatnonzero(compact_size == 0).tolist():  # generic words only
         compact_forms[n] = names[n].replace(" ", "")
-    plain = as_written and not (chars <= ord(" ")).any()
-    return _NameWords(tokens, vocab, ids, start, name_of, per_word, sorted_forms, compact_forms,
+    # no word holds a character below a space (the names' own spaces part their words)
+    plain = as_written and not _BELOW_SPACE.search(text)
+    return _NameWords(n_tokens, vocab, ids, start, name_of, per_word, sorted_forms, compact_forms,
                       word_rank[ids[by_rank]], plain)
 
 
 _OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but a plain space
+_BELOW_SPACE = re.compile(r"[\x00-\x1f]")
 _ASCII_OTHER_SPACE = "".join(c for c in map(chr, range(128)) if c.isspace() and c != " ")
 
 
 def _utf32(text: str) -> np.ndarray:
     """The code points of a string (a lone surrogate too)."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def _from_utf32(chars: np.ndarray) -> str:
-    return chars.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _per_name(values: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -514,10 +515,10 @@ def _name_blocks(names: list[str], words: _NameWords
     # The keys are made kind by kind over all names at once, and each word's keys once per
     # distinct word, then given to the names holding it in one numpy step; the order of the
     # hashed keys does not matter (they are numbered by sorted hash).
-    tokens, name_of = words.tokens, words.name_of
+    name_of = words.name_of
     n_names = len(names)
     words_in = words.size
-    last = np.zeros(len(tokens), dtype=bool)  # a name's last word
+    last = np.zeros(words.n_tokens, dtype=bool)  # a name's last word
     last[words.start[1:][words_in > 0] - 1] = True
     vocab = words.vocab
     word_hash = _hashes(vocab)
@@ -792,7 +793,7 @@ def _name_ranks(names: list[str], words: _NameWords) -> tuple[np.ndarray, np.nda
     strings: a name's letters reversed are its words' letters reversed, last word first.
     """
     grid_cells = len(names) * int(words.size.max(initial=0))
-    if not words.plain or grid_cells > 16 * len(words.tokens) + 1024:  # a grid of mostly padding
+    if not words.plain or grid_cells > 16 * words.n_tokens + 1024:  # a grid of mostly padding
         return _dense_rank(words.sorted_forms), _dense_rank([k[::-1] for k in names])
     vocab = [w[::-1] for w in words.vocab]
     reversed_rank = np.empty(len(vocab), dtype=np.int64)
@@ -946,8 +947,21 @@ def _word_checks(words: _NameWords, rare_at: np.ndarray, a: np.ndarray, b: np.nd
 
     Every word of one name is scored against every word of the other in one rapidfuzz call
     (each distinct pair of words once); the best per word is a numpy reduction over each pair's
-    block of the flat word-by-word table.
+    block of the flat word-by-word table. The pairs go in runs of about WORD_CELLS words against
+    words: a pair of names of 40 words each is 1,600 of them, and each takes a dozen numbers.
     """
+    cells = np.cumsum(words.size[a] * words.size[b])
+    cuts = np.flatnonzero(np.diff(cells // WORD_CELLS)) + 1
+    if not len(cuts):
+        return _word_checks_run(words, rare_at, a, b, cutoff)
+    runs = [_word_checks_run(words, rare_at, a_run, b_run, cutoff)
+            for a_run, b_run in zip(np.split(a, cuts), np.split(b, cuts))]
+    return tuple(np.concatenate(column) for column in zip(*runs))  # type: ignore[return-value]
+
+
+def _word_checks_run(words: _NameWords, rare_at: np.ndarray, a: np.ndarray, b: np.ndarray, cutoff: float
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_word_checks` of one run of pairs."""
     first, size, flat_ids, rare_pos = words.start, words.size, words.ids, rare_at
     n_vocab = len(words.vocab)
     la, lb = size[a], size[b]

@@ -10,17 +10,22 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from acctmap_tui.core import match as match_module
 from acctmap_tui.core.match import (
     FLAG_DIFFERENT_CITY,
     FLAG_DIFFERENT_COUNTRY,
     FLAG_DOMAIN_UNLIKE_NAME,
     FLAG_SAME_PLACE,
+    GENERIC_WORDS,
     _alike,
     _char_counts,
     _deletion_hashes,
     _letter_hashes,
+    _name_words,
     _shared_keys,
     _utf32,
+    _word_checks,
+    _word_info,
     apply_decisions,
     candidates_for,
     evidence,
@@ -635,3 +640,53 @@ def test_review_priority_puts_a_lone_candidate_before_tied_ones():
     by_score = sorted(queue, key=lambda a: -a.match.score)
     assert by_score[0].ours.name == "Williams"  # 100, but one of two equal candidates
     assert sorted(queue, key=review_priority)[0].theirs.name == "Kobalt Analytiks"
+
+
+# --- long names: the same answers in bounded memory ---------------------------------------------
+
+_name_text = st.lists(st.sampled_from(["ab", "acme", "bass", "sons", "group", "holdings", "s", "é",
+                                       "x\x01", "boss's", "a\tb", "", " "]),
+                      min_size=1, max_size=6).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_name_text, min_size=1, max_size=25, unique=True))
+def test_each_names_words_sorted_and_run_together_are_what_the_docs_say(names):
+    """`_name_words` builds its forms from vocab words, never one string per token: each name's
+    words sorted (what token_sort_ratio compares), its compact form (generic words and a plural
+    or possessive "s" left out, every word when all are generic) and whether every name is
+    plainly written, against the same rules applied name by name."""
+    words = _name_words(names, np.ones(len(names), dtype=np.int64))
+    # words are parted by single spaces (a tab is inside a word) unless a name is blank, has a
+    # line break, two spaces running or a space at either end
+    as_written = all(n and "  " not in n and "\n" not in n and n == n.strip() for n in names)
+    split = [n.split(" ") if as_written else (" ".join(n.split()) or "?").split(" ") for n in names]
+
+    def compact(w: str) -> str:
+        if w in GENERIC_WORDS:
+            return ""
+        return w[:-1] if len(w) > 3 and w[-1] == "s" and w[-2] != "s" else w
+
+    expected = ["".join(map(compact, ws)) or "".join(ws) for ws in split]
+    assert words.sorted_forms == [" ".join(sorted(ws)) for ws in split]
+    assert words.compact_forms == expected
+    assert words.n_tokens == sum(map(len, split))
+    assert words.plain == (as_written and not any(c < " " for ws in split for w in ws for c in w))
+
+
+def test_word_checks_in_runs_give_what_one_run_gives(monkeypatch):
+    """Pairs of long names are checked word by word a run at a time (memory): every run's answers
+    land on their own pairs."""
+    rng = np.random.default_rng(7)
+    vocab = ["acme", "acne", "globex", "globe", "initech", "initek", "umbrella", "hooli", "dental"]
+    names = sorted({" ".join(rng.choice(vocab, size=rng.integers(1, 9))) for _ in range(120)})
+    words = _name_words(names, np.ones(len(names), dtype=np.int64))
+    rare_at, _common = _word_info(words, len(names))
+    a, b = rng.integers(0, len(names), 500), rng.integers(0, len(names), 500)
+    whole = _word_checks(words, rare_at, a, b, 80.0)
+    monkeypatch.setattr(match_module, "WORD_CELLS", 37)
+    runs = _word_checks(words, rare_at, a, b, 80.0)
+    assert (words.size[a] * words.size[b]).sum() > 20 * 37  # many runs, some of one pair
+    for one, other in zip(whole, runs):
+        assert one.tolist() == other.tolist()
+    assert len({tuple(x.tolist()) for x in whole}) == 4  # the four answers differ: none swapped
