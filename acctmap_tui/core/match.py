@@ -441,7 +441,7 @@ def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     # 40 words held 4 million of them, 250 MB)
     n_tokens = len(tokens)
     del tokens, index
-    by_word = np.asarray(vocab, dtype=object)
+    vocab_texts = np.asarray(vocab, dtype=object)
     name_of = np.repeat(np.arange(len(names), dtype=np.int64), size)
     n_vocab = max(len(vocab), 1)
     once = _distinct(name_of * n_vocab + ids)  # each word once per name
@@ -454,7 +454,7 @@ def _name_words(names: list[str], records_per_name: np.ndarray) -> _NameWords:
     word_rank[np.asarray(order, dtype=np.int64)] = np.arange(len(vocab))
     by_rank = np.lexsort((word_rank[ids], name_of))
     letters = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))[ids]
-    sorted_forms = _cut(" ".join(by_word[ids[by_rank]].tolist()), _per_name(letters, start) + size - 1, 1)
+    sorted_forms = _cut(" ".join(vocab_texts[ids[by_rank]].tolist()), _per_name(letters, start) + size - 1, 1)
     # the compact forms: each word's compact piece (its first letters that count), all joined
     keeps = _compact_letters(vocab)
     pieces = np.asarray(list(map(str.__getitem__, vocab, map(slice, keeps.tolist()))), dtype=object)
