@@ -11,6 +11,10 @@ sessions are compared (timestamps and ids aside).
     python bench/long_names_bench.py                        # 50,000 rows, 40 words from 33
     python bench/long_names_bench.py --words 12 --vocab 2000
     python bench/long_names_bench.py --words 3 --vocab 33 --before /tmp/wt-old
+    python bench/long_names_bench.py --lists OURS.csv THEIRS.csv --before /tmp/wt-old --runs 4
+
+`--lists` times two exports of your own instead (with this bench's column names, as
+`bench/cli_bench.py --keep DIR` writes them): the same ABBA comparison on any shape of list.
 """
 
 from __future__ import annotations
@@ -62,13 +66,18 @@ def main() -> None:
     ap.add_argument("--vocab", type=int, default=33, help="distinct words to draw from (default 33)")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--runs", type=int, default=2, help="runs of each version (default 2)")
+    ap.add_argument("--lists", type=Path, nargs=2, metavar=("OURS", "THEIRS"),
+                    help="time these two exports instead of writing lists of long names")
     ap.add_argument("--before", type=Path, help="another checkout to time beside this one (ABBA)")
     args = ap.parse_args()
 
     here = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        ours, theirs = write_lists(folder, args.n, args.words, args.vocab, args.seed)
+        if args.lists:
+            ours, theirs = (p.resolve() for p in args.lists)
+        else:
+            ours, theirs = write_lists(folder, args.n, args.words, args.vocab, args.seed)
         versions = {"now": here} | ({"before": args.before.resolve()} if args.before else {})
         # ABBA: of two runs one right after the other, the first tends to be faster
         order = ["before", "now", "now", "before"] * ((args.runs + 1) // 2) if args.before else ["now"] * args.runs
@@ -80,7 +89,8 @@ def main() -> None:
             cmd = [sys.executable, "-P", "-m", "acctmap_tui", "match", str(ours), str(theirs),
                    "--columns", COLUMNS, "-o", str(out)]
             figures[name].append(timed(cmd, env))
-        print(f"{args.n:,} × {args.n:,} rows, names of {args.words} words from {args.vocab}:")
+        print(f"{ours.name} × {theirs.name}:" if args.lists
+              else f"{args.n:,} × {args.n:,} rows, names of {args.words} words from {args.vocab}:")
         for name, runs in figures.items():
             walls, cpus, peaks = zip(*runs)
             print(f"  {name:6} wall {min(walls):.2f}-{max(walls):.2f} s (median {statistics.median(walls):.2f}), "

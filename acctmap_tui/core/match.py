@@ -100,6 +100,8 @@ MAX_TYPO_BLOCK = 10
 NEIGHBOURS = 2  # second pass: names compared on each side of a lonely name in sorted order
 SCORE_CHUNK = 200_000  # name pairs given to rapidfuzz at a time (bounds the peak memory)
 WORD_CELLS = 2_000_000  # words against words compared at a time (`_word_checks`; bounds the peak)
+TEXT_CHARS = 2_000_000  # characters of names counted at a time (`_char_counts`; bounds the peak)
+NAME_KEYS = 2_000_000  # names' blocking keys given to them at a time (`_name_blocks`; bounds the peak)
 REVIEW_PER_RECORD = 3  # keep the review queue human-sized: at most this many candidates per record
 # A name whose every word is in more than this many names of the two lists ("Allen Auto", "Smith",
 # "Blue River Foods") is too common to trust alone: two firms of that name are likely, so a
@@ -544,7 +546,6 @@ def _name_blocks(names: list[str], words: _NameWords
     length = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
     long_word = length >= MIN_TOKEN
     keep = long_word[words.ids]
-    word_ids = words.ids[keep]
     longs = np.flatnonzero(long_word)
     affixed = longs[length[longs] > AFFIX]
     vocab_chars = _utf32("".join(vocab))
@@ -581,13 +582,32 @@ def _name_blocks(names: list[str], words: _NameWords
     key_block = np.concatenate((np.arange(n_names, n_fixed, dtype=np.int64), inverse[n_own:]))
     by_word = np.argsort(key_word, kind="stable")
     word_start = np.concatenate(([0], np.cumsum(np.bincount(key_word, minlength=len(vocab)))))
-    occurrence, got = _expand(word_start, by_word, word_ids)
+    own_blocks = np.split(inverse[:n_own], np.cumsum([len(o) for o in owners])[:-1])
     whole = np.arange(n_names, dtype=np.int64)
-    owner = np.concatenate((whole, *owners, name_of[keep][occurrence]))
-    block_of = np.concatenate((whole, inverse[:n_own], key_block[got]))
-    code = _distinct(owner * n_blocks + block_of)  # each block once per name
-    start = np.concatenate(([0], np.cumsum(np.bincount(code // n_blocks, minlength=n_names))))
-    return start, code % n_blocks, caps, whole
+
+    # Each name's keys are given to it over runs of names of about NAME_KEYS keys in all (a name
+    # of 40 words has hundreds); the keys of a run are those of its names only, as its owners
+    # (`owners` are each in name order), so the runs' blocks, each once per name, follow on.
+    token_keys = (word_start[1:] - word_start[:-1])[words.ids]  # 0 for a short word
+    load = np.cumsum(1 + 2 * words_in + _per_name(token_keys, words.start))
+    bounds = [0, *(np.flatnonzero(np.diff(load // NAME_KEYS)) + 1).tolist(), n_names]
+    flat, counts = [], []
+    for n0, n1 in zip(bounds[:-1], bounds[1:]):
+        t0, t1 = int(words.start[n0]), int(words.start[n1])
+        kept = keep[t0:t1]
+        occurrence, got = _expand(word_start, by_word, words.ids[t0:t1][kept])
+        ranges = [np.searchsorted(o, (n0, n1)) for o in owners]
+        owner = np.concatenate((whole[n0:n1], *(o[lo:hi] for o, (lo, hi) in zip(owners, ranges)),
+                                name_of[t0:t1][kept][occurrence]))
+        block_of = np.concatenate((whole[n0:n1], *(b[lo:hi] for b, (lo, hi) in zip(own_blocks, ranges)),
+                                   key_block[got]))
+        del occurrence, got
+        code = _distinct(owner * n_blocks + block_of)  # each block once per name
+        del owner, block_of
+        counts.append(np.bincount(code // n_blocks - n0, minlength=n1 - n0))
+        flat.append(code % n_blocks)
+    start = np.concatenate(([0], np.cumsum(np.concatenate(counts))))
+    return start, np.concatenate(flat), caps, whole
 
 
 # a block key's hash is its letters' (or its two words') hash XOR its kind's salt (any 64-bit
@@ -908,10 +928,15 @@ def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     two texts have at most sum(min(their counts)) characters in common, in order or not (see
     `_alike`); and each text's length."""
     size = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    chars = _utf32("".join(texts))
-    owner = np.repeat(np.arange(len(texts), dtype=np.int64), size)
-    counts = np.bincount(owner * CHAR_BUCKETS + chars % CHAR_BUCKETS, minlength=len(texts) * CHAR_BUCKETS)
-    return counts.reshape(len(texts), CHAR_BUCKETS).astype(np.min_scalar_type(counts.max(initial=0))), size
+    counts = np.zeros((len(texts), CHAR_BUCKETS), dtype=np.int64)
+    # texts in runs of about TEXT_CHARS characters: each character takes a dozen bytes here
+    bounds = [0, *(np.flatnonzero(np.diff(np.cumsum(size) // TEXT_CHARS)) + 1).tolist(), len(texts)]
+    for i, j in zip(bounds[:-1], bounds[1:]):
+        chars = _utf32("".join(texts[i:j])) % CHAR_BUCKETS
+        owner = np.repeat(np.arange(j - i, dtype=np.int64), size[i:j])
+        counts[i:j] = np.bincount(owner * CHAR_BUCKETS + chars, minlength=(j - i) * CHAR_BUCKETS
+                                  ).reshape(j - i, CHAR_BUCKETS)
+    return counts.astype(np.min_scalar_type(counts.max(initial=0))), size
 
 
 _BYTE_SUM = np.uint64(0x0101010101010101)  # times a word of 8 bytes: their sum in the top byte

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from acctmap_tui.core import match as match_module
 from acctmap_tui.core.match import (
+    CHAR_BUCKETS,
     FLAG_DIFFERENT_CITY,
     FLAG_DIFFERENT_COUNTRY,
     FLAG_DOMAIN_UNLIKE_NAME,
@@ -21,6 +22,7 @@ from acctmap_tui.core.match import (
     _char_counts,
     _deletion_hashes,
     _letter_hashes,
+    _name_blocks,
     _name_words,
     _shared_keys,
     _utf32,
@@ -526,6 +528,18 @@ def test_characters_in_common_are_counted_bytewise_as_numpy_sums_them():
         assert got.tolist() == np.minimum(counts[a], counts[b]).sum(axis=1).tolist()
 
 
+def test_characters_are_counted_text_by_text_in_runs(monkeypatch):
+    """Long names are counted a run of texts at a time (memory): every text's own counts, by
+    code point mod CHAR_BUCKETS, whichever run it falls in."""
+    rng = np.random.default_rng(3)
+    texts = ["".join(rng.choice(list("abc xyzé1\x00"), size=rng.integers(0, 60))) for _ in range(200)]
+    monkeypatch.setattr(match_module, "TEXT_CHARS", 23)
+    counts, size = _char_counts(texts)
+    assert sum(map(len, texts)) > 40 * 23  # many runs, some of one text
+    expected = [[sum(ord(c) % CHAR_BUCKETS == k for c in t) for k in range(CHAR_BUCKETS)] for t in texts]
+    assert counts.tolist() == expected and size.tolist() == list(map(len, texts))
+
+
 def test_a_typo_in_a_name_of_common_words_is_compared():
     # each word of the pair is in over a hundred of our names, too common to block on; the two
     # neighbouring words "red pacific" are not
@@ -690,3 +704,26 @@ def test_word_checks_in_runs_give_what_one_run_gives(monkeypatch):
     for one, other in zip(whole, runs):
         assert one.tolist() == other.tolist()
     assert len({tuple(x.tolist()) for x in whole}) == 4  # the four answers differ: none swapped
+
+
+def test_name_blocks_in_runs_give_what_one_run_gives(monkeypatch):
+    """Names get their blocking keys a run of names at a time (memory): each name ends with the
+    very blocks one run gives it, whatever run its own keys and its neighbours' fall in."""
+    rng = np.random.default_rng(11)
+    vocab = ["acme", "acne", "globex", "globe", "initech", "initek", "umbrella", "hooli", "dental",
+             "x", "of", "soluttions", "solutions", "pacific"]
+    names = sorted({" ".join(rng.choice(vocab, size=rng.integers(1, 12))) for _ in range(300)})
+    words = _name_words(names, np.ones(len(names), dtype=np.int64))
+    one = _name_blocks(names, words)
+    monkeypatch.setattr(match_module, "NAME_KEYS", 29)
+    runs = _name_blocks(names, words)
+    start, flat = one[0], one[1]
+    assert len(flat) > 20 * 29  # many runs, some of one name
+    for whole, in_runs in zip(one, runs):
+        assert whole.tolist() == in_runs.tolist()
+    # and what one run gives: every name in its whole key's block and each of its words' blocks
+    for n in range(len(names)):
+        blocks = set(flat[start[n]:start[n + 1]].tolist())
+        assert one[3][n] in blocks
+        assert len(blocks) == start[n + 1] - start[n]  # each block once per name
+        assert len(blocks) >= len({w for w in names[n].split() if len(w) >= 3}) + 1
