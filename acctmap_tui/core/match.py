@@ -525,13 +525,14 @@ def _name_blocks(names: list[str], words: _NameWords
     vocab = words.vocab
     word_hash = _hashes(vocab)
 
-    own: list[tuple[np.ndarray, np.ndarray]] = []  # the names' hashed keys (`_keyed`), kind by kind
+    own: list[tuple[np.ndarray, str]] = []  # the names' hashed keys (`_keyed`), kind by kind
     owners: list[np.ndarray] = []  # the name holding each of them
     # neighbouring words, in names of three words or more
     at = np.flatnonzero(~last[:-1] & (words_in[name_of[:-1]] >= 3))
     first_word, next_word = (word_hash[words.ids[i]].view(np.uint64) for i in (at, at + 1))
     own.append(_keyed("+", (first_word * _PAIR_MIX + next_word).view(np.int64)))
     owners.append(name_of[at])
+    del at, first_word, next_word  # a name of 40 words has 39 of them
     # the first and last letters of the name run together, in names of two words or more
     compact_size = np.fromiter(map(len, words.compact_forms), dtype=np.int64, count=n_names)
     runs = np.flatnonzero((words_in >= 2) & (compact_size >= 2 * AFFIX))
@@ -563,20 +564,26 @@ def _name_blocks(names: list[str], words: _NameWords
     # given to the names holding them; np.unique(return_index=True, return_inverse=True) sorts
     # stably, twice as slow: any key of one hash has the same kind, so the same cap
     n_fixed = n_names + len(longs)
-    hashes = np.concatenate([h for h, _cap in own + word_keys])
+    n_own = sum(len(h) for h, _kind in own)
+    kinds = [(kind, len(h)) for h, kind in own + word_keys]
+    hashes = np.concatenate([h for h, _kind in own + word_keys])
+    del own, word_keys
     order = np.argsort(hashes)
     ordered = hashes[order]
+    del hashes
     first = np.empty(len(ordered), dtype=bool)
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    del ordered
     block = np.cumsum(first) + (n_fixed - 1)
     inverse = np.empty_like(block)
     inverse[order] = block
     n_blocks = int(block[-1]) + 1 if len(block) else n_fixed
+    del block
     caps = np.concatenate((np.full(n_names, _BLOCK_CAPS["="], dtype=np.int64),
                            np.full(len(longs), _BLOCK_CAPS["w"], dtype=np.int64),
-                           np.concatenate([cap for _h, cap in own + word_keys])[order[first]]))
-    n_own = sum(len(h) for h, _cap in own)
+                           _kind_caps(kinds, order[first])))
+    del order, first
 
     key_word = np.concatenate((longs, affixed, affixed, typo_word))
     key_block = np.concatenate((np.arange(n_names, n_fixed, dtype=np.int64), inverse[n_own:]))
@@ -625,10 +632,18 @@ def _hashes(texts: list[str]) -> np.ndarray:
     return np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts))
 
 
-def _keyed(kind: str, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Block keys of one kind from their strings' hashes, and each block's size cap: the word
-    "acme" and the whole name "acme" are two blocks."""
-    return hashes ^ _KIND_SALT[kind], np.full(len(hashes), _BLOCK_CAPS[kind], dtype=np.int64)
+def _keyed(kind: str, hashes: np.ndarray) -> tuple[np.ndarray, str]:
+    """Block keys of one kind from their strings' hashes, and the kind: the word "acme" and the
+    whole name "acme" are two blocks."""
+    return hashes ^ _KIND_SALT[kind], kind
+
+
+def _kind_caps(kinds: list[tuple[str, int]], at: np.ndarray) -> np.ndarray:
+    """The size cap of each key at[k] of keys made kind by kind, (kind, how many) in turn, and
+    counted as one array."""
+    ends = np.cumsum([n for _kind, n in kinds])
+    caps = np.asarray([_BLOCK_CAPS[kind] for kind, _n in kinds], dtype=np.int64)
+    return caps[np.searchsorted(ends, at, side="right")]
 
 
 def _shared_keys(hashes: np.ndarray, word: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

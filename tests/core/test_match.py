@@ -18,6 +18,9 @@ from acctmap_tui.core.match import (
     FLAG_DOMAIN_UNLIKE_NAME,
     FLAG_SAME_PLACE,
     GENERIC_WORDS,
+    MAX_AFFIX_BLOCK,
+    MAX_BLOCK,
+    MAX_TYPO_BLOCK,
     _alike,
     _char_counts,
     _deletion_hashes,
@@ -727,3 +730,17 @@ def test_name_blocks_in_runs_give_what_one_run_gives(monkeypatch):
         assert one[3][n] in blocks
         assert len(blocks) == start[n + 1] - start[n]  # each block once per name
         assert len(blocks) >= len({w for w in names[n].split() if len(w) >= 3}) + 1
+
+
+def test_each_block_kind_has_its_own_size_cap():
+    """The keys two names share, each with the cap of its kind: the words and the pair of
+    neighbouring words (MAX_BLOCK), the first letters of the name run together and the first or
+    last letters of a long word (MAX_AFFIX_BLOCK), a word with a letter dropped (MAX_TYPO_BLOCK)."""
+    def shared_caps(names: list[str]) -> list[int]:
+        start, flat, cap, _whole = _name_blocks(names, _name_words(names, np.ones(2, dtype=np.int64)))
+        shared = set(flat[start[0]:start[1]].tolist()) & set(flat[start[1]:start[2]].tolist())
+        return sorted(cap[sorted(shared)].tolist())
+
+    # red, pacific, "red pacific"; "redpa"; paci, ific
+    assert shared_caps(["red pacific bay", "red pacific cove"]) == [MAX_AFFIX_BLOCK] * 3 + [MAX_BLOCK] * 3
+    assert shared_caps(["viwen", "viwn"]) == [MAX_TYPO_BLOCK]  # "viwen" less its e
