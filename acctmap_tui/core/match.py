@@ -548,10 +548,13 @@ def _name_blocks(names: list[str], words: _NameWords
     long_word = length >= MIN_TOKEN
     keep = long_word[words.ids]
     longs = np.flatnonzero(long_word)
-    affixed = longs[length[longs] > AFFIX]
+    # a number's digits are its identity: store 1234 and store 1243 are two stores, so a number
+    # is blocked on as a whole only (50,000 numbered names made half a million letter-block pairs)
+    spelt = long_word & ~np.fromiter(map(str.isdigit, vocab), dtype=bool, count=len(vocab))
+    affixed = longs[(length[longs] > AFFIX) & spelt[longs]]
     vocab_chars = _utf32("".join(vocab))
     begin = np.cumsum(length) - length
-    typo = np.flatnonzero(long_word & (length >= MIN_TYPO_WORD) & (words.per_word <= 2 * MAX_TYPO_BLOCK))
+    typo = np.flatnonzero(spelt & (length >= MIN_TYPO_WORD) & (words.per_word <= 2 * MAX_TYPO_BLOCK))
     typo_hashes, deletions, deleted_from = _deletion_hashes(vocab_chars, begin[typo], length[typo])
     typo_keys, typo_word = _shared_keys(np.concatenate((typo_hashes, deletions)),
                                         np.concatenate((typo, typo[deleted_from])))

@@ -732,15 +732,25 @@ def test_name_blocks_in_runs_give_what_one_run_gives(monkeypatch):
         assert len(blocks) >= len({w for w in names[n].split() if len(w) >= 3}) + 1
 
 
+def _shared_caps(names: list[str]) -> list[int]:
+    """The size caps of the blocks the two names share."""
+    start, flat, cap, _whole = _name_blocks(names, _name_words(names, np.ones(2, dtype=np.int64)))
+    shared = set(flat[start[0]:start[1]].tolist()) & set(flat[start[1]:start[2]].tolist())
+    return sorted(cap[sorted(shared)].tolist())
+
+
 def test_each_block_kind_has_its_own_size_cap():
     """The keys two names share, each with the cap of its kind: the words and the pair of
     neighbouring words (MAX_BLOCK), the first letters of the name run together and the first or
     last letters of a long word (MAX_AFFIX_BLOCK), a word with a letter dropped (MAX_TYPO_BLOCK)."""
-    def shared_caps(names: list[str]) -> list[int]:
-        start, flat, cap, _whole = _name_blocks(names, _name_words(names, np.ones(2, dtype=np.int64)))
-        shared = set(flat[start[0]:start[1]].tolist()) & set(flat[start[1]:start[2]].tolist())
-        return sorted(cap[sorted(shared)].tolist())
-
     # red, pacific, "red pacific"; "redpa"; paci, ific
-    assert shared_caps(["red pacific bay", "red pacific cove"]) == [MAX_AFFIX_BLOCK] * 3 + [MAX_BLOCK] * 3
-    assert shared_caps(["viwen", "viwn"]) == [MAX_TYPO_BLOCK]  # "viwen" less its e
+    assert _shared_caps(["red pacific bay", "red pacific cove"]) == [MAX_AFFIX_BLOCK] * 3 + [MAX_BLOCK] * 3
+    assert _shared_caps(["viwen", "viwn"]) == [MAX_TYPO_BLOCK]  # "viwen" less its e
+
+
+def test_a_number_is_blocked_on_as_a_whole_only():
+    # store 123456 and store 123465 are two stores: no first letters, no digit dropped
+    assert _shared_caps(["alpha 123456", "beta 123465"]) == []
+    assert _shared_caps(["alpha 123456", "beta 123456"]) == [MAX_AFFIX_BLOCK, MAX_BLOCK]  # and "23456" last
+    # a word of letters: abcd, and abcde / abcdf with a letter dropped from each
+    assert _shared_caps(["alpha abcdef", "beta abcdfe"]) == sorted([MAX_AFFIX_BLOCK] + [MAX_TYPO_BLOCK] * 2)
