@@ -93,6 +93,7 @@ MAX_BLOCK = 100  # a word in more names than this on either side is too common t
 MAX_AFFIX_BLOCK = 40  # tighter cap for first/last-letters blocks (they only catch typos)
 AFFIX = 4  # letters in a first/last-letters block key
 MIN_TYPO_WORD = 4  # words this long or longer are also blocked with a letter dropped ("viwn" ~ "viwen")
+MAX_TYPO_WORD = 40  # but not longer ones (a code, a text with no spaces): that is a key a letter
 # A letter-dropped block shared by more names than this on a side is a crowd of look-alike short
 # words ("quara", "quaka", "qara"), where one letter says nothing. On the 50k bench these blocks
 # with a cap of 10 put 30 more true pairs in the queue for 195 more pairs; a cap of 40, 36 for 914.
@@ -554,7 +555,8 @@ def _name_blocks(names: list[str], words: _NameWords
     affixed = longs[(length[longs] > AFFIX) & spelt[longs]]
     vocab_chars = _utf32("".join(vocab))
     begin = np.cumsum(length) - length
-    typo = np.flatnonzero(spelt & (length >= MIN_TYPO_WORD) & (words.per_word <= 2 * MAX_TYPO_BLOCK))
+    typo = np.flatnonzero(spelt & (length >= MIN_TYPO_WORD) & (length <= MAX_TYPO_WORD)
+                          & (words.per_word <= 2 * MAX_TYPO_BLOCK))
     typo_hashes, deletions, deleted_from = _deletion_hashes(vocab_chars, begin[typo], length[typo])
     typo_keys, typo_word = _shared_keys(np.concatenate((typo_hashes, deletions)),
                                         np.concatenate((typo, typo[deleted_from])))
@@ -1315,9 +1317,8 @@ def _compact_letters(words: list[str]) -> np.ndarray:
     generic word, all but a plural or possessive "s" (not "ss") of a word of four letters or more."""
     size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     generic = np.fromiter(map(GENERIC_WORDS.__contains__, words), dtype=bool, count=len(words))
-    chars = np.concatenate(([0, 0], _utf32("".join(words))))  # two before the first word's
-    end = np.cumsum(size) + 2
-    plural = (size > 3) & (chars[end - 1] == ord("s")) & (chars[end - 2] != ord("s"))
+    plural = (size > 3) & np.fromiter(map(str.endswith, words, repeat("s")), dtype=bool, count=len(words)) \
+        & ~np.fromiter(map(str.endswith, words, repeat("ss")), dtype=bool, count=len(words))
     return np.where(generic, 0, size - plural)
 
 

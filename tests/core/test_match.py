@@ -21,6 +21,7 @@ from acctmap_tui.core.match import (
     MAX_AFFIX_BLOCK,
     MAX_BLOCK,
     MAX_TYPO_BLOCK,
+    MAX_TYPO_WORD,
     _alike,
     _char_counts,
     _deletion_hashes,
@@ -754,3 +755,11 @@ def test_a_number_is_blocked_on_as_a_whole_only():
     assert _shared_caps(["alpha 123456", "beta 123456"]) == [MAX_AFFIX_BLOCK, MAX_BLOCK]  # and "23456" last
     # a word of letters: abcd, and abcde / abcdf with a letter dropped from each
     assert _shared_caps(["alpha abcdef", "beta abcdfe"]) == sorted([MAX_AFFIX_BLOCK] + [MAX_TYPO_BLOCK] * 2)
+
+
+def test_a_word_too_long_for_a_name_gets_no_letter_dropped_blocks():
+    # one key a letter: a code or a text with no spaces mapped as the name took minutes and GBs
+    word = "northwindtradersinternationalholdingsgroup"[:MAX_TYPO_WORD]
+    assert MAX_TYPO_BLOCK in _shared_caps([f"alpha {word}", f"beta {word[:9] + word[10:]}"])
+    longer = word + "s"
+    assert MAX_TYPO_BLOCK not in _shared_caps([f"alpha {longer}", f"beta {longer[:9] + longer[10:]}"])
