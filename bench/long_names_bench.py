@@ -54,9 +54,18 @@ def write_lists(folder: Path, n: int, words: int, vocab: int, seed: int) -> tupl
 
 
 def session_body(path: Path) -> list[str]:
-    """A session's lines but those that differ from run to run."""
+    """A session's lines but those that differ from run to run, and its lists' problem notes
+    (a newer version may say more about the same rows)."""
     drop = ("saved =", "created =", "session_id =", "path =")
-    return [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith(drop)]
+    out, in_problems = [], False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if in_problems:
+            in_problems = line != "]"
+        elif line.startswith("problems = ["):
+            in_problems = not line.endswith("]")
+        elif not line.startswith(drop):
+            out.append(line)
+    return out
 
 
 def main() -> None:
@@ -97,7 +106,7 @@ def main() -> None:
                   f"CPU median {statistics.median(cpus):.2f} s, peak {max(peaks):.0f} MiB")
         if args.before:
             same = session_body(folder / "now.toml") == session_body(folder / "before.toml")
-            print(f"  sessions {'identical' if same else 'DIFFER'}")
+            print(f"  sessions {'identical' if same else 'DIFFER'} (problem notes aside)")
 
 
 if __name__ == "__main__":

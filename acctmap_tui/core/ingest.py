@@ -55,6 +55,9 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 DELIMITERS = ",;\t|"
 SHOW_ROWS = 5  # row numbers listed in one grouped problem
+# A registered company name is at most 160 characters in most registries (Companies House's
+# limit); a longer cell is a description or an address mapped as the name. It is still matched.
+LONG_NAME = 200
 
 # --- status words -------------------------------------------------------------------------------
 
@@ -1102,6 +1105,13 @@ def _records(table: _Table, columns: dict[str, str], file: str,
             seen.append(status)
         _merge(into, rec)
 
+    long_names = {n for n in distinct_names if len(n) > LONG_NAME}
+    if long_names:
+        message = (f"name longer than {LONG_NAME} characters, more than a company name: check that "
+                   "this column holds the names (--columns name=HEADER)")
+        for row, name in zip(numbers, names):
+            if name in long_names:
+                grouped.add(row, columns.get("name"), message)
     problems = table.problems + grouped.emit(hints)
     records = list(by_key.values())
     merged = [r for r in records if len(r.rows) > 1]

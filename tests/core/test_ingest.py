@@ -716,3 +716,17 @@ def test_records_that_crossed_share_no_list_or_table() -> None:
     assert [r.other_domains for r in back] == [r.other_domains for r in records]
     for field in ("rows", "extra", "other_domains"):
         assert len({id(getattr(r, field)) for r in back}) == len(back), field
+
+
+def test_a_name_cell_too_long_for_a_company_name_is_reported_by_row(tmp_path: Path) -> None:
+    """A description mapped as the name: every row named, the rows still read and matched."""
+    long = "Family-owned maker of garden tools since 1921. " * 5
+    path = write(tmp_path, "o.csv", f"Account Name,Website,Type\nAcme,acme.com,Customer\n"
+                                    f'"{long}",,Prospect\n"{long} And more",,Prospect\n')
+    lst = read_list(path, OURS)
+    assert len(lst.records) == 3
+    (problem,) = [p for p in lst.problems if "longer than" in str(p)]
+    assert str(problem).startswith(f"{path}, column 'Account Name': name longer than 200 characters")
+    assert "(2 rows: 3, 4)" in str(problem)
+    just_short = write(tmp_path, "t.csv", f"Account Name,Website,Type\n{'A' * 200},,Customer\n")
+    assert not [p for p in read_list(just_short, OURS).problems if "longer than" in str(p)]
