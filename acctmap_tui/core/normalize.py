@@ -461,6 +461,26 @@ def _strip_legal(words: list[str]) -> list[str]:
 _STRIP_ENDS = _LEGAL_WORDS | _PHRASE_ENDS | {"and"}
 
 
+# Legal forms written with no space in Chinese, Japanese and Korean names, before or after the
+# name ("株式会社山田製作所", "北京百度网讯科技有限公司", "주식회사 삼성"), longest first; their
+# abbreviations ((株), (有), (주), ㈱) only as a word of their own ("株洲" is a city).
+_CJK_LEGAL_FORMS = tuple(unicodedata.normalize("NFKD", form) for form in (
+    "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "公司",
+    "株式会社", "有限会社", "合同会社", "合資会社", "合名会社",
+    "유한책임회사", "주식회사", "유한회사"))
+_CJK_LEGAL_SHORT = "|".join(unicodedata.normalize("NFKD", w) for w in ("株", "有", "주"))
+_CJK_LEGAL = re.compile(
+    f"^\\s*(?:(?:{'|'.join(_CJK_LEGAL_FORMS)})|(?:{_CJK_LEGAL_SHORT})(?=\\s))"
+    f"|(?:(?:{'|'.join(_CJK_LEGAL_FORMS)})|(?<=\\s)(?:{_CJK_LEGAL_SHORT}))\\s*$")
+
+
+def _strip_cjk_legal(key: str) -> str:
+    """A key without the CJK legal forms at its start and end (`_CJK_LEGAL`), unless nothing
+    else is left."""
+    stripped = _CJK_LEGAL.sub(" ", key).strip()
+    return stripped or key
+
+
 def _key_of_folded(folded: str) -> str:
     words = folded.split()
     if not words:
@@ -476,7 +496,12 @@ def _key_of_folded(folded: str) -> str:
             words.pop()  # the usual case, one legal word ("acme inc"): what _strip_legal does
         else:
             _strip_legal(words)
-    return " ".join(words)
+    key = " ".join(words)
+    if not key.isascii():
+        stripped = _strip_cjk_legal(key)
+        if stripped != key:  # and again, to a fixed point: "株式会社 Acme 有限公司 Inc"
+            return _key_of_folded(stripped)
+    return key
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -484,7 +509,8 @@ def name_key(name: str) -> str:
     """Company-name match key: `"The Acme Holdings Co., Ltd."` -> `"acme holdings"`.
 
     Casefolded, accents stripped, "&"/"+" -> "and", punctuation dropped ("S.A." -> "sa"), a
-    leading "the" and trailing legal forms removed. A name that is only a legal word keeps it
+    leading "the" and trailing legal forms removed (CJK ones at either end: "株式会社山田" ->
+    "山田"). A name that is only a legal word keeps it
     ("Company" -> "company"), so a non-empty name never gives "".
     """
     return _key_of_folded(_fold_text(name))

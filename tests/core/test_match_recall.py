@@ -281,3 +281,16 @@ def test_a_note_shared_by_several_records_or_names_is_left_to_a_person():
     assert decision(result, "Acme (US)", "Acme") is None
     result = run([rec("Acme (EMEA)", "acme.com"), rec("Zorvex Acme")], [rec("Acme")])
     assert decision(result, "Acme (EMEA)", "Acme") == AUTO
+
+
+# --- legal forms in Chinese, Japanese and Korean names ----------------------------------------
+
+
+def test_a_cjk_legal_form_neither_makes_nor_breaks_a_pair():
+    # 株式会社 (Co., Ltd.) is four of six characters of a short Japanese name: left in, two firms
+    # one character apart scored 83 and a list of them filled the review queue
+    result = run([rec("株式会社一厩"), rec("株式会社山田製作所"), rec("주식회사 한빛")],
+                 [rec("株式会社一劊"), rec("山田製作所"), rec("한빛(주)")])
+    assert decision(result, "株式会社山田製作所", "山田製作所") == AUTO
+    assert decision(result, "주식회사 한빛", "한빛(주)") == AUTO
+    assert [a for a in result.accounts if a.ours.name == "株式会社一厩"] == []

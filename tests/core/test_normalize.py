@@ -196,6 +196,25 @@ def test_a_name_that_is_only_a_legal_word_is_kept(name: str) -> None:
     assert name_key(name) != ""
 
 
+@pytest.mark.parametrize("name", ["株式会社山田製作所", "山田製作所株式会社", "(株)山田製作所", "㈱山田製作所",
+                                  "山田製作所 (株)", "株式会社 山田製作所"])
+def test_japanese_legal_forms_are_stripped_at_either_end(name: str) -> None:
+    assert name_key(name) == name_key("山田製作所") == "山田製作所"
+
+
+def test_chinese_and_korean_legal_forms_are_stripped() -> None:
+    assert name_key("北京百度网讯科技有限公司") == "北京百度网讯科技"
+    assert name_key("中国石油天然气股份有限公司") == name_key("中国石油天然气")
+    assert name_key("주식회사 삼성전자") == name_key("삼성전자(주)") == name_key("삼성전자")
+    assert name_key("株式会社 Acme 有限公司 Inc") == "acme"
+
+
+def test_cjk_abbreviations_are_stripped_only_as_a_word_of_their_own() -> None:
+    assert name_key("株洲电力") == "株洲电力"  # 株洲: a city, not (株)
+    assert name_key("有田焼") == "有田焼"
+    assert name_key("株式会社") == "株式会社"  # only a legal form: kept
+
+
 def test_blank_name_gives_blank_key() -> None:
     assert name_key("  ") == ""
 
@@ -204,7 +223,8 @@ def test_blank_name_gives_blank_key() -> None:
 
 _NAME_WORDS = st.sampled_from(
     ["the", "acme", "&", "Co.", "Inc", "S.A.", "gmbh", "and", "Ltd", "A/S", "Sp.", "z", "o.o.",
-     "Société", "Ørsted", "+", "-", "'s", "Holdings", "İ", "ß", "株式会社"]
+     "Société", "Ørsted", "+", "-", "'s", "Holdings", "İ", "ß", "株式会社", "(株)", "有限公司",
+     "주식회사", "山田有限公司", "株洲"]
 )
 
 
