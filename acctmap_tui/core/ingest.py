@@ -43,9 +43,8 @@ from acctmap_tui.core.model import (
     Record,
 )
 from acctmap_tui.core.normalize import (
-    cell_domains,
     name_keys,
-    parse_domain,
+    parse_cell,
     shared_domain_reason,
     shared_domains,
 )
@@ -1049,15 +1048,15 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     distinct_names = list(set(names))
     key_of = dict(zip(distinct_names, name_keys(distinct_names)))
     status_cache = {raw: status_of.get(_compact(raw)) for raw in set(raw_statuses)}
-    parsed: dict[str, tuple[str, str | None]] = {}
+    parsed: dict[str, tuple[str, str | None, tuple[str, ...]]] = {}
     shared: set[str] = set()  # domains that may be free mail or a shared host (depends on the name)
     if not hashed:
-        parsed = {raw: parse_domain.__wrapped__(raw) for raw in set(raw_domains)}
-        shared = shared_domains({d for d, _ in parsed.values()})
+        parsed = {raw: parse_cell(raw) for raw in set(raw_domains)}
+        shared = shared_domains({d for d, _note, _all in parsed.values()})
 
     for row, name, raw_domain, raw_status, owner, extra in zip(
             numbers, names, raw_domains, raw_statuses, owners, extras):
-        domain, note = "", None
+        domain, note, in_cell = "", None, ()
         if hashed:
             if raw_domain:
                 if _HEX64.match(raw_domain.lower()):
@@ -1065,7 +1064,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
                 else:
                     grouped.add(row, dcol, "not a 64-character hex hash")
         elif raw_domain:
-            domain, note = parsed[raw_domain]
+            domain, note, in_cell = parsed[raw_domain]
             if note:
                 if domain:
                     grouped.add(row, dcol, note)
@@ -1077,7 +1076,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         if not name and not domain:
             grouped.add(row, None, "row skipped: no name and no usable domain")
             continue
-        others = ([d for d in cell_domains(raw_domain)[1:] if not shared_domain_reason(d, name)]
+        others = ([d for d in in_cell[1:] if not shared_domain_reason(d, name)]
                   if domain and note else [])
         status = status_cache[raw_status]
         if status is None:

@@ -175,6 +175,55 @@ def _parse_host(token: str) -> tuple[str, str | None]:
     return "", f"no public suffix in {token!r}"
 
 
+def _plain_domain(text: str) -> str | None:
+    """The registrable domain of a cell (or one of its tokens) that is one plain host, maybe
+    behind http(s):// and before a path, or an email address (`_PLAIN_CELL`); None when it
+    needs `_parse_host`, which gives the same answer more slowly."""
+    plain = _PLAIN_CELL.fullmatch(text.lower()) if text.isascii() else None
+    if plain:
+        host = plain.group(1) or plain.group(2)
+        if not (host[-1].isdigit() or host.endswith((".local", ".localhost"))):
+            label, suffix = split_host(host)
+            if label and suffix:
+                return f"{label}.{suffix}"
+    return None
+
+
+def parse_cell(value: str) -> tuple[str, str | None, tuple[str, ...]]:
+    """`parse_domain` of a website cell, and every registrable domain in it, in order (the
+    first is the one used): each token of the cell parsed once."""
+    cell = value.strip()
+    if not cell:
+        return "", None, ()
+    if cell.casefold() in _NO_VALUE:
+        return "", f"{cell!r} is not a domain", ()
+    domain = _plain_domain(cell)
+    if domain is not None:
+        return domain, None, (domain,)
+    tokens = [t for t in _SPLIT_CELL.split(cell) if t.strip(_TRIM)]
+    if not tokens:
+        return "", f"{cell!r} is not a domain", ()
+    found: list[str] = []
+    first_problem: str | None = None
+    for token in tokens:
+        domain = _plain_domain(token)
+        problem = None
+        if domain is None:
+            domain, problem = _parse_host(token)
+        if domain:
+            if domain not in found:
+                found.append(domain)
+        elif first_problem is None:
+            first_problem = problem
+    if not found:
+        if len(tokens) > 1:
+            return "", f"no domain in {cell!r}", ()
+        return "", first_problem, ()
+    if len(found) > 1:
+        return found[0], f"several domains in {cell!r}; used {found[0]!r}, the others match too", tuple(found)
+    return found[0], None, (found[0],)
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def parse_domain(value: str) -> tuple[str, str | None]:
     """A website/URL/email/host cell -> (registrable domain or "", note).
@@ -183,48 +232,8 @@ def parse_domain(value: str) -> tuple[str, str | None]:
     cell held several different domains, says which one was used (the first usable one).
     An empty or blank cell gives ("", None).
     """
-    cell = value.strip()
-    if not cell:
-        return "", None
-    if cell.casefold() in _NO_VALUE:
-        return "", f"{cell!r} is not a domain"
-    plain = _PLAIN_CELL.fullmatch(cell.lower()) if cell.isascii() else None
-    if plain:
-        host = plain.group(1) or plain.group(2)
-        if not (host[-1].isdigit() or host.endswith((".local", ".localhost"))):
-            label, suffix = split_host(host)
-            if label and suffix:
-                return f"{label}.{suffix}", None
-    tokens = [t for t in _SPLIT_CELL.split(cell) if t.strip(_TRIM)]
-    if not tokens:
-        return "", f"{cell!r} is not a domain"
-    found: list[str] = []
-    first_problem: str | None = None
-    for token in tokens:
-        domain, problem = _parse_host(token)
-        if domain:
-            if domain not in found:
-                found.append(domain)
-        elif first_problem is None:
-            first_problem = problem
-    if not found:
-        if len(tokens) > 1:
-            return "", f"no domain in {cell!r}"
-        return "", first_problem
-    if len(found) > 1:
-        return found[0], f"several domains in {cell!r}; used {found[0]!r}, the others match too"
-    return found[0], None
-
-
-def cell_domains(value: str) -> list[str]:
-    """Every registrable domain in a website cell, in order ("acme.com; acme.de" -> both)."""
-    found: list[str] = []
-    for token in _SPLIT_CELL.split(value.strip()):
-        if token.strip(_TRIM):
-            domain = _parse_host(token)[0]
-            if domain and domain not in found:
-                found.append(domain)
-    return found
+    domain, note, _all = parse_cell(value)
+    return domain, note
 
 
 def registrable_domain(value: str) -> str:

@@ -324,6 +324,24 @@ def test_plain_cell_shortcut_gives_the_full_parsers_answer(cell: str, monkeypatc
     normalize.parse_domain.cache_clear()
 
 
+def test_each_token_of_a_cell_of_several_gives_the_full_parsers_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cell of several tokens takes each plain one straight to the suffix lookup too: the same
+    domain, note and list of every domain in the cell as the full parser gives token by token."""
+    import re
+
+    from acctmap_tui.core import normalize
+
+    cells = (["; ".join(PLAIN_AND_TRICKY_CELLS[i::4]) for i in range(4)] + [", ".join(PLAIN_AND_TRICKY_CELLS)]
+             + ["acme.com acme.de | 'acme.fr' acme.com", "n/a", "  ", "- ; TBD"])
+    quick = [normalize.parse_cell(cell) for cell in cells]
+    monkeypatch.setattr(normalize, "_PLAIN_CELL", re.compile(r"(?!x)x"))  # never matches
+    assert [normalize.parse_cell(cell) for cell in cells] == quick
+    domain, note, every = quick[-4]
+    assert (domain, every) == ("acme.com", ("acme.com", "acme.de", "acme.fr")) and "several domains" in note
+    assert set().union(*(every for _d, _n, every in quick[:4])) == set(quick[4][2])  # the same tokens
+    assert len(quick[4][2]) > 10
+
+
 def test_plain_cell_pattern_matches_as_its_backtracking_form_would() -> None:
     """`_PLAIN_CELL` is written with possessive parts (for speed): on hosts, URLs, emails and
     random strings of their characters it matches exactly the cells, with the same host, that the
