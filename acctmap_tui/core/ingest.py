@@ -22,9 +22,10 @@ import hashlib
 import io
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from datetime import date, datetime, time
 from importlib.resources import files
@@ -54,6 +55,7 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 DELIMITERS = ",;\t|"
 SHOW_ROWS = 5  # row numbers listed in one grouped problem
+DISTINCT_SHOWN = 10  # values of one kind named one by one in a column's problems (`_Problems`)
 # A registered company name is at most 160 characters in most registries (Companies House's
 # limit); a longer cell is a description or an address mapped as the name. It is still matched.
 LONG_NAME = 200
@@ -921,24 +923,49 @@ def _find_columns(headers: list[str], overrides: dict[str, str] | None, file: st
 
 
 class _Problems:
-    """Collects row problems, one per distinct message, listing the rows it happened in."""
+    """Collects row problems, one per distinct message, listing the rows it happened in.
+
+    A message that names its cell's value ("unknown status 'Stage 7'") is of a `kind`: past
+    DISTINCT_SHOWN values of one kind in a column, the rest are counted in one problem with
+    their rows (a column of 50,000 different words is the wrong column, not 50,000 problems).
+    """
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.groups: dict[tuple[str | None, str], list[int]] = {}
+        self.kinds: dict[tuple[str | None, str], tuple[str, str]] = {}
 
-    def add(self, row: int, column: str | None, message: str) -> None:
-        self.groups.setdefault((column, message), []).append(row)
+    def add(self, row: int, column: str | None, message: str, kind: tuple[str, str] | None = None) -> None:
+        """A problem of `row`; `kind` (what such values are called, and a hint) when the message
+        names the cell's value."""
+        rows = self.groups.get((column, message))
+        if rows is None:
+            rows = self.groups[(column, message)] = []
+            if kind is not None:
+                self.kinds[(column, message)] = kind
+        rows.append(row)
 
     def emit(self, hints: dict[tuple[str | None, str], str] | None = None) -> list[Problem]:
         out = []
+        shown: Counter[tuple[str | None, tuple[str, str]]] = Counter()
+        folded: dict[tuple[str | None, tuple[str, str]], list[list[int]]] = {}
         for (column, message), rows in self.groups.items():
+            kind = self.kinds.get((column, message))
+            if kind is not None:
+                shown[column, kind] += 1
+                if shown[column, kind] > DISTINCT_SHOWN:
+                    folded.setdefault((column, kind), []).append(rows)
+                    continue
             hint = (hints or {}).get((column, message), "")
             if len(rows) == 1:
                 out.append(Problem(self.file, rows[0], column, message + hint))
             else:
                 out.append(Problem(self.file, None, column,
                                    f"{message} ({len(rows)} rows: {_rows_text(rows)}){hint}"))
+        for (column, (noun, hint)), groups in folded.items():
+            rows = sorted(chain.from_iterable(groups))
+            out.append(Problem(self.file, None, column, f"{len(groups):,} more {noun} "
+                                                        f"({len(rows):,} rows: {_rows_text(rows)}){hint}"))
         return out
 
 
@@ -1017,6 +1044,14 @@ def _cells_at(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
     return lambda cells: ()
 
 
+# the kinds of problem that name their cell's value (`_Problems`), as the count of the rest reads
+_UNKNOWN_STATUSES = ("unknown status words", ": map them in the app (m on the ICP screen), or check "
+                     "that this column holds the account's status")
+_NO_DOMAINS = ("website cells with no usable domain", "; domains ignored")
+_SEVERAL_DOMAINS = ("website cells holding several domains", ": the first is used, the others match too")
+_SHARED_DOMAINS = ("free-mail or shared-host domains", "; domains left blank so they cannot match")
+
+
 def _records(table: _Table, columns: dict[str, str], file: str,
              status_map: dict[str, str] | None, hashed: bool) -> tuple[list[Record], list[Problem]]:
     index = {h: i for i, h in enumerate(table.headers)}
@@ -1067,11 +1102,11 @@ def _records(table: _Table, columns: dict[str, str], file: str,
             domain, note, in_cell = parsed[raw_domain]
             if note:
                 if domain:
-                    grouped.add(row, dcol, note)
+                    grouped.add(row, dcol, note, _SEVERAL_DOMAINS)
                 else:
-                    grouped.add(row, dcol, note + "; domain ignored")
+                    grouped.add(row, dcol, note + "; domain ignored", _NO_DOMAINS)
             if domain in shared and (reason := shared_domain_reason(domain, name)):
-                grouped.add(row, dcol, reason + "; domain left blank so it cannot match")
+                grouped.add(row, dcol, reason + "; domain left blank so it cannot match", _SHARED_DOMAINS)
                 domain = ""
         if not name and not domain:
             grouped.add(row, None, "row skipped: no name and no usable domain")
@@ -1085,7 +1120,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
                 hints[key] = (f": map it in the app (m on the ICP screen) or with --status "
                               f"'{raw_status}=prospect' (or "
                               f"{', '.join(s for s in STATUSES if s != PROSPECT)})")
-                grouped.add(row, *key)
+                grouped.add(row, *key, _UNKNOWN_STATUSES)
             else:
                 grouped.add(row, scol, "no status")
         nkey = key_of[name]

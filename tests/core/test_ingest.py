@@ -730,3 +730,20 @@ def test_a_name_cell_too_long_for_a_company_name_is_reported_by_row(tmp_path: Pa
     assert "(2 rows: 3, 4)" in str(problem)
     just_short = write(tmp_path, "t.csv", f"Account Name,Website,Type\n{'A' * 200},,Customer\n")
     assert not [p for p in read_list(just_short, OURS).problems if "longer than" in str(p)]
+
+
+def test_a_column_of_many_different_bad_values_is_counted_not_listed(tmp_path: Path) -> None:
+    """The wrong column mapped as the status (or website): the first values are named one by
+    one, the rest counted in one problem with their rows, so none is left unsaid."""
+    rows = [f"Firm {i},{'' if i % 3 else 'f' + str(i) + ' web'},Stage {i % 30}" for i in range(60)]
+    path = write(tmp_path, "o.csv", "Account Name,Website,Type\n" + "\n".join(rows) + "\n")
+    problems = read_list(path, OURS).problems
+    status = [str(p) for p in problems if p.column == "Type"]
+    assert len(status) == ingest.DISTINCT_SHOWN + 1
+    assert "unknown status 'Stage 0' (2 rows: 2, 32)" in status[0]
+    assert status[-1].startswith(f"{path}, column 'Type': 20 more unknown status words")
+    assert "(40 rows: 12, 13, 14, 15, 16, ...)" in status[-1]  # in row order
+    web = [str(p) for p in problems if p.column == "Website"]
+    assert len(web) == ingest.DISTINCT_SHOWN + 1
+    assert "10 more website cells with no usable domain" in web[-1]
+    assert "(10 rows: 32, 35, 38, 41, 44, ...)" in web[-1]
