@@ -39,6 +39,7 @@ from acctmap_tui.core.model import (
     PROSPECT,
     STATUSES,
     AccountList,
+    Extra,
     IngestError,
     Problem,
     Record,
@@ -1079,7 +1080,8 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     one_copy: dict[str, str] = {}
     raw_statuses = list(map(one_copy.setdefault, raw_statuses, raw_statuses))
     owners = list(map(one_copy.setdefault, owners, owners))
-    extras = map(dict, map(zip, repeat(extra_headers), map(_cells_at([index[h] for h in extra_headers]), rows)))
+    at = {h: i for i, h in enumerate(extra_headers)}  # every record's Extra shares it
+    extras = map(Extra, repeat(at), map(list, map(_cells_at([index[h] for h in extra_headers]), rows)))
     distinct_names = list(set(names))
     key_of = dict(zip(distinct_names, name_keys(distinct_names)))
     status_cache = {raw: status_of.get(_compact(raw)) for raw in set(raw_statuses)}

@@ -9,10 +9,12 @@ it is in the overlap (auto / accepted), waiting for a person (review) or turned 
 from __future__ import annotations
 
 import marshal
+from collections.abc import Iterator, MutableMapping
 import re
 import uuid
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timezone
+from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
@@ -140,6 +142,93 @@ class SessionError(AcctmapError):
 # --- one side's accounts ----------------------------------------------------------------------
 
 
+class Extra(MutableMapping[str, str]):
+    """A record's other columns, by header, as a dict gives them: the list's headers (one dict of
+    header -> position that every record of the list shares) and this row's cells in that order.
+
+    A CRM export of 250 columns held 10 KB a row as dicts, most of it the dicts' own tables;
+    this is the cells and a pointer. A header not in the list's (set by hand) is kept aside.
+    """
+
+    __slots__ = ("_at", "_cells", "_more")
+
+    def __init__(self, at: dict[str, int], cells: list[str | None], more: dict[str, str] | None = None) -> None:
+        self._at, self._cells, self._more = at, cells, more  # a cell of None: deleted
+
+    def _whole(self) -> bool:
+        """Every header has its cell and nothing is kept aside (nearly always)."""
+        return self._more is None and None not in self._cells
+
+    # A header's cell is changed in place; a header deleted (its cell None) and set again goes
+    # to `_more`, after the others, where a dict would put it.
+    def __getitem__(self, key: str) -> str:
+        i = self._at.get(key)
+        if i is not None and self._cells[i] is not None:
+            return self._cells[i]  # type: ignore[return-value]
+        if self._more is not None:
+            return self._more[key]
+        raise KeyError(key)
+
+    def __setitem__(self, key: str, value: str) -> None:
+        i = self._at.get(key)
+        if i is not None and self._cells[i] is not None:
+            self._cells[i] = value
+        else:
+            if self._more is None:
+                self._more = {}
+            self._more[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        i = self._at.get(key)
+        if i is not None and self._cells[i] is not None:
+            self._cells[i] = None
+        elif self._more is not None and key in self._more:
+            del self._more[key]
+        else:
+            raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        if self._whole():
+            return iter(self._at)
+        return iter(list(self.copy()))
+
+    def __len__(self) -> int:
+        if self._whole():
+            return len(self._cells)
+        return len(self.copy())
+
+    def __contains__(self, key: object) -> bool:
+        i = self._at.get(key)  # type: ignore[call-overload]
+        if i is not None and self._cells[i] is not None:
+            return True
+        return self._more is not None and key in self._more
+
+    def copy(self) -> dict[str, str]:
+        """The columns as a plain dict (in the list's order, then any set by hand)."""
+        if self._whole():
+            return dict(zip(self._at, self._cells))
+        out = {k: v for k, v in zip(self._at, self._cells) if v is not None}
+        out.update(self._more or {})
+        return out
+
+    def items(self):  # type: ignore[override]  # a view of a plain copy: one pass in C
+        return self.copy().items()
+
+    def values(self):  # type: ignore[override]
+        return self.copy().values()
+
+    def __eq__(self, other: object) -> bool:
+        return self.copy() == (other.copy() if isinstance(other, Extra) else other)
+
+    def __repr__(self) -> str:
+        return repr(self.copy())
+
+    def __reduce__(self) -> tuple:
+        return Extra, (self._at, self._cells, self._more)
+
+
+
+
 @dataclass
 class Record:
     """One account of one side, after normalization and de-duplication."""
@@ -151,7 +240,7 @@ class Record:
     owner: str = ""
     raw_domain: str = ""
     name_key: str = ""
-    extra: dict[str, str] = field(default_factory=dict)  # other columns, by header
+    extra: dict[str, str] | Extra = field(default_factory=dict)  # other columns, by header
     rows: list[int] = field(default_factory=list)  # source rows merged into this record
     hashed: bool = False
     # more domains from the same website cell ("acme.com; acme.de"): the matcher joins on them
@@ -219,6 +308,12 @@ def _packed(name: str, column: tuple) -> Any:
         return joined if joined.count("\0") == len(column) - 1 else column
     if name == "other_domains":
         return {i: more for i, more in enumerate(column) if more}
+    if name == "extra":
+        first = column[0] if column else None
+        if isinstance(first, Extra) and all(
+                type(e) is Extra and e._at is first._at and e._whole() for e in column):
+            return {"headers": first._at, "cells": [e._cells for e in column]}  # the headers once
+        return [e.copy() if isinstance(e, Extra) else e for e in column]
     return column
 
 
@@ -231,6 +326,8 @@ def _unpacked(name: str, column: Any, count: int) -> Any:
         for i, more in column.items():
             out[i] = more
         return out
+    if name == "extra" and isinstance(column, dict):
+        return list(map(Extra, repeat(column["headers"]), column["cells"]))
     return column
 
 

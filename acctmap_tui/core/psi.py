@@ -362,7 +362,8 @@ def _save_secret(sec: Secret, folder: Path) -> Path:
     doc = {"format": SECRET_FORMAT, "version": VERSION, "exchange": sec.exchange,
            "round1": sec.round1, "r": sec.r.hex(), "k": sec.k.hex(),
            "counts_only": sec.counts_only, "company": sec.company, "domains": sec.domains,
-           "records": [asdict(r) for r in sec.records], "source": asdict(sec.source),
+           "records": [{**asdict(r), "extra": dict(r.extra)} for r in sec.records],  # a dict, not Extra
+           "source": asdict(sec.source),
            "left_out": sec.left_out}
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
