@@ -56,6 +56,9 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 DELIMITERS = ",;\t|"
 SHOW_ROWS = 5  # row numbers listed in one grouped problem
+# A wide export's other columns are held as `Extra` (the headers once, a list of cells a row):
+# a dict a row of 250 columns was 9 KB, of 16 about 0.6 KB (0.24 KB as Extra).
+SHARED_HEADERS_FROM = 16
 DISTINCT_SHOWN = 10  # values of one kind named one by one in a column's problems (`_Problems`)
 # A registered company name is at most 160 characters in most registries (Companies House's
 # limit); a longer cell is a description or an address mapped as the name. It is still matched.
@@ -1080,8 +1083,12 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     one_copy: dict[str, str] = {}
     raw_statuses = list(map(one_copy.setdefault, raw_statuses, raw_statuses))
     owners = list(map(one_copy.setdefault, owners, owners))
-    at = {h: i for i, h in enumerate(extra_headers)}  # every record's Extra shares it
-    extras = map(Extra, repeat(at), map(list, map(_cells_at([index[h] for h in extra_headers]), rows)))
+    cells_at = _cells_at([index[h] for h in extra_headers])
+    if len(extra_headers) >= SHARED_HEADERS_FROM:
+        at = {h: i for i, h in enumerate(extra_headers)}  # every record's Extra shares it
+        extras: Iterable[dict[str, str] | Extra] = map(Extra, repeat(at), map(list, map(cells_at, rows)))
+    else:  # a few columns: a dict is small, and its every use C-speed
+        extras = map(dict, map(zip, repeat(extra_headers), map(cells_at, rows)))
     distinct_names = list(set(names))
     key_of = dict(zip(distinct_names, name_keys(distinct_names)))
     status_cache = {raw: status_of.get(_compact(raw)) for raw in set(raw_statuses)}

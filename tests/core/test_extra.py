@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from acctmap_tui.core import ingest
 from acctmap_tui.core.ingest import read_list
 from acctmap_tui.core.model import OURS, AccountList, Extra, Record
 
@@ -57,18 +58,29 @@ def test_extra_does_what_a_dict_does(cells: list[str], ops: list[tuple]) -> None
 
 
 def test_a_list_read_from_a_file_crosses_with_its_headers_once_and_each_rows_cells(tmp_path: Path) -> None:
+    more = [f"Field {k}" for k in range(ingest.SHARED_HEADERS_FROM - 2)]  # a wide export
     path = tmp_path / "o.csv"
-    path.write_text("Account Name,Website,Type,Region,Tier\nAcme,acme.com,Customer,DE,\n"
-                    "Globex,globex.com,Prospect,,Gold\n", encoding="utf-8")
+    path.write_text(f"Account Name,Website,Type,Region,Tier,{','.join(more)}\n"
+                    f"Acme,acme.com,Customer,DE,{',' * len(more)}\nGlobex,globex.com,Prospect,,Gold{',' * len(more)}\n",
+                    encoding="utf-8")
     lst = read_list(path, OURS)
     assert all(type(r.extra) is Extra for r in lst.records)
     back = pickle.loads(pickle.dumps(lst, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == lst
-    assert [dict(r.extra) for r in back.records] == [{"Region": "DE", "Tier": ""}, {"Region": "", "Tier": "Gold"}]
+    blank = dict.fromkeys(more, "")
+    assert [dict(r.extra) for r in back.records] == [{"Region": "DE", "Tier": "", **blank},
+                                                      {"Region": "", "Tier": "Gold", **blank}]
     first, second = (r.extra for r in back.records)
     assert type(first) is Extra and first._at is second._at  # one table of headers
     first["Tier"] = "Silver"  # a column filled on one record only
     assert second["Tier"] == "Gold"
+
+
+def test_a_narrow_export_keeps_a_dict_a_row(tmp_path: Path) -> None:
+    path = tmp_path / "o.csv"
+    path.write_text("Account Name,Website,Type,Region\nAcme,acme.com,Customer,DE\n", encoding="utf-8")
+    (rec,) = read_list(path, OURS).records
+    assert type(rec.extra) is dict and rec.extra == {"Region": "DE"}
 
 
 def test_a_list_whose_records_were_edited_out_of_their_headers_crosses_as_it_was() -> None:
