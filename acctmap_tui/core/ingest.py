@@ -56,9 +56,11 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 DELIMITERS = ",;\t|"
 SHOW_ROWS = 5  # row numbers listed in one grouped problem
-# A wide export's other columns are held as `Extra` (the headers once, a list of cells a row):
-# a dict a row of 250 columns was 9 KB, of 16 about 0.6 KB (0.24 KB as Extra).
-SHARED_HEADERS_FROM = 16
+# An "export all fields" file's other columns are held as `Extra` (the headers once, a list of
+# cells a row): a dict a row of 250 columns was 9 KB (2 KB as Extra). Under 48 a dict a row
+# costs less time than it takes memory: with 29 (bench/cli_bench.py --wide 26 --addresses),
+# Extra took the peak from 517 to 467 MiB but the match 0.4 s longer (its every use is Python).
+SHARED_HEADERS_FROM = 48
 DISTINCT_SHOWN = 10  # values of one kind named one by one in a column's problems (`_Problems`)
 # A registered company name is at most 160 characters in most registries (Companies House's
 # limit); a longer cell is a description or an address mapped as the name. It is still matched.
@@ -1087,7 +1089,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     if len(extra_headers) >= SHARED_HEADERS_FROM:
         at = {h: i for i, h in enumerate(extra_headers)}  # every record's Extra shares it
         extras: Iterable[dict[str, str] | Extra] = map(Extra, repeat(at), map(list, map(cells_at, rows)))
-    else:  # a few columns: a dict is small, and its every use C-speed
+    else:
         extras = map(dict, map(zip, repeat(extra_headers), map(cells_at, rows)))
     distinct_names = list(set(names))
     key_of = dict(zip(distinct_names, name_keys(distinct_names)))
