@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
-import statistics
 import sys
 import tempfile
 import tomllib
@@ -32,8 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cli_bench import timed  # noqa: E402
-from long_names_bench import COLUMNS, session_body  # noqa: E402
+from long_names_bench import figures_line, session_body, time_versions  # noqa: E402
 
 HEADER = ["Account Name", "Website", "Type", "Account Owner"]
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -108,27 +105,14 @@ def main() -> None:
 
     here = Path(__file__).resolve().parent.parent
     versions = {"now": here} | ({"before": args.before.resolve()} if args.before else {})
-    order = (["before", "now", "now", "before"] * ((args.runs + 1) // 2) if args.before
-             else ["now"] * args.runs)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for shape in args.shape or SHAPES:
             ours, theirs = write_lists(folder, shape, args.seed)
-            figures: dict[str, list[tuple[float, float, float]]] = {name: [] for name in versions}
-            for name in order:
-                # -P: no working folder first in the path, so PYTHONPATH picks the version
-                env = {**os.environ, "PYTHONPATH": str(versions[name]), "ACCTMAP_CACHE_DIR": "off"}
-                out = folder / f"{shape}_{name}.toml"
-                cmd = [sys.executable, "-P", "-m", "acctmap_tui", "match", str(ours), str(theirs),
-                       "--columns", COLUMNS, "-o", str(out)]
-                figures[name].append(timed(cmd, env))
-            size = ours.stat().st_size / 2**20
-            print(f"{shape} ({size:.0f} MiB a list):")
+            figures = time_versions(ours, theirs, versions, args.runs, folder, f"{shape}_")
+            print(f"{shape} ({ours.stat().st_size / 2**20:.0f} MiB a list):")
             for name, runs in figures.items():
-                walls, cpus, peaks = zip(*runs)
-                print(f"  {name:6} wall {min(walls):.2f}-{max(walls):.2f} s (median {statistics.median(walls):.2f}), "
-                      f"CPU median {statistics.median(cpus):.2f} s, peak {max(peaks):.0f} MiB; "
-                      f"{queue(folder / f'{shape}_{name}.toml')}")
+                print(f"{figures_line(name, runs)}; {queue(folder / f'{shape}_{name}.toml')}")
             if args.before:
                 same = session_body(folder / f"{shape}_now.toml") == session_body(folder / f"{shape}_before.toml")
                 print(f"  sessions {'identical' if same else 'DIFFER'} (problem notes aside)")

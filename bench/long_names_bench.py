@@ -68,6 +68,29 @@ def session_body(path: Path) -> list[str]:
     return out
 
 
+def time_versions(ours: Path, theirs: Path, versions: dict[str, Path], runs: int, folder: Path,
+                  stem: str = "") -> dict[str, list[tuple[float, float, float]]]:
+    """(wall, CPU, peak MiB) of each run of `acctmap match OURS THEIRS -o FOLDER/{stem}{version}.toml`
+    by each version (a checkout), in ABBA order when there are two: of two runs one right after
+    the other, the first tends to be faster."""
+    order = (["before", "now", "now", "before"] * ((runs + 1) // 2) if len(versions) > 1
+             else list(versions) * runs)
+    figures: dict[str, list[tuple[float, float, float]]] = {name: [] for name in versions}
+    for name in order:
+        # -P: no working folder first in the path, so PYTHONPATH picks the version
+        env = {**os.environ, "PYTHONPATH": str(versions[name]), "ACCTMAP_CACHE_DIR": "off"}
+        cmd = [sys.executable, "-P", "-m", "acctmap_tui", "match", str(ours), str(theirs),
+               "--columns", COLUMNS, "-o", str(folder / f"{stem}{name}.toml")]
+        figures[name].append(timed(cmd, env))
+    return figures
+
+
+def figures_line(name: str, runs: list[tuple[float, float, float]]) -> str:
+    walls, cpus, peaks = zip(*runs)
+    return (f"  {name:6} wall {min(walls):.2f}-{max(walls):.2f} s (median {statistics.median(walls):.2f}), "
+            f"CPU median {statistics.median(cpus):.2f} s, peak {max(peaks):.0f} MiB")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=50_000, help="rows of each list (default 50000)")
@@ -88,22 +111,11 @@ def main() -> None:
         else:
             ours, theirs = write_lists(folder, args.n, args.words, args.vocab, args.seed)
         versions = {"now": here} | ({"before": args.before.resolve()} if args.before else {})
-        # ABBA: of two runs one right after the other, the first tends to be faster
-        order = ["before", "now", "now", "before"] * ((args.runs + 1) // 2) if args.before else ["now"] * args.runs
-        figures: dict[str, list[tuple[float, float, float]]] = {name: [] for name in versions}
-        for name in order:
-            # -P: no working folder first in the path, so PYTHONPATH picks the version
-            env = {**os.environ, "PYTHONPATH": str(versions[name]), "ACCTMAP_CACHE_DIR": "off"}
-            out = folder / f"{name}.toml"
-            cmd = [sys.executable, "-P", "-m", "acctmap_tui", "match", str(ours), str(theirs),
-                   "--columns", COLUMNS, "-o", str(out)]
-            figures[name].append(timed(cmd, env))
+        figures = time_versions(ours, theirs, versions, args.runs, folder)
         print(f"{ours.name} × {theirs.name}:" if args.lists
               else f"{args.n:,} × {args.n:,} rows, names of {args.words} words from {args.vocab}:")
         for name, runs in figures.items():
-            walls, cpus, peaks = zip(*runs)
-            print(f"  {name:6} wall {min(walls):.2f}-{max(walls):.2f} s (median {statistics.median(walls):.2f}), "
-                  f"CPU median {statistics.median(cpus):.2f} s, peak {max(peaks):.0f} MiB")
+            print(figures_line(name, runs))
         if args.before:
             same = session_body(folder / "now.toml") == session_body(folder / "before.toml")
             print(f"  sessions {'identical' if same else 'DIFFER'} (problem notes aside)")
