@@ -503,7 +503,8 @@ def _name_blocks(names: list[str], words: _NameWords
     word's first and last letters, "<" / ">", for a typo in the other half of the word; a rare
     word with one letter dropped, "~", for a typo anywhere in it: "viwen" and "viwn" share "viwn",
     "soltuions" and "solutions" share "soltions", kept where two words or more give it,
-    `_shared_keys`); in names of three words or more, each pair of
+    `_shared_keys`, and for words of MAX_TYPO_WORD letters at most; a number has the word only);
+    in names of three words or more, each pair of
     neighbouring words ("+", for a typo in a word too common to block on, as in "red pacific
     soluttions"); and in names of two words or more, the first and last letters of the name run
     together ("[" / "]", a typo across a word boundary: "rus trose").
