@@ -108,6 +108,13 @@ def match_note(session: Session) -> str:
     return ""
 
 
+def _without_file(problem: str, path: str) -> str:
+    """A problem without the file it starts with, which the line above names once: the problem
+    keeps the path as the list was given, and a session read back resolves its lists' paths."""
+    head, sep, rest = problem.partition(", ")
+    return rest if sep and (head == path or Path(head).name == Path(path).name) else problem
+
+
 def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN) -> str:
     """Problems per list: the first `shown` of each, then 'and K more'; counts only when private.
 
@@ -124,7 +131,7 @@ def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN) 
                      f"{count or 'no'} problem{'' if count == 1 else 's'}")
         if private:
             continue
-        lines += [f"  • {p.removeprefix(src.path + ', ')}" for p in problems[:shown]]
+        lines += [f"  • {_without_file(p, src.path)}" for p in problems[:shown]]
         if count > shown:
             lines.append(f"  … and {count - shown} more")
     if private and any(src.problems for src in session.sources):

@@ -85,6 +85,18 @@ async def test_problems_show_the_first_ones_then_a_count(tmp_path: Path) -> None
         assert f"{len(ours.problems)} problems" in text
 
 
+async def test_a_problem_of_a_list_read_back_from_another_folder_names_its_file_once(tmp_path: Path) -> None:
+    wb = small_workbench()
+    ours = wb.session.sources[0]
+    ours.path = str(tmp_path / "exports" / "northwind.csv")  # a session read back: its lists' paths resolved
+    ours.problems = ["northwind.csv, row 2: no account name", "other.csv, row 3: kept as it is"]
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE):
+        text = str(app.screen.query_one("#icp-problems-text", Static).content)
+        assert "• row 2: no account name" in text and "northwind.csv, row 2" not in text
+        assert "• other.csv, row 3: kept as it is" in text
+
+
 # --- notes ------------------------------------------------------------------------------------
 
 
