@@ -227,8 +227,6 @@ class Extra(MutableMapping[str, str]):
         return Extra, (self._at, self._cells, self._more)
 
 
-
-
 @dataclass
 class Record:
     """One account of one side, after normalization and de-duplication."""
