@@ -476,6 +476,15 @@ _BELOW_SPACE = re.compile(r"[\x00-\x1f]")
 _ASCII_OTHER_SPACE = "".join(c for c in map(chr, range(128)) if c.isspace() and c != " ")
 
 
+def _runs(loads: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """Consecutive ranges [i, j) of items, cut where the running total of their `loads` passes
+    each multiple of `size`: a step that takes memory by the load goes a range at a time (one
+    range, maybe empty, when the total is under `size`)."""
+    cuts = (np.flatnonzero(np.diff(np.cumsum(loads) // size)) + 1).tolist()
+    bounds = [0, *cuts, len(loads)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
 def _utf32(text: str) -> np.ndarray:
     """The code points of a string (a lone surrogate too)."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -602,10 +611,8 @@ def _name_blocks(names: list[str], words: _NameWords
     # of 40 words has hundreds); the keys of a run are those of its names only, as its owners
     # (`owners` are each in name order), so the runs' blocks, each once per name, follow on.
     token_keys = (word_start[1:] - word_start[:-1])[words.ids]  # 0 for a short word
-    load = np.cumsum(1 + 2 * words_in + _per_name(token_keys, words.start))
-    bounds = [0, *(np.flatnonzero(np.diff(load // NAME_KEYS)) + 1).tolist(), n_names]
     flat, counts = [], []
-    for n0, n1 in zip(bounds[:-1], bounds[1:]):
+    for n0, n1 in _runs(1 + 2 * words_in + _per_name(token_keys, words.start), NAME_KEYS):
         t0, t1 = int(words.start[n0]), int(words.start[n1])
         kept = keep[t0:t1]
         occurrence, got = _expand(word_start, by_word, words.ids[t0:t1][kept])
@@ -950,9 +957,7 @@ def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     `_alike`); and each text's length."""
     size = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     counts = np.zeros((len(texts), CHAR_BUCKETS), dtype=np.int64)
-    # texts in runs of about TEXT_CHARS characters: each character takes a dozen bytes here
-    bounds = [0, *(np.flatnonzero(np.diff(np.cumsum(size) // TEXT_CHARS)) + 1).tolist(), len(texts)]
-    for i, j in zip(bounds[:-1], bounds[1:]):
+    for i, j in _runs(size, TEXT_CHARS):  # each character takes a dozen bytes here
         chars = _utf32("".join(texts[i:j])) % CHAR_BUCKETS
         owner = np.repeat(np.arange(j - i, dtype=np.int64), size[i:j])
         counts[i:j] = np.bincount(owner * CHAR_BUCKETS + chars, minlength=(j - i) * CHAR_BUCKETS
@@ -996,12 +1001,10 @@ def _word_checks(words: _NameWords, rare_at: np.ndarray, a: np.ndarray, b: np.nd
     block of the flat word-by-word table. The pairs go in runs of about WORD_CELLS words against
     words: a pair of names of 40 words each is 1,600 of them, and each takes a dozen numbers.
     """
-    cells = np.cumsum(words.size[a] * words.size[b])
-    cuts = np.flatnonzero(np.diff(cells // WORD_CELLS)) + 1
-    if not len(cuts):
-        return _word_checks_run(words, rare_at, a, b, cutoff)
-    runs = [_word_checks_run(words, rare_at, a_run, b_run, cutoff)
-            for a_run, b_run in zip(np.split(a, cuts), np.split(b, cuts))]
+    runs = [_word_checks_run(words, rare_at, a[i:j], b[i:j], cutoff)
+            for i, j in _runs(words.size[a] * words.size[b], WORD_CELLS)]
+    if len(runs) == 1:
+        return runs[0]
     return tuple(np.concatenate(column) for column in zip(*runs))  # type: ignore[return-value]
 
 

@@ -190,7 +190,7 @@ class Extra(MutableMapping[str, str]):
     def __iter__(self) -> Iterator[str]:
         if self._whole():
             return iter(self._at)
-        return iter(list(self.copy()))
+        return iter(self.copy())
 
     def __len__(self) -> int:
         if self._whole():
