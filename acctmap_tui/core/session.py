@@ -49,6 +49,7 @@ from acctmap_tui.core.model import (
     quarter,
     utcnow,
 )
+from acctmap_tui.core.normalize import NAME_KEY_VERSION, name_keys
 
 SCHEMA = 1
 SESSION_SIDE = "session"  # FieldInfo.side for fields made on the call
@@ -250,7 +251,8 @@ def _account_text(values: tuple) -> str:
 
 
 def _document(session: Session, inline: Callable[[Any], Any]) -> dict[str, Any]:
-    doc: dict[str, Any] = {"schema": SCHEMA, "session_id": session.session_id,
+    doc: dict[str, Any] = {"schema": SCHEMA, "name_key_version": NAME_KEY_VERSION,
+                           "session_id": session.session_id,
                            "title": session.title, "ours": session.ours,
                            "partner": session.partner, "created": _utc(session.created)}
     _put(doc, "saved", _utc(session.saved) if session.saved else None)
@@ -978,6 +980,8 @@ def _session(r: _Reader, doc: dict) -> Session:
     raw_accounts = r.tables(doc, "accounts")
     accounts = [_plain_account(t) or _read_account(r, t, r.where_account(i, len(raw_accounts)))
                 for i, t in enumerate(raw_accounts)]
+    if doc.get("name_key_version") != NAME_KEY_VERSION:
+        _current_name_keys(accounts)
     _check_distinct_pairs(r, accounts)
     if "session_id" in doc:
         sid = doc["session_id"]
@@ -1000,6 +1004,37 @@ def _session(r: _Reader, doc: dict) -> Session:
         icp_notes=r.get(doc, "icp_notes", "str", "", ""),
         accounts=accounts,
     )
+
+
+def _current_name_keys(accounts: list[Account]) -> None:
+    """Make the name keys of a file saved with other name-key rules (normalize.NAME_KEY_VERSION,
+    or none: before it was recorded) with this version's, so a domain-less account is the same
+    account as this quarter's list and sessions say it is. Where that would make two accounts
+    pair the same two records, those accounts keep the keys they were saved with."""
+    records = [rec for account in accounts for rec in (account.ours, account.theirs)
+               if rec.name and not rec.hashed]
+    names = list(dict.fromkeys(rec.name for rec in records))
+    key_of = dict(zip(names, name_keys(names)))
+    saved = [rec.name_key for rec in records]
+    for rec in records:
+        rec.name_key = key_of[rec.name]
+    clashing = _same_pairs(accounts)
+    if clashing:
+        ids = {id(rec) for account in clashing for rec in (account.ours, account.theirs)}
+        for rec, key in zip(records, saved):
+            if id(rec) in ids:
+                rec.name_key = key
+        if _same_pairs(accounts):  # the saved keys again for one, clashing with another's new
+            for rec, key in zip(records, saved):
+                rec.name_key = key
+
+
+def _same_pairs(accounts: list[Account]) -> list[Account]:
+    """The accounts that pair the same two records as another."""
+    by_pair: dict[str, list[Account]] = {}
+    for account in accounts:
+        by_pair.setdefault(account.pair_id, []).append(account)
+    return [account for group in by_pair.values() if len(group) > 1 for account in group]
 
 
 def _check_distinct_pairs(r: _Reader, accounts: list[Account]) -> None:

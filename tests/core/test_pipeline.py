@@ -97,3 +97,48 @@ def test_carry_forward_keeps_decisions_plans_and_factors(tmp_path):
     assert not by_key["newcomer-robotics.com"].carried  # new this quarter
     assert [f.key for f in built.session.scoring.factors][-1] == "region"
     assert built.carried == sum(a.carried for a in built.session.overlap())
+
+
+def test_a_prior_session_saved_with_other_name_key_rules_still_carries_its_name_pairs(tmp_path):
+    """Next quarter on a newer acctmap whose name keys differ (here: CJK legal forms stripped):
+    the prior session's domain-less accounts keep their decisions, owner and next action, and
+    the diff shows them as the same accounts, not as gone and new."""
+    from acctmap_tui.core import session as session_io
+    from acctmap_tui.core.compare import GONE, NEW, diff_sessions
+    from acctmap_tui.core.normalize import NAME_KEY_VERSION
+
+    ours_csv, theirs_csv = tmp_path / "ours.csv", tmp_path / "theirs.csv"
+    ours_csv.write_text("Account Name,Website,Type\n株式会社サンプル商事,,Customer\n有限会社山田,,Customer\n"
+                        "Initech,initech.com,Customer\n", encoding="utf-8")
+    theirs_csv.write_text("Company,Domain,Lifecycle Stage\nサンプル商事 株式会社,,Customer\n山田 有限会社,,Customer\n"
+                          "Initech LLC,initech.com,Customer\n", encoding="utf-8")
+
+    def lists():
+        return ingest.read_list(ours_csv, OURS, "Acme"), ingest.read_list(theirs_csv, PARTNER, "Globex")
+
+    built = new_session(*lists(), day=DAY)
+    wb = Workbench(built.session, built.ours, built.theirs)
+    by_name = {a.ours.name: a for a in built.session.accounts}
+    sample, yamada = by_name["株式会社サンプル商事"], by_name["有限会社山田"]
+    wb.accept(sample)
+    wb.set_fields(sample, owner="Dana Kowalski", next_action="Intro to their AE")
+    wb.reject(yamada)  # two firms named Yamada, a person said so on the call
+    text = session_io.to_toml(built.session)
+    # as the version before saved it: no name-key version, and the legal forms in the keys
+    text = text.replace(f"name_key_version = {NAME_KEY_VERSION}\n", "")
+    text = (text.replace('name_key = "サンフル商事"', 'name_key = "株式会社サンフル商事"')
+            .replace('name_key = "山田"', 'name_key = "有限会社山田"'))
+    assert text.count('name_key = "株式会社サンフル商事"') == 2 and text.count('name_key = "有限会社山田"') == 2
+    prior_path = tmp_path / "q4.toml"
+    prior_path.write_text(text, encoding="utf-8")
+    prior = session_io.load(prior_path)
+
+    nxt = new_session(*lists(), day=date(2027, 2, 20), prior=prior).session
+    by_name = {a.ours.name: a for a in nxt.accounts}
+    assert by_name["株式会社サンプル商事"].match.decision == ACCEPTED
+    assert (by_name["株式会社サンプル商事"].owner, by_name["株式会社サンプル商事"].next_action) == (
+        "Dana Kowalski", "Intro to their AE")
+    assert by_name["株式会社サンプル商事"].carried
+    assert by_name["有限会社山田"].match.decision == REJECTED  # not proposed again as a pair
+    kinds = {d.name: d.kind for d in diff_sessions(session_io.load(prior_path), nxt).accounts}
+    assert kinds and GONE not in kinds.values() and NEW not in kinds.values()

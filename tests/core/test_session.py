@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acctmap_tui.core import session as session_io
+from acctmap_tui.core.normalize import NAME_KEY_VERSION
 from acctmap_tui.core.model import (
     ACTION_STATUSES,
     CATEGORY_BY_KEY,
@@ -172,8 +173,9 @@ def test_a_file_written_with_every_default_spelled_out_still_loads(tmp_path):
         encoding="utf-8")
     s = session_io.load(path)
     (acc,) = s.accounts
-    assert acc == Account(Record("Initech", "initech.com", "prospect"),
-                          Record("Initech LLC", "initech.com", "prospect"),
+    # saved before name keys had a version: made again with this version's rules
+    assert acc == Account(Record("Initech", "initech.com", "prospect", name_key="initech"),
+                          Record("Initech LLC", "initech.com", "prospect", name_key="initech"),
                           MatchInfo("domain", 100.0, "auto"), category="mutual-prospect")
     again = session_io.save(s, tmp_path / "again.toml")
     assert session_io.load(again) == s
@@ -676,3 +678,60 @@ def test_texts_kept_from_another_session_do_not_stop_the_steps(monkeypatch):
         a.ours.domain = a.theirs.domain = "new-" + a.ours.domain
     assert list(session_io.texts_ahead(s.accounts)) == [4]
     assert sorted(session_io._LAST_WRITTEN) == sorted(a.key for a in s.accounts)
+
+
+# --- name keys made by other rules ------------------------------------------------------------------
+
+
+def _name_pair(ours: str, theirs: str, ours_key: str, theirs_key: str, domain: str = "") -> Account:
+    return Account(Record(ours, "", CUSTOMER, name_key=ours_key),
+                   Record(theirs, domain, CUSTOMER, name_key=theirs_key),
+                   MatchInfo("name", 100.0, "accepted", ["no-domain"]), owner="Dana")
+
+
+def _as_saved_by(text: str, version: str | None) -> str:
+    """A session text as another version of acctmap wrote it: its name-key version line changed
+    or, for a file from before versions, gone."""
+    line = f"name_key_version = {NAME_KEY_VERSION}\n"
+    assert text.count(line) == 1
+    return text.replace(line, "" if version is None else f"name_key_version = {version}\n")
+
+
+@pytest.mark.parametrize("version", [None, "0", str(NAME_KEY_VERSION + 1), '"1"'])
+def test_a_file_saved_with_other_name_key_rules_gets_this_versions_keys(tmp_path, version):
+    s = Session(ours="Acme", partner="Globex", created=CREATED, date=date(2026, 11, 23), accounts=[
+        _name_pair("株式会社サンプル商事", "サンプル商事 株式会社", "株式会社サンフル商事", "サンフル商事 株式会社"),
+        _name_pair("Initech", "Initech LLC", "initech", "initech llc", "initech.com")])
+    path = tmp_path / "q3.toml"
+    path.write_text(_as_saved_by(session_io.to_toml(s), version), encoding="utf-8")
+
+    loaded = session_io.load(path)
+    keys = [(a.ours.name_key, a.theirs.name_key) for a in loaded.accounts]
+    assert keys == [("サンフル商事", "サンフル商事"), ("initech", "initech")]
+    assert loaded.accounts[0].key == "name:サンフル商事"
+    again = session_io.save(loaded, tmp_path / "q3 again.toml").read_text(encoding="utf-8")
+    assert f"\nname_key_version = {NAME_KEY_VERSION}\n" in again
+    assert 'name_key = "サンフル商事"' in again and "株式会社サンフル商事" not in again
+
+
+def test_a_file_saved_with_this_versions_rules_keeps_its_keys_as_written(tmp_path):
+    s = Session(ours="Acme", partner="Globex", created=CREATED, date=date(2026, 11, 23), accounts=[
+        _name_pair("Initech", "Initech LLC", "initech (by hand)", "initech")])
+    path = session_io.save(s, tmp_path / "q4.toml")
+    (account,) = session_io.load(path).accounts
+    assert account.ours.name_key == "initech (by hand)"  # not made again: no cost on each open
+
+
+def test_accounts_that_new_keys_would_make_one_pair_keep_their_saved_keys(tmp_path):
+    """Two accounts that the new rules would make the same pair of records (one name with the
+    legal form, one without, against one partner record): the file still opens, both kept."""
+    s = Session(ours="Acme", partner="Globex", created=CREATED, date=date(2026, 11, 23), accounts=[
+        _name_pair("株式会社トヨタ", "Toyota Motor", "株式会社トヨタ", "toyota motor", "toyota.co.jp"),
+        _name_pair("トヨタ", "Toyota Motor", "トヨタ", "toyota motor", "toyota.co.jp"),
+        _name_pair("有限会社山田", "山田 有限会社", "有限会社山田", "山田 有限会社")])
+    path = tmp_path / "q3.toml"
+    path.write_text(_as_saved_by(session_io.to_toml(s), None), encoding="utf-8")
+
+    loaded = session_io.load(path)
+    assert [a.ours.name_key for a in loaded.accounts] == ["株式会社トヨタ", "トヨタ", "山田"]
+    assert len({a.pair_id for a in loaded.accounts}) == 3
