@@ -9,7 +9,7 @@ it is in the overlap (auto / accepted), waiting for a person (review) or turned 
 from __future__ import annotations
 
 import marshal
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Collection, Iterator, MutableMapping
 import re
 import uuid
 from dataclasses import dataclass, field, fields
@@ -491,8 +491,13 @@ class Source:
     hashed: bool = False
     status_map: dict[str, str] = field(default_factory=dict)  # status words mapped by a person
 
-    def open_problems(self) -> list[str]:
-        """The problems still to act on: an unknown status word mapped since is no longer one."""
+    def open_problems(self, unknown_words: Collection[str] | None = None) -> list[str]:
+        """The problems still to act on: an unknown status word mapped since is no longer one.
+
+        `unknown_words`: the words of this side's whole list still not understood, when the list
+        is at hand. The count of the words past the first ten ("12 more unknown status words")
+        then goes once none is left beyond those named one by one.
+        """
         mapped = {status_word(w) for w in self.status_map}
         if not mapped:
             return list(self.problems)
@@ -501,11 +506,18 @@ class Source:
             found = _UNKNOWN_STATUS.search(problem)
             return not found or status_word(found.group(2)) not in mapped
 
-        return [p for p in self.problems if still_open(p)]
+        kept = [p for p in self.problems if still_open(p)]
+        if unknown_words is not None:
+            named = {status_word(m.group(2)) for p in self.problems if (m := _UNKNOWN_STATUS.search(p))}
+            if not {status_word(w) for w in unknown_words} - named:
+                kept = [p for p in kept if not _MORE_UNKNOWN.search(p)]
+        return kept
 
 
-# How ingest words an unknown status word in a problem: "unknown status 'Other'".
+# How ingest words an unknown status word in a problem ("unknown status 'Other'"), and the count
+# of the words past the first ten ("12 more unknown status words (14 rows: ...)").
 _UNKNOWN_STATUS = re.compile(r"unknown status (['\"])(.*?)\1")
+_MORE_UNKNOWN = re.compile(r"\b[\d,]+ more unknown status words \(")
 
 
 @dataclass

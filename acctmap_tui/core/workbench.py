@@ -460,6 +460,16 @@ class Workbench:
         return sorted(((side, word, n) for (side, word), n in counts.items()),
                       key=lambda t: (-t[2], t[0], t[1].casefold()))
 
+    def unknown_words_of_lists(self) -> dict[str, set[str]]:
+        """Per side whose list is loaded, its status words nobody has mapped yet (for
+        `Source.open_problems`; without the list, the session's pairs do not hold them all)."""
+        words: dict[str, set[str]] = {side: set() for side, lst in ((OURS, self.ours), (PARTNER, self.theirs))
+                                      if lst is not None}
+        for side, word, _n in self.unknown_status_words():
+            if side in words:
+                words[side].add(word)
+        return words
+
     def map_status(self, side: str, word: str, status: str) -> Change:
         """Say what a status word means (e.g. 'Partner' = prospect) for one side's list.
 

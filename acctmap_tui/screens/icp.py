@@ -8,6 +8,7 @@ Status words nobody understood leave accounts without a category: `m` opens the 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from rich.console import Group
@@ -115,17 +116,20 @@ def _without_file(problem: str, path: str) -> str:
     return rest if sep and (head == path or Path(head).name == Path(path).name) else problem
 
 
-def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN) -> str:
+def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN,
+                  unknown: Mapping[str, Collection[str]] | None = None) -> str:
     """Problems per list: the first `shown` of each, then 'and K more'; counts only when private.
 
     A session matched without names (hashed lists, the private exchange) says so first.
+    `unknown`: per side whose list is loaded, its status words still not understood
+    (`Workbench.unknown_words_of_lists`).
     """
     if not session.sources:
         return "No list information in this session."
     note = match_note(session)
     lines: list[str] = [note, ""] if note else []
     for src in session.sources:
-        problems = src.open_problems()
+        problems = src.open_problems((unknown or {}).get(src.side))
         count = len(problems)
         lines.append(f"{src.company} ({Path(src.path).name}): "
                      f"{count or 'no'} problem{'' if count == 1 else 's'}")
@@ -216,8 +220,9 @@ class IcpScreen(PhaseScreen):
             self.refresh_bindings()
 
     def _draw_problems(self) -> None:
+        unknown = self.workbench.unknown_words_of_lists()
         self.query_one("#icp-problems-text", Static).update(
-            Content(problems_text(self.session, self.share_safe)))
+            Content(problems_text(self.session, self.share_safe, unknown=unknown)))
 
     def _show_session_notes(self) -> None:
         """Show the session's notes, unless the user has typed something not yet handed over."""

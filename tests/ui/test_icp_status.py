@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -226,3 +227,34 @@ def test_snapshot_status_dialog(snap_compare, tmp_path: Path) -> None:
 
     app = AcctmapApp(workbench_with_unknown_words(), tmp_path)
     assert snap_compare(app, terminal_size=(120, 40), run_before=map_first)
+
+
+async def test_the_count_of_words_past_the_first_ten_goes_once_every_word_is_mapped(tmp_path: Path) -> None:
+    """An opportunity export's 13 stage names mapped as the status: ten are named one by one and
+    the rest counted ("3 more unknown status words"); mapping all 13 leaves no such line."""
+    ours, theirs = tmp_path / "ours.csv", tmp_path / "theirs.csv"
+    stages = [f"Stage {n:02}" for n in range(1, 14)]
+    ours.write_text("Account Name,Website,Stage\n" + "".join(
+        f"Firm {n},firm{n}.com,{stage}\n" for n, stage in enumerate(stages)), encoding="utf-8")
+    theirs.write_text("Company,Domain,Type\nFirm 0,firm0.com,Customer\n", encoding="utf-8")
+    wb = open_workbench(replace(demo_request(), ours=ours, theirs=theirs, ours_name="Northwind",
+                                partner_name="Globex"))
+    app = AcctmapApp(wb, tmp_path)
+
+    def problems() -> str:
+        icp = next(s for s in app.screen_stack if isinstance(s, IcpScreen))
+        return str(icp.query_one("#icp-problems-text", Static).content)
+
+    async with app.run_test(size=SIZE) as pilot:
+        assert "3 more unknown status words" in problems()
+        await pilot.press("m", *"p" * 12)  # Stage 01 .. Stage 12: Stage 13 is one of the three
+        await pilot.pause()
+        assert "3 more unknown status words" in problems()
+        assert "unknown status 'Stage 05'" not in problems()
+        await pilot.press("p", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IcpScreen)
+        assert "unknown status" not in problems() and "Northwind (ours.csv): no problems" in problems()
+        await pilot.press("ctrl+z")  # Stage 13 unknown again
+        await pilot.pause()
+        assert "3 more unknown status words" in problems()
