@@ -128,9 +128,11 @@ def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN,
         return "No list information in this session."
     note = match_note(session)
     lines: list[str] = [note, ""] if note else []
+    hidden = False
     for src in session.sources:
         problems = src.open_problems((unknown or {}).get(src.side))
         count = len(problems)
+        hidden = hidden or bool(problems)
         lines.append(f"{src.company} ({Path(src.path).name}): "
                      f"{count or 'no'} problem{'' if count == 1 else 's'}")
         if private:
@@ -138,7 +140,7 @@ def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN,
         lines += [f"  • {_without_file(p, src.path)}" for p in problems[:shown]]
         if count > shown:
             lines.append(f"  … and {count - shown} more")
-    if private and any(src.problems for src in session.sources):
+    if private and hidden:
         lines.append("(details hidden in the share-safe view)")
     return "\n".join(lines)
 

@@ -75,7 +75,6 @@ class StatusMapDialog(ModalScreen[None]):
         self.rows: list[WordRow] = []
         self.unknown_at_open = 0
         self._states: dict[WordRow, tuple[int, str | None]] = {}
-        self._mapped_at: int | None = None  # the row just mapped: move on from it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="status-map-box", classes="dialog-box"):
@@ -153,9 +152,6 @@ class StatusMapDialog(ModalScreen[None]):
 
     def on_session_changed(self, message: SessionChanged) -> None:
         self._states = word_states(self.workbench, self.rows)
-        if self._mapped_at is not None:
-            self._highlight_next_unmapped(self._mapped_at)
-            self._mapped_at = None
         self._draw_rows()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -177,8 +173,11 @@ class StatusMapDialog(ModalScreen[None]):
         if index is None:
             return
         row = self.rows[index]
-        self._mapped_at = index
-        self.workbench.map_status(row.side, row.word, status)  # redrawn on its notice
+        self.workbench.map_status(row.side, row.word, status)  # the counts are redrawn on its notice
+        # move on now, not on that notice: keys typed fast (or held down) are handled before it,
+        # and each would map the same word again
+        self._states[row] = (self._states[row][0], status)
+        self._highlight_next_unmapped(index)
 
     def _highlight_next_unmapped(self, after: int) -> None:
         """Move on to the next word still unmapped (wrapping), so a run of keys maps the list."""

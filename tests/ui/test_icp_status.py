@@ -255,6 +255,29 @@ async def test_the_count_of_words_past_the_first_ten_goes_once_every_word_is_map
         await pilot.pause()
         assert isinstance(app.screen, IcpScreen)
         assert "unknown status" not in problems() and "Northwind (ours.csv): no problems" in problems()
-        await pilot.press("ctrl+z")  # Stage 13 unknown again
+        await pilot.press("p")  # share-safe: counts only, and no details left to hide
+        await pilot.pause()
+        assert "no problems" in problems() and "details hidden" not in problems()
+        await pilot.press("p", "ctrl+z")  # Stage 13 unknown again
         await pilot.pause()
         assert "3 more unknown status words" in problems()
+
+
+async def test_keys_typed_faster_than_the_screen_redraws_map_one_word_each(tmp_path: Path) -> None:
+    """A burst of keys (typed fast, or a key held down) arrives before the dialog hears of the
+    first mapping: each key still maps the next word, not the first one again."""
+    from textual import events
+
+    wb = workbench_with_unknown_words()
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusMapDialog)
+        for key in ("c", "p"):  # both at once, as a terminal hands over a burst
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        await pilot.pause()
+        assert "= customer" in row_for(app, f"Globex: '{PARTNER_WORD}'")
+        assert "= prospect" in row_for(app, f"Northwind: '{OUR_WORD}'")
+        assert wb.ours.records[3].status == PROSPECT
