@@ -498,8 +498,8 @@ class ReviewScreen(PhaseScreen):
         if account.match.decision == ACCEPTED:
             self.notify(f"{account.name} is already in the overlap.", markup=False)
             return
-        self._advance_after = _row_key(account)
         self.workbench.accept(account)
+        self._move_past(account)
 
     def action_reject(self) -> None:
         account = self._need_current()
@@ -508,8 +508,23 @@ class ReviewScreen(PhaseScreen):
         if account.match.decision == REJECTED:
             self.notify(f"{account.name} is already rejected.", markup=False)
             return
-        self._advance_after = _row_key(account)
         self.workbench.reject(account)
+        self._move_past(account)
+
+    def _move_past(self, account: Account) -> None:
+        """After a decision, the cursor goes on to the next pair still in this view at the key,
+        not when the change's notice redraws the table: keys typed fast (or held down) come
+        before that notice, and each met the pair just decided again ("already rejected"), or a
+        rival its accept had just rejected, and accepted that."""
+        wanted = VIEW_DECISIONS[self.view]
+        table = self.table
+        for row in range(table.cursor_row + 1, len(self._row_keys)):
+            pair = self._accounts.get(self._row_keys[row])
+            if pair is not None and pair.match.decision in wanted:
+                self._advance_after = None  # the redraw keeps the cursor on that pair
+                table.move_cursor(row=row, animate=False)
+                return
+        self._advance_after = _row_key(account)  # the last of the view: the redraw moves past it
 
     def action_other(self, step: int) -> None:
         """Mark the next (or previous) other candidate in the pane."""
@@ -530,8 +545,8 @@ class ReviewScreen(PhaseScreen):
             self.notify("No other candidates for this pair.")
             return
         alt = self._alternatives[self._alt_index]
-        self._advance_after = _row_key(account)
         self.workbench.accept(alt)
+        self._move_past(account)
         self.notify(f"Accepted {alt.ours.name} = {alt.theirs.name}", markup=False)
 
     def action_pair(self) -> None:

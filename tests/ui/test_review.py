@@ -584,3 +584,46 @@ async def test_the_pairs_are_indexed_after_the_first_frame_with_the_same_rivals(
         assert "Lumen Labs Group" in candidates and "Lumen Learning Labs Ltd" in candidates
         for account in accounts:
             assert best_first(account, wb.pairs_sharing(account)) == other_candidates(wb.session, account)
+
+
+# --- keys faster than the screen ---------------------------------------------------------------
+
+
+def burst(app: AcctmapApp, *keys: str) -> None:
+    """Keys handed over at once, as a terminal hands over keys typed fast or a key held down:
+    all of them are handled before the screen hears of the first one's change."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, key))
+
+
+async def test_keys_typed_fast_decide_one_pair_each(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert [r[1] for r in rows(app)] == ["Martin & Co", "Kestrel Foods", "Lumen Learning Labs"]
+        burst(app, "r", "r", "a")
+        await pilot.pause()
+        await pilot.pause()
+        assert pair_of(wb, "Martin & Co").match.decision == REJECTED
+        assert pair_of(wb, "Kestrel Foods").match.decision == REJECTED
+        assert pair_of(wb, "Lumen Learning Labs").match.decision == ACCEPTED
+        assert rows(app) == [] and status(app).startswith("Review queue empty")
+
+
+async def test_a_fast_second_accept_never_takes_a_rival_the_first_one_rejected(sessions_dir):
+    wb, app = rivals_on_review(sessions_dir)
+    lumen = pair_of(wb, "Lumen Learning Labs")
+    rivals = [a for a in wb.session.accounts if a.ours is lumen.ours and a is not lumen]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "Lumen Learning Labs")
+        queue = [r[2] for r in rows(app)]
+        assert queue.index("Lumen Learning") < max(queue.index(r.theirs.name) for r in rivals)
+        burst(app, "a", "a")
+        await pilot.pause()
+        await pilot.pause()
+        assert lumen.match.decision == ACCEPTED
+        assert all(r.match.decision == REJECTED for r in rivals)
