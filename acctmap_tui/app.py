@@ -34,6 +34,7 @@ from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbenc
 from acctmap_tui.messages import ListsChosen, ListsLoaded, LoadCancelled, SessionChanged
 from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.worker_report import report_back
+from acctmap_tui.typed_ahead import TypedAheadKeys
 
 if TYPE_CHECKING:
     from acctmap_tui.screens.export_dialog import ExportDone
@@ -58,7 +59,7 @@ def _screen(module: str, name: str) -> Callable[[], Screen]:
     return make
 
 
-class AcctmapApp(App[None]):
+class AcctmapApp(TypedAheadKeys):
     """Runs a mapping call on a workbench (session + lists), or loads one first."""
 
     CSS_PATH = "acctmap.tcss"

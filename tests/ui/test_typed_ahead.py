@@ -1,0 +1,68 @@
+"""Keys typed ahead of a screen change (fast, or in one burst from a laggy remote terminal) are
+dropped, never run against a screen the person has not seen yet (acctmap_tui/typed_ahead.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input
+
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.core.model import ACCEPTED, REJECTED
+from acctmap_tui.screens.assign import AssignScreen
+from acctmap_tui.screens.assign_edit import AssignEditScreen
+from acctmap_tui.screens.review import ReviewScreen
+from tests.ui.factory import small_workbench
+from tests.ui.test_assign import SIZE, assign_app, go_to, row_of, scored_workbench
+
+
+def burst(app: AcctmapApp, *keys: str) -> None:
+    """Keys handed over at once, as a terminal hands over what was typed in one read: the app
+    hands them all to the widget focused now, before the first one has run."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def settle(pilot) -> None:
+    for _ in range(6):
+        await pilot.pause()
+
+
+async def test_a_name_typed_ahead_of_the_owner_dialog_never_saves_an_empty_owner_nor_stops_the_app(
+        sessions_dir: Path) -> None:
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await go_to(pilot, "Fjord Systems AS")
+        burst(app, "o", "D", "a", "n", "a", "enter", "down", "o", "S", "a", "m", "enter")
+        await settle(pilot)
+        assert app.is_running
+        dialog = app.screen
+        assert isinstance(dialog, AssignEditScreen) and dialog.only == "owner"
+        assert dialog.query_one("#assign-owner", Input).value == ""  # opens as if nothing was typed
+        assert dialog.account.owner == ""
+        await pilot.press(*"Dana", "enter")  # typed into the field the person can see
+        await settle(pilot)
+        assert isinstance(app.screen, AssignScreen)
+        assert row_of(app, "Fjord Systems AS")["owner"] == "Dana"
+
+
+async def test_a_key_typed_right_after_a_phase_key_does_not_decide_a_pair_not_yet_shown(
+        sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)  # opens on the ICP phase
+    decided_before = {a.pair_id: a.match.decision for a in wb.session.accounts}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "2", "a", "r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert {a.pair_id: a.match.decision for a in wb.session.accounts} == decided_before
+        await pilot.press("a")  # once the queue is on screen, a key decides its first pair
+        await settle(pilot)
+        assert sum(a.match.decision == ACCEPTED for a in wb.session.accounts) == 1 + sum(
+            d == ACCEPTED for d in decided_before.values())
+        assert not any(a.match.decision == REJECTED and decided_before[a.pair_id] != REJECTED
+                       for a in wb.session.accounts)
