@@ -17,14 +17,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.dates import default_due, describe_due, parse_due
 from acctmap_tui.core.model import ACTION_STATUSES, Account
-from acctmap_tui.screens.dialogs import FIELD_KEYS, FieldInput
+from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput
 
 DUE_HINT = "a date, a day or +2w · empty for none"
 FIELD_LABELS = {"owner": "Owner", "next_action": "Next action", "due": "Due",
@@ -62,7 +61,7 @@ class StatusChoice(RadioSet):
         self.post_message(self.Chosen(button.name if button is not None else None))
 
 
-class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
+class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
     """Edit one priority account's assignment; `only` limits the dialog to one field."""
 
     BINDINGS = [
@@ -137,19 +136,26 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
 
     # --- reading the form -------------------------------------------------------------------
 
-    def changes(self, status: str | None = None) -> dict[str, str | date | None]:
+    def changes(self, status: str | None = None, typed: tuple[Input, str] | None = None
+                ) -> dict[str, str | date | None]:
         """The fields whose value differs from the account's (`status`: the one just chosen, else
-        the pressed one); raises ValueError on a bad date."""
+        the pressed one; `typed`: a field and its value when enter was pressed in it, which keys
+        typed after that enter may have changed since); raises ValueError on a bad date."""
         account = self.account
+
+        def text(selector: str) -> str:
+            field = self.query_one(selector, Input)
+            return typed[1] if typed is not None and typed[0] is field else field.value
+
         values: dict[str, str | date | None] = {}
         if self._wants("owner"):
-            values["owner"] = self.query_one("#assign-owner", Input).value.strip()
+            values["owner"] = text("#assign-owner").strip()
         if self._wants("next_action"):
-            values["next_action"] = self.query_one("#assign-action", Input).value.strip()
+            values["next_action"] = text("#assign-action").strip()
         if self.only is None:
-            values["due"] = parse_due(self.query_one("#assign-due", Input).value, self.call_day)
+            values["due"] = parse_due(text("#assign-due"), self.call_day)
             if self.show_notes:
-                values["notes"] = self.query_one("#assign-notes", Input).value.strip()
+                values["notes"] = text("#assign-notes").strip()
             pressed = self.query_one("#assign-status", RadioSet).pressed_button
             status = status or (pressed.name if pressed is not None else None)
             if status:
@@ -169,8 +175,8 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
     # --- actions ------------------------------------------------------------------------------
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.action_save(typed=(event.input, event.value))
 
     @on(StatusChoice.Chosen)
     def _status_chosen(self, event: StatusChoice.Chosen) -> None:
@@ -193,9 +199,9 @@ class AssignEditScreen(ModalScreen[dict[str, str | date | None] | None]):
     def _cancel_pressed(self) -> None:
         self.action_cancel()
 
-    def action_save(self, status: str | None = None) -> None:
+    def action_save(self, status: str | None = None, typed: tuple[Input, str] | None = None) -> None:
         try:
-            changed = self.changes(status)
+            changed = self.changes(status, typed)
         except ValueError as problem:
             self._error(str(problem))
             self.query_one("#assign-due", Input).focus()

@@ -11,7 +11,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from acctmap_tui.core.compare import (
@@ -19,6 +18,7 @@ from acctmap_tui.core.compare import (
 )
 from acctmap_tui.core.model import CATEGORY_BY_KEY, Account, Session
 from acctmap_tui.core.sharing import SharePolicy
+from acctmap_tui.screens.dialogs import Dialog
 
 KIND_LABEL = {NEW: "+ new", GONE: "- gone", CHANGED: "~ changed", SAME: "= same"}
 
@@ -47,7 +47,7 @@ def find_account(session: Session, key: str) -> Account | None:
     return None
 
 
-class CompareAccountScreen(ModalScreen[None]):
+class CompareAccountScreen(Dialog[None]):
     """One account: each compared field then and now, the category move, and its history."""
 
     BINDINGS = [Binding("escape,q,enter", "close", "Close")]

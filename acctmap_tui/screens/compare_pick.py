@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,6 +23,7 @@ from acctmap_tui.core.compare import PartnerMismatch, company_key, diff_sessions
 from acctmap_tui.core.model import Session
 from acctmap_tui.core.session import SessionInfo
 from acctmap_tui.views.compare import SessionShelf
+from acctmap_tui.screens.dialogs import Dialog
 
 OTHER_PARTNER = "other partner"
 # Column widths of a row: date, title, partner, overlap, mark.
@@ -99,7 +99,7 @@ def _header() -> str:
             f"{'Overlap':>{_W_OVERLAP}}")
 
 
-class ComparePickScreen(ModalScreen[ComparePick | None]):
+class ComparePickScreen(Dialog[ComparePick | None]):
     """Pick a prior session from the sessions folder (returns None when cancelled)."""
 
     BINDINGS = [

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.await_complete import AwaitComplete
+from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, Static
 
 
@@ -24,9 +25,31 @@ FIELD_KEYS = [
 ]
 
 
+class Dialog(ModalScreen[ScreenResultType]):
+    """One of the app's dialogs: closes once. A second close (an enter typed fast after the one
+    that saved, handled before the dialog was off the screen) would pop the screen under it and
+    run the caller's callback again with what was typed after."""
+
+    def dismiss(self, result: ScreenResultType | None = None) -> AwaitComplete:
+        if not self.is_active:
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
+
+
 class FieldInput(Input):
     """A text field of a dialog with several: a paste with tabs (a row copied from a spreadsheet)
     fills this field and the ones after it, a cell each, as typing it with tab between would."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            # Submitted here, in the order the keys were typed: as a binding, enter ran only once
+            # it had bubbled up to the app, after the letters typed behind it were in the field
+            # ("Dana", enter, "Sam" in one burst saved "DanaSam"). The message carries the value.
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
+        await super()._on_key(event)
 
     def _on_paste(self, event: events.Paste) -> None:
         cells = event.text.splitlines()[0].split("\t") if event.text else []
@@ -62,7 +85,7 @@ def session_path(name: str, sessions_dir: Path) -> Path | None:
     return path
 
 
-class SaveAsDialog(ModalScreen[Path | None]):
+class SaveAsDialog(Dialog[Path | None]):
     """Ask once for the session's file name (suggested from the companies and quarter)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -111,7 +134,7 @@ class SaveAsDialog(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
-class UnsavedChangesDialog(ModalScreen[str | None]):
+class UnsavedChangesDialog(Dialog[str | None]):
     """'save', 'discard' or None (cancel) when leaving with unsaved changes."""
 
     BINDINGS = [
@@ -146,7 +169,7 @@ class UnsavedChangesDialog(ModalScreen[str | None]):
         self.dismiss(choice or None)
 
 
-class RestoreDialog(ModalScreen[bool | None]):
+class RestoreDialog(Dialog[bool | None]):
     """Offer unsaved work a crash left: True = restore it, False = discard it (the recovery file is
     removed), None = decide later (escape; it is offered again next time)."""
 

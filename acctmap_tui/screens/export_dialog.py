@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from acctmap_tui.core import session as session_io
@@ -30,7 +29,7 @@ from acctmap_tui.core.export import (
 )
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.workbench import Workbench
-from acctmap_tui.screens.dialogs import FIELD_KEYS
+from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog
 
 FORMATS = tuple((label, fmt) for fmt, (label, _) in EXPORT_FORMATS.items())
 
@@ -89,7 +88,7 @@ def parse_top(text: str) -> int | None:
     return int(text)
 
 
-class ExportDialog(ModalScreen[ExportDone | None]):
+class ExportDialog(Dialog[ExportDone | None]):
     """Choose format, top N, partner-safe and file name; write the action list."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), *FIELD_KEYS]

@@ -12,10 +12,11 @@ from rich.markup import escape
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from acctmap_tui.core.model import PHASE_LABELS, Agenda
+from acctmap_tui.screens.dialogs import Dialog
 
 HELP_KEYS = ("question_mark", "f1")
 
@@ -53,7 +54,7 @@ def agenda_lines(agenda: Agenda) -> list[str]:
     return lines
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Keys for the screen beneath and the agenda; esc, ? or F1 closes it."""
 
     BINDINGS = [

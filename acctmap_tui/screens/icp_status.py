@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -23,6 +22,7 @@ from acctmap_tui.core.sharing import is_shareable
 from acctmap_tui.core.model import CHURNED, CUSTOMER, OPEN_DEAL, PROSPECT
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import SessionChanged
+from acctmap_tui.screens.dialogs import Dialog
 
 LEFT_MAX = 56  # widest "Company: 'word' — N accounts" part before the mapping column
 
@@ -55,7 +55,7 @@ def word_states(workbench: Workbench, rows: list[WordRow]) -> dict[WordRow, tupl
     return out
 
 
-class StatusMapDialog(ModalScreen[None]):
+class StatusMapDialog(Dialog[None]):
     """Map unknown status words, one row per (side, word); each key press maps at once."""
 
     BINDINGS = [

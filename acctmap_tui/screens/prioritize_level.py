@@ -11,16 +11,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from acctmap_tui.core.model import Factor
+from acctmap_tui.screens.dialogs import Dialog
 
 UNSCORED = "not scored"
 
 
-class LevelPicker(ModalScreen[int | None]):
+class LevelPicker(Dialog[int | None]):
     """Answers the chosen level (0 = not scored), or None when cancelled."""
 
     BINDINGS = [

@@ -18,12 +18,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.markup import escape
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from acctmap_tui.core.model import MAX_WEIGHT, Factor
 from acctmap_tui.core.score import max_priority
-from acctmap_tui.screens.dialogs import FIELD_KEYS
+from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog
 
 MAX_LEVELS = 9  # the digit keys 1-9 score a level
 FIELDS = ("factor-label", "factor-weight", "factor-levels")
@@ -76,7 +75,7 @@ class FactorRow(Horizontal):
         return parse_levels(self.field("factor-levels").value)
 
 
-class FactorsScreen(ModalScreen[bool]):
+class FactorsScreen(Dialog[bool]):
     """Edit every factor; dismisses True once `apply` took the new list, False on cancel."""
 
     BINDINGS = [

@@ -25,7 +25,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import (Button, Checkbox, DirectoryTree, Input, Label, Static, TabbedContent,
                              TabPane)
 
@@ -35,7 +34,7 @@ from acctmap_tui.core.model import OURS
 from acctmap_tui.core.start import ExchangeFiles, SessionRequest, finish_exchange, open_exchange
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.icp import categories_table
-from acctmap_tui.screens.dialogs import FIELD_KEYS
+from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog
 from acctmap_tui.screens.worker_report import report_back
 
 EXCHANGE_SUFFIXES = (".psi", ".csv", ".tsv", ".txt", ".xlsx", ".xls")
@@ -71,7 +70,7 @@ class ExchangeFilePicker(DirectoryTree):
                 and (p.is_dir() or p.suffix.lower() in EXCHANGE_SUFFIXES)]
 
 
-class PsiDialog(ModalScreen[Workbench | None]):
+class PsiDialog(Dialog[Workbench | None]):
     """Start, answer or finish a private overlap exchange by files."""
 
     HELP_TITLE = "Private overlap exchange"

@@ -6,17 +6,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from acctmap_tui.core.categorize import categorize
 from acctmap_tui.core.model import CATEGORIES, Account
+from acctmap_tui.screens.dialogs import Dialog
 
 AUTOMATIC = "automatic"  # the dialog's answer for "from statuses"
 
 
-class CategoryDialog(ModalScreen[str | None]):
+class CategoryDialog(Dialog[str | None]):
     """Pick one of the four categories (1-4) or automatic (0); answers a category key,
     `AUTOMATIC`, or None when cancelled."""
 

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -22,6 +21,7 @@ from acctmap_tui.core.model import IN_OVERLAP, OURS, PARTNER, Account, AccountLi
 from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.workbench import ChangeKind, Workbench
 from acctmap_tui.messages import SessionChanged
+from acctmap_tui.screens.dialogs import Dialog
 
 NOT_LOADED = "source lists not loaded: open the session with its lists to pair by hand"
 READING = "the source lists are still being read: the search opens here once they are"
@@ -32,7 +32,7 @@ SEARCH_AT_ONCE = 2000  # lists up to this size are searched on every keystroke
 SEARCH_DELAY = 0.2  # longer lists: seconds after the last keystroke
 
 
-class PairDialog(ModalScreen[tuple[Record, Record] | None]):
+class PairDialog(Dialog[tuple[Record, Record] | None]):
     """Search one side's list for the record to pair with a fixed record of the other side."""
 
     BINDINGS = [

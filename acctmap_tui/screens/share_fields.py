@@ -13,13 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, FieldInfo
 from acctmap_tui.core.sharing import field_label as _field_label
 from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.screens.dialogs import Dialog
 
 EXPLAIN = ("Shared fields show in share-safe view (p) and in partner-safe exports; "
            "private ones never leave this machine.")
@@ -58,7 +58,7 @@ def field_prompt(info: FieldInfo) -> Text:
     return row
 
 
-class ShareFieldsDialog(ModalScreen[bool]):
+class ShareFieldsDialog(Dialog[bool]):
     """List every field with its share mark; space/enter flips the highlighted one."""
 
     BINDINGS = [

@@ -66,3 +66,23 @@ async def test_a_key_typed_right_after_a_phase_key_does_not_decide_a_pair_not_ye
             d == ACCEPTED for d in decided_before.values())
         assert not any(a.match.decision == REJECTED and decided_before[a.pair_id] != REJECTED
                        for a in wb.session.accounts)
+
+
+async def test_a_second_enter_typed_fast_into_a_closing_dialog_closes_nothing_else(
+        sessions_dir: Path) -> None:
+    """The dialog is open and focused; a burst saves it with the first enter, and the keys
+    after it reach its field before it is off the screen: the second enter must not close the
+    screen under it (that stopped the app) nor save again with what was typed after."""
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await go_to(pilot, "Fjord Systems AS")
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, AssignEditScreen)
+        burst(app, "D", "a", "n", "a", "enter", "down", "o", "S", "a", "m", "enter")
+        await settle(pilot)
+        assert app.is_running
+        assert row_of(app, "Fjord Systems AS")["owner"] == "Dana"
+        assert [type(s) for s in app.screen_stack][0] is AssignScreen
