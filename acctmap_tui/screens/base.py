@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.actions import SkipAction
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from acctmap_tui.core.sharing import is_shareable
 from acctmap_tui.core.model import Session
@@ -22,6 +24,20 @@ from acctmap_tui.widgets.agenda_header import AgendaHeader
 
 if TYPE_CHECKING:
     from acctmap_tui.app import AcctmapApp
+
+
+def skip_while_typing(screen: Screen) -> None:
+    """For a priority key that puts the cursor in a text field (`/` filter, `e` notes): let it be
+    typed when a field already has the cursor.
+
+    The key is a priority binding that moves the focus with `Screen.set_focus` (`focus()` waits
+    for the next turn of the loop) as it arrives: Textual hands each
+    key to the widget focused at that moment and runs a plain binding only once the key has
+    bubbled back up, so the letters typed fast behind "/" went to the table ("/mar" opened the
+    pair-by-hand dialog with `m`) and those behind "e" to the screen (`p` of "200 people"
+    turned the share-safe view on)."""
+    if isinstance(screen.focused, (Input, TextArea)):
+        raise SkipAction()
 
 
 class PhaseScreen(Screen[None]):

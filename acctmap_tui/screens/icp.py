@@ -24,7 +24,7 @@ from textual.widgets import Static, TextArea
 from acctmap_tui.core.categorize import OverlapFigures, categorize
 from acctmap_tui.core.model import CATEGORIES, CUSTOMER, OURS, PARTNER, PROSPECT, PSI, Session
 from acctmap_tui.core.workbench import Change, ChangeKind
-from acctmap_tui.screens.base import PhaseScreen
+from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
 from acctmap_tui.screens.icp_status import StatusMapDialog
 from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
@@ -152,7 +152,7 @@ class IcpScreen(PhaseScreen):
     AUTO_FOCUS = ""  # no auto focus: keys 1-4, n, t, p work at once; `e` starts typing notes
     COMMANDS = {ScreenCommands}
     BINDINGS = [
-        Binding("e", "edit_notes", "Edit notes"),
+        Binding("e", "edit_notes", "Edit notes", priority=True),  # see skip_while_typing
         # In the footer only while some status word is unknown; the hidden twin keeps `m` working
         # afterwards (to change a mapping).
         Binding("m", "map_statuses", "Map statuses"),
@@ -279,7 +279,8 @@ class IcpScreen(PhaseScreen):
         self.app.push_screen(StatusMapDialog(self.workbench, share_safe=self.share_safe))
 
     def action_edit_notes(self) -> None:
-        self.query_one("#icp-notes", TextArea).focus()
+        skip_while_typing(self)
+        self.set_focus(self.query_one("#icp-notes", TextArea))  # now, not after this key
 
     def action_leave_notes(self) -> None:
         self.commit_edits()

@@ -38,7 +38,7 @@ from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import CATEGORY_BY_KEY, OURS, PARTNER, SESSION_SIDE
 from acctmap_tui.core.score import max_priority
 from acctmap_tui.core.workbench import Change, ChangeKind
-from acctmap_tui.screens.base import PhaseScreen
+from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
 from acctmap_tui.screens.prioritize_level import LevelPicker
 from acctmap_tui.screens.prioritize_weights import FactorsScreen
 from acctmap_tui.views.prioritize import FACTOR_PREFIX, SORT_NAMES, ColumnSpec, PrioritizeView
@@ -82,7 +82,7 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         Binding("enter", "pick_level", "Level", priority=True),
         Binding("l", "pick_level", "Level", show=False),
         Binding("s", "sort", "Sort"),
-        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("slash", "filter", "Filter", key_display="/", priority=True),  # see skip_while_typing
         Binding("o", "rerank", "Re-rank", show=False),
         Binding("f", "cycle_category", "Category", show=False),
         Binding("w", "weights", "Factors", show=False),
@@ -350,9 +350,10 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         self._apply_view()
 
     def action_filter(self) -> None:
+        skip_while_typing(self)
         box = self.query_one("#prio-filter", Input)
         box.display = True
-        box.focus()
+        self.set_focus(box)  # now, not after this key
         self.refresh_bindings()
 
     def action_clear_filter(self) -> None:

@@ -36,7 +36,7 @@ from acctmap_tui.commands import ListedCommands
 from acctmap_tui.core.model import ACCEPTED, IN_OVERLAP, REJECTED, REVIEW, Account
 from acctmap_tui.core.review_order import review_priority
 from acctmap_tui.core.workbench import Change, ChangeKind
-from acctmap_tui.screens.base import PhaseScreen
+from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
 from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
 from acctmap_tui.screens.review_pair import PairDialog
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
@@ -175,7 +175,8 @@ class ReviewScreen(PhaseScreen):
         Binding("m", "pair", "Pair"),
         Binding("g", "category", "Category"),
         Binding("u", "undo", "Undo", show=False),  # the app shows ctrl+z for undo
-        Binding("slash", "filter", "Filter", show=False),  # the filter box says "/"
+        # the filter box says "/"; a priority key (see `screens.base.skip_while_typing`)
+        Binding("slash", "filter", "Filter", show=False, priority=True),
         Binding("v", "next_view", "View", show=False),
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
@@ -574,7 +575,8 @@ class ReviewScreen(PhaseScreen):
         self.notify(f"Undid: {undone}" if undone else "Nothing to undo.", markup=False)
 
     def action_filter(self) -> None:
-        self.query_one("#review-filter", Input).focus()
+        skip_while_typing(self)
+        self.set_focus(self.query_one("#review-filter", Input))  # now, not after this key
 
     def action_clear_filter(self) -> None:
         """Empty the filter box and show every pair of the view, the cursor on the same pair (as

@@ -86,3 +86,33 @@ async def test_a_second_enter_typed_fast_into_a_closing_dialog_closes_nothing_el
         assert app.is_running
         assert row_of(app, "Fjord Systems AS")["owner"] == "Dana"
         assert [type(s) for s in app.screen_stack][0] is AssignScreen
+
+
+# --- keys that put the cursor in a text field ----------------------------------------------------
+
+
+async def test_a_filter_typed_fast_after_slash_goes_into_the_filter(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    wb.session.agenda.current = "review"
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "slash", "m", "a", "r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)  # `m` did not open the pair-by-hand dialog
+        assert app.screen.query_one("#review-filter", Input).value == "mar"
+        await pilot.press("slash")  # typed in the filter, "/" is a letter like the others
+        assert app.screen.query_one("#review-filter", Input).value == "mar/"
+
+
+async def test_notes_typed_fast_after_e_go_into_the_notes(sessions_dir: Path) -> None:
+    from textual.widgets import TextArea
+
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)  # the ICP phase
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "e", *"200 people", "e")
+        await settle(pilot)
+        assert app.screen.query_one("#icp-notes", TextArea).text.startswith("200 peoplee")
+        assert not app.share_safe  # the `p` went into the notes
