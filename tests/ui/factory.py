@@ -155,3 +155,14 @@ def save_earlier_demo(wb: Workbench, folder: Path) -> Path:
     path = folder / "earlier.toml"
     session_io.save(earlier, path)
     return path
+
+
+def burst(app, *keys: str) -> None:
+    """Keys handed over at once, as a terminal hands over what was typed in one read (typed
+    fast, held down, or sent in one packet by a laggy remote terminal): the app hands them all
+    to the widget focused now, before the first one has run. `pilot.press` waits between keys
+    and cannot show what follows."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))

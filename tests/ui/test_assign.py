@@ -39,10 +39,10 @@ async def editing(sessions_dir: Path, account: str):
         yield app, pilot, wb, await open_editor(pilot, account)
 
 
-async def open_editor(pilot, account: str) -> AssignEditScreen:
-    """Move to `account` on Assign and open its edit dialog with `e`."""
+async def open_editor(pilot, account: str, key: str = "e") -> AssignEditScreen:
+    """Move to `account` on Assign and open its edit dialog with `key` (`o`, `x`: one field)."""
     await go_to(pilot, account)
-    await pilot.press("e")
+    await pilot.press(key)
     await pilot.pause()
     dialog = pilot.app.screen
     assert isinstance(dialog, AssignEditScreen)

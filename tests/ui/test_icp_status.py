@@ -19,7 +19,7 @@ from acctmap_tui.core.start import demo_request, open_saved, open_workbench
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.icp import IcpScreen
 from acctmap_tui.screens.icp_status import StatusMapDialog
-from tests.ui.factory import small_workbench
+from tests.ui.factory import burst, small_workbench
 
 SIZE = (120, 40)
 PARTNER_WORD = "Partner"  # on two of Globex's records in the overlap (ACME, Cobalt)
@@ -266,16 +266,12 @@ async def test_the_count_of_words_past_the_first_ten_goes_once_every_word_is_map
 async def test_keys_typed_faster_than_the_screen_redraws_map_one_word_each(tmp_path: Path) -> None:
     """A burst of keys (typed fast, or a key held down) arrives before the dialog hears of the
     first mapping: each key still maps the next word, not the first one again."""
-    from textual import events
-
     wb = workbench_with_unknown_words()
     app = AcctmapApp(wb, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("m")
         await pilot.pause()
-        assert isinstance(app.screen, StatusMapDialog)
-        for key in ("c", "p"):  # both at once, as a terminal hands over a burst
-            app.post_message(events.Key(key, key))
+        burst(app, "c", "p")
         await pilot.pause()
         await pilot.pause()
         assert "= customer" in row_for(app, f"Globex: '{PARTNER_WORD}'")

@@ -22,7 +22,7 @@ from acctmap_tui.screens.review_pair import NOT_LOADED, PairDialog
 from acctmap_tui.widgets.diff_pane import (
     best_first, char_diff, concept_of, field_rows,
 )
-from tests.ui.factory import small_workbench
+from tests.ui.factory import burst, small_workbench
 
 
 def other_candidates(session, account):
@@ -587,15 +587,6 @@ async def test_the_pairs_are_indexed_after_the_first_frame_with_the_same_rivals(
 
 
 # --- keys faster than the screen ---------------------------------------------------------------
-
-
-def burst(app: AcctmapApp, *keys: str) -> None:
-    """Keys handed over at once, as a terminal hands over keys typed fast or a key held down:
-    all of them are handled before the screen hears of the first one's change."""
-    from textual import events
-
-    for key in keys:
-        app.post_message(events.Key(key, key))
 
 
 async def test_keys_typed_fast_decide_one_pair_each(sessions_dir):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import events
 from textual.widgets import Input
 
 from acctmap_tui.app import AcctmapApp
@@ -13,15 +12,8 @@ from acctmap_tui.core.model import ACCEPTED, REJECTED
 from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.assign_edit import AssignEditScreen
 from acctmap_tui.screens.review import ReviewScreen
-from tests.ui.factory import small_workbench
-from tests.ui.test_assign import SIZE, assign_app, go_to, row_of, scored_workbench
-
-
-def burst(app: AcctmapApp, *keys: str) -> None:
-    """Keys handed over at once, as a terminal hands over what was typed in one read: the app
-    hands them all to the widget focused now, before the first one has run."""
-    for key in keys:
-        app.post_message(events.Key(key, key if len(key) == 1 else None))
+from tests.ui.factory import burst, small_workbench
+from tests.ui.test_assign import SIZE, assign_app, go_to, open_editor, row_of, scored_workbench
 
 
 async def settle(pilot) -> None:
@@ -77,10 +69,7 @@ async def test_a_second_enter_typed_fast_into_a_closing_dialog_closes_nothing_el
     app = assign_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await go_to(pilot, "Fjord Systems AS")
-        await pilot.press("o")
-        await settle(pilot)
-        assert isinstance(app.screen, AssignEditScreen)
+        await open_editor(pilot, "Fjord Systems AS", key="o")
         burst(app, "D", "a", "n", "a", "enter", "down", "o", "S", "a", "m", "enter")
         await settle(pilot)
         assert app.is_running
