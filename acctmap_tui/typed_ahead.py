@@ -1,14 +1,17 @@
-"""Keys typed ahead of a screen change are dropped, not run against the wrong screen.
+"""Keys typed ahead of a screen change reach the screen they were typed for, in order.
 
 Textual hands each key, as it arrives, to the widget focused at that moment, and runs a plain
 binding only when the key has bubbled back up to the app, against the screen on top *then*.
 Keys typed fast after one that opens a dialog (or sent in one burst by a laggy remote terminal,
 as on a screen-shared call) were all handed to the screen below before the dialog opened, and
-came back to run against the dialog: on Assign, `o` then "Dana" and enter lost the letters and
-saved the empty field, and a second enter closed the dialog twice, which stopped the app
-(`ScreenStackError`). A key handed on before the screen on top changed, or that arrives while
-the new screen is not yet mounted, is now dropped: the dialog opens as if it had not been typed,
-and the person types it again into the field they can see.
+came back to run against the dialog without ever reaching its field: on Assign, `o` then
+"Dana" and enter lost the letters and saved the empty field, and a second enter closed the
+dialog twice, which stopped the app (`ScreenStackError`).
+
+Now a key handed to a screen that is no longer on top when it comes back, or that arrives
+while the screen on top is not yet mounted, is held, and handed again, in the order typed, to
+the screen on top once it is mounted: "o", "Dana", enter fills the owner dialog and saves it;
+"l3" opens the level picker and picks 3; "2ar" accepts and rejects on the review queue.
 """
 
 from __future__ import annotations
@@ -21,16 +24,18 @@ from textual.app import App
 
 
 class TypedAheadKeys(App[None]):
-    """The app's base: drops the keys handed to a screen that is no longer on top."""
+    """The app's base: holds the keys of a screen that is no longer on top for the one that is."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._keys_handed_on: weakref.WeakSet[events.Key] = weakref.WeakSet()
-        self._stale_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
+        self._handed_on: weakref.WeakSet[events.Key] = weakref.WeakSet()  # not back yet
+        self._stale: weakref.WeakSet[events.Key] = weakref.WeakSet()  # handed to a screen gone
+        self._held: list[events.Key] = []  # to hand on again, in the order typed
+        self._again: weakref.WeakSet[events.Key] = weakref.WeakSet()  # handed on again now
 
     def _screen_changes(self) -> None:
-        self._stale_keys.update(self._keys_handed_on)
-        self._keys_handed_on.clear()
+        self._stale.update(self._handed_on)
+        self._handed_on.clear()
 
     def _screen_ready(self) -> bool:
         try:
@@ -38,13 +43,34 @@ class TypedAheadKeys(App[None]):
         except Exception:  # no screen yet (starting) or none left (closing)
             return False
 
+    def _hold(self, key: events.Key) -> None:
+        if not self._held:
+            self.call_after_refresh(self._hand_on_held)
+        self._held.append(events.Key(key.key, key.character))  # a new key: not handed on yet
+
+    def _hand_on_held(self) -> None:
+        if not self._held:
+            return
+        if not self._screen_ready():
+            self.call_after_refresh(self._hand_on_held)
+            return
+        held, self._held = self._held, []
+        for key in held:
+            self._again.add(key)
+            self.post_message(key)
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
-            if not event.is_forwarded:  # just arrived: it goes to the widget focused now
-                if not self._screen_ready():
+            if not event.is_forwarded:  # arriving: it goes to the widget focused now
+                if event in self._again:
+                    self._again.discard(event)
+                elif self._held or not self._screen_ready():
+                    self._hold(event)  # behind the keys held, or for a screen still mounting
                     return
-                self._keys_handed_on.add(event)
-            elif event in self._stale_keys:  # back from a screen that is no longer on top
+                self._handed_on.add(event)
+            elif event in self._stale:  # back from a screen no longer on top
+                self._stale.discard(event)
+                self._hold(event)
                 return
         await super().on_event(event)
 
