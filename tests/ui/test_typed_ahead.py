@@ -10,11 +10,19 @@ from textual.widgets import Input
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core.model import ACCEPTED, REJECTED, REVIEW
 from acctmap_tui.core.review_order import review_priority
+from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.review import ReviewScreen
 from acctmap_tui.widgets.account_table import AccountTable
 from tests.ui.factory import burst, small_workbench
 from tests.ui.test_assign import SIZE, assign_app, go_to, open_editor, row_of, rows, scored_workbench
+
+
+def app_on(phase: str, sessions_dir: Path) -> tuple[Workbench, AcctmapApp]:
+    """The small workbench and an app open on `phase`."""
+    wb = small_workbench()
+    wb.session.agenda.current = phase
+    return wb, AcctmapApp(wb, sessions_dir)
 
 
 async def settle(pilot) -> None:
@@ -41,8 +49,7 @@ async def test_a_name_typed_ahead_of_the_owner_dialog_goes_into_it_and_the_app_k
 
 
 async def test_keys_typed_right_after_a_phase_key_act_on_that_phase_in_order(sessions_dir: Path) -> None:
-    wb = small_workbench()
-    app = AcctmapApp(wb, sessions_dir)  # opens on the ICP phase
+    wb, app = app_on("icp", sessions_dir)
     queue = [a.ours.name for a in sorted(wb.session.review_queue(), key=review_priority)]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -55,9 +62,7 @@ async def test_keys_typed_right_after_a_phase_key_act_on_that_phase_in_order(ses
 
 
 async def test_levels_typed_fast_on_prioritize_land_on_their_rows(sessions_dir: Path) -> None:
-    wb = small_workbench()
-    wb.session.agenda.current = "prioritize"
-    app = AcctmapApp(wb, sessions_dir)
+    wb, app = app_on("prioritize", sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         first = app.screen.query_one("#prio-table", AccountTable).accounts[:3]
@@ -87,9 +92,7 @@ async def test_a_second_enter_typed_fast_into_a_closing_dialog_closes_nothing_el
 
 
 async def test_a_filter_typed_fast_after_slash_goes_into_the_filter(sessions_dir: Path) -> None:
-    wb = small_workbench()
-    wb.session.agenda.current = "review"
-    app = AcctmapApp(wb, sessions_dir)
+    wb, app = app_on("review", sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         burst(app, "slash", "m", "a", "r")
@@ -103,8 +106,7 @@ async def test_a_filter_typed_fast_after_slash_goes_into_the_filter(sessions_dir
 async def test_notes_typed_fast_after_e_go_into_the_notes(sessions_dir: Path) -> None:
     from textual.widgets import TextArea
 
-    wb = small_workbench()
-    app = AcctmapApp(wb, sessions_dir)  # the ICP phase
+    wb, app = app_on("icp", sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         burst(app, "e", *"200 people", "e")
