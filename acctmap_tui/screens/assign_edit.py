@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.dates import default_due, describe_due, parse_due
 from acctmap_tui.core.model import ACTION_STATUSES, Account
-from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput
+from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput, Typed, field_value
 
 DUE_HINT = "a date, a day or +2w · empty for none"
 FIELD_LABELS = {"owner": "Owner", "next_action": "Next action", "due": "Due",
@@ -136,7 +136,7 @@ class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
 
     # --- reading the form -------------------------------------------------------------------
 
-    def changes(self, status: str | None = None, typed: tuple[Input, str] | None = None
+    def changes(self, status: str | None = None, typed: Typed | None = None
                 ) -> dict[str, str | date | None]:
         """The fields whose value differs from the account's (`status`: the one just chosen, else
         the pressed one; `typed`: a field and its value when enter was pressed in it, which keys
@@ -144,8 +144,7 @@ class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
         account = self.account
 
         def text(selector: str) -> str:
-            field = self.query_one(selector, Input)
-            return typed[1] if typed is not None and typed[0] is field else field.value
+            return field_value(self, selector, typed)
 
         values: dict[str, str | date | None] = {}
         if self._wants("owner"):
@@ -199,7 +198,7 @@ class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
     def _cancel_pressed(self) -> None:
         self.action_cancel()
 
-    def action_save(self, status: str | None = None, typed: tuple[Input, str] | None = None) -> None:
+    def action_save(self, status: str | None = None, typed: Typed | None = None) -> None:
         try:
             changed = self.changes(status, typed)
         except ValueError as problem:

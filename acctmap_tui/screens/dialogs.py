@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.await_complete import AwaitComplete
-from textual.screen import ModalScreen, ScreenResultType
+from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.widgets import Button, Input, Label, Static
 
 
@@ -34,6 +34,17 @@ class Dialog(ModalScreen[ScreenResultType]):
         if not self.is_active:
             return AwaitComplete.nothing()
         return super().dismiss(result)
+
+
+# A field and the value it held when enter was pressed in it (Input.Submitted's), which keys
+# typed after that enter may have changed since.
+Typed = tuple[Input, str]
+
+
+def field_value(screen: Screen, selector: str, typed: Typed | None = None) -> str:
+    """A dialog field's text: what it held at enter when `typed` is its submit, else now."""
+    field = screen.query_one(selector, Input)
+    return typed[1] if typed is not None and typed[0] is field else field.value
 
 
 class FieldInput(Input):
@@ -99,7 +110,7 @@ class SaveAsDialog(Dialog[Path | None]):
         with Vertical(classes="dialog-box"):
             yield Label("Save session as", classes="dialog-title")
             yield Static(f"File name (saved in {self.sessions_dir}/ unless you give a folder):", markup=False)
-            yield Input(self.suggested, id="save-name", select_on_focus=False)
+            yield FieldInput(self.suggested, id="save-name", select_on_focus=False)
             yield Static("", id="save-hint", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
@@ -123,9 +134,12 @@ class SaveAsDialog(Dialog[Path | None]):
             hint.update(Content(f"Will write {path}"))
 
     @on(Input.Submitted, "#save-name")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self._save((event.input, event.value))
+
     @on(Button.Pressed, "#save")
-    def _save(self) -> None:
-        path = session_path(self.query_one("#save-name", Input).value, self.sessions_dir)
+    def _save(self, typed: Typed | None = None) -> None:
+        path = session_path(field_value(self, "#save-name", typed), self.sessions_dir)
         if path is not None:
             self.dismiss(path)
 

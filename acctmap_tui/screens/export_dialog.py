@@ -29,7 +29,7 @@ from acctmap_tui.core.export import (
 )
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.workbench import Workbench
-from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog
+from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput, Typed, field_value
 
 FORMATS = tuple((label, fmt) for fmt, (label, _) in EXPORT_FORMATS.items())
 
@@ -117,8 +117,8 @@ class ExportDialog(Dialog[ExportDone | None]):
                              compact=True)
             with Horizontal(classes="export-row"):
                 yield Label("Top N", classes="export-label")
-                yield Input(str(session.scoring.top_n), id="export-top", restrict=r"[0-9]*",
-                            select_on_focus=False, compact=True)
+                yield FieldInput(str(session.scoring.top_n), id="export-top", restrict=r"[0-9]*",
+                                 select_on_focus=False, compact=True)
                 yield Static(f"scored or planned accounts, highest priority first; blank = all "
                              f"{self.overlap_size} in the overlap", classes="export-aside")
             with Horizontal(classes="export-row"):
@@ -128,8 +128,8 @@ class ExportDialog(Dialog[ExportDone | None]):
             yield Static(id="export-columns")
             with Horizontal(classes="export-row"):
                 yield Label("File", classes="export-label")
-                yield Input(str(self.suggested), id="export-name", select_on_focus=False,
-                            compact=True)
+                yield FieldInput(str(self.suggested), id="export-name", select_on_focus=False,
+                                 compact=True)
             yield Static(id="export-hint")
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
@@ -155,8 +155,8 @@ class ExportDialog(Dialog[ExportDone | None]):
                      else "Columns, private ones included: ")
         self.query_one("#export-columns", Static).update(Content(intro + ", ".join(columns)))
 
-    def _target(self) -> Path | None:
-        return export_path(self.query_one("#export-name", Input).value, self.folder, self.fmt)
+    def _target(self, typed: Typed | None = None) -> Path | None:
+        return export_path(field_value(self, "#export-name", typed), self.folder, self.fmt)
 
     def _show_hint(self) -> None:
         path = self._target()
@@ -209,15 +209,19 @@ class ExportDialog(Dialog[ExportDone | None]):
     # --- writing ----------------------------------------------------------------------------
 
     @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.action_export((event.input, event.value))
+
     @on(Button.Pressed, "#export-write")
-    def action_export(self) -> None:
-        """Write the file; stay open with the reason when it cannot be written."""
+    def action_export(self, typed: Typed | None = None) -> None:
+        """Write the file; stay open with the reason when it cannot be written (`typed`: the
+        field enter was pressed in, and its text then)."""
         try:
-            top = parse_top(self.query_one("#export-top", Input).value)
+            top = parse_top(field_value(self, "#export-top", typed))
         except ValueError as err:
             self._show_error(str(err))
             return
-        path = self._target()
+        path = self._target(typed)
         if path is None:
             self._show_error("Type a file name.")
             return

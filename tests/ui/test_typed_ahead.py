@@ -113,3 +113,22 @@ async def test_notes_typed_fast_after_e_go_into_the_notes(sessions_dir: Path) ->
         await settle(pilot)
         assert app.screen.query_one("#icp-notes", TextArea).text.startswith("200 peoplee")
         assert not app.share_safe  # the `p` went into the notes
+
+
+async def test_a_file_name_typed_fast_is_saved_as_typed_up_to_its_enter(sessions_dir: Path) -> None:
+    """Save as: "q4", enter and a phase key after it in one burst write q4.toml: the "2" was
+    typed after the enter, it is not the end of the name (it lands in the closing dialog's
+    field, and is lost)."""
+    from acctmap_tui.screens.dialogs import SaveAsDialog
+
+    wb, app = app_on("icp", sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SaveAsDialog)
+        app.screen.query_one("#save-name", Input).value = ""
+        burst(app, "q", "4", "enter", "2")
+        await settle(pilot)
+        assert (sessions_dir / "q4.toml").is_file() and not (sessions_dir / "q42.toml").exists()
+        assert wb.path == sessions_dir / "q4.toml" and not isinstance(app.screen, SaveAsDialog)
