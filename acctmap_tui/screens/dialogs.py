@@ -48,8 +48,10 @@ def field_value(screen: Screen, selector: str, typed: Typed | None = None) -> st
 
 
 class FieldInput(Input):
-    """A text field of a dialog with several: a paste with tabs (a row copied from a spreadsheet)
-    fills this field and the ones after it, a cell each, as typing it with tab between would."""
+    """A text field of a dialog: enter submits it in the order the keys were typed (read the
+    value `Submitted` carries, `field_value`), and a paste with tabs (a row copied from a
+    spreadsheet) fills this field and the ones after it, a cell each, as typing it with tab
+    between would."""
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
