@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.await_complete import AwaitComplete
-from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.screen import ModalScreen, ScreenResultType
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 
@@ -41,9 +42,9 @@ class Dialog(ModalScreen[ScreenResultType]):
 Typed = tuple[Input, str]
 
 
-def field_value(screen: Screen, selector: str, typed: Typed | None = None) -> str:
+def field_value(within: Widget, selector: str, typed: Typed | None = None) -> str:
     """A dialog field's text: what it held at enter when `typed` is its submit, else now."""
-    field = screen.query_one(selector, Input)
+    field = within.query_one(selector, Input)
     return typed[1] if typed is not None and typed[0] is field else field.value
 
 

@@ -22,7 +22,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from acctmap_tui.core.model import MAX_WEIGHT, Factor
 from acctmap_tui.core.score import max_priority
-from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog
+from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput, Typed, field_value
 
 MAX_LEVELS = 9  # the digit keys 1-9 score a level
 FIELDS = ("factor-label", "factor-weight", "factor-levels")
@@ -52,27 +52,26 @@ class FactorRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         f = self.factor
-        yield Input(f.label if f else "", classes="factor-label", placeholder="Factor name",
-                    max_length=40, compact=True)
-        yield Input(str(f.weight) if f else "1", classes="factor-weight", restrict=r"[0-9]*",
-                    max_length=2, compact=True)
-        yield Input(", ".join(f.levels) if f else "", classes="factor-levels",
-                    placeholder="Levels low to high, e.g. Weak, Moderate, Strong", compact=True)
+        yield FieldInput(f.label if f else "", classes="factor-label", placeholder="Factor name",
+                         max_length=40, compact=True)
+        yield FieldInput(str(f.weight) if f else "1", classes="factor-weight", restrict=r"[0-9]*",
+                         max_length=2, compact=True)
+        yield FieldInput(", ".join(f.levels) if f else "", classes="factor-levels",
+                         placeholder="Levels low to high, e.g. Weak, Moderate, Strong", compact=True)
 
     def field(self, name: str) -> Input:
         return self.query_one(f".{name}", Input)
 
+    def typed(self, typed: Typed | None = None) -> tuple[str, str, list[str]]:
+        """(label, weight, levels) as typed (`typed`: the field enter was pressed in, and its
+        text then)."""
+        return (field_value(self, ".factor-label", typed).strip(),
+                field_value(self, ".factor-weight", typed).strip(),
+                parse_levels(field_value(self, ".factor-levels", typed)))
+
     @property
     def label(self) -> str:
-        return self.field("factor-label").value.strip()
-
-    @property
-    def weight_text(self) -> str:
-        return self.field("factor-weight").value.strip()
-
-    @property
-    def levels(self) -> list[str]:
-        return parse_levels(self.field("factor-levels").value)
+        return self.typed()[0]
 
 
 class FactorsScreen(Dialog[bool]):
@@ -133,8 +132,9 @@ class FactorsScreen(Dialog[bool]):
     def rows(self) -> list[FactorRow]:
         return list(self.query(FactorRow))
 
-    def read(self) -> tuple[list[Factor], str | None]:
-        """The factors as typed, and the first problem (None when the list can be saved)."""
+    def read(self, typed: Typed | None = None) -> tuple[list[Factor], str | None]:
+        """The factors as typed, and the first problem (None when the list can be saved);
+        `typed`: the field enter was pressed in, and its text then."""
         rows = self.rows()
         if not rows:
             return [], "Keep at least one factor."
@@ -142,16 +142,14 @@ class FactorsScreen(Dialog[bool]):
         factors: list[Factor] = []
         labels: set[str] = set()
         for number, row in enumerate(rows, start=1):
-            label = row.label
+            label, text, levels = row.typed(typed)
             if not label:
                 return factors, f"Factor {number}: give it a name."
             if label.casefold() in labels:
                 return factors, f"Two factors are called “{label}”."
             labels.add(label.casefold())
-            text = row.weight_text
             if not text.isdigit() or int(text) > MAX_WEIGHT:
                 return factors, f"{label}: the weight must be a whole number 0–{MAX_WEIGHT}."
-            levels = row.levels
             if not 1 <= len(levels) <= MAX_LEVELS:
                 return factors, (f"{label}: give 1–{MAX_LEVELS} levels, low to high, "
                                  "separated by commas.")
@@ -187,8 +185,8 @@ class FactorsScreen(Dialog[bool]):
         self._show_message()
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.action_save((event.input, event.value))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         row = next((w for w in event.widget.ancestors if isinstance(w, FactorRow)), None)
@@ -284,8 +282,8 @@ class FactorsScreen(Dialog[bool]):
             container.move_child(row, after=rows[target])
         self._show_message()
 
-    def action_save(self) -> None:
-        factors, problem = self.read()
+    def action_save(self, typed: Typed | None = None) -> None:
+        factors, problem = self.read(typed)
         if problem:
             self._show_message()
             return

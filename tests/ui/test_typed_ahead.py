@@ -132,3 +132,17 @@ async def test_a_file_name_typed_fast_is_saved_as_typed_up_to_its_enter(sessions
         await settle(pilot)
         assert (sessions_dir / "q4.toml").is_file() and not (sessions_dir / "q42.toml").exists()
         assert wb.path == sessions_dir / "q4.toml" and not isinstance(app.screen, SaveAsDialog)
+
+
+async def test_a_factor_name_typed_fast_is_saved_as_typed_up_to_its_enter(sessions_dir: Path) -> None:
+    from tests.ui.test_factors import editor_rows, open_editor as open_factors
+
+    wb, app = app_on("prioritize", sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_factors(pilot)
+        app.screen.set_focus(editor_rows(app)[0].field("factor-label"))  # its text selected
+        await settle(pilot)
+        burst(app, "F", "i", "t", "enter", "y")
+        await settle(pilot)
+        assert wb.session.scoring.factors[0].label == "Fit"  # not "Fity"
