@@ -21,7 +21,7 @@ from acctmap_tui.core.model import IN_OVERLAP, OURS, PARTNER, Account, AccountLi
 from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.workbench import ChangeKind, Workbench
 from acctmap_tui.messages import SessionChanged
-from acctmap_tui.screens.dialogs import Dialog
+from acctmap_tui.screens.dialogs import Dialog, FieldInput
 
 NOT_LOADED = "source lists not loaded: open the session with its lists to pair by hand"
 READING = "the source lists are still being read: the search opens here once they are"
@@ -84,7 +84,7 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
                                 id="pair-not-loaded", markup=False)
                 yield Label("esc closes", id="pair-help")
                 return
-            yield Input(placeholder="type a name or domain", id="pair-search")
+            yield FieldInput(placeholder="type a name or domain", id="pair-search")
             yield OptionList(id="pair-results")
             yield Label("type to search · ↑↓ choose · enter pairs · ctrl+t other side · esc cancels",
                         id="pair-help")
@@ -208,9 +208,12 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self._timer is not None:  # enter before the search ran: run it first
+        if self._timer is not None:  # enter before the search ran
             self._timer.stop()
-            self._search_now()
+            self._timer = None
+        # the search for the text enter saw: keys typed after it (in one burst) may be in the
+        # field, and their Changed handled, by now
+        self._search(event.value)
         options = self.query_one("#pair-results", OptionList)
         if options.highlighted is not None:
             self._choose(options.get_option_at_index(options.highlighted))

@@ -326,14 +326,9 @@ async def test_assign_follows_the_new_priorities(sessions_dir: Path) -> None:
 
 
 async def test_a_row_pasted_from_a_spreadsheet_fills_name_weight_and_levels(sessions_dir: Path) -> None:
-    wb = scored_workbench()
-    app = prioritize_app(wb, sessions_dir)
+    app = prioritize_app(scored_workbench(), sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await open_editor(pilot)
-        row = editor_rows(app)[0]
+        row = (await open_editor(pilot)).query(FactorRow).first()
         app.screen.set_focus(row.field("factor-label"))
-        await pilot.pause()
-        app.screen.focused.post_message(events.Paste("Region fit\t2\tLow, Core"))
-        await pilot.pause()
+        await paste(pilot, "Region fit\t2\tLow, Core")
         assert row.typed() == ("Region fit", "2", ["Low", "Core"])

@@ -146,3 +146,23 @@ async def test_a_factor_name_typed_fast_is_saved_as_typed_up_to_its_enter(sessio
         burst(app, "F", "i", "t", "enter", "y")
         await settle(pilot)
         assert wb.session.scoring.factors[0].label == "Fit"  # not "Fity"
+
+
+async def test_a_search_typed_fast_pairs_with_what_was_found_for_it_at_enter(sessions_dir: Path) -> None:
+    from acctmap_tui.core.model import MANUAL
+    from acctmap_tui.screens.review_pair import PairDialog
+    from tests.ui.test_review import review_app, select
+
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, "Lumen Learning Labs")
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, PairDialog)
+        burst(app, *"orbital", "enter", *"zzz")
+        await settle(pilot)
+        made = wb.session.accounts[-1]
+        assert (made.ours.name, made.theirs.name, made.match.method) == (
+            "Lumen Learning Labs", "Orbital Freight", MANUAL)
