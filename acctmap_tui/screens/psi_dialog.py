@@ -34,7 +34,7 @@ from acctmap_tui.core.model import OURS
 from acctmap_tui.core.start import ExchangeFiles, SessionRequest, finish_exchange, open_exchange
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.icp import categories_table
-from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog
+from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput, Typed, field_value
 from acctmap_tui.screens.worker_report import report_back
 
 EXCHANGE_SUFFIXES = (".psi", ".csv", ".tsv", ".txt", ".xlsx", ".xls")
@@ -128,7 +128,7 @@ class PsiDialog(Dialog[Workbench | None]):
     def _row(self, label: str, field_id: str, placeholder: str, value: str = "") -> Horizontal:
         self._labels[field_id] = label
         return Horizontal(Label(label, classes="psi-label"),
-                          Input(value, placeholder=placeholder, id=field_id), classes="psi-row")
+                          FieldInput(value, placeholder=placeholder, id=field_id), classes="psi-row")
 
     def on_mount(self) -> None:
         self.query_one("#psi-result").display = False
@@ -138,8 +138,8 @@ class PsiDialog(Dialog[Workbench | None]):
 
     # --- the fields ---------------------------------------------------------------------------
 
-    def _value(self, field_id: str) -> str:
-        return self.query_one(f"#{field_id}", Input).value.strip()
+    def _value(self, field_id: str, typed: Typed | None = None) -> str:
+        return field_value(self, f"#{field_id}", typed).strip()
 
     def _set(self, field_id: str, value: str, *, suggestion: bool = False) -> None:
         """Fill a field; a suggestion never overwrites what the user typed."""
@@ -186,8 +186,8 @@ class PsiDialog(Dialog[Workbench | None]):
     # --- running a step ---------------------------------------------------------------------
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_run_step()
+    def _submitted(self, event: Input.Submitted) -> None:
+        self._run(self._step(), (event.input, event.value))
 
     @on(Button.Pressed, "#psi-do-start")
     def _start_pressed(self) -> None:
@@ -207,8 +207,13 @@ class PsiDialog(Dialog[Workbench | None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def _run(self, step: str) -> None:
-        missing = [self._labels[f] for f in PATHS[step] if not self._value(f)]
+    def _run(self, step: str, typed: Typed | None = None) -> None:
+        """Run a step on the files given (`typed`: the field enter was pressed in, and its text
+        then: keys typed after that enter may be in it by now)."""
+        def value(field_id: str) -> str:
+            return self._value(field_id, typed)
+
+        missing = [self._labels[f] for f in PATHS[step] if not value(f)]
         if missing:
             self._show_error(f"Give every file of this step first: {', '.join(missing)}.")
             return
@@ -218,16 +223,16 @@ class PsiDialog(Dialog[Workbench | None]):
                  "psi-finish": "Finding the overlap…"}
         self.query_one("#psi-running", Static).update(words[step])
         if step == "psi-start":
-            self._in_thread(self._do_start, self._value("psi-list"), self._value("psi-company"),
+            self._in_thread(self._do_start, value("psi-list"), value("psi-company"),
                             self.query_one("#psi-counts-only", Checkbox).value,
-                            self._value("psi-out1"))
+                            value("psi-out1"))
         elif step == "psi-answer":
-            self._in_thread(self._do_answer, self._value("psi-a-ours1"),
-                            self._value("psi-a-theirs1"), self._value("psi-a-out2"))
+            self._in_thread(self._do_answer, value("psi-a-ours1"),
+                            value("psi-a-theirs1"), value("psi-a-out2"))
         else:
-            self._in_thread(self._do_finish, self._value("psi-f-ours1"),
-                            self._value("psi-f-theirs1"), self._value("psi-f-theirs2"),
-                            self._value("psi-company"), self._value("psi-f-partner"))
+            self._in_thread(self._do_finish, value("psi-f-ours1"),
+                            value("psi-f-theirs1"), value("psi-f-theirs2"),
+                            value("psi-company"), value("psi-f-partner"))
 
     @work(thread=True, exclusive=True, group="psi", description="exchange step")
     def _in_thread(self, step: Callable[..., Callable[[], None]], *args) -> None:

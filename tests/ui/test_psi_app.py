@@ -247,3 +247,26 @@ async def test_counts_only_shows_the_counts_per_category_and_no_accounts(lists, 
                    for line in lines), result
         assert any(line.split()[:2] == ["VOUCH", "0"] for line in lines), result
         assert "acme" not in result.casefold() and "harbor" not in result.casefold()
+
+
+async def test_a_round_file_name_typed_fast_is_written_as_typed_up_to_its_enter(lists, tmp_path, sessions_dir):
+    """Step 1's output typed with enter and more keys in one burst (a laggy remote terminal):
+    the round file is the name enter saw."""
+    from tests.ui.factory import burst
+
+    ours, _ = lists
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(app, pilot, ours_path=str(ours), ours_name="Northwind")
+        out1 = dialog.query_one("#psi-out1", Input)
+        out1.value = str(tmp_path / "r")
+        dialog.set_focus(out1)
+        await pilot.pause()
+        out1.cursor_position = len(out1.value)
+        burst(app, "1", "enter", "x")
+        await pilot.pause()
+        running = [w for w in app.workers if w.group == "psi"]
+        if running:
+            await app.workers.wait_for_complete(running)
+        await pilot.pause()
+        assert (tmp_path / "r1").is_file() and not (tmp_path / "r1x").exists()
