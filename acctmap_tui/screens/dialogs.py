@@ -141,6 +141,9 @@ class SaveAsDialog(Dialog[Path | None]):
         self._save((event.input, event.value))
 
     @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self._save()
+
     def _save(self, typed: Typed | None = None) -> None:
         path = session_path(field_value(self, "#save-name", typed), self.sessions_dir)
         if path is not None:

@@ -213,6 +213,9 @@ class ExportDialog(Dialog[ExportDone | None]):
         self.action_export((event.input, event.value))
 
     @on(Button.Pressed, "#export-write")
+    def _export_pressed(self) -> None:
+        self.action_export()
+
     def action_export(self, typed: Typed | None = None) -> None:
         """Write the file; stay open with the reason when it cannot be written (`typed`: the
         field enter was pressed in, and its text then)."""

@@ -25,6 +25,14 @@ def app_on(phase: str, sessions_dir: Path) -> tuple[Workbench, AcctmapApp]:
     return wb, AcctmapApp(wb, sessions_dir)
 
 
+async def opened(pilot, key: str, dialog: type):
+    """The dialog `key` opens, once it is on screen."""
+    await pilot.press(key)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, dialog)
+    return pilot.app.screen
+
+
 async def settle(pilot) -> None:
     for _ in range(6):
         await pilot.pause()
@@ -124,10 +132,7 @@ async def test_a_file_name_typed_fast_is_saved_as_typed_up_to_its_enter(sessions
     wb, app = app_on("icp", sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, SaveAsDialog)
-        app.screen.query_one("#save-name", Input).value = ""
+        (await opened(pilot, "ctrl+s", SaveAsDialog)).query_one("#save-name", Input).value = ""
         burst(app, "q", "4", "enter", "2")
         await settle(pilot)
         assert (sessions_dir / "q4.toml").is_file() and not (sessions_dir / "q42.toml").exists()
@@ -166,3 +171,24 @@ async def test_a_search_typed_fast_pairs_with_what_was_found_for_it_at_enter(ses
         made = wb.session.accounts[-1]
         assert (made.ours.name, made.theirs.name, made.match.method) == (
             "Lumen Learning Labs", "Orbital Freight", MANUAL)
+
+
+async def test_the_save_and_export_buttons_still_use_the_fields_as_they_are(sessions_dir: Path) -> None:
+    """The buttons read the fields now (only enter carries the value it saw)."""
+    from acctmap_tui.screens.dialogs import SaveAsDialog
+    from acctmap_tui.screens.export_dialog import ExportDialog
+
+    wb, app = app_on("icp", sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (await opened(pilot, "ctrl+s", SaveAsDialog)).query_one("#save-name", Input).value = "by-button"
+        await pilot.click("#save")
+        await settle(pilot)
+        assert wb.path == sessions_dir / "by-button.toml" and wb.path.is_file()
+        await opened(pilot, "ctrl+e", ExportDialog)
+        target = sessions_dir / "actions-by-button.csv"
+        app.screen.query_one("#export-top", Input).value = ""  # every account: none is scored
+        app.screen.query_one("#export-name", Input).value = str(target)
+        await pilot.click("#export-write")
+        await settle(pilot)
+        assert target.is_file()
