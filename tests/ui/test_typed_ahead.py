@@ -3,7 +3,10 @@ dropped, never run against a screen the person has not seen yet (acctmap_tui/typ
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+
+import pytest
 
 from textual.widgets import Input
 
@@ -192,3 +195,24 @@ async def test_the_save_and_export_buttons_still_use_the_fields_as_they_are(sess
         await pilot.click("#export-write")
         await settle(pilot)
         assert target.is_file()
+
+
+# --- any burst ----------------------------------------------------------------------------------
+
+BURST_KEYS = ["1", "2", "3", "4", "a", "r", "o", "x", "e", "enter", "escape", "down", "up", "m",
+              "l", "0", "slash", "D", "n", "ctrl+z", "u", "v", "g", "c", "right_square_bracket",
+              "w", "tab", "backspace", "s", "f", "j", "k", "p", "space", "t", "plus", "minus"]
+
+
+@pytest.mark.parametrize("seed", range(12))  # 200 seeds passed when this was written
+async def test_no_burst_of_keys_stops_the_app(sessions_dir: Path, seed: int) -> None:
+    """Random bursts of the call's keys (phases, decisions, dialogs, fields, undo), as a laggy
+    remote terminal delivers them: whatever they do, the app keeps running."""
+    rng = random.Random(seed)
+    _wb, app = app_on(rng.choice(["icp", "review", "prioritize", "assign"]), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(4):
+            burst(app, *(rng.choice(BURST_KEYS) for _ in range(rng.randint(3, 12))))
+            await settle(pilot)
+            assert app.is_running
