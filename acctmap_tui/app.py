@@ -498,6 +498,7 @@ class AcctmapApp(TypedAheadKeys):
         if self.workbench is None:
             return
         self._commit_edits()
+        self.hold_keys_in_flight()
         what = self.workbench.undo()
         self.notify(f"Undid: {what}" if what else "Nothing to undo.", markup=False)
 

@@ -37,6 +37,12 @@ class TypedAheadKeys(App[None]):
         self._stale.update(self._handed_on)
         self._handed_on.clear()
 
+    def hold_keys_in_flight(self) -> None:
+        """The keys already handed on wait until the screen has taken in a change that moves
+        its cursor when the change's notice arrives (undo puts it on the pair restored): `r`,
+        ctrl+z, `a` in one burst accepted the pair after the one restored."""
+        self._screen_changes()
+
     def _screen_ready(self) -> bool:
         try:
             return self.screen.is_mounted

@@ -571,6 +571,7 @@ class ReviewScreen(PhaseScreen):
         self.app.push_screen(CategoryDialog(account), picked)
 
     def action_undo(self) -> None:
+        self.app.hold_keys_in_flight()
         undone = self.workbench.undo()
         self.notify(f"Undid: {undone}" if undone else "Nothing to undo.", markup=False)
 

@@ -216,3 +216,16 @@ async def test_no_burst_of_keys_stops_the_app(sessions_dir: Path, seed: int) -> 
             burst(app, *(rng.choice(BURST_KEYS) for _ in range(rng.randint(3, 12))))
             await settle(pilot)
             assert app.is_running
+
+
+@pytest.mark.parametrize("undo", ["ctrl+z", "u"])
+async def test_a_decision_typed_fast_after_an_undo_takes_the_pair_restored(sessions_dir: Path, undo: str) -> None:
+    wb, app = app_on("review", sessions_dir)
+    queue = [a.ours.name for a in sorted(wb.session.review_queue(), key=review_priority)]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "r", undo, "a")  # reject, take it back, accept it after all
+        await settle(pilot)
+        decided = {a.ours.name: a.match.decision for a in wb.session.accounts if a.ours.name in queue}
+        assert decided[queue[0]] == ACCEPTED
+        assert all(decided[name] == REVIEW for name in queue[1:])
