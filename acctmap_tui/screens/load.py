@@ -27,7 +27,7 @@ from acctmap_tui.core.start import SessionRequest, format_columns, open_workbenc
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import ListsLoaded, LoadCancelled
 from acctmap_tui.screens.psi_dialog import PsiDialog
-from acctmap_tui.screens.dialogs import FIELD_KEYS
+from acctmap_tui.screens.dialogs import FIELD_KEYS, FieldInput, Typed, field_value
 from acctmap_tui.screens.worker_report import report_back
 
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
@@ -68,26 +68,26 @@ class LoadScreen(Screen):
             with Vertical(id="load-form"):
                 with Horizontal(classes="load-row"):
                     yield Label("Our list", classes="load-label")
-                    yield Input(placeholder="path to our CRM export (.csv / .xlsx)", id="ours-path")
-                    yield Input(placeholder="our company name", id="ours-name", classes="load-name")
+                    yield FieldInput(placeholder="path to our CRM export (.csv / .xlsx)", id="ours-path")
+                    yield FieldInput(placeholder="our company name", id="ours-name", classes="load-name")
                 with Horizontal(classes="load-row"):
                     yield Label("Partner's list", classes="load-label")
-                    yield Input(placeholder="path to the partner's export", id="theirs-path")
-                    yield Input(placeholder="partner's name", id="theirs-name", classes="load-name")
+                    yield FieldInput(placeholder="path to the partner's export", id="theirs-path")
+                    yield FieldInput(placeholder="partner's name", id="theirs-name", classes="load-name")
                 with Horizontal(classes="load-row"):
                     yield Label("Columns", classes="load-label")
-                    yield Input(placeholder="optional, ours: name=Account,domain=Web,status=Stage",
-                                id="ours-columns")
-                    yield Input(placeholder="optional, partner's: name=...,domain=...",
-                                id="theirs-columns")
+                    yield FieldInput(placeholder="optional, ours: name=Account,domain=Web,status=Stage",
+                                     id="ours-columns")
+                    yield FieldInput(placeholder="optional, partner's: name=...,domain=...",
+                                     id="theirs-columns")
                 with Horizontal(classes="load-row"):
                     yield Label("Prior session", classes="load-label")
-                    yield Input(placeholder="optional: a saved session to carry forward (.toml)",
-                                id="prior-path")
+                    yield FieldInput(placeholder="optional: a saved session to carry forward (.toml)",
+                                     id="prior-path")
                 with Horizontal(classes="load-row"):
                     yield Label("Key file", classes="load-label")
-                    yield Input(placeholder="only for a hashed list: the shared key (acctmap keygen)",
-                                id="key-path")
+                    yield FieldInput(placeholder="only for a hashed list: the shared key (acctmap keygen)",
+                                     id="key-path")
                 with Horizontal(classes="load-row"):
                     yield Static("Or pick a file below (enter): it fills the field you were last in.",
                                  classes="load-hint")
@@ -118,8 +118,8 @@ class LoadScreen(Screen):
     # --- the form -------------------------------------------------------------------------
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_load()
+    def _submitted(self, event: Input.Submitted) -> None:
+        self._load((event.input, event.value))
 
     def on_descendant_focus(self, event) -> None:
         widget_id = getattr(event.widget, "id", None)
@@ -142,20 +142,25 @@ class LoadScreen(Screen):
 
     @on(Button.Pressed, "#load")
     def action_load(self) -> None:
+        self._load()
+
+    def _load(self, typed: Typed | None = None) -> None:
+        """Start the session the form describes (`typed`: the field enter was pressed in, and its
+        text then: keys typed after that enter may be in it by now)."""
         if self.query_one("#load-form").display is False:
             return
         try:
-            request = self._form_request()
+            request = self._form_request(typed)
         except AcctmapError as err:
             self._show_error(str(err))
             return
         if request is not None:
             self._start(request)
 
-    def _form_request(self) -> SessionRequest | None:
+    def _form_request(self, typed: Typed | None = None) -> SessionRequest | None:
         """The request the form describes (None, with the reason shown, when a list is missing)."""
         def value(field_id: str) -> str:
-            return self.query_one(f"#{field_id}", Input).value.strip()
+            return field_value(self, f"#{field_id}", typed).strip()
 
         def path(field_id: str) -> Path | None:
             return Path(value(field_id)).expanduser() if value(field_id) else None

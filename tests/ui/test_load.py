@@ -94,3 +94,27 @@ async def test_a_malformed_column_override_is_shown_on_the_form(tmp_path, sessio
         assert app.workbench is None
         error = app.screen.query_one("#load-error")
         assert error.display and "Our columns: expected ROLE=HEADER" in str(error.content)
+
+
+async def test_a_path_typed_fast_is_read_as_typed_up_to_its_enter(tmp_path, sessions_dir):
+    """The partner's path finished with enter and more keys in one burst (a laggy remote
+    terminal): the lists load; the keys after enter are not the end of the path."""
+    from tests.ui.factory import burst
+
+    ours, theirs = write_lists(tmp_path)
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, LoadScreen)
+        form.query_one("#ours-path", Input).value = str(ours)
+        field = form.query_one("#theirs-path", Input)
+        field.value = str(theirs)[:-1]
+        form.set_focus(field)
+        await pilot.pause()
+        field.cursor_position = len(field.value)
+        burst(app, str(theirs)[-1], "enter", "x")
+        await pilot.pause()
+        await wait_for_load(app)
+        await pilot.pause()
+        assert app.workbench is not None and app.workbench.theirs.path == str(theirs)
