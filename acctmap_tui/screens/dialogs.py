@@ -49,10 +49,10 @@ def field_value(within: Widget, selector: str, typed: Typed | None = None) -> st
 
 
 class FieldInput(Input):
-    """A text field of a dialog or form: enter submits it in the order the keys were typed (read the
-    value `Submitted` carries, `field_value`), and a paste with tabs (a row copied from a
-    spreadsheet) fills this field and the ones after it, a cell each, as typing it with tab
-    between would."""
+    """A text field of a dialog or form: enter submits it in the order the keys were typed
+    (read the value `Submitted` carries, `field_value`), and a paste with tabs (a row copied
+    from a spreadsheet) fills this field and the ones after it, a cell each, as typing it with
+    tab between would."""
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
