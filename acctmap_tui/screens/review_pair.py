@@ -49,6 +49,7 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
         self.fixed: Record | None = account.ours if account else None
         self.fixed_side = OURS
         self._timer: Timer | None = None
+        self._searched: str | None = None  # the text the results shown were found for
         self._records: list[Record] = []
         self._index: dict[str, int] = {}
 
@@ -182,6 +183,7 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
         return Option(Text.assemble(*parts), id=str(i))
 
     def _search(self, query: str) -> None:
+        self._searched = query
         options = self.query_one("#pair-results", OptionList)
         options.clear_options()
         results = self._results(query)
@@ -211,9 +213,10 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
         if self._timer is not None:  # enter before the search ran
             self._timer.stop()
             self._timer = None
-        # the search for the text enter saw: keys typed after it (in one burst) may be in the
-        # field, and their Changed handled, by now
-        self._search(event.value)
+        # results for the text enter saw (keys typed after it in one burst may have searched
+        # again by now); when they are, the one chosen with up/down stays chosen
+        if event.value != self._searched:
+            self._search(event.value)
         options = self.query_one("#pair-results", OptionList)
         if options.highlighted is not None:
             self._choose(options.get_option_at_index(options.highlighted))

@@ -318,6 +318,25 @@ async def test_manual_pair_by_typing_a_search(sessions_dir, typed):
         assert tab_labels(app)[:2] == ["Queue (2)", "Overlap (11)"]
 
 
+async def test_manual_pair_takes_the_result_chosen_with_down(sessions_dir):
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "Lumen Learning Labs")
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("o", "down")
+        await pilot.pause()
+        results = app.screen.query_one("#pair-results", OptionList)
+        chosen = str(results.get_option_at_index(1).prompt).split("  ")[0]
+        assert results.highlighted == 1 and chosen != "Orbital Freight"
+        await pilot.press("enter")
+        await pilot.pause()
+        made = wb.session.accounts[-1]
+        assert (made.ours.name, made.theirs.name, made.match.method) == ("Lumen Learning Labs", chosen, MANUAL)
+
+
 async def test_manual_pair_can_search_our_list_instead(sessions_dir):
     wb = small_workbench()
     app = review_app(wb, sessions_dir)
