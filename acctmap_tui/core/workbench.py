@@ -460,12 +460,14 @@ class Workbench:
         return sorted(((side, word, n) for (side, word), n in counts.items()),
                       key=lambda t: (-t[2], t[0], t[1].casefold()))
 
-    def unknown_words_of_lists(self) -> dict[str, set[str]]:
+    def unknown_words_of_lists(self, unknown: list[tuple[str, str, int]] | None = None
+                               ) -> dict[str, set[str]]:
         """Per side whose list is loaded, its status words nobody has mapped yet (for
-        `Source.open_problems`; without the list, the session's pairs do not hold them all)."""
+        `Source.open_problems`; without the list, the session's pairs do not hold them all).
+        `unknown`: `unknown_status_words()` when the caller has it (a pass over every record)."""
         words: dict[str, set[str]] = {side: set() for side, lst in ((OURS, self.ours), (PARTNER, self.theirs))
                                       if lst is not None}
-        for side, word, _n in self.unknown_status_words():
+        for side, word, _n in self.unknown_status_words() if unknown is None else unknown:
             if side in words:
                 words[side].add(word)
         return words

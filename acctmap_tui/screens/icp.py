@@ -215,16 +215,16 @@ class IcpScreen(PhaseScreen):
         self.query_one("#icp-matrix", Static).update(matrix_table(session, fig))
         self.query_one("#icp-categories-table", Static).update(categories_table(fig))
         self.query_one("#icp-summary", Static).update(summary_line(fig))
-        self._draw_problems()
-        unknown = len(self.workbench.unknown_status_words())
-        if unknown != self._unknown_words:
-            self._unknown_words = unknown
+        unknown = self.workbench.unknown_status_words()  # once: a pass over every record
+        self._draw_problems(unknown)
+        if len(unknown) != self._unknown_words:
+            self._unknown_words = len(unknown)
             self.refresh_bindings()
 
-    def _draw_problems(self) -> None:
-        unknown = self.workbench.unknown_words_of_lists()
+    def _draw_problems(self, unknown: list[tuple[str, str, int]] | None = None) -> None:
+        words = self.workbench.unknown_words_of_lists(unknown)
         self.query_one("#icp-problems-text", Static).update(
-            Content(problems_text(self.session, self.share_safe, unknown=unknown)))
+            Content(problems_text(self.session, self.share_safe, unknown=words)))
 
     def _show_session_notes(self) -> None:
         """Show the session's notes, unless the user has typed something not yet handed over."""
