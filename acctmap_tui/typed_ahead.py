@@ -33,15 +33,12 @@ class TypedAheadKeys(App[None]):
         self._held: list[events.Key] = []  # to hand on again, in the order typed
         self._again: weakref.WeakSet[events.Key] = weakref.WeakSet()  # handed on again now
 
-    def _screen_changes(self) -> None:
+    def hold_keys_in_flight(self) -> None:
+        """The keys already handed on wait for the screen on top once it is ready: on every
+        screen change, and for a change that moves the cursor when its notice arrives (undo
+        puts it on the pair restored: `r`, ctrl+z, `a` in one burst accepted the next pair)."""
         self._stale.update(self._handed_on)
         self._handed_on.clear()
-
-    def hold_keys_in_flight(self) -> None:
-        """The keys already handed on wait until the screen has taken in a change that moves
-        its cursor when the change's notice arrives (undo puts it on the pair restored): `r`,
-        ctrl+z, `a` in one burst accepted the pair after the one restored."""
-        self._screen_changes()
 
     def _screen_ready(self) -> bool:
         try:
@@ -81,17 +78,17 @@ class TypedAheadKeys(App[None]):
         await super().on_event(event)
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
-        self._screen_changes()
+        self.hold_keys_in_flight()
         return super().push_screen(*args, **kwargs)
 
     def pop_screen(self) -> Any:
-        self._screen_changes()
+        self.hold_keys_in_flight()
         return super().pop_screen()
 
     def switch_screen(self, *args: Any, **kwargs: Any) -> Any:
-        self._screen_changes()
+        self.hold_keys_in_flight()
         return super().switch_screen(*args, **kwargs)
 
     def switch_mode(self, *args: Any, **kwargs: Any) -> Any:
-        self._screen_changes()
+        self.hold_keys_in_flight()
         return super().switch_mode(*args, **kwargs)
