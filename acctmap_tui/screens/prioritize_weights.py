@@ -69,10 +69,6 @@ class FactorRow(Horizontal):
                 field_value(self, ".factor-weight", typed).strip(),
                 parse_levels(field_value(self, ".factor-levels", typed)))
 
-    @property
-    def label(self) -> str:
-        return self.typed()[0]
-
 
 class FactorsScreen(Dialog[bool]):
     """Edit every factor; dismisses True once `apply` took the new list, False on cancel."""

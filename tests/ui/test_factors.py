@@ -181,7 +181,7 @@ async def test_remove_a_factor_keeps_its_levels_on_the_accounts(sessions_dir: Pa
         screen = await open_editor(pilot)
         await pilot.press("down", "ctrl+r")  # ICP fit
         await pilot.pause()
-        assert [r.label for r in editor_rows(app)] == [
+        assert [r.typed()[0] for r in editor_rows(app)] == [
             "Partner relationship", "Timing", "Deal size", "Competition"]
         assert "ICP fit" in shown_text(app, "#factors-note")
         await screen.run_action("save")
