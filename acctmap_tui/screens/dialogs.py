@@ -27,14 +27,27 @@ FIELD_KEYS = [
 
 
 class Dialog(ModalScreen[ScreenResultType]):
-    """One of the app's dialogs: closes once. A second close (an enter typed fast after the one
-    that saved, handled before the dialog was off the screen) would pop the screen under it and
-    run the caller's callback again with what was typed after."""
+    """One of the app's dialogs: it closes once, and itself. `Screen.dismiss` pops whatever
+    screen is on top: a second close (an enter typed fast after the one that saved, handled
+    before the dialog was off the screen) popped the screen under it and stopped the app, and a
+    close from a worker while help was open over the dialog (the exchange's last step) would pop
+    the help. A closed dialog ignores a second close; one under another screen closes, with its
+    result, once it is back on top."""
+
+    _close_on_top: tuple[ScreenResultType | None] | None = None  # a close waiting to be on top
 
     def dismiss(self, result: ScreenResultType | None = None) -> AwaitComplete:
+        if self not in self.app.screen_stack:
+            return AwaitComplete.nothing()
         if not self.is_active:
+            self._close_on_top = (result,)
             return AwaitComplete.nothing()
         return super().dismiss(result)
+
+    def on_screen_resume(self) -> None:
+        if self._close_on_top is not None:
+            (result,), self._close_on_top = self._close_on_top, None
+            self.dismiss(result)
 
 
 # A field and the value it held when enter was pressed in it (Input.Submitted's), which keys

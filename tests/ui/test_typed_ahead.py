@@ -229,3 +229,26 @@ async def test_a_decision_typed_fast_after_an_undo_takes_the_pair_restored(sessi
         decided = {a.ours.name: a.match.decision for a in wb.session.accounts if a.ours.name in queue}
         assert decided[queue[0]] == ACCEPTED
         assert all(decided[name] == REVIEW for name in queue[1:])
+
+
+async def test_a_dialog_closed_under_the_command_palette_closes_once_back_on_top(
+        sessions_dir: Path) -> None:
+    """A dialog's result that arrives while another screen is over it (the exchange's last step
+    finishing in a worker while the command palette is open) is delivered once the dialog is
+    back on top, and the palette is not popped in its place."""
+    from textual.command import CommandPalette
+
+    from acctmap_tui.screens.dialogs import SaveAsDialog
+
+    wb, app = app_on("icp", sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = await opened(pilot, "ctrl+s", SaveAsDialog)
+        await opened(pilot, "ctrl+p", CommandPalette)
+        dialog.dismiss(sessions_dir / "later.toml")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette) and wb.path is None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert dialog not in app.screen_stack and not isinstance(app.screen, (CommandPalette, SaveAsDialog))
+        assert wb.path == sessions_dir / "later.toml" and wb.path.is_file()
