@@ -318,14 +318,21 @@ async def test_manual_pair_by_typing_a_search(sessions_dir, typed):
         assert tab_labels(app)[:2] == ["Queue (2)", "Overlap (11)"]
 
 
+async def pair_by_hand(pilot, name: str) -> PairDialog:
+    """The pair-by-hand dialog (`m`) open on our account `name` of the queue."""
+    await pilot.pause()
+    await select(pilot, name)
+    await pilot.press("m")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, PairDialog)
+    return pilot.app.screen
+
+
 async def test_manual_pair_takes_the_result_chosen_with_down(sessions_dir):
     wb = small_workbench()
     app = review_app(wb, sessions_dir)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await select(pilot, "Lumen Learning Labs")
-        await pilot.press("m")
-        await pilot.pause()
+        await pair_by_hand(pilot, "Lumen Learning Labs")
         await pilot.press("o", "down")
         await pilot.pause()
         results = app.screen.query_one("#pair-results", OptionList)
