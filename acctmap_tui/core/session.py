@@ -49,7 +49,7 @@ from acctmap_tui.core.model import (
     quarter,
     utcnow,
 )
-from acctmap_tui.core.normalize import NAME_KEY_VERSION, name_keys
+from acctmap_tui.core.normalize import NAME_KEY_VERSION, domain_key_version, name_keys, record_domain
 
 SCHEMA = 1
 SESSION_SIDE = "session"  # FieldInfo.side for fields made on the call
@@ -252,6 +252,7 @@ def _account_text(values: tuple) -> str:
 
 def _document(session: Session, inline: Callable[[Any], Any]) -> dict[str, Any]:
     doc: dict[str, Any] = {"schema": SCHEMA, "name_key_version": NAME_KEY_VERSION,
+                           "domain_key_version": domain_key_version(),
                            "session_id": session.session_id,
                            "title": session.title, "ours": session.ours,
                            "partner": session.partner, "created": _utc(session.created)}
@@ -980,6 +981,8 @@ def _session(r: _Reader, doc: dict) -> Session:
     raw_accounts = r.tables(doc, "accounts")
     accounts = [_plain_account(t) or _read_account(r, t, r.where_account(i, len(raw_accounts)))
                 for i, t in enumerate(raw_accounts)]
+    if doc.get("domain_key_version") != domain_key_version():
+        _current_domains(accounts)
     if doc.get("name_key_version") != NAME_KEY_VERSION:
         _current_name_keys(accounts)
     _check_distinct_pairs(r, accounts)
@@ -1006,27 +1009,44 @@ def _session(r: _Reader, doc: dict) -> Session:
     )
 
 
+def _current_domains(accounts: list[Account]) -> None:
+    """Make the domains of a file saved with other domain-key rules (another suffix list, or
+    normalize.DOMAIN_RULES_VERSION; or none recorded) again from its website cells, so an account
+    keeps its identity across an upgrade that changes how its website is cut. A record with no
+    website cell, or with no name to be known by without its domain, keeps its saved domain."""
+    records = [rec for account in accounts for rec in (account.ours, account.theirs)
+               if rec.raw_domain and not rec.hashed]
+    domains = [record_domain(rec.raw_domain, rec.name) for rec in records]
+    _rekey(accounts, records, "domain",
+           [domain if domain or rec.name else rec.domain for rec, domain in zip(records, domains)])
+
+
 def _current_name_keys(accounts: list[Account]) -> None:
     """Make the name keys of a file saved with other name-key rules (normalize.NAME_KEY_VERSION,
     or none: before it was recorded) with this version's, so a domain-less account is the same
-    account as this quarter's list and sessions say it is. Where that would make two accounts
-    pair the same two records, those accounts keep the keys they were saved with."""
+    account as this quarter's list and sessions say it is."""
     records = [rec for account in accounts for rec in (account.ours, account.theirs)
                if rec.name and not rec.hashed]
     names = list(dict.fromkeys(rec.name for rec in records))
     key_of = dict(zip(names, name_keys(names)))
-    saved = [rec.name_key for rec in records]
-    for rec in records:
-        rec.name_key = key_of[rec.name]
+    _rekey(accounts, records, "name_key", [key_of[rec.name] for rec in records])
+
+
+def _rekey(accounts: list[Account], records: list[Record], attr: str, values: list[str]) -> None:
+    """Give `records` their new `attr` values, except where that would make two accounts pair
+    the same two records: those accounts keep the values they were saved with."""
+    saved = [getattr(rec, attr) for rec in records]
+    for rec, value in zip(records, values):
+        setattr(rec, attr, value)
     clashing = _same_pairs(accounts)
     if clashing:
         ids = {id(rec) for account in clashing for rec in (account.ours, account.theirs)}
-        for rec, key in zip(records, saved):
+        for rec, value in zip(records, saved):
             if id(rec) in ids:
-                rec.name_key = key
-        if _same_pairs(accounts):  # the saved keys again for one, clashing with another's new
-            for rec, key in zip(records, saved):
-                rec.name_key = key
+                setattr(rec, attr, value)
+        if _same_pairs(accounts):  # the saved values again for one, clashing with another's new
+            for rec, value in zip(records, saved):
+                setattr(rec, attr, value)
 
 
 def _same_pairs(accounts: list[Account]) -> list[Account]:

@@ -99,6 +99,43 @@ def test_carry_forward_keeps_decisions_plans_and_factors(tmp_path):
     assert built.carried == sum(a.carried for a in built.session.overlap())
 
 
+def test_a_prior_session_cut_with_another_suffix_list_still_carries_its_accounts(tmp_path):
+    """Next quarter on an install whose tldextract knows a suffix the last one did not
+    (vercel.app): the account at acme.vercel.app keeps its decision, owner and next action, and
+    the diff shows it as the same account, not as gone and new."""
+    from acctmap_tui.core import session as session_io
+    from acctmap_tui.core.compare import GONE, NEW, diff_sessions
+    from acctmap_tui.core.normalize import domain_key_version
+
+    ours_csv, theirs_csv = tmp_path / "ours.csv", tmp_path / "theirs.csv"
+    ours_csv.write_text("Account Name,Website,Type\nAcme Robotics,https://acme.vercel.app,Customer\n"
+                        "Initech,initech.com,Customer\n", encoding="utf-8")
+    theirs_csv.write_text("Company,Domain,Lifecycle Stage\nAcme Robots,acme.vercel.app,Customer\n"
+                          "Initech LLC,initech.com,Customer\n", encoding="utf-8")
+
+    def lists():
+        return ingest.read_list(ours_csv, OURS, "Acme"), ingest.read_list(theirs_csv, PARTNER, "Globex")
+
+    built = new_session(*lists(), day=DAY)
+    wb = Workbench(built.session, built.ours, built.theirs)
+    (acme,) = [a for a in built.session.accounts if a.ours.name == "Acme Robotics"]
+    wb.set_fields(acme, owner="Dana Kowalski", next_action="Joint case study")
+    text = session_io.to_toml(built.session)
+    # as an install without vercel.app on its suffix list saved it
+    text = text.replace(f'domain_key_version = "{domain_key_version()}"', 'domain_key_version = "1/psl-0123456789ab"')
+    assert text.count('\ndomain = "acme.vercel.app"') == 2
+    text = text.replace('\ndomain = "acme.vercel.app"', '\ndomain = "vercel.app"')
+    prior_path = tmp_path / "q4.toml"
+    prior_path.write_text(text, encoding="utf-8")
+    prior = session_io.load(prior_path)
+
+    nxt = new_session(*lists(), day=date(2027, 2, 20), prior=prior).session
+    (acme,) = [a for a in nxt.accounts if a.ours.name == "Acme Robotics"]
+    assert (acme.owner, acme.next_action, acme.carried) == ("Dana Kowalski", "Joint case study", True)
+    kinds = {d.name: d.kind for d in diff_sessions(session_io.load(prior_path), nxt).accounts}
+    assert kinds and GONE not in kinds.values() and NEW not in kinds.values()
+
+
 def test_a_prior_session_saved_with_other_name_key_rules_still_carries_its_name_pairs(tmp_path):
     """Next quarter on a newer acctmap whose name keys differ (here: CJK legal forms stripped):
     the prior session's domain-less accounts keep their decisions, owner and next action, and

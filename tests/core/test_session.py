@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.normalize import NAME_KEY_VERSION
+from acctmap_tui.core.normalize import NAME_KEY_VERSION, domain_key_version
 from acctmap_tui.core.model import (
     ACTION_STATUSES,
     CATEGORY_BY_KEY,
@@ -734,4 +734,64 @@ def test_accounts_that_new_keys_would_make_one_pair_keep_their_saved_keys(tmp_pa
 
     loaded = session_io.load(path)
     assert [a.ours.name_key for a in loaded.accounts] == ["株式会社トヨタ", "トヨタ", "山田"]
+    assert len({a.pair_id for a in loaded.accounts}) == 3
+
+
+# --- domains cut by another suffix list -------------------------------------------------------------
+
+
+def _domain_pair(name: str, cell: str, saved: str, theirs_domain: str | None = None) -> Account:
+    """A domain pair as an acctmap whose suffix list lacked `vercel.app` saved it: the website
+    cell `acme.vercel.app` cut to `vercel.app`."""
+    return Account(Record(name, saved, CUSTOMER, raw_domain=cell, name_key=name.lower()),
+                   Record(name, saved if theirs_domain is None else theirs_domain, CUSTOMER,
+                          raw_domain=cell, name_key=name.lower()),
+                   MatchInfo("domain", 100.0, "auto"), owner="Dana")
+
+
+def _with_domain_rules(text: str, version: str | None) -> str:
+    line = f'domain_key_version = "{domain_key_version()}"\n'
+    assert text.count(line) == 1
+    return text.replace(line, "" if version is None else f'domain_key_version = "{version}"\n')
+
+
+@pytest.mark.parametrize("version", [None, "1/psl-000000000000", "0/psl-" + domain_key_version()[6:]])
+def test_a_file_saved_with_another_suffix_list_gets_its_domains_cut_again(tmp_path, version):
+    s = Session(ours="Acme", partner="Globex", created=CREATED, date=date(2026, 11, 23), accounts=[
+        _domain_pair("Acme", "https://acme.vercel.app/pricing", "vercel.app"),
+        _domain_pair("Initech", "initech.com", "initech.com"),
+        _domain_pair("Hooli", "jo@gmail.com", "gmail.com")])  # free mail: the name is its key
+    path = tmp_path / "q3.toml"
+    path.write_text(_with_domain_rules(session_io.to_toml(s), version), encoding="utf-8")
+
+    loaded = session_io.load(path)
+    assert [(a.ours.domain, a.theirs.domain) for a in loaded.accounts] == [
+        ("acme.vercel.app", "acme.vercel.app"), ("initech.com", "initech.com"), ("", "")]
+    assert [a.key for a in loaded.accounts] == ["acme.vercel.app", "initech.com", "name:hooli"]
+    again = session_io.save(loaded, tmp_path / "q3 again.toml").read_text(encoding="utf-8")
+    assert f'\ndomain_key_version = "{domain_key_version()}"\n' in again
+    assert session_io.load(tmp_path / "q3 again.toml").accounts[0].key == "acme.vercel.app"
+
+
+def test_a_file_saved_with_this_suffix_list_keeps_its_domains_as_written(tmp_path):
+    s = Session(ours="Acme", partner="Globex", created=CREATED, date=date(2026, 11, 23), accounts=[
+        _domain_pair("Acme", "https://acme.vercel.app/pricing", "vercel.app")])
+    (account,) = session_io.load(session_io.save(s, tmp_path / "q4.toml")).accounts
+    assert account.key == "vercel.app"  # not cut again: no cost on each open
+
+
+def test_accounts_that_new_domains_would_make_one_pair_keep_their_saved_domains(tmp_path):
+    """Two accounts of the old file pair records that the new list cuts to one domain on each
+    side; a record with no name keeps its domain rather than be known by nothing."""
+    s = Session(ours="Acme", partner="Globex", created=CREATED, date=date(2026, 11, 23), accounts=[
+        _domain_pair("Acme", "www.acme.com", "www.acme.com"),
+        _domain_pair("Acme", "acme.com", "acme.com"),
+        Account(Record("", "gmail.com", CUSTOMER, raw_domain="gmail.com"),
+                Record("Gmail", "gmail.com", CUSTOMER, raw_domain="gmail.com", name_key="gmail"),
+                MatchInfo("domain", 100.0, "auto"))])
+    path = tmp_path / "q3.toml"
+    path.write_text(_with_domain_rules(session_io.to_toml(s), None), encoding="utf-8")
+
+    loaded = session_io.load(path)
+    assert [a.key for a in loaded.accounts] == ["www.acme.com", "acme.com", "gmail.com"]
     assert len({a.pair_id for a in loaded.accounts}) == 3
