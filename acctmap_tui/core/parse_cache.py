@@ -40,6 +40,7 @@ from typing import Any
 
 from acctmap_tui.core import atomic, bulk, model, toml_io
 from acctmap_tui.core.model import Session
+from acctmap_tui.core.normalize import domain_key_version
 
 CACHE_BYTES = 4_000_000  # smaller session texts parse in well under a second: not kept
 # after an open that parsed the file, the keeping waits this long: the app's first frame and the
@@ -262,13 +263,14 @@ def _header(key: str) -> bytes:
 
 @functools.cache
 def _core_version() -> str | None:
-    """A hash of the core's sources: an entry made by another acctmap (whose session classes or
-    checks may differ) is never read back. None when the sources are not there to hash (an
-    install of compiled files only): then nothing is kept."""
+    """A hash of the core's sources and of the suffix list domains are cut with: an entry made by
+    another acctmap (whose session classes or checks may differ), or before a tldextract upgrade
+    (whose domains a read would cut again), is never read back. None when the sources are not
+    there to hash (an install of compiled files only): then nothing is kept."""
     sources = sorted(Path(__file__).parent.glob("*.py"))
     if not any(source.name == "session.py" for source in sources):
         return None
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(domain_key_version().encode())
     for source in sources:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()[:16]

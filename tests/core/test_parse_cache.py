@@ -103,6 +103,20 @@ def test_an_entry_another_acctmap_made_is_not_read(tmp_path, cache, monkeypatch)
     assert loaded == session_io.from_toml(path.read_text(encoding="utf-8"), str(path))
 
 
+def test_an_entry_kept_before_a_new_suffix_list_is_not_read(tmp_path, cache, monkeypatch):
+    """A tldextract upgrade brings another suffix list, with which a read cuts the file's domains
+    again (session._current_domains): the entry, cut with the old list, is not read back."""
+    path = _saved(tmp_path)
+    assert _entries(cache)
+    monkeypatch.setattr(parse_cache, "domain_key_version", lambda: "1/psl-0123456789ab")
+    parse_cache._core_version.cache_clear()
+    try:
+        parsed = _tomli_calls(monkeypatch)
+        assert session_io.load(path).accounts and parsed
+    finally:
+        parse_cache._core_version.cache_clear()
+
+
 def test_without_the_core_s_sources_to_key_entries_by_nothing_is_kept(tmp_path, cache, monkeypatch):
     """An install of compiled files only: entries could not tell one acctmap from another."""
     monkeypatch.setattr(parse_cache, "_core_version", lambda: None)
