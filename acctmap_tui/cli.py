@@ -362,6 +362,9 @@ def cmd_psi_answer(args: argparse.Namespace) -> int:
     who = done.partner_company or "the partner"
     print(f"Wrote {done.path}: our answer to {who}'s {done.partner_size} entries. Send it to "
           "your partner.")
+    if done.again:
+        print("This exchange had answered this same file before (a re-send is fine); it "
+              "answers no other.")
     print(f"Their list: {done.partner_size} accounts; ours: {done.list_size}. A partner can put "
           "guessed domains on its own list: is that size what you expect?")
     print(f"Next: when their round-2 file arrives, run\n  acctmap psi finish {args.ours1} "

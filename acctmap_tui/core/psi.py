@@ -24,10 +24,13 @@ unlinkable to its own accounts because the answers come back shuffled.
 
 The local secret (r, k, my domains in query order, my records) is written to a 0600 file in the
 per-user data folder (`secret_dir()`), never beside the round file, so a folder attached to an
-e-mail or a drag-and-drop of the round file cannot take it along.
+e-mail or a drag-and-drop of the round file cannot take it along. It also records the one partner
+round-1 file its k answered: `answer` refuses any other (each answer would test another batch of
+the partner's domains against my list), and answers that same file again.
 
 Security model: semi-honest (both sides follow the protocol). A side can still put guessed domains
-on its own list; each side sees the other's list size, and the CLI says so.
+on its own list; each side sees the other's list size, and the CLI says so; one answer per
+exchange keeps that size the whole of what it can test.
 """
 
 from __future__ import annotations
@@ -41,10 +44,12 @@ import secrets
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -352,6 +357,10 @@ class Secret:
     records: list[Record]
     source: Source
     left_out: int = 0
+    # the one partner round-1 file k answered ("" until `answer`), its company, when (UTC, ISO)
+    answered: str = ""
+    answered_company: str = ""
+    answered_at: str = ""
 
 
 def secret_path(exchange: str, folder: str | Path | None = None) -> Path:
@@ -364,7 +373,8 @@ def _save_secret(sec: Secret, folder: Path) -> Path:
            "counts_only": sec.counts_only, "company": sec.company, "domains": sec.domains,
            "records": [{**asdict(r), "extra": dict(r.extra)} for r in sec.records],  # a dict, not Extra
            "source": asdict(sec.source),
-           "left_out": sec.left_out}
+           "left_out": sec.left_out, "answered": sec.answered,
+           "answered_company": sec.answered_company, "answered_at": sec.answered_at}
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
@@ -383,7 +393,11 @@ def load_secret(round1: RoundFile, folder: str | Path | None = None) -> Secret:
                      k=bytes.fromhex(doc["k"]), counts_only=bool(doc["counts_only"]),
                      company=doc["company"], domains=list(doc["domains"]),
                      records=[Record(**r) for r in doc["records"]], source=Source(**doc["source"]),
-                     left_out=int(doc.get("left_out", 0)))
+                     left_out=int(doc.get("left_out", 0)),
+                     # a secret from before the record has answered nothing yet
+                     answered=str(doc.get("answered", "")),
+                     answered_company=str(doc.get("answered_company", "")),
+                     answered_at=str(doc.get("answered_at", "")))
     except FileNotFoundError:
         raise _fail(round1.path, f"no local secret for this exchange (looked for {path}): is this "
                                  "the round-1 file your own `acctmap psi start` wrote, on this "
@@ -396,6 +410,39 @@ def load_secret(round1: RoundFile, folder: str | Path | None = None) -> Secret:
         raise _fail(round1.path, f"the local secret {path} belongs to another round-1 file: this "
                                  "file is not the one `psi start` wrote")
     return sec
+
+
+SECRET_LOCK_WAIT = 20.0  # seconds an `answer` waits for another one recording in the same folder
+
+
+@contextmanager
+def _secrets_locked(folder: Path) -> Iterator[None]:
+    """Hold the secret folder's lock (POSIX `flock`; elsewhere nothing is held), so two answers
+    run at once cannot both find the secret unanswered."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise _fail(folder, f"cannot lock the folder of local secrets: {exc.strerror or exc}")
+    try:
+        waited = 0.0
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if waited >= SECRET_LOCK_WAIT:
+                    raise _fail(folder, "another `acctmap psi answer` keeps the local secrets "
+                                        "busy: try again when it is done") from None
+                time.sleep(0.1)
+                waited += 0.1
+        yield
+    finally:
+        os.close(fd)  # the lock goes with it
 
 
 # --- round 1: start -----------------------------------------------------------------------------
@@ -477,6 +524,7 @@ class Answered:
     partner_size: int
     partner_company: str
     list_size: int
+    again: bool = False  # this exchange had answered this same file before (a re-send)
 
 
 def _check_pair(ours: RoundFile, theirs: RoundFile) -> None:
@@ -486,13 +534,56 @@ def _check_pair(ours: RoundFile, theirs: RoundFile) -> None:
     _same_mode(ours, theirs)
 
 
+def _short(checksum: str) -> str:
+    return checksum.removeprefix("sha256:")[:12]
+
+
+def _one_answer(sec: Secret, mine: RoundFile, theirs: RoundFile) -> None:
+    """Refuse a partner round-1 file other than the one our k answered: each further answer
+    would tell the partner which of another batch of guessed domains are on our list."""
+    if not sec.answered or sec.answered == theirs.checksum:
+        return
+    who = f"{sec.answered_company}'s" if sec.answered_company else "the partner's"
+    try:
+        when = datetime.fromisoformat(sec.answered_at).strftime(" on %Y-%m-%d at %H:%M UTC")
+    except ValueError:
+        when = ""
+    raise _fail(theirs.path, f"not answered: this exchange ({mine.path}) already answered "
+                             f"{who} round-1 file {_short(sec.answered)}{when}, and this is "
+                             f"another file ({_short(theirs.checksum)}). One exchange answers "
+                             "one file: answering another would let the partner test more "
+                             "guessed domains against our list. If the partner really sent a "
+                             "wrong file, both sides start a new exchange (`acctmap psi start` "
+                             "again: fresh secrets) and swap the new round-1 files")
+
+
+def _record_answer(mine: RoundFile, theirs: RoundFile, folder: Path) -> bool:
+    """Check again and record in our secret which file k answers, before the answer is written
+    (a kill after this leaves the same file answerable); True when it was recorded before."""
+    with _secrets_locked(folder):
+        sec = load_secret(mine, folder)  # as it is now: another answer may have recorded since
+        _one_answer(sec, mine, theirs)
+        if sec.answered:
+            return True
+        sec.answered, sec.answered_company = theirs.checksum, theirs.company
+        sec.answered_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        _save_secret(sec, folder)
+    return False
+
+
 def answer(ours1: str | Path, theirs1: str | Path, out: str | Path, *,
            folder: str | Path | None = None) -> Answered:
-    """Write our round-2 file: the partner's query raised to our secret k."""
+    """Write our round-2 file: the partner's query raised to our secret k.
+
+    Our k answers one partner round-1 file only (recorded in the local secret); that same file
+    can be answered again (a lost round-2 file), any other is refused.
+    """
     out = check_output(out)
+    folder = Path(folder or secret_dir())
     mine, theirs = read_round(ours1, 1), read_round(theirs1, 1)
     sec = load_secret(mine, folder)
     _check_pair(mine, theirs)
+    _one_answer(sec, mine, theirs)  # before the work; _record_answer decides
     answers = _raise(sec.k, theirs.query, theirs.path, "entry")
     if mine.counts_only:
         answers = _shuffled(answers)  # counts only: no answer can be linked back to an item
@@ -500,8 +591,10 @@ def answer(ours1: str | Path, theirs1: str | Path, out: str | Path, *,
            "counts_only": mine.counts_only, "list_size": mine.list_size, "company": mine.company,
            "answers_file": theirs.checksum, "answers_exchange": theirs.exchange,
            "own_round1": mine.checksum, "answers": _b64(b"".join(answers))}
-    _write(out, _dump(doc))
-    return Answered(out, theirs.list_size, theirs.company, mine.list_size)
+    data = _dump(doc)
+    again = _record_answer(mine, theirs, folder)  # a corrupt file (above) records nothing
+    _write(out, data)
+    return Answered(out, theirs.list_size, theirs.company, mine.list_size, again)
 
 
 # --- finish ---------------------------------------------------------------------------------

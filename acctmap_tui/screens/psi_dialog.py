@@ -10,8 +10,9 @@ Opened from the load screen (ctrl+r). Each tab is one step, run on the same core
   new session (through `core.start.finish_exchange` and `open_exchange`), or, for a counts-only exchange, the counts per
   category shown here (no record list).
 
-Every refusal of the exchange (wrong exchange or round, a changed file, no local secret) is shown
-in the dialog with its message; the dialog dismisses with the new workbench or None.
+Every refusal of the exchange (wrong exchange or round, a changed file, no local secret, a second
+partner file for an exchange that already answered one) is shown in the dialog with its message;
+the dialog dismisses with the new workbench or None.
 """
 
 from __future__ import annotations
@@ -286,10 +287,13 @@ class PsiDialog(Dialog[Workbench | None]):
         self._set("psi-f-theirs1", theirs1)
         if done.partner_company and not self._value("psi-f-partner"):
             self._set("psi-f-partner", done.partner_company)
+        again = ("\nThis exchange had answered this same file before (a re-send is fine); it "
+                 "answers no other." if done.again else "")
         self._show_result(
             f"Wrote {done.path}: our answer to {who}'s {done.partner_size} entries. Send it to "
-            f"your partner.\nTheir list: {done.partner_size} accounts; ours: {done.list_size}. A "
-            "partner can put guessed domains on its own list: is that size what you expect?\n"
+            f"your partner.{again}\nTheir list: {done.partner_size} accounts; ours: "
+            f"{done.list_size}. A partner can put guessed domains on its own list: is that size "
+            "what you expect?\n"
             "Next: when their round-2 file arrives, finish (tab 3 Finish).")
 
     def _counted(self, done: psi.Finished) -> None:

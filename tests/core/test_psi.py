@@ -174,17 +174,101 @@ def test_the_secret_stays_out_of_the_round_files(tmp_path, lists):
 
 def test_a_bad_group_element_with_a_good_checksum_is_a_clear_error(tmp_path, lists, threads):
     ours, theirs = lists
-    f, secrets = run_exchange(tmp_path, ours, theirs)
-    doc = json.loads(f["b1"].read_text())
+    secrets = tmp_path / "secrets"
+    a1, b1, bad = tmp_path / "a1.psi", tmp_path / "b1.psi", tmp_path / "bad.psi"
+    psi.start(ours, a1, folder=secrets)
+    psi.start(theirs, b1, folder=secrets)
+    doc = json.loads(b1.read_text())
     query = bytearray(base64.b64decode(doc["query"]))
     query[32 * 40:32 * 41] = b"\xff" * 32  # entry 41 (in the last chunk): not a ristretto255 point
     query[32 * 45:32 * 46] = b"\xff" * 32
     doc["query"] = base64.b64encode(bytes(query)).decode()
     del doc["checksum"]
-    f["b1"].write_bytes(psi._dump(doc))
+    bad.write_bytes(psi._dump(doc))
     with pytest.raises(AcctmapError) as err:
-        psi.answer(f["a1"], f["b1"], tmp_path / "x.psi", folder=secrets)
-    assert str(f["b1"]) in str(err.value) and "entry 41 is not a valid group element" in str(err.value)
+        psi.answer(a1, bad, tmp_path / "x.psi", folder=secrets)
+    assert str(bad) in str(err.value) and "entry 41 is not a valid group element" in str(err.value)
+    assert not (tmp_path / "x.psi").exists()
+    # a file that could not be answered is not the exchange's one answer: the good one still is
+    assert not psi.answer(a1, b1, tmp_path / "a2.psi", folder=secrets).again
+
+
+def guesses(tmp_path, name, domains, secrets, counts_only=False):
+    """A partner's "I sent the wrong file": a new round-1 file holding a few guessed domains."""
+    lst = read(write_list(tmp_path / f"{name}.csv", [(d, d, "Customer") for d in domains]))
+    return psi.start(lst, tmp_path / f"{name}.psi", counts_only=counts_only, company="Globex",
+                     folder=secrets).path
+
+
+def secret_doc(secrets, round1):
+    return json.loads(psi.secret_path(psi.read_round(round1, 1).exchange, secrets).read_text())
+
+
+@pytest.mark.parametrize("counts_only", [False, True])
+def test_an_exchange_answers_one_partner_file_and_that_one_again(tmp_path, lists, counts_only):
+    ours, theirs = lists
+    f, secrets = run_exchange(tmp_path, ours, theirs, counts_only)
+    answered = psi.read_round(f["b1"], 1).checksum
+    guess = guesses(tmp_path, "guess", ["firm1.com", "firm2.com"], secrets, counts_only)
+    with pytest.raises(AcctmapError) as err:
+        psi.answer(f["a1"], guess, tmp_path / "x.psi", folder=secrets)
+    message = str(err.value)
+    assert message.startswith(f"{guess}: not answered")
+    assert f"already answered the partner's round-1 file {answered[7:19]} on " in message
+    assert "test more guessed domains against our list" in message
+    assert "start a new exchange (`acctmap psi start` again: fresh secrets)" in message
+    assert not (tmp_path / "x.psi").exists()
+    # the same file again (a lost round-2 file): answered, with the same answers
+    assert psi.answer(f["a1"], f["b1"], tmp_path / "a2-again.psi", folder=secrets).again
+    sent = psi.read_round(f["a2"], 2).answers
+    resent = psi.read_round(tmp_path / "a2-again.psi", 2).answers
+    assert (sorted(resent) == sorted(sent)) if counts_only else (resent == sent)
+    assert secret_doc(secrets, f["a1"])["answered"] == answered
+    path = psi.secret_path(psi.read_round(f["a1"], 1).exchange, secrets)
+    assert os.stat(path).st_mode & 0o777 == 0o600
+
+
+def test_a_secret_from_before_the_record_answers_once_then_refuses_another(tmp_path, lists):
+    ours, theirs = lists
+    secrets = tmp_path / "secrets"
+    a1, b1 = tmp_path / "a1.psi", tmp_path / "b1.psi"
+    psi.start(ours, a1, folder=secrets)
+    psi.start(theirs, b1, folder=secrets)
+    path = psi.secret_path(psi.read_round(a1, 1).exchange, secrets)
+    old = {k: v for k, v in json.loads(path.read_text()).items() if not k.startswith("answered")}
+    path.write_text(json.dumps(old))  # as `psi start` wrote it before answers were recorded
+    assert not psi.load_secret(psi.read_round(a1, 1), secrets).answered
+    done = psi.answer(a1, b1, tmp_path / "a2.psi", folder=secrets)
+    assert not done.again and secret_doc(secrets, a1)["answered"] == psi.read_round(b1, 1).checksum
+    with pytest.raises(AcctmapError, match="already answered"):
+        psi.answer(a1, guesses(tmp_path, "guess", ["firm1.com"], secrets), tmp_path / "x.psi",
+                   folder=secrets)
+    psi.answer(b1, a1, tmp_path / "b2.psi", folder=secrets)
+    assert psi.finish(a1, b1, tmp_path / "b2.psi", folder=secrets).overlap == 20
+
+
+def test_a_kill_between_the_record_and_the_round_2_file_leaves_that_file_answerable(
+        tmp_path, lists, monkeypatch):
+    ours, theirs = lists
+    secrets = tmp_path / "secrets"
+    a1, b1, a2 = tmp_path / "a1.psi", tmp_path / "b1.psi", tmp_path / "a2.psi"
+    psi.start(ours, a1, folder=secrets)
+    psi.start(theirs, b1, folder=secrets)
+    write = psi._write
+
+    def killed(path, data):
+        if path == a2:
+            raise KeyboardInterrupt  # the process ends here: the secret is written, a2 is not
+        write(path, data)
+
+    monkeypatch.setattr(psi, "_write", killed)
+    with pytest.raises(KeyboardInterrupt):
+        psi.answer(a1, b1, a2, folder=secrets)
+    monkeypatch.setattr(psi, "_write", write)
+    assert not a2.exists() and secret_doc(secrets, a1)["answered"] == psi.read_round(b1, 1).checksum
+    with pytest.raises(AcctmapError, match="already answered"):  # recorded before the answer left
+        psi.answer(a1, guesses(tmp_path, "guess", ["firm1.com"], secrets), a2, folder=secrets)
+    assert psi.answer(a1, b1, a2, folder=secrets).again and a2.is_file()
 
 
 def test_a_changed_table_entry_fails_its_mac(tmp_path, lists):

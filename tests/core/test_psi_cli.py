@@ -1,5 +1,6 @@
 """The private overlap exchange through the command line, both sides, as two partners run it."""
 
+import json
 import os
 import re
 import tomllib
@@ -224,3 +225,23 @@ def test_finish_refuses_files_of_an_overlap_and_a_counts_only_exchange(tmp_path,
     run(capsys, "psi", "start", THEIRS_CSV, "-o", counts_b1, "--counts-only")
     code, _, err = run(capsys, "psi", "finish", f["a1"], counts_b1, f["b2"])
     assert code == 2 and str(counts_b1) in err and "counts-only" in err
+
+
+def test_answer_refuses_a_second_partner_file_and_answers_the_first_again(tmp_path, capsys):
+    f = exchange(capsys, tmp_path)
+    guess = tmp_path / "guess.csv"  # "I sent the wrong file": a few guessed domains
+    guess.write_text("name,domain,status\nG1,acme.com,customer\nG2,blueharbor.io,customer\n")
+    code = run(capsys, "psi", "start", guess, "-o", tmp_path / "g1.psi", "--ours-name", "Globex")[0]
+    assert code == 0
+    out = tmp_path / "a2-guess.psi"
+    code, stdout, err = run(capsys, "psi", "answer", f["a1"], tmp_path / "g1.psi", "-o", out)
+    assert code == 2 and not out.exists() and "Traceback" not in err and not stdout
+    assert err.startswith(f"acctmap: error: {tmp_path / 'g1.psi'}: not answered")
+    answered = json.loads(f["b1"].read_text())["checksum"]
+    assert f"already answered Globex's round-1 file {answered[7:19]} on " in err
+    assert "test more guessed domains against our list" in err and "`acctmap psi start`" in err
+    # the partner lost our round-2 file: the same file is answered again, the same answer
+    again = tmp_path / "a2-again.psi"
+    code, stdout, _ = run(capsys, "psi", "answer", f["a1"], f["b1"], "-o", again)
+    assert code == 0 and "answered this same file before" in stdout
+    assert again.read_bytes() == f["a2"].read_bytes()

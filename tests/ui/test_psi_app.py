@@ -227,6 +227,37 @@ async def test_a_refused_file_shows_its_message_in_the_dialog(lists, tmp_path, s
         assert isinstance(app.screen, LoadScreen)
 
 
+async def test_a_second_partner_file_is_refused_in_the_dialog_and_the_first_answered_again(
+        lists, tmp_path, sessions_dir):
+    f = exchange_in_core(lists)
+    guesses = tmp_path / "guesses.csv"  # the partner's "I sent the wrong file": guessed domains
+    guesses.write_text("name,domain,status\nG1,acme.com,customer\n")
+    wrong = f["b1_at_a"].with_name("globex-round1-fixed.psi")
+    psi.start(ingest.read_list(str(guesses), OURS, "Globex"), wrong, company="Globex")
+    out2 = f["a1"].with_name("northwind-round2.psi")
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(app, pilot)
+        await run_step(app, pilot, dialog, "psi-answer", psi_a_ours1=f["a1"],
+                       psi_a_theirs1=f["b1_at_a"], psi_a_out2=out2)
+        assert f"Wrote {out2}" in text_of(dialog, "psi-result") and not text_of(dialog, "psi-error")
+        sent = out2.read_bytes()
+        again = tmp_path / "again.psi"
+        await run_step(app, pilot, dialog, "psi-answer", psi_a_theirs1=wrong, psi_a_out2=again)
+        error = " ".join(text_of(dialog, "psi-error").split())
+        assert f"{wrong}: not answered" in error
+        assert "already answered Globex's round-1 file" in error
+        assert "test more guessed domains against our list" in error
+        assert "`acctmap psi start` again" in error
+        assert not text_of(dialog, "psi-result") and not again.exists()
+        assert isinstance(app.screen, PsiDialog)
+        # the first file again (our round-2 file went missing): answered, the same file
+        await run_step(app, pilot, dialog, "psi-answer", psi_a_theirs1=f["b1_at_a"])
+        assert not text_of(dialog, "psi-error")
+        assert "answered this same file before" in text_of(dialog, "psi-result")
+        assert again.read_bytes() == sent
+
+
 async def test_counts_only_shows_the_counts_per_category_and_no_accounts(lists, tmp_path,
                                                                         sessions_dir):
     f = exchange_in_core(lists, counts_only=True)
