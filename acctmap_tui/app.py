@@ -30,6 +30,7 @@ from acctmap_tui.commands import AppCommands
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core import start
 from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
+from acctmap_tui.core.sharing import view_shows
 from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbench
 from acctmap_tui.messages import ListsChosen, ListsLoaded, LoadCancelled, SessionChanged
 from acctmap_tui.screens.base import PhaseScreen
@@ -499,7 +500,7 @@ class AcctmapApp(TypedAheadKeys):
             return
         self._commit_edits()
         self.hold_keys_in_flight()
-        what = self.workbench.undo()
+        what = self.workbench.undo(view_shows(self.workbench.session, self.share_safe))
         self.notify(f"Undid: {what}" if what else "Nothing to undo.", markup=False)
 
     # --- saving ---------------------------------------------------------------------------

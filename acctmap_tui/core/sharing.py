@@ -12,12 +12,12 @@ the Compare screen all ask this module, so what the partner sees is decided in o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
 
-from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, Account, FieldInfo, Session
+from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, Account, FieldInfo, Record, Session
 
 CORE_ROLES = ("name", "domain", "status")  # every list has these fields, with or without a column
 SIDE_PREFIX = {OURS: "our", PARTNER: "their"}  # "our status", "their Industry"
@@ -111,6 +111,74 @@ class SharePolicy:
     def compared_shareable(self, field: str) -> bool:
         """A compared field (core.compare.FIELDS), by the mark of the field it shows."""
         return self.shareable(*COMPARED_FIELD.get(field, (SESSION_SIDE, field)))
+
+
+Shows = Callable[[str, str], bool]  # (side, field) -> may a view show it
+
+# What a text says of one thing: a value with the field it is of, or, for an account's name,
+# the values that can stand for it in the order they are tried (ours, then theirs).
+Value = tuple[tuple[str, str], str]
+
+
+@dataclass(frozen=True)
+class Said:
+    """A text that names values of fields (what an edit changed, for its undo): said whole, or
+    with each value the partner may not see replaced by the name of its field."""
+
+    pieces: tuple[str | tuple[Value, ...], ...]
+
+    def text(self, shows: Shows | None = None) -> str:
+        """The whole text, or what a view that `shows(side, field)` may show of it."""
+        out = []
+        for piece in self.pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+                continue
+            shown = next((value for field, value in piece
+                          if value and (shows is None or shows(*field))), None)
+            out.append(shown if shown is not None else _hidden(*piece[0][0]))
+        return "".join(out)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def _hidden(side: str, name: str) -> str:
+    what = name.replace("_", " ")
+    return f"({SIDE_PREFIX[side]} {what} hidden)" if side in SIDE_PREFIX else f"({what} hidden)"
+
+
+def said(*pieces: str | Value | tuple[Value, ...]) -> Said:
+    """A `Said` from words and values: `said(name_of(a), ": notes ", ((SESSION_SIDE, "notes"), text))`."""
+    return Said(tuple(p if isinstance(p, str) or isinstance(p[0][0], tuple) else (p,)  # type: ignore[misc]
+                      for p in pieces))
+
+
+def name_of(account: Account) -> tuple[Value, ...]:
+    """An account's name as a text says it: ours where the partner may see it, else theirs,
+    else its domain (the identity rule of the partner-safe action list)."""
+    ours, theirs = account.ours, account.theirs
+    return (((OURS, "name"), ours.name), ((PARTNER, "name"), theirs.name),
+            ((OURS, "domain"), "" if ours.hashed else ours.domain),
+            ((PARTNER, "domain"), "" if theirs.hashed else theirs.domain))
+
+
+HIDDEN_NAME = "(name hidden)"
+
+
+def account_name(account: Account, shows: Shows | None = None) -> str:
+    """An account's name as a view that `shows(side, field)` may show it (`name_of`)."""
+    return Said((name_of(account),)).text(shows)
+
+
+def record_name(record: Record, side: str, shows: Shows | None = None) -> str:
+    """One side's name for a record, unless the view keeps that side's names private."""
+    return record.name if shows is None or shows(side, "name") else HIDDEN_NAME
+
+
+def view_shows(session: Session, share_safe: bool) -> Shows | None:
+    """What a view may show: the session's policy while the share-safe view is on, else all."""
+    return SharePolicy(session).shareable if share_safe else None
 
 
 def is_shareable(session: Session, side: str, name: str) -> bool:

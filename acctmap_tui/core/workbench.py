@@ -31,6 +31,7 @@ from acctmap_tui.core.model import (
     IN_OVERLAP,
     OURS,
     PARTNER,
+    SESSION_SIDE,
     REJECTED,
     REVIEW,
     STATUSES,
@@ -43,6 +44,7 @@ from acctmap_tui.core.model import (
     utcnow,
 )
 from acctmap_tui.core.score import priority, rescore
+from acctmap_tui.core.sharing import Said, Shows, Value, name_of, said
 
 TEXT_FIELDS = ("owner", "next_action", "notes")
 
@@ -76,7 +78,7 @@ class Change:
     """What one workbench command changed, for the `on_change` listener (called once per command)."""
 
     kind: ChangeKind
-    description: str
+    description: str  # in full, private values too
     account: Account | None = None
     # the pairs whose decision this change may have set (accept, reject, pair and their undo);
     # () when it set none; None when it cannot say (a screen then looks at every pair)
@@ -98,9 +100,14 @@ def _checked_field(name: str, value: object) -> str | date | None:
     raise ValueError(f"not an editable field: {name}")
 
 
+def _named(rec: Record, side: str) -> tuple[Value, ...]:
+    """One side's record as a change's text names it: its name, else its domain."""
+    return (((side, "name"), rec.name), ((side, "domain"), "" if rec.hashed else rec.domain))
+
+
 @dataclass
 class _UndoStep:
-    description: str
+    description: Said
     restore: Callable[[], None]
     account: Account | None = None  # the account the command touched (its undo Change names it)
     # a decision's step (accept, reject, pair): the pairs whose decisions it sets back, and how
@@ -144,12 +151,14 @@ class Workbench:
 
     # --- bookkeeping ------------------------------------------------------------------------
 
-    def _changed(self, kind: ChangeKind, description: str, restore: Callable[[], None] | None,
+    def _changed(self, kind: ChangeKind, description: str | Said, restore: Callable[[], None] | None,
                  account: Account | None = None, *, unsaved: bool = True,
                  taken_away: Sequence[tuple[Account, str]] = ()) -> Change:
         """Record a command's change (`taken_away`: pairs an undo removed, each with the
         decision it had) and tell the listener."""
         deciding, self._deciding = self._deciding, None
+        if isinstance(description, str):
+            description = said(description)
         if restore is not None:
             moved = ([a for a, _ in deciding[0]], deciding[1]) if deciding is not None else None
             self._undo.append(_UndoStep(description, restore, account, moved))
@@ -168,7 +177,7 @@ class Workbench:
                                                     self.session.accounts[count:], taken_away))
         # only `_snapshot_decisions` sets a decision, and its change (or an undo's) says which
         touched = () if deciding is None else tuple(a for a, _ in deciding[0])
-        change = Change(kind, description, account, touched)
+        change = Change(kind, description.text(), account, touched)
         if self.on_change:
             self.on_change(change)
         return change
@@ -177,8 +186,9 @@ class Workbench:
     def can_undo(self) -> bool:
         return bool(self._undo)
 
-    def undo(self) -> str | None:
-        """Reverse the last change; returns what was undone, or None when there is nothing."""
+    def undo(self, shows: Shows | None = None) -> str | None:
+        """Reverse the last change; returns what was undone (with the values a view that
+        `shows(side, field)` keeps private hidden), or None when there is nothing."""
         if not self._undo:
             return None
         step = self._undo.pop()
@@ -191,9 +201,9 @@ class Workbench:
             self._deciding = ([(a, a.match.decision) for a in moved], len(self.session.accounts))
             cut = [(a, a.match.decision) for a in self.session.accounts[count:]]
             step.restore()
-        self._changed(ChangeKind.UNDO, f"Undid: {step.description}", None, step.account,
-                      taken_away=cut)
-        return step.description
+        self._changed(ChangeKind.UNDO, Said(("Undid: ", *step.description.pieces)), None,
+                      step.account, taken_away=cut)
+        return step.description.text(shows)
 
     def _refresh_derived(self) -> None:
         apply_categories(self.session)
@@ -288,15 +298,15 @@ class Workbench:
         account.match.decision = ACCEPTED
         for rival in rivals:
             rival.match.decision = REJECTED
-        return self._changed(ChangeKind.MATCH, f"Accepted {account.ours.name or account.key} = "
-                             f"{account.theirs.name or account.theirs.key}", restore, account)
+        return self._changed(ChangeKind.MATCH, said("Accepted ", _named(account.ours, OURS), " = ",
+                                                    _named(account.theirs, PARTNER)), restore, account)
 
     def reject(self, account: Account) -> Change:
         """Turn the pair down; it stays recorded so a re-match keeps it rejected."""
         restore = self._snapshot_decisions([account])
         account.match.decision = REJECTED
-        return self._changed(ChangeKind.MATCH, f"Rejected {account.ours.name} = {account.theirs.name}",
-                             restore, account)
+        return self._changed(ChangeKind.MATCH, said("Rejected ", _named(account.ours, OURS), " = ",
+                                                    _named(account.theirs, PARTNER)), restore, account)
 
     def pair(self, ours: Record, theirs: Record) -> Account:
         """Pair two records by hand; any pair either record was in gives way."""
@@ -317,7 +327,7 @@ class Workbench:
         self._pair_added(account)
         categorize_account(account)
         account.priority = priority(account, self.session.scoring.factors)
-        self._changed(ChangeKind.MATCH, f"Paired {ours.name or ours.key} with {theirs.name or theirs.key}",
+        self._changed(ChangeKind.MATCH, said("Paired ", _named(ours, OURS), " with ", _named(theirs, PARTNER)),
                       restore, account)
         return account
 
@@ -336,7 +346,8 @@ class Workbench:
         else:
             account.category, account.category_manual = key, True
         label = CATEGORY_BY_KEY[account.category].label if account.category else "none"
-        return self._changed(ChangeKind.CATEGORY, f"{account.name}: category {label}", restore, account)
+        return self._changed(ChangeKind.CATEGORY, said(name_of(account), ": category ",
+                                                       ((SESSION_SIDE, "category"), label)), restore, account)
 
     # --- prioritize -----------------------------------------------------------------------
 
@@ -355,7 +366,8 @@ class Workbench:
 
         account.scores[factor_key] = factor.clamp_level(level)
         account.priority = priority(account, self.session.scoring.factors)
-        return self._changed(ChangeKind.SCORE, f"{account.name}: {factor.label} {account.scores[factor_key]}",
+        return self._changed(ChangeKind.SCORE, said(name_of(account), f": {factor.label} ",
+                                                    ((SESSION_SIDE, "scores"), str(account.scores[factor_key]))),
                              restore, account)
 
     def _factor(self, key: str) -> Factor:
@@ -380,7 +392,8 @@ class Workbench:
 
         factor.weight = Factor.clamp_weight(weight)
         rescore(self.session)
-        return self._changed(ChangeKind.SCORING, f"{factor.label} weight {factor.weight}", restore)
+        return self._changed(ChangeKind.SCORING, said(f"{factor.label} weight ",
+                                                      ((SESSION_SIDE, "scores"), str(factor.weight))), restore)
 
     def set_factors(self, factors: list[Factor]) -> Change:
         """Replace the scoring factors (labels, levels, weights; added or removed ones).
@@ -505,7 +518,8 @@ class Workbench:
             source.status_map[word.strip()] = status
         self._refresh_derived()
         company = self.session.company(side)
-        return self._changed(ChangeKind.STATUS, f"{company}: '{word}' = {status} ({accounts} accounts)",
+        return self._changed(ChangeKind.STATUS, said(f"{company}: '", ((side, "status"), word), "' = ",
+                                                     ((side, "status"), status), f" ({accounts} accounts)"),
                              restore)
 
     # --- assign ---------------------------------------------------------------------------
@@ -528,10 +542,11 @@ class Workbench:
 
         for name, value in checked.items():
             setattr(account, name, value)
-        shown = ", ".join(
-            f"{name.replace('_', ' ')} {value.isoformat() if isinstance(value, date) else (value or '—')}"
-            for name, value in checked.items())
-        return self._changed(ChangeKind.ASSIGN, f"{account.name}: {shown}", restore, account)
+        shown: list[str | Value] = []
+        for name, value in checked.items():
+            text = value.isoformat() if isinstance(value, date) else (value or "—")
+            shown += [", " if shown else "", f"{name.replace('_', ' ')} ", ((SESSION_SIDE, name), text)]
+        return self._changed(ChangeKind.ASSIGN, said(name_of(account), ": ", *shown), restore, account)
 
     def set_icp_notes(self, text: str) -> Change | None:
         if text == self.session.icp_notes:

@@ -27,7 +27,7 @@ from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import ACTION_OPEN, OURS, PARTNER, SESSION_SIDE, Account
 from acctmap_tui.core.score import priority_accounts, ranked
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
-from acctmap_tui.screens.assign_edit import AssignEditScreen
+from acctmap_tui.screens.assign_edit import FIELD_LABELS, AssignEditScreen
 from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.widgets.account_table import (
@@ -52,6 +52,8 @@ _COLUMNS = (
 )
 _FIXED_WIDTHS = {"rank": 4, "category": 6, "owner": 18, "due": 10, "action_status": 7}
 NARROW_TABLE = 90  # a table narrower than this drops the notes column
+# the call's fields the edit dialog shows, each left out while the share-safe view hides it
+PLAN_FIELDS = ("category", "owner", "next_action", "due", "action_status", "notes")
 
 
 def incomplete(account: Account) -> bool:
@@ -186,7 +188,7 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
             return Text(f"{'⚠' if missing else ' '}{rank:>3}", style=warn if missing else "",
                         justify="right")
         if key == "name":
-            return Text(account.name, style="bold" if not missing else "bold italic",
+            return Text(self.name_of(account), style="bold" if not missing else "bold italic",
                         overflow="ellipsis", no_wrap=True)
         if key == "category":
             cat = category_of(account)
@@ -238,7 +240,8 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
             detail.update("", layout=False)
             return
         cat = category_of(account)
-        line = Text.assemble((account.ours.name, "bold"), " = ", (account.theirs.name, "bold"))
+        line = Text.assemble((self.name_in(account.ours, OURS), "bold"), " = ",
+                             (self.name_in(account.theirs, PARTNER), "bold"))
         if cat and self._shows("category"):
             line.append(f"  ·  {cat.code}: {cat.play}")
         owners = [f"{word} {record.owner}" for word, side, record in (
@@ -282,6 +285,12 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         account = self.table.cursor_account
         if account is None:
             return
+        hidden = frozenset(name for name in PLAN_FIELDS if not self._shows(name))
+        if (only or "") in hidden or hidden >= set(PLAN_FIELDS) - {"category"}:
+            what = FIELD_LABELS[only] if only else "The plan"
+            self.notify(f"{what} is private: switch the share-safe view off (p) to edit it.",
+                        markup=False)
+            return
 
         def saved(changes: dict[str, str | date | None] | None) -> None:
             if changes:  # one command for the whole dialog: one undo step, one redraw
@@ -291,6 +300,7 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
             account,
             owners=known_owners(self.workbench, self.shows),
             call_day=self.session.date,
-            show_notes=self._shows("notes"),
+            hidden=hidden,
             only=only,
+            pair=f"{self.name_in(account.ours, OURS)} = {self.name_in(account.theirs, PARTNER)}",
         ), saved)

@@ -62,7 +62,8 @@ class StatusChoice(RadioSet):
 
 
 class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
-    """Edit one priority account's assignment; `only` limits the dialog to one field."""
+    """Edit one priority account's assignment; `only` limits the dialog to one field, and the
+    fields in `hidden` (private, in the share-safe view) are left out of it."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -71,26 +72,29 @@ class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
     ]
 
     def __init__(self, account: Account, *, owners: list[str], call_day: date,
-                 show_notes: bool = True, only: str | None = None) -> None:
+                 hidden: frozenset[str] = frozenset(), only: str | None = None,
+                 pair: str | None = None) -> None:
         super().__init__()
         self.account = account
         self.owners = owners
         self.call_day = call_day
         self.default_due = default_due(call_day)
-        self.show_notes = show_notes
+        self.hidden = hidden
         self.only = only
+        self.pair = pair if pair is not None else f"{account.ours.name} = {account.theirs.name}"
 
     def _wants(self, name: str) -> bool:
-        return self.only is None or self.only == name
+        return (self.only is None or self.only == name) and name not in self.hidden
 
     def compose(self) -> ComposeResult:
         account = self.account
         cat = category_of(account)
         with Vertical(id="assign-box"):
-            pair = f"{account.ours.name} = {account.theirs.name}"
+            pair = self.pair
             title = pair if self.only is None else f"{FIELD_LABELS[self.only]} for {pair}"
             yield Label(title, id="assign-title", markup=False)
-            yield Static(f"{cat.code}: {cat.play}" if cat else "No category", id="assign-play")
+            yield Static("" if "category" in self.hidden else f"{cat.code}: {cat.play}" if cat
+                         else "No category", id="assign-play")
             if self._wants("owner"):
                 with Horizontal(classes="assign-row"):
                     yield Label("Owner", classes="assign-label")
@@ -105,18 +109,19 @@ class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
                     yield Label("Next action", classes="assign-label")
                     yield FieldInput(account.next_action, id="assign-action", compact=True,
                                 placeholder="e.g. intro to their champion at the Dec QBR")
-            if self.only is None:
+            if self._wants("due"):
                 due = account.due or self.default_due
                 with Horizontal(classes="assign-row"):
                     yield Label("Due", classes="assign-label")
                     yield FieldInput(due.isoformat(), id="assign-due", compact=True,
                                 placeholder="2026-12-09, Dec 9, next friday, +2w")
                     yield Static(DUE_HINT, id="assign-due-read", classes="assign-aside")
-                if self.show_notes:
-                    with Horizontal(classes="assign-row"):
-                        yield Label("Notes", classes="assign-label")
-                        yield FieldInput(account.notes, id="assign-notes", compact=True,
-                                    placeholder="private: hidden in the share-safe view")
+            if self._wants("notes"):
+                with Horizontal(classes="assign-row"):
+                    yield Label("Notes", classes="assign-label")
+                    yield FieldInput(account.notes, id="assign-notes", compact=True,
+                                placeholder="private: hidden in the share-safe view")
+            if self._wants("action_status"):
                 with Horizontal(classes="assign-row"):
                     yield Label("Status", classes="assign-label")
                     with StatusChoice(id="assign-status", compact=True):
@@ -131,8 +136,9 @@ class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
                 yield Button("Cancel", id="assign-cancel", compact=True)
 
     def on_mount(self) -> None:
-        first = "#assign-action" if self.only == "next_action" else "#assign-owner"
-        self.query_one(first, Input).focus()
+        fields = self.query(Input)
+        if fields:
+            fields.first().focus()
 
     # --- reading the form -------------------------------------------------------------------
 
@@ -151,10 +157,11 @@ class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
             values["owner"] = text("#assign-owner").strip()
         if self._wants("next_action"):
             values["next_action"] = text("#assign-action").strip()
-        if self.only is None:
+        if self._wants("due"):
             values["due"] = parse_due(text("#assign-due"), self.call_day)
-            if self.show_notes:
-                values["notes"] = text("#assign-notes").strip()
+        if self._wants("notes"):
+            values["notes"] = text("#assign-notes").strip()
+        if self._wants("action_status"):
             pressed = self.query_one("#assign-status", RadioSet).pressed_button
             status = status or (pressed.name if pressed is not None else None)
             if status:

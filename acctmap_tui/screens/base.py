@@ -16,8 +16,8 @@ from textual.actions import SkipAction
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
-from acctmap_tui.core.sharing import is_shareable
-from acctmap_tui.core.model import Session
+from acctmap_tui.core.model import Account, Record, Session
+from acctmap_tui.core.sharing import account_name, is_shareable, record_name
 from acctmap_tui.core.workbench import Change, Workbench
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.widgets.agenda_header import AgendaHeader
@@ -70,6 +70,14 @@ class PhaseScreen(Screen[None]):
         """May this field be on screen now? Always, unless the share-safe view is on and the
         session's share policy keeps it private."""
         return not self.share_safe or is_shareable(self.session, side, field)
+
+    def name_of(self, account: Account) -> str:
+        """The account's name as the screen may show it: ours, else theirs, else its domain."""
+        return account_name(account, self.shows)
+
+    def name_in(self, record: Record, side: str) -> str:
+        """A side's name for a record as the screen may show it."""
+        return record_name(record, side, self.shows)
 
     @property
     def stale(self) -> bool:

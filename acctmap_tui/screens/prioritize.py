@@ -244,9 +244,9 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         if self.scores_shown and self.shows(SESSION_SIDE, "priority"):
             pair.append(f"rank {self.view.ranks.rank(account)} · priority {account.priority}   ",
                         style="bold")
-        pair.append_text(Text.assemble((account.ours.name, "bold"), "  =  ",
-                                       (account.theirs.name, "bold")))
-        if not account.key.startswith("name:"):
+        pair.append_text(Text.assemble((self.name_in(account.ours, OURS), "bold"), "  =  ",
+                                       (self.name_in(account.theirs, PARTNER), "bold")))
+        if not account.key.startswith("name:") and self.shows(OURS, "domain") and self.shows(PARTNER, "domain"):
             pair.append(f"  ·  {account.key}")
         # The statuses lead the second line (they give the category), so that they still show
         # on an 80-column screen, where the table has no room for their columns.

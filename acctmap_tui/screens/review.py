@@ -33,8 +33,18 @@ from textual.widgets import Input, Static, Tab, Tabs
 
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.commands import ListedCommands
-from acctmap_tui.core.model import ACCEPTED, IN_OVERLAP, REJECTED, REVIEW, Account
+from acctmap_tui.core.model import (
+    ACCEPTED,
+    IN_OVERLAP,
+    OURS,
+    PARTNER,
+    REJECTED,
+    REVIEW,
+    SESSION_SIDE,
+    Account,
+)
 from acctmap_tui.core.review_order import review_priority
+from acctmap_tui.core.sharing import HIDDEN_NAME
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
 from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
@@ -93,15 +103,18 @@ def _row_key(account: Account) -> str:
     return account.pair_id
 
 
-def _cells(account: Account) -> tuple[str, str, str, str, str, str]:
+def _cells(account: Account, shown: tuple[bool, bool, bool] = (True, True, True)
+           ) -> tuple[str, str, str, str, str, str]:
+    """A row's texts; `shown`: may our names, their names, the category show (share-safe)."""
     cat = category_of(account)
+    ours, theirs, category = shown
     return (
         decision_mark(account.match.decision),
-        account.ours.name or "—",
-        account.theirs.name or "—",
+        (account.ours.name or "—") if ours else HIDDEN_NAME,
+        (account.theirs.name or "—") if theirs else HIDDEN_NAME,
         METHOD_SHORT.get(account.match.method, account.match.method),
         f"{account.match.score:.0f}",
-        cat.code if cat else "—",
+        (cat.code if cat else "—") if category else "·",
     )
 
 
@@ -369,7 +382,7 @@ class ReviewScreen(PhaseScreen):
         return [order[i] for i in members[:MAX_ROWS]], len(members)
 
     def refresh_rows(self, cursor_to_top: bool = False, cursor_to: str | None = None,
-                     change: Change | None = None) -> None:
+                     change: Change | None = None, keep_alternative: bool = False) -> None:
         """Bring the table in line with the session, touching only what changed (`cursor_to`: a
         pair to put the cursor on when the view shows it; `change`: the change that brought it
         here, when one did)."""
@@ -379,7 +392,8 @@ class ReviewScreen(PhaseScreen):
         shown, in_view = self._view_rows(text, change)
         desired = [_row_key(a) for a in shown]
         self._accounts = {k: a for k, a in zip(desired, shown)}
-        cells = {k: _cells(a) for k, a in zip(desired, shown)}
+        may = (self.shows(OURS, "name"), self.shows(PARTNER, "name"), self.shows(SESSION_SIDE, "category"))
+        cells = {k: _cells(a, may) for k, a in zip(desired, shown)}
 
         old_cursor = table.cursor_row if self._row_keys else 0
         old_key = self._row_keys[old_cursor] if 0 <= old_cursor < len(self._row_keys) else None
@@ -410,7 +424,7 @@ class ReviewScreen(PhaseScreen):
         finally:
             self._syncing = False
         self._update_counts(in_view, len(shown), text)
-        self._show_current()
+        self._show_current(keep_alternative)
 
     def _update_counts(self, in_view: int, shown: int, text: str) -> None:
         fig = self.workbench.figures()  # counted once per change, with the header
@@ -482,7 +496,7 @@ class ReviewScreen(PhaseScreen):
 
     def share_safe_changed(self, share_safe: bool) -> None:
         if self.is_mounted:
-            self._show_current(keep_alternative=True)
+            self.refresh_rows(keep_alternative=True)  # names or categories marked private go
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -497,7 +511,7 @@ class ReviewScreen(PhaseScreen):
         if account is None:
             return
         if account.match.decision == ACCEPTED:
-            self.notify(f"{account.name} is already in the overlap.", markup=False)
+            self.notify(f"{self.name_of(account)} is already in the overlap.", markup=False)
             return
         self.workbench.accept(account)
         self._move_past(account)
@@ -507,7 +521,7 @@ class ReviewScreen(PhaseScreen):
         if account is None:
             return
         if account.match.decision == REJECTED:
-            self.notify(f"{account.name} is already rejected.", markup=False)
+            self.notify(f"{self.name_of(account)} is already rejected.", markup=False)
             return
         self.workbench.reject(account)
         self._move_past(account)
@@ -548,16 +562,18 @@ class ReviewScreen(PhaseScreen):
         alt = self._alternatives[self._alt_index]
         self.workbench.accept(alt)
         self._move_past(account)
-        self.notify(f"Accepted {alt.ours.name} = {alt.theirs.name}", markup=False)
+        self.notify(f"Accepted {self.name_in(alt.ours, OURS)} = {self.name_in(alt.theirs, PARTNER)}",
+                    markup=False)
 
     def action_pair(self) -> None:
         def paired(result: tuple | None) -> None:
             if result is not None:
                 ours, theirs = result
                 self.workbench.pair(ours, theirs)
-                self.notify(f"Paired {ours.name} with {theirs.name}", markup=False)
+                self.notify(f"Paired {self.name_in(ours, OURS)} with {self.name_in(theirs, PARTNER)}",
+                            markup=False)
 
-        self.app.push_screen(PairDialog(self.workbench, self.current()), paired)
+        self.app.push_screen(PairDialog(self.workbench, self.current(), self.shows), paired)
 
     def action_category(self) -> None:
         account = self._need_current()
@@ -568,11 +584,11 @@ class ReviewScreen(PhaseScreen):
             if key is not None:
                 self.workbench.set_category(account, None if key == AUTOMATIC else key)
 
-        self.app.push_screen(CategoryDialog(account), picked)
+        self.app.push_screen(CategoryDialog(account, self.name_of(account)), picked)
 
     def action_undo(self) -> None:
         self.app.hold_keys_in_flight()
-        undone = self.workbench.undo()
+        undone = self.workbench.undo(self.shows)
         self.notify(f"Undid: {undone}" if undone else "Nothing to undo.", markup=False)
 
     def action_filter(self) -> None:

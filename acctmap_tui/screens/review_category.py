@@ -29,9 +29,10 @@ class CategoryDialog(Dialog[str | None]):
         Binding("0", "pick(0)", "Automatic", show=False),
     ]
 
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: Account, name: str | None = None) -> None:
         super().__init__()
         self.account = account
+        self.name_shown = account.name if name is None else name  # the share-safe view's
 
     def compose(self) -> ComposeResult:
         auto = categorize(self.account.ours.status, self.account.theirs.status)
@@ -47,7 +48,7 @@ class CategoryDialog(Dialog[str | None]):
             ("0  ", "bold"), ("automatic", "bold"), f" (from statuses: {auto_text})",
         ), id=AUTOMATIC))
         with Vertical(id="category-dialog"):
-            yield Label(Text.assemble("Category for ", (self.account.name, "bold")),
+            yield Label(Text.assemble("Category for ", (self.name_shown, "bold")),
                         id="category-title")
             yield OptionList(*options, id="category-options")
             yield Label("1-4 or enter picks · 0 automatic · esc cancels", id="category-help")

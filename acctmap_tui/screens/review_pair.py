@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from acctmap_tui.core.model import IN_OVERLAP, OURS, PARTNER, Account, AccountList, Record
 from acctmap_tui.core.normalize import name_key
+from acctmap_tui.core.sharing import Shows, record_name
 from acctmap_tui.core.workbench import ChangeKind, Workbench
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.dialogs import Dialog, FieldInput
@@ -42,9 +43,11 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
         Binding("ctrl+t", "switch_side", "Switch side"),
     ]
 
-    def __init__(self, workbench: Workbench, account: Account | None = None) -> None:
+    def __init__(self, workbench: Workbench, account: Account | None = None,
+                 shows: Shows | None = None) -> None:
         super().__init__()
         self.workbench = workbench
+        self.shows = shows or (lambda side, field: True)  # what the share-safe view may show
         self.account = account
         self.fixed: Record | None = account.ours if account else None
         self.fixed_side = OURS
@@ -116,8 +119,9 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
             title.update(Text.assemble(("Pair by hand: ", "bold"),
                                        f"first pick one of {self.workbench.session.company(OURS)}'s accounts"))
             return
-        fixed_desc = self.fixed.name + (f" ({self.fixed.domain})" if self.fixed.domain and
-                                        not self.fixed.hashed else "")
+        fixed_desc = record_name(self.fixed, self.fixed_side, self.shows) + (
+            f" ({self.fixed.domain})" if self.fixed.domain and not self.fixed.hashed
+            and self.shows(self.fixed_side, "domain") else "")
         title.update(Text.assemble(
             ("Pair by hand: ", "bold"), f"{self.workbench.session.company(self.fixed_side)}'s ",
             (fixed_desc, "bold"), f" with one of {self.workbench.session.company(side)}'s accounts",
@@ -169,17 +173,19 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
         return [(self._index[r.key], score) for r, score in found if r.key in self._index]
 
     def _option(self, i: int, score: float | None) -> Option:
-        rec = self._records[i]
-        parts: list = [(rec.name or "—", "bold")]
-        if rec.domain and not rec.hashed:
+        rec, side = self._records[i], self.search_side
+        parts: list = [(record_name(rec, side, self.shows) or "—", "bold")]
+        if rec.domain and not rec.hashed and self.shows(side, "domain"):
             parts.append(f"  {rec.domain}")
-        parts.append(f"  {rec.status or 'unknown status'}")
+        if self.shows(side, "status"):
+            parts.append(f"  {rec.status or 'unknown status'}")
         if score is not None:
             parts.append(f"  · score {score:.0f}")
         paired = self._partner_of.get(rec.key)
         if paired is not None:
-            other = paired.theirs if self.search_side == OURS else paired.ours
-            parts.append((f"\n   already in the overlap with {other.name}", "italic"))
+            other, other_side = (paired.theirs, PARTNER) if side == OURS else (paired.ours, OURS)
+            parts.append((f"\n   already in the overlap with {record_name(other, other_side, self.shows)}",
+                          "italic"))
         return Option(Text.assemble(*parts), id=str(i))
 
     def _search(self, query: str) -> None:

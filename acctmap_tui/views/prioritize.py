@@ -25,6 +25,7 @@ from acctmap_tui.core.model import (
     Session,
 )
 from acctmap_tui.core.score import max_priority
+from acctmap_tui.core.sharing import Shows, account_name
 
 FACTOR_PREFIX = "f:"
 CATEGORY_FILTERS: tuple[str | None, ...] = (None, *(c.key for c in CATEGORIES))
@@ -37,9 +38,6 @@ MAX_ACCOUNT_WIDTH = 34
 MIN_FACTOR_WIDTH = 5  # "3 Ch…"; the header abbreviated to fit ("Rel.")
 
 STATUS_SHORT = {"customer": "Cust", "open deal": "Deal", "prospect": "Prosp", "churned": "Churn"}
-
-# (side, field) -> may it show now? The screen passes its share policy in.
-Shows = Callable[[str, str], bool]
 
 
 def status_short(status: str | None) -> str:
@@ -353,7 +351,7 @@ class PrioritizeView:
             mark = "★" if style else " "
             return Text(f"{mark} {rank:>{self.rank_digits()}}", style=style, overflow="ellipsis")
         if key == "name":
-            text = account.name
+            text = account_name(account, self.shows)
         elif key == "ours":
             text = status_short(account.ours.status)
         elif key == "theirs":

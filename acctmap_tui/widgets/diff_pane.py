@@ -32,7 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from acctmap_tui.core.categorize import categorize, category_of
-from acctmap_tui.core.sharing import is_shareable
+from acctmap_tui.core.sharing import Shows, is_shareable, record_name, view_shows
 from acctmap_tui.core.model import (
     ACCEPTED,
     AUTO,
@@ -51,6 +51,7 @@ from acctmap_tui.core.model import (
     PARTNER,
     REJECTED,
     REVIEW,
+    SESSION_SIDE,
     Account,
     Record,
     Session,
@@ -286,8 +287,9 @@ def best_first(account: Account, sharing: Iterable[Account]) -> list[Account]:
     return sorted(seen.values(), key=lambda a: (-a.match.score, a.name.casefold()))
 
 
-def _match_table(account: Account) -> Table:
-    """Match, flags, category and play as a two-column grid (labels left, text wraps right)."""
+def _match_table(account: Account, shows: Shows | None = None) -> Table:
+    """Match, flags, category and play as a two-column grid (labels left, text wraps right);
+    the category and play only where the view may show them."""
     m = account.match
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(style="bold", no_wrap=True, width=10)
@@ -301,12 +303,15 @@ def _match_table(account: Account) -> Table:
     if not m.flags:
         grid.add_row("Flags", Text("none", style="dim"))
     cat = category_of(account)
-    if cat is None:
+    if shows is not None and not shows(SESSION_SIDE, "category"):
+        grid.add_row("Category", Text("hidden in the share-safe view", style="italic"))
+    elif cat is None:
         grid.add_row("Category", "none: a status was not understood (g sets one)")
     else:
         how = "set by hand" if account.category_manual else "from statuses"
         grid.add_row("Category", Text.assemble((cat.code, "bold"), f" {cat.label} ({how})"))
-        grid.add_row("Play", cat.play)
+        if shows is None or shows(SESSION_SIDE, "play"):
+            grid.add_row("Play", cat.play)
         if account.category_manual:
             auto = categorize(account.ours.status, account.theirs.status)
             if auto and auto.key != cat.key:
@@ -315,7 +320,7 @@ def _match_table(account: Account) -> Table:
 
 
 def _candidates(account: Account, alternatives: list[Account], highlighted: int,
-                ours_company: str, theirs_company: str) -> Group:
+                ours_company: str, theirs_company: str, shows: Shows | None = None) -> Group:
     """Each other candidate by the record it differs in (the shared one is this pair's)."""
     title = Text("Other candidates", style="bold")
     if not alternatives:
@@ -327,15 +332,16 @@ def _candidates(account: Account, alternatives: list[Account], highlighted: int,
     grid.add_column(ratio=1)
     for i, alt in enumerate(alternatives):
         if alt.ours.key == account.ours.key:
-            company, rec = theirs_company, alt.theirs
+            company, rec, side = theirs_company, alt.theirs, PARTNER
         else:
-            company, rec = ours_company, alt.ours
-        domain = f" ({rec.domain})" if rec.domain and not rec.hashed else ""
+            company, rec, side = ours_company, alt.ours, OURS
+        domain = (f" ({rec.domain})" if rec.domain and not rec.hashed
+                  and (shows is None or shows(side, "domain")) else "")
         style = "reverse" if i == highlighted else ""
         grid.add_row("▶" if i == highlighted else " ",
                      Text(decision_mark(alt.match.decision), style=style),
                      Text(f"{alt.match.score:.0f}", style=style),
-                     Text(f"{company}: {rec.name or EMPTY}{domain}", style=style))
+                     Text(f"{company}: {record_name(rec, side, shows) or EMPTY}{domain}", style=style))
     return Group(title, grid, Text("  [ ] choose · c takes the marked one", style="dim"))
 
 
@@ -442,6 +448,7 @@ class DiffPane(VerticalScroll, can_focus=False):
         if hidden:
             parts.append(Text(f"{hidden} private field value(s) hidden (privacy on)",
                               style="italic"))
-        return [Group(*parts), _match_table(account),
+        shows = view_shows(session, privacy)
+        return [Group(*parts), _match_table(account, shows),
                 _candidates(account, list(alternatives), highlighted, session.ours or "ours",
-                            session.partner or "theirs")]
+                            session.partner or "theirs", shows)]

@@ -328,3 +328,128 @@ async def test_compare(sessions_dir: Path, size: tuple[int, int]) -> None:
         await _settle(pilot)
         assert type(app.screen).__name__ == "CompareAccountScreen"
         assert_clean(app, "Compare account")
+
+
+# --- what an undo says ---------------------------------------------------------------------------
+
+
+def _undo_edit(wb: Workbench, edit: str) -> str:
+    """Make one edit whose undo names a private value; returns the value's marker."""
+    by_name = {a.ours.name: a for a in wb.session.overlap()}
+    account = by_name[TOP]
+    if edit == "notes":
+        wb.set_fields(account, notes="ZZSundo notes", due=date(2026, 12, 9))
+        return "ZZSundo notes"
+    if edit == "score":
+        wb.set_level(account, "zeta", 123)
+        return "Zeta 123"
+    if edit == "weight":
+        wb.set_weight("zeta", 6)
+        return "weight 6"
+    if edit == "status word":  # the status marked private, then a word of our list mapped
+        wb.set_shareable(OURS, "status", False)
+        account.ours.raw_status, account.ours.status = "ZZSword", None
+        wb.map_status(OURS, "ZZSword", "prospect")
+        return "ZZSword"
+    if edit == "our name":  # our names marked private: the partner's name stands for the account
+        wb.set_shareable(OURS, "name", False)
+        account.ours.name = "ZZSourname"
+        wb.set_fields(account, owner="Dana")
+        return "ZZSourname"
+    raise AssertionError(edit)
+
+
+@pytest.mark.parametrize("edit", ["notes", "score", "weight", "status word", "our name"])
+async def test_an_undo_says_no_private_value(sessions_dir: Path, edit: str) -> None:
+    """ctrl+z tells what it undid in a toast: with the share-safe view on, without the values the
+    partner may not see (an edit made with the view off, undone with it on)."""
+    for share_safe in (False, True):
+        wb = secret_workbench()
+        app = make_app(sessions_dir, "assign", wb)
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause()
+            marker = _undo_edit(wb, edit)
+            if share_safe:
+                await share_safe_on(pilot)
+            await pilot.press("ctrl+z")
+            await _settle(pilot)
+            text = "\n".join(screen_lines(app))
+            assert "Undid:" in text
+            if share_safe:
+                assert marker not in text, text
+                assert "hidden)" in text
+            else:
+                assert marker in text  # the check can fail
+
+
+# --- a shared-by-default field marked private ------------------------------------------------------
+
+
+def _names_private(wb: Workbench, side: str) -> str:
+    """That side's account names marked private (ctrl+o), each holding a marker."""
+    lst = wb.ours if side == OURS else wb.theirs
+    assert lst is not None
+    for i, record in enumerate(lst.records):
+        record.name = f"ZZSname{i} {record.name}"
+    for account in wb.session.accounts:  # the pairs hold the same records
+        assert (account.ours if side == OURS else account.theirs).name.startswith("ZZSname")
+    wb.set_shareable(side, "name", False)
+    return "ZZSname"
+
+
+@pytest.mark.parametrize("side", [OURS, PARTNER])
+@pytest.mark.parametrize("phase,keys", [("review", ("m", "g")), ("prioritize", ()), ("assign", ("e",))])
+async def test_names_marked_private_leave_every_share_safe_screen(
+        sessions_dir: Path, side: str, phase: str, keys: tuple[str, ...]) -> None:
+    """ctrl+o promises a private field shows nowhere in the share-safe view: an account is then
+    named by the other side's name (or its domain), a record of that side as "(name hidden)"."""
+    wb = secret_workbench()
+    marker = _names_private(wb, side)
+    app = make_app(sessions_dir, phase, wb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        assert marker in "\n".join(screen_lines(app))  # the check can fail
+        await share_safe_on(pilot)
+        await _settle(pilot)
+        screens = [("screen", "\n".join(screen_lines(app)))]
+        for key in keys:
+            await pilot.press(key)
+            await _settle(pilot)
+            screens.append((type(app.screen).__name__, "\n".join(screen_lines(app))))
+            await pilot.press("escape")
+            await _settle(pilot)
+        for where, text in screens:
+            assert marker not in text, f"{phase} {where}:\n{text}"
+        assert "(name hidden)" in screens[0][1] or phase != "review"
+
+
+async def test_owner_and_next_action_marked_private_stay_out_of_the_edit_dialog(sessions_dir: Path) -> None:
+    """The Assign table hides a private owner and next action; the editor leaves them out, and
+    `o` / `x` say why instead of opening a field that would show the value."""
+    wb = secret_workbench()
+    for account in wb.session.overlap():
+        account.owner, account.next_action = "ZZScallowner", "ZZScallaction"
+    wb.set_shareable(SESSION_SIDE, "owner", False)
+    wb.set_shareable(SESSION_SIDE, "next_action", False)
+    app = make_app(sessions_dir, "assign", wb)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await _settle(pilot)
+        await pilot.press("e")
+        await _settle(pilot)
+        assert isinstance(app.screen, AssignEditScreen)
+        assert "ZZScallowner" in "\n".join(screen_lines(app))  # the check can fail
+        await pilot.press("escape")
+        await share_safe_on(pilot)
+        await pilot.press("e")
+        await _settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AssignEditScreen)
+        text = "\n".join(screen_lines(app))
+        assert "ZZScall" not in text and "Due" in text
+        await pilot.press("escape")
+        await _settle(pilot)
+        for key, what in (("o", "Owner"), ("x", "Next action")):
+            await pilot.press(key)
+            await _settle(pilot)
+            assert not isinstance(app.screen, AssignEditScreen)
+            assert f"{what} is private" in "\n".join(screen_lines(app))
