@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -32,7 +33,6 @@ from acctmap_tui.core.model import (
     THEIRS_CUSTOMER,
     Account,
     AcctmapError,
-    SESSION_SIDE,
     Record,
     Session,
     quarter,
@@ -363,11 +363,14 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
     def ok(side: str, name: str) -> bool:
         return _shareable(old, new, side, name)
 
-    shown = tuple(f for f in d.fields if ok(*COMPARED_FIELD[f]))
+    def shows(compared: str) -> bool:
+        return ok(*COMPARED_FIELD[compared])
+
+    shown = tuple(f for f in d.fields if shows(f))
     names = {side: ok(side, "name") for side in (OURS, PARTNER)}
     domains = {side: ok(side, "domain") for side in (OURS, PARTNER)}
     hints = all(names.values()) and all(domains.values())
-    category = ok(SESSION_SIDE, "category")
+    category = shows("category")
     accounts = []
     for a in d.accounts:
         acc = a.new if a.new is not None else a.old
@@ -378,27 +381,54 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
             name=_safe_identity(acc, "name", names), kind=kind, changes=changes,
             movement=a.movement if category else "", hint=a.hint if hints else "",
         ))
+    by_key = {a.key: a for a in old.overlap()} | {a.key: a for a in new.overlap()}
     actions = []
-    if ok(SESSION_SIDE, "next_action") and ok(SESSION_SIDE, "action_status"):
-        by_key = {a.key: a for a in old.overlap()} | {a.key: a for a in new.overlap()}
-        for r in d.actions:
-            acc = by_key.get(r.key)
-            actions.append(replace(
-                r, key=_safe_identity(acc, "domain", domains) or _safe_identity(acc, "name", names),
-                name=_safe_identity(acc, "name", names),
-                owner=r.owner if ok(SESSION_SIDE, "owner") else "",
-                due=r.due if ok(SESSION_SIDE, "due") else None,
-            ))
-    private_metrics = set()
-    if not (ok(SESSION_SIDE, "priority") and ok(SESSION_SIDE, "owner") and ok(SESSION_SIDE, "next_action")):
-        private_metrics.add(ACTIVATION)  # counted over the top accounts by private priority
-    if not category:
-        private_metrics |= {c.label for c in CATEGORIES} | {UNCATEGORIZED}
-    if not (ok(SESSION_SIDE, "next_action") and ok(SESSION_SIDE, "action_status") and ok(SESSION_SIDE, "due")):
-        private_metrics |= {ACTIONS_DONE, ACTIONS_OPEN, ACTIONS_OVERDUE}
-    summary = Summary([r for r in d.summary.rows if r[0] not in private_metrics])
-    return replace(d, accounts=accounts, actions=actions, summary=summary, fields=shown,
-                   private=[], partner_safe=True)
+    for r in shareable_actions(d.actions, shows):
+        acc = by_key.get(r.key)
+        actions.append(replace(
+            r, key=_safe_identity(acc, "domain", domains) or _safe_identity(acc, "name", names),
+            name=_safe_identity(acc, "name", names),
+        ))
+    return replace(d, accounts=accounts, actions=actions,
+                   summary=shareable_summary(d.summary, shows), fields=shown, private=[],
+                   partner_safe=True)
+
+
+# --- what a partner may see, given which compared fields may show ---------------------------------
+# One rule for the partner-safe diff (both sessions' marks) and the share-safe Compare screen (the
+# session's marks): `shows(field)` answers for a compared field (FIELDS).
+
+
+def private_metrics(shows: Callable[[str], bool]) -> set[str]:
+    """The summary metrics that would tell a private field."""
+    hidden = set()
+    if not (shows("priority") and shows("owner") and shows("next action")):
+        hidden.add(ACTIVATION)  # counted over the top accounts by priority
+    if not shows("category"):
+        hidden |= {c.label for c in CATEGORIES} | {UNCATEGORIZED}
+    if not (actions_shown(shows) and shows("due")):
+        hidden |= {ACTIONS_DONE, ACTIONS_OPEN, ACTIONS_OVERDUE}
+    return hidden
+
+
+def shareable_summary(summary: Summary, shows: Callable[[str], bool]) -> Summary:
+    """The summary without its private metrics."""
+    hidden = private_metrics(shows)
+    return Summary([r for r in summary.rows if r[0] not in hidden])
+
+
+def actions_shown(shows: Callable[[str], bool]) -> bool:
+    """Whether last session's actions may be listed at all (each is a next action and its state)."""
+    return shows("next action") and shows("action status")
+
+
+def shareable_actions(actions: list[ActionReview],
+                      shows: Callable[[str], bool]) -> list[ActionReview]:
+    """Last session's actions with only their shareable parts (none when the actions are private)."""
+    if not actions_shown(shows):
+        return []
+    return [replace(r, owner=r.owner if shows("owner") else "",
+                    due=r.due if shows("due") else None) for r in actions]
 
 
 def _shown_values(d: SessionDiff, a: AccountDiff) -> dict[str, str]:

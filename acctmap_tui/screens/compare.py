@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from acctmap_tui.core.compare import (
-    ACTION_GONE, CHANGED, DONE, DROPPED, GONE, NEW, OPEN, OVERDUE,
+    ACTION_GONE, ACTIVATION, CHANGED, DONE, DROPPED, GONE, NEW, OPEN, OVERDUE,
     AccountDiff, HistoryPoint, SessionDiff, bar, history, number, period_labels, signed,
 )
 from acctmap_tui.core.categorize import format_rate
@@ -158,6 +158,17 @@ class CompareScreen(PhaseScreen):
     def filter(self) -> str:
         return self.view.filter
 
+    @property
+    def other_partner_hidden(self) -> bool:
+        """A comparison with another partnership's session (compare anyway), kept off the screen
+        in the share-safe view: its figures and accounts are that partnership's."""
+        return self.force and self.share_safe
+
+    @property
+    def showing(self) -> bool:
+        """A comparison is on screen."""
+        return self.diff is not None and not self.other_partner_hidden
+
     def timeline(self) -> list[Session]:
         """Saved sessions of this partnership, the prior and the current one, oldest first."""
         return self.view.timeline(self.current, self.wb.path if self.wb else None,
@@ -175,7 +186,7 @@ class CompareScreen(PhaseScreen):
         self.app.call_from_thread(self._scanned, infos, open_picker)
 
     def _scanned(self, infos: list[SessionInfo], open_picker: bool) -> None:
-        if self.diff is not None:
+        if self.showing:
             self._draw_top()  # the history chart now has every saved session
         if open_picker and self.wb is not None and not isinstance(self.app.screen,
                                                                   ComparePickScreen):
@@ -194,13 +205,20 @@ class CompareScreen(PhaseScreen):
         self._drawn_share_safe = self.share_safe
         if wb is not None:
             self.mark_drawn()
-        has = self.diff is not None
+        has = self.showing
         for wid in ("#compare-top", "#compare-caption", "#compare-table"):
             self.query_one(wid).display = has
         self.query_one("#compare-empty").display = not has
         self.query_one("#compare-title", Static).update(self._title())
         if wb is None:
             self.query_one("#compare-empty", Static).update("No session is open.")
+            return
+        if self.other_partner_hidden:
+            self.query_one("#compare-empty", Static).update(
+                "The earlier session chosen is of another partnership: hidden in the share-safe "
+                "view.\n\nPress c to choose a session of this partnership, or p to leave the "
+                "share-safe view."
+            )
             return
         if not has:
             self.query_one("#compare-empty", Static).update(
@@ -214,9 +232,11 @@ class CompareScreen(PhaseScreen):
 
     def _title(self) -> Text:
         text = Text()
-        if self.prior is None:
+        if self.prior is None or self.other_partner_hidden:
             text.append("Compare", style="bold")
-            text.append(f"  {self.current.title or self.current.partner}: no earlier session")
+            text.append(f"  {self.current.title or self.current.partner}: ")
+            text.append("another partnership's session, hidden" if self.prior else
+                        "no earlier session")
             return text
         text.append("Compare  ", style="bold")
         text.append(f"then {self.prior.date.isoformat()} ")
@@ -236,7 +256,7 @@ class CompareScreen(PhaseScreen):
         codes = {c.label: c.code for c in CATEGORIES}
         wide = self._width() >= WIDE
         rows = []
-        for metric, old, new, change in self.diff.summary.rows:
+        for metric, old, new, change in self.view.summary().rows:
             percent = metric.endswith("(%)")
             label = metric.removesuffix(" (%)")
             if label in codes:  # the code alone where the screen is narrow (as in the header)
@@ -294,11 +314,14 @@ class CompareScreen(PhaseScreen):
         table.add_column("", no_wrap=True)
         for label in labels:
             table.add_column(label, justify="right", no_wrap=True)
-        top = max((p.per_category.get(c.key, 0) for p in points for c in CATEGORIES), default=0)
-        for cat in CATEGORIES:
+        hidden = self.view.hidden_metrics()  # the summary's rule: the same figures per session
+        categories = [c for c in CATEGORIES if c.label not in hidden]
+        top = max((p.per_category.get(c.key, 0) for p in points for c in categories), default=0)
+        for cat in categories:
             table.add_row(cat.code, *(_bar_cell(p.per_category.get(cat.key, 0), top) for p in points))
         table.add_row("Total", *(str(p.overlap) for p in points), style="bold")
-        table.add_row("Activation", *(format_rate(p.activation / 100) for p in points))
+        if ACTIVATION not in hidden:
+            table.add_row("Activation", *(format_rate(p.activation / 100) for p in points))
         return table
 
     def _width(self) -> int:
@@ -312,7 +335,7 @@ class CompareScreen(PhaseScreen):
         # Below 100 columns the "Overlap by session" chart has no room beside the summary (whose
         # then / now columns say the same for the two sessions compared): it is hidden.
         self.query_one("#compare-top").set_class(self._narrow, "-narrow")
-        if self.diff is not None:
+        if self.showing:
             self._draw_top()
             # the columns follow the table's width (and the text wraps in them): once laid out
             self.call_after_refresh(self._fill_table)
@@ -368,20 +391,31 @@ class CompareScreen(PhaseScreen):
             table.add_row("", "(no accounts of this kind)", "", "", key="")
 
     def _fill_actions(self, table: DataTable, width: int) -> None:
-        assert self.diff is not None
-        fixed = {"State": 11, "Account": 24, "Owner": 18, "Due": 10}
-        rest = width - sum(fixed.values()) - 2 * 5
+        if not self.view.actions_shown():
+            table.add_column("", width=width)
+            table.add_row("(last session's actions are private: hidden in the share-safe view)",
+                          key="")
+            return
+        owner, due = self._may_show("owner"), self._may_show("due")
+        fixed = {"State": 11, "Account": 24} | ({"Owner": 18} if owner else {}) | (
+            {"Due": 10} if due else {})
+        rest = width - sum(fixed.values()) - 2 * (len(fixed) + 1)
         table.add_column("State", width=fixed["State"])
         table.add_column("Account", width=fixed["Account"])
-        table.add_column("Owner", width=fixed["Owner"])
+        if owner:
+            table.add_column("Owner", width=fixed["Owner"])
         table.add_column("Next action (agreed last time)", width=max(20, rest))
-        table.add_column("Due", width=fixed["Due"])
-        for a in self.diff.actions:
-            table.add_row(Text(STATE_LABEL.get(a.state, a.state), style="bold"), a.name,
-                          a.owner or "—", a.next_action, a.due.isoformat() if a.due else "—",
-                          key=a.key)
+        if due:
+            table.add_column("Due", width=fixed["Due"])
+        for a in self.view.actions():
+            cells = [Text(STATE_LABEL.get(a.state, a.state), style="bold"), a.name]
+            cells += [a.owner or "—"] if owner else []
+            cells.append(a.next_action)
+            cells += [a.due.isoformat() if a.due else "—"] if due else []
+            table.add_row(*cells, key=a.key)
         if not table.row_count:
-            table.add_row("", "(no next actions were agreed last time)", "", "", "", key="")
+            table.add_row("", "(no next actions were agreed last time)",
+                          *[""] * (len(table.columns) - 2), key="")
 
     def _category(self, d: AccountDiff) -> str:
         if not self._may_show("category"):
@@ -419,10 +453,12 @@ class CompareScreen(PhaseScreen):
         assert self.diff is not None
         text = Text()
         text.append(f"{FILTER_TITLE[self.filter]}  ", style="bold")
-        if self.filter == "actions":
-            counts = self.diff.action_counts()
-            text.append("  ".join(f"{counts[s]} {s}" for s in (DONE, OPEN, OVERDUE, DROPPED,
-                                                               ACTION_GONE)))
+        if self.filter == "actions" and not self.view.actions_shown():
+            text.append("hidden in the share-safe view")
+        elif self.filter == "actions":
+            states = [a.state for a in self.view.actions()]
+            text.append("  ".join(f"{states.count(s)} {s}" for s in (DONE, OPEN, OVERDUE, DROPPED,
+                                                                    ACTION_GONE)))
         else:
             counts = self.view.counts()
             text.append(f"+{counts[NEW]} new  -{counts[GONE]} gone  ~{counts[CHANGED]} changed  "
@@ -480,12 +516,12 @@ class CompareScreen(PhaseScreen):
 
     def action_cycle_filter(self) -> None:
         self.view.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
-        if self.diff is not None:
+        if self.showing:
             self._fill_table()
 
     def action_set_filter(self, name: str) -> None:
         self.view.filter = name if name in FILTERS else "all"
-        if self.diff is not None:
+        if self.showing:
             self._fill_table()
 
     def action_toggle_actions(self) -> None:
@@ -498,7 +534,7 @@ class CompareScreen(PhaseScreen):
             self._open_key(key)
 
     def _open_key(self, key: str | None) -> None:
-        if not key or self.diff is None or self.prior is None:
+        if not key or not self.showing or self.diff is None or self.prior is None:
             return
         d = next((a for a in self.diff.accounts if a.key == key), None)
         if d is None:
@@ -510,7 +546,7 @@ class CompareScreen(PhaseScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("cycle_filter", "toggle_actions", "open", "set_filter"):
-            return True if self.diff is not None else None
+            return True if self.showing else None
         return True
 
 

@@ -6,6 +6,8 @@ in the share-safe view, a field the partner did not agree to see is left out eve
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -39,6 +41,18 @@ def category_code(key: str | None) -> str:
     return cat.code if cat else "—"
 
 
+# The history's columns: heading, the compared field whose mark governs it, the cell of an
+# account, the column's layout.
+HISTORY_COLUMNS: tuple[tuple[str, str, Callable[[Account], str], dict], ...] = (
+    ("Category", "category", lambda a: category_code(a.category), {"no_wrap": True}),
+    ("Priority", "priority", lambda a: str(a.priority), {"justify": "right", "no_wrap": True}),
+    ("Owner", "owner", lambda a: a.owner or "—", {"ratio": 1}),
+    ("Next action", "next action", lambda a: a.next_action or "—", {"ratio": 2}),
+    ("State", "action status", lambda a: a.action_status if a.next_action else "",
+     {"no_wrap": True}),
+)
+
+
 def find_account(session: Session, key: str) -> Account | None:
     """The overlap account with this comparison key (a one-to-many pair has `key [pair id]`)."""
     for account in session.overlap():
@@ -69,6 +83,22 @@ class CompareAccountScreen(Dialog[None]):
                 yield Static(self._history(), id="account-history")
             yield Static("esc close", id="account-keys")
 
+    def on_mount(self) -> None:
+        # the share-safe view can be switched from the command palette over this dialog
+        self.watch(self.app, "share_safe", self._share_safe_flipped, init=False)
+
+    def _share_safe_flipped(self, share_safe: bool) -> None:
+        self.private = share_safe
+        self._redraw()
+
+    def on_screen_resume(self) -> None:
+        self._redraw()  # the marks may have changed in a dialog over this one (ctrl+o)
+
+    def _redraw(self) -> None:
+        self.query_one("#account-title", Static).update(self._title())
+        self.query_one("#account-fields", Static).update(self._fields())
+        self.query_one("#account-history", Static).update(self._history())
+
     def _shown(self, name: str) -> bool:
         return not self.private or field_shared(self.new, name)
 
@@ -78,7 +108,7 @@ class CompareAccountScreen(Dialog[None]):
         text.append(f" {KIND_LABEL[d.kind]} ", style="reverse bold")
         text.append(f"  {d.name}", style="bold")
         text.append(f"  ({d.key})", style="dim")
-        if d.movement:
+        if d.movement and self._shown("category"):
             text.append(f"\nMovement: {d.movement}")
         if d.hint:
             text.append(f"\nHint: {d.hint}")
@@ -106,29 +136,21 @@ class CompareAccountScreen(Dialog[None]):
         return table
 
     def _history(self) -> Table:
-        show_priority = self._shown("priority")
+        """The account in each session; each column only when its field may show."""
         table = Table(title="History across sessions", title_justify="left", expand=True,
                       box=None, header_style="bold", pad_edge=False)
         table.add_column("Session", no_wrap=True)
-        table.add_column("Category", no_wrap=True)
-        if show_priority:
-            table.add_column("Priority", justify="right", no_wrap=True)
-        table.add_column("Owner", ratio=1)
-        table.add_column("Next action", ratio=2)
-        table.add_column("State", no_wrap=True)
+        columns = [c for c in HISTORY_COLUMNS if self._shown(c[1])]
+        for head, _, _, layout in columns:
+            table.add_column(head, **layout)
         for session in self.timeline:
             account = find_account(session, self.diff.key)
             when = session.date.isoformat()
             if account is None:
-                cells = [when, "not in overlap"] + ([""] if show_priority else []) + ["", "", ""]
-                table.add_row(*cells, style="dim")
+                absent = ["not in overlap", *[""] * len(columns)][:len(columns)]
+                table.add_row(when, *absent, style="dim")
                 continue
-            cells = [when, category_code(account.category)]
-            if show_priority:
-                cells.append(str(account.priority))
-            state = account.action_status if account.next_action else ""
-            cells += [account.owner or "—", account.next_action or "—", state]
-            table.add_row(*cells)
+            table.add_row(when, *(cell(account) for _, _, cell, _ in columns))
         return table
 
     def action_close(self) -> None:

@@ -3,7 +3,8 @@
 Lists the session files of the sessions folder, newest call first: the Compare screen reads them in
 a worker and passes the rows in, with the shelf that holds the sessions already read. A file that cannot be read is
 shown greyed with its error and cannot be chosen; a session of another partnership is marked
-"other partner", and choosing it explains the mismatch and offers to compare anyway.
+"other partner", and choosing it explains the mismatch and offers to compare anyway. In the
+share-safe view only this partnership's sessions are listed: the others name another partner.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from acctmap_tui.views.compare import SessionShelf
 from acctmap_tui.screens.dialogs import Dialog
 
 OTHER_PARTNER = "other partner"
+OTHERS_HIDDEN = "Sessions of other partnerships are hidden in the share-safe view."
 # Column widths of a row: date, title, partner, overlap, mark.
 _W_DATE, _W_TITLE, _W_PARTNER, _W_OVERLAP = 10, 32, 14, 7
 
@@ -102,6 +104,8 @@ def _header() -> str:
 class ComparePickScreen(Dialog[ComparePick | None]):
     """Pick a prior session from the sessions folder (returns None when cancelled)."""
 
+    DEFAULT_CSS = "ComparePickScreen #pick-hidden { color: $text-muted; margin-bottom: 1; }"
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("a", "anyway", "Compare anyway"),
@@ -124,6 +128,7 @@ class ComparePickScreen(Dialog[ComparePick | None]):
         with Vertical(id="pick-dialog"):
             yield Static(f"Compare {self.current.ours} x {self.current.partner} with an earlier "
                          f"session  (from {self.sessions_dir}/)", id="pick-title", markup=False)
+            yield Static(OTHERS_HIDDEN, id="pick-hidden")
             yield Static(_header(), id="pick-head")
             yield OptionList(id="pick-list")
             yield Static("", id="pick-notice")
@@ -134,20 +139,32 @@ class ComparePickScreen(Dialog[ComparePick | None]):
             yield Static("up/down move · enter choose · esc cancel", id="pick-keys")
 
     def on_mount(self) -> None:
+        # the share-safe view can be switched from the command palette over this dialog
+        self.watch(self.app, "share_safe", self._fill, init=False)
+        self._fill(self.app.share_safe)
+
+    def _fill(self, share_safe: bool) -> None:
+        """List the sessions; in the share-safe view only this partnership's."""
         here = _resolved(self.current_path)
         infos = [i for i in self.listed if here is None or _resolved(i.path) != here]
+        self.query_one("#pick-hidden").display = share_safe
+        if share_safe:  # an unreadable file may be another partnership's too
+            infos = [i for i in infos if not i.error and same_partnership(i, self.current)]
         # readable sessions first (newest first, as listed), then the unreadable files
         self.infos = [i for i in infos if not i.error] + [i for i in infos if i.error]
         options = self.query_one("#pick-list", OptionList)
+        options.clear_options()
         alike = twins(self.infos)
         options.add_options(
             Option(_row(info, self.current, n in alike), id=str(n), disabled=bool(info.error))
             for n, info in enumerate(self.infos)
         )
+        self.pending = None
         self._notice("")
         if not self.infos:
-            self._notice(f"No earlier session saved in {self.sessions_dir}/ yet. Save this "
-                         "call's session (ctrl+s); next time it can be compared with it.")
+            which = "of this partnership " if share_safe else ""
+            self._notice(f"No earlier session {which}saved in {self.sessions_dir}/ yet. Save "
+                         "this call's session (ctrl+s); next time it can be compared with it.")
         first = self._first_choice()
         if first is not None:
             options.highlighted = first

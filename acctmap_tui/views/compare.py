@@ -3,7 +3,8 @@
 `SessionShelf` reads the session files of a folder once per file version; the Compare screen fills
 it from a worker thread (`scan`) and draws from what it holds (`cached`), so no file is read on the
 UI thread and none is read twice. `CompareView` holds the chosen prior session, the filter and the
-share policy, and answers which account diffs and which changes the screen may show.
+share policy, and answers which account diffs, changes, summary metrics and last session's actions
+the screen may show (the metrics and actions by the partner-safe diff's rule, core.compare).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from acctmap_tui.core.compare import (
-    CHANGED, GONE, NEW, SAME, AccountDiff, PartnerMismatch, SessionDiff, company_key, diff_sessions,
+    CHANGED, GONE, NEW, SAME, AccountDiff, ActionReview, PartnerMismatch, SessionDiff, Summary,
+    actions_shown, company_key, diff_sessions, private_metrics, shareable_actions,
+    shareable_summary,
 )
 from acctmap_tui.core.model import AcctmapError, Session
 from acctmap_tui.core.session import SessionInfo, describe, load, newest_first, session_files
@@ -172,3 +175,21 @@ class CompareView:
         if d.kind == GONE and account.owner and self.shows("owner"):
             lines.append(f"was owned by {account.owner}")
         return lines
+
+    def summary(self) -> Summary:
+        """The summary metrics the screen may show."""
+        assert self.diff is not None
+        return shareable_summary(self.diff.summary, self.shows)
+
+    def hidden_metrics(self) -> set[str]:
+        """The summary metrics the screen may not show (also left out of the history chart)."""
+        return private_metrics(self.shows)
+
+    def actions_shown(self) -> bool:
+        """Whether last session's actions may be listed."""
+        return actions_shown(self.shows)
+
+    def actions(self) -> list[ActionReview]:
+        """Last session's actions with the parts the screen may show."""
+        assert self.diff is not None
+        return shareable_actions(self.diff.actions, self.shows)

@@ -230,6 +230,26 @@ def test_actions_from_last_time(qdiff):
     assert qdiff.actions[0].state == "overdue"  # what needs chasing comes first
 
 
+def test_what_a_partner_may_see_of_the_summary_and_the_actions(qdiff):
+    """One rule for the partner-safe diff and the share-safe Compare screen, by compared field."""
+    def all_but(*private: str):
+        return lambda field: field not in private
+
+    action_figures = {compare.ACTIONS_DONE, compare.ACTIONS_OPEN, compare.ACTIONS_OVERDUE}
+    assert compare.private_metrics(all_but()) == set()
+    for field in ("priority", "owner"):  # counted over the top accounts by priority
+        assert compare.private_metrics(all_but(field)) == {compare.ACTIVATION}
+    assert compare.private_metrics(all_but("next action")) == {compare.ACTIVATION, *action_figures}
+    assert compare.private_metrics(all_but("due")) == action_figures
+    assert SHARED_CUSTOMER.label in compare.private_metrics(all_but("category"))
+    metrics = [r[0] for r in compare.shareable_summary(qdiff.summary, all_but("priority")).rows]
+    assert compare.ACTIVATION not in metrics and compare.OVERLAP_TOTAL in metrics
+    assert compare.shareable_actions(qdiff.actions, all_but("action status")) == []
+    safe = compare.shareable_actions(qdiff.actions, all_but("owner", "due"))
+    assert [a.next_action for a in safe] == [a.next_action for a in qdiff.actions]
+    assert {a.owner for a in safe} == {""} and {a.due for a in safe} == {None}
+
+
 def test_dropped_last_time_stays_dropped_and_open_without_due_is_open():
     old = [acct("a.com", "A", C, P, next_action="x", action_status=ACTION_DROPPED),
            acct("b.com", "B", C, P, next_action="y")]

@@ -1,0 +1,290 @@
+"""Compare in the share-safe view: what the session marks private never shows there.
+
+Each private value holds a marker. Each test first shows the marker on screen with the view off
+(so it can fail), then presses p and reads the whole rendered screen again: last session's
+actions (a), the account's history (enter), the summary and its chart, the session picker.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.categorize import apply_categories
+from acctmap_tui.core.model import PROSPECT, SESSION_SIDE, Session
+from acctmap_tui.core.score import rescore
+from acctmap_tui.core.workbench import Workbench
+from acctmap_tui.screens.compare import CompareScreen
+from acctmap_tui.screens.compare_account import CompareAccountScreen
+from acctmap_tui.screens.compare_pick import OTHERS_HIDDEN, ComparePickScreen
+from tests.ui.factory import small_workbench
+from tests.ui.test_compare import _plain, pick_rows
+from tests.ui.test_share_safe_everywhere import screen_lines
+
+SIZE = (120, 40)
+OWNER, ACTION = "ZZSowner", "ZZSaction"  # this session's
+OLD_OWNER, OLD_ACTION, OLD_DUE = "ZZSoldowner", "ZZSoldaction", "2031-07-17"  # last quarter's
+OTHER_PARTNER = "ZZSInitech"
+ACCOUNT = "Blue Harbor Logistics"  # an intro last quarter, a shared customer now
+
+
+def workbench(*private: str) -> Workbench:
+    """The factory's session with an owner and a next action on every account; `private` call
+    fields marked private (as ctrl+o does)."""
+    wb = small_workbench()
+    for account in wb.session.overlap():
+        account.owner, account.next_action = OWNER, ACTION
+    for name in private:
+        wb.set_shareable(SESSION_SIDE, name, False)
+    wb._undo.clear()
+    return wb
+
+
+def last_quarter(current: Session, partner: str | None = None) -> Session:
+    """Last quarter's session (its own owners, actions and due dates; default marks), or one of
+    another partnership."""
+    s = copy.deepcopy(current)
+    s.fields = []
+    s.date = date(2026, 8, 20)
+    s.created = datetime(2026, 8, 20, 10, 0, tzinfo=timezone.utc)
+    s.partner = partner or s.partner
+    s.title = f"{s.ours} x {s.partner} — 2026-Q3 mapping"
+    for account in s.overlap():
+        account.owner, account.next_action = OLD_OWNER, OLD_ACTION
+        account.due = date.fromisoformat(OLD_DUE)
+    next(a for a in s.accounts if a.ours.name == ACCOUNT).ours.status = PROSPECT
+    apply_categories(s)
+    rescore(s)
+    return s
+
+
+def make_app(sessions_dir: Path, wb: Workbench) -> AcctmapApp:
+    session_io.save(last_quarter(wb.session), sessions_dir / "2026-Q3-northwind-globex.toml")
+    wb.session.agenda.current = "assign"
+    return AcctmapApp(wb, sessions_dir, autosave_delay=600)
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def compare_with_last_quarter(pilot) -> CompareScreen:
+    await pilot.press("5")  # Compare opens on its picker, on the newest session of this partner
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ComparePickScreen)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CompareScreen)
+    return pilot.app.screen
+
+
+def text_of(screen, selector: str) -> str:
+    """One widget's text (the header above holds the category counts of its own)."""
+    return _plain(screen.query_one(selector, Static).content)
+
+
+def on_screen(app: AcctmapApp, *markers: str) -> set[str]:
+    text = "\n".join(screen_lines(app))
+    return {m for m in markers if m in text}
+
+
+async def toggle_share_safe(pilot) -> None:
+    await pilot.press("p")
+    await pilot.pause()
+
+
+async def actions_and_history(pilot, *markers: str) -> tuple[set[str], set[str]]:
+    """The markers on last session's actions (a), then in the account's history (enter)."""
+    await pilot.press("a")
+    await pilot.pause()
+    actions = on_screen(pilot.app, *markers)
+    await pilot.press("a")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CompareScreen)
+    table = screen.query_one("#compare-table")
+    names = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+    table.move_cursor(row=names.index(ACCOUNT))
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CompareAccountScreen)
+    history = on_screen(pilot.app, *markers)
+    await pilot.press("escape")
+    await pilot.pause()
+    return actions, history
+
+
+CALL_FIELDS = {  # a call field marked private -> its markers on Compare
+    "owner": (OWNER, OLD_OWNER),
+    "next_action": (ACTION, OLD_ACTION),
+    "due": (OLD_DUE,),
+}
+ALL_MARKERS = (OWNER, OLD_OWNER, ACTION, OLD_ACTION, OLD_DUE)
+
+
+@pytest.mark.parametrize("private", [("owner",), ("next_action",), ("owner", "next_action"),
+                                     ("due",)])
+async def test_private_call_fields_leave_actions_and_history(
+        sessions_dir: Path, private: tuple[str, ...]) -> None:
+    app = make_app(sessions_dir, workbench(*private))
+    hidden = {m for name in private for m in CALL_FIELDS[name]}
+    async with app.run_test(size=SIZE) as pilot:
+        await compare_with_last_quarter(pilot)
+        actions, history = await actions_and_history(pilot, *ALL_MARKERS)
+        assert actions == set(ALL_MARKERS) - {OWNER, ACTION}  # last session's: the old ones
+        assert {OWNER, OLD_OWNER, ACTION, OLD_ACTION} <= history
+        await toggle_share_safe(pilot)
+        actions, history = await actions_and_history(pilot, *ALL_MARKERS)
+        assert not actions & hidden, "\n".join(screen_lines(app))
+        assert not history & hidden
+        # a field still shared stays (the owner where the next action is private goes with the
+        # action list, which is a list of next actions)
+        if private == ("owner",):
+            assert {OLD_ACTION, OLD_DUE} <= actions and {ACTION, OLD_ACTION} <= history
+        if private == ("due",):
+            assert {OLD_OWNER, OLD_ACTION} <= actions and {OWNER, OLD_OWNER} <= history
+
+
+async def test_private_next_action_says_the_actions_are_hidden(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir, workbench("next_action"))
+    async with app.run_test(size=SIZE) as pilot:
+        await compare_with_last_quarter(pilot)
+        await toggle_share_safe(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "last session's actions are private" in text
+        assert "Actions done" not in text  # the summary's action figures count next actions
+
+
+async def test_private_category_hides_the_move_and_the_history_column(
+        sessions_dir: Path) -> None:
+    app = make_app(sessions_dir, workbench("category"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await compare_with_last_quarter(pilot)
+        for share_safe in (False, True):
+            if share_safe:
+                await toggle_share_safe(pilot)
+            top = text_of(screen, "#compare-summary") + text_of(screen, "#compare-history")
+            assert ("SHARED" in top) is not share_safe  # the per-category rows
+            table = screen.query_one("#compare-table")
+            names = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+            table.move_cursor(row=names.index(ACCOUNT))
+            await pilot.press("enter")
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, CompareAccountScreen)
+            said = text_of(dialog, "#account-title") + text_of(dialog, "#account-history")
+            assert ("warm intro converted" in said) is not share_safe
+            assert ("INTRO" in said) is not share_safe
+            await pilot.press("escape")
+            await pilot.pause()
+
+
+async def test_activation_rate_hidden_by_the_partner_safe_rule(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir, workbench())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await compare_with_last_quarter(pilot)
+        summary, chart = screen.query_one("#compare-summary"), screen.query_one("#compare-history")
+        assert on_screen(app, "Activation rate", "Activation ")  # summary and chart
+        await toggle_share_safe(pilot)  # the priority is private by default
+        assert not on_screen(app, "Activation"), "\n".join(screen_lines(app))
+        assert summary.display and chart.display
+        # the same rule as the partner-safe diff: shown once the priority is shared
+        app.workbench.set_shareable(SESSION_SIDE, "priority", True)
+        await pilot.pause()
+        assert on_screen(app, "Activation rate", "Activation ") == {"Activation rate",
+                                                                    "Activation "}
+
+
+def save_other_partnership(sessions_dir: Path, wb: Workbench) -> None:
+    other = last_quarter(wb.session, partner=OTHER_PARTNER)
+    other.date = date(2026, 9, 2)
+    session_io.save(other, sessions_dir / "2026-Q3-northwind-zzsinitech.toml")
+
+
+async def test_picker_lists_only_this_partnership_in_share_safe_view(sessions_dir: Path) -> None:
+    wb = workbench()
+    save_other_partnership(sessions_dir, wb)
+    app = make_app(sessions_dir, wb)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, ComparePickScreen)
+        assert on_screen(app, OTHER_PARTNER, "other partner") == {OTHER_PARTNER, "other partner"}
+        assert not on_screen(app, OTHERS_HIDDEN)
+        await pilot.press("escape")
+        await pilot.pause()
+        await toggle_share_safe(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ComparePickScreen)
+        assert not on_screen(app, OTHER_PARTNER), "\n".join(screen_lines(app))
+        assert [row[:10] for row in pick_rows(app)] == ["2026-08-20"]  # not even unmarked
+        assert on_screen(app, OTHERS_HIDDEN)
+
+
+async def test_comparison_with_another_partnership_hidden_in_share_safe_view(
+        sessions_dir: Path) -> None:
+    wb = workbench()
+    save_other_partnership(sessions_dir, wb)
+    app = make_app(sessions_dir, wb)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("up")  # the other partnership's session is the newest
+        await pilot.press("enter", "a")  # compare anyway
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.force
+        assert on_screen(app, OTHER_PARTNER)
+        await toggle_share_safe(pilot)
+        assert not on_screen(app, OTHER_PARTNER, OLD_OWNER), "\n".join(screen_lines(app))
+        assert on_screen(app, "another partnership")
+        await pilot.press("a", "enter")  # nothing to list or open
+        await pilot.pause()
+        assert app.screen is screen and not on_screen(app, OTHER_PARTNER, OLD_OWNER)
+        await toggle_share_safe(pilot)
+        assert on_screen(app, OTHER_PARTNER)
+
+
+async def share_safe_from_the_palette(pilot) -> None:
+    """The share-safe view switched with the command palette, over a dialog (p is not)."""
+    dialog = pilot.app.screen
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*"share-safe view")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert pilot.app.screen is dialog
+
+
+async def test_dialogs_follow_the_view_switched_over_them(sessions_dir: Path) -> None:
+    wb = workbench("owner")
+    save_other_partnership(sessions_dir, wb)
+    app = make_app(sessions_dir, wb)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        assert on_screen(app, OTHER_PARTNER)
+        await share_safe_from_the_palette(pilot)
+        assert app.share_safe and not on_screen(app, OTHER_PARTNER)
+        await pilot.press("enter")  # this partnership's session
+        await settle(pilot)
+        await share_safe_from_the_palette(pilot)  # off again
+        await pilot.press("enter")  # the account under the cursor
+        await settle(pilot)
+        assert isinstance(app.screen, CompareAccountScreen)
+        assert on_screen(app, OWNER, OLD_OWNER) == {OWNER, OLD_OWNER}
+        await share_safe_from_the_palette(pilot)
+        assert app.share_safe and not on_screen(app, OWNER, OLD_OWNER)
