@@ -19,8 +19,8 @@ from pathlib import Path
 
 from acctmap_tui.core import atomic
 from acctmap_tui.core.categorize import category_of
-from acctmap_tui.core.model import OURS, PARTNER, Account, AcctmapError, Record, Session
-from acctmap_tui.core.score import ranked
+from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, Account, AcctmapError, Record, Session
+from acctmap_tui.core.score import in_shown_order, planned_accounts, ranked
 from acctmap_tui.core.sharing import CORE_ROLES, SIDE_PREFIX, SharePolicy, extra_headers
 
 ACTION_COLUMNS = ["rank", "account", "domain", "our status", "their status", "category", "play",
@@ -126,26 +126,23 @@ def action_columns(session: Session, shareable_only: bool = False,
     return _layout(session, SharePolicy(session) if shareable_only else None, all_fields)[0]
 
 
-def listed_accounts(session: Session, top: int | None = None) -> list[Account]:
-    """The accounts an action list holds: the overlap by rank, or its top `top` planned ones.
-
-    A top list is never padded: only accounts that are scored or have an owner or a next action
-    count towards it, so "top 15" with 4 planned accounts lists those 4.
-    """
-    accounts = ranked(session)
-    if top is None:
-        return accounts
-    return [a for a in accounts if a.priority > 0 or a.owner or a.next_action][: max(top, 0)]
+def listed_accounts(session: Session, top: int | None = None, rank_shown: bool = True
+                    ) -> list[Account]:
+    """The accounts an action list holds: the overlap, or its top `top` planned ones
+    (`score.planned_accounts`), by rank; by name when the rank may not show."""
+    return in_shown_order(ranked(session) if top is None else planned_accounts(session, top),
+                          rank_shown)
 
 
 def action_rows(session: Session, top: int | None = None, shareable_only: bool = False,
                 all_fields: bool = False) -> list[dict[str, str]]:
-    """The action-list rows of `listed_accounts`, highest priority first, with rank.
+    """The action-list rows of `listed_accounts`, highest priority first, with rank (by name
+    and without it in a partner-safe list while the priority is private).
 
     Each row holds exactly the columns of `action_columns(session, shareable_only)`.
     """
-    accounts = listed_accounts(session, top)
     policy = SharePolicy(session) if shareable_only else None
+    accounts = listed_accounts(session, top, policy is None or policy.shareable(SESSION_SIDE, "priority"))
     columns, record_columns = _layout(session, policy, all_fields)
     rows = []
     for rank, account in enumerate(accounts, start=1):

@@ -36,6 +36,20 @@ def ranks(session: Session) -> dict[str, int]:
     return {a.pair_id: i for i, a in enumerate(ranked(session), start=1)}
 
 
+def planned_accounts(session: Session, top: int | None = None) -> list[Account]:
+    """The action list: the first `top` (the session's top N) of the accounts that are scored
+    or have an owner or a next action, by rank. Never padded: "top 15" with 4 such accounts
+    lists those 4, and an owner given before anything was scored keeps the account listed."""
+    top = session.scoring.top_n if top is None else top
+    return [a for a in ranked(session) if a.priority > 0 or a.owner or a.next_action][: max(top, 0)]
+
+
+def in_shown_order(accounts: list[Account], rank_shown: bool) -> list[Account]:
+    """Accounts as a view lists them: in rank order, or by name while the rank may not show
+    (the order would tell the private priority)."""
+    return accounts if rank_shown else sorted(accounts, key=lambda a: (a.name.casefold(), a.pair_id))
+
+
 def priority_accounts(session: Session) -> list[Account]:
     """The top-N accounts the call assigns owners and actions to.
 

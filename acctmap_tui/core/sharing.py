@@ -57,7 +57,7 @@ FIELDS: tuple[Field, ...] = (
     Field(SESSION_SIDE, "action_status", "Action status", True, ("action status",),
           ("action status",)),
     # a rank tells the priority order, so the priority's mark governs it too
-    Field(SESSION_SIDE, "priority", "Priority", False, ("priority",), ("priority", "rank")),
+    Field(SESSION_SIDE, "priority", "Priority", False, ("priority", "rank"), ("priority", "rank")),
     Field(SESSION_SIDE, "scores", "Factor scores"),
     Field(SESSION_SIDE, "notes", "Notes", False, ("notes",), ("notes",)),
 )
@@ -104,7 +104,7 @@ class SharePolicy:
 
     def column_shareable(self, column: str) -> bool:
         """An action-list column: shown when a field governing it is shared (a column no field
-        governs, such as the rank, always is)."""
+        governs always is)."""
         fields = EXPORT_COLUMN_FIELDS.get(column)
         return fields is None or any(self.shareable(*f) for f in fields)
 

@@ -1,8 +1,8 @@
 """Phase screen: Assign — an owner, a next action and a due date for every priority account.
 
-The rows are the priority accounts (core.score.priority_accounts: the top N scored accounts). Before
-anything is scored there are none, so the screen shows the first N of the overlap by name and says
-so. `enter` / `e` edits a row in a dialog; `o` sets only the owner, `x` only the next action. A row
+The rows are the action list (core.score.planned_accounts: the top N of the accounts scored or given
+an owner or a next action, as the export lists them). Before anything is scored or planned there
+are none, so the screen shows the first N of the overlap by name and says so. `enter` / `e` edits a row in a dialog; `o` sets only the owner, `x` only the next action. A row
 without an owner or a next action says "⚠ missing owner" / "⚠ missing next action" in that column
 and is styled as incomplete; the line above the table counts how many still need one.
 
@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Static
 
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import ACTION_OPEN, OURS, PARTNER, SESSION_SIDE, Account
-from acctmap_tui.core.score import priority_accounts, ranked
+from acctmap_tui.core.score import in_shown_order, planned_accounts, ranked
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
 from acctmap_tui.screens.assign_edit import FIELD_LABELS, AssignEditScreen
 from acctmap_tui.screens.base import PhaseScreen
@@ -155,17 +155,14 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
                 for key, label in shown]
 
     def rows(self) -> list[Account]:
-        """The priority accounts; the overlap by name (first N) while nothing is scored.
-
-        While the priority is hidden (share-safe view) they go by name, so the order tells nothing.
-        """
-        accounts = priority_accounts(self.session)
+        """The action list (`planned_accounts`: scored, or given an owner or a next action);
+        the overlap by name (first N) while there is none. While the priority is hidden
+        (share-safe view) they go by name, so the order tells nothing."""
+        accounts = planned_accounts(self.session)
         self.fallback = not accounts
         if self.fallback:
             accounts = ranked(self.session)[: self.session.scoring.top_n]
-        if not self._shows("priority"):
-            accounts = sorted(accounts, key=lambda a: (a.name.casefold(), a.pair_id))
-        return accounts
+        return in_shown_order(accounts, self._shows("priority"))
 
     def _draw(self) -> None:
         """Show the current priority accounts, updating only the cells that changed."""
@@ -218,11 +215,11 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         todo = sum(1 for a in accounts if incomplete(a))
         top_n = self.session.scoring.top_n
         if self.fallback:
-            head = (f"[b]Assign[/b]  No account scored yet: showing the overlap by name "
+            head = (f"[b]Assign[/b]  No account scored or planned yet: showing the overlap by name "
                     f"(first {len(accounts)}). Score accounts in phase 3 to pick the top {top_n}.")
         else:
             head = (f"[b]Assign[/b]  {len(accounts)} priority account{'s' * (len(accounts) != 1)} "
-                    f"(the top {top_n} scored accounts by priority)")
+                    f"(the top {top_n} scored or planned accounts)")
         if not accounts:
             tail = "No account in the overlap yet."
         elif todo:

@@ -144,6 +144,32 @@ def test_partner_safe_export_holds_no_private_column_or_value(tmp_path, policy):
         assert "Reference call for their Dec deal" in text  # the plan itself is shared
 
 
+@pytest.mark.parametrize("fmt", ["csv", "md", "salesforce", "hubspot"])
+def test_a_partner_safe_list_tells_no_private_priority_order(tmp_path, fmt):
+    """While the priority is private (the default), a partner-safe list has no rank column and
+    goes by name, as the share-safe screens do: the order would tell the priority."""
+    s = with_default_policy(make_session())
+    rows = export.action_rows(s, shareable_only=True)
+    assert "rank" not in export.action_columns(s, shareable_only=True) and "rank" not in rows[0]
+    assert [r["account"] for r in rows] == ["Acme, Inc.", "Aurora Labs", "Blue Harbor"]
+    s.accounts[0].ours.name = "Zenith"  # the top account by priority, last by name
+    path = export.write_export(s, tmp_path / f"list.{fmt}", fmt, partner_safe=True)
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.index("Aurora") < text.index("Blue Harbor") < text.index("Zenith")
+    internal = export.action_rows(s)
+    assert [r["account"] for r in internal][0] == "Zenith" and internal[0]["rank"] == "1"
+
+
+def test_a_partner_safe_list_keeps_the_rank_when_the_priority_is_shared():
+    s = with_default_policy(make_session())
+    for f in s.fields:
+        if (f.side, f.name) == ("session", "priority"):
+            f.shareable = True
+    rows = export.action_rows(s, shareable_only=True)
+    assert [(r["rank"], r["account"]) for r in rows] == [
+        ("1", "Acme, Inc."), ("2", "Aurora Labs"), ("3", "Blue Harbor")]
+
+
 def test_marking_a_column_shareable_puts_it_in_the_partner_export(tmp_path):
     s = with_default_policy(make_session())
     for f in s.fields:

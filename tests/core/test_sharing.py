@@ -10,9 +10,10 @@ from acctmap_tui.core.sharing import SharePolicy
 from tests.ui.factory import small_workbench
 
 
-def test_every_export_column_but_the_rank_is_governed_by_a_field():
+def test_every_export_column_is_governed_by_a_field():
     governed = set(sharing.EXPORT_COLUMN_FIELDS)
-    assert governed == set(export.ACTION_COLUMNS + [export.NOTES_COLUMN]) - {"rank"}
+    assert governed == set(export.ACTION_COLUMNS + [export.NOTES_COLUMN])
+    assert sharing.EXPORT_COLUMN_FIELDS["rank"] == ((SESSION_SIDE, "priority"),)  # it tells priority
 
 
 def test_every_compared_field_is_governed_by_a_field():
@@ -50,6 +51,8 @@ def test_a_column_needs_only_one_side_shared():
     assert SharePolicy(wb.session).column_shareable("account")  # their name still shows
     wb.set_shareable(PARTNER, "name", False)
     assert not SharePolicy(wb.session).column_shareable("account")
+    assert not SharePolicy(wb.session).column_shareable("rank")  # the priority is private
+    wb.set_shareable(SESSION_SIDE, "priority", True)
     assert SharePolicy(wb.session).column_shareable("rank")
 
 

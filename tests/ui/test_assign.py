@@ -131,7 +131,7 @@ async def test_nothing_scored_shows_the_overlap_by_name(sessions_dir: Path) -> N
     app = assign_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "No account scored yet: showing the overlap by name" in status_line(app)
+        assert "No account scored or planned yet: showing the overlap by name" in status_line(app)
         names = [r["name"] for r in rows(app)]
         assert names == sorted(names, key=str.casefold)
         assert len(names) == min(len(wb.session.overlap()), wb.session.scoring.top_n)
@@ -304,3 +304,23 @@ async def test_a_due_date_typed_as_people_say_it(sessions_dir: Path) -> None:
         assert isinstance(app.screen, AssignScreen)
         account = next(a for a in wb.session.overlap() if a.ours.name == "Deltaworks Ltd")
         assert account.due == wb.session.date + timedelta(days=7)
+
+
+async def test_an_owner_given_before_anything_is_scored_keeps_the_account_listed(sessions_dir: Path) -> None:
+    """Owners and next actions set while nothing is scored stay on Assign once one account is
+    scored, as they stay in the exported action list (they vanished from the screen)."""
+    from acctmap_tui.core.export import listed_accounts
+
+    wb = small_workbench()
+    by_name = {a.ours.name: a for a in wb.session.overlap()}
+    wb.set_fields(by_name["Fjord Systems AS"], owner="Dana")
+    wb.set_fields(by_name["Granite Payments"], next_action="Reference call")
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wb.set_level(by_name["Deltaworks Ltd"], "relationship", 3)
+        await pilot.pause()
+        names = [r["name"] for r in rows(app)]
+        assert names == ["Deltaworks Ltd", "Fjord Systems AS", "Granite Payments"]
+        assert names == [a.ours.name for a in listed_accounts(wb.session, wb.session.scoring.top_n)]
+        assert "3 priority accounts (the top 15 scored or planned accounts)" in status_line(app)
