@@ -56,6 +56,7 @@ SESSION_SIDE = "session"  # FieldInfo.side for fields made on the call
 RECOVERY_SUFFIX = ".recovery.toml"
 UNSAVED_PREFIX = ".unsaved-"  # recovery file of a session never saved: .unsaved-<session id>.recovery.toml
 SESSION_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # it becomes part of a file name
+SCORE_MIN, SCORE_MAX = 0.0, 100.0  # match scores and thresholds (rapidfuzz refuses a cutoff outside)
 MAX_NESTING = 64  # arrays and inline tables deeper than this are not a session (and would recurse)
 
 
@@ -701,6 +702,9 @@ class _Reader:
             if _has_non_finite(table[key]):
                 self.fail(where, f"{_show(table[key])} is not a usable number (inf and nan are "
                                  "not allowed)", key)
+            if kind == "datetime" and isinstance(value, datetime):
+                self.fail(where, f"{value.isoformat()} is out of range: in UTC it falls before "
+                                 "the year 1 or after 9999", key)
             self.fail(where, f"expected {_KIND_WORDS[kind]}, got {_show(table[key])}", key)
         return value
 
@@ -768,7 +772,10 @@ def _convert(kind: str, v: Any) -> tuple[bool, Any]:
         return isinstance(v, date), v
     if kind == "datetime":
         if isinstance(v, datetime):
-            return True, _utc(v)
+            try:
+                return True, _utc(v)
+            except OverflowError:  # valid TOML, but before year 1 or after 9999 once in UTC
+                return False, v
         if isinstance(v, date):
             return True, datetime(v.year, v.month, v.day, tzinfo=timezone.utc)
         return False, v
@@ -922,6 +929,15 @@ def _read_phases(r: _Reader, agenda: dict) -> list[tuple[str, int]]:
     return [(p[0], p[1]) for p in raw]
 
 
+def _read_threshold(r: _Reader, thresholds: dict, key: str, default: float) -> float:
+    """A threshold: a score, or a gap between scores, from 0 to 100 (the matcher's scale)."""
+    value = r.get(thresholds, key, "float", "thresholds", default)
+    if not SCORE_MIN <= value <= SCORE_MAX:
+        r.fail("thresholds", f"{_show(thresholds[key])} is not between {SCORE_MIN:g} and "
+                             f"{SCORE_MAX:g}", key)
+    return value
+
+
 def _check_schema(r: _Reader, doc: dict) -> None:
     if "schema" not in doc:
         r.fail("", "not an acctmap session: no schema number (expected schema = 1 at the top)")
@@ -945,7 +961,7 @@ def _session(r: _Reader, doc: dict) -> Session:
     )
     th_t, base = r.table(doc, "thresholds", ""), Thresholds()
     thresholds = Thresholds(**{
-        k: r.get(th_t, k, "float", "thresholds", getattr(base, k))
+        k: _read_threshold(r, th_t, k, getattr(base, k))
         for k in ("auto_accept", "review", "close_gap", "names_differ")
     })
     sc_t = r.table(doc, "scoring", "")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import date, datetime
 from typing import Any
 
@@ -40,8 +41,22 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def loads(text: str) -> dict[str, Any]:
-    """Parse TOML text (raises TOMLDecodeError)."""
-    return _parser.loads(text)
+    """Parse TOML text (raises TOMLDecodeError, also for a whole number too long to read)."""
+    try:
+        return _parser.loads(text)
+    except TOMLDecodeError:
+        raise
+    except ValueError as exc:  # Python's limit on the digits of an int read from text
+        raise _number_too_long(text) from exc
+
+
+def _number_too_long(text: str) -> TOMLDecodeError:
+    """The parser's error for the first whole number over Python's digit limit (the parser
+    gives none: Python refuses the conversion, which takes time quadratic in the digits)."""
+    limit = sys.get_int_max_str_digits() or 4300
+    found = re.search(r"(?:^|[=\[,{])[ \t\r\n]*([+-]?[0-9](?:_?[0-9]){%d,})" % limit, text, re.M)
+    message = f"a whole number of more than {limit:,} digits: too large to read"
+    return TOMLDecodeError(message, text, found.start(1) if found else 0)
 
 
 class Inline:

@@ -203,6 +203,7 @@ pieces = st.sampled_from(TRICKY) | st.characters(blacklist_categories=("Cs",))
 texts = st.lists(pieces, max_size=8).map("".join)
 short = st.lists(pieces, max_size=3).map("".join)
 floats = st.floats(allow_nan=False, allow_infinity=False, width=64)  # inf/nan: refused on load
+scores = st.floats(0.0, 100.0)  # a threshold outside: refused on load
 ints = st.integers(-(2**40), 2**40)
 utc_times = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1),
                          timezones=st.just(timezone.utc))
@@ -237,8 +238,8 @@ sessions = st.builds(
     scoring=st.builds(Scoring, top_n=ints, factors=st.lists(st.builds(
         Factor, key=short, label=texts, weight=ints, levels=st.lists(texts, max_size=3)),
         max_size=3)),
-    thresholds=st.builds(Thresholds, auto_accept=floats, review=floats, close_gap=floats,
-                         names_differ=floats),
+    thresholds=st.builds(Thresholds, auto_accept=scores, review=scores, close_gap=scores,
+                         names_differ=scores),
     icp_notes=texts, accounts=st.lists(accounts, max_size=3, unique_by=lambda a: a.pair_id),
 )
 

@@ -54,6 +54,53 @@ def test_inf_threshold_names_its_line(tmp_path: Path) -> None:
     assert f"line {_lines(text, 'auto_accept')[0]}" in message and "auto_accept" in message
 
 
+@pytest.mark.parametrize("line", ["auto_accept = -5.0", "review = -5", "review = 150",
+                                  "auto_accept = -1e308", "close_gap = 100.5"])
+def test_a_threshold_outside_0_to_100_names_its_line(tmp_path: Path, line: str) -> None:
+    """A threshold outside the score scale loaded silently and crashed `match --from` in the
+    matcher (rapidfuzz refuses the cutoff)."""
+    key = line.split(" = ")[0]
+    text = session_io.to_toml(full_session())
+    saved = next(ln for ln in text.splitlines() if ln.startswith(f"{key} = "))
+    text = text.replace(saved, line)
+    message = _load_text(tmp_path, text)
+    assert f"hostile.toml: line {_lines(text, line)[0]}: thresholds, field {key!r}: " in message
+    assert "is not between 0 and 100" in message
+
+
+def test_thresholds_at_the_ends_of_the_scale_load(tmp_path: Path) -> None:
+    text = session_io.to_toml(full_session()).replace("auto_accept = 90.0", "auto_accept = 100") \
+        .replace("close_gap = 2.0", "close_gap = 0")
+    assert session_io.from_toml(text).thresholds.auto_accept == 100.0
+
+
+@pytest.mark.parametrize("key", ["top_n", "schema"])
+def test_a_whole_number_too_long_to_read_names_the_line(tmp_path: Path, key: str) -> None:
+    """Python refuses to read an int of over 4,300 digits: tomli let its ValueError out."""
+    text = session_io.to_toml(full_session())
+    saved = next(ln for ln in text.splitlines() if ln.startswith(f"{key} = "))
+    text = text.replace(saved, f"{key} = {'9' * 5000}")
+    message = _load_text(tmp_path, text)
+    assert f"hostile.toml: line {_lines(text, '9' * 5000)[0]}" in message
+    assert "more than 4,300 digits" in message
+    facts = session_io.peek(tmp_path / "hostile.toml")  # a recovery check reads the head only
+    assert (facts is None) == (key == "schema")
+
+
+@pytest.mark.parametrize("key,value", [("created", "9999-12-31T23:59:59-23:59"),
+                                       ("created", "0001-01-01T00:00:00+00:01"),
+                                       ("saved", "9999-12-31T23:00:00-05:00")])
+def test_a_datetime_out_of_range_in_utc_names_file_line_and_field(tmp_path: Path, key: str,
+                                                                 value: str) -> None:
+    """Valid TOML, but no UTC datetime: the conversion raised OverflowError."""
+    text = session_io.to_toml(full_session())
+    saved = next(ln for ln in text.splitlines() if ln.startswith(f"{key} = "))
+    text = text.replace(saved, f"{key} = {value}")
+    message = _load_text(tmp_path, text)
+    assert f"hostile.toml: line {_lines(text, value)[0]}: field {key!r}: {value} is out of range" \
+        in message
+
+
 # --- the same pair twice --------------------------------------------------------------------------
 
 
