@@ -83,8 +83,10 @@ class FactorsScreen(Dialog[bool]):
         *FIELD_KEYS,
         Binding("plus,equals_sign", "bump(1)", "Weight +", key_display="+", priority=True),
         Binding("minus", "bump(-1)", "Weight -", key_display="-", priority=True),
-        Binding("down", "move(1)", "Next", show=False),
-        Binding("up", "move(-1)", "Previous", show=False),
+        # Priority, as tab is (FIELD_KEYS): a plain binding runs only once the key is back from
+        # the field, after a `-` typed behind it (a priority binding) has already run.
+        Binding("down", "move(1)", "Next", show=False, priority=True),
+        Binding("up", "move(-1)", "Previous", show=False, priority=True),
     ]
 
     def __init__(self, factors: list[Factor], apply: Callable[[list[Factor]], object]) -> None:
@@ -228,14 +230,27 @@ class FactorsScreen(Dialog[bool]):
         return next((name for name in FIELDS if focused is not None and focused.has_class(name)),
                     "factor-weight")
 
+    def _focused_row(self) -> FactorRow | None:
+        """The row holding the focus now, else the row last focused."""
+        focused = self.focused
+        if focused is not None:
+            row = next((w for w in focused.ancestors if isinstance(w, FactorRow)), None)
+            if row is not None:
+                return row
+        return self._row
+
     def action_move(self, delta: int) -> None:
         """Up/down: the same field in the previous/next factor."""
         rows = self.rows()
         if not rows:
             return
         name = self._focused_field()
-        index = rows.index(self._row) if self._row in rows and self.focused else -1
-        rows[(index + delta) % len(rows)].field(name).focus()
+        row = self._focused_row()
+        index = rows.index(row) if row in rows and self.focused else -1
+        self._row = rows[(index + delta) % len(rows)]
+        # Now, not on the next turn of the loop (`focus()`): a `-` or a second `Up` typed in
+        # the same burst acts on the row it was typed for.
+        self.set_focus(self._row.field(name))
 
     async def action_add(self) -> None:
         row = FactorRow(None)
@@ -246,7 +261,8 @@ class FactorsScreen(Dialog[bool]):
 
     async def action_remove(self) -> None:
         rows = self.rows()
-        row = self._row if self._row in rows else None
+        row = self._focused_row()
+        row = row if row in rows else None
         if row is None:
             return
         if len(rows) == 1:
@@ -264,7 +280,8 @@ class FactorsScreen(Dialog[bool]):
 
     def action_reorder(self, delta: int) -> None:
         rows = self.rows()
-        row = self._row if self._row in rows else None
+        row = self._focused_row()
+        row = row if row in rows else None
         if row is None:
             return
         index = rows.index(row)

@@ -332,3 +332,29 @@ async def test_a_row_pasted_from_a_spreadsheet_fills_name_weight_and_levels(sess
         app.screen.set_focus(row.field("factor-label"))
         await paste(pilot, "Region fit\t2\tLow, Core")
         assert row.typed() == ("Region fit", "2", ["Low", "Core"])
+
+
+async def test_keys_typed_in_one_burst_act_on_the_row_moved_to(sessions_dir: Path) -> None:
+    """`Down -` lowers the factor moved to, not the one left; `Up Up` moves two rows."""
+    from tests.ui.factory import burst
+
+    wb = scored_workbench()
+    app = prioritize_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_editor(pilot)
+        before = [r.typed()[1] for r in editor_rows(app)]
+        burst(app, "down", "minus")
+        for _ in range(4):
+            await pilot.pause()
+        after = [r.typed()[1] for r in editor_rows(app)]
+        assert after[0] == before[0]  # Partner relationship untouched
+        assert int(after[1]) == int(before[1]) - 1  # ICP fit lowered
+
+        burst(app, "down", "down", "down", "up", "up", "plus")  # Competition, then Timing
+        for _ in range(4):
+            await pilot.pause()
+        again = [r.typed()[1] for r in editor_rows(app)]
+        assert int(again[2]) == int(after[2]) + 1
+        assert again[:2] == after[:2] and again[3:] == after[3:]
+        assert app.screen.focused is editor_rows(app)[2].field("factor-weight")
