@@ -63,7 +63,7 @@ def _request(args: argparse.Namespace) -> SessionRequest:
         partner_columns={**shared_cols, **parse_columns(args.partner_columns, "--partner-columns")},
         status_map=parse_status_map(args.status),
         ours_sheet=args.ours_sheet or args.sheet, partner_sheet=args.partner_sheet or args.sheet,
-        key=args.key_file, prior=args.from_session,
+        key=args.key_file, prior=args.from_session, force=args.force,
     )
 
 
@@ -457,6 +457,8 @@ def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--partner-sheet", help="the sheet of the partner's workbook (wins over --sheet)")
     p.add_argument("--from", dest="from_session", metavar="PRIOR.toml",
                    help="carry decisions, scores, owners and actions forward from a prior session")
+    p.add_argument("--force", action="store_true",
+                   help="carry the --from session even when it is of another partnership")
     p.add_argument("--key-file", help="shared key, when one list is hashed (acctmap hash)")
 
 

@@ -73,6 +73,7 @@ class SessionRequest:
     partner_sheet: str | None = None
     key: bytes | Path | str | None = None  # the shared key (or its key file) of a hashed exchange
     prior: Session | Path | str | None = None  # carry decisions and plans forward from it
+    force: bool = False  # carry the prior even when it is of another partnership
     day: date | None = None  # the call's date (default today)
     title: str = ""
     exchange: ExchangeFiles | None = None  # a finished private overlap exchange instead of lists
@@ -202,10 +203,42 @@ def prepare(request: SessionRequest, progress: Progress | None = None,
     if prior is not None and not isinstance(prior, Session):
         report(0.18, f"Reading the prior session {Path(prior).name}…")
         prior = session_io.load(Path(prior).expanduser())
+    if prior is not None and not request.force:
+        _check_partnership(request, ours, theirs, prior)
     key = request.key
     if key is not None and not isinstance(key, bytes):
         key = privacy.read_key(Path(key).expanduser())
     return replace(request, ours=ours, theirs=theirs, prior=prior, key=key)
+
+
+def _check_partnership(request: SessionRequest, ours: AccountList, theirs: AccountList,
+                       prior: Session) -> None:
+    """Refuse a prior session of another partnership: it would carry its decisions (a rejected
+    pair, an owner) onto this partner's records and lend the session its names. The rule is
+    `acctmap diff`'s (compare.company_key), applied to the names the lists go by: given, or
+    guessed from the file name (a guess that is not the prior's name is no sign of the same
+    company, and one --partner NAME settles it)."""
+    from acctmap_tui.core.compare import PartnerMismatch, company_key
+    from acctmap_tui.core.ingest import company_from_path
+
+    given = {OURS: request.ours_name, PARTNER: request.partner_name}
+    options = {OURS: "--ours-name", PARTNER: "--partner"}
+    differs = [lst for lst in (ours, theirs)
+               if company_key(lst.company) != company_key(prior.company(lst.side))]
+    if not differs:
+        return
+    why = []
+    for lst in differs:
+        guessed = not given[lst.side] and lst.company == company_from_path(lst.path)
+        how = f" (from the file name {Path(lst.path).name})" if guessed else ""
+        why.append(f"{lst.company!r}{how} is not {prior.company(lst.side)!r}")
+    named = " and ".join(f'{options[lst.side]} "{prior.company(lst.side)}"' for lst in differs)
+    where = f"{request.prior} " if isinstance(request.prior, (str, Path)) else ""
+    raise PartnerMismatch(
+        f"the prior session {where}is of another partnership: {prior.ours} x {prior.partner}, "
+        f"where these lists are {ours.company} x {theirs.company} ({'; '.join(why)}). Carried, "
+        f"its decisions would go onto these records. If these are the same companies under "
+        f"other names, give those names ({named}); to carry it anyway, add --force")
 
 
 # --- starting a session -----------------------------------------------------------------------

@@ -122,6 +122,19 @@ def test_history_lists_what_it_skipped(tmp_path: Path, capsys) -> None:
     assert "future.toml" in err and "newer acctmap" in err
 
 
+def test_history_skips_a_session_with_a_datetime_out_of_range(tmp_path: Path, capsys) -> None:
+    """One such file (valid TOML) stopped the history of the whole folder with a traceback."""
+    session_io.save(full_session(), tmp_path / "good.toml")
+    text = session_io.to_toml(full_session())
+    created = next(line for line in text.splitlines() if line.startswith("created = "))
+    (tmp_path / "far.toml").write_text(text.replace(created, "created = 9999-12-31T23:59:59-23:59"))
+    code, out, err = run(capsys, "history", str(tmp_path))
+    assert code == 0 and "Overlap per session" in out
+    assert "skipped" in err and "far.toml: line 8: field 'created'" in err and "out of range" in err
+    code, _, err = run(capsys, "export", str(tmp_path / "far.toml"), "-o", str(tmp_path / "x.csv"))
+    assert code == 2 and "far.toml: line 8" in err
+
+
 def test_history_of_two_partnerships_says_so_and_groups_them(tmp_path: Path, capsys) -> None:
     a, b = full_session(), full_session()
     b.partner = "Initech"
@@ -198,3 +211,47 @@ def test_a_match_run_as_the_command_is_left_to_the_process_end_not_freed(tmp_pat
     [built] = cli._left_to_the_end
     assert [a.ours.domain for a in built.session.accounts] == ["acme.com"]
     assert session_io.load(tmp_path / "s.toml").accounts[0].key == "acme.com"
+
+
+# --- a prior session (--from) ---------------------------------------------------------------------
+
+
+def _lists(tmp_path: Path) -> tuple[str, str]:
+    ours, theirs = tmp_path / "northwind.csv", tmp_path / "globex.csv"
+    ours.write_text(LIST)
+    theirs.write_text(PARTNER_LIST)
+    return str(ours), str(theirs)
+
+
+def test_match_from_a_session_of_another_partnership_is_refused(tmp_path: Path, capsys,
+                                                                 monkeypatch) -> None:
+    ours, theirs = _lists(tmp_path)
+    prior = tmp_path / "initech.toml"
+    assert cli.main(["match", ours, theirs, "--partner", "Initech", "-o", str(prior)]) == 0
+    monkeypatch.setattr(cli, "_run_app", lambda **_: 0)  # `new` refuses before the app starts
+    out_path = tmp_path / "q4.toml"
+    for argv in (["match", ours, theirs, "--from", str(prior), "-o", str(out_path)],
+                 ["new", ours, theirs, "--from", str(prior)]):
+        capsys.readouterr()
+        code, _, err = run(capsys, *argv)
+        assert code == 2 and "another partnership" in err and "Northwind x Initech" in err
+        assert "Northwind x Globex" in err and "--force" in err
+    assert not out_path.exists()
+    code, out, _ = run(capsys, "match", ours, theirs, "--from", str(prior), "--force",
+                       "-o", str(out_path))
+    assert code == 0 and "Carried forward" in out
+
+
+def test_match_from_a_session_with_a_threshold_outside_0_to_100_names_its_line(tmp_path: Path,
+                                                                            capsys) -> None:
+    """It crashed in the matcher (rapidfuzz's TypeError) after loading silently."""
+    ours, theirs = _lists(tmp_path)
+    prior = tmp_path / "q3.toml"
+    assert cli.main(["match", ours, theirs, "-o", str(prior)]) == 0
+    text = prior.read_text()
+    prior.write_text(text.replace("auto_accept = 95.0", "auto_accept = -5.0"))
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("auto_accept"))
+    capsys.readouterr()
+    code, _, err = run(capsys, "match", ours, theirs, "--from", str(prior))
+    assert code == 2 and "Traceback" not in err
+    assert f"q3.toml: line {line}: thresholds, field 'auto_accept': -5.0 is not between 0 and 100" in err

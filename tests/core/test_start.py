@@ -212,6 +212,41 @@ def test_prior_session_carries_forward(tmp_path):
     assert carried.owner == "Dana Reyes" and carried.carried
 
 
+def _initech_prior(tmp_path: Path) -> tuple[Path, str]:
+    """The demo session as Northwind x Initech, with a pair rejected: (its file, that pair's key)."""
+    wb = open_workbench(demo_request())
+    rejected = wb.session.overlap()[0]
+    wb.reject(rejected)
+    wb.session.partner = "Initech"
+    return wb.save(tmp_path / "2026-Q3-initech.toml"), rejected.key
+
+
+def test_a_prior_of_another_partnership_is_refused_naming_both(tmp_path):
+    """`--from` a session of another partner put its rejection on this partner's records and
+    renamed the session after it; `acctmap diff` refuses such a pair, and so does a start."""
+    from acctmap_tui.core.compare import PartnerMismatch
+
+    prior, _ = _initech_prior(tmp_path)
+    with pytest.raises(PartnerMismatch) as refused:
+        prepare(SessionRequest(OURS_CSV, THEIRS_CSV, prior=prior))
+    message = str(refused.value)
+    assert str(prior) in message and "another partnership" in message
+    assert "Northwind x Initech" in message and "Northwind x Globex" in message
+    assert f"from the file name {THEIRS_CSV.name}" in message  # the name was only a guess
+    assert '--partner "Initech"' in message and "--force" in message
+    with pytest.raises(PartnerMismatch, match="'Acme' is not 'Initech'"):  # a name given
+        build_session(SessionRequest(OURS_CSV, THEIRS_CSV, partner_name="Acme", prior=prior))
+
+
+def test_a_prior_of_another_partnership_carries_when_forced_or_named(tmp_path):
+    prior, rejected = _initech_prior(tmp_path)
+    for request in (SessionRequest(OURS_CSV, THEIRS_CSV, prior=prior, force=True),
+                    SessionRequest(OURS_CSV, THEIRS_CSV, partner_name="Initech Inc.", prior=prior)):
+        built = build_session(request)
+        assert built.carried and built.session.partner.startswith("Initech")
+        assert rejected not in {a.key for a in built.session.overlap()}
+
+
 @pytest.mark.parametrize("text", ["name", "=Company", "name=", "name=A,,domain"])
 def test_bad_column_override_is_a_clear_error(text):
     if text == "name=A,,domain":
