@@ -285,15 +285,19 @@ class ReviewScreen(PhaseScreen):
         return self._accounts.get(self._row_keys[table.cursor_row])
 
     def show_view(self, view: str) -> None:
-        """Switch to the queue, overlap or rejected view."""
+        """Switch to the queue, overlap or rejected view, at the key: the tab's own notice comes
+        after the keys typed behind it (`v r` in one burst rejected the pair of the view left)."""
         self.query_one("#review-tabs", Tabs).active = f"view-{view}"
+        self._switch_to(view)
 
-    @on(Tabs.TabActivated, "#review-tabs")
-    def _view_changed(self, event: Tabs.TabActivated) -> None:
-        view = (event.tab.id or "").removeprefix("view-")
+    def _switch_to(self, view: str) -> None:
         if view in VIEWS and view != self.view:
             self.view = view
             self.refresh_rows(cursor_to_top=True)
+
+    @on(Tabs.TabActivated, "#review-tabs")
+    def _view_changed(self, event: Tabs.TabActivated) -> None:
+        self._switch_to((event.tab.id or "").removeprefix("view-"))
 
     @on(Input.Changed, "#review-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -381,11 +385,11 @@ class ReviewScreen(PhaseScreen):
         self._members[self.view] = (order, wb.revision, members)
         return [order[i] for i in members[:MAX_ROWS]], len(members)
 
-    def refresh_rows(self, cursor_to_top: bool = False, cursor_to: str | None = None,
+    def refresh_rows(self, cursor_to_top: bool = False, cursor_to: tuple[str, ...] = (),
                      change: Change | None = None, keep_alternative: bool = False) -> None:
-        """Bring the table in line with the session, touching only what changed (`cursor_to`: a
-        pair to put the cursor on when the view shows it; `change`: the change that brought it
-        here, when one did)."""
+        """Bring the table in line with the session, touching only what changed (`cursor_to`:
+        pairs to put the cursor on, the first the view shows; `change`: the change that brought
+        it here, when one did)."""
         table = self.table
         text = self.query_one("#review-filter", Input).value
         self._filter_shown = text
@@ -409,8 +413,8 @@ class ReviewScreen(PhaseScreen):
             # the same place in the list.
             if cursor_to_top or not desired:
                 target = 0
-            elif cursor_to is not None and cursor_to in desired_index:
-                target = desired_index[cursor_to]
+            elif any(pair in desired_index for pair in cursor_to):
+                target = next(desired_index[pair] for pair in cursor_to if pair in desired_index)
             elif self._advance_after is not None and self._advance_after in desired_index:
                 target = desired_index[self._advance_after] + 1
             elif self._advance_after is None and old_key in desired_index:
@@ -490,7 +494,10 @@ class ReviewScreen(PhaseScreen):
             return
         if change is not None and change.kind is ChangeKind.UNDO and change.account is not None:
             self._advance_after = None
-            self.refresh_rows(cursor_to=change.account.pair_id, change=change)  # on the pair undone
+            # on the pair undone; for a pair made by hand (gone now), on the pair it had taken the
+            # place of, where the cursor was when `m` was pressed
+            restored = (change.account, *(change.decided or ()))
+            self.refresh_rows(cursor_to=tuple(a.pair_id for a in restored), change=change)
             return
         self.refresh_rows(change=change)
 

@@ -644,3 +644,37 @@ async def test_a_fast_second_accept_never_takes_a_rival_the_first_one_rejected(s
         await pilot.pause()
         assert lumen.match.decision == ACCEPTED
         assert all(r.match.decision == REJECTED for r in rivals)
+
+
+async def test_a_key_typed_fast_after_v_acts_on_the_view_switched_to(sessions_dir):
+    """`v r` in one burst: the view switches at `v`, so `r` rejects the first pair of the view
+    now shown, not the queue's pair under the cursor a moment before (that pair is off screen)."""
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        queue_first = pair_of(wb, rows(app)[0][1])
+        burst(app, "v", "r")
+        await pilot.pause()
+        await pilot.pause()
+        assert queue_first.match.decision == REVIEW
+        assert app.screen.view == "overlap"
+        rejected = [a for a in wb.session.accounts if a.match.decision == REJECTED]
+        assert len(rejected) == 1 and rejected[0] is not queue_first
+
+
+async def test_undoing_a_pair_made_by_hand_puts_the_cursor_back_on_the_pair_it_replaced(sessions_dir):
+    """After ctrl+z the next `a`/`r` must act on the pair the cursor was on when `m` was
+    pressed (the pair made by hand is gone; its rival is back in the queue)."""
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pair_by_hand(pilot, "Lumen Learning Labs")
+        await pilot.press(*"orbital", "enter")
+        await pilot.pause()
+        assert wb.session.accounts[-1].match.method == MANUAL
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        await pilot.pause()
+        assert cursor_row(app)[1] == "Lumen Learning Labs"
+        assert pair_of(wb, "Lumen Learning Labs").match.decision == REVIEW
