@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import threading
 from collections.abc import Sequence
@@ -161,6 +162,18 @@ def match_summary(built: NewSession) -> str:
     return "\n".join(lines)
 
 
+# --- text for the terminal --------------------------------------------------------------------
+
+# Control characters but tab and line feed (C0, DEL, C1) and the line and paragraph separators:
+# from a session's notes or names they would recolour, move or clear the reader's terminal
+_CONTROLS_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def shown(text: str) -> str:
+    """Report text with its control characters written as escapes (ESC as \\x1b, CR as \\r)."""
+    return _CONTROLS_RE.sub(lambda c: c.group().encode("unicode_escape").decode("ascii"), text)
+
+
 # --- subcommands ------------------------------------------------------------------------------
 
 
@@ -180,7 +193,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     with _Progress() as bar:  # rich routes print() above the bar while it is shown
         built = start.build_session(_request(args),
                                     progress=lambda f, stage: bar.update(share * f, stage))
-        print(match_summary(built))
+        print(shown(match_summary(built)))
         if args.output:
             bar.update(0.85, "writing the session")
             path = session_io.save(built.session, args.output)
@@ -244,6 +257,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     what = ("partner-safe: only fields marked shareable" if args.partner_safe or args.format in export.CRM_COLUMNS
             else "every field, private ones included" if args.all_fields else "the action-list columns")
     print(f"Wrote {path} ({what})")
+    if not export.listed_accounts(session, args.top):
+        print("Note: it holds the header only: " + (
+            "the session has no overlap" if args.top is None or not session.overlap() else
+            "no account is scored or has an owner or a next action yet, and only those count "
+            "toward --top (leave --top out for the whole overlap)"))
     return 0
 
 
@@ -255,7 +273,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         result = compare.partner_safe(result, old, new)
     render = {"text": compare.render_text, "md": compare.render_markdown,
               "csv": compare.render_csv, "json": compare.render_json}[args.format]
-    print(render(result))
+    report = render(result)
+    # CSV keeps a cell's text as it is (quoted); JSON writes its own escapes
+    print(shown(report) if args.format in ("text", "md") else report)
     if args.format == "csv":  # a CSV has no room for the note: it goes beside it
         print(f"acctmap: {compare.privacy_line(result)}", file=sys.stderr)
     return 0
@@ -279,7 +299,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             except AcctmapError as err:
                 skipped.append(str(err))
     for reason in skipped:
-        print(f"acctmap: skipped {reason}", file=sys.stderr)
+        print(shown(f"acctmap: skipped {reason}"), file=sys.stderr)
     if not sessions:
         raise AcctmapError("no sessions found: name session files or a folder of them")
     groups: dict[tuple[str, str], list[Session]] = {}
@@ -287,13 +307,13 @@ def cmd_history(args: argparse.Namespace) -> int:
         groups.setdefault((compare.company_key(s.ours), compare.company_key(s.partner)), []).append(s)
     if len(groups) > 1:
         names = "; ".join(f"{g[0].ours} x {g[0].partner}" for g in groups.values())
-        print(f"acctmap: note: these sessions are of {len(groups)} partnerships ({names}): "
-              "each is shown on its own", file=sys.stderr)
+        print(shown(f"acctmap: note: these sessions are of {len(groups)} partnerships ({names}): "
+                    "each is shown on its own"), file=sys.stderr)
     parts = []
     for group in groups.values():
         heading = f"{group[0].ours} x {group[0].partner}\n\n" if len(groups) > 1 else ""
         parts.append(heading + compare.render_history(compare.history(group)))
-    print("\n".join(parts), end="")
+    print(shown("\n".join(parts)), end="")
     return 0
 
 
@@ -360,8 +380,8 @@ def cmd_psi_answer(args: argparse.Namespace) -> int:
     from acctmap_tui.core import psi
     done = psi.answer(args.ours1, args.theirs1, args.output)
     who = done.partner_company or "the partner"
-    print(f"Wrote {done.path}: our answer to {who}'s {done.partner_size} entries. Send it to "
-          "your partner.")
+    print(shown(f"Wrote {done.path}: our answer to {who}'s {done.partner_size} entries. Send it "
+                "to your partner."))  # the name is the partner's, from its file
     if done.again:
         print("This exchange had answered this same file before (a re-send is fine); it "
               "answers no other.")
@@ -393,14 +413,14 @@ def cmd_psi_finish(args: argparse.Namespace) -> int:
         ours_name=args.ours_name or "", partner_name=args.partner or "")
     done = start.finish_exchange(request)
     if done.counts_only:
-        print(f"{done.ours} x {done.partner} — private overlap, counts only")
-        print("\n".join(_counts_lines(done)))
+        print(shown(f"{done.ours} x {done.partner} — private overlap, counts only"))
+        print(shown("\n".join(_counts_lines(done))))
         for note in done.notes:
             print(f"Note: {note}")
         if args.output:
             print(f"\nSaved the counts: {psi.write_counts(done, args.output)}")
         return 0
-    print(match_summary(start.exchange_session(done)))
+    print(shown(match_summary(start.exchange_session(done))))
     if args.output:
         print(f"\nSaved session: {session_io.save(done.session, args.output)}")
     else:
@@ -462,6 +482,17 @@ def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--key-file", help="shared key, when one list is hashed (acctmap hash)")
 
 
+def _top_count(text: str) -> int:
+    """`--top N`: a whole number of 1 or more (0 or less would list nothing)."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="acctmap",
@@ -491,7 +522,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=tuple(export.EXPORT_FORMATS), default="csv",
                    help="csv, md (Markdown), xlsx (Excel), or a CRM import CSV: salesforce, hubspot "
                         "(shareable fields only)")
-    p.add_argument("--top", type=int, help="only the top N by priority")
+    p.add_argument("--top", type=_top_count, metavar="N",
+                   help="only the first N by priority of the accounts scored or given an owner "
+                        "or a next action")
     p.add_argument("--partner-safe", action="store_true", help="only fields marked shareable")
     p.add_argument("--all-fields", action="store_true",
                    help="add notes and every source column (internal use; never for the partner)")
@@ -581,7 +614,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(err.__cause__, BrokenPipeError):  # `-o /dev/stdout | head`
             _stdout_to_devnull()
             return 141
-        print(f"acctmap: error: {err}", file=sys.stderr)
+        print(shown(f"acctmap: error: {err}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -106,6 +106,48 @@ def test_unreadable_list_is_one_clear_error(tmp_path, capsys, content):
     assert "bad.csv" in err and "Traceback" not in err
 
 
+def test_export_top_of_a_session_with_nothing_planned_says_why_the_file_is_empty(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(path))
+    out = tmp_path / "actions.csv"
+    code, printed, _ = run(capsys, "export", str(path), "--top", "3", "-o", str(out))
+    assert code == 0 and len(out.read_text(encoding="utf-8-sig").splitlines()) == 1
+    assert f"Wrote {out}" in printed and "header only" in printed
+    assert "no account is scored or has an owner or a next action yet" in printed
+    code, printed, _ = run(capsys, "export", str(path), "-o", str(out))
+    assert code == 0 and "header only" not in printed  # the whole overlap
+
+
+@pytest.mark.parametrize("top", ["0", "-1", "abc"])
+def test_export_top_takes_1_or_more(tmp_path, capsys, top):
+    out = tmp_path / "actions.csv"
+    with pytest.raises(SystemExit) as ended:
+        cli.main(["export", str(tmp_path / "s.toml"), "--top", top, "-o", str(out)])
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and f"--top: expected a whole number of 1 or more, got '{top}'" in err
+    assert not out.exists()
+
+
+def test_diff_shows_control_characters_in_notes_escaped(tmp_path, capsys):
+    """A colleague's or hand-edited session's notes went to the terminal raw: ESC[31m turned it
+    red, CR moved the cursor, NUL and the rest went through too."""
+    old, new = tmp_path / "q3.toml", tmp_path / "q4.toml"
+    run(capsys, "match", OURS_CSV, THEIRS_CSV, "-o", str(old))
+    session = session_io.load(old)
+    session.overlap()[0].notes = "a\x00b\x1b[31mred\x7f\r\nline2\tTab\u2028LS\x85NEL é"
+    session.title = "Q4\x1b[2J"  # clear screen
+    session_io.save(session, new)
+    code, out, _ = run(capsys, "history", str(old), str(new))
+    assert code == 0 and "Q4\\x1b[2J" in out and "\x1b" not in out
+    for fmt in ("text", "md"):
+        code, out, _ = run(capsys, "diff", str(old), str(new), "--format", fmt)
+        assert code == 0 and "a\\x00b\\x1b[31mred\\x7f" in out  # (Markdown: CR LF as <br>)
+        assert "\\u2028LS\\x85NEL é" in out
+        assert not set(out) & {"\x00", "\x1b", "\x7f", "\r", "\u2028", "\x85"}
+    code, out, _ = run(capsys, "diff", str(old), str(new), "--format", "json")
+    assert "\\u001b[31mred" in out  # JSON writes its own escapes
+
+
 def test_corrupt_session_names_file_and_line(tmp_path, capsys):
     bad = tmp_path / "broken.toml"
     bad.write_text('schema = 1\nours = "A"\npartner = \n', encoding="utf-8")
