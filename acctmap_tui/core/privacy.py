@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from acctmap_tui.core.model import AccountList, AcctmapError, Problem, Record
 
 KEY_BYTES = 32
 MIN_KEY_BYTES = 32  # 256 bits
+KEY_FILE_LIMIT = 4096  # bytes; a key is one line of hex digits (64 for a key of `keygen`)
 HASH_COLUMNS = ("domain_hash", "status")
 ROLES = ("name", "domain", "status", "owner")
 MIN_RECORDS_FOR_KEY_CHECK = 20
@@ -94,11 +96,38 @@ def write_key(path: str | Path, key: str, force: bool = False) -> Path:
     return path
 
 
+def read_exchange_file(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of a file of an exchange (a key file, a round file).
+
+    A folder, device or FIFO is refused before anything is read (/dev/zero would never end, a
+    FIFO would wait for ever); so is a file over `limit` bytes. A link to a plain file is read.
+    OSError (a missing file) is left to the caller to word.
+    """
+    # Opened without blocking and checked on the open file: a FIFO opens at once (to be refused),
+    # and the name cannot be swapped for a device between the check and the read.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise AcctmapError(Problem(str(path), None, None, "is not a plain file (a folder, "
+                                       f"device or FIFO): name the {what} itself", "error"))
+        data = b""
+        if st.st_size <= limit:
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                data = fh.read(limit + 1)  # +1: it may have grown since
+    finally:
+        os.close(fd)
+    if st.st_size > limit or len(data) > limit:
+        raise AcctmapError(Problem(str(path), None, None, f"too large for a {what} (over "
+                                   f"{limit:,} bytes): is this the right file?", "error"))
+    return data
+
+
 def read_key(path: str | Path) -> bytes:
     """The key in a key file (hex text); AcctmapError when missing, not hex, or too short."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig").strip()
+        text = read_exchange_file(path, KEY_FILE_LIMIT, "key file").decode("utf-8-sig").strip()
     except FileNotFoundError:
         raise AcctmapError(Problem(str(path), None, None, "no such key file", "error")) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -77,3 +77,26 @@ def test_hash_with_a_short_key_is_one_clear_message(tmp_path, capsys):
     lst.write_text("name,domain,status\nAcme,acme.com,Customer\n")
     code, _, err = run(capsys, "hash", lst, "--key-file", path, "-o", tmp_path / "o.csv")
     assert code == 2 and "too short" in err and "Traceback" not in err
+
+
+def test_hash_refuses_a_device_or_fifo_as_the_key_file_before_reading(tmp_path, capsys):
+    import threading
+
+    lst = tmp_path / "l.csv"
+    lst.write_text("name,domain,status\nAcme,acme.com,Customer\n")
+    fifo = tmp_path / "key.fifo"
+    os.mkfifo(fifo)
+    # /dev/null stands for every device (/dev/zero would be read without end: 7 GB in 15 s)
+    for key in (os.devnull, fifo):
+        got = {}
+        argv = ["hash", lst, "--key-file", key, "-o", tmp_path / "o.csv"]
+        worker = threading.Thread(target=lambda: got.update(result=run(capsys, *argv)), daemon=True)
+        worker.start()
+        worker.join(20)
+        if worker.is_alive() and key == fifo:
+            with open(fifo, "wb"):  # let the stuck read end, so the test fails rather than hangs
+                pass
+        assert "result" in got, f"still reading {key}"
+        code, _, err = got["result"]
+        assert code == 2 and f"{key}: is not a plain file (a folder, device or FIFO)" in err
+        assert not (tmp_path / "o.csv").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
+import os
 
 import pytest
 
@@ -67,6 +68,20 @@ def test_read_key_refuses_bad_key_files(tmp_path, content, words):
     with pytest.raises(AcctmapError) as err:
         privacy.read_key(path)
     assert words in str(err.value) and str(path) in str(err.value)
+
+
+def test_read_key_refuses_a_device_a_folder_and_a_huge_file_before_reading(tmp_path):
+    huge = tmp_path / "huge.key"
+    huge.write_text("ab" * privacy.KEY_FILE_LIMIT)  # hex, but no key is that long
+    for path, words in ((os.devnull, "is not a plain file (a folder, device or FIFO)"),
+                        (tmp_path, "is not a plain file"), (huge, "too large for a key file")):
+        with pytest.raises(AcctmapError) as err:
+            privacy.read_key(path)
+        assert str(err.value).startswith(f"{path}: {words}")
+    link = tmp_path / "link.key"  # a link to a key file is read as the file
+    (tmp_path / "k.key").write_text(KEY.hex() + "\n")
+    link.symlink_to(tmp_path / "k.key")
+    assert privacy.read_key(link) == KEY
 
 
 def test_hash_domain_is_hmac_sha256_of_the_domain():
