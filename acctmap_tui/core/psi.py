@@ -77,6 +77,7 @@ from acctmap_tui.core.model import (
 from acctmap_tui.core.pipeline import source_of
 from acctmap_tui.core.score import rescore
 from acctmap_tui.core import atomic
+from acctmap_tui.core.privacy import read_exchange_file
 
 FORMAT = "acctmap-psi"
 SECRET_FORMAT = "acctmap-psi-secret"
@@ -91,6 +92,9 @@ MAC = 16
 ENTRY = TAG + 1 + MAC
 WORKERS = min(4, os.cpu_count() or 1)  # threads for the group operations
 PARALLEL_FROM = 2000  # below this many operations one thread is quicker
+# A round file is refused above this size before it is parsed: room for about 1.5 million accounts
+# (counts-only round 1, 175 bytes each; 3 million otherwise), far past a CRM export acctmap reads.
+ROUND_FILE_LIMIT = 256 * 2**20
 
 # What a table entry's one encrypted byte means: the owner's status (overlap mode) or the category
 # of the pairing (counts-only). Index 0 is "unknown".
@@ -124,13 +128,19 @@ def secret_dir() -> Path:
     return platformdirs.user_data_path("acctmap") / "psi"
 
 
-def check_output(path: str | Path) -> Path:
-    """Refuse an output path that is a symbolic link, a device or a FIFO (it would be replaced)."""
+def check_output(path: str | Path, *inputs: str | Path) -> Path:
+    """Refuse an output path that is a symbolic link, a device or a FIFO (it would be replaced),
+    or one of the step's own input files (`psi answer N1 G1 -o N1` would lose our round 1)."""
     path = Path(path)
     if path.is_symlink():
         raise _fail(path, "is a symbolic link: name a plain file to write")
     if path.exists() and not stat.S_ISREG(path.stat().st_mode):
         raise _fail(path, "is not a plain file (a folder, device or FIFO): name a file to write")
+    for item in inputs:
+        if item and Path(item).exists() and atomic.same_file(path, item):
+            # the wording of the CLI's own check (cli._refuse_own_input)
+            raise AcctmapError(f"-o {path}: that is the input file {item}; refusing to write "
+                               "over it. Choose another output file.")
     return path
 
 
@@ -281,31 +291,59 @@ _ROUND_WORDS = {1: "round-1 file (made by `acctmap psi start`)",
                 2: "round-2 file (made by `acctmap psi answer`)"}
 
 
+def _shown(value: Any) -> str:
+    """A value of a partner's file in a message: its repr, cut short (it may be megabytes)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _damaged(path: Path, expected: int, why: str) -> AcctmapError:
+    return _fail(path, f"is not a private overlap file, or it is damaged: {why}; expected a "
+                       f"{_ROUND_WORDS[expected]}")
+
+
+def _parse(raw: bytes, path: Path, expected: int) -> dict[str, Any]:
+    """The round file's JSON object; a partner's file is hostile by design, so whatever it holds
+    is one refusal naming the file, never a traceback."""
+    try:
+        doc = json.loads(raw)
+    except UnicodeDecodeError:
+        raise _damaged(path, expected, "it is not text") from None
+    except json.JSONDecodeError as exc:
+        raise _damaged(path, expected, f"not JSON at line {exc.lineno}, column {exc.colno} "
+                                       f"({exc.msg})") from None
+    except ValueError:  # a number over Python's limit of digits (sys.get_int_max_str_digits)
+        raise _damaged(path, expected, "it holds a number too long to read") from None
+    except RecursionError:
+        raise _damaged(path, expected, "it is nested too deep") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise _damaged(path, expected, f'it has no "format": "{FORMAT}"')
+    # A round file's values are all flat; refusing nesting here also keeps the checksum's
+    # json.dumps of the document from recursing (a depth json.loads passed can still be too deep).
+    if any(isinstance(value, (dict, list)) for value in doc.values()):
+        raise _damaged(path, expected, "a value holds a list or a table")
+    return doc
+
+
 def read_round(path: str | Path, expected: int) -> RoundFile:
     """Read and check a round file: format, version, round, checksum and sizes."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_exchange_file(path, ROUND_FILE_LIMIT, "round file")
     except FileNotFoundError:
         raise _fail(path, "file not found") from None
     except OSError as exc:
         raise _fail(path, f"cannot read the file: {exc.strerror or exc}") from None
-    try:
-        doc = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise _fail(path, f"not a private overlap file: expected a {_ROUND_WORDS[expected]}, "
-                          "or it is corrupt") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise _fail(path, f"not a private overlap file: expected a {_ROUND_WORDS[expected]}")
+    doc = _parse(raw, path, expected)
     if doc.get("version") != VERSION:
         raise _fail(path, f"written by another version of the exchange (version "
-                          f"{doc.get('version')!r}; this acctmap speaks version {VERSION})")
+                          f"{_shown(doc.get('version'))}; this acctmap speaks version {VERSION})")
     if doc.get("checksum") != _checksum(doc):
         raise _fail(path, "the file is corrupt or was changed after it was written (its checksum "
                           "does not match): ask for the file again")
     rnd = doc.get("round")
     if rnd != expected:
-        got = _ROUND_WORDS.get(rnd, f"round {rnd!r}") if isinstance(rnd, int) else repr(rnd)
+        got = _ROUND_WORDS.get(rnd, f"round {_shown(rnd)}") if isinstance(rnd, int) else _shown(rnd)
         raise _fail(path, f"wrong round: this is a {got}, expected a {_ROUND_WORDS[expected]}")
     try:
         rf = RoundFile(path=path, round=rnd, exchange=str(doc["exchange"]),
@@ -319,13 +357,15 @@ def read_round(path: str | Path, expected: int) -> RoundFile:
             rf.answers_file = str(doc["answers_file"])
             rf.answers_exchange = str(doc["answers_exchange"])
             rf.own_round1 = str(doc["own_round1"])
-    except (KeyError, ValueError, TypeError) as exc:
-        raise _fail(path, f"the file is incomplete or corrupt ({exc})") from None
+    except KeyError as exc:
+        raise _damaged(path, expected, f"it has no {exc}") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # OverflowError: int(1e999)
+        raise _damaged(path, expected, str(exc)) from None
     per_item = len(BUCKETS) if rf.counts_only else 1
     sizes_ok = (rnd == 2 or (len(rf.query) == rf.list_size
                              and len(rf.table) == rf.list_size * per_item * ENTRY))
     if not sizes_ok or any(len(p) != POINT for p in rf.query + rf.answers):
-        raise _fail(path, "the file is corrupt: its sizes do not add up")
+        raise _damaged(path, expected, "its sizes do not add up")
     return rf
 
 
@@ -468,7 +508,7 @@ def _shuffled(items: list[Any]) -> list[Any]:
 def start(lst: AccountList, out: str | Path, *, counts_only: bool = False, company: str = "",
           folder: str | Path | None = None) -> Started:
     """Write our round-1 file and keep the secret locally (fresh secrets on every call)."""
-    out = check_output(out)
+    out = check_output(out, lst.path)
     if lst.hashed:
         raise _fail(lst.path, "is a keyed-hash list: start the private exchange from your own "
                               "plain list")
@@ -578,7 +618,7 @@ def answer(ours1: str | Path, theirs1: str | Path, out: str | Path, *,
     Our k answers one partner round-1 file only (recorded in the local secret); that same file
     can be answered again (a lost round-2 file), any other is refused.
     """
-    out = check_output(out)
+    out = check_output(out, ours1, theirs1)
     folder = Path(folder or secret_dir())
     mine, theirs = read_round(ours1, 1), read_round(theirs1, 1)
     sec = load_secret(mine, folder)
@@ -616,6 +656,7 @@ class Finished:
     session: Session | None = None
     our_source: Source | None = None
     notes: list[str] = field(default_factory=list)
+    files: tuple[Path, ...] = ()  # our round 1, their rounds 1 and 2: never written over
 
 
 def _check_answer(mine: RoundFile, theirs1: RoundFile, theirs2: RoundFile) -> None:
@@ -657,7 +698,8 @@ def finish(ours1: str | Path, theirs1: str | Path, theirs2: str | Path, *,
     day = day or date.today()
     result = Finished(counts_only=sec.counts_only, ours=ours, partner=partner,
                       our_size=mine.list_size, partner_size=theirs.list_size,
-                      left_out=sec.left_out, counts={}, overlap=0, day=day, our_source=sec.source)
+                      left_out=sec.left_out, counts={}, overlap=0, day=day, our_source=sec.source,
+                      files=(mine.path, theirs.path, theirs_answer.path))
     result.counts = {c.key: 0 for c in CATEGORIES} | {UNCATEGORIZED: 0}
     if sec.counts_only:
         for value in found:
@@ -725,6 +767,6 @@ def counts_toml(f: Finished) -> str:
 
 
 def write_counts(f: Finished, path: str | Path) -> Path:
-    path = Path(path)
+    path = check_output(path, *f.files)
     _write(path, counts_toml(f).encode("utf-8"))
     return path

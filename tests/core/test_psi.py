@@ -310,3 +310,72 @@ def test_a_psi_step_leaves_no_library_copy_in_the_temp_folder(tmp_path):
     code = "from acctmap_tui.core import psi; assert len(psi._to_group('acme.com', b'x')) == 32"
     subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "TMPDIR": str(tmp)})
     assert list(tmp.iterdir()) == []
+
+
+def test_an_output_that_is_an_input_of_the_step_is_refused(tmp_path, lists):
+    ours, theirs = lists
+    f, secrets = run_exchange(tmp_path, ours, theirs)
+    kept = {n: p.read_bytes() for n, p in f.items()}
+    with pytest.raises(AcctmapError, match="that is the input file"):
+        psi.start(ours, ours.path, folder=secrets)
+    with pytest.raises(AcctmapError, match="that is the input file"):
+        psi.answer(f["a1"], f["b1"], f["b1"], folder=secrets)
+    # the check `psi finish -o` makes before writing the session: each of its three round files
+    for name in ("a1", "b1", "b2"):
+        with pytest.raises(AcctmapError) as err:
+            psi.check_output(f[name], f["a1"], f["b1"], f["b2"])
+        assert str(err.value) == (f"-o {f[name]}: that is the input file {f[name]}; refusing to "
+                                  "write over it. Choose another output file.")
+    assert psi.check_output(tmp_path / "s.toml", f["a1"], f["b1"], f["b2"]) == tmp_path / "s.toml"
+    assert {n: p.read_bytes() for n, p in f.items()} == kept
+
+
+def rewritten(path, **changes):
+    """A partner's round file with fields changed and a checksum that matches again."""
+    doc = json.loads(path.read_text()) | changes
+    del doc["checksum"]
+    path.write_bytes(psi._dump(doc))
+    return path
+
+
+@pytest.mark.parametrize("changes, why", [
+    ({"list_size": float("inf")}, "cannot convert float infinity to integer"),
+    ({"list_size": [[[60]]]}, "a value holds a list or a table"),
+    ({"company": {"name": "Globex"}}, "a value holds a list or a table"),
+    ({"query": 12}, "not 'int'"),
+    ({"table": "*"}, "Only base64 data"),
+])
+def test_a_hostile_file_with_a_good_checksum_is_a_clear_refusal(tmp_path, lists, changes, why):
+    ours, theirs = lists
+    f, secrets = run_exchange(tmp_path, ours, theirs)
+    bad = rewritten(f["b1"], **changes)
+    with pytest.raises(AcctmapError) as err:
+        psi.answer(f["a1"], bad, tmp_path / "x.psi", folder=secrets)
+    assert str(err.value).startswith(f"{bad}: is not a private overlap file, or it is damaged: ")
+    assert why in str(err.value)
+
+
+def test_a_field_missing_or_megabytes_long_is_named_short(tmp_path, lists):
+    ours, theirs = lists
+    f, secrets = run_exchange(tmp_path, ours, theirs)
+    doc = json.loads(f["b1"].read_text())
+    del doc["table"], doc["checksum"]
+    bad = tmp_path / "bad.psi"
+    bad.write_bytes(psi._dump(doc))
+    with pytest.raises(AcctmapError, match="it has no 'table'"):
+        psi.finish(f["a1"], bad, f["b2"], folder=secrets)
+    rewritten(f["b1"], round="9" * 2_000_000)
+    with pytest.raises(AcctmapError) as err:
+        psi.finish(f["a1"], f["b1"], f["b2"], folder=secrets)
+    assert "wrong round" in str(err.value) and len(str(err.value)) < 500
+
+
+def test_a_round_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path, lists,
+                                                                         monkeypatch):
+    ours, theirs = lists
+    f, secrets = run_exchange(tmp_path, ours, theirs)
+    monkeypatch.setattr(psi, "ROUND_FILE_LIMIT", 1000)
+    monkeypatch.setattr(psi, "_parse", lambda *args: pytest.fail("parsed"))
+    with pytest.raises(AcctmapError) as err:
+        psi.answer(f["a1"], f["b1"], tmp_path / "x.psi", folder=secrets)
+    assert str(err.value).startswith(f"{f['a1']}: too large for a round file (over 1,000 bytes)")

@@ -147,8 +147,9 @@ def test_finish_refuses_the_wrong_round(tmp_path, capsys):
     assert code == 2 and "your own round-1 file" in err
 
 
-@pytest.mark.parametrize("how", ["flip", "truncate", "size"])
-def test_finish_refuses_a_tampered_file(tmp_path, capsys, how):
+@pytest.mark.parametrize("how, words", [("flip", "corrupt"), ("size", "corrupt"),
+                                        ("truncate", "is not a private overlap file, or it is damaged")])
+def test_finish_refuses_a_tampered_file(tmp_path, capsys, how, words):
     f = exchange(capsys, tmp_path)
     text = f["b2"].read_text()
     if how == "flip":  # one character of the answers changed
@@ -162,7 +163,7 @@ def test_finish_refuses_a_tampered_file(tmp_path, capsys, how):
     f["b2"].write_text(text)
     code, out, err = run(capsys, "psi", "finish", f["a1"], f["b1"], f["b2"], "-o", tmp_path / "s.toml")
     assert code == 2 and str(f["b2"]) in err and "Traceback" not in err
-    assert "corrupt" in err
+    assert words in err
     assert not (tmp_path / "s.toml").exists()
 
 
@@ -245,3 +246,112 @@ def test_answer_refuses_a_second_partner_file_and_answers_the_first_again(tmp_pa
     code, stdout, _ = run(capsys, "psi", "answer", f["a1"], f["b1"], "-o", again)
     assert code == 0 and "answered this same file before" in stdout
     assert again.read_bytes() == f["a2"].read_bytes()
+
+
+# --- hostile input: own inputs as -o, damaged partner files, devices and FIFOs -------------------
+
+
+def refused_over_input(err, out, item):
+    return f"-o {out}: that is the input file {item}; refusing to write over it" in err
+
+
+def test_start_refuses_to_write_the_round_file_over_its_list(tmp_path, capsys):
+    lst = tmp_path / "ours.csv"
+    lst.write_bytes(Path(OURS_CSV).read_bytes())
+    code, _, err = run(capsys, "psi", "start", lst, "-o", lst)
+    assert code == 2 and refused_over_input(err, lst, lst)
+    assert lst.read_bytes() == Path(OURS_CSV).read_bytes()
+
+
+@pytest.mark.parametrize("out", ["a1", "b1", "a1 by a hard link", "a1 by the link given"])
+def test_answer_refuses_to_write_over_a_round_1_file(tmp_path, capsys, out):
+    f = exchange(capsys, tmp_path)
+    kept = {n: p.read_bytes() for n, p in f.items()}
+    ours1 = f["a1"]
+    if out == "a1 by a hard link":
+        target = tmp_path / "copy.psi"
+        os.link(f["a1"], target)
+    elif out == "a1 by the link given":  # the input named through a symbolic link
+        ours1, target = tmp_path / "link.psi", f["a1"]
+        ours1.symlink_to(f["a1"])
+    else:
+        target = f[out]
+    code, _, err = run(capsys, "psi", "answer", ours1, f["b1"], "-o", target)
+    assert code == 2 and "that is the input file" in err and "Traceback" not in err
+    assert {n: p.read_bytes() for n, p in f.items()} == kept
+
+
+@pytest.mark.parametrize("out", ["a1", "b1", "b2"])
+def test_counts_only_finish_refuses_to_write_over_a_round_file(tmp_path, capsys, out):
+    f = exchange(capsys, tmp_path, counts_only=True)
+    kept = {n: p.read_bytes() for n, p in f.items()}
+    code, _, err = run(capsys, "psi", "finish", f["a1"], f["b1"], f["b2"], "-o", f[out])
+    assert code == 2 and refused_over_input(err, f[out], f[out])
+    assert {n: p.read_bytes() for n, p in f.items()} == kept
+
+
+@pytest.mark.xfail(strict=True, reason="cli.cmd_psi_finish checks -o with psi.check_output("
+                   "args.output) alone: it must pass the three round files too (cli.py is another "
+                   "engineer's file); psi.check_output refuses them then (test_psi.py)")
+def test_finish_refuses_to_write_the_session_over_a_round_file(tmp_path, capsys):
+    f = exchange(capsys, tmp_path)
+    kept = f["b2"].read_bytes()
+    code, _, err = run(capsys, "psi", "finish", f["a1"], f["b1"], f["b2"], "-o", f["b2"])
+    assert code == 2 and refused_over_input(err, f["b2"], f["b2"])
+    assert f["b2"].read_bytes() == kept
+
+
+DAMAGED = {  # what a partner's .psi can hold, and the reason the refusal gives
+    "number": ('{"a": ' + "9" * 100_000 + "}", "a number too long to read"),
+    "nesting": ("[" * 100_000, "nested too deep"),
+    "binary": ("\x00\xff" * 100, "not"),
+    "empty": ("", "not JSON at line 1, column 1"),
+    "other json": ('{"format": "something else"}', 'no "format": "acctmap-psi"'),
+}
+
+
+@pytest.mark.parametrize("kind", DAMAGED)
+@pytest.mark.parametrize("step", ["answer", "finish-theirs1", "finish-theirs2"])
+def test_a_damaged_partner_file_is_one_clear_message(tmp_path, capsys, kind, step):
+    f = exchange(capsys, tmp_path)
+    text, why = DAMAGED[kind]
+    bad = tmp_path / "bad.psi"
+    bad.write_bytes(text.encode("latin-1"))
+    out = tmp_path / "out"
+    argv = {"answer": ("answer", f["a1"], bad), "finish-theirs1": ("finish", f["a1"], bad, f["b2"]),
+            "finish-theirs2": ("finish", f["a1"], f["b1"], bad)}[step]
+    code, stdout, err = run(capsys, "psi", *argv, "-o", out)
+    assert code == 2 and not stdout and not out.exists()
+    assert err.startswith(f"acctmap: error: {bad}: is not a private overlap file, or it is damaged: ")
+    assert why in err and len(err.splitlines()) == 1
+
+
+def run_in_thread(capsys, *argv, fifo=None, wait=20.0):
+    """run() that fails instead of hanging: a read of `fifo` would wait for a writer for ever."""
+    import threading
+
+    got = {}
+    worker = threading.Thread(target=lambda: got.update(result=run(capsys, *argv)), daemon=True)
+    worker.start()
+    worker.join(wait)
+    if worker.is_alive() and fifo:
+        with open(fifo, "wb"):  # let the stuck read end, so the test fails rather than hangs
+            pass
+        worker.join(wait)
+    assert "result" in got, "the command waited on the FIFO"
+    return got["result"]
+
+
+@pytest.mark.parametrize("step", ["answer", "finish"])
+def test_a_device_or_fifo_as_a_round_file_is_refused_before_reading(tmp_path, capsys, step):
+    f = exchange(capsys, tmp_path)
+    fifo = tmp_path / "partner.psi"
+    os.mkfifo(fifo)
+    for bad in (fifo, Path(os.devnull), tmp_path):  # /dev/null: a device that reads as empty
+        argv = ("answer", f["a1"], bad) if step == "answer" else ("finish", f["a1"], f["b1"], bad)
+        code, _, err = run_in_thread(capsys, "psi", *argv, "-o", tmp_path / "out", fifo=fifo)
+        assert code == 2 and f"{bad}: is not a plain file (a folder, device or FIFO)" in err
+    # a link to a round file is read as the file
+    link = tmp_path / "b2-link.psi"
+    link.symlink_to(f["b2"])
+    assert run(capsys, "psi", "finish", f["a1"], f["b1"], link)[0] == 0
