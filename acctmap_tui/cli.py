@@ -274,8 +274,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     render = {"text": compare.render_text, "md": compare.render_markdown,
               "csv": compare.render_csv, "json": compare.render_json}[args.format]
     report = render(result)
-    # CSV keeps a cell's text as it is (quoted); JSON writes its own escapes
-    print(shown(report) if args.format in ("text", "md") else report)
+    # piped or redirected, a CSV keeps each cell as it is (quoted) and JSON its own escapes: data
+    print(shown(report) if args.format in ("text", "md") or sys.stdout.isatty() else report)
     if args.format == "csv":  # a CSV has no room for the note: it goes beside it
         print(f"acctmap: {compare.privacy_line(result)}", file=sys.stderr)
     return 0

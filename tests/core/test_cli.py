@@ -1,6 +1,7 @@
 """The command line, end to end on the bundled demo lists and on bad input."""
 
 import csv
+import sys
 
 import pytest
 
@@ -128,7 +129,7 @@ def test_export_top_takes_1_or_more(tmp_path, capsys, top):
     assert not out.exists()
 
 
-def test_diff_shows_control_characters_in_notes_escaped(tmp_path, capsys):
+def test_diff_shows_control_characters_in_notes_escaped(tmp_path, capsys, monkeypatch):
     """A colleague's or hand-edited session's notes went to the terminal raw: ESC[31m turned it
     red, CR moved the cursor, NUL and the rest went through too."""
     old, new = tmp_path / "q3.toml", tmp_path / "q4.toml"
@@ -146,6 +147,11 @@ def test_diff_shows_control_characters_in_notes_escaped(tmp_path, capsys):
         assert not set(out) & {"\x00", "\x1b", "\x7f", "\r", "\u2028", "\x85"}
     code, out, _ = run(capsys, "diff", str(old), str(new), "--format", "json")
     assert "\\u001b[31mred" in out  # JSON writes its own escapes
+    code, out, _ = run(capsys, "diff", str(old), str(new), "--format", "csv")
+    assert "\x1b[31mred" in out  # a cell as it is, when not to a terminal...
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, _ = run(capsys, "diff", str(old), str(new), "--format", "csv")
+    assert "\\x1b[31mred" in out and "\x1b" not in out  # ...and escaped when it is
 
 
 def test_corrupt_session_names_file_and_line(tmp_path, capsys):
