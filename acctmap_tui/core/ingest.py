@@ -494,15 +494,22 @@ class _TextRows:
         if (self.has_long_lines or multi_line) and max(map(len, cells), default=0) > CELL_LIMIT:
             i = max(range(len(cells)), key=lambda k: len(cells[k]))
             if header:
-                raise _err(self.file, f"row {row}: the header row has a value "
-                                      f"{len(cells[i]) // 1024} KiB long; is this a list export?")
-            self.problems.append(Problem(
-                self.file, row, self._label(i),
-                f"row skipped: this value is {len(cells[i]) // 1024} KiB long, over the "
-                f"{CELL_LIMIT // 1024} KiB a cell may hold (a broken export or a missing quote?)",
-            ))
+                raise _oversize_header(self.file, row, len(cells[i]))
+            self.problems.append(_oversize(self.file, row, self._label(i), len(cells[i]),
+                                           "a broken export or a missing quote?"))
             return None
         return cells
+
+
+def _oversize(file: str, row: int, column: str | None, length: int, why: str) -> Problem:
+    """A row skipped for a cell over CELL_LIMIT, in a text file or a workbook."""
+    return Problem(file, row, column, f"row skipped: this value is {length // 1024} KiB long, over "
+                                      f"the {CELL_LIMIT // 1024} KiB a cell may hold ({why})")
+
+
+def _oversize_header(file: str, row: int, length: int) -> IngestError:
+    return _err(file, f"row {row}: the header row has a value {length // 1024} KiB long; is this a "
+                      "list export?")
 
 
 def _unclosed_quote(lines: list[str], delim: str, headers: list[str] | None, cells: list[str],
@@ -674,13 +681,155 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+# A workbook reader holds what it reads whole, so an .xlsx is checked before one opens it.
+# calamine sizes a sheet's grid from its farthest cell, not from the cells present (one cell at
+# XFD1048576 asked for 512 GB and aborted the process; one at AAA300000 took 63 s and 8 GB), and
+# every reader unpacks a member whole (a 1 MB file held a 1 GiB cell: 4.2 GB of memory).
+UNPACKED_LIMIT = 1 << 30  # bytes, every member of the archive together
+PACKING_RATIO = 100  # XML packs 5-15 times; a member unpacking to more is a zip bomb ...
+PACKING_RATIO_FROM = 64 << 20  # ... once it is this big
+SHEET_CELLS = 50_000_000  # a sheet's grid, rows x columns: 200,000 rows of 250 columns
+SPARSE_FROM = 1_000_000  # a grid past this size must have a cell present in every SPARSE_RATIO
+SPARSE_RATIO = 100
+_UNPACK_STEP = 1 << 20
+# Cell and row references ("B7", row "7"), read from the sheet's XML as bytes: a literal start
+# keeps the search fast (0.15 s over a 200,000-row sheet's 65 MB). Its <dimension> is not read: it
+# can lie, and calamine does not trust it either.
+_REF_ROW = re.compile(rb"""r\s*=\s*["'][A-Za-z]*(\d+)""")
+_REF_WIDE_COLUMN = re.compile(rb"""r\s*=\s*["']([A-Za-z]{2,})""")  # from column AA on
+_REF_ESCAPED = re.compile(rb"""r\s*=\s*["'][^"'<>]*&""")  # "&#88;FD1048576" would slip past
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _unpacked(data: bytes, info, file: str):  # -> Iterator[bytes]
+    """A member's bytes, a step at a time, as its compressed data really unpacks: the size the
+    archive declares is not trusted (a reader may not stop there either)."""
+    import struct
+    import zlib
+    import zipfile
+
+    at = info.header_offset
+    if data[at:at + 4] != b"PK\x03\x04":
+        raise _err(file, f"not a readable Excel workbook (member {info.filename!r} is damaged)")
+    name_length, extra_length = struct.unpack("<HH", data[at + 26:at + 30])
+    start = at + 30 + name_length + extra_length
+    packed = memoryview(data)[start:start + info.compress_size]
+    if info.flag_bits & 1:
+        raise _err(file, "the workbook is password-protected: save it without a password")
+    if info.compress_type == zipfile.ZIP_STORED:
+        for i in range(0, len(packed), _UNPACK_STEP):
+            yield bytes(packed[i:i + _UNPACK_STEP])
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise _err(file, f"not a readable Excel workbook (member {info.filename!r} is packed with "
+                         f"method {info.compress_type}; Excel packs with deflate)")
+    unpack = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        for i in range(0, len(packed), 1 << 16):
+            rest = packed[i:i + (1 << 16)]
+            while rest and not unpack.eof:
+                yield unpack.decompress(rest, _UNPACK_STEP)
+                rest = unpack.unconsumed_tail
+            if unpack.eof:
+                break
+        yield unpack.flush()
+    except zlib.error as e:
+        raise _err(file, f"not a readable Excel workbook (member {info.filename!r}: {e})") from None
+
+
+def _check_archive(data: bytes, file: str) -> None:
+    """Refuses an .xlsx that would take a reader past any memory: a zip bomb (`UNPACKED_LIMIT`,
+    `PACKING_RATIO`) or a sheet whose grid is absurd for the cells it holds (`SHEET_CELLS`,
+    `SPARSE_RATIO`). Every member is unpacked here, a step at a time (0.2 s for a 65 MB sheet)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # the readers say what is wrong with it
+    declared = sum(m.file_size for m in members)
+    if declared > UNPACKED_LIMIT:
+        raise _err(file, f"the workbook unpacks to {-(-declared >> 20):,} MiB, over the "
+                         f"{UNPACKED_LIMIT >> 20:,} MiB a list may take (a zip bomb, or not a list)")
+    sheets = {part: name for name, (part, _hidden) in _xlsx_sheets(data).items()}
+    total = 0
+    for member in members:
+        sheet = sheets.get(member.filename) or ("worksheets/" in member.filename and member.filename)
+        grid = _Grid(file, sheet) if sheet else None
+        size = 0
+        for piece in _unpacked(data, member, file):
+            size += len(piece)
+            total += len(piece)
+            if total > UNPACKED_LIMIT or (size > PACKING_RATIO_FROM
+                                          and size > PACKING_RATIO * max(member.compress_size, 1)):
+                raise _err(file, f"the workbook unpacks to more than {total >> 20:,} MiB from "
+                                 f"{len(data) >> 10:,} KiB (member {member.filename!r}): a zip bomb, "
+                                 "not a list")
+            if grid is not None:
+                grid.read(piece)
+        if grid is not None:
+            grid.check()
+
+
+class _Grid:
+    """How far a sheet's cells reach and how many there are, from its XML read a step at a time."""
+
+    def __init__(self, file: str, sheet: str) -> None:
+        self.file, self.sheet = file, sheet
+        self.last_row = self.present = 0
+        self.widest = b""  # the widest column past Z
+        self.tail = b""  # the text after the step's last tag, read with the next step
+
+    def read(self, piece: bytes) -> None:
+        text = self.tail + piece
+        cut = text.rfind(b">") + 1
+        text, self.tail = text[:cut], text[cut:]
+        if len(self.tail) > _UNPACK_STEP:  # a long value (no tag in it): its end is kept
+            text, self.tail = self.tail[:-4096], self.tail[-4096:]
+        self._scan(text)
+
+    def _scan(self, text: bytes) -> None:
+        rows = _REF_ROW.findall(text)
+        if rows:
+            self.present += len(rows)
+            self.last_row = max(self.last_row, max(map(int, rows)))
+        for letters in _REF_WIDE_COLUMN.findall(text):
+            if (len(letters), letters.upper()) > (len(self.widest), self.widest):
+                self.widest = letters.upper()
+        if b"&" in text and _REF_ESCAPED.search(text):
+            raise _err(self.file, f"sheet {self.sheet!r}: a cell reference is written with "
+                                  "character entities; not a workbook a spreadsheet wrote")
+
+    def check(self) -> None:
+        """Refuses a grid (to the farthest cell; columns to Z when none is wider) over
+        SHEET_CELLS, or past SPARSE_FROM and emptier than one cell in SPARSE_RATIO."""
+        self._scan(self.tail)
+        columns = max(_column_number(self.widest), 26)
+        grid = self.last_row * columns
+        if grid > SHEET_CELLS or (grid > SPARSE_FROM and grid > SPARSE_RATIO * self.present):
+            reach = f"row {self.last_row:,}" + (f" and column {self.widest.decode()}" if self.widest else "")
+            raise _err(self.file, f"sheet {self.sheet!r}: its cells reach {reach} ({grid:,} cells to "
+                                  f"read) but only about {self.present:,} are there; not a list "
+                                  "(delete the far-away cells, or copy the list into a new workbook)")
+
+
 def _workbook_sheets(data: bytes, file: str) -> dict[str, list[list[str]]]:
     """Every worksheet's rows as texts (`_cell_text`), by name in the workbook's order.
 
     python-calamine reads them (pandas.read_excel, used before, gave the same texts after a 0.6 s
     import and one more pass over every cell: reading a 50,000-row workbook as a whole process
-    took 2.2-2.9 s, now 1.8-2.1 s); a workbook it cannot read is tried with openpyxl.
+    took 2.2-2.9 s, now 1.8-2.1 s); a workbook it cannot read is tried with openpyxl. An .xlsx
+    is checked first (`_check_archive`).
     """
+    if data.startswith(b"PK"):
+        _check_archive(data, file)
     reasons: list[str] = []
     for name, reader in (("calamine", _calamine_sheets), ("openpyxl", _openpyxl_sheets)):
         try:
@@ -710,7 +859,8 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
     """
     sheets = _workbook_sheets(data, file)
     names = list(sheets)
-    filled = {name: sum(1 for row in rows if any(c.strip() for c in row))
+    oversize = {name: _skip_oversize(rows) for name, rows in sheets.items()}
+    filled = {name: sum(1 for row in rows if row is None or any(c.strip() for c in row))
               for name, rows in sheets.items()}
     parts = _xlsx_sheets(data)
     hidden = {n for n, (_part, h) in parts.items() if h}
@@ -748,9 +898,35 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
     if len(names) > 1:
         notes.append(Problem(file, None, None, f"read {where}; not read: {others} "
                                                "(choose another with --sheet NAME or NUMBER)"))
+    header_at, header = next((i, row) for i, row in enumerate(rows)
+                             if row is not None and any(c.strip() for c in row))
+    if (longest := max(map(len, header))) > CELL_LIMIT:
+        raise _oversize_header(file, header_at + 1, longest)
+    if oversize[chosen]:
+        labels = _unique_headers(header)
+        table.problems[:0] = [_oversize(file, row, labels[col] if col < len(labels) else None,
+                                        length, "a broken export?")
+                              for row, (col, length) in oversize[chosen].items()]
     part = parts.get(chosen, ("", False))[0]
     table.problems[:0] = notes + (_uncached_formulas(data, file, part, chosen, rows) if part else [])
     return table
+
+
+def _skip_oversize(rows: list[list[str] | None]) -> dict[int, tuple[int, int]]:
+    """The rows of a sheet with a cell over CELL_LIMIT, skipped as a text file's are: each is
+    made None (`_table_from_rows` counts it); spreadsheet row -> (column index, length). The
+    header row is left for `_read_excel` to refuse, if its sheet is the one read."""
+    if max(map(len, chain.from_iterable(rows)), default=0) <= CELL_LIMIT:
+        return {}
+    skipped: dict[int, tuple[int, int]] = {}
+    header_seen = False
+    for i, row in enumerate(rows):
+        longest = max(map(len, row), default=0)
+        if longest > CELL_LIMIT and header_seen:
+            skipped[i + 1] = (list(map(len, row)).index(longest), longest)
+            rows[i] = None
+        header_seen = header_seen or any(c.strip() for c in row)
+    return skipped
 
 
 def _openpyxl_sheets(data: bytes) -> dict[str, list[list[str]]]:
@@ -824,8 +1000,8 @@ def _uncached_formulas(data: bytes, file: str, part: str, sheet: str,
         return []  # .xls, or a layout this check does not know: the values read stand
     if not _FORMULA_TAG.search(xml):
         return []
-    header = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
-    labels = _unique_headers(rows[header]) if rows else []
+    header = next((i for i, row in enumerate(rows) if row and any(c.strip() for c in row)), 0)
+    labels = _unique_headers(rows[header] or []) if rows else []
     grouped = _Problems(file)
     try:
         for _event, el in ET.iterparse(io.BytesIO(xml)):
@@ -846,7 +1022,8 @@ def _uncached_formulas(data: bytes, file: str, part: str, sheet: str,
             for ch in ref.group(1):
                 col = col * 26 + ord(ch) - 64
             row, col = int(ref.group(2)), col - 1
-            if row - 1 < len(rows) and col < len(rows[row - 1]) and rows[row - 1][col]:
+            if row - 1 < len(rows) and (rows[row - 1] is None  # skipped, reported
+                                        or col < len(rows[row - 1]) and rows[row - 1][col]):
                 continue  # the reader found a value after all
             label = labels[col] if row - 1 > header and col < len(labels) else f"column {ref.group(1)}"
             grouped.add(row, label, f"sheet {sheet!r}: a formula with no saved value, read as blank "

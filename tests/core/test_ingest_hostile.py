@@ -6,12 +6,15 @@ that can be read is read: never a traceback, never a silent drop.
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from acctmap_tui import cli
+from acctmap_tui.core import ingest
 from acctmap_tui.core.ingest import read_list
 from acctmap_tui.core.model import CUSTOMER, OURS, IngestError
 
@@ -452,3 +455,113 @@ def test_files_with_records_over_several_lines_read_as_the_careful_reader_reads_
         assert (table.headers, table.rows, table.problems, table.skipped) == (
             careful.headers, careful.rows, careful.problems, careful.skipped), text
     assert fast > 150
+
+
+# --- workbooks that would take a reader past any memory (audit F1, F9, F10) ---------------------
+
+
+def far_cell_workbook(tmp_path: Path, ref: str) -> Path:
+    """The 3-column list with one more cell far away (a 5 KB file)."""
+    wb = openpyxl.Workbook()
+    for row in [["name", "domain", "status"], ["Acme", "acme.com", "customer"]]:
+        wb.active.append(row)
+    wb.active[ref] = "z"
+    path = tmp_path / f"far_{ref}.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("ref", ["A1048576", "Z100000", "AAA2000"])
+def test_a_cell_far_from_the_list_refuses_the_workbook_before_it_is_read(tmp_path: Path, ref: str) -> None:
+    path = far_cell_workbook(tmp_path, ref)
+    with pytest.raises(IngestError) as info:
+        read_list(path, OURS)
+    message = str(info.value)
+    assert message.startswith(f"{path}: sheet 'Sheet': its cells reach row ") and "not a list" in message
+
+
+def test_a_cell_at_the_last_row_and_column_is_one_message_not_an_abort(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = far_cell_workbook(tmp_path, "XFD1048576")  # calamine asked for 512 GB and aborted
+    done = subprocess.run([sys.executable, "-m", "acctmap_tui", "share", str(path), "-o",
+                           str(tmp_path / "out.csv")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr[-500:]
+    assert "reach row 1,048,576 and column XFD" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_dimension_that_lies_is_not_believed(tmp_path: Path) -> None:
+    path = far_cell_workbook(tmp_path, "D3")
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', sheet)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    assert names(read_list(path, OURS)) == {"Acme"}
+
+
+def big_cell_workbook(tmp_path: Path, size: int, header: str = "name") -> Path:
+    """A list whose row 2 has a name `size` characters long, written inline in the sheet as
+    scripts write it (openpyxl cuts a cell at Excel's 32,767 characters)."""
+    path = workbook(tmp_path, {"Accounts": [["name", "domain", "status"]]})
+    rows = [[header, "domain", "status"], ["A" * size, "big.com", "customer"], ["Ok Co", "okco.com", "customer"]]
+    cells = "".join(f'<row r="{r}">' + "".join(
+        f'<c r="{col}{r}" t="inlineStr"><is><t>{value}</t></is></c>' for col, value in zip("ABC", row))
+        + "</row>" for r, row in enumerate(rows, start=1))
+    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f"<sheetData>{cells}</sheetData></worksheet>")
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, monkeypatch) -> None:
+    path = big_cell_workbook(tmp_path, 3 << 20)  # 3 MiB of "A": 3 KB packed
+    monkeypatch.setattr(ingest, "UNPACKED_LIMIT", 2 << 20)
+    with pytest.raises(IngestError, match=r"unpacks to 4 MiB, over the 2 MiB a list may take"):
+        read_list(path, OURS)
+
+
+def test_a_zip_bomb_that_lies_about_its_size_is_refused_while_unpacking(tmp_path: Path, monkeypatch) -> None:
+    path = big_cell_workbook(tmp_path, 3 << 20)
+    with zipfile.ZipFile(path) as z:
+        local = z.getinfo("xl/worksheets/sheet1.xml").header_offset
+    data = bytearray(path.read_bytes())
+    central = data.rindex(b"xl/worksheets/sheet1.xml") - 46
+    for size_at in (local + 22, central + 24):  # what the headers declare: 1 KiB
+        data[size_at:size_at + 4] = (1024).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as z:
+        assert sum(m.file_size for m in z.infolist()) < 2 << 20
+    monkeypatch.setattr(ingest, "UNPACKED_LIMIT", 2 << 20)
+    with pytest.raises(IngestError, match=r"unpacks to more than 2 MiB .*a zip bomb"):
+        read_list(path, OURS)
+
+
+def test_a_member_packed_a_thousand_times_is_a_bomb(tmp_path: Path, monkeypatch) -> None:
+    path = big_cell_workbook(tmp_path, 3 << 20)
+    monkeypatch.setattr(ingest, "PACKING_RATIO_FROM", 1 << 20)
+    with pytest.raises(IngestError, match=r"member 'xl/worksheets/sheet1.xml'\): a zip bomb"):
+        read_list(path, OURS)
+
+
+def test_a_workbook_cell_over_128_kib_skips_its_row_as_in_a_text_file(tmp_path: Path) -> None:
+    lst = read_list(big_cell_workbook(tmp_path, 200 * 1024), OURS)
+    assert names(lst) == {"Ok Co"} and lst.rows_read == 2
+    (problem,) = lst.problems
+    assert (problem.row, problem.column) == (2, "name")
+    assert problem.message == ("row skipped: this value is 200 KiB long, over the 128 KiB a cell may "
+                               "hold (a broken export?)")
+
+
+def test_a_workbook_header_over_128_kib_is_refused(tmp_path: Path) -> None:
+    path = big_cell_workbook(tmp_path, 10, header="name" + "x" * (130 * 1024))
+    with pytest.raises(IngestError, match="row 1: the header row has a value 130 KiB long"):
+        read_list(path, OURS)
