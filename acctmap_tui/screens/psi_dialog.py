@@ -10,9 +10,10 @@ Opened from the load screen (ctrl+r). Each tab is one step, run on the same core
   new session (through `core.start.finish_exchange` and `open_exchange`), or, for a counts-only exchange, the counts per
   category shown here (no record list).
 
-Every refusal of the exchange (wrong exchange or round, a changed file, no local secret, a second
-partner file for an exchange that already answered one) is shown in the dialog with its message;
-the dialog dismisses with the new workbench or None.
+Every refusal of the exchange (wrong exchange or round, a changed, damaged or hostile file, a device
+or FIFO in place of a file, a round file to write over one of the step's own files, no local
+secret, a second partner file for an exchange that already answered one) is shown in the dialog
+with its message; the dialog dismisses with the new workbench or None.
 """
 
 from __future__ import annotations

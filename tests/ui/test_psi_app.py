@@ -227,6 +227,35 @@ async def test_a_refused_file_shows_its_message_in_the_dialog(lists, tmp_path, s
         assert isinstance(app.screen, LoadScreen)
 
 
+async def test_a_hostile_partner_file_or_an_input_as_output_is_refused_in_the_dialog(
+        lists, tmp_path, sessions_dir):
+    f = exchange_in_core(lists)
+    a1, b1, b2 = f["a1"], f["b1_at_a"], f["b2_at_a"]
+    kept = {p: p.read_bytes() for p in (a1, b1, b2)}
+    deep, huge = tmp_path / "deep.psi", tmp_path / "huge.psi"
+    deep.write_text("[" * 100_000)
+    huge.write_text('{"a": ' + "9" * 100_000 + "}")
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(app, pilot)
+        for bad, why in ((deep, "nested too deep"), (huge, "a number too long to read")):
+            await run_step(app, pilot, dialog, "psi-answer", psi_a_ours1=a1, psi_a_theirs1=bad,
+                           psi_a_out2=tmp_path / "a2.psi")
+            error = text_of(dialog, "psi-error")
+            assert f"{bad}: is not a private overlap file, or it is damaged" in error
+            assert why in error and "Unexpected error" not in error
+            await run_step(app, pilot, dialog, "psi-finish", psi_f_ours1=a1, psi_f_theirs1=b1,
+                           psi_f_theirs2=bad)
+            assert why in text_of(dialog, "psi-error") and "Unexpected" not in text_of(dialog, "psi-error")
+        # our round-1 file named as the round-2 file to write: refused, nothing written over
+        await run_step(app, pilot, dialog, "psi-answer", psi_a_ours1=a1, psi_a_theirs1=b1,
+                       psi_a_out2=a1)
+        assert f"that is the input file {a1}" in text_of(dialog, "psi-error")
+        assert not (tmp_path / "a2.psi").exists()
+        assert isinstance(app.screen, PsiDialog) and app.workbench is None
+    assert {p: p.read_bytes() for p in kept} == kept
+
+
 async def test_a_second_partner_file_is_refused_in_the_dialog_and_the_first_answered_again(
         lists, tmp_path, sessions_dir):
     f = exchange_in_core(lists)
