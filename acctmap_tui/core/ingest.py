@@ -45,6 +45,7 @@ from acctmap_tui.core.model import (
     Record,
 )
 from acctmap_tui.core.normalize import (
+    is_legal_form_only,
     name_keys,
     parse_cell,
     shared_domain_reason,
@@ -1233,6 +1234,7 @@ _UNKNOWN_STATUSES = ("unknown status words", ": map them in the app (m on the IC
 _NO_DOMAINS = ("website cells with no usable domain", "; domains ignored")
 _SEVERAL_DOMAINS = ("website cells holding several domains", ": the first is used, the others match too")
 _SHARED_DOMAINS = ("free-mail or shared-host domains", "; domains left blank so they cannot match")
+_LEGAL_FORM_NAMES = ("names that are only a legal form", "; names ignored, so they cannot match")
 
 
 def _records(table: _Table, columns: dict[str, str], file: str,
@@ -1270,6 +1272,8 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         extras = map(dict, map(zip, repeat(extra_headers), map(cells_at, rows)))
     distinct_names = list(set(names))
     key_of = dict(zip(distinct_names, name_keys(distinct_names)))
+    no_names = {name for name, key in key_of.items() if is_legal_form_only(name, key)}
+    ncol = columns.get("name")
     status_cache = {raw: status_of.get(_compact(raw)) for raw in set(raw_statuses)}
     parsed: dict[str, tuple[str, str | None, tuple[str, ...]]] = {}
     shared: set[str] = set()  # domains that may be free mail or a shared host (depends on the name)
@@ -1296,6 +1300,10 @@ def _records(table: _Table, columns: dict[str, str], file: str,
             if domain in shared and (reason := shared_domain_reason(domain, name)):
                 grouped.add(row, dcol, reason + "; domain left blank so it cannot match", _SHARED_DOMAINS)
                 domain = ""
+        if name in no_names:
+            grouped.add(row, ncol, f"{name!r} is only a legal form, not a company name; name ignored",
+                        _LEGAL_FORM_NAMES)
+            name = ""
         if not name and not domain:
             grouped.add(row, None, "row skipped: no name and no usable domain")
             continue
@@ -1311,7 +1319,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
                 grouped.add(row, *key, _UNKNOWN_STATUSES)
             else:
                 grouped.add(row, scol, "no status")
-        nkey = key_of[name]
+        nkey = key_of[name] if name else ""
         # positional (twice as fast as keywords here): the order is pinned by _RECORD_FIELDS
         rec = Record(name, domain, status, raw_status, owner, raw_domain, nkey,
                      extra, [row], hashed, others)
@@ -1350,7 +1358,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     # one record without a word, so every such merge is named for a person to check.
     by_name = [r for r in merged if not r.domain]
     if by_name:
-        shown = ", ".join(f"{r.name!r} (rows {'+'.join(str(n) for n in r.rows)})" for r in by_name[:SHOW_ROWS])
+        shown = ", ".join(f"{r.name!r} (rows {_merged_rows(r.rows)})" for r in by_name[:SHOW_ROWS])
         more = ", ..." if len(by_name) > SHOW_ROWS else ""
         problems.append(Problem(
             file, None, columns.get("name"),

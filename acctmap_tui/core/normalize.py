@@ -369,7 +369,7 @@ def record_domain(cell: str, name: str) -> str:
 # keys made again when read, or a domain-less account would lose its decisions, owner and next
 # action next quarter (`--from`) and show as gone and new in a diff. Raise it with any change to
 # `name_key`'s output: tests/core/test_name_key_version.py fails until then.
-NAME_KEY_VERSION = 1
+NAME_KEY_VERSION = 2
 
 # public: the matcher also reads domain labels with them ("mandgplc")
 LEGAL_TERMS = frozenset(
@@ -451,7 +451,10 @@ def _fold_text(name: str) -> str:
     else:
         s = unicodedata.normalize("NFKD", _fold_letters(name.casefold()))
         for ch in set(s).difference(_ASCII_CHARS):
-            if unicodedata.category(ch).startswith("M"):  # accents and other marks
+            # accents and other marks; and the invisible format characters (zero-width space and
+            # joiners, soft hyphen, BOM, direction marks), which as word breaks made "Sun\u200bco
+            # Inc" the key of "Sun Inc"
+            if unicodedata.category(ch) in _DROPPED_CATEGORIES:
                 s = s.replace(ch, "")
         s = _fold_letters(s.casefold())
     s = _AND.sub(" and ", s)
@@ -464,6 +467,7 @@ def _fold_text(name: str) -> str:
 
 
 _ASCII_CHARS = frozenset(map(chr, range(128)))
+_DROPPED_CATEGORIES = frozenset(("Mn", "Mc", "Me", "Cf"))
 
 
 def _fold_letters(s: str) -> str:
@@ -553,9 +557,38 @@ def name_key(name: str) -> str:
     Casefolded, accents stripped, "&"/"+" -> "and", punctuation dropped ("S.A." -> "sa"), a
     leading "the" and trailing legal forms removed (CJK ones at either end: "株式会社山田" ->
     "山田"). A name that is only a legal word keeps it
-    ("Company" -> "company"), so a non-empty name never gives "".
+    ("Company" -> "company"), so a non-empty name never gives "" (ingest reads such a name as no
+    name: `is_legal_form_only`). Invisible format characters (zero-width space, soft hyphen) are
+    dropped, not read as word breaks.
     """
     return _key_of_folded(_fold_text(name))
+
+
+_NOT_A_NAME = _LEGAL_WORDS | {"the", "and"}
+_MAYBE_NOT_A_NAME = _NOT_A_NAME.union(*_LEGAL_PHRASES)  # every word a key of one may keep
+
+
+def is_legal_form_only(name: str, key: str | None = None) -> bool:
+    """True for a name that is nothing but legal forms: "Inc.", "Inc., LLC", "The Company",
+    "Limited Liability Company", "株式会社" (`name_key` keeps what it cannot strip: "inc"). Such a
+    name says nothing about which company it is: ingest reads it as no name, never to be matched.
+    `key` is the name's `name_key`, when known."""
+    key = name_key(name) if key is None else key
+    if not key or (key.isascii() and key[key.rfind(" ") + 1:] not in _MAYBE_NOT_A_NAME):
+        return False  # most names, at a look at the last word
+    text = _fold_text(name)
+    if not text.isascii():
+        text = _CJK_LEGAL.sub(" ", text)
+    words = text.split()
+    while words:
+        phrase = next((p for p in _PHRASES_BY_END.get(words[-1], ()) if tuple(words[-len(p):]) == p), None)
+        if phrase:
+            del words[-len(phrase):]
+        elif words[-1] in _NOT_A_NAME:
+            words.pop()
+        else:
+            return False
+    return True
 
 
 # `_ASCII_FOLD` as a byte table: punctuation to spaces, but "&" and "+" (spelled out with

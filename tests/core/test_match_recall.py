@@ -16,6 +16,7 @@ from acctmap_tui.core.match import _name_ranks, _name_words, match_lists
 from acctmap_tui.core.review_order import review_priority
 from acctmap_tui.core.model import (
     AUTO,
+    DOMAIN,
     FLAG_DIFFERENT_DOMAINS,
     OURS,
     PARTNER,
@@ -213,6 +214,48 @@ def test_rows_merged_on_the_name_alone_are_reported_for_a_person(tmp_path):
     text = "\n".join(map(str, lst.problems))
     assert "merged on the name alone" in text and "'Martin Plumbing' (rows 2+4)" in text
     assert "Acme" not in text.split("merged on the name alone")[1]  # a shared domain is proof enough
+
+
+def test_many_rows_merged_on_the_name_alone_are_cut_short(tmp_path):
+    path = tmp_path / "o.csv"
+    path.write_text("name,website,status\n" + "Acme Co,,customer\n" * 5000, encoding="utf-8")
+    lst = read_list(path, OURS)
+    (line,) = [str(p) for p in lst.problems if "merged on the name alone" in p.message]
+    assert "'Acme Co' (rows 2+3+4+5+6+… and 4,995 more)" in line and len(line) < 300
+
+
+# --- invisible characters and names of only legal forms (hostile-input audit F6, F7) ------------
+
+
+def test_a_zero_width_space_in_a_name_pairs_it_with_its_own_company(tmp_path):
+    ours, theirs = tmp_path / "o.csv", tmp_path / "t.csv"
+    ours.write_text("name,domain,status\nSun Inc,,customer\nSunco Inc,,prospect\n", encoding="utf-8")
+    theirs.write_text("name,domain,status\nSun\u200bco Inc,,customer\n", encoding="utf-8")
+    result = match_lists(read_list(ours, OURS), read_list(theirs, PARTNER))
+    assert decision(result, "Sunco Inc", "Sun\u200bco Inc") == AUTO
+    assert decision(result, "Sun Inc", "Sun\u200bco Inc") is None
+
+
+def test_names_of_only_legal_forms_are_never_matched_nor_merged(tmp_path):
+    ours, theirs = tmp_path / "o.csv", tmp_path / "t.csv"
+    ours.write_text('name,domain,status\nInc.,,customer\nLtd,,customer\nThe,,customer\n'
+                    '"Inc., LLC",,customer\n株式会社,,customer\nLLC,llc-maker.com,prospect\n', encoding="utf-8")
+    theirs.write_text("name,domain,status\nInc,,customer\nLLC,,customer\nCo.,,customer\n"
+                      "Widgets,llc-maker.com,customer\n", encoding="utf-8")
+    o, t = read_list(ours, OURS), read_list(theirs, PARTNER)
+    # a row with a domain keeps it, with no name; one with neither is skipped; each is reported
+    assert [(r.name, r.domain, r.rows) for r in o.records] == [("", "llc-maker.com", [7])]
+    assert len(t.records) == 1
+    by_row = {(p.row, p.column): p.message for p in o.problems if p.row}
+    assert by_row[(2, "name")] == "'Inc.' is only a legal form, not a company name; name ignored"
+    assert by_row[(5, "name")].startswith("'Inc., LLC' is only a legal form")
+    assert by_row[(7, "name")].startswith("'LLC' is only a legal form")
+    skipped = next(p for p in o.problems if "no name and no usable domain" in p.message)
+    assert "5 rows: 2, 3, 4, 5, 6" in skipped.message
+    assert not any("merged" in p.message for p in o.problems)
+    result = match_lists(o, t)
+    assert [(a.ours.domain, a.match.method) for a in result.accounts if a.ours and a.theirs] == [
+        ("llc-maker.com", DOMAIN)]
 
 
 # --- a brand top-level domain -------------------------------------------------------------------

@@ -39,6 +39,11 @@ RULES = [
     "Holdings Group", "Acme Holdings Group", "Group Holdings Inc", "Bank of America Corporation",
     "Banco Bilbao Vizcaya Argentaria, S.A.", "Deutsche Bank AG", "Partners Group Holding AG",
     "Berkshire Hathaway Inc. (Class B)", "Alphabet Inc. Class A", "Kohlberg Kravis Roberts & Co. L.P.",
+    # invisible format characters are dropped, not word breaks (version 2)
+    "Sun\u200bco Inc", "Ac\u200bme Inc", "Ro\u200bsa Co", "Ac\u00adme Inc", "Acme\u00ad Inc",
+    "\ufeffAcme Inc", "Ac\u200cme\u200d Inc", "Acme\u2060 Corp", "Ac\u200eme Inc", "Sun\u200b Inc",
+    # only legal forms: keys kept, but ingest reads such a name as no name (is_legal_form_only)
+    "Inc., LLC", "Ltd", "GmbH", "株式会社", "Limited Liability Company", "S.A. de C.V.",
 ]
 
 

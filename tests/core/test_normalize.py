@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from acctmap_tui.core.normalize import (
     domain_problem,
+    is_legal_form_only,
     is_shared_domain,
     name_key,
     name_keys,
@@ -213,6 +214,33 @@ def test_cjk_abbreviations_are_stripped_only_as_a_word_of_their_own() -> None:
     assert name_key("株洲电力") == "株洲电力"  # 株洲: a city, not (株)
     assert name_key("有田焼") == "有田焼"
     assert name_key("株式会社") == "株式会社"  # only a legal form: kept
+
+
+# zero-width space, non-joiner, joiner, word joiner, BOM, soft hyphen, left-to-right mark
+@pytest.mark.parametrize("mark", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e"])
+def test_an_invisible_character_in_a_name_is_dropped_not_a_word_break(mark: str) -> None:
+    # as a word break, "Sun<ZWSP>co Inc" keyed as "sun" and paired with "Sun Inc" at 100
+    assert name_key(f"Sun{mark}co Inc") == name_key("Sunco Inc") == "sunco"
+    assert name_key(f"Ac{mark}me Inc") == "acme"  # not "ac": "me" is a legal form
+    assert name_keys([f"Ro{mark}sa Co", "Rosa Co"]) == ["rosa", "rosa"]
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u2060", "\ufeff", "\u00ad"])
+def test_an_invisible_character_in_a_website_is_dropped(mark: str) -> None:
+    assert registrable_domain(f"https://ac{mark}me.com/") == registrable_domain(f"acme.com{mark}") == "acme.com"
+
+
+@pytest.mark.parametrize("name", ["Inc.", "Ltd", "GmbH", "AG", "Co.", "LLC", "The", "Inc., LLC",
+                                  "The Company", "Co. Co. Co.", "Limited Liability Company",
+                                  "S.A. de C.V.", "Sp. z o.o.", "& Co", "株式会社", "有限公司", "주식회사"])
+def test_a_name_of_only_legal_forms_is_no_name(name: str) -> None:
+    assert is_legal_form_only(name) and is_legal_form_only(name, name_key(name))
+
+
+@pytest.mark.parametrize("name", ["Acme Inc", "Acme", "3M", "Z Corp", "Public Company", "Sp", "ＡＣＭＥ株式会社",
+                                  "株式会社山田", "The Acme Co", "", "—", "Sun\u200bco Inc"])
+def test_a_name_with_a_word_of_its_own_is_a_name(name: str) -> None:
+    assert not is_legal_form_only(name)
 
 
 def test_blank_name_gives_blank_key() -> None:
