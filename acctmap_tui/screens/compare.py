@@ -9,6 +9,7 @@ of them. Enter opens one account with its fields then and now and its history.
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from pathlib import Path
 
 from rich.measure import Measurement
@@ -23,16 +24,17 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from acctmap_tui.core.compare import (
-    ACTION_GONE, ACTIVATION, CHANGED, DONE, DROPPED, GONE, NEW, OPEN, OVERDUE,
-    AccountDiff, HistoryPoint, SessionDiff, bar, history, number, period_labels, signed,
+    ACTION_GONE, ACTION_STATES, ACTIVATION, CHANGED, DONE, DROPPED, GONE, KINDS, NEW, OPEN, OVERDUE,
+    AccountDiff, ActionReview, HistoryPoint, SessionDiff, bar, history, number, period_labels, signed,
 )
 from acctmap_tui.core.categorize import format_rate
-from acctmap_tui.core.model import CATEGORIES, Session
+from acctmap_tui.core.model import CATEGORIES, OURS, PARTNER, Session
+from acctmap_tui.core.sharing import HIDDEN_NAME
 from acctmap_tui.core.session import SessionInfo
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
 from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.compare_account import (
-    KIND_LABEL, CompareAccountScreen, category_code, field_shared,
+    KIND_LABEL, CompareAccountScreen, category_code, diff_name, field_shared, identity_shown,
 )
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
 from acctmap_tui.commands import ScreenCommands
@@ -383,9 +385,12 @@ class CompareScreen(PhaseScreen):
             table.add_column(label, width=w)
         room = max(20, width - sum(fixed.values()) - 2 * 4)
         table.add_column("What changed (then -> now)", width=room)
-        for d in self.view.visible():
+        named = [(d, diff_name(d, self.shows)) for d in self.view.visible()]
+        # by the name shown within each kind (rows in a private name's order would hint at it)
+        named.sort(key=lambda dn: (KINDS.index(dn[0].kind), dn[1].casefold(), dn[0].key))
+        for d, name in named:
             what = self._what_cell(d, room)
-            table.add_row(Text(KIND_LABEL[d.kind], style="bold"), d.name, self._category(d),
+            table.add_row(Text(KIND_LABEL[d.kind], style="bold"), name, self._category(d),
                           what, key=d.key, height=max(1, len(what.plain.splitlines())))
         if not table.row_count:
             table.add_row("", "(no accounts of this kind)", "", "", key="")
@@ -407,8 +412,11 @@ class CompareScreen(PhaseScreen):
         table.add_column("Next action (agreed last time)", width=max(20, rest))
         if due:
             table.add_column("Due", width=fixed["Due"])
-        for a in self.view.actions():
-            cells = [Text(STATE_LABEL.get(a.state, a.state), style="bold"), a.name]
+        named = [(a, self._action_name(a)) for a in self.view.actions()]
+        named.sort(key=lambda an: (ACTION_STATES.index(an[0].state), an[0].due or date.max,
+                                   an[1].casefold(), an[0].key))
+        for a, name in named:
+            cells = [Text(STATE_LABEL.get(a.state, a.state), style="bold"), name]
             cells += [a.owner or "—"] if owner else []
             cells.append(a.next_action)
             cells += [a.due.isoformat() if a.due else "—"] if due else []
@@ -416,6 +424,13 @@ class CompareScreen(PhaseScreen):
         if not table.row_count:
             table.add_row("", "(no next actions were agreed last time)",
                           *[""] * (len(table.columns) - 2), key="")
+
+    def _action_name(self, a: ActionReview) -> str:
+        """The account of one of last session's actions, named as the screen may name it."""
+        d = self.view.account(a.key)
+        if d is not None:
+            return diff_name(d, self.shows)
+        return a.name if self.shows(OURS, "name") and self.shows(PARTNER, "name") else HIDDEN_NAME
 
     def _category(self, d: AccountDiff) -> str:
         if not self._may_show("category"):
@@ -441,7 +456,7 @@ class CompareScreen(PhaseScreen):
         if d.movement and self._may_show("category"):
             lines.append((f"movement: {d.movement}", "bold"))
         lines += [(line, "") for line in self.view.what(d)]
-        if d.hint:
+        if d.hint and identity_shown(self.shows):
             lines.append((f"hint: {d.hint}", "italic"))
         lines = [(part, style) for line, style in lines
                  for part in textwrap.wrap(line, room, subsequent_indent="  ") or [""]]
@@ -536,10 +551,10 @@ class CompareScreen(PhaseScreen):
     def _open_key(self, key: str | None) -> None:
         if not key or not self.showing or self.diff is None or self.prior is None:
             return
-        d = next((a for a in self.diff.accounts if a.key == key), None)
+        d = self.view.account(key)
         if d is None:
             # An action whose account is no longer in either overlap (should not happen).
-            self.notify(f"{key} is in neither session's overlap", severity="warning", markup=False)
+            self.notify("That account is in neither session's overlap", severity="warning")
             return
         self.app.push_screen(CompareAccountScreen(d, self.prior, self.current, self.timeline(),
                                                   self.private))

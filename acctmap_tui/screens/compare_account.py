@@ -18,8 +18,8 @@ from textual.widgets import Static
 from acctmap_tui.core.compare import (
     CHANGED, FIELDS, GONE, NEW, SAME, AccountDiff, values,
 )
-from acctmap_tui.core.model import CATEGORY_BY_KEY, Account, Session
-from acctmap_tui.core.sharing import SharePolicy
+from acctmap_tui.core.model import CATEGORY_BY_KEY, OURS, PARTNER, Account, Session
+from acctmap_tui.core.sharing import SharePolicy, Shows, account_name, is_shareable
 from acctmap_tui.screens.dialogs import Dialog
 
 KIND_LABEL = {NEW: "+ new", GONE: "- gone", CHANGED: "~ changed", SAME: "= same"}
@@ -28,6 +28,25 @@ def field_shared(session: Session, name: str) -> bool:
     """Whether a compared field (one of `compare.FIELDS`) may be shown in the share-safe view,
     by the session's share policy (the current session's: what is agreed now)."""
     return SharePolicy(session).compared_shareable(name)
+
+
+def identity_shown(shows: Shows) -> bool:
+    """Whether a "domain changed?" hint may show: it tells two accounts' names are the same and
+    quotes their keys (the partner-safe diff's rule: every name and domain shared)."""
+    return all(shows(side, role) for side in (OURS, PARTNER) for role in ("name", "domain"))
+
+
+def key_shown(key: str, shows: Shows) -> bool:
+    """Whether an account's comparison key may show: a domain, or without one a name key
+    ("name:acme"), or both with a pair's keys."""
+    names = shows(OURS, "name") and shows(PARTNER, "name")
+    return shows(OURS, "domain") and shows(PARTNER, "domain") and (names or "name:" not in key)
+
+
+def diff_name(d: AccountDiff, shows: Shows) -> str:
+    """The account of a diff named as a view that `shows(side, field)` may name it."""
+    account = d.new if d.new is not None else d.old
+    return account_name(account, shows) if account is not None else d.name
 
 
 def category_text(key: str | None) -> str:
@@ -102,15 +121,20 @@ class CompareAccountScreen(Dialog[None]):
     def _shown(self, name: str) -> bool:
         return not self.private or field_shared(self.new, name)
 
+    def shows(self, side: str, field: str) -> bool:
+        """May a field be on the dialog now (the current session's marks in the share-safe view)."""
+        return not self.private or is_shareable(self.new, side, field)
+
     def _title(self) -> Text:
         d = self.diff
         text = Text()
         text.append(f" {KIND_LABEL[d.kind]} ", style="reverse bold")
-        text.append(f"  {d.name}", style="bold")
-        text.append(f"  ({d.key})", style="dim")
+        text.append(f"  {diff_name(d, self.shows)}", style="bold")
+        if key_shown(d.key, self.shows):
+            text.append(f"  ({d.key})", style="dim")
         if d.movement and self._shown("category"):
             text.append(f"\nMovement: {d.movement}")
-        if d.hint:
+        if d.hint and identity_shown(self.shows):
             text.append(f"\nHint: {d.hint}")
         return text
 

@@ -129,6 +129,11 @@ class CompareView:
         sessions.append(current)
         return sorted(sessions, key=lambda s: (s.date, s.created, s.title))
 
+    def account(self, key: str) -> AccountDiff | None:
+        """The diff of the account with this comparison key (an action's account)."""
+        assert self.diff is not None
+        return next((d for d in self.diff.accounts if d.key == key), None)
+
     # --- which diffs and changes show ----------------------------------------------------
 
     def visible(self, filter: str | None = None) -> list[AccountDiff]:

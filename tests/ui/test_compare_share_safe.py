@@ -17,14 +17,15 @@ from textual.widgets import Static
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.categorize import apply_categories
-from acctmap_tui.core.model import PROSPECT, SESSION_SIDE, Session
+from acctmap_tui.core.model import OURS, PARTNER, PROSPECT, SESSION_SIDE, Session
+from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.score import rescore
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.compare import CompareScreen
 from acctmap_tui.screens.compare_account import CompareAccountScreen
 from acctmap_tui.screens.compare_pick import OTHERS_HIDDEN, ComparePickScreen
 from tests.ui.factory import small_workbench
-from tests.ui.test_compare import _plain, pick_rows
+from tests.ui.test_compare import _plain, pick_rows, table_rows
 from tests.ui.test_share_safe_everywhere import screen_lines
 
 SIZE = (120, 40)
@@ -98,8 +99,12 @@ def on_screen(app: AcctmapApp, *markers: str) -> set[str]:
 
 
 async def toggle_share_safe(pilot) -> None:
+    was_on = pilot.app.share_safe
     await pilot.press("p")
     await pilot.pause()
+    if was_on:  # off only once asked
+        await pilot.press("y")
+        await pilot.pause()
 
 
 async def actions_and_history(pilot, *markers: str) -> tuple[set[str], set[str]]:
@@ -288,3 +293,89 @@ async def test_dialogs_follow_the_view_switched_over_them(sessions_dir: Path) ->
         assert on_screen(app, OWNER, OLD_OWNER) == {OWNER, OLD_OWNER}
         await share_safe_from_the_palette(pilot)
         assert app.share_safe and not on_screen(app, OWNER, OLD_OWNER)
+
+
+# --- account names marked private (ctrl+o) ------------------------------------------------------
+
+NAME = "ZZSname"  # in every name of the side marked private, now and last quarter
+RENAMED = "Deltaworks"  # a new domain this quarter: gone and new, with a "domain changed?" hint
+NO_DOMAIN = "Helios Robotics"  # no domain on either side: its comparison key is a name key
+
+
+def _mark_names(records) -> None:
+    for n, record in enumerate(records):
+        record.name = f"{NAME}{n} {record.name}"
+        record.name_key = name_key(record.name)
+
+
+def app_with_names_private(sessions_dir: Path, side: str) -> AcctmapApp:
+    """Last quarter saved, then that side's names marked (both sessions) and made private."""
+    wb = workbench()
+    helios = next(a for a in wb.session.accounts if a.ours.name == NO_DOMAIN)
+    helios.theirs.domain = helios.theirs.raw_domain = ""
+    old = last_quarter(wb.session)
+    delta = next(a for a in old.accounts if a.ours.name.startswith(RENAMED))
+    for record in (delta.ours, delta.theirs):
+        record.domain = record.raw_domain = "deltaworks-old.co.uk"
+    records = wb.ours.records if side == OURS else wb.theirs.records
+    _mark_names(records)
+    _mark_names(a.ours if side == OURS else a.theirs for a in old.accounts)
+    session_io.save(old, sessions_dir / "2026-Q3-northwind-globex.toml")
+    wb.set_shareable(side, "name", False)
+    wb._undo.clear()
+    wb.session.agenda.current = "assign"
+    return AcctmapApp(wb, sessions_dir, autosave_delay=600)
+
+
+def names_seen(app: AcctmapApp) -> str:
+    """The rendered screen and every cell of the Compare table (rows below the screen too)."""
+    text = "\n".join(screen_lines(app))
+    screen = app.screen
+    if isinstance(screen, CompareScreen):
+        text += "\n" + "\n".join(" ".join(row) for row in table_rows(screen))
+    return text
+
+
+async def open_account(pilot, name: str) -> str:
+    """The account dialog of the row whose name has `name`, as rendered; then closed."""
+    screen = pilot.app.screen
+    names = [row[1] for row in table_rows(screen)]
+    screen.query_one("#compare-table").move_cursor(row=next(
+        n for n, shown in enumerate(names) if name.casefold() in shown.casefold()))
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CompareAccountScreen)
+    text = "\n".join(screen_lines(pilot.app))
+    await pilot.press("escape")
+    await pilot.pause()
+    return text
+
+
+@pytest.mark.parametrize("side", [OURS, PARTNER])
+async def test_names_marked_private_leave_compare(sessions_dir: Path, side: str) -> None:
+    """An account is named by the other side's name; its key and the "domain changed?" hint,
+    which quote names, are left out."""
+    app = app_with_names_private(sessions_dir, side)
+    other = "ACME Corporation" if side == OURS else "Acme, Inc."
+    async with app.run_test(size=SIZE) as pilot:
+        await compare_with_last_quarter(pilot)
+        for share_safe in (False, True):
+            if share_safe:
+                await toggle_share_safe(pilot)
+            seen = [names_seen(app)]
+            assert ("hint: same name" in seen[0]) is not share_safe  # the check can fail
+            dialogs = [await open_account(pilot, name) for name in (RENAMED, "Helios", "Acme")]
+            seen += dialogs
+            if side == OURS:  # Helios's key is our name key
+                assert ("name:zzsname" in dialogs[1]) is not share_safe
+            await pilot.press("a")
+            await pilot.pause()
+            seen.append(names_seen(app))
+            await pilot.press("a")
+            await pilot.pause()
+            marked = [NAME.casefold() in text.casefold() for text in seen]
+            if share_safe:
+                assert not any(marked), seen[marked.index(True)]
+            else:  # the dialogs' name rows, and our names everywhere: the check can fail
+                assert all(marked) if side == OURS else all(marked[1:4])
+        assert other in seen[0] and other in seen[-1] and other in dialogs[2]
