@@ -4,7 +4,8 @@ the agenda strip; keys.
 Two lines, readable across a shared screen. Nothing here relies on colour alone: a phase that runs
 over says "OVER", the save state and the share-safe view are words. The header redraws on the
 app's state (`share_safe`, `clock_running`, `clock_seconds`) and, through its screen
-(`PhaseScreen.on_session_changed`), on every workbench change.
+(`PhaseScreen.on_session_changed`), on every workbench change (the share marks too: the share-safe
+view leaves out the category counts while the Category field is private).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from textual.widgets import Footer, Label
 
 from acctmap_tui.core.categorize import OverlapFigures
 from acctmap_tui.widgets.agenda_strip import SHORT_LABELS, AgendaStrip
-from acctmap_tui.core.model import CATEGORIES, PHASE_LABELS, Session
+from acctmap_tui.core.model import CATEGORIES, PHASE_LABELS, SESSION_SIDE, Session
+from acctmap_tui.core.sharing import is_shareable
 
 if TYPE_CHECKING:
     from acctmap_tui.app import AcctmapApp
@@ -79,9 +81,11 @@ def left_text(label: str, seconds: float) -> str:
     return f"{label} {clock(seconds)} left"
 
 
-def counts_text(fig: OverlapFigures, narrow: bool = False) -> str:
+def counts_text(fig: OverlapFigures, narrow: bool = False, categories: bool = True) -> str:
     """'SHARED 4  VOUCH 3  INTRO 2  JOINT 1  review 3' (plus 'unsorted N' when statuses are unknown);
-    single-spaced when `narrow`."""
+    single-spaced when `narrow`; without the categories' counts unless `categories`."""
+    if not categories:
+        return f"categories private{' ' if narrow else '  '}review {fig.review}"
     parts = [f"{c.code} {fig.per_category[c.key]}" for c in CATEGORIES]
     if fig.uncategorized:
         parts.append(f"unsorted {fig.uncategorized}")
@@ -190,7 +194,8 @@ class AgendaHeader(Widget):
         over.display = times.phase_over or times.call_over
 
         # counted by the workbench once per change that moves them (`figures`), not per clock tick
-        self._put("agenda-counts", counts_text(wb.figures(), narrow))
+        categories = not app.share_safe or is_shareable(session, SESSION_SIDE, "category")
+        self._put("agenda-counts", counts_text(wb.figures(), narrow, categories))
         saved = self._put("agenda-saved", "saving…" if app.saving else save_text(wb.dirty, wb.path, narrow))
         saved.set_class(wb.dirty, "-dirty")
         share_safe = app.share_safe
