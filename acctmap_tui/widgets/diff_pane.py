@@ -384,11 +384,20 @@ SECTIONS = ("diff-fields", "diff-match", "diff-candidates")
 CACHED_PAIRS = 64  # pairs kept rendered, for moving back and forth in the list
 
 
-class DiffPane(VerticalScroll, can_focus=False):
-    """Shows one candidate pair side by side (or a message when nothing is selected)."""
+SCROLL_HINT = "more below: tab, then ↓ PgDn"
+SCROLLING_HINT = "↑ ↓ PgUp PgDn scroll · shift+tab: back to the list"
+
+
+class DiffPane(VerticalScroll):
+    """Shows one candidate pair side by side (or a message when nothing is selected).
+
+    When the pair is longer than the pane (80x24), tab reaches it and ↑ ↓ PgUp PgDn scroll it;
+    the screen's keys still act on the list's pair. A pane that fits is left out of tab.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._shown_pair: str | None = None  # a new pair is read from its top
         self._shown_key: Hashable | None = None
         self._cache: OrderedDict[Hashable, tuple[PaneVisual, ...]] = OrderedDict()
         self._heights: dict[str, tuple[int, int]] = {}  # section -> (width, height) shown
@@ -397,13 +406,32 @@ class DiffPane(VerticalScroll, can_focus=False):
         for section in SECTIONS:
             yield Static(id=section)
 
+    def allow_focus(self) -> bool:
+        return self.max_scroll_y > 0 or self.has_focus
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        self._show_hint()
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        """Say on the pane's top edge (stacked below the list) how to read what is below it."""
+        if self.has_focus:
+            self.border_title = SCROLLING_HINT
+        else:
+            self.border_title = SCROLL_HINT if self.show_vertical_scrollbar else None
+
     def _sections(self) -> list[Static]:
         return [self.query_one(f"#{section}", Static) for section in SECTIONS]
 
     def show_message(self, message: str) -> None:
         """Nothing selected: show a plain sentence instead of a pair."""
         self._shown_key = None
+        self._shown_pair = None
         self._heights.clear()
+        self.scroll_home(animate=False)
         for static, content in zip(self._sections(), (Text(message), "", "")):
             static.update(content)
 
@@ -431,6 +459,9 @@ class DiffPane(VerticalScroll, can_focus=False):
         self._shown_key = key
         for static, visual in zip(statics, visuals):
             self._update(static, visual)
+        if account.pair_id != self._shown_pair:
+            self._shown_pair = account.pair_id
+            self.scroll_home(animate=False)
 
     def _update(self, static: Static, visual: PaneVisual) -> None:
         # A new layout costs a pass over the whole screen (and a second frame when sizes change):
