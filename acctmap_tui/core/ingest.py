@@ -21,6 +21,7 @@ import csv
 import hashlib
 import io
 import re
+import stat
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -1402,6 +1403,9 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
             raise _err(file, f"status mapping {word!r}={status!r}: the status must be one of "
                              f"{', '.join(STATUSES)}")
     try:
+        # a device (/dev/zero) or a FIFO would be read without end, or wait forever
+        if not stat.S_ISREG(mode := p.stat().st_mode) and not stat.S_ISDIR(mode):
+            raise _err(file, "not a plain file (a device, FIFO or socket); give the list's file")
         data = p.read_bytes()
     except FileNotFoundError:
         raise _err(file, "file not found") from None

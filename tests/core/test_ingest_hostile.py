@@ -565,3 +565,35 @@ def test_a_workbook_header_over_128_kib_is_refused(tmp_path: Path) -> None:
     path = big_cell_workbook(tmp_path, 10, header="name" + "x" * (130 * 1024))
     with pytest.raises(IngestError, match="row 1: the header row has a value 130 KiB long"):
         read_list(path, OURS)
+
+
+# --- what is not a file (audit F11) -------------------------------------------------------------
+
+
+def test_a_device_or_a_fifo_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    # /dev/zero was read without end (8 GB in 15 s); /dev/null is a device that ends at once
+    with pytest.raises(IngestError) as info:
+        read_list("/dev/null", OURS)
+    assert str(info.value) == "/dev/null: not a plain file (a device, FIFO or socket); give the list's file"
+    fifo = tmp_path / "fifo.csv"
+    os.mkfifo(fifo)  # with no writer a reader waits forever: this one writes a list, once read
+    writer = threading.Thread(target=lambda: fifo.write_text("name,domain,status\nAcme,acme.com,customer\n"))
+    writer.start()
+    try:
+        with pytest.raises(IngestError, match="not a plain file"):
+            read_list(fifo, OURS)
+    finally:
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # lets the writer finish
+        writer.join(5)
+        os.close(reader)
+    assert not writer.is_alive()
+
+
+def test_a_link_to_a_list_file_is_read(tmp_path: Path) -> None:
+    target = write(tmp_path, "l.csv", "name,domain,status\nAcme,acme.com,customer\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert names(read_list(link, OURS)) == {"Acme"}
