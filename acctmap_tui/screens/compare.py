@@ -115,11 +115,16 @@ class CompareScreen(PhaseScreen):
         self.query_one("#compare-history").border_title = "Overlap by session"
         self._workbench = self.wb
         self.redraw()
-        if self.prior is None and not self._asked and self._workbench is not None:
-            self._asked = True
-            self.call_after_refresh(self.action_choose)
-        else:
+        if not self._offer_picker():
             self.scan_sessions()
+
+    def _offer_picker(self) -> bool:
+        """On a visit with no earlier session chosen, open the picker once by itself."""
+        if self.prior is not None or self._asked or self.wb is None:
+            return False
+        self._asked = True
+        self.call_after_refresh(self.action_choose)
+        return True
 
     # --- state --------------------------------------------------------------------------------
 
@@ -190,13 +195,18 @@ class CompareScreen(PhaseScreen):
     def _scanned(self, infos: list[SessionInfo], open_picker: bool) -> None:
         if self.showing:
             self._draw_top()  # the history chart now has every saved session
-        if open_picker and self.wb is not None and not isinstance(self.app.screen,
-                                                                  ComparePickScreen):
-            self.app.push_screen(
-                ComparePickScreen(infos, self.view.shelf, self.current, self.wb.path,
-                                  self.prior_path, self.sessions_dir),
-                self._picked,
-            )
+        if not open_picker or self.wb is None or isinstance(self.app.screen, ComparePickScreen):
+            return
+        if self.app.screen is not self:
+            # left meanwhile (a phase key typed right after 5): not over another screen; it is
+            # offered again on the next visit
+            self._asked = False
+            return
+        self.app.push_screen(
+            ComparePickScreen(infos, self.view.shelf, self.current, self.wb.path,
+                              self.prior_path, self.sessions_dir),
+            self._picked,
+        )
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -503,7 +513,8 @@ class CompareScreen(PhaseScreen):
             return
         if self._drawn_share_safe != self.share_safe:
             self.redraw()
-        self.scan_sessions()  # files saved meanwhile join the history
+        if not self._offer_picker():
+            self.scan_sessions()  # files saved meanwhile join the history
 
     @on(DataTable.RowSelected, "#compare-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -32,6 +32,21 @@ OTHERS_HIDDEN = "Sessions of other partnerships are hidden in the share-safe vie
 _W_DATE, _W_TITLE, _W_PARTNER, _W_OVERLAP = 10, 32, 14, 7
 
 
+# The agenda's phase keys in Compare's dialogs, which as modal screens do not pass keys on to the
+# app's bindings: README "`1`-`5` phase ... on every screen". `5` (Compare, under the dialog) is
+# left to do nothing.
+PHASE_BINDINGS = [
+    Binding(str(n), f"leave_to_phase('{phase}')", show=False)
+    for n, phase in enumerate(("icp", "review", "prioritize", "assign"), start=1)
+]
+
+
+def leave_to_phase(dialog: Dialog, phase: str) -> None:
+    """Close the dialog, as esc does, and go to an agenda phase."""
+    dialog.dismiss(None)
+    dialog.app.action_phase(phase)
+
+
 @dataclass
 class ComparePick:
     """The chosen prior session; `force` when it is of another partnership."""
@@ -109,6 +124,7 @@ class ComparePickScreen(Dialog[ComparePick | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("a", "anyway", "Compare anyway"),
+        *PHASE_BINDINGS,
     ]
 
     def __init__(self, infos: list[SessionInfo], shelf: SessionShelf, current: Session,
@@ -136,7 +152,7 @@ class ComparePickScreen(Dialog[ComparePick | None]):
                 yield Button("Compare anyway (a)", id="pick-anyway", variant="warning",
                              compact=True)
                 yield Button("Cancel (esc)", id="pick-cancel", compact=True)
-            yield Static("up/down move · enter choose · esc cancel", id="pick-keys")
+            yield Static("up/down move · enter choose · esc cancel · 1-4 phase", id="pick-keys")
 
     def on_mount(self) -> None:
         # the share-safe view can be switched from the command palette over this dialog
@@ -227,6 +243,9 @@ class ComparePickScreen(Dialog[ComparePick | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_leave_to_phase(self, phase: str) -> None:
+        leave_to_phase(self, phase)
 
 
 def _resolved(path: Path | None) -> Path | None:

@@ -21,7 +21,7 @@ from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.compare import CompareScreen
 from acctmap_tui.screens.compare_account import CompareAccountScreen
 from acctmap_tui.screens.compare_pick import ComparePickScreen
-from tests.ui.factory import small_workbench
+from tests.ui.factory import burst, small_workbench
 
 SIZE = (120, 40)
 
@@ -403,3 +403,70 @@ async def test_session_files_are_read_once_each_and_off_the_ui_thread(
     names = [name for name, _ in reads]
     assert names and len(names) == len(set(names)), names  # each file once
     assert not any(on_ui_thread for _, on_ui_thread in reads)
+
+
+# --- the phase keys over Compare's picker (README: "1-5 phase ... on every screen") ----------
+
+
+@pytest.mark.parametrize("key,phase", [("1", "icp"), ("2", "review"), ("4", "assign")])
+async def test_a_phase_key_leaves_the_picker_to_that_phase(sessions_dir: Path, key: str,
+                                                           phase: str) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        picker = app.screen
+        assert isinstance(picker, ComparePickScreen)
+        await pilot.press("5")  # Compare is under it: nothing happens
+        await settle(pilot)
+        assert app.screen is picker
+        await pilot.press(key)
+        await settle(pilot)
+        assert app.current_mode == phase and app.workbench.session.agenda.current == phase
+        assert not isinstance(app.screen, ComparePickScreen)
+        await open_compare(pilot)  # the picker was closed, as esc closes it
+        assert isinstance(app.screen, CompareScreen)
+
+
+@pytest.mark.parametrize("keys,phase", [(("5", "1"), "icp"),
+                                        (("1", "2", "3", "4", "5", "4", "3", "2", "1"), "icp"),
+                                        (("5", "3"), "prioritize")])
+async def test_phase_keys_typed_in_a_burst_after_5_end_on_the_last_phase(
+        sessions_dir: Path, keys: tuple[str, ...], phase: str) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, *keys)
+        for _ in range(3):
+            await settle(pilot)
+        assert app.current_mode == phase
+        assert not isinstance(app.screen, ComparePickScreen)
+
+
+async def test_a_picker_asked_for_just_before_a_phase_key_does_not_open_over_the_phase(
+        sessions_dir: Path) -> None:
+    """`c` then `1`: the sessions are read in a worker, and the phase key runs first."""
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        burst(app, "c", "1")
+        for _ in range(3):
+            await settle(pilot)
+        assert app.current_mode == "icp" and not isinstance(app.screen, ComparePickScreen)
+        await open_compare(pilot)  # it was not shown: offered again on the next visit
+        assert isinstance(app.screen, ComparePickScreen)
+
+
+async def test_a_phase_key_leaves_the_account_dialog(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareAccountScreen)
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.current_mode == "prioritize"
+        await open_compare(pilot)
+        assert isinstance(app.screen, CompareScreen)
