@@ -695,11 +695,11 @@ SPARSE_FROM = 1_000_000  # a grid past this size must have a cell present in eve
 SPARSE_RATIO = 100
 _UNPACK_STEP = 1 << 20
 # Cell and row references ("B7", row "7"), read from the sheet's XML as bytes: a literal start
-# keeps the search fast (0.15 s over a 200,000-row sheet's 65 MB). Its <dimension> is not read: it
+# keeps the search fast. Its <dimension> is not read: it
 # can lie, and calamine does not trust it either.
 _REF_ROW = re.compile(rb"""r\s*=\s*["'][A-Za-z]*(\d+)""")
 _REF_WIDE_COLUMN = re.compile(rb"""r\s*=\s*["']([A-Za-z]{2,})""")  # from column AA on
-_REF_ESCAPED = re.compile(rb"""r\s*=\s*["'][^"'<>]*&""")  # "&#88;FD1048576" would slip past
+_REF_ESCAPED = re.compile(rb"""r\s*=\s*["'][^"'<>]*&#""")  # "&#88;FD1048576" would slip past
 
 
 def _column_number(letters: bytes) -> int:
@@ -748,7 +748,8 @@ def _unpacked(data: bytes, info, file: str):  # -> Iterator[bytes]
 def _check_archive(data: bytes, file: str) -> None:
     """Refuses an .xlsx that would take a reader past any memory: a zip bomb (`UNPACKED_LIMIT`,
     `PACKING_RATIO`) or a sheet whose grid is absurd for the cells it holds (`SHEET_CELLS`,
-    `SPARSE_RATIO`). Every member is unpacked here, a step at a time (0.2 s for a 65 MB sheet)."""
+    `SPARSE_RATIO`). Every member is unpacked here, a step at a time: 0.3 s for a 200,000-row
+    sheet of 5 columns (65 MB; calamine reads it in 2.7 s), 1.5 s for one of 31 (323 MB, 12 s)."""
     import zipfile
 
     try:
@@ -801,11 +802,11 @@ class _Grid:
         rows = _REF_ROW.findall(text)
         if rows:
             self.present += len(rows)
-            self.last_row = max(self.last_row, max(map(int, rows)))
-        for letters in _REF_WIDE_COLUMN.findall(text):
-            if (len(letters), letters.upper()) > (len(self.widest), self.widest):
-                self.widest = letters.upper()
-        if b"&" in text and _REF_ESCAPED.search(text):
+            self.last_row = max(self.last_row, *map(int, set(rows)))  # a row's number, once
+        wide = set(_REF_WIDE_COLUMN.findall(text))
+        if wide:
+            self.widest = max({c.upper() for c in wide} | {self.widest}, key=lambda c: (len(c), c))
+        if b"&#" in text and _REF_ESCAPED.search(text):
             raise _err(self.file, f"sheet {self.sheet!r}: a cell reference is written with "
                                   "character entities; not a workbook a spreadsheet wrote")
 

@@ -491,6 +491,25 @@ def test_a_cell_at_the_last_row_and_column_is_one_message_not_an_abort(tmp_path:
     assert "reach row 1,048,576 and column XFD" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_references_cut_by_the_unpacking_steps_are_read_whole(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(ingest, "_UNPACK_STEP", 7)  # every reference falls across a step
+    assert names(read_list(workbook(tmp_path, {"Accounts": TABLE}), OURS)) == {"Acme", "Globex"}
+    with pytest.raises(IngestError, match="reach row 1,048,576 and column XFD"):
+        read_list(far_cell_workbook(tmp_path, "XFD1048576"), OURS)
+
+
+def test_a_reference_spelled_with_character_entities_is_refused(tmp_path: Path) -> None:
+    path = far_cell_workbook(tmp_path, "D3")
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["xl/worksheets/sheet1.xml"] = members["xl/worksheets/sheet1.xml"].replace(b'r="D3"', b'r="&#88;FD3"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    with pytest.raises(IngestError, match="a cell reference is written with character entities"):
+        read_list(path, OURS)
+
+
 def test_a_dimension_that_lies_is_not_believed(tmp_path: Path) -> None:
     path = far_cell_workbook(tmp_path, "D3")
     with zipfile.ZipFile(path) as z:
