@@ -25,6 +25,7 @@ from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.dialogs import Dialog
 
 LEFT_MAX = 56  # widest "Company: 'word' — N accounts" part before the mapping column
+MAPPING_WIDTH = 12  # "? not mapped", "= open deal"
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,10 @@ class StatusMapDialog(Dialog[None]):
             options.highlighted = 0
             options.focus()
         self._draw_rows()
+        self.call_after_refresh(self._draw_rows)  # again at the list's width, now laid out
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._draw_rows)
 
     # --- drawing ----------------------------------------------------------------------------
 
@@ -138,16 +143,23 @@ class StatusMapDialog(Dialog[None]):
             count = states[row][0]
             lefts.append(f"{self.workbench.session.company(row.side)}: {self._word_shown(row)} — "
                          f"{count} account{'' if count == 1 else 's'}")
-        width = min(max(len(s) for s in lefts), LEFT_MAX)
         options = self.query_one("#status-map-rows", OptionList)
+        width = min(max(len(s) for s in lefts), LEFT_MAX)
+        room = options.scrollable_content_region.width
+        if room:
+            # one line a word, the mapping always in view (80x24): a long word is cut instead;
+            # room for the scrollbar whether it shows or not
+            room -= 0 if options.show_vertical_scrollbar else options.styles.scrollbar_size_vertical
+            width = max(min(width, room - MAPPING_WIDTH - 4), 8)
         for index, (row, left) in enumerate(zip(self.rows, lefts)):
             status = states[row][1]
             mapping = (Text.assemble("= ", (status, "bold")) if status
                        else Text("? not mapped", style="italic"))
             # the cursor is marked with a glyph too, not by its colour alone
             cursor = "▶ " if index == options.highlighted else "  "
-            prompt = Text.assemble(cursor, left.ljust(width), "  ", mapping)
-            prompt.truncate(width + 22, overflow="ellipsis")
+            shown = Text(left)
+            shown.truncate(width, overflow="ellipsis", pad=True)
+            prompt = Text.assemble(cursor, shown, "  ", mapping, no_wrap=True, overflow="ellipsis")
             options.replace_option_prompt_at_index(index, prompt)
 
     def on_session_changed(self, message: SessionChanged) -> None:
@@ -191,6 +203,15 @@ class StatusMapDialog(Dialog[None]):
         # The app's undo is off behind dialogs; the redraw follows the workbench's notice.
         undone = self.workbench.undo(view_shows(self.workbench.session, self.share_safe))
         self.notify(f"Undid: {undone}" if undone else "Nothing to undo.", markup=False)
+        # the cursor goes back to the word restored, at the key (as `map` moves on), so the next
+        # key maps that word again rather than the one the cursor had moved on to
+        states = word_states(self.workbench, self.rows)
+        restored = next((i for i, row in enumerate(self.rows)
+                         if states[row][1] != self._states[row][1]), None)
+        self._states = states
+        if restored is not None:
+            self.query_one("#status-map-rows", OptionList).highlighted = restored
+        self._draw_rows()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -26,6 +26,8 @@ from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput, Typed, f
 
 MAX_LEVELS = 9  # the digit keys 1-9 score a level
 FIELDS = ("factor-label", "factor-weight", "factor-levels")
+NARROW_BELOW = 100  # columns: narrower name and weight fields (class -narrow)
+SHORT_BELOW = 30  # lines: no blank lines, one-line buttons (class -short)
 
 
 def key_for(label: str, taken: set[str]) -> str:
@@ -118,6 +120,10 @@ class FactorsScreen(Dialog[bool]):
                 yield Button("Remove", id="factors-remove")
                 yield Button("Save", id="factors-save", variant="primary")
                 yield Button("Cancel", id="factors-cancel")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
+        self.set_class(self.size.height < SHORT_BELOW, "-short")
 
     def on_mount(self) -> None:
         self._show_message()

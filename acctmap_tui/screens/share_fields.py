@@ -26,7 +26,11 @@ EXPLAIN = ("Shared fields show in share-safe view (p) and in partner-safe export
 KEYS = "↑↓ move · space/enter share or keep private · esc close"
 
 FIELD_WIDTH = 30
-COLUMN_WIDTH = 34
+COLUMN_WIDTH = 34  # narrower when the list is (80 columns), down to MIN_COLUMN_WIDTH
+MIN_COLUMN_WIDTH = 16
+MARK_WIDTH = 8
+SEES = "partner sees"  # the heading over the marks
+SHORT_BELOW = 30  # lines: below this the dialog drops its blank lines (class -short)
 
 
 def field_label(info: FieldInfo) -> str:
@@ -49,13 +53,22 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) < width else text[: width - 2] + "…"
 
 
-def field_prompt(info: FieldInfo) -> Text:
+def field_prompt(info: FieldInfo, column_width: int = COLUMN_WIDTH) -> Text:
     """One row: field, source column, and the shared / private word (bold when shared)."""
     row = Text(no_wrap=True, overflow="ellipsis")
     row.append(f"  {_fit(field_label(info), FIELD_WIDTH - 2):<{FIELD_WIDTH - 2}}")
-    row.append(f"{_fit(source_label(info), COLUMN_WIDTH):<{COLUMN_WIDTH}}", style="dim")
-    row.append(f"{mark(info.shareable):<8}", style="bold" if info.shareable else "italic")
+    row.append(f"{_fit(source_label(info), column_width):<{column_width}}", style="dim")
+    row.append(f"{mark(info.shareable):<{MARK_WIDTH}}",
+               style="bold" if info.shareable else "italic")
     return row
+
+
+def heading_prompt(heading: str, column_width: int = COLUMN_WIDTH) -> Text:
+    """A group's heading row, over the same columns as its fields."""
+    title = Text(no_wrap=True, overflow="ellipsis")
+    title.append(f"{_fit(heading, FIELD_WIDTH):<{FIELD_WIDTH}}", style="bold underline")
+    title.append(f"{'source':<{column_width}}{SEES}", style="bold")
+    return title
 
 
 class ShareFieldsDialog(Dialog[bool]):
@@ -72,6 +85,8 @@ class ShareFieldsDialog(Dialog[bool]):
         self.share_safe = share_safe  # the app's view: it cannot be switched while a dialog shows
         self.changed = False
         self._fields: list[FieldInfo | None] = []  # one per option; None for a group heading
+        self._headings: dict[int, str] = {}  # option index -> group heading
+        self._column_width = COLUMN_WIDTH
 
     # --- compose ----------------------------------------------------------------------------
 
@@ -90,13 +105,11 @@ class ShareFieldsDialog(Dialog[bool]):
         options: list[Option] = []
         self._fields = []
         for heading, fields in self._groups():
-            title = Text(no_wrap=True)
-            title.append(f"{heading:<{FIELD_WIDTH}}", style="bold underline")
-            title.append(f"{'source':<{COLUMN_WIDTH}}partner sees", style="bold")
-            options.append(Option(title, disabled=True))
+            self._headings[len(options)] = heading
+            options.append(Option(heading_prompt(heading, self._column_width), disabled=True))
             self._fields.append(None)
             for info in fields:
-                options.append(Option(field_prompt(info)))
+                options.append(Option(field_prompt(info, self._column_width)))
                 self._fields.append(info)
         return options
 
@@ -115,6 +128,28 @@ class ShareFieldsDialog(Dialog[bool]):
         options.highlighted = next((i for i, f in enumerate(self._fields) if f is not None), None)
         options.focus()
         self._show_summary()
+        self.call_after_refresh(self._fit_width)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT_BELOW, "-short")
+        self.call_after_refresh(self._fit_width)
+
+    def _fit_width(self) -> None:
+        """Narrow the source column so each row's shared / private word stays on its line."""
+        options = self.query_one("#share-list", OptionList)
+        room = options.scrollable_content_region.width
+        if not room:
+            return
+        if not options.show_vertical_scrollbar:  # room for it, should the list grow
+            room -= options.styles.scrollbar_size_vertical
+        width = max(MIN_COLUMN_WIDTH, min(COLUMN_WIDTH, room - FIELD_WIDTH - len(SEES)))
+        if width == self._column_width:
+            return
+        self._column_width = width
+        for index, info in enumerate(self._fields):
+            prompt = (heading_prompt(self._headings[index], width) if info is None
+                      else field_prompt(info, width))
+            options.replace_option_prompt_at_index(index, prompt)
 
     def _show_summary(self) -> None:
         fields = [f for f in self._fields if f is not None]
@@ -138,7 +173,7 @@ class ShareFieldsDialog(Dialog[bool]):
         self.workbench.set_shareable(info.side, info.name, not info.shareable)
         self.changed = True
         self.query_one("#share-list", OptionList).replace_option_prompt_at_index(
-            index, field_prompt(info))
+            index, field_prompt(info, self._column_width))
         self._show_summary()
         return info
 
