@@ -81,6 +81,46 @@ def left_text(label: str, seconds: float) -> str:
     return f"{label} {clock(seconds)} left"
 
 
+def clock_texts(times: AgendaTimes, running: bool, narrow: bool = False) -> list[str]:
+    """The clock part of the header, longest first; each next one says less (the OVER label
+    says what "over" said), so that both companies keep their room on a narrow screen."""
+    phase = left_text("phase", times.phase_left_s)
+    state = "running" if running else "paused (t)"
+    full = f"{phase} · {left_text('call', times.call_left_s)} · clock {state}"
+    if not times.phase_over:
+        phase = phase.removesuffix(" left")  # "phase 20:00 · call 60:00 left"
+    short_phase = f"{'+' if times.phase_over else ''}{clock(times.phase_left_s)}"
+    short_call = f"call {'+' if times.call_over else ''}{clock(times.call_left_s)}"
+    texts = [
+        f"{phase} · {left_text('call', times.call_left_s)} · {state}",
+        f"{short_phase} · {left_text('call', times.call_left_s)} · {state}",
+        f"{short_phase} · {short_call} · {state}",
+        f"{short_phase} · {short_call} · {state.removesuffix(' (t)')}",
+        f"{short_phase} · {short_call}",
+    ]
+    return texts if narrow else [full, *texts]
+
+
+def _cut(name: str, cells: int) -> str:
+    if cell_len(name) <= cells:
+        return name
+    while name and cell_len(name) > cells - 1:
+        name = name[:-1]
+    return name.rstrip() + "…"
+
+
+def companies_text(ours: str, partner: str, room: int | None = None) -> str:
+    """'Ours × Partner'; where `room` cells are too few, each name cut to its share (the shorter
+    one whole when it takes no more than half), never one name dropped for the other."""
+    whole = f"{ours} × {partner}"
+    if room is None or cell_len(whole) <= room:
+        return whole
+    left = max(room - 3, 8)  # " × "
+    a, b = cell_len(ours), cell_len(partner)
+    ours_room = a if a <= left // 2 else left - b if b <= left // 2 else left // 2
+    return f"{_cut(ours, max(ours_room, 4))} × {_cut(partner, max(left - ours_room, 4))}"
+
+
 def counts_text(fig: OverlapFigures, narrow: bool = False, categories: bool = True) -> str:
     """'SHARED 4  VOUCH 3  INTRO 2  JOINT 1  review 3' (plus 'unsorted N' when statuses are unknown);
     single-spaced when `narrow`; without the categories' counts unless `categories`."""
@@ -102,8 +142,10 @@ def save_text(dirty: bool, path: Path | None, narrow: bool = False) -> str:
 class AgendaHeader(Widget):
     """Docked at the top of every phase screen. Below 100 columns (class `-narrow`) the words
     shorten ("2/4 Review", "paused (t)", "all shown (p)") so that both companies, the clock and the
-    counts still fit 80 columns; the agenda strip under them names the phase in full. Compare names the agenda phase beside its
-    own name only from 120 columns."""
+    counts still fit 80 columns; the agenda strip under them names the phase in full. Compare names
+    the agenda phase beside its own name only from 120 columns. Where the companies still lack
+    room (a phase over, long names), the phase and the clock say less ("+00:16"), then each name
+    is cut to its share: both stay readable on a call shared with the partner."""
 
     NARROW = 100
     WIDE = 120  # from here Compare's label also names the agenda phase
@@ -137,10 +179,8 @@ class AgendaHeader(Widget):
         self.refresh_header()
 
     def on_resize(self, event: events.Resize) -> None:
-        narrow = event.size.width < self.NARROW
-        if narrow != self.has_class("-narrow"):
-            self.set_class(narrow, "-narrow")
-            self.refresh_header()
+        self.set_class(event.size.width < self.NARROW, "-narrow")
+        self.refresh_header()  # the companies' room is the width the other parts leave
 
     @property
     def narrow(self) -> bool:
@@ -168,30 +208,41 @@ class AgendaHeader(Widget):
             return
         session = wb.session
         times = agenda_times(session)
-        self._put("agenda-companies", escape(f"{session.ours} × {session.partner}"))
         narrow = self.narrow
-        labels = SHORT_LABELS if narrow else PHASE_LABELS
-        label = labels.get(times.phase, times.phase)
-        phase_text = f"{times.number}/{times.phases} {label}" if times.number else label
+        width = self.size.width or self.app.size.width
+
+        def phase_named(labels: dict[str, str]) -> str:
+            label = labels.get(times.phase, times.phase)
+            return f"{times.number}/{times.phases} {label}" if times.number else label
+
+        phase_text = phase_named(SHORT_LABELS if narrow else PHASE_LABELS)
+        short_phase = phase_named(SHORT_LABELS)  # the agenda strip under it names it in full
         # A screen outside the agenda (Compare) names itself; the agenda phase stays in view (in
         # the strip under it when narrow).
         if screen_label := getattr(self.screen, "HEADER_LABEL", ""):
-            wide = (self.size.width or self.app.size.width) >= self.WIDE
+            wide = width >= self.WIDE
             phase_text = f"{screen_label} · agenda {phase_text}" if wide else screen_label
-        self._put("agenda-phase", phase_text)
+            short_phase = screen_label
         self.query_one(AgendaStrip).show(session.agenda)
-        running = app.clock_running
-        phase_left = left_text("phase", times.phase_left_s)
-        if narrow and not times.phase_over:
-            phase_left = phase_left.removesuffix(" left")  # "phase 20:00 · call 60:00 left"
-        clock_label = self._put(
-            "agenda-clock",
-            f"{phase_left} · {left_text('call', times.call_left_s)}"
-            f" · {'' if narrow else 'clock '}{'running' if running else 'paused (t)'}"
-        )
-        clock_label.set_class(times.phase_over or times.call_over, "-over")
-        over = self._put("agenda-over", "OVER" if times.phase_over or times.call_over else "")
-        over.display = times.phase_over or times.call_over
+        is_over = times.phase_over or times.call_over
+        # On a shared call both companies stay readable: the phase and the clock say less first,
+        # then each name is cut to its share. Each label has a cell of padding each side.
+        companies = f"{session.ours} × {session.partner}"
+        texts = clock_texts(times, app.clock_running, narrow)
+        tried = [(phase_text, texts[0]), *((short_phase, t) for t in texts)]
+        over_cells = len("OVER") + 2 if is_over else 0
+        room = 0
+        for phase_text, clock_text in tried:
+            room = width - 2 - over_cells - (cell_len(phase_text) + 2) - (cell_len(clock_text) + 2)
+            if cell_len(companies) <= room:
+                break
+        self._put("agenda-phase", phase_text)
+        self._put("agenda-companies",
+                  escape(companies_text(session.ours, session.partner, room)))
+        clock_label = self._put("agenda-clock", clock_text)
+        clock_label.set_class(is_over, "-over")
+        over = self._put("agenda-over", "OVER" if is_over else "")
+        over.display = is_over
 
         # counted by the workbench once per change that moves them (`figures`), not per clock tick
         categories = not app.share_safe or is_shareable(session, SESSION_SIDE, "category")
