@@ -510,6 +510,52 @@ def test_a_reference_spelled_with_character_entities_is_refused(tmp_path: Path) 
         read_list(path, OURS)
 
 
+def sheet_workbook(tmp_path: Path, sheet_data: str, name: str = "l.xlsx") -> Path:
+    """A workbook whose one sheet's XML is `sheet_data` (its rows), written as given."""
+    path = workbook(tmp_path, {"Accounts": [["name"]]}, name)
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["xl/worksheets/sheet1.xml"] = (
+        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{sheet_data}</x:worksheet>" if "<x:" in sheet_data else
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{sheet_data}</sheetData></worksheet>").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    return path
+
+
+def inline(text: str, ref: str = "", prefix: str = "") -> str:
+    r = f' r="{ref}"' if ref else ""
+    return f'<{prefix}c{r} t="inlineStr"><{prefix}is><{prefix}t>{text}</{prefix}t></{prefix}is></{prefix}c>'
+
+
+LIST_ROWS = ('<row r="1">' + inline("name", "A1") + inline("domain", "B1") + inline("status", "C1") + "</row>"
+             '<row r="2">' + inline("Acme", "A2") + inline("acme.com", "B2") + inline("customer", "C2") + "</row>")
+
+
+def test_cells_without_references_count_to_the_width_of_their_row(tmp_path: Path) -> None:
+    # calamine puts a cell with no reference after the one before it: 1,000 of them in row 5,000
+    # make a grid of 5 million cells with only 1,006 there
+    path = sheet_workbook(tmp_path, LIST_ROWS + '<row r="5000">' + inline("z") * 1000 + "</row>")
+    with pytest.raises(IngestError, match=r"reach row 5,000 \(5,130,000 cells to read\) but only 1,006"):
+        read_list(path, OURS)
+    path = sheet_workbook(tmp_path, LIST_ROWS + "<row>" + inline("Globex") + inline("globex.com")
+                          + inline("prospect") + "</row>", "ok.xlsx")  # and a short one is read
+    assert names(read_list(path, OURS)) == {"Acme", "Globex"}
+
+
+def test_a_far_cell_behind_a_namespace_prefix_is_found(tmp_path: Path) -> None:
+    rows = LIST_ROWS.replace("<row", "<x:row").replace("</row", "</x:row")
+    rows = rows.replace("<c ", "<x:c ").replace("</c>", "</x:c>").replace("<is>", "<x:is>").replace(
+        "</is>", "</x:is>").replace("<t>", "<x:t>").replace("</t>", "</x:t>")
+    far = '<x:row r="3000">' + inline("z", prefix="x:") * 1000 + "</x:row>"
+    path = sheet_workbook(tmp_path, f"<x:sheetData>{rows}{far}</x:sheetData>")
+    with pytest.raises(IngestError, match="reach row 3,000"):
+        read_list(path, OURS)
+
+
 def test_a_dimension_that_lies_is_not_believed(tmp_path: Path) -> None:
     path = far_cell_workbook(tmp_path, "D3")
     with zipfile.ZipFile(path) as z:
