@@ -757,6 +757,10 @@ def _check_archive(data: bytes, file: str) -> None:
             members = z.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         return  # the readers say what is wrong with it
+    if "xl/workbook.xml" not in {m.filename for m in members}:
+        # calamine would read an .xlsb's binary sheets unchecked
+        raise _err(file, "not a readable Excel workbook (no xl/workbook.xml in the archive: an .xlsb, "
+                         ".ods or another kind of zip file? Save it as .xlsx)")
     declared = sum(m.file_size for m in members)
     if declared > UNPACKED_LIMIT:
         raise _err(file, f"the workbook unpacks to {-(-declared >> 20):,} MiB, over the "

@@ -662,3 +662,12 @@ def test_a_link_to_a_list_file_is_read(tmp_path: Path) -> None:
     link = tmp_path / "link.csv"
     link.symlink_to(target)
     assert names(read_list(link, OURS)) == {"Acme"}
+
+
+def test_a_zip_that_is_not_an_xlsx_is_refused_before_a_reader_opens_it(tmp_path: Path) -> None:
+    path = tmp_path / "l.xlsb"  # a binary workbook's sheets could not be checked
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    with pytest.raises(IngestError, match=r"no xl/workbook.xml in the archive: an \.xlsb, \.ods"):
+        read_list(path, OURS)
