@@ -24,6 +24,7 @@ from acctmap_tui.screens.compare_pick import PHASE_BINDINGS, leave_to_phase
 from acctmap_tui.screens.dialogs import Dialog
 
 KIND_LABEL = {NEW: "+ new", GONE: "- gone", CHANGED: "~ changed", SAME: "= same"}
+BODY_MOST = 30  # rows of fields and history shown at most, however tall the screen
 
 def field_shared(session: Session, name: str) -> bool:
     """Whether a compared field (one of `compare.FIELDS`) may be shown in the share-safe view,
@@ -101,7 +102,7 @@ class CompareAccountScreen(Dialog[None]):
             with VerticalScroll(id="account-body"):
                 yield Static(self._fields(), id="account-fields")
                 yield Static(self._history(), id="account-history")
-            yield Static("esc close", id="account-keys")
+            yield Static("↑↓ pgup pgdn scroll · esc close", id="account-keys")
 
     def on_mount(self) -> None:
         # the share-safe view can be switched from the command palette over this dialog
@@ -118,6 +119,22 @@ class CompareAccountScreen(Dialog[None]):
         self.query_one("#account-title", Static).update(self._title())
         self.query_one("#account-fields", Static).update(self._fields())
         self.query_one("#account-history", Static).update(self._history())
+        self.call_after_refresh(self._fit_body)  # the title may have lines more or fewer
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """The fields and the history scroll in what the dialog's height leaves them, under the
+        title and above the keys: at 80x24 the history and the keys were cut off the screen."""
+        dialog, body = self.query_one("#account-dialog"), self.query_one("#account-body")
+        most = dialog.styles.max_height
+        if most is None or not self.size.height:
+            return
+        room = int(most.resolve(self.size, self.size)) - dialog.styles.gutter.height
+        for part in self.query_one("#account-title"), self.query_one("#account-keys"):
+            room -= part.outer_size.height + part.styles.margin.height
+        body.styles.max_height = max(3, min(room, BODY_MOST))
 
     def _shown(self, name: str) -> bool:
         return not self.private or field_shared(self.new, name)

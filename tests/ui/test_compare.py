@@ -22,6 +22,7 @@ from acctmap_tui.screens.compare import CompareScreen
 from acctmap_tui.screens.compare_account import CompareAccountScreen
 from acctmap_tui.screens.compare_pick import ComparePickScreen
 from tests.ui.factory import burst, small_workbench
+from tests.ui.test_share_safe_everywhere import screen_lines
 
 SIZE = (120, 40)
 
@@ -470,3 +471,27 @@ async def test_a_phase_key_leaves_the_account_dialog(sessions_dir: Path) -> None
         assert app.current_mode == "prioritize"
         await open_compare(pilot)
         assert isinstance(app.screen, CompareScreen)
+
+
+async def test_account_dialog_at_80x24_scrolls_to_its_history_and_keeps_its_keys(
+        sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+        screen = app.screen
+        table = screen.query_one("#compare-table", DataTable)
+        table.move_cursor(row=next(i for i, r in enumerate(table_rows(screen))
+                                   if r[1] == "Blue Harbor Logistics"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareAccountScreen)
+        text = "\n".join(screen_lines(app))
+        assert "Fields then and now" in text and "esc close" in text, text
+        await pilot.press("end")  # the keyboard scrolls the fields and the history
+        await settle(pilot)
+        text = "\n".join(screen_lines(app))
+        assert "History across sessions" in text and "esc close" in text, text
+        history = [line for line in text.splitlines()
+                   if any(day in line for day in ("2026-05-14", "2026-08-20", "2026-11-25"))]
+        assert len(history) == 3 and "Intro to VP Ops" in history[-1], text
