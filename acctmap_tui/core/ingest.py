@@ -24,13 +24,14 @@ import re
 import stat
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from itertools import chain, repeat
 from operator import itemgetter
 from datetime import date, datetime, time
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acctmap_tui.core.bulk import paused_gc, promote_to_old_generation
 from acctmap_tui.core.model import (
@@ -52,6 +53,9 @@ from acctmap_tui.core.normalize import (
     shared_domain_reason,
     shared_domains,
 )
+
+if TYPE_CHECKING:
+    import zipfile
 
 ROLES = ("name", "domain", "status", "owner")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
@@ -695,8 +699,7 @@ SPARSE_FROM = 1_000_000  # a grid past this size must have a cell present in eve
 SPARSE_RATIO = 100
 _UNPACK_STEP = 1 << 20
 # Cell and row references ("B7", row "7"), read from the sheet's XML as bytes: a literal start
-# keeps the search fast. Its <dimension> is not read: it
-# can lie, and calamine does not trust it either.
+# keeps the search fast. Its <dimension> is not read: it can lie, and calamine does not trust it.
 _REF_ROW = re.compile(rb"""r\s*=\s*["'][A-Za-z]*(\d+)""")
 _REF_WIDE_COLUMN = re.compile(rb"""r\s*=\s*["']([A-Za-z]{2,})""")  # from column AA on
 _REF_ESCAPED = re.compile(rb"""r\s*=\s*["'][^"'<>]*&#""")  # "&#88;FD1048576" would slip past
@@ -709,21 +712,21 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _unpacked(data: bytes, info, file: str):  # -> Iterator[bytes]
+def _unpacked(data: bytes, info: zipfile.ZipInfo, file: str) -> Iterator[bytes]:
     """A member's bytes, a step at a time, as its compressed data really unpacks: the size the
     archive declares is not trusted (a reader may not stop there either)."""
     import struct
-    import zlib
     import zipfile
+    import zlib
 
+    if info.flag_bits & 1:
+        raise _err(file, "the workbook is password-protected: save it without a password")
     at = info.header_offset
     if data[at:at + 4] != b"PK\x03\x04":
         raise _err(file, f"not a readable Excel workbook (member {info.filename!r} is damaged)")
     name_length, extra_length = struct.unpack("<HH", data[at + 26:at + 30])
     start = at + 30 + name_length + extra_length
     packed = memoryview(data)[start:start + info.compress_size]
-    if info.flag_bits & 1:
-        raise _err(file, "the workbook is password-protected: save it without a password")
     if info.compress_type == zipfile.ZIP_STORED:
         for i in range(0, len(packed), _UNPACK_STEP):
             yield bytes(packed[i:i + _UNPACK_STEP])
@@ -832,9 +835,9 @@ class _Grid:
         self._scan(text)
 
     def _scan(self, text: bytes) -> None:
-        rows = _REF_ROW.findall(text)
-        if rows:
-            self.last_row = max(self.last_row, *map(int, set(rows)))  # a row's number, once
+        numbers = _REF_ROW.findall(text)
+        if numbers:
+            self.last_row = max(self.last_row, *map(int, set(numbers)))  # a row's number, once
         wide = set(_REF_WIDE_COLUMN.findall(text))
         if wide:
             self.widest = max({c.upper() for c in wide} | {self.widest}, key=lambda c: (len(c), c))
