@@ -265,13 +265,18 @@ async def test_comparison_with_another_partnership_hidden_in_share_safe_view(
 async def share_safe_from_the_palette(pilot) -> None:
     """The share-safe view switched with the command palette, over a dialog (p is not)."""
     dialog = pilot.app.screen
+    was_on = pilot.app.share_safe
     await pilot.press("ctrl+p")
     await settle(pilot)
     await pilot.press(*"share-safe view")
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
-    assert pilot.app.screen is dialog
+    if was_on:  # off only once asked
+        assert pilot.app.screen is not dialog and pilot.app.share_safe
+        await pilot.press("y")
+        await settle(pilot)
+    assert pilot.app.screen is dialog and pilot.app.share_safe is not was_on
 
 
 async def test_dialogs_follow_the_view_switched_over_them(sessions_dir: Path) -> None:
