@@ -7,7 +7,8 @@ oversize cell, a control character or a row in another encoding is one problem o
 Workbooks (.xlsx/.xls) are read with python-calamine (falling back to openpyxl for a workbook
 calamine cannot read); the sheet that holds the list is read (or the one the user names) and the
 others are named in a note. Every cell is kept as text, so leading zeros and a company
-called "NA" survive.
+called "NA" survive. An .xlsx is checked before a reader opens it (`_check_archive`): a zip bomb,
+or a sheet whose cells reach far beyond the cells it holds, is refused.
 
 Columns are found from Salesforce, HubSpot and plain headers (or given by the user), status words
 are mapped to the four statuses, domains and names are normalized, and rows for the same account
