@@ -759,8 +759,9 @@ def _check_archive(data: bytes, file: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             members = z.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return  # the readers say what is wrong with it
+    except (zipfile.BadZipFile, ValueError, OSError) as e:
+        # not left to calamine, whose own zip reader might still open it, unchecked
+        raise _err(file, f"not a readable Excel workbook (a damaged archive: {e})") from None
     if "xl/workbook.xml" not in {m.filename for m in members}:
         # calamine would read an .xlsb's binary sheets unchecked
         raise _err(file, "not a readable Excel workbook (no xl/workbook.xml in the archive: an .xlsb, "
