@@ -695,7 +695,7 @@ def _cell_text(value: object) -> str:
 UNPACKED_LIMIT = 1 << 30  # bytes, every member of the archive together
 PACKING_RATIO = 100  # XML packs 5-15 times; a member unpacking to more is a zip bomb ...
 PACKING_RATIO_FROM = 64 << 20  # ... once it is this big
-SHEET_CELLS = 50_000_000  # a sheet's grid, rows x columns: 200,000 rows of 250 columns
+SHEET_CELLS = 50_000_000  # the sheets' grids, rows x columns: 200,000 rows of 250 columns
 SPARSE_FROM = 1_000_000  # a grid past this size must have a cell present in every SPARSE_RATIO
 SPARSE_RATIO = 100
 _UNPACK_STEP = 1 << 20
@@ -771,7 +771,7 @@ def _check_archive(data: bytes, file: str) -> None:
         raise _err(file, f"the workbook unpacks to {-(-declared >> 20):,} MiB, over the "
                          f"{UNPACKED_LIMIT >> 20:,} MiB a list may take (a zip bomb, or not a list)")
     sheets = {part: name for name, (part, _hidden) in _xlsx_sheets(data).items()}
-    total = 0
+    total = cells = 0
     for member in members:
         sheet = sheets.get(member.filename) or ("worksheets/" in member.filename and member.filename)
         grid = _Grid(file, sheet) if sheet else None
@@ -787,7 +787,10 @@ def _check_archive(data: bytes, file: str) -> None:
             if grid is not None:
                 grid.read(piece)
         if grid is not None:
-            grid.check()
+            cells += grid.check()
+    if cells > SHEET_CELLS:  # calamine reads every sheet
+        raise _err(file, f"the workbook's sheets reach {cells:,} cells together, over the "
+                         f"{SHEET_CELLS:,} a list may take; not a list")
 
 
 class _Tag:
@@ -858,8 +861,8 @@ class _Grid:
             self.most_cells = max(self.most_cells, *counts)
             self.open_row_cells = counts[-1]
 
-    def check(self) -> None:
-        """Refuses a grid (to the farthest cell; columns to Z when none is wider) over
+    def check(self) -> int:
+        """The grid's size (to the farthest cell; columns to Z when none is wider); refused over
         SHEET_CELLS, or past SPARSE_FROM and emptier than one cell in SPARSE_RATIO."""
         self._scan(self.tail)
         last_row = self.last_row + self.unnumbered_rows
@@ -870,6 +873,7 @@ class _Grid:
             raise _err(self.file, f"sheet {self.sheet!r}: its cells reach {reach} ({grid:,} cells to "
                                   f"read) but only {self.cells:,} are there; not a list "
                                   "(delete the far-away cells, or copy the list into a new workbook)")
+        return grid
 
 
 def _workbook_sheets(data: bytes, file: str) -> dict[str, list[list[str]]]:

@@ -556,6 +556,13 @@ def test_a_far_cell_behind_a_namespace_prefix_is_found(tmp_path: Path) -> None:
         read_list(path, OURS)
 
 
+def test_sheets_each_under_the_limit_are_refused_together(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(ingest, "SHEET_CELLS", 100)  # each sheet's grid: 3 rows of 26 columns
+    path = workbook(tmp_path, {"Accounts": TABLE, "Old": TABLE})
+    with pytest.raises(IngestError, match="the workbook's sheets reach 156 cells together, over the 100"):
+        read_list(path, OURS)
+
+
 def test_a_dimension_that_lies_is_not_believed(tmp_path: Path) -> None:
     path = far_cell_workbook(tmp_path, "D3")
     with zipfile.ZipFile(path) as z:
