@@ -713,6 +713,33 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _refuse_grid(file: str, sheet: str, rows: int, columns: int, cells: int) -> int:
+    """A sheet's grid, `rows` x `columns` (to its farthest cell), as readers hold it whole; refused
+    over SHEET_CELLS, or past SPARSE_FROM and emptier than one cell in SPARSE_RATIO."""
+    grid = rows * columns
+    if grid > SHEET_CELLS or (grid > SPARSE_FROM and grid > SPARSE_RATIO * cells):
+        raise _err(file, f"sheet {sheet!r}: its cells reach as far as row {rows:,} and column "
+                         f"{_column_letters(columns)} ({grid:,} cells to read) but only {cells:,} are "
+                         "there; not a list (delete the far-away cells, or copy the list into a new "
+                         "workbook)")
+    return grid
+
+
+def _refuse_sheets(file: str, grids: int) -> None:
+    """The sheets' grids together (a reader holds every sheet), refused over SHEET_CELLS."""
+    if grids > SHEET_CELLS:
+        raise _err(file, f"the workbook's sheets reach {grids:,} cells together, over the "
+                         f"{SHEET_CELLS:,} a list may take; not a list")
+
+
 def _unpacked(data: bytes, info: zipfile.ZipInfo, file: str) -> Iterator[bytes]:
     """A member's bytes, a step at a time, as its compressed data really unpacks: the size the
     archive declares is not trusted (a reader may not stop there either)."""
@@ -788,9 +815,7 @@ def _check_archive(data: bytes, file: str) -> None:
                 grid.read(piece)
         if grid is not None:
             cells += grid.check()
-    if cells > SHEET_CELLS:  # calamine reads every sheet
-        raise _err(file, f"the workbook's sheets reach {cells:,} cells together, over the "
-                         f"{SHEET_CELLS:,} a list may take; not a list")
+    _refuse_sheets(file, cells)
 
 
 class _Tag:
@@ -862,18 +887,123 @@ class _Grid:
             self.open_row_cells = counts[-1]
 
     def check(self) -> int:
-        """The grid's size (to the farthest cell; columns to Z when none is wider); refused over
-        SHEET_CELLS, or past SPARSE_FROM and emptier than one cell in SPARSE_RATIO."""
+        """The grid's size (`_refuse_grid`; columns to Z when none is wider)."""
         self._scan(self.tail)
-        last_row = self.last_row + self.unnumbered_rows
-        columns = max(_column_number(self.widest), 26) + self.most_cells
-        grid = last_row * columns
-        if grid > SHEET_CELLS or (grid > SPARSE_FROM and grid > SPARSE_RATIO * self.cells):
-            reach = f"row {last_row:,}" + (f" and column {self.widest.decode()}" if self.widest else "")
-            raise _err(self.file, f"sheet {self.sheet!r}: its cells reach {reach} ({grid:,} cells to "
-                                  f"read) but only {self.cells:,} are there; not a list "
-                                  "(delete the far-away cells, or copy the list into a new workbook)")
-        return grid
+        return _refuse_grid(self.file, self.sheet, self.last_row + self.unnumbered_rows,
+                            max(_column_number(self.widest), 26) + self.most_cells, self.cells)
+
+
+# An .xls is a compound file (MS-CFB) whose "Workbook" stream holds BIFF records. calamine sizes
+# its sheets' grids from their DIMENSIONS records and their cells, and a 5 KB file claiming
+# column 16,384 aborted the process as the .xlsx did; so its records are read first, too.
+_CFB_FREE, _CFB_END = 0xFFFFFFFF, 0xFFFFFFFE
+_BIFF_BOF, _BIFF_BOUNDSHEET, _BIFF_DIMENSIONS = 0x0809, 0x0085, 0x0200
+_BIFF_MULRK, _BIFF_MULBLANK = 0x00BD, 0x00BE
+# FORMULA, LABELSST, RSTRING, NUMBER, RK, LABEL, BLANK, BOOLERR: a cell at (row, column)
+_BIFF_CELLS = frozenset((0x0006, 0x00FD, 0x00D6, 0x0203, 0x027E, 0x0204, 0x0201, 0x0205))
+
+
+def _cfb_stream(data: bytes, names: tuple[str, ...], file: str) -> bytes:
+    """The first stream of a compound file named one of `names` (MS-CFB: sectors chained by the
+    FAT; a stream under 4,096 bytes in the mini stream, chained by the mini FAT)."""
+    import struct
+
+    def damaged(why: str) -> IngestError:
+        return _err(file, f"not a readable Excel workbook (a damaged .xls: {why})")
+
+    if len(data) < 512:
+        raise damaged("shorter than its header")
+    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+    if not 7 <= shift <= 16 or not 2 <= mini_shift < shift:
+        raise damaged("sector size")
+    size, mini_size = 1 << shift, 1 << mini_shift
+    first_dir, _, cutoff, first_mini_fat, _, first_difat, difat_count = struct.unpack_from("<7I", data, 0x30)
+    sectors = (len(data) - 512) // size + 1
+
+    def sector(n: int) -> bytes:
+        if n >= sectors:
+            raise damaged(f"sector {n} is past the end of the file")
+        return data[(n + 1) * size:(n + 2) * size]
+
+    fat_sectors = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < _CFB_END]
+    n, seen = first_difat, 0
+    while n < _CFB_END and seen <= difat_count:
+        entries = struct.unpack(f"<{size // 4}I", sector(n))
+        fat_sectors += [e for e in entries[:-1] if e < _CFB_END]
+        n, seen = entries[-1], seen + 1
+    fat = [e for n in fat_sectors for e in struct.unpack(f"<{size // 4}I", sector(n))]
+
+    def chain(start: int, table: list[int], limit: int) -> list[int]:
+        out: list[int] = []
+        while start < _CFB_END:
+            if start >= len(table) or len(out) > limit:
+                raise damaged("a broken chain of sectors")
+            out.append(start)
+            start = table[start]
+        return out
+
+    def read(start: int, length: int) -> bytes:
+        return b"".join(map(sector, chain(start, fat, sectors)))[:length]
+
+    directory = read(first_dir, sectors * size)
+    entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
+    if not entries:
+        raise damaged("no directory")
+    for entry in entries:
+        length = struct.unpack_from("<H", entry, 0x40)[0]
+        name = entry[:max(length - 2, 0)].decode("utf-16-le", "replace")
+        if entry[0x42] == 2 and name in names:
+            start, stream_size = struct.unpack_from("<IQ", entry, 0x74)
+            stream_size &= 0xFFFFFFFF if shift == 9 else (1 << 63) - 1  # version 3: 32 bits
+            if stream_size >= cutoff:
+                return read(start, stream_size)
+            root_start, root_size = struct.unpack_from("<IQ", entries[0], 0x74)
+            mini_stream = read(root_start, root_size)
+            mini_fat = [e for n in chain(first_mini_fat, fat, sectors)
+                        for e in struct.unpack(f"<{size // 4}I", sector(n))]
+            return b"".join(mini_stream[n * mini_size:(n + 1) * mini_size]
+                            for n in chain(start, mini_fat, len(mini_fat)))[:stream_size]
+    raise _err(file, "not a readable Excel workbook (no Workbook stream in it: a password-protected "
+                     "workbook? Save it without a password)")
+
+
+def _check_xls(data: bytes, file: str) -> None:
+    """Refuses an .xls whose sheets' grids (to DIMENSIONS or the farthest cell) are absurd, as
+    `_check_archive` does an .xlsx's (`_refuse_grid`, `_refuse_sheets`)."""
+    import struct
+
+    stream = _cfb_stream(data, ("Workbook", "Book"), file)
+    names: dict[int, str] = {}  # where a sheet's records start -> its name (BOUNDSHEET)
+    grids: list[list] = []  # per part (the globals, each sheet): name, rows, columns, cells
+    biff8 = True
+    at, end = 0, len(stream)
+    while at + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, at)
+        body = stream[at + 4:at + 4 + length]
+        if kind == _BIFF_BOF:
+            if not grids and len(body) >= 2:
+                biff8 = struct.unpack_from("<H", body)[0] == 0x0600
+            grids.append([names.get(at, f"part {len(grids) + 1}"), 0, 0, 0])
+        at += 4 + length
+        if not grids or len(body) < 4:
+            continue
+        if kind in _BIFF_CELLS or kind in (_BIFF_MULRK, _BIFF_MULBLANK):
+            row, column = struct.unpack_from("<HH", body)
+            if kind in (_BIFF_MULRK, _BIFF_MULBLANK):
+                column = struct.unpack_from("<H", body, len(body) - 2)[0]
+            grid = grids[-1]
+            grid[1], grid[2] = max(grid[1], row + 1), max(grid[2], column + 1)
+            grid[3] += 1
+        elif kind == _BIFF_DIMENSIONS:  # rows as 32 bits in BIFF8 (14 bytes), 16 in BIFF5
+            rows, columns = (struct.unpack_from("<4xI2xH", body) if length >= 14
+                             else struct.unpack_from("<2xH2xH", body))
+            grid = grids[-1]
+            grid[1], grid[2] = max(grid[1], rows), max(grid[2], columns)
+        elif kind == _BIFF_BOUNDSHEET and len(body) >= 8:
+            count, wide = body[6], biff8 and body[7] & 1
+            text = body[8:8 + count * 2] if wide else body[8 if biff8 else 7:][:count]
+            names[struct.unpack_from("<I", body)[0]] = text.decode("utf-16-le" if wide else "cp1252", "replace")
+    _refuse_sheets(file, sum(_refuse_grid(file, *grid) for grid in grids))
 
 
 def _workbook_sheets(data: bytes, file: str) -> dict[str, list[list[str]]]:
@@ -886,6 +1016,8 @@ def _workbook_sheets(data: bytes, file: str) -> dict[str, list[list[str]]]:
     """
     if data.startswith(b"PK"):
         _check_archive(data, file)
+    else:
+        _check_xls(data, file)
     reasons: list[str] = []
     for name, reader in (("calamine", _calamine_sheets), ("openpyxl", _openpyxl_sheets)):
         try:

@@ -477,7 +477,7 @@ def test_a_cell_far_from_the_list_refuses_the_workbook_before_it_is_read(tmp_pat
     with pytest.raises(IngestError) as info:
         read_list(path, OURS)
     message = str(info.value)
-    assert message.startswith(f"{path}: sheet 'Sheet': its cells reach row ") and "not a list" in message
+    assert message.startswith(f"{path}: sheet 'Sheet': its cells reach as far as row ") and "not a list" in message
 
 
 def test_a_cell_at_the_last_row_and_column_is_one_message_not_an_abort(tmp_path: Path) -> None:
@@ -488,13 +488,13 @@ def test_a_cell_at_the_last_row_and_column_is_one_message_not_an_abort(tmp_path:
     done = subprocess.run([sys.executable, "-m", "acctmap_tui", "share", str(path), "-o",
                            str(tmp_path / "out.csv")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2, done.stderr[-500:]
-    assert "reach row 1,048,576 and column XFD" in done.stderr and "Traceback" not in done.stderr
+    assert "reach as far as row 1,048,576 and column XFD" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_references_cut_by_the_unpacking_steps_are_read_whole(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(ingest, "_UNPACK_STEP", 7)  # every reference falls across a step
     assert names(read_list(workbook(tmp_path, {"Accounts": TABLE}), OURS)) == {"Acme", "Globex"}
-    with pytest.raises(IngestError, match="reach row 1,048,576 and column XFD"):
+    with pytest.raises(IngestError, match="reach as far as row 1,048,576 and column XFD"):
         read_list(far_cell_workbook(tmp_path, "XFD1048576"), OURS)
 
 
@@ -539,7 +539,8 @@ def test_cells_without_references_count_to_the_width_of_their_row(tmp_path: Path
     # calamine puts a cell with no reference after the one before it: 1,000 of them in row 5,000
     # make a grid of 5 million cells with only 1,006 there
     path = sheet_workbook(tmp_path, LIST_ROWS + '<row r="5000">' + inline("z") * 1000 + "</row>")
-    with pytest.raises(IngestError, match=r"reach row 5,000 \(5,130,000 cells to read\) but only 1,006"):
+    with pytest.raises(IngestError, match=r"reach as far as row 5,000 and column AML "
+                                          r"\(5,130,000 cells to read\) but only 1,006"):
         read_list(path, OURS)
     path = sheet_workbook(tmp_path, LIST_ROWS + "<row>" + inline("Globex") + inline("globex.com")
                           + inline("prospect") + "</row>", "ok.xlsx")  # and a short one is read
@@ -552,7 +553,7 @@ def test_a_far_cell_behind_a_namespace_prefix_is_found(tmp_path: Path) -> None:
         "</is>", "</x:is>").replace("<t>", "<x:t>").replace("</t>", "</x:t>")
     far = '<x:row r="3000">' + inline("z", prefix="x:") * 1000 + "</x:row>"
     path = sheet_workbook(tmp_path, f"<x:sheetData>{rows}{far}</x:sheetData>")
-    with pytest.raises(IngestError, match="reach row 3,000"):
+    with pytest.raises(IngestError, match="reach as far as row 3,000"):
         read_list(path, OURS)
 
 
@@ -677,4 +678,107 @@ def test_a_zip_that_is_not_an_xlsx_is_refused_before_a_reader_opens_it(tmp_path:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("xl/workbook.bin", b"\x83\x01\x00")
     with pytest.raises(IngestError, match=r"no xl/workbook.xml in the archive: an \.xlsb, \.ods"):
+        read_list(path, OURS)
+
+
+# --- .xls: the same far-away cells, in a compound file's BIFF records -----------------------------
+
+# name,domain,status / Acme,acme.com,customer, as xlwt 1.3 writes it (a 5.5 KB .xls), compressed
+PLAIN_XLS = (
+    "eNrtWD1oFEEU/mbv/0gue/EiJEI4AkZNghBsbOImgqYyRC0UEXRzt2BIbk/uNoU2RuOVgmCl2ATS2ERt/EEL7SyEiBaCINyZ"
+    "0kpQsEhuffN2N1w0RQ6SoDLfMm/evJm383bnvTc7+24pXZ1/3FXDbziCEOpuAtEGmaCSCBo6qN91JRvUcSquwj+FRJwWMhrB"
+    "i9a3MbmGcr1r0PAo/Joo8IXKeVzGWNG2sjuIo2yDKaQNQ0QF7pMkhU62qp1pjukupg955Eumwyy5xXSIxlbFOSwZY32HfS8+"
+    "q/VwXwryvk9Z5xNLBtGBN9KLr90W3tgIRkqT5vTf2dEdbsECaN1GLdsqmdNVZGgBF/DDzQLfg0h9lVXynZULkPznenlsA/kd"
+    "LQzMwr3IDl4hh1wOeUF4+pJlOYMrlIajflDSSNssWMTmiwVz0iam7JjOTJk6RnIFi5KvSdXBXLFAbG6m7BQLVikpUzaHuL4u"
+    "xFvZ9VuI5tHGfJoDQKckvvLg2/sTE+PGBZbMclr3kv9eaS9cXJcapJziHo2pNLyP+X6mN/iue5jvYpoht6W6d7zDZ47P8Zib"
+    "3NtL8xxifDD2NfD7ia98Pfmsu7JsHCB+cbR2NbP40ZhHD21GedKX1xwGxIC4d1fiuRHUwk8Un5l2/pE04pru2+76O1wbVpFk"
+    "Ns3Ua8m3I9Zamv+upLbYQFuwdsgfL1g7vNaS2hG5wWrteMKvbrhhi01CQUFBQUFBQUFBYRsh/A/4kHfE4E9TeUCI+f91VqnU"
+    "1W+S/xanUKTLoYPpMdhUl3ClKf/ZjYgI7iU2qRP8L5Q4Q7OXMIUJtmOqaf+lA55ofJ5NK+pbF0LNzl9vxs5tnv8XJ8PNXA=="
+)
+
+
+def plain_xls() -> bytes:
+    import base64
+    import zlib
+
+    return zlib.decompress(base64.b64decode(PLAIN_XLS))
+
+
+def test_an_xls_is_read_after_its_check(tmp_path: Path) -> None:
+    path = tmp_path / "l.xls"
+    path.write_bytes(plain_xls())
+    assert names(read_list(path, OURS)) == {"Acme"}
+
+
+@pytest.mark.parametrize("how", ["cell", "dimensions"])
+def test_an_xls_reaching_far_is_one_message_not_an_abort(tmp_path: Path, how: str) -> None:
+    import struct
+    import subprocess
+    import sys
+
+    data = bytearray(plain_xls())
+    if how == "cell":  # "customer" (LABELSST at row 2, column C) moved to row 65,536, column XFD
+        at = data.index(struct.pack("<HHHH", 0x00FD, 10, 1, 2))
+        data[at + 4:at + 8] = struct.pack("<HH", 65535, 16383)
+    else:  # calamine sizes the grid from DIMENSIONS: a 5 KB file asked for 34 GB and aborted
+        at = data.index(struct.pack("<HH", 0x0200, 14))
+        data[at + 4:at + 18] = struct.pack("<IIHHH", 0, 65536, 0, 16384, 0)
+    path = tmp_path / "far.xls"
+    path.write_bytes(bytes(data))
+    done = subprocess.run([sys.executable, "-m", "acctmap_tui", "share", str(path), "-o",
+                           str(tmp_path / "out.csv")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr[-500:]
+    assert f"{path}: sheet 'Sheet1': its cells reach as far as row 65,536 and column XFD" in done.stderr
+
+
+def compound_file(stream: bytes) -> bytes:
+    """A compound file (MS-CFB, 512-byte sectors) holding `stream` as "Workbook" in its mini
+    stream, as a workbook under 4 KB keeps it: header, FAT, directory, mini FAT, mini stream."""
+    import struct
+
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    mini = stream + bytes(-len(stream) % 64)
+    data_sectors = -(-len(mini) // 512)
+    header = bytearray(512)
+    header[:8] = bytes.fromhex("d0cf11e0a1b11ae1")
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<I", header, 0x2C, 1)  # one FAT sector
+    struct.pack_into("<7I", header, 0x30, 1, 0, 4096, 2, 1, end, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *[free] * 108)
+    fat = [0xFFFFFFFD, end, end] + [4 + i for i in range(data_sectors - 1)] + [end]
+    directory = b""
+    for name, kind, start, size in (("Root Entry", 5, 3, len(mini)), ("Workbook", 2, 0, len(stream))):
+        entry = bytearray(128)
+        encoded = (name + "\0").encode("utf-16-le")
+        entry[:len(encoded)] = encoded
+        struct.pack_into("<HB", entry, 0x40, len(encoded), kind)
+        struct.pack_into("<IQ", entry, 0x74, start, size)
+        directory += entry
+    mini_fat = [i + 1 for i in range(len(mini) // 64 - 1)] + [end]
+
+    def sector(words: list[int]) -> bytes:
+        return struct.pack(f"<{len(words)}I", *words) + struct.pack("<I", free) * (128 - len(words))
+
+    return (bytes(header) + sector(fat) + directory + bytes(512 - len(directory)) + sector(mini_fat)
+            + mini + bytes(data_sectors * 512 - len(mini)))
+
+
+def test_an_xls_kept_in_the_mini_stream_is_checked_too(tmp_path: Path) -> None:
+    import struct
+
+    def record(kind: int, body: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(body)) + body
+
+    sheet_at = 20 + 20 + 4  # the globals' BOF, this BOUNDSHEET, their EOF
+    stream = (record(0x0809, struct.pack("<HH", 0x0600, 0x0005) + bytes(12))
+              + record(0x0085, struct.pack("<IBBBB", sheet_at, 0, 0, 8, 0) + b"Accounts")
+              + record(0x000A, b"")
+              + record(0x0809, struct.pack("<HH", 0x0600, 0x0010) + bytes(12))
+              + record(0x00FD, struct.pack("<HHHI", 40000, 300, 15, 0))  # a cell at row 40,001
+              + record(0x000A, b""))
+    assert stream.index(b"\x09\x08", 8) == sheet_at
+    path = tmp_path / "l.xls"
+    path.write_bytes(compound_file(stream))
+    with pytest.raises(IngestError, match=r"sheet 'Accounts': its cells reach as far as row 40,001 and "
+                                          r"column KO \(12,040,301 cells to read\) but only 1"):
         read_list(path, OURS)
