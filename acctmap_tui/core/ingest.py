@@ -918,7 +918,7 @@ def _cfb_stream(data: bytes, names: tuple[str, ...], file: str) -> bytes:
         raise damaged("sector size")
     size, mini_size = 1 << shift, 1 << mini_shift
     first_dir, _, cutoff, first_mini_fat, _, first_difat, difat_count = struct.unpack_from("<7I", data, 0x30)
-    sectors = (len(data) - 512) // size + 1
+    sectors = max(len(data) // size - 1, 0)  # whole sectors after the header's
 
     def sector(n: int) -> bytes:
         if n >= sectors:
@@ -927,10 +927,11 @@ def _cfb_stream(data: bytes, names: tuple[str, ...], file: str) -> bytes:
 
     fat_sectors = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < _CFB_END]
     n, seen = first_difat, 0
-    while n < _CFB_END and seen <= difat_count:
+    while n < _CFB_END and seen <= min(difat_count, sectors):
         entries = struct.unpack(f"<{size // 4}I", sector(n))
         fat_sectors += [e for e in entries[:-1] if e < _CFB_END]
         n, seen = entries[-1], seen + 1
+    fat_sectors = fat_sectors[:sectors // (size // 4) + 1]  # as many as the file can need
     fat = [e for n in fat_sectors for e in struct.unpack(f"<{size // 4}I", sector(n))]
 
     def chain(start: int, table: list[int], limit: int) -> list[int]:
@@ -994,7 +995,7 @@ def _check_xls(data: bytes, file: str) -> None:
             grid = grids[-1]
             grid[1], grid[2] = max(grid[1], row + 1), max(grid[2], column + 1)
             grid[3] += 1
-        elif kind == _BIFF_DIMENSIONS:  # rows as 32 bits in BIFF8 (14 bytes), 16 in BIFF5
+        elif kind == _BIFF_DIMENSIONS and length >= 8:  # rows in 32 bits in BIFF8 (14 bytes)
             rows, columns = (struct.unpack_from("<4xI2xH", body) if length >= 14
                              else struct.unpack_from("<2xH2xH", body))
             grid = grids[-1]
