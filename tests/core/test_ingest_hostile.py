@@ -782,3 +782,22 @@ def test_an_xls_kept_in_the_mini_stream_is_checked_too(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match=r"sheet 'Accounts': its cells reach as far as row 40,001 and "
                                           r"column KO \(12,040,301 cells to read\) but only 1"):
         read_list(path, OURS)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "bad deflate data", "unknown zip version"])
+def test_a_damaged_xlsx_is_one_message(tmp_path: Path, damage: str) -> None:
+    path = workbook(tmp_path, {"Accounts": TABLE})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        sheet = z.getinfo("xl/worksheets/sheet1.xml")
+    if damage == "truncated":
+        data = data[:len(data) * 2 // 3]
+    elif damage == "bad deflate data":  # zlib.error, not caught as a zip error
+        start = sheet.header_offset + 30 + len(sheet.filename)
+        data[start:start + 40] = b"\xff" * 40
+    else:  # NotImplementedError from zipfile
+        central = data.rindex(b"PK\x01\x02")
+        data[central + 6:central + 8] = (99).to_bytes(2, "little")  # "version 9.9 needed"
+    path.write_bytes(bytes(data))
+    with pytest.raises(IngestError, match="not a readable Excel workbook"):
+        read_list(path, OURS)
