@@ -400,8 +400,10 @@ class CompareScreen(PhaseScreen):
         named.sort(key=lambda dn: (KINDS.index(dn[0].kind), dn[1].casefold(), dn[0].key))
         for d, name in named:
             what = self._what_cell(d, room)
-            table.add_row(Text(KIND_LABEL[d.kind], style="bold"), name, self._category(d),
-                          what, key=d.key, height=max(1, len(what.plain.splitlines())))
+            name_lines = self._name_lines(name, fixed["Account"])
+            table.add_row(Text(KIND_LABEL[d.kind], style="bold"), "\n".join(name_lines),
+                          self._category(d), what, key=d.key,
+                          height=max(1, len(what.plain.splitlines()), len(name_lines)))
         if not table.row_count:
             table.add_row("", "(no accounts of this kind)", "", "", key="")
 
@@ -411,29 +413,36 @@ class CompareScreen(PhaseScreen):
             table.add_row("(last session's actions are private: hidden in the share-safe view)",
                           key="")
             return
-        owner, due = self._may_show("owner"), self._may_show("due")
-        fixed = {"State": 11, "Account": 24} | ({"Owner": 18} if owner else {}) | (
-            {"Due": 10} if due else {})
-        rest = width - sum(fixed.values()) - 2 * (len(fixed) + 1)
+        owner, due, narrow = self._may_show("owner"), self._may_show("due"), self._narrow
+        # below 100 columns the next action keeps room to be read (wrapped), not cut at the edge
+        fixed = {"State": 11, "Account": 16 if narrow else 24} | (
+            {"Owner": 12 if narrow else 18} if owner else {}) | ({"Due": 10} if due else {})
+        rest = max(14 if narrow else 20, width - sum(fixed.values()) - 2 * (len(fixed) + 1))
         table.add_column("State", width=fixed["State"])
         table.add_column("Account", width=fixed["Account"])
         if owner:
             table.add_column("Owner", width=fixed["Owner"])
-        table.add_column("Next action (agreed last time)", width=max(20, rest))
+        table.add_column("Next action" if narrow else "Next action (agreed last time)", width=rest)
         if due:
             table.add_column("Due", width=fixed["Due"])
         named = [(a, self._action_name(a)) for a in self.view.actions()]
         named.sort(key=lambda an: (ACTION_STATES.index(an[0].state), an[0].due or date.max,
                                    an[1].casefold(), an[0].key))
         for a, name in named:
-            cells = [Text(STATE_LABEL.get(a.state, a.state), style="bold"), name]
+            name_lines = self._name_lines(name, fixed["Account"])
+            lines = textwrap.wrap(a.next_action, rest) or [""]
+            cells = [Text(STATE_LABEL.get(a.state, a.state), style="bold"), "\n".join(name_lines)]
             cells += [a.owner or "—"] if owner else []
-            cells.append(a.next_action)
+            cells.append("\n".join(lines))
             cells += [a.due.isoformat() if a.due else "—"] if due else []
-            table.add_row(*cells, key=a.key)
+            table.add_row(*cells, key=a.key, height=max(len(lines), len(name_lines)))
         if not table.row_count:
             table.add_row("", "(no next actions were agreed last time)",
                           *[""] * (len(table.columns) - 2), key="")
+
+    def _name_lines(self, name: str, width: int) -> list[str]:
+        """An account's name in its cell: below 100 columns (16 cells) wrapped, to be read whole."""
+        return (textwrap.wrap(name, width) or [""]) if self._narrow else [name]
 
     def _action_name(self, a: ActionReview) -> str:
         """The account of one of last session's actions, named as the screen may name it."""

@@ -482,7 +482,7 @@ async def test_account_dialog_at_80x24_scrolls_to_its_history_and_keeps_its_keys
         screen = app.screen
         table = screen.query_one("#compare-table", DataTable)
         table.move_cursor(row=next(i for i, r in enumerate(table_rows(screen))
-                                   if r[1] == "Blue Harbor Logistics"))
+                                   if r[1].split() == ["Blue", "Harbor", "Logistics"]))
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CompareAccountScreen)
@@ -495,3 +495,22 @@ async def test_account_dialog_at_80x24_scrolls_to_its_history_and_keeps_its_keys
         history = [line for line in text.splitlines()
                    if any(day in line for day in ("2026-05-14", "2026-08-20", "2026-11-25"))]
         assert len(history) == 3 and "Intro to VP Ops" in history[-1], text
+
+
+async def test_at_80_columns_names_and_next_actions_are_read_whole(sessions_dir: Path) -> None:
+    """Last session's actions fit 80 columns (no column past the edge) and a long name or next
+    action wraps in its cell rather than being cut."""
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_compare(pilot)
+        await choose(pilot, app, "2026-08-20")
+        screen = app.screen
+        table = screen.query_one("#compare-table", DataTable)
+        names = [" ".join(r[1].split()) for r in table_rows(screen)]
+        assert "Blue Harbor Logistics" in names and "Cobalt Analytics GmbH" in names
+        await pilot.press("a")
+        await settle(pilot)
+        assert table.virtual_size.width <= table.size.width
+        rows = {" ".join(r[1].split()): " ".join(r[-2].split()) for r in table_rows(screen)}
+        assert rows["Quasar Labs"] == "Renewal co-sell plan"
+        assert rows["Cobalt Analytics GmbH"] == "Joint webinar"
