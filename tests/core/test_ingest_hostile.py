@@ -471,6 +471,20 @@ def far_cell_workbook(tmp_path: Path, ref: str) -> Path:
     return path
 
 
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def rewrite_member(path: Path, member: str, change) -> Path:
+    """The workbook at `path` with one zip member changed by `change` (bytes -> bytes)."""
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members[member] = change(members[member])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    return path
+
+
 @pytest.mark.parametrize("ref", ["A1048576", "Z100000", "AAA2000"])
 def test_a_cell_far_from_the_list_refuses_the_workbook_before_it_is_read(tmp_path: Path, ref: str) -> None:
     path = far_cell_workbook(tmp_path, ref)
@@ -499,31 +513,19 @@ def test_references_cut_by_the_unpacking_steps_are_read_whole(tmp_path: Path, mo
 
 
 def test_a_reference_spelled_with_character_entities_is_refused(tmp_path: Path) -> None:
-    path = far_cell_workbook(tmp_path, "D3")
-    with zipfile.ZipFile(path) as z:
-        members = {n: z.read(n) for n in z.namelist()}
-    members["xl/worksheets/sheet1.xml"] = members["xl/worksheets/sheet1.xml"].replace(b'r="D3"', b'r="&#88;FD3"')
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, data in members.items():
-            z.writestr(n, data)
+    path = rewrite_member(far_cell_workbook(tmp_path, "D3"), SHEET,
+                          lambda xml: xml.replace(b'r="D3"', b'r="&#88;FD3"'))
     with pytest.raises(IngestError, match="a cell reference is written with character entities"):
         read_list(path, OURS)
 
 
 def sheet_workbook(tmp_path: Path, sheet_data: str, name: str = "l.xlsx") -> Path:
     """A workbook whose one sheet's XML is `sheet_data` (its rows), written as given."""
-    path = workbook(tmp_path, {"Accounts": [["name"]]}, name)
-    with zipfile.ZipFile(path) as z:
-        members = {n: z.read(n) for n in z.namelist()}
-    members["xl/worksheets/sheet1.xml"] = (
-        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"{sheet_data}</x:worksheet>" if "<x:" in sheet_data else
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<sheetData>{sheet_data}</sheetData></worksheet>").encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, data in members.items():
-            z.writestr(n, data)
-    return path
+    xml = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f"{sheet_data}</x:worksheet>" if "<x:" in sheet_data else
+           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f"<sheetData>{sheet_data}</sheetData></worksheet>")
+    return rewrite_member(workbook(tmp_path, {"Accounts": [["name"]]}, name), SHEET, lambda _: xml.encode())
 
 
 def inline(text: str, ref: str = "", prefix: str = "") -> str:
@@ -565,34 +567,18 @@ def test_sheets_each_under_the_limit_are_refused_together(tmp_path: Path, monkey
 
 
 def test_a_dimension_that_lies_is_not_believed(tmp_path: Path) -> None:
-    path = far_cell_workbook(tmp_path, "D3")
-    with zipfile.ZipFile(path) as z:
-        members = {n: z.read(n) for n in z.namelist()}
-    sheet = members["xl/worksheets/sheet1.xml"]
-    members["xl/worksheets/sheet1.xml"] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', sheet)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, data in members.items():
-            z.writestr(n, data)
+    path = rewrite_member(far_cell_workbook(tmp_path, "D3"), SHEET, lambda xml: re.sub(
+        rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml))
     assert names(read_list(path, OURS)) == {"Acme"}
 
 
 def big_cell_workbook(tmp_path: Path, size: int, header: str = "name") -> Path:
     """A list whose row 2 has a name `size` characters long, written inline in the sheet as
     scripts write it (openpyxl cuts a cell at Excel's 32,767 characters)."""
-    path = workbook(tmp_path, {"Accounts": [["name", "domain", "status"]]})
     rows = [[header, "domain", "status"], ["A" * size, "big.com", "customer"], ["Ok Co", "okco.com", "customer"]]
-    cells = "".join(f'<row r="{r}">' + "".join(
-        f'<c r="{col}{r}" t="inlineStr"><is><t>{value}</t></is></c>' for col, value in zip("ABC", row))
-        + "</row>" for r, row in enumerate(rows, start=1))
-    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             f"<sheetData>{cells}</sheetData></worksheet>")
-    with zipfile.ZipFile(path) as z:
-        members = {n: z.read(n) for n in z.namelist()}
-    members["xl/worksheets/sheet1.xml"] = sheet.encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, data in members.items():
-            z.writestr(n, data)
-    return path
+    return sheet_workbook(tmp_path, "".join(
+        f'<row r="{r}">' + "".join(inline(value, f"{col}{r}") for col, value in zip("ABC", row)) + "</row>"
+        for r, row in enumerate(rows, start=1)))
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, monkeypatch) -> None:
