@@ -463,7 +463,19 @@ class AcctmapApp(TypedAheadKeys):
     # --- the share-safe view ----------------------------------------------------------------
 
     def action_toggle_share_safe(self) -> None:
-        self.share_safe = not self.share_safe
+        """On at once; off only once asked (`ShowPrivateDialog`): a stray key must not show
+        private fields on a shared screen."""
+        if not self.share_safe:
+            self.share_safe = True
+            return
+
+        from acctmap_tui.screens.dialogs import ShowPrivateDialog
+
+        def chosen(show: bool | None) -> None:
+            if show:
+                self.share_safe = False
+
+        self.push_screen(ShowPrivateDialog(), chosen)
 
     def watch_share_safe(self, share_safe: bool) -> None:
         self.notify("Share-safe view: private fields hidden." if share_safe

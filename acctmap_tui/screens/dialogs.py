@@ -202,6 +202,44 @@ class UnsavedChangesDialog(Dialog[str | None]):
         self.dismiss(choice or None)
 
 
+class ShowPrivateDialog(Dialog[bool]):
+    """Asked before the share-safe view goes off: True only for `y` (or the button). Any other
+    key keeps the private fields hidden and is used up here, so a stray `p` typed on a shared
+    screen (the first letter of "pricing" after a key the view had disabled) never shows them."""
+
+    BINDINGS = [Binding("y", "choose(True)", "Show private fields", show=False)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("Show private fields?", classes="dialog-title")
+            yield Static("The share-safe view hides every private field. If this screen is "
+                         "shared, your partner will see them.", markup=False)
+            yield Static("y shows them · any other key keeps them hidden", classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Show them (y)", id="show", variant="error")
+                yield Button("Keep hidden", id="keep", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    @on(Button.Pressed, "#show")
+    def _show_pressed(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#keep")
+    def _keep_pressed(self) -> None:
+        self.dismiss(False)
+
+    def action_choose(self, show: bool) -> None:
+        self.dismiss(show)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key != "y":
+            event.stop()
+            event.prevent_default()
+            self.dismiss(False)
+
+
 class RestoreDialog(Dialog[bool | None]):
     """Offer unsaved work a crash left: True = restore it, False = discard it (the recovery file is
     removed), None = decide later (escape; it is offered again next time)."""

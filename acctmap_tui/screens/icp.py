@@ -264,8 +264,6 @@ class IcpScreen(PhaseScreen):
     # --- notes ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "edit_notes" and self.share_safe:
-            return False
         if action == "map_statuses" and not parameters:
             return self._unknown_words > 0
         return True
@@ -280,6 +278,10 @@ class IcpScreen(PhaseScreen):
 
     def action_edit_notes(self) -> None:
         skip_while_typing(self)
+        if self.share_safe:  # said, not ignored: the letters typed next would run as keys
+            self.notify("ICP notes are private: hidden in the share-safe view (p, then y, shows "
+                        "them).", markup=False)
+            return
         self.set_focus(self.query_one("#icp-notes", TextArea))  # now, not after this key
 
     def action_leave_notes(self) -> None:

@@ -207,6 +207,9 @@ async def share_safe_off_again(pilot) -> None:
     await pilot.pause()
     await pilot.press("p")
     await pilot.pause()
+    assert pilot.app.share_safe  # off only once asked
+    await pilot.press("y")
+    await pilot.pause()
     assert not pilot.app.share_safe
 
 

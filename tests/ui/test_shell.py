@@ -227,10 +227,37 @@ async def test_p_switches_share_safe_view_in_header_and_hides_icp_notes(sessions
         assert header(app, "privacy") == "SHARE-SAFE"
         assert not notes.display
         assert app.screen.query_one("#icp-notes-hidden").display
-        await pilot.press("p")
+        await pilot.press("p")  # off only once asked: any key but y keeps the fields hidden
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ShowPrivateDialog"
+        await pilot.press("e", "p")
+        await pilot.pause()
+        assert app.share_safe and not notes.display
+        await pilot.press("y")
         await pilot.pause()
         assert header(app, "privacy") != "SHARE-SAFE"
         assert notes.display
+
+
+async def test_letters_typed_after_e_in_the_share_safe_view_never_show_the_notes(sessions_dir: Path) -> None:
+    """In the share-safe view `e` cannot open the private ICP notes: it says so, and "pricing"
+    typed behind it (its `p` used to switch the view off at once) leaves the notes hidden."""
+    from tests.ui.factory import burst
+
+    wb = small_workbench()
+    wb.session.icp_notes = "Mid-market SaaS, EMEA first"
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        burst(app, "e", *"pricing")
+        for _ in range(4):
+            await pilot.pause()
+        notes = app.screen.query_one("#icp-notes", TextArea)
+        assert app.share_safe and not notes.display
+        from tests.ui.test_share_safe_everywhere import screen_lines
+
+        assert "ICP notes are private" in " ".join(line.strip() for line in screen_lines(app))
 
 
 # --- saving ---------------------------------------------------------------------------------
