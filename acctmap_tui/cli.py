@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import threading
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 # core.compare and core.psi are imported by the commands that use them: a session opens sooner
 from acctmap_tui.core import atomic, export, ingest, privacy, start
 from acctmap_tui.core import session as session_io
+from acctmap_tui.core.export import shown
 from acctmap_tui.core.categorize import format_rate, overlap_figures
 from acctmap_tui.core.model import (
     CATEGORIES,
@@ -164,31 +164,15 @@ def match_summary(built: NewSession) -> str:
 
 # --- text for the terminal --------------------------------------------------------------------
 
-# Control characters but tab and line feed (C0, DEL, C1) and the line and paragraph separators:
-# from a session's notes or names they would recolour, move or clear the reader's terminal
-_CONTROLS_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def shown(text: str) -> str:
-    """Report text with its control characters written as escapes (ESC as \\x1b, CR as \\r)."""
-    return _CONTROLS_RE.sub(lambda c: c.group().encode("unicode_escape").decode("ascii"), text)
+# shown(): report text with its control characters written as escapes (core.export's rule,
+# which the Markdown files follow too)
 
 
 # --- subcommands ------------------------------------------------------------------------------
 
 
-def _refuse_own_input(output: str | Path | None, *inputs: str | Path | None) -> None:
-    """Never write over a file the command reads (`share X.csv -o X.csv`)."""
-    if not output:
-        return
-    for item in inputs:
-        if item and Path(item).exists() and atomic.same_file(output, item):
-            raise AcctmapError(f"-o {output}: that is the input file {item}; refusing to write "
-                               "over it. Choose another output file.")
-
-
 def cmd_match(args: argparse.Namespace) -> int:
-    _refuse_own_input(args.output, args.ours, args.theirs, args.from_session, args.key_file)
+    atomic.refuse_own_input(args.output, args.ours, args.theirs, args.from_session, args.key_file)
     share = 0.85 if args.output else 1.0  # of the bar for the match; the rest is the write
     with _Progress() as bar:  # rich routes print() above the bar while it is shown
         built = start.build_session(_request(args),
@@ -247,7 +231,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     out = args.output or Path(args.session).with_suffix(".actions" + export.EXPORT_FORMATS[args.format][1])
-    _refuse_own_input(out, args.session)
+    atomic.refuse_own_input(out, args.session)
     with _Progress() as bar:
         bar.update(0.0, "reading the session")
         session = session_io.load(args.session)
@@ -323,14 +307,14 @@ def _read_own_list(args: argparse.Namespace) -> AccountList:
 
 
 def cmd_share(args: argparse.Namespace) -> int:
-    _refuse_own_input(args.output, args.list)
+    atomic.refuse_own_input(args.output, args.list)
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     print(privacy.write_share(_read_own_list(args), args.output, fields).describe())
     return 0
 
 
 def cmd_hash(args: argparse.Namespace) -> int:
-    _refuse_own_input(args.output, args.list, args.key_file)
+    atomic.refuse_own_input(args.output, args.list, args.key_file)
     key = privacy.read_key(args.key_file)
     print(privacy.write_hashed(_read_own_list(args), args.output, key).describe())
     return 0
@@ -406,8 +390,8 @@ def _counts_lines(done: psi.Finished) -> list[str]:
 
 def cmd_psi_finish(args: argparse.Namespace) -> int:
     from acctmap_tui.core import psi
-    if args.output:
-        psi.check_output(args.output)
+    if args.output:  # the session too is never written over one of the three round files
+        psi.check_output(args.output, args.ours1, args.theirs1, args.theirs2)
     request = start.SessionRequest.for_exchange(
         start.ExchangeFiles(args.ours1, args.theirs1, args.theirs2),
         ours_name=args.ours_name or "", partner_name=args.partner or "")

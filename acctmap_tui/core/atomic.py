@@ -144,3 +144,14 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.realpath(a) == os.path.realpath(b)
+
+
+def refuse_own_input(output: str | Path | None, *inputs: str | Path | None) -> None:
+    """Never write over a file the command reads (`share X.csv -o X.csv`, `psi answer N1 G1
+    -o N1`), by any of its names."""
+    if not output:
+        return
+    for item in inputs:
+        if item and Path(item).exists() and same_file(output, item):
+            raise AcctmapError(f"-o {output}: that is the input file {item}; refusing to write "
+                               "over it. Choose another output file.")

@@ -13,6 +13,7 @@ CSV injection); everything else is written exactly, as text, so leading zeros su
 from __future__ import annotations
 
 import csv
+import re
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -193,10 +194,22 @@ def write_csv(path: str | Path, rows: Sequence[dict[str, str]], columns: Sequenc
     return path
 
 
+# Control characters but tab and line feed (C0, DEL, C1) and the line and paragraph separators:
+# from a session's notes or names they would recolour, move or clear the reader's terminal
+_CONTROLS_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def shown(text: str) -> str:
+    """Text with its control characters written as escapes (ESC as \\x1b, CR as \\r), for a
+    terminal or a Markdown file."""
+    return _CONTROLS_RE.sub(lambda c: c.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def md_cell(value: str) -> str:
-    """A Markdown table cell: backslashes and pipes escaped, line breaks as <br>."""
+    """A Markdown table cell: backslashes and pipes escaped, line breaks as <br>, other control
+    characters as escapes."""
     value = value.replace("\\", "\\\\").replace("|", "\\|")
-    return value.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
+    return shown(value.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>"))
 
 
 def to_markdown(rows: Sequence[dict[str, str]], columns: Sequence[str], title: str = "") -> str:

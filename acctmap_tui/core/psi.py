@@ -136,11 +136,7 @@ def check_output(path: str | Path, *inputs: str | Path) -> Path:
         raise _fail(path, "is a symbolic link: name a plain file to write")
     if path.exists() and not stat.S_ISREG(path.stat().st_mode):
         raise _fail(path, "is not a plain file (a folder, device or FIFO): name a file to write")
-    for item in inputs:
-        if item and Path(item).exists() and atomic.same_file(path, item):
-            # the wording of the CLI's own check (cli._refuse_own_input)
-            raise AcctmapError(f"-o {path}: that is the input file {item}; refusing to write "
-                               "over it. Choose another output file.")
+    atomic.refuse_own_input(path, *inputs)
     return path
 
 

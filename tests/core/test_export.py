@@ -246,6 +246,15 @@ def test_markdown_escapes_pipes_backslashes_and_line_breaks():
     assert _cells(table[2]) == ["x \\| y", "C:\\\\temp\\\\", "one<br>two<br>three"]
 
 
+def test_markdown_writes_control_characters_as_escapes():
+    """A note with ESC, NUL or DEL (a hand-edited session) must not recolour or move the
+    terminal of whoever prints the .md: the list reader drops them, the session reader keeps
+    them, so the writer escapes them."""
+    text = export.to_markdown([{"note": "a\x00b\x1b[31mred\x7f\u2028x\ty"}], ["note"], title="Q4\x1b]0;x")
+    assert not any(c in text for c in "\x00\x1b\x7f\u2028")
+    assert "a\\x00b\\x1b[31mred\\x7f\\u2028x\ty" in text and "# Q4\\x1b]0;x" in text
+
+
 def test_markdown_export_has_title_and_a_row_per_overlap_account(tmp_path):
     path = export.write_export(make_session(), tmp_path / "a" / "list.md", "md")
     lines = path.read_text(encoding="utf-8").splitlines()

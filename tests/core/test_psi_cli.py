@@ -290,9 +290,6 @@ def test_counts_only_finish_refuses_to_write_over_a_round_file(tmp_path, capsys,
     assert {n: p.read_bytes() for n, p in f.items()} == kept
 
 
-@pytest.mark.xfail(strict=True, reason="cli.cmd_psi_finish checks -o with psi.check_output("
-                   "args.output) alone: it must pass the three round files too (cli.py is another "
-                   "engineer's file); psi.check_output refuses them then (test_psi.py)")
 def test_finish_refuses_to_write_the_session_over_a_round_file(tmp_path, capsys):
     f = exchange(capsys, tmp_path)
     kept = f["b2"].read_bytes()
