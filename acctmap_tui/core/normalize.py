@@ -194,10 +194,20 @@ def _plain_domain(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _no_format() -> dict[int, None]:
+    """Invisible format characters (Unicode "Cf": direction marks a cell copied from a
+    right-to-left page carries, zero-width spaces, the BOM), to drop: never part of a host.
+    Made at the first cell that is not ASCII (the planes that hold any, 8 ms)."""
+    planes = (*range(0x20000), *range(0xE0000, 0xE1000))
+    return {c: None for c in planes if unicodedata.category(chr(c)) == "Cf"}
+
+
+
 def parse_cell(value: str) -> tuple[str, str | None, tuple[str, ...]]:
     """`parse_domain` of a website cell, and every registrable domain in it, in order (the
     first is the one used): each token of the cell parsed once."""
-    cell = value.strip()
+    cell = value.strip() if value.isascii() else value.translate(_no_format()).strip()
     if not cell:
         return "", None, ()
     if cell.casefold() in _NO_VALUE:
@@ -265,7 +275,7 @@ registrable_domain.cache_info = parse_domain.cache_info  # type: ignore[attr-def
 # its domains made again from the website cells when read, as with name keys (NAME_KEY_VERSION).
 # Raise DOMAIN_RULES_VERSION with any change to `record_domain`'s output on the same suffix list:
 # tests/core/test_domain_key_version.py fails until then.
-DOMAIN_RULES_VERSION = 1
+DOMAIN_RULES_VERSION = 2  # 2: invisible format characters dropped from website cells
 
 
 @lru_cache(maxsize=1)

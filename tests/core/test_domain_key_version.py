@@ -44,6 +44,8 @@ RULES = [
     ("Acme", "acme.com/path with spaces"), ("Acme", "ACME.CO.JP"), ("", "acme.com"),
     ("Acme", "https://acme.wixsite.com/home"), ("Acme", "facebook.com/acme"), ("Acme", "hotmail.fr"),
     ("Acme", "jo@yandex.ru"), ("Acme", "sites.google.com/view/acme"),
+    ("Acme", "acme.com\u200e"), ("Acme", "\u202aacme.com\u202c"), ("Acme", "ac\u200bme.com"),
+    ("Acme", "\ufeffwww.acme.com"),
 ]
 
 

@@ -403,3 +403,12 @@ def test_plain_cell_pattern_matches_as_its_backtracking_form_would() -> None:
     assert sum(m is not None and m.group(2) is not None for m in found) > 500
     assert sum(m is None for m in found) > 20_000
     assert differ == []
+
+
+@pytest.mark.parametrize("cell", ["acme.com\u200e", "\u200facme.com", "\u202aacme.com\u202c",
+                                  "https://www.acme.com/\u2066about\u2069", "\ufeffacme.com"])
+def test_direction_marks_and_other_invisible_characters_leave_a_website_cell(cell):
+    """A cell copied from a right-to-left page carries direction marks: the domain is still
+    the domain, not "not a valid internationalised domain" (domain rules version 2)."""
+    assert registrable_domain(cell) == "acme.com"
+    assert domain_problem(cell) is None
