@@ -196,6 +196,8 @@ def test_entries_of_removed_files_and_beyond_the_limit_are_pruned(tmp_path, cach
     monkeypatch.setattr(parse_cache, "MAX_ENTRIES", 2)
     paths = [_saved(tmp_path, f"s{n}.toml") for n in range(3)]
     assert len(_entries(cache)) == 3
+    for age, path in enumerate(paths):  # one second apart: saves in one clock tick tie
+        os.utime(cache / parse_cache._entry_name(path), (1_000_000 + age, 1_000_000 + age))
     parse_cache.prune(cache)
     assert len(_entries(cache)) == 2  # the oldest went
     paths[2].unlink()
