@@ -185,6 +185,7 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
             self._after_score(account)
         elif kind is ChangeKind.CATEGORY and account is not None:
             self.table.refresh_cells(account)
+            self._update_detail()  # the line under the table says the category too
         elif kind in (ChangeKind.ASSIGN, ChangeKind.NOTES, ChangeKind.SAVE, ChangeKind.AGENDA,
                       ChangeKind.LISTS):
             pass  # nothing this screen shows
@@ -260,7 +261,9 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         if not self.shows(SESSION_SIDE, "category"):
             play = Text(play.plain.removesuffix(" → "))
         elif cat:
-            play.append_text(Text.assemble((cat.code, "bold"), f"  {cat.label}: {cat.play}"))
+            # a category set by hand is not what the statuses before the arrow give: say so
+            how_set = " (set by hand)" if account.category_manual else ""
+            play.append_text(Text.assemble((cat.code, "bold"), how_set, f"  {cat.label}: {cat.play}"))
         else:
             play.append("No category: a status word was not understood (set one in Review).")
         column = self.table.cursor_column_key or ""

@@ -567,6 +567,9 @@ class ReviewScreen(PhaseScreen):
             self.notify("No other candidates for this pair.")
             return
         alt = self._alternatives[self._alt_index]
+        if alt.match.decision == ACCEPTED:  # accepting it again would only add an empty undo step
+            self.notify(f"{self.name_of(alt)} is already in the overlap.", markup=False)
+            return
         self.workbench.accept(alt)
         self._move_past(account)
         self.notify(f"Accepted {self.name_in(alt.ours, OURS)} = {self.name_in(alt.theirs, PARTNER)}",

@@ -458,3 +458,17 @@ async def test_at_80x24_every_column_fits_and_priority_shows_whole(sessions_dir:
         assert row.split()[-1] == "15" or row.rstrip(" ▁▂▃▄▅▆▇█").split()[-1] == "15"
         # the full factor name is on screen for the column under the cursor
         assert "Partner relationship ×3" in shown_text(app, "#prio-detail")
+
+
+async def test_a_category_set_by_hand_says_so_under_the_table(sessions_dir: Path) -> None:
+    """The line under the table reads "statuses → category": a category set by hand is not what
+    those statuses give, and the line says so, as Review does."""
+    wb = small_workbench()
+    app = prioritize_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        account = table(app).cursor_account
+        assert "(set by hand)" not in shown_text(app, "#prio-detail")
+        wb.set_category(account, "their-customer-our-prospect")
+        await pilot.pause()
+        assert "INTRO (set by hand)" in shown_text(app, "#prio-detail")

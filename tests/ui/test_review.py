@@ -678,3 +678,24 @@ async def test_undoing_a_pair_made_by_hand_puts_the_cursor_back_on_the_pair_it_r
         await pilot.pause()
         assert cursor_row(app)[1] == "Lumen Learning Labs"
         assert pair_of(wb, "Lumen Learning Labs").match.decision == REVIEW
+
+
+async def test_taking_a_candidate_already_in_the_overlap_changes_nothing(sessions_dir):
+    """`c` on a candidate that is already accepted says so; it used to accept it again, move the
+    cursor on and leave an undo step that undid nothing."""
+    wb, app = rivals_on_review(sessions_dir)
+    lumen = pair_of(wb, "Lumen Learning Labs")
+    rival = next(a for a in wb.session.accounts if a.ours is lumen.ours and a is not lumen)
+    wb.accept(rival)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("v", "v")  # rejected: Lumen's own pair, which the accept turned down
+        await pilot.pause()
+        await select(pilot, "Lumen Learning Labs")
+        for _ in range(app.screen._alternatives.index(rival)):  # ] marks the next candidate
+            await pilot.press("bracketright")
+        revision, row = wb.revision, app.screen.table.cursor_row
+        await pilot.press("c")
+        await pilot.pause()
+        assert wb.revision == revision and app.screen.table.cursor_row == row
+        assert rival.match.decision == ACCEPTED
