@@ -16,6 +16,8 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from acctmap_tui.core.model import AcctmapError, Problem
@@ -144,6 +146,33 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.realpath(a) == os.path.realpath(b)
+
+
+@contextmanager
+def folder_lock(folder: Path, wait: float) -> Iterator[None]:
+    """Hold a folder's lock (`.lock` in it, POSIX `flock`; elsewhere nothing is held) so one
+    process at a time does what follows; TimeoutError after `wait` seconds, OSError when the
+    lock file cannot be made."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        waited = 0.0
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if waited >= wait:
+                    raise TimeoutError(f"{folder} is locked by another process") from None
+                time.sleep(0.1)
+                waited += 0.1
+        yield
+    finally:
+        os.close(fd)  # the lock goes with it
 
 
 def refuse_own_input(output: str | Path | None, *inputs: str | Path | None) -> None:

@@ -32,9 +32,7 @@ import pickle
 import stat
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -187,30 +185,9 @@ def fill(path: str, key: str) -> None:
 LOCK_WAIT = 20.0  # seconds a second process waits for another one's parse to end
 
 
-@contextmanager
-def _one_at_a_time(where: Path) -> Iterator[None]:
-    """Hold the cache folder's lock (POSIX `flock`; elsewhere nothing is held); TimeoutError
-    after LOCK_WAIT seconds."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    fd = os.open(where / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        waited = 0.0
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if waited >= LOCK_WAIT:
-                    raise TimeoutError("another process keeps a parse") from None
-                time.sleep(0.1)
-                waited += 0.1
-        yield
-    finally:
-        os.close(fd)  # the lock goes with it
+def _one_at_a_time(where: Path) -> AbstractContextManager[None]:
+    """Hold the cache folder's lock; TimeoutError after LOCK_WAIT seconds."""
+    return atomic.folder_lock(where, LOCK_WAIT)
 
 
 def _shared(value: Any, seen: dict[str, str]) -> Any:

@@ -44,10 +44,9 @@ import secrets
 import stat
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -455,30 +454,15 @@ SECRET_LOCK_WAIT = 20.0  # seconds an `answer` waits for another one recording i
 def _secrets_locked(folder: Path) -> Iterator[None]:
     """Hold the secret folder's lock (POSIX `flock`; elsewhere nothing is held), so two answers
     run at once cannot both find the secret unanswered."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
+    with ExitStack() as held:
+        try:
+            held.enter_context(atomic.folder_lock(folder, SECRET_LOCK_WAIT))
+        except TimeoutError:
+            raise _fail(folder, "another `acctmap psi answer` keeps the local secrets busy: try "
+                                "again when it is done") from None
+        except OSError as exc:
+            raise _fail(folder, f"cannot lock the folder of local secrets: {exc.strerror or exc}") from exc
         yield
-        return
-    try:
-        fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise _fail(folder, f"cannot lock the folder of local secrets: {exc.strerror or exc}")
-    try:
-        waited = 0.0
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if waited >= SECRET_LOCK_WAIT:
-                    raise _fail(folder, "another `acctmap psi answer` keeps the local secrets "
-                                        "busy: try again when it is done") from None
-                time.sleep(0.1)
-                waited += 0.1
-        yield
-    finally:
-        os.close(fd)  # the lock goes with it
 
 
 # --- round 1: start -----------------------------------------------------------------------------
