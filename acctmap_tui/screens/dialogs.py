@@ -209,6 +209,9 @@ class ShowPrivateDialog(Dialog[bool]):
 
     BINDINGS = [Binding("y", "choose(True)", "Show private fields", show=False)]
 
+    def __init__(self) -> None:
+        super().__init__(classes="dialog")
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label("Show private fields?", classes="dialog-title")

@@ -558,3 +558,16 @@ async def test_the_app_collects_frame_garbage_young_while_it_runs_and_gives_the_
         await pilot.pause()
         assert gc.get_threshold() == AcctmapApp.COLLECTOR_THRESHOLDS != before
     assert gc.get_threshold() == before
+
+
+def test_snapshot_show_private_fields_dialog(snap_compare):
+    """The question before the share-safe view goes off, at 80x24: a box over the ICP screen."""
+    async def ask(pilot):
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+
+    assert snap_compare(AcctmapApp(small_workbench(), Path("sessions")), terminal_size=(80, 24),
+                        run_before=ask)
