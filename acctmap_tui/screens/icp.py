@@ -133,8 +133,9 @@ def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN,
         problems = src.open_problems((unknown or {}).get(src.side))
         count = len(problems)
         hidden = hidden or bool(problems)
-        lines.append(f"{src.company} ({Path(src.path).name}): "
-                     f"{count or 'no'} problem{'' if count == 1 else 's'}")
+        # a file's name often says what the list is ("churn-risk.csv"): not on a shared screen
+        named = src.company if private else f"{src.company} ({Path(src.path).name})"
+        lines.append(f"{named}: {count or 'no'} problem{'' if count == 1 else 's'}")
         if private:
             continue
         lines += [f"  • {_without_file(p, src.path)}" for p in problems[:shown]]

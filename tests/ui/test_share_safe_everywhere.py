@@ -456,3 +456,19 @@ async def test_owner_and_next_action_marked_private_stay_out_of_the_edit_dialog(
             await _settle(pilot)
             assert not isinstance(app.screen, AssignEditScreen)
             assert f"{what} is private" in "\n".join(screen_lines(app))
+
+
+async def test_the_lists_file_names_leave_the_share_safe_icp_screen(sessions_dir: Path) -> None:
+    """A file's name often says what the list is ("churn-risk"): the ICP screen names each list
+    by its company only while the view is on."""
+    wb = secret_workbench()
+    for src in wb.session.sources:
+        src.path = f"/crm/{src.company.lower()}-churn-risk-ZZSfile.csv"
+    app = make_app(sessions_dir, "icp", wb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "ZZSfile" in "\n".join(screen_lines(app))  # the check can fail
+        await share_safe_on(pilot)
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "ZZSfile" not in text and "problem" in text
