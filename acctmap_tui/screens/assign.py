@@ -1,8 +1,10 @@
 """Phase screen: Assign — an owner, a next action and a due date for every priority account.
 
 The rows are the action list (core.score.planned_accounts: the top N of the accounts scored or given
-an owner or a next action, as the export lists them). Before anything is scored or planned there
-are none, so the screen shows the first N of the overlap by name and says so. `enter` / `e` edits a row in a dialog; `o` sets only the owner, `x` only the next action. A row
+an owner or a next action, as the export lists them). Before anything is scored the screen shows
+the first N of the overlap by name to work down (and any account given an owner or a next action
+beyond those) and says so. `enter` / `e` edits a row in a dialog; `o` sets only the owner, `x`
+only the next action. A row
 without an owner or a next action says "⚠ missing owner" / "⚠ missing next action" in that column
 and is styled as incomplete; the line above the table counts how many still need one.
 
@@ -156,12 +158,15 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
 
     def rows(self) -> list[Account]:
         """The action list (`planned_accounts`: scored, or given an owner or a next action);
-        the overlap by name (first N) while there is none. While the priority is hidden
-        (share-safe view) they go by name, so the order tells nothing."""
+        while nothing is scored, the overlap by name (first N) to work down, and any account
+        given an owner or a next action beyond those. While the priority is hidden (share-safe
+        view) they go by name, so the order tells nothing."""
         accounts = planned_accounts(self.session)
-        self.fallback = not accounts
-        if self.fallback:
-            accounts = ranked(self.session)[: self.session.scoring.top_n]
+        self.fallback = not any(a.priority > 0 for a in accounts)
+        if self.fallback:  # the first owner given must not shrink the list to that one account
+            first = ranked(self.session)[: self.session.scoring.top_n]
+            listed = {a.pair_id for a in first}
+            accounts = first + [a for a in accounts if a.pair_id not in listed]
         return in_shown_order(accounts, self._shows("priority"))
 
     def _draw(self) -> None:
@@ -215,7 +220,7 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         todo = sum(1 for a in accounts if incomplete(a))
         top_n = self.session.scoring.top_n
         if self.fallback:
-            head = (f"[b]Assign[/b]  No account scored or planned yet: showing the overlap by name "
+            head = (f"[b]Assign[/b]  No account scored yet: showing the overlap by name "
                     f"(first {len(accounts)}). Score accounts in phase 3 to pick the top {top_n}.")
         else:
             head = (f"[b]Assign[/b]  {len(accounts)} priority account{'s' * (len(accounts) != 1)} "

@@ -131,7 +131,7 @@ async def test_nothing_scored_shows_the_overlap_by_name(sessions_dir: Path) -> N
     app = assign_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "No account scored or planned yet: showing the overlap by name" in status_line(app)
+        assert "No account scored yet: showing the overlap by name" in status_line(app)
         names = [r["name"] for r in rows(app)]
         assert names == sorted(names, key=str.casefold)
         assert len(names) == min(len(wb.session.overlap()), wb.session.scoring.top_n)
@@ -324,3 +324,18 @@ async def test_an_owner_given_before_anything_is_scored_keeps_the_account_listed
         assert names == ["Deltaworks Ltd", "Fjord Systems AS", "Granite Payments"]
         assert names == [a.ours.name for a in listed_accounts(wb.session, wb.session.scoring.top_n)]
         assert "3 priority accounts (the top 15 scored or planned accounts)" in status_line(app)
+
+
+async def test_an_owner_given_while_nothing_is_scored_keeps_the_list_to_work_down(sessions_dir: Path) -> None:
+    """Nothing scored: the overlap by name, first N. Giving the first row an owner must not
+    shrink the list to that one planned account (the rest of the rows to assign vanished)."""
+    wb = small_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = [r["name"] for r in rows(app)]
+        await pilot.press("o", *"Dana", "enter")
+        await pilot.pause()
+        assert [r["name"] for r in rows(app)] == before
+        assert rows(app)[0]["owner"] == "Dana"
+        assert "No account scored yet: showing the overlap by name" in status_line(app)
