@@ -40,6 +40,11 @@ class TypedAheadKeys(App[None]):
         self._stale.update(self._handed_on)
         self._handed_on.clear()
 
+    def typed_before_the_change(self, key: events.Key) -> bool:
+        """A key handed on before the last `hold_keys_in_flight`: it is held, when it comes back,
+        for the screen on top once that is ready."""
+        return key in self._stale
+
     def _screen_ready(self) -> bool:
         try:
             return self.screen.is_mounted

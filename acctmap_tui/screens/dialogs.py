@@ -68,6 +68,13 @@ class FieldInput(Input):
     tab between would."""
 
     async def _on_key(self, event: events.Key) -> None:
+        held = getattr(self.app, "typed_before_the_change", None)
+        if held is not None and held(event):
+            # typed behind an enter of this field: it goes back up to the app, which hands it to
+            # the screen on top once the dialog has decided (closed: the screen under it, as in
+            # "Dana", enter, down, o, "Sam"; still open, a date refused: this field again)
+            event.prevent_default()  # not typed here by Input's own handler; it still bubbles
+            return
         if event.key == "enter":
             # Submitted here, in the order the keys were typed: as a binding, enter ran only once
             # it had bubbled up to the app, after the letters typed behind it were in the field
@@ -75,6 +82,8 @@ class FieldInput(Input):
             event.stop()
             event.prevent_default()
             await self.action_submit()
+            if held is not None:
+                self.app.hold_keys_in_flight()
             return
         await super()._on_key(event)
 

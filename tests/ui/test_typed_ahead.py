@@ -48,15 +48,18 @@ async def test_a_name_typed_ahead_of_the_owner_dialog_goes_into_it_and_the_app_k
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await go_to(pilot, "Fjord Systems AS")
-        others = {r["name"]: r["owner"] for r in rows(app) if r["name"] != "Fjord Systems AS"}
+        names = [r["name"] for r in rows(app)]
+        after = names[names.index("Fjord Systems AS") + 1]
+        others = {r["name"]: r["owner"] for r in rows(app) if r["name"] not in ("Fjord Systems AS", after)}
         burst(app, "o", "D", "a", "n", "a", "enter", "down", "o", "S", "a", "m", "enter")
         await settle(pilot)
         assert app.is_running  # a second enter used to close the dialog twice and stop the app
         assert isinstance(app.screen, AssignScreen)
         assert row_of(app, "Fjord Systems AS")["owner"] == "Dana"  # not empty, not "DanaSam"
-        # what was typed after that enter went into the closing dialog's field: lost, not
-        # given to another account
-        assert {r["name"]: r["owner"] for r in rows(app) if r["name"] != "Fjord Systems AS"} == others
+        # what was typed after that enter waited for the dialog to close, then went on in order:
+        # down, and a second owner dialog for the next row (it used to be lost in the first)
+        assert row_of(app, after)["owner"] == "Sam"
+        assert {r["name"]: r["owner"] for r in rows(app) if r["name"] not in ("Fjord Systems AS", after)} == others
 
 
 async def test_keys_typed_right_after_a_phase_key_act_on_that_phase_in_order(sessions_dir: Path) -> None:
@@ -86,17 +89,39 @@ async def test_a_second_enter_typed_fast_into_a_closing_dialog_closes_nothing_el
         sessions_dir: Path) -> None:
     """The dialog is open and focused; a burst saves it with the first enter, and the keys
     after it reach its field before it is off the screen: the second enter must not close the
-    screen under it (that stopped the app) nor save again with what was typed after."""
+    screen under it (that stopped the app) nor save again with what was typed after; those keys
+    wait for the dialog to close and then act on the screen under it, in order."""
     wb = scored_workbench()
     app = assign_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        names = [r["name"] for r in rows(app)]
+        after = names[names.index("Fjord Systems AS") + 1]
         await open_editor(pilot, "Fjord Systems AS", key="o")
         burst(app, "D", "a", "n", "a", "enter", "down", "o", "S", "a", "m", "enter")
         await settle(pilot)
         assert app.is_running
         assert row_of(app, "Fjord Systems AS")["owner"] == "Dana"
-        assert [type(s) for s in app.screen_stack][0] is AssignScreen
+        assert row_of(app, after)["owner"] == "Sam"
+        assert [type(s) for s in app.screen_stack] == [AssignScreen]
+
+
+async def test_keys_typed_after_an_enter_a_dialog_refuses_stay_in_that_dialog(sessions_dir: Path) -> None:
+    """A due date the dialog cannot read keeps it open: the keys typed behind that enter are
+    typed into it, not run against the screen under it."""
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dialog = await open_editor(pilot, "Fjord Systems AS", key="e")
+        due = dialog.query_one("#assign-due", Input)
+        dialog.set_focus(due)
+        due.value = ""
+        await pilot.pause()
+        burst(app, *"banana", "enter", *"x2")
+        await settle(pilot)
+        assert app.screen is dialog and app.focused is due
+        assert due.value == "bananax2"
 
 
 # --- keys that put the cursor in a text field ----------------------------------------------------
