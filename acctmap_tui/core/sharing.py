@@ -176,6 +176,19 @@ def record_name(record: Record, side: str, shows: Shows | None = None) -> str:
     return record.name if shows is None or shows(side, "name") else HIDDEN_NAME
 
 
+def searchable_texts(account: Account, shows: Shows | None = None) -> list[str]:
+    """The texts a filter typed on screen may match an account by: both names and both domains,
+    each only where the view may show it (a filter that matched a hidden name would tell, by
+    the rows it leaves, what the hidden name holds)."""
+    texts = []
+    for side, rec in ((OURS, account.ours), (PARTNER, account.theirs)):
+        if shows is None or shows(side, "name"):
+            texts.append(rec.name)
+        if not rec.hashed and (shows is None or shows(side, "domain")):
+            texts.append(rec.domain)
+    return texts
+
+
 def view_shows(session: Session, share_safe: bool) -> Shows | None:
     """What a view may show: the session's policy while the share-safe view is on, else all."""
     return SharePolicy(session).shareable if share_safe else None

@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from acctmap_tui.core.categorize import OverlapFigures, categorize
-from acctmap_tui.core.model import CATEGORIES, CUSTOMER, OURS, PARTNER, PROSPECT, PSI, Session
+from acctmap_tui.core.model import CATEGORIES, CUSTOMER, OURS, PARTNER, PROSPECT, PSI, SESSION_SIDE, Session
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
 from acctmap_tui.screens.icp_status import StatusMapDialog
@@ -214,7 +214,9 @@ class IcpScreen(PhaseScreen):
         fig = self.workbench.figures()
         self.query_one("#icp-lists", Static).update(lists_panel(session, fig))
         self.query_one("#icp-matrix", Static).update(matrix_table(session, fig))
-        self.query_one("#icp-categories-table", Static).update(categories_table(fig))
+        self.query_one("#icp-categories-table", Static).update(
+            categories_table(fig) if self.shows(SESSION_SIDE, "category")
+            else "Categories are private: hidden in the share-safe view.")
         self.query_one("#icp-summary", Static).update(summary_line(fig))
         unknown = self.workbench.unknown_status_words()  # once: a pass over every record
         self._draw_problems(unknown)
@@ -260,7 +262,7 @@ class IcpScreen(PhaseScreen):
         self.refresh_bindings()
         self.query_one("#icp-prompt").display = not private
         self.query_one("#icp-notes-hidden").display = private
-        self._draw_problems()
+        self.refresh_figures()  # the categories' counts follow the Category field's mark
 
     # --- notes ------------------------------------------------------------------------------
 

@@ -197,6 +197,8 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
     def share_safe_changed(self, share_safe: bool) -> None:
         if not self.is_mounted:
             return
+        if not self.shows(SESSION_SIDE, "category"):
+            self.view.category = None  # a category filter in force would tell the categories
         self.table.set_columns(self._columns())
         self._apply_view()  # the row order follows whether the rank may show
         self.refresh_bindings()
@@ -349,6 +351,10 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         self._apply_view()
 
     def action_cycle_category(self) -> None:
+        if not self.shows(SESSION_SIDE, "category"):  # the rows it leaves would tell them
+            self.notify("Categories are private: switch the share-safe view off (p) to filter "
+                        "by them.", markup=False)
+            return
         self.view.next_category()
         self._apply_view()
 

@@ -44,7 +44,7 @@ from acctmap_tui.core.model import (
     Account,
 )
 from acctmap_tui.core.review_order import review_priority
-from acctmap_tui.core.sharing import HIDDEN_NAME
+from acctmap_tui.core.sharing import HIDDEN_NAME, Shows, searchable_texts
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
 from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
@@ -83,9 +83,10 @@ def view_order(accounts: list[Account], view: str) -> list[Account]:
 
 
 def view_accounts(accounts: list[Account], view: str, text: str = "",
-                  order: list[Account] | None = None) -> list[Account]:
+                  order: list[Account] | None = None, shows: Shows | None = None) -> list[Account]:
     """The pairs a view shows, in its order, filtered by a name or domain substring (`order`:
-    `view_order` of these accounts, when kept)."""
+    `view_order` of these accounts, when kept; `shows`: the share-safe view's, whose hidden
+    names and domains a filter does not match)."""
     wanted = VIEW_DECISIONS[view]
     if order is None:  # the view's pairs sorted: the same order as filtering view_order's
         chosen = sorted((a for a in accounts if a.match.decision in wanted), key=_view_key(view))
@@ -93,9 +94,7 @@ def view_accounts(accounts: list[Account], view: str, text: str = "",
         chosen = [a for a in order if a.match.decision in wanted]
     q = text.strip().casefold()
     if q:
-        chosen = [a for a in chosen if q in a.ours.name.casefold() or q in a.theirs.name.casefold()
-                  or (not a.ours.hashed and q in a.ours.domain)
-                  or (not a.theirs.hashed and q in a.theirs.domain)]
+        chosen = [a for a in chosen if any(q in t.casefold() for t in searchable_texts(a, shows))]
     return chosen
 
 
@@ -362,7 +361,8 @@ class ReviewScreen(PhaseScreen):
         21,000 pairs took 14 ms a key)."""
         order = self._kept_order(self.view)
         if order is None or text.strip():
-            in_view = view_accounts(self.workbench.session.accounts, self.view, text, order)
+            in_view = view_accounts(self.workbench.session.accounts, self.view, text, order,
+                                    self.shows if self.share_safe else None)
             return in_view[:MAX_ROWS], len(in_view)
         wb, wanted = self.workbench, VIEW_DECISIONS[self.view]
         kept = self._members.get(self.view)
@@ -588,6 +588,10 @@ class ReviewScreen(PhaseScreen):
     def action_category(self) -> None:
         account = self._need_current()
         if account is None:
+            return
+        if not self.shows(SESSION_SIDE, "category"):  # the dialog shows the category in force
+            self.notify("The category is private: switch the share-safe view off (p) to set it.",
+                        markup=False)
             return
 
         def picked(key: str | None) -> None:

@@ -133,8 +133,12 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
         records = self._list(side).records
         self._records = records
         self._index = {r.key: i for i, r in enumerate(records)}  # keys are unique in a list
-        self._names = [r.name.casefold() for r in records]
-        self._domains = [("" if r.hashed else r.domain).casefold() for r in records]
+        # the share-safe view searches only what it may show: a search that matched a hidden
+        # name would tell, by its results, what the hidden name holds
+        self._by_name = self.shows(side, "name")
+        by_domain = self.shows(side, "domain")
+        self._names = [r.name.casefold() if self._by_name else "" for r in records]
+        self._domains = [("" if r.hashed or not by_domain else r.domain).casefold() for r in records]
         self._partner_of: dict[str, Account] = {}
         for a in self.workbench.session.accounts:
             if a.match.decision in IN_OVERLAP:
@@ -155,7 +159,7 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
         hits.sort(key=lambda i: (not self._names[i].startswith(q), len(self._names[i])))
         typed = Record(name=query.strip(), name_key=name_key(query))
         other_side = PARTNER if self.search_side == OURS else OURS
-        scored = self._candidates(typed, other_side, limit=MAX_RESULTS)
+        scored = self._candidates(typed, other_side, limit=MAX_RESULTS) if self._by_name else []
         score_of = dict(scored)
         results: dict[int, float | None] = {i: score_of.get(i) for i in hits[:MAX_RESULTS]}
         if len(q) >= MIN_FUZZY_QUERY:

@@ -25,7 +25,7 @@ from acctmap_tui.core.model import (
     Session,
 )
 from acctmap_tui.core.score import max_priority
-from acctmap_tui.core.sharing import Shows, account_name
+from acctmap_tui.core.sharing import Shows, account_name, searchable_texts
 
 FACTOR_PREFIX = "f:"
 CATEGORY_FILTERS: tuple[str | None, ...] = (None, *(c.key for c in CATEGORIES))
@@ -45,12 +45,15 @@ def status_short(status: str | None) -> str:
     return STATUS_SHORT.get(status or "", "?")
 
 
-def matches_text(account: Account, needle: str) -> bool:
-    """Case-insensitive substring match on both names, the domain and the assigned owner."""
+def matches_text(account: Account, needle: str, shows: Shows | None = None) -> bool:
+    """Case-insensitive substring match on both names, the domains and the assigned owner,
+    each only where `shows` lets the view show it."""
     if not needle:
         return True
-    hay = " ".join((account.ours.name, account.theirs.name, account.key, account.owner)).casefold()
-    return needle.casefold() in hay
+    texts = searchable_texts(account, shows)
+    if shows is None or shows(SESSION_SIDE, "owner"):
+        texts.append(account.owner)
+    return needle.casefold() in " ".join(texts).casefold()
 
 
 def fit(text: str, width: int) -> str:
@@ -400,7 +403,7 @@ class PrioritizeView:
         if self.category:
             accounts = [a for a in accounts if a.category == self.category]
         if self.text:
-            accounts = [a for a in accounts if matches_text(a, self.text)]
+            accounts = [a for a in accounts if matches_text(a, self.text, self.shows)]
         column, descending = self.shown_sort()
         key = self._sort_key(column)
         if key is not None:

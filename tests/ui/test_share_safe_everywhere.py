@@ -472,3 +472,91 @@ async def test_the_lists_file_names_leave_the_share_safe_icp_screen(sessions_dir
         await pilot.pause()
         text = "\n".join(screen_lines(app))
         assert "ZZSfile" not in text and "problem" in text
+
+
+# --- what a filter or a key could tell of a hidden field ----------------------------------------
+
+
+@pytest.mark.parametrize("phase", ["review", "prioritize"])
+async def test_a_filter_matches_no_hidden_name(sessions_dir: Path, phase: str) -> None:
+    """With our names private, a filter typed on the shared screen must not match them: the rows
+    it leaves would tell the partner what a hidden name holds."""
+    wb = secret_workbench()
+    marker = _names_private(wb, OURS)
+    app = make_app(sessions_dir, phase, wb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        table = app.screen.query_one(AccountTable) if phase == "prioritize" else None
+
+        first = (table.accounts[0] if table is not None
+                 else app.screen._accounts[app.screen._row_keys[0]])
+        needle = " ".join(first.ours.name.split()[:2])[: len(marker) + 6]  # "ZZSname3 Acme"
+
+        async def shown_after_filter() -> int:
+            await pilot.press("slash", *needle, "enter")
+            await _settle(pilot)
+            count = (len(table.accounts) if table is not None
+                     else len(app.screen._row_keys))
+            await pilot.press("escape")
+            await _settle(pilot)
+            return count
+
+        assert await shown_after_filter() == 1  # the check can fail
+        await share_safe_on(pilot)
+        assert await shown_after_filter() == 0
+
+
+async def test_pair_by_hand_searches_no_hidden_name(sessions_dir: Path) -> None:
+    wb = secret_workbench()
+    marker = _names_private(wb, PARTNER)
+    app = make_app(sessions_dir, "review", wb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        from textual.widgets import OptionList
+
+        async def found() -> int:
+            await pilot.press("m")
+            await _settle(pilot)
+            await pilot.press(*f"{marker}1")
+            for _ in range(8):
+                await pilot.pause(0.05)
+            results = app.screen.query_one("#pair-results", OptionList)
+            count = sum(not results.get_option_at_index(i).disabled for i in range(results.option_count))
+            await pilot.press("escape")
+            await _settle(pilot)
+            return count
+
+        await _settle(pilot)
+        assert await found() > 0  # the check can fail
+        await share_safe_on(pilot)
+        assert await found() == 0
+
+
+@pytest.mark.parametrize("phase,key", [("review", "g"), ("prioritize", "f")])
+async def test_keys_that_would_tell_a_private_category_say_so_instead(
+        sessions_dir: Path, phase: str, key: str) -> None:
+    wb = secret_workbench()
+    wb.set_shareable(SESSION_SIDE, "category", False)
+    app = make_app(sessions_dir, phase, wb)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        await share_safe_on(pilot)
+        await pilot.press(key)
+        await _settle(pilot)
+        assert app.screen is screen
+        text = " ".join(" ".join(screen_lines(app)).replace("▌", " ").split())  # toasts wrap
+        assert "private: switch the share-safe view off (p)" in text
+        assert not any(code in text for code in ("SHARED", "VOUCH", "INTRO", "JOINT"))
+
+
+async def test_the_icp_screen_hides_the_category_counts_when_categories_are_private(sessions_dir: Path) -> None:
+    wb = secret_workbench()
+    wb.set_shareable(SESSION_SIDE, "category", False)
+    app = make_app(sessions_dir, "icp", wb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        assert "Shared customer" in "\n".join(screen_lines(app))  # the check can fail
+        await share_safe_on(pilot)
+        await _settle(pilot)
+        text = "\n".join(screen_lines(app))
+        assert "Shared customer" not in text and "Categories are private" in text
