@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
+from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerCancelled
 
 from acctmap_tui.commands import AppCommands
@@ -46,8 +48,8 @@ __all__ = ["AcctmapApp", "PHASE_MODES"]
 PHASE_MODES = ("icp", "review", "prioritize", "assign")
 PHASE_KEYS = Binding.Group("Phase", compact=True)
 # Actions that need a session on screen (hidden on the load screen and behind dialogs).
-SESSION_ACTIONS = {"phase", "next_phase", "toggle_clock", "toggle_share_safe", "save", "save_as", "undo",
-                   "share_fields", "export"}
+SESSION_ACTIONS = {"phase", "next_phase", "toggle_clock", "toggle_share_safe", "share_safe_key", "save",
+                   "save_as", "undo", "share_fields", "export"}
 
 
 def _screen(module: str, name: str) -> Callable[[], Screen]:
@@ -85,7 +87,9 @@ class AcctmapApp(TypedAheadKeys):
         # the header shows "(t)" and "(p)" beside the clock and the share state.
         Binding("n", "next_phase", "Next", show=False),
         Binding("t", "toggle_clock", "Clock", show=False),
-        Binding("p", "toggle_share_safe", "Share-safe", show=False),
+        # priority, so it runs in the order typed with the priority keys that move the focus
+        # into a field (`e`, `/`): "p e" typed fast opened the notes with the view still off
+        Binding("p", "share_safe_key", "Share-safe", show=False, priority=True),
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+z", "undo", "Undo"),
         Binding("ctrl+n", "open_lists", "New lists", show=False),  # o is each screen's own (owner, re-rank)
@@ -461,6 +465,12 @@ class AcctmapApp(TypedAheadKeys):
         self.push_screen(HelpScreen(title, keys_of(self.screen), agenda, notes))
 
     # --- the share-safe view ----------------------------------------------------------------
+
+    def action_share_safe_key(self) -> None:
+        """`p`: the share-safe view, unless a text field has the cursor (then it is a letter)."""
+        if isinstance(self.focused, (Input, TextArea)):
+            raise SkipAction()
+        self.action_toggle_share_safe()
 
     def action_toggle_share_safe(self) -> None:
         """On at once; off only once asked (`ShowPrivateDialog`): a stray key must not show

@@ -185,7 +185,7 @@ class IcpScreen(PhaseScreen):
                 with Vertical(id="icp-notes-box", classes="icp-panel"):
                     yield Static(NOTES_PROMPT, id="icp-prompt")
                     yield TextArea(id="icp-notes", placeholder=NOTES_PLACEHOLDER)
-                    yield Static("ICP notes are private: hidden in the share-safe view (p shows them).",
+                    yield Static("ICP notes are private: hidden in the share-safe view (p, then y, shows them).",
                                  id="icp-notes-hidden")
                 with VerticalScroll(id="icp-problems", classes="icp-panel"):
                     yield Static(id="icp-problems-text")

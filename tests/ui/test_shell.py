@@ -571,3 +571,32 @@ def test_snapshot_show_private_fields_dialog(snap_compare):
 
     assert snap_compare(AcctmapApp(small_workbench(), Path("sessions")), terminal_size=(80, 24),
                         run_before=ask)
+
+
+async def test_p_then_e_typed_fast_turns_the_view_on_before_e_is_read(sessions_dir: Path) -> None:
+    """`e` moves the cursor into the notes as it arrives (a priority key); `p` typed just before
+    it must act first, or the notes opened with the view still off and the letters after went
+    into them on a screen the user had just made share-safe."""
+    from tests.ui.factory import burst
+
+    wb = small_workbench()
+    wb.session.icp_notes = "Mid-market SaaS, EMEA first"
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "p", "e", *"xyz")
+        for _ in range(4):
+            await pilot.pause()
+        notes = app.screen.query_one("#icp-notes", TextArea)
+        assert app.share_safe and not notes.display
+        assert notes.text == "Mid-market SaaS, EMEA first"
+
+
+async def test_p_is_a_letter_in_a_text_field(sessions_dir: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e", *"pp", "escape")
+        await pilot.pause()
+        assert not app.share_safe and "pp" in wb.session.icp_notes
