@@ -276,12 +276,15 @@ class FactorsScreen(Dialog[bool]):
             self._show_message()
             return
         index = rows.index(row)
+        name = self._focused_field()
         if row.factor is not None:
             self._removed.append(row.factor.label)
         await row.remove()
         rest = self.rows()
         self._row = rest[min(index, len(rest) - 1)]
-        self._row.field("factor-label").focus()
+        # the same field of the next factor, now: on its name (selected whole), a `-` typed
+        # behind ctrl+r to lower a weight renamed the factor "-"
+        self.set_focus(self._row.field(name))
         self._show_message()
 
     def action_reorder(self, delta: int) -> None:

@@ -358,3 +358,21 @@ async def test_keys_typed_in_one_burst_act_on_the_row_moved_to(sessions_dir: Pat
         assert int(again[2]) == int(after[2]) + 1
         assert again[:2] == after[:2] and again[3:] == after[3:]
         assert app.screen.focused is editor_rows(app)[2].field("factor-weight")
+
+
+async def test_a_minus_typed_after_removing_a_factor_lowers_the_next_weight(sessions_dir: Path) -> None:
+    """ctrl+r from a weight leaves the cursor on the next factor's weight: `-` lowers it (the
+    cursor used to land on the next factor's name, selected whole, and `-` renamed it "-")."""
+    wb = scored_workbench()
+    app = prioritize_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_editor(pilot)
+        await pilot.press("down", "ctrl+r")  # ICP fit goes; Timing is next
+        await pilot.pause()
+        before = {r.typed()[0]: r.typed()[1] for r in editor_rows(app)}
+        await pilot.press("minus")
+        await pilot.pause()
+        after = {r.typed()[0]: r.typed()[1] for r in editor_rows(app)}
+        assert list(after) == ["Partner relationship", "Timing", "Deal size", "Competition"]
+        assert int(after["Timing"]) == int(before["Timing"]) - 1
