@@ -8,7 +8,7 @@ a screen offers is unit-tested without a terminal.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -127,6 +127,9 @@ class Workbench:
     lists_note: str = ""  # why a source list is not loaded (missing, changed since the save)
     lists_pending: bool = False  # the source lists are being read (see attach_lists)
     on_change: Callable[[Change], None] | None = None
+    # the last changes, by the revision each made: a screen that was not showing catches up
+    _recent: deque[tuple[int, Change]] = field(default_factory=lambda: deque(maxlen=32), init=False,
+                                               repr=False, compare=False)
     _undo: list[_UndoStep] = field(default_factory=list)
     _figures: tuple[tuple[int, int], OverlapFigures] | None = field(default=None, init=False,
                                                                   repr=False, compare=False)
@@ -178,9 +181,15 @@ class Workbench:
         # only `_snapshot_decisions` sets a decision, and its change (or an undo's) says which
         touched = () if deciding is None else tuple(a for a, _ in deciding[0])
         change = Change(kind, description.text(), account, touched)
+        self._recent.append((self.revision, change))
         if self.on_change:
             self.on_change(change)
         return change
+
+    def changes_since(self, revision: int) -> list[Change] | None:
+        """The changes made after `revision`, oldest first; None when some are no longer kept."""
+        missed = [change for made, change in self._recent if made > revision]
+        return missed if len(missed) == self.revision - revision else None
 
     @property
     def can_undo(self) -> bool:

@@ -10,7 +10,8 @@ core's share policy whether a field may be on screen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import deque
+from typing import TYPE_CHECKING, Any
 
 from textual.actions import SkipAction
 from textual.screen import Screen
@@ -40,6 +41,9 @@ def skip_while_typing(screen: Screen) -> None:
         raise SkipAction()
 
 
+MAX_REPLAYED = 4  # changes a screen coming back takes one by one (a full pass each at 50k: 14 ms)
+
+
 class PhaseScreen(Screen[None]):
     """A screen over the open workbench; subclasses draw in `sync` and react in `share_safe_changed`."""
 
@@ -48,6 +52,10 @@ class PhaseScreen(Screen[None]):
         def app(self) -> AcctmapApp: ...
 
     _drawn = -1  # the workbench revision last drawn
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._replayed: deque[int] = deque(maxlen=64)  # changes taken on coming back (ids)
 
     # --- what every phase screen reads ----------------------------------------------------
 
@@ -113,7 +121,8 @@ class PhaseScreen(Screen[None]):
 
     def on_session_changed(self, message: SessionChanged) -> None:
         self.refresh_header()
-        self.sync(message.change)
+        if id(message.change) not in self._replayed:  # taken already, on coming back
+            self.sync(message.change)
         self.mark_drawn()
 
     def on_screen_resume(self) -> None:
@@ -121,7 +130,13 @@ class PhaseScreen(Screen[None]):
             return
         self.refresh_header()
         if self.stale:
-            self.sync(None)
+            # the changes made while another phase showed, one by one as if it had been showing
+            # (an undo there still puts the cursor on the pair it restored); all at once when
+            # they are many (a redraw each would cost more than one of everything)
+            missed = self.workbench.changes_since(self._drawn)
+            for change in missed if missed is not None and len(missed) <= MAX_REPLAYED else [None]:
+                self.sync(change)
+                self._replayed.append(id(change))  # its notice may still be on its way
             self.mark_drawn()
 
     def refresh_header(self) -> None:

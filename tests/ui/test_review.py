@@ -699,3 +699,25 @@ async def test_taking_a_candidate_already_in_the_overlap_changes_nothing(session
         await pilot.pause()
         assert wb.revision == revision and app.screen.table.cursor_row == row
         assert rival.match.decision == ACCEPTED
+
+
+async def test_an_undo_on_another_phase_puts_the_review_cursor_on_the_pair_it_restored(sessions_dir):
+    """`a` on Review, `4`, ctrl+z, `2`: the next `a`/`r` must act on the pair the undo put back,
+    as after an undo on Review itself (the cursor stayed on the pair after it)."""
+    wb = small_workbench()
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        first = rows(app)[0][1]
+        await pilot.press("a")
+        await pilot.pause()
+        assert cursor_row(app)[1] != first
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.pause()
+        assert pair_of(wb, first).match.decision == REVIEW
+        assert cursor_row(app)[1] == first
