@@ -140,15 +140,18 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
     def _columns(self) -> list[ColumnSpec]:
         shown = [(key, label) for key, label, field in _COLUMNS if self._shows(field)]
         fixed_widths = dict(_FIXED_WIDTHS)
+        share = {"name": 3, "next_action": 4, "notes": 2}
         if self._layout_width < NARROW_TABLE:
-            # 80 columns: notes stay in the editor (enter), owners get 14; every column fits.
-            shown = [(key, label) for key, label in shown if key != "notes"]
+            # 80 columns: notes and the action's status stay in the editor (enter), owners get
+            # 14, and the account name as much room as the action: with the status column,
+            # names were cut to 9 characters ("Ashton St…")
+            shown = [(key, label) for key, label in shown if key not in ("notes", "action_status")]
             fixed_widths["owner"] = 14
+            share = {"name": 1, "next_action": 1}
         fixed = sum(fixed_widths[key] + 2 for key, _ in shown if key in fixed_widths)
         flexible = [key for key, _ in shown if key not in fixed_widths]
         room = self._layout_width - fixed - 2 * len(flexible)
         # Account and next action get most of the room; notes what is left.
-        share = {"name": 3, "next_action": 4, "notes": 2}
         parts = sum(share[k] for k in flexible) or 1
         widths = {k: max(10, room * share[k] // parts) for k in flexible}
         if flexible:  # what integer division left over goes to the last flexible column

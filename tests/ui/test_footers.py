@@ -88,7 +88,8 @@ async def test_the_phase_keys_label_is_spaced_from_the_next_key(sessions_dir: Pa
 
 async def test_review_and_assign_tables_fit_80_columns(sessions_dir: Path) -> None:
     """At 80×24 the Review pair pane goes under the list (names and categories whole), and Assign
-    keeps every column but notes (in the editor) whole on screen."""
+    keeps every column but notes and the action's status (both in the editor) whole on screen,
+    with room for the account's name."""
     app = AcctmapApp(demo_workbench(), sessions_dir, autosave_delay=600)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -102,6 +103,8 @@ async def test_review_and_assign_tables_fit_80_columns(sessions_dir: Path) -> No
         await pilot.press("4")
         await pilot.pause()
         header = next(s.text for s in app.screen._compositor.render_strips() if "Rank" in s.text)
-        for label in ("Account", "Cat", "Owner", "Next action", "Due", "Status"):
+        for label in ("Account", "Cat", "Owner", "Next action", "Due"):
             assert label in header, header
-        assert "Notes" not in header and "…" not in header
+        assert "Notes" not in header and "Status" not in header and "…" not in header
+        screen = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        assert "Ashton Studios " in screen and "Birchbrook Brew" in screen  # 9 characters before
