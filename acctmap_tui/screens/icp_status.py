@@ -185,7 +185,8 @@ class StatusMapDialog(Dialog[None]):
         if index is None:
             return
         row = self.rows[index]
-        self.workbench.map_status(row.side, row.word, status)  # the counts are redrawn on its notice
+        if self._states[row][1] != status:  # the same status again would be an undo step of nothing
+            self.workbench.map_status(row.side, row.word, status)  # the counts follow its notice
         # move on now, not on that notice: keys typed fast (or held down) are handled before it,
         # and each would map the same word again
         self._states[row] = (self._states[row][0], status)

@@ -278,3 +278,21 @@ async def test_keys_typed_faster_than_the_screen_redraws_map_one_word_each(tmp_p
         assert "= customer" in row_for(app, f"Globex: '{PARTNER_WORD}'")
         assert "= prospect" in row_for(app, f"Northwind: '{OUR_WORD}'")
         assert wb.ours.records[3].status == PROSPECT
+
+
+async def test_mapping_a_word_to_the_status_it_has_makes_no_undo_step(tmp_path: Path) -> None:
+    """`c` on a word already mapped to customer changes nothing: no undo step that undoes
+    nothing (the next ctrl+z takes back the mapping before it)."""
+    wb = workbench_with_unknown_words()
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m", "c")
+        await pilot.pause()
+        assert "= customer" in row_for(app, f"Globex: '{PARTNER_WORD}'")
+        revision = wb.revision
+        await pilot.press("up", "c")
+        await pilot.pause()
+        assert wb.revision == revision
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "not mapped" in row_for(app, f"Globex: '{PARTNER_WORD}'")
