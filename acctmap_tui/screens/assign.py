@@ -223,8 +223,9 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         todo = sum(1 for a in accounts if incomplete(a))
         top_n = self.session.scoring.top_n
         if self.fallback:
-            head = (f"[b]Assign[/b]  No account scored yet: showing the overlap by name "
-                    f"(first {len(accounts)}). Score accounts in phase 3 to pick the top {top_n}.")
+            # one line at 80 columns, so the count of what is left to assign stays in view
+            head = (f"[b]Assign[/b]  Nothing scored yet: the overlap by name, first {len(accounts)} "
+                    f"(score in phase 3)")
         else:
             head = (f"[b]Assign[/b]  {len(accounts)} priority account{'s' * (len(accounts) != 1)} "
                     f"(the top {top_n} scored or planned accounts)")

@@ -131,7 +131,7 @@ async def test_nothing_scored_shows_the_overlap_by_name(sessions_dir: Path) -> N
     app = assign_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "No account scored yet: showing the overlap by name" in status_line(app)
+        assert "Nothing scored yet: the overlap by name, first" in status_line(app)
         names = [r["name"] for r in rows(app)]
         assert names == sorted(names, key=str.casefold)
         assert len(names) == min(len(wb.session.overlap()), wb.session.scoring.top_n)
@@ -338,4 +338,16 @@ async def test_an_owner_given_while_nothing_is_scored_keeps_the_list_to_work_dow
         await pilot.pause()
         assert [r["name"] for r in rows(app)] == before
         assert rows(app)[0]["owner"] == "Dana"
-        assert "No account scored yet: showing the overlap by name" in status_line(app)
+        assert "Nothing scored yet: the overlap by name, first" in status_line(app)
+
+
+async def test_at_80_columns_the_count_of_what_is_left_to_assign_stays_in_view(sessions_dir: Path) -> None:
+    """Nothing scored: the heading is one line at 80 columns, so the line under it (how many
+    accounts still need an owner or a next action) is on screen."""
+    app = assign_app(small_workbench(), sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one("#assign-status-line", Static)
+        assert line.content_region.height >= 2 and line.region.height >= 2
+        shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        assert "priority accounts still need an owner or next action" in shown
