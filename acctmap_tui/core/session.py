@@ -808,7 +808,16 @@ def _read_record(r: _Reader, t: dict, where: str) -> Record:
     )
 
 
+_ACCOUNT_TABLES = frozenset({"match", "scores", "ours", "theirs"})
+
+
 def _read_account(r: _Reader, t: dict, where: str) -> Account:
+    for side in ("ours", "theirs"):
+        if side not in t:  # every file acctmap writes has both: a hand edit lost one
+            others = [k for k, v in t.items() if isinstance(v, dict) and k not in _ACCOUNT_TABLES]
+            typo = f" (it has [accounts.{others[0]}]: a typo?)" if others else ""
+            r.fail(where, f"has no [accounts.{side}] table{typo}; its record would be lost at "
+                          "the next save")
     m = r.table(t, "match", where)
     mw = f"{where}, match"
     # An account written by hand without a [accounts.match] table was paired by a person.
@@ -894,7 +903,9 @@ def _plain_account(t: dict) -> Account | None:
         flags = []
     elif type(flags) is not list or not set(map(type, flags)) <= _JUST_STR:
         return None
-    ours, theirs = _plain_record(get("ours", {})), _plain_record(get("theirs", {}))
+    if "ours" not in t or "theirs" not in t:
+        return None  # `_read_account` says which
+    ours, theirs = _plain_record(t["ours"]), _plain_record(t["theirs"])
     if ours is None or theirs is None:
         return None
     category, manual, scores = get("category"), get("category_manual", False), get("scores")

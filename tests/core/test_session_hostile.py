@@ -241,3 +241,15 @@ def test_a_list_outside_the_project_is_stored_absolute(tmp_path: Path) -> None:
     path = session_io.save(s, tmp_path / "work" / "proj" / "sessions" / "q4.toml")
     assert f'path = "{far}"' in path.read_text(encoding="utf-8")
     assert session_io.load(path).sources[0].path == str(far)
+
+
+@pytest.mark.parametrize("side", ["ours", "theirs"])
+def test_an_account_table_renamed_by_a_typo_is_refused_not_dropped(tmp_path: Path, side: str) -> None:
+    """`[accounts.ourz]` for `[accounts.ours]` (a hand edit): the account used to load with an
+    empty record, and the next save wrote the record's name, owner and rows away for good."""
+    text = session_io.to_toml(full_session())
+    header = f"[accounts.{side}]"
+    assert header in text
+    message = _load_text(tmp_path, text.replace(header, header[:-2] + "z]", 1))
+    assert f"has no [accounts.{side}] table (it has [accounts.{side[:-1]}z]: a typo?)" in message
+    assert "line " in message and "hostile.toml" in message
