@@ -44,7 +44,7 @@ from acctmap_tui.core.model import (
     utcnow,
 )
 from acctmap_tui.core.score import priority, rescore
-from acctmap_tui.core.sharing import Said, Shows, Value, name_of, said
+from acctmap_tui.core.sharing import Said, SharePolicy, Shows, Value, name_of, said
 
 TEXT_FIELDS = ("owner", "next_action", "notes")
 
@@ -133,6 +133,8 @@ class Workbench:
     _undo: list[_UndoStep] = field(default_factory=list)
     _figures: tuple[tuple[int, int], OverlapFigures] | None = field(default=None, init=False,
                                                                   repr=False, compare=False)
+    _policy: tuple[tuple[int, int], SharePolicy] | None = field(default=None, init=False,
+                                                               repr=False, compare=False)
     # where the pairs of each record are (`_pairs_holding`), and how often pairs were added or
     # taken away since the session was opened
     _holding: tuple[tuple[int, int], dict[str, list[int]], dict[str, list[int]]] | None = field(
@@ -151,6 +153,15 @@ class Workbench:
         if self._figures is None or self._figures[0] != seen:
             self._figures = (seen, overlap_figures(self.session))
         return self._figures[1]
+
+    def share_policy(self) -> SharePolicy:
+        """The session's share policy, made once per change: a screen asks it for every cell,
+        and a filter for every account of the overlap (the marks change only by `set_shareable`,
+        which is a change)."""
+        seen = (id(self.session), self.revision)
+        if self._policy is None or self._policy[0] != seen:
+            self._policy = (seen, SharePolicy(self.session))
+        return self._policy[1]
 
     # --- bookkeeping ------------------------------------------------------------------------
 

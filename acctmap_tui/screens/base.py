@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from acctmap_tui.core.model import Account, Record, Session
-from acctmap_tui.core.sharing import account_name, is_shareable, record_name
+from acctmap_tui.core.sharing import account_name, record_name
 from acctmap_tui.core.workbench import Change, Workbench
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.widgets.agenda_header import AgendaHeader
@@ -77,7 +77,7 @@ class PhaseScreen(Screen[None]):
     def shows(self, side: str, field: str) -> bool:
         """May this field be on screen now? Always, unless the share-safe view is on and the
         session's share policy keeps it private."""
-        return not self.share_safe or is_shareable(self.session, side, field)
+        return not self.share_safe or self.workbench.share_policy().shareable(side, field)
 
     def name_of(self, account: Account) -> str:
         """The account's name as the screen may show it: ours, else theirs, else its domain."""
