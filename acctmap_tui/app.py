@@ -19,13 +19,11 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerCancelled
 
 from acctmap_tui.commands import AppCommands
@@ -35,7 +33,7 @@ from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
 from acctmap_tui.core.sharing import view_shows
 from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbench
 from acctmap_tui.messages import ListsChosen, ListsLoaded, LoadCancelled, SessionChanged
-from acctmap_tui.screens.base import PhaseScreen
+from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
 from acctmap_tui.screens.worker_report import report_back
 from acctmap_tui.typed_ahead import TypedAheadKeys
 
@@ -468,8 +466,7 @@ class AcctmapApp(TypedAheadKeys):
 
     def action_share_safe_key(self) -> None:
         """`p`: the share-safe view, unless a text field has the cursor (then it is a letter)."""
-        if isinstance(self.focused, (Input, TextArea)):
-            raise SkipAction()
+        skip_while_typing(self.screen)
         self.action_toggle_share_safe()
 
     def action_toggle_share_safe(self) -> None:

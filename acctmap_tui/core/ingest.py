@@ -706,10 +706,11 @@ _REF_WIDE_COLUMN = re.compile(rb"""r\s*=\s*["']([A-Za-z]{2,})""")  # from column
 _REF_ESCAPED = re.compile(rb"""r\s*=\s*["'][^"'<>]*&#""")  # "&#88;FD1048576" would slip past
 
 
-def _column_number(letters: bytes) -> int:
+def _column_number(letters: str) -> int:
+    """A column's number from its letters (A = 1, Z = 26, AA = 27)."""
     n = 0
     for ch in letters.upper():
-        n = n * 26 + ch - 64
+        n = n * 26 + ord(ch) - 64
     return n
 
 
@@ -890,7 +891,7 @@ class _Grid:
         """The grid's size (`_refuse_grid`; columns to Z when none is wider)."""
         self._scan(self.tail)
         return _refuse_grid(self.file, self.sheet, self.last_row + self.unnumbered_rows,
-                            max(_column_number(self.widest), 26) + self.most_cells, self.cells)
+                            max(_column_number(self.widest.decode("ascii")), 26) + self.most_cells, self.cells)
 
 
 # An .xls is a compound file (MS-CFB) whose "Workbook" stream holds BIFF records. calamine sizes
@@ -1207,10 +1208,7 @@ def _uncached_formulas(data: bytes, file: str, part: str, sheet: str,
             el.clear()
             if formula is None or value or ref is None:
                 continue
-            col = 0
-            for ch in ref.group(1):
-                col = col * 26 + ord(ch) - 64
-            row, col = int(ref.group(2)), col - 1
+            row, col = int(ref.group(2)), _column_number(ref.group(1)) - 1
             if row - 1 < len(rows) and (rows[row - 1] is None  # skipped, reported
                                         or col < len(rows[row - 1]) and rows[row - 1][col]):
                 continue  # the reader found a value after all

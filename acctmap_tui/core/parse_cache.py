@@ -32,7 +32,6 @@ import pickle
 import stat
 import subprocess
 import sys
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +165,7 @@ def fill(path: str, key: str) -> None:
     if where is None:
         return
     try:
-        with _one_at_a_time(where):
+        with atomic.folder_lock(where, LOCK_WAIT):
             data = Path(path).read_bytes()
             if _key(data) != key:
                 return  # saved again meanwhile: that save's process keeps it
@@ -183,11 +182,6 @@ def fill(path: str, key: str) -> None:
 
 
 LOCK_WAIT = 20.0  # seconds a second process waits for another one's parse to end
-
-
-def _one_at_a_time(where: Path) -> AbstractContextManager[None]:
-    """Hold the cache folder's lock; TimeoutError after LOCK_WAIT seconds."""
-    return atomic.folder_lock(where, LOCK_WAIT)
 
 
 def _shared(value: Any, seen: dict[str, str]) -> Any:

@@ -25,7 +25,6 @@ from textual.widgets import Footer, Label
 from acctmap_tui.core.categorize import OverlapFigures
 from acctmap_tui.widgets.agenda_strip import SHORT_LABELS, AgendaStrip
 from acctmap_tui.core.model import CATEGORIES, PHASE_LABELS, SESSION_SIDE, Session
-from acctmap_tui.core.sharing import is_shareable
 
 if TYPE_CHECKING:
     from acctmap_tui.app import AcctmapApp
@@ -245,7 +244,7 @@ class AgendaHeader(Widget):
         over.display = is_over
 
         # counted by the workbench once per change that moves them (`figures`), not per clock tick
-        categories = not app.share_safe or is_shareable(session, SESSION_SIDE, "category")
+        categories = not app.share_safe or wb.share_policy().shareable(SESSION_SIDE, "category")
         self._put("agenda-counts", counts_text(wb.figures(), narrow, categories))
         saved = self._put("agenda-saved", "saving…" if app.saving else save_text(wb.dirty, wb.path, narrow))
         saved.set_class(wb.dirty, "-dirty")
