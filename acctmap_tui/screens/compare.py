@@ -34,7 +34,7 @@ from acctmap_tui.core.session import SessionInfo
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
 from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.compare_account import (
-    KIND_LABEL, CompareAccountScreen, category_code, diff_name, field_shared, identity_shown,
+    KIND_LABEL, CompareAccountScreen, category_code, diff_name, identity_shown,
 )
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
 from acctmap_tui.commands import ScreenCommands
@@ -465,7 +465,12 @@ class CompareScreen(PhaseScreen):
         return category_code(new)
 
     def _may_show(self, field: str) -> bool:
-        return not self.share_safe or field_shared(self.current, field)
+        """A compared field, by the current session's marks (its workbench's policy, made once
+        per change: this is asked for every row)."""
+        if not self.share_safe:
+            return True
+        assert self.wb is not None
+        return self.wb.share_policy().compared_shareable(field)
 
     def _what_cell(self, d: AccountDiff, room: int = 1000) -> Text:
         """One line per change (wrapped to `room` cells, never cut); the category move's meaning

@@ -1,7 +1,8 @@
 """Dialog: one account of a comparison, its fields then and now, and its history across sessions.
 
-`field_shared` (the core share policy of the compared fields) is used by the Compare screen too:
-in the share-safe view, a field the partner did not agree to see is left out everywhere.
+`field_shared` is the core share policy of the compared fields (the Compare screen asks its
+workbench's, `Workbench.share_policy`): in the share-safe view, a field the partner did not agree
+to see is left out everywhere.
 """
 
 from __future__ import annotations
