@@ -94,6 +94,7 @@ class CompareView:
         self.force = False
         self.filter = "all"
         self.diff: SessionDiff | None = None
+        self._by_key: tuple[SessionDiff, dict[str, AccountDiff]] | None = None  # of that diff
 
     def choose(self, prior: Session | None, path: Path | None, force: bool = False) -> None:
         self.prior, self.prior_path, self.force = prior, path, force
@@ -132,7 +133,12 @@ class CompareView:
     def account(self, key: str) -> AccountDiff | None:
         """The diff of the account with this comparison key (an action's account)."""
         assert self.diff is not None
-        return next((d for d in self.diff.accounts if d.key == key), None)
+        if self._by_key is None or self._by_key[0] is not self.diff:  # once per diff, not per action
+            by_key: dict[str, AccountDiff] = {}
+            for d in self.diff.accounts:
+                by_key.setdefault(d.key, d)
+            self._by_key = (self.diff, by_key)
+        return self._by_key[1].get(key)
 
     # --- which diffs and changes show ----------------------------------------------------
 
