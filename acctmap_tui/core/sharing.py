@@ -154,13 +154,17 @@ def said(*pieces: str | Value | tuple[Value, ...]) -> Said:
                       for p in pieces))
 
 
+def record_name_of(record: Record, side: str) -> tuple[Value, Value]:
+    """One side's record as a text says it: its name, else its domain (a hash never shows)."""
+    return ((side, "name"), record.name), ((side, "domain"), "" if record.hashed else record.domain)
+
+
 def name_of(account: Account) -> tuple[Value, ...]:
     """An account's name as a text says it: ours where the partner may see it, else theirs,
     else its domain (the identity rule of the partner-safe action list)."""
-    ours, theirs = account.ours, account.theirs
-    return (((OURS, "name"), ours.name), ((PARTNER, "name"), theirs.name),
-            ((OURS, "domain"), "" if ours.hashed else ours.domain),
-            ((PARTNER, "domain"), "" if theirs.hashed else theirs.domain))
+    (ours, our_domain), (theirs, their_domain) = (record_name_of(account.ours, OURS),
+                                                  record_name_of(account.theirs, PARTNER))
+    return ours, theirs, our_domain, their_domain
 
 
 HIDDEN_NAME = "(name hidden)"

@@ -44,7 +44,7 @@ from acctmap_tui.core.model import (
     utcnow,
 )
 from acctmap_tui.core.score import priority, rescore
-from acctmap_tui.core.sharing import Said, SharePolicy, Shows, Value, name_of, said
+from acctmap_tui.core.sharing import Said, SharePolicy, Shows, Value, name_of, record_name_of, said
 
 TEXT_FIELDS = ("owner", "next_action", "notes")
 
@@ -98,11 +98,6 @@ def _checked_field(name: str, value: object) -> str | date | None:
             raise ValueError(f"action status must be one of {', '.join(ACTION_STATUSES)}")
         return value  # type: ignore[return-value]
     raise ValueError(f"not an editable field: {name}")
-
-
-def _named(rec: Record, side: str) -> tuple[Value, ...]:
-    """One side's record as a change's text names it: its name, else its domain."""
-    return (((side, "name"), rec.name), ((side, "domain"), "" if rec.hashed else rec.domain))
 
 
 @dataclass
@@ -318,15 +313,17 @@ class Workbench:
         account.match.decision = ACCEPTED
         for rival in rivals:
             rival.match.decision = REJECTED
-        return self._changed(ChangeKind.MATCH, said("Accepted ", _named(account.ours, OURS), " = ",
-                                                    _named(account.theirs, PARTNER)), restore, account)
+        named = said("Accepted ", record_name_of(account.ours, OURS), " = ",
+                     record_name_of(account.theirs, PARTNER))
+        return self._changed(ChangeKind.MATCH, named, restore, account)
 
     def reject(self, account: Account) -> Change:
         """Turn the pair down; it stays recorded so a re-match keeps it rejected."""
         restore = self._snapshot_decisions([account])
         account.match.decision = REJECTED
-        return self._changed(ChangeKind.MATCH, said("Rejected ", _named(account.ours, OURS), " = ",
-                                                    _named(account.theirs, PARTNER)), restore, account)
+        named = said("Rejected ", record_name_of(account.ours, OURS), " = ",
+                     record_name_of(account.theirs, PARTNER))
+        return self._changed(ChangeKind.MATCH, named, restore, account)
 
     def pair(self, ours: Record, theirs: Record) -> Account:
         """Pair two records by hand; any pair either record was in gives way."""
@@ -347,8 +344,8 @@ class Workbench:
         self._pair_added(account)
         categorize_account(account)
         account.priority = priority(account, self.session.scoring.factors)
-        self._changed(ChangeKind.MATCH, said("Paired ", _named(ours, OURS), " with ", _named(theirs, PARTNER)),
-                      restore, account)
+        self._changed(ChangeKind.MATCH, said("Paired ", record_name_of(ours, OURS), " with ",
+                                             record_name_of(theirs, PARTNER)), restore, account)
         return account
 
     def set_category(self, account: Account, key: str | None) -> Change:
