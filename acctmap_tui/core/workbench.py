@@ -139,6 +139,10 @@ class Workbench:
     # were (`_snapshot_decisions`): `_changed` moves the figures by them
     _deciding: tuple[list[tuple[Account, str]], int] | None = field(default=None, init=False,
                                                                     repr=False, compare=False)
+    # the undo step of the last notes handed over, with the revision that handed them: more of
+    # the same typing burst joins it (`set_icp_notes`) while nothing else changed since
+    _notes_step: tuple[int, _UndoStep] | None = field(default=None, init=False, repr=False,
+                                                      compare=False)
 
     def figures(self) -> OverlapFigures:
         """The session's overlap figures (`overlap_figures`), counted once per change that can
@@ -565,16 +569,27 @@ class Workbench:
             shown += [", " if shown else "", f"{name.replace('_', ' ')} ", ((SESSION_SIDE, name), text)]
         return self._changed(ChangeKind.ASSIGN, said(name_of(account), ": ", *shown), restore, account)
 
-    def set_icp_notes(self, text: str) -> Change | None:
+    def set_icp_notes(self, text: str, *, continuing: bool = False) -> Change | None:
+        """Set the ICP notes: one undo step, or, `continuing` (more of the same typing burst, handed
+        over at each pause so autosave keeps it), part of the step of the notes handed over last,
+        as long as nothing else changed since: one undo then takes back the whole burst."""
         if text == self.session.icp_notes:
             return None
-        old = self.session.icp_notes
+        last = self._notes_step
+        if (continuing and last is not None and last[0] == self.revision
+                and self._undo and self._undo[-1] is last[1]):
+            self.session.icp_notes = text
+            change = self._changed(ChangeKind.NOTES, "ICP notes", None)  # still dirty, autosaved
+        else:
+            old = self.session.icp_notes
 
-        def restore() -> None:
-            self.session.icp_notes = old
+            def restore() -> None:
+                self.session.icp_notes = old
 
-        self.session.icp_notes = text
-        return self._changed(ChangeKind.NOTES, "ICP notes", restore)
+            self.session.icp_notes = text
+            change = self._changed(ChangeKind.NOTES, "ICP notes", restore)
+        self._notes_step = (self.revision, self._undo[-1])
+        return change
 
     def set_shareable(self, side: str, name: str, shareable: bool) -> Change:
         info = next(f for f in self.session.fields if f.side == side and f.name == name)

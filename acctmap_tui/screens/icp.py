@@ -37,6 +37,15 @@ NOTES_PLACEHOLDER = (
 PROBLEMS_SHOWN = 25  # per list; the rest is counted
 NOTES_DEBOUNCE_S = 1.0
 
+
+class NotesArea(TextArea):
+    """The notes field: ctrl+z is the call's undo here too, which takes back the typing burst
+    (everything typed since the field took focus, `Workbench.set_icp_notes`) in one step, not
+    the text area's own undo, which splits a burst at each pause."""
+
+    BINDINGS = [Binding("ctrl+z,super+z", "app.undo", "Undo", show=False)]
+
+
 def lists_panel(session: Session, fig: OverlapFigures) -> Group:
     """The lists' figures, then each list drawn as a bar split into overlap and the rest."""
     names = {OURS: session.ours, PARTNER: session.partner}
@@ -170,6 +179,9 @@ class IcpScreen(PhaseScreen):
         super().__init__()
         self._notes_timer: Timer | None = None
         self._notes_synced = ""  # the notes text last taken from or given to the session
+        # notes were handed over since the field took focus: the next hand-over is more of the
+        # same edit (one undo step), until the field loses focus
+        self._notes_burst = False
         self._unknown_words = 0  # status words nobody has mapped (drives the `m` footer entry)
 
     def compose(self) -> ComposeResult:
@@ -184,7 +196,7 @@ class IcpScreen(PhaseScreen):
             with Horizontal(id="icp-bottom"):
                 with Vertical(id="icp-notes-box", classes="icp-panel"):
                     yield Static(NOTES_PROMPT, id="icp-prompt")
-                    yield TextArea(id="icp-notes", placeholder=NOTES_PLACEHOLDER)
+                    yield NotesArea(id="icp-notes", placeholder=NOTES_PLACEHOLDER)
                     yield Static("ICP notes are private: hidden in the share-safe view (p, then y, shows them).",
                                  id="icp-notes-hidden")
                 with VerticalScroll(id="icp-problems", classes="icp-panel"):
@@ -249,7 +261,7 @@ class IcpScreen(PhaseScreen):
         self._show_session_notes()
 
     def on_screen_suspend(self) -> None:
-        self.commit_edits()
+        self._end_notes_burst()
 
     # --- the share-safe view ----------------------------------------------------------------
 
@@ -298,7 +310,12 @@ class IcpScreen(PhaseScreen):
 
     def on_descendant_blur(self, event) -> None:
         if getattr(event.widget, "id", None) == "icp-notes":
-            self.commit_edits()
+            self._end_notes_burst()
+
+    def _end_notes_burst(self) -> None:
+        """Focus left the notes: hand them over; what is typed next is another edit."""
+        self.commit_edits()
+        self._notes_burst = False
 
     def commit_edits(self) -> None:
         """Hand the typed notes to the workbench (no change when they are the same)."""
@@ -311,4 +328,5 @@ class IcpScreen(PhaseScreen):
         if text == self._notes_synced:
             return  # nothing typed since the notes were last shown or handed over
         self._notes_synced = text
-        self.workbench.set_icp_notes(text)
+        self.workbench.set_icp_notes(text, continuing=self._notes_burst)
+        self._notes_burst = self.focused is self.query_one("#icp-notes", TextArea)

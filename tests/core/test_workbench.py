@@ -190,8 +190,35 @@ def test_autosave_writes_recovery_only_when_dirty(tmp_path):
     assert session_io.load(rec).icp_notes == "notes"
 
 
+def test_notes_handed_over_in_one_burst_are_one_undo_step(tmp_path):
+    wb = small_workbench()
+    wb.set_icp_notes("EMEA")
+    wb.set_icp_notes("EMEA + APAC", continuing=True)  # a pause in the same typing burst
+    assert wb.dirty and session_io.load(wb.autosave(tmp_path)).icp_notes == "EMEA + APAC"
+    wb.set_icp_notes("EMEA + APAC + NA", continuing=True)
+    assert wb.undo() == "ICP notes"
+    assert wb.session.icp_notes == "" and not wb.can_undo
+
+
+def test_notes_after_another_command_or_an_undo_are_their_own_step():
+    wb = small_workbench()
+    wb.set_icp_notes("EMEA")
+    wb.set_category(_by_name(wb, "Acme, Inc."), SHARED_CUSTOMER.key)
+    wb.set_icp_notes("EMEA + APAC", continuing=True)  # the burst was cut by the category
+    wb.undo()
+    assert wb.session.icp_notes == "EMEA"
+    wb.undo()
+    wb.set_icp_notes("EMEA + NA", continuing=True)  # cut by the undo
+    wb.undo()
+    assert wb.session.icp_notes == "EMEA"
+    wb.set_icp_notes("EMEA + DACH")
+    wb.set_icp_notes("EMEA + DACH!")  # not continuing: a step of its own
+    wb.undo()
+    assert wb.session.icp_notes == "EMEA + DACH"
+
+
 def test_map_status_word_categorizes_and_undoes():
-    from acctmap_tui.core.model import OURS, PROSPECT, Record
+    from acctmap_tui.core.model import OURS, PROSPECT
 
     wb = small_workbench()
     acme = _by_name(wb, "Acme, Inc.")

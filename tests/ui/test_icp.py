@@ -155,3 +155,85 @@ async def test_at_80x24_the_notes_scroll_into_view_when_edited(tmp_path: Path) -
         footer_top = 24 - 1
         assert 0 < notes.region.y and notes.region.bottom <= footer_top
         assert "ICP" in notes.text
+
+
+# --- one typing burst, one undo step ----------------------------------------------------------
+
+
+async def _type_with_pauses(app: AcctmapApp, pilot, *bursts: str) -> list[str]:
+    """Type each burst into the notes (open), the debounce firing after each (called, not
+    waited for): returns the notes the workbench held after each pause."""
+    handed: list[str] = []
+    for burst in bursts:
+        await pilot.press(*burst)
+        app.screen.commit_edits()  # the notes timer fires: the pause in typing
+        await pilot.pause()
+        handed.append(app.workbench.session.icp_notes)
+    return handed
+
+
+async def test_one_undo_takes_back_notes_typed_with_pauses(tmp_path: Path) -> None:
+    wb = small_workbench()
+    wb.session.icp_notes = "first draft"
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", "end")
+        handed = await _type_with_pauses(app, pilot, " + EMEA", " + APAC", " + 200-2000")
+        # every pause still hands the text over, and autosave writes it
+        assert handed == ["first draft + EMEA", "first draft + EMEA + APAC",
+                          "first draft + EMEA + APAC + 200-2000"]
+        assert wb.dirty
+        recovery = wb.autosave(tmp_path)
+        assert recovery is not None and "APAC + 200-2000" in recovery.read_text(encoding="utf-8")
+        await pilot.press(*" + ops", "escape")
+        await pilot.pause()
+        assert wb.session.icp_notes == "first draft + EMEA + APAC + 200-2000 + ops"
+        await pilot.press("ctrl+z")  # once
+        await pilot.pause()
+        assert wb.session.icp_notes == "first draft"
+        assert app.screen.query_one("#icp-notes", TextArea).text == "first draft"
+        assert not wb.can_undo
+
+
+async def test_ctrl_z_in_the_notes_takes_back_the_whole_burst(tmp_path: Path) -> None:
+    """In the field too, ctrl+z is the call's undo: the notes before the burst, not the text
+    area's last batch of keys."""
+    wb = small_workbench()
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await _type_with_pauses(app, pilot, "EMEA", " and DACH")
+        await pilot.press(*" only")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        notes = app.screen.query_one("#icp-notes", TextArea)
+        assert wb.session.icp_notes == "" and notes.text == ""
+        assert app.screen.focused is notes  # still typing
+        await pilot.press(*"NA", "escape")  # a new burst after the undo: its own step
+        await pilot.pause()
+        assert wb.session.icp_notes == "NA"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert wb.session.icp_notes == ""
+
+
+async def test_each_visit_to_the_notes_and_each_other_command_makes_its_own_undo_step(
+        tmp_path: Path) -> None:
+    wb = small_workbench()
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await _type_with_pauses(app, pilot, "EMEA")
+        await pilot.press("escape", "e", "end")  # focus leaves: the burst ends
+        await _type_with_pauses(app, pilot, " + APAC")
+        pending = wb.session.review_queue()[0]
+        wb.accept(pending)  # another command while the notes are open
+        await pilot.pause()
+        await pilot.press(*" + NA", "escape")
+        await pilot.pause()
+        assert wb.session.icp_notes == "EMEA + APAC + NA"
+        for expected in ("EMEA + APAC", "EMEA + APAC", "EMEA", ""):
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert wb.session.icp_notes == expected
+        assert pending.match.decision != "accepted"
