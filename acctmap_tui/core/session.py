@@ -4,12 +4,14 @@ The file follows model.py: top-level facts (who, when), then [agenda], [threshol
 [[sources]], [[fields]] and one [[accounts]] table per candidate pair with its [accounts.match],
 [accounts.ours] and [accounts.theirs] sub-tables. TOML has no null, so a None value is left out
 and comes back as None. Keys a person leaves out of a hand-written file take their defaults;
-a value of the wrong type is an error that names the field (and the account).
+a value of the wrong type, or a field this version does not know (it would be lost at the next
+save), is an error that names the field, its line and the account.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import hashlib
 import math
@@ -793,7 +795,43 @@ def _convert(kind: str, v: Any) -> tuple[bool, Any]:
     raise AssertionError(kind)
 
 
+# Every field a session file may hold, per table. A field outside these would be dropped at the
+# next save without a word, so the loader refuses it. No field acctmap ever wrote has been
+# retired (schema 1 has only gained the two key-version lines); one retired later goes in
+# `_RETIRED`, read and dropped quietly.
+_TOP_FIELDS = frozenset({"schema", "name_key_version", "domain_key_version", "session_id",
+                         "title", "ours", "partner", "created", "saved", "date", "icp_notes",
+                         "agenda", "thresholds", "scoring", "sources", "fields", "accounts"})
+_AGENDA_FIELDS = frozenset({"phases", "current", "elapsed_s"})
+_THRESHOLD_FIELDS = frozenset({"auto_accept", "review", "close_gap", "names_differ"})
+_SCORING_FIELDS = frozenset({"top_n", "factors"})
+_FACTOR_FIELDS = frozenset({"key", "label", "weight", "levels"})
+_SOURCE_FIELDS = frozenset({"side", "company", "path", "sha256", "rows", "accounts", "columns",
+                            "problems", "hashed", "status_map"})
+_FIELD_FIELDS = frozenset({"side", "name", "column", "shareable"})
+_ACCOUNT_FIELDS = frozenset(name for name, _ in _ACCOUNT_LAYOUT) | {"ours", "theirs"}
+_MATCH_FIELDS = frozenset({"method", "score", "decision", "flags"})
+_RECORD_FIELDS = frozenset(name for name, _ in _RECORD_LAYOUT)
+_RETIRED: frozenset[str] = frozenset()
+
+
+def _known_fields(r: _Reader, t: dict, known: frozenset[str], where: str) -> None:
+    """Refuse a field this version does not know (a typo such as `next_acton`, or a file from a
+    newer acctmap): loading it would drop its value at the next save."""
+    if t.keys() <= known:
+        return
+    key = next((k for k in t if k not in known and k not in _RETIRED), None)
+    if key is None:
+        return
+    near = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    r.fail(where, f"is not a field acctmap knows{hint}; its value would be lost at the next "
+                  "save. Correct or remove it, or open the file with the acctmap that wrote it",
+           key)
+
+
 def _read_record(r: _Reader, t: dict, where: str) -> Record:
+    _known_fields(r, t, _RECORD_FIELDS, where)
     return Record(
         name=r.get(t, "name", "str", where, ""),
         domain=r.get(t, "domain", "str", where, ""),
@@ -818,8 +856,10 @@ def _read_account(r: _Reader, t: dict, where: str) -> Account:
             typo = f" (it has [accounts.{others[0]}]: a typo?)" if others else ""
             r.fail(where, f"has no [accounts.{side}] table{typo}; its record would be lost at "
                           "the next save")
+    _known_fields(r, t, _ACCOUNT_FIELDS, where)
     m = r.table(t, "match", where)
     mw = f"{where}, match"
+    _known_fields(r, m, _MATCH_FIELDS, mw)
     # An account written by hand without a [accounts.match] table was paired by a person.
     match = MatchInfo(
         method=r.choice(m, "method", METHODS, mw, MANUAL),
@@ -853,7 +893,7 @@ _JUST_STR, _JUST_INT = frozenset({str}), frozenset({int})  # exact types: not bo
 def _plain_record(t: Any) -> Record | None:
     """A record table whose every value has its exact type, as a Record; None for anything else
     (then `_read_record` converts what it may, or names what is wrong)."""
-    if type(t) is not dict:
+    if type(t) is not dict or not t.keys() <= _RECORD_FIELDS:
         return None
     get = t.get
     name, domain, raw_status, owner = get("name", ""), get("domain", ""), get("raw_status", ""), \
@@ -883,11 +923,13 @@ def _plain_record(t: Any) -> Record | None:
 def _plain_account(t: dict) -> Account | None:
     """An account table whose every value has its exact type (nearly all of a saved file), as an
     Account without the per-field checks of `_read_account`; None for anything else."""
+    if not t.keys() <= _ACCOUNT_FIELDS:
+        return None
     get = t.get
     m = get("match")
     if m is None:
         m = {}
-    elif type(m) is not dict:
+    elif type(m) is not dict or not m.keys() <= _MATCH_FIELDS:
         return None
     method, score = m.get("method", MANUAL), m.get("score", 100.0)
     decision, flags = m.get("decision", ACCEPTED), m.get("flags")
@@ -964,23 +1006,28 @@ def _check_schema(r: _Reader, doc: dict) -> None:
 
 def _session(r: _Reader, doc: dict) -> Session:
     _check_schema(r, doc)
+    _known_fields(r, doc, _TOP_FIELDS, "")
     agenda_t = r.table(doc, "agenda", "")
+    _known_fields(r, agenda_t, _AGENDA_FIELDS, "agenda")
     agenda = Agenda(
         phases=_read_phases(r, agenda_t),
         current=r.get(agenda_t, "current", "str", "agenda", Agenda().current),
         elapsed_s=dict(r.get(agenda_t, "elapsed_s", "float_map", "agenda", {})),
     )
     th_t, base = r.table(doc, "thresholds", ""), Thresholds()
+    _known_fields(r, th_t, _THRESHOLD_FIELDS, "thresholds")
     thresholds = Thresholds(**{
         k: _read_threshold(r, th_t, k, getattr(base, k))
         for k in ("auto_accept", "review", "close_gap", "names_differ")
     })
     sc_t = r.table(doc, "scoring", "")
+    _known_fields(r, sc_t, _SCORING_FIELDS, "scoring")
     scoring = Scoring(top_n=r.get(sc_t, "top_n", "int", "scoring", Scoring().top_n))
     if "factors" in sc_t:
         scoring.factors = []
         for i, f in enumerate(r.tables(sc_t, "factors", "scoring")):
             w = f"scoring, factor {i + 1}"
+            _known_fields(r, f, _FACTOR_FIELDS, w)
             scoring.factors.append(Factor(
                 key=r.get(f, "key", "str", w), label=r.get(f, "label", "str", w, f.get("key", "")),
                 weight=r.get(f, "weight", "int", w, 1), levels=list(r.get(f, "levels", "strs", w)),
@@ -988,6 +1035,7 @@ def _session(r: _Reader, doc: dict) -> Session:
     sources = []
     for i, s in enumerate(r.tables(doc, "sources")):
         w = f"source {i + 1}"
+        _known_fields(r, s, _SOURCE_FIELDS, w)
         sources.append(Source(
             side=r.choice(s, "side", SIDES, w), company=r.get(s, "company", "str", w, ""),
             path=r.get(s, "path", "str", w, ""), sha256=r.get(s, "sha256", "str", w, ""),
@@ -1000,6 +1048,7 @@ def _session(r: _Reader, doc: dict) -> Session:
     fields = []
     for i, f in enumerate(r.tables(doc, "fields")):
         w = f"field {i + 1}"
+        _known_fields(r, f, _FIELD_FIELDS, w)
         fields.append(FieldInfo(
             side=r.choice(f, "side", (*SIDES, SESSION_SIDE), w), name=r.get(f, "name", "str", w),
             column=r.get(f, "column", "str", w, ""),
