@@ -194,20 +194,24 @@ def _plain_domain(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _no_format() -> dict[int, None]:
-    """Invisible format characters (Unicode "Cf": direction marks a cell copied from a
-    right-to-left page carries, zero-width spaces, the BOM), to drop: never part of a host.
-    Made at the first cell that is not ASCII (the planes that hold any, 8 ms)."""
-    planes = (*range(0x20000), *range(0xE0000, 0xE1000))
-    return {c: None for c in planes if unicodedata.category(chr(c)) == "Cf"}
+def _without_categories(text: str, categories: frozenset[str]) -> str:
+    """`text` without its characters of these Unicode categories (each distinct non-ASCII
+    character looked up once). The one way acctmap drops invisible characters from a key."""
+    for ch in set(text).difference(_ASCII_CHARS):
+        if unicodedata.category(ch) in categories:
+            text = text.replace(ch, "")
+    return text
 
+
+# Invisible format characters (direction marks a cell copied from a right-to-left page carries,
+# zero-width spaces, the BOM): never part of a host.
+_FORMAT = frozenset(("Cf",))
 
 
 def parse_cell(value: str) -> tuple[str, str | None, tuple[str, ...]]:
     """`parse_domain` of a website cell, and every registrable domain in it, in order (the
     first is the one used): each token of the cell parsed once."""
-    cell = value.strip() if value.isascii() else value.translate(_no_format()).strip()
+    cell = value.strip() if value.isascii() else _without_categories(value, _FORMAT).strip()
     if not cell:
         return "", None, ()
     if cell.casefold() in _NO_VALUE:
@@ -459,13 +463,11 @@ def _fold_text(name: str) -> str:
         if _NEEDS_RULES.search(s) is None:
             return s.translate(_ASCII_FOLD)
     else:
-        s = unicodedata.normalize("NFKD", _fold_letters(name.casefold()))
-        for ch in set(s).difference(_ASCII_CHARS):
-            # accents and other marks; and the invisible format characters (zero-width space and
-            # joiners, soft hyphen, BOM, direction marks), which as word breaks made "Sun\u200bco
-            # Inc" the key of "Sun Inc"
-            if unicodedata.category(ch) in _DROPPED_CATEGORIES:
-                s = s.replace(ch, "")
+        # accents and other marks; and the invisible format characters (zero-width space and
+        # joiners, soft hyphen, BOM, direction marks), which as word breaks made "Sun\u200bco Inc"
+        # the key of "Sun Inc"
+        s = _without_categories(unicodedata.normalize("NFKD", _fold_letters(name.casefold())),
+                               _DROPPED_CATEGORIES)
         s = _fold_letters(s.casefold())
     s = _AND.sub(" and ", s)
     s = _APOSTROPHE.sub("", s)
@@ -477,7 +479,7 @@ def _fold_text(name: str) -> str:
 
 
 _ASCII_CHARS = frozenset(map(chr, range(128)))
-_DROPPED_CATEGORIES = frozenset(("Mn", "Mc", "Me", "Cf"))
+_DROPPED_CATEGORIES = frozenset(("Mn", "Mc", "Me", *_FORMAT))
 
 
 def _fold_letters(s: str) -> str:
