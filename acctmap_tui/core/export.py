@@ -159,7 +159,9 @@ def action_rows(session: Session, top: int | None = None, shareable_only: bool =
             "next action": account.next_action,
             "owner": account.owner,
             "due": account.due.isoformat() if account.due else "",
-            "action status": account.action_status if account.next_action else "",
+            # the plan's status is a value of its own, as the Assign screen shows it: "open"
+            # before a next action is written, "dropped" when the partners gave it up
+            "action status": account.action_status,
             "priority": str(account.priority),
             NOTES_COLUMN: account.notes,
         }

@@ -104,3 +104,32 @@ def test_the_cli_writes_excel_and_crm_files(tmp_path, capsys):
     assert (tmp_path / "s.actions.hubspot.csv").read_text(encoding="utf-8-sig").startswith(
         "Company name,")
     assert "shareable" in capsys.readouterr().out
+
+
+def _statuses(path, fmt: str) -> list[tuple[str, str]]:
+    """(has a next action, action status) per row of an export, in any format."""
+    if fmt == "xlsx":
+        rows = list(load_workbook(path).active.iter_rows(values_only=True))
+        header, body = list(rows[0]), [["" if v is None else v for v in r] for r in rows[1:]]
+        rows = [dict(zip(header, r)) for r in body]
+    elif fmt == "md":
+        lines = path.read_text(encoding="utf-8").splitlines()[2:]
+        cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines]
+        rows = [dict(zip(cells[0], r)) for r in cells[2:]]
+    else:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    names = {"salesforce": ("Next Step", "Next Step Status"),
+             "hubspot": ("Partner next action", "Partner action status")}
+    action, status = names.get(fmt, ("next action", "action status"))
+    return sorted((bool(r[action]), r[status]) for r in rows)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "xlsx", "salesforce", "hubspot"])
+def test_every_format_says_the_action_status_with_or_without_a_next_action(tmp_path, fmt):
+    """One rule in every format: the status is the account's own ("open" until something is
+    decided), also where no next action is written yet, and a plan dropped without one says so."""
+    s = _session()
+    s.overlap()[1].action_status = "dropped"  # given up, its next action cleared
+    path = export.write_export(s, tmp_path / f"plan{export.EXPORT_FORMATS[fmt][1]}", fmt)
+    assert _statuses(path, fmt) == sorted(
+        [(True, "done"), (False, "dropped"), (False, "open"), (False, "open"), (False, "open")])
