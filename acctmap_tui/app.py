@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerCancelled
 
@@ -34,6 +33,7 @@ from acctmap_tui.core.sharing import view_shows
 from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbench
 from acctmap_tui.messages import ListsChosen, ListsLoaded, LoadCancelled, SessionChanged
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
+from acctmap_tui.screens.dialogs import dialog_on_top
 from acctmap_tui.screens.worker_report import report_back
 from acctmap_tui.typed_ahead import TypedAheadKeys
 
@@ -94,7 +94,9 @@ class AcctmapApp(TypedAheadKeys):
         Binding("ctrl+o", "share_fields", "Sharing", show=False),
         Binding("ctrl+e", "export", "Export", show=False),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        # two actions, one for each key: `q` does nothing on a dialog (it is not shown under one),
+        # ctrl+q, a priority key, quits from anywhere
+        Binding("q", "quit_key", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
@@ -330,13 +332,13 @@ class AcctmapApp(TypedAheadKeys):
 
     # --- loading lists ----------------------------------------------------------------------
 
-    def _show_load(self, request: LoadRequest | None) -> None:
+    def _show_load(self, request: LoadRequest | None, picked: tuple[Path, ...] = ()) -> None:
         if self.current_mode != "load":
             self._return_mode = self.current_mode if self.current_mode in PHASE_MODES else None
             self.remove_mode("load")  # a fresh load screen each time, given what to load
             from acctmap_tui.screens.load import LoadScreen
 
-            self.add_mode("load", partial(LoadScreen, request))
+            self.add_mode("load", partial(LoadScreen, request, picked))
             self.switch_mode("load")
 
     def on_lists_loaded(self, message: ListsLoaded) -> None:
@@ -346,7 +348,7 @@ class AcctmapApp(TypedAheadKeys):
         self.cancel_load()
 
     def on_lists_chosen(self, message: ListsChosen) -> None:
-        self._show_load(message.request)
+        self._show_load(message.request, message.picked)
 
     def cancel_load(self) -> None:
         """Back from the load screen to the session that was open, else to the start screen."""
@@ -392,11 +394,18 @@ class AcctmapApp(TypedAheadKeys):
                 screen.commit_edits()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in SESSION_ACTIONS:
-            if self.workbench is None or self.current_mode == "load":
+        dialog = dialog_on_top(self)
+        if dialog is not None:
+            # A dialog takes every key but the priority ones: the app's other keys do nothing
+            # there, and the footer under it must not offer them (False hides them). The phase
+            # keys it holds itself run where its class lets them (Dialog.PHASE_KEYS_LEAVE).
+            if action == "phase":
+                if not getattr(dialog, "PHASE_KEYS_LEAVE", False):
+                    return False
+            elif action in SESSION_ACTIONS or action in KEYS_BEHIND_DIALOGS:
                 return False
-            if isinstance(self.screen, ModalScreen) and not isinstance(self.screen, CommandPalette):
-                return False
+        if action in SESSION_ACTIONS and (self.workbench is None or self.current_mode == "load"):
+            return False
         if action == "phase" and parameters and parameters[0] not in PHASE_MODES:
             return False
         if action == "switch_mode" and self.workbench is None:
@@ -408,6 +417,9 @@ class AcctmapApp(TypedAheadKeys):
     def action_phase(self, phase: str) -> None:
         if self.workbench is None or phase not in PHASE_MODES:
             return
+        dialog = dialog_on_top(self)
+        if dialog is not None and getattr(dialog, "PHASE_KEYS_LEAVE", False):
+            dialog.dismiss(None)  # closed as esc closes it, then the phase
         self._commit_edits()
         self.workbench.set_phase(phase)
         self.switch_mode(phase)
@@ -688,6 +700,10 @@ class AcctmapApp(TypedAheadKeys):
 
     # --- quitting -------------------------------------------------------------------------
 
+    async def action_quit_key(self) -> None:
+        """`q` (ctrl+q, the command palette and help run `quit` itself)."""
+        await self.action_quit()
+
     async def action_quit(self) -> None:
         if self.saving:  # quit once the save is on disk (and ask again if it failed)
             self.notify("Saving… acctmap quits when the save is written.")
@@ -715,6 +731,15 @@ class AcctmapApp(TypedAheadKeys):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # our own provider lists Quit (with the unsaved-changes question)
         yield from (c for c in super().get_system_commands(screen) if c.title != "Quit")
+
+
+def _action_name(action: str) -> str:
+    return action.split("(", 1)[0].removeprefix("app.")
+
+
+# The actions of the app's keys that are not priority bindings, which never reach a dialog.
+KEYS_BEHIND_DIALOGS = frozenset(_action_name(b.action) for b in AcctmapApp.BINDINGS
+                                if isinstance(b, Binding) and not b.priority)
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.message import Message
 
 from acctmap_tui.core.start import SessionRequest
@@ -34,8 +36,10 @@ class LoadCancelled(Message):
 
 
 class ListsChosen(Message):
-    """The start screen chose two lists to load (None: the load form, to choose any files)."""
+    """The start screen chose two lists to load (None: the load form, to choose any files,
+    its list fields holding the lists `picked` so far: ours, then the partner's)."""
 
-    def __init__(self, request: SessionRequest | None) -> None:
+    def __init__(self, request: SessionRequest | None, picked: tuple[Path, ...] = ()) -> None:
         super().__init__()
         self.request = request
+        self.picked = picked

@@ -56,9 +56,10 @@ class LoadScreen(Screen):
         *FIELD_KEYS,
     ]
 
-    def __init__(self, request: SessionRequest | None = None) -> None:
+    def __init__(self, request: SessionRequest | None = None, picked: tuple[Path, ...] = ()) -> None:
         super().__init__()
         self.request = request
+        self.picked = picked  # lists picked on the start screen: the form starts with them
         self._target = "#ours-path"  # the path field the picker fills
         self._last_percent = -1
 
@@ -106,6 +107,8 @@ class LoadScreen(Screen):
             self._start(self.request)
         else:
             self.query_one("#load-progress").display = False
+            for field, path in zip(("#ours-path", "#theirs-path"), self.picked):
+                self.query_one(field, Input).value = str(path)
             self._show_form()
 
     def _show_form(self) -> None:
@@ -113,7 +116,9 @@ class LoadScreen(Screen):
         form.display = True
         if not form.query(ListFiles):  # the picker's loader worker starts only when needed
             form.mount(ListFiles(Path.cwd(), id="picker"))
-        self.query_one("#ours-path", Input).focus()
+        # the first list still missing (a pick in the file tree fills it), else ours
+        missing = [f for f in ("#ours-path", "#theirs-path") if not self.query_one(f, Input).value]
+        self.query_one(missing[0] if missing else "#ours-path", Input).focus()
 
     # --- the form -------------------------------------------------------------------------
 

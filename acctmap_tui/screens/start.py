@@ -5,7 +5,7 @@ the list exports in the folder (enter picks ours, then the partner's; a third li
 new session from the two), the load form for any path (ctrl+n) and the bundled demo. A folder
 with neither opens the demo directly (cli.py decides). The screen reports back by message only:
 `ListsLoaded` with the opened workbench, `ListsChosen` with the two lists to load (or None: the
-load form).
+load form, holding any list picked here).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class StartScreen(Screen[None]):
         ("Start: open the demo", "Northwind × Globex, the bundled demo lists (d)", "demo", ()),
     )
     BINDINGS = [
-        Binding("ctrl+n", "app.open_lists", "Load form"),
+        Binding("ctrl+n", "load_form", "Load form"),
         Binding("d", "demo", "Demo"),
     ]
 
@@ -147,7 +147,7 @@ class StartScreen(Screen[None]):
         elif kind == NEW and len(self.picked) == 2:
             self.post_message(ListsChosen(SessionRequest(*self.picked)))
         elif kind == FORM:
-            self.post_message(ListsChosen(None))
+            self.action_load_form()
         elif kind == DEMO:
             self.action_demo()
 
@@ -161,6 +161,10 @@ class StartScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return bool(self.offer.sessions) if action == "open_newest" else True
+
+    def action_load_form(self) -> None:
+        """The load form, holding the lists picked here so far."""
+        self.post_message(ListsChosen(None, tuple(self.picked)))
 
     def action_open_newest(self) -> None:
         if self.offer.sessions:

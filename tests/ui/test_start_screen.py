@@ -160,3 +160,43 @@ async def test_a_session_that_cannot_be_read_is_said_so_on_the_start_screen(fold
         assert isinstance(app.screen, StartScreen) and app.workbench is None
         notice = app.screen.query_one("#start-notice", Static)
         assert notice.display and "q4.toml" in str(notice.content)
+
+
+async def test_the_load_form_holds_the_lists_picked_on_the_start_screen(folder: Path) -> None:
+    """One list picked, then "Open the load form" (the line a Down lands on once the new-session
+    line is skipped): the form used to open empty, the pick lost."""
+    from textual.widgets import Input
+
+    app = AcctmapApp(sessions_dir="sessions", start_offer=start_offer(folder, "sessions"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        listed = app.screen.query_one("#start-list", OptionList)
+        ids = [i for i, _ in options(app)]
+        lists = start_offer(folder, "sessions").lists
+        ours = lists.index(folder / "northwind.csv")
+        listed.highlighted = ids.index(f"list:{ours}")
+        await pilot.press("enter")  # ours
+        await pilot.pause()
+        listed.highlighted = ids.index("form")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+        field = lambda name: app.screen.query_one(f"#{name}", Input)  # noqa: E731
+        assert Path(field("ours-path").value) == folder / "northwind.csv"
+        assert field("theirs-path").value == "" and app.focused is field("theirs-path")
+        await pilot.press("escape")
+        await pilot.pause()
+        listed = app.screen.query_one("#start-list", OptionList)
+        listed.highlighted = ids.index(f"list:{1 - ours}")
+        await pilot.press("enter")  # the partner's: both picked
+        await pilot.pause()
+        await pilot.press("ctrl+n")  # the key does the same
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+        assert Path(field("ours-path").value) == folder / "northwind.csv"
+        assert Path(field("theirs-path").value) == folder / "globex.csv"
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert app.workbench is not None and isinstance(app.screen, PhaseScreen)
+        sources = {s.side: Path(s.path).name for s in app.workbench.session.sources}
+        assert sources == {"ours": "northwind.csv", "partner": "globex.csv"}
