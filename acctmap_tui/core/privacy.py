@@ -17,13 +17,13 @@ import hashlib
 import hmac
 import os
 import secrets
-import stat
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from acctmap_tui.core.export import write_csv
+from acctmap_tui.core.ingest import FileTooLarge, NotAPlainFile, read_plain_file
 from acctmap_tui.core.model import AccountList, AcctmapError, Problem, Record
 
 KEY_BYTES = 32
@@ -103,24 +103,14 @@ def read_exchange_file(path: Path, limit: int, what: str) -> bytes:
     FIFO would wait for ever); so is a file over `limit` bytes. A link to a plain file is read.
     OSError (a missing file) is left to the caller to word.
     """
-    # Opened without blocking and checked on the open file: a FIFO opens at once (to be refused),
-    # and the name cannot be swapped for a device between the check and the read.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise AcctmapError(Problem(str(path), None, None, "is not a plain file (a folder, "
-                                       f"device or FIFO): name the {what} itself", "error"))
-        data = b""
-        if st.st_size <= limit:
-            with os.fdopen(fd, "rb", closefd=False) as fh:
-                data = fh.read(limit + 1)  # +1: it may have grown since
-    finally:
-        os.close(fd)
-    if st.st_size > limit or len(data) > limit:
+    try:  # checked on the open file (ingest.read_plain_file), as a list is
+        return read_plain_file(path, limit)
+    except NotAPlainFile:
+        raise AcctmapError(Problem(str(path), None, None, "is not a plain file (a folder, "
+                                   f"device or FIFO): name the {what} itself", "error")) from None
+    except FileTooLarge:
         raise AcctmapError(Problem(str(path), None, None, f"too large for a {what} (over "
-                                   f"{limit:,} bytes): is this the right file?", "error"))
-    return data
+                                   f"{limit:,} bytes): is this the right file?", "error")) from None
 
 
 def read_key(path: str | Path) -> bytes:
