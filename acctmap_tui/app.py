@@ -701,7 +701,7 @@ class AcctmapApp(TypedAheadKeys):
     # --- quitting -------------------------------------------------------------------------
 
     async def action_quit_key(self) -> None:
-        """`q` (ctrl+q, the command palette and help run `quit` itself)."""
+        """`q`: quit (ctrl+q and the command palette's Quit run `action_quit` itself)."""
         await self.action_quit()
 
     async def action_quit(self) -> None:

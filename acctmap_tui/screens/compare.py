@@ -37,6 +37,7 @@ from acctmap_tui.screens.compare_account import (
     KIND_LABEL, CompareAccountScreen, category_code, diff_name, identity_shown,
 )
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
+from acctmap_tui.screens.dialogs import dialog_on_top
 from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.views.compare import FILTERS, CompareView
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
@@ -585,6 +586,8 @@ class CompareScreen(PhaseScreen):
                                                   self.private))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if dialog_on_top(self.app) is not None:
+            return False  # its keys do nothing under a dialog: the footer there offers none
         if action in ("cycle_filter", "toggle_actions", "open", "set_filter"):
             return True if self.showing else None
         return True

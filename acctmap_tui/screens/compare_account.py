@@ -21,7 +21,6 @@ from acctmap_tui.core.compare import (
 )
 from acctmap_tui.core.model import CATEGORY_BY_KEY, OURS, PARTNER, Account, Session
 from acctmap_tui.core.sharing import SharePolicy, Shows, account_name, is_shareable
-from acctmap_tui.screens.compare_pick import PHASE_BINDINGS, leave_to_phase
 from acctmap_tui.screens.dialogs import Dialog
 
 KIND_LABEL = {NEW: "+ new", GONE: "- gone", CHANGED: "~ changed", SAME: "= same"}
@@ -86,7 +85,8 @@ def find_account(session: Session, key: str) -> Account | None:
 class CompareAccountScreen(Dialog[None]):
     """One account: each compared field then and now, the category move, and its history."""
 
-    BINDINGS = [Binding("escape,q,enter", "close", "Close"), *PHASE_BINDINGS]
+    BINDINGS = [Binding("escape,q,enter", "close", "Close")]
+    PHASE_KEYS_LEAVE = True  # it only shows: a phase key closes it and goes to that phase
 
     def __init__(self, diff: AccountDiff, old: Session, new: Session, timeline: list[Session],
                  private: bool) -> None:
@@ -198,9 +198,6 @@ class CompareAccountScreen(Dialog[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    def action_leave_to_phase(self, phase: str) -> None:
-        leave_to_phase(self, phase)
 
 
 def _cell(vals: dict[str, str] | None, name: str, account: Account | None) -> str:

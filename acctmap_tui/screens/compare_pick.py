@@ -32,21 +32,6 @@ OTHERS_HIDDEN = "Sessions of other partnerships are hidden in the share-safe vie
 _W_DATE, _W_TITLE, _W_PARTNER, _W_OVERLAP = 10, 32, 14, 7
 
 
-# The agenda's phase keys in Compare's dialogs, which as modal screens do not pass keys on to the
-# app's bindings: README "`1`-`5` phase ... on every screen". `5` (Compare, under the dialog) is
-# left to do nothing.
-PHASE_BINDINGS = [
-    Binding(str(n), f"leave_to_phase('{phase}')", show=False)
-    for n, phase in enumerate(("icp", "review", "prioritize", "assign"), start=1)
-]
-
-
-def leave_to_phase(dialog: Dialog, phase: str) -> None:
-    """Close the dialog, as esc does, and go to an agenda phase."""
-    dialog.dismiss(None)
-    dialog.app.action_phase(phase)
-
-
 @dataclass
 class ComparePick:
     """The chosen prior session; `force` when it is of another partnership."""
@@ -124,8 +109,8 @@ class ComparePickScreen(Dialog[ComparePick | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("a", "anyway", "Compare anyway"),
-        *PHASE_BINDINGS,
     ]
+    PHASE_KEYS_LEAVE = True  # a phase key cancels the pick, as esc does, and goes to that phase
 
     def __init__(self, infos: list[SessionInfo], shelf: SessionShelf, current: Session,
                  current_path: Path | None = None, chosen: Path | None = None,
@@ -243,9 +228,6 @@ class ComparePickScreen(Dialog[ComparePick | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    def action_leave_to_phase(self, phase: str) -> None:
-        leave_to_phase(self, phase)
 
 
 def _resolved(path: Path | None) -> Path | None:

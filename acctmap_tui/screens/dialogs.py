@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import ClassVar
+
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, ScreenResultType
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
+
+from acctmap_tui.core.model import PHASE_LABELS, PHASES
 
 
 # Tab and shift+tab as priority keys in dialogs with several fields. Textual runs a plain binding
@@ -26,6 +31,27 @@ FIELD_KEYS = [
 ]
 
 
+def dialog_on_top(app: App) -> ModalScreen | None:
+    """The dialog the app shows on top of its screens, if one is up: a modal screen, but not the
+    command palette (which runs the app's and the screen's commands as if it were not there).
+    While one is up, Textual gives it every key that is not a priority binding: the app's keys
+    and those of the screen under it do nothing, and the footer under it offers none of them."""
+    stack = app.screen_stack
+    top = stack[-1] if stack else None
+    return top if isinstance(top, ModalScreen) and not isinstance(top, CommandPalette) else None
+
+
+# The agenda's phase keys (README: "`1`-`5` phase ... on every screen"). A dialog gets every key
+# before the app's bindings would, so it holds these itself, as the app's action: the app's
+# check_action lets them run only on a dialog whose class says so (`Dialog.PHASE_KEYS_LEAVE`), and
+# `AcctmapApp.action_phase` closes that dialog first. `5` (Compare) is not one: on no dialog does it
+# do anything.
+DIALOG_PHASE_KEYS = [
+    Binding(str(n), f"app.phase('{phase}')", PHASE_LABELS[phase], show=False)
+    for n, (phase, _) in enumerate(PHASES, start=1)
+]
+
+
 class Dialog(ModalScreen[ScreenResultType]):
     """One of the app's dialogs: it closes once, and itself. `Screen.dismiss` pops whatever
     screen is on top: a second close (an enter typed fast after the one that saved, handled
@@ -33,6 +59,14 @@ class Dialog(ModalScreen[ScreenResultType]):
     close from a worker while help was open over the dialog (the exchange's last step) would pop
     the help. A closed dialog ignores a second close; one under another screen closes, with its
     result, once it is back on top."""
+
+    BINDINGS = DIALOG_PHASE_KEYS
+    # Whether a phase key (`1`-`4`) closes the dialog, as esc does (its result None), and goes to
+    # that phase. Only where closing loses nothing and no field would take the digit: a dialog
+    # that shows something or picks one of a list (Compare's session picker, its account view).
+    # Elsewhere the key does nothing: a name or a date being typed, a question that must be
+    # answered (unsaved changes, restore, show private fields) or a choice by digit (levels).
+    PHASE_KEYS_LEAVE: ClassVar[bool] = False
 
     _close_on_top: tuple[ScreenResultType | None] | None = None  # a close waiting to be on top
 
