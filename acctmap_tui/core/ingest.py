@@ -199,6 +199,7 @@ class _Table:
     rows: list[tuple[int, list[str]]]  # (spreadsheet row, cells), blank rows already dropped
     problems: list[Problem] = field(default_factory=list)
     skipped: int = 0  # data rows that could not be split into the header's columns
+    header_row: int = 0  # the spreadsheet row of the header (`headers` are its cells, made unique)
 
 
 def _err(file: str, message: str, column: str | None = None) -> IngestError:
@@ -405,7 +406,7 @@ def _table_from_rows(records: Iterable[list[str] | None], file: str,
     if len(keep) < len(raw_headers):
         raw_headers = [raw_headers[i] for i in keep]
         rows = [(n, [c[i] for i in keep]) for n, c in rows]
-    return _Table(_unique_headers(raw_headers), rows, problems, skipped=skipped)
+    return _Table(_unique_headers(raw_headers), rows, problems, skipped=skipped, header_row=header_row)
 
 
 _CONTROL_CHARS = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127]))
@@ -461,10 +462,7 @@ class _TextRows:
                 raise _err(self.file, f"cannot split row {row + 1} into columns: {e}") from None
 
     def _label(self, index: int) -> str | None:
-        if self.headers is None:
-            return None
-        names = _unique_headers(self.headers)
-        return names[index] if index < len(names) else f"Column {index + 1}"
+        return _column_label(self.headers, index)
 
     def _report_quote(self, row: int, index: int, first: int, end: int) -> None:
         swallowed = end - first - 1
@@ -499,25 +497,43 @@ class _TextRows:
                     cells[i] = _NOT_UTF8.sub(_as_cp1252, c)
                     self.grouped.add(row, self._label(i), "this value is not UTF-8 (the rest of the "
                                                           "file is): read as Windows-1252, check it")
-        if (self.has_long_lines or multi_line) and max(map(len, cells), default=0) > CELL_LIMIT:
-            i = max(range(len(cells)), key=lambda k: len(cells[k]))
-            if header:
-                raise _oversize_header(self.file, row, len(cells[i]))
-            self.problems.append(_oversize(self.file, row, self._label(i), len(cells[i]),
-                                           "a broken export or a missing quote?"))
+        if (self.has_long_lines or multi_line) and (problem := _oversize_row(
+                self.file, row, cells, self.headers, _TEXT_OVERSIZE, header)) is not None:
+            self.problems.append(problem)
             return None
         return cells
 
 
-def _oversize(file: str, row: int, column: str | None, length: int, why: str) -> Problem:
-    """A row skipped for a cell over CELL_LIMIT, in a text file or a workbook."""
-    return Problem(file, row, column, f"row skipped: this value is {length // 1024} KiB long, over "
+# Why a cell may be over CELL_LIMIT, as a skipped row's problem says, in a text file and a workbook
+_TEXT_OVERSIZE = "a broken export or a missing quote?"
+_BOOK_OVERSIZE = "a broken export?"
+
+
+def _oversize_row(file: str, row: int, cells: list[str], headers: list[str] | None, why: str = "",
+                  header: bool = False) -> Problem | None:
+    """The one rule for a cell over CELL_LIMIT, in a text file and a workbook (.xlsx, .xls)
+    alike: None when every cell of spreadsheet row `row` is within it. Else the header row
+    (`header`) refuses the file (IngestError), and any other row is to be skipped: the problem
+    returned names the file, the row and the column of its longest cell (`headers`: the header
+    row's cells, None before it), and `why` a cell can be that long in this kind of file."""
+    longest = max(map(len, cells), default=0)
+    if longest <= CELL_LIMIT:
+        return None
+    if header:
+        raise _err(file, f"row {row}: the header row has a value {longest // 1024} KiB long; is this "
+                         "a list export?")
+    column = _column_label(headers, list(map(len, cells)).index(longest))
+    return Problem(file, row, column, f"row skipped: this value is {longest // 1024} KiB long, over "
                                       f"the {CELL_LIMIT // 1024} KiB a cell may hold ({why})")
 
 
-def _oversize_header(file: str, row: int, length: int) -> IngestError:
-    return _err(file, f"row {row}: the header row has a value {length // 1024} KiB long; is this a "
-                      "list export?")
+def _column_label(headers: list[str] | None, index: int) -> str | None:
+    """The name of column `index` (from 0) of a row under `headers` (the header row's cells, as
+    read): its header made unique, "Column N" past them, None when there is no header yet."""
+    if headers is None:
+        return None
+    names = _unique_headers(headers)
+    return names[index] if index < len(names) else f"Column {index + 1}"
 
 
 def _unclosed_quote(lines: list[str], delim: str, headers: list[str] | None, cells: list[str],
@@ -1050,7 +1066,7 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
     """
     sheets = _workbook_sheets(data, file)
     names = list(sheets)
-    oversize = {name: _skip_oversize(rows) for name, rows in sheets.items()}
+    oversize = {name: _skip_oversize(rows, file) for name, rows in sheets.items()}
     filled = {name: sum(1 for row in rows if row is None or any(c.strip() for c in row))
               for name, rows in sheets.items()}
     parts = _xlsx_sheets(data)
@@ -1062,7 +1078,8 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
         visible_first = sorted(names, key=lambda n: n in hidden)
         chosen = next((n for n in visible_first if filled[n]), None)
         for name in visible_first:
-            if filled[name] and (table := _list_table(sheets[name], file, columns)) is not None:
+            if filled[name] and (table := _list_table(sheets[name], file, columns,
+                                                      oversize[name])) is not None:
                 chosen = name
                 break
     if chosen is None or not filled[chosen]:
@@ -1077,7 +1094,7 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
     where = f"sheet {chosen!r} ({names.index(chosen) + 1} of {len(names)})"
     if table is None:
         try:
-            table = _table_from_rows(rows, file)
+            table = _table_from_rows(rows, file, list(oversize[chosen]))
             _find_columns(table.headers, columns, file)
         except IngestError as e:
             if len(names) == 1:
@@ -1089,35 +1106,27 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
     if len(names) > 1:
         notes.append(Problem(file, None, None, f"read {where}; not read: {others} "
                                                "(choose another with --sheet NAME or NUMBER)"))
-    header_at, header = next((i, row) for i, row in enumerate(rows)
-                             if row is not None and any(c.strip() for c in row))
-    if (longest := max(map(len, header))) > CELL_LIMIT:
-        raise _oversize_header(file, header_at + 1, longest)
-    if oversize[chosen]:
-        labels = _unique_headers(header)
-        table.problems[:0] = [_oversize(file, row, labels[col] if col < len(labels) else None,
-                                        length, "a broken export?")
-                              for row, (col, length) in oversize[chosen].items()]
+    _oversize_row(file, table.header_row, rows[table.header_row - 1], None, header=True)  # refused?
     part = parts.get(chosen, ("", False))[0]
     table.problems[:0] = notes + (_uncached_formulas(data, file, part, chosen, rows) if part else [])
     return table
 
 
-def _skip_oversize(rows: list[list[str] | None]) -> dict[int, tuple[int, int]]:
-    """The rows of a sheet with a cell over CELL_LIMIT, skipped as a text file's are: each is
-    made None (`_table_from_rows` counts it); spreadsheet row -> (column index, length). The
+def _skip_oversize(rows: list[list[str] | None], file: str) -> list[Problem]:
+    """The rows of a sheet with a cell over CELL_LIMIT (`_oversize_row`), skipped as a text
+    file's are: each is made None (`_table_from_rows` counts it), and its problem returned. The
     header row is left for `_read_excel` to refuse, if its sheet is the one read."""
     if max(map(len, chain.from_iterable(rows)), default=0) <= CELL_LIMIT:
-        return {}
-    skipped: dict[int, tuple[int, int]] = {}
-    header_seen = False
-    for i, row in enumerate(rows):
-        longest = max(map(len, row), default=0)
-        if longest > CELL_LIMIT and header_seen:
-            skipped[i + 1] = (list(map(len, row)).index(longest), longest)
+        return []  # no cell is: no row need be looked at
+    problems: list[Problem] = []
+    header: list[str] | None = None
+    for i, cells in enumerate(rows):
+        if header is None:
+            header = cells if any(c.strip() for c in cells) else None
+        elif (problem := _oversize_row(file, i + 1, cells, header, _BOOK_OVERSIZE)) is not None:
+            problems.append(problem)
             rows[i] = None
-        header_seen = header_seen or any(c.strip() for c in row)
-    return skipped
+    return problems
 
 
 def _openpyxl_sheets(data: bytes) -> dict[str, list[list[str]]]:
@@ -1160,10 +1169,12 @@ def _sheet_named(sheet: str, names: list[str], file: str) -> str:
                      f"(give a name or a number from 1 to {len(names)})")
 
 
-def _list_table(rows: list[list[str]], file: str, columns: dict[str, str] | None) -> _Table | None:
-    """The sheet's table when its first filled row is a header ingest can map and rows follow."""
+def _list_table(rows: list[list[str]], file: str, columns: dict[str, str] | None,
+                problems: list[Problem]) -> _Table | None:
+    """The sheet's table when its first filled row is a header ingest can map and rows follow
+    (`problems`: its rows' so far, the oversize ones)."""
     try:
-        table = _table_from_rows(rows, file)
+        table = _table_from_rows(rows, file, list(problems))
         _find_columns(table.headers, columns, file)
     except IngestError:
         return None

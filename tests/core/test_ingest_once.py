@@ -14,19 +14,91 @@ from pathlib import Path
 
 import pytest
 
-from acctmap_tui.core import privacy
+from acctmap_tui.core import ingest, privacy
 from acctmap_tui.core.ingest import read_list
 from acctmap_tui.core.model import OURS, AcctmapError, IngestError
+from tests.core.test_ingest_hostile import inline, plain_xls, sheet_workbook
 
 
 def names(lst) -> set[str]:
     return {r.name for r in lst.records}
 
 
+# --- one rule for a cell over the limit -------------------------------------------------------
+
+
+LIST = [["name", "domain", "status"], ["Acme", "acme.com", "customer"]]  # what plain_xls() holds
+
+
+def list_file(tmp_path: Path, kind: str, rows: list[list[str]] = LIST) -> Path:
+    path = tmp_path / f"l.{kind}"
+    if kind == "csv":
+        path.write_text("".join(",".join(row) + "\n" for row in rows))
+    elif kind == "xlsx":  # written inline, as scripts write it (openpyxl cuts a cell at 32,767)
+        sheet_workbook(tmp_path, "".join(
+            f'<row r="{r}">' + "".join(inline(value, f"{col}{r}") for col, value in zip("ABC", row))
+            + "</row>" for r, row in enumerate(rows, start=1)), path.name)
+    else:
+        assert rows == LIST
+        path.write_bytes(plain_xls())
+    return path
+
+
 def error_of(path: Path) -> str:
     with pytest.raises(IngestError) as info:
         read_list(path, OURS)
     return str(info.value).removeprefix(f"{path}: ")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "xls"])
+def test_every_row_over_the_limit_is_one_message_naming_row_and_column(tmp_path: Path, monkeypatch,
+                                                                      kind: str) -> None:
+    monkeypatch.setattr(ingest, "CELL_LIMIT", 7)  # "acme.com" and "customer" are over it
+    why = "a broken export or a missing quote?" if kind == "csv" else "a broken export?"
+    assert error_of(list_file(tmp_path, kind)) == (
+        "no data row could be read; the first bad one is row 2, column 'domain': row skipped: this "
+        f"value is 0 KiB long, over the 0 KiB a cell may hold ({why})")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "xls"])
+def test_the_oversize_rule_is_one_function_for_every_kind_of_file(tmp_path: Path, monkeypatch,
+                                                                   kind: str) -> None:
+    monkeypatch.setattr(ingest, "CELL_LIMIT", 7)
+    rule, rows = ingest._oversize_row, []
+    monkeypatch.setattr(ingest, "_oversize_row",
+                        lambda file, row, *a, **k: rows.append(row) or rule(file, row, *a, **k))
+    assert "row 2, column 'domain': row skipped" in error_of(list_file(tmp_path, kind))
+    assert 2 in rows
+
+
+def test_a_workbook_whose_every_row_is_over_the_limit_is_one_message(tmp_path: Path) -> None:
+    path = list_file(tmp_path, "xlsx", [["name", "domain", "status"],
+                                        ["A" * (200 * 1024), "big.com", "customer"]])
+    assert error_of(path) == (
+        "no data row could be read; the first bad one is row 2, column 'name': row skipped: this value "
+        "is 200 KiB long, over the 128 KiB a cell may hold (a broken export?)")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_header_over_the_limit_is_the_same_refusal_in_a_text_file_and_a_workbook(
+        tmp_path: Path, kind: str) -> None:
+    rows = [["name" + "x" * (130 * 1024), "domain", "status"], ["Acme", "acme.com", "customer"]]
+    assert error_of(list_file(tmp_path, kind, rows)) == (
+        "row 1: the header row has a value 130 KiB long; is this a list export?")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_row_over_the_limit_is_skipped_alike_in_a_text_file_and_a_workbook(tmp_path: Path, monkeypatch,
+                                                                            kind: str) -> None:
+    path = list_file(tmp_path, kind, LIST + [["Globex", "globex.com", "prospect"]])
+    monkeypatch.setattr(ingest, "CELL_LIMIT", 9)  # "globex.com" (10) is over it; "acme.com" is not
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Acme"} and lst.rows_read == 2
+    (problem,) = lst.problems
+    why = "a broken export or a missing quote?" if kind == "csv" else "a broken export?"
+    assert (problem.file, problem.row, problem.column, problem.message) == (
+        str(path), 3, "domain",
+        f"row skipped: this value is 0 KiB long, over the 0 KiB a cell may hold ({why})")
 
 
 # --- a plain file, checked on the descriptor it is read from ----------------------------------
@@ -44,7 +116,8 @@ def test_a_fifo_or_a_folder_given_as_a_list_or_a_key_is_refused(tmp_path: Path) 
     assert error_of(fifo) == "not a plain file (a device, FIFO or socket); give the list's file"
     assert error_of(tmp_path) == "this is a folder, not a list file"
     for path in (fifo, tmp_path):
-        assert exchange_error(path) == f"{path}: is not a plain file (a folder, device or FIFO): name the key file itself"
+        assert exchange_error(path) == (f"{path}: is not a plain file (a folder, device or FIFO): "
+                                        "name the key file itself")
 
 
 @pytest.fixture
@@ -81,7 +154,8 @@ def test_a_list_swapped_for_a_device_after_a_check_is_refused(swapped: Path) -> 
 
 
 def test_a_key_swapped_for_a_device_after_a_check_is_refused(swapped: Path) -> None:
-    assert exchange_error(swapped).startswith(f"{swapped}: is not a plain file (a folder, device or FIFO)")
+    assert exchange_error(swapped).startswith(
+        f"{swapped}: is not a plain file (a folder, device or FIFO)")
 
 
 def test_a_list_and_a_key_are_each_checked_on_their_open_descriptor(tmp_path: Path, monkeypatch) -> None:
