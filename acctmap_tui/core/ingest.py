@@ -794,28 +794,43 @@ def _unpacked(data: bytes, info: zipfile.ZipInfo, file: str) -> Iterator[bytes]:
         raise _err(file, f"not a readable Excel workbook (member {info.filename!r}: {e})") from None
 
 
-def _check_archive(data: bytes, file: str) -> None:
+@dataclass
+class _Book:
+    """What the check of a workbook (`_check_archive`, `_check_xls`) learned, for its reading."""
+
+    sheets: dict[str, tuple[str, bool]] = field(default_factory=dict)  # `_xlsx_sheets`; {} for .xls
+    formulas: frozenset[str] = frozenset()  # the sheets' zip members whose XML holds a formula
+
+
+def _check_archive(data: bytes, file: str) -> _Book:
     """Refuses an .xlsx that would take a reader past any memory: a zip bomb (`UNPACKED_LIMIT`,
     `PACKING_RATIO`) or a sheet whose grid is absurd for the cells it holds (`SHEET_CELLS`,
     `SPARSE_RATIO`). Every member is unpacked here, a step at a time: 0.5-0.7 s for a 200,000-row
-    sheet of 5 columns (65 MB; calamine reads it in 2.7 s), 3 s for one of 31 (323 MB, 12 s)."""
+    sheet of 5 columns (65 MB; calamine reads it in 2.7 s), 3 s for one of 31 (323 MB, 12 s).
+
+    What it read on the way is kept, not read again: the sheets' names and zip members, and
+    which sheets hold a formula (only the one read, if it does, is unpacked again: to name its
+    formulas with no saved value)."""
     import zipfile
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            members = z.infolist()
+        z = zipfile.ZipFile(io.BytesIO(data))
+        members = z.infolist()
     except Exception as e:  # noqa: BLE001 - a damaged archive raises many types
         # not left to calamine, whose own zip reader might still open it, unchecked
         raise _err(file, f"not a readable Excel workbook (a damaged archive: {e})") from None
-    if "xl/workbook.xml" not in {m.filename for m in members}:
-        # calamine would read an .xlsb's binary sheets unchecked
-        raise _err(file, "not a readable Excel workbook (no xl/workbook.xml in the archive: an .xlsb, "
-                         ".ods or another kind of zip file? Save it as .xlsx)")
-    declared = sum(m.file_size for m in members)
-    if declared > UNPACKED_LIMIT:
-        raise _err(file, f"the workbook unpacks to {-(-declared >> 20):,} MiB, over the "
-                         f"{UNPACKED_LIMIT >> 20:,} MiB a list may take (a zip bomb, or not a list)")
-    sheets = {part: name for name, (part, _hidden) in _xlsx_sheets(data).items()}
+    with z:
+        if "xl/workbook.xml" not in {m.filename for m in members}:
+            # calamine would read an .xlsb's binary sheets unchecked
+            raise _err(file, "not a readable Excel workbook (no xl/workbook.xml in the archive: an "
+                             ".xlsb, .ods or another kind of zip file? Save it as .xlsx)")
+        declared = sum(m.file_size for m in members)
+        if declared > UNPACKED_LIMIT:
+            raise _err(file, f"the workbook unpacks to {-(-declared >> 20):,} MiB, over the "
+                             f"{UNPACKED_LIMIT >> 20:,} MiB a list may take (a zip bomb, or not a list)")
+        book = _Book(_xlsx_sheets(z))
+    sheets = {part: name for name, (part, _hidden) in book.sheets.items()}
+    formulas: dict[str, bool] = {}  # by member (the last of a name, as zipfile reads it)
     total = cells = 0
     for member in members:
         sheet = sheets.get(member.filename) or ("worksheets/" in member.filename and member.filename)
@@ -833,7 +848,10 @@ def _check_archive(data: bytes, file: str) -> None:
                 grid.read(piece)
         if grid is not None:
             cells += grid.check()
+            formulas[member.filename] = grid.formulas
     _refuse_sheets(file, cells)
+    book.formulas = frozenset(name for name, found in formulas.items() if found)
+    return book
 
 
 class _Tag:
@@ -861,6 +879,7 @@ class _Tag:
 _CELL, _ROW = _Tag(b"c"), _Tag(b"row")
 _PREFIXED_TAG = re.compile(rb":(?:c|row)[\s/>]")
 _ROW_END = re.compile(rb"</(?:[\w.-]+:)?row\s*>")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a cell's formula: "<f>", "<x:f t="shared"/>"
 
 
 class _Grid:
@@ -873,9 +892,13 @@ class _Grid:
         self.tail = b""  # the text after the step's last tag, read with the next step
         self.unnumbered_rows = self.unnumbered_cells = 0
         self.most_cells = self.open_row_cells = 0  # in one row; in the row the last step ended in
+        self.formulas = False  # a formula's tag seen (`_FORMULA_TAG`)
 
     def read(self, piece: bytes) -> None:
         text = self.tail + piece
+        # the step's text with the last one's tail: a tag cut by a step is whole here
+        if not self.formulas and (b"<f" in text or b":f" in text):  # a cheap look first
+            self.formulas = _FORMULA_TAG.search(text) is not None
         cut = text.rfind(b">") + 1
         text, self.tail = text[:cut], text[cut:]
         if len(self.tail) > _UNPACK_STEP:  # a long value (no tag in it): its end is kept
@@ -1025,8 +1048,9 @@ def _check_xls(data: bytes, file: str) -> None:
     _refuse_sheets(file, sum(_refuse_grid(file, *grid) for grid in grids))
 
 
-def _workbook_sheets(data: bytes, file: str) -> dict[str, list[list[str]]]:
-    """Every worksheet's rows as texts (`_cell_text`), by name in the workbook's order.
+def _workbook_sheets(data: bytes, file: str) -> tuple[dict[str, list[list[str]]], _Book]:
+    """Every worksheet's rows as texts (`_cell_text`), by name in the workbook's order, and what
+    the workbook's check learned (`_Book`).
 
     python-calamine reads them (pandas.read_excel, used before, gave the same texts after a 0.6 s
     import and one more pass over every cell: reading a 50,000-row workbook as a whole process
@@ -1034,13 +1058,14 @@ def _workbook_sheets(data: bytes, file: str) -> dict[str, list[list[str]]]:
     is checked first (`_check_archive`).
     """
     if data.startswith(b"PK"):
-        _check_archive(data, file)
+        book = _check_archive(data, file)
     else:
         _check_xls(data, file)
+        book = _Book()
     reasons: list[str] = []
     for name, reader in (("calamine", _calamine_sheets), ("openpyxl", _openpyxl_sheets)):
         try:
-            return reader(data)
+            return reader(data), book
         except Exception as e:  # noqa: BLE001 - a reader raises many types on bad input
             reasons.append(f"{name}: {type(e).__name__}: {e}".splitlines()[0][:200])
     raise _err(file, "not a readable Excel workbook (" + "; ".join(reasons) + ")")
@@ -1064,13 +1089,12 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
 
     When the workbook has several sheets, a note says which one was read and what the others were.
     """
-    sheets = _workbook_sheets(data, file)
+    sheets, book = _workbook_sheets(data, file)
     names = list(sheets)
     oversize = {name: _skip_oversize(rows, file) for name, rows in sheets.items()}
     filled = {name: sum(1 for row in rows if row is None or any(c.strip() for c in row))
               for name, rows in sheets.items()}
-    parts = _xlsx_sheets(data)
-    hidden = {n for n, (_part, h) in parts.items() if h}
+    hidden = {n for n, (_part, h) in book.sheets.items() if h}
     table = None
     if sheet is not None:
         chosen = _sheet_named(sheet, names, file)
@@ -1107,8 +1131,10 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
         notes.append(Problem(file, None, None, f"read {where}; not read: {others} "
                                                "(choose another with --sheet NAME or NUMBER)"))
     _oversize_row(file, table.header_row, rows[table.header_row - 1], None, header=True)  # refused?
-    part = parts.get(chosen, ("", False))[0]
-    table.problems[:0] = notes + (_uncached_formulas(data, file, part, chosen, rows) if part else [])
+    part = book.sheets.get(chosen, ("", False))[0]
+    if part in book.formulas:
+        notes += _uncached_formulas(data, file, part, chosen, rows, table.header_row - 1)
+    table.problems[:0] = notes
     return table
 
 
@@ -1182,12 +1208,12 @@ def _list_table(rows: list[list[str]], file: str, columns: dict[str, str] | None
 
 
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)$")
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 def _uncached_formulas(data: bytes, file: str, part: str, sheet: str,
-                       rows: list[list[str]]) -> list[Problem]:
-    """Cells of an .xlsx sheet that hold a formula but no saved value (read as blank).
+                       rows: list[list[str] | None], header: int) -> list[Problem]:
+    """Cells of an .xlsx sheet (zip member `part`, one the check saw a formula in: `_Book`) that
+    hold a formula but no saved value (read as blank); `header`: the index of its header row.
 
     Workbooks written by scripts (openpyxl, some CRM exporters) store formulas without computing
     them; Excel computes them on open, a reader cannot.
@@ -1199,11 +1225,8 @@ def _uncached_formulas(data: bytes, file: str, part: str, sheet: str,
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             xml = z.read(part)
     except Exception:  # noqa: BLE001 - a damaged archive raises many types
-        return []  # .xls, or a layout this check does not know: the values read stand
-    if not _FORMULA_TAG.search(xml):
-        return []
-    header = next((i for i, row in enumerate(rows) if row and any(c.strip() for c in row)), 0)
-    labels = _unique_headers(rows[header] or []) if rows else []
+        return []  # a layout this check does not know: the values read stand
+    labels = _unique_headers(rows[header] or [])
     grouped = _Problems(file)
     try:
         for _event, el in ET.iterparse(io.BytesIO(xml)):
@@ -1232,15 +1255,13 @@ def _uncached_formulas(data: bytes, file: str, part: str, sheet: str,
     return grouped.emit()
 
 
-def _xlsx_sheets(data: bytes) -> dict[str, tuple[str, bool]]:
-    """An .xlsx's sheets: name -> (zip member of its cells, hidden); {} for .xls or the unknown."""
+def _xlsx_sheets(z: zipfile.ZipFile) -> dict[str, tuple[str, bool]]:
+    """An .xlsx's sheets: name -> (zip member of its cells, hidden); {} for a layout unknown."""
     import xml.etree.ElementTree as ET
-    import zipfile
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            book = ET.fromstring(z.read("xl/workbook.xml"))
-            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        book = ET.fromstring(z.read("xl/workbook.xml"))
+        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
     except Exception:  # noqa: BLE001 - a damaged archive raises many types (zlib.error, EOFError ...)
         return {}
     targets = {el.get("Id"): el.get("Target", "") for el in rels}

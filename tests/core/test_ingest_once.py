@@ -10,6 +10,8 @@ the descriptor it is read from, by one helper.
 from __future__ import annotations
 
 import os
+import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,11 +19,92 @@ import pytest
 from acctmap_tui.core import ingest, privacy
 from acctmap_tui.core.ingest import read_list
 from acctmap_tui.core.model import OURS, AcctmapError, IngestError
-from tests.core.test_ingest_hostile import inline, plain_xls, sheet_workbook
+from tests.core.test_ingest_hostile import TABLE, inline, plain_xls, sheet_workbook, workbook
+
+
+SHEETS = ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml")
 
 
 def names(lst) -> set[str]:
     return {r.name for r in lst.records}
+
+
+@pytest.fixture
+def unpacked(monkeypatch) -> Counter:
+    """How many times each zip member is unpacked while a list is read: by the archive check,
+    a step at a time (`ingest._unpacked`), or whole by `zipfile` (read, open)."""
+    counts: Counter = Counter()
+    check, zip_open = ingest._unpacked, zipfile.ZipFile.open
+
+    def counted_check(data, info, file):
+        counts[info.filename] += 1
+        return check(data, info, file)
+
+    def counted_open(self, name, mode="r", *args, **kwargs):
+        if mode == "r":  # not a workbook being written
+            counts[name.filename if isinstance(name, zipfile.ZipInfo) else name] += 1
+        return zip_open(self, name, mode, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "_unpacked", counted_check)
+    monkeypatch.setattr(zipfile.ZipFile, "open", counted_open)
+    return counts
+
+
+# --- a workbook is read once ------------------------------------------------------------------
+
+
+def test_the_sheet_list_is_read_once_and_each_sheet_unpacked_once(tmp_path: Path, unpacked: Counter,
+                                                                  monkeypatch) -> None:
+    import python_calamine
+
+    path = workbook(tmp_path, {"Accounts": TABLE, "Old": TABLE})
+    loads = []
+    load = python_calamine.load_workbook
+    monkeypatch.setattr(python_calamine, "load_workbook",
+                        lambda *a, **k: loads.append(1) or load(*a, **k))
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Acme", "Globex"}
+    assert "read sheet 'Accounts' (1 of 2)" in lst.problems[0].message
+    # once by the check (every member, a step at a time) and once more for the sheet list
+    assert unpacked["xl/workbook.xml"] == 2 and unpacked["xl/_rels/workbook.xml.rels"] == 2
+    assert {sheet: unpacked[sheet] for sheet in SHEETS} == {sheet: 1 for sheet in SHEETS}
+    assert len(loads) == 1  # calamine opens the workbook once
+
+
+def test_a_formula_in_a_sheet_not_read_costs_no_second_unpacking(tmp_path: Path,
+                                                                  unpacked: Counter) -> None:
+    path = workbook(tmp_path, {"Accounts": TABLE, "Notes": [["total"], ["=1+1"]]})
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Acme", "Globex"} and not any("formula" in p.message for p in lst.problems)
+    assert {sheet: unpacked[sheet] for sheet in SHEETS} == {sheet: 1 for sheet in SHEETS}
+
+
+def test_formulas_in_the_sheet_read_are_named_from_the_one_header_found(tmp_path: Path,
+                                                                        unpacked: Counter) -> None:
+    path = workbook(tmp_path, {"Accounts": [
+        [None], [None, None], ["Account Name", "Website", "Type"],
+        ["Acme", '=LOWER("ACME.COM")', "Customer"], ["Globex", "globex.com", "Prospect"]], "Notes": []})
+    lst = read_list(path, OURS)
+    formula = [p for p in lst.problems if "formula" in p.message]
+    assert [(p.row, p.column) for p in formula] == [(4, "Website")]
+    assert "sheet 'Accounts'" in formula[0].message
+    # the check saw the formula: the sheet is unpacked again to find its cells; the other is not
+    assert unpacked[SHEETS[0]] == 2 and unpacked[SHEETS[1]] == 1
+
+
+def test_a_formula_cut_by_every_unpacking_step_is_still_seen(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(ingest, "_UNPACK_STEP", 7)
+    path = workbook(tmp_path, {"Accounts": [
+        ["Account Name", "Website", "Type"], ["Acme", '=LOWER("ACME.COM")', "Customer"]]})
+    formula = [p for p in read_list(path, OURS).problems if "formula" in p.message]
+    assert [(p.row, p.column) for p in formula] == [(2, "Website")]
+    prefixed = sheet_workbook(tmp_path, (  # a formula behind a namespace prefix, as some writers put it
+        '<x:sheetData><x:row r="1">' + inline("name", "A1", "x:") + inline("domain", "B1", "x:")
+        + inline("status", "C1", "x:") + '</x:row><x:row r="2">' + inline("Acme", "A2", "x:")
+        + '<x:c r="B2"><x:f>LOWER("ACME.COM")</x:f></x:c>' + inline("customer", "C2", "x:")
+        + "</x:row></x:sheetData>"), "prefixed.xlsx")
+    formula = [p for p in read_list(prefixed, OURS).problems if "formula" in p.message]
+    assert [(p.row, p.column) for p in formula] == [(2, "domain")]
 
 
 # --- one rule for a cell over the limit -------------------------------------------------------
