@@ -84,6 +84,18 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def choose(pilot, option_id: str) -> None:
+    """Move the start list's cursor to `option_id` and press enter."""
+    listed = pilot.app.screen.query_one("#start-list", OptionList)
+    listed.highlighted = [i for i, _ in options(pilot.app)].index(option_id)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def list_id(folder: Path, name: str) -> str:
+    return f"list:{start_offer(folder, 'sessions').lists.index(folder / name)}"
+
+
 async def test_enter_opens_the_newest_session(folder: Path) -> None:
     offer = start_offer(folder, "sessions")
     app = AcctmapApp(sessions_dir="sessions", start_offer=offer)
@@ -107,18 +119,12 @@ async def test_two_lists_picked_start_a_new_session(folder: Path) -> None:
     app = AcctmapApp(sessions_dir="sessions", start_offer=start_offer(folder, "sessions"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        ours = list_id(folder, "northwind.csv")
+        await choose(pilot, ours)
+        assert "[ours] northwind.csv" in dict(options(app))[ours]
         listed = app.screen.query_one("#start-list", OptionList)
-        ids = [i for i, _ in options(app)]
-        lists = start_offer(folder, "sessions").lists
-        ours = lists.index(folder / "northwind.csv")
-        listed.highlighted = ids.index(f"list:{ours}")
-        await pilot.press("enter")  # ours
-        await pilot.pause()
-        assert "[ours] northwind.csv" in dict(options(app))[f"list:{ours}"]
         assert listed.get_option("new").disabled  # one list is not a mapping
-        listed.highlighted = ids.index(f"list:{1 - ours}")
-        await pilot.press("enter")  # the partner's
-        await pilot.pause()
+        await choose(pilot, list_id(folder, "globex.csv"))  # the partner's
         assert highlighted(app) == "new"
         assert "northwind.csv (ours) with globex.csv (the partner's)" in dict(options(app))["new"]
         await pilot.press("enter")
@@ -170,26 +176,15 @@ async def test_the_load_form_holds_the_lists_picked_on_the_start_screen(folder: 
     app = AcctmapApp(sessions_dir="sessions", start_offer=start_offer(folder, "sessions"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        listed = app.screen.query_one("#start-list", OptionList)
-        ids = [i for i, _ in options(app)]
-        lists = start_offer(folder, "sessions").lists
-        ours = lists.index(folder / "northwind.csv")
-        listed.highlighted = ids.index(f"list:{ours}")
-        await pilot.press("enter")  # ours
-        await pilot.pause()
-        listed.highlighted = ids.index("form")
-        await pilot.press("enter")
-        await pilot.pause()
+        await choose(pilot, list_id(folder, "northwind.csv"))  # ours
+        await choose(pilot, "form")
         assert isinstance(app.screen, LoadScreen)
         field = lambda name: app.screen.query_one(f"#{name}", Input)  # noqa: E731
         assert Path(field("ours-path").value) == folder / "northwind.csv"
         assert field("theirs-path").value == "" and app.focused is field("theirs-path")
         await pilot.press("escape")
         await pilot.pause()
-        listed = app.screen.query_one("#start-list", OptionList)
-        listed.highlighted = ids.index(f"list:{1 - ours}")
-        await pilot.press("enter")  # the partner's: both picked
-        await pilot.pause()
+        await choose(pilot, list_id(folder, "globex.csv"))  # the partner's: both picked
         await pilot.press("ctrl+n")  # the key does the same
         await pilot.pause()
         assert isinstance(app.screen, LoadScreen)
