@@ -21,8 +21,8 @@ from pathlib import Path
 from acctmap_tui.core import atomic
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, Account, AcctmapError, Record, Session
-from acctmap_tui.core.score import in_shown_order, planned_accounts, ranked
-from acctmap_tui.core.sharing import CORE_ROLES, SIDE_PREFIX, SharePolicy, extra_headers
+from acctmap_tui.core.score import in_shown_order, name_order, planned_accounts, ranked
+from acctmap_tui.core.sharing import CORE_ROLES, SIDE_PREFIX, SharePolicy, Shows, extra_headers
 
 ACTION_COLUMNS = ["rank", "account", "domain", "our status", "their status", "category", "play",
                   "next action", "owner", "due", "action status", "priority"]
@@ -127,12 +127,13 @@ def action_columns(session: Session, shareable_only: bool = False,
     return _layout(session, SharePolicy(session) if shareable_only else None, all_fields)[0]
 
 
-def listed_accounts(session: Session, top: int | None = None, rank_shown: bool = True
-                    ) -> list[Account]:
+def listed_accounts(session: Session, top: int | None = None, rank_shown: bool = True,
+                    shows: Shows | None = None) -> list[Account]:
     """The accounts an action list holds: the overlap, or its top `top` planned ones
-    (`score.planned_accounts`), by rank; by name when the rank may not show."""
-    return in_shown_order(ranked(session) if top is None else planned_accounts(session, top),
-                          rank_shown)
+    (`score.planned_accounts`), by rank; by name when the rank may not show. `shows`: what a
+    partner-safe list may show; ties and the order by name go by the names it shows."""
+    accounts = ranked(session, shows) if top is None else planned_accounts(session, top, shows)
+    return in_shown_order(accounts, rank_shown, name_order(shows, session.session_id))
 
 
 def action_rows(session: Session, top: int | None = None, shareable_only: bool = False,
@@ -143,7 +144,8 @@ def action_rows(session: Session, top: int | None = None, shareable_only: bool =
     Each row holds exactly the columns of `action_columns(session, shareable_only)`.
     """
     policy = SharePolicy(session) if shareable_only else None
-    accounts = listed_accounts(session, top, policy is None or policy.shareable(SESSION_SIDE, "priority"))
+    accounts = listed_accounts(session, top, policy is None or policy.shareable(SESSION_SIDE, "priority"),
+                               policy.shareable if policy is not None else None)
     columns, record_columns = _layout(session, policy, all_fields)
     rows = []
     for rank, account in enumerate(accounts, start=1):

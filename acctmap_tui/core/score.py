@@ -1,12 +1,68 @@
-"""Priority: a weighted sum of factor levels, and the rank it gives.
+"""Priority: a weighted sum of factor levels, the rank it gives, and the order of a list by name.
 
 Each factor has levels (e.g. Weak / Moderate / Strong) scored 1..n; an unscored factor counts 0.
 priority = sum(weight x level). Rank orders the overlap by priority, highest first, ties by name.
+
+"By name" is by the name a view shows (`name_order`): on a shared screen whose names are private,
+an order by the real names would tell the hidden names' alphabetical order.
 """
 
 from __future__ import annotations
 
-from acctmap_tui.core.model import Account, Factor, Session
+import hashlib
+from collections.abc import Callable
+
+from acctmap_tui.core.model import OURS, PARTNER, Account, Factor, Session
+from acctmap_tui.core.sharing import Shows, account_name, record_name
+
+# What names an account on screen: a row with any of these hidden must not be ordered by them.
+IDENTITY_FIELDS = ((OURS, "name"), (PARTNER, "name"), (OURS, "domain"), (PARTNER, "domain"))
+Order = Callable[[Account], tuple]
+
+
+def identity_shown(shows: Shows | None) -> tuple[bool, ...]:
+    """Which of IDENTITY_FIELDS a view that `shows(side, field)` shows (all without `shows`):
+    what `name_order` and `names_order` go by, so a view makes its order again when it moves."""
+    return tuple(shows is None or shows(*f) for f in IDENTITY_FIELDS)
+
+
+def neutral_key(account: Account, salt: str = "") -> bytes:
+    """A stable place for an account that tells nothing of its names or domains: a keyed hash
+    of its pair id (which holds the domains, or the name keys of records without one). `salt`:
+    the session's id, so no one can work the order out from guessed domains."""
+    return hashlib.blake2b(account.pair_id.encode(), key=salt.encode()[:64], digest_size=8).digest()
+
+
+def name_order(shows: Shows | None = None, salt: str = "") -> Order:
+    """Sort key of a list of accounts by name, one name a row (`sharing.account_name`), for a view
+    that `shows(side, field)`: by name, identity and pair id while every name and domain shows;
+    else by the text shown, then `neutral_key` (ties of placeholders such as "(our name hidden)"
+    go neither by the hidden names nor by the pair ids that hold the hidden domains)."""
+    flags = identity_shown(shows)
+    if all(flags):
+        return lambda a: (a.name.casefold(), a.key, a.pair_id)
+    shown = dict(zip(IDENTITY_FIELDS, flags))
+
+    def fixed(side: str, name: str) -> bool:
+        return shown.get((side, name), True)
+
+    return lambda a: (account_name(a, fixed).casefold(), neutral_key(a, salt))
+
+
+def names_order(shows: Shows | None = None, salt: str = "") -> Order:
+    """Sort key of a list of pairs that shows each side's name (`sharing.record_name`), for a
+    view that `shows(side, field)`: our name, then theirs, while every name and domain shows; else
+    by the two names as shown, then `neutral_key` (see `name_order`)."""
+    flags = identity_shown(shows)
+    if all(flags):
+        return lambda a: (a.name.casefold(), a.theirs.name.casefold())
+    shown = dict(zip(IDENTITY_FIELDS, flags))
+
+    def fixed(side: str, name: str) -> bool:
+        return shown.get((side, name), True)
+
+    return lambda a: (record_name(a.ours, OURS, fixed).casefold(),
+                      record_name(a.theirs, PARTNER, fixed).casefold(), neutral_key(a, salt))
 
 
 def priority(account: Account, factors: list[Factor]) -> int:
@@ -26,9 +82,11 @@ def rescore(session: Session) -> None:
         account.priority = priority(account, session.scoring.factors)
 
 
-def ranked(session: Session) -> list[Account]:
-    """The overlap, highest priority first (ties broken by account name)."""
-    return sorted(session.overlap(), key=lambda a: (-a.priority, a.name.casefold(), a.key))
+def ranked(session: Session, shows: Shows | None = None) -> list[Account]:
+    """The overlap, highest priority first, ties by name (`name_order`: as the view that
+    `shows(side, field)` shows it)."""
+    by_name = name_order(shows, session.session_id)
+    return sorted(session.overlap(), key=lambda a: (-a.priority, *by_name(a)))
 
 
 def ranks(session: Session) -> dict[str, int]:
@@ -36,18 +94,22 @@ def ranks(session: Session) -> dict[str, int]:
     return {a.pair_id: i for i, a in enumerate(ranked(session), start=1)}
 
 
-def planned_accounts(session: Session, top: int | None = None) -> list[Account]:
+def planned_accounts(session: Session, top: int | None = None, shows: Shows | None = None
+                     ) -> list[Account]:
     """The action list: the first `top` (the session's top N) of the accounts that are scored
-    or have an owner or a next action, by rank. Never padded: "top 15" with 4 such accounts
-    lists those 4, and an owner given before anything was scored keeps the account listed."""
+    or have an owner or a next action, by rank (`ranked`, for the view that `shows`). Never
+    padded: "top 15" with 4 such accounts lists those 4, and an owner given before anything was
+    scored keeps the account listed."""
     top = session.scoring.top_n if top is None else top
-    return [a for a in ranked(session) if a.priority > 0 or a.owner or a.next_action][: max(top, 0)]
+    return [a for a in ranked(session, shows)
+            if a.priority > 0 or a.owner or a.next_action][: max(top, 0)]
 
 
-def in_shown_order(accounts: list[Account], rank_shown: bool) -> list[Account]:
-    """Accounts as a view lists them: in rank order, or by name while the rank may not show
-    (the order would tell the private priority)."""
-    return accounts if rank_shown else sorted(accounts, key=lambda a: (a.name.casefold(), a.pair_id))
+def in_shown_order(accounts: list[Account], rank_shown: bool, by_name: Order | None = None
+                   ) -> list[Account]:
+    """Accounts as a view lists them: in rank order, or by name (`by_name`, the view's
+    `name_order`) while the rank may not show (the order would tell the private priority)."""
+    return accounts if rank_shown else sorted(accounts, key=by_name or name_order())
 
 
 def priority_accounts(session: Session) -> list[Account]:

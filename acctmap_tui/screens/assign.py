@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Static
 
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import ACTION_OPEN, OURS, PARTNER, SESSION_SIDE, Account
-from acctmap_tui.core.score import in_shown_order, planned_accounts, ranked
+from acctmap_tui.core.score import in_shown_order, name_order, planned_accounts, ranked
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
 from acctmap_tui.screens.assign_edit import FIELD_LABELS, AssignEditScreen
 from acctmap_tui.screens.base import PhaseScreen
@@ -164,13 +164,15 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         while nothing is scored, the overlap by name (first N) to work down, and any account
         given an owner or a next action beyond those. While the priority is hidden (share-safe
         view) they go by name, so the order tells nothing."""
-        accounts = planned_accounts(self.session)
+        shows = self.shows if self.share_safe else None  # ties go by the names shown
+        accounts = planned_accounts(self.session, shows=shows)
         self.fallback = not any(a.priority > 0 for a in accounts)
         if self.fallback:  # the first owner given must not shrink the list to that one account
-            first = ranked(self.session)[: self.session.scoring.top_n]
+            first = ranked(self.session, shows)[: self.session.scoring.top_n]
             listed = {a.pair_id for a in first}
             accounts = first + [a for a in accounts if a.pair_id not in listed]
-        return in_shown_order(accounts, self._shows("priority"))
+        return in_shown_order(accounts, self._shows("priority"),
+                              name_order(shows, self.session.session_id))
 
     def _draw(self) -> None:
         """Show the current priority accounts, updating only the cells that changed."""

@@ -44,6 +44,7 @@ from acctmap_tui.core.model import (
     Account,
 )
 from acctmap_tui.core.review_order import review_priority
+from acctmap_tui.core.score import identity_shown, names_order
 from acctmap_tui.core.sharing import HIDDEN_NAME, Shows, searchable_texts
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
@@ -69,27 +70,34 @@ MIN_NAME_WIDTH = 8
 VIEW_DECISIONS = {QUEUE: (REVIEW,), OVERLAP: IN_OVERLAP, REJECTED_VIEW: (REJECTED,)}
 
 
-def _view_key(view: str) -> Callable[[Account], tuple]:
+def _view_key(view: str, shows: Shows | None = None, salt: str = "") -> Callable[[Account], tuple]:
+    """A view's order: the queue likely pairs first, the others by name; names as the view
+    `shows` them (`core.score.names_order`: a hidden name orders nothing)."""
+    by_names = names_order(shows, salt)
     if view == QUEUE:
-        return lambda a: (*review_priority(a), a.name.casefold())  # likely pairs first
-    return lambda a: (a.name.casefold(), a.theirs.name.casefold())
+        return lambda a: (*review_priority(a), *by_names(a))  # likely pairs first
+    return by_names
 
 
-def view_order(accounts: list[Account], view: str) -> list[Account]:
-    """Every pair, in the order `view` lists its own. A pair's place never changes on the call
-    (its flags, score and names are the matcher's; a decision only moves it between views), so
-    the screen keeps this until pairs are added or taken away (`Workbench.pairs_version`)."""
-    return sorted(accounts, key=_view_key(view))
+def view_order(accounts: list[Account], view: str, shows: Shows | None = None,
+               salt: str = "") -> list[Account]:
+    """Every pair, in the order `view` lists its own (`shows`: the share-safe view's; `salt`:
+    the session's id). A pair's place never changes on the call (its flags, score and names are
+    the matcher's; a decision only moves it between views), so the screen keeps this until
+    pairs are added or taken away (`Workbench.pairs_version`) or other names show."""
+    return sorted(accounts, key=_view_key(view, shows, salt))
 
 
 def view_accounts(accounts: list[Account], view: str, text: str = "",
-                  order: list[Account] | None = None, shows: Shows | None = None) -> list[Account]:
+                  order: list[Account] | None = None, shows: Shows | None = None,
+                  salt: str = "") -> list[Account]:
     """The pairs a view shows, in its order, filtered by a name or domain substring (`order`:
     `view_order` of these accounts, when kept; `shows`: the share-safe view's, whose hidden
-    names and domains a filter does not match)."""
+    names and domains a filter does not match and the order does not go by)."""
     wanted = VIEW_DECISIONS[view]
     if order is None:  # the view's pairs sorted: the same order as filtering view_order's
-        chosen = sorted((a for a in accounts if a.match.decision in wanted), key=_view_key(view))
+        chosen = sorted((a for a in accounts if a.match.decision in wanted),
+                        key=_view_key(view, shows, salt))
     else:
         chosen = [a for a in order if a.match.decision in wanted]
     q = text.strip().casefold()
@@ -211,8 +219,10 @@ class ReviewScreen(PhaseScreen):
         self._counts = {QUEUE: 0, OVERLAP: 0, REJECTED_VIEW: 0}
         self._filter_timer: Timer | None = None
         self._filter_shown = ""
-        # per view: (pairs version, its order of every pair, each pair's place in it by identity)
-        self._orders: dict[str, tuple[tuple[int, int], list[Account], dict[int, int]]] = {}
+        # per view: ((pairs, their version, the names shown), its order of every pair, each
+        # pair's place in it by identity)
+        self._orders: dict[str, tuple[tuple[int, int, tuple[bool, ...]], list[Account],
+                                      dict[int, int]]] = {}
         # per view: (the order, the workbench revision, the places in it of the view's pairs)
         self._members: dict[str, tuple[list[Account], int, list[int]]] = {}
         self._ordering: set[str] = set()  # views whose order is being made after a frame
@@ -338,7 +348,7 @@ class ReviewScreen(PhaseScreen):
         and it is made after the next frame (sorting 21,000 pairs: 60-80 ms), but not before the
         screen's first rows are shown (see `_other_candidates`)."""
         wb = self.workbench
-        now = (id(wb.session.accounts), wb.pairs_version)
+        now = (id(wb.session.accounts), wb.pairs_version, identity_shown(self._list_shows()))
         kept = self._orders.get(view)
         if kept is not None and kept[0] == now:
             return kept[1]
@@ -350,9 +360,14 @@ class ReviewScreen(PhaseScreen):
     def _keep_order(self, view: str) -> None:
         self._ordering.discard(view)
         wb = self.workbench
-        order = view_order(wb.session.accounts, view)
-        self._orders[view] = ((id(wb.session.accounts), wb.pairs_version), order,
-                              {id(a): i for i, a in enumerate(order)})
+        shows = self._list_shows()
+        order = view_order(wb.session.accounts, view, shows, wb.session.session_id)
+        self._orders[view] = ((id(wb.session.accounts), wb.pairs_version, identity_shown(shows)),
+                              order, {id(a): i for i, a in enumerate(order)})
+
+    def _list_shows(self) -> Shows | None:
+        """What the list may show and go by: the share policy's marks while the view is on."""
+        return self.shows if self.share_safe else None
 
     def _view_rows(self, text: str, change: Change | None) -> tuple[list[Account], int]:
         """The pairs the view shows (at most MAX_ROWS) and how many it holds. With the view's
@@ -362,7 +377,7 @@ class ReviewScreen(PhaseScreen):
         order = self._kept_order(self.view)
         if order is None or text.strip():
             in_view = view_accounts(self.workbench.session.accounts, self.view, text, order,
-                                    self.shows if self.share_safe else None)
+                                    self._list_shows(), self.workbench.session.session_id)
             return in_view[:MAX_ROWS], len(in_view)
         wb, wanted = self.workbench, VIEW_DECISIONS[self.view]
         kept = self._members.get(self.view)

@@ -24,7 +24,7 @@ from acctmap_tui.core.model import (
     Factor,
     Session,
 )
-from acctmap_tui.core.score import max_priority
+from acctmap_tui.core.score import Order, identity_shown, max_priority, name_order
 from acctmap_tui.core.sharing import Shows, account_name, searchable_texts
 
 FACTOR_PREFIX = "f:"
@@ -110,15 +110,16 @@ class ColumnSpec:
 
 
 class RankIndex:
-    """The overlap in rank order (priority high to low, then name), kept sorted by bisection."""
+    """The overlap in rank order (priority high to low, then name: `by_name`, the view's
+    `core.score.name_order`), kept sorted by bisection."""
 
-    def __init__(self, accounts: Iterable[Account] = ()) -> None:
+    def __init__(self, accounts: Iterable[Account] = (), by_name: Order | None = None) -> None:
+        self.by_name = by_name or name_order()
         self.rebuild(accounts)
 
-    @staticmethod
-    def _key(account: Account) -> tuple:
+    def _key(self, account: Account) -> tuple:
         # Same order as core.score.ranked, with pair_id last so every key is unique.
-        return (-account.priority, account.name.casefold(), account.key, account.pair_id)
+        return (-account.priority, *self.by_name(account), account.pair_id)
 
     def rebuild(self, accounts: Iterable[Account]) -> None:
         self._by_id = {a.pair_id: self._key(a) for a in accounts}
@@ -209,7 +210,7 @@ class PrioritizeView:
         self.session = session
         self.shows = shows
         self.overlap: dict[str, Account] = {}
-        self.ranks = RankIndex()
+        self.ranks = RankIndex(by_name=name_order(shows, session.session_id))
         self.scored: set[str] = set()  # pair ids with a priority above 0
         self.category: str | None = None
         self.text = ""
@@ -217,12 +218,31 @@ class PrioritizeView:
         self.stale = False  # ranks moved since the rows were last sorted
         self.level_text: dict[str, list[str]] = {}  # factor key -> cell text per level (0 = unscored)
         self.factor_shape: tuple = ()  # the factors the columns were built for
+        self.identity: tuple[bool, ...] = identity_shown(shows)  # the names the order is by
+
+    def by_name(self) -> Order:
+        """The order by name of the names shown now (`core.score.name_order`); when they are
+        no longer the ones the ranks were made for (the share-safe view or a mark changed), the
+        ranks are made again: a tie must not go by a name the screen hides."""
+        if self._follow_identity():
+            self.ranks.rebuild(self.overlap.values())
+        return self.ranks.by_name
+
+    def _follow_identity(self) -> bool:
+        """Take the order by the names shown now; True when it is another one."""
+        identity = identity_shown(self.shows)
+        if identity == self.identity:
+            return False
+        self.identity = identity
+        self.ranks.by_name = name_order(self.shows, self.session.session_id)
+        return True
 
     # --- the overlap and its ranks ------------------------------------------------------
 
     def load(self) -> None:
         """Read the whole overlap again (first draw, or after matches changed)."""
         self.overlap = {a.pair_id: a for a in self.session.overlap()}
+        self._follow_identity()
         self.ranks.rebuild(self.overlap.values())
         self.scored = {pid for pid, a in self.overlap.items() if a.priority > 0}
 
@@ -254,6 +274,7 @@ class PrioritizeView:
         overlap = {a.pair_id: a for a in self.session.overlap()}
         self.scored = {pid for pid, a in overlap.items() if a.priority > 0}
         columns_changed = resort = False
+        self._follow_identity()  # a mark changed: the ties of the rank go by what shows
         if self.factors_now() != self.factor_shape:
             # Factors renamed, re-levelled, added or removed: rare, so the columns are rebuilt.
             columns_changed = True
@@ -378,7 +399,7 @@ class PrioritizeView:
 
     def _sort_key(self, column: str) -> Callable[[Account], object] | None:
         if column == "name":
-            return lambda a: a.name.casefold()
+            return self.by_name()
         if column in ("ours", "theirs"):
             def status_order(a: Account) -> int:
                 status = (a.ours if column == "ours" else a.theirs).status
@@ -396,10 +417,11 @@ class PrioritizeView:
 
     def rows(self) -> list[Account]:
         """The overlap as shown: category and text filters, then the chosen sort (clears stale)."""
+        by_name = self.by_name()
         if self.rank_shown:
             accounts = [self.overlap[pid] for pid in self.ranks.ids()]
         else:  # the rank order would tell the private priority: go by name
-            accounts = sorted(self.overlap.values(), key=lambda a: (a.name.casefold(), a.pair_id))
+            accounts = sorted(self.overlap.values(), key=by_name)
         if self.category:
             accounts = [a for a in accounts if a.category == self.category]
         if self.text:
