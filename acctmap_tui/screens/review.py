@@ -505,7 +505,10 @@ class ReviewScreen(PhaseScreen):
                                                   ChangeKind.NOTES, ChangeKind.LISTS):
             return
         if change is not None and change.kind is ChangeKind.SHARING:
-            self._show_current(keep_alternative=True)
+            if self.share_safe:  # a name or category marked private leaves the rows and their order
+                self.refresh_rows(keep_alternative=True)
+            else:
+                self._show_current(keep_alternative=True)
             return
         if change is not None and change.kind is ChangeKind.UNDO and change.account is not None:
             self._advance_after = None

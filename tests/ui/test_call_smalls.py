@@ -194,3 +194,22 @@ async def test_assign_rows_go_by_the_names_shown(tmp_path: Path) -> None:
         assert texts == sorted(texts, key=str.casefold)
         assert ids != by_our_real_name(wb.session.overlap())
 
+
+async def test_a_name_marked_private_during_the_share_safe_view_leaves_the_review_rows(
+        tmp_path: Path) -> None:
+    """ctrl+o while the view is on: the names go from the rows at once, and so does their order."""
+    wb = names_against_domains()
+    wb.session.agenda.current = "review"
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v")
+        await share_safe(pilot, True)
+        ids, names = review_rows(app)
+        assert ids == by_our_real_name(wb.session.overlap())  # every name shows
+        wb.set_shareable(OURS, "name", False)  # what the sharing dialog does
+        await pilot.pause()
+        await pilot.pause()  # the kept order is made again after a frame
+        ids, names = review_rows(app)
+        assert {ours for ours, _ in names} == {"(name hidden)"}
+        assert folded(names) == sorted(folded(names))
+        assert ids != by_our_real_name(wb.session.overlap())
