@@ -38,7 +38,7 @@ from acctmap_tui.core.model import (
     quarter,
 )
 from acctmap_tui.core.normalize import name_key
-from acctmap_tui.core.sharing import COMPARED_FIELD, is_shareable
+from acctmap_tui.core.sharing import COMPARED_FIELD, SharePolicy, Shows
 from acctmap_tui.core.score import priority_accounts, ranks
 
 NEW, GONE, CHANGED, SAME = "new", "gone", "changed", "same"
@@ -327,19 +327,33 @@ def diff_sessions(old: Session, new: Session, force: bool = False) -> SessionDif
                 + sorted((d for d in diffs if d.kind == CHANGED), key=by_name)
                 + sorted((d for d in diffs if d.kind == SAME), key=by_name))
     actions = review_actions(old, new, old_ix, new_ix)
+    shareable = both_shareable(old, new)
     return SessionDiff(
         old_title=old.title, new_title=new.title, old_date=old.date, new_date=new.date,
         accounts=accounts, actions=actions, summary=summarize(old, new),
-        private=[f for f in FIELDS if not _shareable(old, new, *COMPARED_FIELD[f])],
+        private=[f for f in FIELDS if not shareable(*COMPARED_FIELD[f])],
     )
 
 
 # --- partner-safe reports -----------------------------------------------------------------------
 
 
-def _shareable(old: Session, new: Session, side: str, name: str) -> bool:
-    """Shareable only when both sessions say so (the stricter of the two policies)."""
-    return is_shareable(old, side, name) and is_shareable(new, side, name)
+def both_shareable(old: Session, new: Session) -> Shows:
+    """(side, field) -> shareable in both sessions (the stricter of the two policies), each
+    session's policy made once for the report, not once per question."""
+    old_policy, new_policy = SharePolicy(old), SharePolicy(new)
+
+    def shareable(side: str, name: str) -> bool:
+        return old_policy.shareable(side, name) and new_policy.shareable(side, name)
+
+    return shareable
+
+
+def hint_shown(shows: Shows) -> bool:
+    """Whether a "domain changed?" hint may show where `shows(side, field)` says what may: it
+    tells two accounts' names are the same and quotes their keys, so only where every name and
+    domain may show (the partner-safe report and the share-safe Compare screen)."""
+    return all(shows(side, role) for side in (OURS, PARTNER) for role in ("name", "domain"))
 
 
 def _safe_identity(acc: Account | None, role: str, ok: dict[str, bool]) -> str:
@@ -354,41 +368,40 @@ def _safe_identity(acc: Account | None, role: str, ok: dict[str, bool]) -> str:
 
 
 def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
-    """The same diff holding only fields both sessions mark shareable (sharing.is_shareable).
+    """The same diff holding only fields both sessions mark shareable (sharing.SharePolicy).
 
     Private fields (notes, priority and rank by default) leave the columns, the changes and the
     summary; an account whose only changes were private counts as unchanged; last time's actions
     keep only their shareable parts.
     """
-    def ok(side: str, name: str) -> bool:
-        return _shareable(old, new, side, name)
+    ok = both_shareable(old, new)
 
     def shows(compared: str) -> bool:
         return ok(*COMPARED_FIELD[compared])
 
-    shown = tuple(f for f in d.fields if shows(f))
     names = {side: ok(side, "name") for side in (OURS, PARTNER)}
     domains = {side: ok(side, "domain") for side in (OURS, PARTNER)}
-    hints = all(names.values()) and all(domains.values())
+
+    def identity(acc: Account | None) -> dict[str, str]:
+        """The key and name an account goes by where its names or domains may be private."""
+        name = _safe_identity(acc, "name", names)
+        return {"key": _safe_identity(acc, "domain", domains) or name, "name": name}
+
+    shown = tuple(f for f in d.fields if shows(f))
+    hints = hint_shown(ok)
     category = shows("category")
     accounts = []
     for a in d.accounts:
-        acc = a.new if a.new is not None else a.old
         changes = [c for c in a.changes if c.field in shown]
         kind = SAME if a.kind == CHANGED and not changes else a.kind
         accounts.append(replace(
-            a, key=_safe_identity(acc, "domain", domains) or _safe_identity(acc, "name", names),
-            name=_safe_identity(acc, "name", names), kind=kind, changes=changes,
+            a, **identity(a.new if a.new is not None else a.old), kind=kind, changes=changes,
             movement=a.movement if category else "", hint=a.hint if hints else "",
         ))
-    by_key = {a.key: a for a in old.overlap()} | {a.key: a for a in new.overlap()}
-    actions = []
-    for r in shareable_actions(d.actions, shows):
-        acc = by_key.get(r.key)
-        actions.append(replace(
-            r, key=_safe_identity(acc, "domain", domains) or _safe_identity(acc, "name", names),
-            name=_safe_identity(acc, "name", names),
-        ))
+    actions = shareable_actions(d.actions, shows)
+    if actions:  # none when they are private: then no account is looked up
+        by_key = {a.key: a for a in old.overlap()} | {a.key: a for a in new.overlap()}
+        actions = [replace(r, **identity(by_key.get(r.key))) for r in actions]
     return replace(d, accounts=accounts, actions=actions,
                    summary=shareable_summary(d.summary, shows), fields=shown, private=[],
                    partner_safe=True)

@@ -25,7 +25,8 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from acctmap_tui.core.compare import (
     ACTION_GONE, ACTION_STATES, ACTIVATION, CHANGED, DONE, DROPPED, GONE, KINDS, NEW, OPEN, OVERDUE,
-    AccountDiff, ActionReview, HistoryPoint, SessionDiff, bar, history, number, period_labels, signed,
+    AccountDiff, ActionReview, HistoryPoint, SessionDiff, bar, hint_shown, history, number,
+    period_labels, signed,
 )
 from acctmap_tui.core.categorize import format_rate
 from acctmap_tui.core.model import CATEGORIES, OURS, PARTNER, Session
@@ -34,7 +35,7 @@ from acctmap_tui.core.session import SessionInfo
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
 from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.compare_account import (
-    KIND_LABEL, CompareAccountScreen, category_code, diff_name, identity_shown,
+    KIND_LABEL, CompareAccountScreen, category_code, diff_name,
 )
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
 from acctmap_tui.screens.dialogs import dialog_on_top
@@ -481,7 +482,7 @@ class CompareScreen(PhaseScreen):
         if d.movement and self._may_show("category"):
             lines.append((f"movement: {d.movement}", "bold"))
         lines += [(line, "") for line in self.view.what(d)]
-        if d.hint and identity_shown(self.shows):
+        if d.hint and hint_shown(self.shows):
             lines.append((f"hint: {d.hint}", "italic"))
         lines = [(part, style) for line, style in lines
                  for part in textwrap.wrap(line, room, subsequent_indent="  ") or [""]]

@@ -1,8 +1,7 @@
 """Dialog: one account of a comparison, its fields then and now, and its history across sessions.
 
-`field_shared` is the core share policy of the compared fields (the Compare screen asks its
-workbench's, `Workbench.share_policy`): in the share-safe view, a field the partner did not agree
-to see is left out everywhere.
+In the share-safe view, a field the partner did not agree to see (the current session's share
+policy, made once per drawing) is left out everywhere.
 """
 
 from __future__ import annotations
@@ -17,26 +16,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from acctmap_tui.core.compare import (
-    CHANGED, FIELDS, GONE, NEW, SAME, AccountDiff, values,
+    CHANGED, FIELDS, GONE, NEW, SAME, AccountDiff, hint_shown, values,
 )
 from acctmap_tui.core.model import CATEGORY_BY_KEY, OURS, PARTNER, Account, Session
-from acctmap_tui.core.sharing import SharePolicy, Shows, account_name, is_shareable
+from acctmap_tui.core.sharing import SharePolicy, Shows, account_name
 from acctmap_tui.screens.dialogs import Dialog
 
 KIND_LABEL = {NEW: "+ new", GONE: "- gone", CHANGED: "~ changed", SAME: "= same"}
 BODY_MOST = 30  # rows of fields and history shown at most, however tall the screen
-
-def field_shared(session: Session, name: str) -> bool:
-    """Whether a compared field (one of `compare.FIELDS`) may be shown in the share-safe view,
-    by the session's share policy (the current session's: what is agreed now)."""
-    return SharePolicy(session).compared_shareable(name)
-
-
-def identity_shown(shows: Shows) -> bool:
-    """Whether a "domain changed?" hint may show: it tells two accounts' names are the same and
-    quotes their keys (the partner-safe diff's rule: every name and domain shared)."""
-    return all(shows(side, role) for side in (OURS, PARTNER) for role in ("name", "domain"))
-
 
 def key_shown(key: str, shows: Shows) -> bool:
     """Whether an account's comparison key may show: a domain, or without one a name key
@@ -96,6 +83,7 @@ class CompareAccountScreen(Dialog[None]):
         self.new = new
         self.timeline = timeline  # sessions of this partnership, oldest first
         self.private = private
+        self.policy = SharePolicy(new)  # what is agreed now: made again at each redraw
 
     def compose(self) -> ComposeResult:
         with Vertical(id="account-dialog"):
@@ -117,6 +105,7 @@ class CompareAccountScreen(Dialog[None]):
         self._redraw()  # the marks may have changed in a dialog over this one (ctrl+o)
 
     def _redraw(self) -> None:
+        self.policy = SharePolicy(self.new)  # once per drawing, not once per field asked
         self.query_one("#account-title", Static).update(self._title())
         self.query_one("#account-fields", Static).update(self._fields())
         self.query_one("#account-history", Static).update(self._history())
@@ -138,11 +127,12 @@ class CompareAccountScreen(Dialog[None]):
         body.styles.max_height = max(3, min(room, BODY_MOST))
 
     def _shown(self, name: str) -> bool:
-        return not self.private or field_shared(self.new, name)
+        """May a compared field (one of `compare.FIELDS`) be on the dialog now."""
+        return not self.private or self.policy.compared_shareable(name)
 
     def shows(self, side: str, field: str) -> bool:
         """May a field be on the dialog now (the current session's marks in the share-safe view)."""
-        return not self.private or is_shareable(self.new, side, field)
+        return not self.private or self.policy.shareable(side, field)
 
     def _title(self) -> Text:
         d = self.diff
@@ -153,7 +143,7 @@ class CompareAccountScreen(Dialog[None]):
             text.append(f"  ({d.key})", style="dim")
         if d.movement and self._shown("category"):
             text.append(f"\nMovement: {d.movement}")
-        if d.hint and identity_shown(self.shows):
+        if d.hint and hint_shown(self.shows):
             text.append(f"\nHint: {d.hint}")
         return text
 

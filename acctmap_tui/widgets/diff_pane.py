@@ -32,7 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from acctmap_tui.core.categorize import categorize, category_of
-from acctmap_tui.core.sharing import Shows, is_shareable, record_name, view_shows
+from acctmap_tui.core.sharing import Shows, record_name, view_shows
 from acctmap_tui.core.model import (
     ACCEPTED,
     AUTO,
@@ -165,24 +165,27 @@ def _status_text(rec: Record) -> str:
     return status
 
 
-def field_rows(account: Account, session: Session, privacy: bool) -> tuple[list[FieldRow], int]:
+def field_rows(account: Account, session: Session, privacy: bool,
+               shows: Shows | None = None) -> tuple[list[FieldRow], int]:
     """The diff rows for a pair, and how many fields privacy hid.
 
     A value of a field that is private (per `session.fields`) is shown as None when privacy is on;
     a row whose two values are both hidden is left out. The raw website cell ("as written") is
-    always private.
+    always private. `shows` is the session's share policy when the caller has it made already
+    (`view_shows`); else it is made here, once for the pair, not once per field.
     """
     ours, theirs = account.ours, account.theirs
     rows: list[FieldRow] = []
     hidden = 0
+    shareable = (shows or view_shows(session, True)) if privacy else None
 
     def add(row: FieldRow, ours_field: str | None, theirs_field: str | None) -> None:
         nonlocal hidden
-        if privacy:
-            if ours_field is not None and not is_shareable(session, OURS, ours_field):
+        if shareable is not None:
+            if ours_field is not None and not shareable(OURS, ours_field):
                 row.ours, row.ours_private, ours_field = None, True, None
                 hidden += 1
-            if theirs_field is not None and not is_shareable(session, PARTNER, theirs_field):
+            if theirs_field is not None and not shareable(PARTNER, theirs_field):
                 row.theirs, row.theirs_private, theirs_field = None, True, None
                 hidden += 1
             if ours_field is None and theirs_field is None:
@@ -474,12 +477,12 @@ class DiffPane(VerticalScroll):
 
     def _renderables(self, account: Account, session: Session, privacy: bool,
                      alternatives: Sequence[Account], highlighted: int) -> list[RenderableType]:
-        rows, hidden = field_rows(account, session, privacy)
+        shows = view_shows(session, privacy)  # the session's policy, once for the pane
+        rows, hidden = field_rows(account, session, privacy, shows)
         parts: list = [_fields_table(rows, session.ours or "ours", session.partner or "theirs")]
         if hidden:
             parts.append(Text(f"{hidden} private field value(s) hidden (privacy on)",
                               style="italic"))
-        shows = view_shows(session, privacy)
         return [Group(*parts), _match_table(account, shows),
                 _candidates(account, list(alternatives), highlighted, session.ours or "ours",
                             session.partner or "theirs", shows)]

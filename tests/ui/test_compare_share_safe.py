@@ -384,3 +384,30 @@ async def test_names_marked_private_leave_compare(sessions_dir: Path, side: str)
             else:  # the dialogs' name rows, and our names everywhere: the check can fail
                 assert all(marked) if side == OURS else all(marked[1:4])
         assert other in seen[0] and other in seen[-1] and other in dialogs[2]
+
+
+# --- the share policy: made once per drawing, not once per field asked --------------------------
+
+
+def test_the_account_dialog_makes_the_policy_once_per_drawing(monkeypatch: pytest.MonkeyPatch):
+    from acctmap_tui.core import sharing
+    from acctmap_tui.core.compare import diff_sessions
+
+    wb = workbench("owner")
+    old = last_quarter(wb.session)
+    d = next(a for a in diff_sessions(old, wb.session).accounts if a.old and a.new)
+    made: list[Session] = []
+    init = sharing.SharePolicy.__init__
+
+    def counted(self, session: Session) -> None:
+        made.append(session)
+        init(self, session)
+
+    monkeypatch.setattr(sharing.SharePolicy, "__init__", counted)
+    dialog = CompareAccountScreen(d, old, wb.session, [old, wb.session], private=True)
+    title, fields, history = dialog._title(), dialog._fields(), dialog._history()
+    assert len(made) == 1 and made[0] is wb.session  # the fields, the columns, the name: one
+    assert [c.header for c in history.columns] == [  # owner and priority private
+        "Session", "Category", "Next action", "State"]
+    assert "owner" not in {str(row) for row in fields.columns[0].cells}
+    assert title.plain

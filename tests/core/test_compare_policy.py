@@ -1,0 +1,121 @@
+"""The partner-safe Compare report asks each session's share policy once, and its "domain
+changed?" hint shows by the one rule the Compare screen asks."""
+
+from __future__ import annotations
+
+from itertools import product
+
+import pytest
+
+from acctmap_tui.core import compare, sharing
+from acctmap_tui.core.compare import diff_sessions, partner_safe
+from acctmap_tui.core.model import CUSTOMER, OURS, PARTNER, PROSPECT, SESSION_SIDE, Session
+from acctmap_tui.core.sharing import default_field_policy
+from tests.core.compare_factory import Q3, Q4, acct, session
+
+
+def marked(s: Session, *private: tuple[str, str]) -> Session:
+    """The session with the default policy, and these fields (side, name) marked private."""
+    s.fields = default_field_policy(s)
+    for f in s.fields:
+        if (f.side, f.name) in private:
+            f.shareable = False
+    return s
+
+
+def sessions(accounts: int = 30, *private: tuple[str, str]) -> tuple[Session, Session]:
+    """Two quarters of `accounts` accounts, each with an action agreed last time and changes."""
+    old = [acct(f"d{n}.com", f"Company {n}", PROSPECT, CUSTOMER, owner="Dana",
+                next_action=f"call {n}", notes="old") for n in range(accounts)]
+    new = [acct(f"d{n}.com", f"Company {n}", CUSTOMER, CUSTOMER, owner="Sam",
+                next_action=f"call {n}", notes="new") for n in range(accounts)]
+    return (marked(session(old, day=Q3), *private), marked(session(new, day=Q4), *private))
+
+
+# --- the share policy: made once per report -----------------------------------------------------
+
+
+@pytest.fixture
+def policies_made(monkeypatch: pytest.MonkeyPatch) -> list[Session]:
+    """Each SharePolicy made, by the session it was made for."""
+    made: list[Session] = []
+    init = sharing.SharePolicy.__init__
+
+    def counted(self, session: Session) -> None:
+        made.append(session)
+        init(self, session)
+
+    monkeypatch.setattr(sharing.SharePolicy, "__init__", counted)
+    return made
+
+
+@pytest.mark.parametrize("accounts", [3, 40])
+def test_a_partner_safe_report_makes_each_sessions_policy_once(policies_made, accounts):
+    old, new = sessions(accounts, (SESSION_SIDE, "owner"))
+    d = diff_sessions(old, new)
+    assert len(policies_made) <= 2, len(policies_made)  # the report's private fields
+    policies_made.clear()
+    safe = partner_safe(d, old, new)
+    assert sorted(map(id, policies_made)) == sorted((id(old), id(new)))  # one each, any size
+    assert len(safe.actions) == accounts and not any(a.owner for a in safe.actions)
+
+
+def test_private_actions_look_no_account_up(monkeypatch: pytest.MonkeyPatch):
+    """With the next action private, last time's actions leave the report: no account of either
+    session is looked up for them (the overlap of both was read into a dict for nothing)."""
+    old, new = sessions(20, (SESSION_SIDE, "next_action"))
+    d = diff_sessions(old, new)
+    assert d.actions
+    reads: list[Session] = []
+    overlap = Session.overlap
+
+    def counted(self: Session):
+        reads.append(self)
+        return overlap(self)
+
+    monkeypatch.setattr(Session, "overlap", counted)
+    safe = partner_safe(d, old, new)
+    assert safe.actions == [] and reads == []
+
+
+def test_the_review_panes_fields_ask_one_policy_per_pair(policies_made):
+    """The diff pane's rows (names, domains, statuses, owners and every extra column of a pair)
+    ask the session's share policy made once for the pair."""
+    from acctmap_tui.widgets.diff_pane import field_rows
+
+    old, new = sessions(1)
+    account = new.accounts[0]
+    for n in range(8):
+        account.ours.extra[f"Column {n}"] = account.theirs.extra[f"Column {n}"] = "x"
+    rows, hidden = field_rows(account, new, privacy=True)
+    assert len(policies_made) == 1 and hidden == 2 + 2 * 8 + 2  # raw domain, extras, owners
+    assert {r.label for r in rows} == {"name", "domain", "status"}
+
+
+# --- the "domain changed?" hint: one rule ----------------------------------------------------------
+
+IDENTITY = [(side, role) for side in (OURS, PARTNER) for role in ("name", "domain")]
+
+
+@pytest.mark.parametrize("hidden", list(product([False, True], repeat=4)))
+def test_the_hint_shows_by_one_rule_in_the_report_and_on_screen(hidden):
+    """A renamed domain (gone and new with one name) gets a hint in the partner-safe report
+    exactly where `hint_shown` lets the screen show it."""
+    private = [field for field, off in zip(IDENTITY, hidden) if off]
+    old = marked(session([acct("kestrel.com", "Kestrel Foods", CUSTOMER, CUSTOMER)], day=Q3),
+                 *private)
+    new = marked(session([acct("kestrel-foods.com", "Kestrel Foods", CUSTOMER, CUSTOMER)]),
+                 *private)
+    d = diff_sessions(old, new)
+    assert all(a.hint for a in d.accounts)
+    safe = partner_safe(d, old, new)
+    policy = compare.both_shareable(old, new)
+    assert all(bool(a.hint) == compare.hint_shown(policy) for a in safe.accounts)
+    assert compare.hint_shown(policy) == (not private)
+
+
+def test_the_screens_ask_the_cores_hint_rule():
+    from acctmap_tui.screens import compare as compare_screen, compare_account
+
+    assert compare_account.hint_shown is compare_screen.hint_shown is compare.hint_shown
+    assert not hasattr(compare_account, "identity_shown")
