@@ -14,9 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 from acctmap_tui.core.categorize import categorize, format_rate, overlap_figures
 from acctmap_tui.core.export import md_cell, safe_cell
@@ -319,20 +321,48 @@ def diff_sessions(old: Session, new: Session, force: bool = False) -> SessionDif
         if key not in old_ix:
             added.append(AccountDiff(key, n.name, NEW, None, n, new_rank=new_rank.get(n.pair_id)))
     _hint_renamed_domains(gone, added)
-
-    def by_name(d: AccountDiff) -> tuple[str, str]:
-        return (d.name.casefold(), d.key)
-
-    accounts = (sorted(added, key=by_name) + sorted(gone, key=by_name)
-                + sorted((d for d in diffs if d.kind == CHANGED), key=by_name)
-                + sorted((d for d in diffs if d.kind == SAME), key=by_name))
     actions = review_actions(old, new, old_ix, new_ix)
     shareable = both_shareable(old, new)
     return SessionDiff(
         old_title=old.title, new_title=new.title, old_date=old.date, new_date=new.date,
-        accounts=accounts, actions=actions, summary=summarize(old, new),
+        accounts=report_order(added + gone + diffs, FIELDS), actions=actions,
+        summary=summarize(old, new),
         private=[f for f in FIELDS if not shareable(*COMPARED_FIELD[f])],
     )
+
+
+def report_order(accounts: Iterable[AccountDiff], fields: tuple[str, ...]) -> list[AccountDiff]:
+    """New, gone, changed, then unchanged accounts, each in the order of what a report shows of
+    them: the name, the key, and where those are alike (both left out of a partner-safe report)
+    the values of its `fields`. Only what is shown orders the rows, so a partner-safe report's
+    order tells nothing of a name or a domain it leaves out."""
+    kind = {k: n for n, k in enumerate(KINDS)}
+
+    def named(d: AccountDiff) -> tuple[int, str, str, str]:
+        return kind[d.kind], d.name.casefold(), d.key, d.name
+
+    def shown(d: AccountDiff) -> tuple:
+        sides = ((d.new, d.new_rank), (d.old, d.old_rank))
+        return (*(tuple(values(acc, rank)[f] for f in fields) if acc is not None else ()
+                  for acc, rank in sides),
+                [(c.field, c.old, c.new) for c in d.changes], d.movement, d.hint)
+
+    out: list[AccountDiff] = []
+    for _, run in groupby(sorted(((named(d), d) for d in accounts), key=itemgetter(0)),
+                          key=itemgetter(0)):
+        alike = [d for _, d in run]  # one row, unless a report names rows alike (then by values)
+        out += sorted(alike, key=shown) if len(alike) > 1 else alike
+    return out
+
+
+def action_order(r: ActionReview) -> tuple:
+    """Last session's actions: what needs chasing first, then by due date, then by what a report
+    shows of them (name, key, owner, next action: never a value it leaves out)."""
+    return (_STATE_ORDER[r.state], r.due or date.max, r.name.casefold(), r.key, r.name, r.owner,
+            r.next_action)
+
+
+_STATE_ORDER = {state: n for n, state in enumerate(ACTION_STATES)}
 
 
 # --- partner-safe reports -----------------------------------------------------------------------
@@ -372,7 +402,8 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
 
     Private fields (notes, priority and rank by default) leave the columns, the changes and the
     summary; an account whose only changes were private counts as unchanged; last time's actions
-    keep only their shareable parts.
+    keep only their shareable parts. Rows are in the order of what they show (`report_order`,
+    `action_order`), never of a name or a domain left out.
     """
     ok = both_shareable(old, new)
 
@@ -401,8 +432,9 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
     actions = shareable_actions(d.actions, shows)
     if actions:  # none when they are private: then no account is looked up
         by_key = {a.key: a for a in old.overlap()} | {a.key: a for a in new.overlap()}
-        actions = [replace(r, **identity(by_key.get(r.key))) for r in actions]
-    return replace(d, accounts=accounts, actions=actions,
+        actions = sorted((replace(r, **identity(by_key.get(r.key))) for r in actions),
+                         key=action_order)
+    return replace(d, accounts=report_order(accounts, shown), actions=actions,
                    summary=shareable_summary(d.summary, shows), fields=shown, private=[],
                    partner_safe=True)
 
@@ -507,8 +539,7 @@ def review_actions(old: Session, new: Session, old_ix: dict[str, Account] | None
         else:
             state = OPEN
         out.append(ActionReview(key, o.name, o.owner, o.next_action, o.due, state))
-    order = {s: i for i, s in enumerate(ACTION_STATES)}
-    out.sort(key=lambda r: (order[r.state], r.due or date.max, r.name.casefold(), r.key))
+    out.sort(key=action_order)
     return out
 
 

@@ -1,17 +1,25 @@
-"""The partner-safe Compare report asks each session's share policy once, and its "domain
-changed?" hint shows by the one rule the Compare screen asks."""
+"""The partner-safe Compare report asks each session's share policy once, its "domain changed?"
+hint shows by the one rule the Compare screen asks, and it orders its rows by what it shows (never
+by a name or a domain it leaves out)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from itertools import product
 
 import pytest
 
 from acctmap_tui.core import compare, sharing
-from acctmap_tui.core.compare import diff_sessions, partner_safe
+from acctmap_tui.core.compare import (
+    NEW, diff_sessions, partner_safe, render_csv, render_json, render_markdown, render_text,
+)
 from acctmap_tui.core.model import CUSTOMER, OURS, PARTNER, PROSPECT, SESSION_SIDE, Session
 from acctmap_tui.core.sharing import default_field_policy
 from tests.core.compare_factory import Q3, Q4, acct, session
+
+RENDERERS = {"text": render_text, "md": render_markdown, "csv": render_csv, "json": render_json}
 
 
 def marked(s: Session, *private: tuple[str, str]) -> Session:
@@ -119,3 +127,66 @@ def test_the_screens_ask_the_cores_hint_rule():
 
     assert compare_account.hint_shown is compare_screen.hint_shown is compare.hint_shown
     assert not hasattr(compare_account, "identity_shown")
+
+
+# --- the order of a partner-safe report ----------------------------------------------------------
+
+# Real names in one order, domains in the other: "Aardvark" is at zulu.com, "Zebra" at alpha.com.
+ROWS = [("zulu.com", "Aardvark Ltd", "plan 1"), ("alpha.com", "Zebra Inc", "plan 2"),
+        ("mike.com", "Marmot AG", "plan 3")]
+BY_DOMAIN = ["alpha.com", "mike.com", "zulu.com"]
+NAMES_PRIVATE = ((OURS, "name"), (PARTNER, "name"))
+
+
+def _ordered(report: str, keys: list[str]) -> list[str]:
+    return sorted(keys, key=report.index)
+
+
+@pytest.mark.parametrize("fmt", RENDERERS)
+def test_a_partner_safe_report_lists_rows_by_what_it_shows_not_by_hidden_names(fmt):
+    """Names private, domains shared: new accounts and last time's actions come in the order of
+    the domains shown. In the order of the hidden names (Aardvark, Marmot, Zebra) they would
+    tell the partner how the names sort."""
+    old = marked(session([acct(domain, name, PROSPECT, CUSTOMER, next_action=action)
+                          for domain, name, action in ROWS], day=Q3), *NAMES_PRIVATE)
+    new = marked(session([acct(domain, name, CUSTOMER, CUSTOMER, next_action=action)
+                          for domain, name, action in ROWS]
+                         + [acct(f"new-{domain}", name, CUSTOMER, PROSPECT)
+                            for domain, name, _ in ROWS]), *NAMES_PRIVATE)
+    d = diff_sessions(old, new)
+    assert [a.key for a in d.accounts if a.kind == NEW] == [
+        "new-zulu.com", "new-mike.com", "new-alpha.com"]  # the internal report: by name
+    safe = partner_safe(d, old, new)
+    report = RENDERERS[fmt](safe)
+    assert "Aardvark" not in report and "Zebra" not in report
+    new_keys = [f"new-{k}" for k in BY_DOMAIN]
+    assert [a.key for a in safe.accounts if a.kind == NEW] == new_keys
+    assert _ordered(report, new_keys) == new_keys
+    assert [a.key for a in safe.actions] == BY_DOMAIN
+    if fmt != "csv":  # the CSV lists the accounts, not the actions
+        actions = ["plan 2", "plan 3", "plan 1"]  # alpha.com, mike.com, zulu.com
+        assert _ordered(report, actions) == actions
+
+
+def test_with_names_and_domains_private_the_rows_go_by_the_fields_they_show():
+    """Nothing names an account: the rows are in the order of what they show (category first),
+    not of the hidden names (Aardvark, Marmot, Zebra) nor of the hidden domains (alpha.com,
+    mike.com, zulu.com)."""
+    private = (*NAMES_PRIVATE, (OURS, "domain"), (PARTNER, "domain"))
+    old = marked(session([], day=Q3), *private)
+    new = marked(session([acct("alpha.com", "Aardvark", PROSPECT, CUSTOMER),
+                          acct("zulu.com", "Marmot", CUSTOMER, CUSTOMER),
+                          acct("mike.com", "Zebra", CUSTOMER, PROSPECT)]), *private)
+    d = diff_sessions(old, new)
+    safe = partner_safe(d, old, new)
+    doc = json.loads(render_json(safe))
+    assert {(a["key"], a["name"]) for a in doc["accounts"]} == {("", "")}
+    shown = [tuple(a["new"][f] for f in safe.fields) for a in doc["accounts"]]
+    assert shown == sorted(shown)
+    assert [row[0] for row in shown] == [  # Zebra, Marmot, Aardvark
+        "Our customer / their prospect", "Shared customer", "Their customer / our prospect"]
+    rows = list(csv.DictReader(io.StringIO(render_csv(safe))))
+    assert [r["category"] for r in rows] == [row[0] for row in shown]
+    text = render_text(safe)
+    listed = text[text.index("New in the overlap"):]  # the summary names every category first
+    assert _ordered(listed, [row[0] for row in shown]) == [row[0] for row in shown]
