@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import groupby
@@ -58,7 +58,14 @@ FIELDS = (
 DAFF_MARK = {NEW: "+++", GONE: "---", CHANGED: "->", SAME: ""}
 
 class PartnerMismatch(AcctmapError):
-    """The two sessions are not of the same partnership."""
+    """Two sessions, or a session and two lists, are not of the same partnership.
+
+    `mismatch` says which and why; the whole message adds how to go on anyway on the command
+    line (a screen that offers its own way leaves that out)."""
+
+    def __init__(self, mismatch: str, anyway: str = "") -> None:
+        super().__init__(f"{mismatch}. {anyway}" if anyway else mismatch)
+        self.mismatch = mismatch
 
 
 @dataclass
@@ -158,20 +165,63 @@ def company_key(name: str) -> str:
     return name_key(name)
 
 
-def _check_partnership(old: Session, new: Session) -> None:
-    differs = []
-    if company_key(old.partner) != company_key(new.partner):
-        differs.append("partner")
-    if company_key(old.ours) != company_key(new.ours):
-        differs.append("our company")
-    if differs:
-        raise PartnerMismatch(
-            f"these sessions are of different partnerships (the {' and the '.join(differs)} "
-            f"{'differ' if len(differs) > 1 else 'differs'}): "
-            f"old is {old.ours} x {old.partner} ({old.title or old.date}), "
-            f"new is {new.ours} x {new.partner} ({new.title or new.date}); "
-            "compare them anyway only if you mean to (--force on the command line)"
-        )
+def partnership_key(ours: str, partner: str) -> tuple[str, str]:
+    """What makes two partnerships one: the same two companies, by `company_key` (so "Globex
+    Inc." is "GLOBEX")."""
+    return company_key(ours), company_key(partner)
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """Two companies as the partnership check names them: `what` they are in its message ("the
+    prior session q3.toml", "the lists ours.csv and theirs.csv"), and for a company name that
+    was only guessed, how (side -> "from the file name theirs.csv")."""
+
+    what: str
+    ours: str
+    partner: str
+    guessed: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @classmethod
+    def of(cls, session: Session, what: str) -> Partnership:
+        return cls(what, session.ours, session.partner)
+
+    def company(self, side: str) -> str:
+        return self.ours if side == OURS else self.partner
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return partnership_key(self.ours, self.partner)
+
+
+def check_partnership(earlier: Partnership, later: Partnership, anyway: str,
+                      options: Mapping[str, str] | None = None) -> None:
+    """The partnership rule, the one place it lives: `later` (a session, or the lists a session
+    is started from) goes with `earlier` (the session compared with, or carried forward) only when
+    both are of the same two companies (`partnership_key`). Else PartnerMismatch, whose message
+    names both (their files or sessions, and their companies) and each company that differs,
+    then how to go on on the command line: `anyway` is what --force does ("compare them"), and
+    `options` the flag that names each side's company, where there is one ("--partner")."""
+    if earlier.key == later.key:
+        return
+    differs = [side for side, was, now in zip((OURS, PARTNER), earlier.key, later.key)
+               if was != now]
+    why = "; ".join(
+        f"{later.company(side)!r}{f' ({later.guessed[side]})' if side in later.guessed else ''}"
+        f" is not {earlier.company(side)!r}" for side in differs)
+    mismatch = (f"{earlier.what} is of another partnership ({earlier.ours} x {earlier.partner}) "
+                f"than {later.what} ({later.ours} x {later.partner}): {why}")
+    named = " and ".join(f'{options[side]} "{earlier.company(side)}"'
+                         for side in differs if side in (options or {}))
+    rename = (f"If these are the same companies under other names, give those names ({named}); to"
+              if named else "To")
+    raise PartnerMismatch(mismatch, f"{rename} {anyway} anyway, add --force")
+
+
+def _session_called(session: Session, which: str) -> str:
+    """How the partnership check names a session it has no file name for."""
+    return f"the {which} session \"{session.title}\"" if session.title else (
+        f"the {which} session of {session.date}")
 
 
 # --- per-account values -----------------------------------------------------------------------
@@ -293,7 +343,8 @@ def diff_sessions(old: Session, new: Session, force: bool = False) -> SessionDif
     Raises PartnerMismatch when the sessions are of different partnerships, unless `force`.
     """
     if not force:
-        _check_partnership(old, new)
+        check_partnership(Partnership.of(old, _session_called(old, "old")),
+                          Partnership.of(new, _session_called(new, "new")), "compare them")
     old_ix, new_ix = _index(old), _index(new)
     old_rank, old_top = _ranks(old)
     new_rank, new_top = _ranks(new)

@@ -215,30 +215,22 @@ def _check_partnership(request: SessionRequest, ours: AccountList, theirs: Accou
                        prior: Session) -> None:
     """Refuse a prior session of another partnership: it would carry its decisions (a rejected
     pair, an owner) onto this partner's records and lend the session its names. The rule is
-    `acctmap diff`'s (compare.company_key), applied to the names the lists go by: given, or
+    `acctmap diff`'s (compare.check_partnership), applied to the names the lists go by: given, or
     guessed from the file name (a guess that is not the prior's name is no sign of the same
     company, and one --partner NAME settles it)."""
-    from acctmap_tui.core.compare import PartnerMismatch, company_key
+    from acctmap_tui.core.compare import Partnership, check_partnership
     from acctmap_tui.core.ingest import company_from_path
 
     given = {OURS: request.ours_name, PARTNER: request.partner_name}
-    options = {OURS: "--ours-name", PARTNER: "--partner"}
-    differs = [lst for lst in (ours, theirs)
-               if company_key(lst.company) != company_key(prior.company(lst.side))]
-    if not differs:
-        return
-    why = []
-    for lst in differs:
-        guessed = not given[lst.side] and lst.company == company_from_path(lst.path)
-        how = f" (from the file name {Path(lst.path).name})" if guessed else ""
-        why.append(f"{lst.company!r}{how} is not {prior.company(lst.side)!r}")
-    named = " and ".join(f'{options[lst.side]} "{prior.company(lst.side)}"' for lst in differs)
-    where = f"{request.prior} " if isinstance(request.prior, (str, Path)) else ""
-    raise PartnerMismatch(
-        f"the prior session {where}is of another partnership: {prior.ours} x {prior.partner}, "
-        f"where these lists are {ours.company} x {theirs.company} ({'; '.join(why)}). Carried, "
-        f"its decisions would go onto these records. If these are the same companies under "
-        f"other names, give those names ({named}); to carry it anyway, add --force")
+    guessed = {lst.side: f"from the file name {Path(lst.path).name}" for lst in (ours, theirs)
+               if not given[lst.side] and lst.company == company_from_path(lst.path)}
+    prior_file = f" {request.prior}" if isinstance(request.prior, (str, Path)) else ""
+    files = " and ".join(Path(lst.path).name for lst in (ours, theirs) if lst.path)
+    check_partnership(
+        Partnership.of(prior, f"the prior session{prior_file}"),
+        Partnership(f"the lists {files}" if files else "these lists", ours.company,
+                    theirs.company, guessed),
+        "carry its decisions onto these records", {OURS: "--ours-name", PARTNER: "--partner"})
 
 
 # --- starting a session -----------------------------------------------------------------------

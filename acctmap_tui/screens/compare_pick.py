@@ -20,7 +20,9 @@ from textual.content import Content
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from acctmap_tui.core.compare import PartnerMismatch, company_key, diff_sessions
+from acctmap_tui.core.compare import (
+    Partnership, PartnerMismatch, check_partnership, company_key, partnership_key,
+)
 from acctmap_tui.core.model import Session
 from acctmap_tui.core.session import SessionInfo
 from acctmap_tui.views.compare import SessionShelf
@@ -42,8 +44,8 @@ class ComparePick:
 
 
 def same_partnership(info: SessionInfo, current: Session) -> bool:
-    return (company_key(info.partner) == company_key(current.partner)
-            and company_key(info.ours) == company_key(current.ours))
+    return partnership_key(info.ours, info.partner) == partnership_key(current.ours,
+                                                                       current.partner)
 
 
 def short_title(title: str, ours: str, partner: str) -> str:
@@ -201,12 +203,12 @@ class ComparePickScreen(Dialog[ComparePick | None]):
             self._notice(f"Cannot open {info.path.name}: {error}", warn=True)
             return
         try:
-            diff_sessions(prior, self.current)
+            check_partnership(Partnership.of(prior, f"the earlier session {info.path.name}"),
+                              Partnership.of(self.current, "this session"), "compare them")
         except PartnerMismatch as exc:
             self.pending = ComparePick(info.path, prior, force=True)
-            # The core's message ends with the CLI's flag; here the key does it.
-            message = str(exc).split("; compare them anyway")[0]
-            self._notice(f"Other partner: {message}.\nPress a to compare anyway, or choose "
+            # without the command line's way to go on: here the key does it
+            self._notice(f"Other partner: {exc.mismatch}.\nPress a to compare anyway, or choose "
                          "another session.", warn=True)
             return
         self.dismiss(ComparePick(info.path, prior))

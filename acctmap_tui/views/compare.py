@@ -16,7 +16,7 @@ from pathlib import Path
 
 from acctmap_tui.core.compare import (
     CHANGED, GONE, NEW, SAME, AccountDiff, ActionReview, PartnerMismatch, SessionDiff, Summary,
-    actions_shown, company_key, diff_sessions, private_metrics, shareable_actions,
+    actions_shown, diff_sessions, partnership_key, private_metrics, shareable_actions,
     shareable_summary,
 )
 from acctmap_tui.core.model import AcctmapError, Session
@@ -118,14 +118,13 @@ class CompareView:
         """Saved sessions of this partnership (as read so far), the prior and the current one,
         oldest first."""
         skip = {p for p in (_resolved(current_path), _resolved(self.prior_path)) if p}
-        partnership = (company_key(current.partner), company_key(current.ours))
+        partnership = partnership_key(current.ours, current.partner)
         sessions: list[Session] = []
         if self.prior is not None and not self.force:
             # another partnership's figures do not belong in this history
             sessions.append(self.prior)
         for path, session in self.shelf.cached(folder):
-            if path not in skip and (
-                    company_key(session.partner), company_key(session.ours)) == partnership:
+            if path not in skip and partnership_key(session.ours, session.partner) == partnership:
                 sessions.append(session)
         sessions.append(current)
         return sorted(sessions, key=lambda s: (s.date, s.created, s.title))

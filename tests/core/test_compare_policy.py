@@ -1,22 +1,27 @@
 """The partner-safe Compare report asks each session's share policy once, its "domain changed?"
 hint shows by the one rule the Compare screen asks, and it orders its rows by what it shows (never
-by a name or a domain it leaves out)."""
+by a name or a domain it leaves out); one partnership rule refuses a diff and a start from a prior
+session alike."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from itertools import product
+from pathlib import Path
 
 import pytest
 
 from acctmap_tui.core import compare, sharing
 from acctmap_tui.core.compare import (
-    NEW, diff_sessions, partner_safe, render_csv, render_json, render_markdown, render_text,
+    NEW, PartnerMismatch, diff_sessions, partner_safe, render_csv, render_json, render_markdown,
+    render_text,
 )
 from acctmap_tui.core.model import CUSTOMER, OURS, PARTNER, PROSPECT, SESSION_SIDE, Session
 from acctmap_tui.core.sharing import default_field_policy
+from acctmap_tui.core.start import SessionRequest, prepare
 from tests.core.compare_factory import Q3, Q4, acct, session
 
 RENDERERS = {"text": render_text, "md": render_markdown, "csv": render_csv, "json": render_json}
@@ -100,7 +105,7 @@ def test_the_review_panes_fields_ask_one_policy_per_pair(policies_made):
     assert {r.label for r in rows} == {"name", "domain", "status"}
 
 
-# --- the "domain changed?" hint: one rule ----------------------------------------------------------
+# --- the "domain changed?" hint: one rule ---------------------------------------------------------
 
 IDENTITY = [(side, role) for side in (OURS, PARTNER) for role in ("name", "domain")]
 
@@ -190,3 +195,61 @@ def test_with_names_and_domains_private_the_rows_go_by_the_fields_they_show():
     text = render_text(safe)
     listed = text[text.index("New in the overlap"):]  # the summary names every category first
     assert _ordered(listed, [row[0] for row in shown]) == [row[0] for row in shown]
+
+
+# --- one partnership rule ------------------------------------------------------------------------
+
+FORM = re.compile(r"^(?P<earlier>.+) is of another partnership \((?P<was>.+ x .+)\) than "
+                  r"(?P<later>.+) \((?P<now>.+ x .+)\): (?P<why>'.+' (\(.+\) )?is not '.+')\. "
+                  r".*[Tt]o (?P<anyway>.+) anyway, add --force$")
+
+
+def _initech(tmp_path: Path) -> Path:
+    from acctmap_tui.core.start import demo_request, open_workbench
+
+    wb = open_workbench(demo_request())
+    wb.session.partner = "Initech"
+    return wb.save(tmp_path / "2026-Q3-initech.toml")
+
+
+def test_a_diff_and_a_start_are_refused_by_one_rule_in_one_form(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch):
+    from tests.core.test_start import OURS_CSV, THEIRS_CSV
+
+    prior = _initech(tmp_path)
+    with pytest.raises(PartnerMismatch) as started:
+        prepare(SessionRequest(OURS_CSV, THEIRS_CSV, prior=prior))
+    old = session([acct("a.com", "A", CUSTOMER, CUSTOMER)], day=Q3, partner="Initech")
+    new = session([acct("a.com", "A", CUSTOMER, CUSTOMER)], partner="Globex")
+    with pytest.raises(PartnerMismatch) as diffed:
+        diff_sessions(old, new)
+    for refused in (started.value, diffed.value):
+        form = FORM.match(str(refused))
+        assert form, str(refused)
+        assert form["was"] == "Northwind x Initech" and form["now"] == "Northwind x Globex"
+        assert str(refused).startswith(refused.mismatch) and "--force" not in refused.mismatch
+    start_form, diff_form = FORM.match(str(started.value)), FORM.match(str(diffed.value))
+    assert start_form["earlier"] == f"the prior session {prior}"  # its file, and the lists'
+    assert start_form["later"] == f"the lists {OURS_CSV.name} and {THEIRS_CSV.name}"
+    assert start_form["why"] == f"'Globex' (from the file name {THEIRS_CSV.name}) is not 'Initech'"
+    assert diff_form["why"] == "'Globex' is not 'Initech'" and diff_form["anyway"] == "compare them"
+    # ... and both ask the one function
+    asked: list[tuple[str, str]] = []
+
+    def check(earlier, later, anyway, options=None):
+        asked.append((earlier.what, later.what))
+
+    monkeypatch.setattr(compare, "check_partnership", check)
+    prepare(SessionRequest(OURS_CSV, THEIRS_CSV, prior=prior))
+    diff_sessions(old, new)
+    assert len(asked) == 2
+
+
+def test_force_still_compares_and_carries_another_partnership(tmp_path: Path):
+    from tests.core.test_start import OURS_CSV, THEIRS_CSV
+
+    prior = _initech(tmp_path)
+    assert prepare(SessionRequest(OURS_CSV, THEIRS_CSV, prior=prior, force=True)).prior
+    old = session([acct("a.com", "A", CUSTOMER, CUSTOMER)], day=Q3, partner="Initech")
+    new = session([acct("a.com", "A", CUSTOMER, CUSTOMER)], partner="Globex")
+    assert diff_sessions(old, new, force=True).counts()["same"] == 1
