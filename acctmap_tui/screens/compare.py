@@ -31,11 +31,12 @@ from acctmap_tui.core.compare import (
 from acctmap_tui.core.categorize import format_rate
 from acctmap_tui.core.model import CATEGORIES, OURS, PARTNER, Session
 from acctmap_tui.core.sharing import HIDDEN_NAME
+from acctmap_tui.core.score import neutral_key
 from acctmap_tui.core.session import SessionInfo
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
 from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.compare_account import (
-    KIND_LABEL, CompareAccountScreen, category_code, diff_name,
+    KIND_LABEL, CompareAccountScreen, category_code, diff_name, key_shown,
 )
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
 from acctmap_tui.screens.dialogs import dialog_on_top
@@ -398,8 +399,8 @@ class CompareScreen(PhaseScreen):
         room = max(20, width - sum(fixed.values()) - 2 * 4)
         table.add_column("What changed (then -> now)", width=room)
         named = [(d, diff_name(d, self.shows)) for d in self.view.visible()]
-        # by the name shown within each kind (rows in a private name's order would hint at it)
-        named.sort(key=lambda dn: (KINDS.index(dn[0].kind), dn[1].casefold(), dn[0].key))
+        # by what is shown within each kind (rows in a private name's order would hint at it)
+        named.sort(key=lambda dn: (KINDS.index(dn[0].kind), *self._shown_order(dn[0], dn[1])))
         for d, name in named:
             what = self._what_cell(d, room)
             name_lines = self._name_lines(name, fixed["Account"])
@@ -429,7 +430,7 @@ class CompareScreen(PhaseScreen):
             table.add_column("Due", width=fixed["Due"])
         named = [(a, self._action_name(a)) for a in self.view.actions()]
         named.sort(key=lambda an: (ACTION_STATES.index(an[0].state), an[0].due or date.max,
-                                   an[1].casefold(), an[0].key))
+                                   *self._shown_order(self.view.account(an[0].key), an[1])))
         for a, name in named:
             name_lines = self._name_lines(name, fixed["Account"])
             lines = textwrap.wrap(a.next_action, rest) or [""]
@@ -445,6 +446,15 @@ class CompareScreen(PhaseScreen):
     def _name_lines(self, name: str, width: int) -> list[str]:
         """An account's name in its cell: below 100 columns (16 cells) wrapped, to be read whole."""
         return (textwrap.wrap(name, width) or [""]) if self._narrow else [name]
+
+    def _shown_order(self, d: AccountDiff | None, name: str) -> tuple[str, str, bytes]:
+        """A row's place among rows alike: by the name shown, the key where it shows, then
+        `core.score.neutral_key` (the rule of every list by name: never the hidden names'
+        or domains' order)."""
+        account = None if d is None else d.new if d.new is not None else d.old
+        key = d.key if d is not None and key_shown(d.key, self.shows) else ""
+        neutral = neutral_key(account, self.current.session_id) if account is not None else b""
+        return name.casefold(), key, neutral
 
     def _action_name(self, a: ActionReview) -> str:
         """The account of one of last session's actions, named as the screen may name it."""

@@ -411,3 +411,33 @@ def test_the_account_dialog_makes_the_policy_once_per_drawing(monkeypatch: pytes
         "Session", "Category", "Next action", "State"]
     assert "owner" not in {str(row) for row in fields.columns[0].cells}
     assert title.plain
+
+
+# --- the order of the rows: never the hidden names' or domains' ----------------------------------
+
+
+async def test_rows_named_alike_go_by_a_neutral_key_not_by_hidden_domains(sessions_dir: Path):
+    """Names and domains private: every row is "(our name hidden)". Ordered by their keys, the
+    changed rows and last session's actions would be in the order of the hidden domains."""
+    from textual.widgets import DataTable
+
+    from acctmap_tui.core.score import neutral_key
+
+    wb = workbench()
+    app = make_app(sessions_dir, wb)
+    for side in (OURS, PARTNER):
+        for name in ("name", "domain"):
+            wb.set_shareable(side, name, False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await compare_with_last_quarter(pilot)
+        await toggle_share_safe(pilot)
+        for view in ("changes", "actions"):
+            table = screen.query_one("#compare-table", DataTable)
+            keys = [row.key.value for row in table.ordered_rows]
+            names = {row[1] for row in table_rows(screen)}
+            assert len(keys) > 5 and names == {"(our name hidden)"}, (view, names)
+            accounts = [screen.view.account(key) for key in keys]
+            neutral = [neutral_key(d.new or d.old, wb.session.session_id) for d in accounts]
+            assert keys != sorted(keys) and neutral == sorted(neutral), view
+            await pilot.press("a")
+            await pilot.pause()
