@@ -41,7 +41,7 @@ from acctmap_tui.core.model import (
 )
 from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.sharing import COMPARED_FIELD, SharePolicy, Shows
-from acctmap_tui.core.score import priority_accounts, ranks
+from acctmap_tui.core.score import neutral_key, priority_accounts, ranks
 
 NEW, GONE, CHANGED, SAME = "new", "gone", "changed", "same"
 KINDS = (NEW, GONE, CHANGED, SAME)
@@ -376,33 +376,29 @@ def diff_sessions(old: Session, new: Session, force: bool = False) -> SessionDif
     shareable = both_shareable(old, new)
     return SessionDiff(
         old_title=old.title, new_title=new.title, old_date=old.date, new_date=new.date,
-        accounts=report_order(added + gone + diffs, FIELDS), actions=actions,
+        accounts=report_order(added + gone + diffs, new.session_id), actions=actions,
         summary=summarize(old, new),
         private=[f for f in FIELDS if not shareable(*COMPARED_FIELD[f])],
     )
 
 
-def report_order(accounts: Iterable[AccountDiff], fields: tuple[str, ...]) -> list[AccountDiff]:
-    """New, gone, changed, then unchanged accounts, each in the order of what a report shows of
-    them: the name, the key, and where those are alike (both left out of a partner-safe report)
-    the values of its `fields`. Only what is shown orders the rows, so a partner-safe report's
-    order tells nothing of a name or a domain it leaves out."""
+def report_order(accounts: Iterable[AccountDiff], salt: str = "") -> list[AccountDiff]:
+    """New, gone, changed, then unchanged accounts, each by the name and the key a report shows,
+    and rows alike in both (left out of a partner-safe report) by `score.neutral_key`, the rule
+    of every list by name: never in the order of a name or a domain the report leaves out.
+    `salt`: the session's id."""
     kind = {k: n for n, k in enumerate(KINDS)}
 
-    def named(d: AccountDiff) -> tuple[int, str, str, str]:
-        return kind[d.kind], d.name.casefold(), d.key, d.name
+    def neutral(d: AccountDiff) -> bytes:
+        account = d.new if d.new is not None else d.old
+        return neutral_key(account, salt) if account is not None else b""
 
-    def shown(d: AccountDiff) -> tuple:
-        sides = ((d.new, d.new_rank), (d.old, d.old_rank))
-        return (*(tuple(values(acc, rank)[f] for f in fields) if acc is not None else ()
-                  for acc, rank in sides),
-                [(c.field, c.old, c.new) for c in d.changes], d.movement, d.hint)
-
+    named = sorted((((kind[d.kind], d.name.casefold(), d.key, d.name), d) for d in accounts),
+                   key=itemgetter(0))
     out: list[AccountDiff] = []
-    for _, run in groupby(sorted(((named(d), d) for d in accounts), key=itemgetter(0)),
-                          key=itemgetter(0)):
-        alike = [d for _, d in run]  # one row, unless a report names rows alike (then by values)
-        out += sorted(alike, key=shown) if len(alike) > 1 else alike
+    for _, run in groupby(named, key=itemgetter(0)):
+        alike = [d for _, d in run]  # one row, unless a report names rows alike
+        out += sorted(alike, key=neutral) if len(alike) > 1 else alike
     return out
 
 
@@ -485,7 +481,7 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
         by_key = {a.key: a for a in old.overlap()} | {a.key: a for a in new.overlap()}
         actions = sorted((replace(r, **identity(by_key.get(r.key))) for r in actions),
                          key=action_order)
-    return replace(d, accounts=report_order(accounts, shown), actions=actions,
+    return replace(d, accounts=report_order(accounts, new.session_id), actions=actions,
                    summary=shareable_summary(d.summary, shows), fields=shown, private=[],
                    partner_safe=True)
 

@@ -5,8 +5,6 @@ session alike."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from itertools import product
@@ -173,28 +171,29 @@ def test_a_partner_safe_report_lists_rows_by_what_it_shows_not_by_hidden_names(f
         assert _ordered(report, actions) == actions
 
 
-def test_with_names_and_domains_private_the_rows_go_by_the_fields_they_show():
-    """Nothing names an account: the rows are in the order of what they show (category first),
-    not of the hidden names (Aardvark, Marmot, Zebra) nor of the hidden domains (alpha.com,
-    mike.com, zulu.com)."""
+def test_with_names_and_domains_private_rows_alike_go_by_a_neutral_key():
+    """Nothing names an account: the rows, alike in name and key, go by `score.neutral_key` (a
+    keyed hash, the rule of every list by name), neither by the hidden names (Aardvark ...
+    Zebra) nor by the hidden domains (alpha.com ... zulu.com)."""
+    from acctmap_tui.core.score import neutral_key
+
     private = (*NAMES_PRIVATE, (OURS, "domain"), (PARTNER, "domain"))
+    names = ["Aardvark", "Bison", "Cougar", "Dingo", "Marmot", "Zebra"]
+    domains = ["zulu.com", "alpha.com", "mike.com", "kilo.com", "echo.com", "bravo.com"]
     old = marked(session([], day=Q3), *private)
-    new = marked(session([acct("alpha.com", "Aardvark", PROSPECT, CUSTOMER),
-                          acct("zulu.com", "Marmot", CUSTOMER, CUSTOMER),
-                          acct("mike.com", "Zebra", CUSTOMER, PROSPECT)]), *private)
+    new = marked(session([acct(domain, name, CUSTOMER, CUSTOMER)
+                          for name, domain in zip(names, domains)]), *private)
+    new.session_id = "the session's own"
     d = diff_sessions(old, new)
+    by_name = [a.new.ours.name for a in d.accounts]
+    assert by_name == names  # the internal report: by name
     safe = partner_safe(d, old, new)
-    doc = json.loads(render_json(safe))
-    assert {(a["key"], a["name"]) for a in doc["accounts"]} == {("", "")}
-    shown = [tuple(a["new"][f] for f in safe.fields) for a in doc["accounts"]]
-    assert shown == sorted(shown)
-    assert [row[0] for row in shown] == [  # Zebra, Marmot, Aardvark
-        "Our customer / their prospect", "Shared customer", "Their customer / our prospect"]
-    rows = list(csv.DictReader(io.StringIO(render_csv(safe))))
-    assert [r["category"] for r in rows] == [row[0] for row in shown]
-    text = render_text(safe)
-    listed = text[text.index("New in the overlap"):]  # the summary names every category first
-    assert _ordered(listed, [row[0] for row in shown]) == [row[0] for row in shown]
+    assert {(a.key, a.name) for a in safe.accounts} == {("", "")}
+    listed = [a.new.ours.name for a in safe.accounts]
+    neutral = [neutral_key(a.new, new.session_id) for a in safe.accounts]
+    assert neutral == sorted(neutral)
+    assert listed != names and [a.new.ours.domain for a in safe.accounts] != sorted(domains)
+    assert [a["key"] for a in json.loads(render_json(safe))["accounts"]] == [""] * len(names)
 
 
 # --- one partnership rule ------------------------------------------------------------------------
