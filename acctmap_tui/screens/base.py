@@ -21,6 +21,7 @@ from acctmap_tui.core.model import Account, Record, Session
 from acctmap_tui.core.sharing import account_name, record_name
 from acctmap_tui.core.workbench import Change, Workbench
 from acctmap_tui.messages import SessionChanged
+from acctmap_tui.screens.dialogs import dialog_on_top
 from acctmap_tui.widgets.agenda_header import AgendaHeader
 
 if TYPE_CHECKING:
@@ -96,6 +97,17 @@ class PhaseScreen(Screen[None]):
         self._drawn = self.workbench.revision
 
     # --- hooks for subclasses -------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """None of this screen's keys run under a dialog (it gets every key): the footer left
+        showing under it offers none. Otherwise the screen's own rule (`allows`)."""
+        if self.is_mounted and dialog_on_top(self.app) is not None:
+            return False
+        return self.allows(action, parameters)
+
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Whether the action may run now: True, False (not offered) or None (offered, greyed)."""
+        return True
 
     def sync(self, change: Change | None) -> None:
         """Bring the screen up to date after `change` (None: anything may have changed)."""

@@ -39,7 +39,6 @@ from acctmap_tui.screens.compare_account import (
     KIND_LABEL, CompareAccountScreen, category_code, diff_name, key_shown,
 )
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
-from acctmap_tui.screens.dialogs import dialog_on_top
 from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.views.compare import FILTERS, CompareView
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
@@ -596,9 +595,7 @@ class CompareScreen(PhaseScreen):
         self.app.push_screen(CompareAccountScreen(d, self.prior, self.current, self.timeline(),
                                                   self.private))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if dialog_on_top(self.app) is not None:
-            return False  # its keys do nothing under a dialog: the footer there offers none
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("cycle_filter", "toggle_actions", "open", "set_filter"):
             return True if self.showing else None
         return True

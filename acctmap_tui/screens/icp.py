@@ -278,7 +278,7 @@ class IcpScreen(PhaseScreen):
 
     # --- notes ------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "map_statuses" and not parameters:
             return self._unknown_words > 0
         return True
@@ -286,7 +286,7 @@ class IcpScreen(PhaseScreen):
     def action_map_statuses(self, any_time: bool = False) -> None:
         """Open the status-word dialog (it says so when every word is mapped).
 
-        `any_time` only marks the always-on twin binding for `check_action`.
+        `any_time` only marks the always-on twin binding for `allows`.
         """
         self.commit_edits()
         self.app.push_screen(StatusMapDialog(self.workbench, share_safe=self.share_safe))

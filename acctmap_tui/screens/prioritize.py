@@ -309,7 +309,7 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
         column = self.table.cursor_column_key or ""
         return column[len(FACTOR_PREFIX):] if column.startswith(FACTOR_PREFIX) else None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.is_mounted:
             return True
         if action in ("bump", "pick_level"):

@@ -1,0 +1,41 @@
+"""Under a dialog, the footer of the phase screen below offers none of that screen's keys.
+
+A dialog gets every key that is not a priority binding: Review's `a Accept`, Prioritize's
+`s Sort` or Assign's `e Edit` do nothing while it is up, so the footer left showing under it must
+not offer them (one rule, in `PhaseScreen.check_action`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from acctmap_tui.app import AcctmapApp
+from acctmap_tui.screens.base import PhaseScreen
+from acctmap_tui.screens.dialogs import Dialog
+from acctmap_tui.widgets.agenda_header import AgendaFooter
+from tests.ui.factory import demo_workbench
+from tests.ui.test_footers import shown_keys
+
+SIZE = (120, 40)
+
+
+@pytest.mark.parametrize(("phase", "keys"), [("2", ("m",)), ("3", ("w",)), ("4", ("enter",))])
+async def test_the_footer_under_a_dialog_offers_none_of_the_screens_keys(phase: str,
+                                                                         keys: tuple) -> None:
+    app = AcctmapApp(workbench=demo_workbench())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(phase)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PhaseScreen)
+        footer = screen.query_one(AgendaFooter)
+        before = shown_keys(footer)
+        own = [key for key in before if not key.endswith(("Phase", "Save", "Undo", "Help", "Quit"))]
+        assert own, before  # the screen offers keys of its own
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert isinstance(app.screen, Dialog), app.screen
+        under = shown_keys(footer)
+        assert not set(own) & set(under), under
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and shown_keys(footer) == before  # back, all offered again
