@@ -1693,6 +1693,7 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
     return AccountList(
         side=side,
         company=company or company_from_path(p),
+        company_guessed=not company,
         path=file,
         sha256=hashlib.sha256(data).hexdigest(),
         rows_read=rows_read,

@@ -270,11 +270,12 @@ class AccountList:
     problems: list[Problem] = field(default_factory=list)
     hashed: bool = False
     status_map: dict[str, str] = field(default_factory=dict)  # status words a person mapped
+    company_guessed: bool = False  # `company` made from the file name: no one gave it
 
     def __reduce__(self) -> tuple:
         return _account_list, (self.side, self.company, self.path, self.sha256, self.rows_read,
                                self.columns, _record_columns(self.records), self.problems,
-                               self.hashed, self.status_map)
+                               self.hashed, self.status_map, self.company_guessed)
 
 
 # Record's fields in its constructor's order, and the texts each record has its own of (the

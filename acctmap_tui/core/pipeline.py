@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from acctmap_tui.core.bulk import paused_gc
 from acctmap_tui.core.categorize import apply_categories
-from acctmap_tui.core.ingest import company_from_path, map_status
+from acctmap_tui.core.ingest import map_status
 from acctmap_tui.core.model import (
     AcctmapError,
     AccountList,
@@ -82,7 +82,7 @@ def new_session(
         if prior is not None:
             for lst in (ours, theirs):
                 _carry_status_words(lst, prior.source(lst.side))
-                if lst.company == company_from_path(lst.path):  # a guess from the file name
+                if lst.company_guessed:  # from the file name: the prior's name is the better
                     lst.company = prior.company(lst.side)
         result = _match(ours, theirs, thresholds, decisions, progress, key)
         day = day or date.today()

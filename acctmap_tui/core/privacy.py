@@ -158,7 +158,7 @@ def hash_list(lst: AccountList, key: bytes) -> AccountList:
     columns = {role: header for role, header in lst.columns.items() if role in ("domain", "status")}
     return AccountList(side=lst.side, company=lst.company, path=lst.path, sha256=lst.sha256,
                        rows_read=lst.rows_read, columns=columns, records=kept + already,
-                       problems=problems, hashed=True)
+                       problems=problems, hashed=True, company_guessed=lst.company_guessed)
 
 
 def hash_for_matching(ours: AccountList, key: bytes) -> tuple[AccountList, dict[str, Record]]:

@@ -219,11 +219,9 @@ def _check_partnership(request: SessionRequest, ours: AccountList, theirs: Accou
     guessed from the file name (a guess that is not the prior's name is no sign of the same
     company, and one --partner NAME settles it)."""
     from acctmap_tui.core.compare import Partnership, check_partnership
-    from acctmap_tui.core.ingest import company_from_path
 
-    given = {OURS: request.ours_name, PARTNER: request.partner_name}
     guessed = {lst.side: f"from the file name {Path(lst.path).name}" for lst in (ours, theirs)
-               if not given[lst.side] and lst.company == company_from_path(lst.path)}
+               if lst.company_guessed}
     prior_file = f" {request.prior}" if isinstance(request.prior, (str, Path)) else ""
     files = " and ".join(Path(lst.path).name for lst in (ours, theirs) if lst.path)
     check_partnership(

@@ -1,4 +1,5 @@
-"""The app's own dialogs: save-as name, unsaved changes on quit, restore from the recovery file."""
+"""The app's own dialogs: save-as name, unsaved changes on quit, restore from the recovery file,
+showing private fields, carrying another partnership's prior session."""
 
 from __future__ import annotations
 
@@ -330,3 +331,38 @@ class RestoreDialog(Dialog[bool | None]):
 
     def action_choose(self, restore: bool | None) -> None:
         self.dismiss(restore)
+
+
+class CarryAnywayDialog(Dialog[bool]):
+    """The prior session given is of another partnership: carry its decisions onto these lists
+    anyway (True: `c` or the button), or not (False: esc; the form stays, to fix the names)."""
+
+    BINDINGS = [
+        Binding("escape", "choose(False)", "Cancel"),
+        Binding("c", "choose(True)", "Carry it anyway", show=False),
+    ]
+
+    def __init__(self, mismatch: str) -> None:
+        super().__init__(classes="dialog")
+        self.mismatch = mismatch
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("A prior session of another partnership", classes="dialog-title")
+            yield Static(f"{self.mismatch}.", id="carry-message", markup=False)  # names, paths
+            yield Static("Carrying puts its decisions (rejected pairs, categories, owners, next "
+                         "actions) onto these records. If these are the same companies under "
+                         "other names, cancel and type the names in the form.",
+                         classes="dialog-hint", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Carry it anyway (c)", id="carry", variant="warning")
+                yield Button("Cancel (esc)", id="cancel", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_choose(event.button.id == "carry")
+
+    def action_choose(self, carry: bool) -> None:
+        self.dismiss(carry)

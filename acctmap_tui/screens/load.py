@@ -12,6 +12,7 @@ bad file is reported here by name, never as a traceback. The screen reports back
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from textual import on, work
@@ -22,12 +23,19 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, ProgressBar, Static
 
+from acctmap_tui.core.compare import PartnerMismatch
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.start import SessionRequest, format_columns, open_workbench, parse_columns
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import ListsLoaded, LoadCancelled
 from acctmap_tui.screens.psi_dialog import PsiDialog
-from acctmap_tui.screens.dialogs import FIELD_KEYS, FieldInput, Typed, field_value
+from acctmap_tui.screens.dialogs import (
+    FIELD_KEYS,
+    CarryAnywayDialog,
+    FieldInput,
+    Typed,
+    field_value,
+)
 from acctmap_tui.screens.worker_report import report_back
 
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
@@ -228,11 +236,32 @@ class LoadScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load", description="load lists")  # no repr of the lists
     def load_lists(self, request: SessionRequest) -> None:
-        report_back(self.app, lambda: open_workbench(request, progress=self._report),
-                    self._loaded, self._failed, "while loading")
+        def job() -> Workbench | PartnerMismatch:
+            try:
+                return open_workbench(request, progress=self._report)
+            except PartnerMismatch as mismatch:  # asked on screen, as --force is on the command line
+                return mismatch
 
-    def _loaded(self, workbench: Workbench) -> None:
-        self.post_message(ListsLoaded(workbench, mode="icp"))
+        report_back(self.app, job, lambda result: self._loaded(result, request), self._failed,
+                    "while loading")
+
+    def _loaded(self, result: Workbench | PartnerMismatch, request: SessionRequest | None = None
+                ) -> None:
+        if isinstance(result, PartnerMismatch):
+            self._ask_carry(result, request)
+            return
+        self.post_message(ListsLoaded(result, mode="icp"))
+
+    def _ask_carry(self, mismatch: PartnerMismatch, request: SessionRequest | None) -> None:
+        """The prior session is of another partnership: carry it anyway, or back to the form."""
+        def answered(carry: bool | None) -> None:
+            if carry and request is not None:
+                self._start(replace(request, force=True))
+            else:
+                self._failed(f"{mismatch.mismatch}. If these are the same companies under other "
+                             "names, type the names above; or give another prior session")
+
+        self.app.push_screen(CarryAnywayDialog(mismatch.mismatch), answered)
 
     def _failed(self, message: str) -> None:
         self.query_one("#load-progress").display = False

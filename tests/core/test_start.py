@@ -247,6 +247,19 @@ def test_a_prior_of_another_partnership_carries_when_forced_or_named(tmp_path):
         assert rejected not in {a.key for a in built.session.overlap()}
 
 
+def test_a_name_given_is_kept_when_a_prior_is_forced_even_if_the_file_name_says_the_same(tmp_path):
+    """The prior's company replaces a name only guessed from the file name. A name typed (in the
+    form, or `--partner`) that happens to equal that guess was taken for one: `--force --partner
+    Globex` made a session "Northwind x Initech"."""
+    prior, _ = _initech_prior(tmp_path)
+    guessed = ingest.company_from_path(THEIRS_CSV)
+    given = build_session(SessionRequest(OURS_CSV, THEIRS_CSV, partner_name=guessed, prior=prior,
+                                         force=True))
+    assert given.session.partner == guessed != "Initech"
+    assert build_session(SessionRequest(OURS_CSV, THEIRS_CSV, prior=prior,
+                                        force=True)).session.partner == "Initech"
+
+
 @pytest.mark.parametrize("text", ["name", "=Company", "name=", "name=A,,domain"])
 def test_bad_column_override_is_a_clear_error(text):
     if text == "name=A,,domain":

@@ -118,3 +118,41 @@ async def test_a_path_typed_fast_is_read_as_typed_up_to_its_enter(tmp_path, sess
         await wait_for_load(app)
         await pilot.pause()
         assert app.workbench is not None and app.workbench.theirs.path == str(theirs)
+
+
+async def test_a_prior_session_of_another_partnership_is_carried_only_when_asked(
+        tmp_path, sessions_dir):
+    """The command line carries it with --force; the form used to refuse it with no way on (and
+    a message naming --force). It asks: esc keeps the form, with the names to fix; `c` carries."""
+    from acctmap_tui.core import session as session_io
+    from acctmap_tui.core.start import SessionRequest, open_workbench
+    from acctmap_tui.screens.dialogs import CarryAnywayDialog
+
+    ours, theirs = write_lists(tmp_path)
+    earlier = open_workbench(SessionRequest(ours, theirs, ours_name="Northwind",
+                                            partner_name="Initech"))
+    acme = next(a for a in earlier.session.overlap() if a.key == "acme.com")
+    earlier.set_fields(acme, owner="Dana Reyes")
+    prior = session_io.save(earlier.session, tmp_path / "2026-Q3-initech.toml")
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _fill_and_load(app, pilot, ours_path=str(ours), theirs_path=str(theirs),
+                             ours_name="Northwind", theirs_name="Globex", prior_path=str(prior))
+        assert isinstance(app.screen, CarryAnywayDialog), app.screen
+        assert "'Globex' is not 'Initech'" in str(app.screen.query_one("#carry-message").content)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen) and app.workbench is None
+        error = str(app.screen.query_one("#load-error").content)
+        assert "another partnership" in error and "type the names above" in error
+        assert "--force" not in error  # a command-line flag means nothing in the form
+        await _fill_and_load(app, pilot)  # the form still holds everything: load again
+        assert isinstance(app.screen, CarryAnywayDialog)
+        await pilot.press("c")
+        await pilot.pause()
+        await wait_for_load(app)
+        await pilot.pause()
+        assert app.current_mode == "icp" and app.workbench is not None
+        carried = next(a for a in app.workbench.session.overlap() if a.key == "acme.com")
+        assert carried.owner == "Dana Reyes" and app.workbench.session.partner == "Globex"
