@@ -32,6 +32,7 @@ from acctmap_tui.screens.psi_dialog import PsiDialog
 from acctmap_tui.screens.dialogs import (
     FIELD_KEYS,
     CarryAnywayDialog,
+    dialog_on_top,
     FieldInput,
     Typed,
     field_value,
@@ -107,6 +108,10 @@ class LoadScreen(Screen):
                 yield ProgressBar(total=100, show_eta=False, id="load-bar")
             yield Static("", id="load-error")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Its keys do nothing under a dialog (the exchange, carry anyway): none offered."""
+        return not self.is_mounted or dialog_on_top(self.app) is None
 
     def on_mount(self) -> None:
         self.query_one("#load-error").display = False

@@ -141,6 +141,9 @@ async def test_a_prior_session_of_another_partnership_is_carried_only_when_asked
                              ours_name="Northwind", theirs_name="Globex", prior_path=str(prior))
         assert isinstance(app.screen, CarryAnywayDialog), app.screen
         assert "'Globex' is not 'Initech'" in str(app.screen.query_one("#carry-message").content)
+        load = app.screen_stack[-2]
+        assert isinstance(load, LoadScreen)
+        assert not [b for b in load.active_bindings.values() if b.node is load]  # none runs there
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LoadScreen) and app.workbench is None
