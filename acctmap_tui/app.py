@@ -33,7 +33,7 @@ from acctmap_tui.core.sharing import view_shows
 from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbench
 from acctmap_tui.messages import ListsChosen, ListsLoaded, LoadCancelled, SessionChanged
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
-from acctmap_tui.screens.dialogs import dialog_on_top
+from acctmap_tui.screens.dialogs import Dialog, dialog_on_top
 from acctmap_tui.screens.worker_report import report_back
 from acctmap_tui.typed_ahead import TypedAheadKeys
 
@@ -400,7 +400,7 @@ class AcctmapApp(TypedAheadKeys):
             # there, and the footer under it must not offer them (False hides them). The phase
             # keys it holds itself run where its class lets them (Dialog.PHASE_KEYS_LEAVE).
             if action == "phase":
-                if not getattr(dialog, "PHASE_KEYS_LEAVE", False):
+                if not (isinstance(dialog, Dialog) and dialog.PHASE_KEYS_LEAVE):
                     return False
             elif action in SESSION_ACTIONS or action in KEYS_BEHIND_DIALOGS:
                 return False
@@ -418,7 +418,7 @@ class AcctmapApp(TypedAheadKeys):
         if self.workbench is None or phase not in PHASE_MODES:
             return
         dialog = dialog_on_top(self)
-        if dialog is not None and getattr(dialog, "PHASE_KEYS_LEAVE", False):
+        if isinstance(dialog, Dialog) and dialog.PHASE_KEYS_LEAVE:
             dialog.dismiss(None)  # closed as esc closes it, then the phase
         self._commit_edits()
         self.workbench.set_phase(phase)
