@@ -108,6 +108,27 @@ class _UndoStep:
     # a decision's step (accept, reject, pair): the pairs whose decisions it sets back, and how
     # many pairs there were before it; its undo moves nothing else (`Workbench.undo`)
     decided: tuple[list[Account], int] | None = None
+    before: int = 0  # the undo position (`Workbench._at`) before the step: its undo goes back to it
+
+
+class _UnsavedMark:
+    """`Workbench.dirty`, the unsaved mark: true exactly when the session differs from what was
+    last saved or loaded, by the undo position (`Workbench._at`) as editors do: an edit undone
+    back to the save is saved again; the undo of an edit the file holds is unsaved. An edit no
+    undo takes back leaves it unsaved until the next save.
+
+    Setting it says so of the session as it is now: False, it is as saved (the undo position
+    now is the saved one); True, it is unsaved whatever is undone (a new session, a restored
+    recovery copy: no file holds them). A dataclass field (`Workbench(..., dirty=True)`)."""
+
+    def __get__(self, wb: Workbench | None, owner: type | None = None) -> bool:
+        if wb is None:
+            return False  # the field's default
+        saved = wb._saved_at
+        return saved is None or saved != wb._at or saved < wb._loose_edit
+
+    def __set__(self, wb: Workbench, unsaved: bool) -> None:
+        wb._saved_at = None if unsaved else wb._at
 
 
 @dataclass
@@ -116,7 +137,17 @@ class Workbench:
     ours: AccountList | None = None
     theirs: AccountList | None = None
     path: Path | None = None
-    dirty: bool = False
+    # The undo position: a number for the edits the session holds, new with each edit and each
+    # more of a typing burst, and the one before an edit once it is undone. Set before `dirty`
+    # (the dataclass sets the fields in this order): `dirty` is read from them.
+    _at: int = field(default=0, init=False, repr=False, compare=False)
+    _positions: int = field(default=0, init=False, repr=False, compare=False)  # the last one given
+    # the undo position last saved or loaded; None when no undo position is (`dirty` set True)
+    _saved_at: int | None = field(default=0, init=False, repr=False, compare=False)
+    # the position of the last edit no undo takes back: any position before it is not the
+    # session as it was then (none today: every edit is an undo step, or part of one)
+    _loose_edit: int = field(default=-1, init=False, repr=False, compare=False)
+    dirty: _UnsavedMark = _UnsavedMark()
     revision: int = 0
     saved_revision: int = -1  # the revision last written to the session file
     lists_note: str = ""  # why a source list is not loaded (missing, changed since the save)
@@ -168,15 +199,22 @@ class Workbench:
                  account: Account | None = None, *, unsaved: bool = True,
                  taken_away: Sequence[tuple[Account, str]] = ()) -> Change:
         """Record a command's change (`taken_away`: pairs an undo removed, each with the
-        decision it had) and tell the listener."""
+        decision it had) and tell the listener.
+
+        With `restore`, the change is an undo step and the session is at a new undo position.
+        Without, `unsaved` says whether it is an edit no undo takes back (unsaved until the next
+        save); False for what is no edit (the phase, the lists read) and for what moved the
+        undo position itself (an undo, notes typed on into their step)."""
         deciding, self._deciding = self._deciding, None
         if isinstance(description, str):
             description = said(description)
         if restore is not None:
             moved = ([a for a, _ in deciding[0]], deciding[1]) if deciding is not None else None
-            self._undo.append(_UndoStep(description, restore, account, moved))
-            del self._undo[:-200]
-        self.dirty = self.dirty or unsaved
+            before, self._at = self._at, self._new_position()
+            self._undo.append(_UndoStep(description, restore, account, moved, before))
+            del self._undo[:-200]  # a step let go: its undo position stays the one it left
+        elif unsaved:
+            self._at = self._loose_edit = self._new_position()
         counted = self._figures is not None and self._figures[0] == (id(self.session), self.revision)
         self.revision += 1
         if counted:
@@ -195,6 +233,11 @@ class Workbench:
         if self.on_change:
             self.on_change(change)
         return change
+
+    def _new_position(self) -> int:
+        """A new undo position (`_at`): the session holds edits it held at no other."""
+        self._positions += 1
+        return self._positions
 
     def changes_since(self, revision: int) -> list[Change] | None:
         """The changes made after `revision`, oldest first; None when some are no longer kept."""
@@ -220,8 +263,9 @@ class Workbench:
             self._deciding = ([(a, a.match.decision) for a in moved], len(self.session.accounts))
             cut = [(a, a.match.decision) for a in self.session.accounts[count:]]
             step.restore()
+        self._at = step.before  # the session as before the step: saved again if it was then
         self._changed(ChangeKind.UNDO, Said(("Undid: ", *step.description.pieces)), None,
-                      step.account, taken_away=cut)
+                      step.account, unsaved=False, taken_away=cut)
         return step.description.text(shows)
 
     def _refresh_derived(self) -> None:
@@ -579,7 +623,10 @@ class Workbench:
         if (continuing and last is not None and last[0] == self.revision
                 and self._undo and self._undo[-1] is last[1]):
             self.session.icp_notes = text
-            change = self._changed(ChangeKind.NOTES, "ICP notes", None)  # still dirty, autosaved
+            # the step now takes back more: a new undo position (a save of the notes before
+            # is no longer the session), and its undo goes back to before the whole burst
+            self._at = self._new_position()
+            change = self._changed(ChangeKind.NOTES, "ICP notes", None, unsaved=False)
         else:
             old = self.session.icp_notes
 
@@ -642,18 +689,18 @@ class Workbench:
         except BaseException:
             self.session.saved = before
             raise
-        return PendingSave(Path(path), snap, self.revision, before, self.session.session_id)
+        return PendingSave(Path(path), snap, self.revision, before, self.session.session_id, self._at)
 
     def finish_save(self, pending: PendingSave, error: BaseException | None) -> None:
-        """Take the result of a save: on success the file is the session's; the unsaved mark
-        clears unless the session changed while it was being written."""
+        """Take the result of a save: on success the file is the session's, and the undo
+        position it holds is the saved one (the unsaved mark clears unless the session was
+        edited while it was being written; undoing those edits clears it)."""
         if error is not None:
             self.session.saved = pending.saved_before
             return
         self.path = pending.path
         self.saved_revision = max(self.saved_revision, pending.revision)
-        if self.revision == pending.revision:
-            self.dirty = False
+        self._saved_at = pending.position
         if self.on_change:
             self.on_change(Change(ChangeKind.SAVE, f"Saved {pending.path}"))
 
@@ -678,6 +725,7 @@ class PendingSave:
     revision: int  # the workbench revision the snapshot holds
     saved_before: datetime | None  # session.saved before the stamp, put back if the write fails
     session_id: str
+    position: int  # the workbench's undo position the snapshot holds (`Workbench._at`)
 
     def write(self, recovery_dir: Path | None = None) -> Path:
         """Write the file (any thread), then remove the recovery files this save makes stale."""
