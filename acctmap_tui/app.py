@@ -136,6 +136,8 @@ class AcctmapApp(TypedAheadKeys):
         # epoch so an autosave snapshotted before it is never written after it.
         self._io_lock = threading.Lock()
         self._recovery_epoch = 0
+        # the recovery files this run's autosaves wrote, each with its workbench (`_drop_undone_recovery`)
+        self._recovery_written: dict[Path, Workbench] = {}
         self._after_save: list[Callable[[], object]] = []
         self._warned_over: set[str] = set()
         self._return_mode: str | None = None
@@ -651,6 +653,7 @@ class AcctmapApp(TypedAheadKeys):
         """Snapshot the session on the UI thread (plain data): the thread never reads live objects."""
         wb = self.workbench
         if wb is None or not wb.dirty:
+            self._drop_undone_recovery()
             return None
         target = wb.recovery_file(self.sessions_dir)
         try:
@@ -673,7 +676,26 @@ class AcctmapApp(TypedAheadKeys):
                 session_io.write_snapshot(job.snapshot, job.target)
             except (OSError, AcctmapError) as err:
                 return err
+            self._recovery_written[job.target] = job.workbench
         return None
+
+    def _drop_undone_recovery(self) -> None:
+        """The session is as saved again (its edits undone): the recovery file an autosave of this
+        run wrote for it holds work undone, not work to recover; removed, as a save removes it
+        (the next open would offer it). A file this run did not write (a crash's) is kept."""
+        wb = self.workbench
+        if wb is None or wb.dirty:
+            return
+        target = wb.recovery_file(self.sessions_dir)
+        if self._recovery_written.get(target) is not wb:
+            return
+        with self._io_lock:
+            self._recovery_epoch += 1  # an autosave of the undone edits waiting is not written
+            del self._recovery_written[target]
+            try:
+                target.unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def _autosave_ok(self, _error: object = None) -> None:
         self._autosave_failed = False
@@ -712,6 +734,7 @@ class AcctmapApp(TypedAheadKeys):
         if self.workbench is not None:
             self._commit_edits()
         if self.workbench is None or not self.workbench.dirty:
+            self._drop_undone_recovery()
             self.exit()
             return
         from acctmap_tui.screens.dialogs import UnsavedChangesDialog

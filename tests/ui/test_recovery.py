@@ -352,3 +352,64 @@ async def test_opening_a_session_removes_temp_files_a_killed_save_left(sessions_
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
     assert not leftover.exists()
+
+
+# --- an edit undone back to the save ---------------------------------------------------------------
+
+
+async def test_an_edit_undone_on_a_saved_session_is_saved_again(sessions_dir: Path) -> None:
+    """Accept a pair on a saved session, ctrl+z: the header says saved, the recovery file the
+    edit's autosave wrote is gone (it would be offered on the next open), quitting asks nothing."""
+    path = sessions_dir / "call.toml"
+    wb = small_workbench()
+    wb.session.agenda.current = "review"
+    wb.save(path)
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert header(app, "saved") == "saved"
+        await pilot.press("a")
+        await pilot.pause()
+        assert wb.dirty and header(app, "saved") == "● unsaved"
+        assert await _wait_for(lambda: session_io.recovery_path(path).exists())
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert not wb.dirty and header(app, "saved") == "saved"
+        assert await _wait_for(lambda: not session_io.recovery_path(path).exists())
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit and not isinstance(app.screen, UnsavedChangesDialog)
+
+
+async def test_undoing_an_edit_the_file_holds_still_asks_and_keeps_the_recovery(sessions_dir: Path) -> None:
+    path = sessions_dir / "call.toml"
+    wb = small_workbench()
+    wb.session.agenda.current = "review"
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        app.save_to(path)
+        await app.wait_for_save()
+        await pilot.pause()
+        assert header(app, "saved") == "saved"
+        await pilot.press("ctrl+z")  # the file has the pair accepted
+        await pilot.pause()
+        assert wb.dirty and header(app, "saved") == "● unsaved"
+        assert await _wait_for(lambda: session_io.recovery_path(path).exists())
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedChangesDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert session_io.recovery_path(path).exists()
+
+
+async def _wait_for(condition, seconds: float = 10) -> bool:
+    import asyncio
+
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    return condition()
