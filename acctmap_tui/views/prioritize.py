@@ -446,8 +446,9 @@ class PrioritizeView:
         return column, descending
 
     def sort_by(self, column: str) -> None:
-        """Sort by a column; the same column again reverses (numbers start high-to-low)."""
-        current, descending = self.sort
+        """Sort by a column; the column the rows are sorted by as shown (`shown_sort`: by name
+        while the rank is hidden) reverses (numbers start high-to-low)."""
+        current, descending = self.shown_sort()
         if column == current:
             self.sort = (column, not descending)
         else:

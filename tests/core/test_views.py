@@ -159,3 +159,29 @@ def test_abbreviations_cut_before_a_vowel_and_say_so():
     assert abbreviate("Competition", 6) == "Comp."
     assert abbreviate("Timing", 6) == "Timing"
     assert abbreviate("Audience", 4) == "Aud."
+
+
+def test_sort_on_the_column_in_force_as_shown_reverses_it():
+    """Rank (or priority, or a score) hidden: the rows go by name, and sorting by name reverses
+    that at the first press, as on any column the rows are sorted by."""
+    wb = small_workbench()
+    overlap = wb.session.overlap()
+    wb.set_level(overlap[-1], "relationship", 3)
+    hidden = {"priority", "scores"}
+    view = loaded(wb, lambda side, field: field not in hidden)
+    by_name = sorted(names(overlap), key=str.casefold)
+    for chosen in [("rank", False), ("priority", True), (FACTOR_PREFIX + "relationship", True)]:
+        view.sort = chosen
+        assert view.shown_sort() == ("name", False) and names(view.rows()) == by_name
+        view.sort_by("name")
+        assert view.shown_sort() == ("name", True)
+        assert names(view.rows()) == by_name[::-1]
+        view.sort_by("name")
+        assert names(view.rows()) == by_name
+    view.sort = ("rank", False)
+    view.sort_by("category")  # another column: ascending first, as always
+    assert view.shown_sort() == ("category", False)
+    hidden.clear()  # shown again: a chosen sort the rank hid goes by it again
+    view.sort = ("rank", False)
+    view.sort_by("name")
+    assert view.shown_sort() == ("name", False)
