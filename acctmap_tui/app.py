@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -136,8 +137,10 @@ class AcctmapApp(TypedAheadKeys):
         # epoch so an autosave snapshotted before it is never written after it.
         self._io_lock = threading.Lock()
         self._recovery_epoch = 0
-        # the recovery files this run's autosaves wrote, each with its workbench (`_drop_undone_recovery`)
-        self._recovery_written: dict[Path, Workbench] = {}
+        # the recovery files this run's autosaves wrote, each with its workbench while it lives
+        # (`_drop_undone_recovery`; weak: a session closed is freed, 50k rows are hundreds of MB)
+        self._recovery_written: weakref.WeakValueDictionary[Path, Workbench] = (
+            weakref.WeakValueDictionary())
         self._after_save: list[Callable[[], object]] = []
         self._warned_over: set[str] = set()
         self._return_mode: str | None = None
@@ -691,7 +694,7 @@ class AcctmapApp(TypedAheadKeys):
             return
         with self._io_lock:
             self._recovery_epoch += 1  # an autosave of the undone edits waiting is not written
-            del self._recovery_written[target]
+            self._recovery_written.pop(target, None)
             try:
                 target.unlink(missing_ok=True)
             except OSError:
