@@ -8,6 +8,7 @@ own feature code.
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import weakref
 from collections.abc import Callable, Iterable
@@ -280,15 +281,33 @@ class AcctmapApp(TypedAheadKeys):
         label = wb.path or f"{wb.session.ours} × {wb.session.partner}"
         from acctmap_tui.screens.dialogs import RestoreDialog
 
-        self.push_screen(RestoreDialog(label, saved_at, unsaved=wb.path is None),
+        set_aside = wb.path is not None and found != session_io.recovery_path(wb.path)
+        self.push_screen(RestoreDialog(label, saved_at, unsaved=wb.path is None, set_aside=set_aside),
                          partial(self._restore_choice, found))
         return True
 
     def _restore_choice(self, recovery: Path, restore: bool | None) -> None:
-        """True: restore the recovery file; False: discard it (removed); None: decide later."""
+        """True: restore the recovery file; False: discard it (removed); None: decide later (a
+        saved session's is set aside, out of the way of this run's autosave, which writes the
+        same name: the first edit used to overwrite the crash's work)."""
         old = self.workbench
         assert old is not None
+        beside = session_io.recovery_path(old.path) if old.path is not None else None
+        if restore is None and recovery == beside:
+            try:
+                session_io.set_aside_recovery(recovery)
+            except OSError as err:
+                self.notify(f"Could not set the recovered work aside ({err}): this session's "
+                            f"next autosave replaces {recovery.name}. Copy it now to keep it.",
+                            severity="error", timeout=30, markup=False)
         if restore:
+            if beside is not None and recovery != beside:  # one set aside: this run's file again
+                try:
+                    with self._io_lock:
+                        os.replace(recovery, beside)
+                    recovery = beside
+                except OSError:
+                    pass  # restored from where it is; it stays set aside
             try:
                 session = session_io.load(recovery)
             except (AcctmapError, OSError) as err:

@@ -515,7 +515,8 @@ def belongs_to(recovery: str | Path, session_id: str) -> bool:
 
 
 def newer_recovery(path: str | Path, session_id: str | None = None) -> Path | None:
-    """The recovery file of a session file when it is newer than the file (unsaved work).
+    """The recovery file of a session file when it is newer than the file (unsaved work); else
+    the newest one set aside to decide on later (`set_aside_recovery`), whatever its age.
 
     With `session_id`, only a recovery file written by that session counts: a file some other
     session left under the same name is not this session's work.
@@ -525,13 +526,41 @@ def newer_recovery(path: str | Path, session_id: str | None = None) -> Path | No
     try:
         rec_mtime = rec.stat().st_mtime_ns
     except OSError:
-        return None
-    if session_id is not None and not belongs_to(rec, session_id):
-        return None
+        rec_mtime = None
+    if rec_mtime is not None and (session_id is None or belongs_to(rec, session_id)):
+        try:
+            if rec_mtime > path.stat().st_mtime_ns:
+                return rec
+        except OSError:
+            return rec  # never saved under its name: the recovery file is all there is
+    return next((aside for aside in set_aside_recoveries(path)
+                 if session_id is None or belongs_to(aside, session_id)), None)
+
+
+_ASIDE_STAMP = "%Y%m%dT%H%M%S%fZ"
+
+
+def set_aside_recovery(recovery: str | Path) -> Path:
+    """Move a recovery file the user will decide on later out of autosave's way (the next edit's
+    autosave writes the same name): `.x.recovery.toml` -> `.x.<UTC time>.recovery.toml`, offered
+    again at each open until restored or discarded."""
+    recovery = Path(recovery)
+    stamp = datetime.now(timezone.utc).strftime(_ASIDE_STAMP)
+    target = recovery.with_name(f"{recovery.name.removesuffix(RECOVERY_SUFFIX)}.{stamp}"
+                                f"{RECOVERY_SUFFIX}")
+    os.rename(recovery, target)
+    return target
+
+
+def set_aside_recoveries(path: str | Path) -> list[Path]:
+    """The recovery files of a session file set aside to decide on later, newest first."""
+    path = Path(path)
+    name = re.compile(rf"\.{re.escape(path.stem)}\.(\d{{8}}T\d{{12}}Z){re.escape(RECOVERY_SUFFIX)}")
     try:
-        return rec if rec_mtime > path.stat().st_mtime_ns else None
+        found = [(m.group(1), p) for p in path.parent.iterdir() if (m := name.fullmatch(p.name))]
     except OSError:
-        return rec  # never saved under its name: the recovery file is all there is
+        return []
+    return [p for _, p in sorted(found, reverse=True)]
 
 
 def unsaved_recoveries(folder: str | Path, ours: str, partner: str) -> list[Path]:

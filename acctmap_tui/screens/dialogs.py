@@ -298,11 +298,13 @@ class RestoreDialog(Dialog[bool | None]):
         Binding("d", "choose(False)", "Discard it", show=False),
     ]
 
-    def __init__(self, session: Path | str, saved_at: str, unsaved: bool = False) -> None:
+    def __init__(self, session: Path | str, saved_at: str, unsaved: bool = False,
+                 set_aside: bool = False) -> None:
         super().__init__(classes="dialog")
         self.session_file = session
         self.saved_at = saved_at
         self.unsaved = unsaved
+        self.set_aside = set_aside  # kept from an earlier open's "Later"
 
     def compose(self) -> ComposeResult:
         if self.unsaved:
@@ -310,6 +312,12 @@ class RestoreDialog(Dialog[bool | None]):
                     f"(autosaved {self.saved_at}). It was never saved to a file.\n"
                     "Restore it, or discard it for good.")
             discard = "Discard it (d)"
+        elif self.set_aside:
+            text = (f"Recovered work you chose to decide on later is kept for this session "
+                    f"(autosaved {self.saved_at}).\nSession: {self.session_file}\n"
+                    "Restoring it replaces the session on screen; keeping the saved session "
+                    "discards it for good.")
+            discard = "Keep the saved session (k)"
         else:
             text = (f"A recovery file newer than this session exists (saved {self.saved_at}).\n"
                     f"Session: {self.session_file}\n"

@@ -468,6 +468,39 @@ def test_newer_recovery_is_found_only_when_newer(tmp_path):
     assert session_io.newer_recovery(path) is None
 
 
+def test_a_recovery_set_aside_is_found_until_restored_or_discarded_whatever_its_age(tmp_path):
+    """"Decide later" sets a crash's recovery file aside: the next edit's autosave writes the same
+    name and used to overwrite it. Set aside, it is offered at each open, the newest first, even
+    once the session was saved after it; another session's (another id, or a session whose name
+    only starts the same) is not this one's."""
+    path = tmp_path / "q4.toml"
+    s = full_session()
+    session_io.save(s, path)
+    s.icp_notes = "typed before the crash"
+    crash = session_io.write_recovery(s, path)
+    aside = session_io.set_aside_recovery(crash)
+    assert not crash.exists() and aside.parent == tmp_path
+    assert aside.name.startswith(".q4.") and aside.name.endswith(".recovery.toml")
+    session_io.save(s, path)  # saved since: it would no longer count as newer
+    os.utime(aside, (path.stat().st_mtime - 60,) * 2)
+    assert session_io.newer_recovery(path, s.session_id) == aside
+    assert session_io.load(aside).icp_notes == "typed before the crash"
+    assert session_io.newer_recovery(path, "another-session") is None
+    other = full_session()
+    session_io.write_recovery(other, tmp_path / "q4.x.toml")  # `.q4.x.recovery.toml`
+    assert session_io.set_aside_recoveries(path) == [aside]
+    s.icp_notes = "a second crash"
+    newest = session_io.set_aside_recovery(session_io.write_recovery(s, path))
+    assert session_io.set_aside_recoveries(path) == [newest, aside]
+    s.icp_notes = "this run"
+    current = session_io.write_recovery(s, path)
+    os.utime(current, (path.stat().st_mtime + 60,) * 2)
+    assert session_io.newer_recovery(path, s.session_id) == current  # the newest crash first
+    current.unlink()
+    newest.unlink()  # discarded
+    assert session_io.newer_recovery(path, s.session_id) == aside
+
+
 def test_recovery_without_a_saved_session_counts_as_newer(tmp_path):
     rec = session_io.write_recovery(full_session(), tmp_path / "never-saved.toml")
     assert session_io.newer_recovery(tmp_path / "never-saved.toml") == rec

@@ -10,7 +10,7 @@ from textual.widgets import Input, Label, TextArea
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.screens.load import LoadRequest
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.model import ACCEPTED, REJECTED, REVIEW, PHASE_LABELS
+from acctmap_tui.core.model import ACCEPTED, PHASE_LABELS, REJECTED, REVIEW, SessionError
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
 from acctmap_tui.screens.load import LoadScreen
@@ -600,3 +600,45 @@ async def test_p_is_a_letter_in_a_text_field(sessions_dir: Path) -> None:
         await pilot.press("e", *"pp", "escape")
         await pilot.pause()
         assert not app.share_safe and "pp" in wb.session.icp_notes
+
+
+async def test_later_keeps_a_crashs_work_through_this_runs_edits_and_offers_it_again(
+        sessions_dir: Path) -> None:
+    """esc ("decide later") on the recovery question, then an edit: its autosave writes the same
+    file and used to overwrite the crash's work. The crash's work is set aside and offered at the
+    next open, where `r` restores it."""
+    path = _saved_with_newer_recovery(sessions_dir)
+    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir, autosave_delay=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.workbench.set_icp_notes("typed in this run")
+        rec = session_io.recovery_path(path)
+
+        def this_runs() -> bool:
+            try:
+                return session_io.load(rec).icp_notes == "typed in this run"
+            except (OSError, SessionError):
+                return False
+
+        for _ in range(200):  # this run's autosave, at the recovery file's name
+            await pilot.pause(0.02)
+            if this_runs():
+                break
+        assert this_runs()
+        app.workbench.dirty = False  # quit without the unsaved-changes question
+        rec.unlink()
+    aside = session_io.set_aside_recoveries(path)
+    assert [session_io.load(p).icp_notes for p in aside] == ["typed before the crash"]
+    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreDialog)
+        assert "chose to decide on later" in str(app.screen.query_one("#restore-message").content)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.workbench.session.icp_notes == "typed before the crash" and app.workbench.dirty
+    assert not session_io.set_aside_recoveries(path)  # back at this session's recovery file
+    assert session_io.load(session_io.recovery_path(path)).icp_notes == "typed before the crash"
