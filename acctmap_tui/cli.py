@@ -252,7 +252,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from acctmap_tui.core import compare
     old, new = session_io.load(args.old), session_io.load(args.new)
-    result = compare.diff_sessions(old, new, force=args.force)
+    # named by their files: two sessions may well share a title
+    result = compare.diff_sessions(old, new, force=args.force, what=(
+        f"the old session {args.old}", f"the new session {args.new}"))
     if args.partner_safe:
         result = compare.partner_safe(result, old, new)
     render = {"text": compare.render_text, "md": compare.render_markdown,

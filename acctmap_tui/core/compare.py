@@ -334,17 +334,21 @@ def _ranks(session: Session) -> tuple[dict[str, int], set[str]]:
 # --- the diff ---------------------------------------------------------------------------------
 
 
-def diff_sessions(old: Session, new: Session, force: bool = False) -> SessionDiff:
+def diff_sessions(old: Session, new: Session, force: bool = False,
+                  what: tuple[str, str] | None = None) -> SessionDiff:
     """What changed in the overlap from `old` to `new`, what became of last time's actions, and
     the summary figures side by side.
 
     Rank changes are reported only for accounts that are priority accounts (top N) in either
     session: below that, every added or removed account would shift the rank of all the rest.
-    Raises PartnerMismatch when the sessions are of different partnerships, unless `force`.
+    Raises PartnerMismatch when the sessions are of different partnerships, unless `force`;
+    its message names them as `what` says (their files: "the old session q3.toml", "the new
+    session q4.toml"), else by title or date.
     """
     if not force:
-        check_partnership(Partnership.of(old, _session_called(old, "old")),
-                          Partnership.of(new, _session_called(new, "new")), "compare them")
+        old_what, new_what = what or (_session_called(old, "old"), _session_called(new, "new"))
+        check_partnership(Partnership.of(old, old_what), Partnership.of(new, new_what),
+                          "compare them")
     old_ix, new_ix = _index(old), _index(new)
     old_rank, old_top = _ranks(old)
     new_rank, new_top = _ranks(new)

@@ -248,3 +248,28 @@ def test_big_lists_read_side_by_side_give_the_same_session(tmp_path, capsys, mon
     assert a.accounts == b.accounts and a.sources == b.sources
     code, _, err = run(capsys, "match", OURS_CSV, str(tmp_path / "missing.csv"))
     assert code == 2 and "missing.csv" in err and "not found" in err
+
+
+def _saved_pair(tmp_path, old_partner: str, new_partner: str, title: str = "Q3 mapping"):
+    """Two saved sessions of one title (a copy edited for another partner, say), by file."""
+    from tests.core.compare_factory import Q3, Q4, acct, session
+
+    a, b = tmp_path / "initech.toml", tmp_path / "globex.toml"
+    session_io.save(session([acct("a.com", "A", "customer", "customer")], day=Q3,
+                            partner=old_partner, title=title), a)
+    session_io.save(session([acct("a.com", "A", "customer", "customer")], day=Q4,
+                            partner=new_partner, title=title), b)
+    return a, b
+
+
+def test_diff_of_two_partnerships_names_each_session_by_its_file(tmp_path, capsys):
+    """The titles are alike: the refusal names the files, as `match --from` names the prior's."""
+    a, b = _saved_pair(tmp_path, "Initech", "Globex")
+    code, out, err = run(capsys, "diff", str(a), str(b))
+    assert code == 2 and out == ""
+    assert (f"the old session {a} is of another partnership (Northwind x Initech) than the new "
+            f"session {b} (Northwind x Globex): 'Globex' is not 'Initech'") in err, err
+    assert "Q3 mapping" not in err and "To compare them anyway, add --force" in err
+    code, out, _ = run(capsys, "diff", str(a), str(b), "--force")
+    assert code == 0 and "1 same" in out
+
