@@ -288,9 +288,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(shown(f"acctmap: skipped {reason}"), file=sys.stderr)
     if not sessions:
         raise AcctmapError("no sessions found: name session files or a folder of them")
-    groups: dict[tuple[str, str], list[Session]] = {}
+    groups: dict[tuple[str, str], list[Session]] = {}  # one table per partnership (its one rule)
     for s in sessions:
-        groups.setdefault((compare.company_key(s.ours), compare.company_key(s.partner)), []).append(s)
+        groups.setdefault(compare.partnership_key(s.ours, s.partner), []).append(s)
     if len(groups) > 1:
         names = "; ".join(f"{g[0].ours} x {g[0].partner}" for g in groups.values())
         print(shown(f"acctmap: note: these sessions are of {len(groups)} partnerships ({names}): "

@@ -273,3 +273,26 @@ def test_diff_of_two_partnerships_names_each_session_by_its_file(tmp_path, capsy
     code, out, _ = run(capsys, "diff", str(a), str(b), "--force")
     assert code == 0 and "1 same" in out
 
+
+def test_history_groups_sessions_by_the_one_partnership_rule(tmp_path, capsys, monkeypatch):
+    """`history` asks compare.partnership_key (the rule of diff, --from and the picker) which
+    sessions are one partnership; it has no rule of its own."""
+    from acctmap_tui.core import compare
+
+    a, b = _saved_pair(tmp_path, "Initech", "Globex Inc.")
+    code, out, err = run(capsys, "history", str(a), str(b))
+    assert code == 0 and "of 2 partnerships" in err and "Northwind x Initech" in out
+    (tmp_path / "one").mkdir()
+    c, d = _saved_pair(tmp_path / "one", "Globex", "GLOBEX inc")
+    code, out, err = run(capsys, "history", str(c), str(d))
+    assert code == 0 and err == "" and out.count("Q3 mapping") == 2  # one partnership, one table
+    asked: list[tuple[str, str]] = []
+
+    def one_partnership(ours: str, partner: str) -> tuple[str, str]:
+        asked.append((ours, partner))
+        return ("all", "one")
+
+    monkeypatch.setattr(compare, "partnership_key", one_partnership)
+    code, out, err = run(capsys, "history", str(a), str(b))
+    assert code == 0 and err == "" and sorted(asked) == [("Northwind", "Globex Inc."),
+                                                         ("Northwind", "Initech")]
