@@ -34,12 +34,15 @@ FIELD_KEYS = [
 
 def dialog_on_top(app: App) -> ModalScreen | None:
     """The dialog the app shows on top of its screens, if one is up: a modal screen, but not the
-    command palette (which runs the app's and the screen's commands as if it were not there).
-    While one is up, Textual gives it every key that is not a priority binding: the app's keys
-    and those of the screen under it do nothing, and the footer under it offers none of them."""
-    stack = app.screen_stack
-    top = stack[-1] if stack else None
-    return top if isinstance(top, ModalScreen) and not isinstance(top, CommandPalette) else None
+    command palette, which runs the app's and the screen's commands as if it were not there (so
+    the dialog under a palette is the one on top). While one is up, Textual gives it every key
+    that is not a priority binding: the app's keys and those of the screen under it do nothing,
+    the footer under it offers none of them, and neither does the palette over it (a dialog is
+    drawn once for the view it opened in: the share-safe view switched on from the palette over
+    one left its private values showing)."""
+    screens = [s for s in app.screen_stack if not isinstance(s, CommandPalette)]
+    top = screens[-1] if screens else None
+    return top if isinstance(top, ModalScreen) else None
 
 
 # The agenda's phase keys (README: "`1`-`5` phase ... on every screen"). A dialog gets every key

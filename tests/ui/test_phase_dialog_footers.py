@@ -39,3 +39,41 @@ async def test_the_footer_under_a_dialog_offers_none_of_the_screens_keys(phase: 
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and shown_keys(footer) == before  # back, all offered again
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_palette_over_a_dialog_cannot_switch_the_share_safe_view(size) -> None:
+    """A dialog is drawn once, for the view it opened in: switched on from the palette over the
+    Assign editor, the view left the notes showing under a header saying SHARE-SAFE (audit 4,
+    N1). Over a dialog the palette offers none of the app's commands, as the keys there."""
+    from textual.command import CommandPalette
+
+    app = AcctmapApp(workbench=demo_workbench())
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, Dialog)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"share-safe")
+        await pilot.pause(0.5)  # the palette gathers its hits in a worker
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.share_safe
+        if isinstance(app.screen, CommandPalette):
+            await pilot.press("escape")
+            await pilot.pause()
+        assert app.screen is dialog
+        await pilot.press("escape")  # closed, the same command works
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"share-safe")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.share_safe
