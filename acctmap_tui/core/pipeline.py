@@ -25,7 +25,7 @@ from acctmap_tui.core.model import (
 )
 from acctmap_tui.core.privacy import hash_for_matching, likely_key_mismatch
 from acctmap_tui.core.score import rescore
-from acctmap_tui.core.sharing import default_field_policy
+from acctmap_tui.core.sharing import carry_marks, default_field_policy
 
 if TYPE_CHECKING:  # the matcher (numpy, rapidfuzz) is imported when a match runs
     from acctmap_tui.core.match import MatchResult
@@ -155,9 +155,13 @@ def _match(ours: AccountList, theirs: AccountList, thresholds: Thresholds, decis
 def carry_forward(session: Session, prior: Session) -> int:
     """Copy scores, owners, actions, notes and category overrides for accounts still in the overlap.
 
-    The scoring factors and weights carry over too. Returns how many accounts were carried; the
-    others keep `carried = False`, which the UI shows as new.
+    The scoring factors and weights carry over too, and so do the marks of what the partner
+    sees (`sharing.carry_marks`: a field the prior kept private stays private, a field it shared
+    stays shared; a column new this quarter keeps the default), before any private value is
+    carried. Returns how many accounts were carried; the others keep `carried = False`, which
+    the UI shows as new.
     """
+    carry_marks(session.fields, prior.fields)
     session.scoring.factors = [Factor(f.key, f.label, f.weight, list(f.levels)) for f in prior.scoring.factors]
     session.scoring.top_n = prior.scoring.top_n
     session.icp_notes = session.icp_notes or prior.icp_notes

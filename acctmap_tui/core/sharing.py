@@ -225,3 +225,36 @@ def default_field_policy(session: Session) -> list[FieldInfo]:
     for name in CALL_FIELDS:
         fields.append(FieldInfo(SESSION_SIDE, name, "", default_shareable(SESSION_SIDE, name)))
     return fields
+
+
+def carry_marks(fields: Iterable[FieldInfo], prior: Iterable[FieldInfo]) -> None:
+    """Mark a new session's fields as a prior session of the partnership marked them (in place).
+
+    `fields` is the new session's `default_field_policy`; `prior` the prior session's marks. A
+    field is the same field when its side and name are (a call field such as "owner" or
+    "next_action"; a list role such as "name" or "owner"; an extra CRM column, by its header).
+
+    - Private stays private: a field the prior marked private is private, and so is a list field
+      read from a column (same side, same header) the prior kept private, whatever role it is
+      read as now: the partner has not seen those values, and a new quarter does not show them.
+    - A shared mark carries when it is the same field from the same column: the user chose to
+      share it, even where the default would not (a call field, an extra column they shared, the
+      list's owner column). A list role read from another column this quarter (a renamed or
+      remapped header) is not what the user shared: it keeps the default, or stays private.
+    - A field the prior did not have (a column new this quarter, or renamed) keeps the default:
+      private for an extra CRM column.
+
+    The prior's marks and the default cannot be told apart (a session stores both as marks), so
+    a prior's default counts as its choice: this only ever makes a field stricter than the
+    default, except where the prior's mark of that very field and column was shared.
+    """
+    prior = list(prior)
+    marks = {(f.side, f.name): f for f in prior}
+    private_columns = {(f.side, f.column) for f in prior
+                       if f.side != SESSION_SIDE and f.column and not f.shareable}
+    for f in fields:
+        before = marks.get((f.side, f.name))
+        if (before is not None and not before.shareable) or (f.side, f.column) in private_columns:
+            f.shareable = False
+        elif before is not None and (f.side == SESSION_SIDE or before.column == f.column):
+            f.shareable = True
