@@ -30,8 +30,8 @@ from textual.worker import Worker, WorkerCancelled
 from acctmap_tui.commands import AppCommands
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core import start
-from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
-from acctmap_tui.core.sharing import view_shows
+from acctmap_tui.core.model import PHASE_LABELS, SIDES, AcctmapError
+from acctmap_tui.core.sharing import field_label, view_shows
 from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbench
 from acctmap_tui.messages import ListsChosen, ListsLoaded, LoadCancelled, SessionChanged
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
@@ -554,6 +554,25 @@ class AcctmapApp(TypedAheadKeys):
         if self.workbench is None:
             return
         self._commit_edits()
+        revealed = self.workbench.undo_reveals() if self.share_safe else ()
+        if revealed:  # taking a "private" mark back shows the field: asked, as p is
+            from acctmap_tui.screens.dialogs import ShowPrivateDialog
+
+            session = self.workbench.session
+            fields = ", ".join(f"{field_label(side, name)} ({session.company(side)})"
+                               if side in SIDES else field_label(side, name)
+                               for side, name in revealed)
+            self.push_screen(ShowPrivateDialog(
+                "Undo shows private fields", f"This undo takes back marking {fields} private: "
+                "the share-safe view would show it again.", "Undo and show them",
+                "y undoes"),
+                lambda yes: self._undo_now() if yes else self.notify(
+                    f"Nothing undone: {fields} stays private.", markup=False))
+            return
+        self._undo_now()
+
+    def _undo_now(self) -> None:
+        assert self.workbench is not None
         self.hold_keys_in_flight()
         what = self.workbench.undo(view_shows(self.workbench.session, self.share_safe))
         self.notify(f"Undid: {what}" if what else "Nothing to undo.", markup=False)

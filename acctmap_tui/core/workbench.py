@@ -109,6 +109,7 @@ class _UndoStep:
     # many pairs there were before it; its undo moves nothing else (`Workbench.undo`)
     decided: tuple[list[Account], int] | None = None
     before: int = 0  # the undo position (`Workbench._at`) before the step: its undo goes back to it
+    reveals: tuple[tuple[str, str], ...] = ()  # (side, field) marks its undo makes shared again
 
 
 class _UnsavedMark:
@@ -197,7 +198,8 @@ class Workbench:
 
     def _changed(self, kind: ChangeKind, description: str | Said, restore: Callable[[], None] | None,
                  account: Account | None = None, *, unsaved: bool = True,
-                 taken_away: Sequence[tuple[Account, str]] = ()) -> Change:
+                 taken_away: Sequence[tuple[Account, str]] = (),
+                 reveals: tuple[tuple[str, str], ...] = ()) -> Change:
         """Record a command's change (`taken_away`: pairs an undo removed, each with the
         decision it had) and tell the listener.
 
@@ -211,7 +213,7 @@ class Workbench:
         if restore is not None:
             moved = ([a for a, _ in deciding[0]], deciding[1]) if deciding is not None else None
             before, self._at = self._at, self._new_position()
-            self._undo.append(_UndoStep(description, restore, account, moved, before))
+            self._undo.append(_UndoStep(description, restore, account, moved, before, reveals))
             del self._undo[:-200]  # a step let go: its undo position stays the one it left
         elif unsaved:
             self._at = self._loose_edit = self._new_position()
@@ -247,6 +249,11 @@ class Workbench:
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
+
+    def undo_reveals(self) -> tuple[tuple[str, str], ...]:
+        """The (side, field) marks the next undo makes shared again (a "private" mark taken
+        back): on a shared screen it shows them, so the app asks first."""
+        return self._undo[-1].reveals if self._undo else ()
 
     def undo(self, shows: Shows | None = None) -> str | None:
         """Reverse the last change; returns what was undone (with the values a view that
@@ -646,7 +653,8 @@ class Workbench:
             info.shareable = old
 
         info.shareable = shareable
-        return self._changed(ChangeKind.SHARING, f"{name} {'shared' if shareable else 'private'}", restore)
+        return self._changed(ChangeKind.SHARING, f"{name} {'shared' if shareable else 'private'}",
+                             restore, reveals=((side, name),) if old and not shareable else ())
 
     # --- agenda -----------------------------------------------------------------------------
 

@@ -256,17 +256,21 @@ class ShowPrivateDialog(Dialog[bool]):
 
     BINDINGS = [Binding("y", "choose(True)", "Show private fields", show=False)]
 
-    def __init__(self) -> None:
+    def __init__(self, title: str = "Show private fields?",
+                 what: str = "The share-safe view hides every private field.",
+                 yes: str = "Show them", hint: str = "y shows them") -> None:
         super().__init__(classes="dialog")
+        self.title_text, self.what, self.yes, self.hint = title, what, yes, hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label("Show private fields?", classes="dialog-title")
-            yield Static("The share-safe view hides every private field. If this screen is "
-                         "shared, your partner will see them.", markup=False)
-            yield Static("y shows them · any other key keeps them hidden", classes="dialog-hint")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Static(f"{self.what} If this screen is shared, your partner will see them.",
+                         markup=False)
+            yield Static(f"{self.hint} · any other key keeps them hidden", classes="dialog-hint",
+                         markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Show them (y)", id="show", variant="error")
+                yield Button(f"{self.yes} (y)", id="show", variant="error")
                 yield Button("Keep hidden", id="keep", variant="primary")
 
     def on_mount(self) -> None:
