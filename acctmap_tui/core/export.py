@@ -6,6 +6,12 @@ partner-safe list carries only fields the session marks shareable (`Session.fiel
 session does not mention falls back to the default policy (core.sharing), so a column nobody
 decided on is private. A hashed record never shows its hash (nor anything but its status).
 
+Which accounts a list holds: the whole overlap, or with a top N the first N by priority of the
+accounts scored or planned (`score.planned_accounts`). A partner-safe list (and a CRM import file,
+which keeps to the shareable fields too) while the priority is private holds the whole overlap,
+by name, whatever the priorities; a top N is refused (`score.PRIVATE_TOP`): the accounts it picks
+would tell the private order, one account at a time.
+
 CSV cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP guidance on
 CSV injection); everything else is written exactly, as text, so leading zeros survive.
 """
@@ -20,8 +26,8 @@ from pathlib import Path
 
 from acctmap_tui.core import atomic
 from acctmap_tui.core.categorize import category_of
-from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, Account, AcctmapError, Record, Session
-from acctmap_tui.core.score import in_shown_order, name_order, planned_accounts, ranked
+from acctmap_tui.core.model import OURS, PARTNER, Account, AcctmapError, Record, Session
+from acctmap_tui.core.score import goes_by_priority, in_shown_order, name_order, planned_accounts, ranked
 from acctmap_tui.core.sharing import CORE_ROLES, SIDE_PREFIX, SharePolicy, Shows, extra_headers
 
 ACTION_COLUMNS = ["rank", "account", "domain", "our status", "their status", "category", "play",
@@ -131,7 +137,11 @@ def listed_accounts(session: Session, top: int | None = None, rank_shown: bool =
                     shows: Shows | None = None) -> list[Account]:
     """The accounts an action list holds: the overlap, or its top `top` planned ones
     (`score.planned_accounts`), by rank; by name when the rank may not show. `shows`: what a
-    partner-safe list may show; ties and the order by name go by the names it shows."""
+    partner-safe list may show; ties and the order by name go by the names it shows.
+
+    A top N for a list that may not go by the priority (`score.goes_by_priority`) raises
+    AcctmapError (`score.PRIVATE_TOP`); without one the list is the overlap, which no
+    priority chooses."""
     accounts = ranked(session, shows) if top is None else planned_accounts(session, top, shows)
     return in_shown_order(accounts, rank_shown, name_order(shows, session.session_id))
 
@@ -144,8 +154,8 @@ def action_rows(session: Session, top: int | None = None, shareable_only: bool =
     Each row holds exactly the columns of `action_columns(session, shareable_only)`.
     """
     policy = SharePolicy(session) if shareable_only else None
-    accounts = listed_accounts(session, top, policy is None or policy.shareable(SESSION_SIDE, "priority"),
-                               policy.shareable if policy is not None else None)
+    shows = policy.shareable if policy is not None else None
+    accounts = listed_accounts(session, top, goes_by_priority(shows), shows)
     columns, record_columns = _layout(session, policy, all_fields)
     rows = []
     for rank, account in enumerate(accounts, start=1):
@@ -274,15 +284,33 @@ def to_xlsx(rows: Sequence[dict[str, str]], columns: Sequence[str], title: str =
     return buf.getvalue()
 
 
+def _crm_layout(session: Session, crm: str) -> list[str]:
+    shared = action_columns(session, shareable_only=True)
+    return [c for c in CRM_COLUMNS[crm] if c in shared]
+
+
+def crm_columns(session: Session, crm: str) -> list[str]:
+    """The columns of a CRM import file, as the CRM's importer names them."""
+    return [CRM_COLUMNS[crm][c] for c in _crm_layout(session, crm)]
+
+
 def crm_rows(session: Session, crm: str, top: int | None = None
              ) -> tuple[list[str], list[dict[str, str]]]:
     """The plan as a CRM import file: one row per account, shareable fields only, named as the
-    CRM's importer expects (standard fields by their import names, the rest as custom fields)."""
+    CRM's importer expects (standard fields by their import names, the rest as custom fields).
+    Like a partner-safe list, it refuses a top N while the priority is private."""
     names = CRM_COLUMNS[crm]
-    shared = action_columns(session, shareable_only=True)
+    columns = _crm_layout(session, crm)
     rows = action_rows(session, top=top, shareable_only=True)
-    columns = [c for c in names if c in shared]
     return [names[c] for c in columns], [{names[c]: row[c] for c in columns} for row in rows]
+
+
+def top_allowed(session: Session, fmt: str = "csv", partner_safe: bool = False) -> bool:
+    """May a list in `fmt`, partner-safe or not, be cut to a top N? Not one that keeps to the
+    shareable fields (partner-safe, or a CRM import file) while the priority is private."""
+    if not (partner_safe or fmt in CRM_COLUMNS):
+        return True
+    return goes_by_priority(SharePolicy(session).shareable)
 
 
 def export_format(name: str | Path) -> str | None:
@@ -298,7 +326,8 @@ def write_export(session: Session, path: str | Path, fmt: str = "csv", top: int 
                  partner_safe: bool = False, all_fields: bool = False) -> Path:
     """Write the action list in one of EXPORT_FORMATS; partner-safe keeps to the shareable fields.
 
-    The CRM import formats always keep to the shareable fields.
+    The CRM import formats always keep to the shareable fields. A top N of a list that keeps to
+    them is refused while the priority is private (`top_allowed`; AcctmapError, nothing written).
     """
     path = Path(path)
     fmt = {"markdown": "md", "excel": "xlsx"}.get(fmt.lower(), fmt.lower())

@@ -5,6 +5,12 @@ priority = sum(weight x level). Rank orders the overlap by priority, highest fir
 
 "By name" is by the name a view shows (`name_order`): on a shared screen whose names are private,
 an order by the real names would tell the hidden names' alphabetical order.
+
+What a partner sees is never chosen by a private priority (`goes_by_priority`): a top N would give
+the private order away one account at a time (`--top 1`, `--top 2`, ...), and "scored or planned"
+tells which accounts have a priority at all. While the priority is private, a partner-safe list
+refuses a top N (`planned_accounts` raises `PRIVATE_TOP`) and lists the whole overlap; the
+share-safe Assign list is `shared_plan`: the planned accounts and the first N by name.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from acctmap_tui.core.model import OURS, PARTNER, Account, Factor, Session
+from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, Account, AcctmapError, Factor, Session
 from acctmap_tui.core.sharing import Shows, account_name, record_name
 
 # What names an account on screen: a row with any of these hidden must not be ordered by them.
@@ -94,15 +100,51 @@ def ranks(session: Session) -> dict[str, int]:
     return {a.pair_id: i for i, a in enumerate(ranked(session), start=1)}
 
 
+PRIVATE_TOP = ("--top picks accounts by priority, which is private in this session: mark priority "
+               "shared (ctrl+o in the app) or leave out --top")
+# the call's fields that make an account "planned", as a partner may see them
+PLAN_FIELDS = ("owner", "next_action")
+
+
+def goes_by_priority(shows: Shows | None) -> bool:
+    """May a view or a list that `shows(side, field)` (None: an internal one) choose, cut or order
+    accounts by the priority? Only while the priority is shared: a choice by it tells it."""
+    return shows is None or shows(SESSION_SIDE, "priority")
+
+
 def planned_accounts(session: Session, top: int | None = None, shows: Shows | None = None
                      ) -> list[Account]:
     """The action list: the first `top` (the session's top N) of the accounts that are scored
     or have an owner or a next action, by rank (`ranked`, for the view that `shows`). Never
     padded: "top 15" with 4 such accounts lists those 4, and an owner given before anything was
-    scored keeps the account listed."""
+    scored keeps the account listed.
+
+    Refused (AcctmapError `PRIVATE_TOP`) for a view that may not go by the priority
+    (`goes_by_priority`): both the cut and "scored" are the private priority."""
+    if not goes_by_priority(shows):
+        raise AcctmapError(PRIVATE_TOP)
     top = session.scoring.top_n if top is None else top
     return [a for a in ranked(session, shows)
             if a.priority > 0 or a.owner or a.next_action][: max(top, 0)]
+
+
+def plan_fields_shown(shows: Shows | None) -> tuple[str, ...]:
+    """Which of PLAN_FIELDS a view that `shows(side, field)` shows: only they may say an account
+    is planned (a row chosen by a private owner would tell which accounts have one)."""
+    return tuple(f for f in PLAN_FIELDS if shows is None or shows(SESSION_SIDE, f))
+
+
+def shared_plan(session: Session, shows: Shows | None, top: int | None = None) -> list[Account]:
+    """What a view that may not go by the priority lists to plan on (the share-safe Assign list
+    while the priority is private), chosen by what the partner sees, never by the priority:
+    every account with an owner or a next action (of those fields the view shows: what was
+    planned on the call), and the first `top` (the session's top N) of the overlap by name, to
+    work down. By name (`name_order`). Change the priorities: the same accounts, in the same order."""
+    top = session.scoring.top_n if top is None else top
+    fields = plan_fields_shown(shows)
+    overlap = sorted(session.overlap(), key=name_order(shows, session.session_id))
+    return [a for i, a in enumerate(overlap)
+            if i < top or any(getattr(a, f) for f in fields)]
 
 
 def in_shown_order(accounts: list[Account], rank_shown: bool, by_name: Order | None = None
