@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,6 +40,9 @@ from acctmap_tui.screens.dialogs import (
 )
 from acctmap_tui.screens.worker_report import report_back
 
+if TYPE_CHECKING:
+    from acctmap_tui.app import AcctmapApp
+
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 KEY_SUFFIXES = (".key",)
 PATH_FIELDS = ("ours-path", "theirs-path", "prior-path", "key-path")  # fields the picker can fill
@@ -57,6 +61,10 @@ class ListFiles(DirectoryTree):
 class LoadScreen(Screen):
     """Runs ingest + match for the request it is given, or asks for the two files first; it
     reports back with `ListsLoaded` / `LoadCancelled` (the app installs or goes back)."""
+
+    if TYPE_CHECKING:
+        @property
+        def app(self) -> AcctmapApp: ...
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -258,15 +266,25 @@ class LoadScreen(Screen):
         self.post_message(ListsLoaded(result, mode="icp"))
 
     def _ask_carry(self, mismatch: PartnerMismatch, request: SessionRequest | None) -> None:
-        """The prior session is of another partnership: carry it anyway, or back to the form."""
+        """The prior session is of another partnership: carry it anyway, or back to the form.
+        In the share-safe view its companies are not named (the other partnership is private
+        to us, as the Compare picker keeps it)."""
+        said = mismatch.mismatch
+        if self.app.share_safe:
+            prior = request.prior if request is not None else None
+            prior_name = f"the prior session {prior}" if isinstance(prior, (str, Path)) else \
+                "the prior session"
+            said = (f"{prior_name} is of another partnership than these lists (its companies "
+                    "are hidden in the share-safe view)")
+
         def answered(carry: bool | None) -> None:
             if carry and request is not None:
                 self._start(replace(request, force=True))
             else:
-                self._failed(f"{mismatch.mismatch}. If these are the same companies under other "
-                             "names, type the names above; or give another prior session")
+                self._failed(f"{said}. If these are the same companies under other names, type "
+                             "the names above; or give another prior session")
 
-        self.app.push_screen(CarryAnywayDialog(mismatch.mismatch), answered)
+        self.app.push_screen(CarryAnywayDialog(said), answered)
 
     def _failed(self, message: str) -> None:
         self.query_one("#load-progress").display = False

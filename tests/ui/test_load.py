@@ -159,3 +159,30 @@ async def test_a_prior_session_of_another_partnership_is_carried_only_when_asked
         assert app.current_mode == "icp" and app.workbench is not None
         carried = next(a for a in app.workbench.session.overlap() if a.key == "acme.com")
         assert carried.owner == "Dana Reyes" and app.workbench.session.partner == "Globex"
+
+
+async def test_in_the_share_safe_view_the_carry_question_does_not_name_the_other_partnership(
+        tmp_path, sessions_dir):
+    """The other partnership's companies come from inside the prior file; the share-safe Compare
+    picker hides other partnerships, and so does this question (audit 4, N6)."""
+    from acctmap_tui.core import session as session_io
+    from acctmap_tui.core.start import SessionRequest, open_workbench
+    from acctmap_tui.screens.dialogs import CarryAnywayDialog
+
+    ours, theirs = write_lists(tmp_path)
+    earlier = open_workbench(SessionRequest(ours, theirs, ours_name="Northwind",
+                                            partner_name="ZZSInitech"))
+    prior = session_io.save(earlier.session, tmp_path / "q3.toml")
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.share_safe = True  # on in the session this form was opened from (ctrl+n)
+        await _fill_and_load(app, pilot, ours_path=str(ours), theirs_path=str(theirs),
+                             ours_name="Northwind", theirs_name="Globex", prior_path=str(prior))
+        assert isinstance(app.screen, CarryAnywayDialog)
+        asked = str(app.screen.query_one("#carry-message").content)
+        assert "another partnership" in asked and "ZZS" not in asked, asked
+        await pilot.press("escape")
+        await pilot.pause()
+        error = str(app.screen.query_one("#load-error").content)
+        assert "another partnership" in error and "ZZS" not in error, error
