@@ -40,7 +40,7 @@ from acctmap_tui.core.model import (
     quarter,
 )
 from acctmap_tui.core.normalize import name_key
-from acctmap_tui.core.sharing import COMPARED_FIELD, SharePolicy, Shows
+from acctmap_tui.core.sharing import COMPARED_FIELD, HIDDEN_NAME, SharePolicy, Shows, account_name
 from acctmap_tui.core.score import neutral_key, priority_accounts, ranks
 
 NEW, GONE, CHANGED, SAME = "new", "gone", "changed", "same"
@@ -437,15 +437,25 @@ def hint_shown(shows: Shows) -> bool:
     return all(shows(side, role) for side in (OURS, PARTNER) for role in ("name", "domain"))
 
 
-def _safe_identity(acc: Account | None, role: str, ok: dict[str, bool]) -> str:
-    """The account's name or domain from a side whose field may be shown, else ""."""
-    if acc is None:
-        return ""
-    for side, rec in ((OURS, acc.ours), (PARTNER, acc.theirs)):
-        value = rec.name if role == "name" else ("" if rec.hashed else rec.domain)
-        if ok[side] and value:
-            return value
-    return ""
+def key_shown(key: str, shows: Shows) -> bool:
+    """Whether an account's comparison key may show: a domain, or without one a name key
+    ("name:acme"), or both with a pair's keys ("acme.com [acme.com|name:acme]")."""
+    names = shows(OURS, "name") and shows(PARTNER, "name")
+    return shows(OURS, "domain") and shows(PARTNER, "domain") and (names or "name:" not in key)
+
+
+def shown_identity(d: AccountDiff | None, shows: Shows) -> tuple[str, str]:
+    """The key and the name an account of a diff goes by where `shows(side, field)` says what
+    may show: the key where `key_shown`, else ""; the name as every view names an account
+    (`sharing.account_name`: ours, theirs, then a domain, else "(our name hidden)"). The one
+    rule of the partner-safe report (both sessions' policies) and of the Compare screen and its
+    account dialog (the share-safe view's); None (an account the diff does not hold) is named by
+    nothing."""
+    if d is None:
+        return "", HIDDEN_NAME
+    account = d.new if d.new is not None else d.old
+    assert account is not None  # a diff holds the account in one session at least
+    return d.key if key_shown(d.key, shows) else "", account_name(account, shows)
 
 
 def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
@@ -453,7 +463,8 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
 
     Private fields (notes, priority and rank by default) leave the columns, the changes and the
     summary; an account whose only changes were private counts as unchanged; last time's actions
-    keep only their shareable parts. Rows are in the order of what they show (`report_order`,
+    keep only their shareable parts. Each account goes by the key and name `shown_identity`
+    gives it, as on the Compare screen; rows are in the order of what they show (`report_order`,
     `action_order`), never of a name or a domain left out.
     """
     ok = both_shareable(old, new)
@@ -461,13 +472,9 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
     def shows(compared: str) -> bool:
         return ok(*COMPARED_FIELD[compared])
 
-    names = {side: ok(side, "name") for side in (OURS, PARTNER)}
-    domains = {side: ok(side, "domain") for side in (OURS, PARTNER)}
-
-    def identity(acc: Account | None) -> dict[str, str]:
-        """The key and name an account goes by where its names or domains may be private."""
-        name = _safe_identity(acc, "name", names)
-        return {"key": _safe_identity(acc, "domain", domains) or name, "name": name}
+    def identity(a: AccountDiff | None) -> dict[str, str]:
+        key, name = shown_identity(a, ok)
+        return {"key": key, "name": name}
 
     shown = tuple(f for f in d.fields if shows(f))
     hints = hint_shown(ok)
@@ -477,12 +484,13 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
         changes = [c for c in a.changes if c.field in shown]
         kind = SAME if a.kind == CHANGED and not changes else a.kind
         accounts.append(replace(
-            a, **identity(a.new if a.new is not None else a.old), kind=kind, changes=changes,
+            a, **identity(a), kind=kind, changes=changes,
             movement=a.movement if category else "", hint=a.hint if hints else "",
         ))
     actions = shareable_actions(d.actions, shows)
     if actions:  # none when they are private: then no account is looked up
-        by_key = {a.key: a for a in old.overlap()} | {a.key: a for a in new.overlap()}
+        # by the diff's own keys, one per pair (also a one-to-many pair's: "key [pair]")
+        by_key = {a.key: a for a in d.accounts}
         actions = sorted((replace(r, **identity(by_key.get(r.key))) for r in actions),
                          key=action_order)
     return replace(d, accounts=report_order(accounts, new.session_id), actions=actions,

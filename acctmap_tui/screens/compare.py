@@ -26,18 +26,15 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from acctmap_tui.core.compare import (
     ACTION_GONE, ACTION_STATES, ACTIVATION, CHANGED, DONE, DROPPED, GONE, KINDS, NEW, OPEN, OVERDUE,
     AccountDiff, ActionReview, HistoryPoint, SessionDiff, bar, hint_shown, history, number,
-    period_labels, signed,
+    period_labels, shown_identity, signed,
 )
 from acctmap_tui.core.categorize import format_rate
-from acctmap_tui.core.model import CATEGORIES, OURS, PARTNER, Session
-from acctmap_tui.core.sharing import HIDDEN_NAME
+from acctmap_tui.core.model import CATEGORIES, Session
 from acctmap_tui.core.score import neutral_key
 from acctmap_tui.core.session import SessionInfo
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
 from acctmap_tui.screens.base import PhaseScreen
-from acctmap_tui.screens.compare_account import (
-    KIND_LABEL, CompareAccountScreen, category_code, diff_name, key_shown,
-)
+from acctmap_tui.screens.compare_account import KIND_LABEL, CompareAccountScreen, category_code
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
 from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.views.compare import FILTERS, CompareView
@@ -397,7 +394,7 @@ class CompareScreen(PhaseScreen):
             table.add_column(label, width=w)
         room = max(20, width - sum(fixed.values()) - 2 * 4)
         table.add_column("What changed (then -> now)", width=room)
-        named = [(d, diff_name(d, self.shows)) for d in self.view.visible()]
+        named = [(d, shown_identity(d, self.shows)[1]) for d in self.view.visible()]
         # by what is shown within each kind (rows in a private name's order would hint at it)
         named.sort(key=lambda dn: (KINDS.index(dn[0].kind), *self._shown_order(dn[0], dn[1])))
         for d, name in named:
@@ -451,16 +448,13 @@ class CompareScreen(PhaseScreen):
         `core.score.neutral_key` (the rule of every list by name: never the hidden names'
         or domains' order)."""
         account = None if d is None else d.new if d.new is not None else d.old
-        key = d.key if d is not None and key_shown(d.key, self.shows) else ""
+        key = shown_identity(d, self.shows)[0]
         neutral = neutral_key(account, self.current.session_id) if account is not None else b""
         return name.casefold(), key, neutral
 
     def _action_name(self, a: ActionReview) -> str:
         """The account of one of last session's actions, named as the screen may name it."""
-        d = self.view.account(a.key)
-        if d is not None:
-            return diff_name(d, self.shows)
-        return a.name if self.shows(OURS, "name") and self.shows(PARTNER, "name") else HIDDEN_NAME
+        return shown_identity(self.view.account(a.key), self.shows)[1]
 
     def _category(self, d: AccountDiff) -> str:
         if not self._may_show("category"):

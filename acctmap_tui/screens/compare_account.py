@@ -16,27 +16,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from acctmap_tui.core.compare import (
-    CHANGED, FIELDS, GONE, NEW, SAME, AccountDiff, hint_shown, values,
+    CHANGED, FIELDS, GONE, NEW, SAME, AccountDiff, hint_shown, shown_identity, values,
 )
-from acctmap_tui.core.model import CATEGORY_BY_KEY, OURS, PARTNER, Account, Session
-from acctmap_tui.core.sharing import SharePolicy, Shows, account_name
+from acctmap_tui.core.model import CATEGORY_BY_KEY, Account, Session
+from acctmap_tui.core.sharing import SharePolicy
 from acctmap_tui.screens.dialogs import Dialog
 
 KIND_LABEL = {NEW: "+ new", GONE: "- gone", CHANGED: "~ changed", SAME: "= same"}
 BODY_MOST = 30  # rows of fields and history shown at most, however tall the screen
-
-def key_shown(key: str, shows: Shows) -> bool:
-    """Whether an account's comparison key may show: a domain, or without one a name key
-    ("name:acme"), or both with a pair's keys."""
-    names = shows(OURS, "name") and shows(PARTNER, "name")
-    return shows(OURS, "domain") and shows(PARTNER, "domain") and (names or "name:" not in key)
-
-
-def diff_name(d: AccountDiff, shows: Shows) -> str:
-    """The account of a diff named as a view that `shows(side, field)` may name it."""
-    account = d.new if d.new is not None else d.old
-    return account_name(account, shows) if account is not None else d.name
-
 
 def category_text(key: str | None) -> str:
     """'INTRO Their customer / our prospect' for a category key; '(none)' when there is none."""
@@ -138,9 +125,10 @@ class CompareAccountScreen(Dialog[None]):
         d = self.diff
         text = Text()
         text.append(f" {KIND_LABEL[d.kind]} ", style="reverse bold")
-        text.append(f"  {diff_name(d, self.shows)}", style="bold")
-        if key_shown(d.key, self.shows):
-            text.append(f"  ({d.key})", style="dim")
+        key, name = shown_identity(d, self.shows)  # as the Compare report names it
+        text.append(f"  {name}", style="bold")
+        if key:
+            text.append(f"  ({key})", style="dim")
         if d.movement and self._shown("category"):
             text.append(f"\nMovement: {d.movement}")
         if d.hint and hint_shown(self.shows):

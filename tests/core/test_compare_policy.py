@@ -17,7 +17,9 @@ from acctmap_tui.core.compare import (
     NEW, PartnerMismatch, diff_sessions, partner_safe, render_csv, render_json, render_markdown,
     render_text,
 )
-from acctmap_tui.core.model import CUSTOMER, OURS, PARTNER, PROSPECT, SESSION_SIDE, Session
+from acctmap_tui.core.model import (
+    CUSTOMER, OURS, PARTNER, PROSPECT, SESSION_SIDE, Account, Session,
+)
 from acctmap_tui.core.sharing import default_field_policy
 from acctmap_tui.core.start import SessionRequest, prepare
 from tests.core.compare_factory import Q3, Q4, acct, session
@@ -106,6 +108,7 @@ def test_the_review_panes_fields_ask_one_policy_per_pair(policies_made):
 # --- the "domain changed?" hint: one rule ---------------------------------------------------------
 
 IDENTITY = [(side, role) for side in (OURS, PARTNER) for role in ("name", "domain")]
+NAME_ORDER = [(side, role) for role in ("name", "domain") for side in (OURS, PARTNER)]
 
 
 @pytest.mark.parametrize("hidden", list(product([False, True], repeat=4)))
@@ -188,12 +191,95 @@ def test_with_names_and_domains_private_rows_alike_go_by_a_neutral_key():
     by_name = [a.new.ours.name for a in d.accounts]
     assert by_name == names  # the internal report: by name
     safe = partner_safe(d, old, new)
-    assert {(a.key, a.name) for a in safe.accounts} == {("", "")}
+    assert {(a.key, a.name) for a in safe.accounts} == {("", "(our name hidden)")}
     listed = [a.new.ours.name for a in safe.accounts]
     neutral = [neutral_key(a.new, new.session_id) for a in safe.accounts]
     assert neutral == sorted(neutral)
     assert listed != names and [a.new.ours.domain for a in safe.accounts] != sorted(domains)
     assert [a["key"] for a in json.loads(render_json(safe))["accounts"]] == [""] * len(names)
+
+
+# --- one naming rule: the report names an account as the Compare screen does ---------------------
+
+
+def _named(n: str, domain: bool = True, **kw) -> Account:
+    """An account whose four identity values each say what they are, and differ (a pair matched
+    by name has no domain: its key is our name key)."""
+    a = acct(f"ourdomain-{n}.com" if domain else "", f"Ourname-{n}", CUSTOMER, CUSTOMER,
+             their_name=f"Theirname-{n}", **kw)
+    a.theirs.domain = f"theirdomain-{n}.net" if domain else ""
+    a.ours.name_key, a.theirs.name_key = f"ourname-{n}", f"theirname-{n}"
+    return a
+
+
+def _identities(*private: tuple[str, str]) -> tuple[Session, Session]:
+    """Last quarter and this one: a one-to-many pair (two of theirs to our Ourname-1, each with an
+    action), a pair matched by name, one account gone and one new; each agreed an action."""
+    def twin(**kw) -> Account:
+        a = _named("1", **kw)
+        a.theirs.name, a.theirs.domain, a.theirs.name_key = ("Theirname-1b", "theirdomain-1b.net",
+                                                             "theirname-1b")
+        return a
+
+    old = session([_named("1", next_action="plan 1"), twin(next_action="plan 1b"),
+                   _named("2", next_action="plan 2"), _named("3", False, next_action="plan 3")],
+                  day=Q3)
+    new = session([_named("1", next_action="plan 1", owner="Sam"), twin(next_action="plan 1b"),
+                   _named("3", False, next_action="plan 3"), _named("4")])
+    return marked(old, *private), marked(new, *private)
+
+
+@pytest.mark.parametrize("hidden", list(product([False, True], repeat=4)))
+def test_the_report_names_each_account_as_every_view_does(hidden):
+    """The partner-safe report's rows and last time's actions go by the name every view gives an
+    account (`sharing.account_name`: ours, theirs, then a domain, else "(our name hidden)") and
+    by its key where the key may show, as the Compare screen and its account dialog do; an action
+    of a one-to-many pair is named by its own pair."""
+    private = [field for field, off in zip(IDENTITY, hidden) if off]
+    old, new = _identities(*private)
+    d = diff_sessions(old, new)
+    policy = compare.both_shareable(old, new)
+    safe = partner_safe(d, old, new)
+    domains = not any(role == "domain" for _, role in private)
+    names = not any(role == "name" for _, role in private)
+    by_account = {id(a.new or a.old): a for a in safe.accounts}
+    assert len(by_account) == len(d.accounts) == 5
+    for a in d.accounts:
+        account = a.new or a.old
+        shown = by_account[id(account)]
+        assert shown.name == sharing.account_name(account, policy), (a.key, private)
+        key_shows = domains and (names or "name:" not in a.key)
+        assert shown.key == (a.key if key_shows else ""), (a.key, private)
+    plans = {account.next_action: account for account in old.overlap()}
+    assert len(safe.actions) == 4
+    for r in safe.actions:
+        assert r.name == sharing.account_name(plans[r.next_action], policy), (r, private)
+
+
+def test_the_screens_ask_the_cores_naming_rule():
+    from acctmap_tui.screens import compare as compare_screen, compare_account
+
+    assert compare_account.shown_identity is compare_screen.shown_identity is compare.shown_identity
+    assert not hasattr(compare_account, "diff_name") and not hasattr(compare, "_safe_identity")
+
+
+@pytest.mark.parametrize("hidden", list(product([False, True], repeat=4)))
+def test_no_private_name_or_domain_names_an_account_in_the_report(hidden):
+    """Names and domains marked private (on either side, in either session) appear in no format:
+    a row goes by a value that may show, else by "(our name hidden)"."""
+    private = [field for field, off in zip(IDENTITY, hidden) if off]
+    old, new = _identities(*private)
+    old.fields = default_field_policy(old)  # the stricter policy of the two is the new one's
+    safe = partner_safe(diff_sessions(old, new), old, new)
+    words = {(OURS, "name"): "ourname", (PARTNER, "name"): "theirname",
+             (OURS, "domain"): "ourdomain", (PARTNER, "domain"): "theirdomain"}
+    for fmt, render in RENDERERS.items():
+        report = render(safe).casefold()
+        for field in private:
+            assert words[field] not in report, (fmt, field, private)
+        # the check can fail: the first value that may show names the rows
+        first = next((words[f] for f in NAME_ORDER if f not in private), "(our name hidden)")
+        assert first in report, (fmt, private)
 
 
 # --- one partnership rule ------------------------------------------------------------------------
