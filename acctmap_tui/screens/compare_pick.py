@@ -30,8 +30,28 @@ from acctmap_tui.screens.dialogs import Dialog
 
 OTHER_PARTNER = "other partner"
 OTHERS_HIDDEN = "Sessions of other partnerships are hidden in the share-safe view."
-# Column widths of a row: date, title, partner, overlap, mark.
-_W_DATE, _W_TITLE, _W_PARTNER, _W_OVERLAP = 10, 32, 14, 7
+# Column widths of a row: date, title, partner, overlap, then the mark; the title and the partner
+# are at most this wide, and give way (to at least this) where the dialog is narrower.
+_W_DATE, _W_OVERLAP, _GAP = 10, 7, 2
+_W_TITLE, _W_PARTNER = 32, 14
+_LEAST_TITLE, _LEAST_PARTNER = 12, 8
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The widths of a row's title and partner columns."""
+
+    title: int = _W_TITLE
+    partner: int = _W_PARTNER
+
+    @classmethod
+    def fitting(cls, room: int, marked: bool) -> Columns:
+        """The widest columns whose row fits in `room` cells, with the "other partner" mark
+        when a row listed has it (`marked`): at 80 columns a row is one line, not two."""
+        rest = (room - _W_DATE - _W_OVERLAP - 3 * _GAP
+                - (_GAP + len(OTHER_PARTNER) if marked else 0))
+        partner = min(_W_PARTNER, max(_LEAST_PARTNER, rest * _W_PARTNER // (_W_TITLE + _W_PARTNER)))
+        return cls(min(_W_TITLE, max(_LEAST_TITLE, rest - partner)), partner)
 
 
 @dataclass
@@ -78,7 +98,8 @@ def what_differs(info: SessionInfo) -> str:
     return f"{info.path.name} · {when} · {info.accounts:,} pairs, {info.review:,} in review"
 
 
-def _row(info: SessionInfo, current: Session, twin: bool = False) -> Text:
+def _row(info: SessionInfo, current: Session, twin: bool = False,
+         columns: Columns = Columns()) -> Text:
     """One option: date, title, partner, overlap count, and a word when it is another partner;
     a `twin` (same date and title as another) gets a second line saying what differs."""
     if info.error:
@@ -87,20 +108,23 @@ def _row(info: SessionInfo, current: Session, twin: bool = False) -> Text:
         return text
     when = info.date.isoformat() if info.date else "?"
     title = short_title(info.title, info.ours, info.partner) or info.path.name
-    line = (f"{when:<{_W_DATE}}  {_fit(title, _W_TITLE):<{_W_TITLE}}  "
-            f"{_fit(info.partner, _W_PARTNER):<{_W_PARTNER}}  {info.overlap:>{_W_OVERLAP}}")
+    gap = " " * _GAP
+    line = gap.join((f"{when:<{_W_DATE}}", f"{_fit(title, columns.title):<{columns.title}}",
+                     f"{_fit(info.partner, columns.partner):<{columns.partner}}",
+                     f"{info.overlap:>{_W_OVERLAP}}"))
     text = Text(line)
     if not same_partnership(info, current):
-        text.append(f"  {OTHER_PARTNER}", style="bold reverse")
+        text.append(gap)
+        text.append(OTHER_PARTNER, style="bold reverse")
     if twin:
-        text.append(f"\n{'':<{_W_DATE}}  ")
+        text.append(f"\n{'':<{_W_DATE}}{gap}")
         text.append(what_differs(info), style="italic")
     return text
 
 
-def _header() -> str:
-    return (f"{'Date':<{_W_DATE}}  {'Session':<{_W_TITLE}}  {'Partner':<{_W_PARTNER}}  "
-            f"{'Overlap':>{_W_OVERLAP}}")
+def _header(columns: Columns = Columns()) -> str:
+    return (" " * _GAP).join((f"{'Date':<{_W_DATE}}", f"{'Session':<{columns.title}}",
+                              f"{'Partner':<{columns.partner}}", f"{'Overlap':>{_W_OVERLAP}}"))
 
 
 class ComparePickScreen(Dialog[ComparePick | None]):
@@ -126,13 +150,14 @@ class ComparePickScreen(Dialog[ComparePick | None]):
         self.chosen = chosen
         self.infos: list[SessionInfo] = []
         self.pending: ComparePick | None = None  # another partner's session, waiting for "anyway"
+        self._drawn: tuple[Columns, int] | None = None  # the rows' columns, the header's indent
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-dialog"):
             yield Static(f"Compare {self.current.ours} x {self.current.partner} with an earlier "
                          f"session  (from {self.sessions_dir}/)", id="pick-title", markup=False)
             yield Static(OTHERS_HIDDEN, id="pick-hidden")
-            yield Static(_header(), id="pick-head")
+            yield Static(_header(), id="pick-head", markup=False)
             yield OptionList(id="pick-list")
             yield Static("", id="pick-notice")
             with Horizontal(id="pick-buttons"):
@@ -157,11 +182,10 @@ class ComparePickScreen(Dialog[ComparePick | None]):
         self.infos = [i for i in infos if not i.error] + [i for i in infos if i.error]
         options = self.query_one("#pick-list", OptionList)
         options.clear_options()
-        alike = twins(self.infos)
-        options.add_options(
-            Option(_row(info, self.current, n in alike), id=str(n), disabled=bool(info.error))
-            for n, info in enumerate(self.infos)
-        )
+        options.add_options(Option("", id=str(n), disabled=bool(info.error))
+                            for n, info in enumerate(self.infos))
+        self._drawn = None
+        self._draw_rows()
         self.pending = None
         self._notice("")
         if not self.infos:
@@ -172,6 +196,36 @@ class ComparePickScreen(Dialog[ComparePick | None]):
         if first is not None:
             options.highlighted = first
         options.focus()
+
+    def on_resize(self) -> None:
+        self._draw_rows()  # the dialog's width follows the terminal's
+
+    def _layout(self) -> tuple[Columns, int]:
+        """The columns whose rows fit the list as it is laid out now (room kept for its
+        scrollbar; the widest until it is laid out), and the header's indent to line up with
+        the rows (the list's border and padding are not the header's)."""
+        options = self.query_one("#pick-list", OptionList)
+        inside = options.content_region
+        if inside.width <= 0:
+            return Columns(), 0
+        marked = any(not i.error and not same_partnership(i, self.current) for i in self.infos)
+        indent = inside.x - self.query_one("#pick-head", Static).content_region.x
+        return (Columns.fitting(inside.width - options.styles.scrollbar_size_vertical, marked),
+                max(0, indent))
+
+    def _draw_rows(self) -> None:
+        """Write the header and every row for the room there is, when that changed."""
+        layout = self._layout()
+        if layout == self._drawn:
+            return
+        self._drawn = layout
+        columns, indent = layout
+        self.query_one("#pick-head", Static).update(" " * indent + _header(columns))
+        options = self.query_one("#pick-list", OptionList)
+        alike = twins(self.infos)
+        for n, info in enumerate(self.infos):
+            options.replace_option_prompt_at_index(
+                n, _row(info, self.current, n in alike, columns))
 
     def _first_choice(self) -> int | None:
         """The session chosen before, else the newest readable one of the same partnership."""

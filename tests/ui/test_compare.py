@@ -20,7 +20,7 @@ from acctmap_tui.core.score import rescore
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.compare import CompareScreen
 from acctmap_tui.screens.compare_account import CompareAccountScreen
-from acctmap_tui.screens.compare_pick import ComparePickScreen
+from acctmap_tui.screens.compare_pick import OTHER_PARTNER, ComparePickScreen
 from tests.ui.factory import burst, small_workbench
 from tests.ui.test_share_safe_everywhere import screen_lines
 
@@ -347,6 +347,35 @@ def test_snapshot_compare(snap_compare, sessions_dir: Path) -> None:
 def test_snapshot_picker(snap_compare, sessions_dir: Path) -> None:
     app = make_app(sessions_dir)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_compare)
+
+
+def test_snapshot_picker_at_80x24(snap_compare, sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_compare)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
+async def test_picker_rows_are_one_line_each_under_their_headings(sessions_dir: Path,
+                                                                   size: tuple[int, int]) -> None:
+    """At 80 columns too, a session's date, title, partner, overlap and "other partner" mark
+    are one line (the overlap went onto a second one), each under its heading."""
+    app = make_app(sessions_dir)
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        assert isinstance(app.screen, ComparePickScreen)
+        lines = screen_lines(app)
+        head = next(line for line in lines if "Date" in line and "Session" in line)
+        assert "Partner" in head and "Overlap" in head, head
+        for day, partner, overlap in (("2026-09-02", "Initech", "10"),
+                                      ("2026-08-20", "Globex", "10"),
+                                      ("2026-05-14", "Globex", "6")):
+            row = next(line for line in lines if day in line)
+            assert row.index(day) == head.index("Date"), (head, row)
+            assert row.index("2026-Q") == head.index("Session"), (head, row)
+            assert row.index(partner) == head.index("Partner"), (head, row)
+            end = head.index("Overlap") + len("Overlap")
+            assert row[end - len(overlap) - 1:end] == f" {overlap}", (head, row)
+            assert (OTHER_PARTNER in row) is (partner == "Initech"), row
 
 
 def _plain(renderable) -> str:
