@@ -2,14 +2,17 @@
 
 Builds two synthetic sessions of N overlap accounts (default 10,000) where the second one has
 about 5% accounts gone, 5% new, 10% category moves, 10% new owners / actions, 3% renamed
-companies, 2% changed domains and 10% priority moves, then prints seconds per step.
+companies, 2% changed domains and 10% priority moves, then prints seconds per step; the diff
+itself in CPU seconds, the least and the median of REPEATS runs (default 5: one run on a
+shared machine is noise).
 
-    python bench/compare_bench.py [N]
+    python bench/compare_bench.py [N] [REPEATS]
 """
 
 from __future__ import annotations
 
 import random
+import statistics
 import sys
 import time
 from copy import deepcopy
@@ -99,11 +102,24 @@ def timed(label: str, fn, *args):
     return out
 
 
+def repeated(label: str, repeats: int, fn, *args):
+    """`fn(*args)` run `repeats` times: CPU seconds, least and median."""
+    seconds = []
+    for _ in range(repeats):
+        start = time.process_time()
+        out = fn(*args)
+        seconds.append(time.process_time() - start)
+    print(f"{label:<28} {min(seconds):7.3f} s least, {statistics.median(seconds):.3f} s median "
+          f"of {repeats} (CPU)")
+    return out
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     old, new = build(n)
     print(f"{len(old.overlap()):,} old and {len(new.overlap()):,} new overlap accounts")
-    d = timed("diff_sessions", compare.diff_sessions, old, new)
+    d = repeated("diff_sessions", repeats, compare.diff_sessions, old, new)
     print("  ", d.counts(), d.action_counts())
     for name in ("render_text", "render_markdown", "render_csv", "render_json"):
         out = timed(name, getattr(compare, name), d)

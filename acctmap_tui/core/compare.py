@@ -326,9 +326,10 @@ def _index(session: Session) -> dict[str, Account]:
     return out
 
 
-def _ranks(session: Session) -> tuple[dict[str, int], set[str]]:
-    """pair_id -> rank over the overlap, and the pair ids of the priority (top-N) accounts."""
-    return ranks(session), {a.pair_id for a in priority_accounts(session)}
+def _ranks(session: Session) -> tuple[dict[str, int], list[Account]]:
+    """pair_id -> rank over the overlap, and the priority (top-N) accounts: each sorts the
+    overlap, so a diff asks them once per session (the summary's activation rate too)."""
+    return ranks(session), priority_accounts(session)
 
 
 # --- the diff ---------------------------------------------------------------------------------
@@ -350,8 +351,10 @@ def diff_sessions(old: Session, new: Session, force: bool = False,
         check_partnership(Partnership.of(old, old_what), Partnership.of(new, new_what),
                           "compare them")
     old_ix, new_ix = _index(old), _index(new)
-    old_rank, old_top = _ranks(old)
-    new_rank, new_top = _ranks(new)
+    old_rank, old_priority = _ranks(old)
+    new_rank, new_priority = _ranks(new)
+    old_top = {a.pair_id for a in old_priority}
+    new_top = {a.pair_id for a in new_priority}
 
     diffs: list[AccountDiff] = []
     gone: list[AccountDiff] = []
@@ -381,7 +384,7 @@ def diff_sessions(old: Session, new: Session, force: bool = False,
     return SessionDiff(
         old_title=old.title, new_title=new.title, old_date=old.date, new_date=new.date,
         accounts=report_order(added + gone + diffs, new.session_id), actions=actions,
-        summary=summarize(old, new),
+        summary=summarize(old, new, (old_priority, new_priority)),
         private=[f for f in FIELDS if not shareable(*COMPARED_FIELD[f])],
     )
 
@@ -393,12 +396,17 @@ def report_order(accounts: Iterable[AccountDiff], salt: str = "") -> list[Accoun
     `salt`: the session's id."""
     kind = {k: n for n, k in enumerate(KINDS)}
 
+    def shown(d: AccountDiff) -> tuple[int, str, str, str]:
+        return kind[d.kind], d.name.casefold(), d.key, d.name
+
     def neutral(d: AccountDiff) -> bytes:
         account = d.new if d.new is not None else d.old
         return neutral_key(account, salt) if account is not None else b""
 
-    named = sorted((((kind[d.kind], d.name.casefold(), d.key, d.name), d) for d in accounts),
-                   key=itemgetter(0))
+    accounts = list(accounts)
+    if len({d.key for d in accounts}) == len(accounts):
+        return sorted(accounts, key=shown)  # no two rows alike: each key is its own (a diff's)
+    named = sorted(((shown(d), d) for d in accounts), key=itemgetter(0))
     out: list[AccountDiff] = []
     for _, run in groupby(named, key=itemgetter(0)):
         alike = [d for _, d in run]  # one row, unless a report names rows alike
@@ -605,9 +613,10 @@ def review_actions(old: Session, new: Session, old_ix: dict[str, Account] | None
 # --- summary ----------------------------------------------------------------------------------
 
 
-def activation_rate(session: Session) -> float:
-    """% of the priority accounts (top N by priority) that have an owner and a next action."""
-    top = priority_accounts(session)
+def activation_rate(session: Session, top: list[Account] | None = None) -> float:
+    """% of the priority accounts (top N by priority) that have an owner and a next action.
+    `top`: the session's `priority_accounts`, where the caller has them already."""
+    top = priority_accounts(session) if top is None else top
     if not top:
         return 0.0
     ready = sum(1 for a in top if a.owner.strip() and a.next_action.strip())
@@ -630,8 +639,11 @@ def _action_figures(session: Session) -> tuple[int, int, int]:
     return done, open_, overdue
 
 
-def summarize(old: Session, new: Session) -> Summary:
-    """The headline figures of both sessions side by side, with the change."""
+def summarize(old: Session, new: Session,
+              priority: tuple[list[Account], list[Account]] | None = None) -> Summary:
+    """The headline figures of both sessions side by side, with the change. `priority`: each
+    session's `priority_accounts`, where the caller has them already."""
+    old_top, new_top = priority or (None, None)
     fo, fn = overlap_figures(old), overlap_figures(new)
     pairs: list[tuple[str, float | int, float | int]] = [
         (c.label, fo.per_category[c.key], fn.per_category[c.key]) for c in CATEGORIES
@@ -642,7 +654,7 @@ def summarize(old: Session, new: Session) -> Summary:
     pairs.append((RATE_OURS, round(100 * fo.rate(OURS), 1), round(100 * fn.rate(OURS), 1)))
     pairs.append((RATE_PARTNER, round(100 * fo.rate(PARTNER), 1),
                   round(100 * fn.rate(PARTNER), 1)))
-    pairs.append((ACTIVATION, activation_rate(old), activation_rate(new)))
+    pairs.append((ACTIVATION, activation_rate(old, old_top), activation_rate(new, new_top)))
     ao, an = _action_figures(old), _action_figures(new)
     for label, a, b in zip((ACTIONS_DONE, ACTIONS_OPEN, ACTIONS_OVERDUE), ao, an):
         pairs.append((label, a, b))
