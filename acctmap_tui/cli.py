@@ -260,6 +260,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     render = {"text": compare.render_text, "md": compare.render_markdown,
               "csv": compare.render_csv, "json": compare.render_json}[args.format]
     report = render(result)
+    _leave_to_the_end(old, new, result)  # two sessions: freed one object at a time, 0.1 s at 50k
     # piped or redirected, a CSV keeps each cell as it is (quoted) and JSON its own escapes: data
     print(shown(report) if args.format in ("text", "md") or sys.stdout.isatty() else report)
     if args.format == "csv":  # a CSV has no room for the note: it goes beside it
