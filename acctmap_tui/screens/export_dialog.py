@@ -3,6 +3,11 @@
 It shows the columns the file will hold before anything is written, writes with
 `core.export.write_export`, and keeps any failure (a folder that cannot be written, a bad number)
 inside the dialog. On success it returns an `ExportDone` the app turns into a notification.
+
+Top N picks accounts by priority: it is not offered for a list that keeps to the shared fields
+(partner-safe, or a CRM import file) while the priority is private (`export.top_allowed`, the rule
+of `acctmap export --top`). The field is then blank and disabled, says why, and the file holds the
+whole overlap; it comes back as it was when the list is internal again.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from acctmap_tui.core.export import (
     CRM_COLUMNS,
     EXPORT_FORMATS,
     action_columns,
-    crm_rows,
+    crm_columns,
     export_format,
     listed_accounts,
+    top_allowed,
     write_export,
 )
 from acctmap_tui.core.model import AcctmapError
@@ -102,6 +108,7 @@ class ExportDialog(Dialog[ExportDone | None]):
         suggested = suggested_path(workbench, self.sessions_dir, self.fmt)
         self.folder = suggested.parent
         self.suggested = suggested
+        self.top_typed = str(workbench.session.scoring.top_n)  # Top N while it is not offered
 
     @property
     def overlap_size(self) -> int:
@@ -119,8 +126,7 @@ class ExportDialog(Dialog[ExportDone | None]):
                 yield Label("Top N", classes="export-label")
                 yield FieldInput(str(session.scoring.top_n), id="export-top", restrict=r"[0-9]*",
                                  select_on_focus=False, compact=True)
-                yield Static(f"scored or planned accounts, highest priority first; blank = all "
-                             f"{self.overlap_size} in the overlap", classes="export-aside")
+                yield Static(id="export-top-aside", classes="export-aside")
             with Horizontal(classes="export-row"):
                 yield Label("Partner", classes="export-label")
                 yield Checkbox(safe_label(self.partner_safe), self.partner_safe, id="export-safe",
@@ -138,16 +144,40 @@ class ExportDialog(Dialog[ExportDone | None]):
                 yield Button("Cancel (esc)", id="export-cancel", compact=True)
 
     def on_mount(self) -> None:
+        self._show_top()
         self._show_columns()
         self._show_hint()
         self.query_one("#export-format", Select).focus()
 
     # --- what will be written ---------------------------------------------------------------
 
+    @property
+    def top_offered(self) -> bool:
+        """Top N picks by priority: not for a partner-safe list while the priority is private."""
+        return top_allowed(self.workbench.session, self.fmt, self.partner_safe)
+
+    def _show_top(self) -> None:
+        """Top N as the list allows it: offered, or blank and disabled with the reason."""
+        top = self.query_one("#export-top", Input)
+        aside = self.query_one("#export-top-aside", Static)
+        offered = self.top_offered
+        if offered and top.disabled:
+            top.value = self.top_typed
+        elif not offered and not top.disabled:
+            self.top_typed = top.value
+            top.value = ""
+        top.disabled = not offered
+        if offered:
+            aside.update(f"scored or planned accounts, highest priority first; blank = all "
+                         f"{self.overlap_size} in the overlap")
+        else:
+            aside.update(f"not offered: Top N goes by the private priority (ctrl+o); "
+                         f"the file lists all {self.overlap_size} in the overlap")
+
     def _show_columns(self) -> None:
         session = self.workbench.session
         if self.fmt in CRM_COLUMNS:
-            columns = crm_rows(session, self.fmt, top=0)[0]
+            columns = crm_columns(session, self.fmt)
             intro = "CRM import columns (shared fields only; ctrl+o chooses them): "
         else:
             columns = action_columns(session, shareable_only=self.partner_safe)
@@ -183,6 +213,7 @@ class ExportDialog(Dialog[ExportDone | None]):
         typed = export_format(text)
         if typed is not None:  # follow the format unless the user chose another ending
             name.value = text[: len(text) - len(EXPORT_FORMATS[typed][1])] + EXPORT_FORMATS[self.fmt][1]
+        self._show_top()
         self._show_columns()
         self._show_hint()
 
@@ -190,6 +221,7 @@ class ExportDialog(Dialog[ExportDone | None]):
     def _safe_changed(self, event: Checkbox.Changed) -> None:
         self.partner_safe = event.value
         event.checkbox.label = safe_label(event.value)
+        self._show_top()
         self._show_columns()
 
     @on(Input.Changed, "#export-name")
@@ -198,6 +230,7 @@ class ExportDialog(Dialog[ExportDone | None]):
         if typed is not None and typed != self.fmt:  # "x.md" means Markdown
             self.query_one("#export-format", Select).value = typed
             self.fmt = typed
+            self._show_top()
             self._show_columns()
         self._show_hint()
         self._show_error("")
@@ -220,7 +253,7 @@ class ExportDialog(Dialog[ExportDone | None]):
         """Write the file; stay open with the reason when it cannot be written (`typed`: the
         field enter was pressed in, and its text then)."""
         try:
-            top = parse_top(field_value(self, "#export-top", typed))
+            top = parse_top(field_value(self, "#export-top", typed)) if self.top_offered else None
         except ValueError as err:
             self._show_error(str(err))
             return
@@ -231,7 +264,8 @@ class ExportDialog(Dialog[ExportDone | None]):
         count = len(listed_accounts(self.workbench.session, top))
         if not count:
             self._show_error("No account is scored or has an owner or a next action yet: score "
-                             "accounts on Prioritize, or leave Top N blank for every account.")
+                             "accounts on Prioritize, or leave Top N blank for every account."
+                             if top is not None else "The overlap is empty: there is nothing to export.")
             return
         try:
             written = write_export(self.workbench.session, path, self.fmt, top=top,
