@@ -11,6 +11,11 @@ and is styled as incomplete; the line above the table counts how many still need
 Notes are private: the share-safe view (app.share_safe) hides the notes column (and every other column
 the session does not mark shareable), the lists' CRM owners in the line under the table and in the
 owner completion, and, while the priority is private, the rank (rows then go by name).
+
+While the share-safe view is on and the priority private, the rows are not chosen by it either
+(neither the top N nor "scored" may show): they are `core.score.shared_plan`, every account with
+an owner or a next action (those of the two the partner sees) and the first N of the overlap by
+name, whatever the priorities; the line above the table says so.
 """
 
 from __future__ import annotations
@@ -27,7 +32,15 @@ from textual.widgets import DataTable, Static
 
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import ACTION_OPEN, OURS, PARTNER, SESSION_SIDE, Account
-from acctmap_tui.core.score import in_shown_order, name_order, planned_accounts, ranked
+from acctmap_tui.core.score import (
+    goes_by_priority,
+    in_shown_order,
+    name_order,
+    plan_fields_shown,
+    planned_accounts,
+    ranked,
+    shared_plan,
+)
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
 from acctmap_tui.screens.assign_edit import FIELD_LABELS, AssignEditScreen
 from acctmap_tui.screens.base import PhaseScreen
@@ -110,6 +123,7 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fallback = False  # True while nothing is scored (rows are the overlap by name)
+        self.by_shared_plan = False  # True while the rows may not go by the private priority
         self._rank: dict[str, int] = {}
 
     @property
@@ -163,8 +177,12 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         """The action list (`planned_accounts`: scored, or given an owner or a next action);
         while nothing is scored, the overlap by name (first N) to work down, and any account
         given an owner or a next action beyond those. While the priority is hidden (share-safe
-        view) they go by name, so the order tells nothing."""
+        view) they are `shared_plan`, by name: neither the rows nor their order tell it."""
         shows = self.shows if self.share_safe else None  # ties go by the names shown
+        self.by_shared_plan = not goes_by_priority(shows)
+        if self.by_shared_plan:
+            self.fallback = False
+            return shared_plan(self.session, shows)
         accounts = planned_accounts(self.session, shows=shows)
         self.fallback = not any(a.priority > 0 for a in accounts)
         if self.fallback:  # the first owner given must not shrink the list to that one account
@@ -224,7 +242,16 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         accounts = self.table.accounts
         todo = sum(1 for a in accounts if incomplete(a))
         top_n = self.session.scoring.top_n
-        if self.fallback:
+        noun = "accounts" if self.by_shared_plan else "priority accounts"
+        if self.by_shared_plan:
+            # one line at 80 columns, as below; says what chose the rows, since the priority
+            # may not (the words of `plan_fields_shown`)
+            fields = plan_fields_shown(self.shows)
+            planned = {("owner", "next_action"): "an owner or next action",
+                       ("owner",): "an owner", ("next_action",): "a next action"}.get(fields)
+            head = (f"[b]Assign[/b]  Priority private: first {top_n} by name + all with {planned}"
+                    if planned else f"[b]Assign[/b]  Priority private: the overlap by name, first {top_n}")
+        elif self.fallback:
             # one line at 80 columns, so the count of what is left to assign stays in view
             head = (f"[b]Assign[/b]  Nothing scored yet: the overlap by name, first {len(accounts)} "
                     f"(score in phase 3)")
@@ -234,11 +261,10 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         if not accounts:
             tail = "No account in the overlap yet."
         elif todo:
-            tail = (f"[reverse] {todo} of {len(accounts)} [/reverse] priority "
-                    f"{'account still needs' if len(accounts) == 1 else 'accounts still need'} "
-                    "an owner or next action")
+            need = f"{noun[:-1]} still needs" if len(accounts) == 1 else f"{noun} still need"
+            tail = f"[reverse] {todo} of {len(accounts)} [/reverse] {need} an owner or next action"
         else:
-            tail = "All priority accounts assigned ✓"
+            tail = "All listed accounts assigned ✓" if self.by_shared_plan else "All priority accounts assigned ✓"
         self.query_one("#assign-status-line", Static).update(f"{head}\n{tail}", layout=False)
 
     def _update_detail(self) -> None:

@@ -351,3 +351,85 @@ async def test_at_80_columns_the_count_of_what_is_left_to_assign_stays_in_view(s
         assert line.content_region.height >= 2 and line.region.height >= 2
         shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
         assert "priority accounts still need an owner or next action" in shown
+
+
+# --- share-safe, with the priority private ------------------------------------------------------
+
+
+async def share_safe_rows(wb: Workbench, sessions_dir: Path, size=SIZE) -> tuple[tuple[str, ...], str]:
+    """The share-safe Assign list of `wb`: its account names and the line above it."""
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        app.share_safe = True
+        await pilot.pause()
+        return tuple(r["name"] for r in rows(app)), status_line(app)
+
+
+def planned_workbench(scored: tuple[str, ...], top_n: int = 3, private: tuple[str, ...] = (),
+                      shared: tuple[str, ...] = ()) -> Workbench:
+    """The small workbench with `scored` accounts scored, a top N of `top_n`, Granite Payments
+    given an owner and Ironclad Security a next action; call fields marked `private` / `shared`."""
+    wb = small_workbench()
+    wb.session.scoring.top_n = top_n
+    by_name = {a.ours.name: a for a in wb.session.overlap()}
+    for level, name in enumerate(scored, start=1):
+        wb.set_level(by_name[name], "relationship", 1 + level % 3)
+    wb.set_fields(by_name["Granite Payments"], owner="Priya Shah")
+    wb.set_fields(by_name["Ironclad Security"], next_action="Joint webinar")
+    for names, mark in ((private, False), (shared, True)):
+        for name in names:
+            wb.set_shareable("session", name, mark)
+    return wb
+
+
+SCORINGS = ((), ("Juniper & Co", "Helios Robotics"), ("Acme, Inc.", "Deltaworks Ltd", "Fjord Systems AS"),
+            ("Helios Robotics", "Blue Harbor Logistics", "Juniper & Co", "Evergreen Health"))
+
+
+async def test_share_safe_assign_rows_are_the_same_whatever_the_private_priorities(sessions_dir: Path) -> None:
+    """The rows were the top N scored or planned accounts: which accounts have a (private)
+    priority, and the highest ones. Now: the first N by name and every account with an owner
+    or a next action, and the line above the table says so; once the priority is marked
+    shared, the priority accounts again."""
+    seen = {await share_safe_rows(planned_workbench(scored), sessions_dir) for scored in SCORINGS}
+    names, line = seen.pop()
+    assert not seen  # the same rows, in the same order, and the same line, for every scoring
+    assert names == ("Acme, Inc.", "Blue Harbor Logistics", "Cobalt Analytics GmbH",
+                     "Granite Payments", "Ironclad Security")
+    assert "Priority private: first 3 by name + all with an owner or next action" in line
+    assert "Nothing scored" not in line and "priority accounts" not in line
+    assert "5 of 5 accounts still need an owner or next action" in line
+
+    wb = planned_workbench(SCORINGS[1], shared=("priority",))  # priority shared: as before
+    names, line = await share_safe_rows(wb, sessions_dir)
+    assert names == tuple(a.ours.name for a in priority_accounts(wb.session)) + ("Granite Payments",)
+    assert "3 priority accounts (the top 3 scored or planned accounts)" in line
+
+
+async def test_share_safe_assign_rows_go_only_by_the_plan_fields_the_partner_sees(sessions_dir: Path) -> None:
+    """With the owner private too, an account with only an owner is not listed for it (the row
+    would tell that it has one); with the owner and the next action private, the first N."""
+    seen = {await share_safe_rows(planned_workbench(scored, private=("owner",)), sessions_dir)
+            for scored in SCORINGS}
+    names, line = seen.pop()
+    assert not seen
+    assert names == ("Acme, Inc.", "Blue Harbor Logistics", "Cobalt Analytics GmbH", "Ironclad Security")
+    assert "Priority private: first 3 by name + all with a next action" in line
+    names, line = await share_safe_rows(planned_workbench(SCORINGS[2], private=("owner", "next_action")),
+                                        sessions_dir)
+    assert names == ("Acme, Inc.", "Blue Harbor Logistics", "Cobalt Analytics GmbH")
+    assert "Priority private: the overlap by name, first 3" in line
+
+
+async def test_at_80_columns_the_share_safe_heading_is_one_line(sessions_dir: Path) -> None:
+    wb = planned_workbench(SCORINGS[3], top_n=15)
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.share_safe = True
+        await pilot.pause()
+        shown = [s.text.rstrip() for s in app.screen._compositor.render_strips()]
+        assert any(line.strip() == "Assign  Priority private: first 15 by name + all with an owner or next action"
+                   for line in shown)
+        assert any("accounts still need an owner or next action" in line for line in shown)
