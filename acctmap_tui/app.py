@@ -48,6 +48,7 @@ __all__ = ["AcctmapApp", "PHASE_MODES"]
 PHASE_MODES = ("icp", "review", "prioritize", "assign")
 PHASE_KEYS = Binding.Group("Phase", compact=True)
 # Actions that need a session on screen (hidden on the load screen and behind dialogs).
+SHARE_SAFE_ACTIONS = frozenset({"toggle_share_safe", "share_safe_key"})
 SESSION_ACTIONS = {"phase", "next_phase", "toggle_clock", "toggle_share_safe", "share_safe_key", "save",
                    "save_as", "undo", "share_fields", "export"}
 
@@ -426,6 +427,8 @@ class AcctmapApp(TypedAheadKeys):
             if action == "phase":
                 if not (isinstance(dialog, Dialog) and dialog.PHASE_KEYS_LEAVE):
                     return False
+            elif action in SHARE_SAFE_ACTIONS and isinstance(dialog, Dialog) and dialog.FOLLOWS_VIEW:
+                pass  # it redraws for the view switched over it
             elif action in SESSION_ACTIONS or action in KEYS_BEHIND_DIALOGS:
                 return False
         if action in SESSION_ACTIONS and (self.workbench is None or self.current_mode == "load"):

@@ -61,6 +61,7 @@ class CompareAccountScreen(Dialog[None]):
 
     BINDINGS = [Binding("escape,q,enter", "close", "Close")]
     PHASE_KEYS_LEAVE = True  # it only shows: a phase key closes it and goes to that phase
+    FOLLOWS_VIEW = True  # it watches the app's share_safe
 
     def __init__(self, diff: AccountDiff, old: Session, new: Session, timeline: list[Session],
                  private: bool) -> None:

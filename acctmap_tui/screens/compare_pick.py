@@ -137,6 +137,7 @@ class ComparePickScreen(Dialog[ComparePick | None]):
         Binding("a", "anyway", "Compare anyway"),
     ]
     PHASE_KEYS_LEAVE = True  # a phase key cancels the pick, as esc does, and goes to that phase
+    FOLLOWS_VIEW = True  # it watches the app's share_safe
 
     def __init__(self, infos: list[SessionInfo], shelf: SessionShelf, current: Session,
                  current_path: Path | None = None, chosen: Path | None = None,

@@ -71,6 +71,9 @@ class Dialog(ModalScreen[ScreenResultType]):
     # Elsewhere the key does nothing: a name or a date being typed, a question that must be
     # answered (unsaved changes, restore, show private fields) or a choice by digit (levels).
     PHASE_KEYS_LEAVE: ClassVar[bool] = False
+    # Whether it redraws for the share-safe view switched over it (`p`, the palette). A dialog
+    # drawn once for the view it opened in does not: the view cannot be switched over it.
+    FOLLOWS_VIEW: ClassVar[bool] = False
 
     _close_on_top: tuple[ScreenResultType | None] | None = None  # a close waiting to be on top
 
