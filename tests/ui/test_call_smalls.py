@@ -91,7 +91,7 @@ async def test_prioritize_rows_go_by_the_names_shown_not_the_hidden_ones(tmp_pat
         assert ids != by_our_real_name(wb.session.overlap())
 
         app.screen.table.move_to(column="name")
-        for descending in (False, True):  # `s` on the account column, then reversed
+        for descending in (True, False):  # `s` on the account column the rows go by: reversed
             await pilot.press("s")
             await pilot.pause()
             ids, texts = table_rows(app, "#prio-table")
