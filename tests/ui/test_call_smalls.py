@@ -99,7 +99,7 @@ async def test_prioritize_rows_go_by_the_names_shown_not_the_hidden_ones(tmp_pat
 
         await share_safe(pilot, False)
         ids, texts = table_rows(app, "#prio-table")
-        assert ids == by_our_real_name(wb.session.overlap())[::-1]  # the name sort, reversed
+        assert ids == by_our_real_name(wb.session.overlap())  # the name sort, as left: ascending
 
 
 async def test_a_shared_rank_breaks_its_ties_by_the_names_shown(tmp_path: Path) -> None:
