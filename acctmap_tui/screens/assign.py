@@ -33,6 +33,7 @@ from textual.widgets import DataTable, Static
 from acctmap_tui.core.categorize import category_of
 from acctmap_tui.core.model import ACTION_OPEN, OURS, PARTNER, SESSION_SIDE, Account
 from acctmap_tui.core.score import (
+    PLAN_FIELDS,
     goes_by_priority,
     in_shown_order,
     name_order,
@@ -68,12 +69,13 @@ _COLUMNS = (
 _FIXED_WIDTHS = {"rank": 4, "category": 6, "owner": 18, "due": 10, "action_status": 7}
 NARROW_TABLE = 90  # a table narrower than this drops the notes column
 # the call's fields the edit dialog shows, each left out while the share-safe view hides it
-PLAN_FIELDS = ("category", "owner", "next_action", "due", "action_status", "notes")
+EDIT_FIELDS = ("category", "owner", "next_action", "due", "action_status", "notes")
 
 
-def incomplete(account: Account) -> bool:
-    """An account still missing its owner or its next action."""
-    return not account.owner.strip() or not account.next_action.strip()
+def incomplete(account: Account, plan_fields: tuple[str, ...] = PLAN_FIELDS) -> bool:
+    """An account still missing its owner or its next action, of the `plan_fields` the view
+    shows (`plan_fields_shown`): a hidden owner may not make a row look done or not done."""
+    return any(not getattr(account, name).strip() for name in plan_fields)
 
 
 def known_owners(workbench: Workbench,
@@ -205,7 +207,7 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         self._update_detail()
 
     def _render_cell(self, account: Account, key: str) -> Text:
-        missing = incomplete(account)
+        missing = incomplete(account, plan_fields_shown(self.shows))
         style = "italic" if missing else ""
         warn = f"bold {self.app.current_theme.warning or 'yellow'}"
         if key == "rank":
@@ -240,15 +242,15 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
 
     def _update_status(self) -> None:
         accounts = self.table.accounts
-        todo = sum(1 for a in accounts if incomplete(a))
+        fields = plan_fields_shown(self.shows)
+        todo = sum(1 for a in accounts if incomplete(a, fields))
         top_n = self.session.scoring.top_n
         noun = "accounts" if self.by_shared_plan else "priority accounts"
+        planned = {("owner", "next_action"): "an owner or next action",
+                   ("owner",): "an owner", ("next_action",): "a next action"}.get(fields)
         if self.by_shared_plan:
             # one line at 80 columns, as below; says what chose the rows, since the priority
             # may not (the words of `plan_fields_shown`)
-            fields = plan_fields_shown(self.shows)
-            planned = {("owner", "next_action"): "an owner or next action",
-                       ("owner",): "an owner", ("next_action",): "a next action"}.get(fields)
             head = (f"[b]Assign[/b]  Priority private: first {top_n} by name + all with {planned}"
                     if planned else f"[b]Assign[/b]  Priority private: the overlap by name, first {top_n}")
         elif self.fallback:
@@ -260,9 +262,11 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
                     f"(the top {top_n} scored or planned accounts)")
         if not accounts:
             tail = "No account in the overlap yet."
+        elif planned is None:  # owner and next action both private: neither done nor not
+            tail = "Owner and next action are private in the share-safe view."
         elif todo:
             need = f"{noun[:-1]} still needs" if len(accounts) == 1 else f"{noun} still need"
-            tail = f"[reverse] {todo} of {len(accounts)} [/reverse] {need} an owner or next action"
+            tail = f"[reverse] {todo} of {len(accounts)} [/reverse] {need} {planned}"
         else:
             tail = "All listed accounts assigned ✓" if self.by_shared_plan else "All priority accounts assigned ✓"
         self.query_one("#assign-status-line", Static).update(f"{head}\n{tail}", layout=False)
@@ -319,8 +323,8 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         account = self.table.cursor_account
         if account is None:
             return
-        hidden = frozenset(name for name in PLAN_FIELDS if not self._shows(name))
-        if (only or "") in hidden or hidden >= set(PLAN_FIELDS) - {"category"}:
+        hidden = frozenset(name for name in EDIT_FIELDS if not self._shows(name))
+        if (only or "") in hidden or hidden >= set(EDIT_FIELDS) - {"category"}:
             what = FIELD_LABELS[only] if only else "The plan"
             self.notify(f"{what} is private: switch the share-safe view off (p) to edit it.",
                         markup=False)
