@@ -511,7 +511,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(shareable fields only)")
     p.add_argument("--top", type=_top_count, metavar="N",
                    help="only the first N by priority of the accounts scored or given an owner "
-                        "or a next action")
+                        "or a next action (refused for a partner-safe or CRM file while the "
+                        "priority is private)")
     p.add_argument("--partner-safe", action="store_true", help="only fields marked shareable")
     p.add_argument("--all-fields", action="store_true",
                    help="add notes and every source column (internal use; never for the partner)")
