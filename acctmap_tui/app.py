@@ -567,7 +567,7 @@ class AcctmapApp(TypedAheadKeys):
                                for side, name in revealed)
             self.push_screen(ShowPrivateDialog(
                 "Undo shows private fields", f"This undo takes back marking {fields} private: "
-                "the share-safe view would show it again.", "Undo and show them",
+                "the share-safe view would show them again.", "Undo and show them",
                 "y undoes"),
                 lambda yes: self._undo_now() if yes else self.notify(
                     f"Nothing undone: {fields} stays private.", markup=False))
