@@ -138,11 +138,9 @@ class SessionDiff:
         return out
 
     def action_counts(self) -> dict[str, int]:
-        """Actions from last time per state."""
-        out = dict.fromkeys(ACTION_STATES, 0)
-        for a in self.actions:
-            out[a.state] += 1
-        return out
+        """Actions from last time per state (no "overdue" where the report leaves the due date
+        out: `action_states`)."""
+        return count_actions(self.actions, "due" in self.fields)
 
 
 # --- summary metric names (stable: tests and the compare screen look rows up by them) ---------
@@ -424,6 +422,32 @@ def action_order(r: ActionReview) -> tuple:
 _STATE_ORDER = {state: n for n, state in enumerate(ACTION_STATES)}
 
 
+# "Overdue" is "open and due before the new session's date": it tells of the due date. Where the
+# due date may not show (the partner-safe report, the share-safe Compare screen, by the same marks
+# as `private_metrics`), an overdue action is told as open: its state, the counts, the row's
+# marker and its place among the rows (`action_order`: by state, then by the due date, which is
+# left out too), so nothing tells whether a hidden due date is past or future.
+
+
+def action_states(due_shown: bool) -> tuple[str, ...]:
+    """The states last session's actions are told by, in report order: without "overdue" where
+    the due date may not show (it is merged into "open")."""
+    return ACTION_STATES if due_shown else tuple(s for s in ACTION_STATES if s != OVERDUE)
+
+
+def shown_state(state: str, due_shown: bool) -> str:
+    """An action's state as told where the due date does or does not show."""
+    return OPEN if state == OVERDUE and not due_shown else state
+
+
+def count_actions(actions: Iterable[ActionReview], due_shown: bool) -> dict[str, int]:
+    """Actions per state, by the states `action_states` tells (every one, zero or not)."""
+    out = dict.fromkeys(action_states(due_shown), 0)
+    for a in actions:
+        out[shown_state(a.state, due_shown)] += 1
+    return out
+
+
 # --- partner-safe reports -----------------------------------------------------------------------
 
 
@@ -536,11 +560,15 @@ def actions_shown(shows: Callable[[str], bool]) -> bool:
 
 def shareable_actions(actions: list[ActionReview],
                       shows: Callable[[str], bool]) -> list[ActionReview]:
-    """Last session's actions with only their shareable parts (none when the actions are private)."""
+    """Last session's actions with only their shareable parts (none when the actions are private);
+    without the due date, an overdue action is open (`shown_state`). The caller orders them by
+    what it shows of them (their state and due date as here, then the names it shows): the
+    order they come in went by the values left out."""
     if not actions_shown(shows):
         return []
-    return [replace(r, owner=r.owner if shows("owner") else "",
-                    due=r.due if shows("due") else None) for r in actions]
+    due = shows("due")
+    return [replace(r, owner=r.owner if shows("owner") else "", due=r.due if due else None,
+                    state=shown_state(r.state, due)) for r in actions]
 
 
 def _shown_values(d: SessionDiff, a: AccountDiff) -> dict[str, str]:
@@ -696,8 +724,7 @@ def _counts_line(d: SessionDiff) -> str:
 
 
 def _actions_line(d: SessionDiff) -> str:
-    c = d.action_counts()
-    return ", ".join(f"{c[s]} {s}" for s in ACTION_STATES)
+    return ", ".join(f"{n} {s}" for s, n in d.action_counts().items())
 
 
 def _table(rows: list[list[str]], right: frozenset[int] | set[int] = frozenset(),

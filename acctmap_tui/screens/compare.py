@@ -500,9 +500,9 @@ class CompareScreen(PhaseScreen):
         if self.filter == "actions" and not self.view.actions_shown():
             text.append("hidden in the share-safe view")
         elif self.filter == "actions":
-            states = [a.state for a in self.view.actions()]
-            text.append("  ".join(f"{states.count(s)} {s}" for s in (DONE, OPEN, OVERDUE, DROPPED,
-                                                                    ACTION_GONE)))
+            counts = self.view.action_counts()
+            text.append("  ".join(f"{counts[s]} {s}" for s in (DONE, OPEN, OVERDUE, DROPPED,
+                                                               ACTION_GONE) if s in counts))
         else:
             counts = self.view.counts()
             text.append(f"+{counts[NEW]} new  -{counts[GONE]} gone  ~{counts[CHANGED]} changed  "

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from acctmap_tui.core.compare import (
     CHANGED, GONE, NEW, SAME, AccountDiff, ActionReview, PartnerMismatch, SessionDiff, Summary,
-    actions_shown, diff_sessions, partnership_key, private_metrics, shareable_actions,
-    shareable_summary,
+    actions_shown, count_actions, diff_sessions, partnership_key, private_metrics,
+    shareable_actions, shareable_summary,
 )
 from acctmap_tui.core.model import AcctmapError, Session
 from acctmap_tui.core.session import SessionInfo, describe, load, newest_first, session_files
@@ -203,3 +203,8 @@ class CompareView:
         """Last session's actions with the parts the screen may show."""
         assert self.diff is not None
         return shareable_actions(self.diff.actions, self.shows)
+
+    def action_counts(self) -> dict[str, int]:
+        """Last session's actions per state the screen may tell (no "overdue" while the due date
+        may not show: core.compare.action_states)."""
+        return count_actions(self.actions(), self.shows("due"))

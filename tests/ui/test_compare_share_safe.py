@@ -159,6 +159,55 @@ async def test_private_call_fields_leave_actions_and_history(
             assert {OLD_OWNER, OLD_ACTION} <= actions and {OWNER, OLD_OWNER} <= history
 
 
+PAST, FUTURE = date(2026, 10, 1), date.fromisoformat(OLD_DUE)  # before / after this session
+
+
+async def actions_seen(sessions_dir: Path, dues: tuple[date, ...]
+                       ) -> tuple[tuple[str, list[list[str]]], tuple[str, list[list[str]]]]:
+    """Last session's actions (a), due dates by turns from `dues` (the accounts by name) and the
+    due date private: (caption, rows) with the view off, then on."""
+    wb = workbench("due")
+    earlier = last_quarter(wb.session)
+    overlap = sorted(earlier.overlap(), key=lambda a: a.ours.name)
+    for n, account in enumerate(overlap):
+        account.due = dues[n % len(dues)]
+    session_io.save(earlier, sessions_dir / "2026-Q3-northwind-globex.toml")
+    wb.session.agenda.current = "assign"
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    seen = []
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await compare_with_last_quarter(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        for _ in range(2):
+            assert screen.filter == "actions"
+            seen.append((text_of(screen, "#compare-caption"), table_rows(screen),
+                         "\n".join(screen_lines(app))))
+            if not app.share_safe:
+                await toggle_share_safe(pilot)
+                await pilot.pause()
+    (off_caption, off_rows, off_text), (caption, rows, text) = seen
+    assert "overdue" not in text, text
+    return (off_caption, off_rows), (caption, rows)
+
+
+async def test_with_due_private_no_action_is_overdue_in_the_share_safe_view(
+        tmp_path: Path) -> None:
+    """"Overdue" is "due before this session's date": with the due date private the share-safe
+    view tells it as open, in the caption's counts, each row's marker and the rows' order."""
+    seen = []
+    for n, dues in enumerate(((PAST, FUTURE), (PAST,), (FUTURE,), (FUTURE, PAST))):
+        folder = tmp_path / f"sessions{n}"
+        folder.mkdir()
+        seen.append(await actions_seen(folder, dues))
+    (off_caption, off_rows), (caption, rows) = seen[0]
+    assert " overdue" in off_caption and "! overdue" in {r[0] for r in off_rows}
+    assert " overdue" not in caption and " 0 open" not in caption
+    assert {r[0] for r in rows} == {"· open"}
+    assert all(shared == seen[0][1] for _, shared in seen), "the hidden due dates show"
+    assert seen[1][0] != seen[2][0]  # with the view off, past and future dues do differ
+
+
 async def test_private_next_action_says_the_actions_are_hidden(sessions_dir: Path) -> None:
     app = make_app(sessions_dir, workbench("next_action"))
     async with app.run_test(size=SIZE) as pilot:
