@@ -1,7 +1,9 @@
 """Phase screen: Review & categorize.
 
 Left, the candidate pairs in three views: the review queue (best score first), the overlap (with
-each account's category) and the rejected pairs. Right, the diff pane for the selected pair. Keys:
+each account's category) and the rejected pairs. Right, the diff pane for the selected pair. In the
+share-safe view a method, score or flag made from a private field (names, domains, country or city
+columns) is not shown, and the queue does not go by it (`core.review_order.shown_match`). Keys:
 a accept, r reject, c take the other candidate marked in the pane ([ ] choose it), m pair by hand,
 g set the category, u undo, / filter by name, v switch view.
 
@@ -43,8 +45,8 @@ from acctmap_tui.core.model import (
     SESSION_SIDE,
     Account,
 )
-from acctmap_tui.core.review_order import review_priority
-from acctmap_tui.core.score import identity_shown, names_order
+from acctmap_tui.core.review_order import ShownMatch, evidence_shown, evidence_view, queue_order
+from acctmap_tui.core.score import names_order
 from acctmap_tui.core.sharing import HIDDEN_NAME, Shows, searchable_texts
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
@@ -65,18 +67,19 @@ METHOD_SHORT = {"domain": "dom", "name": "name", "manual": "hand", "hash": "hash
 FIXED_COLUMNS = (("decision", "Decision", 10), ("method", "How", 4), ("score", "Scr", 3),
                  ("category", "Cat.", 6))
 MIN_NAME_WIDTH = 8
+HIDDEN_EVIDENCE = "—"  # a method or score made from a field the share-safe view keeps private
 
 
 VIEW_DECISIONS = {QUEUE: (REVIEW,), OVERLAP: IN_OVERLAP, REJECTED_VIEW: (REJECTED,)}
 
 
 def _view_key(view: str, shows: Shows | None = None, salt: str = "") -> Callable[[Account], tuple]:
-    """A view's order: the queue likely pairs first, the others by name; names as the view
-    `shows` them (`core.score.names_order`: a hidden name orders nothing)."""
-    by_names = names_order(shows, salt)
+    """A view's order: the queue likely pairs first (`core.review_order.queue_order`: by the
+    evidence the view shows), the others by name; names as the view `shows` them
+    (`core.score.names_order`: a hidden name orders nothing)."""
     if view == QUEUE:
-        return lambda a: (*review_priority(a), *by_names(a))  # likely pairs first
-    return by_names
+        return queue_order(shows, salt)  # likely pairs first
+    return names_order(shows, salt)
 
 
 def view_order(accounts: list[Account], view: str, shows: Shows | None = None,
@@ -84,7 +87,7 @@ def view_order(accounts: list[Account], view: str, shows: Shows | None = None,
     """Every pair, in the order `view` lists its own (`shows`: the share-safe view's; `salt`:
     the session's id). A pair's place never changes on the call (its flags, score and names are
     the matcher's; a decision only moves it between views), so the screen keeps this until
-    pairs are added or taken away (`Workbench.pairs_version`) or other names show."""
+    pairs are added or taken away (`Workbench.pairs_version`) or other names or evidence show."""
     return sorted(accounts, key=_view_key(view, shows, salt))
 
 
@@ -110,17 +113,20 @@ def _row_key(account: Account) -> str:
     return account.pair_id
 
 
-def _cells(account: Account, shown: tuple[bool, bool, bool] = (True, True, True)
-           ) -> tuple[str, str, str, str, str, str]:
-    """A row's texts; `shown`: may our names, their names, the category show (share-safe)."""
+def _cells(account: Account, shown: tuple[bool, bool, bool] = (True, True, True),
+           match: ShownMatch | None = None) -> tuple[str, str, str, str, str, str]:
+    """A row's texts; `shown`: may our names, their names, the category show (share-safe);
+    `match`: the match as the view shows it (`core.review_order.shown_match`), else all of it.
+    A method or score made from a private field shows as HIDDEN_EVIDENCE."""
     cat = category_of(account)
     ours, theirs, category = shown
+    m = match or ShownMatch(account.match.method, account.match.score, ())
     return (
         decision_mark(account.match.decision),
         (account.ours.name or "—") if ours else HIDDEN_NAME,
         (account.theirs.name or "—") if theirs else HIDDEN_NAME,
-        METHOD_SHORT.get(account.match.method, account.match.method),
-        f"{account.match.score:.0f}",
+        HIDDEN_EVIDENCE if m.method is None else METHOD_SHORT.get(m.method, m.method),
+        HIDDEN_EVIDENCE if m.score is None else f"{m.score:.0f}",
         (cat.code if cat else "—") if category else "·",
     )
 
@@ -219,9 +225,9 @@ class ReviewScreen(PhaseScreen):
         self._counts = {QUEUE: 0, OVERLAP: 0, REJECTED_VIEW: 0}
         self._filter_timer: Timer | None = None
         self._filter_shown = ""
-        # per view: ((pairs, their version, the names shown), its order of every pair, each
+        # per view: ((pairs, their version, the names and evidence shown), its order of every pair, each
         # pair's place in it by identity)
-        self._orders: dict[str, tuple[tuple[int, int, tuple[bool, ...]], list[Account],
+        self._orders: dict[str, tuple[tuple[int, int, tuple], list[Account],
                                       dict[int, int]]] = {}
         # per view: (the order, the workbench revision, the places in it of the view's pairs)
         self._members: dict[str, tuple[list[Account], int, list[int]]] = {}
@@ -341,14 +347,15 @@ class ReviewScreen(PhaseScreen):
             if self._looked_up:
                 self.call_after_refresh(wb.index_pairs)
             self._looked_up = True
-        return best_first(account, wb.pairs_sharing(account, index=False))
+        return best_first(account, wb.pairs_sharing(account, index=False), self._list_shows(),
+                          wb.session.session_id)
 
     def _kept_order(self, view: str) -> list[Account] | None:
         """The view's order of every pair (`view_order`) when kept for these pairs; else None,
         and it is made after the next frame (sorting 21,000 pairs: 60-80 ms), but not before the
         screen's first rows are shown (see `_other_candidates`)."""
         wb = self.workbench
-        now = (id(wb.session.accounts), wb.pairs_version, identity_shown(self._list_shows()))
+        now = (id(wb.session.accounts), wb.pairs_version, self._evidence_shown())
         kept = self._orders.get(view)
         if kept is not None and kept[0] == now:
             return kept[1]
@@ -362,8 +369,14 @@ class ReviewScreen(PhaseScreen):
         wb = self.workbench
         shows = self._list_shows()
         order = view_order(wb.session.accounts, view, shows, wb.session.session_id)
-        self._orders[view] = ((id(wb.session.accounts), wb.pairs_version, identity_shown(shows)),
+        self._orders[view] = ((id(wb.session.accounts), wb.pairs_version, self._evidence_shown()),
                               order, {id(a): i for i, a in enumerate(order)})
+
+    def _evidence_shown(self) -> tuple:
+        """What the views' orders go by of the share policy (`core.review_order.evidence_shown`):
+        the names and domains, and the place columns, shown."""
+        fields = [(f.side, f.name) for f in self.workbench.session.fields]
+        return evidence_shown(self._list_shows(), fields)
 
     def _list_shows(self) -> Shows | None:
         """What the list may show and go by: the share policy's marks while the view is on."""
@@ -412,7 +425,8 @@ class ReviewScreen(PhaseScreen):
         desired = [_row_key(a) for a in shown]
         self._accounts = {k: a for k, a in zip(desired, shown)}
         may = (self.shows(OURS, "name"), self.shows(PARTNER, "name"), self.shows(SESSION_SIDE, "category"))
-        cells = {k: _cells(a, may) for k, a in zip(desired, shown)}
+        match = evidence_view(self._list_shows())
+        cells = {k: _cells(a, may, match(a)) for k, a in zip(desired, shown)}
 
         old_cursor = table.cursor_row if self._row_keys else 0
         old_key = self._row_keys[old_cursor] if 0 <= old_cursor < len(self._row_keys) else None

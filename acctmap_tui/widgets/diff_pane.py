@@ -32,6 +32,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from acctmap_tui.core.categorize import categorize, category_of
+from acctmap_tui.core.review_order import KIND_WORDS, evidence_view
+from acctmap_tui.core.score import names_order, neutral_key
 from acctmap_tui.core.sharing import Shows, record_name, view_shows
 from acctmap_tui.core.model import (
     ACCEPTED,
@@ -279,32 +281,48 @@ def _fields_table(rows: list[FieldRow], ours_company: str, theirs_company: str) 
     return table
 
 
-def best_first(account: Account, sharing: Iterable[Account]) -> list[Account]:
+def best_first(account: Account, sharing: Iterable[Account], shows: Shows | None = None,
+               salt: str = "") -> list[Account]:
     """The pairs sharing a record with `account` (in the session's order), but itself, each once,
-    best score first: the other candidates the pane shows."""
+    best score first: the other candidates the pane shows. For a view that `shows(side, field)`
+    (share-safe), by the scores it shows (`core.review_order.shown_match`), the names as shown,
+    then `neutral_key` (`salt`: the session's id): never by a hidden score or name."""
     seen: dict[str, Account] = {}
     pair_id = account.pair_id
     for a in sharing:
         if a.pair_id != pair_id:
             seen[a.pair_id] = a
-    return sorted(seen.values(), key=lambda a: (-a.match.score, a.name.casefold()))
+    if shows is None:
+        return sorted(seen.values(), key=lambda a: (-a.match.score, a.name.casefold()))
+    shown, by_names = evidence_view(shows), names_order(shows, salt)
+    return sorted(seen.values(), key=lambda a: (-(shown(a).score or 0.0), *by_names(a),
+                                                neutral_key(a, salt)))
 
 
 def _match_table(account: Account, shows: Shows | None = None) -> Table:
     """Match, flags, category and play as a two-column grid (labels left, text wraps right);
-    the category and play only where the view may show them."""
-    m = account.match
+    the category and play only where the view may show them, and of the method, score and flags
+    what the view shows (`core.review_order.shown_match`: none made from a private field)."""
+    m = evidence_view(shows)(account)
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(style="bold", no_wrap=True, width=10)
     grid.add_column(ratio=1)
-    grid.add_row("Match", Text.assemble(
-        (decision_mark(m.decision), "bold"), f" · {m.method}: {METHOD_EXPLANATIONS.get(m.method, m.method)}",
-        f" · score {m.score:.0f}"))
+    method = (f" · {m.method}: {METHOD_EXPLANATIONS.get(m.method, m.method)}"
+              if m.method is not None else " · method hidden")
+    score = f" · score {m.score:.0f}" if m.score is not None else " · score hidden"
+    grid.add_row("Match", Text.assemble((decision_mark(account.match.decision), "bold"),
+                                        method, score))
     for i, flag in enumerate(m.flags):
         grid.add_row("Flags" if i == 0 else "",
                      Text.assemble((flag, "bold"), f": {FLAG_EXPLANATIONS.get(flag, flag)}"))
     if not m.flags:
-        grid.add_row("Flags", Text("none", style="dim"))
+        grid.add_row("Flags", Text("none shown" if m.hidden else "none", style="dim"))
+    if m.hidden:
+        # said for every pair the policy hides evidence of, flagged or not: said only where a
+        # flag was left out, it would tell that flag
+        kinds = ", ".join(KIND_WORDS[k] for k in m.hidden)
+        grid.add_row("", Text(f"match evidence from private {kinds} hidden (privacy on)",
+                              style="italic"))
     cat = category_of(account)
     if shows is not None and not shows(SESSION_SIDE, "category"):
         grid.add_row("Category", Text("hidden in the share-safe view", style="italic"))
@@ -333,6 +351,7 @@ def _candidates(account: Account, alternatives: list[Account], highlighted: int,
     grid.add_column(width=10, no_wrap=True)
     grid.add_column(width=3, no_wrap=True, justify="right")
     grid.add_column(ratio=1)
+    shown = evidence_view(shows)
     for i, alt in enumerate(alternatives):
         if alt.ours.key == account.ours.key:
             company, rec, side = theirs_company, alt.theirs, PARTNER
@@ -341,9 +360,10 @@ def _candidates(account: Account, alternatives: list[Account], highlighted: int,
         domain = (f" ({rec.domain})" if rec.domain and not rec.hashed
                   and (shows is None or shows(side, "domain")) else "")
         style = "reverse" if i == highlighted else ""
+        score = shown(alt).score
         grid.add_row("▶" if i == highlighted else " ",
                      Text(decision_mark(alt.match.decision), style=style),
-                     Text(f"{alt.match.score:.0f}", style=style),
+                     Text(EMPTY if score is None else f"{score:.0f}", style=style),
                      Text(f"{company}: {record_name(rec, side, shows) or EMPTY}{domain}", style=style))
     return Group(title, grid, Text("  [ ] choose · c takes the marked one", style="dim"))
 
