@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.scalar import Scalar
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -35,6 +36,9 @@ OTHERS_HIDDEN = "Sessions of other partnerships are hidden in the share-safe vie
 _W_DATE, _W_OVERLAP, _GAP = 10, 7, 2
 _W_TITLE, _W_PARTNER = 32, 14
 _LEAST_TITLE, _LEAST_PARTNER = 12, 8
+LIST_MOST = 16  # lines of the list at most (its border included), where the dialog has room
+LIST_LEAST = 5  # lines of the list (three rows) under which the dialog drops its blank lines
+PADDING = 2  # the dialog's blank lines above and below (acctmap.tcss: #pick-dialog's padding)
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,8 @@ class ComparePickScreen(Dialog[ComparePick | None]):
     def on_mount(self) -> None:
         # the share-safe view can be switched from the command palette over this dialog
         self.watch(self.app, "share_safe", self._fill, init=False)
+        # the notice and the buttons take lines from the list, or give them back, once laid out
+        self.screen_layout_refresh_signal.subscribe(self, lambda _: self._fit_list())
         self._fill(self.app.share_safe)
 
     def _fill(self, share_safe: bool) -> None:
@@ -200,6 +206,28 @@ class ComparePickScreen(Dialog[ComparePick | None]):
 
     def on_resize(self) -> None:
         self._draw_rows()  # the dialog's width follows the terminal's
+
+    def _fit_list(self) -> None:
+        """The list scrolls in what the dialog's height leaves it, under the title and above the
+        notice, the buttons and the keys, as they are laid out now (again at each layout: a
+        change here lays them out once more, the same): at 80x24 another partner's notice pushed
+        the buttons and the keys off the dialog."""
+        dialog, options = self.query_one("#pick-dialog"), self.query_one("#pick-list", OptionList)
+        most = dialog.styles.max_height
+        if most is None or not self.size.height:
+            return
+        room = int(most.resolve(self.size, self.size)) - dialog.styles.border.spacing.height
+        for part in dialog.children:
+            if part is not options and part.display:
+                room -= part.outer_size.height + part.styles.margin.height
+        # where the list would show fewer than three rows, the dialog gives up its blank lines
+        # above and below (its padding, `-short` in the stylesheet)
+        short = room - PADDING < LIST_LEAST
+        dialog.set_class(short, "-short")
+        fitted = max(3, min(room - (0 if short else PADDING), LIST_MOST))
+        if options.styles.max_height != Scalar.from_number(fitted):
+            options.styles.max_height = fitted
+            self.call_after_refresh(options.scroll_to_highlight)
 
     def _layout(self) -> tuple[Columns, int]:
         """The columns whose rows fit the list as it is laid out now (room kept for its

@@ -354,6 +354,46 @@ def test_snapshot_picker_at_80x24(snap_compare, sessions_dir: Path) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_compare)
 
 
+def test_snapshot_picker_other_partner_at_80x24(snap_compare, sessions_dir: Path) -> None:
+    """Another partner's notice, the buttons and the keys fit; the list scrolls in what is left."""
+    app = make_app(sessions_dir)
+
+    async def run_before(pilot) -> None:
+        await open_compare(pilot)
+        await choose(pilot, app, "Initech")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
+async def test_other_partner_notice_keeps_the_buttons_and_keys_on_the_dialog(
+        sessions_dir: Path, size: tuple[int, int]) -> None:
+    """At 80x24 the notice pushed "Compare anyway (a) / Cancel (esc)" and the keys off the
+    dialog: the list gives up lines instead (and takes them back once the notice goes)."""
+    app = make_app(sessions_dir)
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        picker = app.screen
+        options = picker.query_one("#pick-list", OptionList)
+        before = options.region.height
+        await choose(pilot, app, "Initech")
+        await settle(pilot)
+        assert picker.query_one("#pick-notice").display
+        dialog = picker.query_one("#pick-dialog").content_region
+        for part in ("#pick-list", "#pick-notice", "#pick-anyway", "#pick-cancel", "#pick-keys"):
+            region = picker.query_one(part).region
+            assert region.height and picker.region.contains_region(region), (part, region)
+            assert dialog.contains_region(region), (part, region, dialog)
+        text = "\n".join(screen_lines(app))
+        assert "Compare anyway (a)" in text and "Cancel (esc)" in text and "esc cancel" in text
+        assert "other partner" in text  # the row chosen stays in sight
+        await pilot.press("down")  # another row: the notice goes, the list has its lines again
+        await settle(pilot)
+        assert not picker.query_one("#pick-notice").display
+        assert options.region.height == before
+
+
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
 async def test_picker_rows_are_one_line_each_under_their_headings(sessions_dir: Path,
                                                                    size: tuple[int, int]) -> None:
