@@ -4,7 +4,9 @@ Opened on a candidate pair, it keeps our record and searches the partner's list 
 ours instead, keeping theirs). With an empty search it lists the matcher's closest candidates; as
 the user types it filters by name or domain and adds the matcher's fuzzy name hits for the typed
 text (`match.candidates_for`, the one search by hand). Opened with no pair, it first asks for our
-account, then theirs. Answers `(ours, theirs)` or None.
+account, then theirs. Answers `(ours, theirs)` or None. In the share-safe view, with a name or
+domain private, an empty search lists the first accounts instead: the closest candidates would
+tell what the hidden values are like.
 """
 
 from __future__ import annotations
@@ -151,7 +153,7 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
         """(record index, score or None) for the query, best first."""
         q = query.strip().casefold()
         if not q:
-            if self.fixed is None:
+            if self.fixed is None or not self._suggests():
                 return [(i, None) for i in range(min(MAX_RESULTS, len(self._records)))]
             return self._candidates(self.fixed, self.fixed_side, limit=10)
         hits = [i for i, (n, d) in enumerate(zip(self._names, self._domains))
@@ -168,6 +170,14 @@ class PairDialog(Dialog[tuple[Record, Record] | None]):
                     break
                 results.setdefault(i, score)
         return list(results.items())
+
+    def _suggests(self) -> bool:
+        """Whether the matcher's closest candidates for the kept record may be listed: only when
+        the view shows the names and domains they are found by, on both sides (in the share-safe
+        view, with our names private, they listed the partner's accounts most like the hidden
+        name, with their scores). Otherwise an empty search lists the first accounts."""
+        return all(self.shows(side, field) for side in (self.fixed_side, self.search_side)
+                   for field in ("name", "domain"))
 
     def _candidates(self, record: Record, side: str, limit: int) -> list[tuple[int, float]]:
         """The matcher's candidates for `record` (of `side`) in the searched list, by index."""
