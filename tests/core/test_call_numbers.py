@@ -3,7 +3,6 @@ mappings carry to next quarter, and the exported top list holds only planned acc
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from acctmap_tui.core.compare import SET_BY_HAND, diff_sessions, render_text
 from acctmap_tui.core.model import CUSTOMER, PROSPECT, THEIRS_CUSTOMER

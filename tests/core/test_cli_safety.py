@@ -3,7 +3,6 @@ cannot be read or belong to another partnership, lists moved or changed since th
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import replace

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.app import App
 
 from acctmap_tui import cli
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.model import REVIEW
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.assign import AssignScreen
 from acctmap_tui.screens.assign_edit import AssignEditScreen
