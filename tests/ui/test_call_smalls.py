@@ -72,6 +72,20 @@ async def share_safe(pilot, on: bool) -> None:
     assert pilot.app.share_safe is on
 
 
+async def share_safe_order(tmp_path: Path, shift: int, phase: str, hidden, keys, rows) -> list:
+    """The rows `rows(pilot)` reads in the share-safe view of a session whose names are shifted
+    by `shift` against their domains, with `hidden` fields private (`keys` pressed first): the
+    same session id each time, so only the hidden values differ."""
+    wb = hide(names_against_domains(shift), *hidden)
+    wb.session.session_id = "one-session"
+    wb.session.agenda.current = phase
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*keys)
+        await share_safe(pilot, True)
+        return await rows(pilot)
+
+
 # --- Prioritize ---------------------------------------------------------------------------------
 
 
@@ -122,17 +136,13 @@ async def test_rows_showing_only_placeholders_keep_an_order_the_hidden_names_do_
         tmp_path: Path) -> None:
     """Names and domains all private: every row says "(our name hidden)", and the order is
     the same whatever the hidden names are."""
-    orders = []
-    for shift in (0, 3):
-        wb = hide(names_against_domains(shift), *IDENTITY)
-        wb.session.session_id = "one-session"
-        wb.session.agenda.current = "prioritize"
-        app = AcctmapApp(wb, tmp_path)
-        async with app.run_test(size=SIZE) as pilot:
-            await share_safe(pilot, True)
-            ids, texts = table_rows(app, "#prio-table")
-            assert set(texts) == {"(our name hidden)"}
-            orders.append(ids)
+    async def rows(pilot):
+        ids, texts = table_rows(pilot.app, "#prio-table")
+        assert set(texts) == {"(our name hidden)"}
+        return ids
+
+    orders = [await share_safe_order(tmp_path, shift, "prioritize", IDENTITY, (), rows)
+              for shift in (0, 3)]
     assert orders[0] == orders[1]
 
 
@@ -161,19 +171,14 @@ async def test_review_lists_go_by_the_names_shown(tmp_path: Path) -> None:
 
 
 async def test_review_rows_of_hidden_names_only_do_not_follow_them(tmp_path: Path) -> None:
-    orders = []
-    for shift in (0, 3):
-        wb = hide(names_against_domains(shift), (OURS, "name"), (PARTNER, "name"))
-        wb.session.session_id = "one-session"
-        wb.session.agenda.current = "review"
-        app = AcctmapApp(wb, tmp_path)
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("v")
-            await share_safe(pilot, True)
-            await pilot.pause()  # the kept order is made again after a frame
-            ids, names = review_rows(app)
-            assert set(names) == {("(name hidden)", "(name hidden)")}
-            orders.append(ids)
+    async def rows(pilot):
+        await pilot.pause()  # the kept order is made again after a frame
+        ids, names = review_rows(pilot.app)
+        assert set(names) == {("(name hidden)", "(name hidden)")}
+        return ids
+
+    orders = [await share_safe_order(tmp_path, shift, "review", ((OURS, "name"), (PARTNER, "name")),
+                                     ("v",), rows) for shift in (0, 3)]
     assert orders[0] == orders[1]
 
 
