@@ -25,7 +25,7 @@ from acctmap_tui.core.model import (
 )
 from acctmap_tui.core.privacy import hash_for_matching, likely_key_mismatch
 from acctmap_tui.core.score import rescore
-from acctmap_tui.core.sharing import carry_marks, default_field_policy
+from acctmap_tui.core.sharing import carry_marks, default_field_policy, marks_unlike_default
 
 if TYPE_CHECKING:  # the matcher (numpy, rapidfuzz) is imported when a match runs
     from acctmap_tui.core.match import MatchResult
@@ -99,6 +99,9 @@ def new_session(
         out = NewSession(session, result, ours, theirs, notes=list(result.notes))
         if prior is not None:
             out.carried = carry_forward(session, prior)
+            kept = marks_unlike_default(session)
+            if kept:
+                out.notes.append(f"What the partner sees is as the prior session had it ({kept})")
         apply_categories(session)
         rescore(session)
         return out

@@ -227,6 +227,20 @@ def default_field_policy(session: Session) -> list[FieldInfo]:
     return fields
 
 
+def marks_unlike_default(session: Session) -> str:
+    """The session's marks that differ from the default policy, in words ("private: Account name
+    (Northwind), Owner; shared: Industry (Northwind)"), or "" when it has none: what a session
+    started from a prior one keeps of what the partner sees, for the start to say."""
+    def named(f: FieldInfo) -> str:
+        label = field_label(f.side, f.name)
+        return label if f.side == SESSION_SIDE else f"{label} ({session.company(f.side)})"
+
+    private = [named(f) for f in session.fields if not f.shareable and default_shareable(f.side, f.name)]
+    shared = [named(f) for f in session.fields if f.shareable and not default_shareable(f.side, f.name)]
+    return "; ".join(f"{word}: {', '.join(names)}" for word, names in
+                     (("private", private), ("shared", shared)) if names)
+
+
 def carry_marks(fields: Iterable[FieldInfo], prior: Iterable[FieldInfo]) -> None:
     """Mark a new session's fields as a prior session of the partnership marked them (in place).
 

@@ -189,3 +189,15 @@ def test_the_rule_field_by_field():
         (OURS, "Region"): False, (OURS, "domain"): True, (SESSION_SIDE, "notes"): True,
         (SESSION_SIDE, "owner"): False, (SESSION_SIDE, "due"): True,
     }
+
+
+def test_the_start_says_which_marks_it_kept_from_the_prior(tmp_path):
+    """The marks carried are said (the CLI prints the start's notes): a user who wonders why the
+    partner-safe export leaves the owner out sees it was last quarter's choice."""
+    prior = _prior(tmp_path, {(SESSION_SIDE, "owner"): False, (SESSION_SIDE, "priority"): True})
+    built = build_session(_request(_our_list(tmp_path, "northwind_q1.csv"), prior=prior))
+    said = [n for n in built.notes if n.startswith("What the partner sees")]
+    assert len(said) == 1 and "private: Owner" in said[0] and "shared: Priority" in said[0], said
+    plain = _prior(tmp_path, {})  # nothing marked: nothing to say
+    built = build_session(_request(_our_list(tmp_path, "northwind_q2.csv"), prior=plain))
+    assert not [n for n in built.notes if n.startswith("What the partner sees")]
