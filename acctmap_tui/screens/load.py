@@ -208,6 +208,11 @@ class LoadScreen(Screen):
         if self.query_one("#load-form").display is False:
             return
         value = lambda field_id: self.query_one(f"#{field_id}", Input).value.strip()  # noqa: E731
+        if value("prior-path"):  # said, not dropped: its decisions would not come along
+            self._show_error("The private exchange starts a session of the overlap alone: it does "
+                             "not carry a prior session. Clear \"Prior session\" to open it, or "
+                             "load the two lists (ctrl+l) to carry the prior.")
+            return
         try:
             columns = parse_columns(value("ours-columns"), "Our columns")
         except AcctmapError as err:

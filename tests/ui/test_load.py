@@ -186,3 +186,24 @@ async def test_in_the_share_safe_view_the_carry_question_does_not_name_the_other
         await pilot.pause()
         error = str(app.screen.query_one("#load-error").content)
         assert "another partnership" in error and "ZZS" not in error, error
+
+
+async def test_the_private_exchange_says_it_does_not_carry_a_prior_session(tmp_path, sessions_dir):
+    """ctrl+r with "Prior session" filled opened the exchange, whose session dropped the prior
+    without a word; it says so and stays on the form."""
+    from acctmap_tui.screens.psi_dialog import PsiDialog
+
+    ours, _ = write_lists(tmp_path)
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#ours-path", Input).value = str(ours)
+        app.screen.query_one("#prior-path", Input).value = str(tmp_path / "q3.toml")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+        assert "does not carry a prior session" in str(app.screen.query_one("#load-error").content)
+        app.screen.query_one("#prior-path", Input).value = ""
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, PsiDialog)
