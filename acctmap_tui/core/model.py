@@ -136,7 +136,13 @@ class IngestError(AcctmapError):
 
 
 class SessionError(AcctmapError):
-    """A session file that cannot be loaded (corrupt TOML, wrong schema)."""
+    """A session file that cannot be loaded (corrupt TOML, wrong schema). `located` names the
+    file, line and field without the value found there ("" when the message holds none): what a
+    share-safe screen may say of a file whose values may be private."""
+
+    def __init__(self, problem: Problem | str, located: str = "") -> None:
+        super().__init__(problem)
+        self.located = located
 
 
 # --- one side's accounts ----------------------------------------------------------------------

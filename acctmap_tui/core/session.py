@@ -669,10 +669,12 @@ class _Reader:
             where = f"{where}, field {key!r}" if where else f"field {key!r}"
         if line:
             where = re.sub(r" \(line \d+\)", "", where)
-            message = f"line {line}: {where}: {message}"
+            located = f"line {line}: {where}"
         else:
-            message = f"{where}: {message}" if where else message
-        raise SessionError(_problem(self.path, message))
+            located = where
+        message = f"{located}: {message}" if located else message
+        raise SessionError(_problem(self.path, message),
+                           f"{self.path}: {located}" if located else self.path)
 
     # --- finding the line of a key, for messages --------------------------------------------
 

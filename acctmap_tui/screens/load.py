@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, ProgressBar, Static
 
 from acctmap_tui.core.compare import PartnerMismatch
-from acctmap_tui.core.model import AcctmapError
+from acctmap_tui.core.model import AcctmapError, SessionError
 from acctmap_tui.core.start import SessionRequest, format_columns, open_workbench, parse_columns
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import ListsLoaded, LoadCancelled
@@ -254,19 +254,27 @@ class LoadScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load", description="load lists")  # no repr of the lists
     def load_lists(self, request: SessionRequest) -> None:
-        def job() -> Workbench | PartnerMismatch:
+        def job() -> Workbench | PartnerMismatch | SessionError:
             try:
                 return open_workbench(request, progress=self._report)
             except PartnerMismatch as mismatch:  # asked on screen, as --force is on the command line
                 return mismatch
+            except SessionError as unreadable:  # the prior session: said as the view allows
+                return unreadable
 
         report_back(self.app, job, lambda result: self._loaded(result, request), self._failed,
                     "while loading")
 
-    def _loaded(self, result: Workbench | PartnerMismatch, request: SessionRequest | None = None
-                ) -> None:
+    def _loaded(self, result: Workbench | PartnerMismatch | SessionError,
+                request: SessionRequest | None = None) -> None:
         if isinstance(result, PartnerMismatch):
             self._ask_carry(result, request)
+            return
+        if isinstance(result, SessionError):
+            # a value the file holds may be private: the share-safe view names where, not what
+            self._failed(f"{result.located}: cannot be read (the value found there is hidden "
+                         "in the share-safe view)" if self.app.share_safe and result.located
+                         else str(result))
             return
         self.post_message(ListsLoaded(result, mode="icp"))
 

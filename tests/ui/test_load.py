@@ -207,3 +207,29 @@ async def test_the_private_exchange_says_it_does_not_carry_a_prior_session(tmp_p
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, PsiDialog)
+
+
+async def test_in_the_share_safe_view_a_broken_prior_session_is_named_by_line_not_value(
+        tmp_path, sessions_dir):
+    """A hand-broken prior session's type error quotes the value found (`got 'ZZS…'`): with the
+    share-safe view on, the form names the file, line and field only (audit 4, N7)."""
+    from acctmap_tui.core import session as session_io
+    from acctmap_tui.core.start import SessionRequest, open_workbench
+
+    ours, theirs = write_lists(tmp_path)
+    earlier = open_workbench(SessionRequest(ours, theirs, ours_name="Northwind", partner_name="Globex"))
+    prior = session_io.save(earlier.session, tmp_path / "q3.toml")
+    text = prior.read_text(encoding="utf-8").replace(
+        'partner = "Globex"', 'partner = "Globex"\ndate = "ZZS call Dana re: price cut"', 1)
+    text = text.replace("\ndate = 20", "\n# date = 20", 1) if text.count("\ndate = ") > 1 else text
+    prior.write_text(text, encoding="utf-8")
+    for share_safe in (False, True):
+        app = AcctmapApp(sessions_dir=sessions_dir)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.share_safe = share_safe
+            await _fill_and_load(app, pilot, ours_path=str(ours), theirs_path=str(theirs),
+                                 ours_name="Northwind", theirs_name="Globex", prior_path=str(prior))
+            error = str(app.screen.query_one("#load-error").content)
+            assert "q3.toml" in error and "'date'" in error and "line " in error, error
+            assert ("ZZS" in error) is not share_safe, error
