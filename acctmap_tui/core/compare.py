@@ -781,11 +781,20 @@ def render_text(d: SessionDiff) -> str:
                 out += ["  " + line for line in _account_line(d, a)]
     out += ["", f"Actions from last time: {_actions_line(d)}"]
     if d.actions:
-        rows = [["state", "key", "account", "owner", "next action", "due"]]
-        rows += [[a.state, a.key, a.name, a.owner, a.next_action,
-                  a.due.isoformat() if a.due else ""] for a in d.actions]
-        out += _table(rows)
+        header, rows = _action_table(d)
+        out += _table([header, *rows])
     return "\n".join(out) + "\n"
+
+
+def _action_table(d: SessionDiff) -> tuple[list[str], list[list[str]]]:
+    """Last time's actions as a table: state, key, account, then the owner, next action and due
+    date where the report has those fields (a partner-safe report leaves a private one out,
+    not as an empty column)."""
+    columns = [(name, get) for name, get in (
+        ("owner", lambda a: a.owner), ("next action", lambda a: a.next_action),
+        ("due", lambda a: a.due.isoformat() if a.due else "")) if name in d.fields]
+    header = ["state", "key", "account", *(name for name, _ in columns)]
+    return header, [[a.state, a.key, a.name, *(get(a) for _, get in columns)] for a in d.actions]
 
 
 def _md_table(header: list[str], rows: list[list[str]], align: str = "") -> list[str]:
@@ -829,9 +838,8 @@ def render_markdown(d: SessionDiff) -> str:
         out += _md_table(["Key", "Account", "Movement", "Changes (old -> new)"], rows)
     out += ["", f"## Actions from last time ({_actions_line(d)})", ""]
     if d.actions:
-        rows = [[a.state, a.key, a.name, a.owner, a.next_action,
-                 a.due.isoformat() if a.due else ""] for a in d.actions]
-        out += _md_table(["State", "Key", "Account", "Owner", "Next action", "Due"], rows)
+        header, rows = _action_table(d)
+        out += _md_table([name[0].upper() + name[1:] for name in header], rows)
     else:
         out.append("No next actions were agreed last time.")
     return "\n".join(out) + "\n"

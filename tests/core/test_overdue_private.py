@@ -98,3 +98,19 @@ def test_one_rule_for_the_report_and_the_screen():
     # the report without --partner-safe is for internal use: it tells overdue actions
     d = compare.diff_sessions(old, new)
     assert d.action_counts()["overdue"] == 2 and "2 overdue" in compare.render_text(d)
+
+
+@pytest.mark.parametrize("fmt", ("text", "md"))
+def test_a_private_due_date_is_no_empty_column_of_the_actions_table(tmp_path, capsys, fmt):
+    """The partner-safe table of last time's actions left the due date as an empty column; a
+    field the report leaves out is no column at all, as in the rest of the report."""
+    def header(out: str) -> str:
+        lines = out.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.casefold().startswith(("## actions",
+                                                                                   "actions from")))
+        return next(line for line in lines[at + 1:] if line.strip()).casefold()
+
+    shared = header(_diff(tmp_path, capsys, fmt, MIXED, due_private=False))
+    private = header(_diff(tmp_path, capsys, fmt, MIXED))
+    assert "due" in shared and "next action" in shared
+    assert "due" not in private and "next action" in private
