@@ -181,17 +181,19 @@ class AcctmapApp(TypedAheadKeys):
         """Make a freshly loaded workbench the current one and show its phase.
 
         Call it while no phase screen is showing (from the load screen): phase screens built for
-        the previous workbench are dropped and rebuilt on demand.
+        the previous workbench are dropped and rebuilt on demand. Recovered work is offered
+        before any phase screen is built: a restore replaces the workbench, and a screen built
+        for the one it replaces kept showing it (edits made there were lost at the next save).
         """
         self._set_workbench(workbench)
         for name, screen in self.MODES.items():
             if name not in (self.current_mode, "load"):
                 self.remove_mode(name)
                 self.add_mode(name, screen)
-        self._show_phase(mode)
         if workbench.dirty:
             self._schedule_autosave()
-        self._offer_recovery()
+        if not self._offer_recovery():  # else the answer shows the phase (`_restore_choice`)
+            self._show_phase(mode)
         self._lists_note()
         self._read_lists_if_pending()
 
