@@ -285,7 +285,16 @@ class AcctmapApp(TypedAheadKeys):
         from acctmap_tui.screens.dialogs import RestoreDialog
 
         set_aside = wb.path is not None and found != session_io.recovery_path(wb.path)
-        self.push_screen(RestoreDialog(label, saved_at, unsaved=wb.path is None, set_aside=set_aside),
+        saved_since = None  # put off, then the session saved again: restoring replaces that save
+        if set_aside and wb.path is not None:
+            try:
+                if wb.path.stat().st_mtime > found.stat().st_mtime:
+                    saved_since = datetime.fromtimestamp(wb.path.stat().st_mtime).strftime(
+                        "%Y-%m-%d %H:%M")
+            except OSError:
+                pass
+        self.push_screen(RestoreDialog(label, saved_at, unsaved=wb.path is None, set_aside=set_aside,
+                                       saved_since=saved_since),
                          partial(self._restore_choice, found))
         return True
 

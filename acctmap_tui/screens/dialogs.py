@@ -309,12 +309,13 @@ class RestoreDialog(Dialog[bool | None]):
     ]
 
     def __init__(self, session: Path | str, saved_at: str, unsaved: bool = False,
-                 set_aside: bool = False) -> None:
+                 set_aside: bool = False, saved_since: str | None = None) -> None:
         super().__init__(classes="dialog")
         self.session_file = session
         self.saved_at = saved_at
         self.unsaved = unsaved
         self.set_aside = set_aside  # kept from an earlier open's "Later"
+        self.saved_since = saved_since  # when the session was saved after it, if it was
 
     def compose(self) -> ComposeResult:
         if self.unsaved:
@@ -323,10 +324,13 @@ class RestoreDialog(Dialog[bool | None]):
                     "Restore it, or discard it for good.")
             discard = "Discard it (d)"
         elif self.set_aside:
+            since = (f"The session was saved after it ({self.saved_since}): restoring it "
+                     "replaces that save's work on screen (the file changes only when you "
+                     "save). " if self.saved_since else "")
             text = (f"Recovered work you chose to decide on later is kept for this session "
                     f"(autosaved {self.saved_at}).\nSession: {self.session_file}\n"
-                    "Restoring it replaces the session on screen; keeping the saved session "
-                    "discards it for good.")
+                    f"{since}Restoring it replaces the session on screen; keeping the saved "
+                    "session discards it for good.")
             discard = "Keep the saved session (k)"
         else:
             text = (f"A recovery file newer than this session exists (saved {self.saved_at}).\n"

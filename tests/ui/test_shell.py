@@ -642,3 +642,19 @@ async def test_later_keeps_a_crashs_work_through_this_runs_edits_and_offers_it_a
         assert app.workbench.session.icp_notes == "typed before the crash" and app.workbench.dirty
     assert not session_io.set_aside_recoveries(path)  # back at this session's recovery file
     assert session_io.load(session_io.recovery_path(path)).icp_notes == "typed before the crash"
+
+
+async def test_work_put_off_then_saved_over_says_so_before_it_is_restored(sessions_dir: Path) -> None:
+    """Put off with "Later", then the session saved again: restoring the old work replaces what
+    was saved since, and the question says so (call re-audit, F2)."""
+    path = _saved_with_newer_recovery(sessions_dir)
+    aside = session_io.set_aside_recovery(session_io.recovery_path(path))
+    session_io.save(session_io.load(path), path)
+    later = aside.stat().st_mtime + 120
+    os.utime(path, (later, later))
+    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreDialog)
+        text = str(app.screen.query_one("#restore-message").content)
+        assert "The session was saved after it" in text, text
