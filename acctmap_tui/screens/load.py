@@ -66,6 +66,8 @@ class LoadScreen(Screen):
         @property
         def app(self) -> AcctmapApp: ...
 
+    # under 34 lines the form takes one line a field (acctmap.tcss: `LoadScreen.-short`)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+l", "load", "Load lists"),

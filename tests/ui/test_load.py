@@ -233,3 +233,24 @@ async def test_in_the_share_safe_view_a_broken_prior_session_is_named_by_line_no
             error = str(app.screen.query_one("#load-error").content)
             assert "q3.toml" in error and "'date'" in error and "line " in error, error
             assert ("ZZS" in error) is not share_safe, error
+
+
+async def test_at_80x24_an_error_leaves_every_field_the_buttons_and_the_picker_in_view(
+        tmp_path, sessions_dir, monkeypatch):
+    """At 80x24 the error box pushed "Prior session", "Key file" and both buttons off the screen,
+    the message telling to fix one of them, and the file picker was a border with no entry
+    (call re-audit, F3): under 34 lines the form takes one line a field."""
+    from textual.widgets import Button
+
+    monkeypatch.chdir(tmp_path)
+    write_lists(tmp_path)
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await _fill_and_load(app, pilot, ours_path="northwind.csv", theirs_path="nowhere.csv")
+        screen = app.screen
+        assert screen.query_one("#load-error").display
+        for widget in (*screen.query(Input), *screen.query(Button), screen.query_one("#load-error")):
+            region = widget.region
+            assert region.height and region.bottom <= 23, (widget, region)  # above the footer
+        assert screen.query_one("#picker").region.height >= 3
