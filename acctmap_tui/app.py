@@ -807,8 +807,10 @@ class AcctmapApp(TypedAheadKeys):
         self.push_screen(UnsavedChangesDialog(), chosen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        # our own provider lists Quit (with the unsaved-changes question)
-        yield from (c for c in super().get_system_commands(screen) if c.title != "Quit")
+        # our own provider lists Quit (with the unsaved-changes question); over a dialog, none
+        # of the widget commands (Maximize blanked the export dialog down to one checkbox)
+        left_out = {"Quit"} | ({"Maximize", "Minimize", "Keys"} if dialog_on_top(self) else set())
+        yield from (c for c in super().get_system_commands(screen) if c.title not in left_out)
 
 
 def _action_name(action: str) -> str:

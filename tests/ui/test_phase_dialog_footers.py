@@ -77,3 +77,18 @@ async def test_the_palette_over_a_dialog_cannot_switch_the_share_safe_view(size)
         await pilot.press("enter")
         await pilot.pause()
         assert app.share_safe
+
+
+async def test_the_palette_over_a_dialog_offers_no_widget_commands() -> None:
+    """Textual's Maximize, run from the palette over the export dialog, blanked it down to one
+    checkbox until esc (call re-audit F6)."""
+    app = AcctmapApp(workbench=demo_workbench())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, Dialog)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Maximize" not in titles and "Keys" not in titles and "Theme" in titles
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Keys" in {c.title for c in app.get_system_commands(app.screen)}  # back: all again
