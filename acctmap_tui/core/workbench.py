@@ -44,7 +44,16 @@ from acctmap_tui.core.model import (
     utcnow,
 )
 from acctmap_tui.core.score import priority, rescore
-from acctmap_tui.core.sharing import Said, SharePolicy, Shows, Value, name_of, record_name_of, said
+from acctmap_tui.core.sharing import (
+    Said,
+    SharePolicy,
+    Shows,
+    Value,
+    field_label,
+    name_of,
+    record_name_of,
+    said,
+)
 
 TEXT_FIELDS = ("owner", "next_action", "notes")
 
@@ -653,7 +662,10 @@ class Workbench:
             info.shareable = old
 
         info.shareable = shareable
-        return self._changed(ChangeKind.SHARING, f"{name} {'shared' if shareable else 'private'}",
+        label = field_label(side, name)
+        if side in (OURS, PARTNER):  # whose list: "Account name (Northwind)", as the sharing dialog says
+            label = f"{label} ({self.session.company(side)})"
+        return self._changed(ChangeKind.SHARING, f"{label} {'shared' if shareable else 'private'}",
                              restore, reveals=((side, name),) if old and not shareable else ())
 
     # --- agenda -----------------------------------------------------------------------------

@@ -57,3 +57,10 @@ async def test_outside_the_share_safe_view_the_undo_runs_at_once() -> None:
         await pilot.pause()
         assert not isinstance(app.screen, ShowPrivateDialog)
         assert is_shareable(wb.session, OURS, "name")
+
+
+def test_the_undo_toast_names_the_field_as_the_sharing_dialog_does() -> None:
+    """It said "name private", the dialog "Account name (Northwind)" (call re-audit F8)."""
+    wb = demo_workbench()
+    wb.set_shareable(OURS, "name", False)
+    assert wb.undo() == "Account name (Northwind) private"
