@@ -203,6 +203,9 @@ class AcctmapApp(TypedAheadKeys):
         if self.workbench is not None and self.workbench.lists_note:
             self.notify(f"Source lists not loaded: {self.workbench.lists_note}", severity="warning",
                         timeout=15, markup=False)
+        if self.workbench is not None and self.workbench.start_notes:  # said once, at the start
+            notes, self.workbench.start_notes = self.workbench.start_notes, []
+            self.notify("\n".join(notes), title="Started", timeout=15, markup=False)
 
     def _read_lists_if_pending(self) -> None:
         """Start re-reading the lists once the session is on screen (reading takes a core)."""

@@ -267,7 +267,9 @@ def open_workbench(request: SessionRequest, progress: Progress | None = None, *,
     if request.exchange is not None:
         return open_exchange(finish_exchange(request, progress))
     built = build_session(request, progress)
-    return _workbench(built.session, built.ours, built.theirs, dirty=unsaved)
+    workbench = _workbench(built.session, built.ours, built.theirs, dirty=unsaved)
+    workbench.start_notes = list(built.notes)  # the app says them, as the CLI prints them
+    return workbench
 
 
 def demo_request(day: date | None = None) -> SessionRequest:

@@ -161,6 +161,7 @@ class Workbench:
     revision: int = 0
     saved_revision: int = -1  # the revision last written to the session file
     lists_note: str = ""  # why a source list is not loaded (missing, changed since the save)
+    start_notes: list[str] = field(default_factory=list)  # what the start said (`NewSession.notes`)
     lists_pending: bool = False  # the source lists are being read (see attach_lists)
     on_change: Callable[[Change], None] | None = None
     # the last changes, by the revision each made: a screen that was not showing catches up

@@ -254,3 +254,24 @@ async def test_at_80x24_an_error_leaves_every_field_the_buttons_and_the_picker_i
             region = widget.region
             assert region.height and region.bottom <= 23, (widget, region)  # above the footer
         assert screen.query_one("#picker").region.height >= 3
+
+
+async def test_the_app_says_what_the_start_said(tmp_path, sessions_dir):
+    """The start's notes (a prior's marks kept, a hashed list's keys that likely differ) were
+    printed by the CLI only; the app dropped them (call re-audit F4)."""
+    from acctmap_tui.core import session as session_io
+    from acctmap_tui.core.model import SESSION_SIDE
+    from acctmap_tui.core.start import SessionRequest, open_workbench
+
+    ours, theirs = write_lists(tmp_path)
+    earlier = open_workbench(SessionRequest(ours, theirs, ours_name="Northwind", partner_name="Globex"))
+    earlier.set_shareable(SESSION_SIDE, "owner", False)
+    prior = session_io.save(earlier.session, tmp_path / "q3.toml")
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await _fill_and_load(app, pilot, ours_path=str(ours), theirs_path=str(theirs),
+                             ours_name="Northwind", theirs_name="Globex", prior_path=str(prior))
+        assert app.current_mode == "icp"
+        said = [n.message for n in app._notifications]
+        assert any("What the partner sees is as the prior session had it" in m for m in said), said
