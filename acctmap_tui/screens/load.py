@@ -50,6 +50,15 @@ PATH_FIELDS = ("ours-path", "theirs-path", "prior-path", "key-path")  # fields t
 LoadRequest = SessionRequest  # the name the app and its tests know the request by
 
 
+def _as_typed(path: Path) -> str:
+    """A picked file as a person would type it: relative to the folder acctmap runs in when it
+    is inside it (at 80 columns an absolute path hid the file name)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 class ListFiles(DirectoryTree):
     """A directory tree showing folders and account-list files only."""
 
@@ -131,7 +140,7 @@ class LoadScreen(Screen):
         else:
             self.query_one("#load-progress").display = False
             for field, path in zip(("#ours-path", "#theirs-path"), self.picked):
-                self.query_one(field, Input).value = str(path)
+                self.query_one(field, Input).value = _as_typed(path)
             self._show_form()
 
     def _show_form(self) -> None:
