@@ -30,8 +30,8 @@ from textual.worker import Worker, WorkerCancelled
 from acctmap_tui.commands import AppCommands
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core import start
-from acctmap_tui.core.model import PHASE_LABELS, SIDES, AcctmapError
-from acctmap_tui.core.sharing import field_label, view_shows
+from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
+from acctmap_tui.core.sharing import field_named, view_shows
 from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbench
 from acctmap_tui.messages import ListsChosen, ListsLoaded, LoadCancelled, SessionChanged
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
@@ -291,9 +291,9 @@ class AcctmapApp(TypedAheadKeys):
         saved_since = None  # put off, then the session saved again: restoring replaces that save
         if set_aside and wb.path is not None:
             try:
-                if wb.path.stat().st_mtime > found.stat().st_mtime:
-                    saved_since = datetime.fromtimestamp(wb.path.stat().st_mtime).strftime(
-                        "%Y-%m-%d %H:%M")
+                saved = wb.path.stat().st_mtime
+                if saved > found.stat().st_mtime:
+                    saved_since = datetime.fromtimestamp(saved).strftime("%Y-%m-%d %H:%M")
             except OSError:
                 pass
         self.push_screen(RestoreDialog(label, saved_at, unsaved=wb.path is None, set_aside=set_aside,
@@ -576,9 +576,7 @@ class AcctmapApp(TypedAheadKeys):
             from acctmap_tui.screens.dialogs import ShowPrivateDialog
 
             session = self.workbench.session
-            fields = ", ".join(f"{field_label(side, name)} ({session.company(side)})"
-                               if side in SIDES else field_label(side, name)
-                               for side, name in revealed)
+            fields = ", ".join(field_named(session, side, name) for side, name in revealed)
             self.push_screen(ShowPrivateDialog(
                 "Undo shows private fields", f"This undo takes back marking {fields} private: "
                 "the share-safe view would show them again.", "Undo and show them",

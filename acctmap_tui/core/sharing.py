@@ -87,6 +87,13 @@ def field_label(side: str, name: str) -> str:
     return name.replace("_", " ").capitalize() if side == SESSION_SIDE else name
 
 
+def field_named(session: Session, side: str, name: str) -> str:
+    """A field as a message names it: its label, and whose list for a list's field ("Account
+    name (Northwind)", "Owner (who follows up)"), as the sharing dialog groups them."""
+    label = field_label(side, name)
+    return label if side == SESSION_SIDE else f"{label} ({session.company(side)})"
+
+
 def default_shareable(side: str, name: str) -> bool:
     """Default policy: names, domains, statuses and the call's plan are shared; nothing else."""
     known = _BY_KEY.get((side, name))
@@ -231,12 +238,10 @@ def marks_unlike_default(session: Session) -> str:
     """The session's marks that differ from the default policy, in words ("private: Account name
     (Northwind), Owner; shared: Industry (Northwind)"), or "" when it has none: what a session
     started from a prior one keeps of what the partner sees, for the start to say."""
-    def named(f: FieldInfo) -> str:
-        label = field_label(f.side, f.name)
-        return label if f.side == SESSION_SIDE else f"{label} ({session.company(f.side)})"
-
-    private = [named(f) for f in session.fields if not f.shareable and default_shareable(f.side, f.name)]
-    shared = [named(f) for f in session.fields if f.shareable and not default_shareable(f.side, f.name)]
+    private = [field_named(session, f.side, f.name) for f in session.fields
+               if not f.shareable and default_shareable(f.side, f.name)]
+    shared = [field_named(session, f.side, f.name) for f in session.fields
+              if f.shareable and not default_shareable(f.side, f.name)]
     return "; ".join(f"{word}: {', '.join(names)}" for word, names in
                      (("private", private), ("shared", shared)) if names)
 

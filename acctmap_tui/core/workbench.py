@@ -49,7 +49,7 @@ from acctmap_tui.core.sharing import (
     SharePolicy,
     Shows,
     Value,
-    field_label,
+    field_named,
     name_of,
     record_name_of,
     said,
@@ -663,9 +663,7 @@ class Workbench:
             info.shareable = old
 
         info.shareable = shareable
-        label = field_label(side, name)
-        if side in (OURS, PARTNER):  # whose list: "Account name (Northwind)", as the sharing dialog says
-            label = f"{label} ({self.session.company(side)})"
+        label = field_named(self.session, side, name)
         return self._changed(ChangeKind.SHARING, f"{label} {'shared' if shareable else 'private'}",
                              restore, reveals=((side, name),) if old and not shareable else ())
 
