@@ -545,14 +545,19 @@ async def test_a_phase_key_leaves_the_account_dialog(sessions_dir: Path) -> None
         assert isinstance(app.screen, CompareScreen)
 
 
+async def compared_with_august(pilot) -> tuple[CompareScreen, DataTable]:
+    """The Compare screen with the 2026-08-20 session chosen, and its table."""
+    await open_compare(pilot)
+    await choose(pilot, pilot.app, "2026-08-20")
+    screen = pilot.app.screen
+    return screen, screen.query_one("#compare-table", DataTable)
+
+
 async def test_account_dialog_at_80x24_scrolls_to_its_history_and_keeps_its_keys(
         sessions_dir: Path) -> None:
     app = make_app(sessions_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        await choose(pilot, app, "2026-08-20")
-        screen = app.screen
-        table = screen.query_one("#compare-table", DataTable)
+        screen, table = await compared_with_august(pilot)
         table.move_cursor(row=next(i for i, r in enumerate(table_rows(screen))
                                    if r[1].split() == ["Blue", "Harbor", "Logistics"]))
         await pilot.press("enter")
@@ -574,10 +579,7 @@ async def test_at_80_columns_names_and_next_actions_are_read_whole(sessions_dir:
     action wraps in its cell rather than being cut."""
     app = make_app(sessions_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        await choose(pilot, app, "2026-08-20")
-        screen = app.screen
-        table = screen.query_one("#compare-table", DataTable)
+        screen, table = await compared_with_august(pilot)
         names = [" ".join(r[1].split()) for r in table_rows(screen)]
         assert "Blue Harbor Logistics" in names and "Cobalt Analytics GmbH" in names
         await pilot.press("a")
