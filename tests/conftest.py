@@ -41,3 +41,20 @@ def fewer_full_collections() -> Iterator[None]:
 def nothing_frozen_after_the_test() -> Iterator[None]:
     yield
     release_to_collector()
+
+
+@pytest.fixture
+def policies_made(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Each SharePolicy made from now on, by the session it was made for (the core's report and
+    the Compare screens each ask for one per drawing)."""
+    from acctmap_tui.core import sharing
+
+    made: list = []
+    init = sharing.SharePolicy.__init__
+
+    def counted(self, session) -> None:
+        made.append(session)
+        init(self, session)
+
+    monkeypatch.setattr(sharing.SharePolicy, "__init__", counted)
+    return made

@@ -48,20 +48,6 @@ def sessions(accounts: int = 30, *private: tuple[str, str]) -> tuple[Session, Se
 # --- the share policy: made once per report -----------------------------------------------------
 
 
-@pytest.fixture
-def policies_made(monkeypatch: pytest.MonkeyPatch) -> list[Session]:
-    """Each SharePolicy made, by the session it was made for."""
-    made: list[Session] = []
-    init = sharing.SharePolicy.__init__
-
-    def counted(self, session: Session) -> None:
-        made.append(session)
-        init(self, session)
-
-    monkeypatch.setattr(sharing.SharePolicy, "__init__", counted)
-    return made
-
-
 @pytest.mark.parametrize("accounts", [3, 40])
 def test_a_partner_safe_report_makes_each_sessions_policy_once(policies_made, accounts):
     old, new = sessions(accounts, (SESSION_SIDE, "owner"))

@@ -438,21 +438,14 @@ async def test_names_marked_private_leave_compare(sessions_dir: Path, side: str)
 # --- the share policy: made once per drawing, not once per field asked --------------------------
 
 
-def test_the_account_dialog_makes_the_policy_once_per_drawing(monkeypatch: pytest.MonkeyPatch):
-    from acctmap_tui.core import sharing
+def test_the_account_dialog_makes_the_policy_once_per_drawing(policies_made: list[Session]):
     from acctmap_tui.core.compare import diff_sessions
 
     wb = workbench("owner")
     old = last_quarter(wb.session)
     d = next(a for a in diff_sessions(old, wb.session).accounts if a.old and a.new)
-    made: list[Session] = []
-    init = sharing.SharePolicy.__init__
-
-    def counted(self, session: Session) -> None:
-        made.append(session)
-        init(self, session)
-
-    monkeypatch.setattr(sharing.SharePolicy, "__init__", counted)
+    made = policies_made
+    made.clear()
     dialog = CompareAccountScreen(d, old, wb.session, [old, wb.session], private=True)
     title, fields, history = dialog._title(), dialog._fields(), dialog._history()
     assert len(made) == 1 and made[0] is wb.session  # the fields, the columns, the name: one
