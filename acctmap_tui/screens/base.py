@@ -56,7 +56,9 @@ class PhaseScreen(Screen[None]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._replayed: deque[int] = deque(maxlen=64)  # changes taken on coming back (ids)
+        # changes taken on coming back, whose notices may still be on their way (the changes
+        # themselves: an id of one let go could be a later change's, whose notice was skipped)
+        self._replayed: deque[Change] = deque(maxlen=64)
 
     # --- what every phase screen reads ----------------------------------------------------
 
@@ -133,7 +135,7 @@ class PhaseScreen(Screen[None]):
 
     def on_session_changed(self, message: SessionChanged) -> None:
         self.refresh_header()
-        if id(message.change) not in self._replayed:  # taken already, on coming back
+        if not any(taken is message.change for taken in self._replayed):  # else taken already
             self.sync(message.change)
         self.mark_drawn()
 
@@ -148,7 +150,7 @@ class PhaseScreen(Screen[None]):
             missed = self.workbench.changes_since(self._drawn)
             for change in missed if missed is not None and len(missed) <= MAX_REPLAYED else [None]:
                 self.sync(change)
-                self._replayed.append(id(change))  # its notice may still be on its way
+            self._replayed.extend(missed or ())
             self.mark_drawn()
 
     def refresh_header(self) -> None:
