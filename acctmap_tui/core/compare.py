@@ -17,8 +17,6 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from itertools import groupby
-from operator import itemgetter
 
 from acctmap_tui.core.categorize import categorize, format_rate, overlap_figures
 from acctmap_tui.core.export import md_cell, safe_cell
@@ -41,7 +39,7 @@ from acctmap_tui.core.model import (
 )
 from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.sharing import COMPARED_FIELD, HIDDEN_NAME, SharePolicy, Shows, account_name
-from acctmap_tui.core.score import neutral_key, priority_accounts, ranks
+from acctmap_tui.core.score import neutral_key, priority_accounts, ranked, ranks
 
 NEW, GONE, CHANGED, SAME = "new", "gone", "changed", "same"
 KINDS = (NEW, GONE, CHANGED, SAME)
@@ -325,9 +323,10 @@ def _index(session: Session) -> dict[str, Account]:
 
 
 def _ranks(session: Session) -> tuple[dict[str, int], list[Account]]:
-    """pair_id -> rank over the overlap, and the priority (top-N) accounts: each sorts the
-    overlap, so a diff asks them once per session (the summary's activation rate too)."""
-    return ranks(session), priority_accounts(session)
+    """pair_id -> rank over the overlap, and the priority (top-N) accounts, from one sort of the
+    overlap: a diff asks them once per session (the summary's activation rate too)."""
+    order = ranked(session)
+    return ranks(session, order), priority_accounts(session, order)
 
 
 # --- the diff ---------------------------------------------------------------------------------
@@ -404,12 +403,7 @@ def report_order(accounts: Iterable[AccountDiff], salt: str = "") -> list[Accoun
     accounts = list(accounts)
     if len({d.key for d in accounts}) == len(accounts):
         return sorted(accounts, key=shown)  # no two rows alike: each key is its own (a diff's)
-    named = sorted(((shown(d), d) for d in accounts), key=itemgetter(0))
-    out: list[AccountDiff] = []
-    for _, run in groupby(named, key=itemgetter(0)):
-        alike = [d for _, d in run]  # one row, unless a report names rows alike
-        out += sorted(alike, key=neutral) if len(alike) > 1 else alike
-    return out
+    return sorted(accounts, key=lambda d: (*shown(d), neutral(d)))
 
 
 def action_order(r: ActionReview) -> tuple:

@@ -95,9 +95,9 @@ def ranked(session: Session, shows: Shows | None = None) -> list[Account]:
     return sorted(session.overlap(), key=lambda a: (-a.priority, *by_name(a)))
 
 
-def ranks(session: Session) -> dict[str, int]:
-    """pair_id -> rank (1 = top) over the overlap."""
-    return {a.pair_id: i for i, a in enumerate(ranked(session), start=1)}
+def ranks(session: Session, order: list[Account] | None = None) -> dict[str, int]:
+    """pair_id -> rank (1 = top) over the overlap (`order`: `ranked(session)`, when made)."""
+    return {a.pair_id: i for i, a in enumerate(ranked(session) if order is None else order, start=1)}
 
 
 PRIVATE_TOP = ("--top picks accounts by priority, which is private in this session: mark priority "
@@ -154,9 +154,11 @@ def in_shown_order(accounts: list[Account], rank_shown: bool, by_name: Order | N
     return accounts if rank_shown else sorted(accounts, key=by_name or name_order())
 
 
-def priority_accounts(session: Session) -> list[Account]:
-    """The top-N accounts the call assigns owners and actions to.
+def priority_accounts(session: Session, order: list[Account] | None = None) -> list[Account]:
+    """The top-N accounts the call assigns owners and actions to (`order`: `ranked(session)`,
+    when made).
 
     Only accounts with a score count: before anything is scored, no account is "priority".
     """
-    return [a for a in ranked(session) if a.priority > 0][: session.scoring.top_n]
+    order = ranked(session) if order is None else order
+    return [a for a in order if a.priority > 0][: session.scoring.top_n]
