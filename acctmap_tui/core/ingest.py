@@ -1668,8 +1668,6 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
                    else "not a plain file (a device, FIFO or socket); give the list's file") from None
     except FileNotFoundError:
         raise _err(file, "file not found") from None
-    except IsADirectoryError:
-        raise _err(file, "this is a folder, not a list file") from None
     except OSError as e:
         raise _err(file, f"cannot read the file: {e.strerror or e}") from None
     if not data.strip():
