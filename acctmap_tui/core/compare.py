@@ -39,7 +39,7 @@ from acctmap_tui.core.model import (
 )
 from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.sharing import COMPARED_FIELD, HIDDEN_NAME, SharePolicy, Shows, account_name
-from acctmap_tui.core.score import neutral_key, priority_accounts, ranked, ranks
+from acctmap_tui.core.score import identity_shown, neutral_key, priority_accounts, ranked, ranks
 
 NEW, GONE, CHANGED, SAME = "new", "gone", "changed", "same"
 KINDS = (NEW, GONE, CHANGED, SAME)
@@ -460,14 +460,14 @@ def hint_shown(shows: Shows) -> bool:
     """Whether a "domain changed?" hint may show where `shows(side, field)` says what may: it
     tells two accounts' names are the same and quotes their keys, so only where every name and
     domain may show (the partner-safe report and the share-safe Compare screen)."""
-    return all(shows(side, role) for side in (OURS, PARTNER) for role in ("name", "domain"))
+    return all(identity_shown(shows))
 
 
 def key_shown(key: str, shows: Shows) -> bool:
     """Whether an account's comparison key may show: a domain, or without one a name key
     ("name:acme"), or both with a pair's keys ("acme.com [acme.com|name:acme]")."""
-    names = shows(OURS, "name") and shows(PARTNER, "name")
-    return shows(OURS, "domain") and shows(PARTNER, "domain") and (names or "name:" not in key)
+    our_name, their_name, our_domain, their_domain = identity_shown(shows)
+    return our_domain and their_domain and ((our_name and their_name) or "name:" not in key)
 
 
 def shown_identity(d: AccountDiff | None, shows: Shows) -> tuple[str, str]:

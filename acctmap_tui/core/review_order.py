@@ -40,7 +40,7 @@ from acctmap_tui.core.model import (
     PSI,
     Account,
 )
-from acctmap_tui.core.score import neutral_key, names_order
+from acctmap_tui.core.score import IDENTITY_FIELDS, identity_shown, names_order, neutral_key
 from acctmap_tui.core.sharing import Shows
 
 SAME_NAME = 95.0  # a name pair scoring this much is the same name
@@ -149,8 +149,8 @@ def evidence_view(shows: Shows | None) -> Callable[[Account], ShownMatch]:
     view). The kinds shown are worked out once per view, the places once per set of headers."""
     if shows is None:
         return lambda a: ShownMatch(a.match.method, a.match.score, tuple(a.match.flags))
-    names = shows(OURS, "name") and shows(PARTNER, "name")
-    domains = shows(OURS, "domain") and shows(PARTNER, "domain")
+    our_name, their_name, our_domain, their_domain = identity_shown(shows)
+    names, domains = our_name and their_name, our_domain and their_domain
     places: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
 
     def shown(account: Account) -> ShownMatch:
@@ -189,7 +189,7 @@ def evidence_shown(shows: Shows | None, fields: list[tuple[str, str]]) -> tuple:
     if shows is None:
         return ()
     return tuple((side, name, shows(side, name)) for side, name in
-                 ((OURS, "name"), (PARTNER, "name"), (OURS, "domain"), (PARTNER, "domain"),
+                 (*IDENTITY_FIELDS,
                   *((s, h) for s, h in fields if s in (OURS, PARTNER) and is_place_column(h))))
 
 

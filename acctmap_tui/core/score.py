@@ -32,6 +32,13 @@ def identity_shown(shows: Shows | None) -> tuple[bool, ...]:
     return tuple(shows is None or shows(*f) for f in IDENTITY_FIELDS)
 
 
+def _identity_as_shown(flags: tuple[bool, ...]) -> Shows:
+    """A `shows` that answers `identity_shown`'s `flags` for the name and domain fields (the
+    order is made once for a view: it must not change while the view does not)."""
+    shown = dict(zip(IDENTITY_FIELDS, flags))
+    return lambda side, name: shown.get((side, name), True)
+
+
 def neutral_key(account: Account, salt: str = "") -> bytes:
     """A stable place for an account that tells nothing of its names or domains: a keyed hash
     of its pair id (which holds the domains, or the name keys of records without one). `salt`:
@@ -47,11 +54,7 @@ def name_order(shows: Shows | None = None, salt: str = "") -> Order:
     flags = identity_shown(shows)
     if all(flags):
         return lambda a: (a.name.casefold(), a.key, a.pair_id)
-    shown = dict(zip(IDENTITY_FIELDS, flags))
-
-    def fixed(side: str, name: str) -> bool:
-        return shown.get((side, name), True)
-
+    fixed = _identity_as_shown(flags)
     return lambda a: (account_name(a, fixed).casefold(), neutral_key(a, salt))
 
 
@@ -62,11 +65,7 @@ def names_order(shows: Shows | None = None, salt: str = "") -> Order:
     flags = identity_shown(shows)
     if all(flags):
         return lambda a: (a.name.casefold(), a.theirs.name.casefold())
-    shown = dict(zip(IDENTITY_FIELDS, flags))
-
-    def fixed(side: str, name: str) -> bool:
-        return shown.get((side, name), True)
-
+    fixed = _identity_as_shown(flags)
     return lambda a: (record_name(a.ours, OURS, fixed).casefold(),
                       record_name(a.theirs, PARTNER, fixed).casefold(), neutral_key(a, salt))
 
