@@ -273,36 +273,38 @@ class LoadScreen(Screen):
             except SessionError as unreadable:  # the prior session: said as the view allows
                 return unreadable
 
-        report_back(self.app, job, lambda result: self._loaded(result, request), self._failed,
+        report_back(self.app, job, lambda result: self._lists_done(result, request), self._failed,
                     "while loading")
 
-    def _loaded(self, result: Workbench | PartnerMismatch | SessionError,
-                request: SessionRequest | None = None) -> None:
+    def _lists_done(self, result: Workbench | PartnerMismatch | SessionError,
+                    request: SessionRequest) -> None:
         if isinstance(result, PartnerMismatch):
             self._ask_carry(result, request)
-            return
-        if isinstance(result, SessionError):
+        elif isinstance(result, SessionError):
             # a value the file holds may be private: the share-safe view names where, not what
             self._failed(f"{result.located}: cannot be read (the value found there is hidden "
                          "in the share-safe view)" if self.app.share_safe and result.located
                          else str(result))
-            return
-        self.post_message(ListsLoaded(result, mode="icp"))
+        else:
+            self._loaded(result)
 
-    def _ask_carry(self, mismatch: PartnerMismatch, request: SessionRequest | None) -> None:
+    def _loaded(self, workbench: Workbench) -> None:
+        self.post_message(ListsLoaded(workbench, mode="icp"))
+
+    def _ask_carry(self, mismatch: PartnerMismatch, request: SessionRequest) -> None:
         """The prior session is of another partnership: carry it anyway, or back to the form.
         In the share-safe view its companies are not named (the other partnership is private
         to us, as the Compare picker keeps it)."""
         said = mismatch.mismatch
         if self.app.share_safe:
-            prior = request.prior if request is not None else None
+            prior = request.prior
             prior_name = f"the prior session {prior}" if isinstance(prior, (str, Path)) else \
                 "the prior session"
             said = (f"{prior_name} is of another partnership than these lists (its companies "
                     "are hidden in the share-safe view)")
 
         def answered(carry: bool | None) -> None:
-            if carry and request is not None:
+            if carry:
                 self._start(replace(request, force=True))
             else:
                 self._failed(f"{said}. If these are the same companies under other names, type "
