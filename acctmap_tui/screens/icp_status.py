@@ -201,9 +201,12 @@ class StatusMapDialog(Dialog[None]):
                 return
 
     def action_undo(self) -> None:
-        # The app's undo is off behind dialogs; the redraw follows the workbench's notice.
+        # The app's undo is off behind dialogs; the redraw follows the workbench's notice
+        # (`on_session_changed`) and the highlight moved.
         undone = self.workbench.undo(view_shows(self.workbench.session, self.share_safe))
         self.notify(f"Undid: {undone}" if undone else "Nothing to undo.", markup=False)
+        if not undone:
+            return
         # the cursor goes back to the word restored, at the key (as `map` moves on), so the next
         # key maps that word again rather than the one the cursor had moved on to
         states = word_states(self.workbench, self.rows)
@@ -212,7 +215,6 @@ class StatusMapDialog(Dialog[None]):
         self._states = states
         if restored is not None:
             self.query_one("#status-map-rows", OptionList).highlighted = restored
-        self._draw_rows()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
