@@ -31,7 +31,7 @@ from acctmap_tui.commands import AppCommands
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core import start
 from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
-from acctmap_tui.core.sharing import field_named, view_shows
+from acctmap_tui.core.sharing import field_named
 from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbench
 from acctmap_tui.messages import ListsChosen, ListsLoaded, LoadCancelled, SessionChanged
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
@@ -589,7 +589,7 @@ class AcctmapApp(TypedAheadKeys):
     def _undo_now(self) -> None:
         assert self.workbench is not None
         self.hold_keys_in_flight()
-        what = self.workbench.undo(view_shows(self.workbench.session, self.share_safe))
+        what = self.workbench.undo(self.workbench.view_shows(self.share_safe))
         self.notify(f"Undid: {what}" if what else "Nothing to undo.", markup=False)
 
     # --- saving ---------------------------------------------------------------------------

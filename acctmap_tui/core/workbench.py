@@ -204,6 +204,11 @@ class Workbench:
             self._policy = (seen, SharePolicy(self.session))
         return self._policy[1]
 
+    def view_shows(self, share_safe: bool) -> Shows | None:
+        """What a view may show (`sharing.view_shows`), from the policy made once per change:
+        the share policy's marks while the share-safe view is on, else all (None)."""
+        return self.share_policy().shareable if share_safe else None
+
     # --- bookkeeping ------------------------------------------------------------------------
 
     def _changed(self, kind: ChangeKind, description: str | Said, restore: Callable[[], None] | None,

@@ -180,7 +180,7 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         while nothing is scored, the overlap by name (first N) to work down, and any account
         given an owner or a next action beyond those. While the priority is hidden (share-safe
         view) they are `shared_plan`, by name: neither the rows nor their order tell it."""
-        shows = self.shows if self.share_safe else None  # ties go by the names shown
+        shows = self.view_shows  # ties go by the names shown
         self.by_shared_plan = not goes_by_priority(shows)
         if self.by_shared_plan:
             self.fallback = False

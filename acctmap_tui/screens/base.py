@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from acctmap_tui.core.model import Account, Record, Session
-from acctmap_tui.core.sharing import account_name, record_name
+from acctmap_tui.core.sharing import Shows, account_name, record_name
 from acctmap_tui.core.workbench import Change, Workbench
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.dialogs import dialog_on_top
@@ -76,6 +76,11 @@ class PhaseScreen(Screen[None]):
     def share_safe(self) -> bool:
         """Whether the share-safe view is on (private fields hidden everywhere)."""
         return self.app.share_safe
+
+    @property
+    def view_shows(self) -> Shows | None:
+        """`shows` as a list goes by it: None (all) while the share-safe view is off."""
+        return self.workbench.view_shows(self.share_safe)
 
     def shows(self, side: str, field: str) -> bool:
         """May this field be on screen now? Always, unless the share-safe view is on and the

@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from acctmap_tui.core.sharing import is_shareable, view_shows
+from acctmap_tui.core.sharing import is_shareable
 from acctmap_tui.core.model import CHURNED, CUSTOMER, OPEN_DEAL, PROSPECT
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import SessionChanged
@@ -203,7 +203,7 @@ class StatusMapDialog(Dialog[None]):
     def action_undo(self) -> None:
         # The app's undo is off behind dialogs; the redraw follows the workbench's notice
         # (`on_session_changed`) and the highlight moved.
-        undone = self.workbench.undo(view_shows(self.workbench.session, self.share_safe))
+        undone = self.workbench.undo(self.workbench.view_shows(self.share_safe))
         self.notify(f"Undid: {undone}" if undone else "Nothing to undo.", markup=False)
         if not undone:
             return

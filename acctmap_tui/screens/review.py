@@ -347,7 +347,7 @@ class ReviewScreen(PhaseScreen):
             if self._looked_up:
                 self.call_after_refresh(wb.index_pairs)
             self._looked_up = True
-        return best_first(account, wb.pairs_sharing(account, index=False), self._list_shows(),
+        return best_first(account, wb.pairs_sharing(account, index=False), self.view_shows,
                           wb.session.session_id)
 
     def _kept_order(self, view: str) -> list[Account] | None:
@@ -367,7 +367,7 @@ class ReviewScreen(PhaseScreen):
     def _keep_order(self, view: str) -> None:
         self._ordering.discard(view)
         wb = self.workbench
-        shows = self._list_shows()
+        shows = self.view_shows
         order = view_order(wb.session.accounts, view, shows, wb.session.session_id)
         self._orders[view] = ((id(wb.session.accounts), wb.pairs_version, self._evidence_shown()),
                               order, {id(a): i for i, a in enumerate(order)})
@@ -376,11 +376,7 @@ class ReviewScreen(PhaseScreen):
         """What the views' orders go by of the share policy (`core.review_order.evidence_shown`):
         the names and domains, and the place columns, shown."""
         fields = [(f.side, f.name) for f in self.workbench.session.fields]
-        return evidence_shown(self._list_shows(), fields)
-
-    def _list_shows(self) -> Shows | None:
-        """What the list may show and go by: the share policy's marks while the view is on."""
-        return self.shows if self.share_safe else None
+        return evidence_shown(self.view_shows, fields)
 
     def _view_rows(self, text: str, change: Change | None) -> tuple[list[Account], int]:
         """The pairs the view shows (at most MAX_ROWS) and how many it holds. With the view's
@@ -390,7 +386,7 @@ class ReviewScreen(PhaseScreen):
         order = self._kept_order(self.view)
         if order is None or text.strip():
             in_view = view_accounts(self.workbench.session.accounts, self.view, text, order,
-                                    self._list_shows(), self.workbench.session.session_id)
+                                    self.view_shows, self.workbench.session.session_id)
             return in_view[:MAX_ROWS], len(in_view)
         wb, wanted = self.workbench, VIEW_DECISIONS[self.view]
         kept = self._members.get(self.view)
@@ -425,7 +421,7 @@ class ReviewScreen(PhaseScreen):
         desired = [_row_key(a) for a in shown]
         self._accounts = {k: a for k, a in zip(desired, shown)}
         may = (self.shows(OURS, "name"), self.shows(PARTNER, "name"), self.shows(SESSION_SIDE, "category"))
-        match = evidence_view(self._list_shows())
+        match = evidence_view(self.view_shows)
         cells = {k: _cells(a, may, match(a)) for k, a in zip(desired, shown)}
 
         old_cursor = table.cursor_row if self._row_keys else 0
