@@ -75,6 +75,9 @@ class FactorRow(Horizontal):
 class FactorsScreen(Dialog[bool]):
     """Edit every factor; dismisses True once `apply` took the new list, False on cancel."""
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_BELOW, "-tall")]
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
@@ -120,10 +123,6 @@ class FactorsScreen(Dialog[bool]):
                 yield Button("Remove", id="factors-remove")
                 yield Button("Save", id="factors-save", variant="primary")
                 yield Button("Cancel", id="factors-cancel")
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
-        self.set_class(self.size.height < SHORT_BELOW, "-short")
 
     def on_mount(self) -> None:
         self._show_message()

@@ -74,6 +74,8 @@ def heading_prompt(heading: str, column_width: int = COLUMN_WIDTH) -> Text:
 class ShareFieldsDialog(Dialog[bool]):
     """List every field with its share mark; space/enter flips the highlighted one."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_BELOW, "-tall")]
+
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("space", "toggle", "Share / keep private", show=False),
@@ -131,7 +133,6 @@ class ShareFieldsDialog(Dialog[bool]):
         self.call_after_refresh(self._fit_width)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.height < SHORT_BELOW, "-short")
         self.call_after_refresh(self._fit_width)
 
     def _fit_width(self) -> None:
