@@ -21,10 +21,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from acctmap_tui.core import ingest, privacy
 from acctmap_tui.core import session as session_io
@@ -41,6 +41,7 @@ Progress = Callable[[float, str | None], None]  # (fraction done 0..1, stage in 
 
 ListInput = AccountList | Path | str  # a list already read, or the file to read it from
 SavedLists = tuple[AccountList | None, AccountList | None, list[str]]  # ours, theirs, why not
+Head = dict[str, Any]  # a session file's top-level facts (`session_io.peek`)
 
 
 @dataclass(frozen=True)
@@ -454,34 +455,58 @@ EXPORT_SUFFIXES = (".csv", ".tsv", *ingest.EXCEL_SUFFIXES)  # what a CRM export 
 
 @dataclass
 class StartOffer:
-    """What `acctmap` run with no arguments can start from in a folder (newest file first)."""
+    """What `acctmap` run with no arguments can start from in a folder: the lists newest file
+    first, the sessions latest call first (`by_call_date`)."""
 
     folder: Path
     sessions_dir: Path
     lists: list[Path] = field(default_factory=list)
     sessions: list[Path] = field(default_factory=list)
+    heads: dict[Path, Head | None] = field(default_factory=dict)  # each session's, read once
 
     def __bool__(self) -> bool:
         return bool(self.lists or self.sessions)
 
 
 def start_offer(folder: Path | str, sessions_dir: Path | str) -> StartOffer:
-    """The list exports in `folder` and the saved sessions in `sessions_dir` (names only: nothing
-    is read, so an empty or unrelated folder costs nothing)."""
+    """The list exports in `folder` and the saved sessions in `sessions_dir`: of the exports the
+    names only, of the sessions their heads (`session_io.peek`), so an empty or unrelated folder
+    costs nothing."""
     folder, sessions_dir = Path(folder), Path(sessions_dir)
-
-    def newest(paths: list[Path]) -> list[Path]:
-        def modified(p: Path) -> float:
-            try:
-                return p.stat().st_mtime
-            except OSError:
-                return 0.0
-        return sorted(paths, key=lambda p: (-modified(p), p.name))
-
     try:
         lists = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
                  and p.suffix.lower() in EXPORT_SUFFIXES]
     except OSError:
         lists = []
     sessions = session_io.session_files(sessions_dir) if sessions_dir.is_dir() else []
-    return StartOffer(folder, sessions_dir, newest(lists), newest(sessions))
+    heads = {p: session_io.peek(p) for p in sessions}
+    lists.sort(key=lambda p: (-_modified(p).timestamp(), p.name))
+    return StartOffer(folder, sessions_dir, lists, by_call_date(heads), heads)
+
+
+def by_call_date(heads: dict[Path, Head | None]) -> list[Path]:
+    """The session files latest call first, as the Compare picker lists them
+    (`session_io.newest_first`): by the date each file records, its save time breaking ties; the
+    file's time stands in for a date or save time a file does not hold (or not as one)."""
+    rows = [session_io.SessionInfo(path, date=_recorded_date(head), saved=_recorded_saved(head),
+                                   modified=_modified(path))
+            for path, head in heads.items()]
+    return [row.path for row in session_io.newest_first(rows)]
+
+
+def _recorded_date(head: Head | None) -> date | None:
+    day = (head or {}).get("date")
+    return day if type(day) is date else None  # a datetime does not compare with a date
+
+
+def _recorded_saved(head: Head | None) -> datetime | None:
+    saved = (head or {}).get("saved")
+    return saved if isinstance(saved, datetime) and saved.tzinfo is not None else None
+
+
+def _modified(path: Path) -> datetime:
+    """The file's time (UTC); the epoch for a file gone since it was listed."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    except OSError:
+        return datetime.fromtimestamp(0, tz=timezone.utc)

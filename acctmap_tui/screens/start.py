@@ -1,11 +1,11 @@
 """The start screen: what `acctmap`, run with no arguments, offers in a folder with exports or sessions.
 
-One list to move through with the arrow keys: the saved sessions (newest first; enter opens one),
-the list exports in the folder (enter picks ours, then the partner's; a third line then starts a
-new session from the two), the load form for any path (ctrl+n) and the bundled demo. A folder
-with neither opens the demo directly (cli.py decides). The screen reports back by message only:
-`ListsLoaded` with the opened workbench, `ListsChosen` with the two lists to load (or None: the
-load form, holding any list picked here).
+One list to move through with the arrow keys: the saved sessions (latest call date first; enter
+opens one), the list exports in the folder (enter picks ours, then the partner's; a third line
+then starts a new session from the two), the load form for any path (ctrl+n) and the bundled
+demo. A folder with neither opens the demo directly (cli.py decides). The screen reports back
+by message only: `ListsLoaded` with the opened workbench, `ListsChosen` with the two lists to load
+(or None: the load form, holding any list picked here).
 """
 
 from __future__ import annotations
@@ -24,10 +24,9 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from acctmap_tui.commands import ScreenCommands
-from acctmap_tui.core import session as session_io
 from acctmap_tui.core import start
 from acctmap_tui.core.model import OURS, PARTNER, AcctmapError
-from acctmap_tui.core.start import SessionRequest, StartOffer
+from acctmap_tui.core.start import Head, SessionRequest, StartOffer
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import ListsChosen, ListsLoaded
 
@@ -35,9 +34,8 @@ NEW, FORM, DEMO = "new", "form", "demo"
 PICK_WORDS = {OURS: "ours", PARTNER: "partner's"}
 
 
-def session_line(path: Path) -> Text:
+def session_line(path: Path, facts: Head | None) -> Text:
     """'2026-11-25  Northwind x Globex — 2026-Q4 mapping  (q4.toml)' from the file's head only."""
-    facts = session_io.peek(path)
     if facts is None:
         return Text(f"{path.name}  (cannot be read as a session)", style="italic")
     day = str(facts.get("date", "")) or "?"
@@ -54,7 +52,8 @@ class StartScreen(Screen[None]):
     AUTO_FOCUS = "#start-list"
     COMMANDS = {ScreenCommands}
     PALETTE = (
-        ("Start: open the newest session", "The session saved last in the sessions folder",
+        ("Start: open the latest call's session",
+         "The session with the latest date in the sessions folder (the first one listed)",
          "open_newest", ()),
         ("Start: open the demo", "Northwind × Globex, the bundled demo lists (d)", "demo", ()),
     )
@@ -90,9 +89,11 @@ class StartScreen(Screen[None]):
         keep = highlight or self._highlighted_id()
         options.clear_options()
         if self.offer.sessions:
-            options.add_option(Option(Text(f"Sessions in {self.offer.sessions_dir}/ (newest first)",
-                                           style="bold"), disabled=True))
-            options.add_options(Option(Text.assemble("  ", session_line(p)), id=f"session:{n}")
+            heading = f"Sessions in {self.offer.sessions_dir}/ (latest call date first)"
+            options.add_option(Option(Text(heading, style="bold"), disabled=True))
+            heads = self.offer.heads
+            options.add_options(Option(Text.assemble("  ", session_line(p, heads.get(p))),
+                                       id=f"session:{n}")
                                 for n, p in enumerate(self.offer.sessions))
         if self.offer.lists:
             options.add_option(Option(Text("Lists in this folder: pick ours, then the partner's",
