@@ -398,7 +398,8 @@ class AcctmapApp(TypedAheadKeys):
 
     def action_open_lists(self) -> None:
         """Start a new session from two lists (asks first when this one has unsaved changes)."""
-        if self.workbench is None or not self.workbench.dirty:
+        unsaved = self._unsaved_on_leaving()
+        if unsaved is None:
             self._show_load(None)
             return
 
@@ -412,10 +413,24 @@ class AcctmapApp(TypedAheadKeys):
         from acctmap_tui.screens.dialogs import UnsavedChangesDialog
 
         self.push_screen(
-            UnsavedChangesDialog("Opening new lists closes this session, which has unsaved changes.",
+            UnsavedChangesDialog(f"Opening new lists closes this session, which {unsaved}.",
                                  "Save, then open", "Open without saving"),
             chosen,
         )
+
+    def _unsaved_on_leaving(self) -> str | None:
+        """What closing the session now would lose, said after "this session" ("has unsaved
+        changes"; "ran the call clock 12 min since the save"), or None when nothing is: edits,
+        or a minute or more of call clock its file does not hold."""
+        wb = self.workbench
+        if wb is None:
+            return None
+        if wb.dirty:
+            return "has unsaved changes"
+        minutes = wb.unsaved_clock_minutes()
+        if minutes and wb.path is not None:
+            return f"ran the call clock {minutes} min since it was last saved"
+        return None
 
     # --- workbench changes -------------------------------------------------------------------
 
@@ -789,7 +804,8 @@ class AcctmapApp(TypedAheadKeys):
             return
         if self.workbench is not None:
             self._commit_edits()
-        if self.workbench is None or not self.workbench.dirty:
+        unsaved = self._unsaved_on_leaving()
+        if unsaved is None:
             self._drop_undone_recovery()
             self.exit()
             return
@@ -805,7 +821,7 @@ class AcctmapApp(TypedAheadKeys):
             elif choice == "save":
                 self._save_then(self.exit)
 
-        self.push_screen(UnsavedChangesDialog(), chosen)
+        self.push_screen(UnsavedChangesDialog(f"This session {unsaved}."), chosen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # our own provider lists Quit (with the unsaved-changes question); over a dialog, none
