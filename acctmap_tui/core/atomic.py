@@ -1,4 +1,5 @@
-"""The one way acctmap writes a file: sessions, recovery files, exports and share lists.
+"""The one way acctmap writes a file (sessions, recovery files, exports and share lists), and
+the one way it reads a file it was given (a list, a key file, a round file: `read_plain_file`).
 
 A regular file (or a name not taken yet) is written atomically: a temporary file in the same
 folder, flushed to disk, then renamed over the target, so a crash or a kill leaves either the old
@@ -184,3 +185,44 @@ def refuse_own_input(output: str | Path | None, *inputs: str | Path | None) -> N
         if item and Path(item).exists() and same_file(output, item):
             raise AcctmapError(f"-o {output}: that is the input file {item}; refusing to write "
                                "over it. Choose another output file.")
+
+
+# --- reading a file it was given ------------------------------------------------------------
+
+
+class NotAPlainFile(OSError):
+    """`read_plain_file` was given a folder, a device, a FIFO or a socket (`folder`: a folder)."""
+
+    def __init__(self, path: str | Path, mode: int) -> None:
+        super().__init__(f"{path}: not a plain file")
+        self.folder = stat.S_ISDIR(mode)
+
+
+class FileTooLarge(OSError):
+    """`read_plain_file` found more than its `limit` bytes."""
+
+
+def read_plain_file(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of the plain file at `path` (a link to one is followed): a list, a key file, a
+    round file. At most `limit` bytes, when given: FileTooLarge past it.
+
+    The file is opened without blocking and checked on the open descriptor (`os.fstat`), never
+    by its name before the open: a FIFO opens at once to be refused (a reader would wait for
+    ever), a device (/dev/zero) is refused before it is read without end, and the name cannot
+    be swapped for either between the check and the read. NotAPlainFile for them, or a folder;
+    any other OSError (a missing file) is the caller's to word.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotAPlainFile(path, st.st_mode)
+        if limit is not None and st.st_size > limit:
+            raise FileTooLarge(f"{path}: over {limit:,} bytes")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read() if limit is None else fh.read(limit + 1)  # +1: it may have grown since
+    finally:
+        os.close(fd)
+    if limit is not None and len(data) > limit:
+        raise FileTooLarge(f"{path}: over {limit:,} bytes")
+    return data

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from acctmap_tui.core.export import write_csv
-from acctmap_tui.core.ingest import FileTooLarge, NotAPlainFile, read_plain_file
+from acctmap_tui.core.atomic import FileTooLarge, NotAPlainFile, read_plain_file
 from acctmap_tui.core.model import AccountList, AcctmapError, Problem, Record
 
 KEY_BYTES = 32
@@ -103,7 +103,7 @@ def read_exchange_file(path: Path, limit: int, what: str) -> bytes:
     FIFO would wait for ever); so is a file over `limit` bytes. A link to a plain file is read.
     OSError (a missing file) is left to the caller to word.
     """
-    try:  # checked on the open file (ingest.read_plain_file), as a list is
+    try:  # checked on the open file (atomic.read_plain_file), as a list is
         return read_plain_file(path, limit)
     except NotAPlainFile:
         raise AcctmapError(Problem(str(path), None, None, "is not a plain file (a folder, "
