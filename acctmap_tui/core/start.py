@@ -202,7 +202,7 @@ def prepare(request: SessionRequest, progress: Progress | None = None,
         theirs = _read_list(*theirs_args)
     prior = request.prior
     if prior is not None and not isinstance(prior, Session):
-        report(0.18, f"Reading the prior session {Path(prior).name}…")
+        report(0.18, "Reading the prior session…")  # unnamed, as the lists: the title names them
         prior = session_io.load(Path(prior).expanduser())
     if prior is not None and not request.force:
         _check_partnership(request, ours, theirs, prior)

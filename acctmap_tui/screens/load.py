@@ -293,28 +293,28 @@ class LoadScreen(Screen):
 
     def _ask_carry(self, mismatch: PartnerMismatch, request: SessionRequest) -> None:
         """The prior session is of another partnership: carry it anyway, or back to the form.
-        In the share-safe view its companies are not named (the other partnership is private
-        to us, as the Compare picker keeps it)."""
+        In the share-safe view neither its companies nor its file are named (the other
+        partnership is private to us, as the Compare picker keeps it, and a session's file name
+        names its partner)."""
         said = mismatch.mismatch
         if self.app.share_safe:
-            prior = request.prior
-            prior_name = f"the prior session {prior}" if isinstance(prior, (str, Path)) else \
-                "the prior session"
-            said = (f"{prior_name} is of another partnership than these lists (its companies "
-                    "are hidden in the share-safe view)")
+            said = ("the prior session you gave is of another partnership than these lists (its "
+                    "file and companies are hidden in the share-safe view)")
 
         def answered(carry: bool | None) -> None:
             if carry:
                 self._start(replace(request, force=True))
             else:
                 self._failed(f"{said}. If these are the same companies under other names, type "
-                             "the names above; or give another prior session")
+                             "the names above; or give another prior session",
+                             title="Not carried: fix the names or the prior session")
 
         self.app.push_screen(CarryAnywayDialog(said), answered)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, title: str = "Could not load the lists") -> None:
+        """Back to the form, filled as it was, with what went wrong under it."""
         self.query_one("#load-progress").display = False
-        self.query_one("#load-title", Label).update("Could not load the lists")
+        self.query_one("#load-title", Label).update(title)
         self._show_error(message)
         self._show_form()
         if self.request is not None:
