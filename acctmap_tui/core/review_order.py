@@ -40,7 +40,7 @@ from acctmap_tui.core.model import (
     PSI,
     Account,
 )
-from acctmap_tui.core.score import IDENTITY_FIELDS, identity_shown, names_order, neutral_key
+from acctmap_tui.core.score import IDENTITY_FIELDS, identity_shown, names_order
 from acctmap_tui.core.sharing import Shows
 
 SAME_NAME = 95.0  # a name pair scoring this much is the same name
@@ -199,14 +199,13 @@ def queue_order(shows: Shows | None = None, salt: str = "") -> Callable[[Account
     evidence it shows (`shown_match`: a hidden flag or score orders nothing), the names as
     shown, then `neutral_key` (the session's id as `salt`), never by the session's order,
     which is the matcher's."""
-    by_names = names_order(shows, salt)
+    by_names = names_order(shows, salt, neutral=shows is not None)
     if shows is None:
         return lambda a: (*review_priority(a), *by_names(a))
     shown = evidence_view(shows)
 
     def key(account: Account) -> tuple:
         m = shown(account)
-        return (*_priority(m.method, m.score, set(m.flags)), *by_names(account),
-                neutral_key(account, salt))
+        return (*_priority(m.method, m.score, set(m.flags)), *by_names(account))
 
     return key

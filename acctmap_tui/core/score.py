@@ -58,11 +58,15 @@ def name_order(shows: Shows | None = None, salt: str = "") -> Order:
     return lambda a: (account_name(a, fixed).casefold(), neutral_key(a, salt))
 
 
-def names_order(shows: Shows | None = None, salt: str = "") -> Order:
+def names_order(shows: Shows | None = None, salt: str = "", neutral: bool = False) -> Order:
     """Sort key of a list of pairs that shows each side's name (`sharing.record_name`), for a
     view that `shows(side, field)`: our name, then theirs, while every name and domain shows; else
-    by the two names as shown, then `neutral_key` (see `name_order`)."""
+    by the two names as shown, then `neutral_key` (see `name_order`). `neutral`: end with
+    `neutral_key` while every name and domain shows too (a share-safe order, never the session's,
+    which is the matcher's): so it always ends with it, and no caller adds it a second time."""
     flags = identity_shown(shows)
+    if all(flags) and neutral:
+        return lambda a: (a.name.casefold(), a.theirs.name.casefold(), neutral_key(a, salt))
     if all(flags):
         return lambda a: (a.name.casefold(), a.theirs.name.casefold())
     fixed = _identity_as_shown(flags)

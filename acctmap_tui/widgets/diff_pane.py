@@ -33,7 +33,7 @@ from textual.widgets import Static
 
 from acctmap_tui.core.categorize import categorize, category_of
 from acctmap_tui.core.review_order import KIND_WORDS, evidence_view
-from acctmap_tui.core.score import names_order, neutral_key
+from acctmap_tui.core.score import names_order
 from acctmap_tui.core.sharing import Shows, record_name, view_shows
 from acctmap_tui.core.model import (
     ACCEPTED,
@@ -294,9 +294,8 @@ def best_first(account: Account, sharing: Iterable[Account], shows: Shows | None
             seen[a.pair_id] = a
     if shows is None:
         return sorted(seen.values(), key=lambda a: (-a.match.score, a.name.casefold()))
-    shown, by_names = evidence_view(shows), names_order(shows, salt)
-    return sorted(seen.values(), key=lambda a: (-(shown(a).score or 0.0), *by_names(a),
-                                                neutral_key(a, salt)))
+    shown, by_names = evidence_view(shows), names_order(shows, salt, neutral=True)
+    return sorted(seen.values(), key=lambda a: (-(shown(a).score or 0.0), *by_names(a)))
 
 
 def _match_table(account: Account, shows: Shows | None = None) -> Table:
