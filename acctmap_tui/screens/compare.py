@@ -394,10 +394,10 @@ class CompareScreen(PhaseScreen):
             table.add_column(label, width=w)
         room = max(20, width - sum(fixed.values()) - 2 * 4)
         table.add_column("What changed (then -> now)", width=room)
-        named = [(d, shown_identity(d, self.shows)[1]) for d in self.view.visible()]
+        named = [(d, *shown_identity(d, self.shows)) for d in self.view.visible()]
         # by what is shown within each kind (rows in a private name's order would hint at it)
-        named.sort(key=lambda dn: (KINDS.index(dn[0].kind), *self._shown_order(dn[0], dn[1])))
-        for d, name in named:
+        named.sort(key=lambda row: (KINDS.index(row[0].kind), *self._shown_order(*row)))
+        for d, _, name in named:
             what = self._what_cell(d, room)
             name_lines = self._name_lines(name, fixed["Account"])
             table.add_row(Text(KIND_LABEL[d.kind], style="bold"), "\n".join(name_lines),
@@ -424,10 +424,10 @@ class CompareScreen(PhaseScreen):
         table.add_column("Next action" if narrow else "Next action (agreed last time)", width=rest)
         if due:
             table.add_column("Due", width=fixed["Due"])
-        named = [(a, self._action_name(a)) for a in self.view.actions()]
-        named.sort(key=lambda an: (ACTION_STATES.index(an[0].state), an[0].due or date.max,
-                                   *self._shown_order(self.view.account(an[0].key), an[1])))
-        for a, name in named:
+        named = [(a, *self._action_account(a)) for a in self.view.actions()]
+        named.sort(key=lambda row: (ACTION_STATES.index(row[0].state), row[0].due or date.max,
+                                    *self._shown_order(*row[1:])))
+        for a, _, _, name in named:
             name_lines = self._name_lines(name, fixed["Account"])
             lines = textwrap.wrap(a.next_action, rest) or [""]
             cells = [Text(STATE_LABEL.get(a.state, a.state), style="bold"), "\n".join(name_lines)]
@@ -443,18 +443,19 @@ class CompareScreen(PhaseScreen):
         """An account's name in its cell: below 100 columns (16 cells) wrapped, to be read whole."""
         return (textwrap.wrap(name, width) or [""]) if self._narrow else [name]
 
-    def _shown_order(self, d: AccountDiff | None, name: str) -> tuple[str, str, bytes]:
-        """A row's place among rows alike: by the name shown, the key where it shows, then
-        `core.score.neutral_key` (the rule of every list by name: never the hidden names'
-        or domains' order)."""
+    def _shown_order(self, d: AccountDiff | None, key: str, name: str) -> tuple[str, str, bytes]:
+        """A row's place among rows alike: by the name shown, the key where it shows (`key` and
+        `name`: the row's `shown_identity`), then `core.score.neutral_key` (the rule of every
+        list by name: never the hidden names' or domains' order)."""
         account = None if d is None else d.new if d.new is not None else d.old
-        key = shown_identity(d, self.shows)[0]
         neutral = neutral_key(account, self.current.session_id) if account is not None else b""
         return name.casefold(), key, neutral
 
-    def _action_name(self, a: ActionReview) -> str:
-        """The account of one of last session's actions, named as the screen may name it."""
-        return shown_identity(self.view.account(a.key), self.shows)[1]
+    def _action_account(self, a: ActionReview) -> tuple[AccountDiff | None, str, str]:
+        """The account of one of last session's actions, with the key and name the screen may
+        show of it (`shown_identity`), each looked up once per row."""
+        d = self.view.account(a.key)
+        return (d, *shown_identity(d, self.shows))
 
     def _category(self, d: AccountDiff) -> str:
         if not self._may_show("category"):
