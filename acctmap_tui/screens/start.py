@@ -53,8 +53,7 @@ class StartScreen(Screen[None]):
     COMMANDS = {ScreenCommands}
     PALETTE = (
         ("Start: open the latest call's session",
-         "The session with the latest date in the sessions folder (the first one listed)",
-         "open_newest", ()),
+         "The first one listed: the session with the latest date", "open_newest", ()),
         ("Start: open the demo", "Northwind × Globex, the bundled demo lists (d)", "demo", ()),
     )
     BINDINGS = [
