@@ -55,6 +55,11 @@ FIELDS = (
 
 DAFF_MARK = {NEW: "+++", GONE: "---", CHANGED: "->", SAME: ""}
 
+# Whose comparison keys a report or a view shows (`keys_shown`): every account's; only those of
+# a domain, while a name is private (a key without a domain is a name key, "name:acme"); or none,
+# while a domain is private: then a report has no key column at all.
+ALL_KEYS, DOMAIN_KEYS, NO_KEYS = "all", "domain", "none"
+
 class PartnerMismatch(AcctmapError):
     """Two sessions, or a session and two lists, are not of the same partnership.
 
@@ -127,6 +132,12 @@ class SessionDiff:
     fields: tuple[str, ...] = FIELDS  # the compared fields this report shows
     private: list[str] = field(default_factory=list)  # shown fields the partner may not see
     partner_safe: bool = False  # made by `partner_safe`: only fields both sessions mark shareable
+    keys: str = ALL_KEYS  # whose keys the report shows (`keys_shown`): NO_KEYS, no key column
+
+    @property
+    def keyed(self) -> bool:
+        """Whether the report has a key column (a field, in JSON): not where no key may show."""
+        return self.keys != NO_KEYS
 
     def counts(self) -> dict[str, int]:
         """Accounts per kind (new, gone, changed, same)."""
@@ -463,11 +474,20 @@ def hint_shown(shows: Shows) -> bool:
     return all(identity_shown(shows))
 
 
-def key_shown(key: str, shows: Shows) -> bool:
-    """Whether an account's comparison key may show: a domain, or without one a name key
-    ("name:acme"), or both with a pair's keys ("acme.com [acme.com|name:acme]")."""
+def keys_shown(shows: Shows) -> str:
+    """Whose comparison keys may show where `shows(side, field)` says what may: ALL_KEYS,
+    DOMAIN_KEYS (a name is private) or NO_KEYS (a domain is private)."""
     our_name, their_name, our_domain, their_domain = identity_shown(shows)
-    return our_domain and their_domain and ((our_name and their_name) or "name:" not in key)
+    if not (our_domain and their_domain):
+        return NO_KEYS
+    return ALL_KEYS if our_name and their_name else DOMAIN_KEYS
+
+
+def key_shown(key: str, shows: Shows) -> bool:
+    """Whether an account's comparison key may show (`keys_shown`): a domain, or without one a
+    name key ("name:acme"), or both with a pair's keys ("acme.com [acme.com|name:acme]")."""
+    keys = keys_shown(shows)
+    return keys == ALL_KEYS or (keys == DOMAIN_KEYS and "name:" not in key)
 
 
 def shown_identity(d: AccountDiff | None, shows: Shows) -> tuple[str, str]:
@@ -490,8 +510,9 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
     Private fields (notes, priority and rank by default) leave the columns, the changes and the
     summary; an account whose only changes were private counts as unchanged; last time's actions
     keep only their shareable parts. Each account goes by the key and name `shown_identity`
-    gives it, as on the Compare screen; rows are in the order of what they show (`report_order`,
-    `action_order`), never of a name or a domain left out.
+    gives it, as on the Compare screen; where no key may show (`keys_shown`), the report has no
+    key column. Rows are in the order of what they show (`report_order`, `action_order`), never
+    of a name or a domain left out.
     """
     ok = both_shareable(old, new)
 
@@ -521,7 +542,7 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
                          key=action_order)
     return replace(d, accounts=report_order(accounts, new.session_id), actions=actions,
                    summary=shareable_summary(d.summary, shows), fields=shown, private=[],
-                   partner_safe=True)
+                   partner_safe=True, keys=keys_shown(ok))
 
 
 # --- what a partner may see, given which compared fields may show ---------------------------------
@@ -573,6 +594,9 @@ def _shown_values(d: SessionDiff, a: AccountDiff) -> dict[str, str]:
 
 def privacy_line(d: SessionDiff) -> str:
     """Whether a report holds private fields, in one line (the CSV says it on stderr)."""
+    if d.partner_safe and d.keys == DOMAIN_KEYS:
+        return ("Partner-safe: only fields both sessions mark shareable. An account without a "
+                "shown key (keyed by a name, and the names are private) has an empty key.")
     if d.partner_safe:
         return "Partner-safe: only fields both sessions mark shareable."
     if d.private:
@@ -736,7 +760,8 @@ def _table(rows: list[list[str]], right: frozenset[int] | set[int] = frozenset()
 
 def _account_line(report: SessionDiff, d: AccountDiff) -> list[str]:
     v = _shown_values(report, d)
-    line = f"{DAFF_MARK[d.kind]:<3} {d.key}  {d.name}"
+    key = f"{d.key}  " if report.keyed else ""
+    line = f"{DAFF_MARK[d.kind]:<3} {key}{d.name}"
     if d.kind in (NEW, GONE):
         if "category" in v:
             line += f"  [{v['category'] or 'uncategorized'}]"
@@ -780,15 +805,21 @@ def render_text(d: SessionDiff) -> str:
     return "\n".join(out) + "\n"
 
 
+def _keyed(d: SessionDiff, key: str) -> list[str]:
+    """A row's key cell, or none where the report has no key column (`SessionDiff.keyed`)."""
+    return [key] if d.keyed else []
+
+
 def _action_table(d: SessionDiff) -> tuple[list[str], list[list[str]]]:
     """Last time's actions as a table: state, key, account, then the owner, next action and due
     date where the report has those fields (a partner-safe report leaves a private one out,
-    not as an empty column)."""
+    not as an empty column; the key too, where no key may show)."""
     columns = [(name, get) for name, get in (
         ("owner", lambda a: a.owner), ("next action", lambda a: a.next_action),
         ("due", lambda a: a.due.isoformat() if a.due else "")) if name in d.fields]
-    header = ["state", "key", "account", *(name for name, _ in columns)]
-    return header, [[a.state, a.key, a.name, *(get(a) for _, get in columns)] for a in d.actions]
+    header = ["state", *_keyed(d, "key"), "account", *(name for name, _ in columns)]
+    return header, [[a.state, *_keyed(d, a.key), a.name, *(get(a) for _, get in columns)]
+                    for a in d.actions]
 
 
 def _md_table(header: list[str], rows: list[list[str]], align: str = "") -> list[str]:
@@ -821,15 +852,17 @@ def render_markdown(d: SessionDiff) -> str:
             rows = []
             for a in group:
                 v = _shown_values(d, a)
-                rows.append([a.key, a.name, v.get("category", ""), v.get("owner", ""),
-                             v.get("next action", ""), a.hint])
-            out += _md_table(["Key", "Account", "Category", "Owner", "Next action", "Hint"], rows)
+                rows.append([*_keyed(d, a.key), a.name, v.get("category", ""),
+                             v.get("owner", ""), v.get("next action", ""), a.hint])
+            out += _md_table([*_keyed(d, "Key"), "Account", "Category", "Owner", "Next action",
+                              "Hint"], rows)
     group = [a for a in d.accounts if a.kind == CHANGED]
     if group:
         out += ["", f"## Changed ({len(group)})", ""]
-        rows = [[a.key, a.name, a.movement, "; ".join(_arrow(c) for c in a.changes)]
+        rows = [[*_keyed(d, a.key), a.name, a.movement, "; ".join(_arrow(c) for c in a.changes)]
                 for a in group]
-        out += _md_table(["Key", "Account", "Movement", "Changes (old -> new)"], rows)
+        out += _md_table([*_keyed(d, "Key"), "Account", "Movement", "Changes (old -> new)"],
+                         rows)
     out += ["", f"## Actions from last time ({_actions_line(d)})", ""]
     if d.actions:
         header, rows = _action_table(d)
@@ -846,14 +879,14 @@ def render_csv(d: SessionDiff) -> str:
     marks in the first column are ours, not data, and stay as they are."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["@@", "key", "name", *d.fields, "movement", "hint"])
+    w.writerow(["@@", *_keyed(d, "key"), "name", *d.fields, "movement", "hint"])
     for a in d.accounts:
         if a.kind == SAME:
             continue
         v = _shown_values(d, a)
         for c in a.changes:
             v[c.field] = f"{c.old}->{c.new}"
-        cells = [a.key, a.name, *(v[f] for f in d.fields), a.movement, a.hint]
+        cells = [*_keyed(d, a.key), a.name, *(v[f] for f in d.fields), a.movement, a.hint]
         w.writerow([DAFF_MARK[a.kind], *(safe_cell(c) for c in cells)])
     return buf.getvalue()
 
@@ -864,6 +897,9 @@ def render_json(d: SessionDiff) -> str:
         return None if acc is None else {f: v for f, v in values(acc, rank).items()
                                           if f in d.fields}
 
+    def named(key: str, name: str) -> dict[str, str]:
+        return {"key": key, "name": name} if d.keyed else {"name": name}
+
     doc = {
         "partner_safe": d.partner_safe,
         "private_fields": list(d.private),
@@ -873,14 +909,14 @@ def render_json(d: SessionDiff) -> str:
         "summary": [{"metric": m, "old": a, "new": b, "change": c}
                     for m, a, b, c in d.summary.rows],
         "accounts": [
-            {"key": a.key, "name": a.name, "kind": a.kind, "movement": a.movement,
+            {**named(a.key, a.name), "kind": a.kind, "movement": a.movement,
              "hint": a.hint,
              "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in a.changes],
              "old": side(a.old, a.old_rank), "new": side(a.new, a.new_rank)}
             for a in d.accounts if a.kind != SAME
         ],
         "actions": [
-            {"key": a.key, "name": a.name, "owner": a.owner, "next_action": a.next_action,
+            {**named(a.key, a.name), "owner": a.owner, "next_action": a.next_action,
              "due": a.due.isoformat() if a.due else None, "state": a.state}
             for a in d.actions
         ],
