@@ -11,7 +11,7 @@ import gc
 import os
 import threading
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -716,23 +716,52 @@ class AcctmapApp(TypedAheadKeys):
         if self._autosave_worker is not None and not self._autosave_worker.is_finished:
             self._schedule_autosave()  # the previous one is still writing: come back later
             return
-        job = self._recovery_job()
-        if job is not None:
-            self._autosave_worker = self._autosave_in_background(job)
+        steps = self._recovery_steps()
+        if steps is not None:
+            self._snapshot_step(*steps)
 
-    def _recovery_job(self) -> _RecoveryJob | None:
-        """Snapshot the session on the UI thread (plain data): the thread never reads live objects."""
+    def _recovery_steps(self) -> tuple[Iterator[session_io.Snapshot | None], Path, Workbench, int, int] | None:
+        """The steps of a snapshot of the unsaved session for its recovery file, with where it
+        goes and what it is of (None when nothing is unsaved)."""
         wb = self.workbench
         if wb is None or not wb.dirty:
             self._drop_undone_recovery()
             return None
         target = wb.recovery_file(self.sessions_dir)
+        return (session_io.snapshot_in_steps(wb.session, target), target, wb, wb.revision,
+                self._recovery_epoch)
+
+    def _snapshot_step(self, steps: Iterator[session_io.Snapshot | None], target: Path, wb: Workbench,
+                       revision: int, epoch: int) -> None:
+        """One step of an autosave's snapshot, on the UI thread (the thread never reads live
+        objects); keys and paints run between steps: a 50k session's snapshot in one go held the
+        screen 0.1-0.3 s, a step holds it 10-30 ms. A change between steps drops the
+        snapshot (it would mix two states of the session): the change set the timer again."""
+        if wb is not self.workbench or wb.revision != revision or epoch != self._recovery_epoch:
+            return
         try:
-            snap = session_io.snapshot(wb.session, target)
+            snap = next(steps)
+        except (AcctmapError, TypeError, ValueError) as err:
+            self._autosave_error(err)
+            return
+        if snap is None:
+            self.call_later(self._snapshot_step, steps, target, wb, revision, epoch)
+            return
+        self._autosave_worker = self._autosave_in_background(_RecoveryJob(snap, target, wb, revision, epoch))
+
+    def _recovery_job(self) -> _RecoveryJob | None:
+        """A snapshot of the unsaved session for its recovery file, taken now, in one go."""
+        steps = self._recovery_steps()
+        if steps is None:
+            return None
+        snapshots, target, wb, revision, epoch = steps
+        try:
+            *_, snap = snapshots
         except (AcctmapError, TypeError, ValueError) as err:
             self._autosave_error(err)
             return None
-        return _RecoveryJob(snap, target, wb, wb.revision, self._recovery_epoch)
+        assert snap is not None
+        return _RecoveryJob(snap, target, wb, revision, epoch)
 
     @work(thread=True, group="autosave", description="autosave")  # no repr: see _write_save
     def _autosave_in_background(self, job: _RecoveryJob) -> None:

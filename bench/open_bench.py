@@ -182,6 +182,15 @@ def parts(path: Path, copy: Path) -> list[str]:
     t = _clock()
     snap = session_io.snapshot(session, copy)
     lines.append(f"  session.snapshot (ctrl+s, UI thread) {_since(t)}")
+    steps, longest = 0, 0.0
+    t = _clock()
+    for _ in session_io.snapshot_in_steps(session, copy):  # the autosave's: keys run between steps
+        took = time.perf_counter() - t[1]
+        steps += 1
+        longest = max(longest, took)
+        t = _clock()
+    lines.append(f"  autosave snapshot (UI thread)       {steps} steps of {session_io.SNAPSHOT_STEP:,} "
+                 f"accounts, the longest {longest * 1000:.0f} ms wall (keys wait at most that)")
     t = _clock()
     snap.to_bytes()
     lines.append(f"  snapshot.to_bytes (ctrl+s, worker)   {_since(t)}")

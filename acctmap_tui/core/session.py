@@ -301,8 +301,9 @@ class Snapshot:
     """A session frozen as plain data, independent of the live objects: the TOML document of
     everything but the accounts, and each account's plain values (`_account_values`).
 
-    Take it on the thread that edits the session (0.3-0.4 s for 21,423 accounts); `to_bytes`
-    and `write_snapshot` may then run in any thread while the session keeps changing.
+    Take it on the thread that edits the session (about 0.1 s for 21,423 accounts; in steps
+    with `snapshot_in_steps`); `to_bytes` and `write_snapshot` may then run in any thread while the
+    session keeps changing.
     """
 
     doc: dict[str, Any]
@@ -370,11 +371,32 @@ def texts_ahead(accounts: list[Account], chunk: int | None = None) -> Iterator[i
 
 def snapshot(session: Session, path: str | Path | None = None) -> Snapshot:
     """The session as plain data; with `path`, source paths are stored to resolve from that file."""
+    *_, snap = snapshot_in_steps(session, path, step=max(len(session.accounts), 1))
+    assert snap is not None
+    return snap
+
+
+SNAPSHOT_STEP = 1_000  # accounts a step of `snapshot_in_steps` copies: about 10 ms
+
+
+def snapshot_in_steps(session: Session, path: str | Path | None = None, step: int | None = None
+                      ) -> Iterator[Snapshot | None]:
+    """`snapshot`, `step` accounts (SNAPSHOT_STEP) at a time, for a caller that lets other work
+    run between the steps (the app's autosave): None after each step but the last, then the
+    Snapshot. It is the session's only if the session did not change between the steps: the
+    caller checks."""
+    step = step or SNAPSHOT_STEP
+    accounts: list[Account] = session.accounts
+    values: list[tuple] = []
+    for start in range(0, len(accounts), step):
+        if start:
+            yield None
+        with paused_gc():
+            values.extend(map(_account_values, accounts[start:start + step]))
     if path is not None:
         session = _with_stored_paths(session, Path(path))
     with paused_gc():
-        return Snapshot(_document(session, toml_io.inline),
-                        list(map(_account_values, session.accounts)), session.session_id)
+        yield Snapshot(_document(session, toml_io.inline), values, session.session_id)
 
 
 def to_toml(session: Session) -> str:

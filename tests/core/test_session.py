@@ -829,3 +829,13 @@ def test_accounts_that_new_domains_would_make_one_pair_keep_their_saved_domains(
     loaded = session_io.load(path)
     assert [a.key for a in loaded.accounts] == ["www.acme.com", "acme.com", "gmail.com"]
     assert len({a.pair_id for a in loaded.accounts}) == 3
+
+
+def test_a_snapshot_in_steps_is_the_snapshot_in_one_go() -> None:
+    from acctmap_tui.core.session import snapshot, snapshot_in_steps
+    from tests.ui.factory import small_workbench
+
+    session = small_workbench().session
+    steps = list(snapshot_in_steps(session, "/tmp/x/s.toml", step=3))
+    assert steps[:-1] == [None] * ((len(session.accounts) - 1) // 3)
+    assert steps[-1].to_bytes() == snapshot(session, "/tmp/x/s.toml").to_bytes()
