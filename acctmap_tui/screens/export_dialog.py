@@ -8,12 +8,17 @@ Top N picks accounts by priority: it is not offered for a list that keeps to the
 (partner-safe, or a CRM import file) while the priority is private (`export.top_allowed`, the rule
 of `acctmap export --top`). The field is then blank and disabled, says why, and the file holds the
 whole overlap; it comes back as it was when the list is internal again.
+
+ctrl+o opens the app's sharing dialog over this one (the words here send the user there); once it
+closes, the columns and Top N are drawn again for the marks it left, and the fields keep what was
+typed in them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -36,6 +41,9 @@ from acctmap_tui.core.export import (
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput, Typed, field_value
+
+if TYPE_CHECKING:
+    from acctmap_tui.app import AcctmapApp
 
 FORMATS = tuple((label, fmt) for fmt, (label, _) in EXPORT_FORMATS.items())
 
@@ -94,10 +102,23 @@ def parse_top(text: str) -> int | None:
     return int(text)
 
 
+class PartnerSafeBox(Checkbox):
+    """The partner-safe switch: space ticks it, and enter exports, as in the dialog's text boxes.
+    A Checkbox flips on enter too: an enter meant as "go" made the list internal and wrote
+    nothing."""
+
+    BINDINGS = [Binding("enter", "screen.export", "Export", show=False)]
+
+
 class ExportDialog(Dialog[ExportDone | None]):
     """Choose format, top N, partner-safe and file name; write the action list."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), *FIELD_KEYS]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"),
+                Binding("ctrl+o", "share_fields", "Sharing"), *FIELD_KEYS]
+
+    if TYPE_CHECKING:
+        @property
+        def app(self) -> AcctmapApp: ...
 
     def __init__(self, workbench: Workbench, sessions_dir: Path, partner_safe: bool = False) -> None:
         super().__init__()
@@ -129,8 +150,8 @@ class ExportDialog(Dialog[ExportDone | None]):
                 yield Static(id="export-top-aside", classes="export-aside")
             with Horizontal(classes="export-row"):
                 yield Label("Partner", classes="export-label")
-                yield Checkbox(safe_label(self.partner_safe), self.partner_safe, id="export-safe",
-                               compact=True)
+                yield PartnerSafeBox(safe_label(self.partner_safe), self.partner_safe,
+                                     id="export-safe", compact=True)
             yield Static(id="export-columns")
             with Horizontal(classes="export-row"):
                 yield Label("File", classes="export-label")
@@ -139,7 +160,7 @@ class ExportDialog(Dialog[ExportDone | None]):
             yield Static(id="export-hint")
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
-                yield Label("tab moves · enter in a text box exports", id="export-keys")
+                yield Label("tab · enter exports · ctrl+o sharing", id="export-keys")
                 yield Button("Export", id="export-write", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="export-cancel", compact=True)
 
@@ -148,6 +169,16 @@ class ExportDialog(Dialog[ExportDone | None]):
         self._show_columns()
         self._show_hint()
         self.query_one("#export-format", Select).focus()
+
+    def on_screen_resume(self) -> None:
+        # the marks may have changed in the sharing dialog over this one (ctrl+o)
+        self._show_top()
+        self._show_columns()
+
+    def action_share_fields(self) -> None:
+        """ctrl+o: the app's sharing dialog, over this one (the app's own key does nothing
+        under a dialog)."""
+        self.app.action_share_fields()
 
     # --- what will be written ---------------------------------------------------------------
 
