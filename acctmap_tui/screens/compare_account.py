@@ -20,10 +20,9 @@ from acctmap_tui.core.compare import (
 )
 from acctmap_tui.core.model import CATEGORY_BY_KEY, Account, Session
 from acctmap_tui.core.sharing import SharePolicy
-from acctmap_tui.screens.dialogs import Dialog
+from acctmap_tui.screens.dialogs import Dialog, fit_height, lines_left
 
 KIND_LABEL = {NEW: "+ new", GONE: "- gone", CHANGED: "~ changed", SAME: "= same"}
-BODY_MOST = 30  # rows of fields and history shown at most, however tall the screen
 
 def category_text(key: str | None) -> str:
     """'INTRO Their customer / our prospect' for a category key; '(none)' when there is none."""
@@ -105,14 +104,10 @@ class CompareAccountScreen(Dialog[None]):
     def _fit_body(self) -> None:
         """The fields and the history scroll in what the dialog's height leaves them, under the
         title and above the keys: at 80x24 the history and the keys were cut off the screen."""
-        dialog, body = self.query_one("#account-dialog"), self.query_one("#account-body")
-        most = dialog.styles.max_height
-        if most is None or not self.size.height:
-            return
-        room = int(most.resolve(self.size, self.size)) - dialog.styles.gutter.height
-        for part in self.query_one("#account-title"), self.query_one("#account-keys"):
-            room -= part.outer_size.height + part.styles.margin.height
-        body.styles.max_height = max(3, min(room, BODY_MOST))
+        body = self.query_one("#account-body")
+        room = lines_left(self.query_one("#account-dialog"), body)
+        if room is not None:
+            fit_height(body, room)
 
     def _shown(self, name: str) -> bool:
         """May a compared field (one of `compare.FIELDS`) be on the dialog now."""

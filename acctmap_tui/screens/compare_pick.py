@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.css.scalar import Scalar
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,7 +26,7 @@ from acctmap_tui.core.compare import (
 from acctmap_tui.core.model import Session
 from acctmap_tui.core.session import SessionInfo
 from acctmap_tui.views.compare import SessionShelf
-from acctmap_tui.screens.dialogs import Dialog
+from acctmap_tui.screens.dialogs import Dialog, fit_height, lines_left, row_width
 
 OTHER_PARTNER = "other partner"
 OTHERS_HIDDEN = "Sessions of other partnerships are hidden in the share-safe view."
@@ -36,9 +35,7 @@ OTHERS_HIDDEN = "Sessions of other partnerships are hidden in the share-safe vie
 _W_DATE, _W_OVERLAP, _GAP = 10, 7, 2
 _W_TITLE, _W_PARTNER = 32, 14
 _LEAST_TITLE, _LEAST_PARTNER = 12, 8
-LIST_MOST = 16  # lines of the list at most (its border included), where the dialog has room
 LIST_LEAST = 5  # lines of the list (three rows) under which the dialog drops its blank lines
-PADDING = 2  # the dialog's blank lines above and below (acctmap.tcss: #pick-dialog's padding)
 
 
 @dataclass(frozen=True)
@@ -156,6 +153,7 @@ class ComparePickScreen(Dialog[ComparePick | None]):
         self.infos: list[SessionInfo] = []
         self.pending: ComparePick | None = None  # another partner's session, waiting for "anyway"
         self._drawn: tuple[Columns, int] | None = None  # the rows' columns, the header's indent
+        self._blank_lines = 0  # the dialog's padding above and below, before `-short` takes it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-dialog"):
@@ -174,6 +172,7 @@ class ComparePickScreen(Dialog[ComparePick | None]):
     def on_mount(self) -> None:
         # the share-safe view can be switched from the command palette over this dialog
         self.watch(self.app, "share_safe", self._fill, init=False)
+        self._blank_lines = self.query_one("#pick-dialog").styles.padding.height
         # the notice and the buttons take lines from the list, or give them back, once laid out
         self.screen_layout_refresh_signal.subscribe(self, lambda _: self._fit_list())
         self._fill(self.app.share_safe)
@@ -213,20 +212,14 @@ class ComparePickScreen(Dialog[ComparePick | None]):
         change here lays them out once more, the same): at 80x24 another partner's notice pushed
         the buttons and the keys off the dialog."""
         dialog, options = self.query_one("#pick-dialog"), self.query_one("#pick-list", OptionList)
-        most = dialog.styles.max_height
-        if most is None or not self.size.height:
+        room = lines_left(dialog, options)
+        if room is None:
             return
-        room = int(most.resolve(self.size, self.size)) - dialog.styles.border.spacing.height
-        for part in dialog.children:
-            if part is not options and part.display:
-                room -= part.outer_size.height + part.styles.margin.height
         # where the list would show fewer than three rows, the dialog gives up its blank lines
-        # above and below (its padding, `-short` in the stylesheet)
-        short = room - PADDING < LIST_LEAST
-        dialog.set_class(short, "-short")
-        fitted = max(3, min(room - (0 if short else PADDING), LIST_MOST))
-        if options.styles.max_height != Scalar.from_number(fitted):
-            options.styles.max_height = fitted
+        # above and below (its padding, `-short` in the stylesheet; the class restyles at once)
+        room += dialog.styles.padding.height  # as if it had none
+        dialog.set_class(room - self._blank_lines < LIST_LEAST, "-short")
+        if fit_height(options, room - dialog.styles.padding.height):
             self.call_after_refresh(options.scroll_to_highlight)
 
     def _layout(self) -> tuple[Columns, int]:
@@ -234,13 +227,12 @@ class ComparePickScreen(Dialog[ComparePick | None]):
         scrollbar; the widest until it is laid out), and the header's indent to line up with
         the rows (the list's border and padding are not the header's)."""
         options = self.query_one("#pick-list", OptionList)
-        inside = options.content_region
-        if inside.width <= 0:
+        width = row_width(options)
+        if width is None:
             return Columns(), 0
         marked = any(not i.error and not same_partnership(i, self.current) for i in self.infos)
-        indent = inside.x - self.query_one("#pick-head", Static).content_region.x
-        return (Columns.fitting(inside.width - options.styles.scrollbar_size_vertical, marked),
-                max(0, indent))
+        indent = options.content_region.x - self.query_one("#pick-head", Static).content_region.x
+        return Columns.fitting(width, marked), max(0, indent)
 
     def _draw_rows(self) -> None:
         """Write the header and every row for the room there is, when that changed."""

@@ -1,5 +1,6 @@
 """The app's own dialogs: save-as name, unsaved changes on quit, restore from the recovery file,
-showing private fields, carrying another partnership's prior session."""
+showing private fields, carrying another partnership's prior session; and what every dialog shares
+(closing once, its fields, fitting a list to the screen)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.await_complete import AwaitComplete
+from textual.css.scalar import Scalar
 from textual.screen import ModalScreen, ScreenResultType
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
@@ -89,6 +91,58 @@ class Dialog(ModalScreen[ScreenResultType]):
         if self._close_on_top is not None:
             (result,), self._close_on_top = self._close_on_top, None
             self.dismiss(result)
+
+
+# --- fitting a list to the screen ------------------------------------------------------------
+# A dialog box with `height: auto; max-height: ...` cuts off what its parts do not fit, keys and
+# buttons included, and a list cut off thinks every row is visible (it does not scroll to the
+# highlighted one). Textual's CSS cannot say "at most N lines, and no more than the box leaves":
+# `height: 1fr` in an auto-height box is sized against the whole screen (a short list grows blank
+# rows), `max-height: 100%` against the box (the list still overflows it), and a breakpoint sees
+# the screen, not a notice that wraps. So a dialog measures its box and gives its list (or
+# scrolling body) a max-height, the stylesheet's at most.
+
+
+def lines_left(box: Widget, part: Widget) -> int | None:
+    """The lines `part` may take in `box` at the box's max-height: what its border, its padding
+    and its other parts shown (as laid out now, margins included) leave; None with no max-height
+    or before the screen has a size."""
+    most, size = box.styles.max_height, box.screen.size
+    if most is None or not size.height:
+        return None
+    room = int(most.resolve(size, size)) - box.styles.gutter.height
+    for other in box.children:
+        if other is not part and other.display:
+            room -= other.outer_size.height + other.styles.margin.height
+    return room
+
+
+def fit_height(part: Widget, room: int, least: int = 3) -> bool:
+    """Let `part` (a list or a scrolling body, `height: auto`) scroll in `room` lines: at least
+    `least`, at most the stylesheet's max-height for it. True when its max-height changed."""
+    most, size = part.styles.base.max_height, part.screen.size
+    if most is not None:
+        room = min(room, int(most.resolve(size, size)))
+    fitted = Scalar.from_number(max(least, room))
+    if part.styles.max_height == fitted:
+        return False
+    part.styles.max_height = fitted
+    return True
+
+
+def row_width(rows: Widget) -> int | None:
+    """The cells a row of a scrolling list has, less its scrollbar's whether the bar shows or not
+    (rows drawn to fit stay one line each when the list grows one); None until it is laid out."""
+    width = rows.content_region.width
+    return width - rows.styles.scrollbar_size_vertical if width > 0 else None
+
+
+def column_width(rows: Widget, others: int, most: int, least: int) -> int | None:
+    """The width of the column of a list's rows that gives way (at 80 columns) so a row stays on
+    one line: what a row leaves after `others` cells of its other columns, from `most` down to
+    `least`; None until the list is laid out."""
+    room = row_width(rows)
+    return None if room is None else max(least, min(most, room - others))
 
 
 # A field and the value it held when enter was pressed in it (Input.Submitted's), which keys

@@ -22,10 +22,12 @@ from acctmap_tui.core.sharing import is_shareable
 from acctmap_tui.core.model import CHURNED, CUSTOMER, OPEN_DEAL, PROSPECT
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import SessionChanged
-from acctmap_tui.screens.dialogs import Dialog
+from acctmap_tui.screens.dialogs import Dialog, column_width
 
 LEFT_MAX = 56  # widest "Company: 'word' — N accounts" part before the mapping column
 MAPPING_WIDTH = 12  # "? not mapped", "= open deal"
+CURSOR_AND_GAP = 4  # "▶ " before the word, two spaces before its mapping
+LEFT_LEAST = 8  # the narrowest that part is cut to
 
 
 @dataclass(frozen=True)
@@ -144,13 +146,9 @@ class StatusMapDialog(Dialog[None]):
             lefts.append(f"{self.workbench.session.company(row.side)}: {self._word_shown(row)} — "
                          f"{count} account{'' if count == 1 else 's'}")
         options = self.query_one("#status-map-rows", OptionList)
-        width = min(max(len(s) for s in lefts), LEFT_MAX)
-        room = options.scrollable_content_region.width
-        if room:
-            # one line a word, the mapping always in view (80x24): a long word is cut instead;
-            # room for the scrollbar whether it shows or not
-            room -= 0 if options.show_vertical_scrollbar else options.styles.scrollbar_size_vertical
-            width = max(min(width, room - MAPPING_WIDTH - 4), 8)
+        widest = min(max(len(s) for s in lefts), LEFT_MAX)
+        # one line a word, the mapping always in view (80x24): a long word is cut instead
+        width = column_width(options, MAPPING_WIDTH + CURSOR_AND_GAP, widest, LEFT_LEAST) or widest
         for index, (row, left) in enumerate(zip(self.rows, lefts)):
             status = states[row][1]
             mapping = (Text.assemble("= ", (status, "bold")) if status

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, FieldInfo
 from acctmap_tui.core.sharing import field_label as _field_label
 from acctmap_tui.core.workbench import Workbench
-from acctmap_tui.screens.dialogs import Dialog
+from acctmap_tui.screens.dialogs import Dialog, column_width
 
 EXPLAIN = ("Shared fields show in share-safe view (p) and in partner-safe exports; "
            "private ones never leave this machine.")
@@ -138,13 +138,8 @@ class ShareFieldsDialog(Dialog[bool]):
     def _fit_width(self) -> None:
         """Narrow the source column so each row's shared / private word stays on its line."""
         options = self.query_one("#share-list", OptionList)
-        room = options.scrollable_content_region.width
-        if not room:
-            return
-        if not options.show_vertical_scrollbar:  # room for it, should the list grow
-            room -= options.styles.scrollbar_size_vertical
-        width = max(MIN_COLUMN_WIDTH, min(COLUMN_WIDTH, room - FIELD_WIDTH - len(SEES)))
-        if width == self._column_width:
+        width = column_width(options, FIELD_WIDTH + len(SEES), COLUMN_WIDTH, MIN_COLUMN_WIDTH)
+        if width is None or width == self._column_width:
             return
         self._column_width = width
         for index, info in enumerate(self._fields):
