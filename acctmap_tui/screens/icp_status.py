@@ -110,7 +110,13 @@ class StatusMapDialog(Dialog[None]):
         self.call_after_refresh(self._draw_rows)  # again at the list's width, now laid out
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._draw_rows)
+        self.call_after_refresh(self._redraw_at_size)
+
+    def _redraw_at_size(self) -> None:
+        """The rows at the list's new width, the word under the cursor still in view (a list the
+        terminal made shorter does not scroll to it)."""
+        self._draw_rows()
+        self.query_one("#status-map-rows", OptionList).scroll_to_highlight()
 
     # --- drawing ----------------------------------------------------------------------------
 

@@ -136,8 +136,10 @@ class ShareFieldsDialog(Dialog[bool]):
         self.call_after_refresh(self._fit_width)
 
     def _fit_width(self) -> None:
-        """Narrow the source column so each row's shared / private word stays on its line."""
+        """Narrow the source column so each row's shared / private word stays on its line; the
+        row under the cursor stays in view (a list the terminal made shorter does not scroll)."""
         options = self.query_one("#share-list", OptionList)
+        options.scroll_to_highlight()
         width = column_width(options, FIELD_WIDTH + len(SEES), COLUMN_WIDTH, MIN_COLUMN_WIDTH)
         if width is None or width == self._column_width:
             return

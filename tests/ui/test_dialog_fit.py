@@ -1,7 +1,8 @@
 """Dialogs fit their list to the screen (screens.dialogs: lines_left / fit_height for the height,
-column_width for the width): at 80x24 and 120x40, with a long list and a short one, the row under
-the cursor (every row, when the list is short) is on screen whole, on one line, and so are the
-dialog's keys and buttons: Compare's session picker and account view, the status words, sharing."""
+column_width for the width): at 120x40 and after the terminal is resized to 80x24 with the dialog
+open, with a long list and a short one, the row under the cursor (every row, when the list is
+short) is on screen whole, on one line, and so are the dialog's keys and buttons: Compare's
+session picker and account view, the status words, sharing."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from tests.ui.test_compare import (
 )
 from tests.ui.test_share_safe_everywhere import screen_lines
 
-SIZES = [(80, 24), (120, 40)]
+SMALL, BIG = (80, 24), (120, 40)  # each test opens its dialog at BIG and resizes it to SMALL
 CALLS = 30  # earlier sessions of the partnership in the long picker (and the long history)
 LONG_WORD = "Channel Partner / Value Added Reseller / Referral Agent (EMEA and APAC)"
 
@@ -123,17 +124,25 @@ async def open_picker(pilot) -> tuple[ComparePickScreen, OptionList]:
     return picker, picker.query_one("#pick-list", OptionList)
 
 
-@pytest.mark.parametrize("size", SIZES)
+async def resize(pilot, size: tuple[int, int]) -> None:
+    """The terminal resized with the dialog open (a screen-share window made smaller)."""
+    await pilot.resize_terminal(*size)
+    await settle(pilot)
+
+
 async def test_picker_long_list_keeps_the_cursor_row_the_notice_and_the_keys_in_view(
-        sessions_dir: Path, size: tuple[int, int]) -> None:
+        sessions_dir: Path) -> None:
     app = app_with_many_calls(sessions_dir)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=BIG) as pilot:
         picker, options = await open_picker(pilot)
         assert options.option_count == CALLS + 1
         cursor_in_view(options)
         picker_keys_in_view(picker)
         await press(pilot, "end")
         cursor_in_view(options)
+        await resize(pilot, SMALL)
+        cursor_in_view(options)
+        picker_keys_in_view(picker)
         # another partner's session: its notice and buttons take lines from the list
         options.highlighted = next(i for i, info in enumerate(picker.infos)
                                    if info.partner == "Initech")
@@ -143,21 +152,25 @@ async def test_picker_long_list_keeps_the_cursor_row_the_notice_and_the_keys_in_
         cursor_in_view(options)
         # three rows at least: at 80x24 the dialog gives up its blank lines for them
         assert options.scrollable_content_region.height >= 3
+        await resize(pilot, BIG)
+        assert fully_shown(picker.query_one("#pick-notice"))
+        picker_keys_in_view(picker)
+        cursor_in_view(options)
         await press(pilot, "down")  # the notice goes, the list has its lines back
         assert not picker.query_one("#pick-notice").display
         cursor_in_view(options)
         picker_keys_in_view(picker)
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_picker_short_list_shows_every_row_and_the_keys(sessions_dir: Path,
-                                                             size: tuple[int, int]) -> None:
+async def test_picker_short_list_shows_every_row_and_the_keys(sessions_dir: Path) -> None:
     app = make_app(sessions_dir)  # three sessions and an unreadable file
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=BIG) as pilot:
         picker, options = await open_picker(pilot)
         assert options.option_count == 4
-        all_rows_in_view(options)
-        picker_keys_in_view(picker)
+        for size in (BIG, SMALL):
+            await resize(pilot, size)
+            all_rows_in_view(options)
+            picker_keys_in_view(picker)
 
 
 async def open_account(pilot, name: str = "Blue Harbor Logistics") -> CompareAccountScreen:
@@ -184,29 +197,28 @@ def account_in_view(dialog: CompareAccountScreen, *days: date) -> None:
         assert day.isoformat() in drawn, (day, drawn)
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_account_with_a_long_history_scrolls_to_its_last_session(
-        sessions_dir: Path, size: tuple[int, int]) -> None:
+async def test_account_with_a_long_history_scrolls_to_its_last_session(sessions_dir: Path) -> None:
     app = app_with_many_calls(sessions_dir)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=BIG) as pilot:
         dialog = await open_account(pilot)
         assert len(dialog.timeline) == CALLS + 1
         account_in_view(dialog)
         assert "Fields then and now" in drawn_in(dialog.query_one("#account-body"))
         await press(pilot, "end")
         account_in_view(dialog, dialog.timeline[-1].date)
+        await resize(pilot, SMALL)
+        await press(pilot, "home", "end")
+        account_in_view(dialog, dialog.timeline[-1].date)
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_account_with_a_short_history_shows_it_and_the_keys(
-        sessions_dir: Path, size: tuple[int, int]) -> None:
+async def test_account_with_a_short_history_shows_it_and_the_keys(sessions_dir: Path) -> None:
     app = make_app(sessions_dir)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=BIG) as pilot:
         dialog = await open_account(pilot)
         days = [s.date for s in dialog.timeline]
         assert len(days) == 3
-        if size == (120, 40):
-            account_in_view(dialog, *days)  # all of it, without scrolling
+        account_in_view(dialog, *days)  # all of it, without scrolling
+        await resize(pilot, SMALL)
         await press(pilot, "end")
         account_in_view(dialog, *days)
 
@@ -238,35 +250,36 @@ async def open_status_words(pilot) -> tuple[StatusMapDialog, OptionList]:
     return dialog, dialog.query_one("#status-map-rows", OptionList)
 
 
-@pytest.mark.parametrize("size", SIZES)
 async def test_status_words_long_list_keeps_the_cursor_word_its_mapping_and_the_keys_in_view(
-        sessions_dir: Path, size: tuple[int, int]) -> None:
+        sessions_dir: Path) -> None:
     app = on_icp(many_unknown_words(), sessions_dir)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         dialog, options = await open_status_words(pilot)
         assert len(dialog.rows) == 28
-        assert LONG_WORD[:20] in row_text(options, 0)  # cut, its mapping still on its line
         cursor_in_view(options)
         await press(pilot, "end")
         assert options.highlighted == 27
         cursor_in_view(options)
+        await resize(pilot, SMALL)  # the list shorter: the cursor's word stays in view
+        cursor_in_view(options)
+        assert LONG_WORD[:20] in row_text(options, 0)  # cut, its mapping still on its line
         await press(pilot, "c")  # maps the last word, the cursor wraps round to the first
         cursor_in_view(options)
         assert "= customer" in row_text(options, 27)
         assert fully_shown(dialog.query_one("#status-map-help"))
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_status_words_short_list_shows_every_word_and_the_keys(
-        sessions_dir: Path, size: tuple[int, int]) -> None:
+async def test_status_words_short_list_shows_every_word_and_the_keys(sessions_dir: Path) -> None:
     app = on_icp(demo_workbench(), sessions_dir)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         dialog, options = await open_status_words(pilot)
         assert len(dialog.rows) == 4
-        all_rows_in_view(options)
-        assert fully_shown(dialog.query_one("#status-map-help"))
+        for size in (BIG, SMALL):
+            await resize(pilot, size)
+            all_rows_in_view(options)
+            assert fully_shown(dialog.query_one("#status-map-help"))
 
 
 # --- sharing (ctrl+o) -----------------------------------------------------------------------------
@@ -284,11 +297,10 @@ async def open_sharing(pilot) -> tuple[ShareFieldsDialog, OptionList]:
     return dialog, dialog.query_one("#share-list", OptionList)
 
 
-@pytest.mark.parametrize("size", SIZES)
 async def test_sharing_long_list_keeps_the_cursor_field_its_mark_and_the_keys_in_view(
-        sessions_dir: Path, size: tuple[int, int]) -> None:
+        sessions_dir: Path) -> None:
     app = on_icp(demo_workbench(), sessions_dir)  # 24 fields under three headings
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         dialog, options = await open_sharing(pilot)
         assert options.option_count == 27
@@ -297,21 +309,24 @@ async def test_sharing_long_list_keeps_the_cursor_field_its_mark_and_the_keys_in
         await press(pilot, "end")
         assert options.highlighted == 26
         cursor_in_view(options)
+        await resize(pilot, SMALL)  # the list shorter: the cursor's field stays in view
+        cursor_in_view(options)
+        sharing_in_view(dialog)
         await press(pilot, "space")  # the mark flips on the row, still on its line
         cursor_in_view(options)
         sharing_in_view(dialog)
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_sharing_short_list_shows_every_field_and_the_keys(sessions_dir: Path,
-                                                                size: tuple[int, int]) -> None:
+async def test_sharing_short_list_shows_every_field_and_the_keys(sessions_dir: Path) -> None:
     wb = small_workbench()
     keep = {(OURS, "name"), (OURS, "domain"), (PARTNER, "name"), (SESSION_SIDE, "notes")}
     wb.session.fields = [f for f in wb.session.fields if (f.side, f.name) in keep]
     app = on_icp(wb, sessions_dir)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         dialog, options = await open_sharing(pilot)
         assert options.option_count == 7
-        all_rows_in_view(options)
-        sharing_in_view(dialog)
+        for size in (BIG, SMALL):
+            await resize(pilot, size)
+            all_rows_in_view(options)
+            sharing_in_view(dialog)
