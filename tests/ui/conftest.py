@@ -64,3 +64,13 @@ def sessions_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "sessions"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture
+def relative_sessions_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty `sessions` folder named relative to a temp working directory, as a user in their
+    own folder sees it (paths on screen stay the same from run to run)."""
+    monkeypatch.chdir(tmp_path)
+    folder = Path("sessions")
+    folder.mkdir()
+    return folder

@@ -23,6 +23,13 @@ def saved_workbench(sessions_dir: Path) -> tuple[Workbench, Path]:
     return Workbench(session_io.load(path), path=path), path
 
 
+def clock_app(wb: Workbench, sessions_dir: Path) -> AcctmapApp:
+    """The app on `wb`, its clock moved by `run_clock` only, no autosave mid-test."""
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=3600)
+    app.CLOCK_TICK_S = 3600
+    return app
+
+
 def run_clock(app: AcctmapApp, seconds: int) -> None:
     app.clock_running = True
     for _ in range(seconds):
@@ -36,8 +43,7 @@ def question(app: AcctmapApp) -> str:
 async def test_quit_asks_when_the_clock_ran_a_minute_since_the_save_and_s_keeps_it(sessions_dir: Path) -> None:
     wb, path = saved_workbench(sessions_dir)
     before = sum(session_io.load(path).agenda.elapsed_s.values())
-    app = AcctmapApp(wb, sessions_dir, autosave_delay=3600)
-    app.CLOCK_TICK_S = 3600  # the clock moves by clock_tick() only
+    app = clock_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         run_clock(app, 130)
         assert not wb.dirty  # the clock is not an edit: no unsaved mark in the header
@@ -54,8 +60,7 @@ async def test_quit_asks_when_the_clock_ran_a_minute_since_the_save_and_s_keeps_
 
 async def test_quit_does_not_ask_for_seconds_after_the_save(sessions_dir: Path) -> None:
     wb, path = saved_workbench(sessions_dir)
-    app = AcctmapApp(wb, sessions_dir, autosave_delay=3600)
-    app.CLOCK_TICK_S = 3600
+    app = clock_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         run_clock(app, 300)
         await pilot.press("ctrl+s")
@@ -71,8 +76,7 @@ async def test_quit_does_not_ask_for_seconds_after_the_save(sessions_dir: Path) 
 async def test_discarding_the_clock_minutes_leaves_the_file_as_saved(sessions_dir: Path) -> None:
     wb, path = saved_workbench(sessions_dir)
     saved = path.read_bytes()
-    app = AcctmapApp(wb, sessions_dir, autosave_delay=3600)
-    app.CLOCK_TICK_S = 3600
+    app = clock_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         run_clock(app, 60)
         await pilot.press("q")
@@ -86,8 +90,7 @@ async def test_discarding_the_clock_minutes_leaves_the_file_as_saved(sessions_di
 
 async def test_opening_new_lists_asks_about_the_clock_minutes_too(sessions_dir: Path) -> None:
     wb, _path = saved_workbench(sessions_dir)
-    app = AcctmapApp(wb, sessions_dir, autosave_delay=3600)
-    app.CLOCK_TICK_S = 3600
+    app = clock_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         run_clock(app, 61 * 3)
         await pilot.press("ctrl+n")
@@ -102,8 +105,7 @@ async def test_opening_new_lists_asks_about_the_clock_minutes_too(sessions_dir: 
 
 async def test_edits_are_asked_about_as_before(sessions_dir: Path) -> None:
     wb, _path = saved_workbench(sessions_dir)
-    app = AcctmapApp(wb, sessions_dir, autosave_delay=3600)
-    app.CLOCK_TICK_S = 3600
+    app = clock_app(wb, sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         run_clock(app, 600)
         wb.set_icp_notes("mid-market only")

@@ -145,12 +145,8 @@ async def choose(pilot, app: AcctmapApp, title_part: str) -> None:
 
 
 @pytest.fixture
-def sessions_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A relative `sessions` folder in a temp working directory (paths on screen stay stable)."""
-    monkeypatch.chdir(tmp_path)
-    folder = Path("sessions")
-    folder.mkdir()
-    return folder
+def sessions_dir(relative_sessions_dir: Path) -> Path:
+    return relative_sessions_dir  # paths on screen stay stable
 
 
 async def test_first_visit_lists_prior_sessions_newest_first(sessions_dir: Path) -> None:

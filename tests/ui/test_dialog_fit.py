@@ -9,8 +9,10 @@ from __future__ import annotations
 import copy
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, OptionList
 
@@ -32,16 +34,13 @@ from tests.ui.test_share_safe_everywhere import screen_lines
 
 SMALL, BIG = (80, 24), (120, 40)  # each test opens its dialog at BIG and resizes it to SMALL
 CALLS = 30  # earlier sessions of the partnership in the long picker (and the long history)
+D = TypeVar("D", bound=Screen)
 LONG_WORD = "Channel Partner / Value Added Reseller / Referral Agent (EMEA and APAC)"
 
 
 @pytest.fixture
-def sessions_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A relative `sessions` folder, as in test_compare (the picker's title names it)."""
-    monkeypatch.chdir(tmp_path)
-    folder = Path("sessions")
-    folder.mkdir()
-    return folder
+def sessions_dir(relative_sessions_dir: Path) -> Path:
+    return relative_sessions_dir  # the picker's title names the folder
 
 
 # --- what is on screen ----------------------------------------------------------------------------
@@ -243,11 +242,16 @@ def many_unknown_words() -> Workbench:
     return wb
 
 
-async def open_status_words(pilot) -> tuple[StatusMapDialog, OptionList]:
-    await press(pilot, "m")
+async def open_list_dialog(pilot, key: str, kind: type[D], rows: str) -> tuple[D, OptionList]:
+    """The dialog `key` opens, and its list."""
+    await press(pilot, key)
     dialog = pilot.app.screen
-    assert isinstance(dialog, StatusMapDialog)
-    return dialog, dialog.query_one("#status-map-rows", OptionList)
+    assert isinstance(dialog, kind)
+    return dialog, dialog.query_one(rows, OptionList)
+
+
+async def open_status_words(pilot) -> tuple[StatusMapDialog, OptionList]:
+    return await open_list_dialog(pilot, "m", StatusMapDialog, "#status-map-rows")
 
 
 async def test_status_words_long_list_keeps_the_cursor_word_its_mapping_and_the_keys_in_view(
@@ -291,10 +295,7 @@ def sharing_in_view(dialog: ShareFieldsDialog) -> None:
 
 
 async def open_sharing(pilot) -> tuple[ShareFieldsDialog, OptionList]:
-    await press(pilot, "ctrl+o")
-    dialog = pilot.app.screen
-    assert isinstance(dialog, ShareFieldsDialog)
-    return dialog, dialog.query_one("#share-list", OptionList)
+    return await open_list_dialog(pilot, "ctrl+o", ShareFieldsDialog, "#share-list")
 
 
 async def test_sharing_long_list_keeps_the_cursor_field_its_mark_and_the_keys_in_view(
