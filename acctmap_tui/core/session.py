@@ -1462,11 +1462,13 @@ def session_files(folder: Path) -> list[Path]:
 
 
 def newest_first(infos: list[SessionInfo]) -> list[SessionInfo]:
-    """Picker rows in call order, newest first."""
+    """Picker rows in call order, newest first, a later save first on one date; a file that
+    records no call date (unreadable, or not a session) after every one that does, newest file
+    first: the first row is the latest call, never a stray file touched today."""
     epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
     def newest(i: SessionInfo) -> tuple:
         when = i.saved or i.modified or epoch
-        return (i.date or when.date(), when, i.path.name)
+        return (i.date is not None, i.date or when.date(), when, i.path.name)
 
     return sorted(infos, key=newest, reverse=True)

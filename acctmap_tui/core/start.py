@@ -486,8 +486,8 @@ def start_offer(folder: Path | str, sessions_dir: Path | str) -> StartOffer:
 
 def by_call_date(heads: dict[Path, Head | None]) -> list[Path]:
     """The session files latest call first, as the Compare picker lists them
-    (`session_io.newest_first`): by the date each file records, its save time breaking ties; the
-    file's time stands in for a date or save time a file does not hold (or not as one)."""
+    (`session_io.newest_first`): by the date each file records, its save time breaking ties (the
+    file's time where it records none); the files that record no date after them."""
     rows = [session_io.SessionInfo(path, date=_recorded_date(head), saved=_recorded_saved(head),
                                    modified=_modified(path))
             for path, head in heads.items()]

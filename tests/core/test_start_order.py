@@ -47,7 +47,8 @@ def test_on_one_date_the_later_save_comes_first_as_in_the_compare_picker(tmp_pat
     assert offer.sessions == [i.path for i in session_io.list_sessions(sessions)]
 
 
-def test_a_file_with_no_readable_date_goes_by_its_file_time(tmp_path: Path) -> None:
+def test_a_file_with_no_readable_date_goes_after_the_sessions_by_its_file_time(tmp_path: Path) -> None:
+    """A stray or broken file touched today is not the "latest call" enter opens (audit 6)."""
     sessions = tmp_path / "sessions"
     _saved(sessions, "q4.toml", date(2026, 11, 30), 0)
     _saved(sessions, "q3.toml", date(2026, 9, 1), 0)
@@ -58,7 +59,7 @@ def test_a_file_with_no_readable_date_goes_by_its_file_time(tmp_path: Path) -> N
         when = datetime.fromisoformat(f"{written}T12:00:00+00:00").timestamp()
         os.utime(sessions / name, (when, when))
     names = [p.name for p in start_offer(tmp_path, sessions).sessions]
-    assert names == ["broken-in-december.toml", "q4.toml", "no-date.toml", "q3.toml",
+    assert names == ["q4.toml", "q3.toml", "broken-in-december.toml", "no-date.toml",
                      "broken-in-spring.toml"]
 
 
