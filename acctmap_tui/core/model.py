@@ -144,6 +144,12 @@ class SessionError(AcctmapError):
         super().__init__(problem)
         self.located = located
 
+    def located_in(self, file_named: str) -> str:
+        """`located` with the file called `file_named` (a share-safe screen's words for a file
+        whose name may name another partner)."""
+        where = self.located.removeprefix(self.problem.file).removeprefix(": ")
+        return f"{file_named}: {where}" if where else file_named
+
 
 # --- one side's accounts ----------------------------------------------------------------------
 

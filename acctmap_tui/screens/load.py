@@ -24,7 +24,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, ProgressBar, Static
 
-from acctmap_tui.core.compare import PartnerMismatch
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.compare import PartnerMismatch, partnership_key
 from acctmap_tui.core.model import AcctmapError, SessionError
 from acctmap_tui.core.start import SessionRequest, format_columns, open_workbench, parse_columns
 from acctmap_tui.core.workbench import Workbench
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 KEY_SUFFIXES = (".key",)
+PRIOR_GIVEN = "the prior session you gave"  # the share-safe view's name for the prior's file
 PATH_FIELDS = ("ours-path", "theirs-path", "prior-path", "key-path")  # fields the picker can fill
 
 LoadRequest = SessionRequest  # the name the app and its tests know the request by
@@ -60,11 +62,28 @@ def _as_typed(path: Path) -> str:
 
 
 class ListFiles(DirectoryTree):
-    """A directory tree showing folders and account-list files only."""
+    """A directory tree showing folders, account lists, key files and sessions. Given a
+    partnership (the share-safe view's), of the sessions only that partnership's, as the Compare
+    picker lists them there: a session's file name names its partner (an unreadable one too may
+    be another partnership's)."""
+
+    def __init__(self, path: Path, partnership: tuple[str, str] | None = None, **kwargs) -> None:
+        super().__init__(path, **kwargs)
+        self.partnership = partnership
+        if partnership is not None:
+            self.border_title = "share-safe view: other partnerships' sessions not listed"
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [p for p in paths if not p.name.startswith(".")
-                and (p.is_dir() or p.suffix.lower() in LIST_SUFFIXES + (".toml",) + KEY_SUFFIXES)]
+                and (p.is_dir() or p.suffix.lower() in LIST_SUFFIXES + KEY_SUFFIXES
+                     or p.suffix.lower() == ".toml" and self._session_listed(p))]
+
+    def _session_listed(self, path: Path) -> bool:
+        if self.partnership is None:
+            return True
+        head = session_io.peek(path)  # its top lines only, in the tree's loader thread
+        return head is not None and partnership_key(str(head.get("ours", "")),
+                                                    str(head.get("partner", ""))) == self.partnership
 
 
 class LoadScreen(Screen):
@@ -147,10 +166,18 @@ class LoadScreen(Screen):
         form = self.query_one("#load-form")
         form.display = True
         if not form.query(ListFiles):  # the picker's loader worker starts only when needed
-            form.mount(ListFiles(Path.cwd(), id="picker"))
+            form.mount(ListFiles(Path.cwd(), self._listed_partnership(), id="picker"))
         # the first list still missing (a pick in the file tree fills it), else ours
         missing = [f for f in ("#ours-path", "#theirs-path") if not self.query_one(f, Input).value]
         self.query_one(missing[0] if missing else "#ours-path", Input).focus()
+
+    def _listed_partnership(self) -> tuple[str, str] | None:
+        """Whose sessions the file picker lists: in the share-safe view the open session's
+        partnership only (none when no session is open), else every session (None)."""
+        if not self.app.share_safe:
+            return None
+        wb = self.app.workbench
+        return partnership_key(wb.session.ours, wb.session.partner) if wb is not None else ("", "")
 
     # --- the form -------------------------------------------------------------------------
 
@@ -281,15 +308,23 @@ class LoadScreen(Screen):
         if isinstance(result, PartnerMismatch):
             self._ask_carry(result, request)
         elif isinstance(result, SessionError):
-            # a value the file holds may be private: the share-safe view names where, not what
-            self._failed(f"{result.located}: cannot be read (the value found there is hidden "
-                         "in the share-safe view)" if self.app.share_safe and result.located
-                         else str(result))
+            self._failed(self._prior_error_shown(result))
         else:
             self._loaded(result)
 
     def _loaded(self, workbench: Workbench) -> None:
         self.post_message(ListsLoaded(workbench, mode="icp"))
+
+    def _prior_error_shown(self, error: SessionError) -> str:
+        """What the screen says of a prior session that cannot be read: in the share-safe view
+        neither its file (whose name names its partner) nor the value found there (a private
+        field's): where in it, and why."""
+        if not self.app.share_safe:
+            return str(error)
+        if error.located:
+            return (f"{error.located_in(PRIOR_GIVEN)}: cannot be read (the value found there is "
+                    "hidden in the share-safe view)")
+        return f"{PRIOR_GIVEN}: {error.problem.message}"
 
     def _ask_carry(self, mismatch: PartnerMismatch, request: SessionRequest) -> None:
         """The prior session is of another partnership: carry it anyway, or back to the form.
@@ -298,8 +333,8 @@ class LoadScreen(Screen):
         names its partner)."""
         said = mismatch.mismatch
         if self.app.share_safe:
-            said = ("the prior session you gave is of another partnership than these lists (its "
-                    "file and companies are hidden in the share-safe view)")
+            said = (f"{PRIOR_GIVEN} is of another partnership than these lists (the share-safe "
+                    "view does not name its companies)")
 
         def answered(carry: bool | None) -> None:
             if carry:
