@@ -178,7 +178,12 @@ class ComparePickScreen(Dialog[ComparePick | None]):
         self._fill(self.app.share_safe)
 
     def _fill(self, share_safe: bool) -> None:
-        """List the sessions; in the share-safe view only this partnership's."""
+        """List the sessions; in the share-safe view only this partnership's. The session under
+        the cursor stays under it when the view switches and it is still listed (enter would
+        otherwise compare with another one)."""
+        options = self.query_one("#pick-list", OptionList)
+        at = options.highlighted
+        was = self.infos[at].path if at is not None and at < len(self.infos) else None
         here = _resolved(self.current_path)
         infos = [i for i in self.listed if here is None or _resolved(i.path) != here]
         self.query_one("#pick-hidden").display = share_safe
@@ -186,7 +191,6 @@ class ComparePickScreen(Dialog[ComparePick | None]):
             infos = [i for i in infos if not i.error and same_partnership(i, self.current)]
         # readable sessions first (newest first, as listed), then the unreadable files
         self.infos = [i for i in infos if not i.error] + [i for i in infos if i.error]
-        options = self.query_one("#pick-list", OptionList)
         options.clear_options()
         options.add_options(Option("", id=str(n), disabled=bool(info.error))
                             for n, info in enumerate(self.infos))
@@ -198,7 +202,9 @@ class ComparePickScreen(Dialog[ComparePick | None]):
             which = "of this partnership " if share_safe else ""
             self._notice(f"No earlier session {which}saved in {self.sessions_dir}/ yet. Save "
                          "this call's session (ctrl+s); next time it can be compared with it.")
-        first = self._first_choice()
+        kept = next((n for n, info in enumerate(self.infos) if info.path == was and not info.error),
+                    None)
+        first = kept if kept is not None else self._first_choice()
         if first is not None:
             options.highlighted = first
         options.focus()

@@ -483,3 +483,24 @@ async def test_rows_named_alike_go_by_a_neutral_key_not_by_hidden_domains(sessio
             assert keys != sorted(keys) and neutral == sorted(neutral), view
             await pilot.press("a")
             await pilot.pause()
+
+
+async def test_the_session_under_the_pickers_cursor_stays_there_when_the_view_switches(
+        sessions_dir: Path) -> None:
+    """With the cursor on last-but-one quarter's session, `p` (and back, `p` `y`) used to put it
+    on another session: enter then compared with that one (audit 6)."""
+    from tests.ui.test_compare import make_app as app_with_sessions
+    from tests.ui.test_compare import open_compare
+
+    app = app_with_sessions(sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        picker = app.screen
+        assert isinstance(picker, ComparePickScreen)
+        options = picker.query_one("#pick-list")
+        options.highlighted = next(n for n, i in enumerate(picker.infos)
+                                   if i.path.name == "2026-Q2-northwind-globex.toml")
+        await pilot.pause()
+        for _ in range(2):  # on, then off
+            await toggle_share_safe(pilot)
+            assert picker.infos[options.highlighted].path.name == "2026-Q2-northwind-globex.toml"
