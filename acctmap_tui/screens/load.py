@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -47,6 +47,15 @@ if TYPE_CHECKING:
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 KEY_SUFFIXES = (".key",)
 PRIOR_GIVEN = "the prior session you gave"  # the share-safe view's name for the prior's file
+
+
+class FormField(FieldInput):
+    """A field of the form. Focusing it leaves its text as it is: a field that selected its text
+    on focus lost a whole path to the next key typed on reflex (a `p` for the share-safe view,
+    after an error brought the form back to another field; audit 6)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(select_on_focus=False, **kwargs)
 PATH_FIELDS = ("ours-path", "theirs-path", "prior-path", "key-path")  # fields the picker can fill
 
 LoadRequest = SessionRequest  # the name the app and its tests know the request by
@@ -116,25 +125,25 @@ class LoadScreen(Screen):
             with Vertical(id="load-form"):
                 with Horizontal(classes="load-row"):
                     yield Label("Our list", classes="load-label")
-                    yield FieldInput(placeholder="path to our CRM export (.csv / .xlsx)", id="ours-path")
-                    yield FieldInput(placeholder="our company name", id="ours-name", classes="load-name")
+                    yield FormField(placeholder="path to our CRM export (.csv / .xlsx)", id="ours-path")
+                    yield FormField(placeholder="our company name", id="ours-name", classes="load-name")
                 with Horizontal(classes="load-row"):
                     yield Label("Partner's list", classes="load-label")
-                    yield FieldInput(placeholder="path to the partner's export", id="theirs-path")
-                    yield FieldInput(placeholder="partner's name", id="theirs-name", classes="load-name")
+                    yield FormField(placeholder="path to the partner's export", id="theirs-path")
+                    yield FormField(placeholder="partner's name", id="theirs-name", classes="load-name")
                 with Horizontal(classes="load-row"):
                     yield Label("Columns", classes="load-label")
-                    yield FieldInput(placeholder="optional, ours: name=Account,domain=Web,status=Stage",
+                    yield FormField(placeholder="optional, ours: name=Account,domain=Web,status=Stage",
                                      id="ours-columns")
-                    yield FieldInput(placeholder="optional, partner's: name=...,domain=...",
+                    yield FormField(placeholder="optional, partner's: name=...,domain=...",
                                      id="theirs-columns")
                 with Horizontal(classes="load-row"):
                     yield Label("Prior session", classes="load-label")
-                    yield FieldInput(placeholder="optional: a saved session to carry forward (.toml)",
+                    yield FormField(placeholder="optional: a saved session to carry forward (.toml)",
                                      id="prior-path")
                 with Horizontal(classes="load-row"):
                     yield Label("Key file", classes="load-label")
-                    yield FieldInput(placeholder="only for a hashed list: the shared key (acctmap keygen)",
+                    yield FormField(placeholder="only for a hashed list: the shared key (acctmap keygen)",
                                      id="key-path")
                 with Horizontal(classes="load-row"):
                     yield Static("Or pick a file below (enter): it fills the field you were last in.",

@@ -154,3 +154,20 @@ async def test_the_start_screen_lists_the_latest_call_first(tmp_path, monkeypatc
         assert "2026-11-25" in rows[1] and "2026-Q4-northwind-globex.toml" in rows[1], rows
         assert "2026-09-01" in rows[2] and "older-globex.toml" in rows[2], rows
         assert options.highlighted == 1  # enter opens the latest call
+
+
+async def test_a_key_typed_after_esc_on_the_carry_question_does_not_replace_a_path(folder) -> None:
+    """After esc the form's first field was focused with its path selected: a reflex `p` made
+    "northwind.csv" "p" (audit 6)."""
+    app = AcctmapApp(sessions_dir="sessions")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#prior-path", Input).focus()  # the field typed in last
+        await _ask_carry(pilot, share_safe=False)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen.query_one("#ours-path", Input).value.startswith("northwind.csv")
+
