@@ -412,24 +412,25 @@ class AcctmapApp(TypedAheadKeys):
 
         from acctmap_tui.screens.dialogs import UnsavedChangesDialog
 
+        title, what = unsaved
         self.push_screen(
-            UnsavedChangesDialog(f"Opening new lists closes this session, which {unsaved}.",
-                                 "Save, then open", "Open without saving"),
+            UnsavedChangesDialog(f"Opening new lists closes this session, which {what}.",
+                                 "Save, then open", "Open without saving", title),
             chosen,
         )
 
-    def _unsaved_on_leaving(self) -> str | None:
-        """What closing the session now would lose, said after "this session" ("has unsaved
-        changes"; "ran the call clock 12 min since the save"), or None when nothing is: edits,
-        or a minute or more of call clock its file does not hold."""
+    def _unsaved_on_leaving(self) -> tuple[str, str] | None:
+        """What closing the session now would lose, as the question's title and what follows
+        "this session" ("has unsaved changes"; "ran the call clock 12 min since the save"), or
+        None when nothing is: edits, or a minute or more of call clock its file does not hold."""
         wb = self.workbench
         if wb is None:
             return None
         if wb.dirty:
-            return "has unsaved changes"
+            return "Unsaved changes", "has unsaved changes"
         minutes = wb.unsaved_clock_minutes()
         if minutes and wb.path is not None:
-            return f"ran the call clock {minutes} min since it was last saved"
+            return "Call clock not saved", f"ran the call clock {minutes} min since it was last saved"
         return None
 
     # --- workbench changes -------------------------------------------------------------------
@@ -850,7 +851,8 @@ class AcctmapApp(TypedAheadKeys):
             elif choice == "save":
                 self._save_then(self.exit)
 
-        self.push_screen(UnsavedChangesDialog(f"This session {unsaved}."), chosen)
+        title, what = unsaved
+        self.push_screen(UnsavedChangesDialog(f"This session {what}.", title=title), chosen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # our own provider lists Quit (with the unsaved-changes question); over a dialog, none

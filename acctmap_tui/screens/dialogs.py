@@ -281,15 +281,17 @@ class UnsavedChangesDialog(Dialog[str | None]):
     ]
 
     def __init__(self, question: str = "This session has unsaved changes.",
-                 save_label: str = "Save and quit", discard_label: str = "Quit without saving") -> None:
+                 save_label: str = "Save and quit", discard_label: str = "Quit without saving",
+                 title: str = "Unsaved changes") -> None:
         super().__init__(classes="dialog")
         self.question = question
         self.save_label = save_label
         self.discard_label = discard_label
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label("Unsaved changes", classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title")
             yield Static(self.question, id="unsaved-message", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.save_label} (s)", id="save", variant="primary")

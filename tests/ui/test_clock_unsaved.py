@@ -12,6 +12,7 @@ from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.dialogs import UnsavedChangesDialog
 from acctmap_tui.screens.load import LoadScreen
 from tests.ui.factory import small_workbench
+from tests.ui.test_share_safe_everywhere import screen_lines
 
 SIZE = (100, 30)
 
@@ -51,6 +52,9 @@ async def test_quit_asks_when_the_clock_ran_a_minute_since_the_save_and_s_keeps_
         await pilot.pause()
         assert isinstance(app.screen, UnsavedChangesDialog)
         assert question(app) == "This session ran the call clock 2 min since it was last saved."
+        # the header says "saved" (no edit is unsaved): the question says what is not
+        assert "Call clock not saved" in "\n".join(screen_lines(app))
+        assert "Unsaved changes" not in "\n".join(screen_lines(app))
         await pilot.press("s")
         await app.workers.wait_for_complete()
         await pilot.pause()
