@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,10 +25,27 @@ from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.dialogs import Dialog, column_width
 
-LEFT_MAX = 56  # widest "Company: 'word' — N accounts" part before the mapping column
 MAPPING_WIDTH = 12  # "? not mapped", "= open deal"
 CURSOR_AND_GAP = 4  # "▶ " before the word, two spaces before its mapping
-LEFT_LEAST = 8  # the narrowest that part is cut to
+LEFT_LEAST = 8  # the narrowest the "Company: 'word' — N accounts" part is cut to
+WORD_LEAST = 7  # the fewest cells a word cut in its middle keeps ("'Ch…EA'")
+HIDDEN_WORD = "(word hidden)"  # a private status word in the share-safe view
+
+
+def row_text(company: str, word: str, count: str, width: int) -> Text:
+    """"Company: 'word' — N accounts" in `width` cells. A long word is cut in its middle, the
+    company and the count kept: two long words that begin alike ("Channel Partner / Value Added
+    Reseller (EMEA)", "... (APAC)") still differ on screen; too narrow for that, its end is cut."""
+    head, tail = f"{company}: ", f" — {count}"
+    room = width - cell_len(head) - cell_len(tail)
+    if cell_len(word) > room >= WORD_LEAST:
+        front = set_cell_size(word, (room - 1) // 2 + (room - 1) % 2)
+        back = word[::-1]
+        back = set_cell_size(back, (room - 1) // 2)[::-1]
+        word = f"{front}…{back}"
+    shown = Text(f"{head}{word}{tail}")
+    shown.truncate(width, overflow="ellipsis", pad=True)
+    return shown
 
 
 @dataclass(frozen=True)
@@ -137,7 +155,7 @@ class StatusMapDialog(Dialog[None]):
     def _word_shown(self, row: WordRow) -> str:
         """The word in quotes, or a placeholder when the side's status field is private and hidden."""
         if self.share_safe and not is_shareable(self.workbench.session, row.side, "status"):
-            return "(status word hidden: share-safe view)"
+            return HIDDEN_WORD
         return f"'{row.word}'"
 
     def _draw_rows(self) -> None:
@@ -149,10 +167,10 @@ class StatusMapDialog(Dialog[None]):
         lefts = []
         for row in self.rows:
             count = states[row][0]
-            lefts.append(f"{self.workbench.session.company(row.side)}: {self._word_shown(row)} — "
-                         f"{count} account{'' if count == 1 else 's'}")
+            lefts.append((self.workbench.session.company(row.side), self._word_shown(row),
+                          f"{count} account{'' if count == 1 else 's'}"))
         options = self.query_one("#status-map-rows", OptionList)
-        widest = min(max(len(s) for s in lefts), LEFT_MAX)
+        widest = max(cell_len(f"{company}: {word} — {count}") for company, word, count in lefts)
         # one line a word, the mapping always in view (80x24): a long word is cut instead
         width = column_width(options, MAPPING_WIDTH + CURSOR_AND_GAP, widest, LEFT_LEAST) or widest
         for index, (row, left) in enumerate(zip(self.rows, lefts)):
@@ -161,9 +179,8 @@ class StatusMapDialog(Dialog[None]):
                        else Text("? not mapped", style="italic"))
             # the cursor is marked with a glyph too, not by its colour alone
             cursor = "▶ " if index == options.highlighted else "  "
-            shown = Text(left)
-            shown.truncate(width, overflow="ellipsis", pad=True)
-            prompt = Text.assemble(cursor, shown, "  ", mapping, no_wrap=True, overflow="ellipsis")
+            prompt = Text.assemble(cursor, row_text(*left, width), "  ", mapping, no_wrap=True,
+                                   overflow="ellipsis")
             options.replace_option_prompt_at_index(index, prompt)
 
     def on_session_changed(self, message: SessionChanged) -> None:

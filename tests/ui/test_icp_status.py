@@ -296,3 +296,20 @@ async def test_mapping_a_word_to_the_status_it_has_makes_no_undo_step(tmp_path: 
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert "not mapped" in row_for(app, f"Globex: '{PARTNER_WORD}'")
+
+
+def test_two_long_words_that_begin_alike_still_differ_with_their_counts() -> None:
+    """At 80 columns two long status words were cut at their end until they read the same, and
+    their account counts were cut off (audit 6): the middle of a word goes instead."""
+    from acctmap_tui.screens.icp_status import row_text
+
+    emea = "'Channel Partner / Value Added Reseller (EMEA)'"
+    apac = "'Channel Partner / Value Added Reseller (APAC)'"
+    for width in (40, 46, 60):
+        a = row_text("Northwind", emea, "4 accounts", width).plain
+        b = row_text("Northwind", apac, "12 accounts", width).plain
+        assert a != b and "(EMEA)" in a and "(APAC)" in b
+        assert a.rstrip().endswith("— 4 accounts") and b.rstrip().endswith("— 12 accounts")
+        assert len(a) == len(b) == width
+    whole = row_text("Northwind", emea, "4 accounts", 80).plain
+    assert whole.rstrip() == f"Northwind: {emea} — 4 accounts"  # room enough: nothing cut
