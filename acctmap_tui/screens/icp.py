@@ -119,10 +119,14 @@ def match_note(session: Session) -> str:
 
 
 def _without_file(problem: str, path: str) -> str:
-    """A problem without the file it starts with, which the line above names once: the problem
-    keeps the path as the list was given, and a session read back resolves its lists' paths."""
-    head, sep, rest = problem.partition(", ")
-    return rest if sep and (head == path or Path(head).name == Path(path).name) else problem
+    """A problem without the file it starts with ("FILE, row 3, ...: ..." or, of the whole
+    list, "FILE: ..."), which the line above names once: the problem keeps the path as the list
+    was given, and a session read back resolves its lists' paths."""
+    for sep in (", ", ": "):
+        head, found, rest = problem.partition(sep)
+        if found and (head == path or Path(head).name == Path(path).name):
+            return rest
+    return problem
 
 
 def problems_text(session: Session, private: bool, shown: int = PROBLEMS_SHOWN,

@@ -237,3 +237,16 @@ async def test_each_visit_to_the_notes_and_each_other_command_makes_its_own_undo
             await pilot.pause()
             assert wb.session.icp_notes == expected
         assert pending.match.decision != "accepted"
+
+
+def test_a_problem_of_the_whole_list_is_shown_without_its_file_path() -> None:
+    """"4 duplicate rows merged ..." names no row, so it reads "FILE: ...": the ICP panel showed
+    the list's whole path (where acctmap is installed, for the demo) before it."""
+    from acctmap_tui.screens.icp import problems_text
+    from tests.ui.factory import demo_workbench
+
+    session = demo_workbench().session
+    text = problems_text(session, private=False)
+    assert "duplicate rows merged" in text
+    for src in session.sources:
+        assert src.path not in text and str(Path(src.path).parent) not in text
