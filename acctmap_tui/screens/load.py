@@ -90,7 +90,9 @@ class ListFiles(DirectoryTree):
     def _session_listed(self, path: Path) -> bool:
         if self.partnership is None:
             return True
-        head = session_io.peek(path)  # its top lines only, in the tree's loader thread
+        if not path.is_file():  # a FIFO named x.toml would block the read for ever
+            return False
+        head = session_io.peek(path)  # in the tree's loader thread
         return head is not None and partnership_key(str(head.get("ours", "")),
                                                     str(head.get("partner", ""))) == self.partnership
 

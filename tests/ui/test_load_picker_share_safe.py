@@ -86,3 +86,16 @@ async def test_a_prior_that_is_not_toml_is_not_named_by_file_in_the_share_safe_v
         error = str(app.screen.query_one("#load-error").content)
         assert "not valid TOML" in error, error
         assert ("scratch-initech-notes" in error) is not share_safe, error
+
+
+async def test_a_fifo_named_like_a_session_is_not_read(folder: Path) -> None:
+    """The share-safe picker reads each session's head to know its partnership: a FIFO named
+    x.toml would block that read for ever (and the tree with it)."""
+    import os
+
+    os.mkfifo(folder / "pipe.toml")
+    app = AcctmapApp(small_workbench(), folder / "sessions", autosave_delay=600)
+    async with app.run_test(size=SIZE) as pilot:
+        app.share_safe = True
+        names, _title = await picker_files(app, pilot)
+        assert "2026-Q3-northwind-globex.toml" in names and "pipe.toml" not in names
