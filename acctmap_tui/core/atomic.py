@@ -202,9 +202,10 @@ class FileTooLarge(OSError):
     """`read_plain_file` found more than its `limit` bytes."""
 
 
-def read_plain_file(path: str | Path, limit: int | None = None) -> bytes:
+def read_plain_file(path: str | Path, limit: int | None = None, *, first: int | None = None) -> bytes:
     """The bytes of the plain file at `path` (a link to one is followed): a list, a key file, a
-    round file. At most `limit` bytes, when given: FileTooLarge past it.
+    round file. At most `limit` bytes, when given: FileTooLarge past it. With `first`, its first
+    `first` bytes at most (the top of a session), whatever its size.
 
     The file is opened without blocking and checked on the open descriptor (`os.fstat`), never
     by its name before the open: a FIFO opens at once to be refused (a reader would wait for
@@ -220,6 +221,8 @@ def read_plain_file(path: str | Path, limit: int | None = None) -> bytes:
         if limit is not None and st.st_size > limit:
             raise FileTooLarge(f"{path}: over {limit:,} bytes")
         with os.fdopen(fd, "rb", closefd=False) as fh:
+            if first is not None:
+                return fh.read(first)
             data = fh.read() if limit is None else fh.read(limit + 1)  # +1: it may have grown since
     finally:
         os.close(fd)

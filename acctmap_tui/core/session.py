@@ -511,15 +511,32 @@ def write_recovery(session: Session, path: str | Path) -> Path:
         return write_snapshot(snapshot(session, target), target)
 
 
+PEEK_BYTES = 256 * 1024  # a session's top-level facts are a few hundred bytes, before its tables
+
+
 def peek(path: str | Path) -> dict[str, Any] | None:
     """The top-level facts of a session file (session_id, ours, partner, title, saved...) without
-    reading its accounts; None when the file cannot be read as a session."""
+    reading its accounts; None when the file cannot be read as a session. Reads its first
+    PEEK_BYTES only, from a plain file only: the start screen and the load form's picker peek
+    at every session in a folder, where a FIFO would block and a huge file fill the memory."""
     try:
-        text = Path(path).read_bytes().decode("utf-8").removeprefix("\ufeff")
-    except (OSError, UnicodeDecodeError):
+        data = atomic.read_plain_file(path, first=PEEK_BYTES + 1)
+    except OSError:
         return None
-    head = re.split(r"(?m)^[ \t]*\[", text, maxsplit=1)[0]
-    for candidate in (head, text):
+    whole = len(data) <= PEEK_BYTES
+    data = data[:PEEK_BYTES]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if whole or err.start < len(data) - 3:
+            return None
+        text = data[:err.start].decode("utf-8")  # the cut fell inside a character
+    text = text.removeprefix("\ufeff")
+    parts = re.split(r"(?m)^[ \t]*\[", text, maxsplit=1)
+    if len(parts) == 1 and not whole:
+        return None  # no table in its first PEEK_BYTES: not a session acctmap wrote
+    head = parts[0]
+    for candidate in (head, text) if whole else (head,):
         if _too_deep(candidate) is not None:
             return None
         try:

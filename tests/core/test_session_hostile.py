@@ -306,3 +306,45 @@ def test_every_field_acctmap_writes_is_one_it_reads(tmp_path: Path) -> None:
     first = path.read_bytes()
     session_io.save(session_io.load(path), path)
     assert path.read_bytes().replace(b"\r", b"").split(b"\nsaved")[0] == first.split(b"\nsaved")[0]
+
+
+# --- peek: the start screen and the load form's picker read every session's head ----------------
+
+
+def test_peek_reads_a_big_sessions_head_from_its_first_bytes(tmp_path: Path) -> None:
+    path = session_io.save(full_session(), tmp_path / "big.toml")
+    with path.open("a", encoding="utf-8") as fh:  # accounts past the first PEEK_BYTES
+        fh.write("# a long tail of accounts\n" * 40_000)
+    assert path.stat().st_size > 2 * session_io.PEEK_BYTES
+    head = session_io.peek(path)
+    assert head is not None and head["ours"] == full_session().ours
+
+
+def test_peek_gives_up_on_a_huge_file_with_no_table_and_on_a_fifo(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.toml"
+    huge.write_text('title = "' + "y" * (3 * session_io.PEEK_BYTES) + '"\n', encoding="utf-8")
+    assert session_io.peek(huge) is None
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    assert session_io.peek(fifo) is None  # refused at once, never waited on
+    assert session_io.peek(tmp_path) is None  # a folder
+
+
+def test_peek_of_a_file_cut_inside_a_character(tmp_path: Path) -> None:
+    """The first PEEK_BYTES may end inside a character (of an accented comment among the
+    tables): the head is read all the same."""
+    path = session_io.save(full_session(), tmp_path / "s.toml")
+    text = path.read_text(encoding="utf-8")
+    after = text.index("\n", text.index("\n[") + 1) + 1  # the line after the first table's header
+    before = len(text[:after].encode("utf-8")) + len("# ")
+    letters = (session_io.PEEK_BYTES - before) // 2 + 10  # 2 bytes each, past the cut
+    if (session_io.PEEK_BYTES - before) % 2 == 0:
+        before += 3  # three bytes more in front: the cut falls in the middle of an "é"
+        text = text[:after] + "#.\n" + text[after:]
+        after += 3
+    path.write_text(text[:after] + "# " + "é" * letters + "\n" + text[after:], encoding="utf-8")
+    cut = path.read_bytes()[:session_io.PEEK_BYTES]
+    with pytest.raises(UnicodeDecodeError):
+        cut.decode("utf-8")  # the test's premise: the first PEEK_BYTES end inside a character
+    head = session_io.peek(path)
+    assert head is not None and head["ours"] == full_session().ours
