@@ -14,6 +14,7 @@ import dataclasses
 import difflib
 import functools
 import hashlib
+import itertools
 import math
 import operator
 import os
@@ -516,33 +517,53 @@ PEEK_BYTES = 256 * 1024  # a session's top-level facts are a few hundred bytes, 
 
 def peek(path: str | Path) -> dict[str, Any] | None:
     """The top-level facts of a session file (session_id, ours, partner, title, saved...) without
-    reading its accounts; None when the file cannot be read as a session. Reads its first
-    PEEK_BYTES only, from a plain file only: the start screen and the load form's picker peek
-    at every session in a folder, where a FIFO would block and a huge file fill the memory."""
+    reading its accounts; None when the file cannot be read as a session. From a plain file only
+    (a FIFO among the sessions would block the start screen). Its first PEEK_BYTES hold the facts
+    of any session acctmap wrote; the whole file is read only where they do not (a head past
+    them, hand-edited), so a 300 MB file is not read whole for a glance at its title."""
     try:
         data = atomic.read_plain_file(path, first=PEEK_BYTES + 1)
+        if len(data) > PEEK_BYTES:
+            facts = _head_facts(_decoded(data[:PEEK_BYTES], cut=True), whole=False)
+            if facts is not None:
+                return facts
+            data = atomic.read_plain_file(path)
     except OSError:
         return None
-    whole = len(data) <= PEEK_BYTES
-    data = data[:PEEK_BYTES]
+    return _head_facts(_decoded(data, cut=False), whole=True)
+
+
+def _decoded(data: bytes, cut: bool) -> str | None:
+    """UTF-8 text without a byte-order mark; None when it is not UTF-8 (`cut`: the bytes may end
+    inside a character)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        if whole or err.start < len(data) - 3:
+        if not cut or err.start < len(data) - 3:
             return None
-        text = data[:err.start].decode("utf-8")  # the cut fell inside a character
-    text = text.removeprefix("\ufeff")
-    parts = re.split(r"(?m)^[ \t]*\[", text, maxsplit=1)
-    if len(parts) == 1 and not whole:
-        return None  # no table in its first PEEK_BYTES: not a session acctmap wrote
-    head = parts[0]
-    for candidate in (head, text) if whole else (head,):
+        text = data[:err.start].decode("utf-8")
+    return text.removeprefix("\ufeff")
+
+
+_TABLE_LINE = re.compile(r"(?m)^[ \t]*\[")
+HEAD_TRIES = 64  # where to cut the head: at each of the first lines that start with "["
+
+
+def _head_facts(text: str | None, whole: bool) -> dict[str, Any] | None:
+    """The top-level values of a session's text, read up to its first table. A line starting
+    with "[" may be inside a multi-line string (ICP notes: "[x] confirmed"), where a cut does not
+    parse: the next one is tried, then (`whole`: the text is the whole file) all of it."""
+    if text is None:
+        return None
+    cuts = [m.start() for m in itertools.islice(_TABLE_LINE.finditer(text), HEAD_TRIES)]
+    for cut in cuts + [len(text)] * whole:
+        candidate = text[:cut]
         if _too_deep(candidate) is not None:
             return None
         try:
             doc = toml_io.loads(candidate)
         except (toml_io.TOMLDecodeError, RecursionError):
-            continue  # the head was cut inside a multi-line string: read the whole file
+            continue
         return {k: v for k, v in doc.items() if not isinstance(v, (dict, list))}
     return None
 

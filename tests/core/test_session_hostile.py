@@ -320,10 +320,18 @@ def test_peek_reads_a_big_sessions_head_from_its_first_bytes(tmp_path: Path) -> 
     assert head is not None and head["ours"] == full_session().ours
 
 
-def test_peek_gives_up_on_a_huge_file_with_no_table_and_on_a_fifo(tmp_path: Path) -> None:
-    huge = tmp_path / "huge.toml"
-    huge.write_text('title = "' + "y" * (3 * session_io.PEEK_BYTES) + '"\n', encoding="utf-8")
-    assert session_io.peek(huge) is None
+def test_peek_reads_a_big_session_in_part_and_refuses_a_fifo(tmp_path: Path, monkeypatch) -> None:
+    from acctmap_tui.core import atomic
+
+    path = session_io.save(full_session(), tmp_path / "big.toml")
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("# accounts\n" * (3 * session_io.PEEK_BYTES // 10))
+    reads: list[int | None] = []
+    real = atomic.read_plain_file
+    monkeypatch.setattr(atomic, "read_plain_file",
+                        lambda p, limit=None, first=None: reads.append(first) or real(p, limit, first=first))
+    assert session_io.peek(path)["ours"] == full_session().ours
+    assert reads == [session_io.PEEK_BYTES + 1]  # its first bytes only, never the whole file
     fifo = tmp_path / "pipe.toml"
     os.mkfifo(fifo)
     assert session_io.peek(fifo) is None  # refused at once, never waited on
@@ -348,3 +356,23 @@ def test_peek_of_a_file_cut_inside_a_character(tmp_path: Path) -> None:
         cut.decode("utf-8")  # the test's premise: the first PEEK_BYTES end inside a character
     head = session_io.peek(path)
     assert head is not None and head["ours"] == full_session().ours
+
+
+def test_peek_of_a_big_session_whose_notes_hold_lines_that_start_with_a_bracket(tmp_path: Path) -> None:
+    """ICP notes are a multi-line string at the top: "[x] confirmed" inside it looks like a table
+    to a cut at the first "[" line. Read only in part, such a session over PEEK_BYTES was "not a
+    session": the start screen said it could not be read, and its recovery file was not offered
+    (then overwritten by the next autosave: work lost; audit 7)."""
+    session = full_session()
+    session.icp_notes = "Agreed:\n[x] confirmed with partner\n[EMEA] first\n  [ ] pricing\n"
+    path = session_io.save(session, tmp_path / "big-notes.toml")
+    recovery = session_io.write_recovery(session, path)
+    for written in (path, recovery):
+        with written.open("a", encoding="utf-8") as fh:  # as a few thousand accounts would
+            fh.write("# accounts\n" * (session_io.PEEK_BYTES // 10))
+        assert written.stat().st_size > session_io.PEEK_BYTES
+        head = session_io.peek(written)
+        assert head is not None and head["ours"] == session.ours
+    now = path.stat().st_mtime + 60
+    os.utime(recovery, (now, now))
+    assert session_io.newer_recovery(path, session.session_id) == recovery
