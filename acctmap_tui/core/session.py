@@ -1404,9 +1404,12 @@ def load(path: str | Path) -> Session:
     """Read a session file; SessionError for a missing, unreadable, corrupt or too-new file."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = atomic.read_plain_file(path)  # a FIFO or /dev/zero refused, not read for ever
     except FileNotFoundError:
         raise SessionError(_problem(str(path), "no such session file")) from None
+    except atomic.NotAPlainFile as exc:
+        raise SessionError(_problem(str(path), "this is a folder, not a session file" if exc.folder
+                                    else "not a plain file (a device, FIFO or socket)")) from None
     except OSError as exc:
         raise SessionError(_problem(str(path), f"cannot read: {exc.strerror or exc}")) from None
     # a big file's session is kept (core.parse_cache), and taken from there while its bytes stay

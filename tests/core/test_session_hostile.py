@@ -376,3 +376,16 @@ def test_peek_of_a_big_session_whose_notes_hold_lines_that_start_with_a_bracket(
     now = path.stat().st_mtime + 60
     os.utime(recovery, (now, now))
     assert session_io.newer_recovery(path, session.session_id) == recovery
+
+
+def test_a_fifo_or_a_device_given_as_a_session_is_refused_at_once(tmp_path: Path) -> None:
+    """A FIFO given as the prior session hung the load form for ever (and `q` after it), and a
+    link to /dev/zero was read until the memory ran out (audit 7)."""
+    fifo = tmp_path / "prior.toml"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.toml"
+    zero.symlink_to("/dev/zero")
+    for path, said in ((fifo, "not a plain file"), (zero, "not a plain file"),
+                       (tmp_path, "a folder, not a session file")):
+        with pytest.raises(SessionError, match=said):
+            session_io.load(path)
