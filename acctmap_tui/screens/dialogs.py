@@ -145,6 +145,12 @@ def column_width(rows: Widget, others: int, most: int, least: int) -> int | None
     return None if room is None else max(least, min(most, room - others))
 
 
+# What a form says in the share-safe view instead of its file picker: file and folder names name
+# partners ("initech_hubspot.csv", "archive-initech/", a session's file), so the paths are typed.
+PICKER_HIDDEN = ("Type the paths: the file picker is hidden in the share-safe view (file names "
+                 "can name other partners).")
+
+
 # A field and the value it held when enter was pressed in it (Input.Submitted's), which keys
 # typed after that enter may have changed since.
 Typed = tuple[Input, str]

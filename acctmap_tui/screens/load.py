@@ -24,8 +24,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, ProgressBar, Static
 
-from acctmap_tui.core import session as session_io
-from acctmap_tui.core.compare import PartnerMismatch, partnership_key
+from acctmap_tui.core.compare import PartnerMismatch
 from acctmap_tui.core.model import AcctmapError, SessionError
 from acctmap_tui.core.start import SessionRequest, format_columns, open_workbench, parse_columns
 from acctmap_tui.core.workbench import Workbench
@@ -33,6 +32,7 @@ from acctmap_tui.messages import ListsLoaded, LoadCancelled
 from acctmap_tui.screens.psi_dialog import PsiDialog
 from acctmap_tui.screens.dialogs import (
     FIELD_KEYS,
+    PICKER_HIDDEN,
     CarryAnywayDialog,
     dialog_on_top,
     FieldInput,
@@ -71,30 +71,11 @@ def _as_typed(path: Path) -> str:
 
 
 class ListFiles(DirectoryTree):
-    """A directory tree showing folders, account lists, key files and sessions. Given a
-    partnership (the share-safe view's), of the sessions only that partnership's, as the Compare
-    picker lists them there: a session's file name names its partner (an unreadable one too may
-    be another partnership's)."""
-
-    def __init__(self, path: Path, partnership: tuple[str, str] | None = None, **kwargs) -> None:
-        super().__init__(path, **kwargs)
-        self.partnership = partnership
-        if partnership is not None:
-            self.border_title = "share-safe view: other partnerships' sessions not listed"
+    """A directory tree showing folders, account lists, key files and sessions."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [p for p in paths if not p.name.startswith(".")
-                and (p.is_dir() or p.suffix.lower() in LIST_SUFFIXES + KEY_SUFFIXES
-                     or p.suffix.lower() == ".toml" and self._session_listed(p))]
-
-    def _session_listed(self, path: Path) -> bool:
-        if self.partnership is None:
-            return True
-        if not path.is_file():  # a FIFO named x.toml would block the read for ever
-            return False
-        head = session_io.peek(path)  # in the tree's loader thread
-        return head is not None and partnership_key(str(head.get("ours", "")),
-                                                    str(head.get("partner", ""))) == self.partnership
+                and (p.is_dir() or p.suffix.lower() in LIST_SUFFIXES + KEY_SUFFIXES + (".toml",))]
 
 
 class LoadScreen(Screen):
@@ -149,7 +130,7 @@ class LoadScreen(Screen):
                                      id="key-path")
                 with Horizontal(classes="load-row"):
                     yield Static("Or pick a file below (enter): it fills the field you were last in.",
-                                 classes="load-hint")
+                                 classes="load-hint", id="load-pick-hint")
                     yield Button("Private exchange (ctrl+r)", id="psi-open")
                     yield Button("Load (ctrl+l)", id="load", variant="primary")
             with Vertical(id="load-progress"):
@@ -176,19 +157,13 @@ class LoadScreen(Screen):
     def _show_form(self) -> None:
         form = self.query_one("#load-form")
         form.display = True
-        if not form.query(ListFiles):  # the picker's loader worker starts only when needed
-            form.mount(ListFiles(Path.cwd(), self._listed_partnership(), id="picker"))
+        if self.app.share_safe:
+            self.query_one("#load-pick-hint", Static).update(PICKER_HIDDEN)
+        elif not form.query(ListFiles):  # the picker's loader worker starts only when needed
+            form.mount(ListFiles(Path.cwd(), id="picker"))
         # the first list still missing (a pick in the file tree fills it), else ours
         missing = [f for f in ("#ours-path", "#theirs-path") if not self.query_one(f, Input).value]
         self.query_one(missing[0] if missing else "#ours-path", Input).focus()
-
-    def _listed_partnership(self) -> tuple[str, str] | None:
-        """Whose sessions the file picker lists: in the share-safe view the open session's
-        partnership only (none when no session is open), else every session (None)."""
-        if not self.app.share_safe:
-            return None
-        wb = self.app.workbench
-        return partnership_key(wb.session.ours, wb.session.partner) if wb is not None else ("", "")
 
     # --- the form -------------------------------------------------------------------------
 
@@ -267,8 +242,8 @@ class LoadScreen(Screen):
         except AcctmapError as err:
             self._show_error(str(err))
             return
-        self.app.push_screen(PsiDialog(value("ours-path"), value("ours-name"), columns),
-                             self._exchange_done)
+        self.app.push_screen(PsiDialog(value("ours-path"), value("ours-name"), columns,
+                                       share_safe=self.app.share_safe), self._exchange_done)
 
     def _exchange_done(self, workbench) -> None:
         if workbench is not None:  # a finished overlap exchange: its session is the new one

@@ -36,7 +36,7 @@ from acctmap_tui.core.model import OURS
 from acctmap_tui.core.start import ExchangeFiles, SessionRequest, finish_exchange, open_exchange
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.icp import categories_table
-from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput, Typed, field_value
+from acctmap_tui.screens.dialogs import FIELD_KEYS, PICKER_HIDDEN, Dialog, FieldInput, Typed, field_value
 from acctmap_tui.screens.worker_report import report_back
 
 EXCHANGE_SUFFIXES = (".psi", ".csv", ".tsv", ".txt", ".xlsx", ".xls")
@@ -83,8 +83,9 @@ class PsiDialog(Dialog[Workbench | None]):
     ]
 
     def __init__(self, list_path: str = "", company: str = "",
-                 columns: dict[str, str] | None = None) -> None:
+                 columns: dict[str, str] | None = None, share_safe: bool = False) -> None:
         super().__init__(classes="dialog")
+        self.share_safe = share_safe  # no file picker: file names name partners
         self.list_path = list_path
         self.company = company
         self.columns = columns or {}
@@ -123,9 +124,13 @@ class PsiDialog(Dialog[Workbench | None]):
             yield Static("", id="psi-running", classes="dialog-hint")
             yield Static("", id="psi-result")
             yield Static("", id="psi-error")
-            yield Static("Pick a file below (enter): it fills the field you were last in. "
-                         "Tab / shift+tab move; escape closes.", classes="dialog-hint")
-            yield ExchangeFilePicker(Path.cwd(), id="psi-picker")
+            if self.share_safe:
+                yield Static(f"{PICKER_HIDDEN} Tab / shift+tab move; escape closes.",
+                             classes="dialog-hint")
+            else:
+                yield Static("Pick a file below (enter): it fills the field you were last in. "
+                             "Tab / shift+tab move; escape closes.", classes="dialog-hint")
+                yield ExchangeFilePicker(Path.cwd(), id="psi-picker")
 
     def _row(self, label: str, field_id: str, placeholder: str, value: str = "") -> Horizontal:
         self._labels[field_id] = label

@@ -1,5 +1,6 @@
-"""The load form's file picker in the share-safe view lists the sessions of the partnership on the
-call only, as the Compare picker does: a session's file name names its partner (audit 6)."""
+"""The load form in the share-safe view: no file picker, since file and folder names name partners
+(a session's file, "initech_hubspot.csv", "archive-initech/"; audits 6 and 7); the paths are typed.
+A prior session that cannot be read is named "the prior session you gave", not by its file."""
 
 from __future__ import annotations
 
@@ -32,40 +33,38 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-async def picker_files(app: AcctmapApp, pilot) -> tuple[set[str], str]:
-    """ctrl+n's load form: the file names its picker lists, and the picker's title."""
+async def load_form(app: AcctmapApp, pilot) -> LoadScreen:
+    """ctrl+n's load form, its picker (if any) read."""
     await pilot.press("ctrl+n")
     await pilot.pause()
     assert isinstance(app.screen, LoadScreen)
-    tree = app.screen.query_one(DirectoryTree)
     for _ in range(50):  # the tree reads the folder in a worker
-        await pilot.pause(0.05)
-        if tree.root.children:
+        trees = app.screen.query(DirectoryTree)
+        if not trees or trees.first().root.children:
             break
-    names = {str(node.label) for node in tree.root.children}
-    return names, str(tree.border_title or "")
+        await pilot.pause(0.05)
+    return app.screen
 
 
-async def test_share_safe_picker_lists_only_this_partnerships_sessions(folder: Path) -> None:
+async def test_the_share_safe_load_form_shows_no_file_names(folder: Path) -> None:
+    (folder / "archive-initech").mkdir()
     app = AcctmapApp(small_workbench(), folder / "sessions", autosave_delay=600)
     async with app.run_test(size=SIZE) as pilot:
         app.share_safe = True
-        names, title = await picker_files(app, pilot)
-        assert "2026-Q3-northwind-globex.toml" in names
-        assert "2026-Q3-northwind-initech.toml" not in names
-        assert "scratch-initech-notes.toml" not in names  # unreadable: it may be anyone's
-        assert "initech_hubspot.csv" in names  # lists are the user's to pick
-        assert "other partnerships' sessions not listed" in title
-        assert not any("northwind-initech" in line for line in screen_lines(app))
+        form = await load_form(app, pilot)
+        assert not form.query(DirectoryTree)
+        seen = " ".join(" ".join(screen_lines(app)).split())  # the hint wraps beside the buttons
+        assert "Type the paths: the file picker is hidden in the" in seen, seen
+        assert "initech" not in seen.lower(), seen
 
 
-async def test_internal_picker_lists_every_session(folder: Path) -> None:
+async def test_the_internal_load_form_picks_from_every_file(folder: Path) -> None:
     app = AcctmapApp(small_workbench(), folder / "sessions", autosave_delay=600)
     async with app.run_test(size=SIZE) as pilot:
-        names, title = await picker_files(app, pilot)
+        form = await load_form(app, pilot)
+        names = {str(node.label) for node in form.query_one(DirectoryTree).root.children}
         assert {"2026-Q3-northwind-globex.toml", "2026-Q3-northwind-initech.toml",
-                "scratch-initech-notes.toml"} <= names
-        assert title == ""
+                "scratch-initech-notes.toml", "initech_hubspot.csv"} <= names
 
 
 @pytest.mark.parametrize("share_safe", [False, True])
@@ -88,14 +87,17 @@ async def test_a_prior_that_is_not_toml_is_not_named_by_file_in_the_share_safe_v
         assert ("scratch-initech-notes" in error) is not share_safe, error
 
 
-async def test_a_fifo_named_like_a_session_is_not_read(folder: Path) -> None:
-    """The share-safe picker reads each session's head to know its partnership: a FIFO named
-    x.toml would block that read for ever (and the tree with it)."""
-    import os
+async def test_the_share_safe_exchange_dialog_shows_no_file_names(folder: Path) -> None:
+    """ctrl+r from the load form: the private exchange's own file picker, as the form's."""
+    from acctmap_tui.screens.psi_dialog import PsiDialog
 
-    os.mkfifo(folder / "pipe.toml")
     app = AcctmapApp(small_workbench(), folder / "sessions", autosave_delay=600)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         app.share_safe = True
-        names, _title = await picker_files(app, pilot)
-        assert "2026-Q3-northwind-globex.toml" in names and "pipe.toml" not in names
+        await load_form(app, pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, PsiDialog)
+        assert not app.screen.query(DirectoryTree)
+        seen = " ".join(" ".join(screen_lines(app)).split())
+        assert "file picker is hidden" in seen and "initech" not in seen.lower(), seen
