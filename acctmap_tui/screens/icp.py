@@ -9,6 +9,7 @@ Status words nobody understood leave accounts without a category: `m` opens the 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+import re
 from pathlib import Path
 
 from rich.console import Group
@@ -122,10 +123,11 @@ def _without_file(problem: str, path: str) -> str:
     """A problem without the file it starts with ("FILE, row 3, ...: ..." or, of the whole
     list, "FILE: ..."), which the line above names once: the problem keeps the path as the list
     was given, and a session read back resolves its lists' paths."""
-    for sep in (", ", ": "):
-        head, found, rest = problem.partition(sep)
-        if found and (head == path or Path(head).name == Path(path).name):
-            return rest
+    name = Path(path).name
+    for sep in re.finditer(r", |: ", problem):  # a file name may hold ", " ("Accounts, Q4.csv")
+        head = problem[:sep.start()]
+        if head == path or Path(head).name == name:
+            return problem[sep.end():]
     return problem
 
 

@@ -250,3 +250,14 @@ def test_a_problem_of_the_whole_list_is_shown_without_its_file_path() -> None:
     assert "duplicate rows merged" in text
     for src in session.sources:
         assert src.path not in text and str(Path(src.path).parent) not in text
+
+
+def test_a_problem_of_a_list_whose_name_holds_a_comma_is_shown_without_its_path() -> None:
+    from acctmap_tui.screens.icp import _without_file
+
+    path = "/data/exports/Accounts, Q4 2026.csv"
+    assert _without_file(f"{path}, row 3, column 'Type': unknown status 'x'", path) == \
+        "row 3, column 'Type': unknown status 'x'"
+    assert _without_file(f"{path}: 2 duplicate rows merged", "Accounts, Q4 2026.csv") == \
+        "2 duplicate rows merged"
+    assert _without_file("another.csv: something", path) == "another.csv: something"
