@@ -154,16 +154,17 @@ class LoadScreen(Screen):
                 self.query_one(field, Input).value = _as_typed(path)
             self._show_form()
 
-    def _show_form(self) -> None:
+    def _show_form(self, fix: str | None = None) -> None:
+        """The form, focused on `fix` (the field an error is about), else on the first list
+        still missing (a pick in the file tree fills it), else ours."""
         form = self.query_one("#load-form")
         form.display = True
         if self.app.share_safe:
             self.query_one("#load-pick-hint", Static).update(PICKER_HIDDEN)
         elif not form.query(ListFiles):  # the picker's loader worker starts only when needed
             form.mount(ListFiles(Path.cwd(), id="picker"))
-        # the first list still missing (a pick in the file tree fills it), else ours
         missing = [f for f in ("#ours-path", "#theirs-path") if not self.query_one(f, Input).value]
-        self.query_one(missing[0] if missing else "#ours-path", Input).focus()
+        self.query_one(fix or (missing[0] if missing else "#ours-path"), Input).focus()
 
     # --- the form -------------------------------------------------------------------------
 
@@ -294,7 +295,7 @@ class LoadScreen(Screen):
         if isinstance(result, PartnerMismatch):
             self._ask_carry(result, request)
         elif isinstance(result, SessionError):
-            self._failed(self._prior_error_shown(result))
+            self._failed(self._prior_error_shown(result), fix="#prior-path")
         else:
             self._loaded(result)
 
@@ -328,16 +329,19 @@ class LoadScreen(Screen):
             else:
                 self._failed(f"{said}. If these are the same companies under other names, type "
                              "the names above; or give another prior session",
-                             title="Not carried: fix the names or the prior session")
+                             title="Not carried: fix the names or the prior session",
+                             fix="#prior-path")
 
         self.app.push_screen(CarryAnywayDialog(said), answered)
 
-    def _failed(self, message: str, title: str = "Could not load the lists") -> None:
-        """Back to the form, filled as it was, with what went wrong under it."""
+    def _failed(self, message: str, title: str = "Could not load the lists",
+                fix: str | None = None) -> None:
+        """Back to the form, filled as it was, with what went wrong under it (`fix`: the field
+        it is about, focused)."""
         self.query_one("#load-progress").display = False
         self.query_one("#load-title", Label).update(title)
         self._show_error(message)
-        self._show_form()
+        self._show_form(fix)
         if self.request is not None:
             request = self.request
             for field, item in (("#ours-path", request.ours), ("#theirs-path", request.theirs),

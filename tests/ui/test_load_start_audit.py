@@ -167,7 +167,8 @@ async def test_a_key_typed_after_esc_on_the_carry_question_does_not_replace_a_pa
         await pilot.press("escape")
         await pilot.pause()
         await pilot.pause()
+        assert app.focused is app.screen.query_one("#prior-path", Input)  # the field to fix
         await pilot.press("p")
         await pilot.pause()
-        assert app.screen.query_one("#ours-path", Input).value.startswith("northwind.csv")
+        assert app.screen.query_one("#prior-path", Input).value == PRIOR + "p"  # not replaced
 
