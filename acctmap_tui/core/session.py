@@ -14,7 +14,6 @@ import dataclasses
 import difflib
 import functools
 import hashlib
-import itertools
 import math
 import operator
 import os
@@ -513,24 +512,25 @@ def write_recovery(session: Session, path: str | Path) -> Path:
 
 
 PEEK_BYTES = 256 * 1024  # a session's top-level facts are a few hundred bytes, before its tables
+PEEK_MOST = 64 * 1024 * 1024  # the most a peek reads (top-level ICP notes of megabytes)
 
 
 def peek(path: str | Path) -> dict[str, Any] | None:
     """The top-level facts of a session file (session_id, ours, partner, title, saved...) without
     reading its accounts; None when the file cannot be read as a session. From a plain file only
-    (a FIFO among the sessions would block the start screen). Its first PEEK_BYTES hold the facts
-    of any session acctmap wrote; the whole file is read only where they do not (a head past
-    them, hand-edited), so a 300 MB file is not read whole for a glance at its title."""
+    (a FIFO among the sessions would block the start screen), and from its first PEEK_BYTES,
+    which hold the facts of any session acctmap wrote; a file whose facts are not there is read
+    up to PEEK_MOST (a 300 MB file of junk is not read whole for a glance at its title)."""
     try:
-        data = atomic.read_plain_file(path, first=PEEK_BYTES + 1)
-        if len(data) > PEEK_BYTES:
-            facts = _head_facts(_decoded(data[:PEEK_BYTES], cut=True), whole=False)
-            if facts is not None:
+        for size in (PEEK_BYTES, PEEK_MOST):
+            data = atomic.read_plain_file(path, first=size + 1)
+            whole = len(data) <= size
+            facts = _head_facts(_decoded(data[:size], cut=not whole), whole)
+            if facts is not None or whole:
                 return facts
-            data = atomic.read_plain_file(path)
     except OSError:
         return None
-    return _head_facts(_decoded(data, cut=False), whole=True)
+    return None
 
 
 def _decoded(data: bytes, cut: bool) -> str | None:
@@ -545,17 +545,29 @@ def _decoded(data: bytes, cut: bool) -> str | None:
     return text.removeprefix("\ufeff")
 
 
-_TABLE_LINE = re.compile(r"(?m)^[ \t]*\[")
-HEAD_TRIES = 64  # where to cut the head: at each of the first lines that start with "["
+# a line that opens a table, or a multi-line string's delimiter
+_HEAD_TOKEN = re.compile(r'(?m)^[ \t]*\[|"""|\'\'\'')
+HEAD_TRIES = 8  # table lines outside multi-line strings tried as the head's end
 
 
 def _head_facts(text: str | None, whole: bool) -> dict[str, Any] | None:
-    """The top-level values of a session's text, read up to its first table. A line starting
-    with "[" may be inside a multi-line string (ICP notes: "[x] confirmed"), where a cut does not
-    parse: the next one is tried, then (`whole`: the text is the whole file) all of it."""
+    """The top-level values of a session's text, read up to its first table. A line that starts
+    with "[" inside a multi-line string (ICP notes: "[x] confirmed") is no table: the cut is
+    made at a table line outside the strings (told by their delimiters, then checked by parsing
+    the head: a cut that does not parse is passed over), or (`whole`: the text is the whole
+    file, with no table) after all of it."""
     if text is None:
         return None
-    cuts = [m.start() for m in itertools.islice(_TABLE_LINE.finditer(text), HEAD_TRIES)]
+    cuts: list[int] = []
+    inside = ""  # the delimiter of the multi-line string the scan is in
+    for token in _HEAD_TOKEN.finditer(text):
+        mark = token.group()
+        if mark in ('"""', "\'\'\'"):
+            inside = "" if inside == mark else inside or mark
+        elif not inside:
+            cuts.append(token.start())
+            if len(cuts) == HEAD_TRIES:
+                break
     for cut in cuts + [len(text)] * whole:
         candidate = text[:cut]
         if _too_deep(candidate) is not None:

@@ -321,15 +321,10 @@ def test_peek_reads_a_big_sessions_head_from_its_first_bytes(tmp_path: Path) -> 
 
 
 def test_peek_reads_a_big_session_in_part_and_refuses_a_fifo(tmp_path: Path, monkeypatch) -> None:
-    from acctmap_tui.core import atomic
-
     path = session_io.save(full_session(), tmp_path / "big.toml")
     with path.open("a", encoding="utf-8") as fh:
         fh.write("# accounts\n" * (3 * session_io.PEEK_BYTES // 10))
-    reads: list[int | None] = []
-    real = atomic.read_plain_file
-    monkeypatch.setattr(atomic, "read_plain_file",
-                        lambda p, limit=None, first=None: reads.append(first) or real(p, limit, first=first))
+    reads = _reads(monkeypatch)
     assert session_io.peek(path)["ours"] == full_session().ours
     assert reads == [session_io.PEEK_BYTES + 1]  # its first bytes only, never the whole file
     fifo = tmp_path / "pipe.toml"
@@ -389,3 +384,37 @@ def test_a_fifo_or_a_device_given_as_a_session_is_refused_at_once(tmp_path: Path
                        (tmp_path, "a folder, not a session file")):
         with pytest.raises(SessionError, match=said):
             session_io.load(path)
+
+
+def _reads(monkeypatch) -> list[int | None]:
+    """The `first` of each read `peek` makes (None: the whole file)."""
+    from acctmap_tui.core import atomic
+
+    reads: list[int | None] = []
+    real = atomic.read_plain_file
+    monkeypatch.setattr(atomic, "read_plain_file",
+                        lambda p, limit=None, first=None: reads.append(first) or real(p, limit, first=first))
+    return reads
+
+
+def test_peek_of_a_long_checklist_in_the_notes_reads_the_first_bytes_only(tmp_path: Path, monkeypatch) -> None:
+    """Notes of 200 "[ ]" lines: each is inside the notes' string, not a table line to cut at
+    (the cut used to be tried at every one of them, then the whole file read; audit 8)."""
+    session = full_session()
+    session.icp_notes = "".join(f"[ ] check {n}\n" for n in range(200))
+    path = session_io.save(session, tmp_path / "checklist.toml")
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("# accounts\n" * (session_io.PEEK_BYTES // 10))
+    reads = _reads(monkeypatch)
+    assert session_io.peek(path)["ours"] == session.ours
+    assert reads == [session_io.PEEK_BYTES + 1]
+
+
+def test_peek_of_a_huge_file_of_junk_stops_at_peek_most(tmp_path: Path, monkeypatch) -> None:
+    """One unterminated line of 300 MB was read whole (6 s, 600 MB) at every start (audit 8)."""
+    monkeypatch.setattr(session_io, "PEEK_MOST", 1024 * 1024)  # the rule, at a test's size
+    junk = tmp_path / "junk.toml"
+    junk.write_text('title = "' + "y" * (3 * 1024 * 1024), encoding="utf-8")
+    reads = _reads(monkeypatch)
+    assert session_io.peek(junk) is None
+    assert reads == [session_io.PEEK_BYTES + 1, session_io.PEEK_MOST + 1]
