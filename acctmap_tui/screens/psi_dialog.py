@@ -97,6 +97,9 @@ class PsiDialog(Dialog[Workbench | None]):
         with Vertical(classes="dialog-box", id="psi-box"):
             yield Label("Private overlap exchange: each side learns the overlap and nothing else",
                         classes="dialog-title")
+            if self.share_safe:  # at the top, above the steps' fields: no picker below
+                yield Static(f"{PICKER_HIDDEN} Tab / shift+tab move; escape closes.",
+                             classes="dialog-hint", id="psi-typed-hint")
             with TabbedContent(id="psi-steps"):
                 with TabPane("1 Start", id="psi-start"):
                     yield self._row("Our list", "psi-list", "our CRM export (.csv / .xlsx)",
@@ -124,10 +127,7 @@ class PsiDialog(Dialog[Workbench | None]):
             yield Static("", id="psi-running", classes="dialog-hint")
             yield Static("", id="psi-result")
             yield Static("", id="psi-error")
-            if self.share_safe:
-                yield Static(f"{PICKER_HIDDEN} Tab / shift+tab move; escape closes.",
-                             classes="dialog-hint")
-            else:
+            if not self.share_safe:
                 yield Static("Pick a file below (enter): it fills the field you were last in. "
                              "Tab / shift+tab move; escape closes.", classes="dialog-hint")
                 yield ExchangeFilePicker(Path.cwd(), id="psi-picker")
