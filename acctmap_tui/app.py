@@ -505,7 +505,7 @@ class AcctmapApp(TypedAheadKeys):
         if self.workbench is None or not self.clock_running:
             return
         self.workbench.tick(1)
-        self.clock_seconds = sum(self.workbench.session.agenda.elapsed_s.values())
+        self.clock_seconds = self.workbench.session.agenda.call_s()
         self._warn_when_over()
 
     def _warn_when_over(self) -> None:

@@ -483,6 +483,10 @@ class Agenda:
     current: str = "icp"
     elapsed_s: dict[str, float] = field(default_factory=dict)  # seconds spent per phase
 
+    def call_s(self) -> float:
+        """The call clock: seconds run in all phases."""
+        return sum(self.elapsed_s.values())
+
 
 def status_word(word: str) -> str:
     """A status word as a person's mapping tells words apart ("Partner " is "partner")."""

@@ -189,7 +189,7 @@ class Workbench:
     _clock_saved_s: float = field(default=0.0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._clock_saved_s = self.clock_s()
+        self._clock_saved_s = self.session.agenda.call_s()
 
     def figures(self) -> OverlapFigures:
         """The session's overlap figures (`overlap_figures`), counted once per change that can
@@ -692,16 +692,12 @@ class Workbench:
         agenda = self.session.agenda
         agenda.elapsed_s[agenda.current] = agenda.elapsed_s.get(agenda.current, 0.0) + seconds
 
-    def clock_s(self) -> float:
-        """The call clock: seconds run in all phases."""
-        return sum(self.session.agenda.elapsed_s.values())
-
     def unsaved_clock_minutes(self) -> int:
         """Whole minutes the call clock ran since the session was opened or saved: minutes its
         file does not hold. Not an edit (the clock runs through the call, so it sets no unsaved
         mark), but leaving would lose them: the app asks, as for edits, from a minute on (the
         seconds between a save and quitting are not worth a question)."""
-        return int(max(0.0, self.clock_s() - self._clock_saved_s) // 60)
+        return int(max(0.0, self.session.agenda.call_s() - self._clock_saved_s) // 60)
 
     # --- files ------------------------------------------------------------------------------
 
@@ -730,7 +726,7 @@ class Workbench:
             self.session.saved = before
             raise
         return PendingSave(Path(path), snap, self.revision, before, self.session.session_id, self._at,
-                           self.clock_s())
+                           self.session.agenda.call_s())
 
     def finish_save(self, pending: PendingSave, error: BaseException | None) -> None:
         """Take the result of a save: on success the file is the session's, and the undo
@@ -768,7 +764,7 @@ class PendingSave:
     saved_before: datetime | None  # session.saved before the stamp, put back if the write fails
     session_id: str
     position: int  # the workbench's undo position the snapshot holds (`Workbench._at`)
-    clock_s: float = 0.0  # the call clock's seconds the snapshot holds (`Workbench.clock_s`)
+    clock_s: float = 0.0  # the call clock's seconds the snapshot holds (`Agenda.call_s`)
 
     def write(self, recovery_dir: Path | None = None) -> Path:
         """Write the file (any thread), then remove the recovery files this save makes stale."""

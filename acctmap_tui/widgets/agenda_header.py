@@ -69,7 +69,7 @@ def agenda_times(session: Session) -> AgendaTimes:
         number=number,
         phases=len(keys),
         phase_left_s=minutes.get(current, 0) * 60 - spent,
-        call_left_s=total_s - sum(agenda.elapsed_s.values()),
+        call_left_s=total_s - agenda.call_s(),
     )
 
 
