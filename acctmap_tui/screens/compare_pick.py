@@ -223,9 +223,9 @@ class ComparePickScreen(Dialog[ComparePick | None]):
             return
         # where the list would show fewer than three rows, the dialog gives up its blank lines
         # above and below (its padding, `-short` in the stylesheet; the class restyles at once)
-        room += dialog.styles.padding.height  # as if it had none
-        dialog.set_class(room - self._blank_lines < LIST_LEAST, "-short")
-        if fit_height(options, room - dialog.styles.padding.height):
+        bare = room + dialog.styles.padding.height  # the lines it would have with no padding
+        dialog.set_class(bare - self._blank_lines < LIST_LEAST, "-short")
+        if fit_height(options, bare - dialog.styles.padding.height):  # the padding left now
             self.call_after_refresh(options.scroll_to_highlight)
 
     def _layout(self) -> tuple[Columns, int]:
