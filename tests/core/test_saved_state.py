@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from acctmap_tui.core import session as session_io
 from acctmap_tui.core.model import SHARED_CUSTOMER
 from acctmap_tui.core.workbench import ChangeKind, Workbench
-from tests.ui.factory import small_workbench
+from tests.ui.factory import opened, small_workbench
 
 
 def saved(tmp_path: Path) -> Workbench:
@@ -34,7 +33,7 @@ def test_an_edit_undone_back_to_the_save_is_saved(tmp_path: Path) -> None:
 def test_an_edit_undone_back_to_the_load_is_saved(tmp_path: Path) -> None:
     path = saved(tmp_path).path
     assert path is not None
-    wb = Workbench(session_io.load(path), path=path)
+    wb = opened(path)
     assert not wb.dirty
     wb.set_icp_notes("EMEA")
     wb.undo()

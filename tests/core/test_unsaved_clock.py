@@ -6,8 +6,7 @@ from pathlib import Path
 
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.model import AcctmapError
-from acctmap_tui.core.workbench import Workbench
-from tests.ui.factory import small_workbench
+from tests.ui.factory import opened, small_workbench
 
 
 def test_minutes_count_from_the_open_and_then_from_each_save(tmp_path: Path) -> None:
@@ -15,7 +14,7 @@ def test_minutes_count_from_the_open_and_then_from_each_save(tmp_path: Path) -> 
     first = small_workbench()
     first.tick(600)  # ten minutes already in the file
     first.save(path)
-    wb = Workbench(session_io.load(path), path=path)
+    wb = opened(path)
     assert wb.unsaved_clock_minutes() == 0
     wb.tick(59)
     assert wb.unsaved_clock_minutes() == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from acctmap_tui.core import session as session_io
 from acctmap_tui.core.categorize import apply_categories
 from acctmap_tui.core.model import (
     AUTO, CHURNED, CUSTOMER, OPEN_DEAL, OURS, PARTNER, PROSPECT, REVIEW,
@@ -107,6 +108,21 @@ def small_workbench() -> Workbench:
     apply_categories(session)
     rescore(session)
     return Workbench(session, ours, theirs)
+
+
+def opened(path: Path) -> Workbench:
+    """The session saved at `path`, opened from its file as `acctmap PATH` opens it."""
+    return Workbench(session_io.load(path), path=path)
+
+
+async def run_command(pilot, query: str) -> None:
+    """The command palette (ctrl+p), `query` typed, enter on its first hit."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    await pilot.pause(0.5)  # the palette gathers its hits in a worker
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 async def wait_for_load(app) -> None:

@@ -11,7 +11,7 @@ from acctmap_tui.core import session as session_io
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.dialogs import UnsavedChangesDialog
 from acctmap_tui.screens.load import LoadScreen
-from tests.ui.factory import small_workbench
+from tests.ui.factory import opened, small_workbench
 from tests.ui.test_share_safe_everywhere import screen_lines
 
 SIZE = (100, 30)
@@ -21,7 +21,7 @@ def saved_workbench(sessions_dir: Path) -> tuple[Workbench, Path]:
     """A session opened from its file, as `acctmap S.toml` opens one."""
     path = sessions_dir / "northwind-globex.toml"
     small_workbench().save(path)
-    return Workbench(session_io.load(path), path=path), path
+    return opened(path), path
 
 
 def clock_app(wb: Workbench, sessions_dir: Path) -> AcctmapApp:

@@ -12,7 +12,7 @@ from acctmap_tui.app import AcctmapApp
 from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.dialogs import Dialog
 from acctmap_tui.widgets.agenda_header import AgendaFooter
-from tests.ui.factory import demo_workbench
+from tests.ui.factory import demo_workbench, run_command
 from tests.ui.test_footers import shown_keys
 
 SIZE = (120, 40)
@@ -70,12 +70,7 @@ async def test_the_palette_over_a_dialog_cannot_switch_the_share_safe_view(size)
         assert app.screen is dialog
         await pilot.press("escape")  # closed, the same command works
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"share-safe")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "share-safe")
         assert app.share_safe
 
 

@@ -19,9 +19,8 @@ from acctmap_tui.app import AcctmapApp
 from acctmap_tui.screens.load import LoadRequest
 from acctmap_tui.core import atomic
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
-from tests.ui.factory import small_workbench
+from tests.ui.factory import opened, small_workbench
 from tests.ui.test_save_cost import autosave_then_save
 from tests.ui.test_shell import _loaded, _write_lists, header
 
@@ -108,7 +107,7 @@ async def test_an_unsaved_session_never_restores_into_the_saved_one_of_the_same_
     later = time.time() + 60
     for rec in sessions_dir.glob(".*.recovery.toml"):
         os.utime(rec, (later, later))
-    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    app = AcctmapApp(opened(path), sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not isinstance(app.screen, RestoreDialog)
@@ -157,7 +156,7 @@ async def test_keep_the_saved_session_removes_the_recovery_file(sessions_dir: Pa
     rec = wb.autosave(sessions_dir)
     later = path.stat().st_mtime + 60
     os.utime(rec, (later, later))
-    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    app = AcctmapApp(opened(path), sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, RestoreDialog)
@@ -165,7 +164,7 @@ async def test_keep_the_saved_session_removes_the_recovery_file(sessions_dir: Pa
         await pilot.pause()
         assert app.workbench.session.icp_notes == ""
     assert not rec.exists()
-    again = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    again = AcctmapApp(opened(path), sessions_dir)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not isinstance(again.screen, RestoreDialog)
@@ -348,7 +347,7 @@ async def test_opening_a_session_removes_temp_files_a_killed_save_left(sessions_
     leftover.write_bytes(b"x" * 100_000)
     old = time.time() - 3600
     os.utime(leftover, (old, old))
-    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    app = AcctmapApp(opened(path), sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
     assert not leftover.exists()

@@ -22,7 +22,7 @@ from acctmap_tui.screens.review_pair import NOT_LOADED, PairDialog
 from acctmap_tui.widgets.diff_pane import (
     best_first, char_diff, concept_of, field_rows,
 )
-from tests.ui.factory import burst, small_workbench
+from tests.ui.factory import burst, run_command, small_workbench
 
 
 def other_candidates(session, account):
@@ -465,12 +465,7 @@ async def test_command_palette_reaches_review_actions(sessions_dir):
     app = review_app(wb, sessions_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Review: reject pair")
-        await pilot.pause(0.5)  # the palette gathers its hits in a worker
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "Review: reject pair")
         assert pair_of(wb, "Martin & Co").match.decision == REJECTED
 
 

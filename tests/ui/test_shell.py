@@ -14,7 +14,7 @@ from acctmap_tui.core.model import ACCEPTED, PHASE_LABELS, REJECTED, REVIEW, Ses
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.dialogs import RestoreDialog, SaveAsDialog, UnsavedChangesDialog
 from acctmap_tui.screens.load import LoadScreen
-from tests.ui.factory import small_workbench
+from tests.ui.factory import opened, run_command, small_workbench
 from tests.ui.factory import wait_for_load as _loaded
 from tests.ui.factory import write_lists as _write_lists
 
@@ -287,7 +287,7 @@ async def test_save_asks_a_name_once_and_reopens_as_left(sessions_dir: Path) -> 
         assert not isinstance(app.screen, SaveAsDialog)
         assert not wb.dirty
 
-    reopened = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    reopened = AcctmapApp(opened(path), sessions_dir)
     async with reopened.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not isinstance(reopened.screen, RestoreDialog)  # saving removed the recovery file
@@ -353,7 +353,7 @@ def _saved_with_newer_recovery(sessions_dir: Path) -> Path:
 
 async def test_open_offers_a_newer_recovery_file_and_restores_it(sessions_dir: Path) -> None:
     path = _saved_with_newer_recovery(sessions_dir)
-    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    app = AcctmapApp(opened(path), sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, RestoreDialog)
@@ -384,7 +384,7 @@ async def test_a_never_saved_session_is_recovered_after_a_crash(sessions_dir: Pa
 
 async def test_keeping_the_saved_session_ignores_the_recovery_file(sessions_dir: Path) -> None:
     path = _saved_with_newer_recovery(sessions_dir)
-    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    app = AcctmapApp(opened(path), sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("k")
@@ -456,12 +456,7 @@ async def test_quit_keeps_notes_still_being_typed(sessions_dir: Path) -> None:
 async def test_command_palette_runs_app_actions(sessions_dir: Path) -> None:
     app = AcctmapApp(small_workbench(), sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"next phase")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "next phase")
         assert app.current_mode == "review"
 
 
@@ -608,7 +603,7 @@ async def test_later_keeps_a_crashs_work_through_this_runs_edits_and_offers_it_a
     file and used to overwrite the crash's work. The crash's work is set aside and offered at the
     next open, where `r` restores it."""
     path = _saved_with_newer_recovery(sessions_dir)
-    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir, autosave_delay=0.05)
+    app = AcctmapApp(opened(path), sessions_dir, autosave_delay=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, RestoreDialog)
@@ -632,7 +627,7 @@ async def test_later_keeps_a_crashs_work_through_this_runs_edits_and_offers_it_a
         rec.unlink()
     aside = session_io.set_aside_recoveries(path)
     assert [session_io.load(p).icp_notes for p in aside] == ["typed before the crash"]
-    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    app = AcctmapApp(opened(path), sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, RestoreDialog)
@@ -652,7 +647,7 @@ async def test_work_put_off_then_saved_over_says_so_before_it_is_restored(sessio
     session_io.save(session_io.load(path), path)
     later = aside.stat().st_mtime + 120
     os.utime(path, (later, later))
-    app = AcctmapApp(Workbench(session_io.load(path), path=path), sessions_dir)
+    app = AcctmapApp(opened(path), sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, RestoreDialog)
