@@ -76,6 +76,7 @@ class PsiDialog(Dialog[Workbench | None]):
     """Start, answer or finish a private overlap exchange by files."""
 
     HELP_TITLE = "Private overlap exchange"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # as the load form it opens from
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("ctrl+l", "run_step", "Run this step"),
@@ -142,6 +143,9 @@ class PsiDialog(Dialog[Workbench | None]):
         self.query_one("#psi-error").display = False
         self._suggest_out1()
         self.query_one("#psi-list" if not self.list_path else "#psi-company", Input).focus()
+        # the focus scrolled the box while its rows were still full height (before `-short`):
+        # the title and hint come back into view, the first fields with them
+        self.call_after_refresh(self.query_one("#psi-box").scroll_home, animate=False)
 
     # --- the fields ---------------------------------------------------------------------------
 
@@ -311,6 +315,7 @@ class PsiDialog(Dialog[Workbench | None]):
         result = self.query_one("#psi-result", Static)
         result.update(content)
         result.display = True
+        result.scroll_visible(animate=False)  # below the fold at 80x24
 
     def _show_error(self, message: str) -> None:
         self.query_one("#psi-running", Static).update("")
@@ -318,3 +323,4 @@ class PsiDialog(Dialog[Workbench | None]):
         error = self.query_one("#psi-error", Static)
         error.update(Text(message))
         error.display = True
+        error.scroll_visible(animate=False)

@@ -330,3 +330,22 @@ async def test_a_round_file_name_typed_fast_is_written_as_typed_up_to_its_enter(
             await app.workers.wait_for_complete(running)
         await pilot.pause()
         assert (tmp_path / "r1").is_file() and not (tmp_path / "r1x").exists()
+
+
+@pytest.mark.parametrize("share_safe", [False, True])
+async def test_at_80x24_the_title_the_hint_and_a_steps_result_are_on_screen(lists, sessions_dir,
+                                                                            share_safe):
+    """A short terminal: one line a field, and the result of a step scrolled into view."""
+    from tests.ui.test_share_safe_everywhere import screen_lines
+
+    ours, _ = lists
+    app = AcctmapApp(sessions_dir=sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.share_safe = share_safe
+        dialog = await open_dialog(app, pilot, ours_path=str(ours), ours_name="Northwind")
+        seen = " ".join(" ".join(screen_lines(app)).split())
+        assert "each side learns the overlap and nothing else" in seen, seen
+        assert ("file picker is hidden" in seen) is share_safe, seen
+        await run_step(app, pilot, dialog, "psi-start")
+        seen = " ".join(" ".join(screen_lines(app)).split())
+        assert "Next: when their round-1 file arrives, answer it (tab 2 Answer)." in seen, seen
