@@ -197,6 +197,13 @@ class NotAPlainFile(OSError):
         super().__init__(f"{path}: not a plain file")
         self.folder = stat.S_ISDIR(mode)
 
+    def reason(self, wanted: str) -> str:
+        """The refusal in the words every reader uses; `wanted` names the file expected there
+        ("list file", "session file", "key file")."""
+        if self.folder:
+            return f"this is a folder, not a {wanted}"
+        return f"not a plain file (a device, FIFO or socket): give the {wanted} itself"
+
 
 class FileTooLarge(OSError):
     """`read_plain_file` found more than its `limit` bytes."""

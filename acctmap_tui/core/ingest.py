@@ -1622,8 +1622,7 @@ def read_list(path: str | Path, side: str, company: str = "", columns: dict[str,
     try:
         data = read_plain_file(p)
     except NotAPlainFile as e:
-        raise _err(file, "this is a folder, not a list file" if e.folder
-                   else "not a plain file (a device, FIFO or socket); give the list's file") from None
+        raise _err(file, e.reason("list file")) from None
     except FileNotFoundError:
         raise _err(file, "file not found") from None
     except OSError as e:

@@ -105,9 +105,8 @@ def read_exchange_file(path: Path, limit: int, what: str) -> bytes:
     """
     try:  # checked on the open file (atomic.read_plain_file), as a list is
         return read_plain_file(path, limit)
-    except NotAPlainFile:
-        raise AcctmapError(Problem(str(path), None, None, "is not a plain file (a folder, "
-                                   f"device or FIFO): name the {what} itself", "error")) from None
+    except NotAPlainFile as exc:
+        raise AcctmapError(Problem(str(path), None, None, exc.reason(what), "error")) from None
     except FileTooLarge:
         raise AcctmapError(Problem(str(path), None, None, f"too large for a {what} (over "
                                    f"{limit:,} bytes): is this the right file?", "error")) from None

@@ -1420,8 +1420,7 @@ def load(path: str | Path) -> Session:
     except FileNotFoundError:
         raise SessionError(_problem(str(path), "no such session file")) from None
     except atomic.NotAPlainFile as exc:
-        raise SessionError(_problem(str(path), "this is a folder, not a session file" if exc.folder
-                                    else "not a plain file (a device, FIFO or socket)")) from None
+        raise SessionError(_problem(str(path), exc.reason("session file"))) from None
     except OSError as exc:
         raise SessionError(_problem(str(path), f"cannot read: {exc.strerror or exc}")) from None
     # a big file's session is kept (core.parse_cache), and taken from there while its bytes stay

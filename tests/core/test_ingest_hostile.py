@@ -636,7 +636,7 @@ def test_a_device_or_a_fifo_is_refused_before_it_is_read(tmp_path: Path) -> None
     # /dev/zero was read without end (8 GB in 15 s); /dev/null is a device that ends at once
     with pytest.raises(IngestError) as info:
         read_list("/dev/null", OURS)
-    assert str(info.value) == "/dev/null: not a plain file (a device, FIFO or socket); give the list's file"
+    assert str(info.value) == "/dev/null: not a plain file (a device, FIFO or socket): give the list file itself"
     fifo = tmp_path / "fifo.csv"
     os.mkfifo(fifo)  # with no writer a reader waits forever: this one writes a list, once read
     writer = threading.Thread(target=lambda: fifo.write_text("name,domain,status\nAcme,acme.com,customer\n"))

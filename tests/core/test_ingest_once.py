@@ -196,11 +196,11 @@ def exchange_error(path: Path) -> str:
 def test_a_fifo_or_a_folder_given_as_a_list_or_a_key_is_refused(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo.csv"
     os.mkfifo(fifo)  # no writer: a reader that opened it to read would wait for ever
-    assert error_of(fifo) == "not a plain file (a device, FIFO or socket); give the list's file"
+    assert error_of(fifo) == "not a plain file (a device, FIFO or socket): give the list file itself"
     assert error_of(tmp_path) == "this is a folder, not a list file"
-    for path in (fifo, tmp_path):
-        assert exchange_error(path) == (f"{path}: is not a plain file (a folder, device or FIFO): "
-                                        "name the key file itself")
+    assert exchange_error(fifo) == (f"{fifo}: not a plain file (a device, FIFO or socket): "
+                                    "give the key file itself")
+    assert exchange_error(tmp_path) == f"{tmp_path}: this is a folder, not a key file"
 
 
 @pytest.fixture
@@ -233,12 +233,12 @@ def swapped(tmp_path: Path, monkeypatch) -> Path:
 
 
 def test_a_list_swapped_for_a_device_after_a_check_is_refused(swapped: Path) -> None:
-    assert error_of(swapped) == "not a plain file (a device, FIFO or socket); give the list's file"
+    assert error_of(swapped) == "not a plain file (a device, FIFO or socket): give the list file itself"
 
 
 def test_a_key_swapped_for_a_device_after_a_check_is_refused(swapped: Path) -> None:
     assert exchange_error(swapped).startswith(
-        f"{swapped}: is not a plain file (a folder, device or FIFO)")
+        f"{swapped}: not a plain file (a device, FIFO or socket)")
 
 
 def test_a_list_and_a_key_are_each_checked_on_their_open_descriptor(tmp_path: Path, monkeypatch) -> None:

@@ -98,5 +98,5 @@ def test_hash_refuses_a_device_or_fifo_as_the_key_file_before_reading(tmp_path, 
                 pass
         assert "result" in got, f"still reading {key}"
         code, _, err = got["result"]
-        assert code == 2 and f"{key}: is not a plain file (a folder, device or FIFO)" in err
+        assert code == 2 and f"{key}: not a plain file (a device, FIFO or socket): give the key file" in err
         assert not (tmp_path / "o.csv").exists()

@@ -73,8 +73,8 @@ def test_read_key_refuses_bad_key_files(tmp_path, content, words):
 def test_read_key_refuses_a_device_a_folder_and_a_huge_file_before_reading(tmp_path):
     huge = tmp_path / "huge.key"
     huge.write_text("ab" * privacy.KEY_FILE_LIMIT)  # hex, but no key is that long
-    for path, words in ((os.devnull, "is not a plain file (a folder, device or FIFO)"),
-                        (tmp_path, "is not a plain file"), (huge, "too large for a key file")):
+    for path, words in ((os.devnull, "not a plain file (a device, FIFO or socket): give the key file itself"),
+                        (tmp_path, "this is a folder, not a key file"), (huge, "too large for a key file")):
         with pytest.raises(AcctmapError) as err:
             privacy.read_key(path)
         assert str(err.value).startswith(f"{path}: {words}")
