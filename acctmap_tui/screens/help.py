@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from acctmap_tui.core.model import PHASE_LABELS, Agenda
-from acctmap_tui.screens.dialogs import Dialog
+from acctmap_tui.screens.dialogs import Dialog, fit_height, lines_left
 
 HELP_KEYS = ("question_mark", "f1")
 
@@ -93,3 +93,18 @@ class HelpScreen(Dialog[None]):
                     yield Static("[b]The agenda[/b] (1-4 go to a phase, n to the next)")
                     yield Static("\n".join(f"  {line}" for line in agenda_lines(self.agenda)))
             yield Label("esc, ? or F1 closes · ctrl+p finds every action by name", id="help-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()  # the arrows and page keys scroll it at once
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """The keys scroll in what the box's height leaves them under the title and above the
+        closing line: at 80x24 a body of its full height was cut, its last keys and the agenda
+        out of reach."""
+        body = self.query_one("#help-body")
+        room = lines_left(self.query_one("#help-box"), body)
+        if room is not None:
+            fit_height(body, room)

@@ -64,3 +64,27 @@ async def test_prioritize_help_names_each_short_factor_header(sessions_dir: Path
         assert "Comp.: Competition ×1" in text
         for key in ("⏎ l", "+/-", "Re-rank", "Category", "Factors"):  # keys the footer leaves out
             assert key in text
+
+
+@pytest.mark.parametrize("phase", ["icp", "assign"])
+async def test_at_80x24_help_scrolls_to_its_last_line_and_its_closing_line_shows(sessions_dir: Path,
+                                                                                 phase):
+    """The body scrolls in what the box leaves it: the arrows reach the agenda's last phase,
+    and the line that says how to close stays on screen (both were cut off at 80x24)."""
+    from tests.ui.test_share_safe_everywhere import screen_lines
+
+    wb = small_workbench()
+    wb.session.agenda.current = phase
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    app.animation_level = "none"  # the scroll jumps: no timer to wait out
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.pause()
+        assert "esc, ? or F1 closes" in "\n".join(screen_lines(app))
+        for _ in range(40):  # the arrow keys scroll the keys at once, no tab first
+            await pilot.press("down")
+        await pilot.pause()
+        seen = "\n".join(screen_lines(app))
+        assert "4 Assign · 15 min" in seen and "esc, ? or F1 closes" in seen, seen
