@@ -11,7 +11,7 @@ import gc
 import os
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -419,13 +419,16 @@ class AcctmapApp(TypedAheadKeys):
             chosen,
         )
 
-    def _unsaved_on_leaving(self) -> tuple[str, str] | None:
+    def _unsaved_on_leaving(self, typed: Sequence[str] = ()) -> tuple[str, str] | None:
         """What closing the session now would lose, as the question's title and what follows
         "this session" ("has unsaved changes"; "ran the call clock 12 min since the save"), or
-        None when nothing is: edits, or a minute or more of call clock its file does not hold."""
+        None when nothing is: edits, what is `typed` in open dialogs (`_typed_in_dialogs`), or
+        a minute or more of call clock its file does not hold."""
         wb = self.workbench
         if wb is None:
             return None
+        if typed:
+            return "Unsaved changes", f"has unsaved changes: {'; '.join(typed)}"
         if wb.dirty:
             return "Unsaved changes", "has unsaved changes"
         minutes = wb.unsaved_clock_minutes()
@@ -441,6 +444,10 @@ class AcctmapApp(TypedAheadKeys):
             self._schedule_autosave()
         for screen in self.screen_stack:
             screen.post_message(SessionChanged(change))
+
+    def _typed_in_dialogs(self) -> list[Dialog]:
+        """The open dialogs holding typed changes not yet applied (the Assign editor's)."""
+        return [s for s in self.screen_stack if isinstance(s, Dialog) and s.typed_changes()]
 
     def _commit_edits(self) -> None:
         """Ask the showing screens to hand pending edits (e.g. notes being typed) to the workbench."""
@@ -834,7 +841,8 @@ class AcctmapApp(TypedAheadKeys):
             return
         if self.workbench is not None:
             self._commit_edits()
-        unsaved = self._unsaved_on_leaving()
+        typed = self._typed_in_dialogs()
+        unsaved = self._unsaved_on_leaving([str(dialog.typed_changes()) for dialog in typed])
         if unsaved is None:
             self._drop_undone_recovery()
             self.exit()
@@ -849,7 +857,10 @@ class AcctmapApp(TypedAheadKeys):
                 self._discard_recovery()
                 self.exit()
             elif choice == "save":
-                self._save_then(self.exit)
+                # a dialog that cannot apply what was typed (a due date that does not read)
+                # stays open and says why: nothing is saved and acctmap does not quit
+                if all(dialog.apply_typed() for dialog in reversed(typed)):
+                    self._save_then(self.exit)
 
         title, what = unsaved
         self.push_screen(UnsavedChangesDialog(f"This session {what}.", title=title), chosen)

@@ -330,15 +330,16 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
                         markup=False)
             return
 
-        def saved(changes: dict[str, str | date | None] | None) -> None:
-            if changes:  # one command for the whole dialog: one undo step, one redraw
-                self.workbench.set_fields(account, **changes)
+        def apply(changes: dict[str, str | date | None]) -> None:
+            # one command for the whole dialog: one undo step, one redraw
+            self.workbench.set_fields(account, **changes)
 
         self.app.push_screen(AssignEditScreen(
             account,
             owners=known_owners(self.workbench, self.shows),
             call_day=self.session.date,
+            apply=apply,
             hidden=hidden,
             only=only,
             pair=f"{self.name_in(account.ours, OURS)} = {self.name_in(account.theirs, PARTNER)}",
-        ), saved)
+        ))

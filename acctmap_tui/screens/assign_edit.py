@@ -9,6 +9,7 @@ message saying what to type.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from textual import on
@@ -72,10 +73,12 @@ class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
     ]
 
     def __init__(self, account: Account, *, owners: list[str], call_day: date,
+                 apply: Callable[[dict[str, str | date | None]], object],
                  hidden: frozenset[str] = frozenset(), only: str | None = None,
                  pair: str | None = None) -> None:
         super().__init__()
         self.account = account
+        self.apply = apply  # takes the changed fields (one command: one undo step)
         self.owners = owners
         self.call_day = call_day
         self.default_due = default_due(call_day)
@@ -139,6 +142,7 @@ class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
         fields = self.query(Input)
         if fields:
             fields.first().focus()
+        self._as_opened = self.changes()  # the due date it pre-fills is no typing of the user's
 
     # --- reading the form -------------------------------------------------------------------
 
@@ -205,14 +209,35 @@ class AssignEditScreen(Dialog[dict[str, str | date | None] | None]):
     def _cancel_pressed(self) -> None:
         self.action_cancel()
 
-    def action_save(self, status: str | None = None, typed: Typed | None = None) -> None:
+    def action_save(self, status: str | None = None, typed: Typed | None = None) -> bool:
+        """Apply the changed fields and close; False (the problem shown) on a bad date."""
         try:
             changed = self.changes(status, typed)
         except ValueError as problem:
             self._error(str(problem))
             self.query_one("#assign-due", Input).focus()
-            return
+            return False
+        if changed:
+            self.apply(changed)
         self.dismiss(changed)
+        return True
+
+    def typed_changes(self) -> str | None:
+        opened = self._as_opened
+        try:
+            changed = self.changes()
+        except ValueError:  # a due date that does not read: typed, and not applied
+            changed = {**opened, "due": "unread"}
+        # a quick edit's due date is the default the name or action brings, not typed
+        fields = [FIELD_LABELS[name].lower() for name in FIELD_LABELS
+                  if changed.get(name) != opened.get(name) and self.only in (None, name)]
+        if not fields:
+            return None
+        words = ", ".join(fields[:-1]) + " and " + fields[-1] if len(fields) > 1 else fields[0]
+        return f"the {words} typed for {self.pair} in the open editor"
+
+    def apply_typed(self) -> bool:
+        return self.action_save()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -92,6 +92,19 @@ class Dialog(ModalScreen[ScreenResultType]):
             (result,), self._close_on_top = self._close_on_top, None
             self.dismiss(result)
 
+    # A dialog that edits the session (the Assign editor, the scoring factors) holds what was
+    # typed in it until its own save: quitting asks about it, and "Save and quit" applies it.
+
+    def typed_changes(self) -> str | None:
+        """What is typed here and not yet applied to the session, in words for the quit
+        question ("the owner typed for Acme = Acme Corp"); None when nothing is."""
+        return None
+
+    def apply_typed(self) -> bool:
+        """Apply what was typed, as the dialog's own save does, and close; False when it cannot
+        be applied (the dialog stays open and says why)."""
+        return True
+
 
 # --- fitting a list to the screen ------------------------------------------------------------
 # A dialog box with `height: auto; max-height: ...` cuts off what its parts do not fit, keys and

@@ -303,21 +303,32 @@ class FactorsScreen(Dialog[bool]):
             container.move_child(row, after=rows[target])
         self._show_message()
 
-    def action_save(self, typed: Typed | None = None) -> None:
+    def action_save(self, typed: Typed | None = None) -> bool:
+        """Apply the factors and close; False (the problem shown) when they cannot be."""
         factors, problem = self.read(typed)
         if problem:
             self._show_message()
-            return
+            return False
         if factors == self.factors:  # nothing changed: no empty undo step
             self.dismiss(False)
-            return
+            return True
         try:
             self.apply(factors)
         except ValueError as error:
             self._refused = str(error)
             self._show_message()
-            return
+            return False
         self.dismiss(True)
+        return True
+
+    def typed_changes(self) -> str | None:
+        factors, problem = self.read()
+        if problem is None and factors == self.factors:
+            return None
+        return "the scoring factors being edited"
+
+    def apply_typed(self) -> bool:
+        return self.action_save()
 
     def action_cancel(self) -> None:
         self.dismiss(False)
