@@ -85,10 +85,12 @@ class HelpScreen(Dialog[None]):
                     rows = [k for k in self.keys if k.everywhere == everywhere]
                     if rows:
                         yield Static(f"[b]{heading}[/b]")
-                        yield Static("\n".join(f"  {escape(k.keys):<{width}} {escape(k.what)}"
-                                               for k in rows))
+                        # plain text: a key such as "[" on one line and "]" on the next read
+                        # as a markup tag and both were lost
+                        yield Static("\n".join(f"  {k.keys:<{width}} {k.what}" for k in rows),
+                                     markup=False)
                 if self.notes:
-                    yield Static("\n".join(escape(line) for line in self.notes))
+                    yield Static("\n".join(self.notes), markup=False)
                 if self.agenda is not None:
                     yield Static("[b]The agenda[/b] (1-4 go to a phase, n to the next)")
                     yield Static("\n".join(f"  {line}" for line in agenda_lines(self.agenda)))

@@ -88,3 +88,18 @@ async def test_at_80x24_help_scrolls_to_its_last_line_and_its_closing_line_shows
         await pilot.pause()
         seen = "\n".join(screen_lines(app))
         assert "4 Assign · 15 min" in seen and "esc, ? or F1 closes" in seen, seen
+
+
+async def test_bracket_keys_are_listed_with_their_keys(sessions_dir: Path):
+    """`[` and `]` on two lines were read as one markup tag and lost (audit 10 F6)."""
+    lines = ("[ Prev other", "] Next other")
+    wb = small_workbench()
+    wb.session.agenda.current = "review"
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        rows = [" ".join(line.split()) for line in _text(app.screen).splitlines()]
+        for line in lines:
+            assert line in rows, rows
