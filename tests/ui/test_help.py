@@ -100,6 +100,7 @@ async def test_bracket_keys_are_listed_with_their_keys(sessions_dir: Path):
         await pilot.pause()
         await pilot.press("question_mark")
         await pilot.pause()
-        rows = [" ".join(line.split()) for line in _text(app.screen).splitlines()]
+        drawn = "\n".join(str(s.render()) for s in app.screen.query(Static))  # markup read
+        rows = [" ".join(line.split()) for line in drawn.splitlines()]
         for line in lines:
             assert line in rows, rows
