@@ -332,6 +332,33 @@ def test_escape_and_other_control_characters_are_removed_and_reported(tmp_path: 
     assert (problem.row, problem.column) == (2, "name") and "control character" in problem.message
 
 
+def test_a_short_list_with_a_few_terminal_escapes_loads_with_them_reported(tmp_path: Path) -> None:
+    # audit 10 F11: four rows were refused whole as binary, with no row or column
+    path = tmp_path / "nasty.csv"
+    path.write_bytes(b"name,domain,status,notes\nAcme\x1b]0;pwned\x07 Corp,acme.com,customer,fine\n"
+                     b"Globex,globex.com,prospect,\x1b[2J\nInitech,initech.com,customer,\n"
+                     b"Umbrella,umbrella.com,churned,\n")
+    lst = read_list(path, OURS)
+    assert names(lst) == {"Acme]0;pwned Corp", "Globex", "Initech", "Umbrella"}
+    assert [(p.row, p.column) for p in lst.problems] == [(2, "name"), (3, "notes")]
+    assert all("control character" in p.message for p in lst.problems)
+
+
+def test_terminal_colours_on_every_name_are_text(tmp_path: Path) -> None:
+    lines = ["name,domain,status"] + [f"\x1b[31mFirm {i}\x1b[0m,firm{i}.com,customer" for i in range(200)]
+    lst = read_list(write(tmp_path, "l.csv", "\n".join(lines)), OURS)
+    assert len(lst.records) == 200 and "[31mFirm 7[0m" in names(lst)  # ESC removed, as in a short file
+    (problem,) = lst.problems  # one problem for the column, its rows listed
+    assert problem.column == "name" and "200 rows" in problem.message
+
+
+def test_short_binary_data_is_still_not_a_text_table(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    with pytest.raises(IngestError, match="not a text table"):
+        read_list(path, OURS)
+
+
 def test_utf8_bom_with_a_windows_1252_row(tmp_path: Path) -> None:
     path = tmp_path / "l.csv"
     path.write_bytes(b"\xef\xbb\xbfname,domain,status\nCaf\xe9,cafe.fr,customer\nZo\xc3\xab,zoe.com,customer\n")
