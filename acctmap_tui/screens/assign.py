@@ -158,9 +158,10 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
         fixed_widths = dict(_FIXED_WIDTHS)
         share = {"name": 3, "next_action": 4, "notes": 2}
         if self._layout_width < NARROW_TABLE:
-            # 80 columns: notes and the action's status stay in the editor (enter), owners get
-            # 14, and the account name as much room as the action: with the status column,
-            # names were cut to 9 characters ("Ashton St…")
+            # 80 columns: notes and the action's status stay in the editor (enter; a status
+            # other than open shows in the lines under the table), owners get 14, and the
+            # account name as much room as the action: with the status column, names were cut
+            # to 9 characters ("Ashton St…")
             shown = [(key, label) for key, label in shown if key not in ("notes", "action_status")]
             fixed_widths["owner"] = 14
             share = {"name": 1, "next_action": 1}
@@ -287,8 +288,15 @@ class AssignScreen(FitsTableWidth, PhaseScreen):
             if record.owner and self.shows(side, "owner")]
         if owners:
             line.append(f"\nCRM owners: {', '.join(owners)}")
+        plan: list[Text] = []
+        if account.action_status != ACTION_OPEN and self._shows("action_status"):
+            # first, so a long next action cannot cut it: at 80 columns no Status column says it
+            plan.append(Text.assemble("Status: ", (account.action_status, "bold")))
         if account.next_action and self._shows("next_action"):
-            line.append(f"\nNext action: {account.next_action}")
+            plan.append(Text(f"Next action: {account.next_action}"))
+        if plan:
+            line.append("\n")
+            line.append(Text("  ·  ").join(plan))
         detail.update(line, layout=False)
 
     @on(DataTable.CellHighlighted, "#assign-table")
