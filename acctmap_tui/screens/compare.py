@@ -62,6 +62,7 @@ class CompareScreen(PhaseScreen):
     """This session against a prior one: summary, history chart, changed accounts, actions."""
 
     HEADER_LABEL = "Compare"
+    HELP_TITLE = HEADER_LABEL  # help (?) says the screen's name, as each phase's does
     AUTO_FOCUS = "#compare-table"  # the table, so letter and digit keys act at once (never a filter box)
 
     COMMANDS = {ScreenCommands}
@@ -217,6 +218,7 @@ class CompareScreen(PhaseScreen):
         if wb is not None:
             self.mark_drawn()
         has = self.showing
+        self.refresh_bindings()  # the keys that act on a comparison come and go with it
         for wid in ("#compare-top", "#compare-caption", "#compare-table"):
             self.query_one(wid).display = has
         self.query_one("#compare-empty").display = not has
@@ -561,14 +563,13 @@ class CompareScreen(PhaseScreen):
         self.query_one("#compare-table").focus()
 
     def action_cycle_filter(self) -> None:
-        self.view.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
-        if self.showing:
-            self._fill_table()
+        self.action_set_filter(FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)])
 
     def action_set_filter(self, name: str) -> None:
+        if not self.showing:  # nothing to filter: the table opens later as it was left
+            return
         self.view.filter = name if name in FILTERS else "all"
-        if self.showing:
-            self._fill_table()
+        self._fill_table()
 
     def action_toggle_actions(self) -> None:
         self.action_set_filter("all" if self.filter == "actions" else "actions")
@@ -591,8 +592,9 @@ class CompareScreen(PhaseScreen):
                                                   self.private))
 
     def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The keys that act on a comparison are not offered (nor run) until one shows."""
         if action in ("cycle_filter", "toggle_actions", "open", "set_filter"):
-            return True if self.showing else None
+            return self.showing
         return True
 
 

@@ -199,15 +199,23 @@ class ComparePickScreen(Dialog[ComparePick | None]):
         self.pending = None
         self._notice("")
         if not self.infos:
-            which = "of this partnership " if share_safe else ""
-            self._notice(f"No earlier session {which}saved in {self.sessions_dir}/ yet. Save "
-                         "this call's session (ctrl+s); next time it can be compared with it.")
+            self._notice(self._none_earlier(share_safe, here))
         kept = next((n for n, info in enumerate(self.infos) if info.path == was and not info.error),
                     None)
         first = kept if kept is not None else self._first_choice()
         if first is not None:
             options.highlighted = first
         options.focus()
+
+    def _none_earlier(self, share_safe: bool, here: Path | None) -> str:
+        """Why nothing is listed: this call's session, saved in the folder, is the only one
+        there (it is not offered as its own earlier session), or none is saved there yet."""
+        which = "of this partnership " if share_safe else ""
+        if here is not None and any(_resolved(i.path) == here for i in self.listed):
+            return (f"The only session {which}saved in {self.sessions_dir}/ is this one; the "
+                    "next call's session can be compared with it.")
+        return (f"No earlier session {which}saved in {self.sessions_dir}/ yet. Save this call's "
+                "session (ctrl+s); next time it can be compared with it.")
 
     def on_resize(self) -> None:
         self._draw_rows()  # the dialog's width follows the terminal's

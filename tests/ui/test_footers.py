@@ -22,7 +22,7 @@ MAIN_KEYS = {
     "review": ["a Accept", "r Reject", "m Pair", "g Category"],
     "prioritize": ["⏎ Level", "+/- Step", "s Sort", "/ Filter"],
     "assign": ["e/enter Edit", "o Owner", "x Next action"],
-    "compare": ["c Choose earlier", "f Filter", "a Actions"],
+    "compare": ["c Choose earlier"],  # f Filter and a Actions once a session is chosen
 }
 EVERYWHERE = ["12345 Phase", "^s Save", "^z Undo", "? Help", "q Quit"]
 
