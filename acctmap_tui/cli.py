@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 # core.compare and core.psi are imported by the commands that use them: a session opens sooner
 from acctmap_tui.core import atomic, export, ingest, privacy, start
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from acctmap_tui.core.pipeline import NewSession
 
 SESSIONS_DIR = Path("sessions")
+STDOUT = "/dev/stdout"  # what `-o -` writes through: every writer takes a file name
 
 # What a command built, left for the process's end when `run` ends it with `os._exit`: freed
 # object by object as the command returned, a 200k × 200k match took 0.6-0.8 s more.
@@ -168,21 +170,39 @@ def match_summary(built: NewSession) -> str:
 # which the Markdown files follow too)
 
 
+def _is_stdout(path: str | Path) -> bool:
+    """True when `path` is the file our stdout (fd 1) writes to: /dev/stdout, /dev/fd/1, or the
+    file stdout is redirected to."""
+    try:
+        out, named = os.fstat(1), os.stat(path)
+    except OSError:
+        return False
+    return (out.st_dev, out.st_ino) == (named.st_dev, named.st_ino)
+
+
+def _talk(output: str | Path | None) -> TextIO:
+    """Where a command says what it wrote and what comes next: stderr when its output file is
+    stdout, so those lines stay out of the data (`-o - | head`). Asked before the file is
+    written: a regular file is replaced by a new one."""
+    return sys.stderr if output and _is_stdout(output) else sys.stdout
+
+
 # --- subcommands ------------------------------------------------------------------------------
 
 
 def cmd_match(args: argparse.Namespace) -> int:
     atomic.refuse_own_input(args.output, args.ours, args.theirs, args.from_session, args.key_file)
+    talk = _talk(args.output)
     share = 0.85 if args.output else 1.0  # of the bar for the match; the rest is the write
     with _Progress() as bar:  # rich routes print() above the bar while it is shown
         built = start.build_session(_request(args),
                                     progress=lambda f, stage: bar.update(share * f, stage))
-        print(shown(match_summary(built)))
+        print(shown(match_summary(built)), file=talk)
         if args.output:
             bar.update(0.85, "writing the session")
             path = session_io.save(built.session, args.output)
             bar.close()
-            print(f"\nSaved session: {path}")
+            print(f"\nSaved session: {path}", file=talk)
     _leave_to_the_end(built)
     return 0
 
@@ -232,6 +252,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     out = args.output or Path(args.session).with_suffix(".actions" + export.EXPORT_FORMATS[args.format][1])
     atomic.refuse_own_input(out, args.session)
+    talk = _talk(out)
     with _Progress() as bar:
         bar.update(0.0, "reading the session")
         session = session_io.load(args.session)
@@ -240,12 +261,12 @@ def cmd_export(args: argparse.Namespace) -> int:
                                    partner_safe=args.partner_safe, all_fields=args.all_fields)
     what = ("partner-safe: only fields marked shareable" if args.partner_safe or args.format in export.CRM_COLUMNS
             else "every field, private ones included" if args.all_fields else "the action-list columns")
-    print(f"Wrote {path} ({what})")
+    print(f"Wrote {path} ({what})", file=talk)
     if not export.listed_accounts(session, args.top):
         print("Note: it holds the header only: " + (
             "the session has no overlap" if args.top is None or not session.overlap() else
             "no account is scored or has an owner or a next action yet, and only those count "
-            "toward --top (leave --top out for the whole overlap)"))
+            "toward --top (leave --top out for the whole overlap)"), file=talk)
     return 0
 
 
@@ -304,28 +325,38 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_own_list(args: argparse.Namespace) -> AccountList:
-    return ingest.read_list(args.list, OURS, "", columns=parse_columns(args.columns, "--columns") or None,
-                            sheet=args.sheet)
+def _read_own_list(args: argparse.Namespace, company: str = "") -> AccountList:
+    """Our list for `share`, `hash` and `psi start`: its columns, sheet and status words."""
+    return ingest.read_list(args.list, OURS, company, columns=parse_columns(args.columns, "--columns") or None,
+                            status_map=parse_status_map(args.status) or None, sheet=args.sheet)
+
+
+def _tell_share(report: privacy.ShareReport, talk: TextIO) -> None:
+    """What a share or hashed file holds; the status words sent blank on stderr, each where it is."""
+    print(shown(report.describe()), file=talk)
+    for problem in report.status_problems:
+        print(shown(f"acctmap: {problem}"), file=sys.stderr)
 
 
 def cmd_share(args: argparse.Namespace) -> int:
     atomic.refuse_own_input(args.output, args.list)
+    talk = _talk(args.output)
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
-    print(privacy.write_share(_read_own_list(args), args.output, fields).describe())
+    _tell_share(privacy.write_share(_read_own_list(args), args.output, fields), talk)
     return 0
 
 
 def cmd_hash(args: argparse.Namespace) -> int:
     atomic.refuse_own_input(args.output, args.list, args.key_file)
+    talk = _talk(args.output)
     key = privacy.read_key(args.key_file)
-    print(privacy.write_hashed(_read_own_list(args), args.output, key).describe())
+    _tell_share(privacy.write_hashed(_read_own_list(args), args.output, key), talk)
     return 0
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
     key = privacy.keygen()
-    if args.output:
+    if args.output and args.output != STDOUT:  # `-o -`: the key alone on stdout, as without -o
         privacy.write_key(args.output, key, force=args.force)
         print(f"Wrote a new key to {args.output} (readable by you only). Send it to your partner "
               "by a separate channel; use it for this exchange only. Note: the keyed-hash "
@@ -341,41 +372,42 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 def cmd_psi_start(args: argparse.Namespace) -> int:
     from acctmap_tui.core import psi
-    lst = ingest.read_list(args.list, OURS, args.ours_name or "",
-                           columns=parse_columns(args.columns, "--columns") or None,
-                           status_map=parse_status_map(args.status) or None, sheet=args.sheet)
+    talk = _talk(args.output)
+    lst = _read_own_list(args, args.ours_name or "")
     started = psi.start(lst, args.output, counts_only=args.counts_only,
                         company=args.ours_name or "")
     mode = ("counts only: each side learns only how many accounts overlap per category"
             if started.counts_only else "overlap: each side learns the shared accounts and the "
             "other's status for them")
-    print(f"Wrote {started.path}: round 1 of a private overlap exchange ({mode}).")
-    print(f"  {started.list_size} accounts with a domain take part", end="")
-    print(f"; {started.left_out} without a domain left out" if started.left_out else "", end="")
+    print(f"Wrote {started.path}: round 1 of a private overlap exchange ({mode}).", file=talk)
+    print(f"  {started.list_size} accounts with a domain take part", end="", file=talk)
+    print(f"; {started.left_out} without a domain left out" if started.left_out else "", end="",
+          file=talk)
     print(f"; {started.unknown_status} with a status word acctmap does not know (--status WORD="
-          "STATUS maps it)" if started.unknown_status else "")
+          "STATUS maps it)" if started.unknown_status else "", file=talk)
     for problem in lst.problems[:10]:
-        print(f"  - {problem}")
+        print(shown(f"  - {problem}"), file=talk)
     print(f"Send {started.path} to your partner. Your secret for this exchange stays in "
-          f"{started.secret}: never send it.")
+          f"{started.secret}: never send it.", file=talk)
     print(f"Next: when the partner's round-1 file arrives, run\n  acctmap psi answer "
-          f"{started.path} THEIRS1.psi -o OURS2.psi")
+          f"{started.path} THEIRS1.psi -o OURS2.psi", file=talk)
     return 0
 
 
 def cmd_psi_answer(args: argparse.Namespace) -> int:
     from acctmap_tui.core import psi
+    talk = _talk(args.output)
     done = psi.answer(args.ours1, args.theirs1, args.output)
     who = done.partner_company or "the partner"
     print(shown(f"Wrote {done.path}: our answer to {who}'s {done.partner_size} entries. Send it "
-                "to your partner."))  # the name is the partner's, from its file
+                "to your partner."), file=talk)  # the name is the partner's, from its file
     if done.again:
         print("This exchange had answered this same file before (a re-send is fine); it "
-              "answers no other.")
+              "answers no other.", file=talk)
     print(f"Their list: {done.partner_size} accounts; ours: {done.list_size}. A partner can put "
-          "guessed domains on its own list: is that size what you expect?")
+          "guessed domains on its own list: is that size what you expect?", file=talk)
     print(f"Next: when their round-2 file arrives, run\n  acctmap psi finish {args.ours1} "
-          f"{args.theirs1} THEIRS2.psi -o sessions/NAME.toml")
+          f"{args.theirs1} THEIRS2.psi -o sessions/NAME.toml", file=talk)
     return 0
 
 
@@ -395,21 +427,22 @@ def cmd_psi_finish(args: argparse.Namespace) -> int:
     from acctmap_tui.core import psi
     if args.output:  # the session too is never written over one of the three round files
         psi.check_output(args.output, args.ours1, args.theirs1, args.theirs2)
+    talk = _talk(args.output)
     request = start.SessionRequest.for_exchange(
         start.ExchangeFiles(args.ours1, args.theirs1, args.theirs2),
         ours_name=args.ours_name or "", partner_name=args.partner or "")
     done = start.finish_exchange(request)
     if done.counts_only:
-        print(shown(f"{done.ours} x {done.partner} — private overlap, counts only"))
-        print(shown("\n".join(_counts_lines(done))))
+        print(shown(f"{done.ours} x {done.partner} — private overlap, counts only"), file=talk)
+        print(shown("\n".join(_counts_lines(done))), file=talk)
         for note in done.notes:
-            print(f"Note: {note}")
+            print(f"Note: {note}", file=talk)
         if args.output:
-            print(f"\nSaved the counts: {psi.write_counts(done, args.output)}")
+            print(f"\nSaved the counts: {psi.write_counts(done, args.output)}", file=talk)
         return 0
-    print(shown(match_summary(start.exchange_session(done))))
+    print(shown(match_summary(start.exchange_session(done))), file=talk)
     if args.output:
-        print(f"\nSaved session: {session_io.save(done.session, args.output)}")
+        print(f"\nSaved session: {session_io.save(done.session, args.output)}", file=talk)
     else:
         print("\nNot saved: add -o sessions/NAME.toml to keep the session.")
     return 0
@@ -456,8 +489,7 @@ def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--columns", help="column override for both lists: name=...,domain=...,status=...,owner=...")
     p.add_argument("--ours-columns", help="column override for our list")
     p.add_argument("--partner-columns", help="column override for the partner's list")
-    p.add_argument("--status", action="append", metavar="WORD=STATUS",
-                   help=f"map a status word (repeatable); STATUS is one of: {', '.join(STATUSES)}")
+    _status_arg(p)
     p.add_argument("--sheet", help="the workbook sheet to read, by name or number from 1 "
                                    "(default: the first sheet that holds a list)")
     p.add_argument("--ours-sheet", help="the sheet of our workbook (wins over --sheet)")
@@ -467,6 +499,44 @@ def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true",
                    help="carry the --from session even when it is of another partnership")
     p.add_argument("--key-file", help="shared key, when one list is hashed (acctmap hash)")
+
+
+def _status_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--status", action="append", metavar="WORD=STATUS",
+                   help=f"map a status word (repeatable); STATUS is one of: {', '.join(STATUSES)}")
+
+
+def _output_file(text: str) -> str:
+    """`-o FILE`, where `-` is stdout (a pipe or the terminal), written through /dev/stdout.
+
+    Refused where there is none, and where stdout is redirected to a file: /dev/stdout then names
+    that file, which the write would replace whole (losing what `>>` kept, and what the shell
+    writes there after us): `-o FILE` says the same thing safely.
+    """
+    if text != "-":
+        return text
+    if not os.path.exists(STDOUT):
+        raise argparse.ArgumentTypeError(f"'-' is stdout, and there is no {STDOUT} to write it "
+                                         "through here: name a file")
+    if stat.S_ISREG(os.fstat(1).st_mode):
+        raise argparse.ArgumentTypeError("'-' is stdout, here redirected to a file, which "
+                                         "acctmap would replace whole: name that file with -o "
+                                         "instead of redirecting")
+    return STDOUT
+
+
+def _exchange_file(text: str) -> str:
+    """`-o FILE` of a private overlap exchange step: a file, never stdout."""
+    if text == "-":
+        raise argparse.ArgumentTypeError("'-' is stdout, and the private overlap exchange "
+                                         "writes files only: name a file")
+    return text
+
+
+def _output_arg(p: argparse.ArgumentParser, what: str, *, required: bool = False,
+                exchange: bool = False) -> None:
+    p.add_argument("-o", "--output", required=required, help=what,
+                   type=_exchange_file if exchange else _output_file)
 
 
 def _top_count(text: str) -> int:
@@ -501,7 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("match", help="match two lists and print the summary")
     _list_args(p)
-    p.add_argument("-o", "--output", help="save the session TOML here (e.g. sessions/NAME.toml)")
+    _output_arg(p, "save the session TOML here (e.g. sessions/NAME.toml; - for stdout)")
     p.set_defaults(func=cmd_match)
 
     p = sub.add_parser("export", help="write the action list of a session")
@@ -516,7 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--partner-safe", action="store_true", help="only fields marked shareable")
     p.add_argument("--all-fields", action="store_true",
                    help="add notes and every source column (internal use; never for the partner)")
-    p.add_argument("-o", "--output")
+    _output_arg(p, "the file to write (default: beside the session; - for stdout)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("diff", help="what changed between two sessions of a partnership")
@@ -535,9 +605,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("share", help="write the minimal list to send a partner")
     p.add_argument("list")
-    p.add_argument("-o", "--output", required=True)
+    _output_arg(p, "the file to send (- for stdout)", required=True)
     p.add_argument("--fields", default="domain,status", help="fields to share (default: domain,status)")
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
+    _status_arg(p)
     p.add_argument("--sheet", help="the workbook sheet to read, by name or number from 1")
     p.set_defaults(func=cmd_share)
 
@@ -545,14 +616,15 @@ def build_parser() -> argparse.ArgumentParser:
                                     "(weaker than `psi`: the key holder can test guessed domains)")
     p.add_argument("list")
     p.add_argument("--key-file", required=True)
-    p.add_argument("-o", "--output", required=True)
+    _output_arg(p, "the file to send (- for stdout)", required=True)
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
+    _status_arg(p)
     p.add_argument("--sheet", help="the workbook sheet to read, by name or number from 1")
     p.set_defaults(func=cmd_hash)
 
     p = sub.add_parser("keygen", help="make a secret key for a keyed-hash exchange (weaker than "
                                       "`psi`)")
-    p.add_argument("-o", "--output", help="the key file to write (mode 0600)")
+    _output_arg(p, "the key file to write (mode 0600; - prints the key, as without -o)")
     p.add_argument("--force", action="store_true", help="replace an existing key file")
     p.set_defaults(func=cmd_keygen)
 
@@ -562,25 +634,24 @@ def build_parser() -> argparse.ArgumentParser:
     psi_sub = psi_p.add_subparsers(dest="psi_command", metavar="STEP", required=True)
     p = psi_sub.add_parser("start", help="round 1: write our blinded list to send the partner")
     p.add_argument("list", help="our account list (.csv, .tsv, .txt, .xlsx)")
-    p.add_argument("-o", "--output", required=True, help="the round-1 file to send (OURS1.psi)")
+    _output_arg(p, "the round-1 file to send (OURS1.psi)", required=True, exchange=True)
     p.add_argument("--counts-only", action="store_true",
                    help="each side learns only how many accounts overlap per category, not which")
     p.add_argument("--columns", help="column override: name=...,domain=...,status=...")
     p.add_argument("--sheet", help="the workbook sheet to read, by name or number from 1")
     p.add_argument("--ours-name", help="our company name, shown to the partner")
-    p.add_argument("--status", action="append", metavar="WORD=STATUS",
-                   help=f"map a status word (repeatable); STATUS is one of: {', '.join(STATUSES)}")
+    _status_arg(p)
     p.set_defaults(func=cmd_psi_start)
     p = psi_sub.add_parser("answer", help="round 2: answer the partner's round-1 file")
     p.add_argument("ours1", help="our round-1 file (from psi start)")
     p.add_argument("theirs1", help="the partner's round-1 file")
-    p.add_argument("-o", "--output", required=True, help="the round-2 file to send (OURS2.psi)")
+    _output_arg(p, "the round-2 file to send (OURS2.psi)", required=True, exchange=True)
     p.set_defaults(func=cmd_psi_answer)
     p = psi_sub.add_parser("finish", help="the overlap: a session (or the counts) from the files")
     p.add_argument("ours1", help="our round-1 file")
     p.add_argument("theirs1", help="the partner's round-1 file")
     p.add_argument("theirs2", help="the partner's round-2 file (their answer to ours)")
-    p.add_argument("-o", "--output", help="save the session TOML (counts-only: the counts) here")
+    _output_arg(p, "save the session TOML (counts-only: the counts) here", exchange=True)
     p.add_argument("--ours-name", help="our company name")
     p.add_argument("--partner", help="the partner's company name (default: the name they sent)")
     p.set_defaults(func=cmd_psi_finish)

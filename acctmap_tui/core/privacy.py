@@ -9,6 +9,9 @@ turned back into a domain by trying a list of known domains. Both sides must use
 This keyed-hash mode is weaker than the private overlap exchange (core/psi.py): whoever holds the
 key, the partner included, can hash any list of guessed domains and test each against the other
 side's file, so it reveals far more than the overlap to the partner.
+
+A status leaves only as one of the four statuses, never as the CRM's own word: a word acctmap
+does not know is sent blank, and the list's problems in its status column say which and where.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ class ShareReport:
     held_back: list[str] = field(default_factory=list)  # columns of the list not shared
     dropped: int = 0  # accounts left out (no domain / nothing to match on)
     path: str = ""
+    unknown_status: int = 0  # accounts sent with a blank status: their word is not known
+    status_problems: list[Problem] = field(default_factory=list)  # the status column's, when sent
 
     def describe(self) -> str:
         where = f"Wrote {self.path}: " if self.path else ""
@@ -51,6 +56,9 @@ class ShareReport:
             text += f"; held back: {', '.join(self.held_back)}"
         if self.dropped:
             text += f"; left out {self.dropped} accounts with nothing to match on (no domain)"
+        if self.unknown_status:
+            text += (f"; {self.unknown_status} with a status word acctmap does not know, sent "
+                     "blank (--status WORD=STATUS maps it)")
         return text
 
     def __str__(self) -> str:
@@ -188,7 +196,7 @@ def likely_key_mismatch(ours: AccountList, theirs: AccountList, matched: int) ->
 
 def _value(rec: Record, name: str) -> str:
     if name == "status":
-        return rec.status or rec.raw_status
+        return rec.status or ""  # one of STATUSES: the CRM's own word is free text
     if name in ROLES:
         return getattr(rec, name)
     return rec.extra.get(name, "")
@@ -228,7 +236,7 @@ def share_rows(lst: AccountList, fields: Sequence[str] = ("domain", "status")
     ident = [f for f in chosen if f in ("domain", "name")]
     rows: list[dict[str, str]] = []
     seen: set[tuple[str, ...]] = set()
-    dropped = 0
+    dropped = unknown = 0
     for rec in lst.records:
         if rec.hashed:
             dropped += 1
@@ -242,10 +250,14 @@ def share_rows(lst: AccountList, fields: Sequence[str] = ("domain", "status")
             continue
         seen.add(key)
         rows.append(row)
+        unknown += _unknown_status(rec)
     held_back = [role for role in ROLES if role not in chosen and
                  (role in lst.columns or any(_value(r, role) for r in lst.records))]
     held_back += sorted({k for r in lst.records for k in r.extra} - set(chosen))
-    return rows, ShareReport(columns=chosen, rows=len(rows), held_back=held_back, dropped=dropped)
+    report = ShareReport(columns=chosen, rows=len(rows), held_back=held_back, dropped=dropped)
+    if "status" in chosen:
+        _tell_status(report, lst, unknown)
+    return rows, report
 
 
 def write_share(lst: AccountList, path: str | Path, fields: Sequence[str] = ("domain", "status")
@@ -259,11 +271,25 @@ def write_share(lst: AccountList, path: str | Path, fields: Sequence[str] = ("do
 def write_hashed(lst: AccountList, path: str | Path, key: bytes) -> ShareReport:
     """Write `domain_hash,status` for every account with a domain (the keyed-hash exchange file)."""
     hashed = hash_list(lst, key)
-    rows = [{"domain_hash": r.domain, "status": r.status or r.raw_status} for r in hashed.records]
+    rows = [{"domain_hash": r.domain, "status": _value(r, "status")} for r in hashed.records]
     held_back = [role for role in ROLES if role not in ("domain", "status") and
                  (role in lst.columns or any(_value(r, role) for r in lst.records))]
     held_back += sorted({k for r in lst.records for k in r.extra})
     report = ShareReport(columns=list(HASH_COLUMNS), rows=len(rows), held_back=held_back,
                          dropped=len(lst.records) - len(rows))
+    _tell_status(report, lst, sum(map(_unknown_status, hashed.records)))
     report.path = str(write_csv(path, rows, HASH_COLUMNS))
     return report
+
+
+def _unknown_status(rec: Record) -> bool:
+    """The account has a status word, but not one acctmap knows (it is sent blank)."""
+    return rec.status is None and bool(rec.raw_status)
+
+
+def _tell_status(report: ShareReport, lst: AccountList, unknown: int) -> None:
+    """The status is sent: note the accounts sent blank and the status column's problems (the
+    words not known, by file, row and column, as `acctmap match` names them)."""
+    column = lst.columns.get("status")
+    report.unknown_status = unknown
+    report.status_problems = [p for p in lst.problems if column and p.column == column]

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import hmac
 import os
+from pathlib import Path
 
 import pytest
 
@@ -122,7 +123,7 @@ def test_write_hashed_holds_no_plain_domain_or_name(tmp_path):
     assert header == ["domain_hash", "status"]
     assert [r["domain_hash"] for r in rows] == [
         privacy.hash_domain(d, KEY) for d in ("acme.com", "hyper.link", "00123.com")]
-    assert [r["status"] for r in rows] == [CUSTOMER, PROSPECT, "Partner?"]
+    assert [r["status"] for r in rows] == [CUSTOMER, PROSPECT, ""]  # an unknown word: blank
     text = (tmp_path / "h.csv").read_text(encoding="utf-8-sig")
     for secret in ("acme", "Acme", "hyper", "Dana", "Software", "987"):
         assert secret not in text
@@ -187,6 +188,23 @@ def test_write_share_has_exactly_the_chosen_columns_and_escapes_formulas(tmp_pat
     text = (tmp_path / "share.csv").read_text(encoding="utf-8-sig")
     assert "Dana" not in text and "987" not in text and CUSTOMER not in text
     assert str(tmp_path / "share.csv") in report.describe()
+
+
+def test_a_status_word_acctmap_does_not_know_is_sent_blank_and_counted():
+    """The CRM's own words are free text ('Key account - at risk renewal Q1'): only one of the
+    four statuses leaves, in a share file and in a hashed one."""
+    lst = sample_list()
+    lst.records[3] = Record("Zero Padded", "00123.com", None, "Key account - at risk renewal Q1",
+                            rows=[5])
+    rows, report = privacy.share_rows(lst)
+    assert [r["status"] for r in rows] == [CUSTOMER, PROSPECT, ""]
+    assert report.unknown_status == 1
+    assert "1 with a status word acctmap does not know, sent blank" in report.describe()
+    assert "--status WORD=STATUS" in report.describe()
+    report = privacy.write_hashed(lst, Path(os.devnull), KEY)
+    assert report.unknown_status == 1
+    _, report = privacy.share_rows(lst, ("domain",))  # the status is not sent: nothing to say
+    assert report.unknown_status == 0 and "status word" not in report.describe()
 
 
 def test_a_match_against_a_hashed_list_gives_our_own_records_back_as_unmatched():
