@@ -40,12 +40,14 @@ from acctmap_tui.core.model import (
     CUSTOMER,
     OPEN_DEAL,
     PROSPECT,
+    QUOTED_MOST,
     STATUSES,
     AccountList,
     Extra,
     IngestError,
     Problem,
     Record,
+    quoted,
 )
 from acctmap_tui.core.normalize import (
     is_legal_form_only,
@@ -350,11 +352,11 @@ def _duplicate_headers(raw: list[str], file: str, row: int) -> list[Problem]:
     out = []
     for h, where in positions.items():
         if len(where) > 1:
-            renamed = _and(repr(unique[i - 1]) for i in where[1:])
+            renamed = _and(quoted(unique[i - 1]) for i in where[1:])
             others = "the other is" if len(where) == 2 else "the others are"
             out.append(Problem(
                 file, row, h,
-                f"columns {_and(str(i) for i in where)} are named {h!r}: the first is used, "
+                f"columns {_and(str(i) for i in where)} are named {quoted(h)}: the first is used, "
                 f"{others} read as {renamed} (rename them in the file, or pick one with --columns)",
             ))
     return out
@@ -1291,7 +1293,7 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def _find_columns(headers: list[str], overrides: dict[str, str] | None, file: str) -> dict[str, str]:
-    found = ", ".join(repr(h) for h in headers)
+    found = ", ".join(map(quoted, headers))
     compact = {}
     for h in headers:
         compact.setdefault(_compact(h), h)
@@ -1466,6 +1468,14 @@ _SHARED_DOMAINS = ("free-mail or shared-host domains", "; domains left blank so 
 _LEGAL_FORM_NAMES = ("names that are only a legal form", "; names ignored, so they cannot match")
 
 
+def _status_hint(word: str) -> str:
+    """How to map an unknown status word; a word too long to quote whole is not repeated."""
+    option = word if len(word) <= QUOTED_MOST else "WORD"
+    others = ", ".join(s for s in STATUSES if s != PROSPECT)
+    return (f": map it in the app (m on the ICP screen) or with --status '{option}=prospect' "
+            f"(or {others})")
+
+
 def _records(table: _Table, columns: dict[str, str], file: str,
              status_map: dict[str, str] | None, hashed: bool) -> tuple[list[Record], list[Problem]]:
     index = {h: i for i, h in enumerate(table.headers)}
@@ -1530,7 +1540,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
                 grouped.add(row, dcol, reason + "; domain left blank so it cannot match", _SHARED_DOMAINS)
                 domain = ""
         if name in no_names:
-            grouped.add(row, ncol, f"{name!r} is only a legal form, not a company name; name ignored",
+            grouped.add(row, ncol, f"{quoted(name)} is only a legal form, not a company name; name ignored",
                         _LEGAL_FORM_NAMES)
             name = ""
         if not name and not domain:
@@ -1541,10 +1551,8 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         status = status_cache[raw_status]
         if status is None:
             if raw_status:
-                key = (scol, f"unknown status {raw_status!r}")
-                hints[key] = (f": map it in the app (m on the ICP screen) or with --status "
-                              f"'{raw_status}=prospect' (or "
-                              f"{', '.join(s for s in STATUSES if s != PROSPECT)})")
+                key = (scol, f"unknown status {quoted(raw_status)}")
+                hints[key] = _status_hint(raw_status)
                 grouped.add(row, *key, _UNKNOWN_STATUSES)
             else:
                 grouped.add(row, scol, "no status")
@@ -1587,7 +1595,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     # one record without a word, so every such merge is named for a person to check.
     by_name = [r for r in merged if not r.domain]
     if by_name:
-        shown = ", ".join(f"{r.name!r} (rows {_merged_rows(r.rows)})" for r in by_name[:SHOW_ROWS])
+        shown = ", ".join(f"{quoted(r.name)} (rows {_merged_rows(r.rows)})" for r in by_name[:SHOW_ROWS])
         more = ", ..." if len(by_name) > SHOW_ROWS else ""
         problems.append(Problem(
             file, None, columns.get("name"),
@@ -1597,7 +1605,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     conflicts = [r for r in merged if len(statuses.get(r.key, ())) > 1]
     if conflicts:
         shown = "; ".join(
-            f"{r.domain if not r.hashed and r.domain else r.name} (rows "
+            f"{r.domain if not r.hashed and r.domain else quoted(r.name)} (rows "
             f"{_merged_rows(r.rows)}: {' / '.join(statuses[r.key])})"
             for r in conflicts[:SHOW_ROWS]
         )

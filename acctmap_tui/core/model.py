@@ -98,6 +98,20 @@ ACTION_STATUSES = (ACTION_OPEN, ACTION_DONE, ACTION_DROPPED)
 
 # --- problems and errors ----------------------------------------------------------------------
 
+QUOTED_MOST = 40  # characters of a value a message quotes; a longer one is cut
+
+
+def quoted(value: Any) -> str:
+    """A value as a message quotes it (its repr); a longer text is cut after QUOTED_MOST
+    characters and its length said, "'SSSS…' (10,000 characters)": a cell of a broken export
+    is not echoed whole. `_UNKNOWN_STATUS` reads this back."""
+    if isinstance(value, str):
+        if len(value) <= QUOTED_MOST:
+            return repr(value)
+        return f"{value[:QUOTED_MOST] + '…'!r} ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= QUOTED_MOST else text[:QUOTED_MOST] + "…"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -117,7 +131,7 @@ class Problem:
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
-            where += f", column {self.column!r}"
+            where += f", column {quoted(self.column)}"
         return f"{where}: {self.message}"
 
 
@@ -515,26 +529,36 @@ class Source:
         is at hand. The count of the words past the first ten ("12 more unknown status words")
         then goes once none is left beyond those named one by one.
         """
-        mapped = {status_word(w) for w in self.status_map}
-        if not mapped:
+        if not self.status_map:
             return list(self.problems)
 
         def still_open(problem: str) -> bool:
             found = _UNKNOWN_STATUS.search(problem)
-            return not found or status_word(found.group(2)) not in mapped
+            return not found or not any(_names_word(found, w) for w in self.status_map)
 
         kept = [p for p in self.problems if still_open(p)]
         if unknown_words is not None:
-            named = {status_word(m.group(2)) for p in self.problems if (m := _UNKNOWN_STATUS.search(p))}
-            if not {status_word(w) for w in unknown_words} - named:
+            named = [m for p in self.problems if (m := _UNKNOWN_STATUS.search(p))]
+            if all(any(_names_word(m, w) for m in named) for w in unknown_words):
                 kept = [p for p in kept if not _MORE_UNKNOWN.search(p)]
         return kept
 
 
-# How ingest words an unknown status word in a problem ("unknown status 'Other'"), and the count
-# of the words past the first ten ("12 more unknown status words (14 rows: ...)").
-_UNKNOWN_STATUS = re.compile(r"unknown status (['\"])(.*?)\1")
+# How ingest words an unknown status word in a problem ("unknown status 'Other'", a long one cut
+# by `quoted`: "unknown status 'SSSS…' (10,000 characters)"), and the count of the words past the
+# first ten ("12 more unknown status words (14 rows: ...)").
+_UNKNOWN_STATUS = re.compile(r"unknown status (['\"])(.*?)\1(?: \(([\d,]+) characters\))?")
 _MORE_UNKNOWN = re.compile(r"\b[\d,]+ more unknown status words \(")
+
+
+def _names_word(found: re.Match[str], word: str) -> bool:
+    """True when the word an unknown-status problem quotes (`found`) is `word`, as a status
+    mapping tells words apart; a word the problem cut is told by its start and length."""
+    shown = status_word(found.group(2))
+    if found.group(3) is None:
+        return shown == status_word(word)
+    return (len(word.strip()) == int(found.group(3).replace(",", ""))
+            and status_word(word).startswith(shown.removesuffix("…").rstrip()))
 
 
 @dataclass

@@ -24,6 +24,8 @@ from functools import lru_cache
 from itertools import compress
 from pathlib import Path
 
+from acctmap_tui.core.model import quoted
+
 _CACHE_SIZE = 1 << 18
 
 # --- public suffixes ----------------------------------------------------------------------------
@@ -154,7 +156,7 @@ def _parse_host(token: str) -> tuple[str, str | None]:
         s = s.replace("\u3002", ".").replace("\uff0e", ".")
     s = s.strip(".")
     if not s:
-        return "", f"no host name in {token!r}"
+        return "", f"no host name in {quoted(token)}"
     if s[-1].isdigit():  # only such a host can be an IPv4 address (IPv6 has colons)
         try:
             ipaddress.ip_address(s)
@@ -165,11 +167,11 @@ def _parse_host(token: str) -> tuple[str, str | None]:
         try:
             s = s.encode("idna").decode("ascii")
         except UnicodeError:
-            return "", f"{token!r} is not a valid internationalised domain"
+            return "", f"{quoted(token)} is not a valid internationalised domain"
     if not _HOST_OK.match(s):
-        return "", f"{token!r} is not a valid host name"
+        return "", f"{quoted(token)} is not a valid host name"
     if s == "localhost" or s.endswith(".localhost") or s.endswith(".local"):
-        return "", f"{token!r} is a local host name, not a public domain"
+        return "", f"{quoted(token)} is a local host name, not a public domain"
     # No "www." stripping here: tldextract already treats it as a subdomain, and stripping it
     # first would turn "www.al" (the registrable domain "www" under "al") into the bare suffix.
     label, suffix = split_host(s)
@@ -177,7 +179,7 @@ def _parse_host(token: str) -> tuple[str, str | None]:
         return f"{label}.{suffix}", None
     if suffix:
         return "", f"{suffix!r} is a public suffix, not a company domain"
-    return "", f"no public suffix in {token!r}"
+    return "", f"no public suffix in {quoted(token)}"
 
 
 def _plain_domain(text: str) -> str | None:
@@ -215,13 +217,13 @@ def parse_cell(value: str) -> tuple[str, str | None, tuple[str, ...]]:
     if not cell:
         return "", None, ()
     if cell.casefold() in _NO_VALUE:
-        return "", f"{cell!r} is not a domain", ()
+        return "", f"{quoted(cell)} is not a domain", ()
     domain = _plain_domain(cell)
     if domain is not None:
         return domain, None, (domain,)
     tokens = [t for t in _SPLIT_CELL.split(cell) if t.strip(_TRIM)]
     if not tokens:
-        return "", f"{cell!r} is not a domain", ()
+        return "", f"{quoted(cell)} is not a domain", ()
     found: list[str] = []
     first_problem: str | None = None
     for token in tokens:
@@ -236,10 +238,10 @@ def parse_cell(value: str) -> tuple[str, str | None, tuple[str, ...]]:
             first_problem = problem
     if not found:
         if len(tokens) > 1:
-            return "", f"no domain in {cell!r}", ()
+            return "", f"no domain in {quoted(cell)}", ()
         return "", first_problem, ()
     if len(found) > 1:
-        return found[0], f"several domains in {cell!r}; used {found[0]!r}, the others match too", tuple(found)
+        return found[0], f"several domains in {quoted(cell)}; used {found[0]!r}, the others match too", tuple(found)
     return found[0], None, (found[0],)
 
 

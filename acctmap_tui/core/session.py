@@ -49,6 +49,7 @@ from acctmap_tui.core.model import (
     Source,
     Thresholds,
     quarter,
+    quoted,
     utcnow,
 )
 from acctmap_tui.core.normalize import NAME_KEY_VERSION, domain_key_version, name_keys, record_domain
@@ -693,11 +694,6 @@ _REQUIRED = object()
 _LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 _HEADER_RE = re.compile(r"\s*\[(\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(?:#.*)?")
 _WHERE_RE = re.compile(r"(account|source|field|scoring, factor) (\d+)(?: \(line \d+\))?(?:, (\w+))?$")
 _ARRAY_OF = {"account": "accounts", "source": "sources", "field": "fields",
@@ -805,12 +801,12 @@ class _Reader:
         ok, value = _convert(kind, value)
         if not ok:
             if _has_non_finite(table[key]):
-                self.fail(where, f"{_show(table[key])} is not a usable number (inf and nan are "
+                self.fail(where, f"{quoted(table[key])} is not a usable number (inf and nan are "
                                  "not allowed)", key)
             if kind == "datetime" and isinstance(value, datetime):
                 self.fail(where, f"{value.isoformat()} is out of range: in UTC it falls before "
                                  "the year 1 or after 9999", key)
-            self.fail(where, f"expected {_KIND_WORDS[kind]}, got {_show(table[key])}", key)
+            self.fail(where, f"expected {_KIND_WORDS[kind]}, got {quoted(table[key])}", key)
         return value
 
     def choice(self, table: dict, key: str, allowed: tuple, where: str, default: Any = _REQUIRED,
@@ -819,13 +815,13 @@ class _Reader:
         if value is None and optional:
             return None
         if value not in allowed:
-            self.fail(where, f"{value!r} is not one of {', '.join(map(repr, allowed))}", key)
+            self.fail(where, f"{quoted(value)} is not one of {', '.join(map(repr, allowed))}", key)
         return value
 
     def table(self, table: dict, key: str, where: str) -> dict:
         value = table.get(key, {})
         if not isinstance(value, dict):
-            self.fail(where, f"should be a table, got {_show(value)}", key)
+            self.fail(where, f"should be a table, got {quoted(value)}", key)
         return value
 
     def tables(self, table: dict, key: str, where: str = "") -> list[dict]:
@@ -1089,7 +1085,7 @@ def _read_threshold(r: _Reader, thresholds: dict, key: str, default: float) -> f
     """A threshold: a score, or a gap between scores, from 0 to 100 (the matcher's scale)."""
     value = r.get(thresholds, key, "float", "thresholds", default)
     if not SCORE_MIN <= value <= SCORE_MAX:
-        r.fail("thresholds", f"{_show(thresholds[key])} is not between {SCORE_MIN:g} and "
+        r.fail("thresholds", f"{quoted(thresholds[key])} is not between {SCORE_MIN:g} and "
                              f"{SCORE_MAX:g}", key)
     return value
 
@@ -1099,7 +1095,7 @@ def _check_schema(r: _Reader, doc: dict) -> None:
         r.fail("", "not an acctmap session: no schema number (expected schema = 1 at the top)")
     schema = doc["schema"]
     if not _is_int(schema):
-        r.fail("", f"expected a whole number, got {_show(schema)}", "schema")
+        r.fail("", f"expected a whole number, got {quoted(schema)}", "schema")
     if schema > SCHEMA:
         r.fail("", f"written by a newer acctmap (schema {schema}; this version reads schema "
                    f"{SCHEMA}): upgrade acctmap to open it")
@@ -1168,7 +1164,7 @@ def _session(r: _Reader, doc: dict) -> Session:
     if "session_id" in doc:
         sid = doc["session_id"]
         if not isinstance(sid, str) or not SESSION_ID_RE.fullmatch(sid):
-            r.fail("", f"expected up to 64 letters, digits, - or _, got {_show(sid)}", "session_id")
+            r.fail("", f"expected up to 64 letters, digits, - or _, got {quoted(sid)}", "session_id")
     created = r.get(doc, "created", "datetime", "", None)
     return Session(
         ours=r.get(doc, "ours", "str", "", ""),
