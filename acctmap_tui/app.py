@@ -116,6 +116,7 @@ class AcctmapApp(TypedAheadKeys):
     # Seconds on the agenda clock (all phases): the header watches it between session changes.
     clock_seconds: reactive[float] = reactive(0.0, init=False)
     saving: reactive[bool] = reactive(False, init=False)  # a save is being written (header: "saving…")
+    leaving = False  # exit() was called: no key runs an action any more
 
     def __init__(
         self,
@@ -455,7 +456,13 @@ class AcctmapApp(TypedAheadKeys):
             if isinstance(screen, PhaseScreen):
                 screen.commit_edits()
 
+    def exit(self, *args, **kwargs) -> None:
+        self.leaving = True
+        super().exit(*args, **kwargs)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.leaving:  # keys typed after q (a fast "q n") reach no screen being torn down
+            return False
         dialog = dialog_on_top(self)
         if dialog is not None:
             # A dialog takes every key but the priority ones: the app's other keys do nothing

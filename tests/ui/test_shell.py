@@ -404,6 +404,17 @@ async def test_quit_without_changes_does_not_ask(sessions_dir: Path) -> None:
         assert app._exit
 
 
+async def test_a_key_typed_right_after_q_does_not_stop_the_app_on_an_error(sessions_dir: Path) -> None:
+    """A fast "q n": the next phase's screen was mounted while the app shut down (NoMatches)."""
+    app = AcctmapApp(small_workbench(), sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in "qn2":  # in one read of the terminal, as a fast typist's keys arrive
+            app.simulate_key(key)
+        await pilot.pause()
+        assert app._exit
+    assert app.return_code == 0 and app.current_mode == "icp"
+
+
 async def test_quit_with_unsaved_changes_asks_and_can_cancel_or_discard(sessions_dir: Path) -> None:
     wb = small_workbench()
     app = AcctmapApp(wb, sessions_dir, autosave_delay=3600)  # no recovery file mid-test
