@@ -424,6 +424,7 @@ class Account:
 
 
 MAX_WEIGHT = 10  # a factor's weight is 0..MAX_WEIGHT
+MAX_LEVELS = 9  # the factors dialog gives a factor 1..MAX_LEVELS levels: the digit keys 1-9 score one
 
 
 @dataclass

@@ -33,7 +33,10 @@ from acctmap_tui.core.model import (
     CATEGORY_BY_KEY,
     DECISIONS,
     MANUAL,
+    MAX_LEVELS,
+    MAX_WEIGHT,
     METHODS,
+    PHASE_LABELS,
     SIDES,
     STATUSES,
     Account,
@@ -1078,16 +1081,51 @@ def _read_phases(r: _Reader, agenda: dict) -> list[tuple[str, int]]:
     )
     if not ok:
         r.fail("agenda", 'expected a list of ["phase", minutes] pairs', "phases")
-    return [(p[0], p[1]) for p in raw]
+    phases = [(p[0], p[1]) for p in raw]
+    if not phases:
+        r.fail("agenda", f"lists no phase (the call's are {', '.join(PHASE_LABELS)})", "phases")
+    seen: set[str] = set()
+    for key, minutes in phases:
+        if key not in PHASE_LABELS:
+            r.fail("agenda", f"{quoted(key)} is not a phase (the call's are "
+                             f"{', '.join(PHASE_LABELS)})", "phases")
+        if key in seen:
+            r.fail("agenda", f"{key!r} is listed twice", "phases")
+        if minutes < 0:
+            r.fail("agenda", f"{key!r} has {minutes} minutes: minutes are 0 or more", "phases")
+        seen.add(key)
+    return phases
 
 
-def _read_threshold(r: _Reader, thresholds: dict, key: str, default: float) -> float:
-    """A threshold: a score, or a gap between scores, from 0 to 100 (the matcher's scale)."""
-    value = r.get(thresholds, key, "float", "thresholds", default)
-    if not SCORE_MIN <= value <= SCORE_MAX:
-        r.fail("thresholds", f"{quoted(thresholds[key])} is not between {SCORE_MIN:g} and "
-                             f"{SCORE_MAX:g}", key)
+def _within(r: _Reader, table: dict, key: str, kind: str, where: str, default: Any,
+            low: float, high: float) -> Any:
+    """table[key] (`_Reader.get`), refused outside low..high."""
+    value = r.get(table, key, kind, where, default)
+    if not low <= value <= high:
+        r.fail(where, f"{quoted(table[key])} is not between {low:g} and {high:g}", key)
     return value
+
+
+def _read_levels(r: _Reader, factor: dict, where: str) -> list[str]:
+    """A factor's levels, one at least (an account is scored on them)."""
+    levels = list(r.get(factor, "levels", "strs", where))
+    if not levels:
+        r.fail(where, "a factor has one level at least", "levels")
+    return levels
+
+
+def _check_scores(r: _Reader, accounts: list[Account], factors: list[Factor]) -> None:
+    """An account's level on a factor is 0 (unscored) up to the most levels a factor may have
+    (MAX_LEVELS, or more where the file's factors have more). One above its factor's own levels
+    is not refused: the app keeps it when a factor is given fewer levels (it counts as the top),
+    or removed (adding it back restores it)."""
+    top = max([MAX_LEVELS, *(len(f.levels) for f in factors)])
+    for i, account in enumerate(accounts):
+        if account.scores:
+            for key, level in account.scores.items():
+                if not 0 <= level <= top:
+                    r.fail(r.where_account(i, len(accounts)), f"{quoted(key)} {level} is not a "
+                           f"level: 0 (unscored) to {top}", "scores")
 
 
 def _check_schema(r: _Reader, doc: dict) -> None:
@@ -1108,15 +1146,18 @@ def _session(r: _Reader, doc: dict) -> Session:
     _known_fields(r, doc, _TOP_FIELDS, "")
     agenda_t = r.table(doc, "agenda", "")
     _known_fields(r, agenda_t, _AGENDA_FIELDS, "agenda")
+    phases = _read_phases(r, agenda_t)
     agenda = Agenda(
-        phases=_read_phases(r, agenda_t),
-        current=r.get(agenda_t, "current", "str", "agenda", Agenda().current),
+        phases=phases,
+        current=r.choice(agenda_t, "current", tuple(key for key, _ in phases), "agenda",
+                         Agenda().current),
         elapsed_s=dict(r.get(agenda_t, "elapsed_s", "float_map", "agenda", {})),
     )
     th_t, base = r.table(doc, "thresholds", ""), Thresholds()
     _known_fields(r, th_t, _THRESHOLD_FIELDS, "thresholds")
+    # a score, or a gap between scores, from 0 to 100 (the matcher's scale)
     thresholds = Thresholds(**{
-        k: _read_threshold(r, th_t, k, getattr(base, k))
+        k: _within(r, th_t, k, "float", "thresholds", getattr(base, k), SCORE_MIN, SCORE_MAX)
         for k in ("auto_accept", "review", "close_gap", "names_differ")
     })
     sc_t = r.table(doc, "scoring", "")
@@ -1129,7 +1170,8 @@ def _session(r: _Reader, doc: dict) -> Session:
             _known_fields(r, f, _FACTOR_FIELDS, w)
             scoring.factors.append(Factor(
                 key=r.get(f, "key", "str", w), label=r.get(f, "label", "str", w, f.get("key", "")),
-                weight=r.get(f, "weight", "int", w, 1), levels=list(r.get(f, "levels", "strs", w)),
+                weight=_within(r, f, "weight", "int", w, 1, 0, MAX_WEIGHT),
+                levels=_read_levels(r, f, w),
             ))
     sources = []
     for i, s in enumerate(r.tables(doc, "sources")):
@@ -1161,6 +1203,7 @@ def _session(r: _Reader, doc: dict) -> Session:
     if doc.get("name_key_version") != NAME_KEY_VERSION:
         _current_name_keys(accounts)
     _check_distinct_pairs(r, accounts)
+    _check_scores(r, accounts, scoring.factors)
     if "session_id" in doc:
         sid = doc["session_id"]
         if not isinstance(sid, str) or not SESSION_ID_RE.fullmatch(sid):

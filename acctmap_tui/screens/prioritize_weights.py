@@ -20,11 +20,10 @@ from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Button, Input, Label, Static
 
-from acctmap_tui.core.model import MAX_WEIGHT, Factor
+from acctmap_tui.core.model import MAX_LEVELS, MAX_WEIGHT, Factor
 from acctmap_tui.core.score import max_priority
 from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput, Typed, field_value
 
-MAX_LEVELS = 9  # the digit keys 1-9 score a level
 FIELDS = ("factor-label", "factor-weight", "factor-levels")
 NARROW_BELOW = 100  # columns: narrower name and weight fields (class -narrow)
 SHORT_BELOW = 30  # lines: no blank lines, one-line buttons (class -short)

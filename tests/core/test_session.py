@@ -20,10 +20,13 @@ from acctmap_tui.core.model import (
     CATEGORY_BY_KEY,
     CUSTOMER,
     DECISIONS,
+    MAX_LEVELS,
+    MAX_WEIGHT,
     METHODS,
     OPEN_DEAL,
     OURS,
     PARTNER,
+    PHASE_LABELS,
     STATUSES,
     Account,
     Agenda,
@@ -205,6 +208,7 @@ short = st.lists(pieces, max_size=3).map("".join)
 floats = st.floats(allow_nan=False, allow_infinity=False, width=64)  # inf/nan: refused on load
 scores = st.floats(0.0, 100.0)  # a threshold outside: refused on load
 ints = st.integers(-(2**40), 2**40)
+levels = st.integers(0, MAX_LEVELS)  # an account's level on a factor: outside, refused on load
 utc_times = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1),
                          timezones=st.just(timezone.utc))
 days = st.dates(min_value=date(1971, 1, 1), max_value=date(2100, 1, 1))
@@ -220,15 +224,19 @@ accounts = st.builds(
     match=st.builds(MatchInfo, method=st.sampled_from(METHODS), score=floats,
                     decision=st.sampled_from(DECISIONS), flags=st.lists(texts, max_size=2)),
     category=st.none() | st.sampled_from(list(CATEGORY_BY_KEY)), category_manual=st.booleans(),
-    scores=st.dictionaries(short, ints, max_size=3), priority=ints, owner=texts, next_action=texts,
+    scores=st.dictionaries(short, levels, max_size=3), priority=ints, owner=texts, next_action=texts,
     due=st.none() | days, notes=texts, action_status=st.sampled_from(ACTION_STATUSES),
     carried=st.booleans(),
 )
 sessions = st.builds(
     Session, ours=texts, partner=texts, title=texts, created=utc_times,
     saved=st.none() | utc_times, date=days,
-    agenda=st.builds(Agenda, phases=st.lists(st.tuples(short, ints), max_size=4), current=short,
-                     elapsed_s=st.dictionaries(short, floats, max_size=3)),
+    # the call's phases, each once with 0 minutes or more, the current one of them
+    agenda=st.lists(st.tuples(st.sampled_from(list(PHASE_LABELS)), st.integers(0, 2**40)),
+                    min_size=1, max_size=4, unique_by=lambda p: p[0]).flatmap(
+        lambda phases: st.builds(Agenda, phases=st.just(phases),
+                                 current=st.sampled_from([key for key, _ in phases]),
+                                 elapsed_s=st.dictionaries(short, floats, max_size=3))),
     sources=st.lists(st.builds(
         Source, side=st.sampled_from([OURS, PARTNER]), company=texts, path=texts, sha256=texts,
         rows=ints, accounts=ints, columns=st.dictionaries(short, texts, max_size=3),
@@ -236,7 +244,8 @@ sessions = st.builds(
     fields=st.lists(st.builds(FieldInfo, side=st.sampled_from([OURS, PARTNER, "session"]),
                               name=texts, column=texts, shareable=st.booleans()), max_size=3),
     scoring=st.builds(Scoring, top_n=ints, factors=st.lists(st.builds(
-        Factor, key=short, label=texts, weight=ints, levels=st.lists(texts, max_size=3)),
+        Factor, key=short, label=texts, weight=st.integers(0, MAX_WEIGHT),
+        levels=st.lists(texts, min_size=1, max_size=3)),
         max_size=3)),
     thresholds=st.builds(Thresholds, auto_accept=scores, review=scores, close_gap=scores,
                          names_differ=scores),
@@ -310,7 +319,7 @@ plain_accounts = st.builds(
     match=st.builds(MatchInfo, method=st.sampled_from(METHODS), score=floats,
                     decision=st.sampled_from(DECISIONS), flags=st.lists(plain_texts, max_size=6)),
     category=st.none() | st.sampled_from(list(CATEGORY_BY_KEY)), category_manual=st.booleans(),
-    scores=st.dictionaries(plain_texts, ints, max_size=8), priority=ints, owner=plain_texts,
+    scores=st.dictionaries(plain_texts, levels, max_size=8), priority=ints, owner=plain_texts,
     next_action=plain_texts, due=st.none() | days, notes=plain_texts,
     action_status=st.sampled_from(ACTION_STATUSES), carried=st.booleans(),
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from acctmap_tui.core import session as session_io
-from acctmap_tui.core.model import SessionError, Source
+from acctmap_tui.core.model import Session, SessionError, Source
 from tests.core.test_session import full_session
 
 
@@ -67,6 +67,68 @@ def test_a_threshold_outside_0_to_100_names_its_line(tmp_path: Path, line: str) 
     message = _load_text(tmp_path, text)
     assert f"hostile.toml: line {_lines(text, line)[0]}: thresholds, field {key!r}: " in message
     assert "is not between 0 and 100" in message
+
+
+# --- agenda and scoring edited into nonsense (audit 10 F9: all loaded without a word) -------------
+
+
+@pytest.mark.parametrize(("saved", "edited", "where", "says"), [
+    ('phases = [["icp", 7], ["review", 25]]', 'phases = [["icp", -5], ["review", 25]]',
+     "agenda, field 'phases'", "'icp' has -5 minutes: minutes are 0 or more"),
+    ('phases = [["icp", 7], ["review", 25]]', 'phases = [["icp", 7], ["bogus", 20]]',
+     "agenda, field 'phases'", "'bogus' is not a phase (the call's are icp, review, prioritize, assign)"),
+    ('phases = [["icp", 7], ["review", 25]]', 'phases = [["icp", 7], ["icp", 20]]',
+     "agenda, field 'phases'", "'icp' is listed twice"),
+    ('phases = [["icp", 7], ["review", 25]]', "phases = []", "agenda, field 'phases'", "lists no phase"),
+    ('current = "review"', 'current = "lunch"', "agenda, field 'current'",
+     "'lunch' is not one of 'icp', 'review'"),
+    ('current = "review"', 'current = "assign"', "agenda, field 'current'",
+     "'assign' is not one of 'icp', 'review'"),  # a phase, but not of this agenda
+    ("weight = 4", "weight = -1", "scoring, factor 1, field 'weight'", "-1 is not between 0 and 10"),
+    ("weight = 4", "weight = 11", "scoring, factor 1, field 'weight'", "11 is not between 0 and 10"),
+    ('levels = ["Weak", "Strong"]', "levels = []", "scoring, factor 1, field 'levels'",
+     "a factor has one level at least"),
+    ("scores = { relationship = 3, icp_fit = 2 }", "scores = { relationship = 3, icp_fit = 99 }",
+     "account 1, field 'scores'", "'icp_fit' 99 is not a level: 0 (unscored) to 9"),
+    ("scores = { relationship = 3, icp_fit = 2 }", "scores = { relationship = -1, icp_fit = 2 }",
+     "account 1, field 'scores'", "'relationship' -1 is not a level: 0 (unscored) to 9"),
+])
+def test_a_nonsense_agenda_or_scoring_value_is_refused_with_its_line(
+        tmp_path: Path, saved: str, edited: str, where: str, says: str) -> None:
+    text = session_io.to_toml(full_session())
+    assert text.count(saved) == 1
+    text = text.replace(saved, edited)
+    message = _load_text(tmp_path, text)
+    assert f"hostile.toml: line {_lines(text, edited)[0]}: {where}: {says}" in message, message
+
+
+def test_a_score_above_a_factor_given_fewer_levels_is_kept(tmp_path: Path) -> None:
+    """The app keeps an account's level when its factor is given fewer levels (it counts as the
+    top one, and undo or more levels bring it back): such a session loads as it was saved."""
+    s = full_session()
+    s.accounts[0].scores = {"fit": 9}  # "fit" has two levels
+    loaded = session_io.load(session_io.save(s, tmp_path / "s.toml"))
+    assert loaded.accounts[0].scores == {"fit": 9}
+    assert loaded.scoring.factors[0].level(loaded.accounts[0]) == 2
+
+
+def test_a_factor_of_more_levels_than_the_dialog_gives_takes_scores_up_to_them(tmp_path: Path) -> None:
+    s = full_session()
+    s.scoring.factors[0].levels = [f"l{i}" for i in range(1, 142)]
+    s.accounts[0].scores = {"fit": 141}
+    assert session_io.load(session_io.save(s, tmp_path / "s.toml")).accounts[0].scores == {"fit": 141}
+    text = (tmp_path / "s.toml").read_text(encoding="utf-8").replace("fit = 141", "fit = 142")
+    assert "'fit' 142 is not a level: 0 (unscored) to 141" in _load_text(tmp_path, text)
+
+
+def test_the_sessions_acctmap_ships_and_writes_still_load(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    shipped = sorted((root / "sessions").glob("*.toml"))
+    assert shipped
+    for path in shipped:
+        session_io.load(path)
+    default = session_io.load(session_io.save(Session("Northwind", "Globex"), tmp_path / "new.toml"))
+    assert [key for key, _ in default.agenda.phases] == ["icp", "review", "prioritize", "assign"]
 
 
 def test_thresholds_at_the_ends_of_the_scale_load(tmp_path: Path) -> None:
