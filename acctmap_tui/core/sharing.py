@@ -64,6 +64,16 @@ FIELDS: tuple[Field, ...] = (
 _BY_KEY = {(f.side, f.name): f for f in FIELDS}
 CALL_FIELDS = tuple(f.name for f in FIELDS if f.side == SESSION_SIDE)
 
+# Fields the partner could work out from others: each is shown only where those are too,
+# whatever its own mark. A category names both statuses ("We vouch": we have the customer, they
+# the prospect), a play is its category's, and an action's status tells which accounts have a
+# next action (the top of a private priority list).
+FOLLOWS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    (SESSION_SIDE, "category"): ((OURS, "status"), (PARTNER, "status")),
+    (SESSION_SIDE, "play"): ((SESSION_SIDE, "category"),),
+    (SESSION_SIDE, "action_status"): ((SESSION_SIDE, "next_action"),),
+}
+
 
 def _governing(attr: str) -> dict[str, tuple[tuple[str, str], ...]]:
     out: dict[str, list[tuple[str, str]]] = {}
@@ -105,9 +115,26 @@ class SharePolicy:
 
     def __init__(self, session: Session):
         self.marks = {(f.side, f.name): f.shareable for f in session.fields}
+        self._answers: dict[tuple[str, str], bool] = {}  # asked for every cell of a screen
+
+    def marked(self, side: str, name: str) -> bool:
+        """The field's own mark (the session's, else the default)."""
+        return self.marks.get((side, name), default_shareable(side, name))
 
     def shareable(self, side: str, name: str) -> bool:
-        return self.marks.get((side, name), default_shareable(side, name))
+        """Marked shared, and so is every field it tells of (`FOLLOWS`)."""
+        key = (side, name)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self.marked(side, name) and all(
+                self.shareable(*other) for other in FOLLOWS.get(key, ()))
+        return answer
+
+    def kept_private_by(self, side: str, name: str) -> list[tuple[str, str]]:
+        """The private fields that keep this field private although it is marked shared."""
+        if not self.marked(side, name):
+            return []
+        return [other for other in FOLLOWS.get((side, name), ()) if not self.shareable(*other)]
 
     def column_shareable(self, column: str) -> bool:
         """An action-list column: shown when a field governing it is shared (a column no field

@@ -100,9 +100,11 @@ def categories_table(fig: OverlapFigures) -> Table:
     return table
 
 
-def summary_line(fig: OverlapFigures) -> str:
-    return (f"overlap {fig.overlap} · win-back {fig.win_back} (churned on a side) · "
-            f"review queue {fig.review} (key 2)")
+def summary_line(fig: OverlapFigures, statuses_shown: bool = True) -> str:
+    """The overlap, its win-backs (a count of statuses: left out where they are private) and
+    the review queue."""
+    win_back = f" · win-back {fig.win_back} (churned on a side)" if statuses_shown else ""
+    return f"overlap {fig.overlap}{win_back} · review queue {fig.review} (key 2)"
 
 
 def match_note(session: Session) -> str:
@@ -230,12 +232,17 @@ class IcpScreen(PhaseScreen):
         """Redraw every figure from the session."""
         session = self.session
         fig = self.workbench.figures()
+        # the matrix counts our status against theirs, as the categories do: both are shown
+        # where the category is (sharing.FOLLOWS: it needs both statuses shown)
+        categories = self.shows(SESSION_SIDE, "category")
         self.query_one("#icp-lists", Static).update(lists_panel(session, fig))
-        self.query_one("#icp-matrix", Static).update(matrix_table(session, fig))
+        self.query_one("#icp-matrix", Static).update(
+            matrix_table(session, fig) if categories
+            else "Overlap by status: private, as the categories are (share-safe view).")
         self.query_one("#icp-categories-table", Static).update(
-            categories_table(fig) if self.shows(SESSION_SIDE, "category")
+            categories_table(fig) if categories
             else "Categories are private: hidden in the share-safe view.")
-        self.query_one("#icp-summary", Static).update(summary_line(fig))
+        self.query_one("#icp-summary", Static).update(summary_line(fig, categories))
         unknown = self.workbench.unknown_status_words()  # once: a pass over every record
         self._draw_problems(unknown)
         if len(unknown) != self._unknown_words:
@@ -260,9 +267,9 @@ class IcpScreen(PhaseScreen):
         kind = change.kind if change else None
         if kind in (ChangeKind.SAVE, ChangeKind.AGENDA):
             return
-        if kind is ChangeKind.SHARING:
+        if kind is ChangeKind.SHARING and not self.share_safe:
             self._draw_problems()
-        elif kind is not ChangeKind.NOTES:
+        elif kind is not ChangeKind.NOTES:  # a mark in the share-safe view: the figures too
             self.refresh_figures()
         self._show_session_notes()
 

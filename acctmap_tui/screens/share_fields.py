@@ -1,7 +1,9 @@
 """The "Choose what the partner sees" dialog: every field of the session, shared or private.
 
 Fields are grouped by where they come from (our list's columns, the partner's list's columns, the
-fields made on the call); each shows its source column and the word "shared" or "private".
+fields made on the call); each shows its source column and the word "shared" or "private", or
+"kept private" where a field marked shared would tell a private one (`sharing.FOLLOWS`: a
+category tells both statuses), which the line under the list says.
 Space or enter flips the highlighted field through `Workbench.set_shareable` (undoable with
 ctrl+z once the dialog is closed). The dialog returns True when any field changed.
 """
@@ -16,7 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, FieldInfo
+from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, FieldInfo, Session
+from acctmap_tui.core.sharing import SharePolicy, field_named
 from acctmap_tui.core.sharing import field_label as _field_label
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.dialogs import Dialog, column_width
@@ -45,22 +48,43 @@ def source_label(info: FieldInfo) -> str:
     return f"column {info.column!r}" if info.column else "(no column in the list)"
 
 
-def mark(shareable: bool) -> str:
-    return "shared" if shareable else "private"
+KEPT = "kept private"  # marked shared, private while a field it would tell is
+
+
+def mark(info: FieldInfo, policy: SharePolicy) -> str:
+    if not info.shareable:
+        return "private"
+    return KEPT if policy.kept_private_by(info.side, info.name) else "shared"
 
 
 def _fit(text: str, width: int) -> str:
     return text if len(text) < width else text[: width - 2] + "…"
 
 
-def field_prompt(info: FieldInfo, column_width: int = COLUMN_WIDTH) -> Text:
+def field_prompt(info: FieldInfo, policy: SharePolicy, column_width: int = COLUMN_WIDTH) -> Text:
     """One row: field, source column, and the shared / private word (bold when shared)."""
     row = Text(no_wrap=True, overflow="ellipsis")
     row.append(f"  {_fit(field_label(info), FIELD_WIDTH - 2):<{FIELD_WIDTH - 2}}")
     row.append(f"{_fit(source_label(info), column_width):<{column_width}}", style="dim")
-    row.append(f"{mark(info.shareable):<{MARK_WIDTH}}",
-               style="bold" if info.shareable else "italic")
+    word = mark(info, policy)
+    row.append(f"{word:<{MARK_WIDTH}}", style="bold" if word == "shared" else "italic")
     return row
+
+
+def kept_private_line(session: Session, fields: list[FieldInfo], policy: SharePolicy) -> str:
+    """Why fields marked shared are kept private ("" when none is): "Category kept private: it
+    would tell Status (Northwind)"."""
+    kept: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for info in fields:
+        by = policy.kept_private_by(info.side, info.name)
+        if by:
+            kept.setdefault(tuple(by), []).append(field_named(session, info.side, info.name))
+    parts = []
+    for by, names in kept.items():
+        tells = " and ".join(field_named(session, *f) for f in by)
+        parts.append(f"{', '.join(names)} kept private: {'it' if len(names) == 1 else 'they'} "
+                     f"would tell {tells}")
+    return "; ".join(parts)
 
 
 def heading_prompt(heading: str, column_width: int = COLUMN_WIDTH) -> Text:
@@ -106,12 +130,13 @@ class ShareFieldsDialog(Dialog[bool]):
     def _options(self) -> list[Option]:
         options: list[Option] = []
         self._fields = []
+        policy = self.workbench.share_policy()
         for heading, fields in self._groups():
             self._headings[len(options)] = heading
             options.append(Option(heading_prompt(heading, self._column_width), disabled=True))
             self._fields.append(None)
             for info in fields:
-                options.append(Option(field_prompt(info, self._column_width)))
+                options.append(Option(field_prompt(info, policy, self._column_width)))
                 self._fields.append(info)
         return options
 
@@ -144,18 +169,27 @@ class ShareFieldsDialog(Dialog[bool]):
         if width is None or width == self._column_width:
             return
         self._column_width = width
+        self._redraw_rows()
+
+    def _redraw_rows(self) -> None:
+        options = self.query_one("#share-list", OptionList)
+        policy = self.workbench.share_policy()
         for index, info in enumerate(self._fields):
-            prompt = (heading_prompt(self._headings[index], width) if info is None
-                      else field_prompt(info, width))
+            prompt = (heading_prompt(self._headings[index], self._column_width) if info is None
+                      else field_prompt(info, policy, self._column_width))
             options.replace_option_prompt_at_index(index, prompt)
 
     def _show_summary(self) -> None:
         fields = [f for f in self._fields if f is not None]
-        shared = sum(f.shareable for f in fields)
+        policy = self.workbench.share_policy()
+        shared = sum(policy.shareable(f.side, f.name) for f in fields)
         if not fields:
             text = "This session records no fields."
         else:
             text = f"{shared} of {len(fields)} fields shared; the rest stay private."
+            kept = kept_private_line(self.workbench.session, fields, policy)
+            if kept:
+                text += f" {kept}."
         text += " Share-safe view is " + ("ON." if self.share_safe else "off (p turns it on).")
         self.query_one("#share-summary", Static).update(text)
 
@@ -170,8 +204,7 @@ class ShareFieldsDialog(Dialog[bool]):
             return None
         self.workbench.set_shareable(info.side, info.name, not info.shareable)
         self.changed = True
-        self.query_one("#share-list", OptionList).replace_option_prompt_at_index(
-            index, field_prompt(info, self._column_width))
+        self._redraw_rows()  # a status's mark keeps the category and the play private or not
         self._show_summary()
         return info
 
