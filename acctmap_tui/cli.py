@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import stat
 import sys
 import threading
 from collections.abc import Sequence
@@ -170,21 +169,11 @@ def match_summary(built: NewSession) -> str:
 # which the Markdown files follow too)
 
 
-def _is_stdout(path: str | Path) -> bool:
-    """True when `path` is the file our stdout (fd 1) writes to: /dev/stdout, /dev/fd/1, or the
-    file stdout is redirected to."""
-    try:
-        out, named = os.fstat(1), os.stat(path)
-    except OSError:
-        return False
-    return (out.st_dev, out.st_ino) == (named.st_dev, named.st_ino)
-
-
 def _talk(output: str | Path | None) -> TextIO:
     """Where a command says what it wrote and what comes next: stderr when its output file is
     stdout, so those lines stay out of the data (`-o - | head`). Asked before the file is
     written: a regular file is replaced by a new one."""
-    return sys.stderr if output and _is_stdout(output) else sys.stdout
+    return sys.stderr if output and atomic.is_our_stdout(output) else sys.stdout
 
 
 # --- subcommands ------------------------------------------------------------------------------
@@ -507,21 +496,14 @@ def _status_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _output_file(text: str) -> str:
-    """`-o FILE`, where `-` is stdout (a pipe or the terminal), written through /dev/stdout.
-
-    Refused where there is none, and where stdout is redirected to a file: /dev/stdout then names
-    that file, which the write would replace whole (losing what `>>` kept, and what the shell
-    writes there after us): `-o FILE` says the same thing safely.
-    """
+    """`-o FILE`, where `-` is stdout (a pipe, the terminal, or a file it is redirected to),
+    written through /dev/stdout (`core.atomic` writes through our fd 1, as `>` or `>>` opened it).
+    Refused where there is no /dev/stdout."""
     if text != "-":
         return text
     if not os.path.exists(STDOUT):
         raise argparse.ArgumentTypeError(f"'-' is stdout, and there is no {STDOUT} to write it "
                                          "through here: name a file")
-    if stat.S_ISREG(os.fstat(1).st_mode):
-        raise argparse.ArgumentTypeError("'-' is stdout, here redirected to a file, which "
-                                         "acctmap would replace whole: name that file with -o "
-                                         "instead of redirecting")
     return STDOUT
 
 

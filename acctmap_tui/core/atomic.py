@@ -15,6 +15,7 @@ import errno
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -36,6 +37,16 @@ def _temp_pattern(name: str) -> re.Pattern[str]:
     return re.compile(re.escape(f".{name}.") + r"[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
 
 
+def is_our_stdout(path: str | Path) -> bool:
+    """True when `path` is the file our stdout (fd 1) writes to: /dev/stdout, /dev/fd/1, or the
+    file stdout is redirected to."""
+    try:
+        out, named = os.fstat(1), os.stat(path)
+    except OSError:
+        return False
+    return (out.st_dev, out.st_ino) == (named.st_dev, named.st_ino)
+
+
 def target(path: str | Path) -> tuple[Path, bool]:
     """Where a write to `path` lands and whether it is streamed: (real path, write through it).
 
@@ -50,6 +61,8 @@ def target(path: str | Path) -> tuple[Path, bool]:
         if exc.errno == errno.ELOOP:
             raise _error(path, "cannot write: the symbolic link points to itself (a loop)") from None
         raise _error(path, f"cannot write: {exc.strerror or exc}") from None
+    if st is not None and stat.S_ISREG(st.st_mode) and is_our_stdout(path):
+        return path, True  # stdout redirected to a file: through our fd 1, as `>` or `>>` opened it
     if st is not None and not stat.S_ISREG(st.st_mode):
         if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
             return path, True  # /dev/null, /dev/stdout, a terminal, a named pipe: write through
@@ -68,6 +81,12 @@ def write_bytes(path: str | Path, data: bytes, *, make_folders: bool = True) -> 
     """
     path = Path(path)
     real, stream = target(path)
+    if stream and is_our_stdout(real):
+        sys.stdout.flush()  # what was printed before goes first
+        view = memoryview(data)
+        while view:
+            view = view[os.write(1, view):]
+        return path
     if stream:
         with open(real, "wb") as fh:
             fh.write(data)

@@ -129,12 +129,17 @@ def test_keygen_dash_prints_the_key_alone(folder):
     assert len(done.stdout.strip()) == 64 and not (folder / "-").exists()
 
 
-def test_dash_with_stdout_redirected_to_a_file_is_refused(folder):
-    # /dev/stdout would name that file, and the write would replace it whole (`>>` lost)
+@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
+def test_stdout_redirected_to_a_file_is_written_through_as_the_shell_opened_it(folder, output):
+    # /dev/stdout names that file: replaced whole, what `>>` kept was lost, and so was what the
+    # shell wrote there after us (the file it holds open was no longer the one named)
     (folder / "log.txt").write_text("kept\n")
-    done = acctmap(cwd=folder, shell="$ACCTMAP export s.toml -o - >> log.txt")
-    assert done.returncode == 2 and "'-' is stdout, here redirected to a file" in done.stderr
-    assert (folder / "log.txt").read_text() == "kept\n" and not (folder / "-").exists()
+    done = acctmap(cwd=folder, shell=f"$ACCTMAP export s.toml -o {output} >> log.txt; "
+                                     "echo after >> log.txt")
+    assert done.returncode == 0, done.stderr
+    lines = (folder / "log.txt").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "kept" and lines[-1] == "after" and lines[1].lstrip("\ufeff").startswith("rank,")
+    assert "Wrote" in done.stderr and not (folder / "-").exists()
 
 
 def test_dash_is_refused_for_the_private_exchange(folder):
