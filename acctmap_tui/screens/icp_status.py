@@ -4,7 +4,8 @@ A list whose status column holds words acctmap does not know (Salesforce "Other"
 Reseller", HubSpot "other") leaves those accounts with no status, so their overlaps get no category.
 One row per word and side; c / o / p / x maps the highlighted word at once through the workbench
 (undoable, kept in the session). Words mapped earlier on this call are listed too, so a wrong
-mapping can be changed.
+mapping can be changed. In the share-safe view a list whose Status is private has no rows: its
+words, their counts and what they mean would tell that list's status mix.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from acctmap_tui.core.sharing import is_shareable
-from acctmap_tui.core.model import CHURNED, CUSTOMER, OPEN_DEAL, PROSPECT
+from acctmap_tui.core.model import CHURNED, CUSTOMER, OPEN_DEAL, PROSPECT, SIDES
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import SessionChanged
 from acctmap_tui.screens.dialogs import Dialog, column_width
@@ -29,7 +29,6 @@ MAPPING_WIDTH = 12  # "? not mapped", "= open deal"
 CURSOR_AND_GAP = 4  # "▶ " before the word, two spaces before its mapping
 LEFT_LEAST = 8  # the narrowest the "Company: 'word' — N accounts" part is cut to
 WORD_LEAST = 7  # the fewest cells a word cut in its middle keeps ("'Ch…EA'")
-HIDDEN_WORD = "(word hidden)"  # a private status word in the share-safe view
 
 
 def row_text(company: str, word: str, count: str, width: int) -> Text:
@@ -95,6 +94,7 @@ class StatusMapDialog(Dialog[None]):
         self.share_safe = share_safe  # the app's view: it cannot be switched while a dialog shows
         self.rows: list[WordRow] = []
         self.unknown_at_open = 0
+        self.private_sides: tuple[str, ...] = ()  # lists whose words this view may not show
         self._states: dict[WordRow, tuple[int, str | None]] = {}
 
     def compose(self) -> ComposeResult:
@@ -109,8 +109,13 @@ class StatusMapDialog(Dialog[None]):
 
     def on_mount(self) -> None:
         wb = self.workbench
-        unknown = [WordRow(side, word) for side, word, _ in wb.unknown_status_words()]
+        shows = wb.view_shows(self.share_safe)
+        self.private_sides = tuple(side for side in SIDES
+                                   if shows is not None and not shows(side, "status"))
+        unknown = [WordRow(side, word) for side, word, _ in wb.unknown_status_words()
+                   if side not in self.private_sides]
         earlier = [WordRow(src.side, word) for src in wb.session.sources
+                   if src.side not in self.private_sides
                    for word in sorted(src.status_map, key=str.casefold)]
         self.unknown_at_open = len(unknown)
         rows = unknown + [r for r in earlier if r not in unknown]
@@ -139,24 +144,33 @@ class StatusMapDialog(Dialog[None]):
     # --- drawing ----------------------------------------------------------------------------
 
     def _intro(self) -> str:
+        if len(self.private_sides) == len(SIDES):
+            return self._private_line()
         unmapped = sum(1 for _, status in self._states.values() if status is None)
+        shown = [self.workbench.session.company(s) for s in SIDES if s not in self.private_sides]
+        # with one list's words private, say nothing of them: only of the list shown
+        scope = f" in {shown[0]}'s list" if self.private_sides else ""
         if unmapped:
-            text = (f"{unmapped} status word{'s' if unmapped != 1 else ''} not understood: those "
-                    "accounts have no status, so their overlaps get no category. Say what each word "
-                    "means for its list.")
+            text = (f"{unmapped} status word{'s' if unmapped != 1 else ''} not understood{scope}: "
+                    "those accounts have no status, so their overlaps get no category. Say what "
+                    "each word means for its list.")
         elif self.unknown_at_open:
-            text = "Every status word is mapped now: each account has a status."
+            text = f"Every status word{scope} is mapped now: each account has a status."
+        elif scope:
+            text = f"No unknown status words{scope}."
         else:
             text = "No unknown status words: every account has a status."
         if len(self.rows) > self.unknown_at_open:
             text += "\nWords mapped before in this session are listed too, to change them."
+        if self.private_sides:
+            text += "\n" + self._private_line()
         return text
 
-    def _word_shown(self, row: WordRow) -> str:
-        """The word in quotes, or a placeholder when the side's status field is private and hidden."""
-        if self.share_safe and not is_shareable(self.workbench.session, row.side, "status"):
-            return HIDDEN_WORD
-        return f"'{row.word}'"
+    def _private_line(self) -> str:
+        """Whose status words the share-safe view keeps out of this dialog, and how to see them."""
+        whose = (f"{self.workbench.session.company(self.private_sides[0])}'s"
+                 if len(self.private_sides) == 1 else "Both lists'")
+        return f"{whose} status words are private: hidden in the share-safe view (esc, then p, shows them)."
 
     def _draw_rows(self) -> None:
         """Draw the intro and every row from the counts and statuses last taken from the session."""
@@ -167,7 +181,7 @@ class StatusMapDialog(Dialog[None]):
         lefts = []
         for row in self.rows:
             count = states[row][0]
-            lefts.append((self.workbench.session.company(row.side), self._word_shown(row),
+            lefts.append((self.workbench.session.company(row.side), f"'{row.word}'",
                           f"{count} account{'' if count == 1 else 's'}"))
         options = self.query_one("#status-map-rows", OptionList)
         widest = max(cell_len(f"{company}: {word} — {count}") for company, word, count in lefts)
@@ -224,6 +238,12 @@ class StatusMapDialog(Dialog[None]):
     def action_undo(self) -> None:
         # The app's undo is off behind dialogs; the redraw follows the workbench's notice
         # (`on_session_changed`) and the highlight moved.
+        if self.share_safe and self.workbench.undo_reveals():
+            # taking back a "private" mark shows the field on the screen under this dialog: the
+            # app's ctrl+z asks first, so it is left to that
+            self.notify("Nothing undone here: this undo shows private fields again. Close this "
+                        "(esc) and press ctrl+z to be asked.", markup=False)
+            return
         undone = self.workbench.undo(self.workbench.view_shows(self.share_safe))
         self.notify(f"Undid: {undone}" if undone else "Nothing to undo.", markup=False)
         if not undone:

@@ -165,19 +165,77 @@ async def test_dialog_says_so_when_no_word_is_unknown(tmp_path: Path) -> None:
         assert isinstance(app.screen, IcpScreen)
 
 
-async def test_share_safe_view_hides_a_private_status_word(tmp_path: Path) -> None:
+def intro(app: AcctmapApp) -> str:
+    return str(app.screen.query_one("#status-map-intro", Static).content)
+
+
+async def test_share_safe_view_leaves_out_the_words_of_a_list_whose_status_is_private(
+        tmp_path: Path) -> None:
+    """Globex's Status private, share-safe view on: no row tells Globex's words, how many
+    accounts have each or what they mean (its list's status mix); the dialog says why, and the
+    keys map only Northwind's words (audit 10 F5: rows read '(word hidden) — 7 accounts = customer')."""
     wb = workbench_with_unknown_words()
-    for info in wb.session.fields:
-        if info.side == PARTNER and info.name == "status":
-            info.shareable = False
+    wb.map_status(PARTNER, PARTNER_WORD, CUSTOMER)  # mapped before p: its meaning is private too
+    wb.set_shareable(PARTNER, "status", False)
     app = AcctmapApp(wb, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        app.share_safe = True
+        await pilot.press("p", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusMapDialog)
+        rows = dialog_rows(app)
+        assert rows == [row_for(app, f"Northwind: '{OUR_WORD}' — 1 account")]
+        text = " ".join(rows) + intro(app)
+        assert "Globex:" not in text and PARTNER_WORD not in text and "2 accounts" not in text
+        assert "Globex's status words are private" in intro(app) and "then p" in intro(app)
+        assert "1 status word not understood in Northwind's list" in intro(app)
+
+        await pilot.press("x", "c")  # the one row: Northwind's word, then nothing left to move to
+        await pilot.pause()
+        assert wb.ours.records[3].status == CUSTOMER
+        assert wb.session.source(PARTNER).status_map == {PARTNER_WORD: CUSTOMER}
+        assert "Every status word in Northwind's list is mapped" in intro(app)
+
+
+async def test_share_safe_view_with_both_statuses_private_lists_no_word(tmp_path: Path) -> None:
+    wb = workbench_with_unknown_words()
+    wb.set_shareable(OURS, "status", False)
+    wb.set_shareable(PARTNER, "status", False)
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusMapDialog)
+        assert intro(app) == ("Both lists' status words are private: hidden in the share-safe "
+                              "view (esc, then p, shows them).")
+        assert not app.screen.query_one("#status-map-rows", OptionList).display
+        revision = wb.revision
+        await pilot.press("c", "o")
+        await pilot.pause()
+        assert wb.revision == revision
+
+
+async def test_ctrl_z_in_the_dialog_does_not_take_back_a_private_mark_unasked(tmp_path: Path) -> None:
+    """The app's ctrl+z asks before an undo shows a private field; the dialog's does not undo it."""
+    wb = workbench_with_unknown_words()
+    wb.set_shareable(OURS, "status", False)
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p", "m", "ctrl+z")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusMapDialog)
+        assert not wb.share_policy().shareable(OURS, "status")
+        assert [row for row in dialog_rows(app) if "Northwind" in row] == []
+
+
+async def test_words_show_again_once_the_share_safe_view_is_off(tmp_path: Path) -> None:
+    wb = workbench_with_unknown_words()
+    wb.set_shareable(PARTNER, "status", False)
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press("m")
         await pilot.pause()
-        text = " ".join(dialog_rows(app))
-        assert PARTNER_WORD not in text and "hidden" in text
-        assert f"Northwind: '{OUR_WORD}'" in text  # our status column is still shareable
+        assert "2 accounts" in row_for(app, f"Globex: '{PARTNER_WORD}'")
+        assert "private" not in intro(app)
 
 
 async def test_demo_words_are_listed_per_company_and_mapping_fills_the_matrix(tmp_path: Path) -> None:
