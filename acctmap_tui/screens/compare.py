@@ -391,12 +391,15 @@ class CompareScreen(PhaseScreen):
                 pass
 
     def _fill_accounts(self, table: DataTable, width: int) -> None:
+        named = [(d, *shown_identity(d, self.shows)) for d in self.view.visible()]
+        if not named:
+            _say_in_table(table, width, "(no accounts of this kind)")
+            return
         fixed = {"Change": 9, "Account": 16 if self._narrow else 22, "Category": 15}
         for label, w in fixed.items():
             table.add_column(label, width=w)
         room = max(20, width - sum(fixed.values()) - 2 * 4)
         table.add_column("What changed (then -> now)", width=room)
-        named = [(d, *shown_identity(d, self.shows)) for d in self.view.visible()]
         # by what is shown within each kind (rows in a private name's order would hint at it)
         named.sort(key=lambda row: (KINDS.index(row[0].kind), *self._shown_order(*row)))
         for d, _, name in named:
@@ -405,14 +408,15 @@ class CompareScreen(PhaseScreen):
             table.add_row(Text(KIND_LABEL[d.kind], style="bold"), "\n".join(name_lines),
                           self._category(d), what, key=d.key,
                           height=max(1, len(what.plain.splitlines()), len(name_lines)))
-        if not table.row_count:
-            table.add_row("", "(no accounts of this kind)", "", "", key="")
 
     def _fill_actions(self, table: DataTable, width: int) -> None:
         if not self.view.actions_shown():
-            table.add_column("", width=width)
-            table.add_row("(last session's actions are private: hidden in the share-safe view)",
-                          key="")
+            _say_in_table(table, width,
+                          "(last session's actions are private: hidden in the share-safe view)")
+            return
+        named = [(a, *self._action_account(a)) for a in self.view.actions()]
+        if not named:
+            _say_in_table(table, width, "(no next actions were agreed last time)")
             return
         owner, due, narrow = self._may_show("owner"), self._may_show("due"), self._narrow
         # below 100 columns the next action keeps room to be read (wrapped), not cut at the edge
@@ -426,7 +430,6 @@ class CompareScreen(PhaseScreen):
         table.add_column("Next action" if narrow else "Next action (agreed last time)", width=rest)
         if due:
             table.add_column("Due", width=fixed["Due"])
-        named = [(a, *self._action_account(a)) for a in self.view.actions()]
         named.sort(key=lambda row: (ACTION_STATES.index(row[0].state), row[0].due or date.max,
                                     *self._shown_order(*row[1:])))
         for a, _, _, name in named:
@@ -437,9 +440,6 @@ class CompareScreen(PhaseScreen):
             cells.append("\n".join(lines))
             cells += [a.due.isoformat() if a.due else "—"] if due else []
             table.add_row(*cells, key=a.key, height=max(len(lines), len(name_lines)))
-        if not table.row_count:
-            table.add_row("", "(no next actions were agreed last time)",
-                          *[""] * (len(table.columns) - 2), key="")
 
     def _name_lines(self, name: str, width: int) -> list[str]:
         """An account's name in its cell: below 100 columns (16 cells) wrapped, to be read whole."""
@@ -605,6 +605,14 @@ def _measure(screen: Screen, table: Table) -> int:
     """The cells a Rich table takes at its natural width."""
     console = screen.app.console
     return Measurement.get(console, console.options, table).maximum
+
+
+def _say_in_table(table: DataTable, width: int, text: str) -> None:
+    """A table with nothing to list says so in one cell as wide as the table, read whole (in a
+    column of its own width it was cut: "(no accounts of this k")."""
+    lines = textwrap.wrap(text, width) or [""]
+    table.add_column("", width=width)
+    table.add_row("\n".join(lines), key="", height=len(lines))
 
 
 def _bar_cell(value: int, top: int) -> str:
