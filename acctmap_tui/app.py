@@ -429,7 +429,9 @@ class AcctmapApp(TypedAheadKeys):
         if wb is None:
             return None
         if typed:
-            return "Unsaved changes", f"has unsaved changes: {'; '.join(typed)}"
+            joined = "; ".join(typed)
+            return "Unsaved changes", (f"has unsaved changes, and {joined}" if wb.dirty
+                                       else f"has unsaved changes: {joined}")
         if wb.dirty:
             return "Unsaved changes", "has unsaved changes"
         minutes = wb.unsaved_clock_minutes()

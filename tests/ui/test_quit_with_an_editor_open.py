@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.core import session as session_io
+from acctmap_tui.core.model import SESSION_SIDE
 from acctmap_tui.screens.assign_edit import AssignEditScreen
 from acctmap_tui.screens.dialogs import UnsavedChangesDialog
 from tests.ui.test_clock_unsaved import question, saved_workbench
@@ -95,6 +96,18 @@ async def test_a_due_date_that_does_not_read_keeps_the_editor_open_and_nothing_i
         assert app.screen is editor and not app._exit
         assert "⚠" in str(editor.query_one("#assign-error").content)
     assert path.read_bytes() == before
+
+
+async def test_the_question_names_the_session_edits_and_what_the_editor_holds(sessions_dir: Path) -> None:
+    wb, path = saved_workbench(sessions_dir)
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        wb.set_shareable(SESSION_SIDE, "notes", True)  # an edit of the session, unsaved
+        editor = await open_editor_and_type(app, pilot, "Kim Lee")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert question(app) == ("This session has unsaved changes, and the owner typed for "
+                                 f"{editor.pair} in the open editor.")
 
 
 async def test_an_editor_open_with_nothing_typed_does_not_ask(sessions_dir: Path) -> None:
