@@ -245,8 +245,11 @@ class IcpScreen(PhaseScreen):
         self.query_one("#icp-summary", Static).update(summary_line(fig, categories))
         unknown = self.workbench.unknown_status_words()  # once: a pass over every record
         self._draw_problems(unknown)
-        if len(unknown) != self._unknown_words:
-            self._unknown_words = len(unknown)
+        # the footer offers `m` for words the view shows: offered for a private list's words,
+        # it would tell the partner that our list holds some
+        shown = sum(1 for side, _, _ in unknown if self.shows(side, "status"))
+        if shown != self._unknown_words:
+            self._unknown_words = shown
             self.refresh_bindings()
 
     def _draw_problems(self, unknown: list[tuple[str, str, int]] | None = None) -> None:

@@ -53,3 +53,25 @@ async def test_the_sharing_dialog_says_which_fields_are_kept_private_and_why(ses
         await pilot.press("home", "down", "down", "space")  # shared again
         await pilot.pause()
         assert "kept private" not in seen(app)
+
+
+async def test_the_footer_offers_no_map_key_for_a_private_lists_unknown_words(sessions_dir: Path) -> None:
+    """An `m Map statuses` in the footer told the partner that our list holds words nobody
+    mapped, while our Status was private."""
+    from acctmap_tui.core.categorize import apply_categories
+
+    wb = small_workbench()
+    wb.ours.records[0].status, wb.ours.records[0].raw_status = None, "Tier 9"
+    apply_categories(wb.session)
+    wb.set_shareable(OURS, "status", False)
+    wb.session.agenda.current = "icp"
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "m Map statuses" in seen(app)
+        app.share_safe = True
+        await pilot.pause()
+        assert "m Map statuses" not in seen(app)
+        app.share_safe = False
+        await pilot.pause()
+        assert "m Map statuses" in seen(app)
