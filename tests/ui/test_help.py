@@ -16,13 +16,18 @@ def _text(screen: HelpScreen) -> str:
     return "\n".join(str(s.content) for s in screen.query(Static))
 
 
+def app_on(phase: str, sessions_dir: Path) -> AcctmapApp:
+    """The app on the small session, on `phase`."""
+    wb = small_workbench()
+    wb.session.agenda.current = phase
+    return AcctmapApp(wb, sessions_dir, autosave_delay=600)
+
+
 @pytest.mark.parametrize("phase, own_key", [
     ("review", "Accept"), ("prioritize", "Sort"), ("assign", "Edit"), ("icp", "Edit notes"),
 ])
 async def test_help_lists_the_keys_of_the_screen_on_display(sessions_dir: Path, phase, own_key):
-    wb = small_workbench()
-    wb.session.agenda.current = phase
-    app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    app = app_on(phase, sessions_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")
@@ -52,9 +57,7 @@ async def test_the_palette_finds_help(sessions_dir: Path):
 
 
 async def test_prioritize_help_names_each_short_factor_header(sessions_dir: Path):
-    wb = small_workbench()
-    wb.session.agenda.current = "prioritize"
-    app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    app = app_on("prioritize", sessions_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")
@@ -73,9 +76,7 @@ async def test_at_80x24_help_scrolls_to_its_last_line_and_its_closing_line_shows
     and the line that says how to close stays on screen (both were cut off at 80x24)."""
     from tests.ui.test_share_safe_everywhere import screen_lines
 
-    wb = small_workbench()
-    wb.session.agenda.current = phase
-    app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    app = app_on(phase, sessions_dir)
     app.animation_level = "none"  # the scroll jumps: no timer to wait out
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -93,9 +94,7 @@ async def test_at_80x24_help_scrolls_to_its_last_line_and_its_closing_line_shows
 async def test_bracket_keys_are_listed_with_their_keys(sessions_dir: Path):
     """`[` and `]` on two lines were read as one markup tag and lost (audit 10 F6)."""
     lines = ("[ Prev other", "] Next other")
-    wb = small_workbench()
-    wb.session.agenda.current = "review"
-    app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    app = app_on("review", sessions_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")
