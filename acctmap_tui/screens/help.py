@@ -21,26 +21,32 @@ from acctmap_tui.screens.dialogs import Dialog, fit_height, lines_left
 HELP_KEYS = ("question_mark", "f1")
 
 
+# Where a key comes from, as help groups them, in the order it lists them.
+OWN, MOVING, EVERYWHERE = "On this screen", "Moving around", "Everywhere"
+GROUPS = (OWN, MOVING, EVERYWHERE)
+
+
 @dataclass(frozen=True)
 class KeyHelp:
     keys: str  # "a", "ctrl+s", "[ ]"
     what: str
-    everywhere: bool  # an app key (every screen) rather than this screen's own
+    group: str  # OWN: the screen's (or dialog's) own; MOVING: its table's or list's; EVERYWHERE: the app's
 
 
 def keys_of(screen: Screen) -> list[KeyHelp]:
-    """The live keys of `screen` (its focused widget, itself and the app), one row per action."""
+    """The live keys of `screen` (its focused widget, itself and the app), one row per action:
+    the screen's own first, then the focused widget's (a table's cursor keys), then the app's."""
     app: App = screen.app
-    rows: dict[tuple[str, bool], list[str]] = {}
+    rows: dict[tuple[str, str], list[str]] = {}
     for key, active in screen.active_bindings.items():
         binding: Binding = active.binding
         if not binding.description or key in HELP_KEYS or binding.action.startswith("app.focus"):
             continue
-        everywhere = active.node is app
+        group = EVERYWHERE if active.node is app else OWN if active.node is screen else MOVING
         display = app.get_key_display(binding) if binding.key_display is None else binding.key_display
-        rows.setdefault((binding.description, everywhere), []).append(display or key)
-    return [KeyHelp(" ".join(dict.fromkeys(keys)), what, everywhere)
-            for (what, everywhere), keys in rows.items()]
+        rows.setdefault((binding.description, group), []).append(display or key)
+    return [KeyHelp(" ".join(dict.fromkeys(keys)), what, group)
+            for (what, group), keys in rows.items()]
 
 
 def agenda_lines(agenda: Agenda) -> list[str]:
@@ -81,8 +87,8 @@ class HelpScreen(Dialog[None]):
         with Vertical(id="help-box"):
             yield Label(f"Keys: {escape(self.title_text)}", classes="dialog-title")
             with VerticalScroll(id="help-body"):
-                for heading, everywhere in (("On this screen", False), ("Everywhere", True)):
-                    rows = [k for k in self.keys if k.everywhere == everywhere]
+                for heading in GROUPS:
+                    rows = [k for k in self.keys if k.group == heading]
                     if rows:
                         yield Static(f"[b]{heading}[/b]")
                         # plain text: a key such as "[" on one line and "]" on the next read

@@ -103,3 +103,19 @@ async def test_bracket_keys_are_listed_with_their_keys(sessions_dir: Path):
         rows = [" ".join(line.split()) for line in drawn.splitlines()]
         for line in lines:
             assert line in rows, rows
+
+
+async def test_a_screens_own_keys_come_before_its_tables_cursor_keys(sessions_dir: Path):
+    """At 80x24 help opened on the table's cursor keys (up, down, page left...), the screen's own
+    (Edit, Owner) below the fold."""
+    from tests.ui.test_share_safe_everywhere import screen_lines
+
+    app = app_on("assign", sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = "\n".join(screen_lines(app))
+        assert "On this screen" in shown and "Edit" in shown and "Owner" in shown, shown
+        text = _text(app.screen)
+        assert text.index("Next action") < text.index("Moving around") < text.index("Cursor up")
