@@ -64,14 +64,18 @@ FIELDS: tuple[Field, ...] = (
 _BY_KEY = {(f.side, f.name): f for f in FIELDS}
 CALL_FIELDS = tuple(f.name for f in FIELDS if f.side == SESSION_SIDE)
 
-# Fields the partner could work out from others: each is shown only where those are too,
+# Fields that would tell others: each is shown only where every field it tells is marked shared,
 # whatever its own mark. A category names both statuses ("We vouch": we have the customer, they
-# the prospect), a play is its category's, and an action's status tells which accounts have a
-# next action (the top of a private priority list).
+# the prospect), and a play its category; our status, beside theirs (the partner's own), names
+# the category; an action's status and its due date tell which accounts have a next action (the
+# top of a private priority list). Listed whole, so a mark is all it takes to answer.
+_CATEGORY_FROM = ((OURS, "status"), (PARTNER, "status"))
 FOLLOWS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
-    (SESSION_SIDE, "category"): ((OURS, "status"), (PARTNER, "status")),
-    (SESSION_SIDE, "play"): ((SESSION_SIDE, "category"),),
+    (SESSION_SIDE, "category"): _CATEGORY_FROM,
+    (SESSION_SIDE, "play"): ((SESSION_SIDE, "category"), *_CATEGORY_FROM),
+    (OURS, "status"): ((SESSION_SIDE, "category"),),
     (SESSION_SIDE, "action_status"): ((SESSION_SIDE, "next_action"),),
+    (SESSION_SIDE, "due"): ((SESSION_SIDE, "next_action"),),
 }
 
 
@@ -122,19 +126,18 @@ class SharePolicy:
         return self.marks.get((side, name), default_shareable(side, name))
 
     def shareable(self, side: str, name: str) -> bool:
-        """Marked shared, and so is every field it tells of (`FOLLOWS`)."""
+        """Marked shared, and so is every field it would tell (`FOLLOWS`)."""
         key = (side, name)
         answer = self._answers.get(key)
         if answer is None:
-            answer = self._answers[key] = self.marked(side, name) and all(
-                self.shareable(*other) for other in FOLLOWS.get(key, ()))
+            answer = self._answers[key] = self.marked(side, name) and not self.kept_private_by(*key)
         return answer
 
     def kept_private_by(self, side: str, name: str) -> list[tuple[str, str]]:
-        """The private fields that keep this field private although it is marked shared."""
+        """The fields marked private that keep this one private although it is marked shared."""
         if not self.marked(side, name):
             return []
-        return [other for other in FOLLOWS.get((side, name), ()) if not self.shareable(*other)]
+        return [other for other in FOLLOWS.get((side, name), ()) if not self.marked(*other)]
 
     def column_shareable(self, column: str) -> bool:
         """An action-list column: shown when a field governing it is shared (a column no field

@@ -22,7 +22,7 @@ from acctmap_tui.core.model import OURS, PARTNER, SESSION_SIDE, FieldInfo, Sessi
 from acctmap_tui.core.sharing import SharePolicy, field_named
 from acctmap_tui.core.sharing import field_label as _field_label
 from acctmap_tui.core.workbench import Workbench
-from acctmap_tui.screens.dialogs import Dialog, column_width
+from acctmap_tui.screens.dialogs import Dialog, column_width, fit_height, lines_left
 
 EXPLAIN = ("Shared fields show in share-safe view (p) and in partner-safe exports; "
            "private ones never leave this machine.")
@@ -159,6 +159,15 @@ class ShareFieldsDialog(Dialog[bool]):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_width)
+        self.call_after_refresh(self._fit_height)
+
+    def _fit_height(self) -> None:
+        """The list scrolls in what the box leaves it under the summary, whose reasons for
+        fields kept private can take lines: at 80x24 they pushed the keys and Close out."""
+        options = self.query_one("#share-list", OptionList)
+        room = lines_left(self.query_one("#share-box"), options)
+        if room is not None and fit_height(options, room):
+            self.call_after_refresh(options.scroll_to_highlight)
 
     def _fit_width(self) -> None:
         """Narrow the source column so each row's shared / private word stays on its line; the
@@ -192,6 +201,7 @@ class ShareFieldsDialog(Dialog[bool]):
                 text += f" {kept}."
         text += " Share-safe view is " + ("ON." if self.share_safe else "off (p turns it on).")
         self.query_one("#share-summary", Static).update(text)
+        self.call_after_refresh(self._fit_height)  # the summary may take lines more or fewer
 
     # --- toggling ---------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
-"""Fields the partner could work out from others stay private with them (audit 10 F1, F2): a
-category names both statuses, a play is its category's, an action's status tells which accounts
-have a next action. Marked shared, each is kept private while what it tells is private, in the
-policy every view, export and diff asks (`sharing.FOLLOWS`)."""
+"""Fields that would tell private ones stay private with them (audits 10 F1, F2 and 11 F1, F4):
+a category names both statuses and a play its category; our status beside theirs names the
+category; an action's status and due date tell which accounts have a next action. Marked shared,
+each is kept private while a field it tells is marked private, in the policy every view, export
+and diff asks (`sharing.FOLLOWS`)."""
 
 from __future__ import annotations
 
@@ -27,20 +28,33 @@ def test_a_private_status_keeps_the_category_and_its_play_private(side):
     policy = SharePolicy(wb.session)
     assert policy.marked(*CATEGORY) and not policy.shareable(*CATEGORY)
     assert policy.kept_private_by(*CATEGORY) == [(side, "status")]
-    assert not policy.shareable(*PLAY) and policy.kept_private_by(*PLAY) == [CATEGORY]
+    assert not policy.shareable(*PLAY) and policy.kept_private_by(*PLAY) == [(side, "status")]
+    assert policy.shareable(OURS if side == PARTNER else PARTNER, "status")  # the other stays
     assert not policy.column_shareable("category") and not policy.column_shareable("play")
     assert not policy.compared_shareable("category")
 
 
-def test_a_private_category_keeps_its_play_private_and_a_private_next_action_its_status():
+def test_a_private_category_keeps_its_play_and_our_status_private():
+    """Our status beside theirs named the category marked private (audit 11 F1); theirs alone,
+    the partner's own, tells nothing of it."""
     wb = small_workbench()
     wb.set_shareable(*CATEGORY, False)
-    wb.set_shareable(SESSION_SIDE, "next_action", False)
     policy = SharePolicy(wb.session)
     assert not policy.shareable(*PLAY) and policy.kept_private_by(*PLAY) == [CATEGORY]
     assert policy.kept_private_by(*CATEGORY) == []  # private by its own mark
-    assert not policy.shareable(*ACTION_STATUS) and not policy.compared_shareable("action status")
-    assert policy.kept_private_by(*ACTION_STATUS) == [(SESSION_SIDE, "next_action")]
+    assert not policy.shareable(OURS, "status") and policy.kept_private_by(OURS, "status") == [CATEGORY]
+    assert policy.shareable(PARTNER, "status")
+    assert not policy.column_shareable("our status") and policy.column_shareable("their status")
+
+
+def test_a_private_next_action_keeps_its_status_and_due_date_private():
+    wb = small_workbench()
+    wb.set_shareable(SESSION_SIDE, "next_action", False)
+    policy = SharePolicy(wb.session)
+    for name, compared in (("action_status", "action status"), ("due", "due")):
+        assert not policy.shareable(SESSION_SIDE, name) and not policy.compared_shareable(compared)
+        assert policy.kept_private_by(SESSION_SIDE, name) == [(SESSION_SIDE, "next_action")]
+    assert policy.shareable(SESSION_SIDE, "owner")  # who follows up is a choice of its own
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md"])

@@ -48,8 +48,7 @@ async def test_the_sharing_dialog_says_which_fields_are_kept_private_and_why(ses
         text = seen(app)
         assert "Category made on the call kept private" in text, text
         summary = " ".join(str(app.screen.query_one("#share-summary").render()).split())
-        assert "Category kept private: it would tell Status (Northwind); Play kept private: it " \
-               "would tell Category." in summary, summary
+        assert "Category, Play kept private: they would tell Status (Northwind)." in summary, summary
         await pilot.press("home", "down", "down", "space")  # shared again
         await pilot.pause()
         assert "kept private" not in seen(app)
@@ -66,12 +65,36 @@ async def test_the_footer_offers_no_map_key_for_a_private_lists_unknown_words(se
     wb.set_shareable(OURS, "status", False)
     wb.session.agenda.current = "icp"
     app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    async def footer_offers_m() -> bool:
+        for _ in range(3):  # the footer redraws a refresh after the bindings change
+            await pilot.pause()
+        return "m Map statuses" in seen(app)
+
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        assert "m Map statuses" in seen(app)
+        assert await footer_offers_m()
         app.share_safe = True
-        await pilot.pause()
-        assert "m Map statuses" not in seen(app)
+        assert not await footer_offers_m()
         app.share_safe = False
+        assert await footer_offers_m()
+
+
+async def test_at_80x24_the_sharing_dialog_keeps_its_keys_with_several_reasons(sessions_dir: Path) -> None:
+    """Both statuses and the next action private: the reasons take lines, the list gives them
+    up (audit 11 F6: the keys line and Close were pushed off the dialog)."""
+    from acctmap_tui.core.model import PARTNER, SESSION_SIDE
+    from tests.ui.test_dialog_fit import fully_shown
+
+    wb = small_workbench()
+    for field in ((OURS, "status"), (PARTNER, "status"), (SESSION_SIDE, "next_action")):
+        wb.set_shareable(*field, False)
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert "m Map statuses" in seen(app)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.pause()
+        dialog = app.screen
+        assert "would tell Next action" in str(dialog.query_one("#share-summary").render())
+        assert fully_shown(dialog.query_one("#share-keys"))
+        assert fully_shown(dialog.query_one("#share-close"))
+        assert fully_shown(dialog.query_one("#share-summary"))
