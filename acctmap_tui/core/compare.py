@@ -132,6 +132,7 @@ class SessionDiff:
     fields: tuple[str, ...] = FIELDS  # the compared fields this report shows
     private: list[str] = field(default_factory=list)  # shown fields the partner may not see
     partner_safe: bool = False  # made by `partner_safe`: only fields both sessions mark shareable
+    actions_private: bool = False  # last session's actions left out whole (`actions_shown`)
     keys: str = ALL_KEYS  # whose keys the report shows (`keys_shown`): NO_KEYS, no key column
 
     @property
@@ -467,6 +468,12 @@ def both_shareable(old: Session, new: Session) -> Shows:
     return shareable
 
 
+def compared_shows(shows: Shows) -> Callable[[str], bool]:
+    """`shows(side, field)` asked of a compared field (FIELDS): by the mark of the field it shows
+    (`sharing.COMPARED_FIELD`)."""
+    return lambda compared: shows(*COMPARED_FIELD[compared])
+
+
 def hint_shown(shows: Shows) -> bool:
     """Whether a "domain changed?" hint may show where `shows(side, field)` says what may: it
     tells two accounts' names are the same and quotes their keys, so only where every name and
@@ -515,9 +522,7 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
     of a name or a domain left out.
     """
     ok = both_shareable(old, new)
-
-    def shows(compared: str) -> bool:
-        return ok(*COMPARED_FIELD[compared])
+    shows = compared_shows(ok)
 
     def identity(a: AccountDiff | None) -> dict[str, str]:
         key, name = shown_identity(a, ok)
@@ -542,12 +547,12 @@ def partner_safe(d: SessionDiff, old: Session, new: Session) -> SessionDiff:
                          key=action_order)
     return replace(d, accounts=report_order(accounts, new.session_id), actions=actions,
                    summary=shareable_summary(d.summary, shows), fields=shown, private=[],
-                   partner_safe=True, keys=keys_shown(ok))
+                   partner_safe=True, keys=keys_shown(ok), actions_private=not actions_shown(shows))
 
 
 # --- what a partner may see, given which compared fields may show ---------------------------------
-# One rule for the partner-safe diff (both sessions' marks) and the share-safe Compare screen (the
-# session's marks): `shows(field)` answers for a compared field (FIELDS).
+# One rule for the partner-safe diff and the share-safe Compare screen, both by the two compared
+# sessions' marks (`both_shareable`): `shows(field)` answers for a compared field (FIELDS).
 
 
 def private_metrics(shows: Callable[[str], bool]) -> set[str]:
@@ -741,7 +746,14 @@ def _counts_line(d: SessionDiff) -> str:
     return ", ".join(f"{c[k]} {k}" for k in KINDS)
 
 
+ACTIONS_PRIVATE = "private, left out of the partner-safe report"
+
+
 def _actions_line(d: SessionDiff) -> str:
+    """Last time's actions per state, or that they are private (never zero counts then: there
+    may have been some)."""
+    if d.actions_private:
+        return ACTIONS_PRIVATE
     return ", ".join(f"{n} {s}" for s, n in d.action_counts().items())
 
 
@@ -765,9 +777,9 @@ def _account_line(report: SessionDiff, d: AccountDiff) -> list[str]:
     if d.kind in (NEW, GONE):
         if "category" in v:
             line += f"  [{v['category'] or 'uncategorized'}]"
-        if v.get("owner") or v.get("next action"):
-            line += (f"  owner: {_shown(v.get('owner', ''))}; "
-                     f"next action: {_shown(v.get('next action', ''))}")
+        plan = [name for name in ("owner", "next action") if name in v]  # a private one: left out
+        if any(v[name] for name in plan):
+            line += "  " + "; ".join(f"{name}: {_shown(v[name])}" for name in plan)
     elif d.movement:
         line += f"  [{d.movement}]"
     lines = [line]
@@ -849,13 +861,14 @@ def render_markdown(d: SessionDiff) -> str:
         group = [a for a in d.accounts if a.kind == kind]
         if group:
             out += ["", f"## {title} ({len(group)})", ""]
+            # a private field is no column (blank, it would read as none)
+            columns = [name for name in ("category", "owner", "next action") if name in d.fields]
             rows = []
             for a in group:
                 v = _shown_values(d, a)
-                rows.append([*_keyed(d, a.key), a.name, v.get("category", ""),
-                             v.get("owner", ""), v.get("next action", ""), a.hint])
-            out += _md_table([*_keyed(d, "Key"), "Account", "Category", "Owner", "Next action",
-                              "Hint"], rows)
+                rows.append([*_keyed(d, a.key), a.name, *(v[name] for name in columns), a.hint])
+            out += _md_table([*_keyed(d, "Key"), "Account",
+                              *(name[0].upper() + name[1:] for name in columns), "Hint"], rows)
     group = [a for a in d.accounts if a.kind == CHANGED]
     if group:
         out += ["", f"## Changed ({len(group)})", ""]
@@ -863,8 +876,11 @@ def render_markdown(d: SessionDiff) -> str:
                 for a in group]
         out += _md_table([*_keyed(d, "Key"), "Account", "Movement", "Changes (old -> new)"],
                          rows)
-    out += ["", f"## Actions from last time ({_actions_line(d)})", ""]
-    if d.actions:
+    counts = "" if d.actions_private else f" ({_actions_line(d)})"  # the sentence says it
+    out += ["", f"## Actions from last time{counts}", ""]
+    if d.actions_private:
+        out.append("Last session's actions are private: the partner-safe report leaves them out.")
+    elif d.actions:
         header, rows = _action_table(d)
         out += _md_table([name[0].upper() + name[1:] for name in header], rows)
     else:
@@ -892,7 +908,9 @@ def render_csv(d: SessionDiff) -> str:
 
 
 def render_json(d: SessionDiff) -> str:
-    """The whole diff as JSON (unchanged accounts are counted, not listed)."""
+    """The whole diff as JSON (unchanged accounts are counted, not listed). Where last session's
+    actions are private (a partner-safe report), `actions_private` is true and `actions` and
+    `action_counts` are null, not an empty list and zero counts."""
     def side(acc: Account | None, rank: int | None) -> dict[str, str] | None:
         return None if acc is None else {f: v for f, v in values(acc, rank).items()
                                           if f in d.fields}
@@ -915,12 +933,13 @@ def render_json(d: SessionDiff) -> str:
              "old": side(a.old, a.old_rank), "new": side(a.new, a.new_rank)}
             for a in d.accounts if a.kind != SAME
         ],
-        "actions": [
+        "actions_private": d.actions_private,
+        "actions": None if d.actions_private else [
             {**named(a.key, a.name), "owner": a.owner, "next_action": a.next_action,
              "due": a.due.isoformat() if a.due else None, "state": a.state}
             for a in d.actions
         ],
-        "action_counts": d.action_counts(),
+        "action_counts": None if d.actions_private else d.action_counts(),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -935,19 +954,25 @@ class HistoryPoint:
     per_category: dict[str, int]  # category key -> overlap accounts
     overlap: int
     activation: float  # % of priority accounts with owner and next action
+    hidden: frozenset[str] = frozenset()  # the metrics a view may not show of it (private_metrics)
 
     @property
     def quarter(self) -> str:
         return quarter(self.date)
 
 
-def history(sessions: list[Session]) -> list[HistoryPoint]:
-    """One point per session, oldest first: overlap per category, total and activation rate."""
+def history(sessions: list[Session],
+            shows_of: Callable[[Session], Shows] | None = None) -> list[HistoryPoint]:
+    """One point per session, oldest first: overlap per category, total and activation rate.
+    `shows_of(session)`: what a view may show of that session; each point's `hidden` metrics
+    follow it (the summary's rule, `private_metrics`)."""
     points = []
     for s in sorted(sessions, key=lambda s: (s.date, s.created, s.title)):
         fig = overlap_figures(s)
+        hidden = (frozenset() if shows_of is None
+                  else frozenset(private_metrics(compared_shows(shows_of(s)))))
         points.append(HistoryPoint(s.date, s.title, dict(fig.per_category), fig.overlap,
-                                   activation_rate(s)))
+                                   activation_rate(s), hidden))
     return points
 
 

@@ -25,16 +25,19 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from acctmap_tui.core.compare import (
     ACTION_GONE, ACTION_STATES, ACTIVATION, CHANGED, DONE, DROPPED, GONE, KINDS, NEW, OPEN, OVERDUE,
-    AccountDiff, ActionReview, HistoryPoint, SessionDiff, bar, hint_shown, history, number,
-    period_labels, shown_identity, signed,
+    AccountDiff, ActionReview, HistoryPoint, SessionDiff, bar, both_shareable, compared_shows,
+    hint_shown, history, number, period_labels, shown_identity, signed,
 )
 from acctmap_tui.core.categorize import format_rate
 from acctmap_tui.core.model import CATEGORIES, Session
 from acctmap_tui.core.score import neutral_key
 from acctmap_tui.core.session import SessionInfo
+from acctmap_tui.core.sharing import Shows
 from acctmap_tui.core.workbench import Change, ChangeKind, Workbench
 from acctmap_tui.screens.base import PhaseScreen
-from acctmap_tui.screens.compare_account import KIND_LABEL, CompareAccountScreen, category_code
+from acctmap_tui.screens.compare_account import (
+    KIND_LABEL, PRIVATE, CompareAccountScreen, category_code,
+)
 from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
 from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.views.compare import FILTERS, CompareView
@@ -91,7 +94,8 @@ class CompareScreen(PhaseScreen):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.view = CompareView(self._may_show)
+        self.view = CompareView(compared_shows(self.shows))
+        self._both: tuple[Session, Session, int, Shows] | None = None  # `shows`' policies, made once
         self._drawn_share_safe = False  # the share-safe view last drawn
         self._workbench: object | None = None  # the workbench the prior was chosen for
         self._asked = False
@@ -327,14 +331,19 @@ class CompareScreen(PhaseScreen):
         table.add_column("", no_wrap=True)
         for label in labels:
             table.add_column(label, justify="right", no_wrap=True)
-        hidden = self.view.hidden_metrics()  # the summary's rule: the same figures per session
-        categories = [c for c in CATEGORIES if c.label not in hidden]
-        top = max((p.per_category.get(c.key, 0) for p in points for c in categories), default=0)
+        # each session's figures by the summary's rule, as that session and this one share them
+        # (`_session_shows`): a row where none may show is left out, else "(private)" cells
+        categories = [c for c in CATEGORIES if any(c.label not in p.hidden for p in points)]
+        top = max((p.per_category.get(c.key, 0) for p in points for c in categories
+                   if c.label not in p.hidden), default=0)
         for cat in categories:
-            table.add_row(cat.code, *(_bar_cell(p.per_category.get(cat.key, 0), top) for p in points))
+            table.add_row(cat.code, *(PRIVATE if cat.label in p.hidden else
+                                      _bar_cell(p.per_category.get(cat.key, 0), top)
+                                      for p in points))
         table.add_row("Total", *(str(p.overlap) for p in points), style="bold")
-        if ACTIVATION not in hidden:
-            table.add_row("Activation", *(format_rate(p.activation / 100) for p in points))
+        if any(ACTIVATION not in p.hidden for p in points):
+            table.add_row("Activation", *(PRIVATE if ACTIVATION in p.hidden else
+                                          format_rate(p.activation / 100) for p in points))
         return table
 
     def _width(self) -> int:
@@ -363,7 +372,7 @@ class CompareScreen(PhaseScreen):
         # The chart gets the width the summary leaves (the body's padding, each box's border and
         # padding, the chart's margin): more sessions than fit would run past its border.
         room = self._width() - 2 - (_measure(self, summary) + 4) - 5
-        chart = self._history(history(self.timeline()), room)
+        chart = self._history(history(self.timeline(), self._session_shows), room)
         if _measure(self, chart) > room:  # the two newest always show, metric names give way
             width = self._width() - 2 - (_measure(self, chart) + 5) - 4
             summary = self._summary(width)
@@ -461,7 +470,7 @@ class CompareScreen(PhaseScreen):
 
     def _category(self, d: AccountDiff) -> str:
         if not self._may_show("category"):
-            return "(private)"
+            return PRIVATE
         old = d.old.category if d.old else None
         new = d.new.category if d.new else None
         if d.kind == NEW:
@@ -473,12 +482,33 @@ class CompareScreen(PhaseScreen):
         return category_code(new)
 
     def _may_show(self, field: str) -> bool:
-        """A compared field, by the current session's marks (its workbench's policy, made once
-        per change: this is asked for every row)."""
+        """A compared field (core.compare.FIELDS), by `shows`."""
+        return self.view.shows(field)
+
+    def shows(self, side: str, field: str) -> bool:
+        """May this field be on screen now: in the share-safe view, only where both compared
+        sessions' marks share it, the partner-safe diff's rule (`both_shareable`): the earlier
+        session's private values stay private too. Without an earlier session, this one's."""
+        if not self.share_safe or self.prior is None:
+            return super().shows(side, field)
+        return self._both_shareable()(side, field)
+
+    def _both_shareable(self) -> Shows:
+        """`both_shareable` of the prior and this session, made once per change of either (it is
+        asked for every cell)."""
+        assert self.prior is not None and self.wb is not None
+        prior, current, revision = self.prior, self.current, self.wb.revision
+        made = self._both
+        if made is None or made[0] is not prior or made[1] is not current or made[2] != revision:
+            made = self._both = (prior, current, revision, both_shareable(prior, current))
+        return made[3]
+
+    def _session_shows(self, session: Session) -> Shows:
+        """What the history chart may show of one session: in the share-safe view, what that
+        session and this one both share (the diff's rule, session by session)."""
         if not self.share_safe:
-            return True
-        assert self.wb is not None
-        return self.wb.share_policy().compared_shareable(field)
+            return lambda side, field: True
+        return both_shareable(session, self.current)
 
     def _what_cell(self, d: AccountDiff, room: int = 1000) -> Text:
         """One line per change (wrapped to `room` cells, never cut); the category move's meaning

@@ -1,7 +1,8 @@
 """Dialog: one account of a comparison, its fields then and now, and its history across sessions.
 
-In the share-safe view, a field the partner did not agree to see (the current session's share
-policy, made once per drawing) is left out everywhere.
+In the share-safe view, a field shows only where both compared sessions share it (the partner-safe
+diff's rule, core.compare.both_shareable, made once per drawing); a history row of another session
+shows only what that session and this one both share, "(private)" in its cell otherwise.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from acctmap_tui.core.compare import (
-    CHANGED, FIELDS, GONE, NEW, SAME, AccountDiff, hint_shown, shown_identity, values,
+    CHANGED, FIELDS, GONE, NEW, SAME, AccountDiff, both_shareable, compared_shows, hint_shown,
+    shown_identity, values,
 )
 from acctmap_tui.core.model import CATEGORY_BY_KEY, Account, Session
-from acctmap_tui.core.sharing import SharePolicy
+from acctmap_tui.core.sharing import Shows
 from acctmap_tui.screens.dialogs import Dialog, fit_height, lines_left
 
 KIND_LABEL = {NEW: "+ new", GONE: "- gone", CHANGED: "~ changed", SAME: "= same"}
+PRIVATE = "(private)"  # a value the share-safe view leaves out, where the others show
 
 def category_text(key: str | None) -> str:
     """'INTRO Their customer / our prospect' for a category key; '(none)' when there is none."""
@@ -70,7 +73,7 @@ class CompareAccountScreen(Dialog[None]):
         self.new = new
         self.timeline = timeline  # sessions of this partnership, oldest first
         self.private = private
-        self.policy = SharePolicy(new)  # what is agreed now: made again at each redraw
+        self.both = both_shareable(old, new)  # what both sessions share: made again at each redraw
 
     def compose(self) -> ComposeResult:
         with Vertical(id="account-dialog"):
@@ -92,7 +95,7 @@ class CompareAccountScreen(Dialog[None]):
         self._redraw()  # the marks may have changed in a dialog over this one (ctrl+o)
 
     def _redraw(self) -> None:
-        self.policy = SharePolicy(self.new)  # once per drawing, not once per field asked
+        self.both = both_shareable(self.old, self.new)  # once per drawing, not per field asked
         self.query_one("#account-title", Static).update(self._title())
         self.query_one("#account-fields", Static).update(self._fields())
         self.query_one("#account-history", Static).update(self._history())
@@ -111,11 +114,19 @@ class CompareAccountScreen(Dialog[None]):
 
     def _shown(self, name: str) -> bool:
         """May a compared field (one of `compare.FIELDS`) be on the dialog now."""
-        return not self.private or self.policy.compared_shareable(name)
+        return compared_shows(self.shows)(name)
 
     def shows(self, side: str, field: str) -> bool:
-        """May a field be on the dialog now (the current session's marks in the share-safe view)."""
-        return not self.private or self.policy.shareable(side, field)
+        """May a field be on the dialog now (in the share-safe view, where both sessions share it)."""
+        return not self.private or self.both(side, field)
+
+    def _session_shows(self, session: Session) -> Callable[[str], bool]:
+        """What a history row may show of `session` (a compared field): in the share-safe view,
+        what it and this session both share (the earlier session's row as `shows` says)."""
+        if not self.private:
+            return lambda name: True
+        both: Shows = self.both if session is self.old else both_shareable(session, self.new)
+        return compared_shows(both)
 
     def _title(self) -> Text:
         d = self.diff
@@ -153,21 +164,24 @@ class CompareAccountScreen(Dialog[None]):
         return table
 
     def _history(self) -> Table:
-        """The account in each session; each column only when its field may show."""
+        """The account in each session; each column where a row may show its field, each cell
+        only where its session's row may (`_session_shows`)."""
         table = Table(title="History across sessions", title_justify="left", expand=True,
                       box=None, header_style="bold", pad_edge=False)
         table.add_column("Session", no_wrap=True)
-        columns = [c for c in HISTORY_COLUMNS if self._shown(c[1])]
+        rows = [(session, self._session_shows(session)) for session in self.timeline]
+        columns = [c for c in HISTORY_COLUMNS if any(shows(c[1]) for _, shows in rows)]
         for head, _, _, layout in columns:
             table.add_column(head, **layout)
-        for session in self.timeline:
+        for session, shows in rows:
             account = find_account(session, self.diff.key)
             when = session.date.isoformat()
             if account is None:
                 absent = ["not in overlap", *[""] * len(columns)][:len(columns)]
                 table.add_row(when, *absent, style="dim")
                 continue
-            table.add_row(when, *(cell(account) for _, _, cell, _ in columns))
+            table.add_row(when, *(cell(account) if shows(name) else PRIVATE
+                                  for _, name, cell, _ in columns))
         return table
 
     def action_close(self) -> None:

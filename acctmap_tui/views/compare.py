@@ -2,9 +2,9 @@
 
 `SessionShelf` reads the session files of a folder once per file version; the Compare screen fills
 it from a worker thread (`scan`) and draws from what it holds (`cached`), so no file is read on the
-UI thread and none is read twice. `CompareView` holds the chosen prior session, the filter and the
-share policy, and answers which account diffs, changes, summary metrics and last session's actions
-the screen may show (the metrics and actions by the partner-safe diff's rule, core.compare).
+UI thread and none is read twice. `CompareView` holds the chosen prior session, the filter and what
+may show, and answers which account diffs, changes, summary metrics and last session's actions the
+screen may show (by the partner-safe diff's rule, core.compare: both sessions' marks).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from acctmap_tui.core.compare import (
     CHANGED, GONE, NEW, SAME, AccountDiff, ActionReview, PartnerMismatch, SessionDiff, Summary,
-    actions_shown, count_actions, diff_sessions, partnership_key, private_metrics,
-    shareable_actions, shareable_summary,
+    actions_shown, count_actions, diff_sessions, partnership_key, shareable_actions,
+    shareable_summary,
 )
 from acctmap_tui.core.model import AcctmapError, Session
 from acctmap_tui.core.session import SessionInfo, describe, load, newest_first, session_files
@@ -87,7 +87,9 @@ class CompareView:
     """The Compare screen's state: the prior session, the diff, the filter, what may show."""
 
     def __init__(self, shows: Callable[[str], bool]) -> None:
-        self.shows = shows  # compared field name -> may it show now (share policy + view)
+        # compared field name -> may it show now: in the share-safe view, by both compared
+        # sessions' marks (the partner-safe diff's rule, core.compare.both_shareable)
+        self.shows = shows
         self.shelf = SessionShelf()
         self.prior: Session | None = None
         self.prior_path: Path | None = None
@@ -190,10 +192,6 @@ class CompareView:
         """The summary metrics the screen may show."""
         assert self.diff is not None
         return shareable_summary(self.diff.summary, self.shows)
-
-    def hidden_metrics(self) -> set[str]:
-        """The summary metrics the screen may not show (also left out of the history chart)."""
-        return private_metrics(self.shows)
 
     def actions_shown(self) -> bool:
         """Whether last session's actions may be listed."""

@@ -20,6 +20,7 @@ from acctmap_tui.core.categorize import apply_categories
 from acctmap_tui.core.model import OURS, PARTNER, PROSPECT, SESSION_SIDE, Session
 from acctmap_tui.core.normalize import name_key
 from acctmap_tui.core.score import rescore
+from acctmap_tui.core.sharing import default_field_policy
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.compare import CompareScreen
 from acctmap_tui.screens.compare_account import CompareAccountScreen
@@ -159,6 +160,49 @@ async def test_private_call_fields_leave_actions_and_history(
             assert {OLD_OWNER, OLD_ACTION} <= actions and {OWNER, OLD_OWNER} <= history
 
 
+EARLIER_PRIVATE = ("category", "owner", "next_action", "due")
+
+
+async def test_what_the_earlier_session_kept_private_stays_private(sessions_dir: Path) -> None:
+    """Audit 11 F2: last quarter marked its categories, owners, next actions and due dates
+    private; this session shares them. The share-safe view follows the partner-safe diff (a
+    field shows where both sessions share it): none of last quarter's values shows, in the
+    changes, its actions, the summary's "Then" column, the chart or the account's history."""
+    wb = workbench()
+    earlier = last_quarter(wb.session)
+    # a change both sessions share (with the category private, so is our status: FOLLOWS)
+    next(a for a in earlier.accounts if a.ours.name == ACCOUNT).theirs.name = "Blue Harbour"
+    earlier.fields = default_field_policy(earlier)
+    for f in earlier.fields:
+        f.shareable = f.shareable and not (f.side == SESSION_SIDE and f.name in EARLIER_PRIVATE)
+    session_io.save(earlier, sessions_dir / "2026-Q3-northwind-globex.toml")
+    wb.session.agenda.current = "assign"
+    app = AcctmapApp(wb, sessions_dir, autosave_delay=600)
+    old_markers = (OLD_OWNER, OLD_ACTION, OLD_DUE, "warm intro converted")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await compare_with_last_quarter(pilot)
+        for share_safe in (False, True):
+            if share_safe:
+                await toggle_share_safe(pilot)
+            changes = {m for m in old_markers if m in names_seen(app)}
+            summary = text_of(screen, "#compare-summary")
+            chart = text_of(screen, "#compare-history")
+            actions, history = await actions_and_history(pilot, *old_markers)
+            dialog_text = await open_account(pilot, ACCOUNT)
+            if not share_safe:  # the check can fail
+                assert changes == set(old_markers) and {OLD_OWNER, OLD_ACTION} <= history
+                assert "SHARED" in summary and "(private)" not in chart + dialog_text
+                continue
+            assert not changes | actions | history, "\n".join(screen_lines(app))
+            await pilot.press("a")
+            await pilot.pause()
+            assert "last session's actions are private" in "\n".join(screen_lines(app))
+            assert "SHARED" not in summary, summary  # no "Then" (nor "Now") per category
+            shared_row = next(line for line in chart.splitlines() if "SHARED" in line)
+            assert shared_row.split()[1] == "(private)", chart  # last quarter's column
+            assert OWNER in dialog_text and "(private)" in dialog_text  # this quarter's row
+
+
 PAST, FUTURE = date(2026, 10, 1), date.fromisoformat(OLD_DUE)  # before / after this session
 
 
@@ -253,11 +297,14 @@ async def test_activation_rate_hidden_by_the_partner_safe_rule(sessions_dir: Pat
         await toggle_share_safe(pilot)  # the priority is private by default
         assert not on_screen(app, "Activation"), "\n".join(screen_lines(app))
         assert summary.display and chart.display
-        # the same rule as the partner-safe diff: shown once the priority is shared
+        # the same rule as the partner-safe diff: the summary shows it once both sessions share
+        # the priority; the chart shows each session's where that session shares it
         app.workbench.set_shareable(SESSION_SIDE, "priority", True)
         await pilot.pause()
-        assert on_screen(app, "Activation rate", "Activation ") == {"Activation rate",
-                                                                    "Activation "}
+        assert on_screen(app, "Activation rate", "Activation ") == {"Activation "}
+        chart = text_of(screen, "#compare-history")
+        then, now = next(line for line in chart.splitlines() if "Activation" in line).split()[1:]
+        assert then == "(private)" and now.endswith("%"), chart
 
 
 def save_other_partnership(sessions_dir: Path, wb: Workbench) -> None:
@@ -448,7 +495,8 @@ def test_the_account_dialog_makes_the_policy_once_per_drawing(policies_made: lis
     made.clear()
     dialog = CompareAccountScreen(d, old, wb.session, [old, wb.session], private=True)
     title, fields, history = dialog._title(), dialog._fields(), dialog._history()
-    assert len(made) == 1 and made[0] is wb.session  # the fields, the columns, the name: one
+    # both sessions' (the fields, the name), and each history row's: never one per field asked
+    assert {id(s) for s in made} == {id(old), id(wb.session)} and len(made) <= 4
     assert [c.header for c in history.columns] == [  # owner and priority private
         "Session", "Category", "Next action", "State"]
     assert "owner" not in {str(row) for row in fields.columns[0].cells}
