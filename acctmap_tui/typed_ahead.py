@@ -12,6 +12,11 @@ Now a key handed to a screen that is no longer on top when it comes back, or tha
 while the screen on top is not yet mounted, is held, and handed again, in the order typed, to
 the screen on top once it is mounted: "o", "Dana", enter fills the owner dialog and saves it;
 "l3" opens the level picker and picks 3; "2ar" accepts and rejects on the review queue.
+
+A key with a priority binding (`p`, the share-safe view, from any screen) runs as it arrives,
+before the keys typed ahead of it have: "xplan" switched the view and saved "lan". While keys
+are on their way, it is held behind them too, and runs (or is typed) against what is on top
+once they have.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from typing import Any
 
 from textual import events
 from textual.app import App
+
+
+WAIT_MOST = 20  # refreshes held keys wait for the keys typed before them
 
 
 class TypedAheadKeys(App[None]):
@@ -51,17 +59,28 @@ class TypedAheadKeys(App[None]):
         except Exception:  # no screen yet (starting) or none left (closing)
             return False
 
+    def _jumps_ahead(self, key: events.Key) -> bool:
+        """A priority key arriving while keys typed before it are still on their way."""
+        if not self._handed_on:
+            return False
+        active = self.screen.active_bindings.get(key.key)
+        return active is not None and active.binding.priority
+
     def _hold(self, key: events.Key) -> None:
         if not self._held:
             self.call_after_refresh(self._hand_on_held)
         self._held.append(events.Key(key.key, key.character))  # a new key: not handed on yet
 
-    def _hand_on_held(self) -> None:
+    def _hand_on_held(self, waited: int = 0) -> None:
         if not self._held:
             return
-        if not self._screen_ready():
-            self.call_after_refresh(self._hand_on_held)
+        # wait for the screen on top, and for the keys typed before these to have run (the
+        # `x` that opens the field a held `p` is typed into); a key some widget kept alive
+        # would seem to be on its way for ever: after WAIT_MOST refreshes they go anyway
+        if not self._screen_ready() or (self._handed_on and waited < WAIT_MOST):
+            self.call_after_refresh(self._hand_on_held, waited + 1)
             return
+        self._handed_on.clear()  # what is left after the wait is not on its way
         held, self._held = self._held, []
         for key in held:
             self._again.add(key)
@@ -72,7 +91,10 @@ class TypedAheadKeys(App[None]):
             if not event.is_forwarded:  # arriving: it goes to the widget focused now
                 if event in self._again:
                     self._again.discard(event)
-                elif self._held or not self._screen_ready():
+                    if self._held or self._jumps_ahead(event):  # the rest wait behind it
+                        self._hold(event)
+                        return
+                elif self._held or not self._screen_ready() or self._jumps_ahead(event):
                     self._hold(event)  # behind the keys held, or for a screen still mounting
                     return
                 self._handed_on.add(event)

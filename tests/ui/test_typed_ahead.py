@@ -277,3 +277,22 @@ async def test_a_dialog_closed_under_the_command_palette_closes_once_back_on_top
         await settle(pilot)
         assert dialog not in app.screen_stack and not isinstance(app.screen, (CommandPalette, SaveAsDialog))
         assert wb.path == sessions_dir / "later.toml" and wb.path.is_file()
+
+
+@pytest.mark.parametrize("share_safe", [False, True])
+async def test_a_p_typed_ahead_of_a_dialog_goes_into_its_field_and_leaves_the_view_as_it_was(
+        sessions_dir: Path, share_safe: bool) -> None:
+    """`p` is a priority key (the share-safe view, from any screen): it ran as it arrived, ahead
+    of the `x` still on its way to open the field, so "xplan joint webinar" switched the view and
+    saved "lan joint webinar" (audit 12 F3)."""
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        app.share_safe = share_safe
+        await pilot.pause()
+        await go_to(pilot, "Fjord Systems AS")
+        burst(app, "x", *"plan joint webinar", "enter", "o", *"peter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AssignScreen) and app.share_safe is share_safe
+        account = next(a for a in wb.session.accounts if a.ours.name == "Fjord Systems AS")
+        assert (account.next_action, account.owner) == ("plan joint webinar", "peter")
