@@ -24,6 +24,7 @@ from textual.widgets import Footer, Label
 
 from acctmap_tui.core.categorize import OverlapFigures
 from acctmap_tui.widgets.agenda_strip import SHORT_LABELS, AgendaStrip
+from acctmap_tui.widgets.fast_table import drop_detached_watchers
 from acctmap_tui.core.model import CATEGORIES, PHASE_LABELS, SESSION_SIDE, Session
 
 if TYPE_CHECKING:
@@ -268,6 +269,10 @@ class AgendaFooter(Footer):
     AgendaFooter.-compact KeyGroup.-compact { padding-left: 0; }
     AgendaFooter.-compact FooterKey.-command-palette { padding-right: 1; }
     """
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        drop_detached_watchers(self, "compact")  # the old keys' (Textual issue #6666)
 
     def on_resize(self, event: events.Resize) -> None:
         self.compact = event.size.width < self.NARROW

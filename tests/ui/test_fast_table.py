@@ -69,3 +69,53 @@ async def test_rows_written_in_one_pass_keep_order_cursor_and_cells():
         assert again is lines
         moved = table._render_cell(2, 0, table.rich_style, 10)
         assert all(seg.style and seg.style.meta.get("row") == 2 for line in moved for seg in line)
+
+
+async def test_textual_keeps_a_footers_key_watchers_where_they_are_dropped():
+    """`drop_detached_watchers` edits the list `textual.reactive._watch` keeps: fails loudly when
+    Textual keeps watchers elsewhere (then re-check it, and whether issue #6666 is fixed)."""
+    from textual.widgets import Footer
+
+    class FooterApp(App[None]):
+        BINDINGS = [("x", "bell", "Bell")]
+
+        def compose(self) -> ComposeResult:
+            yield Footer()
+
+    app = FooterApp()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        footer = app.query_one(Footer)
+        watchers = getattr(footer, fast_table.WATCHERS)["compact"]
+        assert watchers and all(isinstance(pair, tuple) and len(pair) == 2 for pair in watchers)
+        app.screen.refresh_bindings()  # the footer composes its keys anew
+        for _ in range(3):
+            await pilot.pause()
+        assert fast_table.drop_detached_watchers(footer, "compact") > 0
+        assert all(owner.is_attached for owner, _ in watchers)
+
+
+async def test_switching_phases_keeps_no_old_footer_keys(sessions_dir):
+    """Each phase switch left the footer's old keys alive (26 a switch, the whole call long:
+    audit 12, memory grew 0.7 MB a switch)."""
+    import gc
+
+    from textual.widgets._footer import FooterKey
+
+    from acctmap_tui.app import AcctmapApp
+    from tests.ui.factory import small_workbench
+
+    def keys_alive() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, FooterKey))
+
+    app = AcctmapApp(small_workbench(), sessions_dir, autosave_delay=600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for phase in "2323":  # each phase built once
+            await pilot.press(phase)
+            await pilot.pause()
+        before = keys_alive()
+        for phase in "23" * 15:
+            await pilot.press(phase)
+            await pilot.pause()
+        assert keys_alive() <= before + 30, (before, keys_alive())
