@@ -184,6 +184,24 @@ class ReviewCommands(ListedCommands):
 
 
 
+def status_message(counts: dict[str, int], in_view: int, shown: int, filtered: bool) -> str:
+    """The line under the tabs: what the table holds first (the filter's matches, the first rows
+    of a view too big to show whole), then the counts, which the tabs repeat. One line: the
+    pane is ~60 columns at 120, and what it cannot hold is cut at the end."""
+    parts = []
+    if filtered:
+        parts.append(f"filter matches {in_view:,}")
+    if shown < in_view:
+        parts.append(f"showing the first {shown:,}" if filtered
+                     else f"showing the first {shown:,} of {in_view:,}: / finds the rest")
+    if counts[QUEUE]:
+        parts.append(f"{counts[QUEUE]:,} to review · {counts[OVERLAP]:,} in the overlap · "
+                     f"{counts[REJECTED_VIEW]:,} rejected")
+    else:
+        parts.append(f"Review queue empty — {counts[OVERLAP]:,} accounts in the overlap")
+    return " · ".join(parts)
+
+
 class ReviewScreen(PhaseScreen):
     """Review & categorize: decide each candidate pair and check its category."""
 
@@ -463,16 +481,8 @@ class ReviewScreen(PhaseScreen):
             tab = tabs.get_tab(f"view-{view}")
             if tab is not None:
                 tab.label = f"{VIEW_LABELS[view]} ({counts[view]:,})"
-        if counts[QUEUE]:
-            message = (f"{counts[QUEUE]:,} to review · {counts[OVERLAP]:,} in the overlap · "
-                       f"{counts[REJECTED_VIEW]:,} rejected")
-        else:
-            message = f"Review queue empty — {counts[OVERLAP]:,} accounts in the overlap"
-        if text.strip():
-            message += f" · filter matches {in_view:,}"
-        if shown < in_view:
-            message += f" · showing the first {shown:,}: filter (/) to find others"
-        self.query_one("#review-status", Static).update(Text(message))
+        self.query_one("#review-status", Static).update(
+            Text(status_message(counts, in_view, shown, bool(text.strip()))))
         self._counts = counts
 
     def _show_current(self, keep_alternative: bool = False) -> None:
