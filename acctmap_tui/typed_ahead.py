@@ -21,6 +21,7 @@ once they have.
 
 from __future__ import annotations
 
+import bisect
 import weakref
 from typing import Any
 
@@ -40,6 +41,10 @@ class TypedAheadKeys(App[None]):
         self._stale: weakref.WeakSet[events.Key] = weakref.WeakSet()  # handed to a screen gone
         self._held: list[events.Key] = []  # to hand on again, in the order typed
         self._again: weakref.WeakSet[events.Key] = weakref.WeakSet()  # handed on again now
+        # when each key arrived: a key handed to a screen gone comes back after keys typed
+        # later were held for the new one ("mbelhelyorpartners" searched "partnersbelhelyor")
+        self._typed: weakref.WeakKeyDictionary[events.Key, int] = weakref.WeakKeyDictionary()
+        self._arrived = 0
 
     def hold_keys_in_flight(self) -> None:
         """The keys already handed on wait for the screen on top once it is ready: on every
@@ -69,7 +74,9 @@ class TypedAheadKeys(App[None]):
     def _hold(self, key: events.Key) -> None:
         if not self._held:
             self.call_after_refresh(self._hand_on_held)
-        self._held.append(events.Key(key.key, key.character))  # a new key: not handed on yet
+        held = events.Key(key.key, key.character)  # a new key: not handed on yet
+        self._typed[held] = self._typed.get(key, self._arrived)
+        bisect.insort(self._held, held, key=self._typed.__getitem__)  # in the order typed
 
     def _hand_on_held(self, waited: int = 0) -> None:
         if not self._held:
@@ -89,6 +96,8 @@ class TypedAheadKeys(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             if not event.is_forwarded:  # arriving: it goes to the widget focused now
+                if event not in self._typed:
+                    self._typed[event] = self._arrived = self._arrived + 1
                 if event in self._again:
                     self._again.discard(event)
                     if self._held or self._jumps_ahead(event):  # the rest wait behind it
