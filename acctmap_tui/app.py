@@ -191,8 +191,8 @@ class AcctmapApp(TypedAheadKeys):
             if name not in (self.current_mode, "load"):
                 self.remove_mode(name)
                 self.add_mode(name, screen)
-        if workbench.dirty:
-            self._schedule_autosave()
+        # no autosave before the first edit: a new session is unsaved, but the lists make it
+        # again, and its recovery file (14 MB at 50k) offered "unsaved work" that never was
         if not self._offer_recovery():  # else the answer shows the phase (`_restore_choice`)
             self._show_phase(mode)
         self._lists_note()

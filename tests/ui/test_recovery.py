@@ -30,6 +30,22 @@ SIZE = (120, 40)
 # --- an unsaved new session is found again ---------------------------------------------------------
 
 
+async def test_a_new_session_with_no_edit_writes_no_recovery_file(tmp_path: Path,
+                                                                   sessions_dir: Path) -> None:
+    """Opened to look, then the window closed: the next `acctmap new` asked to restore "unsaved
+    work" that never was (14 MB a run at 50k, audit 12). The lists make the session again."""
+    ours, theirs = _write_lists(tmp_path)
+    app = AcctmapApp(sessions_dir=sessions_dir, load=LoadRequest(ours, theirs), autosave_delay=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(app)
+        await pilot.pause()
+        assert app.workbench.dirty and app._autosave_timer is None  # unsaved, nothing to keep
+        app.workbench.set_icp_notes("an edit")
+        assert app._autosave_timer is not None  # the first edit schedules it
+        app._autosave_timer.stop()
+    assert not any(sessions_dir.glob("*recovery*"))
+
+
 async def test_new_a_b_edit_kill_and_new_a_b_again_offers_the_edit(tmp_path: Path,
                                                                     sessions_dir: Path) -> None:
     ours, theirs = _write_lists(tmp_path)
