@@ -261,7 +261,9 @@ class LoadScreen(Screen):
         self.query_one("#load-title", Label).update(Content(f"Loading {request.describe()}"))
         self.query_one("#load-bar", ProgressBar).update(progress=0)
         self._last_percent = -1
-        self.load_lists(request)
+        # the screen paints first: the reading thread holds the interpreter for most of its
+        # time, and at 50k the terminal stayed blank for 2 s, then showed "Reading…" once done
+        self.call_after_refresh(self.load_lists, request)
 
     def _progress(self, percent: float, stage: str | None = None) -> None:
         """Called on the UI thread."""
