@@ -1,8 +1,10 @@
 """The "Export action list" dialog: format, top N, partner-safe or internal, and the file name.
 
 It shows the columns the file will hold before anything is written, writes with
-`core.export.write_export`, and keeps any failure (a folder that cannot be written, a bad number)
-inside the dialog. On success it returns an `ExportDone` the app turns into a notification.
+`core.export.write_export` in a worker thread (an Excel file of a 50k session takes ~2 s: the
+dialog says "Exporting…", its fields wait, and a second enter does nothing), and keeps any failure
+(a folder that cannot be written, a bad number) inside the dialog. On success it returns an
+`ExportDone` the app turns into a notification.
 
 Top N picks accounts by priority: it is not offered for a list that keeps to the shared fields
 (partner-safe, or a CRM import file) while the priority is private (`export.top_allowed`, the rule
@@ -20,11 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from acctmap_tui.core import session as session_io
@@ -41,6 +44,7 @@ from acctmap_tui.core.export import (
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput, Typed, field_value
+from acctmap_tui.screens.worker_report import report_back
 
 if TYPE_CHECKING:
     from acctmap_tui.app import AcctmapApp
@@ -130,6 +134,8 @@ class ExportDialog(Dialog[ExportDone | None]):
         self.folder = suggested.parent
         self.suggested = suggested
         self.top_typed = str(workbench.session.scoring.top_n)  # Top N while it is not offered
+        self.exporting = False  # the file is being written (in a worker thread)
+        self._focused_before: Widget | None = None  # focused again if the write fails
 
     @property
     def overlap_size(self) -> int:
@@ -177,8 +183,9 @@ class ExportDialog(Dialog[ExportDone | None]):
 
     def action_share_fields(self) -> None:
         """ctrl+o: the app's sharing dialog, over this one (the app's own key does nothing
-        under a dialog)."""
-        self.app.action_share_fields()
+        under a dialog); not while the file is written from the marks."""
+        if not self.exporting:
+            self.app.action_share_fields()
 
     # --- what will be written ---------------------------------------------------------------
 
@@ -283,6 +290,8 @@ class ExportDialog(Dialog[ExportDone | None]):
     def action_export(self, typed: Typed | None = None) -> None:
         """Write the file; stay open with the reason when it cannot be written (`typed`: the
         field enter was pressed in, and its text then)."""
+        if self.exporting:  # a second enter while the first one's file is written
+            return
         try:
             top = parse_top(field_value(self, "#export-top", typed)) if self.top_offered else None
         except ValueError as err:
@@ -298,15 +307,41 @@ class ExportDialog(Dialog[ExportDone | None]):
                              "accounts on Prioritize, or leave Top N blank for every account."
                              if top is not None else "The overlap is empty: there is nothing to export.")
             return
-        try:
-            written = write_export(self.workbench.session, path, self.fmt, top=top,
-                                   partner_safe=self.partner_safe)
-        except (OSError, AcctmapError) as err:
-            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-            self._show_error(f"Could not export: {reason}")
-            return
-        self.dismiss(ExportDone(written, self.fmt, count, self.partner_safe))
+        self._show_exporting(True)
+        self.query_one("#export-hint", Static).update(
+            Content(f"Exporting {count:,} accounts to {path}…"))
+        self._write(path, self.fmt, top, self.partner_safe, count)
+
+    # A description, so Textual does not repr the arguments
+    @work(thread=True, exclusive=True, group="export", description="export")
+    def _write(self, path: Path, fmt: str, top: int | None, partner_safe: bool, count: int) -> None:
+        def job() -> ExportDone:
+            try:
+                written = write_export(self.workbench.session, path, fmt, top=top,
+                                       partner_safe=partner_safe)
+            except OSError as err:
+                raise AcctmapError(err.strerror or str(err)) from err
+            return ExportDone(written, fmt, count, partner_safe)
+
+        report_back(self.app, job, self.dismiss, self._export_failed, "while exporting")
+
+    def _export_failed(self, reason: str) -> None:
+        self._show_exporting(False)
+        self._show_hint()
+        self._show_error(f"Could not export: {reason}")
+
+    def _show_exporting(self, exporting: bool) -> None:
+        """While the file is written the fields and buttons wait (greyed), and Export says so."""
+        self.exporting = exporting
+        box = self.query_one("#export-box")
+        if exporting:
+            self._focused_before = self.focused
+        box.disabled = exporting
+        self.query_one("#export-write", Button).label = "Exporting…" if exporting else "Export"
+        if not exporting and self._focused_before is not None:
+            self._focused_before.focus()
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.exporting:  # the file is on its way: the dialog closes once it is written
+            self.dismiss(None)
