@@ -13,7 +13,7 @@ from textual.worker import WorkerCancelled
 from acctmap_tui.core import export
 from acctmap_tui.screens import export_dialog
 from acctmap_tui.screens.export_dialog import ExportDialog
-from tests.ui.test_sharing import SIZE, make_app, notices, open_export
+from tests.ui.test_sharing import SIZE, export_to, make_app, notices, open_export
 
 
 class SlowWrite:
@@ -30,17 +30,6 @@ class SlowWrite:
         if self.fail is not None:
             raise self.fail
         return export.write_export(*args, **kwargs)
-
-
-async def enter_in_name(pilot, dialog: ExportDialog, path: Path) -> None:
-    """Every account of the overlap (Top N blank) to `path`, enter in the file box."""
-    dialog.query_one("#export-top", Input).value = ""
-    name = dialog.query_one("#export-name", Input)
-    name.value = str(path)
-    name.focus()
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def written(app) -> None:
@@ -63,7 +52,7 @@ async def test_the_dialog_says_exporting_ignores_a_second_enter_then_closes(
     target = sessions_dir / "actions.xlsx"
     async with app.run_test(size=SIZE) as pilot:
         dialog = await open_export(pilot)
-        await enter_in_name(pilot, dialog, target)
+        await export_to(pilot, target, top="")  # every account
         assert app.screen is dialog and slow.calls == 1
         assert "Exporting 10 accounts to" in hint(dialog)
         assert str(dialog.query_one("#export-write", Button).label) == "Exporting…"
@@ -90,7 +79,7 @@ async def test_a_write_that_fails_shows_why_in_the_dialog_which_can_try_again(
     app = make_app(sessions_dir)
     async with app.run_test(size=SIZE) as pilot:
         dialog = await open_export(pilot)
-        await enter_in_name(pilot, dialog, sessions_dir / "locked.csv")
+        await export_to(pilot, sessions_dir / "locked.csv", top="")  # every account
         slow.go.set()
         await written(app)
         await pilot.pause()
@@ -102,7 +91,7 @@ async def test_a_write_that_fails_shows_why_in_the_dialog_which_can_try_again(
         assert name.has_focus and not name.disabled  # back to the field, to try another name
 
         slow.fail = None  # the second try writes it
-        await enter_in_name(pilot, dialog, sessions_dir / "other.csv")
+        await export_to(pilot, sessions_dir / "other.csv", top="")  # every account
         await written(app)
         await pilot.pause()
         assert not isinstance(app.screen, ExportDialog) and (sessions_dir / "other.csv").exists()
