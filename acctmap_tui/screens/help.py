@@ -19,6 +19,7 @@ from acctmap_tui.core.model import PHASE_LABELS, Agenda
 from acctmap_tui.screens.dialogs import Dialog, fit_height, lines_left
 
 HELP_KEYS = ("question_mark", "f1")
+TEXTUAL_SCREEN_ACTIONS = frozenset(b.action for b in Screen.BINDINGS if isinstance(b, Binding))
 
 
 # Where a key comes from, as help groups them, in the order it lists them.
@@ -42,7 +43,9 @@ def keys_of(screen: Screen) -> list[KeyHelp]:
         binding: Binding = active.binding
         if not binding.description or key in HELP_KEYS or binding.action.startswith("app.focus"):
             continue
-        group = EVERYWHERE if active.node is app else OWN if active.node is screen else MOVING
+        # a key every Textual screen has (ctrl+c copies the selected text) is no key of this one
+        everywhere = active.node is app or binding.action in TEXTUAL_SCREEN_ACTIONS
+        group = EVERYWHERE if everywhere else OWN if active.node is screen else MOVING
         display = app.get_key_display(binding) if binding.key_display is None else binding.key_display
         rows.setdefault((binding.description, group), []).append(display or key)
     return [KeyHelp(" ".join(dict.fromkeys(keys)), what, group)

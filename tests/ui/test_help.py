@@ -119,3 +119,5 @@ async def test_a_screens_own_keys_come_before_its_tables_cursor_keys(sessions_di
         assert "On this screen" in shown and "Edit" in shown and "Owner" in shown, shown
         text = _text(app.screen)
         assert text.index("Next action") < text.index("Moving around") < text.index("Cursor up")
+        # Textual's own screen key (copy) is listed with the app's, not as Assign's
+        assert text.index("Everywhere") < text.index("Copy selected text")
