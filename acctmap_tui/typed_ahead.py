@@ -22,14 +22,16 @@ once they have.
 from __future__ import annotations
 
 import bisect
+import time
 import weakref
 from typing import Any
 
 from textual import events
 from textual.app import App
+from textual.binding import Binding
 
 
-WAIT_MOST = 20  # refreshes held keys wait for the keys typed before them
+WAIT_MOST_S = 1.0  # how long held keys wait for the keys typed before them to have run
 
 
 class TypedAheadKeys(App[None]):
@@ -45,12 +47,15 @@ class TypedAheadKeys(App[None]):
         # later were held for the new one ("mbelhelyorpartners" searched "partnersbelhelyor")
         self._typed: weakref.WeakKeyDictionary[events.Key, int] = weakref.WeakKeyDictionary()
         self._arrived = 0
+        self._handling: events.Key | None = None  # back at the app, its bindings running
 
     def hold_keys_in_flight(self) -> None:
         """The keys already handed on wait for the screen on top once it is ready: on every
         screen change, and for a change that moves the cursor when its notice arrives (undo
         puts it on the pair restored: `r`, ctrl+z, `a` in one burst accepted the next pair)."""
-        self._stale.update(self._handed_on)
+        # not the key being handled now: its own binding made the change (`o` opened the owner
+        # dialog), and it never comes back
+        self._stale.update(key for key in self._handed_on if key is not self._handling)
         self._handed_on.clear()
 
     def typed_before_the_change(self, key: events.Key) -> bool:
@@ -65,11 +70,26 @@ class TypedAheadKeys(App[None]):
             return False
 
     def _jumps_ahead(self, key: events.Key) -> bool:
-        """A priority key arriving while keys typed before it are still on their way."""
+        """A priority key arriving while keys typed before it are still on their way: the
+        screen's, or the app's (a dialog's bindings leave the app's out, and ctrl+q, run over
+        the Assign editor ahead of the letters still going into it, asked about "de" of
+        "delta", and the `d` answered "quit without saving")."""
         if not self._handed_on:
             return False
+        if key.key in self._app_priority_keys():
+            return True
         active = self.screen.active_bindings.get(key.key)
         return active is not None and active.binding.priority
+
+    @classmethod
+    def _app_priority_keys(cls) -> frozenset[str]:
+        keys = cls.__dict__.get("_priority_keys")
+        if keys is None:
+            bindings = (b for klass in cls.__mro__ for b in klass.__dict__.get("BINDINGS", ())
+                        if isinstance(b, Binding) and b.priority)
+            keys = frozenset(k.strip() for b in bindings for k in b.key.split(","))
+            cls._priority_keys = keys
+        return keys
 
     def _hold(self, key: events.Key) -> None:
         if not self._held:
@@ -78,14 +98,17 @@ class TypedAheadKeys(App[None]):
         self._typed[held] = self._typed.get(key, self._arrived)
         bisect.insort(self._held, held, key=self._typed.__getitem__)  # in the order typed
 
-    def _hand_on_held(self, waited: int = 0) -> None:
+    def _hand_on_held(self, since: float | None = None) -> None:
         if not self._held:
             return
         # wait for the screen on top, and for the keys typed before these to have run (the
-        # `x` that opens the field a held `p` is typed into); a key some widget kept alive
-        # would seem to be on its way for ever: after WAIT_MOST refreshes they go anyway
-        if not self._screen_ready() or (self._handed_on and waited < WAIT_MOST):
-            self.call_after_refresh(self._hand_on_held, waited + 1)
+        # `x` that opens the field a held `p` is typed into, a name still going into its field
+        # when ctrl+q came); a key some widget kept alive would seem to be on its way for
+        # ever: after WAIT_MOST_S they go anyway (a count of refreshes ran out in a few ms)
+        since = time.monotonic() if since is None else since
+        if not self._screen_ready() or (self._handed_on
+                                        and time.monotonic() - since < WAIT_MOST_S):
+            self.call_after_refresh(self._hand_on_held, since)
             return
         self._handed_on.clear()  # what is left after the wait is not on its way
         held, self._held = self._held, []
@@ -111,6 +134,12 @@ class TypedAheadKeys(App[None]):
                 self._stale.discard(event)
                 self._hold(event)
                 return
+            self._handling = event  # a priority binding as it arrives, or a plain one back here
+            try:
+                await super().on_event(event)
+            finally:
+                self._handling = None
+            return
         await super().on_event(event)
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:

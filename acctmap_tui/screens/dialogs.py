@@ -4,6 +4,7 @@ showing private fields, carrying another partnership's prior session; and what e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from typing import ClassVar
@@ -181,6 +182,11 @@ class FieldInput(Input):
     from a spreadsheet) fills this field and the ones after it, a cell each, as typing it with
     tab between would."""
 
+    # Where the cursor goes on enter, at once (a screen's filter gives it back to its table):
+    # moved when the screen handled Submitted, a `p` typed behind the enter found the filter
+    # still focused and was typed into it instead of switching the share-safe view.
+    leave_to: Callable[[], Widget] | None = None
+
     async def _on_key(self, event: events.Key) -> None:
         held = getattr(self.app, "typed_before_the_change", None)
         if held is not None and held(event):
@@ -196,6 +202,8 @@ class FieldInput(Input):
             event.stop()
             event.prevent_default()
             await self.action_submit()
+            if self.leave_to is not None:
+                self.screen.set_focus(self.leave_to())
             if held is not None:
                 self.app.hold_keys_in_flight()
             return

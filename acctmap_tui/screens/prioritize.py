@@ -39,6 +39,7 @@ from acctmap_tui.core.model import CATEGORY_BY_KEY, OURS, PARTNER, SESSION_SIDE
 from acctmap_tui.core.score import max_priority
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
+from acctmap_tui.screens.dialogs import FieldInput
 from acctmap_tui.screens.prioritize_level import LevelPicker
 from acctmap_tui.screens.prioritize_weights import FactorsScreen
 from acctmap_tui.views.prioritize import FACTOR_PREFIX, SORT_NAMES, ColumnSpec, PrioritizeView
@@ -125,8 +126,10 @@ class PrioritizeScreen(FitsTableWidth, PhaseScreen):
             yield AccountTable(self.view.cell, id="prio-table", fixed_columns=2,
                                page_size=self.PAGE_SIZE)
             yield Static(id="prio-detail")
-            yield Input(id="prio-filter", placeholder="Filter by name, domain or owner  "
-                        "(enter: keep, esc: clear)")
+            box = FieldInput(id="prio-filter", placeholder="Filter by name, domain or owner  "
+                             "(enter: keep, esc: clear)")
+            box.leave_to = lambda: self.table  # at enter: a `p` typed behind it is the view's
+            yield box
         yield AgendaFooter()
 
     def on_mount(self) -> None:

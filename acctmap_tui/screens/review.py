@@ -50,6 +50,7 @@ from acctmap_tui.core.score import names_order
 from acctmap_tui.core.sharing import HIDDEN_NAME, Shows, searchable_texts
 from acctmap_tui.core.workbench import Change, ChangeKind
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
+from acctmap_tui.screens.dialogs import FieldInput
 from acctmap_tui.screens.review_category import AUTOMATIC, CategoryDialog
 from acctmap_tui.screens.review_pair import PairDialog
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
@@ -261,8 +262,10 @@ class ReviewScreen(PhaseScreen):
                             id="review-tabs")
                 tabs.can_focus = False
                 yield tabs
-                yield Input(placeholder="/ filter by name or domain", id="review-filter",
-                            compact=True)
+                box = FieldInput(placeholder="/ filter by name or domain", id="review-filter",
+                                 compact=True)
+                box.leave_to = lambda: self.table  # at enter: a `p` typed behind it is the view's
+                yield box
                 yield Static(id="review-status")
                 yield ReviewTable(id="review-table", cursor_type="row", zebra_stripes=True,
                                   cell_padding=0)

@@ -291,10 +291,12 @@ async def test_a_p_typed_ahead_of_a_dialog_goes_into_its_field_and_leaves_the_vi
         app.share_safe = share_safe
         await pilot.pause()
         await go_to(pilot, "Fjord Systems AS")
-        burst(app, "x", *"plan joint webinar", "enter", "o", *"peter", "enter")
+        burst(app, "x", *"plan joint webinar", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, AssignScreen) and app.share_safe is share_safe
+        burst(app, "o", *"peter", "enter")
+        await settle(pilot)
         account = next(a for a in wb.session.accounts if a.ours.name == "Fjord Systems AS")
+        assert isinstance(app.screen, AssignScreen) and app.share_safe is share_safe
         assert (account.next_action, account.owner) == ("plan joint webinar", "peter")
 
 
@@ -317,3 +319,40 @@ async def test_keys_held_for_a_new_screen_go_on_in_the_order_typed_whatever_orde
         held = "".join(k.key for k in app._held)
         app._held.clear()  # not handed on: the test only looks at the order
         assert held == "belpar"
+
+
+@pytest.mark.parametrize("phase", ["review", "prioritize"])
+async def test_a_p_typed_behind_a_filters_enter_switches_the_view(sessions_dir: Path, phase) -> None:
+    """`/bir`, enter, `p` in one burst: the `p` went into the filter ("birp", nothing matched)
+    and the view stayed as it was (audit 13)."""
+    _, app = app_on(phase, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#review-filter" if phase == "review" else "#prio-filter", Input)
+        burst(app, "slash", "b", "i", "r", "enter", "p")
+        await settle(pilot)
+        assert box.value == "bir" and app.share_safe  # off -> on asks nothing
+
+
+async def test_ctrl_q_typed_right_behind_a_name_asks_about_the_whole_name(sessions_dir: Path) -> None:
+    """Typed in the Assign editor, then ctrl+q at once: the question came before the letters
+    had reached the field ("demo call" asked about and saved "de"; audit 13)."""
+    from acctmap_tui.screens.dialogs import UnsavedChangesDialog
+
+    wb = scored_workbench()
+    app = assign_app(wb, sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await go_to(pilot, "Fjord Systems AS")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"demo", "tab")
+        burst(app, *"deltacall", "ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, UnsavedChangesDialog)
+        assert "owner and next action typed" in str(app.screen.query_one("#unsaved-message").render())
+        await pilot.press("s")
+        await settle(pilot)
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "save"])
+    account = next(a for a in wb.session.accounts if a.ours.name == "Fjord Systems AS")
+    assert (account.owner, account.next_action) == ("demo", "deltacall")
