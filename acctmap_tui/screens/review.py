@@ -184,7 +184,6 @@ class ReviewCommands(ListedCommands):
         ]
 
 
-
 def status_message(counts: dict[str, int], in_view: int, shown: int, filtered: bool) -> str:
     """The line under the tabs: what the table holds first (the filter's matches, the first rows
     of a view too big to show whole), then the counts, which the tabs repeat. One line: the
