@@ -448,9 +448,11 @@ class AcctmapApp(TypedAheadKeys):
         for screen in self.screen_stack:
             screen.post_message(SessionChanged(change))
 
-    def _typed_in_dialogs(self) -> list[Dialog]:
-        """The open dialogs holding typed changes not yet applied (the Assign editor's)."""
-        return [s for s in self.screen_stack if isinstance(s, Dialog) and s.typed_changes()]
+    def _typed_in_dialogs(self) -> list[tuple[Dialog, str]]:
+        """The open dialogs holding typed changes not yet applied (the Assign editor's), each
+        with those changes in words (`Dialog.typed_changes`, which reads the form once)."""
+        return [(s, words) for s in self.screen_stack
+                if isinstance(s, Dialog) and (words := s.typed_changes())]
 
     def _commit_edits(self) -> None:
         """Ask the showing screens to hand pending edits (e.g. notes being typed) to the workbench."""
@@ -851,7 +853,7 @@ class AcctmapApp(TypedAheadKeys):
         if self.workbench is not None:
             self._commit_edits()
         typed = self._typed_in_dialogs()
-        unsaved = self._unsaved_on_leaving([str(dialog.typed_changes()) for dialog in typed])
+        unsaved = self._unsaved_on_leaving([words for _, words in typed])
         if unsaved is None:
             self._drop_undone_recovery()
             self.exit()
@@ -868,7 +870,7 @@ class AcctmapApp(TypedAheadKeys):
             elif choice == "save":
                 # a dialog that cannot apply what was typed (a due date that does not read)
                 # stays open and says why: nothing is saved and acctmap does not quit
-                if all(dialog.apply_typed() for dialog in reversed(typed)):
+                if all(dialog.apply_typed() for dialog, _ in reversed(typed)):
                     self._save_then(self.exit)
 
         title, what = unsaved
