@@ -47,15 +47,16 @@ class TypedAheadKeys(App[None]):
         # later were held for the new one ("mbelhelyorpartners" searched "partnersbelhelyor")
         self._typed: weakref.WeakKeyDictionary[events.Key, int] = weakref.WeakKeyDictionary()
         self._arrived = 0
-        self._handling: events.Key | None = None  # back at the app, its bindings running
+        # the app's priority keys (ctrl+q, p): a dialog's `active_bindings` leave them out
+        self._priority_keys = frozenset(
+            key.strip() for klass in type(self).__mro__ for b in klass.__dict__.get("BINDINGS", ())
+            if isinstance(b, Binding) and b.priority for key in b.key.split(","))
 
     def hold_keys_in_flight(self) -> None:
         """The keys already handed on wait for the screen on top once it is ready: on every
         screen change, and for a change that moves the cursor when its notice arrives (undo
         puts it on the pair restored: `r`, ctrl+z, `a` in one burst accepted the next pair)."""
-        # not the key being handled now: its own binding made the change (`o` opened the owner
-        # dialog), and it never comes back
-        self._stale.update(key for key in self._handed_on if key is not self._handling)
+        self._stale.update(self._handed_on)
         self._handed_on.clear()
 
     def typed_before_the_change(self, key: events.Key) -> bool:
@@ -76,20 +77,10 @@ class TypedAheadKeys(App[None]):
         "delta", and the `d` answered "quit without saving")."""
         if not self._handed_on:
             return False
-        if key.key in self._app_priority_keys():
+        if key.key in self._priority_keys:
             return True
         active = self.screen.active_bindings.get(key.key)
         return active is not None and active.binding.priority
-
-    @classmethod
-    def _app_priority_keys(cls) -> frozenset[str]:
-        keys = cls.__dict__.get("_priority_keys")
-        if keys is None:
-            bindings = (b for klass in cls.__mro__ for b in klass.__dict__.get("BINDINGS", ())
-                        if isinstance(b, Binding) and b.priority)
-            keys = frozenset(k.strip() for b in bindings for k in b.key.split(","))
-            cls._priority_keys = keys
-        return keys
 
     def _hold(self, key: events.Key) -> None:
         if not self._held:
@@ -134,12 +125,6 @@ class TypedAheadKeys(App[None]):
                 self._stale.discard(event)
                 self._hold(event)
                 return
-            self._handling = event  # a priority binding as it arrives, or a plain one back here
-            try:
-                await super().on_event(event)
-            finally:
-                self._handling = None
-            return
         await super().on_event(event)
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
