@@ -8,8 +8,8 @@ Status words nobody understood leave accounts without a category: `m` opens the 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
 import re
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from rich.console import Group

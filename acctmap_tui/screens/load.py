@@ -56,6 +56,8 @@ class FormField(FieldInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(select_on_focus=False, **kwargs)
+
+
 PATH_FIELDS = ("ours-path", "theirs-path", "prior-path", "key-path")  # fields the picker can fill
 
 LoadRequest = SessionRequest  # the name the app and its tests know the request by
@@ -117,17 +119,17 @@ class LoadScreen(Screen):
                 with Horizontal(classes="load-row"):
                     yield Label("Columns", classes="load-label")
                     yield FormField(placeholder="optional, ours: name=Account,domain=Web,status=Stage",
-                                     id="ours-columns")
+                                    id="ours-columns")
                     yield FormField(placeholder="optional, partner's: name=...,domain=...",
-                                     id="theirs-columns")
+                                    id="theirs-columns")
                 with Horizontal(classes="load-row"):
                     yield Label("Prior session", classes="load-label")
                     yield FormField(placeholder="optional: a saved session to carry forward (.toml)",
-                                     id="prior-path")
+                                    id="prior-path")
                 with Horizontal(classes="load-row"):
                     yield Label("Key file", classes="load-label")
                     yield FormField(placeholder="only for a hashed list: the shared key (acctmap keygen)",
-                                     id="key-path")
+                                    id="key-path")
                 with Horizontal(classes="load-row"):
                     yield Static("Or pick a file below (enter): it fills the field you were last in.",
                                  classes="load-hint", id="load-pick-hint")
