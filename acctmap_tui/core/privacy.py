@@ -33,6 +33,7 @@ KEY_BYTES = 32
 MIN_KEY_BYTES = 32  # 256 bits
 KEY_FILE_LIMIT = 4096  # bytes; a key is one line of hex digits (64 for a key of `keygen`)
 HASH_COLUMNS = ("domain_hash", "status")
+HASH_ROLES = ("domain", "status")  # what a hashed list keeps of each account
 ROLES = ("name", "domain", "status", "owner")
 MIN_RECORDS_FOR_KEY_CHECK = 20
 
@@ -162,7 +163,7 @@ def hash_list(lst: AccountList, key: bytes) -> AccountList:
     if dropped:
         problems.append(Problem(lst.path, None, None,
                                 f"{dropped} accounts without a domain left out of the hashed list"))
-    columns = {role: header for role, header in lst.columns.items() if role in ("domain", "status")}
+    columns = {role: header for role, header in lst.columns.items() if role in HASH_ROLES}
     return AccountList(side=lst.side, company=lst.company, path=lst.path, sha256=lst.sha256,
                        rows_read=lst.rows_read, columns=columns, records=kept + already,
                        problems=problems, hashed=True, company_guessed=lst.company_guessed)
@@ -251,10 +252,7 @@ def share_rows(lst: AccountList, fields: Sequence[str] = ("domain", "status")
         seen.add(key)
         rows.append(row)
         unknown += _unknown_status(rec)
-    held_back = [role for role in ROLES if role not in chosen and
-                 (role in lst.columns or any(_value(r, role) for r in lst.records))]
-    held_back += sorted({k for r in lst.records for k in r.extra} - set(chosen))
-    report = ShareReport(columns=chosen, rows=len(rows), held_back=held_back, dropped=dropped)
+    report = ShareReport(columns=chosen, rows=len(rows), held_back=_held_back(lst, chosen), dropped=dropped)
     if "status" in chosen:
         _tell_status(report, lst, unknown)
     return rows, report
@@ -272,14 +270,22 @@ def write_hashed(lst: AccountList, path: str | Path, key: bytes) -> ShareReport:
     """Write `domain_hash,status` for every account with a domain (the keyed-hash exchange file)."""
     hashed = hash_list(lst, key)
     rows = [{"domain_hash": r.domain, "status": _value(r, "status")} for r in hashed.records]
-    held_back = [role for role in ROLES if role not in ("domain", "status") and
-                 (role in lst.columns or any(_value(r, role) for r in lst.records))]
-    held_back += sorted({k for r in lst.records for k in r.extra})
-    report = ShareReport(columns=list(HASH_COLUMNS), rows=len(rows), held_back=held_back,
+    report = ShareReport(columns=list(HASH_COLUMNS), rows=len(rows), held_back=_held_back(lst, HASH_ROLES),
                          dropped=len(lst.records) - len(rows))
     _tell_status(report, lst, sum(map(_unknown_status, hashed.records)))
     report.path = str(write_csv(path, rows, HASH_COLUMNS))
     return report
+
+
+def _held_back(lst: AccountList, sent: Sequence[str]) -> list[str]:
+    """The list's fields a file leaves out: roles with a column or a value, then extra columns.
+
+    A sent name that is a role is the role's value, so an extra column spelt like it is held back.
+    """
+    roles = [role for role in ROLES if role not in sent and
+             (role in lst.columns or any(_value(r, role) for r in lst.records))]
+    sent_extras = set(sent) - set(ROLES)
+    return roles + sorted({k for r in lst.records for k in r.extra} - sent_extras)
 
 
 def _unknown_status(rec: Record) -> bool:

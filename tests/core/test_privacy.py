@@ -163,6 +163,17 @@ def test_share_rows_hold_only_the_chosen_fields():
     assert "held back: name, owner, Annual Revenue, Industry" in report.describe()
 
 
+def test_an_extra_column_spelt_like_a_sent_field_is_named_as_held_back(tmp_path):
+    """A CRM column headed "status" beside the mapped Type column is not what the file sends."""
+    lst = AccountList(OURS, "Us", "ours.csv", columns={"domain": "Website", "status": "Type"},
+                      records=[Record("Acme", "acme.com", CUSTOMER, extra={"status": "MKSTATUS churn risk"})])
+    rows, report = privacy.share_rows(lst)
+    assert rows == [{"domain": "acme.com", "status": CUSTOMER}]
+    assert "status" in report.held_back
+    hashed = privacy.write_hashed(lst, tmp_path / "h.csv", KEY)
+    assert hashed.held_back == report.held_back
+
+
 def test_sharing_by_name_keeps_accounts_without_a_domain():
     rows, report = privacy.share_rows(sample_list(), ("Name", "industry"))
     assert [set(r) for r in rows] == [{"name", "Industry"}] * 4
