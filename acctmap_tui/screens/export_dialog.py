@@ -338,8 +338,14 @@ class ExportDialog(Dialog[ExportDone | None]):
             self._focused_before = self.focused
         box.disabled = exporting
         self.query_one("#export-write", Button).label = "Exporting…" if exporting else "Export"
+        # esc cannot stop a file half written: neither the button nor the footer offers it then
+        self.query_one("#export-cancel", Button).display = not exporting
+        self.refresh_bindings()
         if not exporting and self._focused_before is not None:
             self._focused_before.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "cancel" and self.exporting)
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:

@@ -1,5 +1,5 @@
 """The export dialog writes its file in a worker thread (an Excel file of a 50k session took
-~2 s of a frozen screen): meanwhile it says "Exporting…", and a second enter or esc does nothing;
+~2 s of a frozen screen): meanwhile it says "Exporting…", offers no cancel, and a second enter or esc does nothing;
 then it closes with the same notification, or shows why the file could not be written."""
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ async def test_the_dialog_says_exporting_ignores_a_second_enter_then_closes(
         assert app.screen is dialog and slow.calls == 1
         assert "Exporting 10 accounts to" in hint(dialog)
         assert str(dialog.query_one("#export-write", Button).label) == "Exporting…"
+        # nothing offers a cancel it cannot do: neither the button nor the footer's esc
+        assert not dialog.query_one("#export-cancel", Button).display
+        assert "escape" not in dialog.active_bindings
 
         await pilot.press("enter")  # a second enter, and esc, while it is written
         await pilot.click("#export-write")
@@ -87,6 +90,7 @@ async def test_a_write_that_fails_shows_why_in_the_dialog_which_can_try_again(
         error = str(dialog.query_one("#export-error", Static).content)
         assert error == "Could not export: Permission denied"
         assert "Exporting" not in hint(dialog)
+        assert dialog.query_one("#export-cancel", Button).display and "escape" in dialog.active_bindings
         name = dialog.query_one("#export-name", Input)
         assert name.has_focus and not name.disabled  # back to the field, to try another name
 
