@@ -192,8 +192,9 @@ def status_message(counts: dict[str, int], in_view: int, shown: int, filtered: b
     if filtered:
         parts.append(f"filter matches {in_view:,}")
     if shown < in_view:
-        parts.append(f"showing the first {shown:,}" if filtered
-                     else f"showing the first {shown:,} of {in_view:,}: / finds the rest")
+        # short enough to be whole in the list's pane at 100 columns (~50 cells)
+        parts.append(f"first {shown:,} shown" if filtered
+                     else f"first {shown:,} of {in_view:,} shown: / finds the rest")
     if counts[QUEUE]:
         parts.append(f"{counts[QUEUE]:,} to review · {counts[OVERLAP]:,} in the overlap · "
                      f"{counts[REJECTED_VIEW]:,} rejected")

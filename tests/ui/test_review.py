@@ -453,7 +453,7 @@ async def test_big_views_show_a_window_and_the_filter_finds_the_rest(
         await pilot.press("v")
         await pilot.pause()
         assert len(rows(app)) == 4
-        assert "showing the first 4" in status(app)
+        assert "first 4 of" in status(app)
         await pilot.press("slash", *"fjord", "enter")
         await pilot.pause()
         assert [r[1] for r in rows(app)] == ["Fjord Systems AS"]
@@ -477,12 +477,12 @@ async def test_a_decision_brings_the_next_pair_into_a_full_window(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert [r[1] for r in rows(app)] == ["Martin & Co", "Kestrel Foods"]
-        assert "showing the first 2" in status(app)
+        assert "first 2 of" in status(app)
         await pilot.press("r")
         await pilot.pause()
         assert [r[1] for r in rows(app)] == ["Kestrel Foods", "Lumen Learning Labs"]
         assert cursor_row(app)[1] == "Kestrel Foods"
-        assert "showing the first" not in status(app)
+        assert "shown: / finds the rest" not in status(app)
         await pilot.press("u")  # Martin & Co comes back at the top, Lumen leaves the window
         await pilot.pause()
         assert [r[1] for r in rows(app)] == ["Martin & Co", "Kestrel Foods"]
