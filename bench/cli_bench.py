@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.match_bench import build  # noqa: E402
+from bench.match_bench import build, namesake_bound  # noqa: E402
 from bench.terminal_open_bench import byte_compile  # noqa: E402
 
 TRUTH = "Bench Truth"
@@ -247,8 +247,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"true pairs            {acc['true']:,}")
         print(f"auto precision        {acc['precision']:.4f}   ({acc['false_auto']:,} false of {acc['auto']:,})"
               "   goal >= 0.995")
+        n_pairs, n_alike, bound = namesake_bound(ours_rows, theirs_rows)
         print(f"auto recall           {acc['recall_auto']:.4f}   goal >= 0.97   (reachable by any rule on the "
-              f"review pane's flags and score at precision >= 0.995, truth in hand: {acc['ceiling']:.4f})")
+              f"review pane's flags and score at precision >= 0.995, truth in hand: {acc['ceiling']:.4f};\n"
+              f"                      by any matcher: at most {bound:.4f}, {n_alike:,} of {n_pairs:,} true pairs "
+              "look like a namesake's)")
         print(f"auto+review recall    {acc['recall_any']:.4f}   goal >= 0.99   "
               f"(review queue {acc['review']:,}, {acc['review_true']:,} true)")
     if not args.keep:
