@@ -4,9 +4,10 @@ the one way it reads a file it was given (a list, a key file, a round file: `rea
 A regular file (or a name not taken yet) is written atomically: a temporary file in the same
 folder, flushed to disk, then renamed over the target, so a crash or a kill leaves either the old
 file or the new one, never half of one. A name that is not a regular file is never renamed over:
-a character device (`/dev/null`, a terminal) or a FIFO is written through; a symbolic link is
-followed and its target written atomically (the link stays); a folder, a socket or a block device
-is refused with a message.
+a character device (`/dev/null`, a terminal) or a FIFO is written through (a FIFO nobody reads
+is refused, never waited on); a symbolic link is followed and its target written atomically (the
+link stays); a folder, a socket or a block device is refused with a message, and so is a file the
+user may not write (read-only: a shell's `>` and an editor refuse it too).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ from acctmap_tui.core.model import AcctmapError, Problem
 
 TEMP_SUFFIX = ".tmp"
 STALE_TEMP_S = 15 * 60  # a temp file this old belongs to a write that was killed before its rename
+RECOVERY_SUFFIX = ".recovery.toml"  # autosave's hidden recovery files (core.session): .NAME.recovery.toml
+_TEMP_MIDDLE = r"[a-z0-9_]{8}"  # what tempfile.mkstemp puts between our prefix and suffix
+# The temp of a recovery file of any name: an unsaved session's autosave (`.unsaved-<id>`) killed
+# mid-write is never written again under that name, so cleaning by the name written misses it.
+_RECOVERY_TEMP = re.compile(r"\.\..+" + re.escape(f"{RECOVERY_SUFFIX}.") + _TEMP_MIDDLE
+                            + re.escape(TEMP_SUFFIX))
 
 
 def _error(path: Path | str, message: str) -> AcctmapError:
@@ -33,8 +40,8 @@ def _error(path: Path | str, message: str) -> AcctmapError:
 
 
 def _temp_pattern(name: str) -> re.Pattern[str]:
-    # tempfile.mkstemp(prefix=".NAME.", suffix=".tmp") adds 8 characters of [a-z0-9_]
-    return re.compile(re.escape(f".{name}.") + r"[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
+    # tempfile.mkstemp(prefix=".NAME.", suffix=".tmp")
+    return re.compile(re.escape(f".{name}.") + _TEMP_MIDDLE + re.escape(TEMP_SUFFIX))
 
 
 def is_our_stdout(path: str | Path) -> bool:
@@ -88,7 +95,7 @@ def write_bytes(path: str | Path, data: bytes, *, make_folders: bool = True) -> 
             view = view[os.write(1, view):]
         return path
     if stream:
-        with open(real, "wb") as fh:
+        with os.fdopen(_open_through(real), "wb") as fh:
             fh.write(data)
         return path
     if make_folders:
@@ -98,7 +105,10 @@ def write_bytes(path: str | Path, data: bytes, *, make_folders: bool = True) -> 
         mode = stat.S_IMODE(os.stat(real).st_mode)
     except FileNotFoundError:
         mode = None  # a new file keeps mkstemp's owner-only permissions: these are customer lists
-    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=TEMP_SUFFIX, dir=real.parent)
+    if mode is not None and not os.access(real, os.W_OK):  # os.replace would ignore its mode
+        raise _error(path, "cannot write: the file is read-only; give another name, or make it "
+                           "writable first")
+    fd, tmp = _make_temp(path, real)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -112,6 +122,44 @@ def write_bytes(path: str | Path, data: bytes, *, make_folders: bool = True) -> 
         raise
     _sync_folder(real.parent)
     return path
+
+
+def _open_through(real: Path) -> int:
+    """Open a device or a named pipe to write through it (a file descriptor, blocking).
+
+    The open itself does not block: a named pipe nobody reads would hold it for ever, with no
+    way out but a kill. Raises AcctmapError for that pipe; other OSErrors are the caller's.
+    """
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(real, os.O_WRONLY | os.O_TRUNC | nonblock)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO and _is_fifo(real):
+            raise _error(real, "cannot write: a named pipe nobody is reading; start the reader "
+                               "first, or give a file") from None
+        raise
+    if nonblock:
+        os.set_blocking(fd, True)  # once a reader is there, write as fast as it reads
+    return fd
+
+
+def _is_fifo(path: Path) -> bool:
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _make_temp(path: Path, real: Path) -> tuple[int, str]:
+    """A temp file beside `real` (mkstemp's (fd, name)); AcctmapError naming the folder when
+    none can be made there, though the file itself may be writable."""
+    try:
+        return tempfile.mkstemp(prefix=f".{real.name}.", suffix=TEMP_SUFFIX, dir=real.parent)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise _error(path, f"cannot make a temporary file in {real.parent}{os.sep}: the "
+                               "folder is read-only") from None
+        raise
 
 
 def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
@@ -134,13 +182,14 @@ def _sync_folder(folder: Path) -> None:
 
 
 def clean_stale_temps(path: str | Path, older_than_s: float = STALE_TEMP_S) -> list[Path]:
-    """Remove our own temp files for `path` left by a write killed before its rename.
+    """Remove our own temp files left in `path`'s folder by a write killed before its rename.
 
-    Only names acctmap makes for this file (`.NAME.xxxxxxxx.tmp`), and only when older than
-    `older_than_s`, so a write still running in another process is left alone.
+    Only names acctmap makes: for this file (`.NAME.xxxxxxxx.tmp`) and for a recovery file of
+    any name (`..NAME.recovery.toml.xxxxxxxx.tmp`), and only when older than `older_than_s`, so
+    a write still running in another process is left alone.
     """
     path = Path(path)
-    pattern = _temp_pattern(path.name)
+    own = _temp_pattern(path.name)
     cutoff = time.time() - older_than_s
     removed: list[Path] = []
     try:
@@ -148,7 +197,7 @@ def clean_stale_temps(path: str | Path, older_than_s: float = STALE_TEMP_S) -> l
     except OSError:
         return removed
     for entry in entries:
-        if not pattern.fullmatch(entry.name):
+        if not (own.fullmatch(entry.name) or _RECOVERY_TEMP.fullmatch(entry.name)):
             continue
         try:
             st = entry.stat(follow_symlinks=False)

@@ -59,7 +59,7 @@ from acctmap_tui.core.normalize import NAME_KEY_VERSION, domain_key_version, nam
 
 SCHEMA = 1
 SESSION_SIDE = "session"  # FieldInfo.side for fields made on the call
-RECOVERY_SUFFIX = ".recovery.toml"
+RECOVERY_SUFFIX = atomic.RECOVERY_SUFFIX  # named in core.atomic, whose writes clean its stale temps
 UNSAVED_PREFIX = ".unsaved-"  # recovery file of a session never saved: .unsaved-<session id>.recovery.toml
 SESSION_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # it becomes part of a file name
 SCORE_MIN, SCORE_MAX = 0.0, 100.0  # match scores and thresholds (rapidfuzz refuses a cutoff outside)

@@ -18,6 +18,7 @@ typed in them.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,6 +89,20 @@ def export_path(name: str, folder: Path, fmt: str) -> Path | None:
     if not path.is_absolute() and path.parent == Path("."):
         path = folder / path
     return path
+
+
+def target_hint(path: Path) -> str:
+    """What exporting to `path` will do: a file is written or replaced; a named pipe or a
+    device is written through, never replaced (core.atomic)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return f"Will write {path}"
+    if stat.S_ISFIFO(mode):
+        return f"{path} is a named pipe: the list is written through it to its reader (start it first)."
+    if stat.S_ISCHR(mode):
+        return f"{path} is a device: the list is written through it."
+    return f"{path} exists: exporting replaces it."
 
 
 def safe_label(partner_safe: bool) -> str:
@@ -228,13 +243,8 @@ class ExportDialog(Dialog[ExportDone | None]):
 
     def _show_hint(self) -> None:
         path = self._target()
-        hint = self.query_one("#export-hint", Static)
-        if path is None:
-            hint.update("Type a file name.")
-        elif path.exists():
-            hint.update(Content(f"{path} exists: exporting replaces it."))
-        else:
-            hint.update(Content(f"Will write {path}"))
+        self.query_one("#export-hint", Static).update(
+            "Type a file name." if path is None else Content(target_hint(path)))
 
     def _show_error(self, text: str) -> None:
         error = self.query_one("#export-error", Static)

@@ -52,13 +52,27 @@ def _reader(fifo: Path, got: list[bytes]) -> threading.Thread:
     return thread
 
 
+def when_read(write, fifo: Path) -> None:
+    """`write(fifo)` once the reader thread is waiting in open(): before, the write is refused
+    (nobody reads the pipe yet), and there is no telling from outside when it got there."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            write(fifo)
+            return
+        except AcctmapError as err:
+            if "nobody is reading" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 @pytest.mark.parametrize("write", WRITERS, ids=lambda f: f.__name__.strip("_"))
 def test_a_fifo_is_written_through_not_replaced(tmp_path: Path, write) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     got: list[bytes] = []
     thread = _reader(fifo, got)
-    write(fifo)
+    when_read(write, fifo)
     thread.join(timeout=10)
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode), "the FIFO was replaced by a regular file"
     assert got and got[0], "the reader got nothing"
