@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import os
 import threading
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,7 +31,8 @@ from acctmap_tui.core import session as session_io
 from acctmap_tui.core import start
 from acctmap_tui.core.model import PHASE_LABELS, AcctmapError
 from acctmap_tui.core.sharing import field_named
-from acctmap_tui.core.workbench import Change, ChangeKind, PendingSave, Workbench
+from acctmap_tui.core.workbench import (Change, ChangeKind, ChangedOnDisk, PendingSave, Workbench,
+                                        free_file)
 from acctmap_tui.messages import ListsChosen, ListsLoaded, LoadCancelled, SessionChanged
 from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
 from acctmap_tui.screens.dialogs import Dialog, dialog_on_top
@@ -140,10 +140,6 @@ class AcctmapApp(TypedAheadKeys):
         # epoch so an autosave snapshotted before it is never written after it.
         self._io_lock = threading.Lock()
         self._recovery_epoch = 0
-        # the recovery files this run's autosaves wrote, each with its workbench while it lives
-        # (`_drop_undone_recovery`; weak: a session closed is freed, 50k rows are hundreds of MB)
-        self._recovery_written: weakref.WeakValueDictionary[Path, Workbench] = (
-            weakref.WeakValueDictionary())
         self._after_save: list[Callable[[], object]] = []
         self._warned_over: set[str] = set()
         self._return_mode: str | None = None
@@ -272,9 +268,15 @@ class AcctmapApp(TypedAheadKeys):
         """
         wb = self.workbench
         assert wb is not None
+        older = False
         if wb.path is not None:
             session_io.clean_stale_temps(wb.path)
             found = session_io.newer_recovery(wb.path, wb.session.session_id)
+            if found is None and session_io.belongs_to(session_io.recovery_path(wb.path),
+                                                       wb.session.session_id):
+                # older than the file: a save by another acctmap open on this session, which
+                # no longer removes this one's recovery file (its unsaved work)
+                found, older = session_io.recovery_path(wb.path), True
         else:
             s = wb.session
             found = next((p for p in session_io.unsaved_recoveries(self.sessions_dir, s.ours, s.partner)
@@ -298,7 +300,7 @@ class AcctmapApp(TypedAheadKeys):
             except OSError:
                 pass
         self.push_screen(RestoreDialog(label, saved_at, unsaved=wb.path is None, set_aside=set_aside,
-                                       saved_since=saved_since),
+                                       saved_since=saved_since, older=older),
                          partial(self._restore_choice, found))
         return True
 
@@ -332,7 +334,10 @@ class AcctmapApp(TypedAheadKeys):
             else:
                 if old.path is None:  # the fresh session gives way to the recovered one
                     self._discard_recovery(old)
-                self._set_workbench(start.restored(session, old))
+                restored = start.restored(session, old)
+                restored.file_stamp = old.file_stamp  # the file on disk is still the one read
+                restored.wrote_recovery(recovery)  # this run's now: a save or a discard removes it
+                self._set_workbench(restored)
                 self.notify(f"Restored the recovery file {recovery.name}. Save (ctrl+s) to keep it.",
                             markup=False)
                 self._schedule_autosave()
@@ -352,7 +357,7 @@ class AcctmapApp(TypedAheadKeys):
             self._autosave_timer = None
         with self._io_lock:
             self._recovery_epoch += 1
-            session_io.discard_recovery(workbench.session, workbench.path, self.sessions_dir)
+            workbench.remove_own_recoveries()  # another acctmap's on the same session stays
 
     def write_crash_recovery(self) -> Path | None:
         """After the app stopped on an unexpected error: write the recovery file now if there are
@@ -365,6 +370,7 @@ class AcctmapApp(TypedAheadKeys):
             snap = session_io.snapshot(wb.session, target)
             with self._io_lock:
                 session_io.write_snapshot(snap, target)
+                wb.wrote_recovery(target)
         except Exception:  # noqa: BLE001 - the session may be half-edited; keep the older autosave
             target = wb.recovery_file(self.sessions_dir)
             return target if target.is_file() else None
@@ -645,9 +651,13 @@ class AcctmapApp(TypedAheadKeys):
         else:
             self.save_to(self.workbench.path, after)
 
-    def _ask_file_name(self, after: Callable[[], object] | None) -> None:
-        assert self.workbench is not None
-        suggested = Path(session_io.suggest_filename(self.workbench.session)).name
+    def _ask_file_name(self, after: Callable[[], object] | None, suggested: Path | None = None) -> None:
+        """The save-as dialog, then the save to the name chosen. It suggests `suggested`, else
+        the quarter's name, or the next free one when another session holds it."""
+        wb = self.workbench
+        assert wb is not None
+        suggested = suggested or wb.suggested_file(self.sessions_dir)
+        shown = suggested.name if suggested.parent == self.sessions_dir else str(suggested)
 
         def chosen(path: Path | None) -> None:
             if path is not None:
@@ -655,17 +665,21 @@ class AcctmapApp(TypedAheadKeys):
 
         from acctmap_tui.screens.dialogs import SaveAsDialog
 
-        self.push_screen(SaveAsDialog(suggested, self.sessions_dir), chosen)
+        self.push_screen(SaveAsDialog(shown, self.sessions_dir, wb.session.session_id,
+                                      share_safe=self.share_safe), chosen)
 
-    def save_to(self, path: Path, after: Callable[[], object] | None = None) -> bool:
+    def save_to(self, path: Path, after: Callable[[], object] | None = None, *,
+                replace_changed: bool = False) -> bool:
         """Save the session to `path` in the background (the header says "saving…" until it is
-        written); `after` runs once it is. False when the save could not start (reported)."""
+        written); `after` runs once it is. False when the save could not start (reported). A
+        save over the session's own file changed on disk since asks first (`_changed_on_disk`)
+        unless `replace_changed`."""
         assert self.workbench is not None
         if self.saving:  # one save at a time: this one follows the running one
-            self._after_save.append(partial(self.save_to, path, after))
+            self._after_save.append(partial(self.save_to, path, after, replace_changed=replace_changed))
             return True
         try:
-            pending = self.workbench.begin_save(path)
+            pending = self.workbench.begin_save(path, replace_changed=replace_changed)
         except (AcctmapError, ValueError, TypeError) as err:
             self._save_failed(path, err)
             return False
@@ -681,7 +695,7 @@ class AcctmapApp(TypedAheadKeys):
         error: BaseException | None = None
         with self._io_lock:
             try:
-                pending.write(self.sessions_dir)
+                pending.write()
                 # at once, under the lock: an autosave of this revision waiting for it is stale
                 workbench.saved_revision = max(workbench.saved_revision, pending.revision)
             except (OSError, AcctmapError) as err:
@@ -692,7 +706,9 @@ class AcctmapApp(TypedAheadKeys):
                        after: Callable[[], object] | None) -> None:
         workbench.finish_save(pending, error)
         self.saving = False
-        if error is not None:
+        if isinstance(error, ChangedOnDisk):
+            self._changed_on_disk(error, workbench, after)
+        elif error is not None:
             self._save_failed(pending.path, error)
         else:
             self.notify(f"Saved {pending.path}", markup=False)
@@ -703,6 +719,26 @@ class AcctmapApp(TypedAheadKeys):
         waiting, self._after_save = self._after_save, []
         for callback in waiting:
             callback()
+
+    def _changed_on_disk(self, err: ChangedOnDisk, workbench: Workbench,
+                         after: Callable[[], object] | None) -> None:
+        """The session's file changed on disk since it was read or last saved: ask whether to
+        save as another file, overwrite it, or not save (then `after`, a quit, does not run)."""
+        if workbench is not self.workbench:
+            return
+        from acctmap_tui.screens.dialogs import ChangedOnDiskDialog
+
+        def chosen(choice: str | None) -> None:
+            if choice == "save_as":
+                self._ask_file_name(after, free_file(err.path))
+            elif choice == "overwrite":
+                self.save_to(err.path, after, replace_changed=True)
+            else:
+                self.notify(f"Not saved: {err.path} keeps what was saved there. Your changes are "
+                            "still here.", markup=False)
+
+        since = "you last saved it" if workbench.saved_revision >= 0 else "you opened it"
+        self.push_screen(ChangedOnDiskDialog(err.path, f"{err.now.modified:%H:%M:%S}", since), chosen)
 
     def _save_failed(self, path: Path, err: BaseException) -> None:
         reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
@@ -795,7 +831,7 @@ class AcctmapApp(TypedAheadKeys):
                 session_io.write_snapshot(job.snapshot, job.target)
             except (OSError, AcctmapError) as err:
                 return err
-            self._recovery_written[job.target] = job.workbench
+            job.workbench.wrote_recovery(job.target)
         return None
 
     def _drop_undone_recovery(self) -> None:
@@ -805,16 +841,11 @@ class AcctmapApp(TypedAheadKeys):
         wb = self.workbench
         if wb is None or wb.dirty:
             return
-        target = wb.recovery_file(self.sessions_dir)
-        if self._recovery_written.get(target) is not wb:
-            return
         with self._io_lock:
+            if not wb.owns_recovery(wb.recovery_file(self.sessions_dir)):
+                return
             self._recovery_epoch += 1  # an autosave of the undone edits waiting is not written
-            self._recovery_written.pop(target, None)
-            try:
-                target.unlink(missing_ok=True)
-            except OSError:
-                pass
+            wb.remove_own_recoveries()
 
     def _autosave_ok(self, _error: object = None) -> None:
         self._autosave_failed = False

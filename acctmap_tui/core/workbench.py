@@ -8,6 +8,7 @@ a screen offers is unit-tested without a terminal.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from acctmap_tui.core.categorize import (
 )
 from acctmap_tui.core.model import (
     ACCEPTED,
+    AcctmapError,
     ACTION_STATUSES,
     CATEGORY_BY_KEY,
     IN_OVERLAP,
@@ -109,6 +111,41 @@ def _checked_field(name: str, value: object) -> str | date | None:
     raise ValueError(f"not an editable field: {name}")
 
 
+@dataclass(frozen=True)
+class DiskStamp:
+    """A file as it was on disk when acctmap read or wrote it: an editor's save or another
+    acctmap's (an atomic replace: a new inode) changes it."""
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path | str) -> DiskStamp | None:
+        """The file's stamp now; None when there is no file to stamp (missing, unreadable)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    @property
+    def modified(self) -> datetime:
+        return datetime.fromtimestamp(self.mtime_ns / 1e9)
+
+
+class ChangedOnDisk(AcctmapError):
+    """A save found the session file changed since this workbench read or last wrote it (another
+    acctmap or an editor saved it): nothing was written."""
+
+    def __init__(self, path: Path, now: DiskStamp) -> None:
+        super().__init__(f"{path} changed on disk since it was opened or last saved "
+                         f"(another acctmap or an editor saved it at {now.modified:%H:%M:%S})")
+        self.path = path
+        self.now = now
+
+
 @dataclass
 class _UndoStep:
     description: Said
@@ -187,9 +224,19 @@ class Workbench:
                                                       compare=False)
     # the call clock's seconds the session file holds (as opened, then as last saved)
     _clock_saved_s: float = field(default=0.0, init=False, repr=False, compare=False)
+    # the session file as read, then as last written: a save over it checks it is still that
+    # file (`ChangedOnDisk`); None when there was none
+    file_stamp: DiskStamp | None = field(default=None, init=False, repr=False, compare=False)
+    # the recovery files this run wrote (or restored the session from), each as it left them.
+    # Another acctmap open on the same session autosaves to the same name: a file no longer as
+    # this run left it holds that one's unsaved work, which a save or a discard here keeps.
+    _recoveries: dict[Path, DiskStamp | None] = field(default_factory=dict, init=False, repr=False,
+                                                      compare=False)
 
     def __post_init__(self) -> None:
         self._clock_saved_s = self.session.agenda.call_s()
+        if self.path is not None:
+            self.file_stamp = DiskStamp.of(self.path)
 
     def figures(self) -> OverlapFigures:
         """The session's overlap figures (`overlap_figures`), counted once per change that can
@@ -701,23 +748,31 @@ class Workbench:
 
     # --- files ------------------------------------------------------------------------------
 
-    def save(self, path: Path | str | None = None, recovery_dir: Path | None = None) -> Path:
-        """Save the session atomically, now; clears the unsaved mark and the recovery files."""
+    def save(self, path: Path | str | None = None, *, replace_changed: bool = False) -> Path:
+        """Save the session atomically, now; clears the unsaved mark and this run's recovery
+        files. ChangedOnDisk (nothing written) when the session's own file changed on disk
+        since it was read or last written, unless `replace_changed`."""
         target = Path(path) if path else self.path
         if target is None:
             raise ValueError("no file name yet")
-        pending = self.begin_save(target)
+        pending = self.begin_save(target, replace_changed=replace_changed)
         try:
-            pending.write(recovery_dir)
+            pending.write()
         except BaseException as err:
             self.finish_save(pending, err)
             raise
         self.finish_save(pending, None)
         return pending.path
 
-    def begin_save(self, path: Path | str) -> PendingSave:
+    def is_own_file(self, path: Path | str) -> bool:
+        """Whether `path` names the session's file (the one it was read from or last saved to)."""
+        return self.path is not None and os.path.realpath(path) == os.path.realpath(self.path)
+
+    def begin_save(self, path: Path | str, *, replace_changed: bool = False) -> PendingSave:
         """Stamp the save time and snapshot the session (plain data) for a write done elsewhere,
-        e.g. in a thread while the call goes on; `finish_save` afterwards, on this thread."""
+        e.g. in a thread while the call goes on; `finish_save` afterwards, on this thread. A save
+        to the session's own file checks first that it is still the one read or last written,
+        unless `replace_changed` (the user said to overwrite it)."""
         before = self.session.saved
         self.session.saved = utcnow()
         try:
@@ -725,8 +780,9 @@ class Workbench:
         except BaseException:
             self.session.saved = before
             raise
+        check = self.is_own_file(path) and not replace_changed
         return PendingSave(Path(path), snap, self.revision, before, self.session.session_id, self._at,
-                           self.session.agenda.call_s())
+                           self.session.agenda.call_s(), check, self.file_stamp, self._recoveries)
 
     def finish_save(self, pending: PendingSave, error: BaseException | None) -> None:
         """Take the result of a save: on success the file is the session's, and the undo
@@ -736,11 +792,18 @@ class Workbench:
             self.session.saved = pending.saved_before
             return
         self.path = pending.path
+        self.file_stamp = pending.written
         self.saved_revision = max(self.saved_revision, pending.revision)
         self._saved_at = pending.position
         self._clock_saved_s = pending.clock_s
         if self.on_change:
             self.on_change(Change(ChangeKind.SAVE, f"Saved {pending.path}"))
+
+    def suggested_file(self, folder: Path) -> Path:
+        """Where a first save of the session goes unless told: the quarter's name in `folder`
+        (`suggest_filename`), or the next free one when that file holds another session."""
+        return free_file(Path(folder) / session_io.suggest_filename(self.session),
+                         self.session.session_id)
 
     def recovery_file(self, fallback_dir: Path) -> Path:
         """Where this session's recovery file goes (beside its file, or by id in `fallback_dir`)."""
@@ -751,7 +814,24 @@ class Workbench:
         if not self.dirty:
             return None
         target = self.recovery_file(fallback_dir)
-        return session_io.write_snapshot(session_io.snapshot(self.session, target), target)
+        session_io.write_snapshot(session_io.snapshot(self.session, target), target)
+        self.wrote_recovery(target)
+        return target
+
+    def wrote_recovery(self, path: Path) -> None:
+        """Note a recovery file this run just wrote, or restored the session from: this run's
+        to remove once saved or discarded, while it stays as it is now."""
+        self._recoveries[Path(path)] = DiskStamp.of(path)
+
+    def owns_recovery(self, path: Path) -> bool:
+        """Whether `path` is a recovery file this run wrote and is still as it left it."""
+        stamp = self._recoveries.get(Path(path))
+        return stamp is not None and DiskStamp.of(path) == stamp
+
+    def remove_own_recoveries(self) -> list[Path]:
+        """Remove the recovery files this run wrote that are still as it left them (saved or
+        discarded work); one another acctmap wrote over since is its work, and stays."""
+        return _remove_own(self._recoveries)
 
 
 @dataclass
@@ -765,11 +845,52 @@ class PendingSave:
     session_id: str
     position: int  # the workbench's undo position the snapshot holds (`Workbench._at`)
     clock_s: float = 0.0  # the call clock's seconds the snapshot holds (`Agenda.call_s`)
+    check: bool = False  # the session's own file: write only while it is still `expected`
+    expected: DiskStamp | None = None
+    # the workbench's record of its recovery files (`Workbench._recoveries`), the live one
+    recoveries: dict[Path, DiskStamp | None] = field(default_factory=dict)
+    written: DiskStamp | None = None  # the file as this save left it
 
-    def write(self, recovery_dir: Path | None = None) -> Path:
-        """Write the file (any thread), then remove the recovery files this save makes stale."""
+    def write(self) -> Path:
+        """Write the file (any thread), then remove the recovery files this save makes stale:
+        this run's. ChangedOnDisk, with nothing written, when the session's own file is no
+        longer the one read or last written (a file deleted since is written again)."""
+        if self.check:
+            now = DiskStamp.of(self.path)
+            if now is not None and now != self.expected:
+                raise ChangedOnDisk(self.path, now)
         session_io.write_snapshot(self.snapshot, self.path, session_file=True)
-        session_io.recovery_path(self.path).unlink(missing_ok=True)
-        if recovery_dir is not None:
-            session_io.unsaved_recovery_path(recovery_dir, self.session_id).unlink(missing_ok=True)
+        self.written = DiskStamp.of(self.path)
+        _remove_own(self.recoveries)
         return self.path
+
+
+FREE_TRIES = 1_000
+
+
+def free_file(path: Path, session_id: str | None = None) -> Path:
+    """`path`, or the first of NAME-2, NAME-3... beside it that is free: no file there, or (with
+    `session_id`) an earlier save of that session, which a save may replace."""
+    candidate = path
+    for n in range(2, FREE_TRIES):
+        if not candidate.exists() and not candidate.is_symlink():
+            return candidate
+        if session_id and session_io.belongs_to(candidate, session_id):
+            return candidate
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def _remove_own(recoveries: dict[Path, DiskStamp | None]) -> list[Path]:
+    """Remove the recovery files of a run's record that are still as it left them, and forget
+    them all (one written over since is another acctmap's)."""
+    removed = []
+    for path, stamp in list(recoveries.items()):
+        if stamp is not None and DiskStamp.of(path) == stamp:
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            removed.append(path)
+    recoveries.clear()
+    return removed

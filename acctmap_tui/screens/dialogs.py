@@ -1,6 +1,6 @@
-"""The app's own dialogs: save-as name, unsaved changes on quit, restore from the recovery file,
-showing private fields, carrying another partnership's prior session; and what every dialog shares
-(closing once, its fields, fitting a list to the screen)."""
+"""The app's own dialogs: save-as name, unsaved changes on quit, the session file changed on disk,
+restore from the recovery file, showing private fields, carrying another partnership's prior
+session; and what every dialog shares (closing once, its fields, fitting a list to the screen)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typing import ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -21,7 +21,9 @@ from textual.screen import ModalScreen, ScreenResultType
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
-from acctmap_tui.core.model import PHASE_LABELS, PHASES
+from acctmap_tui.core import session as session_io
+from acctmap_tui.core.model import PHASE_LABELS, PHASES, AcctmapError
+from acctmap_tui.core.workbench import free_file
 
 
 # Tab and shift+tab as priority keys in dialogs with several fields. Textual runs a plain binding
@@ -243,15 +245,42 @@ def session_path(name: str, sessions_dir: Path) -> Path | None:
     return path
 
 
+def _held_by(path: Path, session_id: str, share_safe: bool) -> str | None:
+    """What a save to `path` would replace, in words, when it is not an earlier save of the
+    session `session_id`: another session (its title unless `share_safe`, its call date and
+    when it was saved), or a file that is no session; None when there is nothing to lose."""
+    if not path.exists() or session_io.belongs_to(path, session_id):
+        return None
+    facts = session_io.peek(path)
+    if facts is None:
+        return f"{path} is not an acctmap session"
+    title = "" if share_safe else f'"{facts.get("title") or facts.get("ours", "")}", '
+    saved = facts.get("saved")
+    when = f", saved {saved:%Y-%m-%d %H:%M}" if hasattr(saved, "strftime") else ""
+    return f"{path} holds another session: {title}call of {facts.get('date', '?')}{when}"
+
+
+# A file of another session is counted (owners, next actions) only up to this size: a load in a
+# thread, for the question before it is replaced
+COUNT_MOST_BYTES = 20_000_000
+
+
 class SaveAsDialog(Dialog[Path | None]):
-    """Ask once for the session's file name (suggested from the companies and quarter)."""
+    """Ask once for the session's file name (suggested from the companies and quarter). A name
+    whose file holds another session (or no session) is replaced only on a second enter, once the
+    dialog has said what that file holds."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, suggested: str, sessions_dir: Path) -> None:
+    def __init__(self, suggested: str, sessions_dir: Path, session_id: str = "",
+                 share_safe: bool = False) -> None:
         super().__init__(classes="dialog")
         self.suggested = suggested
         self.sessions_dir = sessions_dir
+        self.session_id = session_id
+        self.share_safe = share_safe
+        self._asked: Path | None = None  # the file whose replacing was asked about: enter again
+        self._counts = ""  # the owners and next actions of the file asked about, once read
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
@@ -271,12 +300,25 @@ class SaveAsDialog(Dialog[Path | None]):
         self._show_hint(event.value)
 
     def _show_hint(self, name: str) -> None:
-        path = session_path(name, self.sessions_dir)
+        self._hint(session_path(name, self.sessions_dir))
+
+    def _hint(self, path: Path | None) -> None:
         hint = self.query_one("#save-hint", Static)
+        if path != self._asked:  # another name typed: the question was about the one before
+            self._asked, self._counts = None, ""
+            self.query_one("#save", Button).label = "Save"
+        held = _held_by(path, self.session_id, self.share_safe) if path is not None else None
         if path is None:
             hint.update("Type a file name.")
+        elif self._asked is not None:
+            free = free_file(path, self.session_id)
+            hint.update(Content(f"{held or f'{path} exists'}{self._counts}. Enter again replaces "
+                                f"it (its work is lost), or type another name ({free.name} is "
+                                "free)."))
+        elif held is not None:
+            hint.update(Content(f"{held}: enter asks before replacing it."))
         elif path.exists():
-            hint.update(Content(f"{path} exists: saving replaces it."))
+            hint.update(Content(f"{path} holds an earlier save of this session: saving replaces it."))
         else:
             hint.update(Content(f"Will write {path}"))
 
@@ -290,12 +332,80 @@ class SaveAsDialog(Dialog[Path | None]):
 
     def _save(self, typed: Typed | None = None) -> None:
         path = session_path(field_value(self, "#save-name", typed), self.sessions_dir)
-        if path is not None:
-            self.dismiss(path)
+        if path is None:
+            return
+        if path != self._asked and _held_by(path, self.session_id, self.share_safe) is not None:
+            self._asked, self._counts = path, ""  # asked once: enter again on it replaces it
+            self._hint(path)
+            self.query_one("#save", Button).label = "Replace"
+            self._count_held(path)
+            return
+        self.dismiss(path)
+
+    @work(thread=True, exclusive=True, group="held", description="count what a file holds")
+    def _count_held(self, path: Path) -> None:
+        try:
+            if path.stat().st_size > COUNT_MOST_BYTES:
+                return
+            held = session_io.load(path).accounts
+        except (AcctmapError, OSError):
+            return
+        owners = sum(1 for a in held if a.owner)
+        actions = sum(1 for a in held if a.next_action)
+        counts = f" ({owners} owner{'s' * (owners != 1)}, {actions} next action{'s' * (actions != 1)})"
+        try:
+            self.app.call_from_thread(self._counted, path, counts)
+        except RuntimeError:  # the app stopped meanwhile
+            pass
+
+    def _counted(self, path: Path, counts: str) -> None:
+        if self._asked == path and self.is_attached:
+            self._counts = counts
+            self._hint(path)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ChangedOnDiskDialog(Dialog[str | None]):
+    """A save found the session's file changed since it was opened or last saved (another
+    acctmap or an editor saved it): 'save_as' (keep both), 'overwrite' or None (cancel, nothing
+    written)."""
+
+    BINDINGS = [
+        Binding("escape", "choose('')", "Cancel"),
+        Binding("a", "choose('save_as')", "Save as another file", show=False),
+        Binding("o", "choose('overwrite')", "Overwrite it", show=False),
+    ]
+
+    def __init__(self, path: Path, changed_at: str, since: str = "you opened it") -> None:
+        super().__init__(classes="dialog")
+        self.path = path
+        self.changed_at = changed_at
+        self.since = since
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("Changed on disk", classes="dialog-title")
+            yield Static(f"{self.path} changed on disk since {self.since} (another acctmap or an "
+                         f"editor saved it, at {self.changed_at}). Nothing was saved.",
+                         id="changed-message", markup=False)
+            yield Static("Overwrite replaces what was saved there with this session; save as "
+                         "keeps both.", classes="dialog-hint", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save as another file (a)", id="save_as", variant="primary")
+                yield Button("Overwrite it (o)", id="overwrite", variant="error")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#save_as", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_choose("" if event.button.id == "cancel" else event.button.id or "")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice or None)
 
 
 class UnsavedChangesDialog(Dialog[str | None]):
@@ -392,13 +502,15 @@ class RestoreDialog(Dialog[bool | None]):
     ]
 
     def __init__(self, session: Path | str, saved_at: str, unsaved: bool = False,
-                 set_aside: bool = False, saved_since: str | None = None) -> None:
+                 set_aside: bool = False, saved_since: str | None = None,
+                 older: bool = False) -> None:
         super().__init__(classes="dialog")
         self.session_file = session
         self.saved_at = saved_at
         self.unsaved = unsaved
         self.set_aside = set_aside  # kept from an earlier open's "Later"
         self.saved_since = saved_since  # when the session was saved after it, if it was
+        self.older = older  # older than the session's last save (another acctmap's, most often)
 
     def compose(self) -> ComposeResult:
         if self.unsaved:
@@ -414,6 +526,12 @@ class RestoreDialog(Dialog[bool | None]):
                     f"(autosaved {self.saved_at}).\nSession: {self.session_file}\n"
                     f"{since}Restoring it replaces the session on screen; keeping the saved "
                     "session discards it for good.")
+            discard = "Keep the saved session (k)"
+        elif self.older:
+            text = (f"A recovery file older than this session's last save exists (autosaved "
+                    f"{self.saved_at}). It may hold unsaved work of another acctmap that had this "
+                    f"session open while this file was saved.\nSession: {self.session_file}\n"
+                    "Keeping the saved session discards the recovered work for good.")
             discard = "Keep the saved session (k)"
         else:
             text = (f"A recovery file newer than this session exists (saved {self.saved_at}).\n"
