@@ -15,9 +15,14 @@ from acctmap_tui.core.bulk import paused_gc
 from acctmap_tui.core.categorize import apply_categories
 from acctmap_tui.core.ingest import map_status
 from acctmap_tui.core.model import (
+    ACTION_OPEN,
+    REJECTED,
+    REVIEW,
+    Account,
     AcctmapError,
     AccountList,
     Factor,
+    Record,
     Session,
     Source,
     Thresholds,
@@ -98,7 +103,7 @@ def new_session(
         session.fields = default_field_policy(session)
         out = NewSession(session, result, ours, theirs, notes=list(result.notes))
         if prior is not None:
-            out.carried = carry_forward(session, prior)
+            out.carried = carry_forward(session, prior, out.notes)
             kept = marks_unlike_default(session)
             if kept:
                 out.notes.append(f"What the partner sees is as the prior session had it ({kept})")
@@ -155,33 +160,111 @@ def _match(ours: AccountList, theirs: AccountList, thresholds: Thresholds, decis
     return result
 
 
-def carry_forward(session: Session, prior: Session) -> int:
-    """Copy scores, owners, actions, notes and category overrides for accounts still in the overlap.
+def carry_forward(session: Session, prior: Session, notes: list[str] | None = None) -> int:
+    """Copy last quarter's plan (scores, owner, next action, notes, a category set by hand) onto
+    the pairs that are the same account on both sides (`same_pairs`), in the overlap or waiting
+    in review, so accepting a pair keeps its plan.
 
-    The scoring factors and weights carry over too, and so do the marks of what the partner
-    sees (`sharing.carry_marks`: a field the prior kept private stays private, a field it shared
-    stays shared; a column new this quarter keeps the default), before any private value is
-    carried. Returns how many accounts were carried; the others keep `carried = False`, which
-    the UI shows as new.
+    A category set by hand carries only while both statuses are what they were, and an action
+    done or dropped stays last quarter's (`_carry_plan`). The scoring factors and weights carry
+    over too, and so do the marks of what the partner sees (`sharing.carry_marks`: a field the
+    prior kept private stays private, a field it shared stays shared; a column new this quarter
+    keeps the default), before any private value is carried. Returns how many accounts were
+    carried; the others keep `carried = False`, which the UI shows as new. `notes` gets what was
+    left behind, in counts (no account named: the app may be in the share-safe view).
     """
     carry_marks(session.fields, prior.fields)
     session.scoring.factors = [Factor(f.key, f.label, f.weight, list(f.levels)) for f in prior.scoring.factors]
     session.scoring.top_n = prior.scoring.top_n
     session.icp_notes = session.icp_notes or prior.icp_notes
-    old = {a.key: a for a in prior.overlap()}
-    carried = 0
-    for account in session.overlap():
-        before = old.get(account.key)
-        if before is None:
-            continue
-        account.scores = dict(before.scores)
-        account.owner = before.owner
-        account.next_action = before.next_action
-        account.due = before.due
-        account.notes = before.notes
-        account.action_status = before.action_status
-        if before.category_manual:
-            account.category, account.category_manual = before.category, True
-        account.carried = True
-        carried += 1
-    return carried
+    pairs, other_partner = same_pairs(session, prior)
+    overrides_left = 0
+    for before, account in pairs:
+        overrides_left += _carry_plan(before, account)
+    if notes is not None:
+        waiting = sum(1 for _, account in pairs if account.match.decision == REVIEW)
+        if waiting:
+            notes.append(f"Last quarter's plan waits on {_pairs(waiting)} in review: accepting keeps it")
+        if other_partner:
+            notes.append(f"Last quarter's plan not carried for {_accounts(other_partner)} now paired with "
+                         "another partner record (Compare with the prior session shows that plan)")
+        if overrides_left:
+            notes.append(f"Category set by hand not carried for {_accounts(overrides_left)} whose "
+                         "statuses changed since")
+    return len({id(before) for before, _ in pairs})
+
+
+def same_pairs(session: Session, prior: Session) -> tuple[list[tuple[Account, Account]], int]:
+    """(last quarter's pair, this quarter's pair) for each account that is the same on both sides,
+    and how many planned accounts of last quarter are paired with another partner record now.
+
+    The same account: our record's key is equal and the partner's record is the same (the same
+    key, or the same name key where its domain changed: kestrel-foods.com -> kestrelfoods.com).
+    Last quarter's pairs are those of its overlap and those still waiting in review with a
+    carried plan; this quarter's are any not rejected (a review pair holds the plan until a
+    person decides). A pair takes one plan, and a plan goes to the pairs of its best match (the
+    same partner key first).
+    """
+    now: dict[str, list[Account]] = {}
+    for account in session.accounts:
+        if account.match.decision != REJECTED:
+            now.setdefault(account.ours.key, []).append(account)
+    before_all = [a for a in prior.accounts
+                  if a.in_overlap or (a.match.decision == REVIEW and a.carried)]
+    pairs: list[tuple[Account, Account]] = []
+    taken: set[int] = set()
+    found: set[int] = set()
+    for same in (_same_key, _same_name):
+        for before in before_all:
+            if id(before) in found:
+                continue
+            to = [a for a in now.get(before.ours.key, ())
+                  if id(a) not in taken and same(before.theirs, a.theirs)]
+            if to:
+                pairs += [(before, a) for a in to]
+                taken.update(map(id, to))
+                found.add(id(before))
+    other_partner = sum(1 for b in before_all if id(b) not in found and _has_plan(b) and b.ours.key in now)
+    return pairs, other_partner
+
+
+def _same_key(before: Record, now: Record) -> bool:
+    return before.key == now.key
+
+
+def _same_name(before: Record, now: Record) -> bool:
+    return bool(before.name_key) and not before.hashed and before.name_key == now.name_key
+
+
+def _has_plan(account: Account) -> bool:
+    return bool(account.scores or account.owner or account.next_action or account.notes
+                or account.category_manual)
+
+
+def _carry_plan(before: Account, account: Account) -> bool:
+    """Copy one account's plan; True when its hand-set category is left behind (the statuses it
+    overrode changed: Raven is now customer on both sides, a win the override would hide).
+
+    An action done or dropped stays last quarter's (Compare reads it from the prior session):
+    it is not this quarter's next action, so Assign and the activation rate do not count it.
+    """
+    account.scores = dict(before.scores)
+    account.owner = before.owner
+    account.notes = before.notes
+    if before.action_status == ACTION_OPEN:
+        account.next_action, account.due = before.next_action, before.due
+    account.carried = True
+    if not before.category_manual:
+        return False
+    if (before.ours.status, before.theirs.status) != (account.ours.status, account.theirs.status):
+        return True
+    account.category, account.category_manual = before.category, True
+    return False
+
+
+def _accounts(n: int) -> str:
+    return f"{n} account" if n == 1 else f"{n:,} accounts"
+
+
+def _pairs(n: int) -> str:
+    return f"{n} pair" if n == 1 else f"{n:,} pairs"

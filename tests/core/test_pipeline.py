@@ -96,7 +96,7 @@ def test_carry_forward_keeps_decisions_plans_and_factors(tmp_path):
     assert gone.key not in by_key
     assert not by_key["newcomer-robotics.com"].carried  # new this quarter
     assert [f.key for f in built.session.scoring.factors][-1] == "region"
-    assert built.carried == sum(a.carried for a in built.session.overlap())
+    assert built.carried == sum(a.carried for a in built.session.accounts)
 
 
 def test_a_prior_session_cut_with_another_suffix_list_still_carries_its_accounts(tmp_path):
