@@ -5,6 +5,7 @@ session; and what every dialog shares (closing once, its fields, fitting a list 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from typing import ClassVar
@@ -256,7 +257,7 @@ def _held_by(path: Path, session_id: str, share_safe: bool) -> str | None:
         return f"{path} is not an acctmap session"
     title = "" if share_safe else f'"{facts.get("title") or facts.get("ours", "")}", '
     saved = facts.get("saved")
-    when = f", saved {saved:%Y-%m-%d %H:%M}" if hasattr(saved, "strftime") else ""
+    when = f", saved {saved.astimezone():%Y-%m-%d %H:%M}" if isinstance(saved, datetime) else ""
     return f"{path} holds another session: {title}call of {facts.get('date', '?')}{when}"
 
 
