@@ -7,8 +7,10 @@ own feature code.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -46,6 +48,9 @@ if TYPE_CHECKING:
 __all__ = ["AcctmapApp", "PHASE_MODES"]
 
 PHASE_MODES = ("icp", "review", "prioritize", "assign")
+# The signals that end a run politely: the terminal window closed or its tmux or ssh session gone
+# (SIGHUP), `kill` (SIGTERM). Caught: the unsaved edits are written and the terminal put back.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 PHASE_KEYS = Binding.Group("Phase", compact=True)
 # Actions that need a session on screen (hidden on the load screen and behind dialogs).
 SHARE_SAFE_ACTIONS = frozenset({"toggle_share_safe", "share_safe_key"})
@@ -117,6 +122,8 @@ class AcctmapApp(TypedAheadKeys):
     clock_seconds: reactive[float] = reactive(0.0, init=False)
     saving: reactive[bool] = reactive(False, init=False)  # a save is being written (header: "saving…")
     leaving = False  # exit() was called: no key runs an action any more
+    stopped_by: signal.Signals | None = None  # the stop signal that ended the run (`STOP_SIGNALS`)
+    stop_recovery: Path | None = None  # where the unsaved edits went then (None: there were none)
 
     def __init__(
         self,
@@ -150,6 +157,7 @@ class AcctmapApp(TypedAheadKeys):
     # --- start-up -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._catch_stop_signals()
         self._collector_before = gc.get_threshold()
         gc.set_threshold(*self.COLLECTOR_THRESHOLDS)
         self._clock = self.set_interval(self.CLOCK_TICK_S, self.clock_tick, pause=True)
@@ -168,6 +176,7 @@ class AcctmapApp(TypedAheadKeys):
 
     def on_unmount(self) -> None:
         gc.set_threshold(*self._collector_before)  # the process's own, as before the app ran
+        self._release_stop_signals()
 
     def _set_workbench(self, workbench: Workbench) -> None:
         self.workbench = workbench
@@ -871,6 +880,37 @@ class AcctmapApp(TypedAheadKeys):
         return job.target
 
     # --- quitting -------------------------------------------------------------------------
+
+    def _catch_stop_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in STOP_SIGNALS:
+            try:
+                loop.add_signal_handler(sig, self.stop_on_signal, sig)
+            except (NotImplementedError, RuntimeError, ValueError):  # not POSIX, not the main thread
+                return
+
+    def _release_stop_signals(self) -> None:
+        """The signals do as they did before the app ran (a second one stops at once)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for sig in STOP_SIGNALS:
+            try:
+                loop.remove_signal_handler(sig)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+
+    def stop_on_signal(self, sig: int) -> None:
+        """SIGTERM or SIGHUP: write the unsaved edits (notes being typed included) to the
+        recovery file now, as after a crash, then quit, so that Textual puts the terminal back.
+        No question is asked: nobody may be there to answer it."""
+        self._release_stop_signals()
+        self.stopped_by = signal.Signals(sig)
+        if self.workbench is not None:
+            self._commit_edits()
+        self.stop_recovery = self.write_crash_recovery()
+        self.exit(return_code=128 + sig)
 
     async def action_quit_key(self) -> None:
         """`q`: quit (ctrl+q and the command palette's Quit run `action_quit` itself)."""

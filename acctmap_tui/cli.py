@@ -455,7 +455,9 @@ def _run_app(**kwargs) -> int:
     app = AcctmapApp(sessions_dir=SESSIONS_DIR, **kwargs)
     app.run()
     code = app.return_code or 0
-    if code:  # the app stopped on an unexpected error (Textual printed it above)
+    if app.stopped_by is not None:  # SIGTERM, SIGHUP: the recovery file is written
+        _say_stopped(app.stopped_by.name, app.stop_recovery)
+    elif code:  # the app stopped on an unexpected error (Textual printed it above)
         recovery = app.write_crash_recovery()
         if recovery is not None:
             print(f"acctmap: the app stopped on an unexpected error. Your unsaved changes are in "
@@ -465,6 +467,16 @@ def _run_app(**kwargs) -> int:
                   file=sys.stderr)
     _leave_to_the_end(app)  # its session and lists: 0.25 s to free at 50k, after the screen was back
     return code
+
+
+def _say_stopped(signal_name: str, recovery: Path | None) -> None:
+    """Where the unsaved edits went when a signal stopped the app (on a terminal that may be gone)."""
+    kept = (f"Your unsaved changes are in {recovery}; open the session again to restore them."
+            if recovery is not None else "There were no unsaved changes.")
+    try:
+        print(f"acctmap: stopped by {signal_name}. {kept}", file=sys.stderr)
+    except OSError:
+        pass
 
 
 # --- parser -----------------------------------------------------------------------------------
