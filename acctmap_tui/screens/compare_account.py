@@ -1,8 +1,9 @@
 """Dialog: one account of a comparison, its fields then and now, and its history across sessions.
 
 In the share-safe view, a field shows only where both compared sessions share it (the partner-safe
-diff's rule, core.compare.both_shareable, made once per drawing); a history row of another session
-shows only what that session and this one both share, "(private)" in its cell otherwise.
+diff's rule, core.compare.both_shareable, made once per drawing), in both tables: the history has
+no column the "then and now" table hides, and a row of a third session shows only what that session
+shares too, "(private)" in its cell otherwise.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from acctmap_tui.core.compare import (
     shown_identity, values,
 )
 from acctmap_tui.core.model import CATEGORY_BY_KEY, Account, Session
-from acctmap_tui.core.sharing import Shows
 from acctmap_tui.screens.dialogs import Dialog, fit_height, lines_left
 
 KIND_LABEL = {NEW: "+ new", GONE: "- gone", CHANGED: "~ changed", SAME: "= same"}
@@ -122,11 +122,15 @@ class CompareAccountScreen(Dialog[None]):
 
     def _session_shows(self, session: Session) -> Callable[[str], bool]:
         """What a history row may show of `session` (a compared field): in the share-safe view,
-        what it and this session both share (the earlier session's row as `shows` says)."""
+        only a field "then and now" shows (both compared sessions share it), and of a third
+        session only where it shares it too. Each session's own marks showed Q4's owner in the
+        history under a "then and now" that hid it (Q3 kept it private)."""
         if not self.private:
             return lambda name: True
-        both: Shows = self.both if session is self.old else both_shareable(session, self.new)
-        return compared_shows(both)
+        if session is self.old or session is self.new:
+            return self._shown
+        also = compared_shows(both_shareable(session, self.new))
+        return lambda name: self._shown(name) and also(name)
 
     def _title(self) -> Text:
         d = self.diff

@@ -200,7 +200,35 @@ async def test_what_the_earlier_session_kept_private_stays_private(sessions_dir:
             assert "SHARED" not in summary, summary  # no "Then" (nor "Now") per category
             shared_row = next(line for line in chart.splitlines() if "SHARED" in line)
             assert shared_row.split()[1] == "(private)", chart  # last quarter's column
-            assert OWNER in dialog_text and "(private)" in dialog_text  # this quarter's row
+            # this quarter's owner neither: the history shows what "then and now" does (a
+            # field both sessions share), not this quarter's row by its own marks (audit 16 L2)
+            assert OWNER not in dialog_text and "Owner" not in dialog_text, dialog_text
+
+
+async def test_a_third_sessions_history_row_hides_what_it_kept_private(
+        sessions_dir: Path) -> None:
+    """The history has the columns "then and now" shows (both compared sessions share the
+    owner here); a session before both, which kept its owners private, shows "(private)" in
+    its row, never its owner."""
+    wb = workbench()
+    q2 = last_quarter(wb.session)
+    q2.date, q2.title = date(2026, 5, 20), "Northwind x Globex — 2026-Q2 mapping"
+    q2.created = datetime(2026, 5, 20, 10, 0, tzinfo=timezone.utc)
+    for account in q2.overlap():
+        account.owner = "ZZSq2owner"
+    q2.fields = default_field_policy(q2)
+    for f in q2.fields:
+        f.shareable = f.shareable and not (f.side == SESSION_SIDE and f.name == "owner")
+    session_io.save(q2, sessions_dir / "2026-Q2-northwind-globex.toml")
+    app = make_app(sessions_dir, wb)
+    async with app.run_test(size=SIZE) as pilot:
+        await compare_with_last_quarter(pilot)  # the newest: Q3
+        assert "ZZSq2owner" in await open_account(pilot, ACCOUNT)
+        await toggle_share_safe(pilot)
+        text = await open_account(pilot, ACCOUNT)
+        assert "ZZSq2owner" not in text and OWNER in text and OLD_OWNER in text, text
+        q2_row = next(line for line in text.splitlines() if "2026-05-20" in line)
+        assert "(private)" in q2_row, text
 
 
 PAST, FUTURE = date(2026, 10, 1), date.fromisoformat(OLD_DUE)  # before / after this session
