@@ -160,9 +160,10 @@ UNCATEGORIZED = "Uncategorized"
 RATE_OURS = "Overlap rate, our list (%)"
 RATE_PARTNER = "Overlap rate, partner list (%)"
 ACTIVATION = "Activation rate (%)"
-ACTIONS_DONE = "Actions done"
-ACTIONS_OPEN = "Actions open"
-ACTIONS_OVERDUE = "Actions overdue"
+# last session's actions, then and now (`summarize`): named whose, beside "Activation rate"
+ACTIONS_DONE = "Last session's actions done"
+ACTIONS_OPEN = "Last session's actions open"
+ACTIONS_OVERDUE = "Last session's actions overdue"
 
 
 # --- partnership check ------------------------------------------------------------------------
@@ -349,8 +350,8 @@ def diff_sessions(old: Session, new: Session, force: bool = False,
     """What changed in the overlap from `old` to `new`, what became of last time's actions, and
     the summary figures side by side.
 
-    Rank changes are reported only for accounts that are priority accounts (top N) in either
-    session: below that, every added or removed account would shift the rank of all the rest.
+    A rank change is a change of the account only where `_rank_moved_itself`: its own priority
+    changed and it is a priority account (top N) in either session.
     Raises PartnerMismatch when the sessions are of different partnerships, unless `force`;
     its message names them as `what` says (their files: "the old session q3.toml", "the new
     session q4.toml"), else by title or date.
@@ -377,8 +378,8 @@ def diff_sessions(old: Session, new: Session, force: bool = False,
             continue
         nrank = new_rank.get(n.pair_id)
         ov, nv = values(o, orank), values(n, nrank)
-        if o.pair_id not in old_top and n.pair_id not in new_top:
-            ov["rank"] = nv["rank"]  # rank moves outside the priority list are noise
+        if not _rank_moved_itself(o, n, old_top, new_top):
+            ov["rank"] = nv["rank"]
         changes = [FieldChange(f, ov[f], nv[f]) for f in FIELDS if ov[f] != nv[f]]
         diffs.append(AccountDiff(
             key, n.name, CHANGED if changes else SAME, o, n, changes,
@@ -393,9 +394,18 @@ def diff_sessions(old: Session, new: Session, force: bool = False,
     return SessionDiff(
         old_title=old.title, new_title=new.title, old_date=old.date, new_date=new.date,
         accounts=report_order(added + gone + diffs, new.session_id), actions=actions,
-        summary=summarize(old, new, (old_priority, new_priority)),
+        summary=summarize(old, new, (old_priority, new_priority), actions),
         private=[f for f in FIELDS if not shareable(*COMPARED_FIELD[f])],
     )
+
+
+def _rank_moved_itself(old: Account, new: Account, old_top: set[str], new_top: set[str]) -> bool:
+    """Whether an account's rank change is its own: its priority changed, and it is a priority
+    account in either session. A rank that moved only because others joined, left or were
+    rescored is theirs to report (an account falling to the bottom moved every one below it:
+    each read "changed"); the account view still shows the rank then and now."""
+    return (old.priority != new.priority
+            and (old.pair_id in old_top or new.pair_id in new_top))
 
 
 def report_order(accounts: Iterable[AccountDiff], salt: str = "") -> list[AccountDiff]:
@@ -656,7 +666,10 @@ def review_actions(old: Session, new: Session, old_ix: dict[str, Account] | None
             state = OVERDUE
         else:
             state = OPEN
-        out.append(ActionReview(key, o.name, o.owner, o.next_action, o.due, state))
+        # named as its account is in the diff (`AccountDiff.name`): by its name now, while it is
+        # still in the overlap (the partner-safe report's `shown_identity` names it so too)
+        out.append(ActionReview(key, (o if n is None else n).name, o.owner, o.next_action, o.due,
+                                state))
     out.sort(key=action_order)
     return out
 
@@ -675,7 +688,8 @@ def activation_rate(session: Session, top: list[Account] | None = None) -> float
 
 
 def _action_figures(session: Session) -> tuple[int, int, int]:
-    """(done, open, overdue) over the overlap's next actions, as of the session's date."""
+    """(done, open, overdue) over the overlap's next actions, as they stood on the session's
+    date."""
     done = open_ = overdue = 0
     for a in session.overlap():
         if not a.next_action.strip():
@@ -691,9 +705,15 @@ def _action_figures(session: Session) -> tuple[int, int, int]:
 
 
 def summarize(old: Session, new: Session,
-              priority: tuple[list[Account], list[Account]] | None = None) -> Summary:
+              priority: tuple[list[Account], list[Account]] | None = None,
+              actions: list[ActionReview] | None = None) -> Summary:
     """The headline figures of both sessions side by side, with the change. `priority`: each
-    session's `priority_accounts`, where the caller has them already."""
+    session's `priority_accounts`, and `actions`, `review_actions`, where the caller has them.
+
+    The action rows count one set of actions, last session's, as the list of them does: as they
+    stood on its date (then) and what became of them by the new session's (now). Counting each
+    session's own actions instead read "2 overdue" beside the list's "3 overdue" on one screen.
+    """
     old_top, new_top = priority or (None, None)
     fo, fn = overlap_figures(old), overlap_figures(new)
     pairs: list[tuple[str, float | int, float | int]] = [
@@ -706,9 +726,10 @@ def summarize(old: Session, new: Session,
     pairs.append((RATE_PARTNER, round(100 * fo.rate(PARTNER), 1),
                   round(100 * fn.rate(PARTNER), 1)))
     pairs.append((ACTIVATION, activation_rate(old, old_top), activation_rate(new, new_top)))
-    ao, an = _action_figures(old), _action_figures(new)
-    for label, a, b in zip((ACTIONS_DONE, ACTIONS_OPEN, ACTIONS_OVERDUE), ao, an):
-        pairs.append((label, a, b))
+    now = count_actions(review_actions(old, new) if actions is None else actions, True)
+    for label, then, state in zip((ACTIONS_DONE, ACTIONS_OPEN, ACTIONS_OVERDUE),
+                                  _action_figures(old), (DONE, OPEN, OVERDUE)):
+        pairs.append((label, then, now[state]))
     rows = []
     for metric, a, b in pairs:
         change = b - a

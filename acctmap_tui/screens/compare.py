@@ -24,9 +24,10 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from acctmap_tui.core.compare import (
-    ACTION_GONE, ACTION_STATES, ACTIVATION, CHANGED, DONE, DROPPED, GONE, KINDS, NEW, OPEN, OVERDUE,
-    AccountDiff, ActionReview, HistoryPoint, SessionDiff, bar, both_shareable, compared_shows,
-    hint_shown, history, number, period_labels, shown_identity, signed,
+    ACTION_GONE, ACTION_STATES, ACTIONS_DONE, ACTIONS_OPEN, ACTIONS_OVERDUE, ACTIVATION, CHANGED,
+    DONE, DROPPED, GONE, KINDS, NEW, OPEN, OVERDUE, AccountDiff, ActionReview, HistoryPoint,
+    SessionDiff, bar, both_shareable, compared_shows, hint_shown, history, number, period_labels,
+    shown_identity, signed,
 )
 from acctmap_tui.core.categorize import format_rate
 from acctmap_tui.core.model import CATEGORIES, Session
@@ -57,6 +58,7 @@ NARROW_BELOW = 100  # screen width under which the chart gives way and the summa
 NARROW_METRIC = {  # the summary's metric names in two halves below 100 columns
     "Overlap total": "Overlap", "Overlap rate, our list": "Rate, ours",
     "Overlap rate, partner list": "Rate, theirs", "Activation rate": "Activated",
+    ACTIONS_DONE: "Last: done", ACTIONS_OPEN: "Last: open", ACTIONS_OVERDUE: "Last: overdue",
 }
 BAR_WIDTH = 4  # cells of the history chart's longest bar
 

@@ -115,10 +115,12 @@ def test_each_account_gets_its_kind(qdiff):
     assert {k for k, v in kinds.items() if v == "new"} == {"fresh.com", "kestrel-foods.com"}
     assert {k for k, v in kinds.items() if v == "gone"} == {
         "goneaway.com", "kestrelfoods.com", "reviewed.com"}
-    assert {k for k, v in kinds.items() if v == "same"} == {"steady.com", "open.com", "late.com"}
+    # leader.com's rank moved only because prio.com's priority rose past it: not its change
+    assert {k for k, v in kinds.items() if v == "same"} == {"steady.com", "open.com", "late.com",
+                                                          "leader.com"}
     assert "waiting.com" not in kinds  # in review, not in the overlap
-    # 18 old overlap accounts: 3 gone, 3 same, the rest changed
-    assert qdiff.counts() == {"new": 2, "gone": 3, "changed": 12, "same": 3}
+    # 18 old overlap accounts: 3 gone, 4 same, the rest changed
+    assert qdiff.counts() == {"new": 2, "gone": 3, "changed": 11, "same": 4}
 
 
 @pytest.mark.parametrize("key, old_cat, movement", [
@@ -163,9 +165,29 @@ def test_status_change_within_a_category_has_no_movement(qdiff):
 def test_priority_and_rank_moves(qdiff):
     assert change(qdiff, "prio.com", "priority") == ("10", "25")
     assert change(qdiff, "prio.com", "rank") == ("2", "1")
-    # leader's own fields did not change; only its rank did
+    # leader's own fields did not change; its rank moved only because prio.com rose past it,
+    # which prio.com's own change reports: leader is unchanged, its ranks are still told
     leader = by_key(qdiff)["leader.com"]
-    assert [(c.field, c.old, c.new) for c in leader.changes] == [("rank", "1", "2")]
+    assert (leader.kind, leader.changes) == ("same", [])
+    assert (leader.old_rank, leader.new_rank) == (1, 2)
+
+
+def test_ranks_moved_by_others_leaving_or_falling_are_not_changes():
+    """Audit 16 L5: accounts leaving, or one account falling to the bottom, moved the rank of
+    every other one, and each read "changed", burying the real changes. Only the account whose
+    own priority moved it is changed, with its rank then and now."""
+    scored = {"a.com": 50, "b.com": 40, "c.com": 30, "d.com": 20, "e.com": 10}
+    old = session([acct(k, k[0].upper(), C, C, priority=p) for k, p in scored.items()], day=Q3)
+    now = {**scored, "c.com": 0}
+    del now["a.com"]  # left the overlap: b, d and e each move up one or two
+    new = session([acct(k, k[0].upper(), C, C, priority=p) for k, p in now.items()])
+    d = diff_sessions(old, new)
+    kinds = {a.key: a.kind for a in d.accounts}
+    assert kinds == {"a.com": "gone", "b.com": "same", "c.com": "changed", "d.com": "same",
+                     "e.com": "same"}
+    assert change(d, "c.com", "priority") == ("30", "0")
+    assert change(d, "c.com", "rank") == ("3", "4")
+    assert d.counts() == {"new": 0, "gone": 1, "changed": 1, "same": 3}
 
 
 def test_rank_shifts_outside_the_priority_list_are_not_reported(qdiff):
@@ -228,6 +250,21 @@ def test_actions_from_last_time(qdiff):
     assert (late.owner, late.next_action, late.due) == ("Sam Ito", "Ask for intro",
                                                         date(2026, 10, 1))
     assert qdiff.actions[0].state == "overdue"  # what needs chasing comes first
+
+
+def test_a_done_action_goes_by_one_name_in_the_internal_and_partner_safe_reports():
+    """Audit 16 L6: the internal report named a renamed account's action by last session's name
+    ("Birchgate Ceramics Inc."), the partner-safe one by this session's: both by this one's, as
+    the account's own row is named."""
+    old = session([acct("birchgate.com", "Birchgate Ceramics Inc.", P, C, owner="Hana",
+                        next_action="Ask for intro", action_status=ACTION_DONE)], day=Q3)
+    new = session([acct("birchgate.com", "Birchgate Ceramics", P, C)])
+    d = diff_sessions(old, new)
+    safe = compare.partner_safe(d, old, new)
+    assert [a.name for a in d.actions] == [a.name for a in safe.actions] == [
+        d.accounts[0].name] == ["Birchgate Ceramics"]
+    for report in (compare.render_text(d), compare.render_text(safe)):
+        assert "Birchgate Ceramics Inc." not in report.split("Actions from last time")[1]
 
 
 def test_what_a_partner_may_see_of_the_summary_and_the_actions(qdiff):
@@ -374,13 +411,40 @@ def test_a_diff_sorts_each_session_by_priority_once_per_question(monkeypatch):
     assert [sorted_by_priority.count(x) for x in (old, new)] == [1, 1]
 
 
-def test_summary_actions_as_of_each_call():
-    s = diff_sessions(*summary_pair()).summary
+def test_summary_counts_last_sessions_actions_then_and_now():
+    """One set of actions, last session's, as the list of them counts it: read aloud, the
+    summary's "overdue" and the list's never differ (the summary counted each session's own
+    actions: "2 overdue" above a list of "3 overdue")."""
+    d = diff_sessions(*summary_pair())
+    s = d.summary
     # Q3 (Aug 20): c done; a due Sep 30 open; e due Jul 1 overdue.
-    # Q4 (Nov 25): a, c done; b due Dec 31 open; e still overdue.
+    # by Q4 (Nov 25): a, c done; e still overdue (b's new Demo is this session's, not last's)
     assert s.row(compare.ACTIONS_DONE)[1:] == (1, 2, 1)
-    assert s.row(compare.ACTIONS_OPEN)[1:] == (1, 1, 0)
+    assert s.row(compare.ACTIONS_OPEN)[1:] == (1, 0, -1)
     assert s.row(compare.ACTIONS_OVERDUE)[1:] == (1, 1, 0)
+    for metric, state in ((compare.ACTIONS_DONE, "done"), (compare.ACTIONS_OPEN, "open"),
+                          (compare.ACTIONS_OVERDUE, "overdue")):
+        assert s.row(metric)[2] == d.action_counts()[state]
+        assert metric.startswith("Last session's actions")  # whose, where it is read
+
+
+def test_an_action_the_new_session_lost_counts_overdue_in_the_summary_too():
+    """Audit 16 M4: an open action last session agreed, gone from this session's account (no
+    next action now), is overdue in the list of last session's actions and in the summary."""
+    old = session([acct("k.com", "Kestrel", C, C, owner="Omar", next_action="Webinar",
+                        due=date(2026, 10, 1)),
+                   acct("s.com", "Summit", C, C, owner="Hana", next_action="Event",
+                        due=date(2026, 10, 10))], day=Q3)
+    new = session([acct("k.com", "Kestrel", C, C),
+                   acct("s.com", "Summit", C, C, owner="Hana", next_action="Event",
+                        due=date(2026, 10, 10))], day=Q4)
+    d = diff_sessions(old, new)
+    assert d.action_counts()["overdue"] == 2
+    assert d.summary.row(compare.ACTIONS_OVERDUE)[1:] == (0, 2, 2)
+    text = compare.render_text(d)
+    row = next(line.split() for line in text.splitlines() if "actions overdue" in line)
+    assert row == ["Last", "session's", "actions", "overdue", "0", "2", "+2"]
+    assert "Actions from last time: 2 overdue" in text
 
 
 # --- renderers --------------------------------------------------------------------------------

@@ -180,7 +180,7 @@ async def test_pick_shows_summary_and_changed_accounts(sessions_dir: Path) -> No
         _, old, new, change = summary_row(screen, "Shared customer")
         assert new - old == change == 0  # Blue Harbor in, Quasar out
         summary = _plain(screen.query_one("#compare-summary", Static).content)
-        assert "SHARED" in summary and "Actions overdue" in summary
+        assert "SHARED" in summary and "Last session's actions overdue" in summary
         rows = table_rows(screen)
         kinds = {r[1]: r[0] for r in rows}
         assert kinds["Helios Robotics"] == "+ new"
