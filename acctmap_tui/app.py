@@ -121,6 +121,8 @@ class AcctmapApp(TypedAheadKeys):
     # Seconds on the agenda clock (all phases): the header watches it between session changes.
     clock_seconds: reactive[float] = reactive(0.0, init=False)
     saving: reactive[bool] = reactive(False, init=False)  # a save is being written (header: "saving…")
+    # why the last autosave failed, until one works: the header says "autosave off" meanwhile
+    autosave_off: reactive[str] = reactive("", init=False)
     leaving = False  # exit() was called: no key runs an action any more
     stopped_by: signal.Signals | None = None  # the stop signal that ended the run (`STOP_SIGNALS`)
     stop_recovery: Path | None = None  # where the unsaved edits went then (None: there were none)
@@ -858,11 +860,15 @@ class AcctmapApp(TypedAheadKeys):
 
     def _autosave_ok(self, _error: object = None) -> None:
         self._autosave_failed = False
+        self.autosave_off = ""
 
     def _autosave_error(self, err: BaseException | None) -> None:
         if not self._autosave_failed:
-            self.notify(f"Autosave failed: {err}", severity="error", timeout=10, markup=False)
+            self.notify(f"Autosave failed: {err}. Until an autosave works, a crash loses the "
+                        "unsaved changes (the header says \"autosave off\"): save (ctrl+s).",
+                        severity="error", timeout=10, markup=False)
         self._autosave_failed = True
+        self.autosave_off = str(err) or "failed"
 
     def autosave_now(self) -> Path | None:
         """Write the recovery file now; returns its path (None when nothing is unsaved)."""

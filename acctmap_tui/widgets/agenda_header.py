@@ -133,7 +133,10 @@ def counts_text(fig: OverlapFigures, narrow: bool = False, categories: bool = Tr
     return (" " if narrow else "  ").join(parts)
 
 
-def save_text(dirty: bool, path: Path | None, narrow: bool = False) -> str:
+def save_text(dirty: bool, path: Path | None, narrow: bool = False, autosave_off: bool = False) -> str:
+    """The save state; `autosave_off`: the last autosave failed (a crash would lose the edits)."""
+    if dirty and autosave_off:
+        return "● autosave off" if narrow else "● unsaved · autosave off"
     if dirty:
         return "● unsaved"
     return "saved" if path else "not saved" if narrow else "not saved yet"
@@ -171,7 +174,7 @@ class AgendaHeader(Widget):
         yield AgendaStrip(id="agenda-strip")
 
     def on_mount(self) -> None:
-        for state in ("share_safe", "clock_running", "clock_seconds", "saving"):
+        for state in ("share_safe", "clock_running", "clock_seconds", "saving", "autosave_off"):
             self.watch(self.app, state, self._app_state_moved, init=False)
         self.refresh_header()
 
@@ -247,7 +250,8 @@ class AgendaHeader(Widget):
         # counted by the workbench once per change that moves them (`figures`), not per clock tick
         categories = not app.share_safe or wb.share_policy().shareable(SESSION_SIDE, "category")
         self._put("agenda-counts", counts_text(wb.figures(), narrow, categories))
-        saved = self._put("agenda-saved", "saving…" if app.saving else save_text(wb.dirty, wb.path, narrow))
+        saved = self._put("agenda-saved", "saving…" if app.saving
+                          else save_text(wb.dirty, wb.path, narrow, bool(app.autosave_off)))
         saved.set_class(wb.dirty, "-dirty")
         share_safe = app.share_safe
         label = self._put("agenda-privacy",
