@@ -467,6 +467,15 @@ class _TextRows:
                         start = first + 1
                         break
                     done = reader.line_num
+                    if self.headers is not None and (column := _shifted_by_quote(
+                            cells, len(self.headers), self.delim, lines[first:end])) is not None:
+                        self.problems.append(Problem(
+                            self.file, row, self._label(column),
+                            f"row skipped: a quote in this cell is not closed, so the row's cells are "
+                            f"shifted (it has {len(cells)} fields but the header has {len(self.headers)}); "
+                            "fix the quote in the file"))
+                        yield None
+                        continue
                     yield self._clean(cells, row, multi_line=end - first > 1)
                 else:
                     return
@@ -576,6 +585,31 @@ def _unclosed_quote(lines: list[str], delim: str, headers: list[str] | None, cel
     return None
 
 
+def _suspect_shift(cells: list[str], width: int, delim: str) -> int | None:
+    """Index of the first cell of a row shorter than the header (`width` cells) that holds the
+    separator and a quote: a quoted cell left open swallowed the cells after it ('"Acme,"acme.com"'
+    is read as one cell, 'Acme,acme.com"'). None for a row of the header's width, and for a short
+    row without such a cell (exports that leave out trailing empty cells)."""
+    if len(cells) >= width:
+        return None
+    return next((i for i, c in enumerate(cells) if delim in c and '"' in c), None)
+
+
+def _shifted_by_quote(cells: list[str], width: int, delim: str, lines: list[str]) -> int | None:
+    """`_suspect_shift`'s cell when the record's `lines` do not split as a well-formed row (a
+    quote closed and followed by more of the cell): '"Acme, ""Best"" Inc"' holds the separator
+    and a quote as well, but is quoted right."""
+    column = _suspect_shift(cells, width, delim)
+    if column is None:
+        return None
+    try:
+        for _ in csv.reader(lines, delimiter=delim, strict=True):
+            pass
+    except csv.Error:
+        return column
+    return None
+
+
 def _open_at_end(lines: list[str], delim: str) -> bool:
     """True when the file ends inside a quoted cell of the record on these, its last lines."""
     try:
@@ -611,6 +645,8 @@ def _plain_records(text: str, delim: str, encoding: str) -> list[list[str]] | No
     if encoding == MIXED_UTF8 or _has_controls(text) or _has_long_line(text):
         return None
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    if _any_suspect_shift(records, delim):
+        return None
     lines = text.count("\n") + (text[-1] not in "\r\n")
     if "\r" in text:
         lines += text.count("\r") - text.count("\r\n")
@@ -624,6 +660,15 @@ def _plain_records(text: str, delim: str, encoding: str) -> list[list[str]] | No
     except csv.Error:
         return None  # perhaps a quote open at the end: let _TextRows look
     return records
+
+
+def _any_suspect_shift(records: list[list[str]], delim: str) -> bool:
+    """True when a row after the header may be shifted by a quote left open (`_suspect_shift`)."""
+    header = next((i for i, cells in enumerate(records) if any(c.strip() for c in cells)), len(records))
+    width = len(records[header]) if header < len(records) else 0
+    if min(map(len, records[header + 1:]), default=width) >= width:  # the usual file: no short row
+        return False
+    return any(_suspect_shift(cells, width, delim) is not None for cells in records[header + 1:])
 
 
 def _records_spanning_lines(text: str, records: list[list[str]], delim: str) -> list[list[str]] | None:
@@ -808,10 +853,14 @@ def _unpacked(data: bytes, info: zipfile.ZipInfo, file: str) -> Iterator[bytes]:
 
 @dataclass
 class _Book:
-    """What the check of a workbook (`_check_archive`, `_check_xls`) learned, for its reading."""
+    """What the check of a workbook (`_check_archive`, `_check_xls`) learned, for its reading,
+    and the merged cells its reader found."""
 
     sheets: dict[str, tuple[str, bool]] = field(default_factory=dict)  # `_xlsx_sheets`; {} for .xls
     formulas: frozenset[str] = frozenset()  # the sheets' zip members whose XML holds a formula
+    # by sheet: (first row, first column, last row, last column) from 0 (python-calamine's; the
+    # openpyxl fallback reads none)
+    merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
 
 
 def _check_archive(data: bytes, file: str) -> _Book:
@@ -1075,7 +1124,8 @@ def _workbook_sheets(data: bytes, file: str) -> tuple[dict[str, list[list[str]]]
         _check_xls(data, file)
         book = _Book()
     reasons: list[str] = []
-    for name, reader in (("calamine", _calamine_sheets), ("openpyxl", _openpyxl_sheets)):
+    for name, reader in (("calamine", lambda d: _calamine_sheets(d, book.merged)),
+                         ("openpyxl", _openpyxl_sheets)):
         try:
             return reader(data), book
         except Exception as e:  # noqa: BLE001 - a reader raises many types on bad input
@@ -1083,16 +1133,23 @@ def _workbook_sheets(data: bytes, file: str) -> tuple[dict[str, list[list[str]]]
     raise _err(file, "not a readable Excel workbook (" + "; ".join(reasons) + ")")
 
 
-def _calamine_sheets(data: bytes) -> dict[str, list[list[str]]]:
+def _calamine_sheets(data: bytes, merged: dict[str, list[tuple[int, int, int, int]]] | None = None,
+                     ) -> dict[str, list[list[str]]]:
     """`_workbook_sheets` with python-calamine: the worksheets (not chart sheets), each from its
-    first row and column, blank rows included, as pandas' calamine reader gives them."""
+    first row and column, blank rows included, as pandas' calamine reader gives them; each
+    sheet's merged cells are put in `merged` (`_Book.merged`). Rows Excel hides are read like
+    the others: python-calamine does not say which they are."""
     from python_calamine import SheetTypeEnum, load_workbook
 
     book = load_workbook(io.BytesIO(data))
     names = [meta.name for meta in book.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
-    return {name: [list(map(_cell_text, row))
-                   for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
-            for name in names}
+    sheets = {}
+    for name in names:
+        sheet = book.get_sheet_by_name(name)
+        sheets[name] = [list(map(_cell_text, row)) for row in sheet.to_python(skip_empty_area=False)]
+        if merged is not None and (ranges := sheet.merged_cell_ranges):
+            merged[name] = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
+    return sheets
 
 
 def _read_excel(data: bytes, file: str, sheet: str | None = None,
@@ -1104,6 +1161,7 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
     sheets, book = _workbook_sheets(data, file)
     names = list(sheets)
     oversize = {name: _skip_oversize(rows, file) for name, rows in sheets.items()}
+    spread = {name: _spread_merged(sheets[name], ranges) for name, ranges in book.merged.items()}
     filled = {name: sum(1 for row in rows if row is None or any(c.strip() for c in row))
               for name, rows in sheets.items()}
     hidden = {n for n, (_part, h) in book.sheets.items() if h}
@@ -1146,8 +1204,46 @@ def _read_excel(data: bytes, file: str, sheet: str | None = None,
     part = book.sheets.get(chosen, ("", False))[0]
     if part in book.formulas:
         notes += _uncached_formulas(data, file, part, chosen, rows, table.header_row - 1)
+    if spread.get(chosen):
+        notes += _merged_problems(file, chosen, spread[chosen],
+                                  _unique_headers(rows[table.header_row - 1] or []))
     table.problems[:0] = notes
     return table
+
+
+def _spread_merged(rows: list[list[str] | None], ranges: list[tuple[int, int, int, int]],
+                   ) -> list[tuple[int, int, str]]:
+    """Gives the rows of a sheet's list the values Excel shows in its merged cells: the value of
+    a merged cell below the header row (a group's owner or status, as people merge them) is
+    read in each row it spans, in its first column. Returns (row, column) from 0 and what a
+    problem says of it for each cell given one. A merge in or above the header row (a title)
+    is left as it is."""
+    header = next((i for i, cells in enumerate(rows) if cells is not None and any(c.strip() for c in cells)),
+                  len(rows))
+    spread = []
+    for r0, c0, r1, c1 in sorted(ranges):
+        top = rows[r0] if header < r0 < len(rows) else None
+        value = top[c0] if top is not None and c0 < len(top) else ""
+        if not value.strip():
+            continue
+        said = (f"merged cell {_column_letters(c0 + 1)}{r0 + 1}:{_column_letters(c1 + 1)}{r1 + 1}, "
+                f"read as row {r0 + 1}'s value {quoted(value)}")
+        for r in range(r0 + 1, min(r1 + 1, len(rows))):
+            cells = rows[r]
+            if cells is not None and c0 < len(cells) and not cells[c0]:
+                cells[c0] = value
+                spread.append((r, c0, said))
+    return spread
+
+
+def _merged_problems(file: str, sheet: str, spread: list[tuple[int, int, str]],
+                     labels: list[str]) -> list[Problem]:
+    """One problem per merged cell whose value `_spread_merged` gave to the rows it spans."""
+    grouped = _Problems(file)
+    for r, c, said in spread:
+        grouped.add(r + 1, labels[c] if c < len(labels) else f"Column {c + 1}", f"sheet {sheet!r}: {said}",
+                    ("merged cells", "; each read as its first row's value"))
+    return grouped.emit()
 
 
 def _skip_oversize(rows: list[list[str] | None], file: str) -> list[Problem]:
@@ -1425,6 +1521,7 @@ def company_from_path(path: str | Path) -> str:
 
 
 def _merge(into: Record, rec: Record) -> None:
+    """Adds `rec`'s row to `into`, the row kept (`_merge_group`): a value `into` lacks is `rec`'s."""
     into.rows.extend(rec.rows)
     into.other_domains += [d for d in rec.other_domains if d not in into.other_domains]
     if not into.name and rec.name:
@@ -1434,14 +1531,61 @@ def _merge(into: Record, rec: Record) -> None:
     if not into.raw_domain:
         into.raw_domain = rec.raw_domain
     for k, v in rec.extra.items():
-        if not into.extra.get(k):
+        if not into.extra.get(k, "").strip():
             into.extra[k] = v
-    if rec.status and (
-        into.status is None or STATUS_STRENGTH[rec.status] > STATUS_STRENGTH[into.status]
-    ):
-        into.status, into.raw_status = rec.status, rec.raw_status
-    elif into.status is None and not into.raw_status:
+    if into.status is None and not into.raw_status:
         into.raw_status = rec.raw_status
+
+
+@dataclass
+class _NotKept:
+    """A value in a row merged into an account that the account does not keep, and the one it keeps."""
+
+    row: int
+    column: str
+    value: str
+    kept_row: int
+    kept: str
+
+    def __str__(self) -> str:
+        return (f"row {self.row}, column {quoted(self.column)}: {quoted(self.value)} not kept "
+                f"(row {self.kept_row}'s {quoted(self.kept)} is)")
+
+
+def _values(rec: Record, columns: list[str | None]) -> list[str]:
+    """What a merge keeps or not of a record, in `columns` (`_merge_group`): its name, its owner,
+    then its other columns; not its website (what rows merge on) nor its status (said apart)."""
+    name, owner, *extra = columns
+    get = rec.extra.get
+    return [rec.name if name else "", rec.owner if owner else "", *(get(h, "").strip() for h in extra)]
+
+
+def _merge_group(group: list[Record], columns: list[str | None]) -> tuple[Record, list[_NotKept], int]:
+    """One account from the records of the rows sharing its key, in row order: the account,
+    the values of those rows it does not keep, and how many of the rows are duplicates (no
+    value lost, the same status; a website or status word may be spelt otherwise).
+
+    The row kept is the one with the strongest status (the first of equals), so its owner, name
+    and other columns come with that status: an account never shows a customer row's status
+    beside a prospect row's owner. A value it lacks is taken from the next row that has one.
+    """
+    kept = max(group, key=lambda r: STATUS_STRENGTH.get(r.status, 0))  # max: the first of equals
+    order = [kept, *(r for r in group if r is not kept)]
+    rows = [r.rows[0] for r in order]  # each record is one row's until merged
+    values = [_values(r, columns) for r in order]
+    for rec in order[1:]:
+        _merge(kept, rec)
+    kept.rows.sort()
+    account = _values(kept, columns)
+    not_kept: list[_NotKept] = []
+    duplicates = 0
+    for rec, row, own in zip(order[1:], rows[1:], values[1:]):
+        lost = [i for i, (value, has) in enumerate(zip(own, account)) if value and value != has]
+        for i in lost:
+            supplier = next(r for r, v in zip(rows, values) if v[i])
+            not_kept.append(_NotKept(row, columns[i], own[i], supplier, account[i]))
+        duplicates += not lost and rec.status == kept.status
+    return kept, not_kept, duplicates
 
 
 _RECORD_FIELDS = ("name", "domain", "status", "raw_status", "owner", "raw_domain", "name_key", "extra",
@@ -1468,6 +1612,20 @@ _SHARED_DOMAINS = ("free-mail or shared-host domains", "; domains left blank so 
 _LEGAL_FORM_NAMES = ("names that are only a legal form", "; names ignored, so they cannot match")
 
 
+def _header_repeats(headers: list[str], rows: list[list[str]], statuses: list[str], distinct: set[str],
+                    status: str) -> set[int]:
+    """Indexes of the `rows` that read as the header row again, case and surrounding spaces aside
+    (`statuses`: the rows' status cells, stripped, `distinct` of them; `status`: the status
+    column's header). Only rows whose status cell is its header are looked at: few words are."""
+    word = status.casefold()
+    alike = {s for s in distinct if s.casefold() == word}
+    if not alike:
+        return set()
+    wanted = [h.casefold() for h in headers]
+    return {i for i, s in enumerate(statuses)
+            if s in alike and [h.casefold() for h in _unique_headers(rows[i])] == wanted}
+
+
 def _status_hint(word: str) -> str:
     """How to map an unknown status word; a word too long to quote whole is not repeated."""
     option = word if len(word) <= QUOTED_MOST else "WORD"
@@ -1486,7 +1644,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     grouped = _Problems(file)
     hints: dict[tuple[str | None, str], str] = {}
     by_key: dict[str, Record] = {}
-    statuses: dict[str, list[str]] = {}  # key of a merged account -> distinct statuses seen
+    groups: dict[str, list[Record]] = {}  # key of an account of several rows -> its rows' records
     status_of = {**_STATUS_LOOKUP, **{_compact(w): s for w, s in (status_map or {}).items()}}
 
     # A big list's hot path works column by column: each role's cells are stripped in one pass and
@@ -1503,6 +1661,14 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     one_copy: dict[str, str] = {}
     raw_statuses = list(map(one_copy.setdefault, raw_statuses, raw_statuses))
     owners = list(map(one_copy.setdefault, owners, owners))
+    distinct_statuses = set(raw_statuses)
+    if repeats := _header_repeats(table.headers, rows, raw_statuses, distinct_statuses, scol):
+        for i in sorted(repeats):
+            grouped.add(numbers[i], None, "row skipped: it repeats the header row (two exports pasted "
+                                          "one under the other?)")
+        numbers, rows, names, raw_domains, raw_statuses, owners = (
+            [v for i, v in enumerate(values) if i not in repeats]
+            for values in (numbers, rows, names, raw_domains, raw_statuses, owners))
     cells_at = _cells_at([index[h] for h in extra_headers])
     if len(extra_headers) >= SHARED_HEADERS_FROM:
         at = {h: i for i, h in enumerate(extra_headers)}  # every record's Extra shares it
@@ -1513,7 +1679,7 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     key_of = dict(zip(distinct_names, name_keys(distinct_names)))
     no_names = {name for name, key in key_of.items() if is_legal_form_only(name, key)}
     ncol = columns.get("name")
-    status_cache = {raw: status_of.get(_compact(raw)) for raw in set(raw_statuses)}
+    status_cache = {raw: status_of.get(_compact(raw)) for raw in distinct_statuses}
     parsed: dict[str, tuple[str, str | None, tuple[str, ...]]] = {}
     shared: set[str] = set()  # domains that may be free mail or a shared host (depends on the name)
     if not hashed:
@@ -1561,16 +1727,13 @@ def _records(table: _Table, columns: dict[str, str], file: str,
         rec = Record(name, domain, status, raw_status, owner, raw_domain, nkey,
                      extra, [row], hashed, others)
         key = domain or f"name:{nkey}"  # Record.key
-        into = by_key.get(key)
-        if into is None:
+        first = by_key.get(key)
+        if first is None:
             by_key[key] = rec
-            continue
-        seen = statuses.get(key)
-        if seen is None:
-            seen = statuses[key] = [into.status] if into.status else []
-        if status and status not in seen:
-            seen.append(status)
-        _merge(into, rec)
+        elif (group := groups.get(key)) is None:
+            groups[key] = [first, rec]
+        else:
+            group.append(rec)
 
     long_names = {n for n in distinct_names if len(n) > LONG_NAME}
     if long_names:
@@ -1580,17 +1743,17 @@ def _records(table: _Table, columns: dict[str, str], file: str,
             if name in long_names:
                 grouped.add(row, columns.get("name"), message)
     problems = table.problems + grouped.emit(hints)
+    statuses: dict[str, list[str]] = {}  # key of a merged account -> distinct statuses, in row order
+    merge_columns = [columns.get("name"), columns.get("owner"), *extra_headers]
+    not_kept: list[_NotKept] = []
+    duplicates: dict[str, int] = {}  # key of a merged account -> how many of its rows are duplicates
+    for key, group in groups.items():
+        statuses[key] = list(dict.fromkeys(r.status for r in group if r.status))
+        by_key[key], lost, duplicates[key] = _merge_group(group, merge_columns)
+        not_kept += lost
     records = list(by_key.values())
     merged = [r for r in records if len(r.rows) > 1]
-    if merged:
-        duplicates = sum(len(r.rows) - 1 for r in merged)
-        shown = ", ".join(_merged_rows(r.rows) for r in merged[:SHOW_ROWS])
-        more = ", ..." if len(merged) > SHOW_ROWS else ""
-        problems.append(Problem(
-            file, None, None,
-            f"{_count(duplicates, 'duplicate row')} merged into {_count(len(merged), 'account')}: "
-            f"rows {shown}{more}",
-        ))
+    problems += _merge_problems(file, merged, duplicates, sorted(not_kept, key=lambda v: v.row))
     # Rows with no domain merge on the name alone: two firms called "Martin Plumbing" would lose
     # one record without a word, so every such merge is named for a person to check.
     by_name = [r for r in merged if not r.domain]
@@ -1616,6 +1779,43 @@ def _records(table: _Table, columns: dict[str, str], file: str,
             f"(customer > open deal > churned > prospect): {shown}{more}",
         ))
     return records, problems
+
+
+def _merge_problems(file: str, merged: list[Record], duplicates: dict[str, int],
+                    not_kept: list[_NotKept]) -> list[Problem]:
+    """What merging rows into `merged` accounts did (`_merge_group`): the duplicate rows, the rows
+    whose values differ, and each value not kept, by row and column (a few shown, all counted)."""
+    out = []
+    with_duplicates = [r for r in merged if duplicates[r.key]]
+    if with_duplicates:
+        shown = ", ".join(_merged_rows(r.rows) for r in with_duplicates[:SHOW_ROWS])
+        more = ", ..." if len(with_duplicates) > SHOW_ROWS else ""
+        out.append(Problem(
+            file, None, None,
+            f"{_count(sum(duplicates.values()), 'duplicate row')} merged into "
+            f"{_count(len(with_duplicates), 'account')}: rows {shown}{more}",
+        ))
+    differing = [r for r in merged if len(r.rows) - 1 > duplicates[r.key]]
+    if differing:
+        rows = sum(len(r.rows) - 1 - duplicates[r.key] for r in differing)
+        on = " or ".join(sorted({"domain" if r.domain else "name" for r in differing}))
+        shown = ", ".join(_merged_rows(r.rows) for r in differing[:SHOW_ROWS])
+        more = ", ..." if len(differing) > SHOW_ROWS else ""
+        out.append(Problem(
+            file, None, None,
+            f"{_count(rows, 'row')} merged into {_count(len(differing), 'account')} with rows of the "
+            f"same {on} though their values differ (one account per {on}): rows {shown}{more}",
+        ))
+        if not_kept:
+            shown = "; ".join(map(str, not_kept[:SHOW_ROWS]))
+            more = "; ..." if len(not_kept) > SHOW_ROWS else ""
+            out.append(Problem(
+                file, None, None,
+                f"rows merged on the same {on} kept the values of the row with the strongest status "
+                f"(the first, when statuses agree) where they differ; {_count(len(not_kept), 'value')} "
+                f"not kept: {shown}{more}",
+            ))
+    return out
 
 
 # --- the entry point ----------------------------------------------------------------------------

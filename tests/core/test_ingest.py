@@ -200,7 +200,7 @@ def test_xlsx_falls_back_to_openpyxl(tmp_path: Path, monkeypatch: pytest.MonkeyP
     readers = []
     openpyxl_sheets = ingest._openpyxl_sheets
 
-    def no_calamine(data: bytes) -> dict:
+    def no_calamine(data: bytes, merged: dict | None = None) -> dict:
         readers.append("calamine")
         raise ImportError("no calamine here")
 
@@ -519,15 +519,22 @@ def test_duplicate_rows_merge(tmp_path: Path) -> None:
     lst = read_list(path, OURS)
     assert lst.rows_read == 6 and len(lst.records) == 3
     acme = next(r for r in lst.records if r.domain == "acme.com")
-    assert acme.name == "Acme Inc"  # first row's name
     assert acme.rows == [2, 4, 7]
     assert (acme.status, acme.raw_status) == (CUSTOMER, "Customer")  # strongest status
-    assert acme.owner == "Dana"  # first non-empty
-    assert acme.extra == {"region": "NA"}
+    # ... and its row's name, owner and other columns with it
+    assert (acme.name, acme.owner, acme.extra) == ("ACME Corporation", "Dana", {"region": "NA"})
     initech = next(r for r in lst.records if r.name_key == "initech")
     assert initech.rows == [5, 6] and initech.domain == ""
+    # a blank filled from the other row
+    assert (initech.name, initech.owner, initech.extra) == ("Initech Ltd", "Ana", {"region": "APAC"})
     text = messages(lst)
-    assert "3 duplicate rows merged into 2 accounts: rows 2+4+7, 5+6" in text
+    assert not any("duplicate" in p.message for p in lst.problems)  # each merged row differs somewhere
+    assert ("3 rows merged into 2 accounts with rows of the same domain or name though their values "
+            "differ") in text
+    assert "rows 2+4+7, 5+6" in text
+    assert "row 2, column 'name': 'Acme Inc' not kept (row 4's 'ACME Corporation' is)" in text
+    assert "row 7, column 'owner': 'Eve' not kept (row 4's 'Dana' is)" in text
+    assert "row 6, column 'name': 'Initech Limited' not kept (row 5's 'Initech Ltd' is)" in text
     assert "disagree on status in 1 account" in text and "acme.com" in text
 
 
@@ -622,7 +629,7 @@ def test_demo_traps(demo) -> None:
         assert len(blanked) == expected
         assert any("free-mail" in p.message for p in lst.problems)
     assert any("duplicate rows merged" in p.message for p in ours.problems)
-    assert any("duplicate rows merged" in p.message for p in theirs.problems)
+    assert any("merged into 3 accounts with rows of the same domain" in p.message for p in theirs.problems)
     unknown = Counter()
     for p in ours.problems:
         if "unknown status" in p.message:
