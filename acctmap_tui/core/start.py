@@ -35,7 +35,7 @@ from acctmap_tui.core.model import OURS, PARTNER, STATUSES, AccountList, Acctmap
 if TYPE_CHECKING:  # imported where used: the matcher pulls in numpy and rapidfuzz
     from acctmap_tui.core.pipeline import NewSession
     from acctmap_tui.core.psi import Finished
-    from acctmap_tui.core.workbench import Workbench
+    from acctmap_tui.core.workbench import StartedFrom, Workbench
 
 Progress = Callable[[float, str | None], None]  # (fraction done 0..1, stage in words or None)
 
@@ -240,9 +240,18 @@ def build_session(request: SessionRequest, progress: Progress | None = None) -> 
     report = progress or _no_progress
     if request.exchange is not None:
         return exchange_session(finish_exchange(request, report))
-    # the matcher (numpy, rapidfuzz: 0.13 s) is imported while the partner's list is read beside:
-    # the copy that reads it is forked without them, that much sooner
-    ready = prepare(request, report, meanwhile=_import_matcher)
+    return _match_lists(_prepare_to_match(request, report), report)
+
+
+def _prepare_to_match(request: SessionRequest, report: Progress) -> SessionRequest:
+    """`prepare` before a match: the matcher (numpy, rapidfuzz: 0.13 s) is imported while the
+    partner's list is read beside (the copy that reads it is forked without them, that much
+    sooner)."""
+    return prepare(request, report, meanwhile=_import_matcher)
+
+
+def _match_lists(ready: SessionRequest, report: Progress) -> NewSession:
+    """Match the lists of a request `prepare` has read into a new session."""
     from acctmap_tui.core.match import phase_of
     from acctmap_tui.core.pipeline import new_session
 
@@ -267,10 +276,25 @@ def open_workbench(request: SessionRequest, progress: Progress | None = None, *,
     exchange (unsaved until the first save)."""
     if request.exchange is not None:
         return open_exchange(finish_exchange(request, progress))
-    built = build_session(request, progress)
+    report = progress or _no_progress
+    ready = _prepare_to_match(request, report)
+    built = _match_lists(ready, report)
     workbench = _workbench(built.session, built.ours, built.theirs, dirty=unsaved)
     workbench.start_notes = list(built.notes)  # the app says them, as the CLI prints them
+    workbench.started_from = _started_from(request.prior, ready.prior)
     return workbench
+
+
+def _started_from(given: Session | Path | str | None, read: Session | Path | str | None
+                  ) -> StartedFrom | None:
+    """The prior session a new one carries forward (Compare compares with it first): its id,
+    and its file where the request named one (`acctmap new --from` reads it before: no file)."""
+    from acctmap_tui.core.workbench import StartedFrom
+
+    if not isinstance(read, Session):
+        return None
+    path = None if given is None or isinstance(given, Session) else Path(given).expanduser()
+    return StartedFrom(read.session_id, path)
 
 
 def demo_request(day: date | None = None) -> SessionRequest:

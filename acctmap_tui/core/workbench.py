@@ -146,6 +146,16 @@ class ChangedOnDisk(AcctmapError):
         self.now = now
 
 
+@dataclass(frozen=True)
+class StartedFrom:
+    """The prior session a new session was started from (carried forward): Compare compares
+    with it first. Its id finds it among the saved sessions; its file, where the start named
+    one (a prior read before, as `acctmap new --from` does, has none)."""
+
+    session_id: str
+    path: Path | None = None
+
+
 @dataclass
 class _UndoStep:
     description: Said
@@ -199,6 +209,7 @@ class Workbench:
     saved_revision: int = -1  # the revision last written to the session file
     lists_note: str = ""  # why a source list is not loaded (missing, changed since the save)
     start_notes: list[str] = field(default_factory=list)  # what the start said (`NewSession.notes`)
+    started_from: StartedFrom | None = None  # the prior session it carries forward, if any
     lists_pending: bool = False  # the source lists are being read (see attach_lists)
     on_change: Callable[[Change], None] | None = None
     # the last changes, by the revision each made: a screen that was not showing catches up

@@ -39,7 +39,9 @@ from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.compare_account import (
     KIND_LABEL, PRIVATE, CompareAccountScreen, category_code,
 )
-from acctmap_tui.screens.compare_pick import ComparePick, ComparePickScreen, short_title
+from acctmap_tui.screens.compare_pick import (
+    ComparePick, ComparePickScreen, short_title, started_from,
+)
 from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.views.compare import FILTERS, CompareView
 from acctmap_tui.widgets.agenda_header import AgendaFooter, AgendaHeader
@@ -125,12 +127,18 @@ class CompareScreen(PhaseScreen):
             self.scan_sessions()
 
     def _offer_picker(self) -> bool:
-        """On a visit with no earlier session chosen, open the picker once by itself."""
+        """On a visit with no earlier session chosen, once: compare with the session this one was
+        started from (`Workbench.started_from`) where it is found, else open the picker by
+        itself (c opens it either way)."""
         if self.prior is not None or self._asked or self.wb is None:
             return False
         self._asked = True
-        self.call_after_refresh(self.action_choose)
+        self.call_after_refresh(self._choose_first)
         return True
+
+    def _choose_first(self) -> None:
+        if self.wb is not None and not isinstance(self.app.screen, ComparePickScreen):
+            self.scan_sessions(open_picker=True, start_from=True)
 
     # --- state --------------------------------------------------------------------------------
 
@@ -193,12 +201,20 @@ class CompareScreen(PhaseScreen):
     # --- reading the saved sessions (in a worker) ----------------------------------------------
 
     @work(thread=True, exclusive=True, group="compare-sessions", description="read sessions")
-    def scan_sessions(self, open_picker: bool = False) -> None:
-        """Read the sessions folder off the UI thread (each file once per version)."""
+    def scan_sessions(self, open_picker: bool = False, start_from: bool = False) -> None:
+        """Read the sessions folder off the UI thread (each file once per version); with
+        `start_from`, find the session this one was started from there too."""
         infos = self.view.shelf.scan(self.sessions_dir)
-        self.app.call_from_thread(self._scanned, infos, open_picker)
+        wb = self.wb
+        first = (started_from(infos, self.view.shelf, wb.session, wb.started_from)
+                 if start_from and wb is not None else None)
+        self.app.call_from_thread(self._scanned, infos, open_picker, first)
 
-    def _scanned(self, infos: list[SessionInfo], open_picker: bool) -> None:
+    def _scanned(self, infos: list[SessionInfo], open_picker: bool,
+                 first: ComparePick | None = None) -> None:
+        if first is not None and self.prior is None and self.wb is not None:
+            self._picked(first)  # the session started from: the picker stays one key away
+            return
         if self.showing:
             self._draw_top()  # the history chart now has every saved session
         if not open_picker or self.wb is None or isinstance(self.app.screen, ComparePickScreen):
@@ -562,8 +578,8 @@ class CompareScreen(PhaseScreen):
             self._workbench = wb
             self.view.forget()
             self.redraw()
-            if wb is not None:
-                self.call_after_refresh(self.action_choose)
+            self._asked = False
+            self._offer_picker()
             return
         if self._drawn_share_safe != self.share_safe:
             self.redraw()

@@ -25,6 +25,7 @@ from acctmap_tui.core.compare import (
 )
 from acctmap_tui.core.model import Session
 from acctmap_tui.core.session import SessionInfo
+from acctmap_tui.core.workbench import StartedFrom
 from acctmap_tui.views.compare import SessionShelf
 from acctmap_tui.screens.dialogs import Dialog, fit_height, lines_left, row_width
 
@@ -319,6 +320,25 @@ class ComparePickScreen(Dialog[ComparePick | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def started_from(infos: list[SessionInfo], shelf: SessionShelf, current: Session,
+                 prior: StartedFrom | None) -> ComparePick | None:
+    """The session this one was started from (carried forward), to compare with before any is
+    chosen: its file where the start named one and it still holds that session, else the
+    newest listed that does (found by its id). None where there is none, or it is of another
+    partnership (carried anyway): the picker then asks."""
+    if prior is None:
+        return None
+    paths = [prior.path] if prior.path is not None else []
+    paths += [i.path for i in infos if not i.error]
+    for path in paths:
+        session, _ = shelf.get(path)  # read already by the scan, unless the file changed
+        if session is not None and session.session_id == prior.session_id:
+            same = partnership_key(session.ours, session.partner) == partnership_key(
+                current.ours, current.partner)
+            return ComparePick(path, session) if same else None
+    return None
 
 
 def _resolved(path: Path | None) -> Path | None:
