@@ -14,7 +14,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import partial
 from importlib import import_module
 from pathlib import Path
@@ -149,6 +149,9 @@ class AcctmapApp(TypedAheadKeys):
         # epoch so an autosave snapshotted before it is never written after it.
         self._io_lock = threading.Lock()
         self._recovery_epoch = 0
+        # a recovery file's usual name -> this run's own, once another acctmap wrote the usual
+        # one (`_own_recovery_target`)
+        self._recovery_moved: dict[Path, Path] = {}
         self._after_save: list[Callable[[], object]] = []
         self._warned_over: set[str] = set()
         self._return_mode: str | None = None
@@ -377,14 +380,13 @@ class AcctmapApp(TypedAheadKeys):
         if wb is None or not wb.dirty:
             return None
         try:
-            target = wb.recovery_file(self.sessions_dir)
-            snap = session_io.snapshot(wb.session, target)
             with self._io_lock:
-                session_io.write_snapshot(snap, target)
+                target = self._own_recovery_target(wb, self._recovery_target(wb))
+                session_io.write_snapshot(session_io.snapshot(wb.session, target), target)
                 wb.wrote_recovery(target)
         except Exception:  # noqa: BLE001 - the session may be half-edited; keep the older autosave
-            target = wb.recovery_file(self.sessions_dir)
-            return target if target.is_file() else None
+            target = self._recovery_target(wb)
+            return target if wb.owns_recovery(target) else None
         return target
 
     # --- loading lists ----------------------------------------------------------------------
@@ -793,7 +795,7 @@ class AcctmapApp(TypedAheadKeys):
         if wb is None or not wb.dirty:
             self._drop_undone_recovery()
             return None
-        target = wb.recovery_file(self.sessions_dir)
+        target = self._recovery_target(wb)
         return (session_io.snapshot_in_steps(wb.session, target), target, wb, wb.revision,
                 self._recovery_epoch)
 
@@ -838,12 +840,33 @@ class AcctmapApp(TypedAheadKeys):
         with self._io_lock:
             if job.epoch != self._recovery_epoch or job.revision <= job.workbench.saved_revision:
                 return None  # discarded, or already in the session file: nothing to recover
+            target = self._own_recovery_target(job.workbench, job.target)
             try:
-                session_io.write_snapshot(job.snapshot, job.target)
+                session_io.write_snapshot(job.snapshot, target)
             except (OSError, AcctmapError) as err:
                 return err
-            job.workbench.wrote_recovery(job.target)
+            job.workbench.wrote_recovery(target)
         return None
+
+    def _recovery_target(self, wb: Workbench) -> Path:
+        """Where this run writes `wb`'s recovery file: the usual name (`Workbench.recovery_file`),
+        or this run's own once it moved (`_own_recovery_target`)."""
+        usual = wb.recovery_file(self.sessions_dir)
+        return self._recovery_moved.get(usual, usual)
+
+    def _own_recovery_target(self, wb: Workbench, target: Path) -> Path:
+        """Under the I/O lock, just before a recovery file is written: `target`, unless a file
+        there is not as this run left it. Another acctmap open on the same session autosaves to
+        the same name, and what it wrote there is its unsaved work: this run then writes to a
+        name of its own beside it, from then on, in the form of one set aside with "Later", which
+        the next open offers whatever its age."""
+        if not target.exists() or wb.owns_recovery(target) or target in self._recovery_moved.values():
+            return target
+        stamp = datetime.now(timezone.utc).strftime(session_io._ASIDE_STAMP)
+        own = target.with_name(f"{target.name.removesuffix(session_io.RECOVERY_SUFFIX)}.{stamp}"
+                               f"{session_io.RECOVERY_SUFFIX}")
+        self._recovery_moved[target] = own
+        return own
 
     def _drop_undone_recovery(self) -> None:
         """The session is as saved again (its edits undone): the recovery file an autosave of this
@@ -853,7 +876,7 @@ class AcctmapApp(TypedAheadKeys):
         if wb is None or wb.dirty:
             return
         with self._io_lock:
-            if not wb.owns_recovery(wb.recovery_file(self.sessions_dir)):
+            if not wb.owns_recovery(self._recovery_target(wb)):
                 return
             self._recovery_epoch += 1  # an autosave of the undone edits waiting is not written
             wb.remove_own_recoveries()
@@ -883,7 +906,7 @@ class AcctmapApp(TypedAheadKeys):
             self._autosave_error(error)
             return None
         self._autosave_ok()
-        return job.target
+        return self._recovery_target(job.workbench)  # where it went (`_own_recovery_target`)
 
     # --- quitting -------------------------------------------------------------------------
 

@@ -523,8 +523,9 @@ class RestoreDialog(Dialog[bool | None]):
             since = (f"The session was saved after it ({self.saved_since}): restoring it "
                      "replaces that save's work on screen (the file changes only when you "
                      "save). " if self.saved_since else "")
-            text = (f"Recovered work you chose to decide on later is kept for this session "
-                    f"(autosaved {self.saved_at}).\nSession: {self.session_file}\n"
+            text = (f"Recovered work is kept aside for this session (autosaved {self.saved_at}): "
+                    "work you chose to decide on later, or the unsaved work of another acctmap "
+                    f"that had this session open.\nSession: {self.session_file}\n"
                     f"{since}Restoring it replaces the session on screen; keeping the saved "
                     "session discards it for good.")
             discard = "Keep the saved session (k)"

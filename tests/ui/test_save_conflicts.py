@@ -239,3 +239,28 @@ async def test_the_share_safe_view_does_not_name_the_other_session(sessions_dir:
         await pilot.pause()
         assert "holds another session: call of" in hint(app)
         assert "Northwind x Globex" not in hint(app)
+
+
+async def test_the_autosave_of_one_window_does_not_write_over_the_others(sessions_dir: Path) -> None:
+    """Both windows autosave to .call.recovery.toml: A's autosave replaced B's unsaved work. A now
+    writes to a name of its own, which its save removes and the next open offers."""
+    path = sessions_dir / "call.toml"
+    small_workbench().save(path)
+    b = opened(path)
+    app = AcctmapApp(opened(path), sessions_dir, autosave_delay=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        b.set_icp_notes("B unsaved work")
+        usual = b.autosave(sessions_dir)
+        app.workbench.set_icp_notes("A unsaved work")
+        own = app.autosave_now()
+        assert own is not None and own != usual
+        assert session_io.load(usual).icp_notes == "B unsaved work"
+        assert session_io.load(own).icp_notes == "A unsaved work"
+        assert session_io.newer_recovery(path, app.workbench.session.session_id) is not None
+        app.workbench.set_icp_notes("A unsaved work, more")
+        assert app.autosave_now() == own  # its own name from then on
+        await pilot.press("ctrl+s")
+        await app.wait_for_save()
+        await pilot.pause()
+    assert not own.exists()
+    assert session_io.load(usual).icp_notes == "B unsaved work"
