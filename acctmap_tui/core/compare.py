@@ -380,6 +380,9 @@ def diff_sessions(old: Session, new: Session, force: bool = False,
         ov, nv = values(o, orank), values(n, nrank)
         if not _rank_moved_itself(o, n, old_top, new_top):
             ov["rank"] = nv["rank"]
+        if _action_closed(o, n):
+            for f in ACTION_FIELDS:
+                ov[f] = nv[f]
         changes = [FieldChange(f, ov[f], nv[f]) for f in FIELDS if ov[f] != nv[f]]
         diffs.append(AccountDiff(
             key, n.name, CHANGED if changes else SAME, o, n, changes,
@@ -406,6 +409,17 @@ def _rank_moved_itself(old: Account, new: Account, old_top: set[str], new_top: s
     each read "changed"); the account view still shows the rank then and now."""
     return (old.priority != new.priority
             and (old.pair_id in old_top or new.pair_id in new_top))
+
+
+ACTION_FIELDS = ("next action", "due", "action status")
+
+
+def _action_closed(old: Account, new: Account) -> bool:
+    """Whether last session's action was done or dropped and this session has none: it closed
+    then, and stays last session's (carry-forward does not bring it into the new quarter). The
+    list of last session's actions reports it; as a field change it read "next action: X ->
+    (none)", as if dropped since."""
+    return old.action_status in (ACTION_DONE, ACTION_DROPPED) and not new.next_action.strip()
 
 
 def report_order(accounts: Iterable[AccountDiff], salt: str = "") -> list[AccountDiff]:

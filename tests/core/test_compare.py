@@ -267,6 +267,28 @@ def test_a_done_action_goes_by_one_name_in_the_internal_and_partner_safe_reports
         assert "Birchgate Ceramics Inc." not in report.split("Actions from last time")[1]
 
 
+def test_an_action_closed_last_time_and_not_carried_is_no_change_of_the_account():
+    """Carry-forward leaves a done or dropped action in last quarter: the account then has no
+    next action, which read "next action: X -> (none)" (dropped, to the partner too). It stays
+    in the list of last session's actions as done or dropped; the account is unchanged."""
+    old = session([acct("raven.com", "Raven", C, C, owner="Priya", next_action="Intro to CISO",
+                        due=PAST_Q3, action_status=ACTION_DONE),
+                   acct("orchid.com", "Orchid", C, C, owner="Hana", next_action="Reference call",
+                        action_status=ACTION_DROPPED),
+                   acct("kestrel.com", "Kestrel", C, C, owner="Omar", next_action="Joint webinar")],
+                  day=Q3)
+    new = session([acct("raven.com", "Raven", C, C, owner="Priya"),
+                   acct("orchid.com", "Orchid", C, C, owner="Hana"),
+                   acct("kestrel.com", "Kestrel", C, C, owner="Omar")])
+    d = diff_sessions(old, new)
+    for report in (d, compare.partner_safe(d, old, new)):
+        assert {a.key: a.kind for a in report.accounts}["raven.com"] == "same"
+        assert {a.key: a.kind for a in report.accounts}["orchid.com"] == "same"
+    assert {a.key: a.state for a in d.actions} == {"raven.com": "done", "orchid.com": "dropped",
+                                                   "kestrel.com": "open"}
+    assert change(d, "kestrel.com", "next action") == ("Joint webinar", "")  # an open one, gone
+
+
 def test_what_a_partner_may_see_of_the_summary_and_the_actions(qdiff):
     """One rule for the partner-safe diff and the share-safe Compare screen, by compared field."""
     def all_but(*private: str):
