@@ -223,6 +223,21 @@ def field_rows(account: Account, session: Session, privacy: bool,
     return rows, hidden
 
 
+def carried_plan(account: Account, shows: Shows | None = None) -> Text | None:
+    """For a pair waiting in review that holds last session's plan (carry-forward gives it to
+    the same account whose partner domain changed): that accepting keeps the plan, with the
+    owner and next action the view may show. None for any other pair."""
+    if not account.carried or account.match.decision != REVIEW:
+        return None
+    said = [f"{label} {value}" for label, field, value in
+            (("owner", "owner", account.owner), ("next action", "next_action", account.next_action))
+            if value and (shows is None or shows(SESSION_SIDE, field))]
+    text = Text("Last session's plan goes with this pair if you accept it", style="italic")
+    if said:
+        text.append(": " + " · ".join(said))
+    return text
+
+
 def char_diff(ours: str, theirs: str) -> tuple[Text, Text]:
     """Both strings with the characters that differ highlighted (case is ignored for matching)."""
     a = ours.lower() if len(ours.lower()) == len(ours) else ours
@@ -502,6 +517,9 @@ class DiffPane(VerticalScroll):
         if hidden:
             parts.append(Text(f"{hidden} private field value(s) hidden (privacy on)",
                               style="italic"))
+        plan = carried_plan(account, shows)
+        if plan is not None:
+            parts.append(plan)
         return [Group(*parts), _match_table(account, shows),
                 _candidates(account, list(alternatives), highlighted, session.ours or "ours",
                             session.partner or "theirs", shows)]

@@ -443,6 +443,32 @@ async def test_privacy_hides_private_fields_in_the_pane(sessions_dir):
         assert "kestrel-foods.com" in fields
 
 
+async def test_a_review_pair_holding_last_sessions_plan_says_accepting_keeps_it(sessions_dir):
+    """Next quarter, carry-forward gives last quarter's plan to the same account whose partner
+    domain changed (Kestrel, waiting in review): the pane says accepting keeps it, naming the
+    owner and next action the view may show."""
+    wb = small_workbench()
+    kestrel = pair_of(wb, "Kestrel Foods")
+    kestrel.carried, kestrel.owner, kestrel.next_action = True, "Omar MKOWN", "Joint webinar"
+    wb.session.fields = [f for f in wb.session.fields if (f.side, f.name) != ("session", "owner")]
+    wb.session.fields.append(FieldInfo("session", "owner", "", False))  # kept private
+    app = review_app(wb, sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "Kestrel Foods")
+        assert ("Last session's plan goes with this pair if you accept it: owner Omar MKOWN · "
+                "next action Joint webinar") in shown_text(app, "#diff-fields")
+        await pilot.press("p")
+        await pilot.pause()
+        fields = shown_text(app, "#diff-fields")
+        assert "MKOWN" not in fields
+        assert "if you accept it: next action Joint webinar" in fields
+        await pilot.press("k")  # Martin & Co: a pair with no plan of last session's
+        await pilot.pause()
+        assert cursor_row(app)[1] == "Martin & Co"
+        assert "Last session's plan" not in shown_text(app, "#diff-fields")
+
+
 async def test_big_views_show_a_window_and_the_filter_finds_the_rest(
     monkeypatch: pytest.MonkeyPatch, sessions_dir
 ):
