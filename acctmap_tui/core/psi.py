@@ -29,8 +29,14 @@ round-1 file its k answered: `answer` refuses any other (each answer would test 
 the partner's domains against my list), and answers that same file again.
 
 Security model: semi-honest (both sides follow the protocol). A side can still put guessed domains
-on its own list; each side sees the other's list size, and the CLI says so; one answer per
-exchange keeps that size the whole of what it can test.
+on its own list; `answer` shows the partner's company and list size before it computes or records
+anything, and answers a list more than SIZE_RATIO times ours only when that size is confirmed
+(`expect_size`); one answer per exchange keeps that size the whole of what it can test.
+
+Everything in a partner's round file is hostile input: it is bounded before it is parsed (a file
+larger than its declared list size needs, or with more values than a round file has, is refused
+unread), its ids must be hex, and a company name holding control or formatting characters (escape
+sequences, line breaks, bidi overrides) is refused, since that name is drawn on our screen.
 """
 
 from __future__ import annotations
@@ -40,10 +46,12 @@ import hashlib
 import json
 import os
 import random
+import re
 import secrets
 import stat
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -94,6 +102,18 @@ PARALLEL_FROM = 2000  # below this many operations one thread is quicker
 # A round file is refused above this size before it is parsed: room for about 1.5 million accounts
 # (counts-only round 1, 175 bytes each; 3 million otherwise), far past a CRM export acctmap reads.
 ROUND_FILE_LIMIT = 256 * 2**20
+# What a round file holds besides its points and table, with room to spare (its longest company
+# name, escaped, is 600 characters): a file larger than its list size needs is refused unparsed.
+HEADER_ROOM = 8 * 1024
+COMPANY_LIMIT = 100  # characters of a company name in a round file
+# Commas a round file may hold: a dozen between its fields, the rest in its company name. Every
+# value of a JSON array or object but the last is followed by a comma (nesting without commas
+# ends at the parser's depth limit), so this bounds what parsing builds: 80 million `{}` items
+# took 6 GB before they were refused.
+COMMA_LIMIT = 32 + COMPANY_LIMIT
+# A partner list more than this many times ours is answered only when that size is expected: a
+# list padded with guessed domains shows in its size, and one answer tests every entry.
+SIZE_RATIO = 2
 
 # What a table entry's one encrypted byte means: the owner's status (overlap mode) or the category
 # of the pairing (counts-only). Index 0 is "unknown".
@@ -297,13 +317,67 @@ def _damaged(path: Path, expected: int, why: str) -> AcctmapError:
                        f"{_ROUND_WORDS[expected]}")
 
 
-def _parse(raw: bytes, path: Path, expected: int) -> dict[str, Any]:
+# Control and formatting characters (escape sequences, line breaks, bidi overrides, zero-width
+# characters), surrogates and private-use characters: none is part of a name a screen may show.
+_UNSHOWN = frozenset(("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
+
+
+def company_problem(name: str) -> str:
+    """Why a company name cannot go in a round file ("" when it can): it is drawn on the other
+    side's screen, where an escape sequence would clear it, set its title or write its clipboard."""
+    if len(name) > COMPANY_LIMIT:
+        return f"the company name is {len(name):,} characters long (at most {COMPANY_LIMIT})"
+    bad = next((ch for ch in name if unicodedata.category(ch) in _UNSHOWN), None)
+    if bad is not None:
+        return (f"the company name holds a control or formatting character (U+{ord(bad):04X}: "
+                "an escape sequence, line break or text-direction override)")
+    return ""
+
+
+_DECLARED_SIZE = re.compile(r'"list_size"\s*:\s*(\d{1,12})\s*[,}]')
+
+
+def _b64_len(size: int) -> int:
+    return 4 * -(-size // 3)
+
+
+def _room(text: str, expected: int, answers: int | None) -> tuple[int, int] | None:
+    """(entries, characters) a round file can hold at most: a round-1 file of its declared list
+    size, or a round-2 file of `answers` answers (the larger, so a file of the wrong round is
+    told so after parsing); None when that is not known before parsing."""
+    if expected == 2 and answers is None:
+        return None
+    found = _DECLARED_SIZE.search(text)
+    entries = int(found[1]) if found else 0
+    table = entries * len(BUCKETS) * ENTRY  # counts-only tables are the larger
+    room = _b64_len(entries * POINT) + _b64_len(table)
+    if expected == 2 and _b64_len(answers * POINT) > room:
+        entries, room = answers, _b64_len(answers * POINT)
+    return entries, HEADER_ROOM + room
+
+
+def _bounded(text: str, path: Path, expected: int, answers: int | None) -> None:
+    """Refuse, before parsing, a file larger than its list size needs or with more values than a
+    round file has: what parsing builds is then bounded by what a round file holds."""
+    room = _room(text, expected, answers)
+    if room is not None and len(text) > room[1]:
+        raise _damaged(path, expected, f"it is {len(text):,} characters long, more than a round "
+                                       f"file for {room[0]:,} accounts holds")
+    if text.count(",") > COMMA_LIMIT:
+        raise _damaged(path, expected, "it holds more values than a round file has")
+
+
+def _parse(raw: bytes, path: Path, expected: int, answers: int | None = None) -> dict[str, Any]:
     """The round file's JSON object; a partner's file is hostile by design, so whatever it holds
     is one refusal naming the file, never a traceback."""
     try:
-        doc = json.loads(raw)
-    except UnicodeDecodeError:
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")  # as json.loads(bytes)
+    except (UnicodeDecodeError, LookupError):
         raise _damaged(path, expected, "it is not text") from None
+    del raw
+    _bounded(text, path, expected, answers)
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _damaged(path, expected, f"not JSON at line {exc.lineno}, column {exc.colno} "
                                        f"({exc.msg})") from None
@@ -320,8 +394,9 @@ def _parse(raw: bytes, path: Path, expected: int) -> dict[str, Any]:
     return doc
 
 
-def read_round(path: str | Path, expected: int) -> RoundFile:
-    """Read and check a round file: format, version, round, checksum and sizes."""
+def read_round(path: str | Path, expected: int, answers: int | None = None) -> RoundFile:
+    """Read and check a round file: format, version, round, checksum, sizes, ids and company
+    name (`answers`: how many answers a round-2 file must hold, when known: it bounds the file)."""
     path = Path(path)
     try:
         raw = read_exchange_file(path, ROUND_FILE_LIMIT, "round file")
@@ -329,7 +404,8 @@ def read_round(path: str | Path, expected: int) -> RoundFile:
         raise _fail(path, "file not found") from None
     except OSError as exc:
         raise _fail(path, f"cannot read the file: {exc.strerror or exc}") from None
-    doc = _parse(raw, path, expected)
+    doc = _parse(raw, path, expected, answers)
+    del raw
     if doc.get("version") != VERSION:
         raise _fail(path, f"written by another version of the exchange (version "
                           f"{_shown(doc.get('version'))}; this acctmap speaks version {VERSION})")
@@ -361,18 +437,37 @@ def read_round(path: str | Path, expected: int) -> RoundFile:
                              and len(rf.table) == rf.list_size * per_item * ENTRY))
     if not sizes_ok or any(len(p) != POINT for p in rf.query + rf.answers):
         raise _damaged(path, expected, "its sizes do not add up")
+    _check_ids(rf, expected)
+    if why := company_problem(rf.company):
+        raise _fail(path, f"not read: {why}. A name from a partner's file is shown on screen, so "
+                          "this file is refused: ask the partner for a file with a plain company "
+                          "name (`acctmap psi start` again)")
     return rf
 
 
+_EXCHANGE_ID = re.compile(r"[0-9a-f]{32}")
+_CHECKSUM = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _check_ids(rf: RoundFile, expected: int) -> None:
+    """Ids as `start` and `answer` write them (hex): they name secret files and show in messages."""
+    ids = [(rf.exchange, _EXCHANGE_ID)]
+    if rf.round == 2:
+        ids += [(rf.answers_exchange, _EXCHANGE_ID), (rf.answers_file, _CHECKSUM),
+                (rf.own_round1, _CHECKSUM)]
+    if not all(pattern.fullmatch(value) for value, pattern in ids):
+        raise _damaged(rf.path, expected, "an exchange id or checksum is not as acctmap writes it")
+
+
 def _mode(counts_only: bool) -> str:
-    return "counts-only" if counts_only else "overlap"
+    return "a counts-only" if counts_only else "an overlap"
 
 
 def _same_mode(ours: RoundFile, theirs: RoundFile) -> None:
     if ours.counts_only != theirs.counts_only:
-        raise _fail(theirs.path, f"this file is for a {_mode(theirs.counts_only)} exchange, but "
-                                 f"{ours.path} is {_mode(ours.counts_only)}: both sides must run "
-                                 "`psi start` the same way (with or without --counts-only)")
+        raise _fail(theirs.path, f"this file is for {_mode(theirs.counts_only)} exchange, but "
+                                 f"{ours.path} is for {_mode(ours.counts_only)} one: both sides "
+                                 "must run `psi start` the same way (with or without --counts-only)")
 
 
 # --- the local secret ---------------------------------------------------------------------------
@@ -396,6 +491,7 @@ class Secret:
     answered: str = ""
     answered_company: str = ""
     answered_at: str = ""
+    finished_at: str = ""  # when `finish` first found the overlap (UTC, ISO): the exchange is over
 
 
 def secret_path(exchange: str, folder: str | Path | None = None) -> Path:
@@ -409,7 +505,8 @@ def _save_secret(sec: Secret, folder: Path) -> Path:
            "records": [{**asdict(r), "extra": dict(r.extra)} for r in sec.records],  # a dict, not Extra
            "source": asdict(sec.source),
            "left_out": sec.left_out, "answered": sec.answered,
-           "answered_company": sec.answered_company, "answered_at": sec.answered_at}
+           "answered_company": sec.answered_company, "answered_at": sec.answered_at,
+           "finished_at": sec.finished_at}
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
@@ -432,7 +529,8 @@ def load_secret(round1: RoundFile, folder: str | Path | None = None) -> Secret:
                      # a secret from before the record has answered nothing yet
                      answered=str(doc.get("answered", "")),
                      answered_company=str(doc.get("answered_company", "")),
-                     answered_at=str(doc.get("answered_at", "")))
+                     answered_at=str(doc.get("answered_at", "")),
+                     finished_at=str(doc.get("finished_at", "")))
     except FileNotFoundError:
         raise _fail(round1.path, f"no local secret for this exchange (looked for {path}): is this "
                                  "the round-1 file your own `acctmap psi start` wrote, on this "
@@ -444,7 +542,24 @@ def load_secret(round1: RoundFile, folder: str | Path | None = None) -> Secret:
     if sec.round1 != round1.checksum or sec.exchange != round1.exchange:
         raise _fail(round1.path, f"the local secret {path} belongs to another round-1 file: this "
                                  "file is not the one `psi start` wrote")
+    if why := _damaged_secret(sec, round1):
+        raise _fail(path, f"the local secret for {round1.path} is damaged ({why}): start a new "
+                          "exchange")
     return sec
+
+
+def _damaged_secret(sec: Secret, round1: RoundFile) -> str:
+    """What is wrong with a secret whose file was edited ("" when nothing): a zero or short
+    scalar would end in a traceback or blame the partner's file, a short domain list drop
+    accounts from the overlap without a word."""
+    for name, scalar in (("r", sec.r), ("k", sec.k)):
+        if len(scalar) != POINT or not any(scalar):
+            return f"its scalar {name} is not {POINT} bytes, or is zero"
+    if len(sec.domains) != round1.list_size:
+        return f"it holds {len(sec.domains):,} domains for the {round1.list_size:,} entries"
+    if set(sec.domains) - {r.domain for r in sec.records}:
+        return "a domain of its query has no record"
+    return ""
 
 
 SECRET_LOCK_WAIT = 20.0  # seconds an `answer` waits for another one recording in the same folder
@@ -485,10 +600,46 @@ def _shuffled(items: list[Any]) -> list[Any]:
     return items
 
 
+def free_name(path: Path) -> Path:
+    """`path` itself when nothing is there, else the first of NAME-2.psi, NAME-3.psi, ... that is free."""
+    candidate, n = path, 1
+    while candidate.exists() or candidate.is_symlink():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def _exchange_in_progress(out: Path, folder: Path) -> None:
+    """Refuse to write a round-1 file over one whose exchange is not finished on this machine:
+    the partner's answer would then answer a file no longer there, and the exchange is lost."""
+    if not out.is_file():
+        return
+    try:
+        earlier = read_round(out, 1)
+    except AcctmapError:  # not a round-1 file: `check_output` decides
+        return
+    secret = secret_path(earlier.exchange, folder)
+    try:
+        finished = json.loads(secret.read_text(encoding="utf-8")).get("finished_at")
+    except FileNotFoundError:  # not ours, or its secret was deleted: that exchange cannot go on
+        return
+    except (OSError, ValueError, AttributeError):  # a secret that is there but unreadable
+        finished = ""
+    if not finished:
+        raise _fail(out, "holds the round-1 file of an exchange not finished yet (its local "
+                         f"secret is {secret}): writing over it would lose that exchange. Name "
+                         f"another file, e.g. {free_name(out)}; if that exchange is over, delete "
+                         f"{out.name} first")
+
+
 def start(lst: AccountList, out: str | Path, *, counts_only: bool = False, company: str = "",
           folder: str | Path | None = None) -> Started:
     """Write our round-1 file and keep the secret locally (fresh secrets on every call)."""
     out = check_output(out, lst.path)
+    if why := company_problem(company):
+        raise _fail(out, f"not written: {why}; give the name without it")
+    folder = Path(folder or secret_dir())
+    _exchange_in_progress(out, folder)
     if lst.hashed:
         raise _fail(lst.path, "is a keyed-hash list: start the private exchange from your own "
                               "plain list")
@@ -529,7 +680,7 @@ def start(lst: AccountList, out: str | Path, *, counts_only: bool = False, compa
                  counts_only=counts_only, company=company or lst.company,
                  domains=[rec.domain for rec in records], records=records, source=source,
                  left_out=len(lst.records) - len(records))
-    secret = _save_secret(sec, Path(folder or secret_dir()))
+    secret = _save_secret(sec, folder)
     _write(out, data)
     return Started(out, secret, exchange, len(records), sec.left_out,
                    sum(1 for rec in records if rec.status is None), counts_only)
@@ -545,6 +696,56 @@ class Answered:
     partner_company: str
     list_size: int
     again: bool = False  # this exchange had answered this same file before (a re-send)
+
+
+@dataclass
+class PartnerList:
+    """The partner's round-1 file as `answer` sees it before computing or recording anything."""
+
+    path: Path
+    company: str
+    size: int  # the partner's accounts with a domain: the entries our answer tests
+    our_size: int
+    again: bool  # this exchange answered this same file before: answering tells nothing new
+
+    @property
+    def who(self) -> str:
+        return self.company or "the partner"
+
+    @property
+    def out_of_proportion(self) -> bool:
+        return self.size > SIZE_RATIO * self.our_size
+
+    def unexpected(self, expect_size: int | None) -> str:
+        """Why this size is not answered without a confirmation ("" when it is answered)."""
+        if self.again:
+            return ""
+        if expect_size is not None:
+            return f"more than the {expect_size:,} you expect" if self.size > expect_size else ""
+        return f"more than {SIZE_RATIO} times ours" if self.out_of_proportion else ""
+
+
+class SizeNotExpected(AcctmapError):
+    """A partner list of a size not confirmed: nothing was answered or recorded."""
+
+    def __init__(self, partner: PartnerList, why: str) -> None:
+        super().__init__(Problem(str(partner.path), None, None,
+                                 f"not answered: {partner.who}'s list has {partner.size:,} "
+                                 f"accounts with a domain, ours {partner.our_size:,}: {why}. A "
+                                 "partner can put guessed domains on its own list to test them "
+                                 "against ours. Nothing was answered or recorded: check that size "
+                                 "with your partner, and answer only if it is what you expect",
+                                 "error"))
+        self.partner = partner
+
+
+class AlreadyAnswered(AcctmapError):
+    """A second partner round-1 file for one exchange. `unnamed` is the same refusal without the
+    other partner's name: the share-safe view's words (other partnerships stay off that screen)."""
+
+    def __init__(self, message: str, unnamed: str) -> None:
+        super().__init__(message)
+        self.unnamed = unnamed
 
 
 def _check_pair(ours: RoundFile, theirs: RoundFile) -> None:
@@ -563,18 +764,25 @@ def _one_answer(sec: Secret, mine: RoundFile, theirs: RoundFile) -> None:
     would tell the partner which of another batch of guessed domains are on our list."""
     if not sec.answered or sec.answered == theirs.checksum:
         return
-    who = f"{sec.answered_company}'s" if sec.answered_company else "the partner's"
     try:
         when = datetime.fromisoformat(sec.answered_at).strftime(" on %Y-%m-%d at %H:%M UTC")
     except ValueError:
         when = ""
-    raise _fail(theirs.path, f"not answered: this exchange ({mine.path}) already answered "
-                             f"{who} round-1 file {_short(sec.answered)}{when}, and this is "
-                             f"another file ({_short(theirs.checksum)}). One exchange answers "
-                             "one file: answering another would let the partner test more "
-                             "guessed domains against our list. If the partner really sent a "
-                             "wrong file, both sides start a new exchange (`acctmap psi start` "
-                             "again: fresh secrets) and swap the new round-1 files")
+
+    def refusal(who: str) -> str:
+        return str(_fail(theirs.path, f"not answered: this exchange ({mine.path}) already "
+                                      f"answered {who} round-1 file {_short(sec.answered)}{when}, "
+                                      f"and this is another file ({_short(theirs.checksum)}). One "
+                                      "exchange answers one file: answering another would let "
+                                      "the partner test more guessed domains against our list. "
+                                      "If the partner really sent a wrong file, both sides start "
+                                      "a new exchange (`acctmap psi start` again: fresh secrets) "
+                                      "and swap the new round-1 files; a round-1 file is for one "
+                                      "partner: start one exchange per partner"))
+
+    named = sec.answered_company and not company_problem(sec.answered_company)
+    unnamed = refusal("a partner's")
+    raise AlreadyAnswered(refusal(f"{sec.answered_company}'s") if named else unnamed, unnamed)
 
 
 def _record_answer(mine: RoundFile, theirs: RoundFile, folder: Path) -> bool:
@@ -592,11 +800,14 @@ def _record_answer(mine: RoundFile, theirs: RoundFile, folder: Path) -> bool:
 
 
 def answer(ours1: str | Path, theirs1: str | Path, out: str | Path, *,
-           folder: str | Path | None = None) -> Answered:
+           folder: str | Path | None = None, expect_size: int | None = None,
+           seen: Callable[[PartnerList], object] | None = None) -> Answered:
     """Write our round-2 file: the partner's query raised to our secret k.
 
-    Our k answers one partner round-1 file only (recorded in the local secret); that same file
-    can be answered again (a lost round-2 file), any other is refused.
+    Before anything is computed or recorded, `seen` is shown the partner's company and list size,
+    and a list more than SIZE_RATIO times ours (or, with `expect_size`, larger than that) is
+    refused with SizeNotExpected. Our k answers one partner round-1 file only (recorded in the
+    local secret); that same file can be answered again (a lost round-2 file), any other is refused.
     """
     out = check_output(out, ours1, theirs1)
     folder = Path(folder or secret_dir())
@@ -604,6 +815,12 @@ def answer(ours1: str | Path, theirs1: str | Path, out: str | Path, *,
     sec = load_secret(mine, folder)
     _check_pair(mine, theirs)
     _one_answer(sec, mine, theirs)  # before the work; _record_answer decides
+    partner = PartnerList(theirs.path, theirs.company, theirs.list_size, mine.list_size,
+                          again=sec.answered == theirs.checksum)
+    if seen is not None:
+        seen(partner)
+    if why := partner.unexpected(expect_size):
+        raise SizeNotExpected(partner, why)
     answers = _raise(sec.k, theirs.query, theirs.path, "entry")
     if mine.counts_only:
         answers = _shuffled(answers)  # counts only: no answer can be linked back to an item
@@ -636,10 +853,13 @@ class Finished:
     session: Session | None = None
     our_source: Source | None = None
     notes: list[str] = field(default_factory=list)
-    files: tuple[Path, ...] = ()  # our round 1, their rounds 1 and 2: never written over
+    files: tuple[Path, ...] = ()  # our round 1, their rounds 1 and 2, our list: never written over
 
 
 def _check_answer(mine: RoundFile, theirs1: RoundFile, theirs2: RoundFile) -> None:
+    if theirs2.exchange == mine.exchange:
+        raise _fail(theirs2.path, f"this is your own round-2 file (same exchange as {mine.path}): "
+                                  "give the round-2 file your partner sent")
     _same_mode(mine, theirs2)
     if theirs2.answers_file != mine.checksum:
         raise _fail(theirs2.path, f"answers another round-1 file, not {mine.path}: it belongs "
@@ -662,11 +882,12 @@ def finish(ours1: str | Path, theirs1: str | Path, theirs2: str | Path, *,
            ours_name: str | None = None, partner_name: str | None = None,
            folder: str | Path | None = None, day: date | None = None) -> Finished:
     """Unblind the partner's answers and look our domains up in their table."""
+    folder = Path(folder or secret_dir())
     mine = read_round(ours1, 1)
     sec = load_secret(mine, folder)
     theirs = read_round(theirs1, 1)
     _check_pair(mine, theirs)
-    theirs_answer = read_round(theirs2, 2)
+    theirs_answer = read_round(theirs2, 2, answers=mine.list_size)
     _check_answer(mine, theirs, theirs_answer)
     r_inv = _rbcl().crypto_core_ristretto255_scalar_invert(sec.r)
     points = _raise(r_inv, theirs_answer.answers, theirs_answer.path, "answer")
@@ -679,7 +900,8 @@ def finish(ours1: str | Path, theirs1: str | Path, theirs2: str | Path, *,
     result = Finished(counts_only=sec.counts_only, ours=ours, partner=partner,
                       our_size=mine.list_size, partner_size=theirs.list_size,
                       left_out=sec.left_out, counts={}, overlap=0, day=day, our_source=sec.source,
-                      files=(mine.path, theirs.path, theirs_answer.path))
+                      files=(mine.path, theirs.path, theirs_answer.path,
+                             *([Path(sec.source.path)] if sec.source.path else [])))
     result.counts = {c.key: 0 for c in CATEGORIES} | {UNCATEGORIZED: 0}
     if sec.counts_only:
         for value in found:
@@ -692,7 +914,21 @@ def finish(ours1: str | Path, theirs1: str | Path, theirs2: str | Path, *,
             result.counts[account.category or UNCATEGORIZED] += 1
         result.overlap = len(result.session.accounts)
     result.notes = _notes(result)
+    _record_finish(mine, folder)
     return result
+
+
+def _record_finish(mine: RoundFile, folder: Path) -> None:
+    """Note in our secret that the exchange is over: `start` may then write a new round-1 file
+    over this one. Not recorded (a read-only folder) only keeps that file from being replaced."""
+    try:
+        with _secrets_locked(folder):
+            sec = load_secret(mine, folder)
+            if not sec.finished_at:
+                sec.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                _save_secret(sec, folder)
+    except AcctmapError:
+        pass
 
 
 def _session(sec: Secret, found: list[int | None], ours: str, partner: str, theirs: RoundFile,
@@ -708,6 +944,8 @@ def _session(sec: Secret, found: list[int | None], ours: str, partner: str, thei
     accounts.sort(key=lambda a: (a.ours.name.casefold(), a.key))
     source = Source(**asdict(sec.source))
     source.company = ours
+    # the accounts that took part, as the partner's session counts our list: one rate on both screens
+    source.accounts = len(sec.domains)
     partner_source = Source(side=PARTNER, company=partner, path=str(theirs.path),
                             sha256=theirs.checksum.removeprefix("sha256:"),
                             rows=theirs.list_size, accounts=theirs.list_size,
@@ -725,12 +963,13 @@ def _notes(f: Finished) -> list[str]:
     notes = [
         "matched by private set intersection on registrable domains only: fuzzy name matching "
         "is impossible (neither side sees the other's names or non-overlapping domains)",
-        f"{f.partner}'s list: {f.partner_size} accounts with a domain; ours: {f.our_size}. A "
+        f"{f.partner}'s list: {f.partner_size:,} accounts with a domain; ours: {f.our_size:,}. A "
         "partner can put guessed domains on its own list to test them: compare its size with "
         "what you expect",
     ]
     if f.left_out:
-        notes.append(f"{f.left_out} of our accounts had no domain and could not take part")
+        notes.append(f"{f.left_out:,} of our accounts had no domain and could not take part, and "
+                     "are not counted in our list's size here")
     if f.counts_only:
         notes.append("counts-only exchange: neither side learns which accounts overlap")
     return notes

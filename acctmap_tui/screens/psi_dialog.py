@@ -10,15 +10,19 @@ Opened from the load screen (ctrl+r). Each tab is one step, run on the same core
   new session (through `core.start.finish_exchange` and `open_exchange`), or, for a counts-only exchange, the counts per
   category shown here (no record list).
 
-Every refusal of the exchange (wrong exchange or round, a changed, damaged or hostile file, a device
-or FIFO in place of a file, a round file to write over one of the step's own files, no local
-secret, a second partner file for an exchange that already answered one) is shown in the dialog
-with its message; the dialog dismisses with the new workbench or None.
+Before Answer computes anything it shows the partner's company and list size; a list more than
+`psi.SIZE_RATIO` times ours is answered only after a second press on the button that names its
+size. Every refusal of the exchange (wrong exchange or round, a changed, damaged or hostile file, a
+device or FIFO in place of a file, a round file to write over one of the step's own files or over
+an exchange in progress, no local secret, a second partner file for an exchange that already
+answered one) is shown in the dialog with its message; the dialog dismisses with the new workbench
+or None. Every text shown is built as `Text`, never as markup: names and paths hold brackets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from rich.console import Group
@@ -32,6 +36,7 @@ from textual.widgets import (Button, Checkbox, DirectoryTree, Input, Label, Stat
 
 from acctmap_tui.core import ingest, psi
 from acctmap_tui.core.categorize import OverlapFigures
+from acctmap_tui.core.export import shown
 from acctmap_tui.core.model import OURS
 from acctmap_tui.core.start import ExchangeFiles, SessionRequest, finish_exchange, open_exchange
 from acctmap_tui.core.workbench import Workbench
@@ -41,6 +46,7 @@ from acctmap_tui.screens.worker_report import report_back
 
 EXCHANGE_SUFFIXES = (".psi", ".csv", ".tsv", ".txt", ".xlsx", ".xls")
 STEPS = ("psi-start", "psi-answer", "psi-finish")
+STEP_NAMES = {"psi-start": "Start", "psi-answer": "Answer", "psi-finish": "Finish"}
 # the path fields of each step, in the order the picker fills them
 PATHS = {
     "psi-start": ("psi-list", "psi-out1"),
@@ -50,9 +56,15 @@ PATHS = {
 
 
 def suggest_round_file(path: Path, rnd: int) -> Path:
-    """Where our round file goes by default: beside the list (or the round-1 file)."""
+    """Where our round file goes by default: beside the list (or the round-1 file). A round-1
+    file never suggests a name already taken (LIST-2-round1.psi, ...): writing over an earlier
+    one would lose that exchange."""
     stem = path.stem.removesuffix("-round1")
-    return path.with_name(f"{stem}-round{rnd}.psi")
+    suggested, n = path.with_name(f"{stem}-round{rnd}.psi"), 1
+    while rnd == 1 and suggested.exists():
+        n += 1
+        suggested = path.with_name(f"{stem}-{n}-round1.psi")
+    return suggested
 
 
 def counts_panel(done: psi.Finished) -> Group:
@@ -80,6 +92,7 @@ class PsiDialog(Dialog[Workbench | None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("ctrl+l", "run_step", "Run this step"),
+        Binding("ctrl+t", "next_step", "Next step", priority=True),  # the tabs' names hold no key
         *FIELD_KEYS,
     ]
 
@@ -93,16 +106,18 @@ class PsiDialog(Dialog[Workbench | None]):
         self._target = "psi-list"  # the path field the picker fills
         self._suggested: dict[str, str] = {}  # field id -> the value we suggested there
         self._labels: dict[str, str] = {}  # field id -> its label
+        self._size_asked: tuple[str, int] | None = None  # (their round-1 file, its size) asked about
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box", id="psi-box"):
             yield Label("Private overlap exchange: each side learns the overlap and nothing else",
                         classes="dialog-title")
             if self.share_safe:  # at the top, above the steps' fields: no picker below
-                yield Static(f"{PICKER_HIDDEN} Tab / shift+tab move; escape closes.",
+                yield Static(f"{PICKER_HIDDEN} Tab / shift+tab move; ctrl+t next step; escape "
+                             "closes.",
                              classes="dialog-hint", id="psi-typed-hint")
             with TabbedContent(id="psi-steps"):
-                with TabPane("1 Start", id="psi-start"):
+                with TabPane(STEP_NAMES["psi-start"], id="psi-start"):
                     yield self._row("Our list", "psi-list", "our CRM export (.csv / .xlsx)",
                                     self.list_path)
                     yield self._row("Our company", "psi-company", "shown to the partner",
@@ -112,13 +127,14 @@ class PsiDialog(Dialog[Workbench | None]):
                     yield self._row("Round-1 file", "psi-out1", "OURS1.psi, to send the partner")
                     yield Button("Write round-1 file (ctrl+l)", id="psi-do-start",
                                  variant="primary")
-                with TabPane("2 Answer", id="psi-answer"):
-                    yield self._row("Our round 1", "psi-a-ours1", "OURS1.psi (from step 1)")
+                with TabPane(STEP_NAMES["psi-answer"], id="psi-answer"):
+                    yield self._row("Our round 1", "psi-a-ours1", "OURS1.psi (from Start)")
                     yield self._row("Their round 1", "psi-a-theirs1", "THEIRS1.psi (from the partner)")
                     yield self._row("Round-2 file", "psi-a-out2", "OURS2.psi, to send the partner")
                     yield Button("Write round-2 file (ctrl+l)", id="psi-do-answer",
                                  variant="primary")
-                with TabPane("3 Finish", id="psi-finish"):
+                    yield Button("", id="psi-do-answer-size", variant="warning")
+                with TabPane(STEP_NAMES["psi-finish"], id="psi-finish"):
                     yield self._row("Our round 1", "psi-f-ours1", "OURS1.psi")
                     yield self._row("Their round 1", "psi-f-theirs1", "THEIRS1.psi")
                     yield self._row("Their round 2", "psi-f-theirs2", "THEIRS2.psi (their answer)")
@@ -130,7 +146,8 @@ class PsiDialog(Dialog[Workbench | None]):
             yield Static("", id="psi-error")
             if not self.share_safe:
                 yield Static("Pick a file below (enter): it fills the field you were last in. "
-                             "Tab / shift+tab move; escape closes.", classes="dialog-hint")
+                             "Tab / shift+tab move; ctrl+t next step; escape closes.",
+                             classes="dialog-hint")
                 yield ExchangeFilePicker(Path.cwd(), id="psi-picker")
 
     def _row(self, label: str, field_id: str, placeholder: str, value: str = "") -> Horizontal:
@@ -141,6 +158,7 @@ class PsiDialog(Dialog[Workbench | None]):
     def on_mount(self) -> None:
         self.query_one("#psi-result").display = False
         self.query_one("#psi-error").display = False
+        self.query_one("#psi-do-answer-size").display = False
         self._suggest_out1()
         self.query_one("#psi-list" if not self.list_path else "#psi-company", Input).focus()
         # the focus scrolled the box while its rows were still full height (before `-short`):
@@ -212,15 +230,27 @@ class PsiDialog(Dialog[Workbench | None]):
     def _finish_pressed(self) -> None:
         self._run("psi-finish")
 
+    @on(Button.Pressed, "#psi-do-answer-size")
+    def _size_confirmed(self) -> None:
+        self._run("psi-answer", confirmed=True)
+
     def action_run_step(self) -> None:
         self._run(self._step())
+
+    def action_next_step(self) -> None:
+        tabs = self.query_one("#psi-steps", TabbedContent)
+        tabs.active = STEPS[(STEPS.index(self._step()) + 1) % len(STEPS)]
+        fields = PATHS[tabs.active]
+        empty = [f for f in fields if not self._value(f)]
+        self.query_one(f"#{(empty or fields)[0]}", Input).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def _run(self, step: str, typed: Typed | None = None) -> None:
+    def _run(self, step: str, typed: Typed | None = None, confirmed: bool = False) -> None:
         """Run a step on the files given (`typed`: the field enter was pressed in, and its text
-        then: keys typed after that enter may be in it by now)."""
+        then: keys typed after that enter may be in it by now; `confirmed`: the size asked about
+        was confirmed, for the partner file it was asked of)."""
         def value(field_id: str) -> str:
             return self._value(field_id, typed)
 
@@ -230,6 +260,7 @@ class PsiDialog(Dialog[Workbench | None]):
             return
         self.query_one("#psi-error").display = False
         self.query_one("#psi-result").display = False
+        self.query_one("#psi-do-answer-size").display = False
         words = {"psi-start": "Blinding our list…", "psi-answer": "Answering the partner's file…",
                  "psi-finish": "Finding the overlap…"}
         self.query_one("#psi-running", Static).update(words[step])
@@ -238,8 +269,10 @@ class PsiDialog(Dialog[Workbench | None]):
                             self.query_one("#psi-counts-only", Checkbox).value,
                             value("psi-out1"))
         elif step == "psi-answer":
+            asked = self._size_asked
+            expect = asked[1] if confirmed and asked and asked[0] == value("psi-a-theirs1") else None
             self._in_thread(self._do_answer, value("psi-a-ours1"),
-                            value("psi-a-theirs1"), value("psi-a-out2"))
+                            value("psi-a-theirs1"), value("psi-a-out2"), expect)
         else:
             self._in_thread(self._do_finish, value("psi-f-ours1"),
                             value("psi-f-theirs1"), value("psi-f-theirs2"),
@@ -260,9 +293,18 @@ class PsiDialog(Dialog[Workbench | None]):
         started = psi.start(lst, Path(out).expanduser(), counts_only=counts_only, company=company)
         return lambda: self._started(started)
 
-    def _do_answer(self, ours1: str, theirs1: str, out: str) -> Callable[[], None]:
-        done = psi.answer(Path(ours1).expanduser(), Path(theirs1).expanduser(),
-                          Path(out).expanduser())
+    def _do_answer(self, ours1: str, theirs1: str, out: str,
+                   expect_size: int | None) -> Callable[[], None]:
+        try:
+            done = psi.answer(Path(ours1).expanduser(), Path(theirs1).expanduser(),
+                              Path(out).expanduser(), expect_size=expect_size,
+                              seen=lambda partner: self.app.call_from_thread(self._seen, partner))
+        except psi.SizeNotExpected as err:
+            return partial(self._ask_size, err, theirs1)
+        except psi.AlreadyAnswered as err:
+            if not self.share_safe:
+                raise
+            return partial(self._show_error, err.unnamed)  # other partnerships stay off the screen
         return lambda: self._answered(done, ours1, theirs1)
 
     def _do_finish(self, ours1: str, theirs1: str, theirs2: str, company: str,
@@ -282,14 +324,32 @@ class PsiDialog(Dialog[Workbench | None]):
                 if started.counts_only else "overlap: each side learns the shared accounts and "
                 "the other's status for them")
         lines = [f"Wrote {started.path}: round 1 ({mode}).",
-                 f"{started.list_size} accounts with a domain take part"
-                 + (f"; {started.left_out} without a domain left out." if started.left_out else "."),
-                 f"Send {started.path.name} to your partner. Your secret for this exchange stays "
-                 f"on this machine ({started.secret}): never send it.",
-                 "Next: when their round-1 file arrives, answer it (tab 2 Answer)."]
+                 f"{started.list_size:,} accounts with a domain take part"
+                 + (f"; {started.left_out:,} without a domain left out." if started.left_out else "."),
+                 f"Send {started.path.name} to this partner only (one exchange per partner).",
+                 f"Your secret for this exchange stays on this machine ({started.secret}): never "
+                 "send it.",
+                 "Next: when their round-1 file arrives, answer it (ctrl+t: Answer)."]
         for field_id in ("psi-a-ours1", "psi-f-ours1"):
             self._set(field_id, str(started.path))
         self._show_result("\n".join(lines))
+
+    def _seen(self, partner: psi.PartnerList) -> None:
+        """The partner's company and list size, shown before anything is computed or recorded."""
+        self.query_one("#psi-running", Static).update(Text(shown(
+            f"{partner.who}'s list: {partner.size:,} accounts with a domain; ours: "
+            f"{partner.our_size:,}. Answering…")))
+
+    def _ask_size(self, err: psi.SizeNotExpected, theirs1: str) -> None:
+        """A partner list out of proportion: say so, and answer it only on the button naming it."""
+        partner = err.partner
+        self._size_asked = (theirs1, partner.size)
+        self._show_error(str(err))
+        button = self.query_one("#psi-do-answer-size", Button)
+        button.label = Text(shown(f"It is what I expect: answer {partner.who}'s {partner.size:,} "
+                                  "entries"))
+        button.display = True
+        button.focus()
 
     def _answered(self, done: psi.Answered, ours1: str, theirs1: str) -> None:
         who = done.partner_company or "the partner"
@@ -300,20 +360,21 @@ class PsiDialog(Dialog[Workbench | None]):
         again = ("\nThis exchange had answered this same file before (a re-send is fine); it "
                  "answers no other." if done.again else "")
         self._show_result(
-            f"Wrote {done.path}: our answer to {who}'s {done.partner_size} entries. Send it to "
-            f"your partner.{again}\nTheir list: {done.partner_size} accounts; ours: "
-            f"{done.list_size}. A partner can put guessed domains on its own list: is that size "
-            "what you expect?\n"
-            "Next: when their round-2 file arrives, finish (tab 3 Finish).")
+            f"Wrote {done.path}: our answer to {who}'s {done.partner_size:,} entries. Send it to "
+            f"your partner.{again}\nTheir list: {done.partner_size:,} accounts with a domain; "
+            f"ours: {done.list_size:,}.\n"
+            "Next: when their round-2 file arrives, finish (ctrl+t: Finish).")
 
     def _counted(self, done: psi.Finished) -> None:
         notes = Text("\n".join(f"Note: {n}" for n in done.notes), style="dim")
         self._show_result(Group(counts_panel(done), notes))
 
-    def _show_result(self, content) -> None:
+    def _show_result(self, content: str | Group) -> None:
+        """A step's result: a text (names and paths in it are never read as markup, and their
+        control characters are shown as escapes), or a panel."""
         self.query_one("#psi-running", Static).update("")
         result = self.query_one("#psi-result", Static)
-        result.update(content)
+        result.update(Text(shown(content)) if isinstance(content, str) else content)
         result.display = True
         result.scroll_visible(animate=False)  # below the fold at 80x24
 
@@ -321,6 +382,6 @@ class PsiDialog(Dialog[Workbench | None]):
         self.query_one("#psi-running", Static).update("")
         self.query_one("#psi-result").display = False
         error = self.query_one("#psi-error", Static)
-        error.update(Text(message))
+        error.update(Text(shown(message)))
         error.display = True
         error.scroll_visible(animate=False)

@@ -214,7 +214,7 @@ def test_an_exchange_answers_one_partner_file_and_that_one_again(tmp_path, lists
         psi.answer(f["a1"], guess, tmp_path / "x.psi", folder=secrets)
     message = str(err.value)
     assert message.startswith(f"{guess}: not answered")
-    assert f"already answered the partner's round-1 file {answered[7:19]} on " in message
+    assert f"already answered a partner's round-1 file {answered[7:19]} on " in message
     assert "test more guessed domains against our list" in message
     assert "start a new exchange (`acctmap psi start` again: fresh secrets)" in message
     assert not (tmp_path / "x.psi").exists()
@@ -364,10 +364,15 @@ def test_a_field_missing_or_megabytes_long_is_named_short(tmp_path, lists):
     bad.write_bytes(psi._dump(doc))
     with pytest.raises(AcctmapError, match="it has no 'table'"):
         psi.finish(f["a1"], bad, f["b2"], folder=secrets)
-    rewritten(f["b1"], round="9" * 2_000_000)
+    rewritten(f["b1"], round="9" * 2_000)
     with pytest.raises(AcctmapError) as err:
         psi.finish(f["a1"], f["b1"], f["b2"], folder=secrets)
     assert "wrong round" in str(err.value) and len(str(err.value)) < 500
+    rewritten(f["b1"], round="9" * 2_000_000)  # more than a round file of its size holds
+    with pytest.raises(AcctmapError) as err:
+        psi.finish(f["a1"], f["b1"], f["b2"], folder=secrets)
+    assert "more than a round file for 50 accounts holds" in str(err.value)
+    assert len(str(err.value)) < 500
 
 
 def test_a_round_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path, lists,
