@@ -394,5 +394,5 @@ def test_an_exchange_is_a_session_request_like_two_lists(tmp_path, monkeypatch):
     assert wb.session.partner == built.session.partner == "Globex Inc"
     assert {a.key for a in wb.session.overlap()} == {a.key for a in built.session.overlap()}
     assert wb.theirs is None and built.ours.records  # our list was re-read, theirs never exists
-    with pytest.raises(AcctmapError, match="another"):
+    with pytest.raises(AcctmapError, match="your own round-2 file"):
         open_workbench(SessionRequest.for_exchange(ExchangeFiles(f["a1"], f["b1"], f["a2"])))
