@@ -369,15 +369,15 @@ def cmd_psi_start(args: argparse.Namespace) -> int:
             if started.counts_only else "overlap: each side learns the shared accounts and the "
             "other's status for them")
     print(f"Wrote {started.path}: round 1 of a private overlap exchange ({mode}).", file=talk)
-    print(f"  {started.list_size} accounts with a domain take part", end="", file=talk)
-    print(f"; {started.left_out} without a domain left out" if started.left_out else "", end="",
+    print(f"  {started.list_size:,} accounts with a domain take part", end="", file=talk)
+    print(f"; {started.left_out:,} without a domain left out" if started.left_out else "", end="",
           file=talk)
     print(f"; {started.unknown_status} with a status word acctmap does not know (--status WORD="
           "STATUS maps it)" if started.unknown_status else "", file=talk)
     for problem in lst.problems[:10]:
         print(shown(f"  - {problem}"), file=talk)
-    print(f"Send {started.path} to your partner. Your secret for this exchange stays in "
-          f"{started.secret}: never send it.", file=talk)
+    print(f"Send {started.path} to this partner only (one exchange per partner). Your secret for "
+          f"this exchange stays in {started.secret}: never send it.", file=talk)
     print(f"Next: when the partner's round-1 file arrives, run\n  acctmap psi answer "
           f"{started.path} THEIRS1.psi -o OURS2.psi", file=talk)
     return 0
@@ -386,15 +386,24 @@ def cmd_psi_start(args: argparse.Namespace) -> int:
 def cmd_psi_answer(args: argparse.Namespace) -> int:
     from acctmap_tui.core import psi
     talk = _talk(args.output)
-    done = psi.answer(args.ours1, args.theirs1, args.output)
+
+    def seen(partner: psi.PartnerList) -> None:  # before anything is computed or recorded
+        print(shown(f"{partner.who}'s list: {partner.size:,} accounts with a domain; ours: "
+                    f"{partner.our_size:,}."), file=talk)  # the name is the partner's, from its file
+
+    try:
+        done = psi.answer(args.ours1, args.theirs1, args.output, expect_size=args.expect_size,
+                          seen=seen)
+    except psi.SizeNotExpected as err:
+        print(shown(f"acctmap: error: {err}. If {err.partner.size:,} is the size you expect, run "
+                    f"the same command with --expect-size {err.partner.size}"), file=sys.stderr)
+        return 2
     who = done.partner_company or "the partner"
-    print(shown(f"Wrote {done.path}: our answer to {who}'s {done.partner_size} entries. Send it "
-                "to your partner."), file=talk)  # the name is the partner's, from its file
+    print(shown(f"Wrote {done.path}: our answer to {who}'s {done.partner_size:,} entries. Send "
+                "it to your partner."), file=talk)
     if done.again:
         print("This exchange had answered this same file before (a re-send is fine); it "
               "answers no other.", file=talk)
-    print(f"Their list: {done.partner_size} accounts; ours: {done.list_size}. A partner can put "
-          "guessed domains on its own list: is that size what you expect?", file=talk)
     print(f"Next: when their round-2 file arrives, run\n  acctmap psi finish {args.ours1} "
           f"{args.theirs1} THEIRS2.psi -o sessions/NAME.toml", file=talk)
     return 0
@@ -429,6 +438,8 @@ def cmd_psi_finish(args: argparse.Namespace) -> int:
         if args.output:
             print(f"\nSaved the counts: {psi.write_counts(done, args.output)}", file=talk)
         return 0
+    if args.output:
+        psi.check_output(args.output, *done.files)  # our list too (its path is in the secret)
     print(shown(match_summary(start.exchange_session(done))), file=talk)
     if args.output:
         print(f"\nSaved session: {session_io.save(done.session, args.output)}", file=talk)
@@ -640,6 +651,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ours1", help="our round-1 file (from psi start)")
     p.add_argument("theirs1", help="the partner's round-1 file")
     _output_arg(p, "the round-2 file to send (OURS2.psi)", required=True, exchange=True)
+    p.add_argument("--expect-size", type=_top_count, metavar="N",
+                   help="answer a partner list of up to N accounts: needed when it is more than "
+                        "twice ours (a list padded with guessed domains shows in its size)")
     p.set_defaults(func=cmd_psi_answer)
     p = psi_sub.add_parser("finish", help="the overlap: a session (or the counts) from the files")
     p.add_argument("ours1", help="our round-1 file")

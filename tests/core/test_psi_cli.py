@@ -178,7 +178,7 @@ def test_finish_refuses_when_the_local_secret_is_missing(tmp_path, capsys, data_
 def test_round_and_secret_files_say_what_to_send(tmp_path, capsys, data_home):
     a1 = tmp_path / "out" / "a1.psi"
     code, out, _ = run(capsys, "psi", "start", OURS_CSV, "-o", a1)
-    assert code == 0 and f"Send {a1} to your partner" in out and "never send it" in out
+    assert code == 0 and f"Send {a1} to this partner only (one exchange per partner)" in out and "never send it" in out
     secrets = list(data_home.rglob("*.secret.json"))
     assert len(secrets) == 1 and secrets[0].parent != a1.parent
     assert os.stat(secrets[0]).st_mode & 0o777 == 0o600
