@@ -334,20 +334,20 @@ def company_problem(name: str) -> str:
     return ""
 
 
-_DECLARED_SIZE = re.compile(r'"list_size"\s*:\s*(\d{1,12})\s*[,}]')
+_DECLARED_SIZE = re.compile(rb'"list_size"\s*:\s*(\d{1,12})\s*[,}]')
 
 
 def _b64_len(size: int) -> int:
     return 4 * -(-size // 3)
 
 
-def _room(text: str, expected: int, answers: int | None) -> tuple[int, int] | None:
+def _room(data: bytes, expected: int, answers: int | None) -> tuple[int, int] | None:
     """(entries, characters) a round file can hold at most: a round-1 file of its declared list
     size, or a round-2 file of `answers` answers (the larger, so a file of the wrong round is
     told so after parsing); None when that is not known before parsing."""
     if expected == 2 and answers is None:
         return None
-    found = _DECLARED_SIZE.search(text)
+    found = _DECLARED_SIZE.search(data)
     entries = int(found[1]) if found else 0
     table = entries * len(BUCKETS) * ENTRY  # counts-only tables are the larger
     room = _b64_len(entries * POINT) + _b64_len(table)
@@ -356,14 +356,15 @@ def _room(text: str, expected: int, answers: int | None) -> tuple[int, int] | No
     return entries, HEADER_ROOM + room
 
 
-def _bounded(text: str, path: Path, expected: int, answers: int | None) -> None:
+def _bounded(data: bytes, path: Path, expected: int, answers: int | None) -> None:
     """Refuse, before parsing, a file larger than its list size needs or with more values than a
-    round file has: what parsing builds is then bounded by what a round file holds."""
-    room = _room(text, expected, answers)
-    if room is not None and len(text) > room[1]:
-        raise _damaged(path, expected, f"it is {len(text):,} characters long, more than a round "
-                                       f"file for {room[0]:,} accounts holds")
-    if text.count(",") > COMMA_LIMIT:
+    round file has (`data`: UTF-8): what parsing builds is then bounded by what a round file holds."""
+    room = _room(data, expected, answers)
+    if room is not None and len(data) > room[1]:
+        holds = (f"more than a round file for {room[0]:,} accounts holds" if room[0] else
+                 "and declares no list size")
+        raise _damaged(path, expected, f"it is {len(data):,} bytes long, {holds}")
+    if data.count(b",") > COMMA_LIMIT:
         raise _damaged(path, expected, "it holds more values than a round file has")
 
 
@@ -371,13 +372,13 @@ def _parse(raw: bytes, path: Path, expected: int, answers: int | None = None) ->
     """The round file's JSON object; a partner's file is hostile by design, so whatever it holds
     is one refusal naming the file, never a traceback."""
     try:
-        text = raw.decode(json.detect_encoding(raw), "surrogatepass")  # as json.loads(bytes)
-    except (UnicodeDecodeError, LookupError):
+        encoding = json.detect_encoding(raw)  # as json.loads(bytes) decodes it
+        if not encoding.startswith("utf-8"):  # UTF-16 or 32: a round file re-saved by an editor
+            raw = raw.decode(encoding, "surrogatepass").encode("utf-8", "surrogatepass")
+        _bounded(raw, path, expected, answers)  # on the bytes: no decoded copy of junk
+        doc = json.loads(raw)
+    except UnicodeError:
         raise _damaged(path, expected, "it is not text") from None
-    del raw
-    _bounded(text, path, expected, answers)
-    try:
-        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _damaged(path, expected, f"not JSON at line {exc.lineno}, column {exc.colno} "
                                        f"({exc.msg})") from None

@@ -301,8 +301,7 @@ def test_finish_refuses_to_write_the_session_over_a_round_file(tmp_path, capsys)
 DAMAGED = {  # what a partner's .psi can hold, and the reason the refusal gives
     "number": ('{"a": ' + "9" * 5_000 + "}", "a number too long to read"),
     "nesting": ("[" * 5_000, "nested too deep"),
-    "items": ('{"format": "acctmap-psi", "x": [' + "{}," * 100_000 + "{}]}",
-              "more than a round file for"),
+    "items": ('{"format": "acctmap-psi", "x": [' + "{}," * 100_000 + "{}]}", "bytes long, "),
     "binary": ("\x00\xff" * 100, "not"),
     "empty": ("", "not JSON at line 1, column 1"),
     "other json": ('{"format": "something else"}', 'no "format": "acctmap-psi"'),

@@ -133,7 +133,7 @@ def no_parsing(monkeypatch):
 
 
 @pytest.mark.parametrize("body, why", [
-    ('"x": [' + "{}," * 4_000_000 + "{}]", "more than a round file for 0 accounts holds"),
+    ('"x": [' + "{}," * 4_000_000 + "{}]", "bytes long, and declares no list size"),
     ('"list_size": 3000000, "x": [' + "1," * 4_000_000 + "1]", "more values than a round file has"),
     ('"list_size": 8, "x": "' + "A" * 12_000_000 + '"', "more than a round file for 8 accounts holds"),
 ], ids=["4 million {} items", "4 million numbers", "a 12 MB string"])
@@ -155,7 +155,7 @@ def test_a_round_2_file_larger_than_our_list_needs_is_refused_before_it_is_parse
     b2 = tmp_path / "b2.psi"
     psi.answer(b1, a1, b2, folder=secrets)
     crafted(b2, padding="A" * 100_000)
-    with pytest.raises(AcctmapError, match="characters long, more than a round file for"):
+    with pytest.raises(AcctmapError, match="bytes long, more than a round file for"):
         psi.finish(a1, b1, b2, folder=secrets)
 
 
