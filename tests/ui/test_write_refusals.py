@@ -8,6 +8,9 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,17 +28,26 @@ from tests.ui.test_sharing import SIZE, export_to, make_app, open_export
 NOBODY_READING = "a named pipe nobody is reading; start the reader first, or give a file"
 
 
-def _release(fifo: Path) -> None:
-    """A reader comes and leaves: a writer stuck in open() (before the fix) goes on."""
-    os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+def _drain(fifo: Path) -> None:
+    """Readers from now on (a daemon thread): a writer stuck in open() (before the fix) gets its
+    file written, and the app can stop."""
+    def read_for_ever() -> None:
+        while True:
+            with open(fifo, "rb") as fh:
+                fh.read()
+
+    threading.Thread(target=read_for_ever, daemon=True).start()
 
 
-async def _within(seconds: float, waiting, fifo: Path) -> None:
-    try:
-        await asyncio.wait_for(waiting, seconds)
-    except TimeoutError:
-        _release(fifo)
-        pytest.fail(f"still writing to {fifo.name} after {seconds} s: it waits for a reader")
+async def _within(seconds: float, done: Callable[[], bool], fifo: Path) -> None:
+    """Wait until `done()`, polling: a write stuck in open() cannot be cancelled, so waiting on
+    its worker would hang the test too."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            _drain(fifo)
+            pytest.fail(f"still writing to {fifo.name} after {seconds} s: it waits for a reader")
+        await asyncio.sleep(0.05)
 
 
 async def test_export_to_a_named_pipe_nobody_reads_says_so_and_the_dialog_goes_on(
@@ -51,7 +63,8 @@ async def test_export_to_a_named_pipe_nobody_reads_says_so_and_the_dialog_goes_o
         assert hint(dialog) == (f"{fifo} is a named pipe: the list is written through it to its "
                                 "reader (start it first).")
         await export_to(pilot, fifo, top="")
-        await _within(5, written(app), fifo)
+        await _within(5, lambda: not dialog.exporting, fifo)
+        await written(app)
         await pilot.pause()
         assert app.screen is dialog
         error = str(dialog.query_one("#export-error", Static).content)
@@ -107,7 +120,8 @@ async def test_save_as_into_a_named_pipe_nobody_reads_is_refused_not_saving_for_
         if isinstance(app.screen, SaveAsDialog):  # "pipe.toml is not an acctmap session": replace?
             await pilot.press("enter")
             await pilot.pause()
-        await _within(5, app.wait_for_save(), fifo)
+        await _within(5, lambda: not app.saving, fifo)
+        await app.wait_for_save()
         await pilot.pause()
         assert not app.saving
         assert any(e.startswith(f"Could not save {fifo}: ") and NOBODY_READING in e
