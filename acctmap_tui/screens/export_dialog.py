@@ -99,9 +99,9 @@ def target_hint(path: Path) -> str:
     except OSError:
         return f"Will write {path}"
     if stat.S_ISFIFO(mode):
-        return f"{path} is a named pipe: the list is written through it to its reader (start it first)."
+        return f"{path} is a named pipe: exporting writes through it (start its reader first)."
     if stat.S_ISCHR(mode):
-        return f"{path} is a device: the list is written through it."
+        return f"{path} is a device: exporting writes through it."
     return f"{path} exists: exporting replaces it."
 
 

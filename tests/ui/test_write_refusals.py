@@ -60,8 +60,8 @@ async def test_export_to_a_named_pipe_nobody_reads_says_so_and_the_dialog_goes_o
         name = dialog.query_one("#export-name", Input)
         name.value = str(fifo)
         await pilot.pause()
-        assert hint(dialog) == (f"{fifo} is a named pipe: the list is written through it to its "
-                                "reader (start it first).")
+        assert hint(dialog) == (f"{fifo} is a named pipe: exporting writes through it (start its "
+                                "reader first).")
         await export_to(pilot, fifo, top="")
         await _within(5, lambda: not dialog.exporting, fifo)
         await written(app)
@@ -74,7 +74,7 @@ async def test_export_to_a_named_pipe_nobody_reads_says_so_and_the_dialog_goes_o
 
 
 def test_the_hint_says_a_device_is_written_through_and_a_file_replaced(tmp_path: Path) -> None:
-    assert target_hint(Path(os.devnull)) == f"{os.devnull} is a device: the list is written through it."
+    assert target_hint(Path(os.devnull)) == f"{os.devnull} is a device: exporting writes through it."
     path = tmp_path / "a.csv"
     assert target_hint(path) == f"Will write {path}"
     path.write_text("old")
