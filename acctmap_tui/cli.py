@@ -134,8 +134,9 @@ def match_summary(built: NewSession) -> str:
     lines = [s.title, ""]
     for src in s.sources:
         who = "ours" if src.side == OURS else "partner"
-        lines.append(f"{src.company} ({who}): {src.rows} rows read, {src.accounts} accounts, "
-                     f"{len(src.problems)} problems  [{src.path}]")
+        read = (f"{src.accounts} accounts with a domain (hashed)" if src.hashed
+                else f"{src.rows} rows read, {src.accounts} accounts")
+        lines.append(f"{src.company} ({who}): {read}, {len(src.problems)} problems  [{src.path}]")
     problems = [p for src in s.sources for p in src.problems]
     if problems:
         lines.append("")

@@ -61,7 +61,9 @@ def lists_table(session: Session, fig: OverlapFigures) -> Table:
     for side, src in zip((OURS, PARTNER), sources):
         name = src.company if src else session.company(side)
         table.add_column(Text(name), justify="right")
-    table.add_row("rows read", *(f"{s.rows:,}" if s else "—" for s in sources))
+    # a hashed list (a private exchange, a keyed-hash file) holds only the accounts with a domain:
+    # the rows its export had are not known
+    table.add_row("rows read", *(f"{s.rows:,}" if s and not s.hashed else "—" for s in sources))
     table.add_row("accounts", *(f"{s.accounts:,}" if s else "—" for s in sources))
     table.add_row("in overlap", *(f"{fig.overlap:,}" for _ in sources))
     return table

@@ -261,3 +261,21 @@ def test_a_problem_of_a_list_whose_name_holds_a_comma_is_shown_without_its_path(
     assert _without_file(f"{path}: 2 duplicate rows merged", "Accounts, Q4 2026.csv") == \
         "2 duplicate rows merged"
     assert _without_file("another.csv: something", path) == "another.csv: something"
+
+
+def test_a_hashed_partner_list_has_no_rows_read() -> None:
+    """A private exchange's partner list is its accounts with a domain (the round file's size):
+    "rows read" said 45,383 for an export of 50,000 rows (audit 14 M4)."""
+    from acctmap_tui.screens.icp import lists_table
+
+    session = small_workbench().session
+    theirs = session.source(PARTNER)
+    theirs.rows, theirs.accounts, theirs.hashed = 45_383, 45_383, True
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(lists_table(session, overlap_figures(session)))
+    text = console.export_text().splitlines()
+    rows_read = next(line for line in text if line.startswith("rows read")).split()[2:]
+    accounts = next(line for line in text if line.startswith("accounts")).split()[1:]
+    ours = session.source(OURS)
+    assert rows_read == [f"{ours.rows:,}", "—"]
+    assert accounts[-1] == "45,383"
