@@ -24,14 +24,14 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from itertools import chain, repeat
 from operator import itemgetter
 from datetime import date, datetime, time
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from acctmap_tui.core.atomic import NotAPlainFile, read_plain_file
 from acctmap_tui.core.bulk import paused_gc, promote_to_old_generation
@@ -1758,27 +1758,31 @@ def _records(table: _Table, columns: dict[str, str], file: str,
     # one record without a word, so every such merge is named for a person to check.
     by_name = [r for r in merged if not r.domain]
     if by_name:
-        shown = ", ".join(f"{quoted(r.name)} (rows {_merged_rows(r.rows)})" for r in by_name[:SHOW_ROWS])
-        more = ", ..." if len(by_name) > SHOW_ROWS else ""
+        shown = _first_few(by_name, lambda r: f"{quoted(r.name)} (rows {_merged_rows(r.rows)})", ", ")
         problems.append(Problem(
             file, None, columns.get("name"),
             f"{_count(len(by_name), 'account')} merged on the name alone, with no domain to confirm it: "
-            f"{shown}{more}; if rows are different companies, add their websites",
+            f"{shown}; if rows are different companies, add their websites",
         ))
     conflicts = [r for r in merged if len(statuses.get(r.key, ())) > 1]
     if conflicts:
-        shown = "; ".join(
+        shown = _first_few(conflicts, lambda r: (
             f"{r.domain if not r.hashed and r.domain else quoted(r.name)} (rows "
-            f"{_merged_rows(r.rows)}: {' / '.join(statuses[r.key])})"
-            for r in conflicts[:SHOW_ROWS]
-        )
-        more = "; ..." if len(conflicts) > SHOW_ROWS else ""
+            f"{_merged_rows(r.rows)}: {' / '.join(statuses[r.key])})"), "; ")
         problems.append(Problem(
             file, None, columns["status"],
             f"merged rows disagree on status in {_count(len(conflicts), 'account')}, kept the strongest "
-            f"(customer > open deal > churned > prospect): {shown}{more}",
+            f"(customer > open deal > churned > prospect): {shown}",
         ))
     return records, problems
+
+
+_T = TypeVar("_T")
+
+
+def _first_few(items: Sequence[_T], show: Callable[[_T], str], sep: str) -> str:
+    """A problem's list: its first SHOW_ROWS items as `show` words them, and "..." for more."""
+    return sep.join(map(show, items[:SHOW_ROWS])) + (f"{sep}..." if len(items) > SHOW_ROWS else "")
 
 
 def _merge_problems(file: str, merged: list[Record], duplicates: dict[str, int],
@@ -1788,32 +1792,29 @@ def _merge_problems(file: str, merged: list[Record], duplicates: dict[str, int],
     out = []
     with_duplicates = [r for r in merged if duplicates[r.key]]
     if with_duplicates:
-        shown = ", ".join(_merged_rows(r.rows) for r in with_duplicates[:SHOW_ROWS])
-        more = ", ..." if len(with_duplicates) > SHOW_ROWS else ""
+        shown = _first_few(with_duplicates, lambda r: _merged_rows(r.rows), ", ")
         out.append(Problem(
             file, None, None,
             f"{_count(sum(duplicates.values()), 'duplicate row')} merged into "
-            f"{_count(len(with_duplicates), 'account')}: rows {shown}{more}",
+            f"{_count(len(with_duplicates), 'account')}: rows {shown}",
         ))
     differing = [r for r in merged if len(r.rows) - 1 > duplicates[r.key]]
     if differing:
         rows = sum(len(r.rows) - 1 - duplicates[r.key] for r in differing)
         on = " or ".join(sorted({"domain" if r.domain else "name" for r in differing}))
-        shown = ", ".join(_merged_rows(r.rows) for r in differing[:SHOW_ROWS])
-        more = ", ..." if len(differing) > SHOW_ROWS else ""
+        shown = _first_few(differing, lambda r: _merged_rows(r.rows), ", ")
         out.append(Problem(
             file, None, None,
             f"{_count(rows, 'row')} merged into {_count(len(differing), 'account')} with rows of the "
-            f"same {on} though their values differ (one account per {on}): rows {shown}{more}",
+            f"same {on} though their values differ (one account per {on}): rows {shown}",
         ))
         if not_kept:
-            shown = "; ".join(map(str, not_kept[:SHOW_ROWS]))
-            more = "; ..." if len(not_kept) > SHOW_ROWS else ""
+            shown = _first_few(not_kept, str, "; ")
             out.append(Problem(
                 file, None, None,
                 f"rows merged on the same {on} kept the values of the row with the strongest status "
                 f"(the first, when statuses agree) where they differ; {_count(len(not_kept), 'value')} "
-                f"not kept: {shown}{more}",
+                f"not kept: {shown}",
             ))
     return out
 
