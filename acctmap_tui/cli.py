@@ -370,7 +370,7 @@ def cmd_psi_start(args: argparse.Namespace) -> int:
             if started.counts_only else "overlap: each side learns the shared accounts and the "
             "other's status for them")
     print(f"Wrote {started.path}: round 1 of a private overlap exchange ({mode}).", file=talk)
-    print(f"  {started.list_size:,} accounts with a domain take part", end="", file=talk)
+    print(f"  {psi.taking_part(started)}", end="", file=talk)
     print(f"; {started.left_out:,} without a domain left out" if started.left_out else "", end="",
           file=talk)
     print(f"; {started.unknown_status} with a status word acctmap does not know (--status WORD="
@@ -389,7 +389,7 @@ def cmd_psi_answer(args: argparse.Namespace) -> int:
     talk = _talk(args.output)
 
     def seen(partner: psi.PartnerList) -> None:  # before anything is computed or recorded
-        print(shown(f"{partner.who}'s list: {partner.size:,} accounts with a domain; ours: "
+        print(shown(f"{partner.who}'s list: {partner.size:,} domains; ours: "
                     f"{partner.our_size:,}."), file=talk)  # the name is the partner's, from its file
 
     try:

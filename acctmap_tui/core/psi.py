@@ -558,7 +558,7 @@ def _damaged_secret(sec: Secret, round1: RoundFile) -> str:
             return f"its scalar {name} is not {POINT} bytes, or is zero"
     if len(sec.domains) != round1.list_size:
         return f"it holds {len(sec.domains):,} domains for the {round1.list_size:,} entries"
-    if set(sec.domains) - {r.domain for r in sec.records}:
+    if set(sec.domains) - set(owners(sec.records)) - {""}:
         return "a domain of its query has no record"
     return ""
 
@@ -589,10 +589,32 @@ class Started:
     path: Path
     secret: Path
     exchange: str
-    list_size: int
+    list_size: int  # the domains that take part: the entries the partner sees counted
+    accounts: int  # our accounts they belong to
     left_out: int  # accounts without a domain: they cannot take part
     unknown_status: int
     counts_only: bool
+
+
+def taking_part(started: Started) -> str:
+    """'8 accounts with a domain take part (9 domains: each domain of a website cell is an
+    entry)': what both sides then see as our list's size."""
+    domains = (f" ({started.list_size:,} domains: each domain of a website cell is an entry, "
+               "and the partner sees their number as our list's size)"
+               if started.list_size != started.accounts else "")
+    return f"{started.accounts:,} accounts with a domain take part{domains}"
+
+
+def owners(records: Iterable[Record]) -> dict[str, Record]:
+    """Every domain of these accounts, each once, and the account it belongs to: the one whose
+    domain it is, else the first whose website cell also names it ("acme.com, acme.de"). Each is
+    an entry of the exchange, as `acctmap match` joins on each."""
+    records = list(records)
+    owner = {rec.domain: rec for rec in reversed(records) if rec.domain}  # the first wins
+    for rec in records:
+        for domain in rec.other_domains:
+            owner.setdefault(domain, rec)
+    return owner
 
 
 def _shuffled(items: list[Any]) -> list[Any]:
@@ -648,30 +670,30 @@ def start(lst: AccountList, out: str | Path, *, counts_only: bool = False, compa
     if not records:
         raise _fail(lst.path, "no account with a usable domain: the private exchange matches on "
                               "registrable domains only")
-    records = _shuffled(records)  # the query order
+    entries = _shuffled(list(owners(records).items()))  # the query order
     r = _rbcl().crypto_core_ristretto255_scalar_random()
     k = _rbcl().crypto_core_ristretto255_scalar_random()
     if counts_only:
         names = {b: name for name, b in BUCKETS}
-        query_points = _to_groups([(rec.domain, _label(True, names[bucket(rec.status)]))
-                                   for rec in records])
+        query_points = _to_groups([(domain, _label(True, names[bucket(rec.status)]))
+                                   for domain, rec in entries])
         table_items, values = [], []
-        for rec in records:
+        for domain, rec in entries:
             for name, as_status in BUCKETS:
                 cat = categorize(as_status, rec.status)  # the querier's view: querier = "ours"
-                table_items.append((rec.domain, _label(True, name)))
+                table_items.append((domain, _label(True, name)))
                 values.append(CATEGORY_VALUES.index(cat.key if cat else None))
         table_points = _to_groups(table_items)
     else:
-        query_points = _to_groups([(rec.domain, _label(False)) for rec in records])
+        query_points = _to_groups([(domain, _label(False)) for domain, _ in entries])
         table_points = query_points
-        values = [STATUS_VALUES.index(rec.status) for rec in records]
+        values = [STATUS_VALUES.index(rec.status) for _, rec in entries]
     query = _raise(r, query_points, lst.path, "domain")
     keyed = _raise(k, table_points, lst.path, "domain")
     table = _shuffled([_entry(p, value) for p, value in zip(keyed, values)])
     exchange = secrets.token_hex(16)
     doc = {"format": FORMAT, "version": VERSION, "round": 1, "exchange": exchange,
-           "counts_only": counts_only, "list_size": len(records), "company": company,
+           "counts_only": counts_only, "list_size": len(entries), "company": company,
            "query": _b64(b"".join(query)), "table": _b64(b"".join(table))}
     data = _dump(doc)
     source = source_of(lst)
@@ -679,11 +701,11 @@ def start(lst: AccountList, out: str | Path, *, counts_only: bool = False, compa
         source.company = company
     sec = Secret(exchange=exchange, round1=json.loads(data)["checksum"], r=r, k=k,
                  counts_only=counts_only, company=company or lst.company,
-                 domains=[rec.domain for rec in records], records=records, source=source,
+                 domains=[domain for domain, _ in entries], records=records, source=source,
                  left_out=len(lst.records) - len(records))
     secret = _save_secret(sec, folder)
     _write(out, data)
-    return Started(out, secret, exchange, len(records), sec.left_out,
+    return Started(out, secret, exchange, len(entries), len(records), sec.left_out,
                    sum(1 for rec in records if rec.status is None), counts_only)
 
 
@@ -705,7 +727,7 @@ class PartnerList:
 
     path: Path
     company: str
-    size: int  # the partner's accounts with a domain: the entries our answer tests
+    size: int  # the partner's domains: the entries our answer tests
     our_size: int
     again: bool  # this exchange answered this same file before: answering tells nothing new
 
@@ -732,7 +754,7 @@ class SizeNotExpected(AcctmapError):
     def __init__(self, partner: PartnerList, why: str) -> None:
         super().__init__(Problem(str(partner.path), None, None,
                                  f"not answered: {partner.who}'s list has {partner.size:,} "
-                                 f"accounts with a domain, ours {partner.our_size:,}: {why}. A "
+                                 f"domains, ours {partner.our_size:,}: {why}. A "
                                  "partner can put guessed domains on its own list to test them "
                                  "against ours. Nothing was answered or recorded: check that size "
                                  "with your partner, and answer only if it is what you expect",
@@ -845,7 +867,7 @@ class Finished:
     counts_only: bool
     ours: str
     partner: str
-    our_size: int  # our accounts that took part (with a domain)
+    our_size: int  # our domains that took part (every domain of an account's cell)
     partner_size: int
     left_out: int
     counts: dict[str, int]  # category key (or "uncategorized") -> overlapping accounts
@@ -934,18 +956,15 @@ def _record_finish(mine: RoundFile, folder: Path) -> None:
 
 def _session(sec: Secret, found: list[int | None], ours: str, partner: str, theirs: RoundFile,
              day: date) -> Session:
-    by_domain = {r.domain: r for r in sec.records}
-    accounts = []
-    for domain, value in zip(sec.domains, found):
-        if value is None:
-            continue
-        their = Record(name="", domain=domain, status=STATUS_VALUES[value])
-        accounts.append(Account(ours=by_domain[domain], theirs=their,
-                                match=MatchInfo(PSI, 100.0, AUTO)))
+    accounts = [Account(ours=rec, theirs=Record(name="", domain=domain,
+                                                status=STATUS_VALUES[value]),
+                        match=MatchInfo(PSI, 100.0, AUTO))
+                for rec, domain, value in _found_accounts(sec, found)]
     accounts.sort(key=lambda a: (a.ours.name.casefold(), a.key))
     source = Source(**asdict(sec.source))
     source.company = ours
-    # the accounts that took part, as the partner's session counts our list: one rate on both screens
+    # our list as the partner's session counts it, its domains that took part: one size on both
+    # screens (an account with two domains in its website cell is two entries)
     source.accounts = len(sec.domains)
     partner_source = Source(side=PARTNER, company=partner, path=str(theirs.path),
                             sha256=theirs.checksum.removeprefix("sha256:"),
@@ -960,19 +979,34 @@ def _session(sec: Secret, found: list[int | None], ours: str, partner: str, thei
     return session
 
 
+def _found_accounts(sec: Secret, found: list[int | None]) -> list[tuple[Record, str, int]]:
+    """Each of our accounts in the overlap once, with the domain it was found by and the
+    partner's value for it: its own domain when that was found, else the first other one."""
+    owner = owners(sec.records)
+    out: dict[int, tuple[Record, str, int]] = {}  # by id: records are not hashable
+    for domain, value in zip(sec.domains, found):
+        if value is None or not domain:
+            continue
+        rec = owner[domain]
+        if id(rec) not in out or domain == rec.domain:
+            out[id(rec)] = (rec, domain, value)
+    return list(out.values())
+
+
 def _notes(f: Finished) -> list[str]:
     notes = [
         "matched by private set intersection on registrable domains only: fuzzy name matching "
         "is impossible (neither side sees the other's names or non-overlapping domains)",
-        f"{f.partner}'s list: {f.partner_size:,} accounts with a domain; ours: {f.our_size:,}. A "
-        "partner can put guessed domains on its own list to test them: compare its size with "
-        "what you expect",
+        f"{f.partner}'s list: {f.partner_size:,} domains; ours: {f.our_size:,} (each domain of an "
+        "account's website cell takes part). A partner can put guessed domains on its own list "
+        "to test them: compare its size with what you expect",
     ]
     if f.left_out:
         notes.append(f"{f.left_out:,} of our accounts had no domain and could not take part, and "
                      "are not counted in our list's size here")
     if f.counts_only:
-        notes.append("counts-only exchange: neither side learns which accounts overlap")
+        notes.append("counts-only exchange: neither side learns which accounts overlap, so an "
+                     "account found by two of its domains counts twice")
     return notes
 
 

@@ -113,7 +113,7 @@ def match_note(session: Session) -> str:
     """How a session without names on one side was matched ("" for two plain lists)."""
     partner = session.source(PARTNER)
     if any(a.match.method == PSI for a in session.accounts):
-        size = f" {session.partner}'s list: {partner.accounts:,} accounts with a domain (a partner " \
+        size = f" {session.partner}'s list: {partner.accounts:,} domains (a partner " \
                "can add guessed domains to its list: is that what you expect?)" if partner else ""
         return ("Matched by the private overlap exchange on registrable domains only: fuzzy name "
                 "matching is impossible (neither side sees the other's names)." + size)

@@ -324,7 +324,7 @@ class PsiDialog(Dialog[Workbench | None]):
                 if started.counts_only else "overlap: each side learns the shared accounts and "
                 "the other's status for them")
         lines = [f"Wrote {started.path}: round 1 ({mode}).",
-                 f"{started.list_size:,} accounts with a domain take part"
+                 psi.taking_part(started)
                  + (f"; {started.left_out:,} without a domain left out." if started.left_out else "."),
                  f"Send {started.path.name} to this partner only (one exchange per partner).",
                  f"Your secret for this exchange stays on this machine ({started.secret}): never "
@@ -337,7 +337,7 @@ class PsiDialog(Dialog[Workbench | None]):
     def _seen(self, partner: psi.PartnerList) -> None:
         """The partner's company and list size, shown before anything is computed or recorded."""
         self.query_one("#psi-running", Static).update(Text(shown(
-            f"{partner.who}'s list: {partner.size:,} accounts with a domain; ours: "
+            f"{partner.who}'s list: {partner.size:,} domains; ours: "
             f"{partner.our_size:,}. Answering…")))
 
     def _ask_size(self, err: psi.SizeNotExpected, theirs1: str) -> None:
@@ -361,7 +361,7 @@ class PsiDialog(Dialog[Workbench | None]):
                  "answers no other." if done.again else "")
         self._show_result(
             f"Wrote {done.path}: our answer to {who}'s {done.partner_size:,} entries. Send it to "
-            f"your partner.{again}\nTheir list: {done.partner_size:,} accounts with a domain; "
+            f"your partner.{again}\nTheir list: {done.partner_size:,} domains; "
             f"ours: {done.list_size:,}.\n"
             "Next: when their round-2 file arrives, finish (ctrl+t: Finish).")
 

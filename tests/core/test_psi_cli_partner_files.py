@@ -48,16 +48,16 @@ def test_answer_prints_the_size_first_and_needs_expect_size_for_a_list_out_of_pr
     a2 = tmp_path / "northwind-2.psi"
     code, out, err = run(capsys, "psi", "answer", a1, g1, "-o", a2)
     assert code == 2 and not a2.exists()
-    assert out == "Globex's list: 2,100 accounts with a domain; ours: 10.\n"
-    assert err.startswith(f"acctmap: error: {g1}: not answered: Globex's list has 2,100 accounts "
-                          "with a domain, ours 10: more than 2 times ours.")
+    assert out == "Globex's list: 2,100 domains; ours: 10.\n"
+    assert err.startswith(f"acctmap: error: {g1}: not answered: Globex's list has 2,100 domains, "
+                          "ours 10: more than 2 times ours.")
     assert "Nothing was answered or recorded" in err
     assert err.rstrip().endswith("run the same command with --expect-size 2100")
     assert len(err.splitlines()) == 1
     code, out, err = run(capsys, "psi", "answer", a1, g1, "-o", a2, "--expect-size", "2100")
     assert code == 0 and a2.is_file() and not err
     assert out.splitlines()[:2] == [
-        "Globex's list: 2,100 accounts with a domain; ours: 10.",
+        "Globex's list: 2,100 domains; ours: 10.",
         f"Wrote {a2}: our answer to Globex's 2,100 entries. Send it to your partner."]
 
 

@@ -52,7 +52,7 @@ def test_a_partner_list_over_twice_ours_is_refused_before_anything_is_computed_o
         psi.answer(a1, b1, tmp_path / "a2.psi", folder=secrets, seen=seen.append)
     assert [(p.company, p.size, p.our_size) for p in seen] == [("Globex", 21, 10)]
     message = str(err.value)
-    assert message.startswith(f"{b1}: not answered: Globex's list has 21 accounts with a domain, "
+    assert message.startswith(f"{b1}: not answered: Globex's list has 21 domains, "
                               "ours 10: more than 2 times ours")
     assert "Nothing was answered or recorded" in message
     assert not (tmp_path / "a2.psi").exists()
@@ -62,7 +62,7 @@ def test_a_partner_list_over_twice_ours_is_refused_before_anything_is_computed_o
 def test_a_confirmed_size_is_answered_and_a_larger_one_is_not(tmp_path, side):
     a1, secrets = side
     b1 = partner_file(tmp_path, secrets, 1_500)
-    with pytest.raises(psi.SizeNotExpected, match="list has 1,500 accounts with a domain, ours 10: "
+    with pytest.raises(psi.SizeNotExpected, match="list has 1,500 domains, ours 10: "
                                                   "more than the 1,000 you expect"):
         psi.answer(a1, b1, tmp_path / "a2.psi", folder=secrets, expect_size=1_000)
     done = psi.answer(a1, b1, tmp_path / "a2.psi", folder=secrets, expect_size=1_500)

@@ -107,7 +107,7 @@ async def answer_side(ours1: Path, theirs1: Path, sessions: Path) -> Path:
         out2 = ours1.with_name(ours1.name.replace("round1", "round2"))
         assert not text_of(dialog, "psi-error")
         assert f"Wrote {out2}" in text_of(dialog, "psi-result")
-        assert "Their list: 3 accounts with a domain; ours: 3" in text_of(dialog, "psi-result")
+        assert "Their list: 3 domains; ours: 3" in text_of(dialog, "psi-result")
     return out2
 
 
@@ -177,7 +177,7 @@ async def test_both_sides_through_the_app_open_the_overlap_of_the_plain_domain_j
         # the ICP screen says why no name was compared
         problems = " ".join(text_of(app.screen, "icp-problems-text").split())
         assert "fuzzy name matching is impossible" in problems
-        assert "Globex's list: 3 accounts with a domain" in problems
+        assert "Globex's list: 3 domains" in problems
         # and it saves like any session
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -61,7 +61,7 @@ async def test_a_list_out_of_proportion_is_asked_about_before_anything_is_answer
         await run_step(app, pilot, dialog, "psi-answer", psi_a_ours1=a1, psi_a_theirs1=b1,
                        psi_a_out2=out2)
         asked = " ".join(text_of(dialog, "psi-error").split())
-        assert "not answered: Globex's list has 7 accounts with a domain, ours 3" in asked
+        assert "not answered: Globex's list has 7 domains, ours 3" in asked
         assert "Nothing was answered or recorded" in asked
         assert not out2.exists()
         assert not psi.load_secret(psi.read_round(a1, 1)).answered
@@ -75,7 +75,7 @@ async def test_a_list_out_of_proportion_is_asked_about_before_anything_is_answer
             await app.workers.wait_for_complete(running)
         await pilot.pause()
         assert out2.is_file() and not text_of(dialog, "psi-error")
-        assert "Their list: 7 accounts with a domain; ours: 3" in text_of(dialog, "psi-result")
+        assert "Their list: 7 domains; ours: 3" in text_of(dialog, "psi-result")
         assert not button.display
 
 
@@ -96,7 +96,7 @@ async def test_the_size_is_on_screen_before_the_answer_is_computed(lists, tmp_pa
         dialog = await open_dialog(app, pilot)
         await run_step(app, pilot, dialog, "psi-answer", psi_a_ours1=a1, psi_a_theirs1=b1)
         assert "Wrote" in text_of(dialog, "psi-result")
-    assert shown_then == ["Globex's list: 2 accounts with a domain; ours: 3. Answering…"]
+    assert shown_then == ["Globex's list: 2 domains; ours: 3. Answering…"]
 
 
 @pytest.mark.parametrize("company", ["Globex[/bold]", "Globex [reverse]INJECTED[/reverse]",
