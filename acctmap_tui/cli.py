@@ -373,9 +373,11 @@ def cmd_psi_start(args: argparse.Namespace) -> int:
     print(f"  {psi.taking_part(started)}", end="", file=talk)
     print(f"; {started.left_out:,} without a domain left out" if started.left_out else "", end="",
           file=talk)
-    print(f"; {started.unknown_status} with a status word acctmap does not know (--status WORD="
-          "STATUS maps it)" if started.unknown_status else "", file=talk)
-    for problem in lst.problems[:10]:
+    print(f"; {started.unknown_status:,} with a status word acctmap does not know"
+          if started.unknown_status else "", file=talk)
+    if note := psi.unknown_status_note(lst, "with --status 'WORD=STATUS'"):
+        print(shown(f"  {note}"), file=talk)
+    for problem in psi.list_problems(lst):
         print(shown(f"  - {problem}"), file=talk)
     print(f"Send {started.path} to this partner only (one exchange per partner). Your secret for "
           f"this exchange stays in {started.secret}: never send it.", file=talk)

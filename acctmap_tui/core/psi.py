@@ -80,6 +80,7 @@ from acctmap_tui.core.model import (
     Session,
     Source,
     quarter,
+    quoted,
 )
 from acctmap_tui.core.pipeline import source_of
 from acctmap_tui.core.score import rescore
@@ -603,6 +604,31 @@ def taking_part(started: Started) -> str:
                "and the partner sees their number as our list's size)"
                if started.list_size != started.accounts else "")
     return f"{started.accounts:,} accounts with a domain take part{domains}"
+
+
+UNKNOWN_STATUS = "unknown status "  # how ingest's problem for a status word begins
+
+
+def unknown_status_note(lst: AccountList, how: str) -> str:
+    """The status words of our accounts taking part that acctmap does not know, and how to map
+    them (`how`: where, e.g. "with --status WORD=STATUS"); "" when there are none. Their status
+    goes to the partner as "unknown" for good: a mapping made after the exchange is ours only."""
+    words = sorted({r.raw_status for r in lst.records
+                    if r.domain and not r.hashed and r.status is None and r.raw_status},
+                   key=str.casefold)
+    if not words:
+        return ""
+    more = f" and {len(words) - 5:,} more" if len(words) > 5 else ""
+    return (f"Status words acctmap does not know: {', '.join(map(quoted, words[:5]))}{more}. "
+            "Their accounts go to the partner with status unknown, and mapping a word after the "
+            f"exchange changes our side only: map them {how} (STATUS one of "
+            f"{', '.join(STATUSES)}) and write a new round-1 file before you send one.")
+
+
+def list_problems(lst: AccountList, limit: int = 10) -> list[str]:
+    """Our list's problems a start shows, the unknown status words left to
+    `unknown_status_note` (ingest's own words tell to map them after loading)."""
+    return [str(p) for p in lst.problems if not p.message.startswith(UNKNOWN_STATUS)][:limit]
 
 
 def owners(records: Iterable[Record]) -> dict[str, Record]:

@@ -37,8 +37,9 @@ from textual.widgets import (Button, Checkbox, DirectoryTree, Input, Label, Stat
 from acctmap_tui.core import ingest, psi
 from acctmap_tui.core.categorize import OverlapFigures
 from acctmap_tui.core.export import shown
-from acctmap_tui.core.model import OURS
-from acctmap_tui.core.start import ExchangeFiles, SessionRequest, finish_exchange, open_exchange
+from acctmap_tui.core.model import OURS, AccountList
+from acctmap_tui.core.start import (ExchangeFiles, SessionRequest, finish_exchange, open_exchange,
+                                    parse_status_map)
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.screens.icp import categories_table
 from acctmap_tui.screens.dialogs import FIELD_KEYS, PICKER_HIDDEN, Dialog, FieldInput, Typed, field_value
@@ -122,6 +123,8 @@ class PsiDialog(Dialog[Workbench | None]):
                                     self.list_path)
                     yield self._row("Our company", "psi-company", "shown to the partner",
                                     self.company)
+                    yield self._row("Status words", "psi-status",
+                                    "optional: WORD=STATUS, ... (e.g. Stage 7=open deal)")
                     yield Checkbox("Counts only: each side learns the counts per category",
                                    id="psi-counts-only")
                     yield self._row("Round-1 file", "psi-out1", "OURS1.psi, to send the partner")
@@ -267,7 +270,7 @@ class PsiDialog(Dialog[Workbench | None]):
         if step == "psi-start":
             self._in_thread(self._do_start, value("psi-list"), value("psi-company"),
                             self.query_one("#psi-counts-only", Checkbox).value,
-                            value("psi-out1"))
+                            value("psi-out1"), value("psi-status"))
         elif step == "psi-answer":
             asked = self._size_asked
             expect = asked[1] if confirmed and asked and asked[0] == value("psi-a-theirs1") else None
@@ -287,11 +290,13 @@ class PsiDialog(Dialog[Workbench | None]):
     # Each _do_* runs in the worker thread and returns what to do on the UI thread.
 
     def _do_start(self, list_path: str, company: str, counts_only: bool,
-                  out: str) -> Callable[[], None]:
+                  out: str, status_words: str) -> Callable[[], None]:
+        status_map = parse_status_map(status_words.split(",") if status_words else None,
+                                      "Status words")
         lst = ingest.read_list(str(Path(list_path).expanduser()), OURS, company,
-                               columns=self.columns or None)
+                               columns=self.columns or None, status_map=status_map or None)
         started = psi.start(lst, Path(out).expanduser(), counts_only=counts_only, company=company)
-        return lambda: self._started(started)
+        return lambda: self._started(started, lst)
 
     def _do_answer(self, ours1: str, theirs1: str, out: str,
                    expect_size: int | None) -> Callable[[], None]:
@@ -319,19 +324,24 @@ class PsiDialog(Dialog[Workbench | None]):
 
     # --- results, on the UI thread ------------------------------------------------------------
 
-    def _started(self, started: psi.Started) -> None:
+    def _started(self, started: psi.Started, lst: AccountList) -> None:
         mode = ("counts only: each side learns only how many accounts overlap per category"
                 if started.counts_only else "overlap: each side learns the shared accounts and "
                 "the other's status for them")
+        unknown = psi.unknown_status_note(lst, "in Status words")
         lines = [f"Wrote {started.path}: round 1 ({mode}).",
                  psi.taking_part(started)
                  + (f"; {started.left_out:,} without a domain left out." if started.left_out else "."),
+                 *filter(None, [unknown]),
+                 *(f"  - {problem}" for problem in psi.list_problems(lst)),
                  f"Send {started.path.name} to this partner only (one exchange per partner).",
                  f"Your secret for this exchange stays on this machine ({started.secret}): never "
                  "send it.",
                  "Next: when their round-1 file arrives, answer it (ctrl+t: Answer)."]
         for field_id in ("psi-a-ours1", "psi-f-ours1"):
             self._set(field_id, str(started.path))
+        if unknown:  # the next start, with the words mapped, writes a new file
+            self._suggest_out1()
         self._show_result("\n".join(lines))
 
     def _seen(self, partner: psi.PartnerList) -> None:
