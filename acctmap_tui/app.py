@@ -283,6 +283,7 @@ class AcctmapApp(TypedAheadKeys):
         wb = self.workbench
         assert wb is not None
         older = False
+        unsaved: list[start.UnsavedWork] = []
         if wb.path is not None:
             session_io.clean_stale_temps(wb.path)
             found = session_io.newer_recovery(wb.path, wb.session.session_id)
@@ -292,9 +293,13 @@ class AcctmapApp(TypedAheadKeys):
                 # no longer removes this one's recovery file (its unsaved work)
                 found, older = session_io.recovery_path(wb.path), True
         else:
-            s = wb.session
-            found = next((p for p in session_io.unsaved_recoveries(self.sessions_dir, s.ours, s.partner)
-                          if p != wb.recovery_file(self.sessions_dir)), None)
+            own = wb.recovery_file(self.sessions_dir)
+            if wb.owns_recovery(own):
+                # unsaved work itself, restored on the start screen: the others stay listed there
+                # (restoring one of them here would discard this one)
+                return False
+            unsaved = start.unsaved_of(self.sessions_dir, wb.session.ours, wb.session.partner, own)
+            found = unsaved[0].path if unsaved else None
         if found is None:
             return False
         try:
@@ -314,7 +319,9 @@ class AcctmapApp(TypedAheadKeys):
             except OSError:
                 pass
         self.push_screen(RestoreDialog(label, saved_at, unsaved=wb.path is None, set_aside=set_aside,
-                                       saved_since=saved_since, older=older),
+                                       saved_since=saved_since, older=older,
+                                       work=unsaved[0] if unsaved else None, found=len(unsaved) or 1,
+                                       share_safe=self.share_safe),
                          partial(self._restore_choice, found))
         return True
 
@@ -359,6 +366,8 @@ class AcctmapApp(TypedAheadKeys):
             with self._io_lock:
                 recovery.unlink(missing_ok=True)
             self.notify("Discarded the recovered work.")
+            if old.path is None and self._offer_recovery():  # the next unsaved work, if any
+                return
         self._show_phase()
 
     def _discard_recovery(self, workbench: Workbench | None = None) -> None:

@@ -30,7 +30,8 @@ from acctmap_tui.core import ingest, privacy
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core import bulk
 from acctmap_tui.core.bulk import keep_out_of_collector, paused_gc
-from acctmap_tui.core.model import OURS, PARTNER, STATUSES, AccountList, AcctmapError, Session
+from acctmap_tui.core.model import (ACCEPTED, OURS, PARTNER, REJECTED, STATUSES, AccountList,
+                                    AcctmapError, Session)
 
 if TYPE_CHECKING:  # imported where used: the matcher pulls in numpy and rapidfuzz
     from acctmap_tui.core.pipeline import NewSession
@@ -480,16 +481,18 @@ EXPORT_SUFFIXES = (".csv", ".tsv", *ingest.EXCEL_SUFFIXES)  # what a CRM export 
 @dataclass
 class StartOffer:
     """What `acctmap` run with no arguments can start from in a folder: the lists newest file
-    first, the sessions latest call first (`by_call_date`)."""
+    first, the sessions latest call first (`by_call_date`), and the unsaved work killed or
+    crashed new sessions left in the sessions folder, newest first."""
 
     folder: Path
     sessions_dir: Path
     lists: list[Path] = field(default_factory=list)
     sessions: list[Path] = field(default_factory=list)
     heads: dict[Path, Head | None] = field(default_factory=dict)  # each session's, read once
+    unsaved: list[UnsavedWork] = field(default_factory=list)  # newest first
 
     def __bool__(self) -> bool:
-        return bool(self.lists or self.sessions)
+        return bool(self.lists or self.sessions or self.unsaved)
 
 
 def start_offer(folder: Path | str, sessions_dir: Path | str) -> StartOffer:
@@ -505,7 +508,8 @@ def start_offer(folder: Path | str, sessions_dir: Path | str) -> StartOffer:
     sessions = session_io.session_files(sessions_dir) if sessions_dir.is_dir() else []
     heads = {p: session_io.peek(p) for p in sessions}
     lists.sort(key=lambda p: (-_modified(p).timestamp(), p.name))
-    return StartOffer(folder, sessions_dir, lists, by_call_date(heads), heads)
+    return StartOffer(folder, sessions_dir, lists, by_call_date(heads), heads,
+                      unsaved_in(sessions_dir))
 
 
 def by_call_date(heads: dict[Path, Head | None]) -> list[Path]:
@@ -534,3 +538,101 @@ def _modified(path: Path) -> datetime:
         return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
     except OSError:
         return datetime.fromtimestamp(0, tz=timezone.utc)
+
+
+# --- unsaved work a killed or crashed new session left -------------------------------------------
+
+
+NOTES_START = 40  # characters of the ICP notes that tell one unsaved work from another
+
+
+@dataclass(frozen=True)
+class UnsavedWork:
+    """A recovery file of a session never saved (`session_io.unsaved_recovery_path`), told by its
+    head only: the partnership, when it was autosaved, and its ICP notes (the call's own words:
+    shown in the normal view only)."""
+
+    path: Path
+    ours: str
+    partner: str
+    autosaved: datetime  # the file's time, local
+    icp_notes: str = ""
+
+    @property
+    def partnership(self) -> str:
+        return f"{self.ours} × {self.partner}"
+
+    @property
+    def notes_start(self) -> str:
+        """The start of its ICP notes, to tell it apart: their first line up to NOTES_START
+        characters, cut at a word, with '…' where there is more; "" for no notes."""
+        notes = self.icp_notes.strip()
+        line = notes.splitlines()[0] if notes else ""
+        if len(line) > NOTES_START:
+            line = line[:NOTES_START].rsplit(" ", 1)[0]
+        return line if line == notes else f"{line}…"
+
+
+def unsaved_work(path: Path, head: Head | None = None) -> UnsavedWork | None:
+    """What a recovery file of an unsaved session holds, from its head; None when it cannot be
+    read as a session or is gone."""
+    head = session_io.peek(path) if head is None else head
+    if head is None:
+        return None
+    try:
+        autosaved = datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return None
+    notes = head.get("icp_notes")
+    return UnsavedWork(path, str(head.get("ours", "") or "?"), str(head.get("partner", "") or "?"),
+                       autosaved, notes if isinstance(notes, str) else "")
+
+
+def unsaved_in(sessions_dir: Path | str) -> list[UnsavedWork]:
+    """The unsaved work of every partnership in a sessions folder, newest first."""
+    try:
+        found = list(Path(sessions_dir).glob(
+            f"{session_io.UNSAVED_PREFIX}*{session_io.RECOVERY_SUFFIX}"))
+    except OSError:
+        return []
+    works = [w for w in map(unsaved_work, found) if w is not None]
+    return sorted(works, key=lambda w: w.autosaved, reverse=True)
+
+
+def unsaved_of(sessions_dir: Path | str, ours: str, partner: str,
+               but: Path | None = None) -> list[UnsavedWork]:
+    """The unsaved work of one partnership (`session_io.unsaved_recoveries`), newest first, but
+    the file `but` (the session's own)."""
+    works = (unsaved_work(p) for p in session_io.unsaved_recoveries(sessions_dir, ours, partner)
+             if p != but)
+    return [w for w in works if w is not None]
+
+
+def open_unsaved(path: Path | str) -> Workbench:
+    """A workbench on unsaved work a killed session left, still unsaved, its lists read later
+    (`lists_pending`, as `open_saved`). The recovery file is its own: its autosaves write there,
+    and a save or a discard removes it."""
+    path = Path(path)
+    workbench = _workbench(session_io.load(path), None, None, dirty=True)
+    workbench.lists_pending = bool(_lists_to_read(workbench.session))
+    workbench.wrote_recovery(path)
+    s = workbench.session
+    workbench.start_notes = [f"Restored the unsaved work of {s.ours} × {s.partner} ({path.name}). "
+                             "Save (ctrl+s) to keep it; quitting without saving discards it."]
+    return workbench
+
+
+@dataclass(frozen=True)
+class WorkHeld:
+    """What a session holds that a fresh one of the same lists does not, counted."""
+
+    decisions: int  # pairs a person accepted or rejected
+    owners: int
+    next_actions: int
+
+
+def work_held(session: Session) -> WorkHeld:
+    accounts = session.accounts
+    return WorkHeld(sum(1 for a in accounts if a.match.decision in (ACCEPTED, REJECTED)),
+                    sum(1 for a in accounts if a.owner),
+                    sum(1 for a in accounts if a.next_action))

@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.model import PHASE_LABELS, PHASES, AcctmapError
+from acctmap_tui.core.start import UnsavedWork, work_held
 from acctmap_tui.core.workbench import free_file
 
 
@@ -504,7 +505,8 @@ class RestoreDialog(Dialog[bool | None]):
 
     def __init__(self, session: Path | str, saved_at: str, unsaved: bool = False,
                  set_aside: bool = False, saved_since: str | None = None,
-                 older: bool = False) -> None:
+                 older: bool = False, work: UnsavedWork | None = None, found: int = 1,
+                 share_safe: bool = False) -> None:
         super().__init__(classes="dialog")
         self.session_file = session
         self.saved_at = saved_at
@@ -512,12 +514,14 @@ class RestoreDialog(Dialog[bool | None]):
         self.set_aside = set_aside  # kept from an earlier open's "Later"
         self.saved_since = saved_since  # when the session was saved after it, if it was
         self.older = older  # older than the session's last save (another acctmap's, most often)
+        self.unsaved_work = work  # the unsaved work offered, told apart by what it holds (`_held`)
+        self.found = found  # how many unsaved sessions of the partnership wait, this one first
+        self.share_safe = share_safe
+        self._counts = ""  # its decisions, owners and next actions, once read
 
     def compose(self) -> ComposeResult:
         if self.unsaved:
-            text = (f"Unsaved work from an earlier session of {self.session_file} was found "
-                    f"(autosaved {self.saved_at}). It was never saved to a file.\n"
-                    "Restore it, or discard it for good.")
+            text = self._unsaved_text()
             discard = "Discard it (d)"
         elif self.set_aside:
             since = (f"The session was saved after it ({self.saved_since}): restoring it "
@@ -548,14 +552,69 @@ class RestoreDialog(Dialog[bool | None]):
                 yield Button(discard, id="keep", variant="primary")
                 yield Button("Later (esc)", id="later")
 
+    def _unsaved_text(self) -> str:
+        """Which unsaved work this is, of how many, and what it holds: discarding one of several
+        for good is not a guess."""
+        if self.found > 1:
+            rest = self.found - 1
+            found = (f"{self.found} unsaved sessions of {self.session_file} were found, never "
+                     f"saved to a file. This one is the newest (autosaved {self.saved_at}); "
+                     f"discarding it offers the {'other' if rest == 1 else 'next'}.")
+        else:
+            found = (f"Unsaved work from an earlier session of {self.session_file} was found "
+                     f"(autosaved {self.saved_at}). It was never saved to a file.")
+        held = self._held()
+        return f"{found}\n{held}\nRestore it, or discard it for good." if held else (
+            f"{found}\nRestore it, or discard it for good.")
+
+    def _held(self) -> str:
+        """'It holds: ICP notes "first words…"; 2 decisions, 3 owners, 1 next action' (the notes,
+        the call's own words, in the normal view only)."""
+        if self.unsaved_work is None:
+            return ""
+        notes = self.unsaved_work.notes_start
+        if not notes:
+            said = "no ICP notes"
+        elif self.share_safe:
+            said = "ICP notes (hidden in the share-safe view)"
+        else:
+            said = f'ICP notes "{notes}"'
+        return f"It holds: {said}{self._counts}."
+
     def on_mount(self) -> None:
         self.query_one("#restore", Button).focus()
+        if self.unsaved_work is not None:
+            self._count_held(self.unsaved_work.path)
+
+    @work(thread=True, exclusive=True, group="held", description="count what unsaved work holds")
+    def _count_held(self, path: Path) -> None:
+        try:
+            if path.stat().st_size > COUNT_MOST_BYTES:
+                return
+            held = work_held(session_io.load(path))
+        except (AcctmapError, OSError):
+            return
+        counts = "; " + ", ".join(_counted(n, word) for n, word in (
+            (held.decisions, "decision"), (held.owners, "owner"), (held.next_actions, "next action")))
+        try:
+            self.app.call_from_thread(self._counted, counts)
+        except RuntimeError:  # the app stopped meanwhile
+            pass
+
+    def _counted(self, counts: str) -> None:
+        if self.is_attached:
+            self._counts = counts
+            self.query_one("#restore-message", Static).update(self._unsaved_text())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_choose({"restore": True, "keep": False}.get(event.button.id or ""))
 
     def action_choose(self, restore: bool | None) -> None:
         self.dismiss(restore)
+
+
+def _counted(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 class CarryAnywayDialog(Dialog[bool]):

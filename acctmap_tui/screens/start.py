@@ -1,6 +1,7 @@
 """The start screen: what `acctmap`, run with no arguments, offers in a folder with exports or sessions.
 
-One list to move through with the arrow keys: the saved sessions (latest call date first; enter
+One list to move through with the arrow keys: the unsaved work killed or crashed new sessions left
+(newest first; enter or r restores one), the saved sessions (latest call date first; enter
 opens one), the list exports in the folder (enter picks ours, then the partner's; a third line
 then starts a new session from the two), the load form for any path (ctrl+n) and the bundled
 demo. A folder with neither opens the demo directly (cli.py decides). The screen reports back
@@ -26,7 +27,7 @@ from textual.widgets.option_list import Option
 from acctmap_tui.commands import ScreenCommands
 from acctmap_tui.core import start
 from acctmap_tui.core.model import OURS, PARTNER, AcctmapError
-from acctmap_tui.core.start import Head, SessionRequest, StartOffer
+from acctmap_tui.core.start import Head, SessionRequest, StartOffer, UnsavedWork
 from acctmap_tui.core.workbench import Workbench
 from acctmap_tui.messages import ListsChosen, ListsLoaded
 
@@ -46,6 +47,17 @@ def session_line(path: Path, facts: Head | None) -> Text:
     return line
 
 
+def unsaved_line(work: UnsavedWork, share_safe: bool) -> Text:
+    """'Unsaved work: Northwind × Globex, autosaved 2026-11-30 21:13  "first words of its notes"'
+    (the notes, the call's own words, in the normal view only)."""
+    line = Text("Unsaved work: ")
+    line.append(work.partnership, style="bold")
+    line.append(f", autosaved {work.autosaved:%Y-%m-%d %H:%M}")
+    if work.notes_start and not share_safe:
+        line.append(f'  "{work.notes_start}"', style="dim")
+    return line
+
+
 class StartScreen(Screen[None]):
     """Open a saved session, start one from two lists in the folder, or open the demo."""
 
@@ -57,6 +69,7 @@ class StartScreen(Screen[None]):
         ("Start: open the demo", "Northwind × Globex, the bundled demo lists (d)", "demo", ()),
     )
     BINDINGS = [
+        Binding("r", "restore", "Restore unsaved"),
         Binding("ctrl+n", "load_form", "Load form"),
         Binding("d", "demo", "Demo"),
     ]
@@ -72,9 +85,10 @@ class StartScreen(Screen[None]):
             yield Static(Content(f"In {self.offer.folder.resolve()}"), id="start-where")
             yield OptionList(id="start-list")
             yield Static("", id="start-notice")
+            restore = " · r restores unsaved work" if self.offer.unsaved else ""
             yield Static("up/down move · enter opens a session or picks a list (ours, then the "
-                         "partner's) · ctrl+n the load form for any file · d the demo · q quits",
-                         id="start-keys")
+                         f"partner's){restore} · ctrl+n the load form for any file · d the demo · "
+                         "q quits", id="start-keys")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -87,6 +101,12 @@ class StartScreen(Screen[None]):
         options = self.query_one("#start-list", OptionList)
         keep = highlight or self._highlighted_id()
         options.clear_options()
+        if self.offer.unsaved:
+            heading = "Unsaved work, never saved to a file (newest first; enter or r restores it)"
+            options.add_option(Option(Text(heading, style="bold"), disabled=True))
+            options.add_options(Option(Text.assemble("  ", unsaved_line(w, self.app.share_safe)),
+                                       id=f"unsaved:{n}")
+                                for n, w in enumerate(self.offer.unsaved))
         if self.offer.sessions:
             heading = f"Sessions in {self.offer.sessions_dir}/ (latest call date first)"
             options.add_option(Option(Text(heading, style="bold"), disabled=True))
@@ -104,8 +124,8 @@ class StartScreen(Screen[None]):
         options.add_option(Option("  Open the load form: any two files, names, columns (ctrl+n)",
                                   id=FORM))
         options.add_option(Option("  Open the demo: Northwind × Globex (d)", id=DEMO))
-        target = keep or ("session:0" if self.offer.sessions else "list:0" if self.offer.lists
-                          else DEMO)
+        target = keep or ("session:0" if self.offer.sessions else "unsaved:0" if self.offer.unsaved
+                          else "list:0" if self.offer.lists else DEMO)
         try:
             options.highlighted = options.get_option_index(target)
         except Exception:  # noqa: BLE001 - an id no longer listed: the first choice
@@ -142,6 +162,8 @@ class StartScreen(Screen[None]):
         if kind == "session":
             path = self.offer.sessions[int(index)]
             self._open(f"Opening {path.name}…", lambda: start.open_saved(path, lists_later=True), None)
+        elif kind == "unsaved":
+            self._restore(self.offer.unsaved[int(index)])
         elif kind == "list":
             self._pick(self.offer.lists[int(index)])
         elif kind == NEW and len(self.picked) == 2:
@@ -159,8 +181,20 @@ class StartScreen(Screen[None]):
             self.picked = [*self.picked[-1:], path] if len(self.picked) == 2 else [*self.picked, path]
         self._fill(highlight=NEW if len(self.picked) == 2 else None)
 
+    def _restore(self, work: UnsavedWork) -> None:
+        self._open(f"Restoring the unsaved work of {work.partnership}…",
+                   lambda: start.open_unsaved(work.path), None)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "restore":
+            return bool(self.offer.unsaved)
         return bool(self.offer.sessions) if action == "open_newest" else True
+
+    def action_restore(self) -> None:
+        """The unsaved work highlighted, else the newest."""
+        kind, _, index = (self._highlighted_id() or "").partition(":")
+        if self.offer.unsaved:
+            self._restore(self.offer.unsaved[int(index) if kind == "unsaved" else 0])
 
     def action_load_form(self) -> None:
         """The load form, holding the lists picked here so far."""
