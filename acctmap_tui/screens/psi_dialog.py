@@ -71,10 +71,14 @@ def suggest_round_file(path: Path, rnd: int) -> Path:
 def counts_panel(done: psi.Finished) -> Group:
     """A counts-only exchange's result: the ICP screen's category figures, no record list."""
     fig = OverlapFigures(per_category={k: v for k, v in done.counts.items() if k != psi.UNCATEGORIZED},
-                         uncategorized=done.counts.get(psi.UNCATEGORIZED, 0), overlap=done.overlap)
+                         overlap=done.overlap)
     head = Text(f"{done.ours} × {done.partner}: overlap {done.overlap} accounts (counts only: "
                 f"neither side learns which)\n", style="bold")
-    return Group(head, categories_table(fig))
+    table = categories_table(fig)
+    if unknown := done.counts.get(psi.UNCATEGORIZED, 0):  # sent in round 1: nothing to map now
+        table.add_row("?", str(unknown), "status unknown on a side",
+                      "sent as unknown: cannot be mapped after the exchange")
+    return Group(head, table)
 
 
 class ExchangeFilePicker(DirectoryTree):
@@ -198,6 +202,8 @@ class PsiDialog(Dialog[Workbench | None]):
                       suggestion=True)
 
     def on_descendant_focus(self, event) -> None:
+        if isinstance(event.widget, ExchangeFilePicker):  # a partner's file may have come in
+            self._reload_picker()
         widget_id = getattr(event.widget, "id", None)
         if any(widget_id in ids for ids in PATHS.values()):
             self._target = widget_id
@@ -379,6 +385,12 @@ class PsiDialog(Dialog[Workbench | None]):
         notes = Text("\n".join(f"Note: {n}" for n in done.notes), style="dim")
         self._show_result(Group(counts_panel(done), notes))
 
+    def _reload_picker(self) -> None:
+        """Show the files as they are now (expanded folders and the cursor stay where they were):
+        a step writes one, and the partner's arrive while the dialog is open."""
+        for picker in self.query(ExchangeFilePicker):
+            picker.reload()
+
     def _show_result(self, content: str | Group) -> None:
         """A step's result: a text (names and paths in it are never read as markup, and their
         control characters are shown as escapes), or a panel."""
@@ -387,6 +399,7 @@ class PsiDialog(Dialog[Workbench | None]):
         result.update(Text(shown(content)) if isinstance(content, str) else content)
         result.display = True
         result.scroll_visible(animate=False)  # below the fold at 80x24
+        self._reload_picker()
 
     def _show_error(self, message: str) -> None:
         self.query_one("#psi-running", Static).update("")
@@ -395,3 +408,4 @@ class PsiDialog(Dialog[Workbench | None]):
         error.update(Text(shown(message)))
         error.display = True
         error.scroll_visible(animate=False)
+        self._reload_picker()
