@@ -934,6 +934,11 @@ def _known_fields(r: _Reader, t: dict, known: frozenset[str], where: str) -> Non
 
 def _read_record(r: _Reader, t: dict, where: str) -> Record:
     _known_fields(r, t, _RECORD_FIELDS, where)
+    if not t.get("name") and not t.get("domain"):
+        # acctmap never writes one (a row with neither is not read); a hand edit that removed
+        # a record's table but left its [.extra] table makes one
+        r.fail(where, "has neither a name nor a domain: no account can be told by it (was its "
+                      "table removed by hand?)")
     return Record(
         name=r.get(t, "name", "str", where, ""),
         domain=r.get(t, "domain", "str", where, ""),
@@ -1004,7 +1009,7 @@ def _plain_record(t: Any) -> Record | None:
     extra, rows, hashed = get("extra"), get("rows"), get("hashed", False)
     if not (type(name) is str and type(domain) is str and type(raw_status) is str
             and type(owner) is str and type(raw_domain) is str and type(name_key) is str
-            and type(hashed) is bool):
+            and type(hashed) is bool) or not (name or domain):
         return None
     if status is not None and (type(status) is not str or status not in _STATUS_SET):
         return None

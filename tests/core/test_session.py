@@ -218,7 +218,7 @@ records = st.builds(
     raw_status=texts, owner=texts, raw_domain=texts, name_key=texts,
     extra=st.dictionaries(short, texts, max_size=3), rows=st.lists(ints, max_size=3),
     hashed=st.booleans(),
-)
+).filter(lambda r: r.name or r.domain)  # neither: refused on load (no account is told by it)
 accounts = st.builds(
     Account, ours=records, theirs=records,
     match=st.builds(MatchInfo, method=st.sampled_from(METHODS), score=floats,
@@ -313,7 +313,7 @@ plain_records = st.builds(
     raw_status=plain_texts, owner=plain_texts, raw_domain=plain_texts, name_key=plain_texts,
     extra=st.dictionaries(plain_texts, plain_texts, max_size=6),
     rows=st.lists(ints, max_size=12), hashed=st.booleans(),
-)
+).filter(lambda r: r.name or r.domain)  # neither: refused on load
 plain_accounts = st.builds(
     Account, ours=plain_records, theirs=plain_records,
     match=st.builds(MatchInfo, method=st.sampled_from(METHODS), score=floats,

@@ -480,3 +480,15 @@ def test_peek_of_a_huge_file_of_junk_stops_at_peek_most(tmp_path: Path, monkeypa
     reads = _reads(monkeypatch)
     assert session_io.peek(junk) is None
     assert reads == [session_io.PEEK_BYTES + 1, session_io.PEEK_MOST + 1]
+
+
+def test_a_record_with_neither_name_nor_domain_names_its_line(tmp_path: Path) -> None:
+    """Audit 16 L1: a hand edit that removed `[accounts.ours]` and its fields but left
+    `[accounts.ours.extra]` loaded as an empty record (the diff then said "our name: (none) ->
+    Birchgate")."""
+    edited = ('schema = 1\nours = "Acme"\npartner = "Globex"\ndate = 2026-11-23\n\n'
+              '[[accounts]]\n[accounts.ours.extra]\nIndustry = "Ceramics"\n'
+              '[accounts.theirs]\nname = "Birchgate Ceramics"\ndomain = "birchgate.com"\n')
+    message = _load_text(tmp_path, edited)
+    assert "hostile.toml" in message and "has neither a name nor a domain" in message
+    assert re.search(r"line \d+", message)
