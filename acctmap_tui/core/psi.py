@@ -903,6 +903,7 @@ class Finished:
     our_source: Source | None = None
     notes: list[str] = field(default_factory=list)
     files: tuple[Path, ...] = ()  # our round 1, their rounds 1 and 2, our list: never written over
+    secret: Path | None = None  # our local secret, kept to finish again (the overlap's records only)
 
 
 def _check_answer(mine: RoundFile, theirs1: RoundFile, theirs2: RoundFile) -> None:
@@ -962,22 +963,29 @@ def finish(ours1: str | Path, theirs1: str | Path, theirs2: str | Path, *,
         for account in result.session.accounts:
             result.counts[account.category or UNCATEGORIZED] += 1
         result.overlap = len(result.session.accounts)
+    if _record_finish(mine, folder, found):
+        result.secret = secret_path(mine.exchange, folder)
     result.notes = _notes(result)
-    _record_finish(mine, folder)
     return result
 
 
-def _record_finish(mine: RoundFile, folder: Path) -> None:
-    """Note in our secret that the exchange is over: `start` may then write a new round-1 file
-    over this one. Not recorded (a read-only folder) only keeps that file from being replaced."""
+def _record_finish(mine: RoundFile, folder: Path, found: list[int | None]) -> bool:
+    """Note in our secret that the exchange is over (`start` may then write a new round-1 file
+    over this one), and keep in it only what finishing again needs: the domains found and, in
+    the overlap mode, their accounts' records (the session's); the rest of our list goes. False
+    when it could not be written (a read-only folder): then it is as it was."""
     try:
         with _secrets_locked(folder):
             sec = load_secret(mine, folder)
-            if not sec.finished_at:
-                sec.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-                _save_secret(sec, folder)
+            sec.finished_at = sec.finished_at or datetime.now(timezone.utc).isoformat(
+                timespec="seconds")
+            sec.domains = [d if value is not None else "" for d, value in zip(sec.domains, found)]
+            kept = set() if sec.counts_only else {id(r) for r, _, _ in _found_accounts(sec, found)}
+            sec.records = [rec for rec in sec.records if id(rec) in kept]  # in order: see owners
+            _save_secret(sec, folder)
     except AcctmapError:
-        pass
+        return False
+    return True
 
 
 def _session(sec: Secret, found: list[int | None], ours: str, partner: str, theirs: RoundFile,
@@ -1030,6 +1038,10 @@ def _notes(f: Finished) -> list[str]:
     if f.left_out:
         notes.append(f"{f.left_out:,} of our accounts had no domain and could not take part, and "
                      "are not counted in our list's size here")
+    if f.secret is not None:
+        notes.append(f"our local secret for this exchange, {f.secret}, now keeps only what "
+                     "finishing it again needs (no record outside the overlap): delete it when "
+                     "you will not finish this exchange again")
     if f.counts_only:
         notes.append("counts-only exchange: neither side learns which accounts overlap, so an "
                      "account found by two of its domains counts twice")

@@ -326,7 +326,7 @@ class PsiDialog(Dialog[Workbench | None]):
         if done.counts_only:
             return lambda: self._counted(done)
         workbench = open_exchange(done)
-        return lambda: self.dismiss(workbench)
+        return partial(self._opened, workbench, done.secret)
 
     # --- results, on the UI thread ------------------------------------------------------------
 
@@ -380,6 +380,13 @@ class PsiDialog(Dialog[Workbench | None]):
             f"your partner.{again}\nTheir list: {done.partner_size:,} domains; "
             f"ours: {done.list_size:,}.\n"
             "Next: when their round-2 file arrives, finish (ctrl+t: Finish).")
+
+    def _opened(self, workbench: Workbench, secret: Path | None) -> None:
+        if secret is not None:  # its path names no partner: an exchange id
+            self.app.notify(shown(f"The local secret of this exchange, {secret}, now keeps "
+                                  "only the overlap's records: delete it when you will not "
+                                  "finish this exchange again."), timeout=15, markup=False)
+        self.dismiss(workbench)
 
     def _counted(self, done: psi.Finished) -> None:
         notes = Text("\n".join(f"Note: {n}" for n in done.notes), style="dim")
