@@ -64,7 +64,9 @@ def lists_table(session: Session, fig: OverlapFigures) -> Table:
     # a hashed list (a private exchange, a keyed-hash file) holds only the accounts with a domain:
     # the rows its export had are not known
     table.add_row("rows read", *(f"{s.rows:,}" if s and not s.hashed else "—" for s in sources))
-    table.add_row("accounts", *(f"{s.accounts:,}" if s else "—" for s in sources))
+    # a private exchange counts each list by the domains that took part (a cell may hold several)
+    counted = "domains" if any(a.match.method == PSI for a in session.accounts) else "accounts"
+    table.add_row(counted, *(f"{s.accounts:,}" if s else "—" for s in sources))
     table.add_row("in overlap", *(f"{fig.overlap:,}" for _ in sources))
     return table
 

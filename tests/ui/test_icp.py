@@ -279,3 +279,20 @@ def test_a_hashed_partner_list_has_no_rows_read() -> None:
     ours = session.source(OURS)
     assert rows_read == [f"{ours.rows:,}", "—"]
     assert accounts[-1] == "45,383"
+
+
+def test_a_private_exchange_counts_both_lists_by_their_domains() -> None:
+    """The exchange's list size is the domains that took part (a website cell may hold several):
+    the row says so instead of "accounts"."""
+    from acctmap_tui.core.model import PSI
+    from acctmap_tui.screens.icp import lists_table
+
+    session = small_workbench().session
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(lists_table(session, overlap_figures(session)))
+    assert "accounts" in console.export_text() and "domains" not in console.export_text()
+    for account in session.accounts:
+        account.match.method = PSI
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(lists_table(session, overlap_figures(session)))
+    assert any(line.startswith("domains") for line in console.export_text().splitlines())
