@@ -40,6 +40,7 @@ from acctmap_tui.screens.base import PhaseScreen, skip_while_typing
 from acctmap_tui.screens.dialogs import Dialog, dialog_on_top
 from acctmap_tui.screens.worker_report import report_back
 from acctmap_tui.typed_ahead import TypedAheadKeys
+from acctmap_tui.widgets.fast_table import guard_terminal_text
 
 if TYPE_CHECKING:
     from acctmap_tui.screens.export_dialog import ExportDone
@@ -137,6 +138,7 @@ class AcctmapApp(TypedAheadKeys):
         autosave_delay: float = 2.0,
     ) -> None:
         super().__init__()
+        guard_terminal_text()  # a control character in a name never reaches the terminal
         self.workbench: Workbench | None = None
         self.sessions_dir = Path(sessions_dir)
         self._load_request = load

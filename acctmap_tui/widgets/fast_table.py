@@ -1,9 +1,10 @@
 """`FastTable`: Textual's `DataTable` with in-place row writes and a render cache keyed by content.
 
 The only module that touches Textual's private internals: DataTable's (the names in
-`DATATABLE_INTERNALS`), and a node's watcher lists (`drop_detached_watchers`, at the end);
-tests/ui/test_fast_table.py fails loudly when a Textual release renames or re-shapes one of them,
-and pyproject pins Textual to the minor version these were checked against.
+`DATATABLE_INTERNALS`), a node's watcher lists (`drop_detached_watchers`), and how a strip is
+written to the terminal (`guard_terminal_text`, at the end); tests/ui/test_fast_table.py fails
+loudly when a Textual release renames or re-shapes one of them, and pyproject pins Textual to the
+minor version these were checked against.
 
 Why not the public API: DataTable adds rows one at a time (each re-checks the cursor and is
 measured for column widths) and removes them one at a time (each re-numbers every row), so a
@@ -28,11 +29,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from rich.color import ColorSystem
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.coordinate import Coordinate
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import Row, RowKey
 
@@ -187,3 +191,40 @@ def drop_detached_watchers(node: object, attribute: str) -> int:
     dropped = len(watchers) - len(kept)
     watchers[:] = kept
     return dropped
+
+
+# --- what reaches the terminal ----------------------------------------------------------------
+# Textual writes a strip's text to the terminal as it is, and the terminal reads a control
+# character in it: ESC ]0; sets the window title, ESC [2J clears the screen, OSC 52 writes the
+# clipboard. Lists are cleaned of them as they are read, but a hand-edited or a colleague's
+# session can hold one in a name, a title or notes (the CLI writes them as escapes:
+# core.export.shown). Every screen update goes through `Strip.render`; there they are dropped.
+# They are zero cells wide, so the layout does not change. Segments carrying a control code
+# (none in Textual's strips today) pass as they are.
+
+STRIP_INTERNALS = ("_render_cache", "_segments", "render_style")  # checked by the loud test
+TEXTUAL_STRIP_RENDER = Strip.render  # Textual's own, which `_guarded_render` mirrors
+_TERMINAL_CONTROLS = dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0)])
+
+
+def _without_controls(text: str) -> str:
+    return text if text.isprintable() else text.translate(_TERMINAL_CONTROLS)
+
+
+def _guarded_render(self: Strip, console: Console) -> str:
+    """`Strip.render` with the control characters of its text dropped."""
+    if self._render_cache is None:
+        color_system = console._color_system or ColorSystem.TRUECOLOR
+        render = self.render_style
+        self._render_cache = "".join([
+            text if control else
+            _without_controls(text) if style is None else
+            render(style, _without_controls(text), color_system=color_system)
+            for text, style, control in self._segments
+        ])
+    return self._render_cache
+
+
+def guard_terminal_text() -> None:
+    """Drop control characters from what every screen writes to the terminal (see above)."""
+    Strip.render = _guarded_render  # type: ignore[method-assign]

@@ -119,3 +119,55 @@ async def test_switching_phases_keeps_no_old_footer_keys(sessions_dir):
             await pilot.press(phase)
             await pilot.pause()
         assert keys_alive() <= before + 30, (before, keys_alive())
+
+
+# --- what reaches the terminal ----------------------------------------------------------------
+
+
+def _strips():
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.strip import Strip
+
+    bold, link = Style(bold=True, color="red"), Style(link="https://example.com", underline=True)
+    return [Strip([Segment("Acme Corp", bold), Segment("  "), Segment("Globex", None)]),
+            Strip([Segment("Ünïcode · ✓ 東京", link), Segment("x" * 40, Style(bgcolor="blue"))]),
+            Strip([])]
+
+
+def test_the_guarded_render_writes_what_textuals_own_writes():
+    """The guard mirrors `Strip.render`: on text with no control character both write the same
+    bytes. If a Textual release changes how a strip is written, this fails: re-check the guard."""
+    from rich.console import Console
+    from textual.strip import Strip
+
+    strip = Strip([])
+    missing = [name for name in fast_table.STRIP_INTERNALS if not hasattr(strip, name)]
+    assert not missing, f"Strip no longer has {missing}: the terminal guard must be re-checked"
+    for color_system in ("truecolor", "256", "standard"):
+        console = Console(color_system=color_system, force_terminal=True)
+        for strip in _strips():  # one strip each way: a link's style carries a random id
+            theirs = fast_table.TEXTUAL_STRIP_RENDER(strip, console)
+            strip._render_cache = None
+            assert fast_table._guarded_render(strip, console) == theirs
+            strip._render_cache = None
+
+
+def test_control_characters_in_a_name_never_reach_the_terminal():
+    """A hand-edited session's partner name wiped the screen, set the window title and wrote the
+    clipboard (OSC 52) through the header (audit 14 H2): the app drops them as it writes."""
+    from rich.console import Console
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.strip import Strip
+
+    from acctmap_tui.app import AcctmapApp
+
+    AcctmapApp()  # the app puts the guard in place
+    name = "Glo\x1b]0;pwned\x07bex\x1b[2J\x1b]52;c;Y3VybA==\x07 Inc\x9b31m"
+    strip = Strip([Segment(name, Style(bold=True)), Segment(name)])
+    written = strip.render(Console(force_terminal=True))
+    for sequence in ("\x1b]", "\x1b[2J", "\x07", "\x9b"):
+        assert sequence not in written
+    assert "Glo]0;pwnedbex[2J]52;c;Y3VybA== Inc31m" in written  # the text stays, harmless
+    assert strip.cell_length == Strip([Segment("Glo]0;pwnedbex[2J]52;c;Y3VybA== Inc31m")]).cell_length * 2
