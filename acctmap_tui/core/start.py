@@ -543,7 +543,7 @@ def _modified(path: Path) -> datetime:
 # --- unsaved work a killed or crashed new session left -------------------------------------------
 
 
-NOTES_START = 40  # characters of the ICP notes that tell one unsaved work from another
+NOTES_START = 30  # characters of the ICP notes that tell one unsaved work from another
 
 
 @dataclass(frozen=True)

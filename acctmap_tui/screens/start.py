@@ -12,6 +12,7 @@ by message only: `ListsLoaded` with the opened workbench, `ListsChosen` with the
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from rich.text import Text
@@ -47,12 +48,13 @@ def session_line(path: Path, facts: Head | None) -> Text:
     return line
 
 
-def unsaved_line(work: UnsavedWork, share_safe: bool) -> Text:
-    """'Unsaved work: Northwind × Globex, autosaved 2026-11-30 21:13  "first words of its notes"'
-    (the notes, the call's own words, in the normal view only)."""
-    line = Text("Unsaved work: ")
-    line.append(work.partnership, style="bold")
-    line.append(f", autosaved {work.autosaved:%Y-%m-%d %H:%M}")
+def unsaved_line(work: UnsavedWork, share_safe: bool, today: date | None = None) -> Text:
+    """'Northwind × Globex, autosaved 21:13  "first words of its notes…"' (the day too when not
+    today; the notes, the call's own words, in the normal view only)."""
+    line = Text(work.partnership, style="bold")
+    when = work.autosaved.strftime("%H:%M" if work.autosaved.date() == (today or date.today())
+                                   else "%Y-%m-%d %H:%M")
+    line.append(f", autosaved {when}")
     if work.notes_start and not share_safe:
         line.append(f'  "{work.notes_start}"', style="dim")
     return line
@@ -85,10 +87,9 @@ class StartScreen(Screen[None]):
             yield Static(Content(f"In {self.offer.folder.resolve()}"), id="start-where")
             yield OptionList(id="start-list")
             yield Static("", id="start-notice")
-            restore = " · r restores unsaved work" if self.offer.unsaved else ""
             yield Static("up/down move · enter opens a session or picks a list (ours, then the "
-                         f"partner's){restore} · ctrl+n the load form for any file · d the demo · "
-                         "q quits", id="start-keys")
+                         "partner's) · ctrl+n the load form for any file · d the demo · q quits",
+                         id="start-keys")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -102,7 +103,7 @@ class StartScreen(Screen[None]):
         keep = highlight or self._highlighted_id()
         options.clear_options()
         if self.offer.unsaved:
-            heading = "Unsaved work, never saved to a file (newest first; enter or r restores it)"
+            heading = "Unsaved work of new sessions, never saved (enter or r restores it)"
             options.add_option(Option(Text(heading, style="bold"), disabled=True))
             options.add_options(Option(Text.assemble("  ", unsaved_line(w, self.app.share_safe)),
                                        id=f"unsaved:{n}")

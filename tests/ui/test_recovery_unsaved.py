@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from acctmap_tui.core import session as session_io
 from acctmap_tui.core.start import start_offer
 from acctmap_tui.screens.base import PhaseScreen
 from acctmap_tui.screens.dialogs import RestoreDialog
-from acctmap_tui.screens.start import StartScreen
+from acctmap_tui.screens.start import StartScreen, unsaved_line
 from tests.ui.factory import small_workbench, write_lists
 
 SIZE = (100, 30)
@@ -72,18 +73,28 @@ def test_the_start_offer_holds_unsaved_work_newest_first(folder: Path, tmp_path:
     assert start_offer(alone, alone / "sessions")
 
 
+def test_an_unsaved_line_says_the_day_when_not_today_and_no_notes_in_the_share_safe_view(
+        folder: Path) -> None:
+    killed(folder / "sessions", "private plans", minutes_ago=0)
+    work = start_offer(folder, "sessions").unsaved[0]
+    tomorrow = work.autosaved.date() + timedelta(days=1)
+    assert f"autosaved {work.autosaved:%Y-%m-%d %H:%M}" in str(unsaved_line(work, False, tomorrow))
+    assert "private plans" in str(unsaved_line(work, False))
+    assert "private plans" not in str(unsaved_line(work, True))
+
+
 async def test_the_start_screen_lists_unsaved_work_and_r_restores_it(folder: Path) -> None:
-    rec = killed(folder / "sessions", "typed before kill -9", minutes_ago=3)
+    rec = killed(folder / "sessions", "typed before kill -9", minutes_ago=0)
     app = AcctmapApp(sessions_dir="sessions", start_offer=start_offer(folder, "sessions"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
         listed = app.screen.query_one("#start-list", OptionList)
         line = str(listed.get_option("unsaved:0").prompt)
-        stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.stat().st_mtime))
-        assert f"Unsaved work: Northwind × Globex, autosaved {stamp}" in line
+        stamp = time.strftime("%H:%M", time.localtime(rec.stat().st_mtime))  # today's
+        assert f"Northwind × Globex, autosaved {stamp}" in line
         assert '"typed before kill -9"' in line
-        assert "r restores unsaved work" in str(app.screen.query_one("#start-keys").render())
+        assert "r" in {key for key, b in app.screen.active_bindings.items() if b.binding.show}
         await pilot.press("r")
         assert await until(pilot, lambda: isinstance(app.screen, PhaseScreen))
         wb = app.workbench
@@ -107,7 +118,7 @@ async def test_the_dialog_says_how_many_and_what_each_holds(sessions_dir: Path) 
         assert isinstance(app.screen, RestoreDialog)
         assert "2 unsaved sessions of Northwind × Globex were found" in message(app)
         assert "discarding it offers the other" in message(app)
-        assert 'ICP notes "SECOND crash notes, a longer line that…"' in message(app)
+        assert 'ICP notes "SECOND crash notes, a longer…"' in message(app)
         assert await until(pilot, lambda: "2 owners" in message(app))
         assert "0 decisions, 2 owners, 0 next actions" in message(app)
         await pilot.press("d")  # discard the newest, for good: the other is offered next
