@@ -388,7 +388,7 @@ class AcctmapApp(TypedAheadKeys):
         """After the app stopped on an unexpected error: write the recovery file now if there are
         unsaved changes, and return where it is (None when nothing was unsaved or it failed)."""
         wb = self.workbench
-        if wb is None or not wb.dirty:
+        if wb is None or not wb.worth_recovering:
             return None
         try:
             with self._io_lock:
@@ -803,7 +803,7 @@ class AcctmapApp(TypedAheadKeys):
         """The steps of a snapshot of the unsaved session for its recovery file, with where it
         goes and what it is of (None when nothing is unsaved)."""
         wb = self.workbench
-        if wb is None or not wb.dirty:
+        if wb is None or not wb.worth_recovering:
             self._drop_undone_recovery()
             return None
         target = self._recovery_target(wb)
@@ -880,11 +880,12 @@ class AcctmapApp(TypedAheadKeys):
         return own
 
     def _drop_undone_recovery(self) -> None:
-        """The session is as saved again (its edits undone): the recovery file an autosave of this
-        run wrote for it holds work undone, not work to recover; removed, as a save removes it
-        (the next open would offer it). A file this run did not write (a crash's) is kept."""
+        """The session is as saved again, or a new one as its lists made it (its edits undone):
+        the recovery file an autosave of this run wrote for it holds work undone, not work to
+        recover; removed, as a save removes it (the next open would offer it). A file this run
+        did not write (a crash's) is kept."""
         wb = self.workbench
-        if wb is None or wb.dirty:
+        if wb is None or wb.worth_recovering:
             return
         with self._io_lock:
             if not wb.owns_recovery(self._recovery_target(wb)):

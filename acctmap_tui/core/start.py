@@ -281,6 +281,7 @@ def open_workbench(request: SessionRequest, progress: Progress | None = None, *,
     ready = _prepare_to_match(request, report)
     built = _match_lists(ready, report)
     workbench = _workbench(built.session, built.ours, built.theirs, dirty=unsaved)
+    workbench.made_from_inputs = True
     workbench.start_notes = list(built.notes)  # the app says them, as the CLI prints them
     workbench.started_from = _started_from(request.prior, ready.prior)
     return workbench
@@ -440,7 +441,9 @@ def open_exchange(finished: Finished) -> Workbench:
     never exists here, only its round files. A counts-only exchange has no session to open.
     """
     session, ours, notes = _overlap_of(finished)
-    return _workbench(session, ours, None, dirty=True, lists_notes=notes)
+    workbench = _workbench(session, ours, None, dirty=True, lists_notes=notes)
+    workbench.made_from_inputs = True
+    return workbench
 
 
 def _overlap_of(finished: Finished) -> tuple[Session, AccountList | None, list[str]]:

@@ -210,6 +210,8 @@ class Workbench:
     lists_note: str = ""  # why a source list is not loaded (missing, changed since the save)
     start_notes: list[str] = field(default_factory=list)  # what the start said (`NewSession.notes`)
     started_from: StartedFrom | None = None  # the prior session it carries forward, if any
+    # a new session its lists (or an exchange's round files) make again, as it is until edited
+    made_from_inputs: bool = False
     lists_pending: bool = False  # the source lists are being read (see attach_lists)
     on_change: Callable[[Change], None] | None = None
     # the last changes, by the revision each made: a screen that was not showing catches up
@@ -323,6 +325,13 @@ class Workbench:
         """The changes made after `revision`, oldest first; None when some are no longer kept."""
         missed = [change for made, change in self._recent if made > revision]
         return missed if len(missed) == self.revision - revision else None
+
+    @property
+    def worth_recovering(self) -> bool:
+        """Whether a recovery file should keep this session: it is unsaved, and it is not a new
+        session nobody has edited yet (its lists make it again; at 50k its file is 14 MB, and
+        the next start offered it as unsaved work that never was)."""
+        return self.dirty and not (self.made_from_inputs and self._at == 0)
 
     @property
     def can_undo(self) -> bool:

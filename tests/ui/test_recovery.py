@@ -46,6 +46,28 @@ async def test_a_new_session_with_no_edit_writes_no_recovery_file(tmp_path: Path
     assert not any(sessions_dir.glob("*recovery*"))
 
 
+async def test_a_new_session_only_looked_at_leaves_no_recovery_file_on_a_crash_or_a_signal(
+        tmp_path: Path, sessions_dir: Path) -> None:
+    """Phases switched (a change, not an edit), then the terminal closed: SIGHUP's crash write
+    left a file the start screen offered as unsaved work holding "0 decisions, 0 owners". After
+    an edit it is written; with the edit undone, it is not worth one again."""
+    ours, theirs = _write_lists(tmp_path)
+    app = AcctmapApp(sessions_dir=sessions_dir, load=LoadRequest(ours, theirs), autosave_delay=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(app)
+        await pilot.press("2", "3", "1")
+        await pilot.pause(0.2)  # an autosave, had the phase switches scheduled one
+        assert app.write_crash_recovery() is None
+        assert not any(sessions_dir.glob("*recovery*"))
+        app.workbench.set_icp_notes("an edit")
+        written = app.write_crash_recovery()
+        assert written is not None and written.exists()
+        app.workbench.undo()
+        assert app.write_crash_recovery() is None
+        app._drop_undone_recovery()
+        assert not written.exists()  # this run's file of work undone
+
+
 async def test_new_a_b_edit_kill_and_new_a_b_again_offers_the_edit(tmp_path: Path,
                                                                     sessions_dir: Path) -> None:
     ours, theirs = _write_lists(tmp_path)
