@@ -16,7 +16,9 @@ the screen on top once it is mounted: "o", "Dana", enter fills the owner dialog 
 A key with a priority binding (`p`, the share-safe view, from any screen) runs as it arrives,
 before the keys typed ahead of it have: "xplan" switched the view and saved "lan". While keys
 are on their way, it is held behind them too, and runs (or is typed) against what is on top
-once they have.
+once they have. Keys the terminal hands over while held keys are handed on again wait behind
+them: they are queued ahead of the keys handed on again, and went straight through
+("typed just before the signal" went into the notes as "tye signalped just befor...").
 """
 
 from __future__ import annotations
@@ -82,6 +84,10 @@ class TypedAheadKeys(App[None]):
         active = self.screen.active_bindings.get(key.key)
         return active is not None and active.binding.priority
 
+    def _held_before(self, key: events.Key) -> bool:
+        """Whether a key typed before `key` is held (`key` then waits behind it)."""
+        return bool(self._held) and self._typed[self._held[0]] < self._typed[key]
+
     def _hold(self, key: events.Key) -> None:
         if not self._held:
             self.call_after_refresh(self._hand_on_held)
@@ -114,11 +120,14 @@ class TypedAheadKeys(App[None]):
                     self._typed[event] = self._arrived = self._arrived + 1
                 if event in self._again:
                     self._again.discard(event)
-                    if self._held or self._jumps_ahead(event):  # the rest wait behind it
+                    if self._held_before(event) or self._jumps_ahead(event):  # the rest wait
                         self._hold(event)
                         return
-                elif self._held or not self._screen_ready() or self._jumps_ahead(event):
-                    self._hold(event)  # behind the keys held, or for a screen still mounting
+                elif (self._held or self._again or not self._screen_ready()
+                      or self._jumps_ahead(event)):
+                    # behind the keys held or being handed on again (those are queued behind
+                    # any key the terminal handed over meanwhile), or for a screen still mounting
+                    self._hold(event)
                     return
                 self._handed_on.add(event)
             elif event in self._stale:  # back from a screen no longer on top

@@ -105,7 +105,10 @@ def test_a_stop_signal_keeps_the_last_edit_and_puts_the_terminal_back(session_fi
         time.sleep(0.5)
         term.type("e")
         term.type("typed just before the signal")
-        code, after = term.stop(sig)  # at once: the autosave (2 s after the edit) never ran
+        # on screen (a loaded machine takes its time with the keys), then at once: the autosave
+        # (2 s after the edit) never ran
+        assert term.read_until(b"the signal", 10), term.seen[-2000:]
+        code, after = term.stop(sig)
     finally:
         term.kill()
     assert code == 128 + sig  # stopped by that signal, not crashed (it would be 1) nor killed (-sig)

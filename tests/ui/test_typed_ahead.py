@@ -356,3 +356,34 @@ async def test_ctrl_q_typed_right_behind_a_name_asks_about_the_whole_name(sessio
         await app.workers.wait_for_complete([w for w in app.workers if w.group == "save"])
     account = next(a for a in wb.session.accounts if a.ours.name == "Fjord Systems AS")
     assert (account.owner, account.next_action) == ("demo", "deltacall")
+
+
+async def test_keys_arriving_while_held_keys_are_handed_on_again_wait_behind_them(
+        sessions_dir: Path) -> None:
+    """On a loaded machine "typed just before the signal" went into the ICP notes as "tye
+    signalped just befor...": the priority `p` was held behind "ty" still on its way, the letters
+    after it behind the `p`, and the keys the terminal handed over while they were handed on
+    again (queued ahead of them) went straight through. Here the next burst arrives exactly then."""
+    from textual.widgets import TextArea
+
+    wb, app = app_on("icp", sessions_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "e")
+        await settle(pilot)
+        hand_on = app._hand_on_held
+        later = list(" before the signal")
+
+        def arriving_meanwhile(*args) -> None:
+            if later and app._held and not app._handed_on:  # about to hand them on again
+                burst(app, *later)
+                later.clear()
+            hand_on(*args)
+
+        app._hand_on_held = arriving_meanwhile
+        burst(app, *"typed just")
+        for _ in range(30):
+            await pilot.pause()
+        assert not later  # the second burst came while the first was held
+        assert app.screen.query_one("#icp-notes", TextArea).text == "typed just before the signal"
+        assert not app.share_safe
