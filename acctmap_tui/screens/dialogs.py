@@ -349,12 +349,10 @@ class SaveAsDialog(Dialog[Path | None]):
         try:
             if path.stat().st_size > COUNT_MOST_BYTES:
                 return
-            held = session_io.load(path).accounts
+            held = work_held(session_io.load(path))
         except (AcctmapError, OSError):
             return
-        owners = sum(1 for a in held if a.owner)
-        actions = sum(1 for a in held if a.next_action)
-        counts = f" ({owners} owner{'s' * (owners != 1)}, {actions} next action{'s' * (actions != 1)})"
+        counts = f" ({_counted(held.owners, 'owner')}, {_counted(held.next_actions, 'next action')})"
         try:
             self.app.call_from_thread(self._counted, path, counts)
         except RuntimeError:  # the app stopped meanwhile
