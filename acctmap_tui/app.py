@@ -766,6 +766,8 @@ class AcctmapApp(TypedAheadKeys):
 
     def _save_failed(self, path: Path, err: BaseException) -> None:
         reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        if isinstance(err, AcctmapError) and err.problem.file == str(path) and err.problem.row is None:
+            reason = err.problem.message  # the file is named once, here
         self.notify(f"Could not save {path}: {reason}. Your changes are still here; "
                     "try another name (Save as… in ctrl+p).", severity="error", timeout=10,
                     markup=False)

@@ -98,6 +98,7 @@ async def test_ctrl_s_over_a_read_only_session_is_refused_and_keeps_the_edit(
         await pilot.pause()
         assert any(e.startswith(f"Could not save {path}: ") and "the file is read-only" in e
                    for e in errors(app)), errors(app)
+        assert not any(f"{path}: {path}" in e for e in errors(app))  # the file named once
         assert wb.dirty and wb.session.icp_notes == "over read-only"
     assert path.read_bytes() == frozen
 
@@ -126,5 +127,6 @@ async def test_save_as_into_a_named_pipe_nobody_reads_is_refused_not_saving_for_
         assert not app.saving
         assert any(e.startswith(f"Could not save {fifo}: ") and NOBODY_READING in e
                    for e in errors(app)), errors(app)
+        assert not any(f"{fifo}: {fifo}" in e for e in errors(app))  # the file named once
         assert wb.dirty and wb.path is None  # not counted as saved into the pipe
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
