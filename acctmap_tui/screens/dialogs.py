@@ -4,6 +4,7 @@ session; and what every dialog shares (closing once, its fields, fitting a list 
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -247,11 +248,25 @@ def session_path(name: str, sessions_dir: Path) -> Path | None:
     return path
 
 
+def written_through(path: Path, doing: str) -> str | None:
+    """What `doing` ("exporting", "saving") to a named pipe or a device does, in words: it is
+    written through, never replaced (core.atomic); None for anything else."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISFIFO(mode):
+        return f"{path} is a named pipe: {doing} writes through it (start its reader first)."
+    if stat.S_ISCHR(mode):
+        return f"{path} is a device: {doing} writes through it."
+    return None
+
+
 def _held_by(path: Path, session_id: str, share_safe: bool) -> str | None:
     """What a save to `path` would replace, in words, when it is not an earlier save of the
     session `session_id`: another session (its title unless `share_safe`, its call date and
     when it was saved), or a file that is no session; None when there is nothing to lose."""
-    if not path.exists() or session_io.belongs_to(path, session_id):
+    if not path.exists() or written_through(path, "") or session_io.belongs_to(path, session_id):
         return None
     facts = session_io.peek(path)
     if facts is None:
@@ -319,6 +334,8 @@ class SaveAsDialog(Dialog[Path | None]):
                                 "free)."))
         elif held is not None:
             hint.update(Content(f"{held}: enter asks before replacing it."))
+        elif through := written_through(path, "saving"):
+            hint.update(Content(through))
         elif path.exists():
             hint.update(Content(f"{path} holds an earlier save of this session: saving replaces it."))
         else:

@@ -18,7 +18,6 @@ typed in them.
 
 from __future__ import annotations
 
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +43,7 @@ from acctmap_tui.core.export import (
 )
 from acctmap_tui.core.model import AcctmapError
 from acctmap_tui.core.workbench import Workbench
-from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput, Typed, field_value
+from acctmap_tui.screens.dialogs import FIELD_KEYS, Dialog, FieldInput, Typed, field_value, written_through
 from acctmap_tui.screens.worker_report import report_back
 
 if TYPE_CHECKING:
@@ -94,15 +93,9 @@ def export_path(name: str, folder: Path, fmt: str) -> Path | None:
 def target_hint(path: Path) -> str:
     """What exporting to `path` will do: a file is written or replaced; a named pipe or a
     device is written through, never replaced (core.atomic)."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
+    if not path.exists():
         return f"Will write {path}"
-    if stat.S_ISFIFO(mode):
-        return f"{path} is a named pipe: exporting writes through it (start its reader first)."
-    if stat.S_ISCHR(mode):
-        return f"{path} is a device: exporting writes through it."
-    return f"{path} exists: exporting replaces it."
+    return written_through(path, "exporting") or f"{path} exists: exporting replaces it."
 
 
 def safe_label(partner_safe: bool) -> str:
