@@ -1607,7 +1607,8 @@ def _cells_at(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
 _UNKNOWN_STATUSES = ("unknown status words", ": map them in the app (m on the ICP screen), or check "
                      "that this column holds the account's status")
 _NO_DOMAINS = ("website cells with no usable domain", "; domains ignored")
-_SEVERAL_DOMAINS = ("website cells holding several domains", ": the first is used, the others match too")
+_SEVERAL_DOMAINS = ("website cells holding several domains",
+                    ": the first is the account's own, and each of them matches")
 _SHARED_DOMAINS = ("free-mail or shared-host domains", "; domains left blank so they cannot match")
 _LEGAL_FORM_NAMES = ("names that are only a legal form", "; names ignored, so they cannot match")
 

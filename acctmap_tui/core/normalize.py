@@ -241,7 +241,8 @@ def parse_cell(value: str) -> tuple[str, str | None, tuple[str, ...]]:
             return "", f"no domain in {quoted(cell)}", ()
         return "", first_problem, ()
     if len(found) > 1:
-        return found[0], f"several domains in {quoted(cell)}; used {found[0]!r}, the others match too", tuple(found)
+        return (found[0], f"several domains in {quoted(cell)}: {found[0]!r} is the account's own, "
+                          "and each of them matches", tuple(found))
     return found[0], None, (found[0],)
 
 
