@@ -405,7 +405,9 @@ class PsiDialog(Dialog[Workbench | None]):
         result = self.query_one("#psi-result", Static)
         result.update(Text(shown(content)) if isinstance(content, str) else content)
         result.display = True
-        result.scroll_visible(animate=False)  # below the fold at 80x24
+        # below the fold at 80x24; once laid out with the new text (its old height showed the
+        # result's first lines only, under load)
+        self.call_after_refresh(result.scroll_visible, animate=False)
         self._reload_picker()
 
     def _show_error(self, message: str) -> None:
@@ -414,5 +416,5 @@ class PsiDialog(Dialog[Workbench | None]):
         error = self.query_one("#psi-error", Static)
         error.update(Text(shown(message)))
         error.display = True
-        error.scroll_visible(animate=False)
+        self.call_after_refresh(error.scroll_visible, animate=False)
         self._reload_picker()
