@@ -546,14 +546,11 @@ def _modified(path: Path) -> datetime:
 # --- unsaved work a killed or crashed new session left -------------------------------------------
 
 
-NOTES_START = 30  # characters of the ICP notes that tell one unsaved work from another
-
-
 @dataclass(frozen=True)
 class UnsavedWork:
     """A recovery file of a session never saved (`session_io.unsaved_recovery_path`), told by its
-    head only: the partnership, when it was autosaved, and its ICP notes (the call's own words:
-    shown in the normal view only)."""
+    head only: the partnership, when it was autosaved, and how long its ICP notes are (never
+    their words: the start screen and the restore question come before any share-safe view)."""
 
     path: Path
     ours: str
@@ -566,14 +563,10 @@ class UnsavedWork:
         return f"{self.ours} × {self.partner}"
 
     @property
-    def notes_start(self) -> str:
-        """The start of its ICP notes, to tell it apart: their first line up to NOTES_START
-        characters, cut at a word, with '…' where there is more; "" for no notes."""
-        notes = self.icp_notes.strip()
-        line = notes.splitlines()[0] if notes else ""
-        if len(line) > NOTES_START:
-            line = line[:NOTES_START].rsplit(" ", 1)[0]
-        return line if line == notes else f"{line}…"
+    def notes_said(self) -> str:
+        """'ICP notes of 42 words', to tell one unsaved work from another; "no ICP notes"."""
+        words = len(self.icp_notes.split())
+        return f"ICP notes of {words} word{'s' * (words != 1)}" if words else "no ICP notes"
 
 
 def unsaved_work(path: Path, head: Head | None = None) -> UnsavedWork | None:

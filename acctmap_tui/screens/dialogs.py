@@ -583,18 +583,11 @@ class RestoreDialog(Dialog[bool | None]):
             f"{found}\nRestore it, or discard it for good.")
 
     def _held(self) -> str:
-        """'It holds: ICP notes "first words…"; 2 decisions, 3 owners, 1 next action' (the notes,
-        the call's own words, in the normal view only)."""
+        """'It holds: ICP notes of 42 words; 2 decisions, 3 owners, 1 next action' (never the
+        notes' words: the question may come before the share-safe view is switched on)."""
         if self.unsaved_work is None:
             return ""
-        notes = self.unsaved_work.notes_start
-        if not notes:
-            said = "no ICP notes"
-        elif self.share_safe:
-            said = "ICP notes (hidden in the share-safe view)"
-        else:
-            said = f'ICP notes "{notes}"'
-        return f"It holds: {said}{self._counts}."
+        return f"It holds: {self.unsaved_work.notes_said}{self._counts}."
 
     def on_mount(self) -> None:
         self.query_one("#restore", Button).focus()

@@ -48,15 +48,14 @@ def session_line(path: Path, facts: Head | None) -> Text:
     return line
 
 
-def unsaved_line(work: UnsavedWork, share_safe: bool, today: date | None = None) -> Text:
-    """'Northwind × Globex, autosaved 21:13  "first words of its notes…"' (the day too when not
-    today; the notes, the call's own words, in the normal view only)."""
+def unsaved_line(work: UnsavedWork, today: date | None = None) -> Text:
+    """'Northwind × Globex, autosaved 21:13  ICP notes of 42 words' (the day too when not today;
+    never the notes' words: this screen is shown before any share-safe view can be on)."""
     line = Text(work.partnership, style="bold")
     when = work.autosaved.strftime("%H:%M" if work.autosaved.date() == (today or date.today())
                                    else "%Y-%m-%d %H:%M")
     line.append(f", autosaved {when}")
-    if work.notes_start and not share_safe:
-        line.append(f'  "{work.notes_start}"', style="dim")
+    line.append(f"  {work.notes_said}", style="dim")
     return line
 
 
@@ -105,7 +104,7 @@ class StartScreen(Screen[None]):
         if self.offer.unsaved:
             heading = "Unsaved work of new sessions, never saved (enter or r restores it)"
             options.add_option(Option(Text(heading, style="bold"), disabled=True))
-            options.add_options(Option(Text.assemble("  ", unsaved_line(w, self.app.share_safe)),
+            options.add_options(Option(Text.assemble("  ", unsaved_line(w)),
                                        id=f"unsaved:{n}")
                                 for n, w in enumerate(self.offer.unsaved))
         if self.offer.sessions:

@@ -66,21 +66,22 @@ def test_the_start_offer_holds_unsaved_work_newest_first(folder: Path, tmp_path:
     offer = start_offer(folder, folder / "sessions")
     assert [w.path for w in offer.unsaved] == [newer, older]
     assert offer.unsaved[0].partnership == "Northwind × Globex"
-    assert offer.unsaved[0].notes_start == "second call notes"
+    assert offer.unsaved[0].notes_said == "ICP notes of 3 words"
     alone = tmp_path / "alone"  # no lists, no sessions: the unsaved work alone is worth the screen
     (alone / "sessions").mkdir(parents=True)
     killed(alone / "sessions", "only this", minutes_ago=1)
     assert start_offer(alone, alone / "sessions")
 
 
-def test_an_unsaved_line_says_the_day_when_not_today_and_no_notes_in_the_share_safe_view(
-        folder: Path) -> None:
+def test_an_unsaved_line_says_the_day_when_not_today_and_never_the_notes_words(folder: Path) -> None:
+    """The start screen comes before any session, so before the share-safe view can be on (audit
+    17 M2: a screen-shared start showed "G private: PRIVG budget 40k"): the notes are counted."""
     killed(folder / "sessions", "private plans", minutes_ago=0)
     work = start_offer(folder, "sessions").unsaved[0]
     tomorrow = work.autosaved.date() + timedelta(days=1)
-    assert f"autosaved {work.autosaved:%Y-%m-%d %H:%M}" in str(unsaved_line(work, False, tomorrow))
-    assert "private plans" in str(unsaved_line(work, False))
-    assert "private plans" not in str(unsaved_line(work, True))
+    assert f"autosaved {work.autosaved:%Y-%m-%d %H:%M}" in str(unsaved_line(work, tomorrow))
+    assert "private plans" not in str(unsaved_line(work))
+    assert "ICP notes of 2 words" in str(unsaved_line(work))
 
 
 async def test_the_start_screen_lists_unsaved_work_and_r_restores_it(folder: Path) -> None:
@@ -93,7 +94,7 @@ async def test_the_start_screen_lists_unsaved_work_and_r_restores_it(folder: Pat
         line = str(listed.get_option("unsaved:0").prompt)
         stamp = time.strftime("%H:%M", time.localtime(rec.stat().st_mtime))  # today's
         assert f"Northwind × Globex, autosaved {stamp}" in line
-        assert '"typed before kill -9"' in line
+        assert "ICP notes of 4 words" in line and "kill" not in line
         assert "r" in {key for key, b in app.screen.active_bindings.items() if b.binding.show}
         await pilot.press("r")
         assert await until(pilot, lambda: isinstance(app.screen, PhaseScreen))
@@ -118,7 +119,7 @@ async def test_the_dialog_says_how_many_and_what_each_holds(sessions_dir: Path) 
         assert isinstance(app.screen, RestoreDialog)
         assert "2 unsaved sessions of Northwind × Globex were found" in message(app)
         assert "discarding it offers the other" in message(app)
-        assert 'ICP notes "SECOND crash notes, a longer…"' in message(app)
+        assert "ICP notes of 11 words" in message(app) and "SECOND" not in message(app)
         assert await until(pilot, lambda: "2 owners" in message(app))
         assert "0 decisions, 2 owners, 0 next actions" in message(app)
         await pilot.press("d")  # discard the newest, for good: the other is offered next
@@ -126,19 +127,22 @@ async def test_the_dialog_says_how_many_and_what_each_holds(sessions_dir: Path) 
         assert not second.exists() and first.exists()
         assert isinstance(app.screen, RestoreDialog)
         assert "Unsaved work from an earlier session of Northwind × Globex" in message(app)
-        assert 'ICP notes "FIRST crash notes"' in message(app)
+        assert "ICP notes of 3 words" in message(app) and "FIRST" not in message(app)
         await pilot.press("r")
         await pilot.pause()
         assert app.workbench.session.icp_notes == "FIRST crash notes"
         assert isinstance(app.screen, PhaseScreen)
 
 
-async def test_the_share_safe_view_hides_the_notes_of_the_unsaved_work(sessions_dir: Path) -> None:
+@pytest.mark.parametrize("share_safe", [False, True])
+async def test_the_restore_question_never_shows_the_notes_words(sessions_dir: Path,
+                                                               share_safe: bool) -> None:
+    """It comes as a session opens, before the share-safe view may be switched on."""
     killed(sessions_dir, "private plans for Acme", minutes_ago=5)
     app = AcctmapApp(small_workbench(), sessions_dir)
-    app.share_safe = True
+    app.share_safe = share_safe
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, RestoreDialog)
-        assert "ICP notes (hidden in the share-safe view)" in message(app)
+        assert "ICP notes of 4 words" in message(app)
         assert "private plans" not in message(app)
