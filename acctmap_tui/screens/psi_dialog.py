@@ -363,9 +363,10 @@ class PsiDialog(Dialog[Workbench | None]):
         self._show_error(str(err))
         button = self.query_one("#psi-do-answer-size", Button)
         button.label = Text(shown(f"It is what I expect: answer {partner.who}'s {partner.size:,} "
-                                  "entries"))
+                                  "domains"))
         button.display = True
-        button.focus()
+        # not focused: an enter typed right behind the one that asked would press it unseen
+        # (audit 17 M4); tab reaches it
 
     def _answered(self, done: psi.Answered, ours1: str, theirs1: str) -> None:
         who = done.partner_company or "the partner"
@@ -375,8 +376,9 @@ class PsiDialog(Dialog[Workbench | None]):
             self._set("psi-f-partner", done.partner_company)
         again = ("\nThis exchange had answered this same file before (a re-send is fine); it "
                  "answers no other." if done.again else "")
+        domains = f"{done.partner_size:,} domain{'s' * (done.partner_size != 1)}"
         self._show_result(
-            f"Wrote {done.path}: our answer to {who}'s {done.partner_size:,} entries. Send it to "
+            f"Wrote {done.path}: our answer to {who}'s {domains}. Send it to "
             f"your partner.{again}\nTheir list: {done.partner_size:,} domains; "
             f"ours: {done.list_size:,}.\n"
             "Next: when their round-2 file arrives, finish (ctrl+t: Finish).")
