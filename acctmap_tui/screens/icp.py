@@ -317,7 +317,9 @@ class IcpScreen(PhaseScreen):
             self.notify("ICP notes are private: hidden in the share-safe view (p, then y, shows "
                         "them).", markup=False)
             return
-        self.set_focus(self.query_one("#icp-notes", TextArea))  # now, not after this key
+        notes = self.query_one("#icp-notes", TextArea)
+        self.set_focus(notes)  # now, not after this key
+        notes.move_cursor(notes.document.end)  # what is typed goes on from the notes' end
 
     def action_leave_notes(self) -> None:
         self.commit_edits()

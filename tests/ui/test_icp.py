@@ -296,3 +296,16 @@ def test_a_private_exchange_counts_both_lists_by_their_domains() -> None:
     console = Console(width=100, record=True, file=io.StringIO())
     console.print(lists_table(session, overlap_figures(session)))
     assert any(line.startswith("domains") for line in console.export_text().splitlines())
+
+
+async def test_e_goes_on_from_the_end_of_the_notes(tmp_path: Path) -> None:
+    """The cursor stood at the notes' start, so new words ran into the old ones: "ZZtyped just
+    before... notes" (audit 17 L2)."""
+    wb = small_workbench()
+    wb.session.icp_notes = "first call notes"
+    app = AcctmapApp(wb, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e", *" then more")
+        await pilot.pause()
+        assert app.screen.query_one("#icp-notes", TextArea).text == "first call notes then more"
