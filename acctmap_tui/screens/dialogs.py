@@ -236,13 +236,15 @@ class FieldInput(Input):
 
 
 def session_path(name: str, sessions_dir: Path) -> Path | None:
-    """The file a typed name means: inside `sessions_dir` unless it has a folder; '.toml' added."""
+    """The file a typed name means: inside `sessions_dir` unless it has a folder; '.toml' added
+    unless it ends so (a session by another name is one the start screen never lists:
+    "q4.tomlzed", typed over a suggestion, was saved as such)."""
     name = name.strip()
     if not name:
         return None
     path = Path(name).expanduser()
-    if not path.suffix:
-        path = path.with_suffix(".toml")
+    if path.suffix.lower() != ".toml":
+        path = path.with_name(f"{path.name}.toml")
     if not path.is_absolute() and path.parent == Path("."):
         path = sessions_dir / path
     return path

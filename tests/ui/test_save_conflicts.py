@@ -264,3 +264,17 @@ async def test_the_autosave_of_one_window_does_not_write_over_the_others(session
         await pilot.pause()
     assert not own.exists()
     assert session_io.load(usual).icp_notes == "B unsaved work"
+
+
+def test_a_session_name_always_ends_in_toml(tmp_path: Path) -> None:
+    """'…-2.tomlzed' (letters typed over the suggestion) was saved under that name, and the start
+    screen never listed the session (audit 17 L1)."""
+    from acctmap_tui.screens.dialogs import session_path
+
+    assert session_path("q4", tmp_path) == tmp_path / "q4.toml"
+    assert session_path("q4.toml", tmp_path) == tmp_path / "q4.toml"
+    assert session_path("q4.TOML", tmp_path) == tmp_path / "q4.TOML"
+    assert session_path("2026-Q4-x-2.tomlzed", tmp_path) == tmp_path / "2026-Q4-x-2.tomlzed.toml"
+    assert session_path("q4.final", tmp_path) == tmp_path / "q4.final.toml"
+    assert session_path("other/q4", tmp_path) == Path("other/q4.toml")
+    assert session_path("  ", tmp_path) is None
