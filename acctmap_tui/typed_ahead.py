@@ -19,6 +19,10 @@ are on their way, it is held behind them too, and runs (or is typed) against wha
 once they have. Keys the terminal hands over while held keys are handed on again wait behind
 them: they are queued ahead of the keys handed on again, and went straight through
 ("typed just before the signal" went into the notes as "tye signalped just befor...").
+
+A question whose answer loses work (`ANSWERS_KEYS_TYPED_AHEAD = False` on its screen: discard
+recovered work) drops the keys typed before it was asked: "2 d a" typed while a session loaded
+discarded the unsaved work for good.
 """
 
 from __future__ import annotations
@@ -109,6 +113,9 @@ class TypedAheadKeys(App[None]):
             return
         self._handed_on.clear()  # what is left after the wait is not on its way
         held, self._held = self._held, []
+        seen_after = getattr(self.screen, "keys_seen_after", None)
+        if seen_after is not None:  # a question answers only keys typed once it was asked
+            held = [key for key in held if self._typed.get(key, seen_after + 1) > seen_after]
         for key in held:
             self._again.add(key)
             self.post_message(key)
@@ -138,6 +145,9 @@ class TypedAheadKeys(App[None]):
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         self.hold_keys_in_flight()
+        screen = args[0] if args else kwargs.get("screen")
+        if getattr(screen, "ANSWERS_KEYS_TYPED_AHEAD", True) is False:
+            screen.keys_seen_after = self._arrived  # type: ignore[union-attr]
         return super().push_screen(*args, **kwargs)
 
     def pop_screen(self) -> Any:

@@ -513,6 +513,10 @@ class RestoreDialog(Dialog[bool | None]):
     """Offer unsaved work a crash left: True = restore it, False = discard it (the recovery file is
     removed), None = decide later (escape; it is offered again next time)."""
 
+    # its `d` discards work for good: keys typed before it was asked (while a session loaded)
+    # are not its answer (typed_ahead)
+    ANSWERS_KEYS_TYPED_AHEAD: ClassVar[bool] = False
+
     BINDINGS = [
         Binding("escape", "choose(None)", "Decide later"),
         Binding("r", "choose(True)", "Restore it", show=False),

@@ -146,3 +146,30 @@ async def test_the_restore_question_never_shows_the_notes_words(sessions_dir: Pa
         assert isinstance(app.screen, RestoreDialog)
         assert "ICP notes of 4 words" in message(app)
         assert "private plans" not in message(app)
+
+
+async def test_keys_typed_before_the_restore_question_do_not_answer_it(sessions_dir: Path,
+                                                                       monkeypatch) -> None:
+    """ "2 d a" typed while a session loaded: the `d` answered the question that came up meanwhile
+    and discarded the unsaved work for good (audit 17 M3). Keys typed once it is asked do."""
+    from textual import events
+
+    rec = killed(sessions_dir, "work typed before the kill", minutes_ago=5)
+    offer = AcctmapApp._offer_recovery
+
+    def typed_while_loading(app: AcctmapApp) -> bool:
+        for character in "2da":  # arrived and held for a screen still mounting
+            key = events.Key(character, character)
+            app._typed[key] = app._arrived = app._arrived + 1
+            app._hold(key)
+        return offer(app)
+
+    monkeypatch.setattr(AcctmapApp, "_offer_recovery", typed_while_loading)
+    app = AcctmapApp(small_workbench(), sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(10):
+            await pilot.pause()
+        assert isinstance(app.screen, RestoreDialog) and rec.exists()
+        await pilot.press("r")  # typed once asked: the answer
+        assert await until(pilot, lambda: isinstance(app.screen, PhaseScreen))
+        assert app.workbench.session.icp_notes == "work typed before the kill"
