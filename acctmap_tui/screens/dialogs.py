@@ -387,11 +387,28 @@ class SaveAsDialog(Dialog[Path | None]):
         self.dismiss(None)
 
 
-class ChangedOnDiskDialog(Dialog[str | None]):
+class ChoiceDialog(Dialog[str | None]):
+    """A question answered by one of its buttons (the button's id is the choice) or by a key
+    (`choose`); cancel answers None. `FIRST` is the button focused when it opens."""
+
+    FIRST: ClassVar[str] = ""
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.FIRST}", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_choose("" if event.button.id == "cancel" else event.button.id or "")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice or None)
+
+
+class ChangedOnDiskDialog(ChoiceDialog):
     """A save found the session's file changed since it was opened or last saved (another
     acctmap or an editor saved it): 'save_as' (keep both), 'overwrite' or None (cancel, nothing
     written)."""
 
+    FIRST = "save_as"
     BINDINGS = [
         Binding("escape", "choose('')", "Cancel"),
         Binding("a", "choose('save_as')", "Save as another file", show=False),
@@ -417,19 +434,12 @@ class ChangedOnDiskDialog(Dialog[str | None]):
                 yield Button("Overwrite it (o)", id="overwrite", variant="error")
                 yield Button("Cancel (esc)", id="cancel")
 
-    def on_mount(self) -> None:
-        self.query_one("#save_as", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_choose("" if event.button.id == "cancel" else event.button.id or "")
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice or None)
 
 
-class UnsavedChangesDialog(Dialog[str | None]):
+class UnsavedChangesDialog(ChoiceDialog):
     """'save', 'discard' or None (cancel) when leaving with unsaved changes."""
 
+    FIRST = "save"
     BINDINGS = [
         Binding("escape", "choose('')", "Cancel"),
         Binding("s", "choose('save')", "Save and quit", show=False),
@@ -454,14 +464,6 @@ class UnsavedChangesDialog(Dialog[str | None]):
                 yield Button(f"{self.discard_label} (d)", id="discard", variant="error")
                 yield Button("Cancel (esc)", id="cancel")
 
-    def on_mount(self) -> None:
-        self.query_one("#save", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_choose("" if event.button.id == "cancel" else event.button.id or "")
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice or None)
 
 
 class ShowPrivateDialog(Dialog[bool]):
