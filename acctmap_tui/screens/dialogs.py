@@ -25,7 +25,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.model import PHASE_LABELS, PHASES, AcctmapError
-from acctmap_tui.core.start import UnsavedWork, work_held
+from acctmap_tui.core.start import UnsavedWork, WorkHeld, work_held
 from acctmap_tui.core.workbench import free_file
 
 
@@ -284,6 +284,17 @@ def _held_by(path: Path, session_id: str, share_safe: bool) -> str | None:
 COUNT_MOST_BYTES = 20_000_000
 
 
+def work_held_in(path: Path) -> WorkHeld | None:
+    """What the session file at `path` holds (`work_held`), read in a dialog's worker; None for a
+    file over COUNT_MOST_BYTES or one that cannot be read."""
+    try:
+        if path.stat().st_size > COUNT_MOST_BYTES:
+            return None
+        return work_held(session_io.load(path))
+    except (AcctmapError, OSError):
+        return None
+
+
 class SaveAsDialog(Dialog[Path | None]):
     """Ask once for the session's file name (suggested from the companies and quarter). A name
     whose file holds another session (or no session) is replaced only on a second enter, once the
@@ -365,11 +376,8 @@ class SaveAsDialog(Dialog[Path | None]):
 
     @work(thread=True, exclusive=True, group="held", description="count what a file holds")
     def _count_held(self, path: Path) -> None:
-        try:
-            if path.stat().st_size > COUNT_MOST_BYTES:
-                return
-            held = work_held(session_io.load(path))
-        except (AcctmapError, OSError):
+        held = work_held_in(path)
+        if held is None:
             return
         counts = f" ({_counted(held.owners, 'owner')}, {_counted(held.next_actions, 'next action')})"
         try:
@@ -604,11 +612,8 @@ class RestoreDialog(Dialog[bool | None]):
 
     @work(thread=True, exclusive=True, group="held", description="count what unsaved work holds")
     def _count_held(self, path: Path) -> None:
-        try:
-            if path.stat().st_size > COUNT_MOST_BYTES:
-                return
-            held = work_held(session_io.load(path))
-        except (AcctmapError, OSError):
+        held = work_held_in(path)
+        if held is None:
             return
         counts = "; " + ", ".join(_counted(n, word) for n, word in (
             (held.decisions, "decision"), (held.owners, "owner"), (held.next_actions, "next action")))
