@@ -38,6 +38,15 @@ def fewer_full_collections() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def data_home(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """No test writes a private exchange's local secret to the user's data folder: each test has
+    a data folder of its own (created when something is written there)."""
+    home = tmp_path / "data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
 def nothing_frozen_after_the_test() -> Iterator[None]:
     yield
     release_to_collector()

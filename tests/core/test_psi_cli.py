@@ -20,14 +20,6 @@ MIRROR = {"shared-customer": "shared-customer", "mutual-prospect": "mutual-prosp
           "their-customer-our-prospect": "ours-customer-their-prospect", None: None}
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    """Local secrets go to a per-test data folder, never the real one."""
-    home = tmp_path / "data"
-    monkeypatch.setenv("XDG_DATA_HOME", str(home))
-    return home
-
-
 def run(capsys, *argv):
     code = cli.main([str(a) for a in argv])
     out = capsys.readouterr()

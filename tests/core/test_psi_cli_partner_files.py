@@ -10,11 +10,6 @@ from acctmap_tui import cli
 from acctmap_tui.core import psi
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-
-
 def run(capsys, *argv):
     code = cli.main([str(a) for a in argv])
     out = capsys.readouterr()

@@ -2,11 +2,9 @@
 round-1 file goes out: after the exchange a mapping changes our side only (audit 14 M5)."""
 
 
-def test_cli_start_says_which_status_words_go_as_unknown_and_how_to_map_them(tmp_path, capsys,
-                                                                             monkeypatch):
+def test_cli_start_says_which_status_words_go_as_unknown_and_how_to_map_them(tmp_path, capsys):
     from acctmap_tui.cli import main
 
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     lst = tmp_path / "a.csv"
     lst.write_text("name,domain,status\nAcme,acme.com,Weirdword\nBeta,beta.com,Customer\n")
     assert main(["psi", "start", str(lst), "-o", str(tmp_path / "a1.psi")]) == 0

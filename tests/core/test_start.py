@@ -373,13 +373,12 @@ def test_a_finished_exchange_opens_with_our_list_and_says_when_it_is_gone(tmp_pa
     assert gone.ours is None and "not found" in gone.lists_note
 
 
-def test_an_exchange_is_a_session_request_like_two_lists(tmp_path, monkeypatch):
+def test_an_exchange_is_a_session_request_like_two_lists(tmp_path):
     """The exchange's three files in a SessionRequest open the same overlap through the one
     start path; a counts-only exchange is refused with a message, and so are swapped files."""
     from acctmap_tui.core import psi
     from acctmap_tui.core.start import ExchangeFiles, build_session
 
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     f = {n: tmp_path / f"{n}.psi" for n in ("a1", "b1", "a2", "b2")}
     psi.start(ingest.read_list(str(OURS_CSV), OURS, "Northwind"), f["a1"])
     psi.start(ingest.read_list(str(THEIRS_CSV), OURS, "Globex"), f["b1"])

@@ -22,14 +22,6 @@ from tests.ui.factory import write_lists
 SIZE = (120, 40)
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    """Local secrets go to a per-test data folder (as in test_psi_cli), never the real one."""
-    home = tmp_path / "data"
-    monkeypatch.setenv("XDG_DATA_HOME", str(home))
-    return home
-
-
 @pytest.fixture
 def lists(tmp_path):
     """Two small lists, each in its own partner's folder (as two machines would hold them)."""

@@ -19,13 +19,6 @@ from tests.ui.test_psi_app import SIZE, lists, open_dialog, run_step, text_of  #
 from tests.ui.test_share_safe_everywhere import screen_lines
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    home = tmp_path / "data"
-    monkeypatch.setenv("XDG_DATA_HOME", str(home))
-    return home
-
-
 def our_round1(lists) -> Path:
     ours, _ = lists
     a1 = ours.parent / "northwind-round1.psi"

@@ -3,18 +3,9 @@ wrote, and the partner's file received during the call (audit 14 L4: it was read
 
 from __future__ import annotations
 
-import pytest
-
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.screens.psi_dialog import ExchangeFilePicker
 from tests.ui.test_psi_app import SIZE, open_dialog, run_step
-
-
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    home = tmp_path / "data"
-    monkeypatch.setenv("XDG_DATA_HOME", str(home))
-    return home
 
 
 async def picker_names(pilot, picker: ExchangeFilePicker, wanted: str) -> list[str]:

@@ -11,13 +11,6 @@ from acctmap_tui.core import psi
 from tests.ui.test_psi_app import SIZE, open_dialog, run_step, text_of
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    home = tmp_path / "data"
-    monkeypatch.setenv("XDG_DATA_HOME", str(home))
-    return home
-
-
 @pytest.fixture
 def odd_list(tmp_path):
     path = tmp_path / "northwind.csv"
