@@ -19,7 +19,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -207,6 +207,22 @@ def clean_stale_temps(path: str | Path, older_than_s: float = STALE_TEMP_S) -> l
         except OSError:
             continue
     return removed
+
+
+FREE_TRIES = 1_000  # names tried past the first: NAME-2 ... NAME-1000
+
+
+def free_path(path: Path, reusable: Callable[[Path], bool] | None = None) -> Path:
+    """`path`, or the first of NAME-2, NAME-3, ... beside it that is free: nothing there (not even
+    a dangling link), or a file `reusable` says a write may replace."""
+    candidate = path
+    for n in range(2, FREE_TRIES + 1):
+        if not candidate.exists() and not candidate.is_symlink():
+            return candidate
+        if reusable is not None and reusable(candidate):
+            return candidate
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:

@@ -649,15 +649,6 @@ def _shuffled(items: list[Any]) -> list[Any]:
     return items
 
 
-def free_name(path: Path) -> Path:
-    """`path` itself when nothing is there, else the first of NAME-2.psi, NAME-3.psi, ... that is free."""
-    candidate, n = path, 1
-    while candidate.exists() or candidate.is_symlink():
-        n += 1
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-    return candidate
-
-
 def _exchange_in_progress(out: Path, folder: Path) -> None:
     """Refuse to write a round-1 file over one whose exchange is not finished on this machine:
     the partner's answer would then answer a file no longer there, and the exchange is lost."""
@@ -677,7 +668,7 @@ def _exchange_in_progress(out: Path, folder: Path) -> None:
     if not finished:
         raise _fail(out, "holds the round-1 file of an exchange not finished yet (its local "
                          f"secret is {secret}): writing over it would lose that exchange. Name "
-                         f"another file, e.g. {free_name(out)}; if that exchange is over, delete "
+                         f"another file, e.g. {atomic.free_path(out)}; if that exchange is over, delete "
                          f"{out.name} first")
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 
-from acctmap_tui.core import ingest
+from acctmap_tui.core import atomic, ingest
 from acctmap_tui.core import session as session_io
 from acctmap_tui.core.categorize import (
     OverlapFigures,
@@ -885,20 +885,12 @@ class PendingSave:
         return self.path
 
 
-FREE_TRIES = 1_000
-
-
 def free_file(path: Path, session_id: str | None = None) -> Path:
-    """`path`, or the first of NAME-2, NAME-3... beside it that is free: no file there, or (with
-    `session_id`) an earlier save of that session, which a save may replace."""
-    candidate = path
-    for n in range(2, FREE_TRIES):
-        if not candidate.exists() and not candidate.is_symlink():
-            return candidate
-        if session_id and session_io.belongs_to(candidate, session_id):
-            return candidate
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-    return candidate
+    """`path`, or the first of NAME-2, NAME-3... beside it that is free (`atomic.free_path`): no
+    file there, or (with `session_id`) an earlier save of that session, which a save may replace."""
+    if not session_id:
+        return atomic.free_path(path)
+    return atomic.free_path(path, lambda taken: session_io.belongs_to(taken, session_id))
 
 
 def _remove_own(recoveries: dict[Path, DiskStamp | None]) -> list[Path]:

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from acctmap_tui.core import ingest, psi
+from acctmap_tui.core import atomic, ingest, psi
 from acctmap_tui.core.model import OURS, AcctmapError
 
 
@@ -198,8 +198,8 @@ def test_start_refuses_to_write_over_the_round_1_file_of_an_exchange_in_progress
 def test_free_name_skips_taken_names(tmp_path):
     (tmp_path / "n-1.psi").write_text("x")
     (tmp_path / "n-1-2.psi").write_text("x")
-    assert psi.free_name(tmp_path / "n-1.psi") == tmp_path / "n-1-3.psi"
-    assert psi.free_name(tmp_path / "new.psi") == tmp_path / "new.psi"
+    assert atomic.free_path(tmp_path / "n-1.psi") == tmp_path / "n-1-3.psi"
+    assert atomic.free_path(tmp_path / "new.psi") == tmp_path / "new.psi"
 
 
 # --- M4, L1, L7, L9, L10 ---------------------------------------------------------------------------
